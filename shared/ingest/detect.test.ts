@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { detect } from './detect.ts';
+import { fixturePath, listFixtures, expectedFigures } from '../test-support/fixtures.ts';
+
+function detectFile(rel: string) {
+  let b: Uint8Array = readFileSync(fixturePath(rel));
+  let d = detect(b);
+  if (d.kind === 'gzip') {
+    b = gunzipSync(b);
+    d = detect(b);
+  }
+  return d;
+}
+
+describe('detect on every fixture', () => {
+  const expected = expectedFigures();
+  for (const rel of listFixtures()) {
+    const want = expected[rel] as { kind?: string; format?: string } | undefined;
+    it(rel, () => {
+      const d = detectFile(rel);
+      if (want?.kind) {
+        expect(d.kind).toBe(want.kind);
+        if (want.format && want.kind !== 'pprof') expect((d as { format: string }).format).toBe(want.format);
+      } else if (/meta\.json$|README|LICENSE|SOURCES\.tsv|\.string$|\.test$/.test(rel)) {
+        expect(d.kind).toBe('unknown');
+      }
+    });
+  }
+  it('ss -s summary and lsof are recognized or refused by content', () => {
+    expect(detectFile('scenarios/conn-leak-go1.27/ss-summary.txt')).toEqual({ kind: 'ss', format: 'ss summary' });
+  });
+  it('an empty file and random bytes are unknown with a reason', () => {
+    expect(detect(new Uint8Array())).toEqual({ kind: 'unknown', reason: 'empty file' });
+    const junk = new Uint8Array(256).map((_, i) => (i * 151 + 7) & 0xff);
+    expect(detect(junk).kind).toBe('unknown');
+  });
+  it('a trace header with an unknown version is still a trace (the parser names the version)', () => {
+    const b = new TextEncoder().encode('go 1.99 trace\0\0\0rest');
+    expect(detect(b)).toEqual({ kind: 'gotrace', format: 'go 1.99 trace' });
+  });
+});

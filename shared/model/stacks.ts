@@ -1,0 +1,149 @@
+/**
+ * Frames and stacks, interned, in struct-of-arrays form (as the Firefox Profiler does).
+ *
+ *   strings:  string[]                    one copy of every function / file name
+ *   frames:   func[i] file[i] line[i] inlined[i]     (indexes into strings)
+ *   stacks:   frame[i] prefix[i]           a prefix tree: stack i = stack prefix[i] + frame[i]
+ *             prefix = -1 for a root frame (the outermost caller)
+ *
+ * A StackIndex names a whole call path from root to leaf: two sources that saw the same path get
+ * the same index when they share one table, so "this stack" means the same thing everywhere.
+ */
+
+export type StringIndex = number;
+export type FrameIndex = number;
+export type StackIndex = number;
+
+/** A frame as parsers hand it over, before interning. */
+export interface FrameInput {
+  func: string;
+  file: string;
+  line: number;
+  /** True when this frame was inlined into its caller (pprof: not the last line of a location). */
+  inlined?: boolean;
+}
+
+/** The read-only view of an interned table (what queries consume). */
+export interface StackTable {
+  readonly strings: readonly string[];
+  readonly frameFunc: Int32Array;
+  readonly frameFile: Int32Array;
+  readonly frameLine: Int32Array;
+  readonly frameInlined: Uint8Array;
+  readonly frameCount: number;
+  readonly stackFrame: Int32Array;
+  readonly stackPrefix: Int32Array;
+  readonly stackCount: number;
+}
+
+function grow(a: Int32Array, need: number): Int32Array {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+function growU8(a: Uint8Array, need: number): Uint8Array {
+  if (need <= a.length) return a;
+  const b = new Uint8Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/** Builds a StackTable incrementally; interning is O(1) per frame and per stack step. */
+export class StackTableBuilder {
+  private strings: string[] = [];
+  private stringIndex = new Map<string, StringIndex>();
+  private frameFunc = new Int32Array(1024);
+  private frameFile = new Int32Array(1024);
+  private frameLine = new Int32Array(1024);
+  private frameInlined = new Uint8Array(1024);
+  private frameCount = 0;
+  private frameIndex = new Map<string, FrameIndex>();
+  private stackFrame = new Int32Array(4096);
+  private stackPrefix = new Int32Array(4096);
+  private stackCount = 0;
+  /** Key: prefix * 2^21-ish mixing is unsafe for big tables, so a nested map prefix -> frame -> stack. */
+  private stackIndex = new Map<number, Map<number, StackIndex>>();
+
+  internString(s: string): StringIndex {
+    let i = this.stringIndex.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.stringIndex.set(s, i);
+    }
+    return i;
+  }
+
+  internFrame(f: FrameInput): FrameIndex {
+    const func = this.internString(f.func);
+    const file = this.internString(f.file);
+    const inl = f.inlined ? 1 : 0;
+    const key = `${func}|${file}|${f.line}|${inl}`;
+    let i = this.frameIndex.get(key);
+    if (i === undefined) {
+      i = this.frameCount++;
+      this.frameFunc = grow(this.frameFunc, this.frameCount);
+      this.frameFile = grow(this.frameFile, this.frameCount);
+      this.frameLine = grow(this.frameLine, this.frameCount);
+      this.frameInlined = growU8(this.frameInlined, this.frameCount);
+      this.frameFunc[i] = func;
+      this.frameFile[i] = file;
+      this.frameLine[i] = f.line;
+      this.frameInlined[i] = inl;
+      this.frameIndex.set(key, i);
+    }
+    return i;
+  }
+
+  /** The stack that is `prefix` followed by `frame` (prefix -1 = root). */
+  internStackStep(prefix: StackIndex, frame: FrameIndex): StackIndex {
+    let byFrame = this.stackIndex.get(prefix);
+    if (byFrame === undefined) {
+      byFrame = new Map();
+      this.stackIndex.set(prefix, byFrame);
+    }
+    let s = byFrame.get(frame);
+    if (s === undefined) {
+      s = this.stackCount++;
+      this.stackFrame = grow(this.stackFrame, this.stackCount);
+      this.stackPrefix = grow(this.stackPrefix, this.stackCount);
+      this.stackFrame[s] = frame;
+      this.stackPrefix[s] = prefix;
+      byFrame.set(frame, s);
+    }
+    return s;
+  }
+
+  /** Interns frames ordered ROOT FIRST (outermost caller first, leaf last); returns -1 for []. */
+  internStack(framesRootFirst: readonly FrameIndex[]): StackIndex {
+    let s = -1;
+    for (const f of framesRootFirst) s = this.internStackStep(s, f);
+    return s;
+  }
+
+  build(): StackTable {
+    return {
+      strings: this.strings,
+      frameFunc: this.frameFunc.subarray(0, this.frameCount),
+      frameFile: this.frameFile.subarray(0, this.frameCount),
+      frameLine: this.frameLine.subarray(0, this.frameCount),
+      frameInlined: this.frameInlined.subarray(0, this.frameCount),
+      frameCount: this.frameCount,
+      stackFrame: this.stackFrame.subarray(0, this.stackCount),
+      stackPrefix: this.stackPrefix.subarray(0, this.stackCount),
+      stackCount: this.stackCount,
+    };
+  }
+}
+
+/** Frames of a stack, LEAF FIRST (as Go prints them). */
+export function stackFramesLeafFirst(t: StackTable, stack: StackIndex): FrameIndex[] {
+  const out: FrameIndex[] = [];
+  for (let s = stack; s >= 0; s = t.stackPrefix[s]!) out.push(t.stackFrame[s]!);
+  return out;
+}
+
+export function frameFuncName(t: StackTable, frame: FrameIndex): string {
+  return t.strings[t.frameFunc[frame]!]!;
+}
