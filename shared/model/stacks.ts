@@ -36,13 +36,13 @@ export interface StackTable {
   readonly stackCount: number;
 }
 
-function grow(a: Int32Array, need: number): Int32Array {
+function grow(a: Int32Array<ArrayBufferLike>, need: number): Int32Array<ArrayBufferLike> {
   if (need <= a.length) return a;
   const b = new Int32Array(Math.max(need, a.length * 2));
   b.set(a);
   return b;
 }
-function growU8(a: Uint8Array, need: number): Uint8Array {
+function growU8(a: Uint8Array<ArrayBufferLike>, need: number): Uint8Array<ArrayBufferLike> {
   if (need <= a.length) return a;
   const b = new Uint8Array(Math.max(need, a.length * 2));
   b.set(a);
@@ -53,14 +53,14 @@ function growU8(a: Uint8Array, need: number): Uint8Array {
 export class StackTableBuilder {
   private strings: string[] = [];
   private stringIndex = new Map<string, StringIndex>();
-  private frameFunc = new Int32Array(1024);
-  private frameFile = new Int32Array(1024);
-  private frameLine = new Int32Array(1024);
-  private frameInlined = new Uint8Array(1024);
+  private frameFunc: Int32Array<ArrayBufferLike> = new Int32Array(1024);
+  private frameFile: Int32Array<ArrayBufferLike> = new Int32Array(1024);
+  private frameLine: Int32Array<ArrayBufferLike> = new Int32Array(1024);
+  private frameInlined: Uint8Array<ArrayBufferLike> = new Uint8Array(1024);
   private frameCount = 0;
   private frameIndex = new Map<string, FrameIndex>();
-  private stackFrame = new Int32Array(4096);
-  private stackPrefix = new Int32Array(4096);
+  private stackFrame: Int32Array<ArrayBufferLike> = new Int32Array(4096);
+  private stackPrefix: Int32Array<ArrayBufferLike> = new Int32Array(4096);
   private stackCount = 0;
   /** Key: prefix * 2^21-ish mixing is unsafe for big tables, so a nested map prefix -> frame -> stack. */
   private stackIndex = new Map<number, Map<number, StackIndex>>();

@@ -1,0 +1,148 @@
+/**
+ * `tracedeck` — the command line.
+ *
+ *   tracedeck [FILES…]                       open the app on FILES (the demo incident when none)
+ *   tracedeck serve [--port N] [--no-open] [FILES…]   browser mode on 127.0.0.1
+ *   tracedeck inspect FILE… [--json]         print what each file is and its figures, no UI
+ *
+ * Plain Node (runs under tsx): never imports 'electron'.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ingestInput, reasonOf } from './host/ingest-input.ts';
+import { Host } from './host/handlers.ts';
+import { startServer } from './server.ts';
+import { DEMO_DIR, ENGINE_WORKER_TS, PROJECT_ROOT, RENDERER_DIST } from './paths.ts';
+import { probeElectron } from './electron-binary.ts';
+import { ensureRendererBuilt } from './renderer-build.ts';
+
+const USAGE = `usage:
+  tracedeck [FILES…]                              open the app on FILES (the bundled demo incident when none)
+  tracedeck serve [--port N] [--no-open] [FILES…] browser mode: serve the app on 127.0.0.1
+  tracedeck inspect FILE… [--json]                print the kind, format and figures of each file`;
+
+interface InspectRow {
+  file: string;
+  kind: string;
+  format?: string;
+  error?: string;
+  [k: string]: unknown;
+}
+
+export async function inspectFiles(files: string[]): Promise<InspectRow[]> {
+  const rows: InspectRow[] = [];
+  for (const file of files) {
+    try {
+      const out = await ingestInput({ path: file });
+      rows.push({ file, kind: out.source.kind, format: out.source.format, partial: out.source.partial, ...out.figures, warnings: out.source.warnings });
+    } catch (e) {
+      rows.push({ file, kind: 'error', error: reasonOf(e) });
+    }
+  }
+  return rows;
+}
+
+async function cmdInspect(args: string[]): Promise<number> {
+  const json = args.includes('--json');
+  const files = args.filter((a) => a !== '--json');
+  if (files.length === 0) {
+    console.error(USAGE);
+    return 2;
+  }
+  const rows = await inspectFiles(files);
+  if (json) {
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+  } else {
+    for (const r of rows) {
+      if (r.kind === 'error') {
+        console.log(`${r.file}: error: ${r.error}`);
+        continue;
+      }
+      const { file, kind, format, warnings, ...figures } = r;
+      console.log(`${file}: ${kind} (${format})`);
+      for (const [k, v] of Object.entries(figures)) {
+        if (k === 'top' || v === undefined) continue;
+        console.log(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+      }
+      for (const w of (warnings as string[] | undefined) ?? []) console.log(`  warning: ${w}`);
+    }
+  }
+  return rows.some((r) => r.kind === 'error') ? 1 : 0;
+}
+
+function openBrowser(url: string): boolean {
+  for (const cmd of ['xdg-open', 'open']) {
+    const which = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+    if (which.status === 0 && process.env.DISPLAY) {
+      spawn(cmd, [url], { stdio: 'ignore', detached: true }).unref();
+      return true;
+    }
+  }
+  return false;
+}
+
+async function cmdServe(args: string[], announce?: string): Promise<number> {
+  let port: number | undefined;
+  let open = true;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--port') port = Number(args[++i]);
+    else if (a.startsWith('--port=')) port = Number(a.slice(7));
+    else if (a === '--no-open') open = false;
+    else if (a === '--demo') files.push('--demo');
+    else files.push(a);
+  }
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) {
+    console.error(`tracedeck: bad --port ${port}`);
+    return 2;
+  }
+  await ensureRendererBuilt((msg) => console.error(msg));
+  const host = new Host({ workerScript: ENGINE_WORKER_TS, demoDir: DEMO_DIR });
+  const server = await startServer({ host, rendererDir: RENDERER_DIST, port });
+  if (files.includes('--demo')) await host.handle('openDemo', {});
+  const paths = files.filter((f) => f !== '--demo').map((f) => resolve(f));
+  if (paths.length) await host.handle('openPaths', { paths });
+  if (announce) console.log(announce);
+  console.log(`TraceDeck (browser mode) is serving on ${server.url}`);
+  if (open && !openBrowser(server.url)) console.log('Open that URL in a browser (no system browser found to open it).');
+  const stop = async () => {
+    await server.close();
+    host.dispose();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return new Promise<number>(() => {}); // serve until killed
+}
+
+async function cmdOpen(files: string[]): Promise<number> {
+  const probe = probeElectron(PROJECT_ROOT);
+  const args = files.length ? files.map((f) => resolve(f)) : ['--demo'];
+  if (probe.ok) {
+    const launcher = join(PROJECT_ROOT, 'scripts', 'with-node22.mjs');
+    const child = spawn(process.execPath, [launcher, 'electron-forge', 'start', '--', ...args], { stdio: 'inherit', cwd: PROJECT_ROOT });
+    return new Promise((r) => child.on('exit', (code) => r(code ?? 1)));
+  }
+  return cmdServe(args, `Electron is not available (${probe.reason}); starting browser mode instead.`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (cmd === 'inspect') return cmdInspect(rest);
+  if (cmd === 'serve') return cmdServe(rest);
+  if (cmd === 'open') return cmdOpen(rest);
+  const files = argv.filter((a) => a !== '--');
+  for (const f of files) {
+    if (f.startsWith('-') || !existsSync(f)) {
+      console.error(`tracedeck: ${f.startsWith('-') ? 'unknown option' : 'no such file'}: ${f}\n${USAGE}`);
+      return 2;
+    }
+  }
+  return cmdOpen(files);
+}

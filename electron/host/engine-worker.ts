@@ -1,0 +1,46 @@
+/**
+ * Engine worker: parses one source off the main event loop, then keeps its model and answers
+ * queries about it. Cancelling an ingest terminates the worker.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { ParsedSource } from '../../shared/model/source.ts';
+import { runQuery } from '../../shared/query/run-query.ts';
+import { ingestInput, reasonOf } from './ingest-input.ts';
+import type { FromEngine, ToEngine } from './engine-protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('engine-worker must run in a worker thread');
+let source: ParsedSource | null = null;
+const post = (m: FromEngine) => port.postMessage(m);
+
+let lastProgressAt = 0;
+let lastFraction = -1;
+function progress(f: number) {
+  const now = Date.now();
+  if (f - lastFraction >= 0.01 && now - lastProgressAt >= 80) {
+    lastProgressAt = now;
+    lastFraction = f;
+    post({ type: 'progress', fraction: Math.min(1, Math.max(0, f)) });
+  }
+}
+
+port.on('message', async (m: ToEngine) => {
+  if (m.type === 'open') {
+    try {
+      const input = m.path !== undefined ? { path: m.path } : { bytes: m.bytes ?? new Uint8Array(), mtimeMs: m.mtimeMs };
+      const out = await ingestInput(input, progress);
+      source = out.source;
+      const { model: _model, ...rest } = out.source;
+      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256 } });
+    } catch (e) {
+      post({ type: 'failed', reason: reasonOf(e) });
+    }
+  } else if (m.type === 'query') {
+    try {
+      if (!source) throw new Error('source is not ready');
+      post({ type: 'result', reqId: m.reqId, result: runQuery(source, m.query) });
+    } catch (e) {
+      post({ type: 'queryFailed', reqId: m.reqId, reason: reasonOf(e) });
+    }
+  }
+});

@@ -1,0 +1,80 @@
+/** Host side of an engine worker: start it on one input, await readiness, route queries to it. */
+import { Worker } from 'node:worker_threads';
+import type { SourceQuery, QueryResult } from '../../shared/query/query-types.ts';
+import type { FromEngine, SourceHeader, ToEngine } from './engine-protocol.ts';
+import type { IngestInput } from './ingest-input.ts';
+
+export interface Engine {
+  readonly ready: Promise<SourceHeader>;
+  query(q: SourceQuery): Promise<QueryResult>;
+  /** Stops the worker (cancels a running ingest; frees the model). */
+  dispose(): void;
+}
+
+export class EngineFailed extends Error {}
+
+/** Where the worker entry lives: the .ts file under tsx (CLI, browser mode, tests) or a built .js/.cjs. */
+export function startEngine(workerScript: string, input: IngestInput, onProgress: (f: number) => void): Engine {
+  const execArgv = workerScript.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const worker = new Worker(workerScript, { execArgv });
+  let nextReq = 1;
+  const pending = new Map<number, { resolve: (r: QueryResult) => void; reject: (e: Error) => void }>();
+  let settle!: { resolve: (h: SourceHeader) => void; reject: (e: Error) => void };
+  const ready = new Promise<SourceHeader>((resolve, reject) => (settle = { resolve, reject }));
+  ready.catch(() => {});
+  let disposed = false;
+
+  worker.on('message', (m: FromEngine) => {
+    switch (m.type) {
+      case 'progress':
+        onProgress(m.fraction);
+        break;
+      case 'ready':
+        settle.resolve(m.header);
+        break;
+      case 'failed':
+        settle.reject(new EngineFailed(m.reason));
+        void worker.terminate();
+        break;
+      case 'result':
+        pending.get(m.reqId)?.resolve(m.result);
+        pending.delete(m.reqId);
+        break;
+      case 'queryFailed':
+        pending.get(m.reqId)?.reject(new Error(m.reason));
+        pending.delete(m.reqId);
+        break;
+    }
+  });
+  const fail = (reason: string) => {
+    settle.reject(new EngineFailed(reason));
+    for (const p of pending.values()) p.reject(new Error(reason));
+    pending.clear();
+  };
+  worker.on('error', (e) => fail(`engine crashed: ${e.message}`));
+  worker.on('exit', (code) => {
+    if (!disposed) fail(code === 0 ? 'engine stopped' : `engine exited with code ${code} (out of memory?)`);
+  });
+
+  const open: ToEngine =
+    'path' in input ? { type: 'open', path: input.path } : { type: 'open', bytes: input.bytes, mtimeMs: input.mtimeMs };
+  worker.postMessage(open);
+
+  return {
+    ready,
+    query(query) {
+      return new Promise((resolve, reject) => {
+        if (disposed) return reject(new Error('source was removed'));
+        const reqId = nextReq++;
+        pending.set(reqId, { resolve, reject });
+        worker.postMessage({ type: 'query', reqId, query } satisfies ToEngine);
+      });
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      fail('cancelled');
+      void worker.terminate();
+    },
+  };
+}

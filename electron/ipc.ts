@@ -1,0 +1,32 @@
+/**
+ * Electron IPC transport: one ipcMain.handle per bridge request, each checking that the sender is our
+ * own window's top frame loaded from our own files, and validating arguments (in Host.handle).
+ */
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { REQUEST_NAMES, type EventName } from '../shared/bridge.ts';
+import type { Host } from './host/handlers.ts';
+
+export function isTrustedSender(e: IpcMainInvokeEvent, win: BrowserWindow, rendererUrl: string): boolean {
+  const frame = e.senderFrame;
+  if (!frame || e.sender.id !== win.webContents.id || frame !== win.webContents.mainFrame) return false;
+  return frame.url.startsWith(rendererUrl);
+}
+
+export function registerIpc(host: Host, win: BrowserWindow, rendererUrl: string): () => void {
+  for (const name of REQUEST_NAMES) {
+    ipcMain.handle(`tracedeck:${name}`, async (e, arg: unknown) => {
+      if (!isTrustedSender(e, win, rendererUrl)) throw new Error('untrusted sender');
+      return host.handle(name, arg);
+    });
+  }
+  const events: EventName[] = ['session', 'error'];
+  const offs = events.map((ev) =>
+    host.on(ev, (payload) => {
+      if (!win.isDestroyed()) win.webContents.send(`tracedeck-event:${ev}`, payload);
+    }),
+  );
+  return () => {
+    for (const name of REQUEST_NAMES) ipcMain.removeHandler(`tracedeck:${name}`);
+    for (const off of offs) off();
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Electron shell: the window, menus, file dialogs, files from the command line; thin. Everything
+ * else (ingest, queries, sessions) lives in electron/host and is shared with browser mode.
+ */
+import { app, BrowserWindow, Menu, dialog, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Host } from './host/handlers.ts';
+import { registerIpc } from './ipc.ts';
+
+declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
+declare const MAIN_WINDOW_VITE_NAME: string;
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const RECENT_MAX = 10;
+const recent: string[] = [];
+
+function rendererEntry(): { url: string; load: (w: BrowserWindow) => Promise<void> } {
+  if (typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' && MAIN_WINDOW_VITE_DEV_SERVER_URL) {
+    const url = MAIN_WINDOW_VITE_DEV_SERVER_URL;
+    return { url, load: (w) => w.loadURL(url) };
+  }
+  const file = join(__dirname, `../renderer/${MAIN_WINDOW_VITE_NAME}/index.html`);
+  return { url: pathToFileURL(join(__dirname, '../renderer')).href, load: (w) => w.loadFile(file) };
+}
+
+function filesFromArgv(argv: string[]): string[] {
+  const i = argv.indexOf('--');
+  const args = i >= 0 ? argv.slice(i + 1) : argv.slice(app.isPackaged ? 1 : 2);
+  return args.filter((a) => !a.startsWith('-') || a === '--demo');
+}
+
+function buildMenu(win: BrowserWindow, host: Host) {
+  const open = async () => {
+    const r = await dialog.showOpenDialog(win, { properties: ['openFile', 'multiSelections'] });
+    if (!r.canceled && r.filePaths.length) {
+      for (const p of r.filePaths) if (!recent.includes(p)) recent.unshift(p);
+      recent.splice(RECENT_MAX);
+      await host.handle('openPaths', { paths: r.filePaths });
+      buildMenu(win, host);
+    }
+  };
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => void open() },
+        {
+          label: 'Open Recent',
+          submenu: recent.length
+            ? recent.map((p) => ({ label: p, click: () => void host.handle('openPaths', { paths: [p] }) }))
+            : [{ label: 'No recent files', enabled: false }],
+        },
+        { label: 'Open Demo Incident', click: () => void host.handle('openDemo', {}) },
+        { type: 'separator' },
+        { label: 'Export…', enabled: false },
+        {
+          label: 'Close Source',
+          accelerator: 'CmdOrCtrl+W',
+          click: () => {
+            const last = host.store.snapshot().sources.at(-1);
+            if (last) void host.handle('removeSource', { id: last.id });
+          },
+        },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        { role: 'reload' },
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+async function createWindow() {
+  const host = new Host({
+    workerScript: join(__dirname, 'engine-worker.cjs'),
+    demoDir: app.isPackaged ? join(process.resourcesPath, 'demo') : join(app.getAppPath(), 'assets', 'demo'),
+  });
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'TraceDeck',
+    webPreferences: {
+      preload: join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  const entry = rendererEntry();
+  session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!url.startsWith(entry.url)) e.preventDefault();
+  });
+  const offIpc = registerIpc(host, win, entry.url);
+  buildMenu(win, host);
+  win.on('closed', () => {
+    offIpc();
+    host.dispose();
+  });
+  await entry.load(win);
+  const files = filesFromArgv(process.argv);
+  if (files.length === 0 || files.includes('--demo')) await host.handle('openDemo', {});
+  const paths = files.filter((f) => f !== '--demo');
+  if (paths.length) await host.handle('openPaths', { paths });
+}
+
+app.enableSandbox();
+app.whenReady().then(createWindow);
+app.on('window-all-closed', () => app.quit());
+app.on('web-contents-created', (_e, wc) => {
+  wc.on('will-attach-webview', (e) => e.preventDefault());
+});

@@ -1,0 +1,33 @@
+import { useRef } from 'react';
+import { openFiles } from '../open-files.ts';
+import { transportName } from '../bridge-client.ts';
+import { useApp } from '../store.ts';
+
+export function Toolbar() {
+  const input = useRef<HTMLInputElement>(null);
+  const count = useApp((s) => s.session.sources.length);
+  return (
+    <header className="toolbar">
+      <span className="brand">TraceDeck</span>
+      <button onClick={() => input.current?.click()} data-testid="open-files">
+        Open files…
+      </button>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        hidden
+        data-testid="file-input"
+        onChange={(e) => {
+          const files = Array.from(e.target.files ?? []);
+          e.target.value = '';
+          if (files.length) void openFiles(files);
+        }}
+      />
+      <span className="toolbar-spacer" />
+      <span className="muted">
+        {count} source{count === 1 ? '' : 's'} · {transportName === 'browser' ? 'browser mode' : 'desktop'}
+      </span>
+    </header>
+  );
+}

@@ -1,0 +1,51 @@
+/** Display formatting for times, durations, sizes and counts. */
+
+/** Wall-clock Date of a point on the session axis. */
+export function axisToDate(originEpochNs: string, axisNs: number): Date {
+  const originMs = Number(BigInt(originEpochNs) / 1_000_000n);
+  return new Date(originMs + axisNs / 1e6);
+}
+
+export function timeZoneName(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** HH:MM:SS.mmm in the local time zone. */
+export function formatClock(d: Date, withMs = true): string {
+  const s = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return withMs ? `${s}.${pad(d.getMilliseconds(), 3)}` : s;
+}
+
+export function formatDateTime(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatClock(d)}`;
+}
+
+export function formatDuration(ns: number): string {
+  const a = Math.abs(ns);
+  if (a >= 60e9) return `${(ns / 60e9).toFixed(1)} min`;
+  if (a >= 1e9) return `${(ns / 1e9).toFixed(a >= 10e9 ? 1 : 2)} s`;
+  if (a >= 1e6) return `${(ns / 1e6).toFixed(a >= 10e6 ? 1 : 2)} ms`;
+  if (a >= 1e3) return `${(ns / 1e3).toFixed(1)} µs`;
+  return `${Math.round(ns)} ns`;
+}
+
+export function formatBytes(n: number): string {
+  const a = Math.abs(n);
+  if (a >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
+  if (a >= 2 ** 20) return `${(n / 2 ** 20).toFixed(2)} MiB`;
+  if (a >= 2 ** 10) return `${(n / 2 ** 10).toFixed(1)} KiB`;
+  return `${n} B`;
+}
+
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** A value in a pprof unit: nanoseconds → time, bytes → sizes, counts with separators. */
+export function formatValue(v: number, unit: string): string {
+  if (unit === 'nanoseconds') return formatDuration(v);
+  if (unit === 'bytes') return formatBytes(v);
+  return formatCount(v);
+}

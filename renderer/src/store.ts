@@ -1,0 +1,76 @@
+/**
+ * The renderer's state (zustand): the session as the host reports it, and the UI's own state —
+ * the selected time range every view follows, the focused source, notices. Components read it
+ * through selector hooks; they never parse or aggregate.
+ */
+import { create } from 'zustand';
+import type { SessionInfo, SourceId } from '../../shared/bridge.ts';
+
+/** A range on the session axis, ns relative to SessionInfo.originEpochNs. */
+export interface TimeRange {
+  startNs: number;
+  endNs: number;
+}
+
+export interface Notice {
+  id: number;
+  file: string;
+  reason: string;
+}
+
+export interface AppState {
+  session: SessionInfo;
+  /** Selected range shared by every view; null = the whole session. */
+  selection: TimeRange | null;
+  focusedSourceId: SourceId | null;
+  notices: Notice[];
+  dragging: boolean;
+  setSession(s: SessionInfo): void;
+  setSelection(r: TimeRange | null): void;
+  focusSource(id: SourceId | null): void;
+  notify(file: string, reason: string): void;
+  dismiss(id: number): void;
+  setDragging(d: boolean): void;
+}
+
+let nextNotice = 1;
+
+export const useApp = create<AppState>((set) => ({
+  session: { originEpochNs: null, sources: [] },
+  selection: null,
+  focusedSourceId: null,
+  notices: [],
+  dragging: false,
+  setSession: (session) =>
+    set((st) => ({
+      session,
+      // Keep focus on a source that still exists; otherwise focus the first ready one.
+      focusedSourceId:
+        st.focusedSourceId && session.sources.some((s) => s.id === st.focusedSourceId)
+          ? st.focusedSourceId
+          : (session.sources.find((s) => s.status === 'ready')?.id ?? null),
+    })),
+  setSelection: (selection) => set({ selection }),
+  focusSource: (focusedSourceId) => set({ focusedSourceId }),
+  notify: (file, reason) => set((st) => ({ notices: [...st.notices.slice(-4), { id: nextNotice++, file, reason }] })),
+  dismiss: (id) => set((st) => ({ notices: st.notices.filter((n) => n.id !== id) })),
+  setDragging: (dragging) => set({ dragging }),
+}));
+
+/** The session's extent on its axis: [min start, max end] over ready sources, or null. */
+export function sessionExtent(s: SessionInfo): TimeRange | null {
+  let start = Infinity;
+  let end = -Infinity;
+  for (const src of s.sources) {
+    if (src.axisStartNs === undefined || src.axisEndNs === undefined) continue;
+    start = Math.min(start, src.axisStartNs);
+    end = Math.max(end, src.axisEndNs);
+  }
+  if (!Number.isFinite(start)) return null;
+  if (end - start < 1e6) {
+    // Points in time (dumps, lone snapshots) still get a visible span of ±1 s.
+    start -= 1e9;
+    end += 1e9;
+  }
+  return { startNs: start, endNs: end };
+}
