@@ -56,10 +56,11 @@ export const test = base.extend<{ app: AppServer; appArgs: string[] }>({
 export { expect };
 
 /** Drops real files on the window through a DataTransfer, as a user's drag-and-drop does. */
-export async function dropFiles(page: Page, files: { path?: string; name?: string; bytes?: Buffer }[]): Promise<void> {
+export async function dropFiles(page: Page, files: { path?: string; name?: string; bytes?: Buffer; lastModified?: number }[]): Promise<void> {
   const payload = files.map((f) => ({
     name: f.name ?? basename(f.path!),
     b64: (f.bytes ?? readFileSync(f.path!)).toString('base64'),
+    lastModified: f.lastModified ?? Date.UTC(2026, 10, 22, 12, 0, 0),
   }));
   const dt = await page.evaluateHandle((items) => {
     const dt = new DataTransfer();
@@ -67,7 +68,7 @@ export async function dropFiles(page: Page, files: { path?: string; name?: strin
       const bin = atob(it.b64);
       const u8 = new Uint8Array(bin.length);
       for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
-      dt.items.add(new File([u8], it.name, { lastModified: Date.UTC(2026, 10, 22, 12, 0, 0) }));
+      dt.items.add(new File([u8], it.name, { lastModified: it.lastModified }));
     }
     return dt;
   }, payload);

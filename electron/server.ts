@@ -178,6 +178,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   const offSession = host.on('session', (p) => broadcast('session', p));
   const offError = host.on('error', (p) => broadcast('error', p));
+  const offCollection = host.on('collection', (p) => broadcast('collection', p));
+  const offHostKey = host.on('hostKeyPrompt', (p) => broadcast('hostKeyPrompt', p));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -191,6 +193,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     close: async () => {
       offSession();
       offError();
+      offCollection();
+      offHostKey();
       for (const c of clients) c.terminate();
       wss.close();
       await new Promise<void>((r) => server.close(() => r()));

@@ -9,6 +9,12 @@ export default defineConfig({
   root,
   base: './',
   plugins: [react()],
+  resolve: {
+    // d3-flame-graph ships its CSS but does not list it in package.json "exports".
+    alias: {
+      'd3-flame-graph/dist/d3-flamegraph.css': fileURLToPath(new URL('../node_modules/d3-flame-graph/dist/d3-flamegraph.css', import.meta.url)),
+    },
+  },
   build: {
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,

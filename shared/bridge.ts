@@ -6,7 +6,9 @@
  */
 import type { SourceKind } from './model/source.ts';
 import type { SourceClock, EpochNsString, Nanoseconds } from './model/time.ts';
-import type { SourceQuery, QueryResult } from './query/query-types.ts';
+import type { SourceQuery, QueryResult, CallTreeQuery } from './query/query-types.ts';
+import type { SourceRange } from './query/stack-sources.ts';
+import type { GoroutineGroupsResult } from './query/goroutine-groups.ts';
 
 export type SourceId = string;
 
@@ -46,6 +48,8 @@ export interface SourceInfo {
   warnings?: string[];
   /** The `inspect` figures for this source. */
   figures?: Record<string, unknown>;
+  /** A capture still growing (SSH collection): re-read as data arrives. */
+  live?: boolean;
 }
 
 export interface SessionInfo {
@@ -61,6 +65,67 @@ export interface FileBytes {
   mtimeMs?: number;
 }
 
+/** Live collection over SSH: key file or ssh-agent only (passwords are never accepted). */
+export interface StartCollectionArgs {
+  /** Hostname, IP or ~/.ssh/config alias; `user@host` accepted. */
+  host: string;
+  port?: number;
+  user?: string;
+  /** Private key file (unencrypted; a passphrase-protected key belongs in ssh-agent). */
+  keyPath?: string;
+  /** Default true: try ssh-agent (SSH_AUTH_SOCK) first. */
+  useAgent?: boolean;
+  /** Time between snapshots, ms (default 1000). */
+  intervalMs?: number;
+  /** Also count /proc/PID/fd entries each tick. */
+  pid?: number;
+  /** Only sockets with one of these local or peer ports. */
+  filterPorts?: number[];
+}
+
+export type CollectionState = 'connecting' | 'connected' | 'disconnected' | 'reconnecting' | 'stopped' | 'error';
+
+/** An unknown host key waiting for the user's yes/no (answered with answerHostKey). */
+export interface HostKeyPromptInfo {
+  requestId: string;
+  collectionId: string;
+  host: string;
+  port: number;
+  keyType: string;
+  /** `SHA256:…`, as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+  /** Key types known_hosts already holds for this host (non-empty: the host changed key type). */
+  knownKeyTypes: string[];
+}
+
+export interface CollectionInfo {
+  collectionId: string;
+  /** The live `ss` source the capture feeds. */
+  sourceId: SourceId;
+  /** What the user typed (host or alias). */
+  host: string;
+  /** user@host:port as resolved. */
+  target: string;
+  /** The remote `hostname`, once connected. */
+  remoteHostname?: string;
+  /** The capture file on this machine (kept after stop: it is a source you can reopen). */
+  capturePath: string;
+  state: CollectionState;
+  snapshots: number;
+  /** Reconnect attempts since the last successful connection. */
+  attempts: number;
+  /** The ss command line in use, once connected. */
+  command?: string;
+  /** Last disconnect reason, warning or error. */
+  message?: string;
+  /** False once stopped, cancelled or failed. */
+  running: boolean;
+  hostKeyPrompt?: HostKeyPromptInfo;
+}
+
+export const SSH_PPROF_KINDS = ['goroutine', 'block', 'mutex', 'heap', 'allocs', 'threadcreate', 'profile', 'trace'] as const;
+export type SshPprofKind = (typeof SSH_PPROF_KINDS)[number];
+
 /** request name → [argument, response] */
 export interface BridgeRequests {
   getSession: [Record<string, never>, SessionInfo];
@@ -71,6 +136,24 @@ export interface BridgeRequests {
   removeSource: [{ id: SourceId }, { ok: boolean }];
   setSourceOffset: [{ id: SourceId; offsetNs: Nanoseconds }, { ok: boolean }];
   query: [{ id: SourceId; query: SourceQuery }, QueryResult];
+  /** Goroutine groups across several dumps (time order), a count per dump: leaks show as growth. */
+  goroutineGroupsAcross: [{ ids: SourceId[] }, GoroutineGroupsResult];
+  /**
+   * The call tree of source `id` as a diff against source `baseId` (pprof -diff_base): the base's
+   * engine exports its stacks (`baseProfile`, default query.profile; `baseRange` in the base's own
+   * clock), the current source's engine builds the diff tree.
+   */
+  diffCallTree: [{ id: SourceId; baseId: SourceId; query: CallTreeQuery; baseProfile?: string; baseRange?: SourceRange }, QueryResult];
+  /** Starts collecting `ss` snapshots over SSH into a capture file that is a live source. */
+  startCollection: [StartCollectionArgs, { collectionId: string; sourceId: SourceId }];
+  /** Finishes the snapshot in flight and disconnects; the file and the source stay. */
+  stopCollection: [{ collectionId: string }, { ok: boolean }];
+  /** Stops at once (what was received stays). */
+  cancelCollection: [{ collectionId: string }, { ok: boolean }];
+  answerHostKey: [{ requestId: string; accept: boolean }, { ok: boolean }];
+  listCollections: [Record<string, never>, { collections: CollectionInfo[] }];
+  /** Fetches a Go pprof endpoint on the host's 127.0.0.1:port over the collection's connection; the result is a new source. */
+  fetchPprofOverSsh: [{ collectionId: string; kind: SshPprofKind; port: number; seconds?: number; debug?: 0 | 1 | 2 }, { sourceId: SourceId }];
 }
 
 export type RequestName = keyof BridgeRequests;
@@ -83,6 +166,10 @@ export interface BridgeEvents {
   session: SessionInfo;
   /** A failure worth telling the user about, naming the file and the reason. */
   error: { file: string; reason: string };
+  /** An SSH collection's status changed. */
+  collection: CollectionInfo;
+  /** An unknown SSH host key: show the fingerprint, ask once, answer with answerHostKey. */
+  hostKeyPrompt: HostKeyPromptInfo;
 }
 export type EventName = keyof BridgeEvents;
 
@@ -103,6 +190,14 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'removeSource',
   'setSourceOffset',
   'query',
+  'goroutineGroupsAcross',
+  'diffCallTree',
+  'startCollection',
+  'stopCollection',
+  'cancelCollection',
+  'answerHostKey',
+  'listCollections',
+  'fetchPprofOverSsh',
 ];
 
 export function isRequestName(s: unknown): s is RequestName {
@@ -132,9 +227,80 @@ export function validateRequest(name: RequestName, arg: unknown): string | null 
       return str('id') ? null : 'id must be a string';
     case 'setSourceOffset':
       return str('id') && typeof o.offsetNs === 'number' && Number.isFinite(o.offsetNs) ? null : 'id and finite offsetNs required';
+    case 'goroutineGroupsAcross':
+      return Array.isArray(o.ids) && o.ids.length > 0 && o.ids.length <= 200 && o.ids.every((x) => typeof x === 'string')
+        ? null
+        : 'ids must be a non-empty array of source ids';
+    case 'diffCallTree':
+      if (!str('id') || !str('baseId')) return 'id and baseId required';
+      if (o.baseProfile !== undefined && typeof o.baseProfile !== 'string') return 'baseProfile must be a string';
+      if (o.baseRange !== undefined && !(typeof o.baseRange === 'object' && o.baseRange !== null && Number.isFinite((o.baseRange as { startNs?: unknown }).startNs) && Number.isFinite((o.baseRange as { endNs?: unknown }).endNs))) return 'baseRange must be {startNs, endNs}';
+      return typeof o.query === 'object' && o.query !== null && (o.query as { type?: unknown }).type === 'callTree'
+        ? null
+        : "query must be a {type: 'callTree'} query";
+    case 'startCollection':
+    case 'stopCollection':
+    case 'cancelCollection':
+    case 'answerHostKey':
+    case 'listCollections':
+    case 'fetchPprofOverSsh':
+      return validateSshRequest(name, o);
     case 'query':
       return str('id') && typeof o.query === 'object' && o.query !== null && typeof (o.query as { type?: unknown }).type === 'string'
         ? null
         : 'id and query {type} required';
+  }
+}
+
+const isInt = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/** SSH requests: every field checked, unknown fields refused (a `password` never gets through). */
+function validateSshRequest(name: RequestName, o: Record<string, unknown>): string | null {
+  const allowed: Partial<Record<RequestName, string[]>> = {
+    startCollection: ['host', 'port', 'user', 'keyPath', 'useAgent', 'intervalMs', 'pid', 'filterPorts'],
+    stopCollection: ['collectionId'],
+    cancelCollection: ['collectionId'],
+    answerHostKey: ['requestId', 'accept'],
+    listCollections: [],
+    fetchPprofOverSsh: ['collectionId', 'kind', 'port', 'seconds', 'debug'],
+  };
+  for (const k of Object.keys(o)) {
+    if (/pass(word|phrase)?$/i.test(k)) return 'passwords are not accepted: use a key file or ssh-agent';
+    if (!allowed[name]?.includes(k)) return `unknown field ${k}`;
+  }
+  const id = (k: string) => typeof o[k] === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(o[k] as string);
+  switch (name) {
+    case 'startCollection':
+      // Host or alias, optionally user@; IPv6 in brackets or bare. No spaces, no leading '-'.
+      if (typeof o.host !== 'string' || !/^(?!-)[A-Za-z0-9._@:%[\]-]{1,255}$/.test(o.host)) return 'host must be a hostname, IP or ~/.ssh/config alias';
+      if (o.port !== undefined && !isInt(o.port, 1, 65535)) return 'port must be an integer 1..65535';
+      if (o.user !== undefined && (typeof o.user !== 'string' || !/^(?!-)[A-Za-z0-9._@-]{1,64}$/.test(o.user))) return 'user must be a user name';
+      if (o.keyPath !== undefined && (typeof o.keyPath !== 'string' || o.keyPath.length === 0 || o.keyPath.length > 4096 || o.keyPath.includes('\0'))) return 'keyPath must be a file path';
+      if (o.useAgent !== undefined && typeof o.useAgent !== 'boolean') return 'useAgent must be a boolean';
+      if (o.intervalMs !== undefined && !isInt(o.intervalMs, 100, 3_600_000)) return 'intervalMs must be an integer 100..3600000';
+      if (o.pid !== undefined && !isInt(o.pid, 1, 4_194_304)) return 'pid must be a process id';
+      if (o.filterPorts !== undefined && !(Array.isArray(o.filterPorts) && o.filterPorts.length <= 32 && o.filterPorts.every((p) => isInt(p, 1, 65535)))) {
+        return 'filterPorts must be up to 32 ports 1..65535';
+      }
+      return null;
+    case 'stopCollection':
+    case 'cancelCollection':
+      return id('collectionId') ? null : 'collectionId required';
+    case 'answerHostKey':
+      return id('requestId') && typeof o.accept === 'boolean' ? null : 'requestId and accept (boolean) required';
+    case 'listCollections':
+      return null;
+    case 'fetchPprofOverSsh': {
+      if (!id('collectionId')) return 'collectionId required';
+      const kind = o.kind as SshPprofKind;
+      if (!SSH_PPROF_KINDS.includes(kind)) return `kind must be one of ${SSH_PPROF_KINDS.join(', ')}`;
+      if (!isInt(o.port, 1, 65535)) return 'port must be an integer 1..65535';
+      const timed = kind === 'profile' || kind === 'trace';
+      if (o.seconds !== undefined && !(timed && isInt(o.seconds, 1, 3600))) return 'seconds (1..3600) is for profile and trace only';
+      if (o.debug !== undefined && !(!timed && isInt(o.debug, 0, 2) && (o.debug !== 2 || kind === 'goroutine'))) return 'debug must be 0, 1 or (goroutine only) 2';
+      return null;
+    }
+    default:
+      return 'not an SSH request';
   }
 }

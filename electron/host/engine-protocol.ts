@@ -4,7 +4,9 @@ import type { ParsedSource } from '../../shared/model/source.ts';
 
 export type ToEngine =
   | { type: 'open'; path?: string; bytes?: Uint8Array; mtimeMs?: number }
-  | { type: 'query'; reqId: number; query: SourceQuery };
+  | { type: 'query'; reqId: number; query: SourceQuery }
+  /** Parse the (grown) file again; the current model stays unless the new parse succeeds. */
+  | { type: 'reload'; reqId: number; path: string; maxBytes?: number };
 
 /** Everything about a parsed source except its model (which never leaves the worker). */
 export type SourceHeader = Omit<ParsedSource, 'model'> & {
@@ -18,4 +20,6 @@ export type FromEngine =
   | { type: 'ready'; header: SourceHeader }
   | { type: 'failed'; reason: string }
   | { type: 'result'; reqId: number; result: QueryResult }
-  | { type: 'queryFailed'; reqId: number; reason: string };
+  | { type: 'queryFailed'; reqId: number; reason: string }
+  | { type: 'reloaded'; reqId: number; header: SourceHeader }
+  | { type: 'reloadFailed'; reqId: number; reason: string };

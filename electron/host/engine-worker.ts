@@ -35,6 +35,15 @@ port.on('message', async (m: ToEngine) => {
     } catch (e) {
       post({ type: 'failed', reason: reasonOf(e) });
     }
+  } else if (m.type === 'reload') {
+    try {
+      const out = await ingestInput({ path: m.path, maxBytes: m.maxBytes });
+      source = out.source; // swapped only on success: a failed parse keeps the previous model
+      const { model: _model, ...rest } = out.source;
+      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256 } });
+    } catch (e) {
+      post({ type: 'reloadFailed', reqId: m.reqId, reason: reasonOf(e) });
+    }
   } else if (m.type === 'query') {
     try {
       if (!source) throw new Error('source is not ready');

@@ -1,5 +1,6 @@
 /** Host side of an engine worker: start it on one input, await readiness, route queries to it. */
 import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
 import type { SourceQuery, QueryResult } from '../../shared/query/query-types.ts';
 import type { FromEngine, SourceHeader, ToEngine } from './engine-protocol.ts';
 import type { IngestInput } from './ingest-input.ts';
@@ -7,6 +8,8 @@ import type { IngestInput } from './ingest-input.ts';
 export interface Engine {
   readonly ready: Promise<SourceHeader>;
   query(q: SourceQuery): Promise<QueryResult>;
+  /** Parses the (grown) file again in this worker; on failure the previous model stays and this rejects. */
+  reload(path: string, maxBytes?: number): Promise<SourceHeader>;
   /** Stops the worker (cancels a running ingest; frees the model). */
   dispose(): void;
 }
@@ -15,10 +18,12 @@ export class EngineFailed extends Error {}
 
 /** Where the worker entry lives: the .ts file under tsx (CLI, browser mode, tests) or a built .js/.cjs. */
 export function startEngine(workerScript: string, input: IngestInput, onProgress: (f: number) => void): Engine {
-  const execArgv = workerScript.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const worker = new Worker(workerScript, { execArgv });
+  const worker = workerScript.endsWith('.ts')
+    ? new Worker(new URL('./engine-worker-bootstrap.mjs', import.meta.url), { workerData: { entry: pathToFileURL(workerScript).href } })
+    : new Worker(workerScript);
   let nextReq = 1;
   const pending = new Map<number, { resolve: (r: QueryResult) => void; reject: (e: Error) => void }>();
+  const reloads = new Map<number, { resolve: (h: SourceHeader) => void; reject: (e: Error) => void }>();
   let settle!: { resolve: (h: SourceHeader) => void; reject: (e: Error) => void };
   const ready = new Promise<SourceHeader>((resolve, reject) => (settle = { resolve, reject }));
   ready.catch(() => {});
@@ -44,12 +49,21 @@ export function startEngine(workerScript: string, input: IngestInput, onProgress
         pending.get(m.reqId)?.reject(new Error(m.reason));
         pending.delete(m.reqId);
         break;
+      case 'reloaded':
+        reloads.get(m.reqId)?.resolve(m.header);
+        reloads.delete(m.reqId);
+        break;
+      case 'reloadFailed':
+        reloads.get(m.reqId)?.reject(new EngineFailed(m.reason));
+        reloads.delete(m.reqId);
+        break;
     }
   });
   const fail = (reason: string) => {
     settle.reject(new EngineFailed(reason));
-    for (const p of pending.values()) p.reject(new Error(reason));
+    for (const p of [...pending.values(), ...reloads.values()]) p.reject(new Error(reason));
     pending.clear();
+    reloads.clear();
   };
   worker.on('error', (e) => fail(`engine crashed: ${e.message}`));
   worker.on('exit', (code) => {
@@ -68,6 +82,14 @@ export function startEngine(workerScript: string, input: IngestInput, onProgress
         const reqId = nextReq++;
         pending.set(reqId, { resolve, reject });
         worker.postMessage({ type: 'query', reqId, query } satisfies ToEngine);
+      });
+    },
+    reload(path, maxBytes) {
+      return new Promise((resolve, reject) => {
+        if (disposed) return reject(new Error('source was removed'));
+        const reqId = nextReq++;
+        reloads.set(reqId, { resolve, reject });
+        worker.postMessage({ type: 'reload', reqId, path, maxBytes } satisfies ToEngine);
       });
     },
     dispose() {

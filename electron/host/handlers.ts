@@ -2,17 +2,20 @@
  * The bridge's request handlers, written once and served by both transports (Electron IPC and the
  * browser-mode server). Plain Node: never imports 'electron'.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { BridgeEvents, EventName, RequestArg, RequestName, RequestResult } from '../../shared/bridge.ts';
 import { validateRequest } from '../../shared/bridge.ts';
 import { SessionStore } from './session-store.ts';
+import { Collections, type CollectionsOptions } from './collections.ts';
 
 export interface HostOptions {
   /** Engine worker entry (the .ts file under tsx, or a built bundle). */
   workerScript: string;
   /** Folder of the bundled demo incident. */
   demoDir: string;
+  /** SSH collection settings (capture folder, known_hosts, ssh config); see collections.ts. */
+  ssh?: Omit<CollectionsOptions, 'store' | 'onStatus' | 'onHostKeyPrompt'>;
 }
 
 type Handlers = { [K in RequestName]: (arg: RequestArg<K>) => Promise<RequestResult<K>> };
@@ -20,7 +23,8 @@ type Listener = { [E in EventName]: Set<(p: BridgeEvents[E]) => void> };
 
 export class Host {
   readonly store: SessionStore;
-  private listeners: Listener = { session: new Set(), error: new Set() };
+  readonly collections: Collections;
+  private listeners: Listener = { session: new Set(), error: new Set(), collection: new Set(), hostKeyPrompt: new Set() };
   private handlers: Handlers;
 
   constructor(private readonly opts: HostOptions) {
@@ -29,17 +33,38 @@ export class Host {
       onChange: (s) => this.emit('session', s),
       onError: (file, reason) => this.emit('error', { file, reason }),
     });
+    this.collections = new Collections({
+      ...opts.ssh,
+      store: this.store,
+      onStatus: (c) => this.emit('collection', c),
+      onHostKeyPrompt: (p) => this.emit('hostKeyPrompt', p),
+    });
     this.handlers = {
       getSession: async () => this.store.snapshot(),
       openPaths: async ({ paths }) => ({ ids: paths.map((p) => this.openPath(p)) }),
       openBytes: async ({ name, bytes, mtimeMs }) => ({
         id: this.store.add(name, { bytes, mtimeMs }, { type: 'upload' }, bytes.length),
       }),
-      openDemo: async () => ({ ids: demoFiles(this.opts.demoDir).map((p) => this.openPath(p)) }),
-      cancelIngest: async ({ id }) => ({ ok: this.store.cancel(id) }),
-      removeSource: async ({ id }) => ({ ok: this.store.remove(id) }),
+      openDemo: async () => ({ ids: this.openDemo() }),
+      cancelIngest: async ({ id }) => {
+        // A live source's Cancel ends its collection (what was received stays).
+        const c = this.collections.collectionOf(id);
+        return { ok: c ? await this.collections.cancel(c) : this.store.cancel(id) };
+      },
+      removeSource: async ({ id }) => {
+        this.collections.sourceRemoved(id);
+        return { ok: this.store.remove(id) };
+      },
       setSourceOffset: async ({ id, offsetNs }) => ({ ok: this.store.setOffset(id, offsetNs) }),
       query: async ({ id, query }) => this.store.query(id, query),
+      goroutineGroupsAcross: async ({ ids }) => this.store.goroutineGroupsAcross(ids),
+      diffCallTree: async (a) => this.store.diffCallTree(a.id, a.baseId, a.query, a.baseProfile, a.baseRange),
+      startCollection: async (a) => this.collections.start(a),
+      stopCollection: async ({ collectionId }) => ({ ok: await this.collections.stop(collectionId) }),
+      cancelCollection: async ({ collectionId }) => ({ ok: await this.collections.cancel(collectionId) }),
+      answerHostKey: async ({ requestId, accept }) => ({ ok: this.collections.answerHostKey(requestId, accept) }),
+      listCollections: async () => ({ collections: this.collections.list() }),
+      fetchPprofOverSsh: async (a) => this.collections.fetchPprof(a),
     };
   }
 
@@ -59,6 +84,17 @@ export class Host {
     for (const fn of this.listeners[name] as Set<(p: BridgeEvents[E]) => void>) fn(payload);
   }
 
+  /** Opens the demo incident, placing clock-less files where its placement.json says they belong. */
+  private openDemo(): string[] {
+    const placement = demoPlacement(this.opts.demoDir);
+    return demoFiles(this.opts.demoDir).map((p) => {
+      const id = this.openPath(p);
+      const place = placement[basename(p)];
+      if (place) this.store.placeAt(id, place.epochNs, place.basis);
+      return id;
+    });
+  }
+
   private openPath(p: string): string {
     const path = resolve(p);
     let size = 0;
@@ -72,14 +108,31 @@ export class Host {
   }
 
   dispose(): void {
+    void this.collections.dispose();
     this.store.dispose();
   }
 }
 
-/** The demo incident's files (everything in the folder but its README). */
+const DEMO_PLACEMENT = 'placement.json';
+
+/** The demo incident's files (everything in the folder but its README and placement file). */
 export function demoFiles(demoDir: string): string[] {
   return readdirSync(demoDir)
-    .filter((n) => !/^README/i.test(n) && statSync(join(demoDir, n)).isFile())
+    .filter((n) => !/^README/i.test(n) && n !== DEMO_PLACEMENT && statSync(join(demoDir, n)).isFile())
     .sort()
     .map((n) => join(demoDir, n));
+}
+
+function demoPlacement(demoDir: string): Record<string, { epochNs: string; basis: string }> {
+  const p = join(demoDir, DEMO_PLACEMENT);
+  if (!existsSync(p)) return {};
+  const raw = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+  const out: Record<string, { epochNs: string; basis: string }> = {};
+  for (const [name, v] of Object.entries(raw)) {
+    const e = v as { epochNs?: unknown; basis?: unknown };
+    if (typeof e === 'object' && e && typeof e.epochNs === 'string' && /^\d+$/.test(e.epochNs)) {
+      out[name] = { epochNs: e.epochNs, basis: typeof e.basis === 'string' ? e.basis : 'demo placement' };
+    }
+  }
+  return out;
 }

@@ -11,7 +11,8 @@ import { summarize } from '../../shared/query/run-query.ts';
 
 import { MAX_FILE_BYTES } from './limits.ts';
 
-export type IngestInput = { path: string } | { bytes: Uint8Array; mtimeMs?: number };
+/** `maxBytes`: read only the file's first bytes (a capture still being written: whole snapshots only). */
+export type IngestInput = { path: string; maxBytes?: number } | { bytes: Uint8Array; mtimeMs?: number };
 
 export interface IngestOutcome {
   source: ParsedSource;
@@ -38,15 +39,16 @@ export async function readInput(input: IngestInput): Promise<{ bytes: Uint8Array
     throw new IngestError(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   if (st.isDirectory()) throw new IngestError('is a directory');
-  if (st.size > MAX_FILE_BYTES) {
-    throw new IngestError(`file too large (${formatSize(st.size)}); the limit is ${formatSize(MAX_FILE_BYTES)}`);
+  const size = Math.min(st.size, input.maxBytes ?? Infinity);
+  if (size > MAX_FILE_BYTES) {
+    throw new IngestError(`file too large (${formatSize(size)}); the limit is ${formatSize(MAX_FILE_BYTES)}`);
   }
   const fh = await open(input.path, 'r');
   try {
-    const bytes = new Uint8Array(st.size);
+    const bytes = new Uint8Array(size);
     let off = 0;
-    while (off < st.size) {
-      const { bytesRead } = await fh.read(bytes, off, st.size - off, off);
+    while (off < size) {
+      const { bytesRead } = await fh.read(bytes, off, size - off, off);
       if (bytesRead === 0) break;
       off += bytesRead;
     }

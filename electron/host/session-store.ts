@@ -6,14 +6,19 @@ import { basename } from 'node:path';
 import type { SessionInfo, SourceId, SourceInfo, SourceOrigin } from '../../shared/bridge.ts';
 import { epochDiffNs } from '../../shared/model/time.ts';
 import { startEngine, type Engine } from './engine.ts';
+import type { SourceHeader } from './engine-protocol.ts';
 import type { IngestInput } from './ingest-input.ts';
-import type { QueryResult, SourceQuery } from '../../shared/query/query-types.ts';
+import type { CallTreeQuery, QueryResult, SourceQuery } from '../../shared/query/query-types.ts';
+import type { SourceRange } from '../../shared/query/stack-sources.ts';
+import type { GoroutineGroupsResult } from '../../shared/query/goroutine-groups.ts';
 
 interface Entry {
   info: SourceInfo;
   engine: Engine | null;
   /** The source's own span (ns relative to its clock origin), once parsed. */
   span: { startNs: number; endNs: number } | null;
+  /** A wall-clock placement to apply once parsed (manual alignment known in advance). */
+  placement?: { epochNs: string; basis: string };
 }
 
 export interface SessionStoreOptions {
@@ -53,19 +58,7 @@ export class SessionStore {
     engine.ready.then(
       (h) => {
         if (!this.entries.has(id)) return;
-        Object.assign(info, {
-          kind: h.kind,
-          format: h.format,
-          status: 'ready',
-          progress: 1,
-          clock: h.clock,
-          partial: h.partial,
-          warnings: h.warnings,
-          figures: h.figures,
-          sizeBytes: h.sizeBytes,
-          sha256: h.sha256,
-        });
-        entry.span = { startNs: h.startNs, endNs: h.endNs };
+        this.applyHeader(entry, h);
         this.changed(true);
       },
       (e: Error) => {
@@ -81,6 +74,70 @@ export class SessionStore {
     );
     this.changed(true);
     return id;
+  }
+
+  private applyHeader(entry: Entry, h: SourceHeader) {
+    Object.assign(entry.info, {
+      kind: h.kind,
+      format: h.format,
+      status: 'ready',
+      progress: 1,
+      clock: h.clock,
+      partial: h.partial,
+      warnings: h.warnings,
+      figures: h.figures,
+      sizeBytes: h.sizeBytes,
+      sha256: h.sha256,
+    });
+    entry.span = { startNs: h.startNs, endNs: h.endNs };
+    if (entry.placement) this.applyPlacement(entry);
+  }
+
+  /** A source whose file is still being written (an SSH capture): listed at once, parsed by reload(). */
+  addLive(name: string, origin: SourceOrigin): SourceId {
+    const id = `s${this.nextId++}`;
+    const info: SourceInfo = { id, name, kind: 'error', format: '', origin, status: 'ingesting', progress: 0, sizeBytes: 0, offsetNs: 0, live: true };
+    this.entries.set(id, { info, engine: null, span: null });
+    this.changed(true);
+    return id;
+  }
+
+  /**
+   * Parses a live source's file again (its first maxBytes: whole snapshots only) and swaps the new
+   * model in. A failed parse rejects and keeps the previous model. Callers do not overlap reloads.
+   */
+  async reload(id: SourceId, path: string, maxBytes?: number): Promise<void> {
+    const e = this.entries.get(id);
+    if (!e) throw new Error(`no source ${id}`);
+    let h: SourceHeader;
+    if (e.engine) {
+      h = await e.engine.reload(path, maxBytes);
+    } else {
+      const engine = startEngine(this.opts.workerScript, { path, maxBytes }, () => {});
+      try {
+        h = await engine.ready;
+      } catch (err) {
+        engine.dispose();
+        throw err;
+      }
+      if (this.entries.get(id) !== e) return engine.dispose();
+      e.engine = engine;
+    }
+    if (this.entries.get(id) !== e) return;
+    this.applyHeader(e, h);
+    this.changed(true);
+  }
+
+  /** Marks a live source as finished (the capture is complete). */
+  endLive(id: SourceId): void {
+    const e = this.entries.get(id);
+    if (!e || !e.info.live) return;
+    e.info.live = false;
+    this.changed(true);
+  }
+
+  has(id: SourceId): boolean {
+    return this.entries.has(id);
   }
 
   addPath(path: string, sizeBytes: number): SourceId {
@@ -103,6 +160,29 @@ export class SessionStore {
     return true;
   }
 
+  /** Puts a source's start at a wall-clock time (now, or once it is parsed), as a manual alignment. */
+  placeAt(id: SourceId, epochNs: string, basis: string): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    e.placement = { epochNs, basis };
+    if (e.span) {
+      this.applyPlacement(e);
+      this.changed(true);
+    }
+  }
+
+  private applyPlacement(e: Entry) {
+    const { epochNs, basis } = e.placement!;
+    const origin = e.info.clock?.originEpochNs ?? null;
+    if (origin) {
+      e.info.offsetNs = epochDiffNs(epochNs, origin) - e.span!.startNs;
+      e.info.clock = { originEpochNs: origin, quality: 'manual', basis };
+    } else {
+      e.info.offsetNs = -e.span!.startNs;
+      e.info.clock = { originEpochNs: epochNs, quality: 'manual', basis };
+    }
+  }
+
   setOffset(id: SourceId, offsetNs: number): boolean {
     const e = this.entries.get(id);
     if (!e) return false;
@@ -117,6 +197,38 @@ export class SessionStore {
     if (!e) throw new Error(`no source ${id}`);
     if (!e.engine || e.info.status !== 'ready') throw new Error(`source ${e.info.name} is not ready (${e.info.status})`);
     return e.engine.query(q);
+  }
+
+  /**
+   * Groups each dump in its own engine, then merges the parts in the first dump's engine (the host
+   * only routes). Dumps are ordered by their place on the axis.
+   */
+  async goroutineGroupsAcross(ids: SourceId[]): Promise<GoroutineGroupsResult> {
+    const snap = new Map(this.snapshot().sources.map((s) => [s.id, s]));
+    const ordered = [...new Set(ids)]
+      .filter((id) => snap.get(id)?.kind === 'goroutine-dump')
+      .sort((a, b) => (snap.get(a)!.axisStartNs ?? 0) - (snap.get(b)!.axisStartNs ?? 0));
+    if (ordered.length === 0) throw new Error('no goroutine dump among the given sources');
+    const parts = await Promise.all(
+      ordered.map(async (id) => {
+        const r = await this.query(id, { type: 'goroutineGroups', sourceId: id });
+        if (r.type !== 'goroutineGroups') throw new Error('unexpected result');
+        return r.result;
+      }),
+    );
+    const merged = await this.query(ordered[0]!, { type: 'mergeGoroutineGroups', parts, limit: 500 });
+    if (merged.type !== 'goroutineGroups') throw new Error('unexpected result');
+    return merged.result;
+  }
+
+  /**
+   * A call tree of `id` diffed against `baseId`: the base's engine exports its stacks (function
+   * paths + weights), then the current source's engine builds the diff. The host only routes.
+   */
+  async diffCallTree(id: SourceId, baseId: SourceId, q: CallTreeQuery, baseProfile?: string, baseRange?: SourceRange): Promise<QueryResult> {
+    const exp = await this.query(baseId, { type: 'exportStacks', profile: baseProfile ?? q.profile, range: baseRange });
+    if (exp.type !== 'exportStacks') throw new Error('unexpected result');
+    return this.query(id, { ...q, type: 'callTreeDiff', base: exp.stacks });
   }
 
   /** Waits until no source is ingesting (for the CLI and tests). */

@@ -22,9 +22,18 @@ export interface AppState {
   session: SessionInfo;
   /** Selected range shared by every view; null = the whole session. */
   selection: TimeRange | null;
+  /** The timeline's visible window (zoom/pan); null = the whole session. */
+  viewWindow: TimeRange | null;
+  /** Shared time cursor (axis ns) while the pointer is over a time-based view. */
+  hoverNs: number | null;
+  setViewWindow(r: TimeRange | null): void;
+  setHover(ns: number | null): void;
   focusedSourceId: SourceId | null;
   notices: Notice[];
   dragging: boolean;
+  /** A request from another view to show a function's stacks in the flame graph (focus filter). */
+  flameFocusRequest: { sourceId: string; fn: string; seq: number } | null;
+  requestFlameFocus(sourceId: string, fn: string): void;
   setSession(s: SessionInfo): void;
   setSelection(r: TimeRange | null): void;
   focusSource(id: SourceId | null): void;
@@ -38,9 +47,16 @@ let nextNotice = 1;
 export const useApp = create<AppState>((set) => ({
   session: { originEpochNs: null, sources: [] },
   selection: null,
+  viewWindow: null,
+  hoverNs: null,
+  setViewWindow: (viewWindow) => set({ viewWindow }),
+  setHover: (hoverNs) => set({ hoverNs }),
   focusedSourceId: null,
   notices: [],
   dragging: false,
+  flameFocusRequest: null,
+  requestFlameFocus: (sourceId, fn) =>
+    set((st) => ({ flameFocusRequest: { sourceId, fn, seq: (st.flameFocusRequest?.seq ?? 0) + 1 } })),
   setSession: (session) =>
     set((st) => ({
       session,

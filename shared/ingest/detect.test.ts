@@ -36,6 +36,13 @@ describe('detect on every fixture', () => {
     const junk = new Uint8Array(256).map((_, i) => (i * 151 + 7) & 0xff);
     expect(detect(junk).kind).toBe('unknown');
   });
+  it('recognizes newer goroutine header forms and panics with a long preamble', () => {
+    const enc = (t: string) => new TextEncoder().encode(t);
+    expect(detect(enc('goroutine 1 gp=0xc000002380 m=0 mp=0x5b3c00 [running]:\nmain.main()\n')).kind).toBe('goroutine-dump');
+    expect(detect(enc('goroutine 7 [select] {"path":"/x"}:\nmain.f()\n')).kind).toBe('goroutine-dump');
+    const preamble = 'panic: boom\n\n' + 'log line that is not a goroutine\n'.repeat(500);
+    expect(detect(enc(preamble + 'goroutine 1 [running]:\nmain.main()\n')).kind).toBe('goroutine-dump');
+  });
   it('a trace header with an unknown version is still a trace (the parser names the version)', () => {
     const b = new TextEncoder().encode('go 1.99 trace\0\0\0rest');
     expect(detect(b)).toEqual({ kind: 'gotrace', format: 'go 1.99 trace' });

@@ -87,6 +87,8 @@ export function looksLikePprofProtobuf(b: Uint8Array): boolean {
   return sawCore;
 }
 
+/** `goroutine 1 [running]:`, newer `goroutine 1 gp=0x… m=0 mp=0x… [running]:`, labels `{…}` after the state. */
+const GOROUTINE_HEADER = /^goroutine \d+ (?:gp=\S+ m=\S+(?: mp=\S+)? )?\[[^\]]*\](?: \{[^\n]*\})?:\s*$/m;
 const SS_HEADER = /^(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port/m;
 const SS_NOSTATE_HEADER = /^(Netid\s+)?Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port/m;
 const SS_HEADERLESS_LINE =
@@ -107,7 +109,7 @@ export function detect(b: Uint8Array): Detection {
   if (isText(b)) {
     if (/^### ss-snapshot \d+/m.test(head)) return { kind: 'ss', format: 'ss capture' };
     if (/^goroutine profile: total \d+/m.test(head)) return { kind: 'goroutine-dump', format: 'goroutine debug=1' };
-    if (/^goroutine \d+ \[[^\]]*\]:/m.test(head)) {
+    if (GOROUTINE_HEADER.test(head) || (/^(panic|fatal error): /m.test(head) && GOROUTINE_HEADER.test(latin1(b, 0, 1 << 20)))) {
       return { kind: 'goroutine-dump', format: 'goroutine debug=2' };
     }
     if (SS_SUMMARY.test(head)) return { kind: 'ss', format: 'ss summary' };

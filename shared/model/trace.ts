@@ -1,5 +1,155 @@
-/** Go execution trace model — owned by the trace ingest (shared/ingest/gotrace). */
-import type { StackTable } from './stacks.ts';
+/**
+ * Go execution trace model — built by the trace ingest (shared/ingest/gotrace), read by queries.
+ *
+ * Struct-of-arrays tables; every time is integer nanoseconds on the trace's own clock *relative to
+ * `clockBaseNs`* (the trace's first sync point, model time 0), so differences equal Go's to the ns.
+ *
+ *   goroutines   one row per goroutine id       id, createStack, startStack, firstSeen, lastSeen,
+ *                                               endNs (NaN = never ended), firstRunNs / summaryEndNs
+ *                                               (Go's summary StartTime / EndTime; NaN = unset)
+ *   transitions  one row per goroutine state     t, g (→ goroutines row), from, to (GoState),
+ *                change, in Go's event order      reason (→ strings), stack (the event's stack)
+ *   procs        one row per P state change      t, p, from, to (ProcState)
+ *   gcCycles     GC mark phases                 start (NaN = began before the trace), end (NaN = open)
+ *   stw          stop-the-world ranges          start, end, kind (→ strings)
+ *   metrics      metric samples                 t, metric (→ metricNames), value
+ *   tasks / regions / logs / cpuSamples          user annotations and CPU profile samples
+ *
+ * The transition table alone is enough to recompute Go's blocking profiles for any time range
+ * (see shared/query/trace-blocking.ts).
+ */
+import type { StackIndex, StackTable } from './stacks.ts';
+import type { EpochNsString, Nanoseconds } from './time.ts';
+
+/** Index into TraceModel.goroutines (not the goroutine id). */
+export type GoroutineRow = number;
+/** Index into TraceModel.strings. */
+export type TraceStringIndex = number;
+
+export interface GoroutineTable {
+  count: number;
+  id: Float64Array;
+  /** Stack of the `go` statement that created it (-1 unknown). */
+  createStack: Int32Array;
+  /** The new goroutine's own start stack as recorded at creation (-1 unknown). */
+  startStack: Int32Array;
+  firstSeenNs: Float64Array;
+  lastSeenNs: Float64Array;
+  /** When it exited (NaN: still alive at the end). */
+  endNs: Float64Array;
+  /** Go's summary StartTime: first transition to running (NaN: never ran in the trace). */
+  firstRunNs: Float64Array;
+  /** Go's summary EndTime: exit or a "forever" block (NaN: none). */
+  summaryEndNs: Float64Array;
+}
+
+export interface GoTransitionTable {
+  count: number;
+  t: Float64Array;
+  g: Int32Array;
+  from: Uint8Array;
+  to: Uint8Array;
+  reason: Uint16Array;
+  stack: Int32Array;
+}
+
+export interface ProcTransitionTable {
+  count: number;
+  t: Float64Array;
+  p: Int32Array;
+  from: Uint8Array;
+  to: Uint8Array;
+}
+
+export interface RangeTable {
+  count: number;
+  start: Float64Array;
+  end: Float64Array;
+}
+
+export interface MetricTable {
+  names: string[];
+  count: number;
+  t: Float64Array;
+  metric: Uint8Array;
+  value: Float64Array;
+}
+
+export interface TaskTable {
+  count: number;
+  id: Float64Array;
+  parent: Float64Array;
+  type: Int32Array;
+  start: Float64Array;
+  end: Float64Array;
+  g: Float64Array;
+  stack: Int32Array;
+}
+
+export interface RegionTable {
+  count: number;
+  task: Float64Array;
+  type: Int32Array;
+  g: Float64Array;
+  start: Float64Array;
+  end: Float64Array;
+  stack: Int32Array;
+}
+
+export interface LogTable {
+  count: number;
+  t: Float64Array;
+  task: Float64Array;
+  category: Int32Array;
+  message: Int32Array;
+  g: Float64Array;
+  stack: Int32Array;
+}
+
+export interface CpuSampleTable {
+  count: number;
+  t: Float64Array;
+  g: Float64Array;
+  p: Float64Array;
+  stack: Int32Array;
+}
+
+/** Whole-trace figures computed once at parse time. */
+export interface TraceFigures {
+  goroutines: number;
+  procs: number;
+  gcCount: number;
+  cpuSamples: number;
+}
+
 export interface TraceModel {
   stacks: StackTable;
+  goMinor: number;
+  ticksPerSec: number;
+  /** Trace-clock ns of model time 0. */
+  clockBaseNs: number;
+  /** Wall clock at model time 0, from the trace's clock snapshots (go 1.25+), else null. */
+  wallAtZeroEpochNs: EpochNsString | null;
+  startNs: Nanoseconds;
+  /** Time of Go's final sync event (just after the last event): where open intervals end. */
+  endNs: Nanoseconds;
+  partial: boolean;
+  /** Reasons, range names, task/region types, log texts. Index 0 is "". */
+  strings: string[];
+  goroutines: GoroutineTable;
+  transitions: GoTransitionTable;
+  procs: ProcTransitionTable;
+  gcCycles: RangeTable;
+  stw: RangeTable & { kind: Int32Array };
+  metrics: MetricTable;
+  tasks: TaskTable;
+  regions: RegionTable;
+  logs: LogTable;
+  cpuSamples: CpuSampleTable;
+  figures: TraceFigures;
 }
+
+/** Metric names that carry the live heap size (new and old trace formats). */
+export const HEAP_LIVE_METRICS: readonly string[] = ['/memory/classes/heap/objects:bytes', '/gc/heap/live:bytes'];
+
+export type { StackIndex };

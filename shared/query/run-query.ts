@@ -5,6 +5,12 @@ import { summarizePprof } from './pprof-summary.ts';
 import { summarizeGoroutineDump } from './goroutine-summary.ts';
 import { summarizeTrace } from './trace-summary.ts';
 import { summarizeSockets } from './ss-summary.ts';
+import { goroutineGroups } from './goroutine-groups.ts';
+import { trackOf } from './tracks.ts';
+import { goroutineLanes, traceGoroutineGroups } from './trace-goroutine-groups.ts';
+import { mergeGoroutineGroups } from './goroutine-groups-merge.ts';
+import { callTreeDiffQuery, callTreeQuery, exportStacks, stackProfilesOf, topTableQuery } from './stack-sources.ts';
+import { cellSockets, heatmapView } from './heatmap-view.ts';
 
 /** The `inspect --json` figures of a source (without `file`/`kind`, which the caller adds). */
 export function summarize(src: ParsedSource): Record<string, unknown> {
@@ -24,5 +30,37 @@ export function runQuery(src: ParsedSource, q: SourceQuery): QueryResult {
   switch (q.type) {
     case 'summary':
       return { type: 'summary', figures: summarize(src) };
+    case 'track':
+      return { type: 'track', track: trackOf(src, { maxPoints: q.maxPoints }) };
+    case 'traceGoroutineGroups':
+      if (src.kind !== 'gotrace') throw new Error('traceGoroutineGroups needs a trace');
+      return { type: 'traceGoroutineGroups', result: traceGoroutineGroups(src.model, q.range, { limit: q.limit ?? 300 }) };
+    case 'goroutineLanes':
+      if (src.kind !== 'gotrace') throw new Error('goroutineLanes needs a trace');
+      return { type: 'goroutineLanes', lanes: goroutineLanes(src.model, q.ids.slice(0, 5000), q.range) };
+    case 'goroutineGroups':
+      if (src.kind !== 'goroutine-dump') throw new Error('goroutineGroups needs a goroutine dump');
+      return { type: 'goroutineGroups', result: goroutineGroups([{ sourceId: q.sourceId ?? '', model: src.model }]) };
+    case 'mergeGoroutineGroups':
+      return { type: 'goroutineGroups', result: mergeGoroutineGroups(q.parts, q.limit) };
+    case 'stackProfiles':
+      return { type: 'stackProfiles', profiles: stackProfilesOf(src) };
+    case 'callTree':
+      return callTreeQuery(src, q);
+    case 'callTreeDiff':
+      return callTreeDiffQuery(src, q);
+    case 'topTable':
+      return topTableQuery(src, q);
+    case 'exportStacks':
+      return { type: 'exportStacks', stacks: exportStacks(src, q.profile, q.range) };
+    case 'heatmap':
+      if (src.kind !== 'ss') throw new Error('the heat map needs an ss socket capture');
+      return {
+        type: 'heatmap',
+        heatmap: heatmapView(src.model, { range: q.range, bins: Math.min(Math.max(1, q.bins), 20_000), mode: q.mode, state: q.state, topN: q.topN }),
+      };
+    case 'socketsInCell':
+      if (src.kind !== 'ss') throw new Error('socketsInCell needs an ss socket capture');
+      return { type: 'socketsInCell', cell: cellSockets(src.model, q) };
   }
 }

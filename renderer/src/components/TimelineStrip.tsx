@@ -1,10 +1,17 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { SourceInfo } from '../../../shared/bridge.ts';
+import type { TrackData } from '../../../shared/query/tracks.ts';
+import { bridge } from '../bridge-client.ts';
 import { sessionExtent, useApp, type TimeRange } from '../store.ts';
 import { axisToDate, formatClock, formatDuration, timeZoneName } from '../format.ts';
 import { useElementWidth } from '../use-element-width.ts';
+import { stateColor } from '../palette.ts';
+import { StackedTrack } from './StackedTrack.tsx';
 
-const LANE_H = 18;
 const AXIS_H = 22;
+const SERIES_H = 54;
+const SIMPLE_H = 20;
+const PAD = 8;
 
 /** Nice tick step (1/2/5 × 10^k ns) for about `target` ticks over `span`. */
 function tickStep(span: number, target: number): number {
@@ -14,39 +21,86 @@ function tickStep(span: number, target: number): number {
   return 10 * p;
 }
 
+/** Fetches each ready source's track at about the strip's pixel resolution. */
+function useTracks(sources: SourceInfo[], width: number): Map<string, TrackData> {
+  const [tracks, setTracks] = useState(new Map<string, TrackData>());
+  const key = sources.map((s) => s.id).join(',');
+  const res = Math.max(200, Math.ceil(width / 200) * 200);
+  useEffect(() => {
+    let live = true;
+    for (const id of key ? key.split(',') : []) {
+      bridge
+        .request('query', { id, query: { type: 'track', maxPoints: res } })
+        .then((r) => {
+          if (live && r.type === 'track') setTracks((m) => new Map(m).set(id, r.track));
+        })
+        .catch(() => {});
+    }
+    return () => {
+      live = false;
+    };
+  }, [key, res]);
+  return tracks;
+}
+
+function laneHeight(t: TrackData | undefined): number {
+  return t?.kind === 'series' ? SERIES_H : SIMPLE_H;
+}
+
 /**
- * The session's time axis across the top: one lane per source (its span, or a marker for a point in
- * time), wall-clock ticks with the time zone, and a brush that sets the selection every view follows.
+ * The session's time axis across the top: one track per source (sockets or goroutines by state,
+ * GC/STW bands, a profile's window, a dump's moment), wall-clock ticks with the time zone, zoom and
+ * pan, a shared hover cursor, and the brush that sets the selection every view follows.
  */
 export function TimelineStrip() {
   const session = useApp((s) => s.session);
   const selection = useApp((s) => s.selection);
   const setSelection = useApp((s) => s.setSelection);
+  const viewWindow = useApp((s) => s.viewWindow);
+  const setViewWindow = useApp((s) => s.setViewWindow);
+  const hoverNs = useApp((s) => s.hoverNs);
+  const setHover = useApp((s) => s.setHover);
+  const focused = useApp((s) => s.focusedSourceId);
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
+  const sources = useMemo(() => session.sources.filter((s) => s.status === 'ready' && s.axisStartNs !== undefined), [session]);
+  const tracks = useTracks(sources, width);
   const extent = useMemo(() => sessionExtent(session), [session]);
-  const sources = session.sources.filter((s) => s.axisStartNs !== undefined);
-  const height = AXIS_H + Math.max(1, sources.length) * LANE_H + 6;
+  const view = viewWindow ?? extent;
   const origin = session.originEpochNs;
+  const lanes = sources.map((s) => laneHeight(tracks.get(s.id)));
+  const height = AXIS_H + lanes.reduce((a, b) => a + b, 0) + 4;
 
-  if (!extent || !origin || width <= 0) {
-    return <div className="timeline" ref={ref} data-testid="timeline" style={{ height }} />;
+  if (!view || !extent || !origin || width <= 0) {
+    return <div className="timeline" ref={ref} data-testid="timeline" style={{ minHeight: 60 }} />;
   }
-  const pad = 8;
-  const w = width - 2 * pad;
-  const span = extent.endNs - extent.startNs;
-  const x = (ns: number) => pad + ((ns - extent.startNs) / span) * w;
-  const ns = (px: number) => extent.startNs + ((Math.min(Math.max(px, pad), pad + w) - pad) / w) * span;
-  const step = tickStep(span, Math.max(2, Math.floor(w / 110)));
+  const w = width - 2 * PAD;
+  const span = view.endNs - view.startNs;
+  const x = (ns: number) => PAD + ((ns - view.startNs) / span) * w;
+  const nsAt = (px: number) => view.startNs + ((Math.min(Math.max(px, PAD), PAD + w) - PAD) / w) * span;
+  const step = tickStep(span, Math.max(2, Math.floor(w / 120)));
+  // Ticks on round wall-clock times: axis t is wall time origin + t.
+  const originRem = Number(BigInt(origin) % BigInt(Math.max(1, Math.round(step))));
   const ticks: number[] = [];
-  for (let t = Math.ceil(extent.startNs / step) * step; t <= extent.endNs; t += step) ticks.push(t);
+  for (let t = Math.ceil((view.startNs + originRem) / step) * step - originRem; t <= view.endNs; t += step) ticks.push(t);
 
-  const localX = (e: React.PointerEvent) => e.clientX - (svgRef.current?.getBoundingClientRect().left ?? 0);
-  const brush: TimeRange | null = drag
-    ? { startNs: ns(Math.min(drag.x0, drag.x1)), endNs: ns(Math.max(drag.x0, drag.x1)) }
-    : selection;
+  const localX = (clientX: number) => clientX - (svgRef.current?.getBoundingClientRect().left ?? 0);
+  const zoom = (factor: number, centerNs: number) => {
+    const full = extent.endNs - extent.startNs;
+    const newSpan = Math.min(full, Math.max(1e3, span * factor));
+    const f = (centerNs - view.startNs) / span;
+    let start = centerNs - f * newSpan;
+    start = Math.min(Math.max(start, extent.startNs), extent.endNs - newSpan);
+    setViewWindow(newSpan >= full ? null : { startNs: start, endNs: start + newSpan });
+  };
+  const pan = (deltaNs: number) => {
+    const start = Math.min(Math.max(view.startNs + deltaNs, extent.startNs), extent.endNs - span);
+    if (viewWindow) setViewWindow({ startNs: start, endNs: start + span });
+  };
+  const brush: TimeRange | null = drag ? { startNs: nsAt(Math.min(drag.x0, drag.x1)), endNs: nsAt(Math.max(drag.x0, drag.x1)) } : selection;
 
+  let y = AXIS_H;
   return (
     <div className="timeline" ref={ref} data-testid="timeline">
       <div className="timeline-header">
@@ -62,28 +116,62 @@ export function TimelineStrip() {
             Clear selection
           </button>
         )}
+        <span className="toolbar-spacer" />
+        {viewWindow && (
+          <button className="link" data-testid="reset-zoom" onClick={() => setViewWindow(null)}>
+            Reset zoom
+          </button>
+        )}
+        <span className="muted hint">drag: select · wheel: zoom · shift+wheel: pan</span>
       </div>
       <svg
         ref={svgRef}
         width={width}
         height={height}
+        tabIndex={0}
         data-testid="timeline-svg"
         className="timeline-svg"
         onPointerDown={(e) => {
+          if (e.button !== 0) return;
           (e.target as Element).setPointerCapture?.(e.pointerId);
-          const px = localX(e);
+          const px = localX(e.clientX);
           setDrag({ x0: px, x1: px });
         }}
-        onPointerMove={(e) => drag && setDrag({ ...drag, x1: localX(e) })}
+        onPointerMove={(e) => {
+          const px = localX(e.clientX);
+          setHover(nsAt(px));
+          if (drag) setDrag({ ...drag, x1: px });
+        }}
+        onPointerLeave={() => setHover(null)}
         onPointerUp={() => {
           if (drag) {
-            const r = { startNs: ns(Math.min(drag.x0, drag.x1)), endNs: ns(Math.max(drag.x0, drag.x1)) };
-            setSelection(Math.abs(drag.x1 - drag.x0) < 3 ? null : r);
+            const r = { startNs: nsAt(Math.min(drag.x0, drag.x1)), endNs: nsAt(Math.max(drag.x0, drag.x1)) };
+            if (Math.abs(drag.x1 - drag.x0) >= 3) setSelection(r);
           }
           setDrag(null);
         }}
         onDoubleClick={() => setSelection(null)}
+        onWheel={(e) => {
+          if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) pan(((e.deltaX || e.deltaY) / w) * span);
+          else zoom(e.deltaY > 0 ? 1.25 : 0.8, nsAt(localX(e.clientX)));
+        }}
+        onKeyDown={(e) => {
+          const mid = view.startNs + span / 2;
+          if (e.key === '+' || e.key === '=') zoom(0.8, mid);
+          else if (e.key === '-') zoom(1.25, mid);
+          else if (e.key === 'ArrowLeft') pan(-span * 0.1);
+          else if (e.key === 'ArrowRight') pan(span * 0.1);
+          else if (e.key === '0') setViewWindow(null);
+          else if (e.key === 'Escape') setSelection(null);
+          else return;
+          e.preventDefault();
+        }}
       >
+        <defs>
+          <clipPath id="timeline-clip">
+            <rect x={PAD} y={0} width={w} height={height} />
+          </clipPath>
+        </defs>
         {ticks.map((t) => (
           <g key={t}>
             <line x1={x(t)} x2={x(t)} y1={AXIS_H - 4} y2={height} className="tick-line" />
@@ -92,24 +180,43 @@ export function TimelineStrip() {
             </text>
           </g>
         ))}
-        {sources.map((s, i) => {
-          const y = AXIS_H + i * LANE_H;
-          const x0 = x(s.axisStartNs!);
-          const x1 = x(s.axisEndNs!);
-          return (
-            <g key={s.id} data-testid="timeline-lane" data-name={s.name}>
-              <title>{`${s.name} (${s.format})`}</title>
-              {x1 - x0 >= 2 ? (
-                <rect x={x0} y={y + 3} width={x1 - x0} height={LANE_H - 6} rx={3} className={`lane-bar kind-${s.kind}`} />
-              ) : (
-                <path d={`M${x0},${y + 3} l5,${(LANE_H - 6) / 2} l-5,${(LANE_H - 6) / 2} l-5,-${(LANE_H - 6) / 2} z`} className={`lane-marker kind-${s.kind}`} />
-              )}
-              <text x={Math.min(Math.max(x0, pad) + 4, pad + w - 120)} y={y + LANE_H - 5} className="lane-label">
-                {s.name}
-              </text>
-            </g>
-          );
-        })}
+        <g clipPath="url(#timeline-clip)">
+          {sources.map((s, i) => {
+            const top = y;
+            const h = lanes[i]!;
+            y += h;
+            const t = tracks.get(s.id);
+            const shift = s.axisShiftNs ?? 0;
+            return (
+              <g key={s.id} data-testid="timeline-lane" data-name={s.name} data-kind={s.kind} className={s.id === focused ? 'lane focused' : 'lane'}>
+                <title>{`${s.name} (${s.format})`}</title>
+                <rect x={0} y={top} width={width} height={h} className="lane-bg" />
+                {t?.kind === 'series' ? (
+                  <StackedTrack track={t} top={top + 12} height={h - 14} x={(ns) => x(ns + shift)} endNs={s.axisEndNs! - shift} labelX={width - PAD - 4} />
+                ) : t?.kind === 'span' || !t ? (
+                  <rect
+                    x={x(s.axisStartNs!)}
+                    y={top + 3}
+                    width={Math.max(3, x(s.axisEndNs!) - x(s.axisStartNs!))}
+                    height={h - 6}
+                    rx={3}
+                    className={`lane-bar kind-${s.kind}`}
+                  />
+                ) : (
+                  <path
+                    d={`M${x(t.atNs + shift)},${top + 2} l6,${(h - 4) / 2} l-6,${(h - 4) / 2} l-6,-${(h - 4) / 2} z`}
+                    className={`lane-marker kind-${s.kind}`}
+                  />
+                )}
+                <text x={PAD + 4} y={top + 11} className="lane-label">
+                  {s.name}
+                  {t && t.kind !== 'series' ? ` · ${t.label}` : ''}
+                  {t?.kind === 'series' ? ` · ${t.unit}` : ''}
+                </text>
+              </g>
+            );
+          })}
+        </g>
         {brush && (
           <rect
             data-testid="brush"
@@ -120,7 +227,32 @@ export function TimelineStrip() {
             className="brush"
           />
         )}
+        {hoverNs !== null && hoverNs >= view.startNs && hoverNs <= view.endNs && (
+          <g className="hover-cursor" pointerEvents="none">
+            <line x1={x(hoverNs)} x2={x(hoverNs)} y1={AXIS_H - 4} y2={height} />
+            <text x={Math.min(x(hoverNs) + 4, width - 90)} y={AXIS_H + 8} className="tick-label">
+              {formatClock(axisToDate(origin, hoverNs))}
+            </text>
+          </g>
+        )}
       </svg>
+      <TrackLegend tracks={[...tracks.values()]} />
+    </div>
+  );
+}
+
+function TrackLegend({ tracks }: { tracks: TrackData[] }) {
+  const names = new Set<string>();
+  for (const t of tracks) if (t.kind === 'series') for (const s of t.series) names.add(s.name);
+  if (!names.size) return null;
+  return (
+    <div className="track-legend">
+      {[...names].map((n, i) => (
+        <span key={n}>
+          <i style={{ background: stateColor(n, i) }} />
+          {n}
+        </span>
+      ))}
     </div>
   );
 }

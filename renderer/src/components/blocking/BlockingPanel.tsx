@@ -1,10 +1,126 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { GoroutineGroupsResult } from '../../../../shared/query/goroutine-groups.ts';
+import type { TraceGoroutineGroupsResult } from '../../../../shared/query/trace-goroutine-groups.ts';
+import { bridge } from '../../bridge-client.ts';
+import { useApp } from '../../store.ts';
+import { formatDuration } from '../../format.ts';
 import { Panel } from '../Panel.tsx';
+import { GoroutineGroupsTable } from './GoroutineGroupsTable.tsx';
+import { TraceGroupsTable } from './TraceGroupsTable.tsx';
+import './blocking.css';
 
-/** Goroutines grouped by wait reason and stack (being built: see the timeline issue). */
+type Mode = 'trace' | 'dumps';
+
+/**
+ * Goroutines grouped by wait reason and stack: from a trace over the selected range (count, total
+ * and longest blocked time, lanes), or across goroutine dumps (a count per dump, sorted by growth).
+ */
 export function BlockingPanel() {
+  const sources = useApp((s) => s.session.sources);
+  const selection = useApp((s) => s.selection);
+  const focusedId = useApp((s) => s.focusedSourceId);
+  const focusSource = useApp((s) => s.focusSource);
+  const requestFlameFocus = useApp((s) => s.requestFlameFocus);
+  const ready = sources.filter((s) => s.status === 'ready');
+  const dumps = useMemo(
+    () => ready.filter((s) => s.kind === 'goroutine-dump').sort((a, b) => (a.axisStartNs ?? 0) - (b.axisStartNs ?? 0)),
+    [ready],
+  );
+  const traces = ready.filter((s) => s.kind === 'gotrace');
+  const [mode, setMode] = useState<Mode | null>(null);
+  const effectiveMode: Mode | null = mode && (mode === 'trace' ? traces.length : dumps.length) ? mode : traces.length ? 'trace' : dumps.length ? 'dumps' : null;
+  const trace = traces.find((t) => t.id === focusedId) ?? traces[0];
+
+  const dumpKey = dumps.map((d) => d.id).join(',');
+  const [dumpResult, setDumpResult] = useState<GoroutineGroupsResult | null>(null);
+  const [traceResult, setTraceResult] = useState<TraceGoroutineGroupsResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (effectiveMode !== 'dumps' || !dumpKey) return;
+    let live = true;
+    bridge
+      .request('goroutineGroupsAcross', { ids: dumpKey.split(',') })
+      .then((r) => live && (setDumpResult(r), setError(null)))
+      .catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [effectiveMode, dumpKey]);
+
+  const shift = trace?.axisShiftNs ?? 0;
+  const range = selection ? { startNs: selection.startNs - shift, endNs: selection.endNs - shift } : undefined;
+  const traceId = trace?.id;
+  const rangeKey = range ? `${range.startNs}:${range.endNs}` : 'all';
+  useEffect(() => {
+    if (effectiveMode !== 'trace' || !traceId) return;
+    let live = true;
+    const t = setTimeout(() => {
+      bridge
+        .request('query', { id: traceId, query: { type: 'traceGoroutineGroups', ...(range ? { range } : {}) } })
+        .then((r) => live && r.type === 'traceGoroutineGroups' && (setTraceResult(r.result), setError(null)))
+        .catch((e: Error) => live && setError(e.message));
+    }, 120);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [effectiveMode, traceId, rangeKey]);
+
+  const summary =
+    effectiveMode === 'trace' && traceResult
+      ? `${traceResult.groups.length} groups · ${selection ? `selected ${formatDuration(traceResult.range.endNs - traceResult.range.startNs)}` : 'whole trace'}`
+      : effectiveMode === 'dumps' && dumpResult
+        ? `${dumpResult.rows.length} groups · ${dumpResult.rows.reduce((s, r) => s + (r.counts[r.counts.length - 1] ?? 0), 0).toLocaleString('en-US')} goroutines in the latest dump`
+        : '';
   return (
-    <Panel title="Goroutines" testId="panel-blocking">
-      <p className="muted">Goroutine blocking view: not built yet.</p>
+    <Panel
+      title="Goroutines"
+      testId="panel-blocking"
+      actions={
+        <>
+          <span className="muted" data-testid="blocking-summary">
+            {summary}
+          </span>
+          {traces.length > 0 && dumps.length > 0 && (
+            <span className="seg">
+              <button className={effectiveMode === 'trace' ? 'on' : ''} onClick={() => setMode('trace')}>
+                Trace
+              </button>
+              <button className={effectiveMode === 'dumps' ? 'on' : ''} onClick={() => setMode('dumps')}>
+                Dumps
+              </button>
+            </span>
+          )}
+        </>
+      }
+    >
+      {error && <p className="panel-error">{error}</p>}
+      {!effectiveMode && (
+        <p className="muted">
+          Drop a Go execution trace (goroutines grouped by wait reason and stack over the selected range) or goroutine dumps (several dumps show what grows).
+        </p>
+      )}
+      {effectiveMode === 'trace' && traceResult && trace && (
+        <TraceGroupsTable
+          sourceId={trace.id}
+          result={traceResult}
+          onShowStack={(fn) => {
+            focusSource(trace.id);
+            requestFlameFocus(trace.id, fn);
+          }}
+        />
+      )}
+      {effectiveMode === 'dumps' && dumpResult && (
+        <GoroutineGroupsTable
+          result={dumpResult}
+          dumpNames={dumpResult.sourceIds.map((id) => dumps.find((d) => d.id === id)?.name ?? id)}
+          onShowStack={(sourceId, fn) => {
+            focusSource(sourceId);
+            requestFlameFocus(sourceId, fn);
+          }}
+        />
+      )}
     </Panel>
   );
 }

@@ -1,0 +1,89 @@
+/**
+ * pprof benchmark: our inspect (read + gunzip + parse + summarize) and call-tree queries on the big
+ * heap profile, against `go tool pprof -top` on the same file when a Go toolchain is around.
+ *
+ *   node --import tsx bench/pprof-bench.ts [path/to/profile.pb.gz]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { BENCH_DATA } from '../shared/test-support/fixtures.ts';
+import { parsePprof } from '../shared/ingest/pprof/parse-pprof.ts';
+import { summarizePprof, pprofWeightedStacks } from '../shared/query/pprof-summary.ts';
+import { buildCallTree, type CallTreeOptions } from '../shared/query/call-tree.ts';
+import { topTable } from '../shared/query/top-table.ts';
+
+const file = process.argv[2] ?? join(BENCH_DATA, 'big-heap-go1.27.pb.gz');
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+const ms = (t: number) => `${t.toFixed(0)} ms`;
+/** Peak RSS of this process so far (the kernel's high-water mark, so no sampling is missed). */
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+
+function time<T>(label: string, fn: () => T): [T, number] {
+  const t0 = performance.now();
+  const v = fn();
+  const dt = performance.now() - t0;
+  console.log(`${label.padEnd(44)} ${ms(dt).padStart(9)}   rss ${mb(process.memoryUsage().rss)}`);
+  return [v, dt];
+}
+
+console.log(`file: ${file}`);
+const [gz, tRead] = time('read file', () => readFileSync(file));
+const [bytes, tGunzip] = time('gunzip', () => gunzipSync(gz));
+console.log(`  ${mb(gz.length)} gzipped, ${mb(bytes.length)} raw`);
+const [src, tParse] = time('parse', () => parsePprof(bytes));
+const [fig, tSum] = time('summarize (figures incl. top 10)', () => summarizePprof(src));
+const ours = tRead + tGunzip + tParse + tSum;
+console.log(
+  `  ${fig.sampleCount} samples, ${fig.stackCount} location stacks, ${src.model.stacks.stackCount} frame stacks; top: ${fig.top[0]?.function}`,
+);
+console.log(`our inspect total: ${ms(ours)}, peak RSS ${mb(peakRss())}`);
+
+const ws = pprofWeightedStacks(src.model);
+const pixel: CallTreeOptions = { minFraction: 1 / 1200, maxNodes: 10_000 };
+const trees: [string, CallTreeOptions][] = [
+  ['call tree (1200 px, first)', pixel],
+  ['call tree (1200 px, again)', pixel],
+  ['call tree inverted (1200 px)', { ...pixel, inverted: true }],
+  ['call tree hide ^runtime\\. (1200 px)', { ...pixel, hide: '^runtime\\.' }],
+  ['call tree focus+search (1200 px)', { ...pixel, focus: 'main\\.', search: 'leaf' }],
+  ['call tree 100k nodes, no min', { maxNodes: 100_000 }],
+];
+let tTree = 0;
+for (const [label, o] of trees) {
+  const [t, dt] = time(label, () => buildCallTree(ws, o));
+  if (label.endsWith('first)')) tTree = dt;
+  console.log(`  nodes ${t.nodeCount}, truncated ${t.truncated}, total ${t.total}${t.matched !== undefined ? `, matched ${t.matched}` : ''}`);
+}
+time('top table (all functions)', () => topTable(ws));
+console.log(`peak RSS (ours, whole run): ${mb(peakRss())}`);
+
+// ---- Go, for the ratio ---------------------------------------------------------------------
+function findGo(): string | null {
+  if (existsSync('/usr/lib/go-1.19/bin/go')) return '/usr/lib/go-1.19/bin/go';
+  const which = spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' });
+  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : null;
+}
+const go = findGo();
+if (!go) {
+  console.log('go not found, skipped');
+} else {
+  const hasTime = existsSync('/usr/bin/time');
+  const cmd = hasTime ? '/usr/bin/time' : go;
+  const args = hasTime ? ['-v', go, 'tool', 'pprof', '-top', file] : ['tool', 'pprof', '-top', file];
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, PPROF_BINARY_PATH: '/nonexistent' } });
+  const tGo = performance.now() - t0;
+  if (r.status !== 0) {
+    console.log(`go tool pprof failed (${r.status}): ${r.stderr.slice(-500)}`);
+  } else {
+    const version = spawnSync(go, ['version'], { encoding: 'utf8' }).stdout.trim();
+    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+    const goTop = r.stdout.split('\n').find((l) => /^\s+\S+\s+[\d.]+%/.test(l));
+    console.log(`\n${version}: go tool pprof -top  ${ms(tGo)}${rss ? `, max RSS ${mb(Number(rss[1]) * 1024)}` : ''}`);
+    if (goTop) console.log(`  go's top line: ${goTop.trim()}`);
+    console.log(`ratio ours/go (inspect vs -top): ${(ours / tGo).toFixed(3)}  (target <= 0.5)`);
+    console.log(`ratio call tree/go -top:         ${(tTree / tGo).toFixed(3)}`);
+  }
+}

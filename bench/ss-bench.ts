@@ -1,0 +1,121 @@
+/**
+ * ss capture parse speed (target ≥ 1 M socket lines/s) and heat-map binning of 10k snapshots × 1k
+ * sockets (target < 50 ms). Run: `node --import tsx bench/ss-bench.ts [copies]`.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { parseSocketText } from '../shared/ingest/ss/parse-ss.ts';
+import { TCP_STATES, type SocketCaptureModel } from '../shared/model/sockets.ts';
+import { socketHeatmap } from '../shared/query/socket-heatmap.ts';
+import { socketsByState } from '../shared/query/socket-series.ts';
+import { fixturePath } from '../shared/test-support/fixtures.ts';
+
+/** The capture repeated `copies` times, each copy's headers shifted after the previous one. */
+function repeatedCapture(rel: string, copies: number): Uint8Array {
+  const text = gunzipSync(readFileSync(fixturePath(rel))).toString('latin1');
+  const times = [...text.matchAll(/^### ss-snapshot (\d+)/gm)].map((m) => BigInt(m[1]!));
+  const span = times[times.length - 1]! - times[0]! + 500_000_000n;
+  const parts: Buffer[] = [];
+  for (let c = 0; c < copies; c++) {
+    const shift = span * BigInt(c);
+    parts.push(Buffer.from(text.replace(/^### ss-snapshot (\d+)/gm, (_, ns: string) => `### ss-snapshot ${BigInt(ns) + shift}`), 'latin1'));
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+function timeParse(rel: string, copies: number): void {
+  const bytes = repeatedCapture(rel, copies);
+  parseSocketText(bytes, {}); // warm-up
+  const runs: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    rows = parseSocketText(bytes, {}).model.sockets.length;
+    runs.push(performance.now() - t0);
+  }
+  const best = Math.min(...runs);
+  console.log(
+    `parse ${rel} ×${copies}: ${(bytes.length / 1e6).toFixed(0)} MB, ${rows} socket lines in ${best.toFixed(0)} ms` +
+      ` → ${((rows / best) * 1000 / 1e6).toFixed(2)} M socket lines/s, ${((bytes.length / best) * 1000 / 1e6).toFixed(0)} MB/s` +
+      ` (target ≥ 1 M lines/s)`,
+  );
+}
+
+/** A synthetic model: `snaps` snapshots of `perSnap` sockets over 100 peers, 50 ports, 8 processes. */
+function syntheticModel(snaps: number, perSnap: number): SocketCaptureModel {
+  const n = snaps * perSnap;
+  const strings = [''];
+  for (let i = 0; i < 100; i++) strings.push(`10.0.${i >> 8}.${i & 255}`);
+  for (let i = 0; i < 8; i++) strings.push(`proc${i}`);
+  let seed = 12345;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const state = new Uint8Array(n);
+  const peerAddr = new Int32Array(n);
+  const localPort = new Uint16Array(n);
+  const process = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    state[r] = rnd() < 0.6 ? 0 : rnd() < 0.8 ? 5 : Math.floor(rnd() * TCP_STATES.length);
+    peerAddr[r] = 1 + Math.floor(rnd() * rnd() * 100);
+    localPort[r] = 8000 + Math.floor(rnd() * 50);
+    process[r] = rnd() < 0.3 ? -1 : 101 + Math.floor(rnd() * 8);
+  }
+  const zeros32 = new Int32Array(n);
+  return {
+    snapshotCount: snaps,
+    snapshots: {
+      length: snaps,
+      timeNs: Float64Array.from({ length: snaps }, (_, i) => i * 1e9),
+      host: new Int32Array(snaps),
+      firstRow: Uint32Array.from({ length: snaps }, (_, i) => i * perSnap),
+      rowCount: new Uint32Array(snaps).fill(perSnap),
+    },
+    sockets: {
+      length: n,
+      state,
+      localAddr: zeros32,
+      localPort,
+      peerAddr,
+      peerPort: new Uint16Array(n),
+      recvQ: new Uint32Array(n),
+      sendQ: new Uint32Array(n),
+      timerKind: new Uint8Array(n),
+      timerMs: new Uint32Array(n),
+      timerRetrans: new Uint16Array(n),
+      process,
+      pid: zeros32,
+      fd: zeros32,
+      info: new Int32Array(n).fill(-1),
+    },
+    tcpInfo: Object.fromEntries([['length', 0]]) as never,
+    strings,
+    states: [...TCP_STATES, 'UNKNOWN'],
+    timerKinds: [''],
+    fdCounts: { length: 0, timeNs: new Float64Array(), host: new Int32Array(), pid: new Int32Array(), count: new Float64Array() },
+    gaps: [],
+    summary: null,
+    skippedLines: 0,
+  };
+}
+
+function timeIt(label: string, f: () => unknown, target?: number): void {
+  f();
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    f();
+    runs.push(performance.now() - t0);
+  }
+  const best = Math.min(...runs);
+  console.log(`${label}: ${best.toFixed(1)} ms${target ? ` (target < ${target} ms)` : ''}`);
+}
+
+const copies = Number(process.argv[2] ?? 10);
+timeParse('scenarios/timewait-storm-go1.27/ss-capture.txt.gz', copies);
+timeParse('scenarios/fd-leak-go1.27/ss-capture.txt.gz', copies);
+
+const m = syntheticModel(10_000, 1_000);
+timeIt('heatmap 10k snapshots × 1k sockets, mode state, 1000 bins', () => socketHeatmap(m, { bins: 1000, mode: 'state' }), 50);
+timeIt('heatmap 10k × 1k, mode peer (all states, top 10), 1000 bins', () => socketHeatmap(m, { bins: 1000, mode: 'peer' }), 50);
+timeIt('heatmap 10k × 1k, mode localPort state ESTAB, 1000 bins', () => socketHeatmap(m, { bins: 1000, mode: 'localPort', state: 'ESTAB' }), 50);
+timeIt('heatmap 10k × 1k, mode process state TIME-WAIT, 1000 bins', () => socketHeatmap(m, { bins: 1000, mode: 'process', state: 'TIME-WAIT' }), 50);
+timeIt('series by state 10k × 1k', () => socketsByState(m));

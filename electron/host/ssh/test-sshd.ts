@@ -1,0 +1,232 @@
+/**
+ * Test support (used only by *.test.ts here): a throwaway OpenSSH server on 127.0.0.1 with keys
+ * made by ssh-keygen in a temp dir. Killed by PID (its per-connection children too).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { SshTarget } from './ssh-config.ts';
+
+export const SSHD = '/usr/sbin/sshd';
+
+export function requireSshd(): void {
+  if (!existsSync(SSHD)) {
+    throw new Error(
+      `${SSHD} not found: these tests need a real OpenSSH server. Install openssh-server ` +
+        '(e.g. `apt-get update && apt-get install -y openssh-server`); CI installs it.',
+    );
+  }
+}
+
+export function keygen(file: string, type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519'): void {
+  const args = ['-q', '-t', type, '-N', '', '-C', '', '-f', file];
+  if (type === 'rsa') args.push('-b', '2048');
+  execFileSync('ssh-keygen', args, { stdio: 'ignore' });
+}
+
+/** The `SHA256:…` field of `ssh-keygen -lf FILE`. */
+export function sshKeygenFingerprint(file: string): string {
+  const out = execFileSync('ssh-keygen', ['-lf', file], { encoding: 'utf8' });
+  const fp = out.split(/\s+/)[1];
+  if (!fp?.startsWith('SHA256:')) throw new Error(`unexpected ssh-keygen -lf output: ${out}`);
+  return fp;
+}
+
+/** The key blob of a .pub file. */
+export function pubKeyBlob(pubFile: string): Buffer {
+  const b64 = readFileSync(pubFile, 'utf8').trim().split(/\s+/)[1] ?? '';
+  return Buffer.from(b64, 'base64');
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function waitListening(port: number, proc: ChildProcess, log: () => string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const tryOnce = () => {
+      if (proc.exitCode !== null) return reject(new Error(`sshd exited with ${proc.exitCode}: ${log()}`));
+      const s = net.connect(port, '127.0.0.1');
+      s.once('data', (d) => {
+        s.destroy();
+        if (d.toString('latin1').startsWith('SSH-')) resolve();
+        else reject(new Error(`port ${port} answered with something else than SSH`));
+      });
+      s.once('error', () => {
+        s.destroy();
+        if (Date.now() > deadline) reject(new Error(`sshd did not listen on ${port} within ${timeoutMs} ms: ${log()}`));
+        else setTimeout(tryOnce, 50);
+      });
+    };
+    tryOnce();
+  });
+}
+
+/** PIDs of pid's descendants (from /proc), deepest last. */
+function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parent.set(Number(d), ppid);
+    } catch {
+      // the process went away while we looked
+    }
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const p = queue.shift() as number;
+    for (const [child, pp] of parent) {
+      if (pp === p && !out.includes(child)) {
+        out.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return out;
+}
+
+export interface TestSshd {
+  dir: string;
+  port: number;
+  user: string;
+  hostKeyPub: string;
+  clientKey: string;
+  wrongKey: string;
+  /** Makes the session's `ss -tanoip` fail (as where -p is not permitted) until called with false. */
+  denyProcessColumn(deny: boolean): void;
+  /** Starts (or restarts) sshd on the same port with the same keys. */
+  start(): Promise<void>;
+  /** SIGKILLs sshd and every per-connection child it forked. */
+  kill(): Promise<void>;
+  /** kill() + remove the temp dir. */
+  dispose(): Promise<void>;
+  target(over?: Partial<SshTarget>): SshTarget;
+  log(): string;
+}
+
+export async function createTestSshd(): Promise<TestSshd> {
+  requireSshd();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tracedeck-sshd-'));
+  const port = await freePort();
+  const user = os.userInfo().username;
+  const hostKey = path.join(dir, 'host_ed25519');
+  const clientKey = path.join(dir, 'client_ed25519');
+  const wrongKey = path.join(dir, 'wrong_ed25519');
+  keygen(hostKey);
+  keygen(clientKey);
+  keygen(wrongKey);
+  const authorized = path.join(dir, 'authorized_keys');
+  writeFileSync(authorized, readFileSync(`${clientKey}.pub`));
+  const binDir = path.join(dir, 'bin');
+  const denyMarker = path.join(dir, 'deny-ss-p');
+  mkdirSync(binDir);
+  writeFileSync(
+    path.join(binDir, 'ss'),
+    `#!/bin/sh\nif [ -e '${denyMarker}' ] && [ "$1" = -tanoip ]; then\n` +
+      `  echo 'Cannot open netlink socket: Operation not permitted' >&2; exit 1\nfi\nexec /usr/bin/ss "$@"\n`,
+    { mode: 0o755 },
+  );
+  const cfg = path.join(dir, 'sshd_config');
+  writeFileSync(
+    cfg,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKey}`,
+      `PidFile ${path.join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${authorized}`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      'UsePAM no',
+      'StrictModes no',
+      'AllowTcpForwarding yes',
+      // Sessions find a wrapper `ss` first: it fails `ss -tanoip` while denyProcessColumn(true).
+      `SetEnv PATH=${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+      `AllowUsers ${user}`,
+      '',
+    ].join('\n'),
+  );
+  mkdirSync('/run/sshd', { recursive: true });
+
+  let proc: ChildProcess | undefined;
+  let logText = '';
+  const log = () => logText.slice(-4000);
+
+  const kill = async () => {
+    const p = proc;
+    proc = undefined;
+    if (!p || p.pid === undefined || p.exitCode !== null) return;
+    const pids = [p.pid, ...descendants(p.pid)];
+    const exited = new Promise<void>((resolve) => p.once('exit', () => resolve()));
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await exited;
+  };
+
+  return {
+    dir,
+    port,
+    user,
+    hostKeyPub: `${hostKey}.pub`,
+    clientKey,
+    wrongKey,
+    denyProcessColumn(deny: boolean) {
+      if (deny) writeFileSync(denyMarker, '');
+      else rmSync(denyMarker, { force: true });
+    },
+    async start() {
+      if (proc) throw new Error('sshd already running');
+      const p = spawn(SSHD, ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
+      proc = p;
+      p.stderr?.on('data', (d: Buffer) => {
+        logText += d.toString('utf8');
+      });
+      await waitListening(port, p, log);
+    },
+    kill,
+    async dispose() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    target(over: Partial<SshTarget> = {}): SshTarget {
+      return {
+        alias: '127.0.0.1',
+        host: '127.0.0.1',
+        port,
+        user,
+        identityFiles: [clientKey],
+        explicitKeyFile: true,
+        agentSocket: undefined,
+        knownHostsFile: undefined,
+        connectTimeoutMs: 10_000,
+        keepaliveIntervalMs: undefined,
+        keepaliveCountMax: undefined,
+        warnings: [],
+        ...over,
+      };
+    },
+    log,
+  };
+}

@@ -1,0 +1,85 @@
+import type { TrackData } from '../../../shared/query/tracks.ts';
+import { stateColor } from '../palette.ts';
+
+type SeriesTrack = Extract<TrackData, { kind: 'series' }>;
+
+/** Stacked step areas of a track's series, scaled to the lane; bands and an optional line on top. */
+export function StackedTrack({
+  track,
+  top,
+  height,
+  x,
+  endNs,
+  labelX,
+}: {
+  track: SeriesTrack;
+  top: number;
+  height: number;
+  x: (sourceNs: number) => number;
+  endNs: number;
+  /** Where the scale label's right edge goes (the lane's right end). */
+  labelX: number;
+}) {
+  const n = track.timeNs.length;
+  if (n === 0) return null;
+  const totals = new Float64Array(n);
+  for (const s of track.series) for (let i = 0; i < n; i++) totals[i]! += s.values[i]!;
+  let max = 0;
+  for (let i = 0; i < n; i++) max = Math.max(max, totals[i]!);
+  const scale = max > 0 ? height / max : 0;
+  const bottom = top + height;
+  const cum = new Float64Array(n);
+  const paths = track.series.map((s, k) => {
+    const lower = Float64Array.from(cum);
+    for (let i = 0; i < n; i++) cum[i]! += s.values[i]!;
+    // Upper edge left→right as steps, then lower edge right→left.
+    let d = '';
+    for (let i = 0; i < n; i++) {
+      const x0 = x(track.timeNs[i]!);
+      const x1 = x(i + 1 < n ? track.timeNs[i + 1]! : endNs);
+      const yv = bottom - cum[i]! * scale;
+      d += `${i === 0 ? 'M' : 'L'}${x0.toFixed(1)},${yv.toFixed(1)}L${x1.toFixed(1)},${yv.toFixed(1)}`;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      const x0 = x(track.timeNs[i]!);
+      const x1 = x(i + 1 < n ? track.timeNs[i + 1]! : endNs);
+      const yv = bottom - lower[i]! * scale;
+      d += `L${x1.toFixed(1)},${yv.toFixed(1)}L${x0.toFixed(1)},${yv.toFixed(1)}`;
+    }
+    return <path key={s.name} d={`${d}Z`} fill={stateColor(s.name, k)} className="track-area" data-series={s.name} />;
+  });
+  const line = track.line;
+  let lineEl = null;
+  if (line && line.values.length > 1) {
+    let lmax = 0;
+    for (const v of line.values) lmax = Math.max(lmax, v);
+    const ls = lmax > 0 ? height / lmax : 0;
+    let d = '';
+    line.values.forEach((v, i) => (d += `${i === 0 ? 'M' : 'L'}${x(line.timeNs[i]!).toFixed(1)},${(bottom - v * ls).toFixed(1)}`));
+    lineEl = <path d={d} className="track-line" stroke={stateColor(line.name)} />;
+  }
+  return (
+    <g>
+      {track.bands.map((b) =>
+        Array.from(b.startNs, (s, i) => (
+          <rect
+            key={`${b.label}${i}`}
+            x={x(s)}
+            y={top - 10}
+            width={Math.max(1, x(b.endNs[i]!) - x(s))}
+            height={b.label === 'GC' ? 4 : height + 10}
+            className={`track-band band-${b.label.replace(/\W+/g, '-')}`}
+          >
+            <title>{b.label}</title>
+          </rect>
+        )),
+      )}
+      {paths}
+      {lineEl}
+      <text x={labelX} y={top - 1} textAnchor="end" className="track-max">
+        max {Math.round(max).toLocaleString('en-US')} {track.unit}
+        {lineEl && line ? ` · ${line.name} ≤ ${(Math.max(...line.values) / 2 ** 20).toFixed(1)} MiB` : ''}
+      </text>
+    </g>
+  );
+}

@@ -1,0 +1,81 @@
+import { Fragment, useState } from 'react';
+import type { GoroutineGroupsResult } from '../../../../shared/query/goroutine-groups.ts';
+import { formatCount } from '../../format.ts';
+
+export interface GoroutineGroupsTableProps {
+  result: GoroutineGroupsResult;
+  /** Column titles, one per dump (in the result's order). */
+  dumpNames: string[];
+  onShowStack?: (sourceId: string, fn: string) => void;
+}
+
+/**
+ * Goroutines grouped by wait reason and stack, a count per dump; sorted by growth so a leak is the
+ * first row. A row expands to its stack.
+ */
+export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: GoroutineGroupsTableProps) {
+  const [open, setOpen] = useState<string | null>(null);
+  const many = dumpNames.length > 1;
+  return (
+    <table className="groups-table" data-testid="goroutine-groups">
+      <thead>
+        <tr>
+          {result.withState && <th className="state-col">State</th>}
+          <th>Innermost function</th>
+          {dumpNames.map((n, i) => (
+            <th key={i} className="num" title={n}>
+              {many ? n : 'Goroutines'}
+            </th>
+          ))}
+          {many && <th className="num">Growth</th>}
+          <th className="num">Longest wait</th>
+        </tr>
+      </thead>
+      <tbody>
+        {result.rows.map((r) => (
+          <Fragment key={r.key}>
+            <tr
+              className={`group-row ${open === r.key ? 'open' : ''}`}
+              data-testid="goroutine-group"
+              data-function={r.function ?? ''}
+              onClick={() => setOpen(open === r.key ? null : r.key)}
+            >
+              {result.withState && <td className="state">{r.rawStates.join(', ') || r.state}</td>}
+              <td className="fn" title={r.function ?? ''}>
+                <span className="twisty">{open === r.key ? '▾' : '▸'}</span> {r.function ?? '(no frames)'}
+              </td>
+              {r.counts.map((c, i) => (
+                <td key={i} className="num" data-testid="group-count">
+                  {formatCount(c)}
+                </td>
+              ))}
+              {many && (
+                <td className={`num ${r.growth > 0 ? 'grow' : r.growth < 0 ? 'shrink' : ''}`} data-testid="group-growth">
+                  {r.growth > 0 ? '+' : ''}
+                  {formatCount(r.growth)}
+                </td>
+              )}
+              <td className="num">{r.maxWaitMinutes === null ? '—' : `${r.maxWaitMinutes} min`}</td>
+            </tr>
+            {open === r.key && (
+              <tr className="group-stack">
+                <td colSpan={(result.withState ? 2 : 1) + r.counts.length + (many ? 1 : 0) + 1}>
+                  <ol className="stack-frames">
+                    {r.frames.map((f, i) => (
+                      <li key={i}>
+                        <code>{f.function}</code> <span className="muted">{f.file ? `${f.file}:${f.line}` : ''}</span>
+                      </li>
+                    ))}
+                  </ol>
+                  {r.stackRef && onShowStack && r.function && (
+                    <button onClick={() => onShowStack(r.stackRef!.sourceId, r.function!)}>Show in flame graph</button>
+                  )}
+                </td>
+              </tr>
+            )}
+          </Fragment>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,54 @@
+import { useEffect, useRef, useState } from 'react';
+import type { GoroutineLane } from '../../../../shared/query/trace-goroutine-groups.ts';
+import { stateColor } from '../../palette.ts';
+
+const ROW_H = 14;
+const VIEW_H = 220;
+const LABEL_W = 70;
+/** GoState number → the timeline's state name (same colours everywhere). */
+const STATE_NAME = ['', '', 'runnable', 'running', 'waiting', 'syscall'];
+
+/**
+ * One row per goroutine, coloured by state over the range. Only the rows in view are drawn, so
+ * thousands of goroutines scroll without stutter.
+ */
+export function GoroutineLanes({ lanes, startNs, endNs, width }: { lanes: GoroutineLane[]; startNs: number; endNs: number; width: number }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const height = Math.min(VIEW_H, lanes.length * ROW_H + 2);
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c) return;
+    const dpr = window.devicePixelRatio || 1;
+    c.width = Math.floor(width * dpr);
+    c.height = Math.floor(height * dpr);
+    const ctx = c.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    const w = width - LABEL_W;
+    const span = Math.max(1, endNs - startNs);
+    const first = Math.floor(scrollTop / ROW_H);
+    const last = Math.min(lanes.length, Math.ceil((scrollTop + height) / ROW_H));
+    ctx.font = '10.5px ui-monospace, Menlo, Consolas, monospace';
+    ctx.textBaseline = 'middle';
+    for (let r = first; r < last; r++) {
+      const lane = lanes[r]!;
+      const y = r * ROW_H - scrollTop;
+      ctx.fillStyle = getComputedStyle(c).color;
+      ctx.fillText(`g${lane.id}`, 2, y + ROW_H / 2);
+      for (let i = 0; i < lane.start.length; i++) {
+        const x0 = LABEL_W + ((lane.start[i]! - startNs) / span) * w;
+        const x1 = LABEL_W + ((lane.end[i]! - startNs) / span) * w;
+        ctx.fillStyle = stateColor(STATE_NAME[lane.state[i]!] ?? 'waiting');
+        ctx.fillRect(x0, y + 2, Math.max(0.75, x1 - x0), ROW_H - 4);
+      }
+    }
+  }, [lanes, startNs, endNs, width, height, scrollTop]);
+  return (
+    <div className="lanes" data-testid="goroutine-lanes" data-rows={lanes.length} style={{ height }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+      <div style={{ height: lanes.length * ROW_H }} />
+      <canvas ref={canvas} style={{ width, height, top: scrollTop }} />
+    </div>
+  );
+}

@@ -1,0 +1,200 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import {
+  drawHeatmap,
+  drawOverlay,
+  heatmapGeometry,
+  hitTest,
+  nsToX,
+  parseColor,
+  xToNs,
+  LIGHT_THEME,
+  type CellHit,
+  type HeatmapGrid,
+  type HeatmapTheme,
+  type RGB,
+  type ViewRange,
+} from './heatmap-draw.ts';
+
+export interface HeatmapProps {
+  grid: HeatmapGrid;
+  view: ViewRange;
+  width: number;
+  log: boolean;
+  /** The session selection (axis ns), drawn as a band. */
+  selection: ViewRange | null;
+  /** A cell to outline (the one whose sockets are listed). */
+  picked: { row: number; bin: number } | null;
+  onSelect: (r: ViewRange | null) => void;
+  onPick: (hit: CellHit) => void;
+  formatTick: (ns: number, stepNs: number) => string;
+  /** (wall-clock time of axis 0) mod step: ticks on round wall-clock times. */
+  tickPhase?: (stepNs: number) => number;
+  /** Tooltip lines for a hovered cell. */
+  describe: (hit: CellHit) => { time: string; row: string; count: string };
+  /** Label under the row labels, left of the time axis (e.g. the time zone). */
+  axisLabel: string;
+}
+
+const mix = (a: RGB, b: RGB, f: number): RGB => [0, 1, 2].map((i) => Math.round(a[i]! + (b[i]! - a[i]!) * f)) as unknown as RGB;
+
+/** Theme colours from the CSS variables around `el` (light/dark follow the stylesheet). */
+function readTheme(el: Element): HeatmapTheme & { brush: string; brushEdge: string; cursor: string } {
+  const cs = getComputedStyle(el);
+  const v = (name: string, fb: string) => cs.getPropertyValue(name).trim() || fb;
+  const bg = parseColor(v('--panel', '#ffffff'), LIGHT_THEME.bg);
+  const border = parseColor(v('--border', '#d9dce1'), [217, 220, 225]);
+  const muted = v('--muted', LIGHT_THEME.muted);
+  return {
+    bg,
+    zero: mix(bg, border, 0.75),
+    hatch: mix(bg, parseColor(muted, [106, 112, 121]), 0.4),
+    fg: v('--fg', LIGHT_THEME.fg),
+    muted,
+    grid: v('--border', LIGHT_THEME.grid),
+    font: `11px ${cs.fontFamily || 'system-ui, sans-serif'}`,
+    brush: v('--brush', 'rgba(37, 99, 235, 0.18)'),
+    brushEdge: v('--brush-edge', 'rgba(37, 99, 235, 0.9)'),
+    dim: `rgba(${bg[0]}, ${bg[1]}, ${bg[2]}, 0.55)`,
+    cursor: v('--fg', '#1d1f23'),
+  };
+}
+
+function useColorScheme(): string {
+  const [scheme, setScheme] = useState(() => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+  useEffect(() => {
+    const mq = matchMedia('(prefers-color-scheme: dark)');
+    const on = () => setScheme(mq.matches ? 'dark' : 'light');
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  return scheme;
+}
+
+/**
+ * The heat map canvas (plain props): cells on one canvas redrawn only when data, size or scale
+ * change; selection, brush, cursor and outlines on a second canvas above it, redrawn on every move.
+ */
+export function Heatmap(p: HeatmapProps) {
+  const base = useRef<HTMLCanvasElement>(null);
+  const over = useRef<HTMLCanvasElement>(null);
+  const scheme = useColorScheme();
+  const [hover, setHover] = useState<{ x: number; y: number; hit: CellHit | null } | null>(null);
+  const [drag, setDrag] = useState<{ x0: number; x1: number; moved: boolean } | null>(null);
+  const dpr = typeof devicePixelRatio === 'number' && devicePixelRatio > 0 ? devicePixelRatio : 1;
+  const longest = p.grid.rows.reduce((m, r) => Math.max(m, r.length), 0);
+  const g = useMemo(() => heatmapGeometry(p.width, p.grid.rows.length, longest, dpr), [p.width, p.grid.rows.length, longest, dpr]);
+  const [theme, setTheme] = useState<ReturnType<typeof readTheme> | null>(null);
+  // Colours come from the stylesheet's variables, re-read when the system theme flips.
+  useLayoutEffect(() => {
+    if (base.current) setTheme(readTheme(base.current));
+  }, [scheme]);
+
+  useLayoutEffect(() => {
+    const c = base.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx || !theme) return;
+    drawHeatmap(ctx, g, p.view, p.grid, { log: p.log, theme, formatTick: p.formatTick, tickPhase: p.tickPhase });
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = theme.muted;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'top';
+    ctx.fillText(p.axisLabel, g.labelW - 8, g.axisY + 6);
+  }, [g, p.view, p.grid, p.log, theme, p.formatTick, p.tickPhase, p.axisLabel, dpr]);
+
+  const cellBox = (row: number, bin: number) => {
+    const shown = p.grid.shownBin[bin]!;
+    // A held bin is outlined together with the run of bins that repeat the same snapshot.
+    let lo = bin;
+    let hi = bin;
+    if (shown >= 0) {
+      while (lo > 0 && p.grid.shownBin[lo - 1] === shown) lo--;
+      while (hi < p.grid.bins - 1 && p.grid.shownBin[hi + 1] === shown) hi++;
+    }
+    return { row, x0: nsToX(g, p.view, p.grid.edgesNs[lo]!), x1: nsToX(g, p.view, p.grid.edgesNs[hi + 1]!) };
+  };
+
+  useLayoutEffect(() => {
+    const ctx = over.current?.getContext('2d');
+    if (!ctx || !theme) return;
+    drawOverlay(ctx, g, p.view, {
+      selection: p.selection,
+      brush: drag?.moved ? { x0: drag.x0, x1: drag.x1 } : null,
+      cursorX: hover ? hover.x : null,
+      hover: hover?.hit ? cellBox(hover.hit.row, hover.hit.bin) : null,
+      picked: p.picked && p.picked.bin < p.grid.bins && p.picked.row < p.grid.rows.length ? cellBox(p.picked.row, p.picked.bin) : null,
+      brushFill: theme.brush,
+      brushEdge: theme.brushEdge,
+      dim: theme.dim,
+      cursor: theme.cursor,
+    });
+  });
+
+  const local = (e: React.PointerEvent | React.MouseEvent) => {
+    const r = over.current!.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+  const clampX = (x: number) => Math.min(Math.max(x, g.plotX), g.plotX + g.plotW);
+  const tip = hover?.hit ? p.describe(hover.hit) : null;
+  const cssSize = { width: g.width, height: g.height };
+
+  return (
+    <div
+      className="heatmap-canvas-wrap"
+      style={cssSize}
+      data-testid="heatmap-plot"
+      data-plot-x={g.plotX}
+      data-plot-y={g.plotY}
+      data-plot-w={g.plotW}
+      data-row-h={g.rowH}
+      data-rows={p.grid.rows.join('|')}
+    >
+      <canvas ref={base} width={Math.round(g.width * dpr)} height={Math.round(g.height * dpr)} style={cssSize} data-testid="heatmap-canvas" />
+      <canvas
+        ref={over}
+        className="heatmap-overlay"
+        width={Math.round(g.width * dpr)}
+        height={Math.round(g.height * dpr)}
+        style={cssSize}
+        data-testid="heatmap-overlay"
+        onPointerDown={(e) => {
+          if (e.button !== 0) return;
+          (e.target as Element).setPointerCapture?.(e.pointerId);
+          const { x } = local(e);
+          setDrag({ x0: x, x1: x, moved: false });
+        }}
+        onPointerMove={(e) => {
+          const { x, y } = local(e);
+          setHover({ x, y, hit: drag?.moved ? null : hitTest(g, p.view, p.grid, x, y) });
+          if (drag) setDrag({ ...drag, x1: x, moved: drag.moved || Math.abs(x - drag.x0) > 3 });
+        }}
+        onPointerLeave={() => setHover(null)}
+        onPointerUp={(e) => {
+          const { x, y } = local(e);
+          if (drag?.moved) {
+            const a = xToNs(g, p.view, clampX(Math.min(drag.x0, x)));
+            const b = xToNs(g, p.view, clampX(Math.max(drag.x0, x)));
+            p.onSelect(b > a ? { startNs: a, endNs: b } : null);
+          } else if (drag) {
+            const hit = hitTest(g, p.view, p.grid, x, y);
+            if (hit && hit.shown >= 0) p.onPick(hit);
+          }
+          setDrag(null);
+        }}
+        onDoubleClick={() => p.onSelect(null)}
+      />
+      {tip && hover && (
+        <div
+          className="heatmap-tooltip"
+          data-testid="heatmap-tooltip"
+          style={{ left: Math.min(hover.x + 14, g.width - 190), top: Math.max(0, hover.y - 58) }}
+        >
+          <div className="tt-row">{tip.row}</div>
+          <div>
+            <b data-testid="heatmap-tooltip-count">{tip.count}</b>
+          </div>
+          <div className="muted">{tip.time}</div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import { cssColor, paletteColor, scaleValue } from './heatmap-draw.ts';
+import { formatCount } from '../../format.ts';
+
+/** The colour scale: a gradient from 1 socket to the max (linear or log), plus the two non-scale swatches. */
+export function HeatmapLegend({ max, log }: { max: number; log: boolean }) {
+  const stops = Array.from({ length: 9 }, (_, i) => `${cssColor(paletteColor(0.06 + (0.94 * i) / 8))} ${(i / 8) * 100}%`);
+  // Tick values along the bar (whole sockets; de-duplicated for small maxima).
+  const ticks = [0.06, 0.53, 1]
+    .map((t) => ({ t, v: Math.max(1, Math.round(scaleValue(t, max, log))) }))
+    .filter((x, i, a) => max > 0 && (i === 0 || x.v !== a[i - 1]!.v));
+  return (
+    <div className="heatmap-legend" data-testid="heatmap-legend" aria-label="Colour scale">
+      <span className="legend-swatch zero" /> <span>0</span>
+      <span className="legend-swatch hatch" /> <span>no snapshot</span>
+      <span className="legend-scale">
+        <span className="legend-bar" style={{ background: `linear-gradient(to right, ${stops.join(', ')})` }} />
+        <span className="legend-ticks">
+          {ticks.map((x) => (
+            <span key={x.t} style={{ left: `${((x.t - 0.06) / 0.94) * 100}%` }}>
+              {formatCount(x.v)}
+            </span>
+          ))}
+        </span>
+      </span>
+      <span className="muted">sockets{log ? ' (log scale)' : ''}</span>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+/** Colours for states, shared by the timeline and the other views so one state reads the same everywhere. */
+const STATE_COLORS: Record<string, string> = {
+  // TCP states
+  ESTAB: '#2f9e44',
+  'SYN-SENT': '#74c0fc',
+  'SYN-RECV': '#4dabf7',
+  'FIN-WAIT-1': '#b197fc',
+  'FIN-WAIT-2': '#9775fa',
+  'TIME-WAIT': '#f08c00',
+  CLOSE: '#868e96',
+  'CLOSE-WAIT': '#e03131',
+  'LAST-ACK': '#f783ac',
+  LISTEN: '#adb5bd',
+  CLOSING: '#cc5de8',
+  // goroutine states
+  running: '#2f9e44',
+  runnable: '#fab005',
+  syscall: '#4dabf7',
+  waiting: '#adb5bd',
+  'blocked (sync)': '#e03131',
+  'blocked (net)': '#1c7ed6',
+  'blocked (chan/select)': '#f76707',
+  'GC assist': '#9775fa',
+  // others
+  heap: '#7048e8',
+  GC: '#9775fa',
+  STW: '#e03131',
+};
+const FALLBACK = ['#15aabf', '#82c91e', '#fd7e14', '#be4bdb', '#495057', '#12b886', '#fa5252', '#4c6ef5'];
+
+export function stateColor(name: string, i = 0): string {
+  return STATE_COLORS[name] ?? FALLBACK[i % FALLBACK.length]!;
+}

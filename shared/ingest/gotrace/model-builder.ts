@@ -1,0 +1,571 @@
+/**
+ * A TraceEventSink that builds the TraceModel from either decoder's event stream. Columns grow by
+ * doubling; nothing is allocated per event except when a new goroutine, string or task appears.
+ * It also keeps Go's goroutine-summary StartTime/EndTime (internal/trace summary.go semantics),
+ * which cmd/trace uses to clip blocking intervals.
+ */
+import type { StackTableBuilder } from '../../model/stacks.ts';
+import type { TraceModel } from '../../model/trace.ts';
+import type { GoState, ProcState, RangeScope, TraceEventSink, TraceHeaderInfo, TraceTime } from './events.ts';
+
+const NOTEXIST = 1;
+const UNDETERMINED = 0;
+const RUNNING = 3;
+const WAITING = 4;
+const GC_MARK = 'GC concurrent mark phase';
+
+class F64 {
+  a: Float64Array;
+  constructor(cap = 256) {
+    this.a = new Float64Array(cap);
+  }
+  grow(n: number): void {
+    const b = new Float64Array(Math.max(n, this.a.length * 2));
+    b.set(this.a);
+    this.a = b;
+  }
+  done(n: number): Float64Array {
+    return this.a.subarray(0, n);
+  }
+}
+class I32 {
+  a: Int32Array;
+  constructor(cap = 256) {
+    this.a = new Int32Array(cap);
+  }
+  grow(n: number): void {
+    const b = new Int32Array(Math.max(n, this.a.length * 2));
+    b.set(this.a);
+    this.a = b;
+  }
+  done(n: number): Int32Array {
+    return this.a.subarray(0, n);
+  }
+}
+class U8 {
+  a: Uint8Array;
+  constructor(cap = 256) {
+    this.a = new Uint8Array(cap);
+  }
+  grow(n: number): void {
+    const b = new Uint8Array(Math.max(n, this.a.length * 2));
+    b.set(this.a);
+    this.a = b;
+  }
+  done(n: number): Uint8Array {
+    return this.a.subarray(0, n);
+  }
+}
+class U16 {
+  a: Uint16Array;
+  constructor(cap = 256) {
+    this.a = new Uint16Array(cap);
+  }
+  grow(n: number): void {
+    const b = new Uint16Array(Math.max(n, this.a.length * 2));
+    b.set(this.a);
+    this.a = b;
+  }
+  done(n: number): Uint16Array {
+    return this.a.subarray(0, n);
+  }
+}
+
+export class TraceModelBuilder implements TraceEventSink {
+  goMinor = 0;
+  ticksPerSec = 0;
+  private base = NaN;
+  private lastT = 0;
+  wallAtZero: string | null = null;
+  partial = false;
+  lastGoodOffset = 0;
+  warnings: string[] = [];
+  private ended = false;
+
+  private strings: string[] = [''];
+  private stringIndex = new Map<string, number>([['', 0]]);
+
+  // goroutines
+  private gRow = new Map<number, number>();
+  private gN = 0;
+  private gId = new F64();
+  private gCreate = new I32();
+  private gStartStack = new I32();
+  private gFirst = new F64();
+  private gLast = new F64();
+  private gEnd = new F64();
+  private gRun = new F64();
+  private gSumEnd = new F64();
+
+  // transitions
+  private tN = 0;
+  private tT: F64;
+  private tG: I32;
+  private tFrom: U8;
+  private tTo: U8;
+  private tReason: U16;
+  private tStack: I32;
+
+  // procs
+  private pN = 0;
+  private pT = new F64();
+  private pP = new I32();
+  private pFrom = new U8();
+  private pTo = new U8();
+  private procIds = new Set<number>();
+
+  // ranges
+  private gcN = 0;
+  private gcStart = new F64(64);
+  private gcEnd = new F64(64);
+  private gcOpen = -1;
+  private gcBegins = 0;
+  private stwN = 0;
+  private stwStart = new F64(64);
+  private stwEnd = new F64(64);
+  private stwKind = new I32(64);
+  private stwOpen = new Map<number, number>();
+
+  // metrics
+  private metricNames: string[] = [];
+  private metricIndex = new Map<string, number>();
+  private mN = 0;
+  private mT = new F64();
+  private mM = new U8();
+  private mV = new F64();
+
+  // tasks, regions, logs
+  private taskRow = new Map<number, number>();
+  private kN = 0;
+  private kId = new F64(64);
+  private kParent = new F64(64);
+  private kType = new I32(64);
+  private kStart = new F64(64);
+  private kEnd = new F64(64);
+  private kG = new F64(64);
+  private kStack = new I32(64);
+  private rN = 0;
+  private rTask = new F64(64);
+  private rType = new I32(64);
+  private rG = new F64(64);
+  private rStart = new F64(64);
+  private rEnd = new F64(64);
+  private rStack = new I32(64);
+  private openRegions = new Map<number, number[]>();
+  private lN = 0;
+  private lT = new F64(64);
+  private lTask = new F64(64);
+  private lCat = new I32(64);
+  private lMsg = new I32(64);
+  private lG = new F64(64);
+  private lStack = new I32(64);
+
+  // CPU samples
+  private cN = 0;
+  private cT = new F64(64);
+  private cG = new F64(64);
+  private cP = new F64(64);
+  private cStack = new I32(64);
+
+  constructor(
+    private readonly stackBuilder: StackTableBuilder,
+    /** Expected input size, used to size the transition columns up front. */
+    inputBytes = 0,
+  ) {
+    const cap = Math.max(1024, Math.min(1 << 26, Math.floor(inputBytes / 6)));
+    this.tT = new F64(cap);
+    this.tG = new I32(cap);
+    this.tFrom = new U8(cap);
+    this.tTo = new U8(cap);
+    this.tReason = new U16(cap);
+    this.tStack = new I32(cap);
+  }
+
+  private rel(t: TraceTime): number {
+    if (this.base !== this.base) this.base = t;
+    const r = t - this.base;
+    if (r > this.lastT) this.lastT = r;
+    return r;
+  }
+
+  private str(s: string): number {
+    let i = this.stringIndex.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.stringIndex.set(s, i);
+    }
+    return i;
+  }
+
+  private goroutine(id: number, t: number): number {
+    let r = this.gRow.get(id);
+    if (r === undefined) {
+      r = this.gN++;
+      if (r >= this.gId.a.length) {
+        const n = r + 1;
+        this.gId.grow(n);
+        this.gCreate.grow(n);
+        this.gStartStack.grow(n);
+        this.gFirst.grow(n);
+        this.gLast.grow(n);
+        this.gEnd.grow(n);
+        this.gRun.grow(n);
+        this.gSumEnd.grow(n);
+      }
+      this.gId.a[r] = id;
+      this.gCreate.a[r] = -1;
+      this.gStartStack.a[r] = -1;
+      this.gFirst.a[r] = t;
+      this.gEnd.a[r] = NaN;
+      this.gRun.a[r] = NaN;
+      this.gSumEnd.a[r] = NaN;
+      this.gRow.set(id, r);
+    }
+    this.gLast.a[r] = t;
+    return r;
+  }
+
+  begin(info: TraceHeaderInfo): void {
+    this.goMinor = info.goMinor;
+    this.ticksPerSec = info.ticksPerSec;
+  }
+
+  goTransition(tAbs: TraceTime, g: number, from: GoState, to: GoState, reason: string, eventStack: number, resourceStack: number, _byG: number): void {
+    const t = this.rel(tAbs);
+    const row = this.goroutine(g, t);
+    let reasonIdx = 0;
+    if (reason !== '') {
+      reasonIdx = this.stringIndex.get(reason) ?? this.str(reason);
+      if (reasonIdx > 0xffff) reasonIdx = 0xffff; // more than 65k distinct reasons: never in practice
+    }
+    const i = this.tN++;
+    if (i >= this.tT.a.length) {
+      const n = i + 1;
+      this.tT.grow(n);
+      this.tG.grow(n);
+      this.tFrom.grow(n);
+      this.tTo.grow(n);
+      this.tReason.grow(n);
+      this.tStack.grow(n);
+    }
+    this.tT.a[i] = t;
+    this.tG.a[i] = row;
+    this.tFrom.a[i] = from;
+    this.tTo.a[i] = to;
+    this.tReason.a[i] = reasonIdx;
+    this.tStack.a[i] = eventStack;
+
+    if (from === NOTEXIST && to !== NOTEXIST) {
+      this.gCreate.a[row] = eventStack;
+      this.gStartStack.a[row] = resourceStack;
+    }
+    if (to === NOTEXIST) this.gEnd.a[row] = t;
+    // Go's goroutine summary (internal/trace summary.go): only real changes count.
+    if (from !== to) {
+      if (from === UNDETERMINED || from === NOTEXIST) {
+        this.gRun.a[row] = NaN;
+        this.gSumEnd.a[row] = NaN;
+      }
+      if (to === RUNNING) {
+        if (this.gRun.a[row] !== this.gRun.a[row]) this.gRun.a[row] = t;
+      } else if (to === NOTEXIST || (to === WAITING && reason === 'forever')) {
+        this.gSumEnd.a[row] = t;
+      }
+    }
+  }
+
+  procTransition(tAbs: TraceTime, p: number, from: ProcState, to: ProcState): void {
+    const t = this.rel(tAbs);
+    const i = this.pN++;
+    if (i >= this.pT.a.length) {
+      this.pT.grow(i + 1);
+      this.pP.grow(i + 1);
+      this.pFrom.grow(i + 1);
+      this.pTo.grow(i + 1);
+    }
+    this.pT.a[i] = t;
+    this.pP.a[i] = p;
+    this.pFrom.a[i] = from;
+    this.pTo.a[i] = to;
+    this.procIds.add(p);
+  }
+
+  private gcRow(start: number): number {
+    const i = this.gcN++;
+    if (i >= this.gcStart.a.length) {
+      this.gcStart.grow(i + 1);
+      this.gcEnd.grow(i + 1);
+    }
+    this.gcStart.a[i] = start;
+    this.gcEnd.a[i] = NaN;
+    return i;
+  }
+
+  rangeBegin(tAbs: TraceTime, name: string, scope: RangeScope, _stack: number): void {
+    const t = this.rel(tAbs);
+    if (name === GC_MARK) {
+      this.gcBegins++;
+      this.gcOpen = this.gcRow(t);
+    } else if (name.startsWith('stop-the-world')) {
+      const i = this.stwN++;
+      if (i >= this.stwStart.a.length) {
+        this.stwStart.grow(i + 1);
+        this.stwEnd.grow(i + 1);
+        this.stwKind.grow(i + 1);
+      }
+      this.stwStart.a[i] = t;
+      this.stwEnd.a[i] = NaN;
+      this.stwKind.a[i] = this.str(name);
+      this.stwOpen.set(scope.kind === 'goroutine' ? scope.id : -1, i);
+    }
+  }
+
+  rangeActive(tAbs: TraceTime, name: string, _scope: RangeScope): void {
+    this.rel(tAbs);
+    if (name === GC_MARK && this.gcOpen < 0) this.gcOpen = this.gcRow(NaN);
+  }
+
+  rangeEnd(tAbs: TraceTime, name: string, scope: RangeScope, _stack: number): void {
+    const t = this.rel(tAbs);
+    if (name === GC_MARK) {
+      if (this.gcOpen >= 0) this.gcEnd.a[this.gcOpen] = t;
+      else this.gcEnd.a[this.gcRow(NaN)] = t;
+      this.gcOpen = -1;
+    } else if (name.startsWith('stop-the-world')) {
+      const key = scope.kind === 'goroutine' ? scope.id : -1;
+      const i = this.stwOpen.get(key);
+      if (i !== undefined) {
+        this.stwEnd.a[i] = t;
+        this.stwOpen.delete(key);
+      }
+    }
+  }
+
+  metric(tAbs: TraceTime, name: string, value: number): void {
+    const t = this.rel(tAbs);
+    let m = this.metricIndex.get(name);
+    if (m === undefined) {
+      m = this.metricNames.length;
+      if (m > 255) return;
+      this.metricNames.push(name);
+      this.metricIndex.set(name, m);
+    }
+    const i = this.mN++;
+    if (i >= this.mT.a.length) {
+      this.mT.grow(i + 1);
+      this.mM.grow(i + 1);
+      this.mV.grow(i + 1);
+    }
+    this.mT.a[i] = t;
+    this.mM.a[i] = m;
+    this.mV.a[i] = value;
+  }
+
+  stackSample(tAbs: TraceTime, g: number, p: number, stack: number): void {
+    const t = this.rel(tAbs);
+    const i = this.cN++;
+    if (i >= this.cT.a.length) {
+      this.cT.grow(i + 1);
+      this.cG.grow(i + 1);
+      this.cP.grow(i + 1);
+      this.cStack.grow(i + 1);
+    }
+    this.cT.a[i] = t;
+    this.cG.a[i] = g;
+    this.cP.a[i] = p;
+    this.cStack.a[i] = stack;
+  }
+
+  private taskRowFor(id: number): number {
+    let r = this.taskRow.get(id);
+    if (r === undefined) {
+      r = this.kN++;
+      if (r >= this.kId.a.length) {
+        for (const c of [this.kId, this.kParent, this.kStart, this.kEnd, this.kG]) c.grow(r + 1);
+        this.kType.grow(r + 1);
+        this.kStack.grow(r + 1);
+      }
+      this.kId.a[r] = id;
+      this.kParent.a[r] = -1;
+      this.kType.a[r] = 0;
+      this.kStart.a[r] = NaN;
+      this.kEnd.a[r] = NaN;
+      this.kG.a[r] = -1;
+      this.kStack.a[r] = -1;
+      this.taskRow.set(id, r);
+    }
+    return r;
+  }
+
+  taskBegin(tAbs: TraceTime, id: number, parent: number, type: string, g: number, stack: number): void {
+    const t = this.rel(tAbs);
+    const r = this.taskRowFor(id);
+    this.kParent.a[r] = parent;
+    this.kType.a[r] = this.str(type);
+    this.kStart.a[r] = t;
+    this.kG.a[r] = g;
+    this.kStack.a[r] = stack;
+  }
+
+  taskEnd(tAbs: TraceTime, id: number, _g: number, _stack: number): void {
+    const t = this.rel(tAbs);
+    this.kEnd.a[this.taskRowFor(id)] = t;
+  }
+
+  regionBegin(tAbs: TraceTime, task: number, type: string, g: number, stack: number): void {
+    const t = this.rel(tAbs);
+    const i = this.rN++;
+    if (i >= this.rTask.a.length) {
+      for (const c of [this.rTask, this.rG, this.rStart, this.rEnd]) c.grow(i + 1);
+      this.rType.grow(i + 1);
+      this.rStack.grow(i + 1);
+    }
+    this.rTask.a[i] = task;
+    this.rType.a[i] = this.str(type);
+    this.rG.a[i] = g;
+    this.rStart.a[i] = t;
+    this.rEnd.a[i] = NaN;
+    this.rStack.a[i] = stack;
+    let open = this.openRegions.get(g);
+    if (open === undefined) {
+      open = [];
+      this.openRegions.set(g, open);
+    }
+    open.push(i);
+  }
+
+  regionEnd(tAbs: TraceTime, task: number, type: string, g: number, stack: number): void {
+    const t = this.rel(tAbs);
+    const open = this.openRegions.get(g);
+    const ty = this.str(type);
+    if (open !== undefined && open.length > 0 && this.rType.a[open[open.length - 1]!] === ty) {
+      this.rEnd.a[open.pop()!] = t;
+      return;
+    }
+    // A region that began before the trace: record it with an unknown start.
+    const i = this.rN++;
+    if (i >= this.rTask.a.length) {
+      for (const c of [this.rTask, this.rG, this.rStart, this.rEnd]) c.grow(i + 1);
+      this.rType.grow(i + 1);
+      this.rStack.grow(i + 1);
+    }
+    this.rTask.a[i] = task;
+    this.rType.a[i] = ty;
+    this.rG.a[i] = g;
+    this.rStart.a[i] = NaN;
+    this.rEnd.a[i] = t;
+    this.rStack.a[i] = stack;
+  }
+
+  log(tAbs: TraceTime, task: number, category: string, message: string, g: number, stack: number): void {
+    const t = this.rel(tAbs);
+    const i = this.lN++;
+    if (i >= this.lT.a.length) {
+      for (const c of [this.lT, this.lTask, this.lG]) c.grow(i + 1);
+      this.lCat.grow(i + 1);
+      this.lMsg.grow(i + 1);
+      this.lStack.grow(i + 1);
+    }
+    this.lT.a[i] = t;
+    this.lTask.a[i] = task;
+    this.lCat.a[i] = this.str(category);
+    this.lMsg.a[i] = this.str(message);
+    this.lG.a[i] = g;
+    this.lStack.a[i] = stack;
+  }
+
+  sync(tAbs: TraceTime, wallEpochNs?: string): void {
+    const t = this.rel(tAbs);
+    if (wallEpochNs !== undefined && this.wallAtZero === null) {
+      this.wallAtZero = (BigInt(wallEpochNs) - BigInt(t)).toString();
+    }
+  }
+
+  warning(message: string, offset: number): void {
+    this.warnings.push(`${message} (at byte ${offset})`);
+  }
+
+  end(partial: boolean, lastGoodOffset: number): void {
+    this.partial = partial;
+    this.lastGoodOffset = lastGoodOffset;
+    this.ended = true;
+  }
+
+  /** The model, without figures (the caller computes them from the tables). */
+  finish(): Omit<TraceModel, 'figures'> {
+    const gcStart = this.gcStart.done(this.gcN);
+    return {
+      stacks: this.stackBuilder.build(),
+      goMinor: this.goMinor,
+      ticksPerSec: this.ticksPerSec,
+      clockBaseNs: this.base === this.base ? this.base : 0,
+      wallAtZeroEpochNs: this.wallAtZero,
+      startNs: 0,
+      endNs: this.lastT,
+      partial: this.partial || !this.ended,
+      strings: this.strings,
+      goroutines: {
+        count: this.gN,
+        id: this.gId.done(this.gN),
+        createStack: this.gCreate.done(this.gN),
+        startStack: this.gStartStack.done(this.gN),
+        firstSeenNs: this.gFirst.done(this.gN),
+        lastSeenNs: this.gLast.done(this.gN),
+        endNs: this.gEnd.done(this.gN),
+        firstRunNs: this.gRun.done(this.gN),
+        summaryEndNs: this.gSumEnd.done(this.gN),
+      },
+      transitions: {
+        count: this.tN,
+        t: this.tT.done(this.tN),
+        g: this.tG.done(this.tN),
+        from: this.tFrom.done(this.tN),
+        to: this.tTo.done(this.tN),
+        reason: this.tReason.done(this.tN),
+        stack: this.tStack.done(this.tN),
+      },
+      procs: { count: this.pN, t: this.pT.done(this.pN), p: this.pP.done(this.pN), from: this.pFrom.done(this.pN), to: this.pTo.done(this.pN) },
+      gcCycles: { count: this.gcN, start: gcStart, end: this.gcEnd.done(this.gcN) },
+      stw: { count: this.stwN, start: this.stwStart.done(this.stwN), end: this.stwEnd.done(this.stwN), kind: this.stwKind.done(this.stwN) },
+      metrics: { names: this.metricNames, count: this.mN, t: this.mT.done(this.mN), metric: this.mM.done(this.mN), value: this.mV.done(this.mN) },
+      tasks: {
+        count: this.kN,
+        id: this.kId.done(this.kN),
+        parent: this.kParent.done(this.kN),
+        type: this.kType.done(this.kN),
+        start: this.kStart.done(this.kN),
+        end: this.kEnd.done(this.kN),
+        g: this.kG.done(this.kN),
+        stack: this.kStack.done(this.kN),
+      },
+      regions: {
+        count: this.rN,
+        task: this.rTask.done(this.rN),
+        type: this.rType.done(this.rN),
+        g: this.rG.done(this.rN),
+        start: this.rStart.done(this.rN),
+        end: this.rEnd.done(this.rN),
+        stack: this.rStack.done(this.rN),
+      },
+      logs: {
+        count: this.lN,
+        t: this.lT.done(this.lN),
+        task: this.lTask.done(this.lN),
+        category: this.lCat.done(this.lN),
+        message: this.lMsg.done(this.lN),
+        g: this.lG.done(this.lN),
+        stack: this.lStack.done(this.lN),
+      },
+      cpuSamples: { count: this.cN, t: this.cT.done(this.cN), g: this.cG.done(this.cN), p: this.cP.done(this.cN), stack: this.cStack.done(this.cN) },
+    };
+  }
+
+  /** Distinct P ids seen in proc transitions, and GC mark phases begun in the trace. */
+  get procCount(): number {
+    return this.procIds.size;
+  }
+  get gcBeginCount(): number {
+    return this.gcBegins;
+  }
+}

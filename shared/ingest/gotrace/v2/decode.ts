@@ -1,0 +1,343 @@
+/**
+ * Decoder for new-format Go execution traces (headers `go 1.22` … `go 1.26`; Go 1.27 still writes
+ * 1.26). Streams one generation at a time: read its batches, order its events as Go does (order.ts),
+ * then hand them to the sink. A generation is handed over only once it ordered cleanly, so a cut or
+ * damaged file keeps every whole generation before the damage.
+ *
+ * Damage policy: a file cut short keeps its whole generations and ends partial. Corrupt data in the
+ * first generation is an IngestError (with the byte offset); in a later generation the earlier ones
+ * are kept, the source is partial and the sink gets a warning naming the offset — as `go tool trace`
+ * keeps the events before the last good sync.
+ */
+import type { StackTableBuilder } from '../../../model/stacks.ts';
+import { IngestError, throwIfAborted, type ParseOptions } from '../../errors.ts';
+import type { RangeScope, TraceEventSink } from '../events.ts';
+import { Generation, readBatch } from './generation.ts';
+import { Ordering, OutBuf } from './order.ts';
+import { Ev, WireError, WireProc, WireReader } from './wire.ts';
+
+/** Header minor versions this decoder reads (go 1.24 wrote `go 1.23`, go 1.27 writes `go 1.26`). */
+export const V2_VERSIONS: readonly number[] = [22, 23, 25, 26];
+
+const HEADER = /^go 1\.(\d+) trace\0*$/;
+
+/** Minor version from the 16-byte header, or null when the bytes don't start with one. */
+export function traceHeaderMinor(bytes: Uint8Array): number | null {
+  if (bytes.length < 16) return null;
+  let s = '';
+  for (let i = 0; i < 16; i++) s += String.fromCharCode(bytes[i]!);
+  const m = HEADER.exec(s);
+  return m ? Number(m[1]) : null;
+}
+
+const GC_MARK = 'GC concurrent mark phase';
+const GC_SWEEP = 'GC incremental sweep';
+const GC_ASSIST = 'GC mark assist';
+const HEAP_LIVE = '/memory/classes/heap/objects:bytes';
+const HEAP_GOAL = '/gc/heap/goal:bytes';
+const GOMAXPROCS = '/sched/gomaxprocs:threads';
+
+// GoState / ProcState numbers (see ../events.ts).
+const NOTEXIST = 1;
+const RUNNABLE = 2;
+const RUNNING = 3;
+const WAITING = 4;
+const SYSCALL = 5;
+const P_RUNNING = 2;
+const P_IDLE = 3;
+const GO_STATUS_STATE = [0, RUNNABLE, RUNNING, SYSCALL, WAITING];
+const PROC_STATUS_STATE = [0, P_RUNNING, P_IDLE, P_RUNNING, P_IDLE];
+
+type Outcome = { kind: 'gen'; gen: Generation; cutAfter?: boolean } | { kind: 'done' } | { kind: 'truncated' } | { kind: 'corrupt'; err: WireError };
+
+export function decodeTraceV2(bytes: Uint8Array, sink: TraceEventSink, stacks: StackTableBuilder, opts: ParseOptions): void {
+  const goMinor = traceHeaderMinor(bytes);
+  if (goMinor === null) throw new IngestError('not a Go execution trace (bad header)', 0);
+  if (!V2_VERSIONS.includes(goMinor)) throw new IngestError(`unsupported trace version go 1.${goMinor}`, 0);
+
+  const r = new WireReader(bytes);
+  r.pos = 16;
+  const out = new OutBuf();
+  const ord = new Ordering(bytes, out);
+  let begun = false;
+  let partial = false;
+  let lastGood = 16;
+  let gens = 0;
+
+  for (;;) {
+    throwIfAborted(opts.signal);
+    const o = readGeneration(bytes, r, goMinor);
+    if (o.kind === 'done') break;
+    if (o.kind === 'truncated') {
+      if (gens === 0) throw new IngestError('trace cut short before its first generation ended', bytes.length);
+      partial = true;
+      break;
+    }
+    let err: WireError | null = o.kind === 'corrupt' ? o.err : null;
+    let gen: Generation | null = null;
+    if (o.kind === 'gen') {
+      gen = o.gen;
+      try {
+        gen.finish(stacks, goMinor);
+        out.reset();
+        ord.run(gen, gen.mul(gen.minTs));
+      } catch (e) {
+        if (!(e instanceof WireError)) throw e;
+        err = e;
+      }
+    }
+    if (err !== null || gen === null) {
+      const e = err ?? new WireError('unreadable generation', r.pos);
+      if (gens === 0) throw new IngestError(`corrupt trace: ${e.reason}`, e.offset);
+      sink.warning?.(`corrupt trace data (${e.reason}); kept the ${gens} generation(s) before it`, e.offset);
+      partial = true;
+      break;
+    }
+    if (!begun) {
+      sink.begin({ goMinor, ticksPerSec: gen.ticksPerSec });
+      begun = true;
+    }
+    dispatch(out, gen, sink);
+    gens++;
+    lastGood = gen.endOffset;
+    opts.onProgress?.(lastGood / bytes.length);
+    if (o.kind === 'gen' && o.cutAfter) {
+      partial = true;
+      break;
+    }
+  }
+  if (gens === 0) throw new IngestError('trace holds no events after its header', 16);
+  // Go's reader ends with a sync event just after the last event.
+  out.reset();
+  out.push(Ev.SyncOut, out.lastTs, -1, -1, -1, 0, 0, 0, 0, 0);
+  sink.sync(out.f[0]!);
+  sink.end(partial, lastGood);
+}
+
+/** Reads the next generation's batches (Go's readGeneration / readGenerationWithSpill). */
+function readGeneration(bytes: Uint8Array, r: WireReader, goMinor: number): Outcome {
+  const gen = new Generation();
+  gen.startOffset = r.pos;
+  let any = false;
+  let save = r.pos;
+  try {
+    for (;;) {
+      if (r.pos >= bytes.length) {
+        if (goMinor >= 26 && any) return { kind: 'truncated' };
+        break;
+      }
+      save = r.pos;
+      const b = readBatch(r);
+      if (b.eog) {
+        if (goMinor < 26) throw new WireError('unexpected end-of-generation marker', b.offset);
+        if (!any) throw new WireError('empty generation', b.offset);
+        break;
+      }
+      if (b.gen <= 0) throw new WireError(`invalid generation number ${b.gen}`, b.offset);
+      if (gen.gen === 0) gen.gen = b.gen;
+      if (goMinor < 26 && b.gen === gen.gen + 1) {
+        r.pos = save; // first batch of the next generation: read again next time
+        break;
+      }
+      if (b.gen !== gen.gen) {
+        throw new WireError(goMinor >= 26 ? 'missing end-of-generation marker, or generations interleaved' : 'generations out of order', b.offset);
+      }
+      gen.addBatch(bytes, b, goMinor);
+      any = true;
+    }
+  } catch (e) {
+    if (!(e instanceof WireError)) throw e;
+    if (e.offset >= bytes.length) {
+      // Before go 1.26 a generation has no end marker: when the cut batch already names the next
+      // generation, this one is whole (Go keeps it too).
+      if (goMinor < 26 && any && nextGenAt(bytes, save) === gen.gen + 1) {
+        gen.endOffset = save;
+        return { kind: 'gen', gen, cutAfter: true };
+      }
+      return any || r.pos > gen.startOffset ? { kind: 'truncated' } : { kind: 'done' };
+    }
+    return { kind: 'corrupt', err: e };
+  }
+  if (!any) return { kind: 'done' };
+  gen.endOffset = r.pos;
+  return { kind: 'gen', gen };
+}
+
+/** The generation number in the (possibly cut) batch header at `at`, or -1 when unreadable. */
+function nextGenAt(bytes: Uint8Array, at: number): number {
+  try {
+    const r = new WireReader(bytes);
+    r.pos = at;
+    const typ = r.byte();
+    if (typ === Ev.ExperimentalBatch) r.byte();
+    else if (typ !== Ev.EventBatch) return -1;
+    return r.uvarint();
+  } catch {
+    return -1;
+  }
+}
+
+const SCOPE_GLOBAL: RangeScope = { kind: 'global' };
+const SCOPE_PROC = { kind: 'proc', id: 0 } as { kind: 'proc'; id: number };
+const SCOPE_G = { kind: 'goroutine', id: 0 } as { kind: 'goroutine'; id: number };
+
+function procScope(id: number): RangeScope {
+  SCOPE_PROC.id = id;
+  return SCOPE_PROC;
+}
+function gScope(id: number): RangeScope {
+  SCOPE_G.id = id;
+  return SCOPE_G;
+}
+
+/** Hands a generation's ordered events to the sink. */
+function dispatch(out: OutBuf, gen: Generation, sink: TraceEventSink): void {
+  const n = out.n;
+  const typ = out.typ;
+  const f = out.f;
+  const st = (id: number): number => gen.stack(id) ?? -1;
+  const str = (id: number): string => gen.string(id) ?? '';
+  for (let i = 0; i < n; i++) {
+    const o = i * 9;
+    const t = f[o]!;
+    const g = f[o + 1]!;
+    const a0 = f[o + 4]!;
+    switch (typ[i]) {
+      case Ev.SyncOut: {
+        let wall: string | undefined;
+        if (gen.hasClock) {
+          const delta = t - gen.mul(gen.snapTicks);
+          wall = (BigInt(gen.snapSec) * 1000000000n + BigInt(gen.snapNsec) + BigInt(delta)).toString();
+        }
+        sink.sync(t, wall);
+        break;
+      }
+      case Ev.CPUSample:
+        sink.stackSample(t, g, f[o + 2]!, a0);
+        break;
+      case Ev.ProcStart:
+        sink.procTransition(t, a0, P_IDLE, P_RUNNING);
+        break;
+      case Ev.ProcStop:
+        sink.procTransition(t, f[o + 2]!, P_RUNNING, P_IDLE);
+        break;
+      case Ev.ProcSteal:
+        sink.procTransition(t, a0, f[o + 7] === WireProc.SyscallAbandoned ? P_IDLE : P_RUNNING, P_IDLE);
+        break;
+      case Ev.ProcStatus:
+        sink.procTransition(t, a0, f[o + 6]! as 0, PROC_STATUS_STATE[f[o + 5]!]! as 0);
+        break;
+      case Ev.ProcsChange:
+        sink.metric(t, GOMAXPROCS, a0);
+        break;
+      case Ev.GoCreate:
+        sink.goTransition(t, a0, NOTEXIST, RUNNABLE, '', st(f[o + 6]!), st(f[o + 5]!), g);
+        break;
+      case Ev.GoCreateBlocked:
+        sink.goTransition(t, a0, NOTEXIST, WAITING, '', st(f[o + 6]!), st(f[o + 5]!), g);
+        break;
+      case Ev.GoCreateSyscall:
+        sink.goTransition(t, a0, NOTEXIST, SYSCALL, '', -1, -1, g);
+        break;
+      case Ev.GoStart:
+        sink.goTransition(t, a0, RUNNABLE, RUNNING, '', -1, -1, g);
+        break;
+      case Ev.GoDestroy:
+        sink.goTransition(t, g, RUNNING, NOTEXIST, '', -1, -1, g);
+        break;
+      case Ev.GoDestroySyscall:
+        sink.goTransition(t, g, SYSCALL, NOTEXIST, '', -1, -1, g);
+        break;
+      case Ev.GoStop: {
+        const s = st(f[o + 5]!);
+        sink.goTransition(t, g, RUNNING, RUNNABLE, str(a0), s, s, g);
+        break;
+      }
+      case Ev.GoBlock: {
+        const s = st(f[o + 5]!);
+        sink.goTransition(t, g, RUNNING, WAITING, str(a0), s, s, g);
+        break;
+      }
+      case Ev.GoUnblock:
+        sink.goTransition(t, a0, WAITING, RUNNABLE, '', st(f[o + 6]!), -1, g);
+        break;
+      case Ev.GoSwitch:
+      case Ev.GoSwitchDestroy:
+        sink.goTransition(t, a0, WAITING, RUNNABLE, '', -1, -1, g);
+        break;
+      case Ev.GoSyscallBegin: {
+        const s = st(f[o + 5]!);
+        sink.goTransition(t, g, RUNNING, SYSCALL, '', s, s, g);
+        break;
+      }
+      case Ev.GoSyscallEnd:
+        sink.goTransition(t, g, SYSCALL, RUNNING, '', -1, -1, g);
+        break;
+      case Ev.GoSyscallEndBlocked:
+        sink.goTransition(t, g, SYSCALL, RUNNABLE, '', -1, -1, g);
+        break;
+      case Ev.GoStatus:
+        sink.goTransition(t, a0, f[o + 8]! as 0, GO_STATUS_STATE[f[o + 6]!]! as 0, '', -1, -1, g);
+        break;
+      case Ev.GoStatusStack:
+        sink.goTransition(t, a0, f[o + 8]! as 0, GO_STATUS_STATE[f[o + 6]!]! as 0, '', st(f[o + 7]!), -1, g);
+        break;
+      case Ev.STWBegin:
+        sink.rangeBegin(t, `stop-the-world (${str(a0)})`, gScope(g), st(f[o + 5]!));
+        break;
+      case Ev.STWEnd:
+        sink.rangeEnd(t, `stop-the-world (${str(a0)})`, gScope(g), -1);
+        break;
+      case Ev.GCActive:
+        sink.rangeActive?.(t, GC_MARK, SCOPE_GLOBAL);
+        break;
+      case Ev.GCBegin:
+        sink.rangeBegin(t, GC_MARK, SCOPE_GLOBAL, st(f[o + 5]!));
+        break;
+      case Ev.GCEnd:
+        sink.rangeEnd(t, GC_MARK, SCOPE_GLOBAL, -1);
+        break;
+      case Ev.GCSweepActive:
+        sink.rangeActive?.(t, GC_SWEEP, procScope(a0));
+        break;
+      case Ev.GCSweepBegin:
+        sink.rangeBegin(t, GC_SWEEP, procScope(f[o + 2]!), st(a0));
+        break;
+      case Ev.GCSweepEnd:
+        sink.rangeEnd(t, GC_SWEEP, procScope(f[o + 2]!), -1);
+        break;
+      case Ev.GCMarkAssistActive:
+        sink.rangeActive?.(t, GC_ASSIST, gScope(a0));
+        break;
+      case Ev.GCMarkAssistBegin:
+        sink.rangeBegin(t, GC_ASSIST, gScope(g), st(a0));
+        break;
+      case Ev.GCMarkAssistEnd:
+        sink.rangeEnd(t, GC_ASSIST, gScope(g), -1);
+        break;
+      case Ev.HeapAlloc:
+        sink.metric(t, HEAP_LIVE, a0);
+        break;
+      case Ev.HeapGoal:
+        sink.metric(t, HEAP_GOAL, a0);
+        break;
+      case Ev.UserTaskBegin:
+        sink.taskBegin(t, a0, f[o + 5]!, str(f[o + 6]!), g, st(f[o + 7]!));
+        break;
+      case Ev.UserTaskEnd:
+        sink.taskEnd(t, a0, g, st(f[o + 5]!));
+        break;
+      case Ev.UserRegionBegin:
+        sink.regionBegin(t, a0, str(f[o + 5]!), g, st(f[o + 6]!));
+        break;
+      case Ev.UserRegionEnd:
+        sink.regionEnd(t, a0, str(f[o + 5]!), g, st(f[o + 6]!));
+        break;
+      case Ev.UserLog:
+        sink.log(t, a0, str(f[o + 5]!), str(f[o + 6]!), g, st(f[o + 7]!));
+        break;
+      default:
+        break; // GoLabel and experimental events: not part of the model
+    }
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * Growable column storage for the socket model. Columns double when full and are trimmed once at the
+ * end, so appending a row is a handful of typed-array stores.
+ */
+import type {
+  CollectionGap,
+  FdCountTable,
+  SnapshotTable,
+  SocketCaptureModel,
+  SocketSummaryTotals,
+  SocketTable,
+  TcpInfoTable,
+} from '../../model/sockets.ts';
+
+type Typed =
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | Int32Array
+  | Float32Array
+  | Float64Array;
+
+function grown<T extends Typed>(a: T, cap: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a as never);
+  return b;
+}
+
+function trimmed<T extends Typed>(a: T, n: number): T {
+  // Copy when most of the buffer would be wasted; otherwise a view is enough.
+  return (n * 4 < a.length * 3 ? a.slice(0, n) : a.subarray(0, n)) as T;
+}
+
+export class SocketColumns {
+  length = 0;
+  cap: number;
+  state: Uint8Array;
+  localAddr: Int32Array;
+  localPort: Uint16Array;
+  peerAddr: Int32Array;
+  peerPort: Uint16Array;
+  recvQ: Uint32Array;
+  sendQ: Uint32Array;
+  timerKind: Uint8Array;
+  timerMs: Uint32Array;
+  timerRetrans: Uint16Array;
+  process: Int32Array;
+  pid: Int32Array;
+  fd: Int32Array;
+  info: Int32Array;
+
+  constructor(cap: number) {
+    this.cap = Math.max(16, cap);
+    const c = this.cap;
+    this.state = new Uint8Array(c);
+    this.localAddr = new Int32Array(c);
+    this.localPort = new Uint16Array(c);
+    this.peerAddr = new Int32Array(c);
+    this.peerPort = new Uint16Array(c);
+    this.recvQ = new Uint32Array(c);
+    this.sendQ = new Uint32Array(c);
+    this.timerKind = new Uint8Array(c);
+    this.timerMs = new Uint32Array(c);
+    this.timerRetrans = new Uint16Array(c);
+    this.process = new Int32Array(c);
+    this.pid = new Int32Array(c);
+    this.fd = new Int32Array(c);
+    this.info = new Int32Array(c);
+  }
+
+  /** Appends a row with every optional column empty; returns its index. */
+  add(): number {
+    if (this.length === this.cap) this.grow();
+    const r = this.length++;
+    this.timerKind[r] = 0;
+    this.timerMs[r] = 0;
+    this.timerRetrans[r] = 0;
+    this.process[r] = -1;
+    this.pid[r] = -1;
+    this.fd[r] = -1;
+    this.info[r] = -1;
+    return r;
+  }
+
+  private grow(): void {
+    const c = this.cap * 2;
+    this.cap = c;
+    this.state = grown(this.state, c);
+    this.localAddr = grown(this.localAddr, c);
+    this.localPort = grown(this.localPort, c);
+    this.peerAddr = grown(this.peerAddr, c);
+    this.peerPort = grown(this.peerPort, c);
+    this.recvQ = grown(this.recvQ, c);
+    this.sendQ = grown(this.sendQ, c);
+    this.timerKind = grown(this.timerKind, c);
+    this.timerMs = grown(this.timerMs, c);
+    this.timerRetrans = grown(this.timerRetrans, c);
+    this.process = grown(this.process, c);
+    this.pid = grown(this.pid, c);
+    this.fd = grown(this.fd, c);
+    this.info = grown(this.info, c);
+  }
+
+  finish(): SocketTable {
+    const n = this.length;
+    return {
+      length: n,
+      state: trimmed(this.state, n),
+      localAddr: trimmed(this.localAddr, n),
+      localPort: trimmed(this.localPort, n),
+      peerAddr: trimmed(this.peerAddr, n),
+      peerPort: trimmed(this.peerPort, n),
+      recvQ: trimmed(this.recvQ, n),
+      sendQ: trimmed(this.sendQ, n),
+      timerKind: trimmed(this.timerKind, n),
+      timerMs: trimmed(this.timerMs, n),
+      timerRetrans: trimmed(this.timerRetrans, n),
+      process: trimmed(this.process, n),
+      pid: trimmed(this.pid, n),
+      fd: trimmed(this.fd, n),
+      info: trimmed(this.info, n),
+    };
+  }
+}
+
+/** tcp_info columns: float32 for small quantities and rates, float64 for byte counters (exceed 2^24). */
+export class TcpInfoColumns {
+  length = 0;
+  cap: number;
+  f32: Float32Array[];
+  f64: Float64Array[];
+  static readonly F32 = [
+    'rtt',
+    'rttVar',
+    'rto',
+    'ato',
+    'mss',
+    'cwnd',
+    'ssthresh',
+    'unacked',
+    'retransNow',
+    'retransTotal',
+    'lost',
+    'sendBps',
+    'pacingBps',
+    'deliveryBps',
+  ] as const;
+  static readonly F64 = ['bytesSent', 'bytesAcked', 'bytesReceived', 'bytesRetrans'] as const;
+
+  constructor(cap: number) {
+    this.cap = Math.max(16, cap);
+    this.f32 = TcpInfoColumns.F32.map(() => new Float32Array(this.cap));
+    this.f64 = TcpInfoColumns.F64.map(() => new Float64Array(this.cap));
+  }
+
+  add(): number {
+    if (this.length === this.cap) {
+      this.cap *= 2;
+      this.f32 = this.f32.map((a) => grown(a, this.cap));
+      this.f64 = this.f64.map((a) => grown(a, this.cap));
+    }
+    const r = this.length++;
+    for (const a of this.f32) a[r] = NaN;
+    for (const a of this.f64) a[r] = NaN;
+    return r;
+  }
+
+  finish(): TcpInfoTable {
+    const n = this.length;
+    const t: Record<string, Float32Array | Float64Array | number> = { length: n };
+    TcpInfoColumns.F32.forEach((k, i) => (t[k] = trimmed(this.f32[i]!, n)));
+    TcpInfoColumns.F64.forEach((k, i) => (t[k] = trimmed(this.f64[i]!, n)));
+    return t as unknown as TcpInfoTable;
+  }
+}
+
+/** Column slots in TcpInfoColumns.f32 / f64, by field. */
+export const F32_SLOT = Object.fromEntries(TcpInfoColumns.F32.map((k, i) => [k, i])) as Record<
+  (typeof TcpInfoColumns.F32)[number],
+  number
+>;
+export const F64_SLOT = Object.fromEntries(TcpInfoColumns.F64.map((k, i) => [k, i])) as Record<
+  (typeof TcpInfoColumns.F64)[number],
+  number
+>;
+
+export interface SnapshotDraft {
+  /** ns relative to the first header seen (re-based to the earliest at the end). */
+  timeNs: number;
+  host: number;
+  firstRow: number;
+  rowCount: number;
+}
+
+export interface FdDraft {
+  timeNs: number;
+  host: number;
+  pid: number;
+  count: number;
+}
+
+/** Sorts by time (stable) and returns whether the input was out of order. */
+export function sortByTime<T extends { timeNs: number }>(items: T[]): boolean {
+  for (let i = 1; i < items.length; i++) {
+    if (items[i]!.timeNs < items[i - 1]!.timeNs) {
+      items.sort((a, b) => a.timeNs - b.timeNs);
+      return true;
+    }
+  }
+  return false;
+}
+
+export function buildModel(parts: {
+  snapshots: SnapshotDraft[];
+  shiftNs: number;
+  sockets: SocketColumns;
+  tcpInfo: TcpInfoColumns;
+  strings: string[];
+  states: string[];
+  timerKinds: string[];
+  fdCounts: FdDraft[];
+  gaps: CollectionGap[];
+  summary: SocketSummaryTotals | null;
+  skippedLines: number;
+}): SocketCaptureModel {
+  const s = parts.snapshots;
+  const snapshots: SnapshotTable = {
+    length: s.length,
+    timeNs: Float64Array.from(s, (x) => x.timeNs - parts.shiftNs),
+    host: Int32Array.from(s, (x) => x.host),
+    firstRow: Uint32Array.from(s, (x) => x.firstRow),
+    rowCount: Uint32Array.from(s, (x) => x.rowCount),
+  };
+  const f = parts.fdCounts;
+  const fdCounts: FdCountTable = {
+    length: f.length,
+    timeNs: Float64Array.from(f, (x) => x.timeNs - parts.shiftNs),
+    host: Int32Array.from(f, (x) => x.host),
+    pid: Int32Array.from(f, (x) => x.pid),
+    count: Float64Array.from(f, (x) => x.count),
+  };
+  return {
+    snapshotCount: s.length,
+    snapshots,
+    sockets: parts.sockets.finish(),
+    tcpInfo: parts.tcpInfo.finish(),
+    strings: parts.strings,
+    states: parts.states,
+    timerKinds: parts.timerKinds,
+    fdCounts,
+    gaps: parts.gaps.map((g) => ({ ...g, timeNs: g.timeNs - parts.shiftNs })),
+    summary: parts.summary,
+    skippedLines: parts.skippedLines,
+  };
+}

@@ -1,0 +1,283 @@
+/**
+ * Time series over socket snapshots, one point per snapshot: sockets per state, per peer address,
+ * per local port, per process; and the fd-count series of live captures. Pure functions over the model.
+ * Also the grouping helpers ("keys") the heat map shares.
+ */
+import { TCP_STATES, type SnapshotIndex, type SocketCaptureModel, type SocketRow } from '../model/sockets.ts';
+import type { Nanoseconds } from '../model/time.ts';
+
+export type SocketGrouping = 'state' | 'peer' | 'localPort' | 'process';
+
+export interface TimeRange {
+  startNs: Nanoseconds;
+  endNs: Nanoseconds;
+}
+
+export interface SocketSeries {
+  /** Snapshot times (relative to the source origin). */
+  timeNs: Float64Array;
+  /** Snapshot index of each point. */
+  snapshot: Int32Array;
+  series: { name: string; values: Uint32Array }[];
+}
+
+/** Label of sockets that no process owns (TIME-WAIT, orphans) in 'process' grouping. */
+export const NO_PROCESS = '(no process)';
+/** Row collecting every key outside the top N. */
+export const OTHER = 'other';
+
+/** Snapshots whose time lies in [startNs, endNs] (all when no range), optionally of one host. */
+export function snapshotsInRange(m: SocketCaptureModel, range?: TimeRange, host?: string): SnapshotIndex[] {
+  const t = m.snapshots.timeNs;
+  let lo = 0;
+  let hi = m.snapshotCount;
+  if (range) {
+    lo = lowerBound(t, range.startNs, hi);
+    hi = lowerBound(t, nextUp(range.endNs), hi);
+  }
+  const hostIdx = host === undefined ? -1 : m.strings.indexOf(host);
+  const out: SnapshotIndex[] = [];
+  for (let s = lo; s < hi; s++) if (hostIdx < 0 ? host === undefined : m.snapshots.host[s] === hostIdx) out.push(s);
+  return out;
+}
+
+function nextUp(x: number): number {
+  return x + Math.max(Number.MIN_VALUE, Math.abs(x) * Number.EPSILON);
+}
+
+function lowerBound(a: Float64Array, x: number, n: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * How sockets are grouped. The key of row r is `col[r] + offset` (a small dense integer, so counting
+ * is array indexing), or none when `state >= 0` and the row is in another state. Plain typed arrays
+ * rather than a per-row callback keep the 10 M-row loops fast.
+ */
+export interface Grouping {
+  keyCount: number;
+  col: Uint8Array | Uint16Array | Int32Array;
+  offset: number;
+  /** State filter (index into model.states), -1 = every state. */
+  state: number;
+  label: (k: number) => string;
+}
+
+export function grouping(m: SocketCaptureModel, by: SocketGrouping, state?: string): Grouping {
+  const so = m.sockets;
+  let st = state === undefined ? -1 : m.states.indexOf(state);
+  // An unknown state matches nothing: filter on an index no row has.
+  if (state !== undefined && st < 0) st = m.states.length;
+  switch (by) {
+    case 'state':
+      return { keyCount: m.states.length, col: so.state, offset: 0, state: st, label: (k) => m.states[k]! };
+    case 'peer':
+      return { keyCount: m.strings.length, col: so.peerAddr, offset: 0, state: st, label: (k) => m.strings[k]! };
+    case 'localPort':
+      return { keyCount: 65536, col: so.localPort, offset: 0, state: st, label: (k) => (k === 0 ? '*' : String(k)) };
+    case 'process':
+      // key 0 = no process; key i+1 = strings[i]
+      return {
+        keyCount: m.strings.length + 1,
+        col: so.process,
+        offset: 1,
+        state: st,
+        label: (k) => (k === 0 ? NO_PROCESS : m.strings[k - 1]!),
+      };
+  }
+}
+
+/** Key of one row, -1 when the state filter excludes it. */
+export function keyOf(m: SocketCaptureModel, g: Grouping, r: SocketRow): number {
+  return g.state >= 0 && m.sockets.state[r] !== g.state ? -1 : g.col[r]! + g.offset;
+}
+
+/**
+ * Adds the rows of snapshot s into `acc[map[key]]` (or `acc[key]` when map is null). Branch-free on
+ * the state filter (a row in another state adds 0), since states interleave unpredictably.
+ */
+export function accumulate(
+  m: SocketCaptureModel,
+  g: Grouping,
+  s: SnapshotIndex,
+  map: Int32Array | null,
+  acc: Uint32Array | Float64Array,
+): void {
+  const col = g.col;
+  const off = g.offset;
+  const st = g.state;
+  const stateCol = m.sockets.state;
+  const first = m.snapshots.firstRow[s]!;
+  const end = first + m.snapshots.rowCount[s]!;
+  if (map === null) {
+    if (st < 0) for (let r = first; r < end; r++) acc[col[r]! + off]!++;
+    else for (let r = first; r < end; r++) acc[col[r]! + off]! += +(stateCol[r] === st);
+  } else if (st < 0) {
+    for (let r = first; r < end; r++) acc[map[col[r]! + off]!]!++;
+  } else {
+    for (let r = first; r < end; r++) acc[map[col[r]! + off]!]! += +(stateCol[r] === st);
+  }
+}
+
+/** Socket-snapshot totals per key over the given snapshots. */
+export function keyTotals(m: SocketCaptureModel, g: Grouping, snaps: readonly SnapshotIndex[]): Float64Array {
+  const totals = new Float64Array(g.keyCount);
+  for (const s of snaps) accumulate(m, g, s, null, totals);
+  return totals;
+}
+
+/**
+ * Rows for a grouping: for 'state', every TCP state in heat-map order plus any other state present in
+ * the model; otherwise the topN keys by socket-snapshot total (ties by label) plus OTHER when anything
+ * else is counted. Returns the labels and a key → row map (rows.length-1 = OTHER when present); keys
+ * on no row map to rows.length, a spare slot callers give their counters so the hot loops need no test.
+ */
+export function groupRows(
+  m: SocketCaptureModel,
+  g: Grouping,
+  by: SocketGrouping,
+  snaps: readonly SnapshotIndex[],
+  topN: number,
+): { rows: string[]; rowOfKey: Int32Array; hasOther: boolean } {
+  const rowOfKey = new Int32Array(g.keyCount);
+  const rows: string[] = [];
+  if (by === 'state') {
+    const present = new Uint8Array(m.states.length);
+    const col = m.sockets.state;
+    if (m.states.length > TCP_STATES.length) for (let r = 0; r < col.length; r++) present[col[r]!] = 1;
+    const keep: number[] = [];
+    for (let k = 0; k < m.states.length; k++) {
+      if (k < TCP_STATES.length || present[k]) {
+        keep.push(k);
+        rows.push(m.states[k]!);
+      }
+    }
+    rowOfKey.fill(rows.length);
+    keep.forEach((k, i) => (rowOfKey[k] = i));
+    return { rows, rowOfKey, hasOther: false };
+  }
+  const totals = keyTotals(m, g, snaps);
+  const keys: number[] = [];
+  for (let k = 0; k < totals.length; k++) if (totals[k]! > 0) keys.push(k);
+  keys.sort((a, b) => totals[b]! - totals[a]! || cmp(g.label(a), g.label(b)));
+  const top = keys.slice(0, Math.max(0, topN));
+  const hasOther = keys.length > top.length;
+  rowOfKey.fill(top.length + (hasOther ? 1 : 0));
+  for (const k of top) {
+    rowOfKey[k] = rows.length;
+    rows.push(g.label(k));
+  }
+  if (hasOther) {
+    for (const k of keys.slice(top.length)) rowOfKey[k] = rows.length;
+    rows.push(OTHER);
+  }
+  return { rows, rowOfKey, hasOther };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export interface SeriesOptions {
+  range?: TimeRange;
+  host?: string;
+  /** Only sockets in this state ('peer' / 'localPort' / 'process' groupings). */
+  state?: string;
+  /** Keys kept for 'peer' / 'localPort' / 'process' (the rest sum into OTHER); default 10. */
+  topN?: number;
+  /** Drop series that are zero at every point (default true). */
+  dropEmpty?: boolean;
+}
+
+/** Sockets per group at each snapshot. */
+export function socketSeries(m: SocketCaptureModel, by: SocketGrouping, opts: SeriesOptions = {}): SocketSeries {
+  const snaps = snapshotsInRange(m, opts.range, opts.host);
+  const g = grouping(m, by, by === 'state' ? undefined : opts.state);
+  const { rows, rowOfKey } = groupRows(m, g, by, snaps, opts.topN ?? 10);
+  const values = rows.map(() => new Uint32Array(snaps.length));
+  const scratch = new Uint32Array(rows.length + 1);
+  snaps.forEach((s, i) => {
+    scratch.fill(0);
+    accumulate(m, g, s, rowOfKey, scratch);
+    for (let row = 0; row < rows.length; row++) values[row]![i] = scratch[row]!;
+  });
+  let series = rows.map((name, i) => ({ name, values: values[i]! }));
+  if (opts.dropEmpty ?? true) series = series.filter((x) => x.values.some((v) => v > 0));
+  return {
+    timeNs: Float64Array.from(snaps, (s) => m.snapshots.timeNs[s]!),
+    snapshot: Int32Array.from(snaps),
+    series,
+  };
+}
+
+/** Sockets per state at each snapshot (states that never occur omitted unless dropEmpty is false). */
+export function socketsByState(m: SocketCaptureModel, opts: Omit<SeriesOptions, 'state' | 'topN'> = {}): SocketSeries {
+  return socketSeries(m, 'state', opts);
+}
+
+export interface StateStats {
+  first: number;
+  /** At snapshot floor(n/2). */
+  mid: number;
+  last: number;
+  max: number;
+  /** Time of the first snapshot reaching max, relative to the first snapshot. */
+  maxAtNs: Nanoseconds;
+}
+
+/** first / mid / max / last sockets in one state across the whole capture. */
+export function stateStats(m: SocketCaptureModel, state: string): StateStats {
+  const ser = socketSeries(m, 'state', { dropEmpty: false });
+  const v = ser.series.find((x) => x.name === state)?.values ?? new Uint32Array(ser.timeNs.length);
+  const n = v.length;
+  let max = 0;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    if (v[i]! > max) {
+      max = v[i]!;
+      at = i;
+    }
+  }
+  const t0 = n > 0 ? ser.timeNs[0]! : 0;
+  return {
+    first: n > 0 ? v[0]! : 0,
+    mid: n > 0 ? v[n >> 1]! : 0,
+    last: n > 0 ? v[n - 1]! : 0,
+    max,
+    maxAtNs: n > 0 ? ser.timeNs[at]! - t0 : 0,
+  };
+}
+
+export interface FdSeries {
+  host: string;
+  pid: number;
+  timeNs: Float64Array;
+  values: Float64Array;
+}
+
+/** `### fd-count` samples grouped by (host, pid), in time order. */
+export function fdCountSeries(m: SocketCaptureModel): FdSeries[] {
+  const f = m.fdCounts;
+  const groups = new Map<string, { host: string; pid: number; idx: number[] }>();
+  for (let i = 0; i < f.length; i++) {
+    const host = m.strings[f.host[i]!]!;
+    const pid = f.pid[i]!;
+    const key = `${host}\0${pid}`;
+    let gr = groups.get(key);
+    if (!gr) groups.set(key, (gr = { host, pid, idx: [] }));
+    gr.idx.push(i);
+  }
+  return [...groups.values()].map((gr) => ({
+    host: gr.host,
+    pid: gr.pid,
+    timeNs: Float64Array.from(gr.idx, (i) => f.timeNs[i]!),
+    values: Float64Array.from(gr.idx, (i) => f.count[i]!),
+  }));
+}

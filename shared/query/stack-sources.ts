@@ -1,0 +1,204 @@
+/**
+ * The stack profiles a source offers to the flame graph, whatever its kind, and their weighted
+ * stacks (the one input shape of call-tree.ts / top-table.ts):
+ *
+ *   pprof           one profile per sample type (`delay`, `contentions`, `inuse_space` …)
+ *   gotrace         blocking profiles as `go tool trace -pprof=sync|net|syscall|sched` (ns), and CPU samples
+ *   goroutine-dump  goroutines by stack (count)
+ *
+ * Also the compact, source-independent export of a profile (frames reduced to function + file) that
+ * crosses from one engine to another for a diff against another source.
+ */
+import type { ParsedSource } from '../model/source.ts';
+import type { StackTable } from '../model/stacks.ts';
+import { StackTableBuilder } from '../model/stacks.ts';
+import type { WeightedStacks } from './call-tree.ts';
+import { buildCallTree, buildDiffTree } from './call-tree.ts';
+import { topTable } from './top-table.ts';
+import type { QueryResult, SourceQuery } from './query-types.ts';
+import { blockingProfile, cpuSampleStacks } from './trace-blocking.ts';
+
+/** A range in SOURCE-relative ns (the source's own clock). */
+export interface SourceRange {
+  startNs: number;
+  endNs: number;
+}
+
+export interface StackProfileInfo {
+  /** Stable key for queries (pprof: the sample type name; traces: sync/net/syscall/sched/cpu). */
+  key: string;
+  label: string;
+  /** pprof unit: `nanoseconds`, `bytes`, `count` … (what format.ts formatValue understands). */
+  unit: string;
+  /** The profile to show first (pprof: the default sample type). */
+  default: boolean;
+  /** True when a time range narrows it (trace-derived profiles). */
+  rangeable: boolean;
+}
+
+const TRACE_PROFILES: readonly { key: 'sync' | 'net' | 'syscall' | 'sched'; label: string }[] = [
+  { key: 'sync', label: 'sync blocking' },
+  { key: 'net', label: 'network blocking' },
+  { key: 'syscall', label: 'syscall blocking' },
+  { key: 'sched', label: 'scheduler latency' },
+];
+
+/** The profiles `src` offers, default first-marked (exactly one has default: true, if any exist). */
+export function stackProfilesOf(src: ParsedSource): StackProfileInfo[] {
+  switch (src.kind) {
+    case 'pprof': {
+      const m = src.model;
+      return m.sampleTypes.map((t, i) => ({
+        key: t.type,
+        label: `${t.type} (${t.unit})`,
+        unit: t.unit,
+        default: i === m.defaultSampleType,
+        rangeable: false,
+      }));
+    }
+    case 'gotrace':
+      return [
+        ...TRACE_PROFILES.map((p, i) => ({ key: p.key, label: p.label, unit: 'nanoseconds', default: i === 0, rangeable: true })),
+        { key: 'cpu', label: 'CPU samples', unit: 'count', default: false, rangeable: true },
+      ];
+    case 'goroutine-dump':
+      return [{ key: 'goroutines', label: 'goroutines', unit: 'count', default: true, rangeable: false }];
+    case 'ss':
+      return [];
+  }
+}
+
+/** The profile named `key` (or the default one when key is undefined); throws naming the choices. */
+export function stackProfileInfo(src: ParsedSource, key: string | undefined): StackProfileInfo {
+  const all = stackProfilesOf(src);
+  const p = key === undefined ? (all.find((x) => x.default) ?? all[0]) : all.find((x) => x.key === key);
+  if (!p) {
+    const names = all.map((x) => x.key).join(', ');
+    throw new Error(
+      all.length === 0 ? `a ${src.kind} source has no stack profiles` : `no profile ${JSON.stringify(key)} (this source offers ${names})`,
+    );
+  }
+  return p;
+}
+
+/** The weighted stacks of profile `key` of `src`, narrowed to `range` for trace-derived ones. */
+export function weightedStacksOf(src: ParsedSource, key: string | undefined, range?: SourceRange): WeightedStacks {
+  const p = stackProfileInfo(src, key);
+  switch (src.kind) {
+    case 'pprof': {
+      const m = src.model;
+      const t = m.sampleTypes.findIndex((x) => x.type === p.key);
+      return { stacks: m.stacks, sampleStack: m.sampleStack, weight: m.sampleValues[t]! };
+    }
+    case 'gotrace':
+      return p.key === 'cpu'
+        ? cpuSampleStacks(src.model, range)
+        : blockingProfile(src.model, p.key as 'sync' | 'net' | 'syscall' | 'sched', range);
+    case 'goroutine-dump': {
+      // One entry per group, weighted by its goroutine count. Groups without a printed frame
+      // (stack -1) stay in, as root self weight: the total must be the dump's goroutine count.
+      const g = src.model.groups;
+      return { stacks: src.model.stacks, sampleStack: g.stack.subarray(0, g.count), weight: g.size.subarray(0, g.count) };
+    }
+    case 'ss':
+      throw new Error('an ss capture has no stacks');
+  }
+}
+
+/**
+ * A profile reduced to what a diff compares — function and file per frame, one entry per distinct
+ * path with its summed weight — so it can travel to another source's engine (structured clone).
+ */
+export interface ExportedStacks {
+  unit: string;
+  stacks: StackTable;
+  sampleStack: Int32Array;
+  weight: Float64Array;
+}
+
+export function exportStacks(src: ParsedSource, key: string | undefined, range?: SourceRange): ExportedStacks {
+  const unit = stackProfileInfo(src, key).unit;
+  const input = weightedStacksOf(src, key, range);
+  const t = input.stacks;
+  const b = new StackTableBuilder();
+  // Old stack -> new stack, filled lazily from the root (a prefix always has a smaller index), only
+  // along paths that carry weight: a big session table holds stacks of other profiles too.
+  const map = new Int32Array(t.stackCount).fill(-2);
+  const frameMap = new Int32Array(t.frameCount).fill(-1);
+  const chain: number[] = [];
+  const mapStack = (s: number): number => {
+    chain.length = 0;
+    let x = s;
+    while (x >= 0 && map[x] === -2) {
+      chain.push(x);
+      x = t.stackPrefix[x]!;
+    }
+    let cur = x < 0 ? -1 : map[x]!;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const st = chain[i]!;
+      const f = t.stackFrame[st]!;
+      let nf = frameMap[f]!;
+      if (nf < 0) nf = frameMap[f] = b.internFrame({ func: t.strings[t.frameFunc[f]!] ?? '', file: t.strings[t.frameFile[f]!] ?? '', line: 0 });
+      cur = b.internStackStep(cur, nf);
+      map[st] = cur;
+    }
+    return cur;
+  };
+  const sums = new Map<number, number>();
+  const ss = input.sampleStack;
+  for (let i = 0; i < ss.length; i++) {
+    const w = input.weight[i]!;
+    if (w === 0 || w !== w) continue;
+    const s = ss[i]!;
+    const ns = s < 0 ? -1 : mapStack(s);
+    sums.set(ns, (sums.get(ns) ?? 0) + w);
+  }
+  const sampleStack = new Int32Array(sums.size);
+  const weight = new Float64Array(sums.size);
+  let j = 0;
+  for (const [s, w] of sums) {
+    sampleStack[j] = s;
+    weight[j++] = w;
+  }
+  return { unit, stacks: b.build(), sampleStack, weight };
+}
+
+type Q<T extends SourceQuery['type']> = Extract<SourceQuery, { type: T }>;
+type R<T extends QueryResult['type']> = Extract<QueryResult, { type: T }>;
+
+function treeOptions(q: Q<'callTree'> | Q<'callTreeDiff'>) {
+  return {
+    inverted: q.inverted,
+    focus: q.focus,
+    ignore: q.ignore,
+    hide: q.hide,
+    search: q.search,
+    rootPath: q.rootPath,
+    minFraction: q.minFraction,
+    maxNodes: q.maxNodes,
+  };
+}
+
+/** The flame graph's call tree of one profile of `src`. */
+export function callTreeQuery(src: ParsedSource, q: Q<'callTree'>): R<'callTree'> {
+  const profile = stackProfileInfo(src, q.profile);
+  const tree = buildCallTree(weightedStacksOf(src, profile.key, q.range), treeOptions(q));
+  return { type: 'callTree', profile, tree, diff: false };
+}
+
+/** The call tree of `src` as a diff against `q.base` (pprof -diff_base: current minus base). */
+export function callTreeDiffQuery(src: ParsedSource, q: Q<'callTreeDiff'>): R<'callTree'> {
+  const profile = stackProfileInfo(src, q.profile);
+  if (q.base.unit !== profile.unit) {
+    throw new Error(`cannot diff ${profile.key} (${profile.unit}) against a base in ${q.base.unit}`);
+  }
+  const tree = buildDiffTree(weightedStacksOf(src, profile.key, q.range), q.base, treeOptions(q));
+  return { type: 'callTree', profile, tree, diff: true };
+}
+
+export function topTableQuery(src: ParsedSource, q: Q<'topTable'>): R<'topTable'> {
+  const profile = stackProfileInfo(src, q.profile);
+  const { focus, ignore, hide, sortBy, reverse, limit } = q;
+  const table = topTable(weightedStacksOf(src, profile.key, q.range), { focus, ignore, hide, sortBy, reverse, limit });
+  return { type: 'topTable', profile, table };
+}

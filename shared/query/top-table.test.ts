@@ -1,0 +1,121 @@
+import { describe, it, expect } from 'vitest';
+import { gunzipSync } from 'node:zlib';
+import { readFixture } from '../test-support/fixtures.ts';
+import { parsePprof } from '../ingest/pprof/parse-pprof.ts';
+import { decodeReference } from '../ingest/pprof/test-reference.ts';
+import { pprofWeightedStacks } from './pprof-summary.ts';
+import { topTable } from './top-table.ts';
+
+function raw(rel: string): Uint8Array {
+  const b = readFixture(rel);
+  return b[0] === 0x1f && b[1] === 0x8b ? gunzipSync(b) : b;
+}
+
+/** flat/cum per function straight from the raw samples (cum once per sample, as pprof counts). */
+function naiveTop(rel: string, typeIndex: number, hide?: RegExp) {
+  const flat = new Map<string, number>();
+  const cum = new Map<string, number>();
+  let total = 0;
+  for (const s of decodeReference(raw(rel)).samples) {
+    const w = s.values[typeIndex]!;
+    const names = s.frames.filter((f) => !hide || !(hide.test(f.name) || hide.test(f.file))).map((f) => f.name);
+    if (names.length === 0 && hide) continue;
+    total += w;
+    if (names.length > 0) flat.set(names[0]!, (flat.get(names[0]!) ?? 0) + w);
+    for (const n of new Set(names)) cum.set(n, (cum.get(n) ?? 0) + w);
+  }
+  return { flat, cum, total };
+}
+
+const FIXTURES = [
+  'scenarios/cpu-pool-go1.27/cpu.pb.gz',
+  'scenarios/lock-contention-go1.27/mutex.pb.gz',
+  'scenarios/fd-leak-go1.23/heap.pb.gz',
+  'third-party/google-pprof/sample.cpu',
+];
+
+describe('topTable', () => {
+  it.each(FIXTURES)('%s: flat and cum of every function equal the raw samples', (rel) => {
+    const m = parsePprof(raw(rel)).model;
+    for (let ti = 0; ti < m.sampleTypes.length; ti++) {
+      const exp = naiveTop(rel, ti);
+      const t = topTable(pprofWeightedStacks(m, ti));
+      expect(t.total).toBe(exp.total);
+      const got = new Map(t.rows.map((r) => [r.function, r]));
+      for (const [fn, c] of exp.cum) {
+        if (c === 0 && !exp.flat.get(fn)) continue;
+        expect(got.get(fn)?.cum, fn).toBe(c);
+        expect(got.get(fn)?.flat ?? 0, fn).toBe(exp.flat.get(fn) ?? 0);
+      }
+      for (const r of t.rows) {
+        expect(r.flatPct).toBeCloseTo((100 * r.flat) / t.total, 9);
+        expect(r.cumPct).toBeCloseTo((100 * r.cum) / t.total, 9);
+      }
+    }
+  });
+
+  it('counts a recursive function once per sample in cum', () => {
+    // cpu-pool go1.27 CPU: slices.pdqsortOrdered recurses (up to several times on one stack).
+    const rel = 'scenarios/cpu-pool-go1.27/cpu.pb.gz';
+    const name = 'slices.pdqsortOrdered[go.shape.int]';
+    const m = parsePprof(raw(rel)).model;
+    const ti = m.defaultSampleType;
+    let once = 0;
+    let perFrame = 0;
+    for (const s of decodeReference(raw(rel)).samples) {
+      const n = s.frames.filter((f) => f.name === name).length;
+      if (n > 0) once += s.values[ti]!;
+      perFrame += n * s.values[ti]!;
+    }
+    expect(perFrame).toBeGreaterThan(once); // the file really has recursive samples
+    expect(topTable(pprofWeightedStacks(m)).rows.find((r) => r.function === name)!.cum).toBe(once);
+  });
+
+  it('sorts like pprof (flat desc, then name) and by any column', () => {
+    const m = parsePprof(raw('scenarios/fd-leak-go1.23/cpu.pb.gz')).model;
+    const ws = pprofWeightedStacks(m);
+    const rows = topTable(ws).rows;
+    // expected.json: a tie at the top is broken by name: fmt.(*pp).printArg before internal/…
+    expect(rows[0]!.function).toBe('fmt.(*pp).printArg');
+    expect(rows[1]!.flat).toBe(rows[0]!.flat);
+    for (let i = 1; i < rows.length; i++) {
+      const a = rows[i - 1]!;
+      const b = rows[i]!;
+      expect(a.flat > b.flat || (a.flat === b.flat && a.function <= b.function)).toBe(true);
+    }
+    const byCum = topTable(ws, { sortBy: 'cum' }).rows;
+    for (let i = 1; i < byCum.length; i++) expect(byCum[i - 1]!.cum).toBeGreaterThanOrEqual(byCum[i]!.cum);
+    const byName = topTable(ws, { sortBy: 'function' }).rows.map((r) => r.function);
+    expect(byName).toEqual([...byName].sort());
+    const rev = topTable(ws, { sortBy: 'function', reverse: true }).rows.map((r) => r.function);
+    expect(rev).toEqual([...byName].reverse());
+    expect(topTable(ws, { limit: 3 }).rows).toEqual(rows.slice(0, 3));
+  });
+
+  it('applies hide / focus like the call tree', () => {
+    const rel = 'scenarios/cpu-pool-go1.27/cpu.pb.gz';
+    const m = parsePprof(raw(rel)).model;
+    const ti = m.defaultSampleType;
+    const exp = naiveTop(rel, ti, /^runtime\./);
+    const t = topTable(pprofWeightedStacks(m), { hide: '^runtime\\.' });
+    expect(t.total).toBe(exp.total);
+    for (const r of t.rows) {
+      expect(r.function.startsWith('runtime.')).toBe(false);
+      expect(r.flat).toBe(exp.flat.get(r.function) ?? 0);
+      expect(r.cum).toBe(exp.cum.get(r.function));
+    }
+    const f = topTable(pprofWeightedStacks(m), { focus: 'compress/flate', search: 'findMatch' });
+    let focused = 0;
+    let matched = 0;
+    for (const s of decodeReference(raw(rel)).samples) {
+      const has = (re: RegExp) => s.frames.some((x) => re.test(x.name) || re.test(x.file));
+      if (!has(/compress\/flate/)) continue;
+      focused += s.values[ti]!;
+      if (has(/findMatch/)) matched += s.values[ti]!;
+    }
+    expect(f.total).toBe(focused);
+    expect(f.matched).toBe(matched);
+    expect(f.matched).toBeGreaterThan(0);
+    expect(f.matched).toBeLessThanOrEqual(f.total);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * pprof's `top` table over any weighted stacks: per function, flat (weight of samples whose leaf
+ * is that function) and cum (weight of samples with that function anywhere on the stack, counted
+ * once per sample even when recursive), with the same focus / ignore / hide filters as call trees.
+ */
+import { NameIds, prepareStacks, type StackFilterOptions, type WeightedStacks } from './call-tree.ts';
+
+export interface TopRow {
+  function: string;
+  flat: number;
+  flatPct: number;
+  cum: number;
+  cumPct: number;
+}
+
+export type TopSortKey = 'flat' | 'flatPct' | 'cum' | 'cumPct' | 'function';
+
+export interface TopTableOptions extends StackFilterOptions {
+  /** Default 'flat': pprof's order (|flat| desc, then name, then |cum| desc). */
+  sortBy?: TopSortKey;
+  /** Reverse the chosen order. */
+  reverse?: boolean;
+  /** Keep only the first N rows after sorting. */
+  limit?: number;
+}
+
+export interface TopTable {
+  rows: TopRow[];
+  /** Total weight after filters (the percentages' denominator). */
+  total: number;
+  matched?: number;
+}
+
+const byName = (a: TopRow, b: TopRow) => (a.function < b.function ? -1 : a.function > b.function ? 1 : 0);
+
+/** pprof's FlatNameOrder (internal/graph): |flat| desc, printable name asc, |cum| desc. */
+export function comparePprofFlat(a: TopRow, b: TopRow): number {
+  return Math.abs(b.flat) - Math.abs(a.flat) || byName(a, b) || Math.abs(b.cum) - Math.abs(a.cum);
+}
+
+/** pprof's cum order: |cum| desc, name asc, |flat| desc. */
+export function comparePprofCum(a: TopRow, b: TopRow): number {
+  return Math.abs(b.cum) - Math.abs(a.cum) || byName(a, b) || Math.abs(b.flat) - Math.abs(a.flat);
+}
+
+export function topTable(input: WeightedStacks, opts: TopTableOptions = {}): TopTable {
+  const names = new NameIds();
+  const p = prepareStacks(input, opts, names);
+  const nNames = names.names.length;
+  const flat = new Float64Array(nNames);
+  const cum = new Float64Array(nNames);
+  const lastSeen = new Int32Array(nNames).fill(-1);
+  const { selfW, effParent, nameId } = p;
+  const frame = p.t.stackFrame;
+  // Walk each distinct effective leaf stack once, carrying its summed weight.
+  for (let s = 0; s < selfW.length; s++) {
+    const w = selfW[s]!;
+    if (w === 0) continue;
+    flat[nameId[frame[s]!]!]! += w;
+    for (let x = s; x >= 0; x = effParent[x]!) {
+      const id = nameId[frame[x]!]!;
+      if (lastSeen[id] !== s) {
+        lastSeen[id] = s;
+        cum[id]! += w;
+      }
+    }
+  }
+  const total = p.total;
+  const pct = (v: number) => (total === 0 ? 0 : (100 * v) / total);
+  const rows: TopRow[] = [];
+  for (let id = 0; id < nNames; id++) {
+    if (flat[id] === 0 && cum[id] === 0) continue;
+    rows.push({ function: names.names[id]!, flat: flat[id]!, flatPct: pct(flat[id]!), cum: cum[id]!, cumPct: pct(cum[id]!) });
+  }
+  const sortBy = opts.sortBy ?? 'flat';
+  rows.sort(sortBy === 'function' ? byName : sortBy === 'cum' || sortBy === 'cumPct' ? comparePprofCum : comparePprofFlat);
+  if (opts.reverse) rows.reverse();
+  const out: TopTable = { rows: opts.limit !== undefined ? rows.slice(0, opts.limit) : rows, total };
+  if (opts.search) out.matched = p.matched;
+  return out;
+}

@@ -1,0 +1,244 @@
+/**
+ * Blocking profiles of a Go execution trace with exactly the semantics of go1.27's
+ * `go tool trace -pprof=sync|net|syscall|sched` (cmd/trace pprof.go):
+ *
+ *  - walk every goroutine state transition in Go's event order (with or without a stack);
+ *  - a goroutine starts being tracked at a transition *into* the state of interest whose reason
+ *    qualifies (sync: reason contains "chan", "sync" or "select"; net: reason is "network";
+ *    syscall / sched: any reason) — the stack recorded is that transition's event stack;
+ *  - transitions into the same state keep the tracking; the first transition to another state
+ *    closes the interval [start, t];
+ *  - the interval is clipped to the goroutine's life as Go's summary sees it ([first time it ran,
+ *    exit or "forever" block], 0 / trace end when unknown) and, for a range query, to the range;
+ *    only a positive overlap counts (one contention, its duration in ns);
+ *  - intervals still open when the trace ends are not counted.
+ */
+import type { StackTable } from '../model/stacks.ts';
+import type { TraceModel } from '../model/trace.ts';
+
+export type BlockingKind = 'sync' | 'net' | 'syscall' | 'sched';
+
+export interface TimeRange {
+  startNs: number;
+  endNs: number;
+}
+
+/** Weighted stacks (the call-tree input) plus a count per stack; stack -1 = no stack. */
+export interface BlockingProfile {
+  stacks: StackTable;
+  sampleStack: Int32Array;
+  /** Nanoseconds per stack. */
+  weight: Float64Array;
+  count: Float64Array;
+}
+
+const RUNNABLE = 2;
+const WAITING = 4;
+const SYSCALL = 5;
+
+/** Per model string: bit 1 = sync-tracked reason, bit 2 = "network". */
+function reasonClasses(strings: readonly string[]): Uint8Array {
+  const c = new Uint8Array(strings.length);
+  for (let i = 0; i < strings.length; i++) {
+    const s = strings[i]!;
+    if (s.includes('chan') || s.includes('sync') || s.includes('select')) c[i]! |= 1;
+    if (s === 'network') c[i]! |= 2;
+  }
+  return c;
+}
+
+const KIND_STATE: Record<BlockingKind, number> = { sync: WAITING, net: WAITING, syscall: SYSCALL, sched: RUNNABLE };
+const KIND_MASK: Record<BlockingKind, number> = { sync: 1, net: 2, syscall: 0, sched: 0 };
+
+/** Go's interval overlap: 0 when disjoint, else the length of the intersection. */
+function overlap(s1: number, e1: number, s2: number, e2: number): number {
+  if (e1 < s2 || e2 < s1) return 0;
+  return (e1 < e2 ? e1 : e2) - (s1 > s2 ? s1 : s2);
+}
+
+/**
+ * Sum and per-stack totals for several kinds in one pass. `onInterval` (optional) sees every
+ * counted interval.
+ */
+export function blockingTotals(model: TraceModel, kinds: readonly BlockingKind[], range?: TimeRange): Record<BlockingKind, number> {
+  const res = { sync: 0, net: 0, syscall: 0, sched: 0 };
+  for (const k of kinds) res[k] = 0;
+  walk(model, kinds, range, (k, _stack, d) => {
+    res[k] += d;
+  });
+  return res;
+}
+
+function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRange | undefined, add: (kind: BlockingKind, stack: number, ns: number) => void): void {
+  const tr = model.transitions;
+  const gs = model.goroutines;
+  const cls = reasonClasses(model.strings);
+  const nk = kinds.length;
+  const nG = gs.count;
+  // Goroutine lifetime per Go's summary, intersected with the range.
+  const lo = new Float64Array(nG);
+  const hi = new Float64Array(nG);
+  for (let g = 0; g < nG; g++) {
+    const run = gs.firstRunNs[g]!;
+    const end = gs.summaryEndNs[g]!;
+    lo[g] = run === run ? run : -Infinity;
+    hi[g] = end === end ? end : model.endNs;
+    if (range) {
+      if (range.startNs > lo[g]!) lo[g] = range.startNs;
+      if (range.endNs < hi[g]!) hi[g] = range.endNs;
+    }
+  }
+  const start = new Float64Array(nG * nk).fill(NaN);
+  const stk = new Int32Array(nG * nk);
+  const states = kinds.map((k) => KIND_STATE[k]);
+  const masks = kinds.map((k) => KIND_MASK[k]);
+  const n = tr.count;
+  const T = tr.t;
+  const G = tr.g;
+  const TO = tr.to;
+  const R = tr.reason;
+  const S = tr.stack;
+  for (let i = 0; i < n; i++) {
+    const g = G[i]!;
+    const to = TO[i]!;
+    for (let k = 0; k < nk; k++) {
+      const slot = g * nk + k;
+      const s0 = start[slot]!;
+      const state = states[k]!;
+      if (s0 !== s0) {
+        if (to === state) {
+          const m = masks[k]!;
+          if (m === 0 || (cls[R[i]!]! & m) !== 0) {
+            start[slot] = T[i]!;
+            stk[slot] = S[i]!;
+          }
+        }
+        continue;
+      }
+      if (to === state) continue;
+      start[slot] = NaN;
+      if (lo[g]! > hi[g]!) continue;
+      const d = overlap(lo[g]!, hi[g]!, s0, T[i]!);
+      if (d > 0) add(kinds[k]!, stk[slot]!, d);
+    }
+  }
+}
+
+/** Go's `go tool trace -pprof=KIND` profile, optionally narrowed to a time range (model ns). */
+export function blockingProfile(model: TraceModel, kind: BlockingKind, range?: TimeRange): BlockingProfile {
+  const nS = model.stacks.stackCount;
+  const w = new Float64Array(nS + 1);
+  const c = new Float64Array(nS + 1);
+  walk(model, [kind], range, (_k, stack, d) => {
+    w[stack + 1]! += d;
+    c[stack + 1]! += 1;
+  });
+  return compact(model.stacks, w, c);
+}
+
+/** CPU profile samples in the trace (weight = sample count), optionally in a time range. */
+export function cpuSampleStacks(model: TraceModel, range?: TimeRange): BlockingProfile {
+  const nS = model.stacks.stackCount;
+  const w = new Float64Array(nS + 1);
+  const cs = model.cpuSamples;
+  for (let i = 0; i < cs.count; i++) {
+    const t = cs.t[i]!;
+    if (range && (t < range.startNs || t > range.endNs)) continue;
+    w[cs.stack[i]! + 1]! += 1;
+  }
+  return compact(model.stacks, w, w);
+}
+
+function compact(stacks: StackTable, w: Float64Array, c: Float64Array): BlockingProfile {
+  let n = 0;
+  for (let i = 0; i < c.length; i++) if (c[i]! > 0) n++;
+  const sampleStack = new Int32Array(n);
+  const weight = new Float64Array(n);
+  const count = new Float64Array(n);
+  let j = 0;
+  for (let i = 0; i < c.length; i++) {
+    if (c[i]! > 0) {
+      sampleStack[j] = i - 1;
+      weight[j] = w[i]!;
+      count[j] = c[i]!;
+      j++;
+    }
+  }
+  return { stacks, sampleStack, weight, count };
+}
+
+export interface GoroutineTimeBreakdown {
+  /** Goroutine ids, and ns per category in the range for each. */
+  id: Float64Array;
+  execNs: Float64Array;
+  syncNs: Float64Array;
+  netNs: Float64Array;
+  syscallNs: Float64Array;
+  schedNs: Float64Array;
+  gcNs: Float64Array;
+  otherNs: Float64Array;
+}
+
+/**
+ * Where each goroutine's time went in a range, from its state intervals: running → exec, runnable →
+ * sched wait, syscall, and waiting split by reason (sync: chan/sync/select, net: "network",
+ * gc: GC-related reasons, other). Time before a goroutine's first transition is not attributed.
+ */
+export function goroutineTimeBreakdown(model: TraceModel, range?: TimeRange): GoroutineTimeBreakdown {
+  const gs = model.goroutines;
+  const nG = gs.count;
+  const out: GoroutineTimeBreakdown = {
+    id: gs.id.slice(),
+    execNs: new Float64Array(nG),
+    syncNs: new Float64Array(nG),
+    netNs: new Float64Array(nG),
+    syscallNs: new Float64Array(nG),
+    schedNs: new Float64Array(nG),
+    gcNs: new Float64Array(nG),
+    otherNs: new Float64Array(nG),
+  };
+  const cls = reasonClasses(model.strings);
+  const gc = new Uint8Array(model.strings.length);
+  for (let i = 0; i < gc.length; i++) gc[i] = /GC|garbage/.test(model.strings[i]!) ? 1 : 0;
+  const lo = range ? range.startNs : -Infinity;
+  const hi = range ? range.endNs : model.endNs;
+  const since = new Float64Array(nG).fill(NaN);
+  const state = new Uint8Array(nG);
+  const reason = new Uint16Array(nG);
+  const credit = (g: number, a: number, b: number): void => {
+    const s = a > lo ? a : lo;
+    const e = b < hi ? b : hi;
+    if (e <= s) return;
+    const d = e - s;
+    switch (state[g]) {
+      case 3:
+        out.execNs[g]! += d;
+        break;
+      case RUNNABLE:
+        out.schedNs[g]! += d;
+        break;
+      case SYSCALL:
+        out.syscallNs[g]! += d;
+        break;
+      case WAITING: {
+        const r = reason[g]!;
+        if (cls[r]! & 1) out.syncNs[g]! += d;
+        else if (cls[r]! & 2) out.netNs[g]! += d;
+        else if (gc[r]) out.gcNs[g]! += d;
+        else out.otherNs[g]! += d;
+        break;
+      }
+    }
+  };
+  const tr = model.transitions;
+  for (let i = 0; i < tr.count; i++) {
+    const g = tr.g[i]!;
+    const t = tr.t[i]!;
+    if (since[g] === since[g]) credit(g, since[g]!, t);
+    since[g] = t;
+    state[g] = tr.to[i]!;
+    reason[g] = tr.reason[i]!;
+  }
+  for (let g = 0; g < nG; g++) if (since[g] === since[g]) credit(g, since[g]!, model.endNs);
+  return out;
+}

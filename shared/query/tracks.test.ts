@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { gunzipSync } from 'node:zlib';
+import { readFixture } from '../test-support/fixtures.ts';
+import { parseSocketText } from '../ingest/ss/parse-ss.ts';
+import { parseTrace } from '../ingest/gotrace/parse-trace.ts';
+import { parsePprof } from '../ingest/pprof/parse-pprof.ts';
+import { parseGoroutineDump } from '../ingest/goroutines/parse-goroutines.ts';
+import { decimate, trackOf } from './tracks.ts';
+
+describe('timeline tracks', () => {
+  it('ss capture: sockets by state per snapshot; the TIME-WAIT storm peaks at 2816', () => {
+    const src = parseSocketText(gunzipSync(readFixture('scenarios/timewait-storm-go1.27/ss-capture.txt.gz')), {});
+    const t = trackOf(src);
+    if (t.kind !== 'series') throw new Error('expected a series track');
+    expect(t.timeNs.length).toBe(60);
+    const tw = t.series.find((s) => s.name === 'TIME-WAIT')!;
+    expect(tw.values[0]).toBe(0);
+    expect(Math.max(...tw.values)).toBe(2816);
+    expect(tw.values[59]).toBe(2816);
+  });
+  it('decimation keeps peaks', () => {
+    const t = Float64Array.from({ length: 100 }, (_, i) => i);
+    const v = new Float64Array(100);
+    v[37] = 9;
+    const d = decimate(t, [{ name: 'x', values: v }], 10);
+    expect(d.timeNs.length).toBe(10);
+    expect(Math.max(...d.series[0]!.values)).toBe(9);
+  });
+  it('trace: goroutines by state, GC bands, heap line', () => {
+    const src = parseTrace(readFixture('scenarios/conn-leak-go1.27/trace.out'), {});
+    const t = trackOf(src, { maxPoints: 500 });
+    if (t.kind !== 'series') throw new Error('expected a series track');
+    expect(t.series.map((s) => s.name)).toEqual(['running', 'runnable', 'waiting', 'syscall']);
+    expect(t.timeNs.length).toBe(500);
+    // Running goroutines never exceed GOMAXPROCS=2 on average in a bucket.
+    expect(Math.max(...t.series[0]!.values)).toBeLessThanOrEqual(2 + 1e-9);
+    expect(t.bands.find((b) => b.label === 'GC')!.startNs.length).toBeGreaterThanOrEqual(27);
+    expect(t.line?.name).toBe('heap');
+  });
+  it('profile: a span of its duration; dump: a point with its goroutine count', () => {
+    const cpu = parsePprof(gunzipSync(readFixture('scenarios/conn-leak-go1.27/cpu.pb.gz')), {});
+    const t = trackOf(cpu);
+    expect(t.kind).toBe('span');
+    if (t.kind === 'span') expect(t.endNs - t.startNs).toBe(cpu.model.durationNanos);
+    const dump = parseGoroutineDump(readFixture('scenarios/conn-leak-go1.27/goroutine-debug2.txt'), {});
+    expect(trackOf(dump)).toEqual({ kind: 'point', label: '150 goroutines', atNs: 0 });
+  });
+});

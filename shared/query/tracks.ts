@@ -1,0 +1,99 @@
+/**
+ * What the timeline draws for one source, in the source's own time: a stacked series (sockets by
+ * state, goroutines by state), bands (GC, STW, collection gaps), a span (a profile's window) or a
+ * point (a goroutine dump). Compact: at most `maxPoints` points per series.
+ */
+import type { ParsedSource } from '../model/source.ts';
+import { socketsByState } from './socket-series.ts';
+import { traceTrack } from './trace-track.ts';
+
+export interface TrackSeries {
+  name: string;
+  values: Float64Array;
+}
+
+export interface TrackBand {
+  label: string;
+  startNs: Float64Array;
+  endNs: Float64Array;
+}
+
+export type TrackData =
+  | {
+      kind: 'series';
+      /** What the values count, e.g. "sockets", "goroutines". */
+      unit: string;
+      /** Point times; a value holds from its time to the next point's (step). */
+      timeNs: Float64Array;
+      series: TrackSeries[];
+      bands: TrackBand[];
+      /** An optional line drawn over the stack, e.g. heap bytes. */
+      line?: { name: string; unit: string; timeNs: Float64Array; values: Float64Array };
+    }
+  | { kind: 'span'; label: string; startNs: number; endNs: number }
+  | { kind: 'point'; label: string; atNs: number };
+
+export interface TrackOptions {
+  /** Points per series at most (the renderer passes about its pixel width). */
+  maxPoints?: number;
+}
+
+/** Keeps at most `max` points by taking the maximum of each run (peaks stay visible). */
+export function decimate(timeNs: Float64Array, series: TrackSeries[], max: number): { timeNs: Float64Array; series: TrackSeries[] } {
+  const n = timeNs.length;
+  if (n <= max || max < 2) return { timeNs, series };
+  const step = n / max;
+  const t = new Float64Array(max);
+  const out = series.map((s) => ({ name: s.name, values: new Float64Array(max) }));
+  for (let i = 0; i < max; i++) {
+    const a = Math.floor(i * step);
+    const b = Math.max(a + 1, Math.floor((i + 1) * step));
+    t[i] = timeNs[a]!;
+    series.forEach((s, k) => {
+      let m = -Infinity;
+      for (let j = a; j < b && j < n; j++) m = Math.max(m, s.values[j]!);
+      out[k]!.values[i] = m;
+    });
+  }
+  return { timeNs: t, series: out };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function trackOf(src: ParsedSource, opts: TrackOptions = {}): TrackData {
+  const max = Math.max(2, Math.min(opts.maxPoints ?? 2000, 20000));
+  switch (src.kind) {
+    case 'ss': {
+      const s = socketsByState(src.model);
+      const d = decimate(
+        s.timeNs,
+        s.series.map((x) => ({ name: x.name, values: Float64Array.from(x.values) })),
+        max,
+      );
+      const gaps = src.model.gaps;
+      return {
+        kind: 'series',
+        unit: 'sockets',
+        timeNs: d.timeNs,
+        series: d.series,
+        bands: gaps.length
+          ? [{ label: 'collection gap', startNs: Float64Array.from(gaps, (g) => g.timeNs), endNs: Float64Array.from(gaps, (g) => g.timeNs) }]
+          : [],
+      };
+    }
+    case 'gotrace':
+      return traceTrack(src, max);
+    case 'pprof': {
+      const m = src.model;
+      const t = m.sampleTypes[m.defaultSampleType];
+      let total = 0;
+      const col = m.sampleValues[m.defaultSampleType];
+      if (col) for (let i = 0; i < col.length; i++) total += col[i]!;
+      const label = t ? `${t.type}: ${t.unit === 'nanoseconds' ? `${(total / 1e9).toFixed(2)} s` : fmt(total)}` : 'profile';
+      return { kind: 'span', label, startNs: src.startNs, endNs: Math.max(src.endNs, src.startNs) };
+    }
+    case 'goroutine-dump': {
+      return { kind: 'point', label: `${fmt(src.model.total)} goroutines`, atNs: src.startNs };
+    }
+  }
+}
