@@ -114,6 +114,8 @@ timeParse('scenarios/timewait-storm-go1.27/ss-capture.txt.gz', copies);
 timeParse('scenarios/fd-leak-go1.27/ss-capture.txt.gz', copies);
 
 const m = syntheticModel(10_000, 1_000);
+const perRow = Object.values(m.sockets).reduce((n: number, c) => n + (ArrayBuffer.isView(c) ? (c as Uint8Array).BYTES_PER_ELEMENT : 0), 0);
+console.log(`socket table: ${perRow} bytes/row → ${((perRow * m.sockets.length) / 2 ** 20).toFixed(0)} MiB for 10k × 1k (+88 bytes per row with -i details)`);
 timeIt('heatmap 10k snapshots × 1k sockets, mode state, 1000 bins', () => socketHeatmap(m, { bins: 1000, mode: 'state' }), 50);
 timeIt('heatmap 10k × 1k, mode peer (all states, top 10), 1000 bins', () => socketHeatmap(m, { bins: 1000, mode: 'peer' }), 50);
 timeIt('heatmap 10k × 1k, mode localPort state ESTAB, 1000 bins', () => socketHeatmap(m, { bins: 1000, mode: 'localPort', state: 'ESTAB' }), 50);

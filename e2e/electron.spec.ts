@@ -1,24 +1,42 @@
 /**
- * The same user journey through the real Electron app, where an Electron binary exists (users'
- * machines). Here (no binary can be downloaded) it is skipped with the reason.
+ * The same user journeys through the real Electron app, where an Electron binary exists (users'
+ * machines; build it once with `npm run package`). Where none can run (no binary can be downloaded
+ * here, or no display), the spec is skipped and says why.
  */
 import { test, expect, _electron as electron } from '@playwright/test';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { ROOT, fixture } from './support.ts';
+import { ROOT } from './support.ts';
+import { dropAndRemoveJourney } from './journeys.ts';
 import { probeElectron } from '../electron/electron-binary.ts';
 
 const probe = probeElectron(ROOT);
 const mainBundle = join(ROOT, '.vite', 'build', 'main.cjs');
+const skipReason = !probe.ok
+  ? `Electron binary not available: ${probe.reason}`
+  : !existsSync(mainBundle)
+    ? 'Electron main bundle not built (run `npm run package` once)'
+    : null;
+if (skipReason) console.log(`[electron e2e] skipped — ${skipReason}`);
 
-test('Electron: opens the demo incident and files given on the command line', async () => {
-  test.skip(!probe.ok, `Electron binary not available: ${probe.ok ? '' : probe.reason}`);
-  test.skip(!existsSync(mainBundle), 'Electron main bundle not built (run `npm run package` once)');
-  const app = await electron.launch({
-    executablePath: (probe as { path: string }).path,
-    args: [ROOT, '--', fixture('scenarios/lock-contention-go1.27/block.pb.gz')],
-  });
-  const page = await app.firstWindow();
-  await expect(page.locator('[data-testid="source"][data-name="block.pb.gz"]')).toHaveAttribute('data-kind', 'pprof');
-  await app.close();
+test('Electron: drop real files, errors name themselves, remove one', async () => {
+  test.skip(skipReason !== null, skipReason ?? '');
+  const app = await electron.launch({ executablePath: (probe as { path: string }).path, args: [ROOT, '--', '--no-demo'] });
+  try {
+    const page = await app.firstWindow();
+    await dropAndRemoveJourney(page, 'electron');
+  } finally {
+    await app.close();
+  }
+});
+
+test('Electron: opens the demo incident with no files given', async () => {
+  test.skip(skipReason !== null, skipReason ?? '');
+  const app = await electron.launch({ executablePath: (probe as { path: string }).path, args: [ROOT] });
+  try {
+    const page = await app.firstWindow();
+    await expect(page.getByTestId('source')).toHaveCount(4);
+  } finally {
+    await app.close();
+  }
 });

@@ -90,10 +90,7 @@ test('TIME-WAIT storm: the heat map climbs, peers mode, a cell lists its sockets
   // The last cell: 1998 sockets, the table pages the first 500.
   p = await plot(page);
   const last = p.at('127.0.0.1', 0.999);
-  await screenshot(page, 'dbg-before-last');
-  console.log('DBG', JSON.stringify(last), JSON.stringify(p.box), JSON.stringify(p.g));
   await page.mouse.click(last.x, last.y);
-  await page.waitForTimeout(1500); console.log('DBG2', await page.getByTestId('selection-label').innerText(), await page.getByTestId('heatmap-cell-count').innerText()); await screenshot(page, 'dbg-after-last');
   await expect(page.getByTestId('heatmap-cell-count')).toHaveAttribute('data-count', '1998');
   await expect(page.getByTestId('socket-row')).toHaveCount(500);
   await expect(page.getByTestId('socket-table-more')).toContainText('1,998');

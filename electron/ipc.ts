@@ -19,7 +19,7 @@ export function registerIpc(host: Host, win: BrowserWindow, rendererUrl: string)
       return host.handle(name, arg);
     });
   }
-  const events: EventName[] = ['session', 'error', 'collection', 'hostKeyPrompt'];
+  const events: EventName[] = ['session', 'error', 'collection', 'hostKeyPrompt', 'sessionOpened'];
   const offs = events.map((ev) =>
     host.on(ev, (payload) => {
       if (!win.isDestroyed()) win.webContents.send(`tracedeck-event:${ev}`, payload);

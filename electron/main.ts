@@ -4,6 +4,7 @@
  */
 import { app, BrowserWindow, Menu, dialog, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { Host } from './host/handlers.ts';
 import { registerIpc } from './ipc.ts';
@@ -38,7 +39,7 @@ function rendererEntry(): { url: string; load: (w: BrowserWindow) => Promise<voi
 function filesFromArgv(argv: string[]): string[] {
   const i = argv.indexOf('--');
   const args = i >= 0 ? argv.slice(i + 1) : argv.slice(app.isPackaged ? 1 : 2);
-  return args.filter((a) => !a.startsWith('-') || a === '--demo');
+  return args.filter((a) => !a.startsWith('-') || a === '--demo' || a === '--no-demo');
 }
 
 function buildMenu(win: BrowserWindow, host: Host) {
@@ -98,6 +99,15 @@ async function createWindow() {
   const host = new Host({
     workerScript: join(__dirname, 'engine-worker.cjs'),
     demoDir: app.isPackaged ? join(process.resourcesPath, 'demo') : join(app.getAppPath(), 'assets', 'demo'),
+    // Session files go through a native save dialog (browser mode downloads them).
+    saveDialog: async (defaultName, text) => {
+      const opts = { defaultPath: defaultName, filters: [{ name: 'TraceDeck session', extensions: ['tracedeck'] }] };
+      const owner = BrowserWindow.getFocusedWindow();
+      const r = owner ? await dialog.showSaveDialog(owner, opts) : await dialog.showSaveDialog(opts);
+      if (r.canceled || !r.filePath) return null;
+      await writeFile(r.filePath, text);
+      return r.filePath;
+    },
   });
   const win = new BrowserWindow({
     width: 1400,
@@ -132,8 +142,9 @@ async function createWindow() {
   });
   await entry.load(win);
   const files = filesFromArgv(process.argv);
-  if (files.length === 0 || files.includes('--demo')) await host.handle('openDemo', {});
-  const paths = files.filter((f) => f !== '--demo');
+  // No files: the demo incident (`--no-demo` starts empty, for tests).
+  if ((files.length === 0 || files.includes('--demo')) && !files.includes('--no-demo')) await host.handle('openDemo', {});
+  const paths = files.filter((f) => !f.startsWith('--'));
   if (paths.length) await host.handle('openPaths', { paths });
 }
 

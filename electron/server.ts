@@ -180,6 +180,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const offError = host.on('error', (p) => broadcast('error', p));
   const offCollection = host.on('collection', (p) => broadcast('collection', p));
   const offHostKey = host.on('hostKeyPrompt', (p) => broadcast('hostKeyPrompt', p));
+  const offSessionOpened = host.on('sessionOpened', (p) => broadcast('sessionOpened', p));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -194,6 +195,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       offSession();
       offError();
       offCollection();
+      offSessionOpened();
       offHostKey();
       for (const c of clients) c.terminate();
       wss.close();

@@ -123,6 +123,42 @@ export interface CollectionInfo {
   hostKeyPrompt?: HostKeyPromptInfo;
 }
 
+/** A note pinned to a time (or a range) on the timeline. Wall-clock epoch ns: it survives a new axis origin. */
+export interface Annotation {
+  id: string;
+  startEpochNs: EpochNsString;
+  /** Absent for a note pinned to one moment. */
+  endEpochNs?: EpochNsString;
+  text: string;
+}
+
+/** What a session file keeps of the UI; the host reads selection and annotations (reports), the rest is opaque. */
+export interface SessionUiState {
+  /** The selected range in wall-clock epoch ns (the axis origin may differ when reopened). */
+  selection: { startEpochNs: EpochNsString; endEpochNs: EpochNsString } | null;
+  viewWindow?: { startEpochNs: EpochNsString; endEpochNs: EpochNsString } | null;
+  annotations: Annotation[];
+  /** Name of the focused source. */
+  focusedSource?: string | null;
+  /** Per-view state (sample type, filters, zoom…) and layout, opaque to the host. */
+  views: Record<string, unknown>;
+}
+
+/** Images travel as base64: over the browser-mode wire a Uint8Array would become a JSON array of numbers. */
+export interface ExportImage {
+  name: string;
+  base64: string;
+}
+
+/** A session file was opened (by request, drop or Open…): its sources are ingesting; apply uiState. */
+export interface SessionOpened {
+  name: string;
+  ids: SourceId[];
+  uiState: SessionUiState;
+  /** Sources that could not be restored (missing file, changed hash), by file name. */
+  problems: { file: string; reason: string }[];
+}
+
 export const SSH_PPROF_KINDS = ['goroutine', 'block', 'mutex', 'heap', 'allocs', 'threadcreate', 'profile', 'trace'] as const;
 export type SshPprofKind = (typeof SSH_PPROF_KINDS)[number];
 
@@ -154,6 +190,12 @@ export interface BridgeRequests {
   listCollections: [Record<string, never>, { collections: CollectionInfo[] }];
   /** Fetches a Go pprof endpoint on the host's 127.0.0.1:port over the collection's connection; the result is a new source. */
   fetchPprofOverSsh: [{ collectionId: string; kind: SshPprofKind; port: number; seconds?: number; debug?: 0 | 1 | 2 }, { sourceId: SourceId }];
+  /** The session as a .tracedeck file: browser mode gets the text to download; Electron saves it through a dialog. */
+  saveSession: [{ embed: boolean; uiState: SessionUiState }, { fileName: string; text?: string; savedPath?: string }];
+  /** Restores a .tracedeck file's sources and offsets; the renderer applies the returned uiState. */
+  openSession: [{ bytes: Uint8Array; name?: string }, SessionOpened];
+  /** Writes a postmortem folder (report.md, images/, sources/, session.tracedeck); default ~/tracedeck-bundles/<time>. */
+  exportBundle: [{ dir?: string; images: ExportImage[]; uiState: SessionUiState }, { dir: string }];
 }
 
 export type RequestName = keyof BridgeRequests;
@@ -170,6 +212,8 @@ export interface BridgeEvents {
   collection: CollectionInfo;
   /** An unknown SSH host key: show the fingerprint, ask once, answer with answerHostKey. */
   hostKeyPrompt: HostKeyPromptInfo;
+  /** A session file was opened (also by drop or Open…): apply its UI state once its sources are ready. */
+  sessionOpened: SessionOpened;
 }
 export type EventName = keyof BridgeEvents;
 
@@ -198,6 +242,9 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'answerHostKey',
   'listCollections',
   'fetchPprofOverSsh',
+  'saveSession',
+  'openSession',
+  'exportBundle',
 ];
 
 export function isRequestName(s: unknown): s is RequestName {
@@ -245,11 +292,32 @@ export function validateRequest(name: RequestName, arg: unknown): string | null 
     case 'listCollections':
     case 'fetchPprofOverSsh':
       return validateSshRequest(name, o);
+    case 'saveSession':
+      return typeof o.embed === 'boolean' && isUiState(o.uiState) ? null : 'embed (boolean) and uiState required';
+    case 'openSession':
+      if (!(o.bytes instanceof Uint8Array)) return 'bytes must be a Uint8Array';
+      return o.name === undefined || typeof o.name === 'string' ? null : 'name must be a string';
+    case 'exportBundle':
+      if (o.dir !== undefined && (typeof o.dir !== 'string' || o.dir.length === 0 || o.dir.length > 4096 || o.dir.includes('\0'))) return 'dir must be a folder path';
+      if (!isUiState(o.uiState)) return 'uiState required';
+      return Array.isArray(o.images) &&
+        o.images.length <= 32 &&
+        o.images.every((i: unknown) => {
+          const im = i as { name?: unknown; base64?: unknown };
+          return typeof im === 'object' && im !== null && typeof im.name === 'string' && /^[\w.-]{1,100}$/.test(im.name) && typeof im.base64 === 'string';
+        })
+        ? null
+        : 'images must be up to 32 {name, base64} (plain file names)';
     case 'query':
       return str('id') && typeof o.query === 'object' && o.query !== null && typeof (o.query as { type?: unknown }).type === 'string'
         ? null
         : 'id and query {type} required';
   }
+}
+
+function isUiState(v: unknown): boolean {
+  const u = v as Partial<SessionUiState> | null;
+  return typeof u === 'object' && u !== null && Array.isArray(u.annotations) && typeof u.views === 'object' && u.views !== null && (u.selection === null || typeof u.selection === 'object');
 }
 
 const isInt = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;

@@ -326,7 +326,7 @@ export class Collections {
     await c.reloading;
     this.markComplete(c);
     if (c.completeBytes > c.loadedBytes) await this.reload(c);
-    this.opts.store.endLive(c.info.sourceId);
+    this.opts.store.endLive(c.info.sourceId, c.info.state === 'error' && c.info.message ? c.info.message : 'no snapshot was received');
     c.markFinished();
   }
 

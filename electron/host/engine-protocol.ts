@@ -3,7 +3,7 @@ import type { SourceQuery, QueryResult } from '../../shared/query/query-types.ts
 import type { ParsedSource } from '../../shared/model/source.ts';
 
 export type ToEngine =
-  | { type: 'open'; path?: string; bytes?: Uint8Array; mtimeMs?: number }
+  | { type: 'open'; path?: string; maxBytes?: number; bytes?: Uint8Array; mtimeMs?: number }
   | { type: 'query'; reqId: number; query: SourceQuery }
   /** Parse the (grown) file again; the current model stays unless the new parse succeeds. */
   | { type: 'reload'; reqId: number; path: string; maxBytes?: number };

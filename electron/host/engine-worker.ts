@@ -27,7 +27,7 @@ function progress(f: number) {
 port.on('message', async (m: ToEngine) => {
   if (m.type === 'open') {
     try {
-      const input = m.path !== undefined ? { path: m.path } : { bytes: m.bytes ?? new Uint8Array(), mtimeMs: m.mtimeMs };
+      const input = m.path !== undefined ? { path: m.path, maxBytes: m.maxBytes } : { bytes: m.bytes ?? new Uint8Array(), mtimeMs: m.mtimeMs };
       const out = await ingestInput(input, progress);
       source = out.source;
       const { model: _model, ...rest } = out.source;

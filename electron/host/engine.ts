@@ -1,6 +1,6 @@
 /** Host side of an engine worker: start it on one input, await readiness, route queries to it. */
 import { Worker } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SourceQuery, QueryResult } from '../../shared/query/query-types.ts';
 import type { FromEngine, SourceHeader, ToEngine } from './engine-protocol.ts';
 import type { IngestInput } from './ingest-input.ts';
@@ -16,10 +16,17 @@ export interface Engine {
 
 export class EngineFailed extends Error {}
 
+/**
+ * Runs a .ts worker under tsx (source checkouts). Resolved through a variable, not inline in
+ * `new Worker(new URL(…))`, so bundlers do not try to bundle it as a web worker; the Electron build
+ * passes a built .cjs worker instead and never loads it.
+ */
+const TSX_BOOTSTRAP = fileURLToPath(new URL('./engine-worker-bootstrap.mjs', import.meta.url));
+
 /** Where the worker entry lives: the .ts file under tsx (CLI, browser mode, tests) or a built .js/.cjs. */
 export function startEngine(workerScript: string, input: IngestInput, onProgress: (f: number) => void): Engine {
   const worker = workerScript.endsWith('.ts')
-    ? new Worker(new URL('./engine-worker-bootstrap.mjs', import.meta.url), { workerData: { entry: pathToFileURL(workerScript).href } })
+    ? new Worker(TSX_BOOTSTRAP, { workerData: { entry: pathToFileURL(workerScript).href } })
     : new Worker(workerScript);
   let nextReq = 1;
   const pending = new Map<number, { resolve: (r: QueryResult) => void; reject: (e: Error) => void }>();
@@ -71,7 +78,7 @@ export function startEngine(workerScript: string, input: IngestInput, onProgress
   });
 
   const open: ToEngine =
-    'path' in input ? { type: 'open', path: input.path } : { type: 'open', bytes: input.bytes, mtimeMs: input.mtimeMs };
+    'path' in input ? { type: 'open', path: input.path, maxBytes: input.maxBytes } : { type: 'open', bytes: input.bytes, mtimeMs: input.mtimeMs };
   worker.postMessage(open);
 
   return {

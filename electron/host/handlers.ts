@@ -8,6 +8,8 @@ import type { BridgeEvents, EventName, RequestArg, RequestName, RequestResult } 
 import { validateRequest } from '../../shared/bridge.ts';
 import { SessionStore } from './session-store.ts';
 import { Collections, type CollectionsOptions } from './collections.ts';
+import { exportBundle, openPathsOrSessions, openSession, saveSession, type SessionHost } from './session-actions.ts';
+import { isSessionBytes } from './session-file.ts';
 
 export interface HostOptions {
   /** Engine worker entry (the .ts file under tsx, or a built bundle). */
@@ -16,18 +18,24 @@ export interface HostOptions {
   demoDir: string;
   /** SSH collection settings (capture folder, known_hosts, ssh config); see collections.ts. */
   ssh?: Omit<CollectionsOptions, 'store' | 'onStatus' | 'onHostKeyPrompt'>;
+  /** Electron: a native save dialog for session files (browser mode downloads them instead). */
+  saveDialog?: (defaultName: string, text: string) => Promise<string | null>;
 }
 
 type Handlers = { [K in RequestName]: (arg: RequestArg<K>) => Promise<RequestResult<K>> };
 type Listener = { [E in EventName]: Set<(p: BridgeEvents[E]) => void> };
 
-export class Host {
+export class Host implements SessionHost {
   readonly store: SessionStore;
+  /** Bytes of uploaded sources (no file to re-read): kept for session files and bundles. */
+  readonly uploads = new Map<string, Uint8Array>();
+  readonly saveDialog: HostOptions['saveDialog'];
   readonly collections: Collections;
-  private listeners: Listener = { session: new Set(), error: new Set(), collection: new Set(), hostKeyPrompt: new Set() };
+  private listeners: Listener = { session: new Set(), error: new Set(), collection: new Set(), hostKeyPrompt: new Set(), sessionOpened: new Set() };
   private handlers: Handlers;
 
   constructor(private readonly opts: HostOptions) {
+    this.saveDialog = opts.saveDialog;
     this.store = new SessionStore({
       workerScript: opts.workerScript,
       onChange: (s) => this.emit('session', s),
@@ -41,10 +49,14 @@ export class Host {
     });
     this.handlers = {
       getSession: async () => this.store.snapshot(),
-      openPaths: async ({ paths }) => ({ ids: paths.map((p) => this.openPath(p)) }),
-      openBytes: async ({ name, bytes, mtimeMs }) => ({
-        id: this.store.add(name, { bytes, mtimeMs }, { type: 'upload' }, bytes.length),
-      }),
+      // A .tracedeck file (found by content) restores its session instead of being ingested.
+      openPaths: async ({ paths }) => ({ ids: await openPathsOrSessions(this, paths, (p) => this.openPath(p), (file, reason) => this.emit('error', { file, reason })) }),
+      openBytes: async ({ name, bytes, mtimeMs }) => {
+        if (isSessionBytes(bytes)) return { id: (await openSession(this, bytes, name)).ids[0] ?? '' };
+        const id = this.store.add(name, { bytes, mtimeMs }, { type: 'upload' }, bytes.length);
+        this.uploads.set(id, bytes);
+        return { id };
+      },
       openDemo: async () => ({ ids: this.openDemo() }),
       cancelIngest: async ({ id }) => {
         // A live source's Cancel ends its collection (what was received stays).
@@ -53,6 +65,7 @@ export class Host {
       },
       removeSource: async ({ id }) => {
         this.collections.sourceRemoved(id);
+        this.uploads.delete(id);
         return { ok: this.store.remove(id) };
       },
       setSourceOffset: async ({ id, offsetNs }) => ({ ok: this.store.setOffset(id, offsetNs) }),
@@ -65,6 +78,9 @@ export class Host {
       answerHostKey: async ({ requestId, accept }) => ({ ok: this.collections.answerHostKey(requestId, accept) }),
       listCollections: async () => ({ collections: this.collections.list() }),
       fetchPprofOverSsh: async (a) => this.collections.fetchPprof(a),
+      saveSession: async ({ embed, uiState }) => saveSession(this, embed, uiState),
+      openSession: async ({ bytes, name }) => openSession(this, bytes, name ?? 'session.tracedeck'),
+      exportBundle: async ({ dir, images, uiState }) => exportBundle(this, dir, images, uiState),
     };
   }
 
@@ -78,6 +94,10 @@ export class Host {
   on<E extends EventName>(name: E, fn: (p: BridgeEvents[E]) => void): () => void {
     (this.listeners[name] as Set<typeof fn>).add(fn);
     return () => (this.listeners[name] as Set<typeof fn>).delete(fn);
+  }
+
+  emitSessionOpened(e: BridgeEvents['sessionOpened']): void {
+    this.emit('sessionOpened', e);
   }
 
   private emit<E extends EventName>(name: E, payload: BridgeEvents[E]) {

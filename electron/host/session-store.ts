@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import type { SessionInfo, SourceId, SourceInfo, SourceOrigin } from '../../shared/bridge.ts';
-import { epochDiffNs } from '../../shared/model/time.ts';
+import { epochDiffNs, type SourceClock } from '../../shared/model/time.ts';
 import { startEngine, type Engine } from './engine.ts';
 import type { SourceHeader } from './engine-protocol.ts';
 import type { IngestInput } from './ingest-input.ts';
@@ -19,6 +19,8 @@ interface Entry {
   span: { startNs: number; endNs: number } | null;
   /** A wall-clock placement to apply once parsed (manual alignment known in advance). */
   placement?: { epochNs: string; basis: string };
+  /** A session file's saved clock and offset, applied once parsed (the same place on the axis). */
+  restore?: { clock?: SourceClock; offsetNs: number };
 }
 
 export interface SessionStoreOptions {
@@ -91,6 +93,10 @@ export class SessionStore {
     });
     entry.span = { startNs: h.startNs, endNs: h.endNs };
     if (entry.placement) this.applyPlacement(entry);
+    if (entry.restore) {
+      if (entry.restore.clock) entry.info.clock = entry.restore.clock;
+      entry.info.offsetNs = entry.restore.offsetNs;
+    }
   }
 
   /** A source whose file is still being written (an SSH capture): listed at once, parsed by reload(). */
@@ -128,11 +134,12 @@ export class SessionStore {
     this.changed(true);
   }
 
-  /** Marks a live source as finished (the capture is complete). */
-  endLive(id: SourceId): void {
+  /** Marks a live source as finished; one that never parsed becomes an error saying why. */
+  endLive(id: SourceId, failReason = 'nothing was received'): void {
     const e = this.entries.get(id);
     if (!e || !e.info.live) return;
     e.info.live = false;
+    if (e.info.status === 'ingesting') Object.assign(e.info, { status: 'error', error: failReason });
     this.changed(true);
   }
 
@@ -158,6 +165,18 @@ export class SessionStore {
     this.entries.delete(id);
     this.changed(true);
     return true;
+  }
+
+  /** Session restore: the source takes its saved clock and offset (now, or once it is parsed). */
+  restorePlacement(id: SourceId, clock: SourceClock | undefined, offsetNs: number): void {
+    const e = this.entries.get(id);
+    if (!e) return;
+    e.restore = { clock, offsetNs };
+    if (e.span) {
+      if (clock) e.info.clock = clock;
+      e.info.offsetNs = offsetNs;
+      this.changed(true);
+    }
   }
 
   /** Puts a source's start at a wall-clock time (now, or once it is parsed), as a manual alignment. */

@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import type { SessionInfo, SourceId } from '../../shared/bridge.ts';
+import { DEFAULT_LAYOUT, presetLayout, type Layout, type PresetId } from './components/layout/layout-model.ts';
 
 /** A range on the session axis, ns relative to SessionInfo.originEpochNs. */
 export interface TimeRange {
@@ -40,6 +41,13 @@ export interface AppState {
   notify(file: string, reason: string): void;
   dismiss(id: number): void;
   setDragging(d: boolean): void;
+  /** A pinned second range for "what changed" (axis ns); null = compare with the rest of the session. */
+  baseline: TimeRange | null;
+  setBaseline(r: TimeRange | null): void;
+  /** Panel arrangement: plain JSON (the session file saves and restores it as is). */
+  layout: Layout;
+  setLayout(l: Layout): void;
+  applyPreset(id: PresetId): void;
 }
 
 let nextNotice = 1;
@@ -71,6 +79,11 @@ export const useApp = create<AppState>((set) => ({
   notify: (file, reason) => set((st) => ({ notices: [...st.notices.slice(-4), { id: nextNotice++, file, reason }] })),
   dismiss: (id) => set((st) => ({ notices: st.notices.filter((n) => n.id !== id) })),
   setDragging: (dragging) => set({ dragging }),
+  baseline: null,
+  setBaseline: (baseline) => set({ baseline }),
+  layout: DEFAULT_LAYOUT,
+  setLayout: (layout) => set({ layout }),
+  applyPreset: (id) => set({ layout: presetLayout(id) }),
 }));
 
 /** The session's extent on its axis: [min start, max end] over ready sources, or null. */

@@ -10,6 +10,8 @@
  * the same index when they share one table, so "this stack" means the same thing everywhere.
  */
 
+import { PairMap } from './pair-map.ts';
+
 export type StringIndex = number;
 export type FrameIndex = number;
 export type StackIndex = number;
@@ -62,8 +64,8 @@ export class StackTableBuilder {
   private stackFrame: Int32Array<ArrayBufferLike> = new Int32Array(4096);
   private stackPrefix: Int32Array<ArrayBufferLike> = new Int32Array(4096);
   private stackCount = 0;
-  /** Key: prefix * 2^21-ish mixing is unsafe for big tables, so a nested map prefix -> frame -> stack. */
-  private stackIndex = new Map<number, Map<number, StackIndex>>();
+  /** (prefix, frame) -> stack, on typed arrays (millions of stack nodes in big profiles). */
+  private stackIndex = new PairMap(4096);
 
   internString(s: string): StringIndex {
     let i = this.stringIndex.get(s);
@@ -98,19 +100,14 @@ export class StackTableBuilder {
 
   /** The stack that is `prefix` followed by `frame` (prefix -1 = root). */
   internStackStep(prefix: StackIndex, frame: FrameIndex): StackIndex {
-    let byFrame = this.stackIndex.get(prefix);
-    if (byFrame === undefined) {
-      byFrame = new Map();
-      this.stackIndex.set(prefix, byFrame);
-    }
-    let s = byFrame.get(frame);
-    if (s === undefined) {
-      s = this.stackCount++;
+    const next = this.stackCount;
+    const s = this.stackIndex.getOrAdd(prefix, frame, next);
+    if (s === next) {
+      this.stackCount++;
       this.stackFrame = grow(this.stackFrame, this.stackCount);
       this.stackPrefix = grow(this.stackPrefix, this.stackCount);
       this.stackFrame[s] = frame;
       this.stackPrefix[s] = prefix;
-      byFrame.set(frame, s);
     }
     return s;
   }

@@ -9,6 +9,8 @@
  */
 import type { StackTable } from '../model/stacks.ts';
 
+/** Any stacks with a weight per sample. The table must list a prefix before its extensions (as
+ * StackTableBuilder and the pprof parser do): per-stack passes run in index order. */
 export interface WeightedStacks {
   stacks: StackTable;
   /** Stack of each sample (-1 = no frames). */

@@ -10,6 +10,7 @@ import type { TopSortKey, TopTable } from './top-table.ts';
 import type { ExportedStacks, SourceRange, StackProfileInfo } from './stack-sources.ts';
 import type { HeatmapMode } from './socket-heatmap.ts';
 import type { CellSockets, HeatmapView } from './heatmap-view.ts';
+import type { WcRange, WhatChangedPart } from './what-changed.ts';
 
 /** A call-tree request for the flame graph (regexes as pprof's -focus/-ignore/-hide). */
 export interface CallTreeQuery {
@@ -61,7 +62,9 @@ export type SourceQuery =
   /** Connection heat map of an ss source: `bins` time bins over `range` (source-relative ns). */
   | { type: 'heatmap'; range?: SourceRange; bins: number; mode: HeatmapMode; state?: string; topN?: number }
   /** The sockets behind one heat-map cell (one snapshot, one row), first `limit` of them. */
-  | { type: 'socketsInCell'; snapshot: number; row: string; mode: HeatmapMode; state?: string; rows?: string[]; limit?: number };
+  | { type: 'socketsInCell'; snapshot: number; row: string; mode: HeatmapMode; state?: string; rows?: string[]; limit?: number }
+  /** This source's part of the "what changed" table: range `a` against the pieces `b` (source-relative ns). */
+  | { type: 'whatChangedPart'; sourceId: string; a: WcRange; b: WcRange[] };
 
 export type QueryResult =
   | { type: 'summary'; figures: Record<string, unknown> }
@@ -75,4 +78,5 @@ export type QueryResult =
   | { type: 'topTable'; profile: StackProfileInfo; table: TopTable }
   | { type: 'exportStacks'; stacks: ExportedStacks }
   | { type: 'heatmap'; heatmap: HeatmapView }
-  | { type: 'socketsInCell'; cell: CellSockets };
+  | { type: 'socketsInCell'; cell: CellSockets }
+  | { type: 'whatChangedPart'; part: WhatChangedPart };

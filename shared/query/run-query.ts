@@ -11,6 +11,7 @@ import { goroutineLanes, traceGoroutineGroups } from './trace-goroutine-groups.t
 import { mergeGoroutineGroups } from './goroutine-groups-merge.ts';
 import { callTreeDiffQuery, callTreeQuery, exportStacks, stackProfilesOf, topTableQuery } from './stack-sources.ts';
 import { cellSockets, heatmapView } from './heatmap-view.ts';
+import { whatChangedPart } from './what-changed.ts';
 
 /** The `inspect --json` figures of a source (without `file`/`kind`, which the caller adds). */
 export function summarize(src: ParsedSource): Record<string, unknown> {
@@ -62,5 +63,7 @@ export function runQuery(src: ParsedSource, q: SourceQuery): QueryResult {
     case 'socketsInCell':
       if (src.kind !== 'ss') throw new Error('socketsInCell needs an ss socket capture');
       return { type: 'socketsInCell', cell: cellSockets(src.model, q) };
+    case 'whatChangedPart':
+      return { type: 'whatChangedPart', part: whatChangedPart(src, q.sourceId, q.a, q.b.slice(0, 8)) };
   }
 }

@@ -71,13 +71,16 @@ export function trackOf(src: ParsedSource, opts: TrackOptions = {}): TrackData {
         max,
       );
       const gaps = src.model.gaps;
+      // A gap lasts until the next snapshot (nothing was observed in between).
+      const snapT = src.model.snapshots.timeNs;
+      const gapEnd = (t: number) => snapT.find((x) => x > t) ?? t;
       return {
         kind: 'series',
         unit: 'sockets',
         timeNs: d.timeNs,
         series: d.series,
         bands: gaps.length
-          ? [{ label: 'collection gap', startNs: Float64Array.from(gaps, (g) => g.timeNs), endNs: Float64Array.from(gaps, (g) => g.timeNs) }]
+          ? [{ label: 'collection gap', startNs: Float64Array.from(gaps, (g) => g.timeNs), endNs: Float64Array.from(gaps, (g) => gapEnd(g.timeNs)) }]
           : [],
       };
     }

@@ -10,6 +10,8 @@ import { Panel } from './Panel.tsx';
 import { FlameGraphPanel } from './flame/FlameGraphPanel.tsx';
 import { HeatmapPanel } from './heatmap/HeatmapPanel.tsx';
 import { BlockingPanel } from './blocking/BlockingPanel.tsx';
+import { WhatChangedPanel } from './changes/WhatChangedPanel.tsx';
+import { Workspace } from './layout/Workspace.tsx';
 
 export function App() {
   const hasSources = useApp((s) => s.session.sources.length > 0);
@@ -20,25 +22,21 @@ export function App() {
         {hasSources ? (
           <>
             <TimelineStrip />
-            <div className="workspace">
-              <SourcesPanel />
-              <main className="panels">
-                <div className="panel-slot slot-flame">
-                  <FlameGraphPanel />
-                </div>
-                <div className="panel-slot slot-heatmap">
-                  <HeatmapPanel />
-                </div>
-                <div className="panel-slot slot-blocking">
-                  <BlockingPanel />
-                </div>
-                <div className="panel-slot slot-details">
+            {/* Panel slots arranged by the store's layout (rows, sizes, presets): see layout/Workspace.tsx. */}
+            <Workspace
+              sources={<SourcesPanel />}
+              slots={{
+                flame: <FlameGraphPanel />,
+                heatmap: <HeatmapPanel />,
+                blocking: <BlockingPanel />,
+                changes: <WhatChangedPanel />,
+                details: (
                   <Panel title="Details" testId="panel-details">
                     <SourceDetails />
                   </Panel>
-                </div>
-              </main>
-            </div>
+                ),
+              }}
+            />
           </>
         ) : (
           <EmptyState />

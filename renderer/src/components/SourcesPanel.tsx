@@ -36,7 +36,9 @@ function SourceRow({ s, origin, focused }: { s: SourceInfo; origin: string | nul
       onClick={() => s.status === 'ready' && focus(s.id)}
     >
       <div className="source-line">
-        <span className={`kind-badge kind-${s.kind}`}>{s.status === 'ingesting' ? '…' : KIND_LABEL[s.kind]}</span>
+        <span className={`kind-badge ${s.status === 'ingesting' ? 'kind-ingesting' : `kind-${s.kind}`}`}>
+          {s.status === 'ingesting' ? `reading ${Math.round(s.progress * 100)}%` : KIND_LABEL[s.kind]}
+        </span>
         <span className="source-name" title={s.origin.type === 'file' ? s.origin.path : s.name}>
           {s.name}
         </span>

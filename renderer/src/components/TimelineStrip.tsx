@@ -24,21 +24,24 @@ function tickStep(span: number, target: number): number {
 /** Fetches each ready source's track at about the strip's pixel resolution. */
 function useTracks(sources: SourceInfo[], width: number): Map<string, TrackData> {
   const [tracks, setTracks] = useState(new Map<string, TrackData>());
-  const key = sources.map((s) => s.id).join(',');
+  // A live source (SSH capture) is re-read as it grows: its hash changes, and only its track is fetched again.
+  const key = sources.map((s) => `${s.id}@${s.sha256 ?? ''}`).join(',');
   const res = Math.max(200, Math.ceil(width / 200) * 200);
+  const fetched = useRef(new Map<string, string>());
   useEffect(() => {
-    let live = true;
-    for (const id of key ? key.split(',') : []) {
+    for (const part of key ? key.split(',') : []) {
+      const [id = '', version = ''] = part.split('@');
+      const want = `${version}|${res}`;
+      if (fetched.current.get(id) === want) continue;
+      fetched.current.set(id, want);
       bridge
         .request('query', { id, query: { type: 'track', maxPoints: res } })
         .then((r) => {
-          if (live && r.type === 'track') setTracks((m) => new Map(m).set(id, r.track));
+          // Only the answer for the newest version counts (an older one may arrive last).
+          if (fetched.current.get(id) === want && r.type === 'track') setTracks((m) => new Map(m).set(id, r.track));
         })
-        .catch(() => {});
+        .catch(() => fetched.current.delete(id));
     }
-    return () => {
-      live = false;
-    };
   }, [key, res]);
   return tracks;
 }
@@ -73,7 +76,11 @@ export function TimelineStrip() {
   const height = AXIS_H + lanes.reduce((a, b) => a + b, 0) + 4;
 
   if (!view || !extent || !origin || width <= 0) {
-    return <div className="timeline" ref={ref} data-testid="timeline" style={{ minHeight: 60 }} />;
+    return (
+      <div className="timeline timeline-empty" ref={ref} data-testid="timeline">
+        <span className="muted">The timeline appears when a source with a place in time is ready.</span>
+      </div>
+    );
   }
   const w = width - 2 * PAD;
   const span = view.endNs - view.startNs;

@@ -2,6 +2,9 @@ import { useRef } from 'react';
 import { openFiles } from '../open-files.ts';
 import { transportName } from '../bridge-client.ts';
 import { useApp } from '../store.ts';
+import { LayoutMenu } from './layout/LayoutMenu.tsx';
+import { HelpButton } from './layout/HelpOverlay.tsx';
+import { SshCollect } from './ssh/SshCollect.tsx';
 
 export function Toolbar() {
   const input = useRef<HTMLInputElement>(null);
@@ -24,7 +27,10 @@ export function Toolbar() {
           if (files.length) void openFiles(files);
         }}
       />
+      <SshCollect />
       <span className="toolbar-spacer" />
+      {count > 0 && <LayoutMenu />}
+      <HelpButton />
       <span className="muted">
         {count} source{count === 1 ? '' : 's'} · {transportName === 'browser' ? 'browser mode' : 'desktop'}
       </span>

@@ -12,7 +12,7 @@ import type { PprofLabels, PprofMapping, PprofModel, PprofValueType } from '../.
 import type { SourceClock } from '../../model/time.ts';
 import { StackTableBuilder, type StackTable } from '../../model/stacks.ts';
 import { PbReader, WIRE_LEN, WIRE_VARINT, decodeString } from './protobuf-reader.ts';
-import { Trie, growF64, growI32, growU8 } from './pair-map.ts';
+import { Trie, growF64, growI32, growU8 } from '../../model/pair-map.ts';
 
 export type ParsedPprof = Extract<ParsedSource, { kind: 'pprof' }>;
 

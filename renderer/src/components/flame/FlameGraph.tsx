@@ -141,7 +141,7 @@ export function FlameGraph(props: FlameGraphProps) {
   }, [props.root, props.width, props.icicle, props.diff, props.search]);
 
   return (
-    <div className="flame-scroll" ref={host} data-testid="flame-graph">
+    <div className={`flame-scroll ${props.icicle ? 'flame-down' : 'flame-up'}`} ref={host} data-testid="flame-graph">
       <div className="flame-svg-host" />
       <div className="flame-tip" ref={tipEl} data-testid="flame-tooltip" role="tooltip" />
     </div>

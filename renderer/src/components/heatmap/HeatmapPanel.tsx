@@ -89,7 +89,10 @@ function HeatmapBody({ src }: { src: SourceInfo }) {
   const [cell, setCell] = useState<{ pick: Picked; result: CellSockets } | null>(null);
   const cellRef = useRef<HTMLDivElement>(null);
   // The panel has a fixed height: bring a newly listed cell into view inside it.
-  useLayoutEffect(() => cellRef.current?.scrollIntoView?.({ block: 'nearest' }), [cell]);
+  // (A block body: newer Chromium returns a promise from scrollIntoView, which React would take for a cleanup.)
+  useLayoutEffect(() => {
+    void cellRef.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [cell]);
 
   const shift = src.axisShiftNs ?? 0;
   const view: ViewRange = useMemo(() => {
@@ -289,7 +292,7 @@ function HeatmapBody({ src }: { src: SourceInfo }) {
             view={view}
             width={width}
             log={log}
-            selection={selection}
+            selection={zoom ? null : selection}
             picked={pickedCell}
             onSelect={onSelect}
             onPick={onPick}

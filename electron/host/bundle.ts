@@ -1,0 +1,202 @@
+/**
+ * The postmortem bundle: one folder an engineer attaches to the incident —
+ *
+ *   report.md          sources with provenance, the selected range (wall clock + time zone), key
+ *                      `inspect` figures per source, annotations, the images inline
+ *   images/            the exported PNG/SVG pictures
+ *   sources/           the raw files, copied byte for byte
+ *   session.tracedeck  reopens the same screen (its sources point at sources/ as a fallback)
+ *
+ * Plain Node; no 'electron'.
+ */
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Annotation, SessionUiState, SourceInfo } from '../../shared/bridge.ts';
+import { epochAdd } from '../../shared/model/time.ts';
+import { sourcePath } from './session-file.ts';
+
+export interface BundleSource {
+  info: SourceInfo;
+  /** Bytes to write when there is no file to copy (uploads). */
+  bytes?: Uint8Array;
+}
+
+export interface BundleInput {
+  sources: BundleSource[];
+  originEpochNs: string | null;
+  ui: SessionUiState;
+  images: { name: string; bytes: Uint8Array }[];
+  /** The session file's text (built by the caller with `bundleSourceNames` as relative paths). */
+  sessionText: string;
+  createdAt?: Date;
+  /** IANA zone for the report's wall-clock times (default: this process's). */
+  timeZone?: string;
+}
+
+/** File names for each source inside sources/ (unique: two dumps may share a base name). */
+export function bundleSourceNames(infos: SourceInfo[]): Map<string, string> {
+  const used = new Set<string>();
+  const out = new Map<string, string>();
+  for (const info of infos) {
+    const safe = info.name.replace(/[^\w.@+-]+/g, '_') || 'source';
+    let name = safe;
+    for (let i = 2; used.has(name); i++) name = safe.replace(/^([^.]*)/, `$1-${i}`);
+    used.add(name);
+    out.set(info.id, name);
+  }
+  return out;
+}
+
+export function defaultTimeZone(): string {
+  return process.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** `2026-11-22 12:00:01.234 UTC (GMT+0)` for an epoch-ns string, in `timeZone`. */
+export function formatWallClock(epochNs: string, timeZone: string): string {
+  const ms = Number(BigInt(epochNs) / 1_000_000n);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+    hourCycle: 'h23',
+  }).formatToParts(new Date(ms));
+  const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
+  const n = (t: string) => Number(p(t));
+  // The zone's offset at that moment, computed (Intl's offset names differ between ICU versions).
+  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'), n('fractionalSecond'));
+  const off = Math.round((asUtc - ms) / 60000);
+  const hhmm = `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
+  return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}:${p('second')}.${p('fractionalSecond')} ${timeZone} (UTC${hhmm})`;
+}
+
+function formatNsDuration(ns: number): string {
+  const a = Math.abs(ns);
+  if (a >= 60e9) return `${(ns / 60e9).toFixed(2)} min`;
+  if (a >= 1e9) return `${(ns / 1e9).toFixed(3)} s`;
+  if (a >= 1e6) return `${(ns / 1e6).toFixed(3)} ms`;
+  return `${Math.round(ns)} ns`;
+}
+
+const mdEscape = (s: string) => s.replace(/([\\`*_[\]|<>])/g, '\\$1');
+
+function figureValue(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : String(v);
+  if (typeof v !== 'object') return mdEscape(String(v));
+  if (Array.isArray(v)) {
+    const s = JSON.stringify(v);
+    return mdEscape(s.length > 160 ? `${s.slice(0, 157)}…` : s);
+  }
+  const entries = Object.entries(v as Record<string, unknown>);
+  const flat = entries.every(([, x]) => typeof x !== 'object' || x === null);
+  const s = flat ? entries.map(([k, x]) => `${k}=${typeof x === 'number' ? x.toLocaleString('en-US') : String(x)}`).join(', ') : JSON.stringify(v);
+  return mdEscape(s.length > 200 ? `${s.slice(0, 197)}…` : s);
+}
+
+/** The `inspect` figures: scalars and small objects as a list, the `top` list as a short table. */
+function figuresMarkdown(figures: Record<string, unknown> | undefined): string[] {
+  if (!figures) return ['_no figures (the source did not parse)_'];
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(figures)) {
+    if (k === 'top' || k === 'warnings') continue;
+    lines.push(`- ${k}: ${figureValue(v)}`);
+  }
+  const top = figures.top;
+  if (Array.isArray(top) && top.length > 0 && typeof top[0] === 'object') {
+    const rows = top.slice(0, 5) as Record<string, unknown>[];
+    const cols = Object.keys(rows[0]!);
+    lines.push('', `Top ${rows.length}:`, '', `| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`);
+    for (const r of rows) lines.push(`| ${cols.map((c) => figureValue(r[c])).join(' | ')} |`);
+  }
+  return lines;
+}
+
+function provenance(info: SourceInfo): string {
+  const o = info.origin;
+  if (o.type === 'ssh') return `SSH capture from host \`${o.host}\`, command \`${o.command}\`, file ${o.path}`;
+  if (o.type === 'file') return `file ${o.path}`;
+  return 'uploaded in the browser (copied into sources/)';
+}
+
+function rangeText(r: { startEpochNs: string; endEpochNs: string }, tz: string): string {
+  const d = Number(BigInt(r.endEpochNs) - BigInt(r.startEpochNs));
+  return `${formatWallClock(r.startEpochNs, tz)} – ${formatWallClock(r.endEpochNs, tz)} (${formatNsDuration(d)})`;
+}
+
+function annotationText(a: Annotation, tz: string): string {
+  const when = a.endEpochNs ? rangeText({ startEpochNs: a.startEpochNs, endEpochNs: a.endEpochNs }, tz) : formatWallClock(a.startEpochNs, tz);
+  return `- **${when}** — ${mdEscape(a.text)}`;
+}
+
+/** report.md for the bundle (pure: exported for tests). */
+export function buildReport(input: BundleInput, names: Map<string, string>): string {
+  const tz = input.timeZone ?? defaultTimeZone();
+  const created = input.createdAt ?? new Date();
+  const out: string[] = ['# TraceDeck postmortem bundle', '', `Written ${formatWallClock(String(BigInt(created.getTime()) * 1_000_000n), tz)}.`, ''];
+  out.push('## Selected range', '');
+  if (input.ui.selection) out.push(rangeText(input.ui.selection, tz));
+  else out.push('The whole session (no range selected).');
+  out.push('');
+
+  out.push('## Sources', '');
+  for (const { info } of input.sources) {
+    out.push(`### ${mdEscape(info.name)}`, '');
+    out.push(`- kind: ${info.kind} (${mdEscape(info.format || 'unknown format')})${info.partial ? ' — **partial** (truncated or damaged; figures cover what parsed)' : ''}`);
+    out.push(`- provenance: ${provenance(info)}`);
+    out.push(`- size: ${info.sizeBytes.toLocaleString('en-US')} bytes`);
+    if (info.sha256) out.push(`- SHA-256: \`${info.sha256}\``);
+    const name = names.get(info.id);
+    if (name) out.push(`- copy: [sources/${name}](sources/${encodeURI(name)})`);
+    if (input.originEpochNs && info.axisStartNs !== undefined && info.axisEndNs !== undefined) {
+      const a = epochAdd(input.originEpochNs, info.axisStartNs);
+      const b = epochAdd(input.originEpochNs, info.axisEndNs);
+      out.push(`- capture time: ${a === b ? formatWallClock(a, tz) : rangeText({ startEpochNs: a, endEpochNs: b }, tz)}`);
+    }
+    if (info.clock) out.push(`- clock: ${info.clock.quality} (${mdEscape(info.clock.basis)})${info.offsetNs ? `, shifted by ${formatNsDuration(info.offsetNs)}` : ''}`);
+    if (info.status === 'error') out.push(`- **error**: ${mdEscape(info.error ?? 'unknown')}`);
+    for (const w of info.warnings ?? []) out.push(`- warning: ${mdEscape(w)}`);
+    out.push('', ...figuresMarkdown(info.figures), '');
+  }
+
+  out.push('## Annotations', '');
+  if (input.ui.annotations.length === 0) out.push('None.');
+  const sorted = [...input.ui.annotations].sort((a, b) => (BigInt(a.startEpochNs) < BigInt(b.startEpochNs) ? -1 : 1));
+  for (const a of sorted) out.push(annotationText(a, tz));
+  out.push('');
+
+  if (input.images.length) {
+    out.push('## Images', '');
+    for (const im of input.images) out.push(`![${mdEscape(im.name)}](images/${encodeURI(im.name)})`, '');
+  }
+  out.push('## Reopen', '', 'Open `session.tracedeck` in TraceDeck (drop it on the window or `tracedeck session.tracedeck`).', '');
+  return out.join('\n');
+}
+
+const SAFE_IMAGE = /^[\w.-]{1,100}$/;
+
+/** Writes the bundle folder (created if missing) and returns its path. */
+export async function writeBundle(dir: string, input: BundleInput): Promise<string> {
+  const names = bundleSourceNames(input.sources.map((s) => s.info));
+  await mkdir(join(dir, 'images'), { recursive: true });
+  await mkdir(join(dir, 'sources'), { recursive: true });
+  for (const im of input.images) {
+    // Names come from the page: never let one climb out of images/.
+    if (!SAFE_IMAGE.test(im.name) || im.name.startsWith('.')) throw new Error(`bad image name ${im.name}`);
+    await writeFile(join(dir, 'images', im.name), im.bytes);
+  }
+  for (const s of input.sources) {
+    const name = names.get(s.info.id)!;
+    const dest = join(dir, 'sources', name);
+    const path = sourcePath(s.info.origin);
+    if (s.bytes) await writeFile(dest, s.bytes);
+    else if (path) await copyFile(path, dest);
+  }
+  await writeFile(join(dir, 'session.tracedeck'), input.sessionText);
+  await writeFile(join(dir, 'report.md'), buildReport(input, names));
+  return dir;
+}

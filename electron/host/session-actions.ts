@@ -1,0 +1,143 @@
+/**
+ * The session and bundle requests (saveSession, openSession, exportBundle) and the detection of a
+ * `.tracedeck` file among opened paths/bytes. Kept out of handlers.ts so the Host stays a router.
+ * Plain Node; no 'electron'.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { ExportImage, SessionOpened, SessionUiState, SourceId, SourceInfo } from '../../shared/bridge.ts';
+import type { SessionStore } from './session-store.ts';
+import { buildSessionFile, isSessionBytes, parseSessionFile, resolveSessionSources, serializeSession, sourcePath, SESSION_EXT } from './session-file.ts';
+import { bundleSourceNames, writeBundle } from './bundle.ts';
+
+/** What the session code needs from the Host. */
+export interface SessionHost {
+  readonly store: SessionStore;
+  /** Bytes of sources opened as uploads (they have no file to re-read). */
+  readonly uploads: Map<SourceId, Uint8Array>;
+  emitSessionOpened(e: SessionOpened): void;
+  /** Electron: a native save dialog; returns the chosen path or null (cancelled). */
+  saveDialog?: (defaultName: string, text: string) => Promise<string | null>;
+}
+
+/** True when the file at `path` starts like a session file (reads only its first bytes). */
+export function isSessionPath(path: string): boolean {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const head = new Uint8Array(512);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return isSessionBytes(head.subarray(0, n));
+  } catch {
+    return false; // the ingest reports unreadable files with their reason
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+async function sourceBytes(h: SessionHost, info: SourceInfo): Promise<Uint8Array | undefined> {
+  const up = h.uploads.get(info.id);
+  if (up) return up;
+  const p = sourcePath(info.origin);
+  return p ? new Uint8Array(await readFile(p)) : undefined;
+}
+
+export async function saveSession(h: SessionHost, embed: boolean, ui: SessionUiState): Promise<{ fileName: string; text?: string; savedPath?: string }> {
+  const snap = h.store.snapshot();
+  const sources = await Promise.all(
+    snap.sources.map(async (info) => ({ info, bytes: embed || !sourcePath(info.origin) ? await sourceBytes(h, info) : undefined })),
+  );
+  const text = serializeSession(buildSessionFile({ sources, embed, ui, originEpochNs: snap.originEpochNs }));
+  const fileName = `incident-${stamp(new Date())}${SESSION_EXT}`;
+  if (h.saveDialog) {
+    const savedPath = await h.saveDialog(fileName, text);
+    return savedPath ? { fileName: basename(savedPath), savedPath } : { fileName };
+  }
+  return { fileName, text };
+}
+
+/**
+ * Restores a session: verified sources are added (bytes or paths) with their saved clock and offset;
+ * the others are reported by name. Emits sessionOpened so the renderer applies the UI state.
+ */
+export async function openSession(h: SessionHost, bytes: Uint8Array, name: string, sessionDir?: string): Promise<SessionOpened> {
+  const file = parseSessionFile(bytes);
+  const resolved = await resolveSessionSources(file, sessionDir);
+  const ids: SourceId[] = [];
+  for (const r of resolved.ready) {
+    const s = r.source;
+    let id: SourceId;
+    if (r.kind === 'bytes') {
+      id = h.store.add(s.name, { bytes: r.bytes }, s.origin.type === 'file' ? { type: 'upload' } : s.origin, r.bytes.length);
+      h.uploads.set(id, r.bytes);
+    } else {
+      id = h.store.addPath(r.path, s.sizeBytes);
+    }
+    h.store.restorePlacement(id, s.clock, s.offsetNs);
+    ids.push(id);
+  }
+  const opened: SessionOpened = { name, ids, uiState: file.ui, problems: resolved.problems };
+  h.emitSessionOpened(opened);
+  return opened;
+}
+
+/** openPaths with session files picked out (by content) and restored instead of ingested. */
+export async function openPathsOrSessions(h: SessionHost, paths: string[], openPath: (p: string) => SourceId, onError: (file: string, reason: string) => void): Promise<SourceId[]> {
+  const ids: SourceId[] = [];
+  for (const p of paths) {
+    const abs = resolve(p);
+    if (!isSessionPath(abs)) {
+      ids.push(openPath(abs));
+      continue;
+    }
+    try {
+      const r = await openSession(h, new Uint8Array(await readFile(abs)), basename(abs), dirname(abs));
+      ids.push(...r.ids);
+    } catch (e) {
+      onError(basename(abs), (e as Error).message);
+    }
+  }
+  return ids;
+}
+
+export function defaultBundleDir(now = new Date()): string {
+  const root = process.env.TRACEDECK_BUNDLE_DIR || join(homedir(), 'tracedeck-bundles');
+  return join(root, stamp(now));
+}
+
+/** 2026-11-22T12-00-01 (local time; safe in file names on every OS). */
+function stamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}-${p(d.getMinutes())}-${p(d.getSeconds())}`;
+}
+
+export async function exportBundle(h: SessionHost, dir: string | undefined, images: ExportImage[], ui: SessionUiState): Promise<{ dir: string }> {
+  const snap = h.store.snapshot();
+  const target = resolve(dir ?? defaultBundleDir());
+  const infos = snap.sources.filter((s) => s.status === 'ready');
+  const names = bundleSourceNames(infos);
+  const sources = await Promise.all(infos.map(async (info) => ({ info, bytes: sourcePath(info.origin) ? undefined : await sourceBytes(h, info) })));
+  // The bundle's session points at the original paths and, as a fallback, at its own sources/ copy.
+  // An upload has no path of its own: in the bundle it is the copy in sources/.
+  const asFile = (info: SourceInfo): SourceInfo =>
+    sourcePath(info.origin) ? info : { ...info, origin: { type: 'file', path: join(target, 'sources', names.get(info.id)!) } };
+  const sessionText = serializeSession(
+    buildSessionFile({
+      sources: sources.map((s) => ({ info: asFile(s.info) })),
+      embed: false,
+      ui,
+      originEpochNs: snap.originEpochNs,
+      relPathOf: (info) => (names.has(info.id) ? `sources/${names.get(info.id)}` : undefined),
+    }),
+  );
+  await writeBundle(target, {
+    sources,
+    originEpochNs: snap.originEpochNs,
+    ui,
+    images: images.map((im) => ({ name: im.name, bytes: new Uint8Array(Buffer.from(im.base64, 'base64')) })),
+    sessionText,
+  });
+  return { dir: target };
+}

@@ -1,0 +1,273 @@
+/**
+ * The `.tracedeck` session file: versioned JSON holding the sources (embedded bytes, or a path with
+ * its SHA-256 and size), their clocks and offsets, and the UI state (selection, annotations, per-view
+ * state). Older versions are upgraded on load; path sources are verified against their hash.
+ *
+ * Plain Node (hashing, file reads); no 'electron'.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import type { Annotation, SessionUiState, SourceInfo, SourceOrigin } from '../../shared/bridge.ts';
+import type { SourceClock } from '../../shared/model/time.ts';
+import { epochAdd } from '../../shared/model/time.ts';
+
+/** The key that marks a JSON object as a session file; its value is the format version. */
+export const SESSION_MARKER = 'tracedeck-session';
+export const SESSION_VERSION = 2;
+export const SESSION_EXT = '.tracedeck';
+
+export type SessionSourceData =
+  | { type: 'embedded'; base64: string }
+  /** `relPath`: the same file relative to the session file's folder (bundles: `sources/<name>`). */
+  | { type: 'path'; path: string; relPath?: string };
+
+export interface SessionSource {
+  name: string;
+  origin: SourceOrigin;
+  sizeBytes: number;
+  sha256: string;
+  /** The clock the source had when saved (a manual placement of a clock-less file included). */
+  clock?: SourceClock;
+  offsetNs: number;
+  data: SessionSourceData;
+}
+
+export interface SessionFile {
+  [SESSION_MARKER]: typeof SESSION_VERSION;
+  savedAt: string;
+  app: string;
+  /** Axis origin when saved (informational: selection and annotations are in epoch ns). */
+  originEpochNs: string | null;
+  sources: SessionSource[];
+  ui: SessionUiState;
+}
+
+export class SessionFileError extends Error {}
+
+/** Cheap, certain sniff: a JSON object whose first key area names the marker (checked before ingest). */
+export function isSessionBytes(bytes: Uint8Array): boolean {
+  let i = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  if (bytes[i] !== 0x7b) return false;
+  // The writer puts the marker first; allow a little whitespace / another key before it.
+  const head = new TextDecoder().decode(bytes.subarray(i, i + 256));
+  return head.includes(`"${SESSION_MARKER}"`);
+}
+
+export interface SourceForSession {
+  info: SourceInfo;
+  /** The raw bytes (required when embedding, or for a source with no file path). */
+  bytes?: Uint8Array;
+}
+
+/** A file path for a source, when it has one on this machine. */
+export function sourcePath(origin: SourceOrigin): string | undefined {
+  return origin.type === 'file' || origin.type === 'ssh' ? origin.path : undefined;
+}
+
+export function buildSessionFile(opts: {
+  sources: SourceForSession[];
+  embed: boolean;
+  ui: SessionUiState;
+  originEpochNs: string | null;
+  savedAt?: Date;
+  /** Bundles: where each source's copy lives relative to the session file. */
+  relPathOf?: (info: SourceInfo) => string | undefined;
+}): SessionFile {
+  const sources: SessionSource[] = [];
+  for (const { info, bytes } of opts.sources) {
+    if (info.status !== 'ready' || !info.sha256) continue;
+    const path = sourcePath(info.origin);
+    let data: SessionSourceData;
+    // An upload has no path: it is embedded whatever the choice (otherwise it could not be reopened).
+    if (opts.embed || !path) {
+      if (!bytes) throw new SessionFileError(`no bytes for ${info.name} to embed`);
+      data = { type: 'embedded', base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+    } else {
+      const relPath = opts.relPathOf?.(info);
+      data = { type: 'path', path, ...(relPath ? { relPath } : {}) };
+    }
+    sources.push({ name: info.name, origin: info.origin, sizeBytes: info.sizeBytes, sha256: info.sha256, clock: info.clock, offsetNs: info.offsetNs, data });
+  }
+  return {
+    [SESSION_MARKER]: SESSION_VERSION,
+    savedAt: (opts.savedAt ?? new Date()).toISOString(),
+    app: 'TraceDeck',
+    originEpochNs: opts.originEpochNs,
+    sources,
+    ui: opts.ui,
+  };
+}
+
+/** JSON with the marker first (so `isSessionBytes` finds it in the first bytes). */
+export function serializeSession(f: SessionFile): string {
+  return JSON.stringify(f, null, 1) + '\n';
+}
+
+const EPOCH_RE = /^\d{1,30}$/;
+
+/**
+ * Version 1 (TraceDeck 0.0.x) kept paths only, the selection and notes in axis ns relative to its
+ * `originEpochNs`, and offsets by path. Version 2 stores epoch ns (a reopened session can have a
+ * different axis origin), embedded sources, clocks and per-view state.
+ */
+interface SessionFileV1 {
+  [SESSION_MARKER]: 1;
+  originEpochNs: string | null;
+  files: { path: string; sha256: string; sizeBytes?: number; offsetNs?: number }[];
+  selection?: { startNs: number; endNs: number } | null;
+  notes?: { atNs: number; endNs?: number; text: string }[];
+}
+
+const basenameOf = (p: string) => p.split(/[\\/]/).pop() || p;
+
+/** The upgrade path: any supported older version → the current one. */
+export function upgradeSession(raw: unknown): SessionFile {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SessionFileError('not a session file (expected a JSON object)');
+  const version = (raw as Record<string, unknown>)[SESSION_MARKER];
+  if (version === SESSION_VERSION) return validateV2(raw as SessionFile);
+  if (version === 1) return validateV2(upgradeV1(raw as SessionFileV1));
+  if (typeof version === 'number' && version > SESSION_VERSION) {
+    throw new SessionFileError(`session file version ${version} is newer than this TraceDeck understands (${SESSION_VERSION})`);
+  }
+  throw new SessionFileError(`not a session file (no "${SESSION_MARKER}" version)`);
+}
+
+function upgradeV1(v1: SessionFileV1): SessionFile {
+  const origin = v1.originEpochNs !== null && typeof v1.originEpochNs === 'string' && EPOCH_RE.test(v1.originEpochNs) ? v1.originEpochNs : null;
+  if (!Array.isArray(v1.files)) throw new SessionFileError('version 1 session without a files list');
+  const num = (v: unknown, what: string) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new SessionFileError(`version 1 session: ${what} is not a number`);
+    return v;
+  };
+  for (const f of v1.files) {
+    if (typeof f !== 'object' || f === null || typeof f.path !== 'string') throw new SessionFileError('version 1 session: a file without a path');
+    if (f.offsetNs !== undefined) num(f.offsetNs, `offset of ${f.path}`);
+  }
+  const toEpoch = (ns: number) => (origin ? epochAdd(origin, num(ns, 'a time')) : null);
+  if (v1.notes !== undefined && !Array.isArray(v1.notes)) throw new SessionFileError('version 1 session: notes is not a list');
+  const sel = v1.selection && origin ? { startEpochNs: toEpoch(v1.selection.startNs)!, endEpochNs: toEpoch(v1.selection.endNs)! } : null;
+  const annotations: Annotation[] = origin
+    ? (v1.notes ?? []).filter((n) => typeof n === 'object' && n !== null).map((n, i) => ({
+        id: `v1-${i + 1}`,
+        startEpochNs: toEpoch(n.atNs)!,
+        ...(n.endNs !== undefined ? { endEpochNs: toEpoch(n.endNs)! } : {}),
+        text: String(n.text),
+      }))
+    : [];
+  return {
+    [SESSION_MARKER]: SESSION_VERSION,
+    savedAt: new Date(0).toISOString(),
+    app: 'TraceDeck (upgraded from session version 1)',
+    originEpochNs: origin,
+    sources: v1.files.map((f) => ({
+      name: basenameOf(f.path),
+      origin: { type: 'file', path: f.path },
+      sizeBytes: f.sizeBytes ?? -1,
+      sha256: f.sha256,
+      offsetNs: f.offsetNs ?? 0,
+      data: { type: 'path', path: f.path },
+    })),
+    ui: { selection: sel, annotations, views: {} },
+  };
+}
+
+function validateV2(f: SessionFile): SessionFile {
+  if (!Array.isArray(f.sources)) throw new SessionFileError('session file has no sources list');
+  f.sources.forEach((s, i) => {
+    const where = `source ${i + 1}`;
+    if (typeof s !== 'object' || s === null) throw new SessionFileError(`${where}: not an object`);
+    if (typeof s.name !== 'string' || !s.name) throw new SessionFileError(`${where}: no name`);
+    if (typeof s.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(s.sha256)) throw new SessionFileError(`${s.name}: bad sha256`);
+    if (typeof s.offsetNs !== 'number' || !Number.isFinite(s.offsetNs)) throw new SessionFileError(`${s.name}: bad offsetNs`);
+    const d = s.data as Partial<SessionSourceData> | undefined;
+    if (d?.type === 'embedded' ? typeof d.base64 !== 'string' : d?.type === 'path' ? typeof d.path !== 'string' : true) {
+      throw new SessionFileError(`${s.name}: data must be embedded bytes or a path`);
+    }
+    if (s.clock && !(s.clock.originEpochNs === null || EPOCH_RE.test(String(s.clock.originEpochNs)))) throw new SessionFileError(`${s.name}: bad clock`);
+  });
+  const ui = (typeof f.ui === 'object' && f.ui !== null ? f.ui : {}) as Partial<SessionUiState>;
+  const okRange = (r: unknown) => {
+    const x = r as { startEpochNs?: unknown; endEpochNs?: unknown } | null;
+    return !!x && EPOCH_RE.test(String(x.startEpochNs)) && EPOCH_RE.test(String(x.endEpochNs));
+  };
+  f.ui = {
+    selection: okRange(ui.selection) ? ui.selection! : null,
+    viewWindow: okRange(ui.viewWindow) ? ui.viewWindow! : null,
+    annotations: (Array.isArray(ui.annotations) ? ui.annotations : []).filter(
+      (a) => a && typeof a.text === 'string' && EPOCH_RE.test(String(a.startEpochNs)) && (a.endEpochNs === undefined || EPOCH_RE.test(String(a.endEpochNs))),
+    ),
+    focusedSource: typeof ui.focusedSource === 'string' ? ui.focusedSource : null,
+    views: typeof ui.views === 'object' && ui.views !== null && !Array.isArray(ui.views) ? ui.views : {},
+  };
+  return f;
+}
+
+export function parseSessionFile(bytes: Uint8Array | string): SessionFile {
+  const text = typeof bytes === 'string' ? bytes : new TextDecoder().decode(bytes);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new SessionFileError(`session file is not valid JSON: ${(e as Error).message}`);
+  }
+  return upgradeSession(raw);
+}
+
+export type ResolvedSource =
+  | { source: SessionSource; kind: 'bytes'; bytes: Uint8Array }
+  | { source: SessionSource; kind: 'path'; path: string };
+
+export interface ResolvedSession {
+  file: SessionFile;
+  ready: ResolvedSource[];
+  /** Sources not restored: file missing, hash changed, bad embedded data. */
+  problems: { file: string; reason: string }[];
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * Checks every source: embedded bytes against their hash; path sources exist and still hash the
+ * same (trying `relPath` next to the session file when the absolute path is gone). A bad source is
+ * reported by name; the rest load.
+ */
+export async function resolveSessionSources(file: SessionFile, sessionDir?: string): Promise<ResolvedSession> {
+  const ready: ResolvedSource[] = [];
+  const problems: { file: string; reason: string }[] = [];
+  for (const s of file.sources) {
+    if (s.data.type === 'embedded') {
+      const bytes = new Uint8Array(Buffer.from(s.data.base64, 'base64'));
+      if (sha256(bytes) !== s.sha256) problems.push({ file: s.name, reason: 'embedded bytes do not match their SHA-256 (the session file is damaged)' });
+      else ready.push({ source: s, kind: 'bytes', bytes });
+      continue;
+    }
+    const candidates = [s.data.path];
+    if (sessionDir && s.data.relPath && !isAbsolute(s.data.relPath)) candidates.push(join(sessionDir, s.data.relPath));
+    let found: string | null = null;
+    const reasons: string[] = [];
+    for (const p of candidates) {
+      try {
+        const st = await stat(p);
+        if (!st.isFile()) {
+          reasons.push(`${p} is not a file`);
+          continue;
+        }
+        const h = sha256(await readFile(p));
+        if (h !== s.sha256) {
+          reasons.push(`file changed since the session was saved: SHA-256 of ${p} is ${h.slice(0, 12)}…, expected ${s.sha256.slice(0, 12)}…`);
+          continue;
+        }
+        found = p;
+        break;
+      } catch (e) {
+        reasons.push(`file missing: ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    }
+    if (found) ready.push({ source: s, kind: 'path', path: found });
+    else problems.push({ file: s.name, reason: reasons.join('; ') });
+  }
+  return { file, ready, problems };
+}

@@ -1,0 +1,191 @@
+import { useMemo } from 'react';
+import type { ChangeCategory, ChangeRow, WhatChangedResult } from '../../../../shared/query/what-changed.ts';
+import { sessionExtent, useApp, type TimeRange } from '../../store.ts';
+import { axisToDate, formatClock, formatDuration } from '../../format.ts';
+import { Panel } from '../Panel.tsx';
+import { revealSlot } from '../layout/reveal.ts';
+import { useWhatChanged } from './use-what-changed.ts';
+import './changes.css';
+
+const TITLES: Record<ChangeCategory, { title: string; note: string }> = {
+  'socket-state': { title: 'Sockets by state', note: 'mean sockets per snapshot' },
+  'socket-peer': { title: 'Sockets by peer', note: 'mean sockets per snapshot, all states' },
+  'trace-group': { title: 'Goroutine groups (trace)', note: 'goroutines blocked there on average' },
+  'dump-group': { title: 'Goroutine groups (dumps)', note: 'goroutines per dump' },
+  'blocking-reason': { title: 'Blocked time by reason (trace)', note: 'goroutines blocked on average' },
+};
+
+/** Small numbers keep a decimal (a trace mean of 0.4 goroutines), counts do not. */
+function num(v: number): string {
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a < 10) return v.toFixed(1).replace(/\.0$/, '');
+  return Math.round(v).toLocaleString('en-US');
+}
+const signed = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${num(Math.abs(v))}`;
+
+/**
+ * "What changed" (connected): the selected range against the rest of the session or a pinned
+ * baseline; the biggest movers per category; a row click opens the view that shows it.
+ */
+export function WhatChangedPanel() {
+  const session = useApp((s) => s.session);
+  const selection = useApp((s) => s.selection);
+  const baseline = useApp((s) => s.baseline);
+  const setBaseline = useApp((s) => s.setBaseline);
+  const focusSource = useApp((s) => s.focusSource);
+  const requestFlameFocus = useApp((s) => s.requestFlameFocus);
+  const extent = useMemo(() => sessionExtent(session), [session]);
+  const { result, error, loading } = useWhatChanged(session.sources, selection, baseline, extent);
+  const origin = session.originEpochNs;
+  const fmtRange = (r: TimeRange) => (origin ? `${formatClock(axisToDate(origin, r.startNs))}–${formatClock(axisToDate(origin, r.endNs))}` : '');
+  const names = new Map(session.sources.map((s) => [s.id, s.name]));
+
+  const open = (r: ChangeRow) => {
+    focusSource(r.sourceId);
+    if (r.category === 'socket-state' || r.category === 'socket-peer') revealSlot('heatmap');
+    else if (r.category === 'blocking-reason') revealSlot('blocking');
+    else {
+      if (r.function) requestFlameFocus(r.sourceId, r.function);
+      revealSlot('flame');
+    }
+  };
+
+  return (
+    <Panel
+      title="What changed"
+      testId="panel-changes"
+      actions={
+        <>
+          <span className="muted" data-testid="changes-baseline">
+            {baseline ? `vs baseline ${fmtRange(baseline)}` : 'vs rest of session'}
+          </span>
+          {baseline ? (
+            <button className="link" data-testid="changes-clear-baseline" onClick={() => setBaseline(null)}>
+              Clear baseline
+            </button>
+          ) : (
+            <button
+              className="link"
+              data-testid="changes-pin-baseline"
+              disabled={!selection}
+              title="Keep this range as the baseline, then brush another range to compare"
+              onClick={() => selection && setBaseline(selection)}
+            >
+              Pin selection as baseline
+            </button>
+          )}
+        </>
+      }
+    >
+      {!selection ? (
+        <p className="muted" data-testid="changes-empty">
+          Brush a range on the timeline: this panel lists what moved most in it against {baseline ? 'the pinned baseline' : 'the rest of the session'} —
+          sockets by state and peer, goroutine groups, blocked time by reason.
+        </p>
+      ) : error ? (
+        <p className="panel-error">{error}</p>
+      ) : !result ? (
+        <p className="muted">Comparing…</p>
+      ) : (
+        <WhatChangedTable result={result} names={names} onOpen={open} loading={loading} rangeLabel={`selection ${fmtRange(selection)} (${formatDuration(selection.endNs - selection.startNs)})`} />
+      )}
+    </Panel>
+  );
+}
+
+export function WhatChangedTable({
+  result,
+  names,
+  onOpen,
+  loading,
+  rangeLabel,
+}: {
+  result: WhatChangedResult;
+  names: Map<string, string>;
+  onOpen: (r: ChangeRow) => void;
+  loading: boolean;
+  rangeLabel: string;
+}) {
+  if (result.categories.length === 0) return <p className="muted">Nothing moved between the selection and the baseline.</p>;
+  const multiSource = new Set(result.categories.flatMap((c) => c.rows.map((r) => r.sourceId))).size > 1;
+  return (
+    <div className="changes" data-testid="changes" data-state={loading ? 'loading' : 'ready'}>
+      <p className="changes-range muted">{rangeLabel}</p>
+      {result.categories.map((c) => {
+        const top = Math.max(...c.rows.map((r) => r.score));
+        return (
+          <section key={c.category} className="changes-category" data-testid="changes-category" data-category={c.category}>
+            <h3>
+              {TITLES[c.category].title} <span className="muted">· {TITLES[c.category].note}</span>
+            </h3>
+            <table className="changes-table">
+              <thead>
+                <tr>
+                  <th>What</th>
+                  <th className="num">In selection</th>
+                  <th className="num">Baseline</th>
+                  <th className="num">Change</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.rows.map((r) => (
+                  <ChangeRowView key={`${r.sourceId}|${r.key}`} r={r} source={multiSource ? names.get(r.sourceId) : undefined} barShare={top > 0 ? r.score / top : 0} onOpen={onOpen} />
+                ))}
+              </tbody>
+            </table>
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+function ChangeRowView({ r, source, barShare, onOpen }: { r: ChangeRow; source?: string; barShare: number; onOpen: (r: ChangeRow) => void }) {
+  const growthWins = r.growth !== null && (r.delta === null || Math.abs(r.growth) >= Math.abs(r.delta));
+  const main = growthWins ? r.growth! : (r.delta ?? 0);
+  const dir = main > 0 ? 'up' : main < 0 ? 'down' : 'flat';
+  const inSel = r.a
+    ? r.a.first !== null && r.a.last !== null
+      ? `${num(r.a.first)} → ${num(r.a.last)}`
+      : num(r.a.mean)
+    : '—';
+  return (
+    <tr
+      className={`change-row ${dir}`}
+      data-testid="change-row"
+      data-category={r.category}
+      data-key={r.key}
+      data-function={r.function ?? undefined}
+      data-growth={r.growth ?? undefined}
+      data-delta={r.delta ?? undefined}
+      data-first={r.a?.first ?? undefined}
+      data-last={r.a?.last ?? undefined}
+      tabIndex={0}
+      title="Show it in its view"
+      onClick={() => onOpen(r)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          onOpen(r);
+        }
+      }}
+    >
+      <td className="what">
+        <span className="bar" style={{ width: `${Math.round(barShare * 100)}%` }} />
+        <span className="label">{r.label}</span>
+        {source && <span className="muted src"> · {source}</span>}
+        {r.totalNsA !== undefined && r.totalNsA > 0 && <span className="muted src"> · {formatDuration(r.totalNsA)} blocked</span>}
+      </td>
+      <td className="num" title={r.a ? `mean ${num(r.a.mean)}` : undefined}>
+        {inSel}
+        {r.a && r.a.first !== null && <span className="muted"> (avg {num(r.a.mean)})</span>}
+      </td>
+      <td className="num">{r.b ? `avg ${num(r.b.mean)}` : <span className="muted">no data</span>}</td>
+      <td className={`num change ${dir}`} data-testid="change-main">
+        {dir === 'up' ? '▲' : dir === 'down' ? '▼' : '•'} {signed(main)}
+        <span className="muted how">{growthWins ? ' inside' : ' vs baseline'}</span>
+      </td>
+    </tr>
+  );
+}

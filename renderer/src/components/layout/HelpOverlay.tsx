@@ -1,0 +1,136 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+
+interface Shortcut {
+  keys: ReactNode;
+  what: string;
+}
+
+const k = (...keys: string[]) => (
+  <>
+    {keys.map((x, i) => (
+      <span key={i}>
+        {i > 0 && ' '}
+        <kbd>{x}</kbd>
+      </span>
+    ))}
+  </>
+);
+
+/** Every shortcut the views offer, by view (kept beside the code that handles them: update both). */
+export const SHORTCUTS: { view: string; items: Shortcut[] }[] = [
+  {
+    view: 'Timeline',
+    items: [
+      { keys: 'drag', what: 'select a time range (every view follows it)' },
+      { keys: 'double-click', what: 'clear the selection (whole session)' },
+      { keys: k('Esc'), what: 'clear the selection' },
+      { keys: 'wheel', what: 'zoom around the pointer' },
+      { keys: <>{k('Shift')} + wheel</>, what: 'pan' },
+      { keys: k('+', '-'), what: 'zoom in / out (timeline focused)' },
+      { keys: k('←', '→'), what: 'pan by a tenth of the view' },
+      { keys: k('0'), what: 'reset zoom' },
+      { keys: <>{k('Alt')} + drag a lane</>, what: 'move that source along the axis (manual alignment)' },
+      { keys: 'hover', what: 'time cursor shared by every time-based view' },
+    ],
+  },
+  {
+    view: 'Connections heat map',
+    items: [
+      { keys: 'drag', what: 'select a time range' },
+      { keys: 'click a cell', what: 'list the sockets of that snapshot and row' },
+      { keys: 'double-click', what: 'clear the selection' },
+    ],
+  },
+  {
+    view: 'Flame graph',
+    items: [
+      { keys: 'click a frame', what: 'zoom into it (click the root to step out)' },
+      { keys: 'right-click a frame', what: 'focus on / ignore / hide that function' },
+      { keys: k('Esc'), what: 'close the frame menu' },
+      { keys: 'click a top-table row', what: 'focus on that function (again: show all)' },
+      { keys: 'search box', what: 'highlight functions matching a regex' },
+    ],
+  },
+  {
+    view: 'Goroutines',
+    items: [
+      { keys: 'click a group', what: 'expand it: its stack and one lane per goroutine' },
+      { keys: '“Show in flame graph”', what: 'the group’s stack, focused, in the flame graph' },
+    ],
+  },
+  {
+    view: 'What changed',
+    items: [
+      { keys: <>click, or {k('Enter')}</>, what: 'open the row in the view that shows it' },
+      { keys: '“Pin selection as baseline”', what: 'compare the next selection with this one' },
+    ],
+  },
+  {
+    view: 'Layout and app',
+    items: [
+      { keys: <>drag a handle, or focus it + {k('←', '→')} / {k('↑', '↓')}</>, what: 'resize panels (Shift: bigger steps)' },
+      { keys: k('Tab'), what: 'move between handles, rows and controls' },
+      { keys: k('?'), what: 'show or hide this help' },
+      { keys: k('Esc'), what: 'close this help' },
+    ],
+  },
+];
+
+const typing = (t: EventTarget | null) =>
+  t instanceof HTMLElement && (t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT');
+
+/** The `?` toolbar button and the overlay it opens; `?` anywhere (outside a text field) toggles it. */
+export function HelpButton() {
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === '?' && !typing(e.target) && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        setOpen((o) => !o);
+      } else if (e.key === 'Escape') setOpen(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <>
+      <button data-testid="help-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setOpen((o) => !o)}>
+        ?
+      </button>
+      {open && <HelpOverlay onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
+export function HelpOverlay({ onClose }: { onClose: () => void }) {
+  const closeRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => closeRef.current?.focus(), []);
+  return (
+    <div className="help-backdrop" onClick={onClose}>
+      <div role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" className="help-dialog" data-testid="help-overlay" onClick={(e) => e.stopPropagation()}>
+        <header>
+          <h2>Keyboard and mouse</h2>
+          <span className="muted">press ? to close</span>
+          <button ref={closeRef} onClick={onClose}>
+            Close
+          </button>
+        </header>
+        <div className="help-columns">
+          {SHORTCUTS.map((s) => (
+            <section key={s.view} className="help-section" data-testid="help-section">
+              <h3>{s.view}</h3>
+              <dl>
+                {s.items.map((it, i) => (
+                  <div key={i} style={{ display: 'contents' }}>
+                    <dt>{it.keys}</dt>
+                    <dd>{it.what}</dd>
+                  </div>
+                ))}
+              </dl>
+            </section>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
