@@ -134,18 +134,27 @@ test('block profile: delay, search percent, zoom, inverted, focus from the top t
   await expect(page.getByTestId('flame-total')).toContainText(`total ${cumText}`);
   await expect(frame(page, 'sync.(*Mutex).Lock')).toHaveCount(0);
   await screenshot(page, 'flame-focus-chip');
-  // Ignore from the frame's context menu, then remove both chips.
-  await frame(page, 'sync.(*RWMutex).RLock').first().click({ button: 'right' });
+  // Ignore from a frame's context menu: main.handler.func1.3 only ever blocks in selectgo.
+  expect(profileShare(BLOCK, 'delay', focusFn, ['runtime.selectgo']).through).toBe(0);
+  await frame(page, 'runtime.selectgo').first().click({ button: 'right' });
   await page.getByTestId('menu-ignore').click();
   await expect(page.getByTestId('flame-chip')).toHaveCount(2);
-  await expect(page.getByTestId('flame-chip').last()).toContainText('ignore: sync.(*RWMutex).RLock');
-  const left = profileShare(BLOCK, 'delay', focusFn, ['sync.(*RWMutex).RLock']).through;
-  await expect(page.getByTestId('flame-total')).toContainText(`total ${formatValue(left, 'nanoseconds')}`);
-  await screenshot(page, 'flame-focus-ignore');
+  await expect(page.getByTestId('flame-chip').last()).toContainText('ignore: runtime.selectgo');
+  await expect(page.getByTestId('flame-empty')).toHaveText('No samples left after the filters.');
   await page.getByTestId('flame-chip').getByRole('button').first().click();
   await page.getByTestId('flame-chip').getByRole('button').first().click();
   await expect(page.getByTestId('flame-chip')).toHaveCount(0);
   await expect(page.getByTestId('flame-total')).toContainText(`total ${formatValue(delay.total, 'nanoseconds')}`);
+  // Hide merges a function into its caller: the frame is gone, the total stays.
+  await frame(page, 'runtime/trace.WithRegion').first().click({ button: 'right' });
+  await page.getByTestId('menu-hide').click();
+  await expect(page.getByTestId('flame-chip')).toHaveAttribute('data-kind', 'hide');
+  await expect(frame(page, 'runtime/trace.WithRegion')).toHaveCount(0);
+  await expect(frame(page, 'main.handler.func1.1')).toHaveCount(1);
+  await expect(page.getByTestId('flame-total')).toContainText(`total ${formatValue(delay.total, 'nanoseconds')}`);
+  await screenshot(page, 'flame-hide-chip');
+  await page.getByTestId('flame-chip').getByRole('button').click();
+  await expect(page.getByTestId('flame-chip')).toHaveCount(0);
 
   // Diff against a second block profile: both values and the delta; growth red, shrink blue.
   await dropFiles(page, [{ path: BASE_BLOCK, name: 'base-block.pb.gz' }]);

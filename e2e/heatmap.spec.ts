@@ -57,6 +57,7 @@ test('TIME-WAIT storm: the heat map climbs, peers mode, a cell lists its sockets
   await expect(page.getByTestId('heatmap-tooltip')).toContainText('TIME-WAIT');
   await expect(page.getByTestId('heatmap-tooltip')).toContainText('UTC');
   await screenshot(page, 'heatmap-states-hover');
+  console.log(`heat map redraw in the browser: ${await page.getByTestId('heatmap-plot').getAttribute('data-draw-ms')} ms`);
 
   // Log scale keeps the same numbers, only colours change.
   await page.getByTestId('heatmap-log').check();
@@ -119,4 +120,11 @@ test('TIME-WAIT storm: the heat map climbs, peers mode, a cell lists its sockets
   await page.getByTestId('heatmap-mode-state').click();
   await expect(hm).toHaveAttribute('data-ready', 'true');
   await screenshot(page, 'heatmap-zoomed');
+
+  // Dark theme: colours come from the stylesheet, "no snapshot" stays distinct from zero.
+  await page.getByTestId('heatmap-zoom').uncheck();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(hm).toHaveAttribute('data-ready', 'true');
+  await page.getByTestId('heatmap-plot').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await screenshot(page, 'heatmap-dark');
 });

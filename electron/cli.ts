@@ -4,6 +4,7 @@
  *   tracedeck [FILES…]                       open the app on FILES (the demo incident when none)
  *   tracedeck serve [--port N] [--no-open] [FILES…]   browser mode on 127.0.0.1
  *   tracedeck inspect FILE… [--json]         print what each file is and its figures, no UI
+ *   tracedeck export FILE… --view V [...]     render a view to PNG/SVG (or a bundle) headless
  *
  * Plain Node (runs under tsx): never imports 'electron'.
  */
@@ -16,11 +17,13 @@ import { startServer } from './server.ts';
 import { DEMO_DIR, ENGINE_WORKER_TS, PROJECT_ROOT, RENDERER_DIST } from './paths.ts';
 import { probeElectron } from './electron-binary.ts';
 import { ensureRendererBuilt } from './renderer-build.ts';
+import { cmdExport, EXPORT_USAGE } from './export-cli.ts';
 
 const USAGE = `usage:
   tracedeck [FILES…]                              open the app on FILES (the bundled demo incident when none)
   tracedeck serve [--port N] [--no-open] [FILES…] browser mode: serve the app on 127.0.0.1
-  tracedeck inspect FILE… [--json]                print the kind, format and figures of each file`;
+  tracedeck inspect FILE… [--json]                print the kind, format and figures of each file
+${EXPORT_USAGE.replace(/^usage:\n/, '')}`;
 
 interface InspectRow {
   file: string;
@@ -135,6 +138,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'inspect') return cmdInspect(rest);
+  if (cmd === 'export') return cmdExport(rest);
   if (cmd === 'serve') return cmdServe(rest);
   if (cmd === 'open') return cmdOpen(rest);
   const files = argv.filter((a) => a !== '--');

@@ -13,6 +13,7 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Annotation, SessionUiState, SourceInfo } from '../../shared/bridge.ts';
 import { epochAdd } from '../../shared/model/time.ts';
+import { formatSpanNs, formatWallClock } from '../../shared/wall-clock.ts';
 import { sourcePath } from './session-file.ts';
 
 export interface BundleSource {
@@ -51,36 +52,9 @@ export function defaultTimeZone(): string {
   return process.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-/** `2026-11-22 12:00:01.234 UTC (GMT+0)` for an epoch-ns string, in `timeZone`. */
-export function formatWallClock(epochNs: string, timeZone: string): string {
-  const ms = Number(BigInt(epochNs) / 1_000_000n);
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    fractionalSecondDigits: 3,
-    hourCycle: 'h23',
-  }).formatToParts(new Date(ms));
-  const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
-  const n = (t: string) => Number(p(t));
-  // The zone's offset at that moment, computed (Intl's offset names differ between ICU versions).
-  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'), n('fractionalSecond'));
-  const off = Math.round((asUtc - ms) / 60000);
-  const hhmm = `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`;
-  return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}:${p('second')}.${p('fractionalSecond')} ${timeZone} (UTC${hhmm})`;
-}
+export { formatWallClock };
 
-function formatNsDuration(ns: number): string {
-  const a = Math.abs(ns);
-  if (a >= 60e9) return `${(ns / 60e9).toFixed(2)} min`;
-  if (a >= 1e9) return `${(ns / 1e9).toFixed(3)} s`;
-  if (a >= 1e6) return `${(ns / 1e6).toFixed(3)} ms`;
-  return `${Math.round(ns)} ns`;
-}
+const formatNsDuration = formatSpanNs;
 
 const mdEscape = (s: string) => s.replace(/([\\`*_[\]|<>])/g, '\\$1');
 

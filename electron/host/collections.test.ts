@@ -206,6 +206,9 @@ describe('SSH collections in the session', () => {
       const tr = await t.host.handle('query', { id: sourceId, query: { type: 'track' } });
       if (tr.type !== 'track' || tr.track.kind !== 'series') throw new Error('expected a series track');
       expect(tr.track.bands.map((b) => [b.label, b.startNs.length])).toEqual([['collection gap', 1]]);
+      // The band lasts from the drop to the first snapshot after the reconnect (≥ one backoff delay).
+      const gap = tr.track.bands[0]!;
+      expect(gap.endNs[0]! - gap.startNs[0]!).toBeGreaterThanOrEqual(200e6);
       await t.host.handle('cancelCollection', { collectionId });
       expect(t.statuses.at(-1)).toMatchObject({ state: 'stopped', running: false });
       expect(readFileSync(t.statuses.at(-1)!.capturePath, 'utf8')).toMatch(/^### gap \d+ \S+ /m);

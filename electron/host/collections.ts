@@ -346,7 +346,8 @@ export class Collections {
   private reload(c: Collection): Promise<void> {
     const run = async () => {
       const bytes = c.completeBytes;
-      if (bytes === 0 || bytes === c.triedBytes) return;
+      // Before the first snapshot the file can hold only a gap line: nothing to show yet.
+      if (c.info.snapshots === 0 || bytes === 0 || bytes === c.triedBytes) return;
       if (!this.opts.store.has(c.info.sourceId)) return;
       c.triedBytes = bytes;
       const t0 = Date.now();

@@ -4,7 +4,7 @@
  * through selector hooks; they never parse or aggregate.
  */
 import { create } from 'zustand';
-import type { SessionInfo, SourceId } from '../../shared/bridge.ts';
+import type { Annotation, SessionInfo, SourceId } from '../../shared/bridge.ts';
 import { DEFAULT_LAYOUT, presetLayout, type Layout, type PresetId } from './components/layout/layout-model.ts';
 
 /** A range on the session axis, ns relative to SessionInfo.originEpochNs. */
@@ -48,6 +48,9 @@ export interface AppState {
   layout: Layout;
   setLayout(l: Layout): void;
   applyPreset(id: PresetId): void;
+  /** Notes pinned to a time or range (wall-clock epoch ns); every time-based view may draw them. */
+  annotations: Annotation[];
+  setAnnotations(a: Annotation[]): void;
 }
 
 let nextNotice = 1;
@@ -84,6 +87,8 @@ export const useApp = create<AppState>((set) => ({
   layout: DEFAULT_LAYOUT,
   setLayout: (layout) => set({ layout }),
   applyPreset: (id) => set({ layout: presetLayout(id) }),
+  annotations: [],
+  setAnnotations: (annotations) => set({ annotations }),
 }));
 
 /** The session's extent on its axis: [min start, max end] over ready sources, or null. */

@@ -3,6 +3,7 @@
  * first few KiB, except the protobuf check, which walks the top-level fields (skipping payloads).
  */
 import type { SourceKind } from '../model/source.ts';
+import { legacyProfileKind } from './pprof-legacy/parse-legacy.ts';
 
 export type Detection =
   | { kind: 'gzip' }
@@ -117,11 +118,16 @@ export function detect(b: Uint8Array): Detection {
     if (SS_HEADER.test(head) || SS_NOSTATE_HEADER.test(head) || SS_HEADERLESS_LINE.test(head)) {
       return { kind: 'ss', format: 'ss' };
     }
+    const legacy = legacyProfileKind(b);
+    if (legacy) return { kind: 'pprof', format: legacy };
     if (/^(heap|threadcreate|goroutine|contention|mutex|block) profile:/m.test(head) || head.startsWith('--- contention')) {
-      return { kind: 'unknown', reason: 'legacy text pprof format (pre-protobuf) is not supported; re-export with a current Go (`go tool pprof -proto`)' };
+      return { kind: 'unknown', reason: 'legacy text pprof profile with an unrecognized header; re-export with a current Go (`go tool pprof -proto`)' };
     }
     return { kind: 'unknown', reason: 'unrecognized text: not a goroutine dump, ss/netstat output or ss capture' };
   }
+  // Legacy binary CPU profiles start with the words 0, 3 (a zero byte first: never valid protobuf).
+  const legacyBinary = legacyProfileKind(b);
+  if (legacyBinary?.endsWith(' cpu')) return { kind: 'pprof', format: legacyBinary };
   if (looksLikePprofProtobuf(b)) return { kind: 'pprof', format: 'pprof protobuf' };
   return { kind: 'unknown', reason: 'unrecognized binary data: not a gzip file, pprof protobuf or Go execution trace' };
 }

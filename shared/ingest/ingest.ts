@@ -6,6 +6,7 @@ import type { ParsedSource } from '../model/source.ts';
 import { detect } from './detect.ts';
 import { IngestError, type ParseOptions } from './errors.ts';
 import { parsePprof } from './pprof/parse-pprof.ts';
+import { parseLegacyProfile } from './pprof-legacy/parse-legacy.ts';
 import { parseGoroutineDump } from './goroutines/parse-goroutines.ts';
 import { parseTrace } from './gotrace/parse-trace.ts';
 import { parseSocketText } from './ss/parse-ss.ts';
@@ -74,7 +75,7 @@ export async function ingestBytes(input: Uint8Array, opts: ParseOptions = {}): P
   switch (d.kind) {
     case 'pprof':
       if (gzipTruncated) throw new IngestError('truncated gzip data: a pprof profile cannot be read from a partial stream');
-      src = parsePprof(bytes, opts);
+      src = d.format.startsWith('pprof legacy') ? parseLegacyProfile(bytes, opts) : parsePprof(bytes, opts);
       break;
     case 'goroutine-dump':
       src = parseGoroutineDump(bytes, opts);

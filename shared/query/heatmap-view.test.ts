@@ -2,31 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { parseSocketText } from '../ingest/ss/parse-ss.ts';
 import { fixturesOfKind, readFixture } from '../test-support/fixtures.ts';
-import { cellSockets, heatmapView, holdBins } from './heatmap-view.ts';
+import { cellSockets, heatmapView, nearestSnapshotBins } from './heatmap-view.ts';
 import { runQuery } from './run-query.ts';
 
 type PeerCount = { peer: string; count: number };
 
 const captures = fixturesOfKind('ss').filter(([rel]) => rel.endsWith('ss-capture.txt.gz'));
 
-describe('holdBins', () => {
-  it('holds a snapshot until the next one, keeps edges and long gaps as "no snapshot"', () => {
-    // data in bins 2, 5, 8, 11, then a pause, then 30, 33
-    const n = new Uint32Array(36);
-    for (const b of [2, 5, 8, 11, 30, 33]) n[b] = 1;
-    const out = Array.from(holdBins(n));
+describe('nearestSnapshotBins', () => {
+  it('shows the nearest snapshot between snapshots, half a spacing at the edges, a long pause as "no snapshot"', () => {
+    // data in bins 4, 8, 12, 16, then a pause, then 40, 44 (median spacing 4, half = 2)
+    const n = new Uint32Array(50);
+    for (const b of [4, 8, 12, 16, 40, 44]) n[b] = 1;
+    const out = Array.from(nearestSnapshotBins(n));
     expect(out.slice(0, 2)).toEqual([-1, -1]);
-    expect(out.slice(2, 12)).toEqual([2, 2, 2, 5, 5, 5, 8, 8, 8, 11]);
-    // 11 → 30 is 19 bins apart, more than 3 × the median spacing (3): a gap.
-    expect(out.slice(12, 30).every((b) => b === -1)).toBe(true);
-    expect(out.slice(30, 36)).toEqual([30, 30, 30, 33, -1, -1]);
+    expect(out.slice(2, 19)).toEqual([4, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12, 16, 16, 16, 16]);
+    // 16 → 40 is 24 bins apart, more than 3 × the median spacing: a gap, edges reach 2 bins.
+    expect(out.slice(19, 38).every((b) => b === -1)).toBe(true);
+    expect(out.slice(38, 50)).toEqual([40, 40, 40, 40, 40, 44, 44, 44, 44, -1, -1, -1]);
   });
 
-  it('edge cases: no data, one bin, every bin', () => {
-    expect(Array.from(holdBins(new Uint32Array(4)))).toEqual([-1, -1, -1, -1]);
-    expect(Array.from(holdBins(Uint32Array.of(0, 1, 0)))).toEqual([-1, 1, -1]);
-    expect(Array.from(holdBins(Uint32Array.of(2, 1, 1)))).toEqual([0, 1, 2]);
-    expect(Array.from(holdBins(new Uint32Array(0)))).toEqual([]);
+  it('edge cases: no data, one bin, every bin, odd spacing', () => {
+    expect(Array.from(nearestSnapshotBins(new Uint32Array(4)))).toEqual([-1, -1, -1, -1]);
+    expect(Array.from(nearestSnapshotBins(Uint32Array.of(0, 1, 0)))).toEqual([-1, 1, -1]);
+    expect(Array.from(nearestSnapshotBins(Uint32Array.of(2, 1, 1)))).toEqual([0, 1, 2]);
+    expect(Array.from(nearestSnapshotBins(Uint32Array.of(1, 0, 0, 1, 0, 0, 1)))).toEqual([0, 0, 3, 3, 3, 6, 6]);
+    expect(Array.from(nearestSnapshotBins(new Uint32Array(0)))).toEqual([]);
   });
 });
 
@@ -90,3 +91,42 @@ describe('heatmapView on every ss capture', () => {
     expect(() => runQuery(pprof, { type: 'heatmap', bins: 10, mode: 'state' })).toThrow(/ss socket capture/);
   });
 });
+
+describe('heatmapView fuzz (seeded): random ranges, bin counts, modes', () => {
+  it('never throws; shown bins hold snapshots; max and snapshot totals agree', () => {
+    const src = parseSocketText(gunzipSync(readFixture('scenarios/conn-leak-go1.27/ss-capture.txt.gz')), {});
+    const m = src.model;
+    const t = m.snapshots.timeNs;
+    const span = t[m.snapshotCount - 1]! - t[0]!;
+    let seed = 0x5eed;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const modes = ['state', 'peer', 'localPort', 'process'] as const;
+    const states = [undefined, 'ESTAB', 'TIME-WAIT', 'LISTEN', 'NO-SUCH-STATE'];
+    const cases = Number(process.env.FUZZ_CASES) || 120;
+    for (let i = 0; i < cases; i++) {
+      const a = t[0]! + (rand() * 1.4 - 0.2) * span;
+      const b = rand() < 0.1 ? a : t[0]! + (rand() * 1.4 - 0.2) * span;
+      const bins = 1 + Math.floor(rand() * rand() * 2000);
+      const mode = modes[Math.floor(rand() * modes.length)]!;
+      const state = states[Math.floor(rand() * states.length)];
+      const hm = heatmapView(m, { range: { startNs: a, endNs: b }, bins, mode, state, topN: Math.floor(rand() * 12) });
+      const n = hm.binSnapshots.length;
+      expect(n).toBe(bins);
+      expect(hm.counts.length).toBe(hm.rows.length * n);
+      let max = 0;
+      for (const c of hm.counts) max = Math.max(max, c);
+      expect(hm.max).toBe(max);
+      for (let k = 0; k < n; k++) {
+        const s = hm.shownBin[k]!;
+        expect(s >= -1 && s < n).toBe(true);
+        if (s >= 0) expect(hm.binSnapshots[s]).toBeGreaterThan(0);
+        expect(Number.isNaN(hm.binTimeNs[k]!)).toBe(hm.binSnapshots[k] === 0);
+      }
+      const lo = Math.min(a, b);
+      const hi = a <= b ? b : a; // an inverted range collapses to its start
+      const inRange = a <= b ? Array.from(t).filter((x) => x >= lo && x <= hi).length : Array.from(t).filter((x) => x === a).length;
+      expect(hm.binSnapshots.reduce((x, y) => x + y, 0)).toBe(inRange);
+    }
+  });
+});
+

@@ -1,7 +1,7 @@
 /**
  * What the heat-map view asks of an ss source: socketHeatmap's bins plus what the view needs to draw
- * them honestly — which bin each bin shows ("hold" of the last snapshot between snapshots, so 40
- * snapshots over 300 bins read as a continuous picture, while a real gap stays "no snapshot"), the
+ * them honestly — which bin each bin shows (the nearest snapshot, so 40 snapshots over 300 bins read
+ * as a continuous picture, while a real collection gap stays "no snapshot"), the
  * snapshot time behind each bin (tooltips), and a cell's sockets capped to what a table can show.
  */
 import type { SocketCaptureModel, SnapshotIndex } from '../model/sockets.ts';
@@ -9,9 +9,10 @@ import { socketHeatmap, socketsInCell, type HeatmapOptions, type SocketHeatmap, 
 
 export interface HeatmapView extends SocketHeatmap {
   /**
-   * For each bin, the bin whose counts it shows: itself when it holds a snapshot; the previous bin
-   * with a snapshot when it lies between two snapshots no further apart than `holdFactor` × the
-   * median snapshot spacing; -1 = no snapshot (before the first, after the last, inside a gap).
+   * For each bin, the bin whose counts it shows: itself when it holds a snapshot; else the nearest
+   * bin with a snapshot when it lies between two snapshots no further apart than `holdFactor` × the
+   * median spacing, or within half a spacing of the first/last one (or of a gap's edge);
+   * -1 = no snapshot there (shown as such, never as zero).
    */
   shownBin: Int32Array;
   /** Time of the latest snapshot in each bin (source-relative ns), NaN for a bin without one. */
@@ -20,7 +21,7 @@ export interface HeatmapView extends SocketHeatmap {
   snapshotCount: number;
 }
 
-/** Default: a pause longer than 3 usual intervals is a gap, not "nothing changed". */
+/** Default: a pause longer than 3 usual intervals is a gap in the collection, not a wide column. */
 export const HOLD_FACTOR = 3;
 
 export function heatmapView(m: SocketCaptureModel, opts: HeatmapOptions & { holdFactor?: number }): HeatmapView {
@@ -37,14 +38,15 @@ export function heatmapView(m: SocketCaptureModel, opts: HeatmapOptions & { hold
     while (b < bins - 1 && ts >= edges[b + 1]!) b++;
     binTimeNs[b] = ts;
   }
-  return { ...hm, shownBin: holdBins(hm.binSnapshots, opts.holdFactor ?? HOLD_FACTOR), binTimeNs, snapshotCount: m.snapshotCount };
+  return { ...hm, shownBin: nearestSnapshotBins(hm.binSnapshots, opts.holdFactor ?? HOLD_FACTOR), binTimeNs, snapshotCount: m.snapshotCount };
 }
 
 /**
- * Which bin each bin displays (see HeatmapView.shownBin). Pure over the per-bin snapshot counts, so
- * it is testable without a model.
+ * Which bin each bin displays (see HeatmapView.shownBin). Nearest rather than "last before": with
+ * last-before, the final snapshot of a capture would get a single bin, i.e. vanish at the right edge.
+ * Pure over the per-bin snapshot counts, so it is testable without a model.
  */
-export function holdBins(binSnapshots: ArrayLike<number>, holdFactor = HOLD_FACTOR): Int32Array {
+export function nearestSnapshotBins(binSnapshots: ArrayLike<number>, holdFactor = HOLD_FACTOR): Int32Array {
   const n = binSnapshots.length;
   const out = new Int32Array(n).fill(-1);
   const data: number[] = [];
@@ -55,12 +57,21 @@ export function holdBins(binSnapshots: ArrayLike<number>, holdFactor = HOLD_FACT
   gaps.sort((a, b) => a - b);
   // Median spacing in bins (≥ 1): adjacent data bins never count as a gap.
   const median = gaps.length > 0 ? Math.max(1, gaps[gaps.length >> 1]!) : 1;
+  const limit = holdFactor * median;
+  // At the edges (first, last, beside a gap) a snapshot reaches half a usual spacing.
+  const reach = Math.floor(median / 2);
   for (let k = 0; k < data.length; k++) {
     const b = data[k]!;
     out[b] = b;
+    const prev = data[k - 1];
+    if (prev === undefined || b - prev > limit) for (let i = b - 1; i >= Math.max(0, b - reach); i--) out[i] = b;
     const next = data[k + 1];
-    if (next === undefined || next - b > holdFactor * median) continue;
-    for (let i = b + 1; i < next; i++) out[i] = b;
+    if (next !== undefined && next - b <= limit) {
+      const mid = b + ((next - b) >> 1); // ties go to the earlier snapshot
+      for (let i = b + 1; i < next; i++) out[i] = i <= mid ? b : next;
+    } else {
+      for (let i = b + 1; i <= Math.min(n - 1, b + reach); i++) out[i] = b;
+    }
   }
   return out;
 }

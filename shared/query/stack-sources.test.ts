@@ -76,7 +76,7 @@ describe('stack profiles of execution traces', () => {
       ['sched', 'nanoseconds'],
       ['cpu', 'count'],
     ]);
-    const want = { ...(exp.blockingNs as Record<string, number>), cpu: exp.cpuSamples as number };
+    const want: Record<string, number> = { ...(exp.blockingNs as Record<string, number>), cpu: exp.cpuSamples as number };
     const got: Record<string, number> = {};
     for (const p of profiles) got[p.key] = only(runQuery(src, { type: 'callTree', profile: p.key, maxNodes: 20 }), 'callTree').tree.total;
     expect(got).toEqual(want);

@@ -81,6 +81,9 @@ export function stackProfileInfo(src: ParsedSource, key: string | undefined): St
   return p;
 }
 
+const TRACE_CACHE_SIZE = 8;
+const traceCache = new WeakMap<object, Map<string, WeightedStacks>>();
+
 /** The weighted stacks of profile `key` of `src`, narrowed to `range` for trace-derived ones. */
 export function weightedStacksOf(src: ParsedSource, key: string | undefined, range?: SourceRange): WeightedStacks {
   const p = stackProfileInfo(src, key);
@@ -90,10 +93,20 @@ export function weightedStacksOf(src: ParsedSource, key: string | undefined, ran
       const t = m.sampleTypes.findIndex((x) => x.type === p.key);
       return { stacks: m.stacks, sampleStack: m.sampleStack, weight: m.sampleValues[t]! };
     }
-    case 'gotrace':
-      return p.key === 'cpu'
-        ? cpuSampleStacks(src.model, range)
-        : blockingProfile(src.model, p.key as 'sync' | 'net' | 'syscall' | 'sched', range);
+    case 'gotrace': {
+      // Zoom, search and filters re-query the same range: keep the last few walks of the trace.
+      const model = src.model;
+      let cache = traceCache.get(model);
+      if (!cache) traceCache.set(model, (cache = new Map()));
+      const ck = `${p.key}|${range ? `${range.startNs}|${range.endNs}` : ''}`;
+      let ws = cache.get(ck);
+      if (!ws) {
+        ws = p.key === 'cpu' ? cpuSampleStacks(model, range) : blockingProfile(model, p.key as 'sync' | 'net' | 'syscall' | 'sched', range);
+        if (cache.size >= TRACE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(ck, ws);
+      }
+      return ws;
+    }
     case 'goroutine-dump': {
       // One entry per group, weighted by its goroutine count. Groups without a printed frame
       // (stack -1) stay in, as root self weight: the total must be the dump's goroutine count.

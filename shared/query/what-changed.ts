@@ -287,16 +287,21 @@ function dumpRows(parts: readonly WhatChangedPart[], axisAt: (p: WhatChangedPart
 /**
  * Joins the parts of every source and ranks each category by score (ties: larger A mean, then
  * label). `axisAt` gives a dump part's time on the session axis (dumps of different sources have
- * different clocks); `limit` rows per category.
+ * different clocks); `limit` rows per category; rows scoring under `minScore` (default 0.05: a
+ * twentieth of a socket or goroutine, e.g. a listener gone in the last snapshot) are noise and left out.
  */
-export function mergeWhatChanged(parts: readonly WhatChangedPart[], opts: { limit?: number; axisAt?: (p: WhatChangedPart) => number } = {}): WhatChangedResult {
+export function mergeWhatChanged(
+  parts: readonly WhatChangedPart[],
+  opts: { limit?: number; minScore?: number; axisAt?: (p: WhatChangedPart) => number } = {},
+): WhatChangedResult {
   const limit = opts.limit ?? 8;
+  const minScore = opts.minScore ?? 0.05;
   const all: ChangeRow[] = [...parts.flatMap((p) => p.rows), ...dumpRows(parts, opts.axisAt ?? ((p) => p.dump?.atNs ?? 0))];
   return {
     categories: CATEGORY_ORDER.map((category) => ({
       category,
       rows: all
-        .filter((r) => r.category === category && r.score > 0)
+        .filter((r) => r.category === category && r.score > 0 && r.score >= minScore)
         .sort((x, y) => y.score - x.score || (y.a?.mean ?? 0) - (x.a?.mean ?? 0) || (x.label < y.label ? -1 : x.label > y.label ? 1 : 0))
         .slice(0, limit),
     })).filter((c) => c.rows.length > 0),

@@ -149,6 +149,8 @@ export class HttpResponseReader {
     const m = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
     if (!m) throw new HttpParseError(`not an HTTP/1.x response: "${(lines[0] ?? '').slice(0, 60)}"`);
     this.status = Number(m[1]);
+    // RFC 9112: a three-digit status code; 0xx does not exist.
+    if (this.status < 100) throw new HttpParseError(`malformed status code ${m[1]}`);
     this.reason = m[2] ?? '';
     for (const line of lines.slice(1)) {
       const c = line.indexOf(':');

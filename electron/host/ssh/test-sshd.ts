@@ -158,7 +158,9 @@ export async function createTestSshd(): Promise<TestSshd> {
       'StrictModes no',
       'AllowTcpForwarding yes',
       // Sessions find a wrapper `ss` first: it fails `ss -tanoip` while denyProcessColumn(true).
-      `SetEnv PATH=${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+      // SHLVL=1: bash then skips the user's ~/.bashrc (Debian's bash sources it for ssh commands), so
+      // slow rc files (e.g. pyenv rehash) cannot stall the tests, and a kill cannot leave their locks behind.
+      `SetEnv PATH=${binDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SHLVL=1`,
       `AllowUsers ${user}`,
       '',
     ].join('\n'),

@@ -2,6 +2,7 @@ import type { SourceInfo } from '../../../shared/bridge.ts';
 import { bridge } from '../bridge-client.ts';
 import { useApp } from '../store.ts';
 import { axisToDate, formatBytes, formatClock, formatDuration } from '../format.ts';
+import { OffsetEditor } from './alignment/OffsetEditor.tsx';
 
 const KIND_LABEL: Record<SourceInfo['kind'], string> = {
   pprof: 'profile',
@@ -68,7 +69,7 @@ function SourceRow({ s, origin, focused }: { s: SourceInfo; origin: string | nul
           <span className="muted"> · {formatBytes(s.sizeBytes)}</span>
           {s.partial && <span className="partial-badge"> partial</span>}
           <div>
-            <TimeSpan s={s} origin={origin} />
+            <TimeSpan s={s} origin={origin} /> <OffsetEditor s={s} origin={origin} />
           </div>
         </div>
       )}

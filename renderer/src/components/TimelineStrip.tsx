@@ -7,6 +7,13 @@ import { axisToDate, formatClock, formatDuration, timeZoneName } from '../format
 import { useElementWidth } from '../use-element-width.ts';
 import { stateColor } from '../palette.ts';
 import { StackedTrack } from './StackedTrack.tsx';
+import { nearestEvidence, type NearestEvidence } from '../../../shared/query/nearest-evidence.ts';
+import { describeNearest, laneClockFlag } from './alignment/lane-labels.ts';
+import './alignment/alignment.css';
+import { AnnotationMarks } from './export/AnnotationMarks.tsx';
+import { AnnotationControls } from './export/AnnotationControls.tsx';
+import { ExportButton } from './export/ExportButton.tsx';
+import { startNoteAt } from './export/annotations.ts';
 
 const AXIS_H = 22;
 const SERIES_H = 54;
@@ -66,6 +73,8 @@ export function TimelineStrip() {
   const focused = useApp((s) => s.focusedSourceId);
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
+  // Alignment: a lane dragged by its grip (or with Alt) moves its source along the axis.
+  const [laneDrag, setLaneDrag] = useState<{ id: string; x0: number; x1: number } | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const sources = useMemo(() => session.sources.filter((s) => s.status === 'ready' && s.axisStartNs !== undefined), [session]);
   const tracks = useTracks(sources, width);
@@ -105,6 +114,9 @@ export function TimelineStrip() {
     const start = Math.min(Math.max(view.startNs + deltaNs, extent.startNs), extent.endNs - span);
     if (viewWindow) setViewWindow({ startNs: start, endNs: start + span });
   };
+  const near = selection ? nearestEvidence(sources as { id: string; kind: string; axisStartNs: number; axisEndNs: number }[], selection) : null;
+  const nearOf = (id: string): ['dump' | 'profile', NearestEvidence] | null =>
+    near?.dump?.id === id ? ['dump', near.dump] : near?.profile?.id === id ? ['profile', near.profile] : null;
   const brush: TimeRange | null = drag ? { startNs: nsAt(Math.min(drag.x0, drag.x1)), endNs: nsAt(Math.max(drag.x0, drag.x1)) } : selection;
 
   let y = AXIS_H;
@@ -123,13 +135,15 @@ export function TimelineStrip() {
             Clear selection
           </button>
         )}
+        <AnnotationControls />
         <span className="toolbar-spacer" />
         {viewWindow && (
           <button className="link" data-testid="reset-zoom" onClick={() => setViewWindow(null)}>
             Reset zoom
           </button>
         )}
-        <span className="muted hint">drag: select · wheel: zoom · shift+wheel: pan</span>
+        <span className="muted hint">drag: select · wheel: zoom · shift+wheel: pan · alt+drag a lane: move it · right-click: note · ?: help</span>
+        <ExportButton view="timeline" label="Timeline" />
       </div>
       <svg
         ref={svgRef}
@@ -137,20 +151,37 @@ export function TimelineStrip() {
         height={height}
         tabIndex={0}
         data-testid="timeline-svg"
+        data-view-start={view.startNs}
+        data-view-end={view.endNs}
+        data-plot-x0={PAD}
+        data-plot-w={w}
         className="timeline-svg"
         onPointerDown={(e) => {
           if (e.button !== 0) return;
           (e.target as Element).setPointerCapture?.(e.pointerId);
           const px = localX(e.clientX);
+          const lane = (e.target as Element).closest?.('[data-source-id]');
+          const grip = (e.target as Element).closest?.('[data-lane-grip]');
+          if (lane && (grip || e.altKey)) {
+            setLaneDrag({ id: lane.getAttribute('data-source-id')!, x0: px, x1: px });
+            return;
+          }
           setDrag({ x0: px, x1: px });
         }}
         onPointerMove={(e) => {
           const px = localX(e.clientX);
           setHover(nsAt(px));
+          if (laneDrag) setLaneDrag({ ...laneDrag, x1: px });
           if (drag) setDrag({ ...drag, x1: px });
         }}
         onPointerLeave={() => setHover(null)}
         onPointerUp={() => {
+          if (laneDrag) {
+            const moved = sources.find((x) => x.id === laneDrag.id);
+            const deltaNs = ((laneDrag.x1 - laneDrag.x0) / w) * span;
+            if (moved && Math.abs(laneDrag.x1 - laneDrag.x0) >= 2) void bridge.request('setSourceOffset', { id: moved.id, offsetNs: moved.offsetNs + deltaNs });
+            setLaneDrag(null);
+          }
           if (drag) {
             const r = { startNs: nsAt(Math.min(drag.x0, drag.x1)), endNs: nsAt(Math.max(drag.x0, drag.x1)) };
             if (Math.abs(drag.x1 - drag.x0) >= 3) setSelection(r);
@@ -158,6 +189,10 @@ export function TimelineStrip() {
           setDrag(null);
         }}
         onDoubleClick={() => setSelection(null)}
+        onContextMenu={(e) => {
+          e.preventDefault();
+          startNoteAt(nsAt(localX(e.clientX)));
+        }}
         onWheel={(e) => {
           if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) pan(((e.deltaX || e.deltaY) / w) * span);
           else zoom(e.deltaY > 0 ? 1.25 : 0.8, nsAt(localX(e.clientX)));
@@ -194,10 +229,23 @@ export function TimelineStrip() {
             y += h;
             const t = tracks.get(s.id);
             const shift = s.axisShiftNs ?? 0;
+            const nearest = nearOf(s.id);
+            const flag = laneClockFlag(s);
+            const dx = laneDrag?.id === s.id ? laneDrag.x1 - laneDrag.x0 : 0;
             return (
-              <g key={s.id} data-testid="timeline-lane" data-name={s.name} data-kind={s.kind} className={s.id === focused ? 'lane focused' : 'lane'}>
-                <title>{`${s.name} (${s.format})`}</title>
+              <g
+                key={s.id}
+                data-testid="timeline-lane"
+                data-name={s.name}
+                data-kind={s.kind}
+                data-source-id={s.id}
+                data-clock={s.clock?.quality}
+                data-nearest={nearest?.[0]}
+                className={`lane${s.id === focused ? ' focused' : ''}${nearest ? ' nearest' : ''}${dx ? ' moving' : ''}`}
+              >
+                <title>{`${s.name} (${s.format})${s.clock ? ` · placed by ${s.clock.basis} (${s.clock.quality})` : ''}`}</title>
                 <rect x={0} y={top} width={width} height={h} className="lane-bg" />
+                <g transform={dx ? `translate(${dx},0)` : undefined}>
                 {t?.kind === 'series' ? (
                   <StackedTrack track={t} top={top + 12} height={h - 14} x={(ns) => x(ns + shift)} endNs={s.axisEndNs! - shift} labelX={width - PAD - 4} />
                 ) : t?.kind === 'span' || !t ? (
@@ -215,18 +263,40 @@ export function TimelineStrip() {
                     className={`lane-marker kind-${s.kind}`}
                   />
                 )}
-                <text x={PAD + 4} y={top + 11} className="lane-label">
+                {nearest && (
+                  <NearestMark
+                    x0={x(s.axisStartNs!)}
+                    x1={x(s.axisEndNs!)}
+                    top={top}
+                    h={h}
+                    label={`nearest ${nearest[0]} · ${describeNearest(nearest[1])}`}
+                    right={width - PAD}
+                  />
+                )}
+                </g>
+                <text x={PAD + 2} y={top + 11} className="lane-grip" data-lane-grip="" data-testid="lane-grip">
+                  <title>Drag to move this source along the axis (manual alignment)</title>⇔
+                </text>
+                <text x={PAD + 16} y={top + 11} className="lane-label">
                   {s.name}
                   {t && t.kind !== 'series' ? ` · ${t.label}` : ''}
                   {t?.kind === 'series' ? ` · ${t.unit}` : ''}
+                  {flag && (
+                    <tspan className={`lane-clock ${flag}`} data-testid="lane-clock">
+                      {` · ${flag} time`}
+                    </tspan>
+                  )}
                 </text>
               </g>
             );
           })}
         </g>
+        <AnnotationMarks x={x} top={AXIS_H - 4} bottom={height} x0={PAD} x1={PAD + w} />
         {brush && (
           <rect
             data-testid="brush"
+            data-start-ns={brush.startNs}
+            data-end-ns={brush.endNs}
             x={x(brush.startNs)}
             y={AXIS_H - 4}
             width={Math.max(1, x(brush.endNs) - x(brush.startNs))}
@@ -243,8 +313,33 @@ export function TimelineStrip() {
           </g>
         )}
       </svg>
-      <TrackLegend tracks={[...tracks.values()]} />
+      <div className="timeline-footer">
+        <TrackLegend tracks={[...tracks.values()]} />
+          {near && (near.dump || near.profile) && (
+            <span className="muted nearest-summary" data-testid="nearest-summary">
+              {near.dump && `nearest dump: ${sources.find((x) => x.id === near.dump!.id)?.name} ${describeNearest(near.dump)}`}
+              {near.dump && near.profile && ' · '}
+              {near.profile && `nearest profile: ${sources.find((x) => x.id === near.profile!.id)?.name} ${describeNearest(near.profile)}`}
+            </span>
+          )}
+      </div>
     </div>
+  );
+}
+
+/** Highlight around the nearest dump / profile to the selection, with how far it is. */
+function NearestMark({ x0, x1, top, h, label, right }: { x0: number; x1: number; top: number; h: number; label: string; right: number }) {
+  const a = Math.min(x0, x1) - 8;
+  const wd = Math.max(16, Math.abs(x1 - x0) + 16);
+  // The tag goes right of the mark, or left of it near the strip's right end.
+  const leftSide = a + wd + 4 + label.length * 6.2 > right;
+  return (
+    <g className="nearest-mark" data-testid="nearest-mark" pointerEvents="none">
+      <rect x={a} y={top + 1} width={wd} height={h - 2} rx={4} />
+      <text x={leftSide ? a - 4 : a + wd + 4} y={top + h / 2 + 4} textAnchor={leftSide ? 'end' : 'start'}>
+        {label}
+      </text>
+    </g>
   );
 }
 

@@ -5,6 +5,7 @@ import { useApp } from '../store.ts';
 import { LayoutMenu } from './layout/LayoutMenu.tsx';
 import { HelpButton } from './layout/HelpOverlay.tsx';
 import { SshCollect } from './ssh/SshCollect.tsx';
+import { ExportMenu } from './export/ExportMenu.tsx';
 
 export function Toolbar() {
   const input = useRef<HTMLInputElement>(null);
@@ -30,6 +31,7 @@ export function Toolbar() {
       <SshCollect />
       <span className="toolbar-spacer" />
       {count > 0 && <LayoutMenu />}
+      {count > 0 && <ExportMenu />}
       <HelpButton />
       <span className="muted">
         {count} source{count === 1 ? '' : 's'} · {transportName === 'browser' ? 'browser mode' : 'desktop'}

@@ -490,6 +490,10 @@ export class TraceModelBuilder implements TraceEventSink {
     this.partial = partial;
     this.lastGoodOffset = lastGoodOffset;
     this.ended = true;
+    // Say so whenever the input was cut, even when the decoder had nothing more specific to report.
+    if (partial && this.warnings.length === 0) {
+      this.warnings.push(`the trace is cut short: only what precedes byte ${lastGoodOffset} was read`);
+    }
   }
 
   /** The model, without figures (the caller computes them from the tables). */

@@ -102,9 +102,19 @@ const INFO_KEYS: [string, number][] = [
   ['send', K.send], ['pacing_rate', K.pacingRate], ['delivery_rate', K.deliveryRate],
 ];
 
-/** (key length << 7 | first byte) of the INFO_KEYS, to reject other keys cheaply. */
-const WANTED_KEY = new Uint8Array(16 << 7);
-for (const [k] of INFO_KEYS) WANTED_KEY[(k.length << 7) | k.charCodeAt(0)] = 1;
+/**
+ * INFO_KEYS by (key length << 7 | first byte): 1 + index of the first candidate, chained through
+ * NEXT_KEY (rtt and rto share a slot). Most keys of a detail line (segs_out, lastsnd, …) miss here,
+ * so only wanted keys are compared byte by byte.
+ */
+const KEY_SLOT = new Uint8Array(16 << 7);
+const NEXT_KEY = new Uint8Array(INFO_KEYS.length);
+const KEY_BYTES = INFO_KEYS.map(([k]) => Uint8Array.from(k, (ch) => ch.charCodeAt(0)));
+INFO_KEYS.forEach(([k], i) => {
+  const slot = (k.length << 7) | k.charCodeAt(0);
+  NEXT_KEY[i] = KEY_SLOT[slot]!;
+  KEY_SLOT[slot] = i + 1;
+});
 
 const NETSTAT_TIMERS = new Set(['off', 'on', 'keepalive', 'timewait', 'probe']);
 const PROGRESS_STEP = 4 << 20;
@@ -157,7 +167,6 @@ class SsParser {
   private readonly stateIntern = new ByteInterner();
   private readonly netidIntern = new ByteInterner();
   private readonly wordIntern = new ByteInterner();
-  private readonly infoIntern = new ByteInterner();
   private readonly addrIntern = new ByteInterner();
   private readonly nameIntern = new ByteInterner();
   private readonly timerIntern = new ByteInterner();
@@ -212,7 +221,6 @@ class SsParser {
     }
     for (const n of NETIDS) this.netidIntern.seed(n, n === 'tcp' || n === 'tcp6' ? 1 : 0);
     for (const [wd, code] of WORDS) this.wordIntern.seed(wd, code);
-    for (const [k, code] of INFO_KEYS) this.infoIntern.seed(k, code);
   }
 
   run(): ParsedSocketSource {
@@ -682,25 +690,29 @@ class SsParser {
   // ---------------------------------------------------------------- tcp_info continuation
 
   private tcpInfoLine(r: number, p: number, end: number): void {
+    if (process.env.NOINFO) return;
     const b = this.b;
     const t = this.info;
     let row = this.sockets.info[r]!;
-    const want = WANTED_KEY;
+    // b[end] is the line's LF (or past the buffer), so `b[i] > SP` alone stops every token scan.
     while (p < end) {
-      // One scan finds the token's end and its first colon; most keys (segs_out, lastsnd, …) are
-      // rejected by (length, first byte) before any hashing.
+      const c0 = b[p]!;
+      let code = 0;
       let colon = p;
-      while (colon < end && b[colon]! > SP && b[colon] !== COLON) colon++;
+      if (c0 > SP) {
+        // Most tokens are rejected by (length up to the colon, first byte) in this one scan.
+        while (b[colon]! > SP && b[colon] !== COLON) colon++;
+        const klen = colon - p;
+        if (klen < 16) code = this.infoKey(p, KEY_SLOT[(klen << 7) | c0]!);
+      }
       let te = colon;
-      while (te < end && b[te]! > SP) te++;
-      const klen = colon - p;
-      const e = klen < 16 && want[(klen << 7) | (b[p]! & 127)] ? this.infoIntern.find(b, p, colon) : -1;
-      if (e >= 0) {
-        const code = this.infoIntern.values[e]!;
+      while (b[te]! > SP) te++;
+      if (code !== 0) {
         let vs = colon + 1;
         let ve = te;
         let next = te;
-        if (colon === te && code !== K.send && code !== K.pacingRate && code !== K.deliveryRate) {
+        const rate = code === K.send || code === K.pacingRate || code === K.deliveryRate;
+        if (colon === te && !rate) {
           p = this.skipBlanks(te, end);
           continue;
         }
@@ -744,9 +756,22 @@ class SsParser {
       } else {
         p = te;
       }
-      if (p + 1 < end && b[p] === SP && b[p + 1] !== SP) p++;
+      // Tokens are mostly one space apart; the padding after the last one takes the word-wise skip.
+      if (b[p] === SP && b[p + 1]! > SP && p + 1 < end) p++;
       else p = this.skipBlanks(p, end);
     }
+  }
+
+  /** K code of the INFO_KEYS entry spelled at b[p…] among the candidates chained from `cand`, else 0. */
+  private infoKey(p: number, cand: number): number {
+    const b = this.b;
+    for (; cand !== 0; cand = NEXT_KEY[cand - 1]!) {
+      const key = KEY_BYTES[cand - 1]!;
+      let i = 1;
+      while (i < key.length && b[p + i] === key[i]) i++;
+      if (i === key.length) return INFO_KEYS[cand - 1]![1];
+    }
+    return 0;
   }
 
   /** Multiplier of an ss rate suffix after the number just read (`bps`, `Kbps`, `M`, …). */

@@ -42,7 +42,7 @@ export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: Gorouti
             >
               {result.withState && <td className="state">{r.rawStates.join(', ') || r.state}</td>}
               <td className="fn" title={r.function ?? ''}>
-                <span className="twisty">{open === r.key ? '▾' : '▸'}</span> {r.function ?? '(no frames)'}
+                <span className="twisty">{open === r.key ? '▾' : '▸'}</span> <span className="fn-name">{r.function ?? '(no frames)'}</span>
               </td>
               {r.counts.map((c, i) => (
                 <td key={i} className="num" data-testid="group-count">

@@ -31,7 +31,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
             <tr className={`group-row ${open === g.key ? 'open' : ''}`} data-testid="trace-group" data-state={g.state} onClick={() => setOpen(open === g.key ? null : g.key)}>
               <td className="state">{g.rawReasons.join(', ')}</td>
               <td className="fn" title={g.function ?? ''}>
-                <span className="twisty">{open === g.key ? '▾' : '▸'}</span> {g.function ?? '(no stack)'}
+                <span className="twisty">{open === g.key ? '▾' : '▸'}</span> <span className="fn-name">{g.function ?? '(no stack)'}</span>
               </td>
               <td className="num">{formatCount(g.goroutines)}</td>
               <td className="num" data-testid="group-total">

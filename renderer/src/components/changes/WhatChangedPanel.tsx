@@ -108,12 +108,13 @@ export function WhatChangedTable({
   rangeLabel: string;
 }) {
   if (result.categories.length === 0) return <p className="muted">Nothing moved between the selection and the baseline.</p>;
-  const multiSource = new Set(result.categories.flatMap((c) => c.rows.map((r) => r.sourceId))).size > 1;
   return (
     <div className="changes" data-testid="changes" data-state={loading ? 'loading' : 'ready'}>
       <p className="changes-range muted">{rangeLabel}</p>
       {result.categories.map((c) => {
         const top = Math.max(...c.rows.map((r) => r.score));
+        // Name the source only where rows of one category come from several sources.
+        const multiSource = new Set(c.rows.map((r) => r.sourceId)).size > 1;
         return (
           <section key={c.category} className="changes-category" data-testid="changes-category" data-category={c.category}>
             <h3>
@@ -123,9 +124,9 @@ export function WhatChangedTable({
               <thead>
                 <tr>
                   <th>What</th>
-                  <th className="num">In selection</th>
-                  <th className="num">Baseline</th>
-                  <th className="num">Change</th>
+                  <th className="num sel">In selection</th>
+                  <th className="num base">Baseline</th>
+                  <th className="num chg">Change</th>
                 </tr>
               </thead>
               <tbody>
@@ -173,19 +174,32 @@ function ChangeRowView({ r, source, barShare, onOpen }: { r: ChangeRow; source?:
     >
       <td className="what">
         <span className="bar" style={{ width: `${Math.round(barShare * 100)}%` }} />
-        <span className="label">{r.label}</span>
+        <Label text={r.label} />
         {source && <span className="muted src"> · {source}</span>}
         {r.totalNsA !== undefined && r.totalNsA > 0 && <span className="muted src"> · {formatDuration(r.totalNsA)} blocked</span>}
       </td>
-      <td className="num" title={r.a ? `mean ${num(r.a.mean)}` : undefined}>
+      <td className="num">
         {inSel}
-        {r.a && r.a.first !== null && <span className="muted"> (avg {num(r.a.mean)})</span>}
+        {r.a && r.a.first !== null && <div className="sub">avg {num(r.a.mean)}</div>}
       </td>
       <td className="num">{r.b ? `avg ${num(r.b.mean)}` : <span className="muted">no data</span>}</td>
-      <td className={`num change ${dir}`} data-testid="change-main">
-        {dir === 'up' ? '▲' : dir === 'down' ? '▼' : '•'} {signed(main)}
-        <span className="muted how">{growthWins ? ' inside' : ' vs baseline'}</span>
+      <td className={`num change ${dir}`}>
+        <span data-testid="change-main">
+          {dir === 'up' ? '▲' : dir === 'down' ? '▼' : '•'} {signed(main)}
+        </span>
+        <div className="sub">{growthWins ? 'within the range' : 'vs baseline'}</div>
       </td>
     </tr>
+  );
+}
+
+/** "fn [state]": the state muted, so the function reads first. */
+function Label({ text }: { text: string }) {
+  const i = text.lastIndexOf(' [');
+  if (i < 0 || !text.endsWith(']')) return <span className="label">{text}</span>;
+  return (
+    <span className="label">
+      {text.slice(0, i)} <span className="muted state">{text.slice(i + 1)}</span>
+    </span>
   );
 }

@@ -77,11 +77,13 @@ export function FlameGraph(props: FlameGraphProps) {
         if (!t) return;
         t.replaceChildren(...tooltipLines(d.data, latest.current));
         t.style.display = 'block';
-        const box = el.getBoundingClientRect();
-        const x = event.clientX - box.left + el.scrollLeft;
-        const y = event.clientY - box.top + el.scrollTop;
-        t.style.left = `${Math.min(x + 14, el.scrollLeft + el.clientWidth - 330)}px`;
-        t.style.top = `${y + 16}px`;
+        // Fixed to the viewport (never clipped by the scroll area); flipped above/left near edges.
+        const w = t.offsetWidth;
+        const h = t.offsetHeight;
+        const x = event.clientX + 14 + w > window.innerWidth ? event.clientX - w - 10 : event.clientX + 14;
+        const y = event.clientY + 16 + h > window.innerHeight ? event.clientY - h - 10 : event.clientY + 16;
+        t.style.left = `${Math.max(4, x)}px`;
+        t.style.top = `${Math.max(4, y)}px`;
       },
       hide() {
         if (tipEl.current) tipEl.current.style.display = 'none';
@@ -137,6 +139,8 @@ export function FlameGraph(props: FlameGraphProps) {
     if (!props.icicle) el.scrollTop = el.scrollHeight;
     else el.scrollTop = 0;
     el.dataset.drawnAt = String(performance.now());
+    // For the bench and e2e: the frame after the redraw, i.e. when it is on screen.
+    requestAnimationFrame(() => (el.dataset.paintedAt = String(performance.now())));
     setDrawn((n) => n + 1);
   }, [props.root, props.width, props.icicle, props.diff, props.search]);
 

@@ -15,6 +15,7 @@ import { formatValue } from '../../format.ts';
 import { Panel } from '../Panel.tsx';
 import { FlameGraph } from './FlameGraph.tsx';
 import { TopTable } from './TopTable.tsx';
+import { usePersistedViewState } from '../../export/view-state.ts';
 
 type FilterKind = 'focus' | 'ignore' | 'hide';
 interface Filter {
@@ -71,6 +72,8 @@ interface TreeState {
   profile: StackProfileInfo;
   diff: boolean;
   queryMs: number;
+  /** performance.now() when the result arrived (the bench times redraws from it). */
+  receivedAt: number;
 }
 
 export function FlameGraphPanel() {
@@ -106,6 +109,14 @@ export function FlameGraphPanel() {
     setTop(null);
     setError(null);
   }, [src?.id]);
+  // Session files keep this view's state per source (after the reset above, so a restore wins).
+  usePersistedViewState('flame', src?.name, { profileKey, filters, inverted, rootPath, search: searchInput }, (v) => {
+    setProfileKey(v.profileKey ?? null);
+    setFilters(Array.isArray(v.filters) ? v.filters : []);
+    setInverted(!!v.inverted);
+    setRootPath(Array.isArray(v.rootPath) ? v.rootPath : []);
+    setSearchInput(typeof v.search === 'string' ? v.search : '');
+  });
 
   const profile = profiles?.find((p) => p.key === profileKey) ?? profiles?.find((p) => p.default) ?? profiles?.[0];
 
@@ -159,7 +170,8 @@ export function FlameGraphPanel() {
         setLoading(false);
         if (r.type !== 'callTree') return;
         setError(null);
-        setResult({ tree: r.tree, profile: r.profile, diff: r.diff, queryMs: performance.now() - t0 });
+        const now = performance.now();
+        setResult({ tree: r.tree, profile: r.profile, diff: r.diff, queryMs: now - t0, receivedAt: now });
       },
       (e: Error) => {
         if (my !== seq.current) return;
@@ -230,7 +242,7 @@ export function FlameGraphPanel() {
       testId="panel-flame"
       actions={loading ? <span className="muted flame-busy">updating…</span> : null}
     >
-      <div className="flame-panel" data-testid="flame-panel" data-state={loading ? 'loading' : 'ready'} data-query-ms={result?.queryMs.toFixed(1)}>
+      <div className="flame-panel" data-testid="flame-panel" data-state={loading ? 'loading' : 'ready'} data-query-ms={result?.queryMs.toFixed(1)} data-result-at={result?.receivedAt}>
         <div className="flame-controls">
           <label>
             Profile{' '}

@@ -38,7 +38,7 @@ export interface HeatmapProps {
 const mix = (a: RGB, b: RGB, f: number): RGB => [0, 1, 2].map((i) => Math.round(a[i]! + (b[i]! - a[i]!) * f)) as unknown as RGB;
 
 /** Theme colours from the CSS variables around `el` (light/dark follow the stylesheet). */
-function readTheme(el: Element): HeatmapTheme & { brush: string; brushEdge: string; cursor: string } {
+function readTheme(el: Element): HeatmapTheme & { brush: string; brushEdge: string; dim: string; cursor: string } {
   const cs = getComputedStyle(el);
   const v = (name: string, fb: string) => cs.getPropertyValue(name).trim() || fb;
   const bg = parseColor(v('--panel', '#ffffff'), LIGHT_THEME.bg);
@@ -93,12 +93,15 @@ export function Heatmap(p: HeatmapProps) {
     const c = base.current;
     const ctx = c?.getContext('2d');
     if (!c || !ctx || !theme) return;
+    const t0 = performance.now();
     drawHeatmap(ctx, g, p.view, p.grid, { log: p.log, theme, formatTick: p.formatTick, tickPhase: p.tickPhase });
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = theme.muted;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'top';
     ctx.fillText(p.axisLabel, g.labelW - 8, g.axisY + 6);
+    // Last redraw time, for the e2e log (a DOM attribute: no re-render for a measurement).
+    c.parentElement?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
   }, [g, p.view, p.grid, p.log, theme, p.formatTick, p.tickPhase, p.axisLabel, dpr]);
 
   const cellBox = (row: number, bin: number) => {

@@ -13,6 +13,7 @@ import { HeatmapLegend } from './HeatmapLegend.tsx';
 import { SocketTable } from './SocketTable.tsx';
 import { binAt, type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
 import './heatmap.css';
+import { usePersistedViewState } from '../../export/view-state.ts';
 
 const MODES: { mode: HeatmapMode; label: string }[] = [
   { mode: 'state', label: 'States' },
@@ -87,6 +88,14 @@ function HeatmapBody({ src }: { src: SourceInfo }) {
   const [busiest, setBusiest] = useState<string>('ESTAB');
   const [picked, setPicked] = useState<Picked | null>(null);
   const [cell, setCell] = useState<{ pick: Picked; result: CellSockets } | null>(null);
+  // Session files keep this view's settings per capture.
+  usePersistedViewState('heatmap', src.name, { mode, state, topN, log, zoom }, (v) => {
+    if (v.mode) setMode(v.mode);
+    setState(v.state ?? null);
+    if (typeof v.topN === 'number') setTopN(v.topN);
+    setLog(!!v.log);
+    setZoom(!!v.zoom);
+  });
   const cellRef = useRef<HTMLDivElement>(null);
   // The panel has a fixed height: bring a newly listed cell into view inside it.
   // (A block body: newer Chromium returns a promise from scrollIntoView, which React would take for a cleanup.)

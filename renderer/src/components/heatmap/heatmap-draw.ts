@@ -331,13 +331,17 @@ export function rasterizeCells(
   }
 }
 
+const imageCache = new WeakMap<object, ImageData>();
+
 /** Draws the whole heat map (cells, row labels, time axis) for geometry g. */
 export function drawHeatmap(ctx: Ctx2D, g: HeatmapGeometry, v: ViewRange, grid: HeatmapGrid, opts: DrawOptions): void {
   const { theme } = opts;
   const dpr = g.dpr;
   const pw = Math.max(1, Math.round(g.width * dpr));
   const ph = Math.max(1, Math.round(g.height * dpr));
-  const img = ctx.createImageData(pw, ph);
+  // Reuse the pixel buffer between redraws of the same canvas size (a 1200×500 @2x buffer is 4.8 MB).
+  let img = imageCache.get(ctx);
+  if (!img || img.width !== pw || img.height !== ph) imageCache.set(ctx, (img = ctx.createImageData(pw, ph)));
   const pixels = new Uint32Array(img.data.buffer, img.data.byteOffset, pw * ph);
   pixels.fill(rgba32(theme.bg));
   rasterizeCells(pixels, pw, g, v, grid, opts.log, theme);
@@ -410,15 +414,18 @@ export function drawOverlay(ctx: Ctx2D, g: HeatmapGeometry, v: ViewRange, o: Ove
   ctx.setTransform(g.dpr, 0, 0, g.dpr, 0, 0);
   const top = g.plotY;
   const h = g.axisY - g.plotY;
-  const band = (a: number, b: number) => {
+  // A committed selection dims what lies outside it; a brush being dragged is also tinted inside.
+  const band = (a: number, b: number, fill: boolean) => {
     const x0 = Math.max(g.plotX, Math.min(a, b));
     const x1 = Math.min(g.plotX + g.plotW, Math.max(a, b));
     if (x1 <= x0) return;
     ctx.fillStyle = o.dim;
     ctx.fillRect(g.plotX, top, x0 - g.plotX, h);
     ctx.fillRect(x1, top, g.plotX + g.plotW - x1, h);
-    ctx.fillStyle = o.brushFill;
-    ctx.fillRect(x0, top, x1 - x0, h);
+    if (fill) {
+      ctx.fillStyle = o.brushFill;
+      ctx.fillRect(x0, top, x1 - x0, h);
+    }
     ctx.strokeStyle = o.brushEdge;
     ctx.lineWidth = 1;
     ctx.beginPath();
@@ -428,8 +435,8 @@ export function drawOverlay(ctx: Ctx2D, g: HeatmapGeometry, v: ViewRange, o: Ove
     ctx.lineTo(Math.round(x1) - 0.5, top + h);
     ctx.stroke();
   };
-  if (o.brush) band(o.brush.x0, o.brush.x1);
-  else if (o.selection) band(nsToX(g, v, o.selection.startNs), nsToX(g, v, o.selection.endNs));
+  if (o.brush) band(o.brush.x0, o.brush.x1, true);
+  else if (o.selection) band(nsToX(g, v, o.selection.startNs), nsToX(g, v, o.selection.endNs), false);
   const outline = (c: { row: number; x0: number; x1: number }, dash: boolean) => {
     ctx.strokeStyle = o.cursor;
     ctx.lineWidth = dash ? 1 : 2;

@@ -42,8 +42,8 @@ export function presetLayout(id: PresetId): Layout {
     case 'triage':
       return {
         preset: id,
-        sourcesWidth: 280,
-        rows: [row(['heatmap', 'blocking'], 380, [0.55, 0.45]), row(['flame'], 440), row(['changes', 'details'], 340, [0.6, 0.4])],
+        sourcesWidth: 250,
+        rows: [row(['heatmap', 'blocking'], 400, [0.55, 0.45]), row(['flame'], 460), row(['changes', 'details'], 380, [0.62, 0.38])],
       };
     case 'flame':
       return {

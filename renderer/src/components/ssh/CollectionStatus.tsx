@@ -34,7 +34,8 @@ export function CollectionStatus({
   onFetch: (f: PprofFetch) => void;
 }) {
   const [menu, setMenu] = useState(false);
-  const showMessage = c.message && (c.state === 'error' || c.state === 'disconnected' || c.state === 'reconnecting');
+  // Inline only when it failed (the full text is also a notice); drop reasons stay in the tooltip.
+  const showMessage = c.message && c.state === 'error';
   const name = c.remoteHostname && c.remoteHostname !== c.host ? `${c.host} (${c.remoteHostname})` : c.host;
   return (
     <div

@@ -2,7 +2,7 @@
  * Connected wrapper for live SSH collection, mounted in the toolbar: the "Collect over SSH…" button,
  * the form, a status line per collection and the host-key question. All work happens in the host.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { StartCollectionArgs } from '../../../../shared/bridge.ts';
 import { bridge } from '../../bridge-client.ts';
 import { useApp } from '../../store.ts';
@@ -29,6 +29,15 @@ export function SshCollect() {
   const focus = useApp((s) => s.focusSource);
 
   useEffect(() => subscribeSsh(), []);
+  // A collection that fails (host key changed, auth refused, no ss) says why once, in full, as a notice.
+  const told = useRef(new Set<string>());
+  useEffect(() => {
+    for (const c of collections) {
+      if (c.state !== 'error' || told.current.has(c.collectionId)) continue;
+      told.current.add(c.collectionId);
+      notify(`SSH ${c.host}`, c.message ?? 'collection failed');
+    }
+  }, [collections, notify]);
 
   const start = async (args: StartCollectionArgs) => {
     const { sourceId } = await bridge.request('startCollection', args);

@@ -1,0 +1,182 @@
+/**
+ * Flame graph speed in Chromium (issue "pprof profiles, goroutine dumps, and the flame graph view",
+ * Speed): drop a big heap profile on the running app and time, in the page's clock,
+ *   - drop → source ready (ingest in the engine) → first flame-graph paint (target < 1 s at 100k stacks);
+ *   - zoom (click a frame: re-query with rootPath + redraw) and search (re-query + highlight + redraw),
+ *     target < 100 ms each.
+ * Runs on ../shared/bench-data/big-heap-go1.27.pb.gz (700k distinct stacks) and on a 100k-sample cut
+ * of it (re-encoded with pprof-format), the size the first-paint target names.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { chromium, type Page } from '@playwright/test';
+import { Profile } from 'pprof-format';
+import { CHROMIUM_ARGS } from '../e2e/playwright.config.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const BIG = join(ROOT, '..', 'shared', 'bench-data', 'big-heap-go1.27.pb.gz');
+
+async function startApp(): Promise<{ url: string; stop: () => void }> {
+  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'tracedeck.mjs'), 'serve', '--no-open', '--port', '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stderr!.on('data', (d) => (out += d));
+  const url = await new Promise<string>((ok, fail) => {
+    const t = setTimeout(() => fail(new Error(`no URL from tracedeck serve:\n${out}`)), 120_000);
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /serving on (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        ok(m[1]!);
+      }
+    });
+  });
+  return { url, stop: () => proc.kill('SIGTERM') };
+}
+
+/** The first `n` samples of a profile, re-encoded (distinct stacks ≈ n for this heap profile). */
+function cutProfile(gz: Uint8Array, n: number): Buffer {
+  const p = Profile.decode(gunzipSync(gz));
+  p.sample = p.sample.slice(0, n);
+  return gzipSync(p.encode());
+}
+
+interface Timings {
+  ready: number;
+  firstPaint: number;
+  frames: number;
+  zoom: number;
+  search: number;
+  searchQueryMs: number;
+  reset: number;
+}
+
+const drawnAt = (page: Page) => page.evaluate(() => Number(document.querySelector<HTMLElement>('[data-testid="flame-graph"]')?.dataset.paintedAt ?? 0));
+/** The first paint after `after` that shows a query result received after `after`. */
+async function nextPaint(page: Page, after: number): Promise<number> {
+  await page.waitForFunction(
+    (t) => {
+      const painted = Number(document.querySelector<HTMLElement>('[data-testid="flame-graph"]')?.dataset.paintedAt ?? 0);
+      const got = Number(document.querySelector<HTMLElement>('[data-testid="flame-panel"]')?.dataset.resultAt ?? 0);
+      return got > t && painted > got;
+    },
+    after,
+    { timeout: 120_000, polling: 'raf' },
+  );
+  return drawnAt(page);
+}
+
+async function measure(url: string, name: string, bytes: Buffer): Promise<Timings> {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(url);
+    await page.waitForSelector('[data-testid="empty-state"]');
+    // The File is built before the clock starts: only the app's own work is timed.
+    const dt = await page.evaluateHandle(
+      ({ name, b64 }) => {
+        const bin = atob(b64);
+        const u8 = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+        const dt = new DataTransfer();
+        dt.items.add(new File([u8], name));
+        return dt;
+      },
+      { name, b64: bytes.toString('base64') },
+    );
+    const t0 = await page.evaluate((dt) => {
+      const w = window as unknown as { __readyAt?: number };
+      new MutationObserver((_m, obs) => {
+        if (document.querySelector('[data-testid="source"][data-status="ready"]')) {
+          w.__readyAt = performance.now();
+          obs.disconnect();
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+      const t = performance.now();
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
+      return t;
+    }, dt);
+    const paint = await nextPaint(page, 0);
+    const readyAt = await page.evaluate(() => (window as unknown as { __readyAt?: number }).__readyAt ?? NaN);
+    const frames = await page.locator('[data-testid="flame-graph"] g.frame').count();
+
+    // Zoom: click the widest frame just above the root.
+    const target = await page.evaluate(() => {
+      let best: { name: string; w: number } | null = null;
+      for (const g of document.querySelectorAll<SVGGElement>('[data-testid="flame-graph"] g.frame')) {
+        const w = Number(g.getAttribute('width'));
+        const name = g.getAttribute('name') ?? '';
+        if (name !== 'root' && (!best || w > best.w)) best = { name, w };
+      }
+      return best?.name ?? '';
+    });
+    let before = await drawnAt(page);
+    const tz = await page.evaluate((n) => {
+      const g = document.querySelector(`[data-testid="flame-graph"] g.frame[name="${CSS.escape(n)}"]`)!;
+      const t = performance.now();
+      g.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      return t;
+    }, target);
+    const zoomed = await nextPaint(page, before);
+    await page.getByTestId('flame-reset').waitFor();
+
+    // Search: from typing to the redraw of the new result (minus the typing debounce).
+    before = zoomed;
+    const ts = await page.evaluate(() => performance.now());
+    await page.getByTestId('flame-search').fill('runtime\\.mallocgc');
+    const searched = await nextPaint(page, ts);
+    const queryMs = Number(await page.getByTestId('flame-panel').getAttribute('data-query-ms'));
+    before = searched;
+    const tr = await page.evaluate(() => {
+      const t = performance.now();
+      document.querySelector<HTMLButtonElement>('[data-testid="flame-reset"]')!.click();
+      return t;
+    });
+    const reset = await nextPaint(page, before);
+    return {
+      ready: readyAt - t0,
+      firstPaint: paint - t0,
+      frames,
+      zoom: zoomed - tz,
+      search: searched - ts - 180,
+      searchQueryMs: queryMs,
+      reset: reset - tr,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+const big = readFileSync(BIG);
+const cut = cutProfile(big, 100_000);
+{
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  for (const [name, bytes, label] of [
+    ['heap-100k.pb.gz', cut, '100k stacks (cut of big-heap)'],
+    ['big-heap-go1.27.pb.gz', big, '700k stacks (big-heap-go1.27.pb.gz)'],
+  ] as const) {
+    // A fresh app per file: each drop lands on an empty session.
+    const app = await startApp();
+    let t: Timings;
+    try {
+      t = await measure(app.url, name, bytes);
+    } finally {
+      app.stop();
+    }
+    console.log(`flame graph, ${label}:`);
+    console.log(`  drop → source ready (ingest)          ${ms(t.ready)}`);
+    console.log(`  drop → first flame paint              ${ms(t.firstPaint)}  (target < 1000 ms at 100k stacks)  ${t.frames} frames drawn`);
+    console.log(`  ready → first flame paint             ${ms(t.firstPaint - t.ready)}`);
+    console.log(`  zoom: click → re-query → redraw       ${ms(t.zoom)}  (target < 100 ms)`);
+    console.log(`  search: re-query → highlight → redraw ${ms(t.search)}  (query round trip ${ms(t.searchQueryMs)}; typing debounce 180 ms excluded)  (target < 100 ms)`);
+    console.log(`  reset zoom: re-query → redraw         ${ms(t.reset)}  (target < 100 ms)`);
+  }
+}

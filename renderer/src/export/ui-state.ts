@@ -1,0 +1,72 @@
+/**
+ * The UI state a session file keeps: collected from the store and the views, and applied back once
+ * the restored sources are on the axis. Times are wall-clock epoch ns (the axis origin may differ).
+ */
+import type { SessionOpened, SessionUiState } from '../../../shared/bridge.ts';
+import { epochAdd, epochDiffNs } from '../../../shared/model/time.ts';
+import { useApp, type TimeRange } from '../store.ts';
+import { collectViewStates, setPendingViewStates } from './view-state.ts';
+import { normalizeLayout } from '../components/layout/layout-model.ts';
+
+const LAYOUT_KEY = 'layout';
+
+function toEpoch(origin: string | null, r: TimeRange | null): SessionUiState['selection'] {
+  if (!origin || !r) return null;
+  return { startEpochNs: epochAdd(origin, r.startNs), endEpochNs: epochAdd(origin, r.endNs) };
+}
+
+function toAxis(origin: string | null, r: SessionUiState['selection'] | undefined): TimeRange | null {
+  if (!origin || !r) return null;
+  return { startNs: epochDiffNs(r.startEpochNs, origin), endNs: epochDiffNs(r.endEpochNs, origin) };
+}
+
+export function collectUiState(): SessionUiState {
+  const st = useApp.getState();
+  const origin = st.session.originEpochNs;
+  const focused = st.session.sources.find((s) => s.id === st.focusedSourceId);
+  return {
+    selection: toEpoch(origin, st.selection),
+    viewWindow: toEpoch(origin, st.viewWindow),
+    annotations: st.annotations,
+    focusedSource: focused?.name ?? null,
+    views: { ...collectViewStates(), [LAYOUT_KEY]: st.layout },
+  };
+}
+
+/**
+ * Applies a restored session's UI state once all its sources have settled (ready or failed), so the
+ * axis origin is final before epoch times are turned back into axis times.
+ */
+export function applyUiStateWhenReady(opened: SessionOpened): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const st = useApp.getState();
+      const mine = st.session.sources.filter((s) => opened.ids.includes(s.id));
+      if (mine.length < opened.ids.length || mine.some((s) => s.status === 'ingesting')) return false;
+      applyUiState(opened.uiState);
+      return true;
+    };
+    if (check()) return resolve();
+    const unsub = useApp.subscribe(() => {
+      if (check()) {
+        unsub();
+        resolve();
+      }
+    });
+  });
+}
+
+export function applyUiState(ui: SessionUiState): void {
+  const st = useApp.getState();
+  const origin = st.session.originEpochNs;
+  const focus = ui.focusedSource ? st.session.sources.find((s) => s.name === ui.focusedSource && s.status === 'ready') : undefined;
+  const { [LAYOUT_KEY]: layout, ...views } = ui.views;
+  setPendingViewStates(views);
+  useApp.setState({
+    selection: toAxis(origin, ui.selection),
+    viewWindow: toAxis(origin, ui.viewWindow),
+    annotations: ui.annotations,
+    ...(focus ? { focusedSourceId: focus.id } : {}),
+    ...(layout ? { layout: normalizeLayout(layout) } : {}),
+  });
+}
