@@ -18,6 +18,8 @@ export interface SerializeOptions {
   noClip?: (el: Element) => boolean;
   /** Parts to leave out (menus, tooltips, the toolbar of a workspace picture). */
   skip?: (el: Element) => boolean;
+  /** Leave out this many px at the top of the root (the workspace picture starts below the toolbar). */
+  cropTop?: number;
 }
 
 export interface SerializedPart {
@@ -179,7 +181,13 @@ function emitText(w: Writer, node: Text, cs: CSSStyleDeclaration, clip: Rect | n
   };
   const collapse = (s: string) => (cs.whiteSpace.startsWith('pre') ? s : s.replace(/\s+/g, ' '));
   if (rects.length === 1) {
-    put(collapse(raw).trim() === '' ? '' : collapse(raw.replace(/^\s+/, '')), rects[0]!);
+    // Measure from the first to the last visible character: a leading space's width would shift the text.
+    const a = raw.search(/\S/);
+    const b = raw.length - (raw.length - raw.trimEnd().length);
+    range.setStart(node, a);
+    range.setEnd(node, b);
+    const r = range.getClientRects()[0] ?? rects[0]!;
+    put(collapse(raw.slice(a, b)), r);
     return;
   }
   // Wrapped text: one <text> per word, each at its own laid-out box.
@@ -336,12 +344,13 @@ function walk(w: Writer, el: Element, clip: Rect | null, opts: SerializeOptions)
 /** The element as SVG content in its own coordinates (0,0 = its top-left corner). */
 export function serializeElement(root: Element, opts: SerializeOptions = {}): SerializedPart {
   const r = root.getBoundingClientRect();
-  const w = new Writer(r.left, r.top);
+  const top = opts.cropTop ?? 0;
+  const w = new Writer(r.left, r.top + top);
   walk(w, root, opts.noClip?.(root) ? null : rectOf(r), opts);
   return {
     body: w.body.join('\n'),
     defs: w.defs.join('\n'),
     width: Math.ceil(Math.max(r.width, w.maxX)),
-    height: Math.ceil(opts.noClip?.(root) ? Math.max(r.height, w.maxY) : r.height),
+    height: Math.ceil(opts.noClip?.(root) ? Math.max(r.height - top, w.maxY) : r.height - top),
   };
 }

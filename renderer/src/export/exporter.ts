@@ -108,7 +108,9 @@ export function renderSvg(view: ExportView): RenderedSvg {
   let filters: string[];
   if (view === 'workspace') {
     // Every panel in full, whatever the workspace column has scrolled out of view.
+    const bar = el.querySelector('.toolbar');
     part = serializeElement(el, {
+      cropTop: bar ? bar.getBoundingClientRect().bottom - el.getBoundingClientRect().top : 0,
       noClip: (e) => !e.closest('.panel, [data-testid="timeline"]') || e.classList.contains('panel'),
       skip: (e) => e.classList.contains('toolbar') || e.classList.contains('notices') || e.getAttribute('role') === 'tooltip' || e.getAttribute('role') === 'menu',
     });

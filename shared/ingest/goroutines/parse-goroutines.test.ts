@@ -4,6 +4,7 @@ import { IngestCancelled, IngestError } from '../errors.ts';
 import { fixturesOfKind, readFixture } from '../../test-support/fixtures.ts';
 import { GoroutineFlag, NO_GOROUTINE, NO_WAIT, goroutineWaitMinutes } from '../../model/goroutines.ts';
 import { frameFuncName, stackFramesLeafFirst, type StackIndex } from '../../model/stacks.ts';
+import { mulberry32 as prng } from '../../test-support/fuzz.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const text = (f: string) => new TextDecoder().decode(readFixture(f));
@@ -326,18 +327,6 @@ describe('parseGoroutineDump on edge cases', () => {
     expect(() => parseGoroutineDump(bytes, { signal: ac.signal })).toThrow(IngestCancelled);
   });
 });
-
-/** Deterministic PRNG (mulberry32) so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('parseGoroutineDump fuzz', () => {
   const cases = Number(process.env.FUZZ_CASES) || 300;

@@ -27,6 +27,9 @@ type Entry = LegacyMapping | 'skip' | null;
 
 function parseEntry(line: string): Entry {
   if (line.length > MAX_MAP_LINE) return null;
+  // Two addresses of at most 16 digits each: a longer leading hex run is not a mapping, and would
+  // make the patterns below backtrack for a long time.
+  if ((/^\s*(?:0x)?([0-9A-Fa-f]*)/.exec(line)?.[1]?.length ?? 0) > 34) return null;
   let start: string, end: string, perm: string | undefined, file: string | undefined, offset: string | undefined;
   let buildId: string | undefined;
   const p = PROC_MAPS.exec(line);

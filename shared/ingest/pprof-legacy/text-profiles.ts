@@ -39,13 +39,11 @@ const THREAD_START = /--- Thread ([0-9A-Fa-f]+) \(name: (.*)\/(\d+)\) stack: ---
 // Anchored (pprof's are not): unanchored, these backtrack quadratically on long junk lines.
 const HEAP_SAMPLE = /^(-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *\] @([ x0-9a-f]*)/;
 const COUNT_SAMPLE = /^(\d+) @((?: 0x[0-9a-f]+)+)$/;
-const CONTENTION_SAMPLE = /^(\d+) *(\d+) @([ x0-9a-f]*)/;
+
 const JAVA_SAMPLE = /^(\d+) +(\d+) +@ +([ x0-9a-f]*)/;
 const JAVA_LOCATION = /^0x([0-9A-Fa-f]+)\s+(.*)$/;
-const JAVA_FILE_LINE = /^(.*)\s+\((.+):(-?\d+)\)$/;
-const JAVA_PATH = /^(.*)\s+\((.*)\)$/;
-const GO_SYMBOL_COMMENT = /^#\s+0x([0-9a-f]+)\s+(\S+?)\+0x[0-9a-f]+\s+(\S.*):(\d+)$/;
-/** Lines longer than this are not given to the backtracking patterns above that are not anchored tight. */
+const GO_SYMBOL_COMMENT = /^#\s+0x([0-9a-f]+)\s+(\S+)\s+(\S.*)$/;
+/** Lines longer than this are not tried as symbol lines (real ones are a few hundred bytes). */
 const MAX_PATTERN_LINE = 4096;
 const JAVA_HEAP_SAMPLING_RATE = 524288;
 const PROGRESS_EVERY = 4096;
@@ -85,12 +83,17 @@ class GoSymbols {
   /** Takes a comment line; false when it is not a symbol comment. */
   comment(line: string): boolean {
     if (line.length > MAX_PATTERN_LINE) return false;
+    // `#\t0xPC\tfunc+0xOFF\tfile:line`, split by hand (a pattern with two open-ended groups
+    // backtracks quadratically on junk).
     const m = GO_SYMBOL_COMMENT.exec(line.trim());
-    if (!m) return false;
+    if (!m || m[1]!.length > 16) return false;
+    const plus = m[2]!.lastIndexOf('+0x');
+    const colon = m[3]!.lastIndexOf(':');
+    if (plus <= 0 || colon <= 0 || !/^\d+$/.test(m[3]!.slice(colon + 1))) return false;
     const pc = BigInt(`0x${m[1]}`);
     let l = this.record.get(pc);
     if (!l) this.record.set(pc, (l = []));
-    l.push({ func: m[2]!, file: m[3]!, line: Number(m[4]) });
+    l.push({ func: m[2]!.slice(0, plus), file: m[3]!.slice(0, colon).trimEnd(), line: Number(m[3]!.slice(colon + 1)) });
     return true;
   }
 
@@ -330,21 +333,37 @@ function parseContentionInner(b: Uint8Array, opts: ParseOptions): ParsedPprof {
       continue;
     }
     syms.endRecord();
-    const m = CONTENTION_SAMPLE.exec(t);
+    const m = contentionSample(t);
     if (!m) fail(format, 'malformed sample (want "cycles count @ 0x…")', lines, line);
-    let cycles = parseInt64(m[1]!);
-    let count = parseInt64(m[2]!);
+    let cycles = parseInt64(m[0]);
+    let count = parseInt64(m[1]);
     if (cycles === null || count === null) fail(format, 'sample value out of range', lines, line);
     // Unsample: count × period; cycles × period, in nanoseconds when the clock rate is known.
     if (p.period > 0) {
       if (cpuHz > 0) cycles = truncInt((cycles * p.period) / (cpuHz / 1e9));
       count *= p.period;
     }
-    p.addSample([count, cycles], callerLocations(p, addresses(format, m[3]!, lines, line)));
+    p.addSample([count, cycles], callerLocations(p, addresses(format, m[2], lines, line)));
   }
   syms.apply(p);
   readTrailingSections(lines, line, p);
   return p.finish(format, opts);
+}
+
+/**
+ * pprof's `(\d+) *(\d+) @([ x0-9a-f]*)`, anchored, by hand: the regex backtracks quadratically on
+ * long digit runs. With no blank between the numbers it splits off the last digit as the count,
+ * as the regex does.
+ */
+function contentionSample(t: string): [string, string, string] | null {
+  const at = t.indexOf(' @');
+  if (at < 0) return null;
+  const head = t.slice(0, at);
+  const tail = /^[ x0-9a-f]*/.exec(t.slice(at + 2))![0];
+  const spaced = /^(\d+) +(\d+)$/.exec(head);
+  if (spaced) return [spaced[1]!, spaced[2]!, tail];
+  if (head.length >= 2 && /^\d+$/.test(head)) return [head.slice(0, -1), head.slice(-1), tail];
+  return null;
 }
 
 // ---- threadz ----------------------------------------------------------------------------------
@@ -500,28 +519,37 @@ export function readJavaSymbols(lines: LineReader, p: LegacyProfileBuilder, firs
     if (hex.length > 16) throw new IngestError(`Java symbol id 0x${m[1]!.slice(0, 20)}… does not fit in 64 bits`, lines.lineStart);
     const loc = p.locationAt(BigInt(`0x${m[1]}`));
     if (loc === undefined) continue;
-    const text = m[2]!.trim();
-    let func = text;
-    let file = '';
-    let lineNo = 0;
-    const fl = JAVA_FILE_LINE.exec(text);
-    const fp = fl ? null : JAVA_PATH.exec(text);
-    if (fl) {
-      func = fl[1]!;
-      file = fl[2]!;
-      const n = Number(fl[3]);
-      if (n > 0 && Number.isSafeInteger(n)) lineNo = n;
-    } else if (fp) {
-      func = fp[1]!;
-      const path = fp[2]!;
-      file = path.slice(path.lastIndexOf('/') + 1) || path;
-    } else if (text.includes('generated stub/JIT')) {
-      func = 'STUB';
-    }
+    let { func, file, line: lineNo } = javaSymbol(m[2]!.trim());
     // pprof keeps one function per name: the first file seen for it.
     const known = fileOf.get(func);
     if (known === undefined) fileOf.set(func, file);
     else file = known;
     p.symbolize(loc, [{ func, file, line: lineNo }], true);
   }
+}
+
+/**
+ * `function (File.java:line)`, `function (path/lib.so)`, a JIT stub, or a bare name — pprof's
+ * `^(.*)\s+\((.+):(-?\d+)\)$` and `^(.*)\s+\((.*)\)$` done by hand: the last ` (` that fits.
+ */
+function javaSymbol(text: string): LegacyLine {
+  const ws = (i: number) => /\s/.test(text.charAt(i));
+  if (text.endsWith(')')) {
+    const colon = text.lastIndexOf(':');
+    if (colon > 0 && /^-?\d+$/.test(text.slice(colon + 1, -1))) {
+      for (let p = text.lastIndexOf('(', colon - 2); p > 0; p = text.lastIndexOf('(', p - 1)) {
+        if (!ws(p - 1)) continue;
+        const n = Number(text.slice(colon + 1, -1));
+        return { func: text.slice(0, p - 1), file: text.slice(p + 1, colon), line: n > 0 && Number.isSafeInteger(n) ? n : 0 };
+      }
+    }
+    for (let p = text.lastIndexOf('('); p > 0; p = text.lastIndexOf('(', p - 1)) {
+      if (!ws(p - 1)) continue;
+      // A shared-library path: only its base name is of interest.
+      const path = text.slice(p + 1, -1);
+      return { func: text.slice(0, p - 1), file: path.slice(path.lastIndexOf('/') + 1) || path, line: 0 };
+    }
+  }
+  if (text.includes('generated stub/JIT')) return { func: 'STUB', file: '', line: 0 };
+  return { func: text, file: '', line: 0 };
 }

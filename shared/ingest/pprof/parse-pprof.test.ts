@@ -7,6 +7,7 @@ import { stackFramesLeafFirst, type StackTable } from '../../model/stacks.ts';
 import type { PprofModel } from '../../model/pprof.ts';
 import { parsePprof, simplifyFunc } from './parse-pprof.ts';
 import { decodeReference } from './test-reference.ts';
+import { mulberry32 as rng } from '../../test-support/fuzz.ts';
 
 function raw(rel: string): Uint8Array {
   const b = readFixture(rel);
@@ -309,18 +310,6 @@ describe('parsePprof rejects bad input with IngestError', () => {
     expect(() => parsePprof(b)).toThrow(/unknown location id 7/);
   });
 });
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('parsePprof fuzz', () => {
   const N = Number(process.env.FUZZ_CASES) || 300;

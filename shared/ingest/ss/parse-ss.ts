@@ -690,7 +690,6 @@ class SsParser {
   // ---------------------------------------------------------------- tcp_info continuation
 
   private tcpInfoLine(r: number, p: number, end: number): void {
-    if (process.env.NOINFO) return;
     const b = this.b;
     const t = this.info;
     let row = this.sockets.info[r]!;

@@ -111,6 +111,7 @@ export function WhatChangedTable({
   return (
     <div className="changes" data-testid="changes" data-state={loading ? 'loading' : 'ready'}>
       <p className="changes-range muted">{rangeLabel}</p>
+      <Headline result={result} onOpen={onOpen} />
       {result.categories.map((c) => {
         const top = Math.max(...c.rows.map((r) => r.score));
         // Name the source only where rows of one category come from several sources.
@@ -175,8 +176,11 @@ function ChangeRowView({ r, source, barShare, onOpen }: { r: ChangeRow; source?:
       <td className="what">
         <span className="bar" style={{ width: `${Math.round(barShare * 100)}%` }} />
         <Label text={r.label} />
-        {source && <span className="muted src"> · {source}</span>}
-        {r.totalNsA !== undefined && r.totalNsA > 0 && <span className="muted src"> · {formatDuration(r.totalNsA)} blocked</span>}
+        {(source || (r.totalNsA !== undefined && r.totalNsA > 0)) && (
+          <div className="sub">
+            {[r.totalNsA ? `${formatDuration(r.totalNsA)} blocked in the selection` : '', source ?? ''].filter(Boolean).join(' · ')}
+          </div>
+        )}
       </td>
       <td className="num">
         {inSel}
@@ -201,5 +205,32 @@ function Label({ text }: { text: string }) {
     <span className="label">
       {text.slice(0, i)} <span className="muted state">{text.slice(i + 1)}</span>
     </span>
+  );
+}
+
+const HEAD_UNIT: Record<ChangeCategory, string> = {
+  'socket-state': 'sockets',
+  'socket-peer': 'sockets',
+  'trace-group': 'blocked',
+  'dump-group': 'goroutines',
+  'blocking-reason': 'blocked',
+};
+
+/** The top mover of each category on one line: the story at a glance. */
+function Headline({ result, onOpen }: { result: WhatChangedResult; onOpen: (r: ChangeRow) => void }) {
+  const tops = result.categories.filter((c) => c.category !== 'socket-peer').map((c) => c.rows[0]!);
+  return (
+    <div className="changes-headline" data-testid="changes-headline">
+      <b>Biggest movers:</b>
+      {tops.map((r) => {
+        const main = r.growth !== null && (r.delta === null || Math.abs(r.growth) >= Math.abs(r.delta)) ? r.growth : (r.delta ?? 0);
+        const name = r.function ? r.function.replace(/^.*\//, '') : r.label;
+        return (
+          <button key={r.category} className={`headline-chip ${main > 0 ? 'up' : main < 0 ? 'down' : ''}`} onClick={() => onOpen(r)} title={r.label}>
+            {main > 0 ? '▲' : main < 0 ? '▼' : '•'} {name} {signed(main)} {HEAD_UNIT[r.category]}
+          </button>
+        );
+      })}
+    </div>
   );
 }

@@ -46,7 +46,7 @@ export function useWhatChanged(sources: SourceInfo[], selection: TimeRange | nul
         (parts: WhatChangedPart[]) => {
           if (!live) return;
           const shiftOf = new Map(usable.map((s) => [s.id, s.axisShiftNs!]));
-          const result = mergeWhatChanged(parts, { limit: 6, axisAt: (p) => (p.dump?.atNs ?? 0) + (shiftOf.get(p.sourceId) ?? 0) });
+          const result = mergeWhatChanged(parts, { limit: 5, axisAt: (p) => (p.dump?.atNs ?? 0) + (shiftOf.get(p.sourceId) ?? 0) });
           setState({ result, error: null, loading: false, baseline: b });
         },
         (e: unknown) => live && setState({ result: null, error: e instanceof Error ? e.message : String(e), loading: false, baseline: b }),

@@ -8,6 +8,7 @@ import { FigureSink } from './test-sink.ts';
 import { Ev, RecordReader } from './wire.ts';
 import { parseTrace } from '../parse-trace.ts';
 import { summarizeTrace } from '../../../query/trace-summary.ts';
+import { mulberry32 as rng } from '../../../test-support/fuzz.ts';
 
 const OLD = fixturesOfKind('gotrace').filter(([, e]) => /^go 1\.(1\d|2[01]) trace$/.test(String(e.format)));
 
@@ -183,18 +184,6 @@ describe('old-format traces: bad input', () => {
     expect(sink.warnings.some((w) => w.includes('frequency'))).toBe(true);
   });
 });
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('old-format traces: fuzz', () => {
   const CASES = Number(process.env.FUZZ_CASES) || 300;
