@@ -133,6 +133,8 @@ test('one brush over the leak: heat map, goroutines, flame graph and what-change
   await expect(topSocket).toHaveAttribute('data-last', String(last));
   await expect(topSocket).toHaveAttribute('data-growth', String(last - first));
   await expect(topSocket.getByTestId('change-main')).toContainText(`+${last - first}`);
+  await expect(changes.getByTestId('changes-headline')).toContainText(`ESTAB +${last - first} sockets`);
+  await expect(changes.getByTestId('changes-headline')).toContainText(/\(\*persistConn\)\.(readLoop|writeLoop) \+[\d.]+ blocked/);
   const topGroup = changes.locator('[data-testid="change-row"][data-category="trace-group"]').first();
   await expect(topGroup).toHaveAttribute('data-function', /persistConn\)\.(readLoop|writeLoop)$/);
   expect(Number(await topGroup.getAttribute('data-growth'))).toBeGreaterThan(1);
@@ -205,4 +207,34 @@ test('layout: presets, keyboard-resizable panels, and the shortcut help', async 
   await screenshot(page, 'correlation-5-help');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
+});
+
+test('alignment: dragging a lane by its grip moves that source along the axis (manual clock)', async ({ page, app }) => {
+  await page.goto(app.url);
+  const written = Number(eventNs('profiles-written') / 1_000_000n);
+  await dropFiles(page, [{ path: fixture(`${DIR}/ss-capture.txt.gz`) }, { path: fixture(`${DIR}/goroutine-debug2.txt`), lastModified: written - 10_000 }]);
+  for (const name of ['ss-capture.txt.gz', 'goroutine-debug2.txt']) await expect(sourceRow(page, name)).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  const lane = page.locator('[data-testid="timeline-lane"][data-name="goroutine-debug2.txt"]');
+  await expect(lane).toHaveAttribute('data-clock', 'estimated');
+  const svg = page.getByTestId('timeline-svg');
+  const span = Number(await svg.getAttribute('data-view-end')) - Number(await svg.getAttribute('data-view-start'));
+  const plotW = Number(await svg.getAttribute('data-plot-w'));
+  const before = await sourceRow(page, 'goroutine-debug2.txt').locator('.source-time').innerText();
+  const grip = lane.getByTestId('lane-grip');
+  const g = (await grip.boundingBox())!;
+  await page.mouse.move(g.x + g.width / 2, g.y + g.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(g.x + g.width / 2 + 150, g.y + g.height / 2, { steps: 6 });
+  await page.mouse.up();
+  await expect(lane).toHaveAttribute('data-clock', 'manual');
+  await expect(lane.getByTestId('lane-clock')).toHaveText(/manual time/);
+  // The dump moved right by 150 px of the axis: its start time is later by that much.
+  const clock = (t: string) => {
+    const m = /(\d\d):(\d\d):(\d\d)\.(\d{3})/.exec(t)!;
+    return ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);
+  };
+  await expect.poll(async () => clock(await sourceRow(page, 'goroutine-debug2.txt').locator('.source-time').innerText()) - clock(before)).toBeGreaterThan(0);
+  const movedMs = clock(await sourceRow(page, 'goroutine-debug2.txt').locator('.source-time').innerText()) - clock(before);
+  expect(Math.abs(movedMs - ((150 / plotW) * span) / 1e6)).toBeLessThan(((4 / plotW) * span) / 1e6);
+  await screenshot(page, 'correlation-6-aligned');
 });

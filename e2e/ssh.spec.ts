@@ -132,6 +132,9 @@ test('collect over SSH from the form: accept the host key, watch snapshots arriv
     await row.click();
     await expect.poll(() => detailsSnapshots(page)).toBe(received);
     await expect(row).toHaveAttribute('data-status', 'ready');
+    // The heat map holds the final re-read: every snapshot, the gap as "no snapshot".
+    await expect(hm).toHaveAttribute('data-ready', 'true');
+    await expect(hm).toContainText(`${received} snapshots in`);
     await screenshot(page, 'ssh-stopped');
   } catch (err) {
     // The server's side of the story, for whoever reads the failure.

@@ -170,6 +170,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
       ws.send(toWire({ event: 'session', payload: host.store.snapshot() }));
+      // A session file opened before any page connected (`tracedeck serve x.tracedeck`): its UI state goes to the first page.
+      if (unseenSessionOpened) ws.send(toWire({ event: 'sessionOpened', payload: unseenSessionOpened }));
+      unseenSessionOpened = null;
     });
   });
   const broadcast = (event: string, payload: unknown) => {
@@ -180,7 +183,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const offError = host.on('error', (p) => broadcast('error', p));
   const offCollection = host.on('collection', (p) => broadcast('collection', p));
   const offHostKey = host.on('hostKeyPrompt', (p) => broadcast('hostKeyPrompt', p));
-  const offSessionOpened = host.on('sessionOpened', (p) => broadcast('sessionOpened', p));
+  let unseenSessionOpened: unknown = null;
+  const offSessionOpened = host.on('sessionOpened', (p) => {
+    if (clients.size === 0) unseenSessionOpened = p;
+    else broadcast('sessionOpened', p);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -47,4 +47,27 @@ describe('detect on every fixture', () => {
     const b = new TextEncoder().encode('go 1.99 trace\0\0\0rest');
     expect(detect(b)).toEqual({ kind: 'gotrace', format: 'go 1.99 trace' });
   });
+  it('legacy (pre-protobuf) pprof profiles are pprof, with their legacy format', () => {
+    const legacy: Record<string, string> = {
+      'gobench.cpu': 'pprof legacy cpu',
+      'go.crc32.cpu': 'pprof legacy cpu',
+      'cppbench.cpu': 'pprof legacy cpu',
+      'java.cpu': 'pprof legacy java cpu',
+      'gobench.heap': 'pprof legacy heap',
+      'java.heap': 'pprof legacy java heap',
+      'go.godoc.thread': 'pprof legacy threadcreate',
+      'cppbench.contention': 'pprof legacy contention',
+    };
+    for (const [name, format] of Object.entries(legacy)) {
+      expect(detectFile(`third-party/google-pprof/${name}`)).toEqual({ kind: 'pprof', format });
+    }
+    const enc = (t: string) => new TextEncoder().encode(t);
+    expect(detect(enc('--- mutex:\ncycles/second=1000\nsampling period=1\n1 1 @ 0x1\n'))).toEqual({ kind: 'pprof', format: 'pprof legacy contention' });
+    // 32-bit big-endian binary CPU header: 0 3 0 period 0.
+    const be = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0x27, 0x10, 0, 0, 0, 0]);
+    expect(detect(be)).toEqual({ kind: 'pprof', format: 'pprof legacy cpu' });
+    // Not quite the header (third word 2): not a legacy profile, and not protobuf either.
+    be[11] = 2;
+    expect(detect(be).kind).toBe('unknown');
+  });
 });

@@ -65,6 +65,25 @@ function fontOf(cs: CSSStyleDeclaration): string {
 }
 
 let measureCtx: CanvasRenderingContext2D | null = null;
+
+/** Splits `text` into lines no wider than `width` px in `font` (at spaces; a long word stays whole). */
+export function wrapText(text: string, font: string, width: number): string[] {
+  measureCtx ??= document.createElement('canvas').getContext('2d');
+  const ctx = measureCtx;
+  if (!ctx) return [text];
+  ctx.font = font;
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && ctx.measureText(next).width > width) {
+      out.push(line);
+      line = `    ${word}`;
+    } else line = next;
+  }
+  out.push(line);
+  return out;
+}
 /** Longest prefix of `text` (with an ellipsis when cut) that fits `width` px in `font`. */
 export function fitText(text: string, font: string, width: number): string {
   measureCtx ??= document.createElement('canvas').getContext('2d');
@@ -269,6 +288,33 @@ function cloneSvg(svg: SVGSVGElement): SVGSVGElement {
   return clone;
 }
 
+/**
+ * A canvas plot that publishes its row layout (the heat map: data-rows, data-plot-x/y, data-row-h)
+ * gets its row labels as SVG text over the painted ones, so they stay text and sharp at 2×.
+ */
+function rowLabelsAsText(w: Writer, canvas: HTMLCanvasElement, r: Rect, clip: Rect | null) {
+  const host = canvas.parentElement;
+  const rows = host?.getAttribute('data-rows');
+  const px = Number(host?.getAttribute('data-plot-x'));
+  const py = Number(host?.getAttribute('data-plot-y'));
+  const rh = Number(host?.getAttribute('data-row-h'));
+  if (!host || !rows || !(px > 0) || !(rh > 0) || !Number.isFinite(py)) return;
+  const labels = rows.split('|');
+  const cs = getComputedStyle(host);
+  const bg = cs.getPropertyValue('--panel').trim() || '#ffffff';
+  const fg = cs.getPropertyValue('--fg').trim() || '#1d1f23';
+  const x0 = r.x - w.ox;
+  const y0 = r.y - w.oy;
+  const font = `11px ${cs.fontFamily}`;
+  w.body.push(`<rect x="${num(x0)}" y="${num(y0 + py)}" width="${num(px - 2)}" height="${num(labels.length * rh)}" fill="${esc(bg)}"${w.clipAttr(clip)}/>`);
+  labels.forEach((label, i) => {
+    const shown = fitText(label, font, px - 14);
+    w.body.push(
+      `<text x="${num(x0 + px - 8)}" y="${num(y0 + py + (i + 0.5) * rh)}" text-anchor="end" dominant-baseline="central" font-family="${esc(cs.fontFamily)}" font-size="11px" fill="${esc(fg)}"${w.clipAttr(clip)}>${esc(shown)}</text>`,
+    );
+  });
+}
+
 function walk(w: Writer, el: Element, clip: Rect | null, opts: SerializeOptions) {
   if (el.hasAttribute('data-export-skip') || opts.skip?.(el)) return;
   const cs = getComputedStyle(el);
@@ -306,6 +352,7 @@ function walk(w: Writer, el: Element, clip: Rect | null, opts: SerializeOptions)
       return; // a tainted canvas cannot be read; nothing of ours draws one
     }
     w.body.push(`<image x="${num(r.x - w.ox)}" y="${num(r.y - w.oy)}" width="${num(r.w)}" height="${num(r.h)}" href="${href}" preserveAspectRatio="none"${w.clipAttr(clip)}/>`);
+    if (!el.previousElementSibling) rowLabelsAsText(w, el, r, clip);
     return;
   }
   if (el instanceof HTMLImageElement) return;

@@ -6,7 +6,7 @@
 import type { SourceInfo } from '../../../shared/bridge.ts';
 import { useApp } from '../store.ts';
 import { captionHeight, captionLines, captionSvg } from './caption.ts';
-import { esc, serializeElement, type SerializedPart } from './dom-to-svg.ts';
+import { esc, serializeElement, wrapText, type SerializedPart } from './dom-to-svg.ts';
 
 export const EXPORT_VIEWS = ['workspace', 'timeline', 'flame', 'heatmap', 'blocking', 'changes', 'details'] as const;
 export type ExportView = (typeof EXPORT_VIEWS)[number];
@@ -123,9 +123,10 @@ export function renderSvg(view: ExportView): RenderedSvg {
     filters = viewFilters(el);
   }
   const title = view === 'flame' || view === 'heatmap' ? `${TITLES[view]}` : TITLES[view];
-  const caption = captionLines({ title, sources: viewSources(view, el), filters });
   const th = theme(document.documentElement);
   const width = Math.max(part.width, 480);
+  // Long caption lines wrap to the picture's width.
+  const caption = captionLines({ title, sources: viewSources(view, el), filters }).flatMap((l) => wrapText(l, `12px ${th.font}`, width - 24));
   const height = part.height + captionHeight(caption);
   const svg = [
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${esc(th.font)}">`,

@@ -8,6 +8,7 @@ import { scaleHeapSample } from './text-profiles.ts';
 import { summarizePprof } from '../../query/pprof-summary.ts';
 import { frameFuncName, stackFramesLeafFirst } from '../../model/stacks.ts';
 import { fixturePath, readFixture } from '../../test-support/fixtures.ts';
+import { fuzzCases, mulberry32 } from '../../test-support/fuzz.ts';
 
 const DIR = 'third-party/google-pprof/';
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -296,6 +297,25 @@ describe('text edge cases', () => {
       expect((err as IngestError).reason).toMatch(reason);
     });
   }
+  it('long junk lines are rejected quickly (no quadratic pattern backtracking)', () => {
+    const digits = '1'.repeat(300_000);
+    const inputs = [
+      `heap profile: 1: 2 [3: 4] @ heap/2\n1: ${digits}`,
+      `--- contentionz 1 ---\n${digits} ${digits} @`,
+      `--- contentionz 1 ---\n${digits} x`,
+      `threadcreate profile: total 1\n1 @${' 0x1'.repeat(50_000)}g`,
+      `threadcreate profile: total 1\n1 @ 0x1\n--- Memory map: ---\n${`${'a'.repeat(1000)}\n`.repeat(300)}`,
+    ];
+    const t0 = performance.now();
+    for (const text of inputs) {
+      try {
+        parseLegacyProfile(enc(text));
+      } catch (e) {
+        expect(e).toBeInstanceOf(IngestError);
+      }
+    }
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
   it('a malformed line error names its byte offset', () => {
     const text = 'threadcreate profile: total 1\n1 @ 0x10\nbad\n';
     try {
@@ -307,22 +327,10 @@ describe('text edge cases', () => {
   });
 });
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('parseLegacyProfile fuzz', () => {
-  const N = Number(process.env.FUZZ_CASES) || 400;
+  const N = fuzzCases(400);
   it(`survives ${N} truncations, bit flips and splices of the legacy fixtures`, () => {
-    const rand = rng(0x1e9ac);
+    const rand = mulberry32(0x1e9ac);
     const pool = Object.keys(LEGACY).map((n) => readFixture(DIR + n));
     let parsed = 0;
     let rejected = 0;

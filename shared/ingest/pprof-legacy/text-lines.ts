@@ -97,7 +97,8 @@ export function u64(v: bigint): bigint {
 
 /** strconv.ParseInt(s, 10, 64)-like: a decimal that fits int64, else null. */
 export function parseInt64(s: string): number | null {
-  if (!/^-?\d+$/.test(s)) return null;
+  // Length first: BigInt of a megabyte of digits is slow, and more than 20 never fit.
+  if (s.length > 20 || !/^-?\d+$/.test(s)) return null;
   const v = BigInt(s);
   if (v > 0x7fffffffffffffffn || v < -0x8000000000000000n) return null;
   return Number(v);
@@ -108,6 +109,7 @@ export function parseInt64(s: string): number | null {
  * else decimal), as used for legacy header attributes. Null when malformed or out of range.
  */
 export function parseInt64Base0(s: string): number | null {
+  if (s.replace(/^[+-]?0*/, '').length > 66) return null;
   const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9]\d*)$/.exec(s);
   if (!m) return null;
   let digits = m[2]!;

@@ -519,12 +519,13 @@ export function readJavaSymbols(lines: LineReader, p: LegacyProfileBuilder, firs
     if (hex.length > 16) throw new IngestError(`Java symbol id 0x${m[1]!.slice(0, 20)}… does not fit in 64 bits`, lines.lineStart);
     const loc = p.locationAt(BigInt(`0x${m[1]}`));
     if (loc === undefined) continue;
-    let { func, file, line: lineNo } = javaSymbol(m[2]!.trim());
+    const sym = javaSymbol(m[2]!.trim());
+    let file = sym.file;
     // pprof keeps one function per name: the first file seen for it.
-    const known = fileOf.get(func);
-    if (known === undefined) fileOf.set(func, file);
+    const known = fileOf.get(sym.func);
+    if (known === undefined) fileOf.set(sym.func, file);
     else file = known;
-    p.symbolize(loc, [{ func, file, line: lineNo }], true);
+    p.symbolize(loc, [{ func: sym.func, file, line: sym.line }], true);
   }
 }
 

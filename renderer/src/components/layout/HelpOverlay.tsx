@@ -68,8 +68,9 @@ export const SHORTCUTS: { view: string; items: Shortcut[] }[] = [
   {
     view: 'Layout and app',
     items: [
-      { keys: <>drag a handle, or focus it + {k('←', '→')} / {k('↑', '↓')}</>, what: 'resize panels (Shift: bigger steps)' },
-      { keys: k('Tab'), what: 'move between handles, rows and controls' },
+      { keys: 'drag a handle', what: 'resize the panels on either side (or the sources list)' },
+      { keys: <>{k('Tab')} to a handle, {k('←', '→', '↑', '↓')}</>, what: 'resize by keyboard (with Shift: bigger steps)' },
+      { keys: 'Layout menu', what: 'presets: triage overview, flame graph focus, network focus' },
       { keys: k('?'), what: 'show or hide this help' },
       { keys: k('Esc'), what: 'close this help' },
     ],

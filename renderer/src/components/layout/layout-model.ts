@@ -111,9 +111,13 @@ export function normalizeLayout(v: unknown): Layout {
   const rows: LayoutRow[] = [];
   for (const r of o.rows as Partial<LayoutRow>[]) {
     if (!r || !Array.isArray(r.slots)) continue;
-    const slots = r.slots.filter((s): s is SlotId => SLOT_IDS.includes(s as SlotId) && !seen.has(s as SlotId));
+    const slots: SlotId[] = [];
+    for (const s of r.slots) {
+      if (!SLOT_IDS.includes(s as SlotId) || seen.has(s as SlotId)) continue;
+      seen.add(s as SlotId);
+      slots.push(s as SlotId);
+    }
     if (slots.length === 0) continue;
-    slots.forEach((s) => seen.add(s));
     const raw = slots.map((_, i) => (Array.isArray(r.widths) && Number.isFinite(r.widths[i]) && r.widths[i]! > 0 ? r.widths[i]! : 1));
     const sum = raw.reduce((a, b) => a + b, 0);
     rows.push({ slots, widths: raw.map((w) => w / sum), height: clamp(Number.isFinite(r.height) ? r.height! : 320, MIN_ROW_HEIGHT, MAX_ROW_HEIGHT) });

@@ -1,0 +1,273 @@
+/**
+ * Postmortem export: pictures of every view (PNG 1×/2× and SVG, from the Export menu and the panel
+ * buttons), annotations, a bundle whose session reopens to the same state, and the headless CLI.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Download, Page } from '@playwright/test';
+import { test, expect, dropFiles, fixture, screenshot, sourceRow, startApp, ARTIFACTS, ROOT } from './support.ts';
+
+const run = promisify(execFile);
+// Bundles land here (the server inherits this environment), not in the user's home.
+const BUNDLES = mkdtempSync(join(tmpdir(), 'tracedeck-e2e-bundles-'));
+process.env.TRACEDECK_BUNDLE_DIR = BUNDLES;
+
+const SCEN = 'scenarios/conn-leak-go1.27';
+const FILES = ['block.pb.gz', 'ss-capture.txt.gz', 'trace.out', 'goroutine-debug2.txt'];
+
+/** PNG size from its IHDR chunk (bytes 16..24), after checking the signature. */
+function pngSize(b: Buffer): { width: number; height: number } {
+  expect(b.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect(b.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+/** Decodes the PNG in the page; returns its size and the variance of its luminance. */
+async function decodePng(page: Page, b: Buffer): Promise<{ width: number; height: number; variance: number }> {
+  return page.evaluate(async (b64) => {
+    const bin = atob(b64);
+    const u8 = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+    const bmp = await createImageBitmap(new Blob([u8], { type: 'image/png' }));
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(bmp, 0, 0);
+    const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+    let s = 0;
+    let s2 = 0;
+    const n = d.length / 4;
+    for (let i = 0; i < d.length; i += 4) {
+      const y = 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
+      s += y;
+      s2 += y * y;
+    }
+    return { width: bmp.width, height: bmp.height, variance: s2 / n - (s / n) ** 2 };
+  }, b.toString('base64'));
+}
+
+async function download(page: Page, click: () => Promise<void>): Promise<{ d: Download; bytes: Buffer }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), click()]);
+  const path = await d.path();
+  return { d, bytes: readFileSync(path!) };
+}
+
+async function openApp(page: Page, url: string) {
+  await page.goto(url);
+  await dropFiles(page, FILES.map((f) => ({ path: fixture(`${SCEN}/${f}`) })));
+  for (const f of FILES) await expect(sourceRow(page, f)).toHaveAttribute('data-status', 'ready');
+  await expect(page.getByTestId('heatmap')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('[data-testid="flame-graph"] svg')).toBeVisible();
+  await expect(page.getByTestId('timeline-lane')).toHaveCount(4);
+}
+
+async function brush(page: Page, f0: number, f1: number) {
+  const svg = page.getByTestId('timeline-svg');
+  const box = (await svg.boundingBox())!;
+  await page.mouse.move(box.x + box.width * f0, box.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * f1, box.y + 40, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByTestId('brush')).toBeVisible();
+}
+
+test('every view exports to PNG (1×, 2×) and SVG with a caption; the PNGs decode and are not blank', async ({ page, app }) => {
+  test.setTimeout(180_000);
+  await openApp(page, app.url);
+  await brush(page, 0.05, 0.3);
+  const label = await page.getByTestId('selection-label').innerText();
+
+  for (const view of ['workspace', 'timeline', 'flame', 'heatmap', 'blocking'] as const) {
+    const menu = async (item: string) => {
+      await page.getByTestId('export-menu').click();
+      await page.getByTestId(`export-${view}-${item}`).click();
+    };
+    const png1 = await download(page, () => menu('png'));
+    expect(png1.d.suggestedFilename()).toMatch(new RegExp(`^tracedeck-${view}-\\d{8}-\\d{6}\\.png$`));
+    const svg = await download(page, () => menu('svg'));
+    const text = svg.bytes.toString('utf8');
+    const w = Number(/<svg [^>]*width="(\d+)"/.exec(text)![1]);
+    const h = Number(/<svg [^>]*height="(\d+)"/.exec(text)![1]);
+    // The PNG is the SVG drawn at 1×: same size.
+    expect(pngSize(png1.bytes)).toEqual({ width: w, height: h });
+    const dec = await decodePng(page, png1.bytes);
+    expect(dec).toMatchObject({ width: w, height: h });
+    expect(dec.variance, `${view} PNG luminance variance`).toBeGreaterThan(200);
+    // Width of a panel picture = the panel on screen; the caption strip below it.
+    if (view !== 'workspace') {
+      const target = view === 'timeline' ? page.getByTestId('timeline') : page.getByTestId(`panel-${view}`);
+      const box = (await target.boundingBox())!;
+      expect(Math.abs(w - Math.max(480, Math.round(box.width)))).toBeLessThanOrEqual(1);
+      expect(h).toBeGreaterThan(box.height);
+    }
+    const png2 = await download(page, () => menu('png2'));
+    expect(pngSize(png2.bytes)).toEqual({ width: 2 * w, height: 2 * h });
+    // Caption: sources, the range in wall-clock time with the zone, filters; text stays text.
+    expect(text).toContain('<text');
+    expect(text).toMatch(/Range: 2026-11-22 \d\d:\d\d:\d\d\.\d{3} UTC \(UTC\+00:00\) – \d\d:\d\d:\d\d\.\d{3} \(/);
+    expect(text).toContain('Filters: ');
+    expect(text).not.toContain('<foreignObject');
+    if (view === 'flame') {
+      expect(text).toContain('Sources: block.pb.gz');
+      expect(text).toMatch(/<text[^>]*>runtime\.selectgo<\/text>/);
+      expect(text).toContain('profile: delay (nanoseconds)');
+    } else if (view === 'heatmap') {
+      expect(text).toContain('Sources: ss-capture.txt.gz');
+      expect(text).toMatch(/<text[^>]*>TIME-WAIT<\/text>/);
+      expect(text).toContain('<image ');
+    } else {
+      expect(text).toContain(`Sources: ${FILES.join(', ')}`);
+    }
+    for (const [name, b] of [
+      [`export-${view}.png`, png1.bytes],
+      [`export-${view}.svg`, svg.bytes],
+    ] as const) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(join(ARTIFACTS, name), b);
+    }
+  }
+  // The panel header button exports the same picture.
+  await page.getByTestId('panel-export-flame').click();
+  const fromPanel = await download(page, () => page.getByTestId('panel-export-flame-svg').click());
+  expect(fromPanel.bytes.toString('utf8')).toContain('TraceDeck · Flame graph');
+  await expect(page.getByTestId('export-status')).toContainText('Saved tracedeck-flame-');
+  // The selection was not disturbed by exporting.
+  await expect(page.getByTestId('selection-label')).toHaveText(label);
+});
+
+test('notes, a postmortem bundle, and its session reopening to the same state', async ({ page, app, browser }) => {
+  test.setTimeout(180_000);
+  await openApp(page, app.url);
+  await brush(page, 0.1, 0.4);
+  const label = await page.getByTestId('selection-label').innerText();
+
+  // A note on the selected range, another pinned by right-click.
+  await page.getByTestId('add-note').click();
+  await page.getByTestId('note-input').fill('pool exhausted: ESTAB climbs');
+  await page.getByTestId('note-save').click();
+  const svgBox = (await page.getByTestId('timeline-svg').boundingBox())!;
+  await page.mouse.click(svgBox.x + svgBox.width * 0.8, svgBox.y + 40, { button: 'right' });
+  await page.getByTestId('note-input').fill('GC storm');
+  await page.getByTestId('note-input').press('Enter');
+  await expect(page.getByTestId('annotation-mark')).toHaveCount(2);
+
+  // A flame filter: focus on the top function from the table.
+  await page.locator('.top-table tbody tr').first().click();
+  await expect(page.getByTestId('flame-chip')).toHaveCount(1);
+  const chip = await page.getByTestId('flame-chip').getAttribute('data-function');
+  await screenshot(page, 'export-notes');
+
+  await page.getByTestId('export-menu').click();
+  await page.getByTestId('write-bundle').click();
+  await expect(page.getByTestId('export-status')).toContainText('Bundle written to', { timeout: 60_000 });
+  const dir = (await page.getByTestId('export-status').getAttribute('data-bundle'))!;
+  expect(dir.startsWith(BUNDLES)).toBe(true);
+  expect(readdirSync(dir).sort()).toEqual(['images', 'report.md', 'session.tracedeck', 'sources']);
+  expect(readdirSync(join(dir, 'sources')).sort()).toEqual([...FILES].sort());
+  for (const f of FILES) expect(readFileSync(join(dir, 'sources', f)).equals(readFileSync(fixture(`${SCEN}/${f}`))), f).toBe(true);
+  const images = readdirSync(join(dir, 'images'));
+  expect(images).toEqual(expect.arrayContaining(['workspace.png', 'timeline.png', 'timeline.svg', 'flame.png', 'flame.svg', 'heatmap.png', 'blocking.png']));
+  const ws = await decodePng(page, readFileSync(join(dir, 'images', 'workspace.png')));
+  expect(ws.variance).toBeGreaterThan(200);
+  const report = readFileSync(join(dir, 'report.md'), 'utf8');
+  expect(report).toContain('pool exhausted: ESTAB climbs');
+  expect(report).toContain('GC storm');
+  expect(report).toMatch(/## Selected range\n\n2026-11-22 \d\d:\d\d:\d\d\.\d{3} UTC \(UTC\+00:00\) – /);
+  expect(report).toContain('- sampleCount: 21');
+  expect(report).toContain('![workspace.png](images/workspace.png)');
+  expect(readFileSync(join(dir, 'images', 'flame.svg'), 'utf8')).toContain(`focus: ${chip}`);
+
+  // A fresh app (a new server, nothing open): drop the bundle's session file.
+  const app2 = await startApp([]);
+  try {
+    const page2 = await browser.newPage();
+    await page2.goto(app2.url);
+    await dropFiles(page2, [{ path: join(dir, 'session.tracedeck') }]);
+    for (const f of FILES) await expect(sourceRow(page2, f)).toHaveAttribute('data-status', 'ready');
+    await expect(page2.getByTestId('source')).toHaveCount(4);
+    await expect(page2.getByTestId('selection-label')).toHaveText(label);
+    await expect(page2.getByTestId('annotation-mark')).toHaveCount(2);
+    await expect(page2.locator('[data-testid="annotation-mark"][data-text="GC storm"]')).toHaveCount(1);
+    await expect(page2.getByTestId('flame-chip')).toHaveCount(1);
+    await expect(page2.getByTestId('flame-chip')).toHaveAttribute('data-function', chip!);
+    await expect(page2.getByTestId('panel-flame')).toContainText('block.pb.gz');
+    await screenshot(page2, 'export-session-reopened');
+    await page2.close();
+  } finally {
+    app2.proc.kill('SIGTERM');
+  }
+});
+
+test('a session names a source whose file changed, and loads the rest', async ({ page, app }) => {
+  const { copyFileSync, appendFileSync } = await import('node:fs');
+  const work = mkdtempSync(join(tmpdir(), 'tracedeck-e2e-session-'));
+  copyFileSync(fixture(`${SCEN}/block.pb.gz`), join(work, 'block.pb.gz'));
+  copyFileSync(fixture(`${SCEN}/ss-capture.txt.gz`), join(work, 'ss-capture.txt.gz'));
+  const app2 = await startApp([join(work, 'block.pb.gz'), join(work, 'ss-capture.txt.gz')]);
+  let session: Buffer;
+  try {
+    await page.goto(app2.url);
+    await expect(sourceRow(page, 'ss-capture.txt.gz')).toHaveAttribute('data-status', 'ready');
+    await page.getByTestId('export-menu').click();
+    session = (await download(page, () => page.getByTestId('save-session').click())).bytes;
+  } finally {
+    app2.proc.kill('SIGTERM');
+  }
+  expect(session.toString('utf8')).toMatch(/^\{\s*"tracedeck-session": 2/);
+  appendFileSync(join(work, 'block.pb.gz'), 'x');
+  await page.goto(app.url);
+  await dropFiles(page, [{ name: 'incident.tracedeck', bytes: session }]);
+  await expect(sourceRow(page, 'ss-capture.txt.gz')).toHaveAttribute('data-status', 'ready');
+  await expect(page.getByTestId('source')).toHaveCount(1);
+  await expect(page.locator('body')).toContainText('block.pb.gz');
+  await expect(page.locator('body')).toContainText('file changed since the session was saved');
+});
+
+test.describe('headless CLI export', () => {
+  test('tracedeck export renders each view from the fixtures; bad input exits non-zero with the reason', async () => {
+    test.setTimeout(240_000);
+    const out = mkdtempSync(join(tmpdir(), 'tracedeck-e2e-cli-'));
+    const files = FILES.map((f) => fixture(`${SCEN}/${f}`));
+    const cli = (args: string[]) => run(process.execPath, [join(ROOT, 'bin', 'tracedeck.mjs'), 'export', ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC' }, timeout: 120_000 });
+    for (const view of ['flame', 'heatmap', 'blocking', 'timeline', 'workspace'] as const) {
+      const file = join(out, `${view}.${view === 'flame' || view === 'heatmap' ? 'svg' : 'png'}`);
+      const extra = view === 'flame' ? ['--sample-type', 'contentions'] : [];
+      const r = await cli([...files, '--view', view, '--range', '2..12', ...extra, '--out', file]);
+      expect(r.stdout).toContain(`wrote ${file}`);
+      const b = readFileSync(file);
+      if (file.endsWith('.png')) {
+        const { width, height } = pngSize(b);
+        expect(r.stdout).toContain(`(${width}×${height})`);
+        expect(width).toBeGreaterThanOrEqual(480);
+      } else {
+        const t = b.toString('utf8');
+        expect(t).toContain('Range: 2026-11-22 19:37:21.967 UTC (UTC+00:00) – 19:37:31.967 (10.000 s)');
+        if (view === 'flame') expect(t).toContain('profile: contentions (count)');
+        if (view === 'heatmap') expect(t).toMatch(/<text[^>]*>ESTAB<\/text>/);
+      }
+    }
+    const bundle = join(out, 'bundle');
+    const r = await cli([files[0]!, files[1]!, '--view', 'workspace', '--bundle', bundle]);
+    expect(r.stdout).toContain(`wrote bundle ${bundle}`);
+    expect(existsSync(join(bundle, 'report.md'))).toBe(true);
+    expect(existsSync(join(bundle, 'images', 'workspace.png'))).toBe(true);
+
+    const missing = await cli([join(out, 'nope.pb.gz'), '--view', 'flame', '--out', join(out, 'x.png')]).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(missing?.code).toBe(1);
+    expect(missing?.stderr).toContain(`cannot read ${join(out, 'nope.pb.gz')}: ENOENT`);
+    const noChromium = await run(process.execPath, [join(ROOT, 'bin', 'tracedeck.mjs'), 'export', files[0]!, '--view', 'flame', '--out', join(out, 'x.png')], {
+      cwd: ROOT,
+      env: { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' },
+    }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(noChromium?.code).toBe(1);
+    expect(noChromium?.stderr).toContain('Chromium not found at /nonexistent/chromium');
+  });
+});
