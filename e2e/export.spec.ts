@@ -198,6 +198,19 @@ test('notes, a postmortem bundle, and its session reopening to the same state', 
   } finally {
     app2.proc.kill('SIGTERM');
   }
+
+  // The same session from the command line (`tracedeck serve session.tracedeck`): opened before any page.
+  const app3 = await startApp([join(dir, 'session.tracedeck')]);
+  try {
+    const page3 = await browser.newPage();
+    await page3.goto(app3.url);
+    for (const f of FILES) await expect(sourceRow(page3, f)).toHaveAttribute('data-status', 'ready');
+    await expect(page3.getByTestId('selection-label')).toHaveText(label);
+    await expect(page3.getByTestId('flame-chip')).toHaveAttribute('data-function', chip!);
+    await page3.close();
+  } finally {
+    app3.proc.kill('SIGTERM');
+  }
 });
 
 test('a session names a source whose file changed, and loads the rest', async ({ page, app }) => {

@@ -103,61 +103,86 @@ export function growU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<Arr
  * parent always has a smaller id than its children. Children are a linked list while few (a new
  * node's subtree then grows by plain appends, which is most of a deep profile), and move to a
  * PairMap once a node has more than 8.
+ *
+ * Links are stored as id + 1 so that freshly grown (zeroed) arrays mean "none" without a fill.
  */
 export class Trie {
   /** label[i], parent[i] for node i (parent -1 = child of the root). */
-  label = new Int32Array(4096);
-  parent = new Int32Array(4096);
+  label: Int32Array<ArrayBuffer>;
+  parent: Int32Array<ArrayBuffer>;
   count = 0;
   /** True when the last child() call created the node. */
   created = false;
-  // Indexed by node + 1 (slot 0 = the root).
-  private firstChild = new Int32Array(4097).fill(-1);
-  private childCount = new Int32Array(4097);
-  private nextSibling = new Int32Array(4096);
+  /** Indexed by node + 1 (slot 0 = the root): first child + 1, 0 = none, -1 = children in `big`. */
+  private head: Int32Array<ArrayBuffer>;
+  /** Next sibling + 1, 0 = none. */
+  private next: Int32Array<ArrayBuffer>;
   private big = new PairMap(256);
+
+  /** `expected`: a node-count guess; arrays start there and double. */
+  constructor(expected = 4096) {
+    const cap = Math.max(16, expected | 0);
+    this.label = new Int32Array(cap);
+    this.parent = new Int32Array(cap);
+    this.next = new Int32Array(cap);
+    this.head = new Int32Array(cap + 1);
+  }
 
   child(parent: number, lbl: number): number {
     const p1 = parent + 1;
-    const n = this.childCount[p1]!;
-    if (n > 8) {
+    const h = this.head[p1]!;
+    if (h < 0) {
       const c = this.big.getOrAdd(parent, lbl, this.count);
       this.created = c === this.count;
-      if (this.created) this.append(parent, lbl, p1);
+      if (this.created) this.push(parent, lbl);
       return c;
     }
     const label = this.label;
-    for (let c = this.firstChild[p1]!; c !== -1; c = this.nextSibling[c]!) {
-      if (label[c] === lbl) {
+    const next = this.next;
+    let n = 0;
+    for (let c1 = h; c1 !== 0; c1 = next[c1 - 1]!) {
+      if (label[c1 - 1] === lbl) {
         this.created = false;
-        return c;
+        return c1 - 1;
       }
+      n++;
     }
     this.created = true;
-    const c = this.append(parent, lbl, p1);
-    if (n + 1 > 8) {
-      for (let k = this.firstChild[p1]!; k !== -1; k = this.nextSibling[k]!) this.big.getOrAdd(parent, label[k]!, k);
+    const c = this.push(parent, lbl);
+    if (n >= 8) {
+      // Many children (a hot caller): hash them from now on.
+      const big = this.big;
+      big.getOrAdd(parent, lbl, c);
+      for (let c1 = h; c1 !== 0; c1 = this.next[c1 - 1]!) big.getOrAdd(parent, this.label[c1 - 1]!, c1 - 1);
+      this.head[p1] = -1;
+    } else {
+      this.next[c] = h;
+      this.head[p1] = c + 1;
     }
     return c;
   }
 
-  private append(parent: number, lbl: number, p1: number): number {
+  /**
+   * Appends a child to a node created during the current walk (so known to have no children
+   * yet): no lookup. The caller guarantees it; child() would then find the node again.
+   */
+  add(parent: number, lbl: number): number {
+    const c = this.push(parent, lbl);
+    this.head[parent + 1] = c + 1;
+    return c;
+  }
+
+  private push(parent: number, lbl: number): number {
     const c = this.count++;
     if (c >= this.label.length) {
       const cap = this.label.length * 2;
       this.label = growI32(this.label, cap);
       this.parent = growI32(this.parent, cap);
-      this.nextSibling = growI32(this.nextSibling, cap);
-      const fc = new Int32Array(cap + 1).fill(-1);
-      fc.set(this.firstChild);
-      this.firstChild = fc;
-      this.childCount = growI32(this.childCount, cap + 1);
+      this.next = growI32(this.next, cap);
+      this.head = growI32(this.head, cap + 1);
     }
     this.label[c] = lbl;
     this.parent[c] = parent;
-    this.nextSibling[c] = this.firstChild[p1]!;
-    this.firstChild[p1] = c;
-    this.childCount[p1]!++;
     return c;
   }
 
