@@ -10,13 +10,15 @@ import type { Page } from '@playwright/test';
 import { test, expect, dropFiles, fixture, screenshot, sourceRow } from './support.ts';
 
 const DIR = 'scenarios/conn-leak-go1.27';
-const meta = JSON.parse(readFileSync(fixture(`${DIR}/meta.json`), 'utf8')) as { events: { name: string; unix_ns: number }[] };
-const eventNs = (name: string) => BigInt(meta.events.find((e) => e.name === name)!.unix_ns);
+type Meta = { events: { name: string; unix_ns: number }[] };
+const readMeta = (dir: string) => JSON.parse(readFileSync(fixture(`${dir}/meta.json`), 'utf8')) as Meta;
+const meta = readMeta(DIR);
+const eventNs = (name: string, m: Meta = meta) => BigInt(m.events.find((e) => e.name === name)!.unix_ns);
 const expected = JSON.parse(readFileSync(fixture('expected.json'), 'utf8')) as Record<string, { blockingNs?: Record<string, number> }>;
 
 /** Snapshots straight from the capture text: header epoch ns, then one regex count per state. */
-function captureSnapshots(): { epoch: bigint; counts: Record<string, number> }[] {
-  const text = gunzipSync(readFileSync(fixture(`${DIR}/ss-capture.txt.gz`))).toString('utf8');
+function captureSnapshots(dir = DIR): { epoch: bigint; counts: Record<string, number> }[] {
+  const text = gunzipSync(readFileSync(fixture(`${dir}/ss-capture.txt.gz`))).toString('utf8');
   const out: { epoch: bigint; counts: Record<string, number> }[] = [];
   for (const line of text.split('\n')) {
     const h = /^### ss-snapshot (\d+) /.exec(line);
@@ -237,4 +239,62 @@ test('alignment: dragging a lane by its grip moves that source along the axis (m
   const movedMs = clock(await sourceRow(page, 'goroutine-debug2.txt').locator('.source-time').innerText()) - clock(before);
   expect(Math.abs(movedMs - ((150 / plotW) * span) / 1e6)).toBeLessThan(((4 / plotW) * span) / 1e6);
   await screenshot(page, 'correlation-6-aligned');
+});
+
+test('the TIME-WAIT storm: brushing its climb narrows every view, and what-changed names TIME-WAIT', async ({ page, app }) => {
+  test.setTimeout(150_000);
+  // timewait-storm-go1.27: a client with keep-alives off; TIME-WAIT climbs ~100/s while ESTAB stays ~0.
+  const dir = 'scenarios/timewait-storm-go1.27';
+  const m = readMeta(dir);
+  await page.goto(app.url);
+  await dropFiles(page, [
+    { path: fixture(`${dir}/ss-capture.txt.gz`) },
+    { path: fixture(`${dir}/trace.out`) },
+    { path: fixture(`${dir}/block.pb.gz`) },
+  ]);
+  for (const name of ['ss-capture.txt.gz', 'trace.out', 'block.pb.gz']) {
+    await expect(sourceRow(page, name)).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  }
+  await sourceRow(page, 'trace.out').click();
+  const flame = page.getByTestId('panel-flame');
+  const syncTotal = expected[`${dir}/trace.out`]!.blockingNs!.sync!;
+  await expect(flame.getByTestId('flame-total')).toContainText(`total ${(syncTotal / 1e9).toFixed(1)} s`);
+  const blocking = page.getByTestId('panel-blocking');
+  await expect(blocking.getByTestId('blocking-summary')).toContainText('whole trace');
+
+  // Brush the trace's window: TIME-WAIT climbs through it (README: ~100-120 per second).
+  const snaps = captureSnapshots(dir);
+  const origin = snaps[0]!.epoch;
+  await brush(page, origin, eventNs('trace-start', m) + 500_000_000n, eventNs('trace-stop', m) - 500_000_000n);
+  const sel = page.getByTestId('brush');
+  const selStart = BigInt(Math.round(Number(await sel.getAttribute('data-start-ns'))));
+  const selEnd = BigInt(Math.round(Number(await sel.getAttribute('data-end-ns'))));
+  const inRange = snaps.filter((s) => s.epoch - origin >= selStart && s.epoch - origin <= selEnd);
+  const tw = inRange.map((s) => s.counts['TIME-WAIT'] ?? 0);
+  const [first, last, peak] = [tw[0]!, tw[tw.length - 1]!, Math.max(...tw)];
+  expect(last - first).toBeGreaterThan(300);
+
+  // Heat map zoomed to the range: TIME-WAIT's first, last and peak are the capture's own counts.
+  const heat = page.getByTestId('panel-heatmap');
+  await heat.getByTestId('heatmap-zoom').check();
+  const twRow = heat.locator('[data-testid="heatmap-summary-row"][data-row="TIME-WAIT"]');
+  await expect(twRow).toHaveAttribute('data-first', String(first));
+  await expect(twRow).toHaveAttribute('data-last', String(last));
+  await expect(twRow).toHaveAttribute('data-max', String(peak));
+
+  // The goroutine view and the flame graph narrow to the range.
+  await expect(blocking.getByTestId('blocking-summary')).toContainText('selected');
+  await expect(flame.getByTestId('flame-range')).toBeVisible();
+  const rangeSec = Number(/total ([\d.]+) s/.exec(await flame.getByTestId('flame-total').innerText())?.[1]);
+  expect(rangeSec).toBeGreaterThan(0);
+  expect(rangeSec).toBeLessThan(syncTotal / 1e9);
+
+  // What changed: TIME-WAIT is the growing socket state, by exactly the capture's growth.
+  const changes = page.getByTestId('panel-changes');
+  const topSocket = changes.locator('[data-testid="change-row"][data-category="socket-state"]').first();
+  await expect(topSocket).toHaveAttribute('data-key', 'TIME-WAIT');
+  await expect(topSocket).toHaveAttribute('data-growth', String(last - first));
+  await expect(changes.getByTestId('changes-headline')).toContainText(`TIME-WAIT +${last - first} sockets`);
+  await page.locator('main.panels').evaluate((el) => el.scrollTo(0, 0));
+  await screenshot(page, 'correlation-timewait-brushed');
 });

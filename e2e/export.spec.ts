@@ -236,6 +236,20 @@ test('a session names a source whose file changed, and loads the rest', async ({
   await expect(page.getByTestId('source')).toHaveCount(1);
   await expect(page.locator('body')).toContainText('block.pb.gz');
   await expect(page.locator('body')).toContainText('file changed since the session was saved');
+
+  // A note pinned on the timeline shows on the heat map's time axis too.
+  await expect(page.getByTestId('heatmap')).toHaveAttribute('data-ready', 'true');
+  const tl = (await page.getByTestId('timeline-svg').boundingBox())!;
+  await page.mouse.click(tl.x + tl.width * 0.5, tl.y + 40, { button: 'right' });
+  await page.getByTestId('note-input').fill('storm starts');
+  await page.getByTestId('note-save').click();
+  await expect(page.locator('[data-testid="timeline-svg"] [data-testid="annotation-mark"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="heatmap-notes"] [data-testid="annotation-mark"][data-text="storm starts"]')).toHaveCount(1);
+  await page.getByTestId('panel-export-heatmap').click();
+  const svg = await download(page, () => page.getByTestId('panel-export-heatmap-svg').click());
+  expect(svg.bytes.toString('utf8')).toContain('✎ storm starts');
+  expect(svg.bytes.toString('utf8')).toMatch(/Notes: \d\d:\d\d:\d\d\.\d{3} storm starts/);
+  await screenshot(page, 'export-heatmap-note');
 });
 
 test.describe('headless CLI export', () => {

@@ -81,6 +81,35 @@ export interface StartCollectionArgs {
   pid?: number;
   /** Only sockets with one of these local or peer ports. */
   filterPorts?: number[];
+  /** Also fetch a pprof endpoint over the same connection at an interval (see setPprofSchedule). */
+  pprofSchedule?: PprofSchedule;
+}
+
+/** "Every everyS seconds fetch KIND" over a collection's connection; each fetch becomes a source. */
+export interface PprofSchedule {
+  kind: SshPprofKind;
+  /** The program's pprof listener on the host's 127.0.0.1. */
+  port: number;
+  /** Seconds between the starts of two fetches (1..86400); a fetch still running delays the next. */
+  everyS: number;
+  /** profile / trace only: 1..everyS (default 30 for profile, 1 for trace, as Go's). */
+  seconds?: number;
+  /** 0 (default) protobuf; 1 text; 2 goroutine only: every stack, STOPS THE WORLD on each fetch. */
+  debug?: 0 | 1 | 2;
+}
+
+/** A collection's pprof schedule and how it went so far. */
+export interface PprofScheduleState extends PprofSchedule {
+  /** Fetches that became sources. */
+  fetched: number;
+  /** Fetches that failed (the schedule and the collection go on). */
+  failed: number;
+  /** A fetch is running now. */
+  fetching: boolean;
+  /** The last failure's reason. */
+  lastError?: string;
+  /** Set when the schedule ended by itself (the collection goes on). */
+  ended?: string;
 }
 
 export type CollectionState = 'connecting' | 'connected' | 'disconnected' | 'reconnecting' | 'stopped' | 'error';
@@ -121,6 +150,8 @@ export interface CollectionInfo {
   /** False once stopped, cancelled or failed. */
   running: boolean;
   hostKeyPrompt?: HostKeyPromptInfo;
+  /** The interval pprof fetch, when one is set. */
+  pprofSchedule?: PprofScheduleState;
 }
 
 /** A note pinned to a time (or a range) on the timeline. Wall-clock epoch ns: it survives a new axis origin. */
@@ -190,6 +221,8 @@ export interface BridgeRequests {
   listCollections: [Record<string, never>, { collections: CollectionInfo[] }];
   /** Fetches a Go pprof endpoint on the host's 127.0.0.1:port over the collection's connection; the result is a new source. */
   fetchPprofOverSsh: [{ collectionId: string; kind: SshPprofKind; port: number; seconds?: number; debug?: 0 | 1 | 2 }, { sourceId: SourceId }];
+  /** Sets (replaces) or, with null, clears a running collection's interval pprof fetch. */
+  setPprofSchedule: [{ collectionId: string; schedule: PprofSchedule | null }, { ok: boolean }];
   /** The session as a .tracedeck file: browser mode gets the text to download; Electron saves it through a dialog. */
   saveSession: [{ embed: boolean; uiState: SessionUiState }, { fileName: string; text?: string; savedPath?: string }];
   /** Restores a .tracedeck file's sources and offsets; the renderer applies the returned uiState. */
@@ -242,6 +275,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'answerHostKey',
   'listCollections',
   'fetchPprofOverSsh',
+  'setPprofSchedule',
   'saveSession',
   'openSession',
   'exportBundle',
@@ -291,6 +325,7 @@ export function validateRequest(name: RequestName, arg: unknown): string | null 
     case 'answerHostKey':
     case 'listCollections':
     case 'fetchPprofOverSsh':
+    case 'setPprofSchedule':
       return validateSshRequest(name, o);
     case 'saveSession':
       return typeof o.embed === 'boolean' && isUiState(o.uiState) ? null : 'embed (boolean) and uiState required';
@@ -325,12 +360,13 @@ const isInt = (v: unknown, min: number, max: number) => typeof v === 'number' &&
 /** SSH requests: every field checked, unknown fields refused (a `password` never gets through). */
 function validateSshRequest(name: RequestName, o: Record<string, unknown>): string | null {
   const allowed: Partial<Record<RequestName, string[]>> = {
-    startCollection: ['host', 'port', 'user', 'keyPath', 'useAgent', 'intervalMs', 'pid', 'filterPorts'],
+    startCollection: ['host', 'port', 'user', 'keyPath', 'useAgent', 'intervalMs', 'pid', 'filterPorts', 'pprofSchedule'],
     stopCollection: ['collectionId'],
     cancelCollection: ['collectionId'],
     answerHostKey: ['requestId', 'accept'],
     listCollections: [],
     fetchPprofOverSsh: ['collectionId', 'kind', 'port', 'seconds', 'debug'],
+    setPprofSchedule: ['collectionId', 'schedule'],
   };
   for (const k of Object.keys(o)) {
     if (/pass(word|phrase)?$/i.test(k)) return 'passwords are not accepted: use a key file or ssh-agent';
@@ -350,7 +386,7 @@ function validateSshRequest(name: RequestName, o: Record<string, unknown>): stri
       if (o.filterPorts !== undefined && !(Array.isArray(o.filterPorts) && o.filterPorts.length <= 32 && o.filterPorts.every((p) => isInt(p, 1, 65535)))) {
         return 'filterPorts must be up to 32 ports 1..65535';
       }
-      return null;
+      return o.pprofSchedule === undefined ? null : validatePprofSchedule(o.pprofSchedule);
     case 'stopCollection':
     case 'cancelCollection':
       return id('collectionId') ? null : 'collectionId required';
@@ -368,7 +404,29 @@ function validateSshRequest(name: RequestName, o: Record<string, unknown>): stri
       if (o.debug !== undefined && !(!timed && isInt(o.debug, 0, 2) && (o.debug !== 2 || kind === 'goroutine'))) return 'debug must be 0, 1 or (goroutine only) 2';
       return null;
     }
+    case 'setPprofSchedule':
+      if (!id('collectionId')) return 'collectionId required';
+      if (o.schedule === null) return null;
+      return o.schedule === undefined ? 'schedule required (null clears it)' : validatePprofSchedule(o.schedule);
     default:
       return 'not an SSH request';
   }
+}
+
+/** A pprof schedule: the fetch's own rules, plus an interval no shorter than a timed fetch. */
+function validatePprofSchedule(v: unknown): string | null {
+  const o = v as Record<string, unknown> | null;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return 'pprofSchedule must be an object';
+  for (const k of Object.keys(o)) if (!['kind', 'port', 'everyS', 'seconds', 'debug'].includes(k)) return `unknown pprofSchedule field ${k}`;
+  const kind = o.kind as SshPprofKind;
+  if (!SSH_PPROF_KINDS.includes(kind)) return `pprofSchedule.kind must be one of ${SSH_PPROF_KINDS.join(', ')}`;
+  if (!isInt(o.port, 1, 65535)) return 'pprofSchedule.port must be an integer 1..65535';
+  if (!isInt(o.everyS, 1, 86_400)) return 'pprofSchedule.everyS must be an integer 1..86400 (seconds)';
+  const timed = kind === 'profile' || kind === 'trace';
+  if (o.seconds !== undefined && !(timed && isInt(o.seconds, 1, 3600))) return 'pprofSchedule.seconds (1..3600) is for profile and trace only';
+  if (o.debug !== undefined && !(!timed && isInt(o.debug, 0, 2) && (o.debug !== 2 || kind === 'goroutine'))) return 'pprofSchedule.debug must be 0, 1 or (goroutine only) 2';
+  // Go serves one CPU profile at a time: overlapping fetches would only fail.
+  const seconds = timed ? ((o.seconds as number | undefined) ?? (kind === 'profile' ? 30 : 1)) : 0;
+  if (seconds > (o.everyS as number)) return `pprofSchedule.everyS must be at least the ${kind}'s ${seconds} s`;
+  return null;
 }

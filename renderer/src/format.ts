@@ -49,3 +49,16 @@ export function formatValue(v: number, unit: string): string {
   if (unit === 'bytes') return formatBytes(v);
   return formatCount(v);
 }
+
+/**
+ * A Go function name without its package's directory path, as pprof's labels read:
+ * `net/http.(*persistConn).readLoop` → `http.(*persistConn).readLoop`,
+ * `github.com/a/b/c.F` → `c.F`. The full name belongs in a tooltip.
+ */
+export function shortFunctionName(name: string): string {
+  // The package path ends at the first '.' after the last '/' that precedes any '(' or '.'-method part.
+  const paren = name.indexOf('(');
+  const head = paren >= 0 ? name.slice(0, paren) : name;
+  const slash = head.lastIndexOf('/');
+  return slash >= 0 ? name.slice(slash + 1) : name;
+}

@@ -13,10 +13,10 @@ const STATE_COLORS: Record<string, string> = {
   LISTEN: '#adb5bd',
   CLOSING: '#cc5de8',
   // goroutine states
-  running: '#2f9e44',
+  running: '#0ca678',
   runnable: '#fab005',
   syscall: '#4dabf7',
-  waiting: '#adb5bd',
+  waiting: '#d0bfff',
   'blocked (sync)': '#e03131',
   'blocked (net)': '#1c7ed6',
   'blocked (chan/select)': '#f76707',

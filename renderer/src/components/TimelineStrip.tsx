@@ -344,15 +344,26 @@ function NearestMark({ x0, x1, top, h, label, right }: { x0: number; x1: number;
 }
 
 function TrackLegend({ tracks }: { tracks: TrackData[] }) {
-  const names = new Set<string>();
-  for (const t of tracks) if (t.kind === 'series') for (const s of t.series) names.add(s.name);
-  if (!names.size) return null;
+  // One group per unit (sockets, goroutines…), so a state's colour is read within its own kind.
+  const byUnit = new Map<string, Set<string>>();
+  for (const t of tracks) {
+    if (t.kind !== 'series') continue;
+    let names = byUnit.get(t.unit);
+    if (!names) byUnit.set(t.unit, (names = new Set()));
+    for (const s of t.series) names.add(s.name);
+  }
+  if (!byUnit.size) return null;
   return (
     <div className="track-legend">
-      {[...names].map((n, i) => (
-        <span key={n}>
-          <i style={{ background: stateColor(n, i) }} />
-          {n}
+      {[...byUnit].map(([unit, names]) => (
+        <span key={unit} className="legend-group">
+          <b>{unit}:</b>
+          {[...names].map((n, i) => (
+            <span key={n}>
+              <i style={{ background: stateColor(n, i) }} />
+              {n}
+            </span>
+          ))}
         </span>
       ))}
     </div>

@@ -12,7 +12,7 @@ import type { PprofLabels, PprofMapping, PprofModel, PprofValueType } from '../.
 import type { SourceClock } from '../../model/time.ts';
 import { StackTableBuilder, type StackTable } from '../../model/stacks.ts';
 import { PbReader, WIRE_LEN, WIRE_VARINT, decodeString } from './protobuf-reader.ts';
-import { Trie, growF64, growI32, growU8 } from '../../model/pair-map.ts';
+import { PairMap, Trie, growF64, growI32, growU8 } from '../../model/pair-map.ts';
 
 export type ParsedPprof = Extract<ParsedSource, { kind: 'pprof' }>;
 
@@ -58,6 +58,7 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
   const sampleTypeRaw: [number, number][] = [];
   let sampleSpans = new Int32Array(1024);
   let sampleCount = 0;
+  let sampleBytes = 0;
   const functions: RawFunction[] = [];
   const functionIds: number[] = [];
   const locations: RawLocation[] = [];
@@ -92,6 +93,7 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
         sampleSpans = growI32(sampleSpans, sampleCount * 2 + 2);
         sampleSpans[sampleCount * 2] = r.pos;
         sampleSpans[sampleCount * 2 + 1] = e;
+        sampleBytes += e - r.pos;
         sampleCount++;
         r.pos = e;
         break;
@@ -216,6 +218,25 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
     return v;
   };
 
+  // Frames are interned by integers (canonical function, line, inlined) in front of the builder's
+  // string-keyed interning: equal keys always name equal frames, and the builder still decides (in
+  // the same order as before) which frame index a new one gets.
+  const canonString = new Int32Array(strings.length).fill(-1);
+  const firstIndexOf = new Map<string, number>();
+  const canonStr = (x: number): number => {
+    let c = canonString[x]!;
+    if (c < 0) {
+      const s = strings[x]!;
+      c = firstIndexOf.get(s) ?? x;
+      firstIndexOf.set(s, c);
+      canonString[x] = c;
+    }
+    return c;
+  };
+  const canonFunc = new PairMap(256);
+  const frameCache = new PairMap(1024);
+  const LINE_KEY_MAX = 2 ** 29;
+
   const nLoc = locations.length;
   const locFrameStart = new Int32Array(nLoc + 1);
   const locFramesList: number[] = [];
@@ -227,6 +248,9 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
   const locIndexDense = dense ? new Int32Array(maxLocId + 1).fill(-1) : null;
   const locIndexMap = dense ? null : new Map<number, number>();
 
+  const names: string[] = [];
+  const files: string[] = [];
+  const fnKeys: number[] = [];
   for (let li = 0; li < nLoc; li++) {
     const l = locations[li]!;
     if (l.id === 0) throw new IngestError(`corrupt pprof protobuf: location ${li} has id 0`);
@@ -243,20 +267,24 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
       if (!m) throw new IngestError(`corrupt pprof protobuf: location ${l.id} refers to unknown mapping ${l.mappingId}`);
       mappingFile = str(m.filename, 'mapping filename');
     }
-    const names: string[] = [];
-    const files: string[] = [];
+    names.length = 0;
+    files.length = 0;
+    fnKeys.length = 0;
     for (let k = 0; k < l.fn.length; k++) {
       const fid = l.fn[k]!;
       let name = '';
       let file = '';
+      let key = 0;
       if (fid !== 0) {
         const f = funcById.get(fid);
         if (!f) throw new IngestError(`corrupt pprof protobuf: location ${l.id} refers to unknown function ${fid}`);
         name = str(f.name, 'function name');
         file = str(f.filename, 'function filename');
+        key = canonFunc.getOrAdd(canonStr(f.name), canonStr(f.filename), canonFunc.size + 1);
       }
       names.push(name);
       files.push(file);
+      fnKeys.push(key);
     }
     let first = 0; // lines[first..] survive
     if (dropRx) {
@@ -280,32 +308,33 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
     } else {
       // Root first: the last line is the caller the earlier lines were inlined into.
       for (let k = l.fn.length - 1; k >= first; k--) {
-        locFramesList.push(
-          builder.internFrame({
-            func: names[k] || UNKNOWN_FUNCTION,
-            file: files[k]!,
-            line: l.line[k]!,
-            inlined: k !== l.fn.length - 1,
-          }),
-        );
+        const line = l.line[k]!;
+        const inlined = k !== l.fn.length - 1;
+        const cacheable = line >= -LINE_KEY_MAX && line < LINE_KEY_MAX && Number.isInteger(line);
+        let f = cacheable ? frameCache.get(fnKeys[k]!, line * 2 + (inlined ? 1 : 0)) : -1;
+        if (f < 0) {
+          f = builder.internFrame({ func: names[k] || UNKNOWN_FUNCTION, file: files[k]!, line, inlined });
+          if (cacheable) frameCache.getOrAdd(fnKeys[k]!, line * 2 + (inlined ? 1 : 0), f);
+        }
+        locFramesList.push(f);
       }
     }
   }
   locFrameStart[nLoc] = locFramesList.length;
   const locFrames = Int32Array.from(locFramesList);
 
-  // Fast path: one frame per location, no two locations with the same frame, no pruning. Then the
-  // location-id trie and the frame-stack tree coincide and a trie node IS a stack.
-  let simple = !dropRx;
-  if (simple) {
-    const seen = new Uint8Array(builder.build().frameCount);
-    for (let li = 0; li < nLoc && simple; li++) {
-      if (locFrameStart[li + 1]! - locFrameStart[li]! !== 1) simple = false;
-      else {
-        const f = locFrames[locFrameStart[li]!]!;
-        if (seen[f]) simple = false;
-        seen[f] = 1;
-      }
+  // Distinct location lists (pprof's stack count) are distinct frame paths when no two locations
+  // have the same frames and nothing is pruned: a location's frames start with its one non-inlined
+  // frame, so a path splits back into locations in one way only. Else lists are hashed (exactly).
+  let injective = !dropRx;
+  if (injective) {
+    const seqs = new Trie(64);
+    const end = new Uint8Array(locFrames.length + 1);
+    for (let li = 0; li < nLoc && injective; li++) {
+      let s = -1;
+      for (let k = locFrameStart[li]!; k < locFrameStart[li + 1]!; k++) s = seqs.child(s, locFrames[k]!);
+      if (s < 0 || end[s]) injective = false;
+      else end[s] = 1;
     }
   }
 
@@ -333,26 +362,55 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
     return v;
   };
 
-  // Location trie (root first), node = (parent node, location index). Per node: its stack, and the
-  // drop_frames state (bit 1: a non-pruned "user" location seen; bit 2: stack already cut).
-  const trie = new Trie();
-  let nodeStack = new Int32Array(simple ? 0 : 4096);
-  let nodeFlags = new Uint8Array(simple ? 0 : 4096);
-  let nodeEnd = new Uint8Array(4096);
+  // Frame stacks, root first, straight from each sample's locations (see pair-map.ts for why not the
+  // builder's stack interning): a trie node IS a stack. Sized from the sample bytes (a location id
+  // takes at least one byte) so that it rarely grows.
+  const trie = new Trie(Math.min(1 << 21, Math.max(4096, sampleBytes >>> 3)));
+  const pruning = dropRx !== null;
   let distinctLists = 0;
   let sawEmptyList = false;
-  // Frame stacks (see pair-map.ts for why not the builder's stack interning). In the simple case the
-  // location trie is the stack tree itself.
-  const stackTrie = simple ? null : new Trie();
-  const internStep = (prefix: number, frame: number): number => stackTrie!.child(prefix, frame);
-
+  let leafSeen = new Uint8Array(injective ? 4096 : 0);
+  // Not injective: (leaf stack, hash of the list) -> first sample with it, checked list by list.
+  const lists = injective ? null : new PairMap(1024);
+  let collided: Set<string> | null = null;
   let locScratch = new Int32Array(64);
+  let locScratch2 = new Int32Array(64);
+  const readLocIds = (sample: number): number => {
+    const savePos = r.pos;
+    const saveEnd = r.end;
+    r.pos = sampleSpans[sample * 2]!;
+    r.end = sampleSpans[sample * 2 + 1]!;
+    let n = 0;
+    while (r.pos < r.end) {
+      const tag = r.varint();
+      const wire = tag & 7;
+      if (Math.floor(tag / 8) !== 1) r.skip(wire);
+      else if (wire === WIRE_LEN) {
+        const e = r.lenEnd();
+        const outer = r.end;
+        r.end = e;
+        while (r.pos < e) {
+          if (n === locScratch2.length) locScratch2 = growI32(locScratch2, n + 1);
+          locScratch2[n++] = r.uvarint();
+        }
+        r.end = outer;
+      } else {
+        if (n === locScratch2.length) locScratch2 = growI32(locScratch2, n + 1);
+        locScratch2[n++] = r.uvarint();
+      }
+    }
+    r.pos = savePos;
+    r.end = saveEnd;
+    return n;
+  };
+
   for (let i = 0; i < sampleCount; i++) {
     if ((i & (PROGRESS_EVERY - 1)) === 0 && i > 0) {
       throwIfAborted(opts.signal);
       opts.onProgress?.(0.1 + (0.9 * sampleSpans[i * 2]!) / bytes.length);
     }
-    r.pos = sampleSpans[i * 2]!;
+    const spanStart = sampleSpans[i * 2]!;
+    r.pos = spanStart;
     r.end = sampleSpans[i * 2 + 1]!;
     let nLocs = 0;
     let nVals = 0;
@@ -434,76 +492,76 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
       }
     }
     if (nVals !== nTypes) {
-      r.fail(`sample ${i} has ${nVals} values but the profile has ${nTypes} sample types`, sampleSpans[i * 2]!);
+      r.fail(`sample ${i} has ${nVals} values but the profile has ${nTypes} sample types`, spanStart);
     }
-
-    // Walk the location ids root first (the file stores them leaf first).
-    let node = -1;
-    let stack = -1;
-    let flags = 0;
-    for (let j = nLocs - 1; j >= 0; j--) {
-      const li = locIndexOf(locScratch[j]!, sampleSpans[i * 2]!);
-      const next = trie.child(node, li);
-      if (trie.created) {
-        if (trie.count > nodeEnd.length) nodeEnd = growU8(nodeEnd, trie.count);
-        if (!simple) {
-          let s = stack;
-          let fl = flags;
-          if (!(fl & 2)) {
-            const prune = locPrune[li]!;
-            if (prune === 0 || !(fl & 1)) {
-              // Kept: a user location, or a pruned one before the first user location.
-              if (prune === 0) fl |= 1;
-              for (let k = locFrameStart[li]!; k < locFrameStart[li + 1]!; k++) s = internStep(s, locFrames[k]!);
-            } else if (prune === 2) {
-              for (let k = locFrameStart[li]!; k < locFrameStart[li + 1]!; k++) s = internStep(s, locFrames[k]!);
-              fl |= 2;
-            } else {
-              fl |= 2;
-            }
-          }
-          if (trie.count > nodeStack.length) {
-            nodeStack = growI32(nodeStack, trie.count);
-            nodeFlags = growU8(nodeFlags, trie.count);
-          }
-          nodeStack[next] = s;
-          nodeFlags[next] = fl;
-        }
-      }
-      node = next;
-      if (!simple) {
-        stack = nodeStack[node]!;
-        flags = nodeFlags[node]!;
-      }
-    }
-    if (node < 0) {
+    if (nLocs === 0) {
       if (!sawEmptyList) distinctLists++;
       sawEmptyList = true;
       sampleStack[i] = -1;
-    } else {
-      if (!nodeEnd[node]) {
-        nodeEnd[node] = 1;
+      continue;
+    }
+
+    // Walk the locations root first (the file stores them leaf first). Once a step creates a node,
+    // every later step does too (a new node has no children): append without looking up.
+    let s = -1;
+    let fresh = false;
+    let fl = 0; // drop_frames state: 1 = a kept "user" location seen, 2 = stack already cut
+    let h = 0x811c9dc5;
+    for (let j = nLocs - 1; j >= 0; j--) {
+      const li = locIndexOf(locScratch[j]!, spanStart);
+      h = Math.imul(h ^ li, 0x5bd1e995);
+      h ^= h >>> 15;
+      if (pruning) {
+        if (fl & 2) continue;
+        const prune = locPrune[li]!;
+        if (prune === 0) fl |= 1;
+        else if (fl & 1) {
+          // Pruned after a user location: a trimmed location keeps its outer lines, then the cut.
+          fl |= 2;
+          if (prune === 1) continue;
+        }
+      }
+      for (let k = locFrameStart[li]!, e = locFrameStart[li + 1]!; k < e; k++) {
+        if (fresh) s = trie.add(s, locFrames[k]!);
+        else {
+          s = trie.child(s, locFrames[k]!);
+          fresh = trie.created;
+        }
+      }
+    }
+    sampleStack[i] = s;
+    if (injective) {
+      if (s >= leafSeen.length) leafSeen = growU8(leafSeen, trie.count);
+      if (!leafSeen[s]) {
+        leafSeen[s] = 1;
         distinctLists++;
       }
-      sampleStack[i] = simple ? node : stack;
+    } else {
+      const rep = lists!.getOrAdd(s, h, i);
+      if (rep === i) distinctLists++;
+      else {
+        const n = readLocIds(rep);
+        let same = n === nLocs;
+        for (let j = 0; same && j < n; j++) same = locScratch2[j] === locScratch[j];
+        if (!same) {
+          // Same leaf and hash, different list: rare enough for a string key.
+          const key = `${s}|${Array.from(locScratch.subarray(0, nLocs)).join(',')}`;
+          collided ??= new Set();
+          if (!collided.has(key)) {
+            collided.add(key);
+            distinctLists++;
+          }
+        }
+      }
     }
   }
   r.end = bytes.length;
   labelStart[sampleCount] = labelCount;
 
   const frames = builder.build();
-  let stackFrame: Int32Array;
-  let stackPrefix: Int32Array;
-  if (simple) {
-    const t = trie.finish();
-    stackPrefix = t.parent;
-    stackFrame = t.label; // location indexes, turned into frames in place
-    for (let k = 0; k < t.count; k++) stackFrame[k] = locFrames[locFrameStart[stackFrame[k]!]!]!;
-  } else {
-    const t = stackTrie!.finish();
-    stackFrame = t.label;
-    stackPrefix = t.parent;
-  }
+  const t = trie.finish();
+  const stackFrame = t.label;
+  const stackPrefix = t.parent;
   const stacks: StackTable = { ...frames, stackFrame, stackPrefix, stackCount: stackFrame.length };
   const labels: PprofLabels = {
     start: labelStart,

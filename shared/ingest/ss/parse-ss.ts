@@ -105,20 +105,17 @@ const INFO_KEYS: [string, number][] = [
 ];
 
 /**
- * INFO_KEYS by (key length << 7 | first byte): 1 + index of the first candidate, chained through
- * NEXT_KEY (rtt and rto share a slot). Most keys of a detail line (segs_out, lastsnd, …) miss here,
- * so only wanted keys are compared byte by byte.
+ * INFO_KEYS by their first two bytes: 1 + index of the first candidate, chained through PAIR_NEXT
+ * (the four bytes_* keys share a pair). Most tokens of a detail line (segs_out, lastsnd, bbr:(…), …)
+ * miss here and are skipped without looking for their colon.
  */
-const KEY_SLOT = new Uint8Array(16 << 7);
-const NEXT_KEY = new Uint8Array(INFO_KEYS.length);
-const KEY_BYTES = INFO_KEYS.map(([k]) => Uint8Array.from(k, (ch) => ch.charCodeAt(0)));
-/** First two bytes of the INFO_KEYS: a token starting otherwise is skipped without finding its colon. */
 const KEY_PAIR = new Uint8Array(1 << 16);
+const PAIR_NEXT = new Uint8Array(INFO_KEYS.length);
+const KEY_BYTES = INFO_KEYS.map(([k]) => Uint8Array.from(k, (ch) => ch.charCodeAt(0)));
 INFO_KEYS.forEach(([k], i) => {
-  const slot = (k.length << 7) | k.charCodeAt(0);
-  NEXT_KEY[i] = KEY_SLOT[slot]!;
-  KEY_SLOT[slot] = i + 1;
-  KEY_PAIR[(k.charCodeAt(0) << 8) | k.charCodeAt(1)] = 1;
+  const pair = (k.charCodeAt(0) << 8) | k.charCodeAt(1);
+  PAIR_NEXT[i] = KEY_PAIR[pair]!;
+  KEY_PAIR[pair] = i + 1;
 });
 
 const NETSTAT_TIMERS = new Set(['off', 'on', 'keepalive', 'timewait', 'probe']);
@@ -749,97 +746,88 @@ class SsParser {
     const b = this.b;
     const t = this.info;
     let row = this.sockets.info[r]!;
-    // b[end] is the line's LF (or past the buffer), so `b[i] > SP` alone stops every token scan.
+    // b[end] is a blank (or past the buffer), so `b[i] > SP` alone stops every token scan, and a
+    // number read with `end` as its bound stops where it would with the token's end.
     while (p < end) {
       const c0 = b[p]!;
       if (c0 <= SP) {
         p = this.skipBlanks(p, end);
         continue;
       }
-      if (!KEY_PAIR[(c0 << 8) | b[p + 1]!]) {
-        // Not a wanted key (segs_out, lastsnd, bbr:(…), …): straight to the next token.
+      // The key is the token up to its first colon (or the whole token): match it against the
+      // candidates of its first two bytes, then check that it ends there.
+      let code = 0;
+      let colon = p;
+      for (let cand = KEY_PAIR[(c0 << 8) | b[p + 1]!]!; cand !== 0; cand = PAIR_NEXT[cand - 1]!) {
+        const key = KEY_BYTES[cand - 1]!;
+        const len = key.length;
+        let i = 2;
+        while (i < len && b[p + i] === key[i]) i++;
+        if (i < len) continue;
+        const after = b[p + len];
+        if (after === COLON || !(after! > SP)) {
+          code = INFO_KEYS[cand - 1]![1];
+          colon = p + len;
+          break;
+        }
+      }
+      if (code === 0) {
+        // Not a wanted key: straight to the next token.
         let q = p + 1;
         while (b[q]! > SP) q++;
         if (b[q] === SP && q + 1 < end && b[q + 1]! > SP) p = q + 1;
         else p = this.skipBlanks(q, end);
         continue;
       }
-      let colon = p;
-      while (b[colon]! > SP && b[colon] !== COLON) colon++;
-      const klen = colon - p;
-      const code = klen < 16 ? this.infoKey(p, KEY_SLOT[(klen << 7) | c0]!) : 0;
-      let te = colon;
-      while (b[te]! > SP) te++;
-      if (code !== 0) {
-        let vs = colon + 1;
-        let ve = te;
-        let next = te;
-        const rate = code === K.send || code === K.pacingRate || code === K.deliveryRate;
-        if (colon === te && !rate) {
-          p = this.skipBlanks(te, end);
+      let vs = colon + 1;
+      if (b[colon] !== COLON) {
+        // `send 123bps`, `pacing_rate 4.5Mbps`: the value is the next token; other keys need a colon.
+        if (code !== K.send && code !== K.pacingRate && code !== K.deliveryRate) {
+          p = this.skipBlanks(colon, end);
           continue;
         }
-        if (colon === te) {
-          // `send 123bps`, `pacing_rate 4.5Mbps`: the value is the next token.
-          vs = this.skipBlanks(te, end);
-          ve = this.tokenEnd(vs, end);
-          next = ve;
-        }
-        if (row < 0) {
-          row = t.add();
-          this.sockets.info[r] = row;
-        }
-        const f32 = t.f32;
-        const v = this.num(vs, ve);
-        switch (code) {
-          case K.rtt:
-            f32[F32_SLOT.rtt]![row] = v;
-            if (b[this.numEnd] === SLASH) f32[F32_SLOT.rttVar]![row] = this.num(this.numEnd + 1, ve);
-            break;
-          case K.retrans:
-            f32[F32_SLOT.retransNow]![row] = v;
-            if (b[this.numEnd] === SLASH) f32[F32_SLOT.retransTotal]![row] = this.num(this.numEnd + 1, ve);
-            break;
-          case K.rto: f32[F32_SLOT.rto]![row] = v; break;
-          case K.ato: f32[F32_SLOT.ato]![row] = v; break;
-          case K.mss: f32[F32_SLOT.mss]![row] = v; break;
-          case K.cwnd: f32[F32_SLOT.cwnd]![row] = v; break;
-          case K.ssthresh: f32[F32_SLOT.ssthresh]![row] = v; break;
-          case K.unacked: f32[F32_SLOT.unacked]![row] = v; break;
-          case K.lost: f32[F32_SLOT.lost]![row] = v; break;
-          case K.bytesSent: t.f64[F64_SLOT.bytesSent]![row] = v; break;
-          case K.bytesAcked: t.f64[F64_SLOT.bytesAcked]![row] = v; break;
-          case K.bytesReceived: t.f64[F64_SLOT.bytesReceived]![row] = v; break;
-          case K.bytesRetrans: t.f64[F64_SLOT.bytesRetrans]![row] = v; break;
-          case K.send: f32[F32_SLOT.sendBps]![row] = v * this.unit(ve); break;
-          case K.pacingRate: f32[F32_SLOT.pacingBps]![row] = v * this.unit(ve); break;
-          case K.deliveryRate: f32[F32_SLOT.deliveryBps]![row] = v * this.unit(ve); break;
-        }
-        p = next;
-      } else {
-        p = te;
+        vs = this.skipBlanks(colon, end);
       }
-      // Tokens are mostly one space apart; the padding after the last one takes the word-wise skip.
-      if (b[p] === SP && b[p + 1]! > SP && p + 1 < end) p++;
-      else p = this.skipBlanks(p, end);
+      if (row < 0) {
+        row = t.add();
+        this.sockets.info[r] = row;
+      }
+      const f32 = t.f32;
+      const v = this.num(vs, end);
+      switch (code) {
+        case K.rtt:
+          f32[F32_SLOT.rtt]![row] = v;
+          if (b[this.numEnd] === SLASH) f32[F32_SLOT.rttVar]![row] = this.num(this.numEnd + 1, end);
+          break;
+        case K.retrans:
+          f32[F32_SLOT.retransNow]![row] = v;
+          if (b[this.numEnd] === SLASH) f32[F32_SLOT.retransTotal]![row] = this.num(this.numEnd + 1, end);
+          break;
+        case K.rto: f32[F32_SLOT.rto]![row] = v; break;
+        case K.ato: f32[F32_SLOT.ato]![row] = v; break;
+        case K.mss: f32[F32_SLOT.mss]![row] = v; break;
+        case K.cwnd: f32[F32_SLOT.cwnd]![row] = v; break;
+        case K.ssthresh: f32[F32_SLOT.ssthresh]![row] = v; break;
+        case K.unacked: f32[F32_SLOT.unacked]![row] = v; break;
+        case K.lost: f32[F32_SLOT.lost]![row] = v; break;
+        case K.bytesSent: t.f64[F64_SLOT.bytesSent]![row] = v; break;
+        case K.bytesAcked: t.f64[F64_SLOT.bytesAcked]![row] = v; break;
+        case K.bytesReceived: t.f64[F64_SLOT.bytesReceived]![row] = v; break;
+        case K.bytesRetrans: t.f64[F64_SLOT.bytesRetrans]![row] = v; break;
+        case K.send: f32[F32_SLOT.sendBps]![row] = v * this.unit(); break;
+        case K.pacingRate: f32[F32_SLOT.pacingBps]![row] = v * this.unit(); break;
+        case K.deliveryRate: f32[F32_SLOT.deliveryBps]![row] = v * this.unit(); break;
+      }
+      // The rest of the value token (`bps`, …) after the number(s) just read.
+      let q = this.numEnd;
+      while (b[q]! > SP) q++;
+      if (b[q] === SP && q + 1 < end && b[q + 1]! > SP) p = q + 1;
+      else p = this.skipBlanks(q, end);
     }
   }
 
-  /** K code of the INFO_KEYS entry spelled at b[p…] among the candidates chained from `cand`, else 0. */
-  private infoKey(p: number, cand: number): number {
-    const b = this.b;
-    for (; cand !== 0; cand = NEXT_KEY[cand - 1]!) {
-      const key = KEY_BYTES[cand - 1]!;
-      let i = 1;
-      while (i < key.length && b[p + i] === key[i]) i++;
-      if (i === key.length) return INFO_KEYS[cand - 1]![1];
-    }
-    return 0;
-  }
-
-  /** Multiplier of an ss rate suffix after the number just read (`bps`, `Kbps`, `M`, …). */
-  private unit(ve: number): number {
-    if (this.numEnd >= ve) return 1;
+  /** Multiplier of an ss rate suffix after the number just read (`bps`, `Kbps`, `M`, …; a blank: 1). */
+  private unit(): number {
     switch (this.b[this.numEnd]) {
       case 75: case 107: return 1e3; // K k
       case 77: return 1e6;

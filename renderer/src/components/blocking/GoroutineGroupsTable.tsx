@@ -1,6 +1,6 @@
 import { Fragment, useState } from 'react';
 import type { GoroutineGroupsResult } from '../../../../shared/query/goroutine-groups.ts';
-import { formatCount } from '../../format.ts';
+import { formatCount, shortFunctionName } from '../../format.ts';
 
 export interface GoroutineGroupsTableProps {
   result: GoroutineGroupsResult;
@@ -42,7 +42,7 @@ export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: Gorouti
             >
               {result.withState && <td className="state">{r.rawStates.join(', ') || r.state}</td>}
               <td className="fn" title={r.function ?? ''}>
-                <span className="twisty">{open === r.key ? '▾' : '▸'}</span> <span className="fn-name">{r.function ?? '(no frames)'}</span>
+                <span className="twisty">{open === r.key ? '▾' : '▸'}</span> {r.function ? shortFunctionName(r.function) : '(no frames)'}
               </td>
               {r.counts.map((c, i) => (
                 <td key={i} className="num" data-testid="group-count">

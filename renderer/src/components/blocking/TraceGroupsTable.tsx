@@ -1,7 +1,7 @@
 import { Fragment, useEffect, useState } from 'react';
 import type { GoroutineLane, TraceGoroutineGroupsResult } from '../../../../shared/query/trace-goroutine-groups.ts';
 import { bridge } from '../../bridge-client.ts';
-import { formatCount, formatDuration } from '../../format.ts';
+import { formatCount, formatDuration, shortFunctionName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
 import { GoroutineLanes } from './GoroutineLanes.tsx';
 
@@ -31,7 +31,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
             <tr className={`group-row ${open === g.key ? 'open' : ''}`} data-testid="trace-group" data-state={g.state} onClick={() => setOpen(open === g.key ? null : g.key)}>
               <td className="state">{g.rawReasons.join(', ')}</td>
               <td className="fn" title={g.function ?? ''}>
-                <span className="twisty">{open === g.key ? '▾' : '▸'}</span> <span className="fn-name">{g.function ?? '(no stack)'}</span>
+                <span className="twisty">{open === g.key ? '▾' : '▸'}</span> {g.function ? shortFunctionName(g.function) : '(no stack)'}
               </td>
               <td className="num">{formatCount(g.goroutines)}</td>
               <td className="num" data-testid="group-total">

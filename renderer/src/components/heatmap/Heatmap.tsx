@@ -14,6 +14,7 @@ import {
   type RGB,
   type ViewRange,
 } from './heatmap-draw.ts';
+import { AnnotationMarks } from '../export/AnnotationMarks.tsx';
 
 export interface HeatmapProps {
   grid: HeatmapGrid;
@@ -185,6 +186,10 @@ export function Heatmap(p: HeatmapProps) {
         }}
         onDoubleClick={() => p.onSelect(null)}
       />
+      {/* Notes pinned on the timeline, drawn on the same time axis (pointer events pass through). */}
+      <svg width={g.width} height={g.height} style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none' }} data-testid="heatmap-notes">
+        <AnnotationMarks x={(ns) => nsToX(g, p.view, ns)} top={g.plotY} bottom={g.plotY + g.rows * g.rowH} x0={g.plotX} x1={g.plotX + g.plotW} />
+      </svg>
       {tip && hover && (
         <div
           className="heatmap-tooltip"
