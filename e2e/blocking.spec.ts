@@ -47,3 +47,21 @@ test('dumps: a leak reads as a growing group between two dumps', async ({ page, 
   await expect(top.getByTestId('group-count')).toHaveText([/^(37|35)$/, /^(71|69)$/]);
   await screenshot(page, 'blocking-dumps-growth');
 });
+
+test('a trace group opens its stacks in the flame graph: the blocking profile of its reason, focused on its function', async ({ page, app }) => {
+  await page.goto(app.url);
+  await dropFiles(page, [{ path: fixture('scenarios/lock-contention-go1.27/trace.out') }]);
+  await expect(sourceRow(page, 'trace.out')).toHaveAttribute('data-status', 'ready');
+  const panel = page.getByTestId('panel-blocking');
+  const syncGroup = panel.locator('[data-testid="trace-group"][data-state="sync"]').first();
+  const fn = (await syncGroup.getAttribute('data-function'))!;
+  await syncGroup.click();
+  await panel.getByRole('button', { name: 'Show in flame graph' }).click();
+  const flame = page.getByTestId('panel-flame');
+  await expect(flame.getByTestId('flame-profile')).toHaveValue('sync');
+  const chip = flame.getByTestId('flame-chip');
+  await expect(chip).toHaveCount(1);
+  await expect(chip).toHaveAttribute('data-kind', 'focus');
+  await expect(chip).toHaveAttribute('data-function', fn);
+  await screenshot(page, 'blocking-show-in-flame');
+});

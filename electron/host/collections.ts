@@ -2,7 +2,9 @@
  * Live collections over SSH, wired into the session: each collection runs an SshCollector that
  * appends `ss` snapshots to a capture file, and that file is a LIVE 'ss' source which is re-read as
  * it grows (so the heat map and the timeline grow as you watch). pprof fetched over the same
- * connection becomes a source of its own, saved beside the capture with its provenance.
+ * connection becomes a source of its own, saved beside the capture with its provenance: on demand, or
+ * on a schedule ("every N s fetch KIND") that runs while connected, never overlaps itself, reports
+ * failures without stopping anything, and ends with the collection.
  *
  * Settings for tests and unusual setups (host options win over the environment):
  *   captureDir      TRACEDECK_CAPTURE_DIR    default: <tmp>/tracedeck-captures/<session start>/
@@ -17,8 +19,11 @@ import path from 'node:path';
 import type {
   CollectionInfo,
   HostKeyPromptInfo,
+  PprofSchedule,
+  PprofScheduleState,
   RequestArg,
   SourceId,
+  SourceOrigin,
   StartCollectionArgs,
 } from '../../shared/bridge.ts';
 import type { SessionStore } from './session-store.ts';
@@ -26,6 +31,7 @@ import { SshCollector, ssCommand } from './ssh/collector.ts';
 import type { CollectorStatus } from './ssh/collector.ts';
 import type { HostKeyPrompt } from './ssh/connection.ts';
 import { savePprofResult } from './ssh/pprof-over-ssh.ts';
+import type { PprofRequest } from './ssh/pprof-over-ssh.ts';
 import { loadSshTarget, processSshEnv } from './ssh/ssh-config.ts';
 import type { SshEnv } from './ssh/ssh-config.ts';
 
@@ -44,6 +50,22 @@ export interface CollectionsOptions {
   hostKeyTimeoutMs?: number;
   /** Reconnect backoff (default 500 ms doubling to 30 s). */
   backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * A pprof schedule ends by itself after this many fetches (default 50): each fetch is a source
+   * with an engine worker of its own, so an unattended schedule must not grow the session forever.
+   */
+  maxScheduledFetches?: number;
+}
+
+/** A running pprof schedule: its state (mirrored into CollectionInfo) and its timer / fetch in flight. */
+interface ScheduleRun {
+  state: PprofScheduleState;
+  timer: ReturnType<typeof setTimeout> | null;
+  /** The fetch in flight: aborted when the schedule is replaced or cleared, or the collection ends. */
+  abort: AbortController | null;
+  inFlight: Promise<void> | null;
+  /** Date.now() at the start of the last fetch; 0 before the first. */
+  lastStartAt: number;
 }
 
 interface Collection {
@@ -62,6 +84,10 @@ interface Collection {
   /** Resolves once the collector stopped and the final re-read is done. */
   finished: Promise<void>;
   markFinished: () => void;
+  schedule: ScheduleRun | null;
+  /** The live source's provenance; `command` becomes the ss command lines run so far, in order. */
+  origin: Extract<SourceOrigin, { type: 'ssh' }>;
+  commands: string[];
 }
 
 interface PendingPrompt {
@@ -120,12 +146,8 @@ export class Collections {
       confirmHostKey: (p) => this.askHostKey(collectionId, p),
       backoff: this.opts.backoff,
     });
-    const sourceId = this.opts.store.addLive(path.basename(capturePath), {
-      type: 'ssh',
-      host: target.host,
-      command: ssCommand(true, args.filterPorts),
-      path: capturePath,
-    });
+    const origin = { type: 'ssh', host: target.host, command: ssCommand(true, args.filterPorts), path: capturePath } as const;
+    const sourceId = this.opts.store.addLive(path.basename(capturePath), origin);
     let markFinished!: () => void;
     const finished = new Promise<void>((r) => (markFinished = r));
     const c: Collection = {
@@ -152,8 +174,12 @@ export class Collections {
       lastReloadMs: 0,
       finished,
       markFinished,
+      schedule: null,
+      origin,
+      commands: [],
     };
     this.collections.set(collectionId, c);
+    if (args.pprofSchedule) this.setSchedule(c, args.pprofSchedule);
     collector.on('status', (s) => this.onCollectorStatus(c, s));
     try {
       await collector.start();
@@ -180,8 +206,22 @@ export class Collections {
     const c = this.collections.get(collectionId);
     if (!c) return false;
     this.declinePrompts(collectionId);
+    await this.endSchedule(c);
     if (c.info.running) await (cancel ? c.collector.cancel() : c.collector.stop());
     await c.finished;
+    return true;
+  }
+
+  /** Sets (replacing any) or clears a running collection's interval pprof fetch. */
+  setPprofSchedule(collectionId: string, schedule: PprofSchedule | null): boolean {
+    const c = this.collections.get(collectionId);
+    if (!c || !c.info.running) return false;
+    if (schedule) this.setSchedule(c, schedule);
+    else {
+      void this.endSchedule(c);
+      delete c.info.pprofSchedule;
+    }
+    this.emit(c);
     return true;
   }
 
@@ -209,15 +249,84 @@ export class Collections {
   async fetchPprof(a: RequestArg<'fetchPprofOverSsh'>): Promise<{ sourceId: SourceId }> {
     const c = this.collections.get(a.collectionId);
     if (!c) throw new Error(`no collection ${a.collectionId}`);
+    return { sourceId: await this.fetchToSource(c, { kind: a.kind, port: a.port, seconds: a.seconds, debug: a.debug }) };
+  }
+
+  /** One pprof fetch over c's connection, saved beside the capture and opened as a source. */
+  private async fetchToSource(c: Collection, req: PprofRequest): Promise<SourceId> {
     if (!c.info.running || !c.collector.connected) throw new Error(`${c.info.host} is not connected (${c.info.state})`);
-    const result = await c.collector.fetchPprof({ kind: a.kind, port: a.port, seconds: a.seconds, debug: a.debug });
+    const result = await c.collector.fetchPprof(req);
+    if (req.signal?.aborted) throw new Error('cancelled');
     const file = await savePprofResult(result, c.folder);
     const size = (await stat(file)).size;
     const prov = result.provenance;
     const sourceId = this.opts.store.add(path.basename(file), { path: file }, { type: 'ssh', host: prov.host, command: `GET ${prov.url}`, path: file }, size);
     // Text dumps carry no timestamp of their own: place them at the moment they were fetched.
-    if ((a.debug ?? 0) > 0) this.opts.store.placeAt(sourceId, prov.startedAtEpochNs, `fetched over SSH from ${prov.host}`);
-    return { sourceId };
+    if ((req.debug ?? 0) > 0) this.opts.store.placeAt(sourceId, prov.startedAtEpochNs, `fetched over SSH from ${prov.host}`);
+    return sourceId;
+  }
+
+  private setSchedule(c: Collection, s: PprofSchedule) {
+    void this.endSchedule(c);
+    const state: PprofScheduleState = { ...s, fetched: 0, failed: 0, fetching: false };
+    c.schedule = { state, timer: null, abort: null, inFlight: null, lastStartAt: 0 };
+    c.info.pprofSchedule = state;
+    this.armSchedule(c);
+  }
+
+  /** Stops c's schedule (its fetch in flight is aborted); resolves once that fetch settled. */
+  private async endSchedule(c: Collection): Promise<void> {
+    const run = c.schedule;
+    if (!run) return;
+    c.schedule = null;
+    if (run.timer) clearTimeout(run.timer);
+    run.timer = null;
+    run.abort?.abort();
+    await run.inFlight;
+  }
+
+  /** Times the next fetch: everyS after the last one started (at once the first time). */
+  private armSchedule(c: Collection) {
+    const run = c.schedule;
+    if (!run || run.timer || run.inFlight || run.state.ended || !c.info.running) return;
+    const wait = run.lastStartAt === 0 ? 0 : Math.max(0, run.lastStartAt + run.state.everyS * 1000 - Date.now());
+    run.timer = setTimeout(() => {
+      run.timer = null;
+      this.runScheduled(c, run);
+    }, wait);
+  }
+
+  private runScheduled(c: Collection, run: ScheduleRun) {
+    // Not connected (yet, or between reconnects): the 'connected' status re-arms the schedule.
+    if (c.schedule !== run || !c.info.running || !c.collector.connected) return;
+    const st = run.state;
+    const abort = new AbortController();
+    run.abort = abort;
+    run.lastStartAt = Date.now();
+    st.fetching = true;
+    this.emit(c);
+    const req: PprofRequest = { kind: st.kind, port: st.port, seconds: st.seconds, debug: st.debug, signal: abort.signal };
+    const p = this.fetchToSource(c, req).then(
+      () => {
+        st.fetched++;
+      },
+      (err: Error) => {
+        if (abort.signal.aborted) return; // replaced, cleared or the collection ended: not a failure
+        st.failed++;
+        st.lastError = err.message;
+      },
+    );
+    run.inFlight = p.finally(() => {
+      run.inFlight = null;
+      run.abort = null;
+      st.fetching = false;
+      const max = this.opts.maxScheduledFetches ?? 50;
+      if (st.fetched >= max && !st.ended) st.ended = `ended after ${max} fetches (each is a source); set it again to go on`;
+      if (c.schedule === run) {
+        this.emit(c);
+        this.armSchedule(c);
+      }
+    });
   }
 
   /** Cancels every collection (app closing); captures are already on disk. */
@@ -286,6 +395,12 @@ export class Collections {
         break;
       case 'connected':
         Object.assign(i, { state: 'connected', remoteHostname: s.hostname, command: s.ssCommand, attempts: 0 });
+        // The source says what actually ran (`ss -tanoi` once -p was refused).
+        if (!c.commands.includes(s.ssCommand)) {
+          c.commands.push(s.ssCommand);
+          this.opts.store.setOrigin(i.sourceId, { ...c.origin, command: c.commands.join(', then ') });
+        }
+        this.armSchedule(c);
         break;
       case 'snapshot':
         i.snapshots = s.count;
@@ -313,6 +428,8 @@ export class Collections {
         i.running = false;
         if (i.state !== 'error') i.state = 'stopped';
         this.declinePrompts(i.collectionId);
+        if (i.pprofSchedule) i.pprofSchedule.fetching = false;
+        void this.endSchedule(c);
         void this.finish(c);
         break;
     }

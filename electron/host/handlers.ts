@@ -78,6 +78,7 @@ export class Host implements SessionHost {
       answerHostKey: async ({ requestId, accept }) => ({ ok: this.collections.answerHostKey(requestId, accept) }),
       listCollections: async () => ({ collections: this.collections.list() }),
       fetchPprofOverSsh: async (a) => this.collections.fetchPprof(a),
+      setPprofSchedule: async ({ collectionId, schedule }) => ({ ok: this.collections.setPprofSchedule(collectionId, schedule) }),
       saveSession: async ({ embed, uiState }) => saveSession(this, embed, uiState),
       openSession: async ({ bytes, name }) => openSession(this, bytes, name ?? 'session.tracedeck'),
       exportBundle: async ({ dir, images, uiState }) => exportBundle(this, dir, images, uiState),

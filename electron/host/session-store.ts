@@ -143,7 +143,16 @@ export class SessionStore {
     this.changed(true);
   }
 
-  has(id: SourceId): boolean {
+  /** Replaces a source's provenance (a live capture learns the command actually run once connected). */
+  setOrigin(id: SourceId, origin: SourceOrigin): boolean {
+    const e = this.entries.get(id);
+    if (!e) return false;
+    e.info.origin = origin;
+    this.changed(true);
+    return true;
+  }
+
+    has(id: SourceId): boolean {
     return this.entries.has(id);
   }
 

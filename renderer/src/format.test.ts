@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatValue, shortFunctionName } from './format.ts';
+import { axisToDate, formatDuration, formatValue, shortFunctionName } from './format.ts';
 
 describe('format', () => {
   it('trims Go package directories from function names', () => {
@@ -8,6 +8,12 @@ describe('format', () => {
     expect(shortFunctionName('main.main.func1')).toBe('main.main.func1');
     expect(shortFunctionName('runtime.gopark')).toBe('runtime.gopark');
     expect(shortFunctionName('internal/poll.runtime_pollWait')).toBe('poll.runtime_pollWait');
+  });
+  it('maps the session axis to wall-clock time without losing the origin\'s sub-millisecond part', () => {
+    // origin = …34.288600 s; 211.4 ms later is exactly …34.500 s.
+    const d = axisToDate('1795376314288600000', 211_400_000);
+    expect(d.getUTCSeconds()).toBe(34);
+    expect(d.getUTCMilliseconds()).toBe(500);
   });
   it('formats values in their units', () => {
     expect(formatDuration(1.5e9)).toBe('1.50 s');

@@ -2,8 +2,10 @@
 
 /** Wall-clock Date of a point on the session axis. */
 export function axisToDate(originEpochNs: string, axisNs: number): Date {
-  const originMs = Number(BigInt(originEpochNs) / 1_000_000n);
-  return new Date(originMs + axisNs / 1e6);
+  // Keep the origin's sub-millisecond part (µs precision), then round to the nearest ms: a tick at a
+  // round wall-clock time must not print as …499.
+  const originMs = Number(BigInt(originEpochNs) / 1_000n) / 1_000;
+  return new Date(Math.round(originMs + axisNs / 1e6));
 }
 
 export function timeZoneName(): string {

@@ -33,8 +33,9 @@ export interface AppState {
   notices: Notice[];
   dragging: boolean;
   /** A request from another view to show a function's stacks in the flame graph (focus filter). */
-  flameFocusRequest: { sourceId: string; fn: string; seq: number } | null;
-  requestFlameFocus(sourceId: string, fn: string): void;
+  flameFocusRequest: { sourceId: string; fn: string; profile?: string; seq: number } | null;
+  /** Ask the flame graph to show `fn`'s stacks of a source (optionally in one of its profiles, e.g. a trace's `net`). */
+  requestFlameFocus(sourceId: string, fn: string, profile?: string): void;
   setSession(s: SessionInfo): void;
   setSelection(r: TimeRange | null): void;
   focusSource(id: SourceId | null): void;
@@ -66,8 +67,8 @@ export const useApp = create<AppState>((set) => ({
   notices: [],
   dragging: false,
   flameFocusRequest: null,
-  requestFlameFocus: (sourceId, fn) =>
-    set((st) => ({ flameFocusRequest: { sourceId, fn, seq: (st.flameFocusRequest?.seq ?? 0) + 1 } })),
+  requestFlameFocus: (sourceId, fn, profile) =>
+    set((st) => ({ flameFocusRequest: { sourceId, fn, ...(profile ? { profile } : {}), seq: (st.flameFocusRequest?.seq ?? 0) + 1 } })),
   setSession: (session) =>
     set((st) => ({
       session,

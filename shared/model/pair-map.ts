@@ -8,9 +8,8 @@
 export class PairMap {
   private bits: number;
   private mask: number;
-  private ka: Int32Array;
-  private kb: Int32Array;
-  private vals: Int32Array;
+  /** Slot i at [4i]: key a, key b, value (-1 = empty); one cache line serves a probe of 4 slots. */
+  private slots: Int32Array;
   size = 0;
 
   constructor(expected = 1024) {
@@ -18,9 +17,13 @@ export class PairMap {
     while (1 << this.bits < expected * 2) this.bits++;
     const cap = 1 << this.bits;
     this.mask = cap - 1;
-    this.ka = new Int32Array(cap);
-    this.kb = new Int32Array(cap);
-    this.vals = new Int32Array(cap).fill(-1);
+    this.slots = PairMap.empty(cap);
+  }
+
+  private static empty(cap: number): Int32Array {
+    const a = new Int32Array(cap * 4);
+    for (let i = 2; i < a.length; i += 4) a[i] = -1;
+    return a;
   }
 
   private slot(a: number, b: number): number {
@@ -29,49 +32,49 @@ export class PairMap {
 
   /** The value for (a, b), or -1. */
   get(a: number, b: number): number {
-    const { ka, kb, vals, mask } = this;
+    const { slots, mask } = this;
     for (let i = this.slot(a, b); ; i = (i + 1) & mask) {
-      const v = vals[i]!;
+      const o = i << 2;
+      const v = slots[o + 2]!;
       if (v === -1) return -1;
-      if (ka[i] === a && kb[i] === b) return v;
+      if (slots[o] === a && slots[o + 1] === b) return v;
     }
   }
 
   /** The value for (a, b); when absent, stores `v` (>= 0) and returns it. */
   getOrAdd(a: number, b: number, v: number): number {
-    const { ka, kb, vals, mask } = this;
-    let i = this.slot(a, b);
+    const { slots, mask } = this;
+    let o = this.slot(a, b) << 2;
     for (;;) {
-      const cur = vals[i]!;
+      const cur = slots[o + 2]!;
       if (cur === -1) break;
-      if (ka[i] === a && kb[i] === b) return cur;
-      i = (i + 1) & mask;
+      if (slots[o] === a && slots[o + 1] === b) return cur;
+      o = (o + 4) & (mask << 2 | 3);
     }
-    ka[i] = a;
-    kb[i] = b;
-    vals[i] = v;
+    slots[o] = a;
+    slots[o + 1] = b;
+    slots[o + 2] = v;
     if (++this.size * 4 > (mask + 1) * 3) this.grow();
     return v;
   }
 
   private grow(): void {
-    const { ka, kb, vals } = this;
+    const old = this.slots;
     this.bits++;
     const cap = 1 << this.bits;
     this.mask = cap - 1;
-    this.ka = new Int32Array(cap);
-    this.kb = new Int32Array(cap);
-    this.vals = new Int32Array(cap).fill(-1);
-    for (let j = 0; j < vals.length; j++) {
-      const v = vals[j]!;
+    const slots = (this.slots = PairMap.empty(cap));
+    const wrap = (this.mask << 2) | 3;
+    for (let j = 0; j < old.length; j += 4) {
+      const v = old[j + 2]!;
       if (v === -1) continue;
-      const a = ka[j]!;
-      const b = kb[j]!;
-      let i = this.slot(a, b);
-      while (this.vals[i] !== -1) i = (i + 1) & this.mask;
-      this.ka[i] = a;
-      this.kb[i] = b;
-      this.vals[i] = v;
+      const a = old[j]!;
+      const b = old[j + 1]!;
+      let o = this.slot(a, b) << 2;
+      while (slots[o + 2] !== -1) o = (o + 4) & wrap;
+      slots[o] = a;
+      slots[o + 1] = b;
+      slots[o + 2] = v;
     }
   }
 }
@@ -107,41 +110,35 @@ export function growU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<Arr
  * Links are stored as id + 1 so that freshly grown (zeroed) arrays mean "none" without a fill.
  */
 export class Trie {
-  /** label[i], parent[i] for node i (parent -1 = child of the root). */
-  label: Int32Array<ArrayBuffer>;
-  parent: Int32Array<ArrayBuffer>;
   count = 0;
   /** True when the last child() call created the node. */
   created = false;
-  /** Indexed by node + 1 (slot 0 = the root): first child + 1, 0 = none, -1 = children in `big`. */
-  private head: Int32Array<ArrayBuffer>;
-  /** Next sibling + 1, 0 = none. */
-  private next: Int32Array<ArrayBuffer>;
+  /**
+   * Node i at [4i]: label, parent (-1 = child of the root), first child + 1 (0 = none, -1 =
+   * children in `big`), next sibling + 1 (0 = none). Side by side so that a lookup touches one
+   * cache line per node; ids + 1 so that freshly grown (zeroed) memory reads "none" without a fill.
+   */
+  private nodes: Int32Array<ArrayBuffer>;
+  private rootHead = 0;
   private big = new PairMap(256);
 
-  /** `expected`: a node-count guess; arrays start there and double. */
+  /** `expected`: a node-count guess; storage starts there and doubles. */
   constructor(expected = 4096) {
-    const cap = Math.max(16, expected | 0);
-    this.label = new Int32Array(cap);
-    this.parent = new Int32Array(cap);
-    this.next = new Int32Array(cap);
-    this.head = new Int32Array(cap + 1);
+    this.nodes = new Int32Array(Math.max(16, expected | 0) * 4);
   }
 
   child(parent: number, lbl: number): number {
-    const p1 = parent + 1;
-    const h = this.head[p1]!;
+    const nodes = this.nodes;
+    const h = parent < 0 ? this.rootHead : nodes[parent * 4 + 2]!;
     if (h < 0) {
       const c = this.big.getOrAdd(parent, lbl, this.count);
       this.created = c === this.count;
       if (this.created) this.push(parent, lbl);
       return c;
     }
-    const label = this.label;
-    const next = this.next;
     let n = 0;
-    for (let c1 = h; c1 !== 0; c1 = next[c1 - 1]!) {
-      if (label[c1 - 1] === lbl) {
+    for (let c1 = h; c1 !== 0; c1 = nodes[c1 * 4 - 1]!) {
+      if (nodes[c1 * 4 - 4] === lbl) {
         this.created = false;
         return c1 - 1;
       }
@@ -149,16 +146,16 @@ export class Trie {
     }
     this.created = true;
     const c = this.push(parent, lbl);
+    let head = c + 1;
     if (n >= 8) {
       // Many children (a hot caller): hash them from now on.
       const big = this.big;
       big.getOrAdd(parent, lbl, c);
-      for (let c1 = h; c1 !== 0; c1 = this.next[c1 - 1]!) big.getOrAdd(parent, this.label[c1 - 1]!, c1 - 1);
-      this.head[p1] = -1;
-    } else {
-      this.next[c] = h;
-      this.head[p1] = c + 1;
-    }
+      for (let c1 = h; c1 !== 0; c1 = this.nodes[c1 * 4 - 1]!) big.getOrAdd(parent, this.nodes[c1 * 4 - 4]!, c1 - 1);
+      head = -1;
+    } else this.nodes[c * 4 + 3] = h;
+    if (parent < 0) this.rootHead = head;
+    else this.nodes[parent * 4 + 2] = head;
     return c;
   }
 
@@ -168,26 +165,28 @@ export class Trie {
    */
   add(parent: number, lbl: number): number {
     const c = this.push(parent, lbl);
-    this.head[parent + 1] = c + 1;
+    this.nodes[parent * 4 + 2] = c + 1;
     return c;
   }
 
   private push(parent: number, lbl: number): number {
     const c = this.count++;
-    if (c >= this.label.length) {
-      const cap = this.label.length * 2;
-      this.label = growI32(this.label, cap);
-      this.parent = growI32(this.parent, cap);
-      this.next = growI32(this.next, cap);
-      this.head = growI32(this.head, cap + 1);
-    }
-    this.label[c] = lbl;
-    this.parent[c] = parent;
+    if (c * 4 >= this.nodes.length) this.nodes = growI32(this.nodes, this.nodes.length * 2);
+    this.nodes[c * 4] = lbl;
+    this.nodes[c * 4 + 1] = parent;
     return c;
   }
 
-  /** Drops the lookup structures, keeping only label/parent trimmed to size. */
+  /** label[i] and parent[i] per node, trimmed to size (the lookup structures are dropped). */
   finish(): { label: Int32Array; parent: Int32Array; count: number } {
-    return { label: this.label.slice(0, this.count), parent: this.parent.slice(0, this.count), count: this.count };
+    const n = this.count;
+    const nodes = this.nodes;
+    const label = new Int32Array(n);
+    const parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      label[i] = nodes[i * 4]!;
+      parent[i] = nodes[i * 4 + 1]!;
+    }
+    return { label, parent, count: n };
   }
 }

@@ -39,19 +39,20 @@ export function collectUiState(): SessionUiState {
  */
 export function applyUiStateWhenReady(opened: SessionOpened): Promise<void> {
   return new Promise((resolve) => {
-    const check = () => {
-      const st = useApp.getState();
-      const mine = st.session.sources.filter((s) => opened.ids.includes(s.id));
-      if (mine.length < opened.ids.length || mine.some((s) => s.status === 'ingesting')) return false;
-      applyUiState(opened.uiState);
-      return true;
+    const settled = () => {
+      const mine = useApp.getState().session.sources.filter((s) => opened.ids.includes(s.id));
+      return mine.length === opened.ids.length && !mine.some((s) => s.status === 'ingesting');
     };
-    if (check()) return resolve();
+    const apply = () => {
+      applyUiState(opened.uiState);
+      resolve();
+    };
+    if (settled()) return apply();
+    // Unsubscribe before applying: applying sets the store, which would call this listener again.
     const unsub = useApp.subscribe(() => {
-      if (check()) {
-        unsub();
-        resolve();
-      }
+      if (!settled()) return;
+      unsub();
+      apply();
     });
   });
 }

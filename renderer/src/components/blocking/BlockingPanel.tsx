@@ -11,6 +11,14 @@ import './blocking.css';
 
 type Mode = 'trace' | 'dumps';
 
+/** The trace blocking profile (go tool trace -pprof=…) that holds a wait reason's stacks. */
+function blockingProfileFor(state: string): string | undefined {
+  if (state === 'IO wait') return 'net';
+  if (state === 'syscall') return 'syscall';
+  if (/chan|select|sync/.test(state)) return 'sync';
+  return undefined;
+}
+
 /**
  * Goroutines grouped by wait reason and stack: from a trace over the selected range (count, total
  * and longest blocked time, lanes), or across goroutine dumps (a count per dump, sorted by growth).
@@ -105,9 +113,9 @@ export function BlockingPanel() {
         <TraceGroupsTable
           sourceId={trace.id}
           result={traceResult}
-          onShowStack={(fn) => {
+          onShowStack={(fn, state) => {
             focusSource(trace.id);
-            requestFlameFocus(trace.id, fn);
+            requestFlameFocus(trace.id, fn, blockingProfileFor(state));
           }}
         />
       )}

@@ -8,7 +8,7 @@ import { GoroutineLanes } from './GoroutineLanes.tsx';
 export interface TraceGroupsTableProps {
   sourceId: string;
   result: TraceGoroutineGroupsResult;
-  onShowStack?: (fn: string) => void;
+  onShowStack?: (fn: string, state: string) => void;
 }
 
 /** A trace's goroutines grouped by wait reason and blocking stack, for the selected range. */
@@ -28,7 +28,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
       <tbody>
         {result.groups.map((g) => (
           <Fragment key={g.key}>
-            <tr className={`group-row ${open === g.key ? 'open' : ''}`} data-testid="trace-group" data-state={g.state} onClick={() => setOpen(open === g.key ? null : g.key)}>
+            <tr className={`group-row ${open === g.key ? 'open' : ''}`} data-testid="trace-group" data-state={g.state} data-function={g.function ?? ''} onClick={() => setOpen(open === g.key ? null : g.key)}>
               <td className="state">{g.rawReasons.join(', ')}</td>
               <td className="fn" title={g.function ?? ''}>
                 <span className="twisty">{open === g.key ? '▾' : '▸'}</span> {g.function ? shortFunctionName(g.function) : '(no stack)'}
@@ -50,7 +50,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
                       </li>
                     ))}
                   </ol>
-                  {onShowStack && g.function && <button onClick={() => onShowStack(g.function!)}>Show in flame graph</button>}
+                  {onShowStack && g.function && <button onClick={() => onShowStack(g.function!, g.state)}>Show in flame graph</button>}
                 </td>
               </tr>
             )}

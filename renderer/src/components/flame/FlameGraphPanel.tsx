@@ -118,6 +118,18 @@ export function FlameGraphPanel() {
     setSearchInput(typeof v.search === 'string' ? v.search : '');
   });
 
+  // "Show in flame graph" from another view (blocking view, what changed): focus on that function,
+  // in the profile it names. Runs after the reset and restore above, so the request wins.
+  const focusRequest = useApp((s) => s.flameFocusRequest);
+  useEffect(() => {
+    if (!focusRequest || focusRequest.sourceId !== src?.id) return;
+    if (focusRequest.profile) setProfileKey(focusRequest.profile);
+    setRootPath([]);
+    setFilters([{ kind: 'focus', fn: focusRequest.fn }]);
+    document.querySelector('.panel-slot.slot-flame')?.scrollIntoView({ block: 'nearest' });
+    // Only a new request (seq) re-applies it.
+  }, [focusRequest?.seq, src?.id]);
+
   const profile = profiles?.find((p) => p.key === profileKey) ?? profiles?.find((p) => p.default) ?? profiles?.[0];
 
   // Search is a regex typed by the user: query once typing pauses, and only when it compiles.
