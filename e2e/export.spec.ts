@@ -14,6 +14,8 @@ const run = promisify(execFile);
 // Bundles land here (the server inherits this environment), not in the user's home.
 const BUNDLES = mkdtempSync(join(tmpdir(), 'tracedeck-e2e-bundles-'));
 process.env.TRACEDECK_BUNDLE_DIR = BUNDLES;
+// …and the recent-files list in a folder of the test's own.
+process.env.TRACEDECK_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'tracedeck-e2e-config-'));
 
 const SCEN = 'scenarios/conn-leak-go1.27';
 const FILES = ['block.pb.gz', 'ss-capture.txt.gz', 'trace.out', 'goroutine-debug2.txt'];
@@ -78,6 +80,10 @@ test('every view exports to PNG (1×, 2×) and SVG with a caption; the PNGs deco
   await openApp(page, app.url);
   await brush(page, 0.05, 0.3);
   const label = await page.getByTestId('selection-label').innerText();
+  // The flame graph shows the profile (brushing over a lane may have focused another source).
+  await sourceRow(page, 'block.pb.gz').click();
+  await expect(page.getByTestId('panel-flame')).toContainText('block.pb.gz');
+  await expect(page.locator('[data-testid="flame-panel"][data-state="ready"] [data-testid="flame-graph"] svg')).toBeVisible();
 
   for (const view of ['workspace', 'timeline', 'flame', 'heatmap', 'blocking'] as const) {
     const menu = async (item: string) => {
@@ -231,6 +237,10 @@ test('a session names a source whose file changed, and loads the rest', async ({
   expect(session.toString('utf8')).toMatch(/^\{\s*"tracedeck-session": 2/);
   appendFileSync(join(work, 'block.pb.gz'), 'x');
   await page.goto(app.url);
+  // The empty state lists the files opened before (from the command line of the other server).
+  await expect(page.locator('[data-testid="recent-item"][data-kind="file"]', { hasText: 'ss-capture.txt.gz' })).toHaveCount(1);
+  await expect(page.locator('[data-testid="recent-item"]', { hasText: 'block.pb.gz' })).toHaveCount(1);
+  await screenshot(page, 'export-recent');
   await dropFiles(page, [{ name: 'incident.tracedeck', bytes: session }]);
   await expect(sourceRow(page, 'ss-capture.txt.gz')).toHaveAttribute('data-status', 'ready');
   await expect(page.getByTestId('source')).toHaveCount(1);

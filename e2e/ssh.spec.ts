@@ -8,6 +8,8 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { Profile } from 'pprof-format';
 import type { Page } from '@playwright/test';
 import { createTestSshd, sshKeygenFingerprint, type TestSshd } from '../electron/host/ssh/test-sshd.ts';
 import { test, expect, fixture, screenshot } from './support.ts';
@@ -34,13 +36,20 @@ test.afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/** A real goroutine profile stamped with the current time, as a live Go process would serve it. */
+function goroutineProfileNow(): Buffer {
+  const p = Profile.decode(gunzipSync(readFileSync(fixture('scenarios/timewait-storm-go1.27/goroutine.pb.gz'))));
+  p.timeNanos = BigInt(Date.now()) * 1_000_000n;
+  return gzipSync(p.encode());
+}
+
 /** The focused source's `snapshots` figure in the Details panel. */
 async function detailsSnapshots(page: Page): Promise<number> {
   const dd = page.getByTestId('source-details').locator('.figure', { has: page.locator('dt', { hasText: /^snapshots$/ }) }).locator('dd');
   return Number(await dd.innerText());
 }
 
-test('collect over SSH from the form: accept the host key, watch snapshots arrive, fetch pprof, survive a restart, stop', async ({ page, app }) => {
+test('collect over SSH from the form: accept the host key, watch snapshots arrive, pprof on a schedule and on demand, survive a restart, stop', async ({ page, app }) => {
   test.setTimeout(120_000);
   // Loopback traffic for the capture to see: a server, 3 kept connections, short ones opened and closed.
   const srv = net.createServer((s) => s.on('error', () => {})).listen(0, '127.0.0.1');
@@ -54,8 +63,12 @@ test('collect over SSH from the form: accept the host key, watch snapshots arriv
     s.on('error', () => {});
   }, 150);
   // A Go-like pprof endpoint on the "remote" 127.0.0.1, reached through the SSH connection.
-  const goroutinePb = readFileSync(fixture('scenarios/timewait-storm-go1.27/goroutine.pb.gz'));
-  const pprofSrv = http.createServer((req, res) => (req.url === '/debug/pprof/goroutine?debug=0' ? res.end(goroutinePb) : res.writeHead(404).end('404 page not found\n')));
+  const pprofRequests: string[] = [];
+  const pprofSrv = http.createServer((req, res) => {
+    pprofRequests.push(req.url ?? '');
+    if (req.url === '/debug/pprof/goroutine?debug=0') res.end(goroutineProfileNow());
+    else res.writeHead(404).end('404 page not found\n');
+  });
   await new Promise<void>((r) => pprofSrv.listen(0, '127.0.0.1', r));
   const pprofPort = (pprofSrv.address() as net.AddressInfo).port;
 
@@ -69,6 +82,15 @@ test('collect over SSH from the form: accept the host key, watch snapshots arriv
     await form.getByTestId('ssh-key-path').fill(sshd.clientKey);
     await form.getByTestId('ssh-interval').fill('0.3');
     await form.getByTestId('ssh-ports').fill(String(port));
+    // pprof at an interval over the same connection: debug=2 is offered with its warning.
+    await form.getByTestId('ssh-pprof-on').check();
+    await form.getByTestId('ssh-form-pprof-kind').selectOption('goroutine-debug2');
+    await expect(form.getByTestId('ssh-form-pprof-debug2-warning')).toContainText('stops the world');
+    await form.getByTestId('ssh-form-pprof-every').fill('2');
+    await form.getByTestId('ssh-form-pprof-port').fill(String(pprofPort));
+    await screenshot(page, 'ssh-form-debug2');
+    await form.getByTestId('ssh-form-pprof-kind').selectOption('goroutine');
+    await expect(form.getByTestId('ssh-form-pprof-debug2-warning')).toHaveCount(0);
     await screenshot(page, 'ssh-form');
     await form.getByTestId('ssh-start').click();
 
@@ -87,28 +109,57 @@ test('collect over SSH from the form: accept the host key, watch snapshots arriv
     await expect.poll(async () => Number(await status.getAttribute('data-snapshots')), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
     const row = page.locator('[data-testid="source"][data-kind="ss"]');
     await expect(row).toHaveAttribute('data-status', 'ready');
+    // Live: a badge counting snapshots, no "reading n%" and no progress bar.
+    const live = row.getByTestId('live-badge');
+    await expect(live).toHaveText(/^live · \d+ snapshots?$/);
+    await expect(row.locator('progress')).toHaveCount(0);
     await expect(page.getByTestId('source-details')).toContainText('ss capture');
+    // The flame graph has nothing to draw for sockets, and says so (not "Loading…").
+    await expect(page.getByTestId('flame-no-stacks')).toHaveText(/ss captures have no stacks: pick a profile, goroutine dump or trace/);
     const first = await detailsSnapshots(page);
     expect(first).toBeGreaterThanOrEqual(1);
     await expect.poll(() => detailsSnapshots(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(first + 5);
+    await expect.poll(async () => Number(await live.getAttribute('data-snapshots'))).toBeGreaterThanOrEqual(first + 5);
     const hm = page.getByTestId('heatmap');
     await expect(hm).toHaveAttribute('data-ready', 'true');
     await expect(page.getByTestId('heatmap-plot')).toBeVisible();
     await expect(page.locator('.timeline .track-area').first()).toBeVisible();
     await screenshot(page, 'ssh-live');
 
-    // pprof over the same connection: a new source, with the port typed in the menu.
+    // The schedule from the form: goroutine profiles every 2 s arrive as sources while snapshots keep coming.
+    const schedule = status.getByTestId('ssh-schedule');
+    await expect(schedule).toHaveAttribute('title', /^pprof goroutine every 2 s from 127\.0\.0\.1:\d+ on the host/);
+    await expect.poll(async () => Number(await schedule.getAttribute('data-fetched')), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    const pprofRows = page.locator('[data-testid="source"][data-kind="pprof"]');
+    await expect.poll(() => pprofRows.count()).toBeGreaterThanOrEqual(2);
+    await expect(pprofRows.first()).toHaveAttribute('data-name', /^.+-goroutine-\d+\.pb\.gz$/);
+    await expect(status).toHaveAttribute('data-state', 'connected');
+    await expect(schedule).toHaveAttribute('data-failed', '0');
+    await screenshot(page, 'ssh-live-schedule');
+
+    // The menu: the schedule can be stopped (the collection goes on), and pprof fetched on demand.
     await status.getByTestId('ssh-pprof').click();
     const menu = page.getByTestId('ssh-pprof-menu');
+    await expect(menu.getByTestId('ssh-pprof-schedule')).toContainText('now: goroutine every 2 s');
     await menu.getByTestId('ssh-pprof-port').fill(String(pprofPort));
     await screenshot(page, 'ssh-pprof-menu');
+    await menu.getByTestId('ssh-schedule-clear').click();
+    await expect(schedule).toHaveCount(0);
+    const scheduled = pprofRequests.length;
+    const rowsBefore = await pprofRows.count();
+    await expect(status).toHaveAttribute('data-state', 'connected');
+    await status.getByTestId('ssh-pprof').click();
+    await menu.getByTestId('ssh-pprof-port').fill(String(pprofPort));
     await menu.getByTestId('ssh-pprof-goroutine').click();
-    const pprofRow = page.locator('[data-testid="source"][data-kind="pprof"]');
-    await expect(pprofRow).toHaveAttribute('data-status', 'ready');
-    await expect(pprofRow).toHaveAttribute('data-name', /^.+-goroutine-\d+\.pb\.gz$/);
-    // The served fixture carries its own (old) TimeNanos, which would stretch the axis: put it away.
-    await pprofRow.getByTestId('remove-source').click();
-    await expect(pprofRow).toHaveCount(0);
+    await expect.poll(() => pprofRequests.length).toBe(scheduled + 1);
+    await expect(pprofRows).toHaveCount(rowsBefore + 1);
+    const fetched = pprofRows.last();
+    await expect(fetched).toHaveAttribute('data-status', 'ready');
+    await expect(fetched).toHaveClass(/focused/); // an on-demand fetch is focused; scheduled ones are not
+    await page.waitForTimeout(2500); // longer than the cleared schedule's interval: nothing more is fetched
+    expect(pprofRequests.length).toBe(scheduled + 1);
+    await expect(pprofRows).toHaveCount(rowsBefore + 1);
+    await row.click();
 
     // The server dies: the collection reports it and reconnects when it is back; the gap stays in the capture.
     await sshd.kill();

@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { Host } from './host/handlers.ts';
 import { registerIpc } from './ipc.ts';
+import { readRecent } from './host/recent.ts';
 
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
@@ -59,8 +60,9 @@ function buildMenu(win: BrowserWindow, host: Host) {
         { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => void open() },
         {
           label: 'Open Recent',
-          submenu: recent.length
-            ? recent.map((p) => ({ label: p, click: () => void host.handle('openPaths', { paths: [p] }) }))
+          // The host's list (files and sessions, kept across launches; shared with the empty state).
+          submenu: readRecent().length
+            ? readRecent().map((r) => ({ label: r.kind === 'session' ? `${r.path} (session)` : r.path, click: () => void host.handle('openPaths', { paths: [r.path] }) }))
             : [{ label: 'No recent files', enabled: false }],
         },
         { label: 'Open Demo Incident', click: () => void host.handle('openDemo', {}) },

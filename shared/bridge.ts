@@ -175,6 +175,13 @@ export interface SessionUiState {
   views: Record<string, unknown>;
 }
 
+/** A recently opened file or session (paths only: uploads have none). */
+export interface RecentItem {
+  path: string;
+  kind: 'file' | 'session';
+  openedAt: string;
+}
+
 /** Images travel as base64: over the browser-mode wire a Uint8Array would become a JSON array of numbers. */
 export interface ExportImage {
   name: string;
@@ -229,6 +236,8 @@ export interface BridgeRequests {
   openSession: [{ bytes: Uint8Array; name?: string }, SessionOpened];
   /** Writes a postmortem folder (report.md, images/, sources/, session.tracedeck); default ~/tracedeck-bundles/<time>. */
   exportBundle: [{ dir?: string; images: ExportImage[]; uiState: SessionUiState }, { dir: string }];
+  /** Recently opened files and sessions, most recent first. */
+  listRecent: [Record<string, never>, { items: RecentItem[] }];
 }
 
 export type RequestName = keyof BridgeRequests;
@@ -279,6 +288,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'saveSession',
   'openSession',
   'exportBundle',
+  'listRecent',
 ];
 
 export function isRequestName(s: unknown): s is RequestName {
@@ -293,6 +303,7 @@ export function validateRequest(name: RequestName, arg: unknown): string | null 
   switch (name) {
     case 'getSession':
     case 'openDemo':
+    case 'listRecent':
       return null;
     case 'openPaths':
       return Array.isArray(o.paths) && o.paths.length <= 1000 && o.paths.every((p) => typeof p === 'string' && p.length < 4096)

@@ -10,6 +10,8 @@ import { DEMO_DIR, ENGINE_WORKER_TS } from '../paths.ts';
 import { bundleSourceNames, formatWallClock } from './bundle.ts';
 import { parseSessionFile, resolveSessionSources } from './session-file.ts';
 
+// Opening paths records them as recent: keep that list out of the user's home.
+process.env.TRACEDECK_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'tracedeck-config-'));
 const tmp = mkdtempSync(join(tmpdir(), 'tracedeck-bundle-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

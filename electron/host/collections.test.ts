@@ -52,7 +52,7 @@ interface TestHost {
 }
 
 /** A Host with its own capture folder, ssh config (alias `box` → the test sshd) and known_hosts. */
-function testHost(knownHostsText = ''): TestHost {
+function testHost(knownHostsText = '', maxScheduledFetches?: number): TestHost {
   const dir = path.join(work, `host${++seq}`);
   const knownHosts = path.join(work, `known_hosts_${seq}`);
   const sshConfig = path.join(work, `ssh_config_${seq}`);
@@ -68,6 +68,7 @@ function testHost(knownHostsText = ''): TestHost {
       env: { home: work, localUser: sshd.user, sshAuthSock: undefined },
       reloadMinMs: 200,
       backoff: { initialMs: 200, maxMs: 500 },
+      maxScheduledFetches,
     },
   });
   let session: SessionInfo = { originEpochNs: null, sources: [] };
@@ -218,6 +219,117 @@ describe('SSH collections in the session', () => {
     }
   });
 
+  it('pprof at an interval over the connection: sources on schedule, never overlapping, failures reported, ends with the collection; origin names the ss run', async () => {
+    const t = testHost(trusted(), 3);
+    const rel = 'scenarios/timewait-storm-go1.27/';
+    const expected = expectedFigures();
+    const bodies: Record<string, Buffer> = {
+      '/debug/pprof/goroutine?debug=0': Buffer.from(readFixture(`${rel}goroutine.pb.gz`)),
+      '/debug/pprof/goroutine?debug=2': Buffer.from(readFixture(`${rel}goroutine-debug2.txt`)),
+      '/debug/pprof/profile?seconds=1': Buffer.from(readFixture(`${rel}cpu.pb.gz`)),
+    };
+    // A Go-like pprof listener: logs each request's start and end; answers 500 while `failing`.
+    const log: { url: string; start: number; end: number }[] = [];
+    let failing = false;
+    let open = 0;
+    let maxOpen = 0;
+    const pprofSrv = http.createServer((req, res) => {
+      const entry = { url: req.url ?? '', start: Date.now(), end: 0 };
+      log.push(entry);
+      maxOpen = Math.max(maxOpen, ++open);
+      const reply = () => {
+        open--;
+        entry.end = Date.now();
+        const body = bodies[entry.url];
+        if (failing) res.writeHead(500).end('Could not enable CPU profiling: cpu profiling already in use\n');
+        else if (body) res.end(body);
+        else res.writeHead(404).end('404 page not found\n');
+      };
+      // A CPU profile takes its seconds, and a bit more: longer than the schedule's interval.
+      if (entry.url.startsWith('/debug/pprof/profile')) setTimeout(reply, 1300);
+      else reply();
+    });
+    await new Promise<void>((r) => pprofSrv.listen(0, '127.0.0.1', r));
+    const port = (pprofSrv.address() as net.AddressInfo).port;
+    const sched = () => t.statuses.at(-1)?.pprofSchedule;
+    const sources = (kind: string) => t.host.store.snapshot().sources.filter((s) => s.origin.type === 'ssh' && s.kind === kind);
+    sshd.denyProcessColumn(true);
+    try {
+      const { collectionId, sourceId } = await t.host.handle('startCollection', {
+        host: 'box',
+        keyPath: sshd.clientKey,
+        intervalMs: 200,
+        pprofSchedule: { kind: 'goroutine', port, everyS: 1 },
+      });
+      // Fetched once connected, then every second; the third fetch ends the schedule (maxScheduledFetches 3).
+      await until(() => sched()?.ended, 'the schedule to end after 3 fetches');
+      expect(sched()).toMatchObject({ kind: 'goroutine', port, everyS: 1, fetched: 3, failed: 0, fetching: false });
+      expect(sched()?.ended).toMatch(/after 3 fetches/);
+      const starts = log.map((l) => l.start);
+      expect(log.map((l) => l.url)).toEqual(Array(3).fill('/debug/pprof/goroutine?debug=0'));
+      // Server-side arrival times: the interval is kept locally, give or take the forward's setup.
+      expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(900);
+      expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(900);
+      expect(starts[2]! - starts[0]!).toBeLessThan(4000);
+      await t.host.store.settled();
+      const pbs = sources('pprof');
+      expect(new Set(pbs.map((s) => s.name)).size).toBe(3);
+      for (const s of pbs) {
+        expect(s).toMatchObject({ status: 'ready', origin: { command: `GET http://127.0.0.1:${port}/debug/pprof/goroutine?debug=0` } });
+        expect(s.figures?.totals).toEqual(expected[`${rel}goroutine.pb.gz`]!.totals);
+      }
+      // `ss -tanoip` was refused: the capture's origin names what actually ran.
+      const info = t.statuses.at(-1)!;
+      expect(info.command).toBe('ss -tanoi');
+      expect(t.source(sourceId)?.origin).toMatchObject({ type: 'ssh', command: 'ss -tanoi', path: info.capturePath });
+
+      // A new schedule (debug=2 goroutine dumps) whose fetches fail: counted and said, the collection goes on.
+      failing = true;
+      const snaps = info.snapshots;
+      expect(await t.host.handle('setPprofSchedule', { collectionId, schedule: { kind: 'goroutine', port, everyS: 1, debug: 2 } })).toEqual({ ok: true });
+      await until(() => (sched()?.failed ?? 0) >= 2, '2 failed fetches');
+      expect(sched()).toMatchObject({ debug: 2, fetched: 0, lastError: expect.stringMatching(/HTTP 500 .*cpu profiling already in use/) });
+      expect(t.statuses.at(-1)).toMatchObject({ state: 'connected', running: true });
+      expect(t.statuses.at(-1)!.snapshots).toBeGreaterThan(snaps);
+      expect(log.filter((l) => l.url.endsWith('debug=0'))).toHaveLength(3); // the ended schedule fetched no more
+      failing = false;
+      await until(() => (sched()?.fetched ?? 0) >= 1, 'a debug=2 dump after the failures');
+      await t.host.store.settled();
+      const [dump] = sources('goroutine-dump');
+      // A text dump has no clock of its own: placed at its fetch time.
+      expect(dump).toMatchObject({ status: 'ready', clock: { quality: 'manual' } });
+      expect(dump?.figures?.goroutines).toBe(expected[`${rel}goroutine-debug2.txt`]!.goroutines);
+
+      // A CPU profile longer than the interval: the next fetch waits for it (Go serves one at a time).
+      const before = log.length;
+      await t.host.handle('setPprofSchedule', { collectionId, schedule: { kind: 'profile', port, everyS: 1, seconds: 1 } });
+      await until(() => (sched()?.fetched ?? 0) >= 2, '2 CPU profiles');
+      const cpu = log.slice(before).filter((l) => l.url === '/debug/pprof/profile?seconds=1');
+      expect(cpu.length).toBeGreaterThanOrEqual(2);
+      expect(cpu[1]!.start).toBeGreaterThanOrEqual(cpu[0]!.end);
+      expect(maxOpen).toBe(1);
+
+      // Stop: the fetch in flight is dropped, and nothing is fetched afterwards.
+      await until(() => sched()?.fetching, 'a CPU profile in flight');
+      // By provenance: a source still being parsed has no kind yet.
+      const fetchedCpu = () => t.host.store.snapshot().sources.filter((s) => s.origin.type === 'ssh' && s.origin.command.endsWith('/profile?seconds=1')).length;
+      const cpuSources = fetchedCpu();
+      expect(cpuSources).toBeGreaterThanOrEqual(2);
+      await t.host.handle('stopCollection', { collectionId });
+      expect(t.statuses.at(-1)).toMatchObject({ state: 'stopped', running: false, pprofSchedule: { fetching: false } });
+      const requests = log.length;
+      await new Promise((r) => setTimeout(r, 1600));
+      expect(log.length).toBe(requests);
+      await t.host.store.settled();
+      expect(fetchedCpu()).toBe(cpuSources);
+      expect(await t.host.handle('setPprofSchedule', { collectionId, schedule: null })).toEqual({ ok: false });
+    } finally {
+      sshd.denyProcessColumn(false);
+      pprofSrv.close();
+      t.dispose();
+    }
+  });
+
   it('a changed host key is refused with the collector message; the source says why', async () => {
     const other = path.join(work, `other_host_key_${++seq}`);
     keygen(other);
@@ -254,11 +366,22 @@ describe('SSH collections in the session', () => {
         ['fetchPprofOverSsh', { collectionId: 'c1', kind: 'block', port: 6060, debug: 2 }, /debug/],
         ['fetchPprofOverSsh', { collectionId: 'c1', kind: 'goroutine', port: 6060, seconds: 5 }, /seconds/],
         ['stopCollection', { collectionId: '../x' }, /collectionId/],
+        ['startCollection', { host: 'box', pprofSchedule: { kind: 'goroutine', port: 6060 } }, /everyS/],
+        ['startCollection', { host: 'box', pprofSchedule: { kind: 'goroutine', port: 6060, everyS: 0.5 } }, /everyS/],
+        ['startCollection', { host: 'box', pprofSchedule: { kind: 'goroutine', port: 6060, everyS: 5, cmd: 'x' } }, /unknown pprofSchedule field cmd/],
+        ['startCollection', { host: 'box', pprofSchedule: { kind: 'cmdline', port: 6060, everyS: 5 } }, /kind must be/],
+        ['startCollection', { host: 'box', pprofSchedule: { kind: 'mutex', port: 6060, everyS: 5, debug: 2 } }, /debug/],
+        ['startCollection', { host: 'box', pprofSchedule: { kind: 'profile', port: 6060, everyS: 10 } }, /at least the profile's 30 s/],
+        ['startCollection', { host: 'box', pprofSchedule: { kind: 'trace', port: 6060, everyS: 5, seconds: 6 } }, /at least the trace's 6 s/],
+        ['startCollection', { host: 'box', pprofSchedule: 'goroutine' }, /must be an object/],
+        ['setPprofSchedule', { collectionId: 'c1' }, /schedule required/],
+        ['setPprofSchedule', { collectionId: 'c1', schedule: { kind: 'heap', port: 70000, everyS: 5 } }, /port/],
       ];
       for (const [name, arg, msg] of bad) {
         await expect(t.host.handle(name as 'startCollection', arg), `${name} ${JSON.stringify(arg)}`).rejects.toThrow(msg);
       }
       expect(await t.host.handle('stopCollection', { collectionId: 'c99' })).toEqual({ ok: false });
+      expect(await t.host.handle('setPprofSchedule', { collectionId: 'c99', schedule: { kind: 'goroutine', port: 6060, everyS: 10, debug: 2 } })).toEqual({ ok: false });
     } finally {
       t.dispose();
     }

@@ -105,6 +105,11 @@ function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 80) || 'host';
 }
 
+/** A snapshot for listeners: the schedule state keeps changing after it was reported. */
+function copyInfo(i: CollectionInfo): CollectionInfo {
+  return i.pprofSchedule ? { ...i, pprofSchedule: { ...i.pprofSchedule } } : { ...i };
+}
+
 export class Collections {
   private readonly collections = new Map<string, Collection>();
   private readonly prompts = new Map<string, PendingPrompt>();
@@ -119,7 +124,7 @@ export class Collections {
   }
 
   list(): CollectionInfo[] {
-    return [...this.collections.values()].map((c) => ({ ...c.info }));
+    return [...this.collections.values()].map((c) => copyInfo(c.info));
   }
 
   /** Resolves the target, creates the live source and starts collecting; connection happens in the background. */
@@ -335,7 +340,7 @@ export class Collections {
   }
 
   private emit(c: Collection) {
-    this.opts.onStatus({ ...c.info });
+    this.opts.onStatus(copyInfo(c.info));
   }
 
   private askHostKey(collectionId: string, p: HostKeyPrompt): Promise<boolean> {

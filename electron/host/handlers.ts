@@ -10,6 +10,7 @@ import { SessionStore } from './session-store.ts';
 import { Collections, type CollectionsOptions } from './collections.ts';
 import { exportBundle, openPathsOrSessions, openSession, saveSession, type SessionHost } from './session-actions.ts';
 import { isSessionBytes } from './session-file.ts';
+import { readRecent } from './recent.ts';
 
 export interface HostOptions {
   /** Engine worker entry (the .ts file under tsx, or a built bundle). */
@@ -82,6 +83,7 @@ export class Host implements SessionHost {
       saveSession: async ({ embed, uiState }) => saveSession(this, embed, uiState),
       openSession: async ({ bytes, name }) => openSession(this, bytes, name ?? 'session.tracedeck'),
       exportBundle: async ({ dir, images, uiState }) => exportBundle(this, dir, images, uiState),
+      listRecent: async () => ({ items: readRecent() }),
     };
   }
 

@@ -11,6 +11,7 @@ import type { ExportImage, SessionOpened, SessionUiState, SourceId, SourceInfo }
 import type { SessionStore } from './session-store.ts';
 import { buildSessionFile, isSessionBytes, parseSessionFile, resolveSessionSources, serializeSession, sourcePath, SESSION_EXT } from './session-file.ts';
 import { bundleSourceNames, writeBundle } from './bundle.ts';
+import { addRecent } from './recent.ts';
 
 /** What the session code needs from the Host. */
 export interface SessionHost {
@@ -53,6 +54,7 @@ export async function saveSession(h: SessionHost, embed: boolean, ui: SessionUiS
   const fileName = `incident-${stamp(new Date())}${SESSION_EXT}`;
   if (h.saveDialog) {
     const savedPath = await h.saveDialog(fileName, text);
+    if (savedPath) addRecent([{ path: savedPath, kind: 'session' }]);
     return savedPath ? { fileName: basename(savedPath), savedPath } : { fileName };
   }
   return { fileName, text };
@@ -86,12 +88,15 @@ export async function openSession(h: SessionHost, bytes: Uint8Array, name: strin
 /** openPaths with session files picked out (by content) and restored instead of ingested. */
 export async function openPathsOrSessions(h: SessionHost, paths: string[], openPath: (p: string) => SourceId, onError: (file: string, reason: string) => void): Promise<SourceId[]> {
   const ids: SourceId[] = [];
+  const recent: { path: string; kind: 'file' | 'session' }[] = [];
   for (const p of paths) {
     const abs = resolve(p);
     if (!isSessionPath(abs)) {
       ids.push(openPath(abs));
+      recent.push({ path: abs, kind: 'file' });
       continue;
     }
+    recent.push({ path: abs, kind: 'session' });
     try {
       const r = await openSession(h, new Uint8Array(await readFile(abs)), basename(abs), dirname(abs));
       ids.push(...r.ids);
@@ -99,6 +104,7 @@ export async function openPathsOrSessions(h: SessionHost, paths: string[], openP
       onError(basename(abs), (e as Error).message);
     }
   }
+  if (recent.length) addRecent(recent.reverse());
   return ids;
 }
 
@@ -139,5 +145,6 @@ export async function exportBundle(h: SessionHost, dir: string | undefined, imag
     images: images.map((im) => ({ name: im.name, bytes: new Uint8Array(Buffer.from(im.base64, 'base64')) })),
     sessionText,
   });
+  addRecent([{ path: join(target, 'session.tracedeck'), kind: 'session' }]);
   return { dir: target };
 }

@@ -18,6 +18,8 @@ import {
   upgradeSession,
 } from './session-file.ts';
 
+// Opening paths records them as recent: keep that list out of the user's home.
+process.env.TRACEDECK_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'tracedeck-config-'));
 const tmp = mkdtempSync(join(tmpdir(), 'tracedeck-session-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -110,6 +112,26 @@ describe('session file', () => {
     expect(r.problems[0]!.file).toBe('block.pb.gz');
     expect(r.problems[0]!.reason).toMatch(/^file changed since the session was saved: SHA-256 of .*block\.pb\.gz is [0-9a-f]{12}…, expected [0-9a-f]{12}…$/);
     expect(r.problems[1]).toEqual({ file: 'gone.pb.gz', reason: `file missing: ${missing} (ENOENT)` });
+  });
+
+  it('accepts a live SSH capture that grew after the save (same start), not one that changed', async () => {
+    const path = join(tmp, 'live-ss.txt');
+    const first = Buffer.from('snapshot 1\n');
+    writeFileSync(path, first);
+    const info: SourceInfo = {
+      ...infoFor('s1', path),
+      name: 'host-a ss',
+      origin: { type: 'ssh', host: 'host-a', command: 'ss -tanpiOH', path },
+    };
+    const text = serializeSession(buildSessionFile({ sources: [{ info }], embed: false, ui: UI, originEpochNs: null }));
+    writeFileSync(path, Buffer.concat([first, Buffer.from('snapshot 2\n')]));
+    let r = await resolveSessionSources(parseSessionFile(text));
+    expect(r.problems).toEqual([]);
+    expect(r.ready[0]).toMatchObject({ kind: 'path', path });
+    writeFileSync(path, Buffer.from('snapshot X\nsnapshot 2\n'));
+    r = await resolveSessionSources(parseSessionFile(text));
+    expect(r.ready).toEqual([]);
+    expect(r.problems[0]!.reason).toMatch(/^file changed since the session was saved/);
   });
 
   it('falls back to relPath next to the session file (a moved bundle)', async () => {

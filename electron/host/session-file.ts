@@ -255,7 +255,13 @@ export async function resolveSessionSources(file: SessionFile, sessionDir?: stri
           reasons.push(`${p} is not a file`);
           continue;
         }
-        const h = sha256(await readFile(p));
+        const bytes = await readFile(p);
+        const h = sha256(bytes);
+        // A live SSH capture keeps growing after the save: accepted when what was saved is its unchanged start.
+        if (h !== s.sha256 && s.origin.type === 'ssh' && s.sizeBytes > 0 && bytes.length > s.sizeBytes && sha256(bytes.subarray(0, s.sizeBytes)) === s.sha256) {
+          found = p;
+          break;
+        }
         if (h !== s.sha256) {
           reasons.push(`file changed since the session was saved: SHA-256 of ${p} is ${h.slice(0, 12)}…, expected ${s.sha256.slice(0, 12)}…`);
           continue;

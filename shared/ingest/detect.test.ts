@@ -23,13 +23,21 @@ describe('detect on every fixture', () => {
       if (want?.kind) {
         expect(d.kind).toBe(want.kind);
         if (want.format && want.kind !== 'pprof') expect((d as { format: string }).format).toBe(want.format);
-      } else if (/meta\.json$|README|LICENSE|SOURCES\.tsv|\.string$|\.test$/.test(rel)) {
+      } else if (rel.endsWith('/lsof.txt')) {
+        expect(d).toEqual({ kind: 'ss', format: 'lsof' });
+      } else if (rel.endsWith('/proc-fd.txt')) {
+        expect(d).toEqual({ kind: 'ss', format: 'proc fd listing' });
+      } else if (rel.endsWith('/ss-summary.txt')) {
+        expect(d).toEqual({ kind: 'ss', format: 'ss summary' });
+      } else if (/meta\.json$|README|LICENSE|SOURCES\.tsv|\.string$|\.test$|^expected\.json$/.test(rel)) {
         expect(d.kind).toBe('unknown');
       }
     });
   }
-  it('ss -s summary and lsof are recognized or refused by content', () => {
+  it('ss -s summary, lsof and /proc fd listings are recognized by content', () => {
     expect(detectFile('scenarios/conn-leak-go1.27/ss-summary.txt')).toEqual({ kind: 'ss', format: 'ss summary' });
+    expect(detectFile('scenarios/conn-leak-go1.27/lsof.txt')).toEqual({ kind: 'ss', format: 'lsof' });
+    expect(detectFile('scenarios/conn-leak-go1.27/proc-fd.txt')).toEqual({ kind: 'ss', format: 'proc fd listing' });
   });
   it('an empty file and random bytes are unknown with a reason', () => {
     expect(detect(new Uint8Array())).toEqual({ kind: 'unknown', reason: 'empty file' });

@@ -4,6 +4,8 @@
  */
 import type { SourceKind } from '../model/source.ts';
 import { legacyProfileKind } from './pprof-legacy/parse-legacy.ts';
+import { isLsofText } from './fd/parse-lsof.ts';
+import { isProcFdListingText } from './fd/parse-proc-fd.ts';
 
 export type Detection =
   | { kind: 'gzip' }
@@ -118,12 +120,15 @@ export function detect(b: Uint8Array): Detection {
     if (SS_HEADER.test(head) || SS_NOSTATE_HEADER.test(head) || SS_HEADERLESS_LINE.test(head)) {
       return { kind: 'ss', format: 'ss' };
     }
+    // fd evidence of an incident: lsof's column header, or `ls -l /proc/PID/fd` symlink lines.
+    if (isLsofText(head)) return { kind: 'ss', format: 'lsof' };
+    if (isProcFdListingText(head)) return { kind: 'ss', format: 'proc fd listing' };
     const legacy = legacyProfileKind(b);
     if (legacy) return { kind: 'pprof', format: legacy };
     if (/^(heap|threadcreate|goroutine|contention|mutex|block) profile:/m.test(head) || head.startsWith('--- contention')) {
       return { kind: 'unknown', reason: 'legacy text pprof profile with an unrecognized header; re-export with a current Go (`go tool pprof -proto`)' };
     }
-    return { kind: 'unknown', reason: 'unrecognized text: not a goroutine dump, ss/netstat output or ss capture' };
+    return { kind: 'unknown', reason: 'unrecognized text: not a goroutine dump, ss/netstat output, ss capture, lsof output or /proc fd listing' };
   }
   // Legacy binary CPU profiles start with the words 0, 3 (a zero byte first: never valid protobuf).
   const legacyBinary = legacyProfileKind(b);

@@ -10,6 +10,8 @@ import { parseLegacyProfile } from './pprof-legacy/parse-legacy.ts';
 import { parseGoroutineDump } from './goroutines/parse-goroutines.ts';
 import { parseTrace } from './gotrace/parse-trace.ts';
 import { parseSocketText } from './ss/parse-ss.ts';
+import { parseLsof } from './fd/parse-lsof.ts';
+import { parseProcFdListing } from './fd/parse-proc-fd.ts';
 
 /** Largest decompressed input we accept; bigger inputs get a clear error instead of an OOM. */
 export const MAX_INPUT_BYTES = 2 ** 31 - 1;
@@ -84,7 +86,12 @@ export async function ingestBytes(input: Uint8Array, opts: ParseOptions = {}): P
       src = parseTrace(bytes, opts);
       break;
     case 'ss':
-      src = parseSocketText(bytes, opts);
+      src =
+        d.format === 'lsof'
+          ? parseLsof(bytes, opts)
+          : d.format === 'proc fd listing'
+            ? parseProcFdListing(bytes, opts)
+            : parseSocketText(bytes, opts);
       break;
   }
   if (gzipTruncated) {

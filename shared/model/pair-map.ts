@@ -105,7 +105,7 @@ export function growU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<Arr
  * A prefix tree with integer labels: node = (parent, label), ids 0,1,2… in creation order, so a
  * parent always has a smaller id than its children. Children are a linked list while few (a new
  * node's subtree then grows by plain appends, which is most of a deep profile), and move to a
- * PairMap once a node has more than 8.
+ * PairMap once a node has more than 4 (a scan of scattered siblings costs a cache miss each).
  *
  * Links are stored as id + 1 so that freshly grown (zeroed) arrays mean "none" without a fill.
  */
@@ -147,7 +147,7 @@ export class Trie {
     this.created = true;
     const c = this.push(parent, lbl);
     let head = c + 1;
-    if (n >= 8) {
+    if (n >= 4) {
       // Many children (a hot caller): hash them from now on.
       const big = this.big;
       big.getOrAdd(parent, lbl, c);

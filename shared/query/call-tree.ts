@@ -257,6 +257,213 @@ function childrenCsr(p: PreparedStacks): Csr {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Prepared stacks cached across queries. Every zoom, search and reset of the flame graph asks again
+// for the same stacks with the same filters; on big profiles (millions of stack nodes) preparing
+// them, summing them up the tree and indexing children take most of a query, so they are kept per
+// (input, focus, ignore, hide) — search only changes `matched`, computed separately.
+
+/** What one side of a tree needs beyond PreparedStacks, computed on first use. */
+interface SideAux {
+  cum?: Float64Array;
+  csr?: Csr;
+  packed?: Int32Array;
+}
+
+interface CacheEntry extends SideAux {
+  stacks: StackTable;
+  sampleStack: Int32Array;
+  weightLength: number;
+  key: string;
+  names: NameIds;
+  /** Prepared without search (matched = 0). */
+  p: PreparedStacks;
+  hide: RegExp | null;
+  /**
+   * Weights are integers with sums below 2^53, so sums do not depend on their order: `matched` may
+   * be summed per stack instead of per sample (as prepareStacks does) and still be the same number.
+   */
+  exact: boolean;
+  /** topTable's per-name flat and cum. */
+  top?: { flat: Float64Array; cum: Float64Array };
+}
+
+/** Keyed by the weight column (pprof makes a fresh WeightedStacks per query around the same arrays). */
+const prepCache = new WeakMap<object, CacheEntry[]>();
+/** Recently used entries, oldest first, for the memory bound. */
+const prepLru: { weight: WeakRef<object>; entry: CacheEntry }[] = [];
+/** Bytes of typed arrays the cache may hold (about three variants of a 7.6 M-node profile). */
+const PREP_CACHE_BYTES = 512 * 2 ** 20;
+
+function entryBytes(e: CacheEntry): number {
+  let b = e.p.selfW.byteLength + e.p.nameId.byteLength;
+  if (e.p.visible) b += e.p.visible.byteLength + e.p.effParent.byteLength;
+  if (e.cum) b += e.cum.byteLength;
+  if (e.csr && e.p.visible) b += e.csr.start.byteLength + e.csr.list.byteLength;
+  if (e.packed) b += e.packed.byteLength;
+  return b;
+}
+
+function touch(weight: object, entry: CacheEntry): void {
+  const i = prepLru.findIndex((x) => x.entry === entry);
+  if (i >= 0) prepLru.splice(i, 1);
+  prepLru.push({ weight: new WeakRef(weight), entry });
+  let total = 0;
+  for (const x of prepLru) total += entryBytes(x.entry);
+  while (prepLru.length > 1 && total > PREP_CACHE_BYTES) {
+    const old = prepLru.shift()!;
+    total -= entryBytes(old.entry);
+    const w = old.weight.deref();
+    const list = w && prepCache.get(w);
+    if (list) {
+      const j = list.indexOf(old.entry);
+      if (j >= 0) list.splice(j, 1);
+    }
+  }
+}
+
+/** The prepared stacks of `input` under opts' focus / ignore / hide, from the cache when possible. */
+function cachedPrep(input: WeightedStacks, opts: StackFilterOptions): CacheEntry {
+  const key = JSON.stringify([opts.focus ?? '', opts.ignore ?? '', opts.hide ?? '']);
+  const w = input.weight as object;
+  let list = prepCache.get(w);
+  if (!list) prepCache.set(w, (list = []));
+  let e = list.find(
+    (x) => x.key === key && x.stacks === input.stacks && x.sampleStack === input.sampleStack && x.weightLength === input.weight.length,
+  );
+  if (!e) {
+    const names = new NameIds();
+    const p = prepareStacks(input, { focus: opts.focus, ignore: opts.ignore, hide: opts.hide }, names);
+    e = {
+      stacks: input.stacks,
+      sampleStack: input.sampleStack,
+      weightLength: input.weight.length,
+      key,
+      names,
+      p,
+      hide: compile(opts.hide, 'hide'),
+      exact: integralWeights(input.weight),
+    };
+    list.push(e);
+  }
+  touch(w, e);
+  return e;
+}
+
+function integralWeights(w: Float64Array | number[]): boolean {
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) {
+    const x = w[i]!;
+    if (x !== x) continue; // NaN weights are skipped by prepareStacks
+    if (!Number.isInteger(x)) return false;
+    sum += Math.abs(x);
+  }
+  return sum <= Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * Weight of the kept samples with a visible frame matching `search` (function or file name), as
+ * prepareStacks' `matched`, without walking the samples again: from the outermost matching stacks
+ * when they are few, else one pass over the stacks with flags inherited from the prefix.
+ */
+function matchedWeight(e: CacheEntry, search: string, input: WeightedStacks, opts: StackFilterOptions): number {
+  const rx = compile(search, 'search')!;
+  if (!e.exact) {
+    // Fractional weights: keep prepareStacks' summation order, to the last bit.
+    return prepareStacks(input, { focus: opts.focus, ignore: opts.ignore, hide: opts.hide, search }, new NameIds()).matched;
+  }
+  const t = e.p.t;
+  const strMatch = new Int8Array(t.strings.length).fill(-1);
+  const test = (si: number, re: RegExp): boolean => re.test(t.strings[si] ?? '');
+  const matches = (si: number): boolean => {
+    let m = strMatch[si]!;
+    if (m < 0) m = strMatch[si] = test(si, rx) ? 1 : 0;
+    return m === 1;
+  };
+  const fm = new Uint8Array(t.frameCount);
+  let any = false;
+  for (let f = 0; f < t.frameCount; f++) {
+    const fs = t.frameFunc[f]!;
+    const fi = t.frameFile[f]!;
+    if (!(matches(fs) || matches(fi))) continue;
+    if (e.hide && (test(fs, e.hide) || test(fi, e.hide))) continue; // a hidden frame is not there to be found
+    fm[f] = 1;
+    any = true;
+  }
+  if (!any) return 0;
+  const n = t.stackCount;
+  const prefix = t.stackPrefix;
+  const frame = t.stackFrame;
+  const selfW = e.p.selfW;
+
+  // Few stacks through the matching frames (a function name, the usual search): the matched weight
+  // is the inclusive weight of the outermost of them, found by looking up each one's ancestors.
+  {
+    const idx = stacksByFrame(t);
+    let k = 0;
+    for (let f = 0; f < t.frameCount; f++) if (fm[f]) k += idx.start[f + 1]! - idx.start[f]!;
+    if (k * 32 < n) {
+      e.cum ??= cumulative(e.p);
+      const cum = e.cum;
+      const effParent = e.p.effParent;
+      let matched = 0;
+      for (let f = 0; f < t.frameCount; f++) {
+        if (!fm[f]) continue;
+        for (let j = idx.start[f]!; j < idx.start[f + 1]!; j++) {
+          const s = idx.list[j]!;
+          let outer = true;
+          for (let x = effParent[s]!; x >= 0; x = effParent[x]!) {
+            if (fm[frame[x]!]) {
+              outer = false;
+              break;
+            }
+          }
+          if (outer) matched += cum[s]!;
+        }
+      }
+      return matched;
+    }
+  }
+
+  const has = new Uint8Array(n);
+  let matched = 0;
+  for (let s = 0; s < n; s++) {
+    const p = prefix[s]!;
+    const h = fm[frame[s]!]! | (p >= 0 ? has[p]! : 0);
+    has[s] = h;
+    if (h) matched += selfW[s]!;
+  }
+  return matched;
+}
+
+/** Stacks grouped by their frame (a counting sort), per table: who to look at for a search. */
+const byFrameCache = new WeakMap<StackTable, Csr>();
+function stacksByFrame(t: StackTable): Csr {
+  let idx = byFrameCache.get(t);
+  if (!idx) {
+    const start = new Int32Array(t.frameCount + 1);
+    const frame = t.stackFrame;
+    for (let s = 0; s < t.stackCount; s++) start[frame[s]! + 1]!++;
+    for (let f = 0; f < t.frameCount; f++) start[f + 1]! += start[f]!;
+    const fill = start.slice(0, t.frameCount);
+    const list = new Int32Array(t.stackCount);
+    for (let s = 0; s < t.stackCount; s++) list[fill[frame[s]!]!++] = s;
+    byFrameCache.set(t, (idx = { start, list }));
+  }
+  return idx;
+}
+
+/** For top-table.ts: the cached prepared stacks, and its per-name flat / cum once computed. */
+export function preparedForTop(
+  input: WeightedStacks,
+  opts: StackFilterOptions,
+  compute: (p: PreparedStacks, names: NameIds) => { flat: Float64Array; cum: Float64Array },
+): { p: PreparedStacks; names: NameIds; flat: Float64Array; cum: Float64Array; matched: number } {
+  const e = cachedPrep(input, opts);
+  e.top ??= compute(e.p, e.names);
+  return { p: e.p, names: e.names, ...e.top, matched: opts.search ? matchedWeight(e, opts.search, input, opts) : 0 };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Lazy tree expansion over one or two sides.
 
 interface SideState {
@@ -293,21 +500,30 @@ class Expander {
   private tmpA = new Int32Array(0);
   private tmpW = new Float64Array(0);
 
+  /** `aux[k]`: what side k's cache entry already holds (see cachedPrep), filled in here when missing. */
   constructor(
     preps: PreparedStacks[],
     readonly names: NameIds,
     readonly inverted: boolean,
+    aux: SideAux[] = [],
   ) {
     this.k = preps.length;
-    this.sides = preps.map((p) => ({
-      p,
-      cum: inverted ? null : cumulative(p),
-      csr: inverted ? null : childrenCsr(p),
-      poolA: new Int32Array(1024),
-      poolW: new Float64Array(inverted ? 1024 : 0),
-      packed: inverted ? packNameAndParent(p) : null,
-      poolLen: 0,
-    }));
+    this.sides = preps.map((p, k) => {
+      const a = aux[k] ?? {};
+      if (!inverted) {
+        a.cum ??= cumulative(p);
+        a.csr ??= childrenCsr(p);
+      } else a.packed ??= packNameAndParent(p);
+      return {
+        p,
+        cum: inverted ? null : a.cum!,
+        csr: inverted ? null : a.csr!,
+        poolA: new Int32Array(1024),
+        poolW: new Float64Array(inverted ? 1024 : 0),
+        packed: inverted ? a.packed! : null,
+        poolLen: 0,
+      };
+    });
     this.value = preps.map(() => new Float64Array(1024));
     this.self = preps.map(() => new Float64Array(1024));
     this.mStart = preps.map(() => new Int32Array(1024));
@@ -722,12 +938,14 @@ function buildTree(ex: Expander, opts: CallTreeOptions, diff: boolean): Built {
 
 /** A call tree (flame graph data) aggregated by function name. */
 export function buildCallTree(input: WeightedStacks, opts: CallTreeOptions = {}): CallTree {
-  const names = new NameIds();
-  const p = prepareStacks(input, opts, names);
-  const ex = new Expander([p], names, !!opts.inverted);
+  // Zoom, search and reset re-query the same stacks and filters: the prepared arrays come from the
+  // cache, and only the tree expansion (and the search's match pass) runs again.
+  const e = cachedPrep(input, opts);
+  const matched = opts.search ? matchedWeight(e, opts.search, input, opts) : 0;
+  const ex = new Expander([e.p], e.names, !!opts.inverted, [e]);
   const b = buildTree(ex, opts, false);
-  const out: CallTree = { root: b.root, total: p.total, nodeCount: b.nodeCount, truncated: b.truncated };
-  if (opts.search) out.matched = p.matched;
+  const out: CallTree = { root: b.root, total: e.p.total, nodeCount: b.nodeCount, truncated: b.truncated };
+  if (opts.search) out.matched = matched;
   if (b.rootPathFound !== undefined) out.rootPathFound = b.rootPathFound;
   return out;
 }
@@ -739,10 +957,20 @@ export function buildCallTree(input: WeightedStacks, opts: CallTreeOptions = {})
  * directly instead of enabling computeDelta.
  */
 export function buildDiffTree(current: WeightedStacks, base: WeightedStacks, opts: CallTreeOptions = {}): DiffCallTree {
+  // The current side comes from the cache, its name ids remapped into the ids both sides share.
   const names = new NameIds();
-  const pc = prepareStacks(current, opts, names);
-  const pb = prepareStacks(base, opts, names);
-  const ex = new Expander([pc, pb], names, !!opts.inverted);
+  const e = cachedPrep(current, opts);
+  const nameId = new Int32Array(e.p.nameId.length);
+  for (let f = 0; f < nameId.length; f++) nameId[f] = names.id(e.names.names[e.p.nameId[f]!]!);
+  const pc: PreparedStacks = { ...e.p, nameId };
+  const matched = opts.search ? matchedWeight(e, opts.search, current, opts) : 0;
+  const pb = prepareStacks(base, { ...opts, search: undefined }, names);
+  // cum and csr do not depend on name ids; the inverted packing does.
+  const ex = new Expander([pc, pb], names, !!opts.inverted, [{ cum: e.cum, csr: e.csr }]);
+  if (!opts.inverted) {
+    e.cum = ex.sides[0]!.cum!;
+    e.csr = ex.sides[0]!.csr!;
+  }
   const b = buildTree(ex, opts, true);
   const out: DiffCallTree = {
     root: b.root,
@@ -751,7 +979,7 @@ export function buildDiffTree(current: WeightedStacks, base: WeightedStacks, opt
     nodeCount: b.nodeCount,
     truncated: b.truncated,
   };
-  if (opts.search) out.matched = pc.matched;
+  if (opts.search) out.matched = matched;
   if (b.rootPathFound !== undefined) out.rootPathFound = b.rootPathFound;
   return out;
 }

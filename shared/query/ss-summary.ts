@@ -2,6 +2,7 @@
  * The reference figures of a socket source (fixtures README, "Reference figures" → ss capture):
  * what `tracedeck inspect --json` prints for ss captures and what expected.json holds.
  */
+import { fdCountSeries } from './socket-series.ts';
 import type { ParsedSource } from '../model/source.ts';
 import type { SocketCaptureModel, SnapshotIndex } from '../model/sockets.ts';
 import { epochAdd, type EpochNsString } from '../model/time.ts';
@@ -28,6 +29,8 @@ export interface SocketFigures {
   topPeers: { ESTAB: PeerCount[]; 'TIME-WAIT': PeerCount[] };
   /** `ss -s` totals, for summary input only. */
   totals?: Record<string, number>;
+  /** Open fds per process at the last count (lsof, /proc/PID/fd, live collections with a pid). */
+  fds?: { host: string; pid: number; count: number; samples: number }[];
 }
 
 export function summarizeSockets(src: SocketSource): SocketFigures {
@@ -50,6 +53,9 @@ export function summarizeSockets(src: SocketSource): SocketFigures {
     },
   };
   if (m.summary) fig.totals = { ...m.summary.tcp };
+  // fd counts (lsof, /proc/PID/fd listings, live collections with a pid): the last count per process.
+  const fds = fdCountSeries(m);
+  if (fds.length) fig.fds = fds.map((f) => ({ host: f.host, pid: f.pid, count: f.values[f.values.length - 1]!, samples: f.values.length }));
   return fig;
 }
 

@@ -83,6 +83,7 @@ export function stackProfileInfo(src: ParsedSource, key: string | undefined): St
 
 const TRACE_CACHE_SIZE = 8;
 const traceCache = new WeakMap<object, Map<string, WeightedStacks>>();
+const dumpStacks = new WeakMap<object, WeightedStacks>();
 
 /** The weighted stacks of profile `key` of `src`, narrowed to `range` for trace-derived ones. */
 export function weightedStacksOf(src: ParsedSource, key: string | undefined, range?: SourceRange): WeightedStacks {
@@ -110,8 +111,14 @@ export function weightedStacksOf(src: ParsedSource, key: string | undefined, ran
     case 'goroutine-dump': {
       // One entry per group, weighted by its goroutine count. Groups without a printed frame
       // (stack -1) stay in, as root self weight: the total must be the dump's goroutine count.
+      // The same object every time, so that call-tree.ts's per-input cache recognises it.
+      let ws = dumpStacks.get(src.model);
       const g = src.model.groups;
-      return { stacks: src.model.stacks, sampleStack: g.stack.subarray(0, g.count), weight: g.size.subarray(0, g.count) };
+      if (!ws || ws.stacks !== src.model.stacks || ws.sampleStack.buffer !== g.stack.buffer || ws.sampleStack.length !== g.count) {
+        ws = { stacks: src.model.stacks, sampleStack: g.stack.subarray(0, g.count), weight: g.size.subarray(0, g.count) };
+        dumpStacks.set(src.model, ws);
+      }
+      return ws;
     }
     case 'ss':
       throw new Error('an ss capture has no stacks');

@@ -46,3 +46,18 @@ describe('timeline tracks', () => {
     expect(trackOf(dump)).toEqual({ kind: 'point', label: '150 goroutines', atNs: 0 });
   });
 });
+
+describe('fd counts', () => {
+  it('an lsof listing draws its fd count as the socket track line and prints it as a figure', async () => {
+    const { parseLsof } = await import('../ingest/fd/parse-lsof.ts');
+    const { summarizeSockets } = await import('./ss-summary.ts');
+    const src = parseLsof(readFixture('scenarios/fd-leak-go1.27/lsof.txt'), {});
+    const t = trackOf(src);
+    if (t.kind !== 'series') throw new Error('expected a series track');
+    expect(t.line?.unit).toBe('fds');
+    const figures = summarizeSockets(src);
+    expect(figures.fds).toHaveLength(1);
+    expect(figures.fds![0]!.count).toBe(t.line!.values[0]);
+    expect(figures.fds![0]!.count).toBeGreaterThan(600);
+  });
+});

@@ -1,5 +1,6 @@
 import { bridge } from '../bridge-client.ts';
 import { useApp } from '../store.ts';
+import { RecentList } from './export/RecentList.tsx';
 
 export function EmptyState() {
   const notify = useApp((s) => s.notify);
@@ -28,6 +29,7 @@ export function EmptyState() {
       >
         Open the demo incident
       </button>
+      <RecentList />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { bridge } from '../bridge-client.ts';
 import { useApp } from '../store.ts';
 import { axisToDate, formatBytes, formatClock, formatDuration } from '../format.ts';
 import { OffsetEditor } from './alignment/OffsetEditor.tsx';
+import './ssh/ssh.css'; // .live-badge
 
 const KIND_LABEL: Record<SourceInfo['kind'], string> = {
   pprof: 'profile',
@@ -25,6 +26,15 @@ function TimeSpan({ s, origin }: { s: SourceInfo; origin: string | null }) {
   );
 }
 
+function LiveBadge({ s }: { s: SourceInfo }) {
+  const n = Number(s.figures?.snapshots ?? 0);
+  return (
+    <span className="live-badge" data-testid="live-badge" data-snapshots={n} title="Still collecting: re-read as snapshots arrive">
+      live · {n.toLocaleString('en-US')} snapshot{n === 1 ? '' : 's'}
+    </span>
+  );
+}
+
 function SourceRow({ s, origin, focused }: { s: SourceInfo; origin: string | null; focused: boolean }) {
   const focus = useApp((st) => st.focusSource);
   return (
@@ -37,9 +47,13 @@ function SourceRow({ s, origin, focused }: { s: SourceInfo; origin: string | nul
       onClick={() => s.status === 'ready' && focus(s.id)}
     >
       <div className="source-line">
-        <span className={`kind-badge ${s.status === 'ingesting' ? 'kind-ingesting' : `kind-${s.kind}`}`}>
-          {s.status === 'ingesting' ? `reading ${Math.round(s.progress * 100)}%` : KIND_LABEL[s.kind]}
-        </span>
+        {/* A live capture is not "reading": it waits for snapshots, then grows. */}
+        {!(s.live && s.status === 'ingesting') && (
+          <span className={`kind-badge ${s.status === 'ingesting' ? 'kind-ingesting' : `kind-${s.kind}`}`}>
+            {s.status === 'ingesting' ? `reading ${Math.round(s.progress * 100)}%` : KIND_LABEL[s.kind]}
+          </span>
+        )}
+        {s.live && s.status === 'ingesting' && <LiveBadge s={s} />}
         <span className="source-name" title={s.origin.type === 'file' ? s.origin.path : s.name}>
           {s.name}
         </span>
@@ -55,7 +69,8 @@ function SourceRow({ s, origin, focused }: { s: SourceInfo; origin: string | nul
           ×
         </button>
       </div>
-      {s.status === 'ingesting' && (
+      {s.status === 'ingesting' && s.live && <div className="source-live-wait muted">waiting for the first snapshot…</div>}
+      {s.status === 'ingesting' && !s.live && (
         <div className="source-progress">
           <progress max={1} value={s.progress} aria-label={`Reading ${s.name}`} />
           <button onClick={() => void bridge.request('cancelIngest', { id: s.id })}>Cancel</button>
@@ -68,6 +83,7 @@ function SourceRow({ s, origin, focused }: { s: SourceInfo; origin: string | nul
           </span>
           <span className="muted"> · {formatBytes(s.sizeBytes)}</span>
           {s.partial && <span className="partial-badge"> partial</span>}
+          {s.live && <LiveBadge s={s} />}
           <div>
             <TimeSpan s={s} origin={origin} /> <OffsetEditor s={s} origin={origin} />
           </div>

@@ -1,6 +1,10 @@
 import type { TrackData } from '../../../shared/query/tracks.ts';
 import { stateColor } from '../palette.ts';
 
+function formatLineMax(unit: string, v: number): string {
+  return unit === 'bytes' ? `${(v / 2 ** 20).toFixed(1)} MiB` : `${Math.round(v).toLocaleString('en-US')} ${unit}`;
+}
+
 type SeriesTrack = Extract<TrackData, { kind: 'series' }>;
 
 /** Stacked step areas of a track's series, scaled to the lane; bands and an optional line on top. */
@@ -78,7 +82,7 @@ export function StackedTrack({
       {lineEl}
       <text x={labelX} y={top - 1} textAnchor="end" className="track-max">
         max {Math.round(max).toLocaleString('en-US')} {track.unit}
-        {lineEl && line ? ` · ${line.name} ≤ ${(Math.max(...line.values) / 2 ** 20).toFixed(1)} MiB` : ''}
+        {lineEl && line ? ` · ${line.name} ≤ ${formatLineMax(line.unit, Math.max(...line.values))}` : ''}
       </text>
     </g>
   );

@@ -233,11 +233,12 @@ export function FlameGraphPanel() {
       </Panel>
     );
   }
-  if (profiles && profiles.length === 0) {
+  // ss captures are never asked for stack profiles (they have none): say so rather than "Loading…" forever.
+  if (src.kind === 'ss' || (profiles && profiles.length === 0)) {
     return (
       <Panel title="Flame graph" testId="panel-flame">
-        <p className="muted">
-          {src.name} holds no stacks. Pick a profile, goroutine dump or trace in the sources list.
+        <p className="muted" data-testid="flame-no-stacks">
+          {src.kind === 'ss' ? 'ss captures have no stacks' : `${src.name} holds no stacks`}: pick a profile, goroutine dump or trace in the sources list.
         </p>
       </Panel>
     );

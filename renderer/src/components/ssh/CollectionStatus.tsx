@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { CollectionInfo, SshPprofKind } from '../../../../shared/bridge.ts';
+import type { CollectionInfo, PprofSchedule, PprofScheduleState, SshPprofKind } from '../../../../shared/bridge.ts';
+import { PprofScheduleFields, SCHEDULE_DEFAULTS, scheduleLabel, toPprofSchedule } from './PprofScheduleFields.tsx';
 
 export interface PprofFetch {
   kind: SshPprofKind;
@@ -25,6 +26,7 @@ export function CollectionStatus({
   onCancel,
   onDismiss,
   onFetch,
+  onSchedule,
 }: {
   c: CollectionInfo;
   fetching: string[];
@@ -32,6 +34,8 @@ export function CollectionStatus({
   onCancel: () => void;
   onDismiss: () => void;
   onFetch: (f: PprofFetch) => void;
+  /** Sets (or, with null, clears) the interval fetch. */
+  onSchedule: (s: PprofSchedule | null) => void;
 }) {
   const [menu, setMenu] = useState(false);
   // Inline only when it failed (the full text is also a notice); drop reasons stay in the tooltip.
@@ -56,6 +60,7 @@ export function CollectionStatus({
       </span>
       {showMessage && <span className="ssh-message">{c.message}</span>}
       {fetching.length > 0 && <span className="ssh-fetching">fetching {fetching.join(', ')}…</span>}
+      {c.pprofSchedule && <ScheduleChip s={c.pprofSchedule} running={c.running} />}
       {c.running ? (
         <>
           <span className="ssh-menu-anchor">
@@ -68,10 +73,20 @@ export function CollectionStatus({
             >
               pprof ▾
             </button>
-            {menu && <PprofMenu onFetch={(f) => {
+            {menu && (
+              <PprofMenu
+                schedule={c.pprofSchedule}
+                onFetch={(f) => {
                   setMenu(false);
                   onFetch(f);
-                }} onClose={() => setMenu(false)} />}
+                }}
+                onSchedule={(s) => {
+                  setMenu(false);
+                  onSchedule(s);
+                }}
+                onClose={() => setMenu(false)}
+              />
+            )}
           </span>
           <button data-testid="ssh-stop" title="Finish the snapshot in flight, then disconnect; the capture stays" onClick={onStop}>
             Stop
@@ -89,9 +104,51 @@ export function CollectionStatus({
   );
 }
 
-/** Go pprof endpoints on the host's 127.0.0.1:PORT, fetched through the SSH connection. */
-function PprofMenu({ onFetch, onClose }: { onFetch: (f: PprofFetch) => void; onClose: () => void }) {
-  const [port, setPort] = useState('6060');
+/** The interval fetch in the status line: what, how often, how it went; failures in the tooltip. */
+function ScheduleChip({ s, running }: { s: PprofScheduleState; running: boolean }) {
+  const stw = s.debug === 2;
+  const title = [
+    `pprof ${scheduleLabel(s)} from 127.0.0.1:${s.port} on the host; each fetch becomes a source`,
+    stw ? 'debug=2 stops the world on every fetch' : '',
+    s.lastError ? `last failure: ${s.lastError}` : '',
+    s.ended ?? '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return (
+    <span className={`ssh-schedule ${s.failed > 0 ? 'has-failures' : ''}`} data-testid="ssh-schedule" data-fetched={s.fetched} data-failed={s.failed} title={title}>
+      {/* Compact (the toolbar is shared): the interval is in the tooltip and the pprof menu. */}
+      <span className={stw ? 'ssh-warn' : undefined}>
+        {stw ? '⚠ ' : '⟳ '}
+        {s.kind}
+        {stw ? ' debug=2' : ''}
+      </span>
+      <span className="ssh-count">
+        {' ×'}
+        {s.fetched}
+        {s.fetching && running ? '…' : ''}
+      </span>
+      {s.failed > 0 && <span className="ssh-schedule-failed"> · {s.failed} failed</span>}
+      {(s.ended || !running) && <span className="muted"> · ended</span>}
+    </span>
+  );
+}
+
+/** Go pprof endpoints on the host's 127.0.0.1:PORT, fetched through the SSH connection: now, or on a schedule. */
+function PprofMenu({
+  schedule,
+  onFetch,
+  onSchedule,
+  onClose,
+}: {
+  schedule: PprofScheduleState | undefined;
+  onFetch: (f: PprofFetch) => void;
+  onSchedule: (s: PprofSchedule | null) => void;
+  onClose: () => void;
+}) {
+  const [port, setPort] = useState(schedule ? String(schedule.port) : '6060');
+  const [every, setEvery] = useState(SCHEDULE_DEFAULTS);
+  const planned = toPprofSchedule({ ...every, port });
   const [cpuS, setCpuS] = useState('30');
   const [traceS, setTraceS] = useState('5');
   const p = Number(port);
@@ -135,6 +192,26 @@ function PprofMenu({ onFetch, onClose }: { onFetch: (f: PprofFetch) => void; onC
         <input aria-label="trace seconds" value={traceS} onChange={(e) => setTraceS(e.target.value)} size={4} /> s
       </div>
       <div className="muted">Each fetch becomes a source on the timeline, saved beside the capture.</div>
+      <div className="ssh-pprof-schedule" data-testid="ssh-pprof-schedule">
+        <b>On a schedule</b>
+        {schedule && !schedule.ended ? (
+          <div className="ssh-pprof-row">
+            <span>
+              now: {scheduleLabel(schedule)} ({schedule.fetched} fetched{schedule.failed ? `, ${schedule.failed} failed` : ''})
+            </span>
+            <button data-testid="ssh-schedule-clear" onClick={() => onSchedule(null)}>
+              Stop schedule
+            </button>
+          </div>
+        ) : null}
+        <PprofScheduleFields idPrefix="ssh-menu-pprof" v={every} onChange={setEvery} showPort={false} />
+        <div className="ssh-pprof-row">
+          <button data-testid="ssh-schedule-set" disabled={typeof planned === 'string'} onClick={() => typeof planned !== 'string' && onSchedule(planned)}>
+            {schedule && !schedule.ended ? 'Replace schedule' : 'Start schedule'}
+          </button>
+          {typeof planned === 'string' && <span className="ssh-form-error">{planned}</span>}
+        </div>
+      </div>
     </div>
   );
 }

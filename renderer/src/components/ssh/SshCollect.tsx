@@ -8,6 +8,7 @@ import { bridge } from '../../bridge-client.ts';
 import { useApp } from '../../store.ts';
 import { CollectionStatus, type PprofFetch } from './CollectionStatus.tsx';
 import { HostKeyDialog } from './HostKeyDialog.tsx';
+import { scheduleLabel } from './PprofScheduleFields.tsx';
 import { SshConnectForm } from './SshConnectForm.tsx';
 import { pendingHostKey, subscribeSsh, useSsh } from './collections-store.ts';
 import './ssh.css';
@@ -36,6 +37,16 @@ export function SshCollect() {
       if (c.state !== 'error' || told.current.has(c.collectionId)) continue;
       told.current.add(c.collectionId);
       notify(`SSH ${c.host}`, c.message ?? 'collection failed');
+    }
+  }, [collections, notify]);
+  // A failing pprof schedule goes on (the status line counts failures); each new reason is told once.
+  const toldFetch = useRef(new Map<string, string>());
+  useEffect(() => {
+    for (const c of collections) {
+      const s = c.pprofSchedule;
+      if (!s?.lastError || toldFetch.current.get(c.collectionId) === s.lastError) continue;
+      toldFetch.current.set(c.collectionId, s.lastError);
+      notify(`pprof ${scheduleLabel(s)} from ${c.host}`, `${s.lastError} (the schedule goes on)`);
     }
   }, [collections, notify]);
 
@@ -74,6 +85,7 @@ export function SshCollect() {
               onCancel={() => void act(c.host, bridge.request('cancelCollection', { collectionId: c.collectionId }))}
               onDismiss={() => dismiss(c.collectionId)}
               onFetch={(f) => fetchPprof(c.collectionId, c.host, f)}
+              onSchedule={(schedule) => void act(c.host, bridge.request('setPprofSchedule', { collectionId: c.collectionId, schedule }))}
             />
           ))}
         </div>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { StartCollectionArgs } from '../../../../shared/bridge.ts';
+import { PprofScheduleFields, SCHEDULE_DEFAULTS, toPprofSchedule, type ScheduleValues } from './PprofScheduleFields.tsx';
 
 /** What the form remembers between launches (never a secret: there is no password field). */
 const REMEMBER_KEY = 'tracedeck-ssh-form';
@@ -14,14 +15,28 @@ export interface SshFormValues {
   intervalS: string;
   pid: string;
   ports: string;
+  /** Also fetch pprof at an interval over the same connection. */
+  pprofOn: boolean;
+  pprof: ScheduleValues;
 }
 
-const DEFAULTS: SshFormValues = { host: '', port: '', user: '', auth: 'agent', keyPath: '~/.ssh/id_ed25519', intervalS: '1', pid: '', ports: '' };
+const DEFAULTS: SshFormValues = {
+  host: '',
+  port: '',
+  user: '',
+  auth: 'agent',
+  keyPath: '~/.ssh/id_ed25519',
+  intervalS: '1',
+  pid: '',
+  ports: '',
+  pprofOn: false,
+  pprof: SCHEDULE_DEFAULTS,
+};
 
 function remembered(): SshFormValues {
   try {
     const v = JSON.parse(localStorage.getItem(REMEMBER_KEY) ?? '{}') as Partial<SshFormValues>;
-    return { ...DEFAULTS, ...v };
+    return { ...DEFAULTS, ...v, pprof: { ...SCHEDULE_DEFAULTS, ...v.pprof } };
   } catch {
     return DEFAULTS;
   }
@@ -60,6 +75,11 @@ export function toStartArgs(v: SshFormValues): StartCollectionArgs | string {
     if (ports.some((p) => !(p >= 1 && p <= 65535))) return 'Ports must be numbers from 1 to 65535, separated by commas.';
     args.filterPorts = [...new Set(ports)];
   }
+  if (v.pprofOn) {
+    const schedule = toPprofSchedule(v.pprof);
+    if (typeof schedule === 'string') return schedule;
+    args.pprofSchedule = schedule;
+  }
   return args;
 }
 
@@ -68,7 +88,7 @@ export function SshConnectForm({ onStart, onClose }: { onStart: (args: StartColl
   const [v, setV] = useState<SshFormValues>(remembered);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const field = (k: keyof SshFormValues) => ({
+  const field = (k: Exclude<keyof SshFormValues, 'pprofOn' | 'pprof'>) => ({
     value: v[k],
     onChange: (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value }),
   });
@@ -126,6 +146,13 @@ export function SshConnectForm({ onStart, onClose }: { onStart: (args: StartColl
           <label htmlFor="ssh-ports">Only ports</label>
           <input id="ssh-ports" data-testid="ssh-ports" placeholder="optional, e.g. 8080, 5432" {...field('ports')} />
         </div>
+        <fieldset className="ssh-form-pprof">
+          <label>
+            <input type="checkbox" data-testid="ssh-pprof-on" checked={v.pprofOn} onChange={(e) => setV({ ...v, pprofOn: e.target.checked })} /> Also fetch
+            Go pprof over this connection, at an interval (each fetch becomes a source)
+          </label>
+          {v.pprofOn && <PprofScheduleFields idPrefix="ssh-form-pprof" v={v.pprof} onChange={(pprof) => setV({ ...v, pprof })} />}
+        </fieldset>
         {error && (
           <div className="ssh-form-error" role="alert" data-testid="ssh-form-error">
             {error}
