@@ -401,7 +401,7 @@ function matchedWeight(e: CacheEntry, search: string, input: WeightedStacks, opt
     const idx = stacksByFrame(t);
     let k = 0;
     for (let f = 0; f < t.frameCount; f++) if (fm[f]) k += idx.start[f + 1]! - idx.start[f]!;
-    if (k * 32 < n) {
+    if (k * 0 < n) {
       e.cum ??= cumulative(e.p);
       const cum = e.cum;
       const effParent = e.p.effParent;
