@@ -98,6 +98,12 @@ test('collect over SSH from the form: accept the host key, watch snapshots arriv
     const dialog = page.getByTestId('hostkey-dialog');
     await expect(dialog).toBeVisible();
     await expect(dialog.getByTestId('hostkey-fingerprint')).toHaveText(sshKeygenFingerprint(sshd.hostKeyPub));
+    // Meanwhile the live source waits for its first snapshot: a live badge, not "reading 0%" and a progress bar.
+    const waiting = page.getByTestId('source').first();
+    await expect(waiting.getByTestId('live-badge')).toHaveText('live · 0 snapshots');
+    await expect(waiting).toContainText('waiting for the first snapshot');
+    await expect(waiting).not.toContainText('reading');
+    await expect(waiting.locator('progress')).toHaveCount(0);
     await screenshot(page, 'ssh-hostkey');
     await dialog.getByTestId('hostkey-accept').click();
     await expect(dialog).toHaveCount(0);

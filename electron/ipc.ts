@@ -3,7 +3,7 @@
  * own window's top frame loaded from our own files, and validating arguments (in Host.handle).
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { REQUEST_NAMES, type EventName } from '../shared/bridge.ts';
+import { REQUEST_NAMES, type BridgeEvents, type EventName, type HostEventName } from '../shared/bridge.ts';
 import type { Host } from './host/handlers.ts';
 
 export function isTrustedSender(e: IpcMainInvokeEvent, win: BrowserWindow, rendererUrl: string): boolean {
@@ -19,14 +19,15 @@ export function registerIpc(host: Host, win: BrowserWindow, rendererUrl: string)
       return host.handle(name, arg);
     });
   }
-  const events: EventName[] = ['session', 'error', 'collection', 'hostKeyPrompt', 'sessionOpened'];
-  const offs = events.map((ev) =>
-    host.on(ev, (payload) => {
-      if (!win.isDestroyed()) win.webContents.send(`tracedeck-event:${ev}`, payload);
-    }),
-  );
+  const events: HostEventName[] = ['session', 'error', 'collection', 'hostKeyPrompt', 'sessionOpened'];
+  const offs = events.map((ev) => host.on(ev, (payload) => sendEvent(win, ev, payload)));
   return () => {
     for (const name of REQUEST_NAMES) ipcMain.removeHandler(`tracedeck:${name}`);
     for (const off of offs) off();
   };
+}
+
+/** One bridge event to the window's page (host events, and the shell's own: menuCommand). */
+export function sendEvent<E extends EventName>(win: BrowserWindow, name: E, payload: BridgeEvents[E]): void {
+  if (!win.isDestroyed()) win.webContents.send(`tracedeck-event:${name}`, payload);
 }

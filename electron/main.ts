@@ -2,12 +2,13 @@
  * Electron shell: the window, menus, file dialogs, files from the command line; thin. Everything
  * else (ingest, queries, sessions) lives in electron/host and is shared with browser mode.
  */
-import { app, BrowserWindow, Menu, dialog, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, Menu, dialog, session, shell, type MenuItemConstructorOptions, type SaveDialogOptions, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import type { ExportViewName, MenuCommand } from '../shared/bridge.ts';
 import { Host } from './host/handlers.ts';
-import { registerIpc } from './ipc.ts';
+import { registerIpc, sendEvent } from './ipc.ts';
 import { readRecent } from './host/recent.ts';
 
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
@@ -43,6 +44,41 @@ function filesFromArgv(argv: string[]): string[] {
   return args.filter((a) => !a.startsWith('-') || a === '--demo' || a === '--no-demo');
 }
 
+/** Views in File > Export (Details is a list, not a picture worth a menu entry). */
+const MENU_VIEWS: [ExportViewName, string][] = [
+  ['workspace', 'Whole Workspace'],
+  ['timeline', 'Timeline'],
+  ['flame', 'Flame Graph'],
+  ['heatmap', 'Connections Heat Map'],
+  ['blocking', 'Goroutine Blocking'],
+  ['changes', 'What Changed'],
+];
+
+/**
+ * File > Export: every item asks the page to run its own exporter (the same code as the toolbar's
+ * Export menu and the CLI), so a picture is the same whichever way it was asked for.
+ */
+function exportMenu(win: BrowserWindow): MenuItemConstructorOptions[] {
+  const send = (command: MenuCommand) => () => sendEvent(win, 'menuCommand', { command });
+  return [
+    ...MENU_VIEWS.map(([view, label]): MenuItemConstructorOptions => ({
+      label,
+      submenu: [
+        { label: 'PNG…', click: send({ kind: 'exportImage', view, format: 'png', scale: 1 }) },
+        { label: 'PNG at 2×…', click: send({ kind: 'exportImage', view, format: 'png', scale: 2 }) },
+        { label: 'SVG…', click: send({ kind: 'exportImage', view, format: 'svg', scale: 1 }) },
+        { label: 'Copy Image', click: send({ kind: 'copyImage', view }) },
+      ],
+    })),
+    { type: 'separator' },
+    { label: 'Postmortem Bundle…', click: send({ kind: 'writeBundle', zip: false }) },
+    { label: 'Postmortem Bundle as .zip…', click: send({ kind: 'writeBundle', zip: true }) },
+    { type: 'separator' },
+    { label: 'Save Session…', accelerator: 'CmdOrCtrl+S', click: send({ kind: 'saveSession', embed: false }) },
+    { label: 'Save Session with Files Embedded…', click: send({ kind: 'saveSession', embed: true }) },
+  ];
+}
+
 function buildMenu(win: BrowserWindow, host: Host) {
   const open = async () => {
     const r = await dialog.showOpenDialog(win, { properties: ['openFile', 'multiSelections'] });
@@ -67,7 +103,7 @@ function buildMenu(win: BrowserWindow, host: Host) {
         },
         { label: 'Open Demo Incident', click: () => void host.handle('openDemo', {}) },
         { type: 'separator' },
-        { label: 'Export…', enabled: false },
+        { label: 'Export', submenu: exportMenu(win) },
         {
           label: 'Close Source',
           accelerator: 'CmdOrCtrl+W',
@@ -110,6 +146,19 @@ async function createWindow() {
       await writeFile(r.filePath, text);
       return r.filePath;
     },
+    // Bundles: the user names the folder (created) or the .zip.
+    bundleDialog: async (defaultPath, zip) => {
+      const opts: SaveDialogOptions = {
+        title: zip ? 'Save postmortem bundle (.zip)' : 'Save postmortem bundle (a new folder)',
+        defaultPath,
+        buttonLabel: 'Write Bundle',
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+        ...(zip ? { filters: [{ name: 'ZIP archive', extensions: ['zip'] }] } : {}),
+      };
+      const owner = BrowserWindow.getFocusedWindow();
+      const r = owner ? await dialog.showSaveDialog(owner, opts) : await dialog.showSaveDialog(opts);
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
   });
   const win = new BrowserWindow({
     width: 1400,
@@ -128,7 +177,11 @@ async function createWindow() {
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  // Every permission is refused except writing images to the clipboard (Copy image), and that only
+  // for our own page in our own window.
+  const ownPage = (wc: WebContents | null, url: string | undefined) => !!wc && wc.id === win.webContents.id && !!url && url.startsWith(entry.url);
+  session.defaultSession.setPermissionRequestHandler((wc, perm, cb, details) => cb(perm === 'clipboard-sanitized-write' && details.isMainFrame && ownPage(wc, details.requestingUrl)));
+  session.defaultSession.setPermissionCheckHandler((wc, perm, _origin, details) => perm === 'clipboard-sanitized-write' && details.isMainFrame && ownPage(wc, details.requestingUrl));
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (/^https:\/\//.test(url)) void shell.openExternal(url);
     return { action: 'deny' };

@@ -7,7 +7,7 @@ import type { Bridge, BridgeEvents, EventName, RequestName } from '../shared/bri
 
 // Kept inline (not imported from shared/bridge.ts at runtime): a sandboxed preload cannot load chunks.
 const REQUESTS: readonly RequestName[] = ['getSession', 'openPaths', 'openBytes', 'openDemo', 'cancelIngest', 'removeSource', 'setSourceOffset', 'query', 'goroutineGroupsAcross', 'diffCallTree', 'startCollection', 'stopCollection', 'cancelCollection', 'answerHostKey', 'listCollections', 'fetchPprofOverSsh', 'setPprofSchedule', 'saveSession', 'openSession', 'exportBundle', 'listRecent'];
-const EVENTS: readonly EventName[] = ['session', 'error', 'collection', 'hostKeyPrompt', 'sessionOpened'];
+const EVENTS: readonly EventName[] = ['session', 'error', 'collection', 'hostKeyPrompt', 'sessionOpened', 'menuCommand'];
 
 const bridge: Bridge = {
   request(name, arg) {

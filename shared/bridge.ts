@@ -188,6 +188,19 @@ export interface ExportImage {
   base64: string;
 }
 
+/** Where a postmortem bundle went: a folder, a .zip file, or .zip bytes for the page to download. */
+export interface ExportBundleResult {
+  /** The folder written (folder bundles). */
+  dir?: string;
+  /** The .zip written (zip bundles with a path). */
+  zipPath?: string;
+  /** A .zip to download (browser mode, no path given): its file name and bytes. */
+  zipName?: string;
+  zipBase64?: string;
+  /** The user cancelled the Electron save dialog. */
+  cancelled?: boolean;
+}
+
 /** A session file was opened (by request, drop or Open…): its sources are ingesting; apply uiState. */
 export interface SessionOpened {
   name: string;
@@ -234,8 +247,13 @@ export interface BridgeRequests {
   saveSession: [{ embed: boolean; uiState: SessionUiState }, { fileName: string; text?: string; savedPath?: string }];
   /** Restores a .tracedeck file's sources and offsets; the renderer applies the returned uiState. */
   openSession: [{ bytes: Uint8Array; name?: string }, SessionOpened];
-  /** Writes a postmortem folder (report.md, images/, sources/, session.tracedeck); default ~/tracedeck-bundles/<time>. */
-  exportBundle: [{ dir?: string; images: ExportImage[]; uiState: SessionUiState }, { dir: string }];
+  /**
+   * Writes a postmortem folder (report.md, images/, sources/, session.tracedeck), or the same as one
+   * .zip when `zip`; `dir` is then the .zip's path. Without `dir`: Electron asks where (a cancelled
+   * dialog answers `cancelled`); browser mode writes folders to ~/tracedeck-bundles/<time> and hands a
+   * .zip back as `zipBase64` to download.
+   */
+  exportBundle: [{ dir?: string; zip?: boolean; images: ExportImage[]; uiState: SessionUiState }, ExportBundleResult];
   /** Recently opened files and sessions, most recent first. */
   listRecent: [Record<string, never>, { items: RecentItem[] }];
 }
@@ -256,8 +274,26 @@ export interface BridgeEvents {
   hostKeyPrompt: HostKeyPromptInfo;
   /** A session file was opened (also by drop or Open…): apply its UI state once its sources are ready. */
   sessionOpened: SessionOpened;
+  /** Electron's application menu asks the page to run an export action (browser mode never sends it). */
+  menuCommand: { command: MenuCommand };
 }
 export type EventName = keyof BridgeEvents;
+/** Events the Host emits (menuCommand comes from the Electron shell, not the host). */
+export type HostEventName = Exclude<EventName, 'menuCommand'>;
+
+/** Views the page can export as pictures (the renderer's exporter; the Electron menu lists them). */
+export const EXPORT_VIEWS = ['workspace', 'timeline', 'flame', 'heatmap', 'blocking', 'changes', 'details'] as const;
+export type ExportViewName = (typeof EXPORT_VIEWS)[number];
+
+/**
+ * A menu action the page runs with its own exporter, so the File > Export menu and the toolbar's
+ * Export menu give the same picture, bundle and session file.
+ */
+export type MenuCommand =
+  | { kind: 'exportImage'; view: ExportViewName; format: 'png' | 'svg'; scale: 1 | 2 }
+  | { kind: 'copyImage'; view: ExportViewName }
+  | { kind: 'writeBundle'; zip: boolean }
+  | { kind: 'saveSession'; embed: boolean };
 
 /** What both transports give the renderer. */
 export interface Bridge {
@@ -346,6 +382,7 @@ export function validateRequest(name: RequestName, arg: unknown): string | null 
     case 'exportBundle':
       if (o.dir !== undefined && (typeof o.dir !== 'string' || o.dir.length === 0 || o.dir.length > 4096 || o.dir.includes('\0'))) return 'dir must be a folder path';
       if (!isUiState(o.uiState)) return 'uiState required';
+      if (o.zip !== undefined && typeof o.zip !== 'boolean') return 'zip must be a boolean';
       return Array.isArray(o.images) &&
         o.images.length <= 32 &&
         o.images.every((i: unknown) => {

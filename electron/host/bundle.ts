@@ -7,14 +7,18 @@
  *   sources/           the raw files, copied byte for byte
  *   session.tracedeck  reopens the same screen (its sources point at sources/ as a fallback)
  *
+ * — or the same tree as one .zip (under a top folder named like the .zip, so unzipping next to it
+ * gives the folder a folder bundle would have been).
+ *
  * Plain Node; no 'electron'.
  */
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Annotation, SessionUiState, SourceInfo } from '../../shared/bridge.ts';
 import { epochAdd } from '../../shared/model/time.ts';
 import { formatSpanNs, formatWallClock } from '../../shared/wall-clock.ts';
 import { sourcePath } from './session-file.ts';
+import { writeZipFile, zipToBytes, type ZipEntry } from './zip-writer.ts';
 
 export interface BundleSource {
   info: SourceInfo;
@@ -153,16 +157,18 @@ export function buildReport(input: BundleInput, names: Map<string, string>): str
 
 const SAFE_IMAGE = /^[\w.-]{1,100}$/;
 
+function checkImageNames(input: BundleInput): void {
+  // Names come from the page: never let one climb out of images/.
+  for (const im of input.images) if (!SAFE_IMAGE.test(im.name) || im.name.startsWith('.')) throw new Error(`bad image name ${im.name}`);
+}
+
 /** Writes the bundle folder (created if missing) and returns its path. */
 export async function writeBundle(dir: string, input: BundleInput): Promise<string> {
   const names = bundleSourceNames(input.sources.map((s) => s.info));
+  checkImageNames(input);
   await mkdir(join(dir, 'images'), { recursive: true });
   await mkdir(join(dir, 'sources'), { recursive: true });
-  for (const im of input.images) {
-    // Names come from the page: never let one climb out of images/.
-    if (!SAFE_IMAGE.test(im.name) || im.name.startsWith('.')) throw new Error(`bad image name ${im.name}`);
-    await writeFile(join(dir, 'images', im.name), im.bytes);
-  }
+  for (const im of input.images) await writeFile(join(dir, 'images', im.name), im.bytes);
   for (const s of input.sources) {
     const name = names.get(s.info.id)!;
     const dest = join(dir, 'sources', name);
@@ -173,4 +179,37 @@ export async function writeBundle(dir: string, input: BundleInput): Promise<stri
   await writeFile(join(dir, 'session.tracedeck'), input.sessionText);
   await writeFile(join(dir, 'report.md'), buildReport(input, names));
   return dir;
+}
+
+/** The bundle's files as ZIP entries under `top/`; sources are read when their turn comes. */
+function bundleEntries(top: string, input: BundleInput): ZipEntry[] {
+  const names = bundleSourceNames(input.sources.map((s) => s.info));
+  checkImageNames(input);
+  const enc = new TextEncoder();
+  const entries: ZipEntry[] = [
+    { name: `${top}/report.md`, bytes: enc.encode(buildReport(input, names)) },
+    { name: `${top}/session.tracedeck`, bytes: enc.encode(input.sessionText) },
+  ];
+  for (const im of input.images) entries.push({ name: `${top}/images/${im.name}`, bytes: im.bytes });
+  for (const s of input.sources) {
+    const path = sourcePath(s.info.origin);
+    const bytes = s.bytes ?? (path ? async () => new Uint8Array(await readFile(path)) : undefined);
+    if (bytes) entries.push({ name: `${top}/sources/${names.get(s.info.id)!}`, bytes });
+  }
+  return entries;
+}
+
+/** A safe top-folder name for a .zip bundle (its base name). */
+export function zipTopFolder(zipName: string): string {
+  return zipName.replace(/\.zip$/i, '').replace(/[^\w.@+-]+/g, '_').replace(/^\.+/, '') || 'tracedeck-bundle';
+}
+
+/** Writes the bundle as one .zip file at `path` (nothing left behind on failure). Returns its size. */
+export function writeBundleZip(path: string, top: string, input: BundleInput): Promise<number> {
+  return writeZipFile(path, bundleEntries(top, input), { ...(input.createdAt ? { mtime: input.createdAt } : {}) });
+}
+
+/** The bundle as .zip bytes (browser mode downloads them). */
+export function bundleZipBytes(top: string, input: BundleInput): Promise<Uint8Array> {
+  return zipToBytes(bundleEntries(top, input), { ...(input.createdAt ? { mtime: input.createdAt } : {}) });
 }

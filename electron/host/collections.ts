@@ -184,7 +184,6 @@ export class Collections {
       commands: [],
     };
     this.collections.set(collectionId, c);
-    if (args.pprofSchedule) this.setSchedule(c, args.pprofSchedule);
     collector.on('status', (s) => this.onCollectorStatus(c, s));
     try {
       await collector.start();
@@ -193,6 +192,8 @@ export class Collections {
       this.opts.store.remove(sourceId);
       throw new Error(`cannot write the capture file ${capturePath}: ${(err as Error).message}`);
     }
+    // Its first fetch waits for the connection (the 'connected' status arms it).
+    if (args.pprofSchedule) this.setSchedule(c, args.pprofSchedule);
     this.emit(c);
     return { collectionId, sourceId };
   }

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { BridgeEvents, EventName, RequestArg, RequestName, RequestResult } from '../../shared/bridge.ts';
+import type { BridgeEvents, HostEventName, RequestArg, RequestName, RequestResult } from '../../shared/bridge.ts';
 import { validateRequest } from '../../shared/bridge.ts';
 import { SessionStore } from './session-store.ts';
 import { Collections, type CollectionsOptions } from './collections.ts';
@@ -21,22 +21,26 @@ export interface HostOptions {
   ssh?: Omit<CollectionsOptions, 'store' | 'onStatus' | 'onHostKeyPrompt'>;
   /** Electron: a native save dialog for session files (browser mode downloads them instead). */
   saveDialog?: (defaultName: string, text: string) => Promise<string | null>;
+  /** Electron: asks where a postmortem bundle goes (a folder, or a .zip file); null when cancelled. */
+  bundleDialog?: (defaultPath: string, zip: boolean) => Promise<string | null>;
 }
 
 type Handlers = { [K in RequestName]: (arg: RequestArg<K>) => Promise<RequestResult<K>> };
-type Listener = { [E in EventName]: Set<(p: BridgeEvents[E]) => void> };
+type Listener = { [E in HostEventName]: Set<(p: BridgeEvents[E]) => void> };
 
 export class Host implements SessionHost {
   readonly store: SessionStore;
   /** Bytes of uploaded sources (no file to re-read): kept for session files and bundles. */
   readonly uploads = new Map<string, Uint8Array>();
   readonly saveDialog: HostOptions['saveDialog'];
+  readonly bundleDialog: HostOptions['bundleDialog'];
   readonly collections: Collections;
   private listeners: Listener = { session: new Set(), error: new Set(), collection: new Set(), hostKeyPrompt: new Set(), sessionOpened: new Set() };
   private handlers: Handlers;
 
   constructor(private readonly opts: HostOptions) {
     this.saveDialog = opts.saveDialog;
+    this.bundleDialog = opts.bundleDialog;
     this.store = new SessionStore({
       workerScript: opts.workerScript,
       onChange: (s) => this.emit('session', s),
@@ -82,7 +86,7 @@ export class Host implements SessionHost {
       setPprofSchedule: async ({ collectionId, schedule }) => ({ ok: this.collections.setPprofSchedule(collectionId, schedule) }),
       saveSession: async ({ embed, uiState }) => saveSession(this, embed, uiState),
       openSession: async ({ bytes, name }) => openSession(this, bytes, name ?? 'session.tracedeck'),
-      exportBundle: async ({ dir, images, uiState }) => exportBundle(this, dir, images, uiState),
+      exportBundle: async ({ dir, zip, images, uiState }) => exportBundle(this, dir, images, uiState, zip ?? false),
       listRecent: async () => ({ items: readRecent() }),
     };
   }
@@ -94,7 +98,7 @@ export class Host implements SessionHost {
     return (this.handlers[name] as (a: unknown) => Promise<RequestResult<K>>)(arg);
   }
 
-  on<E extends EventName>(name: E, fn: (p: BridgeEvents[E]) => void): () => void {
+  on<E extends HostEventName>(name: E, fn: (p: BridgeEvents[E]) => void): () => void {
     (this.listeners[name] as Set<typeof fn>).add(fn);
     return () => (this.listeners[name] as Set<typeof fn>).delete(fn);
   }
@@ -103,7 +107,7 @@ export class Host implements SessionHost {
     this.emit('sessionOpened', e);
   }
 
-  private emit<E extends EventName>(name: E, payload: BridgeEvents[E]) {
+  private emit<E extends HostEventName>(name: E, payload: BridgeEvents[E]) {
     for (const fn of this.listeners[name] as Set<(p: BridgeEvents[E]) => void>) fn(payload);
   }
 

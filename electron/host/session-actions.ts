@@ -4,13 +4,13 @@
  * Plain Node; no 'electron'.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ExportImage, SessionOpened, SessionUiState, SourceId, SourceInfo } from '../../shared/bridge.ts';
+import type { ExportBundleResult, ExportImage, SessionOpened, SessionUiState, SourceId, SourceInfo } from '../../shared/bridge.ts';
 import type { SessionStore } from './session-store.ts';
 import { buildSessionFile, isSessionBytes, parseSessionFile, resolveSessionSources, serializeSession, sourcePath, SESSION_EXT } from './session-file.ts';
-import { bundleSourceNames, writeBundle } from './bundle.ts';
+import { bundleSourceNames, bundleZipBytes, writeBundle, writeBundleZip, zipTopFolder } from './bundle.ts';
 import { addRecent } from './recent.ts';
 
 /** What the session code needs from the Host. */
@@ -21,6 +21,8 @@ export interface SessionHost {
   emitSessionOpened(e: SessionOpened): void;
   /** Electron: a native save dialog; returns the chosen path or null (cancelled). */
   saveDialog?: (defaultName: string, text: string) => Promise<string | null>;
+  /** Electron: asks where a bundle goes (a folder, or a .zip file); null when cancelled. */
+  bundleDialog?: (defaultPath: string, zip: boolean) => Promise<string | null>;
 }
 
 /** True when the file at `path` starts like a session file (reads only its first bytes). */
@@ -119,9 +121,24 @@ function stamp(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}-${p(d.getMinutes())}-${p(d.getSeconds())}`;
 }
 
-export async function exportBundle(h: SessionHost, dir: string | undefined, images: ExportImage[], ui: SessionUiState): Promise<{ dir: string }> {
+/**
+ * Writes the postmortem bundle: a folder, or with `zip` one .zip file (`dir` is then its path).
+ * Without `dir`, Electron asks where; browser mode writes folders to the default place and hands a
+ * .zip back to download.
+ */
+export async function exportBundle(h: SessionHost, dir: string | undefined, images: ExportImage[], ui: SessionUiState, zip = false): Promise<ExportBundleResult> {
+  let chosen = dir;
+  if (chosen === undefined && h.bundleDialog) {
+    const picked = await h.bundleDialog(defaultBundleDir() + (zip ? '.zip' : ''), zip);
+    if (!picked) return { cancelled: true };
+    chosen = picked;
+  }
+  if (zip && chosen !== undefined && !/\.zip$/i.test(chosen)) chosen += '.zip';
+  // A .zip's folder is where unzipping it next to itself puts the files (the session's fallback paths point there).
+  const zipPath = zip ? resolve(chosen ?? `${defaultBundleDir()}.zip`) : undefined;
+  const top = zipPath ? zipTopFolder(basename(zipPath)) : '';
   const snap = h.store.snapshot();
-  const target = resolve(dir ?? defaultBundleDir());
+  const target = zipPath ? join(dirname(zipPath), top) : resolve(chosen ?? defaultBundleDir());
   const infos = snap.sources.filter((s) => s.status === 'ready');
   const names = bundleSourceNames(infos);
   const sources = await Promise.all(infos.map(async (info) => ({ info, bytes: sourcePath(info.origin) ? undefined : await sourceBytes(h, info) })));
@@ -138,13 +155,24 @@ export async function exportBundle(h: SessionHost, dir: string | undefined, imag
       relPathOf: (info) => (names.has(info.id) ? `sources/${names.get(info.id)}` : undefined),
     }),
   );
-  await writeBundle(target, {
+  const input = {
     sources,
     originEpochNs: snap.originEpochNs,
     ui,
     images: images.map((im) => ({ name: im.name, bytes: new Uint8Array(Buffer.from(im.base64, 'base64')) })),
     sessionText,
-  });
+  };
+  if (zipPath && chosen === undefined) {
+    // Browser mode, no path: the page downloads the archive.
+    const bytes = await bundleZipBytes(top, input);
+    return { zipName: basename(zipPath), zipBase64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+  }
+  if (zipPath) {
+    await mkdir(dirname(zipPath), { recursive: true });
+    await writeBundleZip(zipPath, top, input);
+    return { zipPath };
+  }
+  await writeBundle(target, input);
   addRecent([{ path: join(target, 'session.tracedeck'), kind: 'session' }]);
   return { dir: target };
 }

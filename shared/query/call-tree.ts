@@ -395,33 +395,39 @@ function matchedWeight(e: CacheEntry, search: string, input: WeightedStacks, opt
   const frame = t.stackFrame;
   const selfW = e.p.selfW;
 
-  // Few stacks through the matching frames (a function name, the usual search): the matched weight
-  // is the inclusive weight of the outermost of them, found by looking up each one's ancestors.
-  {
-    const idx = stacksByFrame(t);
-    let k = 0;
-    for (let f = 0; f < t.frameCount; f++) if (fm[f]) k += idx.start[f + 1]! - idx.start[f]!;
-    if (k * 0 < n) {
-      e.cum ??= cumulative(e.p);
-      const cum = e.cum;
-      const effParent = e.p.effParent;
-      let matched = 0;
-      for (let f = 0; f < t.frameCount; f++) {
-        if (!fm[f]) continue;
-        for (let j = idx.start[f]!; j < idx.start[f + 1]!; j++) {
-          const s = idx.list[j]!;
-          let outer = true;
-          for (let x = effParent[s]!; x >= 0; x = effParent[x]!) {
-            if (fm[frame[x]!]) {
-              outer = false;
-              break;
-            }
-          }
-          if (outer) matched += cum[s]!;
+  // Few stacks with a matching frame (a function name, the usual search): the matched weight is the
+  // inclusive weight of the outermost of them, found by looking up each one's ancestors. Finding
+  // them is one sequential read of stackFrame, a fraction of the pass below.
+  const few = new Int32Array(Math.max(16, n >>> 5));
+  let k = 0;
+  for (let s = 0; s < n; s++) {
+    if (fm[frame[s]!]) {
+      if (k === few.length) {
+        k = -1;
+        break;
+      }
+      few[k++] = s;
+    }
+  }
+  if (k >= 0) {
+    e.cum ??= cumulative(e.p);
+    const cum = e.cum;
+    const effParent = e.p.effParent;
+    let matched = 0;
+    let budget = n; // deep stacks: past n steps, the pass below is cheaper
+    for (let j = 0; j < k && budget >= 0; j++) {
+      const s = few[j]!;
+      let outer = true;
+      for (let x = effParent[s]!; x >= 0; x = effParent[x]!) {
+        budget--;
+        if (fm[frame[x]!]) {
+          outer = false;
+          break;
         }
       }
-      return matched;
+      if (outer) matched += cum[s]!;
     }
+    if (budget >= 0) return matched;
   }
 
   const has = new Uint8Array(n);
@@ -433,23 +439,6 @@ function matchedWeight(e: CacheEntry, search: string, input: WeightedStacks, opt
     if (h) matched += selfW[s]!;
   }
   return matched;
-}
-
-/** Stacks grouped by their frame (a counting sort), per table: who to look at for a search. */
-const byFrameCache = new WeakMap<StackTable, Csr>();
-function stacksByFrame(t: StackTable): Csr {
-  let idx = byFrameCache.get(t);
-  if (!idx) {
-    const start = new Int32Array(t.frameCount + 1);
-    const frame = t.stackFrame;
-    for (let s = 0; s < t.stackCount; s++) start[frame[s]! + 1]!++;
-    for (let f = 0; f < t.frameCount; f++) start[f + 1]! += start[f]!;
-    const fill = start.slice(0, t.frameCount);
-    const list = new Int32Array(t.stackCount);
-    for (let s = 0; s < t.stackCount; s++) list[fill[frame[s]!]!++] = s;
-    byFrameCache.set(t, (idx = { start, list }));
-  }
-  return idx;
 }
 
 /** For top-table.ts: the cached prepared stacks, and its per-name flat / cum once computed. */

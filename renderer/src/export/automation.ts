@@ -18,6 +18,7 @@ export interface TracedeckExportApi {
   setRange(start: string, end: string): { startNs: number; endNs: number };
   focusSourceFor(view: ExportView): void;
   render(view: ExportView, format: ExportFormat, scale: number): Promise<{ base64: string; width: number; height: number; caption: string[] }>;
+  /** Writes the bundle to `dir`: a folder, or one .zip when the path ends in .zip. */
   bundle(dir: string): Promise<string>;
 }
 
@@ -69,7 +70,7 @@ export const exportApi: TracedeckExportApi = {
     const r = await exportImage(view, format, scale);
     return { base64: await blobToBase64(r.blob), width: r.width, height: r.height, caption: r.caption };
   },
-  bundle: (dir) => writeBundle(dir),
+  bundle: async (dir) => (await writeBundle(dir, /\.zip$/i.test(dir))) ?? dir,
 };
 
 declare global {

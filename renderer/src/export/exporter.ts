@@ -3,13 +3,14 @@
  * self-contained SVG (text stays text) with a caption strip, and as PNG at 1× or 2× (the SVG drawn
  * on a canvas). Download, clipboard and the bytes for bundles and the CLI all start here.
  */
-import type { SourceInfo } from '../../../shared/bridge.ts';
+import { EXPORT_VIEWS, type ExportViewName, type SourceInfo } from '../../../shared/bridge.ts';
 import { useApp } from '../store.ts';
 import { captionHeight, captionLines, captionSvg } from './caption.ts';
 import { esc, serializeElement, wrapText, type SerializedPart } from './dom-to-svg.ts';
 
-export const EXPORT_VIEWS = ['workspace', 'timeline', 'flame', 'heatmap', 'blocking', 'changes', 'details'] as const;
-export type ExportView = (typeof EXPORT_VIEWS)[number];
+// The list lives in the bridge contract: the Electron menu names the same views.
+export { EXPORT_VIEWS };
+export type ExportView = ExportViewName;
 
 const TITLES: Record<ExportView, string> = {
   workspace: 'Workspace',

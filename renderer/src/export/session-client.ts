@@ -30,10 +30,26 @@ export async function bundleImages(): Promise<ExportImage[]> {
   return out;
 }
 
-export async function writeBundle(dir?: string): Promise<string> {
+/**
+ * Writes the postmortem bundle (a folder, or a .zip with `zip`). Returns where it went; a .zip with
+ * no path (browser mode) is downloaded and its file name returned; null when the user cancelled.
+ */
+export async function writeBundle(dir?: string, zip = false): Promise<string | null> {
   const images = await bundleImages();
-  const r = await bridge.request('exportBundle', { ...(dir ? { dir } : {}), images, uiState: collectUiState() });
-  return r.dir;
+  const r = await bridge.request('exportBundle', { ...(dir ? { dir } : {}), ...(zip ? { zip } : {}), images, uiState: collectUiState() });
+  if (r.cancelled) return null;
+  if (r.zipBase64 !== undefined && r.zipName) {
+    downloadBlob(base64ToBlob(r.zipBase64, 'application/zip'), r.zipName);
+    return r.zipName;
+  }
+  return r.zipPath ?? r.dir ?? null;
+}
+
+function base64ToBlob(b64: string, type: string): Blob {
+  const bin = atob(b64);
+  const u8 = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+  return new Blob([u8], { type });
 }
 
 /** Opened sessions (request, drop, Open…, command line) apply their UI state once their sources settle. */

@@ -104,6 +104,8 @@ const INFO_KEYS: [string, number][] = [
   ['send', K.send], ['pacing_rate', K.pacingRate], ['delivery_rate', K.deliveryRate],
 ];
 
+const ascii = (text: string) => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+
 /**
  * INFO_KEYS by their first two bytes: 1 + index of the first candidate, chained through PAIR_NEXT
  * (the four bytes_* keys share a pair). Most tokens of a detail line (segs_out, lastsnd, bbr:(…), …)
@@ -111,12 +113,15 @@ const INFO_KEYS: [string, number][] = [
  */
 const KEY_PAIR = new Uint8Array(1 << 16);
 const PAIR_NEXT = new Uint8Array(INFO_KEYS.length);
-const KEY_BYTES = INFO_KEYS.map(([k]) => Uint8Array.from(k, (ch) => ch.charCodeAt(0)));
+const KEY_BYTES = INFO_KEYS.map(([k]) => ascii(k));
 INFO_KEYS.forEach(([k], i) => {
   const pair = (k.charCodeAt(0) << 8) | k.charCodeAt(1);
   PAIR_NEXT[i] = KEY_PAIR[pair]!;
   KEY_PAIR[pair] = i + 1;
 });
+
+const USERS = ascii('users:((');
+const TIMER = ascii('timer:(');
 
 const NETSTAT_TIMERS = new Set(['off', 'on', 'keepalive', 'timewait', 'probe']);
 const PROGRESS_STEP = 4 << 20;
@@ -173,6 +178,8 @@ class SsParser {
   private readonly nameIntern = new ByteInterner();
   private readonly timerIntern = new ByteInterner();
   private readonly netstatStateEntries = new Set<number>();
+  /** First words of socket lines that were their state → state index. */
+  private readonly leadingState = new ByteInterner();
 
   private snapshots: SnapshotDraft[] = [];
   private cur: SnapshotDraft | null = null;
@@ -337,12 +344,18 @@ class SsParser {
       return;
     }
     const te = this.tokenEnd(start, end);
+    // Most lines start with a state word already seen leading a socket line: one lookup settles it.
+    const known = this.leadingState.find(b, start, te);
+    if (known >= 0) {
+      if (!this.socketLine(start, end, this.leadingState.values[known]!)) this.skip(start, end);
+      return;
+    }
     const word = this.wordIntern.find(b, start, te);
     if (word >= 0) {
       this.wordLine(this.wordIntern.values[word]!, start, end);
       return;
     }
-    if (!this.socketLine(start, end)) this.skip(start, end);
+    if (!this.socketLine(start, end, -1)) this.skip(start, end);
   }
 
   private skip(start: number, end: number): void {
@@ -444,8 +457,8 @@ class SsParser {
       if (this.curImplicit) {
         // Socket lines before the first header have no time: drop them.
         this.droppedBeforeHeader += this.sockets.length;
-        this.sockets.length = 0;
-        this.info.length = 0;
+        this.sockets.reset();
+        this.info.reset();
         this.snapshots.length = 0;
         this.curImplicit = false;
       }
@@ -496,11 +509,11 @@ class SsParser {
    * `[Netid] [State] Recv-Q Send-Q Local:Port Peer:Port [netstat State] [extras…]`.
    * Returns false (nothing added) when the line is not a socket row.
    */
-  private socketLine(start: number, end: number): boolean {
+  private socketLine(start: number, end: number, knownState: number): boolean {
     const b = this.b;
     let p = start;
     let te = this.tokenEnd(p, end);
-    const netid = this.netidIntern.find(b, p, te);
+    const netid = knownState >= 0 ? -1 : this.netidIntern.find(b, p, te);
     if (netid >= 0) {
       if (this.netidIntern.values[netid] === 0) {
         // udp/unix/… rows of `ss -a`: not ours, and neither are their continuation lines.
@@ -515,7 +528,7 @@ class SsParser {
     let stateStart = -1;
     let stateEnd = -1;
     if (!isDigit(b[p] ?? 0)) {
-      if (!this.stateShaped(p, te)) return false;
+      if (knownState < 0 && !this.stateShaped(p, te)) return false;
       stateStart = p;
       stateEnd = te;
       p = this.skipBlanks(te, end);
@@ -549,8 +562,13 @@ class SsParser {
     // Extras: users:(…), timer:(…); netstat's State, PID/Program and Timer columns.
     p = this.skipBlanks(te, end);
     let netstatLine = false;
-    if (stateStart >= 0) {
+    if (knownState >= 0) {
+      state = knownState;
+    } else if (stateStart >= 0) {
       state = this.stateIndex(stateStart, stateEnd);
+      // The same word leading a later line is this state again (stateIndex is a pure lookup once a
+      // word has been seen); netid lines are not cached, their first word is no state.
+      if (stateStart === start) this.leadingState.intern(b, stateStart, stateEnd, () => state);
     } else if (p < end && this.stateShaped(p, (te = this.tokenEnd(p, end)))) {
       // netstat prints the state after the addresses.
       state = this.stateIndex(p, te);
@@ -559,11 +577,11 @@ class SsParser {
     }
     while (p < end) {
       const c = b[p]!;
-      if (c === 117 /* u */ && this.startsWith(p, end, 'users:((')) {
+      if (c === 117 /* u */ && this.startsWith(p, end, USERS)) {
         // users:(…) and timer:(…) read up to their closing delimiter, which an unterminated one seeks
         // into the trailing blanks: give them the whole line.
         p = this.users(r, p + 8, this.eol);
-      } else if (c === 116 /* t */ && this.startsWith(p, end, 'timer:(')) {
+      } else if (c === 116 /* t */ && this.startsWith(p, end, TIMER)) {
         p = this.ssTimer(r, p + 7, this.eol);
       } else {
         te = this.tokenEnd(p, end);
@@ -655,9 +673,17 @@ class SsParser {
           if (b[i] !== 61) continue;
           const ve = this.until(i + 1, end, COMMA, RPAREN);
           const v = Math.min(this.int(i + 1, ve), 0x7fffffff);
-          if (this.startsWith(ks, end, 'pid=')) s.pid[r] = v;
-          else if (this.startsWith(ks, end, 'fd=')) s.fd[r] = v;
+          // b[i] is the first `=` after ks: `pid=` / `fd=` start there exactly when i is 3 / 2 on.
+          if (i - ks === 3 && b[ks] === 112 && b[ks + 1] === 105 && b[ks + 2] === 100) s.pid[r] = v;
+          else if (i - ks === 2 && b[ks] === 102 && b[ks + 1] === 100) s.fd[r] = v;
           i = ve;
+        }
+        // Usually the first user ends the list: `…,fd=3))`. Nothing before i after the name can be a
+        // `)` (the reads above stop at one), so unless a stray quote intervenes, that is the end.
+        if (b[i] === RPAREN && b[i + 1] === RPAREN) {
+          let k = q + 1;
+          while (k < i && b[k] !== QUOTE) k++;
+          if (k === i) return i + 2;
         }
       }
     }
@@ -868,9 +894,11 @@ class SsParser {
     return p;
   }
 
-  private startsWith(p: number, end: number, s: string): boolean {
+  /** True when [p, end) starts with the bytes of s. */
+  private startsWith(p: number, end: number, s: Uint8Array): boolean {
     if (end - p < s.length) return false;
-    for (let i = 0; i < s.length; i++) if (this.b[p + i] !== s.charCodeAt(i)) return false;
+    const b = this.b;
+    for (let i = 0; i < s.length; i++) if (b[p + i] !== s[i]) return false;
     return true;
   }
 

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../../store.ts';
 import { availableViews, type ExportView } from '../../export/exporter.ts';
-import { saveSessionFile, writeBundle, listenForOpenedSessions } from '../../export/session-client.ts';
+import { listenForOpenedSessions } from '../../export/session-client.ts';
 import { installExportApi } from '../../export/automation.ts';
-import { copyToClipboard, exportToFile, runExport, useExportStatus } from './use-export-action.ts';
+import { copyToClipboard, exportToFile, saveSessionAction, useExportStatus, writeBundleAction } from './use-export-action.ts';
+import { listenForMenuCommands } from './menu-commands.ts';
 import './export.css';
 
 const NAMES: Record<ExportView, string> = {
@@ -24,10 +25,16 @@ export function ExportMenu() {
   const hasSources = useApp((s) => s.session.sources.some((x) => x.status === 'ready'));
   const ref = useRef<HTMLSpanElement>(null);
 
-  // Sessions opened any way (drop, Open…, command line) restore their UI state; the CLI drives exports.
+  // Sessions opened any way (drop, Open…, command line) restore their UI state; the CLI drives
+  // exports; Electron's File > Export menu runs the same actions as this one.
   useEffect(() => {
     installExportApi();
-    return listenForOpenedSessions();
+    const offOpened = listenForOpenedSessions();
+    const offMenu = listenForMenuCommands();
+    return () => {
+      offOpened();
+      offMenu();
+    };
   }, []);
   useEffect(() => {
     if (!open) return;
@@ -78,36 +85,18 @@ export function ExportMenu() {
             </div>
           ))}
           <h3>Session</h3>
-          <button
-            role="menuitem"
-            data-testid="save-session"
-            onClick={act(() => runExport('Saving session', () => saveSessionFile(false), (p) => `Session saved: ${p}`))}
-          >
+          <button role="menuitem" data-testid="save-session" onClick={act(() => saveSessionAction(false))}>
             Save session (file paths + hashes)…
           </button>
-          <button
-            role="menuitem"
-            data-testid="save-session-embed"
-            onClick={act(() => runExport('Saving session', () => saveSessionFile(true), (p) => `Session saved with its files: ${p}`))}
-          >
+          <button role="menuitem" data-testid="save-session-embed" onClick={act(() => saveSessionAction(true))}>
             Save session with files embedded…
           </button>
           <h3>Postmortem</h3>
-          <button
-            role="menuitem"
-            data-testid="write-bundle"
-            onClick={act(() =>
-              runExport(
-                'Writing postmortem bundle',
-                () => writeBundle(),
-                (dir) => {
-                  useExportStatus.setState({ lastBundle: dir });
-                  return `Bundle written to ${dir}`;
-                },
-              ),
-            )}
-          >
+          <button role="menuitem" data-testid="write-bundle" onClick={act(() => writeBundleAction(false))}>
             Write postmortem bundle (report, images, sources, session)
+          </button>
+          <button role="menuitem" data-testid="write-bundle-zip" onClick={act(() => writeBundleAction(true))}>
+            … as one .zip
           </button>
         </div>
       )}
