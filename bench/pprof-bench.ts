@@ -20,11 +20,15 @@ const ms = (t: number) => `${t.toFixed(0)} ms`;
 /** Peak RSS of this process so far (the kernel's high-water mark, so no sampling is missed). */
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
 
+/** Wall time, and this process's CPU time (less sensitive to a busy shared machine). */
 function time<T>(label: string, fn: () => T): [T, number] {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const v = fn();
   const dt = performance.now() - t0;
-  console.log(`${label.padEnd(44)} ${ms(dt).padStart(9)}   rss ${mb(process.memoryUsage().rss)}`);
+  const c = process.cpuUsage(c0);
+  const cpu = (c.user + c.system) / 1000;
+  console.log(`${label.padEnd(44)} ${ms(dt).padStart(9)}   cpu ${ms(cpu).padStart(8)}   rss ${mb(process.memoryUsage().rss)}`);
   return [v, dt];
 }
 
@@ -51,10 +55,26 @@ const trees: [string, CallTreeOptions][] = [
   ['call tree 100k nodes, no min', { maxNodes: 100_000 }],
 ];
 let tTree = 0;
+let widest = '';
 for (const [label, o] of trees) {
   const [t, dt] = time(label, () => buildCallTree(ws, o));
-  if (label.endsWith('first)')) tTree = dt;
+  if (label.endsWith('first)')) {
+    tTree = dt;
+    widest = [...t.root.children].sort((a, b) => b.value - a.value)[0]?.name ?? '';
+  }
   console.log(`  nodes ${t.nodeCount}, truncated ${t.truncated}, total ${t.total}${t.matched !== undefined ? `, matched ${t.matched}` : ''}`);
+}
+// What the flame graph asks for after the first paint (prepared stacks cached per stacks + filters;
+// target < 100 ms each including the round trip and the redraw, see flame-bench.ts).
+const ui: [string, CallTreeOptions][] = [
+  [`zoom (rootPath ${widest})`, { ...pixel, rootPath: [widest] }],
+  ['search runtime\\.mallocgc (zoomed)', { ...pixel, rootPath: [widest], search: 'runtime\\.mallocgc' }],
+  ['reset zoom (search kept)', { ...pixel, search: 'runtime\\.mallocgc' }],
+  ['search main\\.leaf (most stacks match)', { ...pixel, search: 'main\\.leaf' }],
+];
+for (const [label, o] of ui) {
+  const [t] = time(label, () => buildCallTree(ws, o));
+  console.log(`  nodes ${t.nodeCount}${t.matched !== undefined ? `, matched ${t.matched}` : ''}`);
 }
 time('top table (all functions)', () => topTable(ws));
 console.log(`peak RSS (ours, whole run): ${mb(peakRss())}`);

@@ -3,12 +3,13 @@
  * buttons), annotations, a bundle whose session reopens to the same state, and the headless CLI.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Download, Page } from '@playwright/test';
 import { test, expect, dropFiles, fixture, screenshot, sourceRow, startApp, ARTIFACTS, ROOT } from './support.ts';
+import { readZip } from '../shared/test-support/zip-reader.ts';
 
 const run = promisify(execFile);
 // Bundles land here (the server inherits this environment), not in the user's home.
@@ -85,6 +86,7 @@ test('every view exports to PNG (1×, 2×) and SVG with a caption; the PNGs deco
   await expect(page.getByTestId('panel-flame')).toContainText('block.pb.gz');
   await expect(page.locator('[data-testid="flame-panel"][data-state="ready"] [data-testid="flame-graph"] svg')).toBeVisible();
 
+  const sizes = new Map<string, { width: number; height: number }>();
   for (const view of ['workspace', 'timeline', 'flame', 'heatmap', 'blocking'] as const) {
     const menu = async (item: string) => {
       await page.getByTestId('export-menu').click();
@@ -100,6 +102,7 @@ test('every view exports to PNG (1×, 2×) and SVG with a caption; the PNGs deco
     expect(pngSize(png1.bytes)).toEqual({ width: w, height: h });
     const dec = await decodePng(page, png1.bytes);
     expect(dec).toMatchObject({ width: w, height: h });
+    sizes.set(view, { width: w, height: h });
     expect(dec.variance, `${view} PNG luminance variance`).toBeGreaterThan(200);
     // Width of a panel picture = the panel on screen; the caption strip below it.
     if (view !== 'workspace') {
@@ -123,6 +126,9 @@ test('every view exports to PNG (1×, 2×) and SVG with a caption; the PNGs deco
       expect(text).toContain('Sources: ss-capture.txt.gz');
       expect(text).toMatch(/<text[^>]*>TIME-WAIT<\/text>/);
       expect(text).toContain('<image ');
+      // The time axis painted on the canvas is text too: the zone and wall-clock ticks.
+      expect(text).toMatch(/<text[^>]*text-anchor="end" dominant-baseline="hanging"[^>]*>UTC<\/text>/);
+      expect(text.match(/<text[^>]*text-anchor="middle" dominant-baseline="hanging"[^>]*>19:37:[0-5]\d<\/text>/g)?.length).toBeGreaterThanOrEqual(3);
     } else {
       expect(text).toContain(`Sources: ${FILES.join(', ')}`);
     }
@@ -130,7 +136,6 @@ test('every view exports to PNG (1×, 2×) and SVG with a caption; the PNGs deco
       [`export-${view}.png`, png1.bytes],
       [`export-${view}.svg`, svg.bytes],
     ] as const) {
-      const { writeFileSync } = await import('node:fs');
       writeFileSync(join(ARTIFACTS, name), b);
     }
   }
@@ -139,6 +144,26 @@ test('every view exports to PNG (1×, 2×) and SVG with a caption; the PNGs deco
   const fromPanel = await download(page, () => page.getByTestId('panel-export-flame-svg').click());
   expect(fromPanel.bytes.toString('utf8')).toContain('TraceDeck · Flame graph');
   await expect(page.getByTestId('export-status')).toContainText('Saved tracedeck-flame-');
+  // Copy image: the clipboard holds a PNG of the view at 1× (browser mode, where the Clipboard API allows it).
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.url).origin });
+  for (const view of ['flame', 'heatmap'] as const) {
+    await page.getByTestId(`panel-export-${view}`).click();
+    await page.getByTestId(`panel-export-${view}-copy`).click();
+    await expect(page.getByTestId('export-status')).toHaveText(`Copied the ${view} picture to the clipboard`);
+    const clip = await page.evaluate(async () => {
+      const items = await navigator.clipboard.read();
+      const item = items.find((i) => i.types.includes('image/png'));
+      if (!item) return { types: items.flatMap((i) => i.types) };
+      const blob = await item.getType('image/png');
+      const bmp = await createImageBitmap(blob);
+      const head = [...new Uint8Array(await blob.slice(0, 8).arrayBuffer())].map((b) => b.toString(16).padStart(2, '0')).join('');
+      return { types: ['image/png'], width: bmp.width, height: bmp.height, head, bytes: blob.size };
+    });
+    expect(clip.types).toContain('image/png');
+    expect(clip.head).toBe('89504e470d0a1a0a');
+    expect({ width: clip.width, height: clip.height }, `${view} clipboard image size`).toEqual(sizes.get(view));
+    expect(clip.bytes).toBeGreaterThan(5000);
+  }
   // The selection was not disturbed by exporting.
   await expect(page.getByTestId('selection-label')).toHaveText(label);
 });
@@ -184,6 +209,44 @@ test('notes, a postmortem bundle, and its session reopening to the same state', 
   expect(report).toContain('- sampleCount: 21');
   expect(report).toContain('![workspace.png](images/workspace.png)');
   expect(readFileSync(join(dir, 'images', 'flame.svg'), 'utf8')).toContain(`focus: ${chip}`);
+
+  // The same bundle as one .zip: browser mode downloads it.
+  await page.getByTestId('export-menu').click();
+  const zip = await download(page, () => page.getByTestId('write-bundle-zip').click());
+  await expect(page.getByTestId('export-status')).toContainText(/Bundle written to \d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.zip/);
+  expect(zip.d.suggestedFilename()).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.zip$/);
+  const top = zip.d.suggestedFilename().replace(/\.zip$/, '');
+  const entries = readZip(new Uint8Array(zip.bytes));
+  const names = entries.map((e) => e.name).sort();
+  expect(names).toEqual(
+    [...FILES.map((f) => `sources/${f}`), 'report.md', 'session.tracedeck', ...readdirSync(join(dir, 'images')).map((i) => `images/${i}`)].map((n) => `${top}/${n}`).sort(),
+  );
+  for (const f of FILES) expect(Buffer.from(entries.find((e) => e.name === `${top}/sources/${f}`)!.bytes).equals(readFileSync(fixture(`${SCEN}/${f}`))), f).toBe(true);
+  const zipReport = Buffer.from(entries.find((e) => e.name === `${top}/report.md`)!.bytes).toString('utf8');
+  expect(zipReport).toContain('pool exhausted: ESTAB climbs');
+  expect(zipReport).toContain('- sampleCount: 21');
+  const zipFile = join(mkdtempSync(join(tmpdir(), 'tracedeck-e2e-zip-')), zip.d.suggestedFilename());
+  writeFileSync(zipFile, zip.bytes);
+  // An independent reader too, when installed.
+  const unzipTest = await run('unzip', ['-t', zipFile]).catch((e: { code?: string }) => (e.code === 'ENOENT' ? null : Promise.reject(e)));
+  if (unzipTest) expect(unzipTest.stdout).toContain('No errors detected');
+  // Unzipped anywhere, its session reopens from its own sources/ (the uploads have no other copy).
+  const unzipped = join(zipFile, '..', 'x');
+  for (const e of entries) {
+    mkdirSync(join(unzipped, e.name, '..'), { recursive: true });
+    writeFileSync(join(unzipped, e.name), e.bytes);
+  }
+  const app4 = await startApp([join(unzipped, top, 'session.tracedeck')]);
+  try {
+    const page4 = await browser.newPage();
+    await page4.goto(app4.url);
+    for (const f of FILES) await expect(sourceRow(page4, f)).toHaveAttribute('data-status', 'ready');
+    await expect(page4.getByTestId('selection-label')).toHaveText(label);
+    await expect(page4.getByTestId('annotation-mark')).toHaveCount(2);
+    await page4.close();
+  } finally {
+    app4.proc.kill('SIGTERM');
+  }
 
   // A fresh app (a new server, nothing open): drop the bundle's session file.
   const app2 = await startApp([]);
@@ -262,6 +325,106 @@ test('a session names a source whose file changed, and loads the rest', async ({
   await screenshot(page, 'export-heatmap-note');
 });
 
+test('a session keeps the flame graph diff base and the top-table sort', async ({ page, app, browser }) => {
+  test.setTimeout(120_000);
+  const BLOCK = fixture(`${SCEN}/block.pb.gz`);
+  const BASE = fixture('scenarios/conn-leak-go1.19/block.pb.gz');
+  await page.goto(app.url);
+  await dropFiles(page, [{ path: BLOCK }, { path: BASE, name: 'base-block.pb.gz' }]);
+  await expect(sourceRow(page, 'block.pb.gz')).toHaveAttribute('data-status', 'ready');
+  await expect(sourceRow(page, 'base-block.pb.gz')).toHaveAttribute('data-status', 'ready');
+  await sourceRow(page, 'block.pb.gz').click();
+  await expect(page.getByTestId('panel-flame')).toContainText('Flame graph · block.pb.gz');
+  await page.getByTestId('flame-diff-base').selectOption({ label: 'base-block.pb.gz (delay)' });
+  await expect(page.getByTestId('flame-diff-legend')).toContainText('grew vs base-block.pb.gz');
+  await page.getByTestId('top-sort-cum').click();
+  await expect(page.getByTestId('top-sort-cum')).toHaveAttribute('aria-sort', 'descending');
+  await expect(page.getByTestId('top-sort-flat')).toHaveAttribute('aria-sort', 'none');
+  const firstRows = await page.locator('.top-table tbody tr').evaluateAll((rs) => rs.slice(0, 5).map((r) => r.textContent));
+  const baseTotal = await page.getByTestId('flame-total').innerText();
+  expect(baseTotal).toContain(' · base ');
+
+  await page.getByTestId('export-menu').click();
+  const session = (await download(page, () => page.getByTestId('save-session').click())).bytes;
+  const flame = (JSON.parse(session.toString('utf8')) as { ui: { views: Record<string, { scope: string; state: Record<string, unknown> }> } }).ui.views.flame!;
+  expect(flame.scope).toBe('block.pb.gz');
+  expect(flame.state).toMatchObject({ diffBase: 'base-block.pb.gz', sortBy: 'cum' });
+
+  // A fresh app: the same diff, the same sort, the same table.
+  const app2 = await startApp([]);
+  try {
+    const page2 = await browser.newPage();
+    await page2.goto(app2.url);
+    await dropFiles(page2, [{ name: 'diff.tracedeck', bytes: session }]);
+    await expect(sourceRow(page2, 'block.pb.gz')).toHaveAttribute('data-status', 'ready');
+    await expect(sourceRow(page2, 'base-block.pb.gz')).toHaveAttribute('data-status', 'ready');
+    await expect(page2.getByTestId('panel-flame')).toContainText('Flame graph · block.pb.gz');
+    await expect(page2.getByTestId('flame-diff-base').locator('option:checked')).toHaveText('base-block.pb.gz (delay)');
+    await expect(page2.getByTestId('flame-diff-legend')).toContainText('grew vs base-block.pb.gz');
+    await expect(page2.getByTestId('flame-total')).toHaveText(baseTotal);
+    await expect(page2.getByTestId('top-sort-cum')).toHaveAttribute('aria-sort', 'descending');
+    await expect(page2.locator('.top-table tbody tr').first()).toHaveText(firstRows[0]!);
+    expect(await page2.locator('.top-table tbody tr').evaluateAll((rs) => rs.slice(0, 5).map((r) => r.textContent))).toEqual(firstRows);
+    await screenshot(page2, 'export-session-diff-sort');
+    await page2.close();
+  } finally {
+    app2.proc.kill('SIGTERM');
+  }
+});
+
+test('notes show on the goroutine lanes, where right-click pins one too', async ({ page, app }) => {
+  await page.goto(app.url);
+  await dropFiles(page, [{ path: fixture(`${SCEN}/trace.out`) }]);
+  await expect(sourceRow(page, 'trace.out')).toHaveAttribute('data-status', 'ready');
+  // A note from the timeline (a moment at 30 % of it).
+  const tl = (await page.getByTestId('timeline-svg').boundingBox())!;
+  await page.mouse.click(tl.x + tl.width * 0.3, tl.y + 40, { button: 'right' });
+  await page.getByTestId('note-input').fill('retry storm');
+  await page.getByTestId('note-save').click();
+  const panel = page.getByTestId('panel-blocking');
+  await panel.getByTestId('trace-group').first().click();
+  const lanes = panel.getByTestId('goroutine-lanes');
+  await expect(lanes).toBeVisible();
+  const mark = lanes.locator('[data-testid="lanes-notes"] [data-testid="annotation-mark"][data-text="retry storm"]');
+  await expect(mark).toHaveCount(1);
+  // The same moment on both axes: the timeline's x → axis ns → the lanes' x (after their 70 px label column).
+  const nsOnTimeline = await page.getByTestId('timeline-svg').evaluate((svg) => {
+    const line = svg.querySelector('[data-testid="annotation-mark"] line')!;
+    const x = Number(line.getAttribute('x1'));
+    const n = (k: string) => Number(svg.getAttribute(k));
+    return n('data-view-start') + ((x - n('data-plot-x0')) / n('data-plot-w')) * (n('data-view-end') - n('data-view-start'));
+  });
+  const lanesGeo = await lanes.evaluate((el) => ({
+    a: Number(el.getAttribute('data-axis-start')),
+    b: Number(el.getAttribute('data-axis-end')),
+    w: Number(el.querySelector('svg')!.getAttribute('width')),
+  }));
+  // With the trace alone, the timeline shows exactly the trace, and so do the lanes (no range selected):
+  // their axis range (their own clock shifted onto the axis) is the timeline's.
+  const view = await page.getByTestId('timeline-svg').evaluate((svg) => [Number(svg.getAttribute('data-view-start')), Number(svg.getAttribute('data-view-end'))]);
+  expect(Math.abs(lanesGeo.a - view[0]!)).toBeLessThan(1000);
+  expect(Math.abs(lanesGeo.b - view[1]!)).toBeLessThan(1000);
+  expect(nsOnTimeline).toBeGreaterThan(lanesGeo.a);
+  expect(nsOnTimeline).toBeLessThan(lanesGeo.b);
+  const lanesX = Number(await mark.locator('line').getAttribute('x1'));
+  expect(Math.abs(lanesX - (70 + ((nsOnTimeline - lanesGeo.a) / (lanesGeo.b - lanesGeo.a)) * (lanesGeo.w - 70)))).toBeLessThan(0.5);
+  const lanesBox = (await lanes.boundingBox())!;
+  // Right-click on the lanes pins a note there; it shows on the timeline as well.
+  await lanes.click({ button: 'right', position: { x: 70 + (lanesBox.width - 70) * 0.8, y: 10 } });
+  await page.getByTestId('note-input').fill('pool drained');
+  await page.getByTestId('note-input').press('Enter');
+  await expect(lanes.locator('[data-testid="annotation-mark"][data-text="pool drained"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="timeline-svg"] [data-testid="annotation-mark"][data-text="pool drained"]')).toHaveCount(1);
+  await screenshot(page, 'export-lanes-notes');
+  await page.getByTestId('panel-export-blocking').click();
+  const svg = (await download(page, () => page.getByTestId('panel-export-blocking-svg').click())).bytes.toString('utf8');
+  expect(svg).toContain('✎ retry storm');
+  expect(svg).toContain('✎ pool drained');
+  await page.getByTestId('panel-export-blocking').click();
+  const png = await download(page, () => page.getByTestId('panel-export-blocking-png').click());
+  writeFileSync(join(ARTIFACTS, 'export-blocking-lanes.png'), png.bytes);
+});
+
 test.describe('headless CLI export', () => {
   test('tracedeck export renders each view from the fixtures; bad input exits non-zero with the reason', async () => {
     test.setTimeout(240_000);
@@ -290,6 +453,13 @@ test.describe('headless CLI export', () => {
     expect(r.stdout).toContain(`wrote bundle ${bundle}`);
     expect(existsSync(join(bundle, 'report.md'))).toBe(true);
     expect(existsSync(join(bundle, 'images', 'workspace.png'))).toBe(true);
+    // The same as one .zip: the name decides.
+    const zipOut = join(out, 'bundle.zip');
+    const rz = await cli([files[0]!, files[1]!, '--view', 'workspace', '--bundle', zipOut]);
+    expect(rz.stdout).toContain(`wrote bundle ${zipOut}`);
+    const zipped = readZip(new Uint8Array(readFileSync(zipOut)));
+    expect(zipped.map((e) => e.name)).toEqual(expect.arrayContaining(['bundle/report.md', 'bundle/session.tracedeck', 'bundle/images/workspace.png', 'bundle/sources/block.pb.gz', 'bundle/sources/ss-capture.txt.gz']));
+    expect(Buffer.from(zipped.find((e) => e.name === 'bundle/sources/block.pb.gz')!.bytes).equals(readFileSync(files[0]!))).toBe(true);
 
     const missing = await cli([join(out, 'nope.pb.gz'), '--view', 'flame', '--out', join(out, 'x.png')]).then(
       () => null,

@@ -1,6 +1,6 @@
 /**
  * `tracedeck export FILES… --view flame|heatmap|blocking|timeline|workspace [--range START..END]
- * [--sample-type T] [--out FILE.png|.svg] [--scale 1|2] [--bundle DIR]`
+ * [--sample-type T] [--out FILE.png|.svg] [--scale 1|2] [--bundle DIR|FILE.zip]`
  *
  * Renders without a window: the browser-mode server runs in this process, headless Chromium loads
  * the app, and the page's own exporter (renderer/src/export) draws the picture — the same code as
@@ -17,8 +17,9 @@ import { ensureRendererBuilt } from './renderer-build.ts';
 
 export const EXPORT_USAGE = `usage:
   tracedeck export FILE… --view flame|heatmap|blocking|timeline|workspace
-                   [--range START..END] [--sample-type T] [--out FILE.png|FILE.svg] [--scale 1|2] [--bundle DIR]
-    START/END: seconds from the session start (2.5, 300ms) or ISO times (2026-11-22T19:37:20Z)`;
+                   [--range START..END] [--sample-type T] [--out FILE.png|FILE.svg] [--scale 1|2] [--bundle DIR|FILE.zip]
+    START/END: seconds from the session start (2.5, 300ms) or ISO times (2026-11-22T19:37:20Z)
+    --bundle: a postmortem folder, or one .zip when the name ends in .zip`;
 
 const VIEWS = ['flame', 'heatmap', 'blocking', 'timeline', 'workspace'] as const;
 type View = (typeof VIEWS)[number];

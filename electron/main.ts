@@ -6,10 +6,10 @@ import { app, BrowserWindow, Menu, dialog, session, shell, type MenuItemConstruc
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import type { ExportViewName, MenuCommand } from '../shared/bridge.ts';
 import { Host } from './host/handlers.ts';
 import { registerIpc, sendEvent } from './ipc.ts';
 import { readRecent } from './host/recent.ts';
+import { exportMenuTemplate } from './export-menu.ts';
 
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
@@ -44,41 +44,6 @@ function filesFromArgv(argv: string[]): string[] {
   return args.filter((a) => !a.startsWith('-') || a === '--demo' || a === '--no-demo');
 }
 
-/** Views in File > Export (Details is a list, not a picture worth a menu entry). */
-const MENU_VIEWS: [ExportViewName, string][] = [
-  ['workspace', 'Whole Workspace'],
-  ['timeline', 'Timeline'],
-  ['flame', 'Flame Graph'],
-  ['heatmap', 'Connections Heat Map'],
-  ['blocking', 'Goroutine Blocking'],
-  ['changes', 'What Changed'],
-];
-
-/**
- * File > Export: every item asks the page to run its own exporter (the same code as the toolbar's
- * Export menu and the CLI), so a picture is the same whichever way it was asked for.
- */
-function exportMenu(win: BrowserWindow): MenuItemConstructorOptions[] {
-  const send = (command: MenuCommand) => () => sendEvent(win, 'menuCommand', { command });
-  return [
-    ...MENU_VIEWS.map(([view, label]): MenuItemConstructorOptions => ({
-      label,
-      submenu: [
-        { label: 'PNG…', click: send({ kind: 'exportImage', view, format: 'png', scale: 1 }) },
-        { label: 'PNG at 2×…', click: send({ kind: 'exportImage', view, format: 'png', scale: 2 }) },
-        { label: 'SVG…', click: send({ kind: 'exportImage', view, format: 'svg', scale: 1 }) },
-        { label: 'Copy Image', click: send({ kind: 'copyImage', view }) },
-      ],
-    })),
-    { type: 'separator' },
-    { label: 'Postmortem Bundle…', click: send({ kind: 'writeBundle', zip: false }) },
-    { label: 'Postmortem Bundle as .zip…', click: send({ kind: 'writeBundle', zip: true }) },
-    { type: 'separator' },
-    { label: 'Save Session…', accelerator: 'CmdOrCtrl+S', click: send({ kind: 'saveSession', embed: false }) },
-    { label: 'Save Session with Files Embedded…', click: send({ kind: 'saveSession', embed: true }) },
-  ];
-}
-
 function buildMenu(win: BrowserWindow, host: Host) {
   const open = async () => {
     const r = await dialog.showOpenDialog(win, { properties: ['openFile', 'multiSelections'] });
@@ -103,7 +68,8 @@ function buildMenu(win: BrowserWindow, host: Host) {
         },
         { label: 'Open Demo Incident', click: () => void host.handle('openDemo', {}) },
         { type: 'separator' },
-        { label: 'Export', submenu: exportMenu(win) },
+        // Runs the page's own exporter (see export-menu.ts).
+        { label: 'Export', submenu: exportMenuTemplate((command) => sendEvent(win, 'menuCommand', { command })) },
         {
           label: 'Close Source',
           accelerator: 'CmdOrCtrl+W',

@@ -9,6 +9,7 @@ import { Host } from './handlers.ts';
 import { DEMO_DIR, ENGINE_WORKER_TS } from '../paths.ts';
 import { bundleSourceNames, formatWallClock } from './bundle.ts';
 import { parseSessionFile, resolveSessionSources } from './session-file.ts';
+import { readZip } from '../../shared/test-support/zip-reader.ts';
 
 // Opening paths records them as recent: keep that list out of the user's home.
 process.env.TRACEDECK_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'tracedeck-config-'));
@@ -95,6 +96,53 @@ describe('exportBundle', () => {
       ['ss-capture.txt.gz', join(moved, 'sources', 'ss-capture.txt.gz')],
     ]);
     expect(session.ui.selection).toEqual(UI.selection);
+  });
+
+  it('writes the same bundle as one .zip (a path, or bytes to download) whose session reopens once unzipped', async () => {
+    const host = new Host({ workerScript: ENGINE_WORKER_TS, demoDir: DEMO_DIR });
+    const zipPath = join(tmp, 'z1', 'incident 42.zip');
+    const images = [{ name: 'workspace.png', base64: PNG.toString('base64') }];
+    let download: { zipName?: string; zipBase64?: string };
+    try {
+      await host.handle('openPaths', { paths: [fixturePath(BLOCK)] });
+      await host.handle('openBytes', { name: 'ss-capture.txt.gz', bytes: readFixture(SS) });
+      await host.store.settled();
+      // A path without .zip gets one.
+      expect(await host.handle('exportBundle', { dir: join(tmp, 'z1', 'incident 42'), zip: true, images, uiState: UI })).toEqual({ zipPath });
+      download = await host.handle('exportBundle', { zip: true, images, uiState: UI });
+    } finally {
+      host.dispose();
+    }
+    const entries = readZip(new Uint8Array(readFileSync(zipPath)));
+    const top = 'incident_42';
+    expect(entries.map((e) => e.name).sort()).toEqual([`${top}/images/workspace.png`, `${top}/report.md`, `${top}/session.tracedeck`, `${top}/sources/block.pb.gz`, `${top}/sources/ss-capture.txt.gz`]);
+    const get = (n: string) => Buffer.from(entries.find((e) => e.name === `${top}/${n}`)!.bytes);
+    expect(get('images/workspace.png').equals(PNG)).toBe(true);
+    expect(sha(get('sources/block.pb.gz'))).toBe(sha(readFixture(BLOCK)));
+    expect(sha(get('sources/ss-capture.txt.gz'))).toBe(sha(readFixture(SS)));
+    const report = get('report.md').toString('utf8');
+    expect(report).toContain(`- sampleCount: ${expectedFigures()[BLOCK]!.sampleCount}`);
+    expect(report).toContain('pool exhausted');
+    // Unzipped anywhere: the upload is found through its path relative to the session file.
+    const elsewhere = join(tmp, 'z1-unzipped', top);
+    for (const e of entries) {
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      const dest = join(tmp, 'z1-unzipped', e.name);
+      mkdirSync(join(dest, '..'), { recursive: true });
+      writeFileSync(dest, e.bytes);
+    }
+    const session = parseSessionFile(readFileSync(join(elsewhere, 'session.tracedeck')));
+    const res = await resolveSessionSources(session, elsewhere);
+    expect(res.problems).toEqual([]);
+    expect(res.ready.map((x) => [x.source.name, x.kind === 'path' ? x.path : 'bytes'])).toEqual([
+      ['block.pb.gz', fixturePath(BLOCK)],
+      ['ss-capture.txt.gz', join(elsewhere, 'sources', 'ss-capture.txt.gz')],
+    ]);
+    // Without a path (browser mode): the archive comes back to download, the same files inside.
+    expect(download!.zipName).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.zip$/);
+    const dl = readZip(new Uint8Array(Buffer.from(download!.zipBase64!, 'base64')));
+    const dlTop = download!.zipName!.replace(/\.zip$/, '');
+    expect(dl.map((e) => e.name).sort()).toEqual(entries.map((e) => e.name.replace(top, dlTop)).sort());
   });
 
   it('refuses an image name that would leave images/', async () => {

@@ -6,6 +6,8 @@
  * Big profiles have millions of stack nodes, so nothing is built eagerly: per-stack typed arrays are
  * computed in O(stacks), then tree nodes are expanded best-first from the root and only while they
  * are at least `minValue` and fewer than `maxNodes` — the renderer gets what it can draw, no more.
+ * The per-stack arrays are cached per (input, focus, ignore, hide), bounded in bytes, so a zoom,
+ * a search or a reset only expands the tree again (and, for a search, finds the matching stacks).
  */
 import type { StackTable } from '../model/stacks.ts';
 
@@ -213,7 +215,7 @@ export function prepareStacks(input: WeightedStacks, opts: StackFilterOptions, n
 
 /** Per stack: inclusive weight over the effective (hide-aware) tree. */
 function cumulative(p: PreparedStacks): Float64Array {
-  const cum = Float64Array.from(p.selfW);
+  const cum = p.selfW.slice();
   const { effParent, visible } = p;
   for (let s = cum.length - 1; s >= 0; s--) {
     if (visible && !visible[s]) continue;
@@ -289,8 +291,11 @@ interface CacheEntry extends SideAux {
 
 /** Keyed by the weight column (pprof makes a fresh WeightedStacks per query around the same arrays). */
 const prepCache = new WeakMap<object, CacheEntry[]>();
-/** Recently used entries, oldest first, for the memory bound. */
-const prepLru: { weight: WeakRef<object>; entry: CacheEntry }[] = [];
+/**
+ * Recently used entries, oldest first, for the memory bound. Weak: a dropped source's entries
+ * go with it (the WeakMap above), not when the bound pushes them out.
+ */
+const prepLru: { weight: WeakRef<object>; entry: WeakRef<CacheEntry> }[] = [];
 /** Bytes of typed arrays the cache may hold (about three variants of a 7.6 M-node profile). */
 const PREP_CACHE_BYTES = 512 * 2 ** 20;
 
@@ -304,20 +309,24 @@ function entryBytes(e: CacheEntry): number {
 }
 
 function touch(weight: object, entry: CacheEntry): void {
-  const i = prepLru.findIndex((x) => x.entry === entry);
+  const i = prepLru.findIndex((x) => x.entry.deref() === entry);
   if (i >= 0) prepLru.splice(i, 1);
-  prepLru.push({ weight: new WeakRef(weight), entry });
+  prepLru.push({ weight: new WeakRef(weight), entry: new WeakRef(entry) });
   let total = 0;
-  for (const x of prepLru) total += entryBytes(x.entry);
+  for (let j = prepLru.length - 1; j >= 0; j--) {
+    const e = prepLru[j]!.entry.deref();
+    if (e) total += entryBytes(e);
+    else prepLru.splice(j, 1);
+  }
   while (prepLru.length > 1 && total > PREP_CACHE_BYTES) {
     const old = prepLru.shift()!;
-    total -= entryBytes(old.entry);
+    const e = old.entry.deref();
+    if (!e) continue;
+    total -= entryBytes(e);
     const w = old.weight.deref();
     const list = w && prepCache.get(w);
-    if (list) {
-      const j = list.indexOf(old.entry);
-      if (j >= 0) list.splice(j, 1);
-    }
+    const j = list ? list.indexOf(e) : -1;
+    if (j >= 0) list!.splice(j, 1);
   }
 }
 

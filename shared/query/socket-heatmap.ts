@@ -17,11 +17,12 @@ import {
 } from '../model/sockets.ts';
 import type { Nanoseconds } from '../model/time.ts';
 import {
-  accumulate,
+  addSnapshotCounts,
   groupRows,
   grouping,
   keyOf,
   OTHER,
+  snapshotCounts,
   snapshotsInRange,
   type SocketGrouping,
   type TimeRange,
@@ -73,6 +74,7 @@ export function socketHeatmap(m: SocketCaptureModel, opts: HeatmapOptions): Sock
 
   const g = grouping(m, opts.mode, opts.mode === 'state' ? undefined : opts.state);
   const { rows, rowOfKey, hasOther } = groupRows(m, g, opts.mode, snaps, opts.topN ?? 10);
+  const sc = snapshotCounts(m, g);
   const nRows = rows.length;
   const counts = new Uint32Array(nRows * bins);
   const cellSnapshot = new Int32Array(nRows * bins).fill(-1);
@@ -83,7 +85,7 @@ export function socketHeatmap(m: SocketCaptureModel, opts: HeatmapOptions): Sock
     const bin = Math.min(bins - 1, Math.max(0, Math.floor((t[s]! - start) / width)));
     binSnapshots[bin]!++;
     scratch.fill(0);
-    accumulate(m, g, s, rowOfKey, scratch);
+    addSnapshotCounts(sc, s, rowOfKey, scratch);
     for (let i = 0; i < nRows; i++) {
       const c = scratch[i]!;
       const cell = i * bins + bin;

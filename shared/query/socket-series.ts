@@ -126,11 +126,126 @@ export function accumulate(
   }
 }
 
+/**
+ * Per-snapshot counts of one grouping (with its state filter), sparse: snapshot s has the keys
+ * keys[offsets[s] .. offsets[s+1]) with sockets counts[…]. One pass over the rows builds it; every
+ * heat map / series / top-N after that reads only these (a few entries per snapshot), so redrawing
+ * a 10 M-row capture at another range or bin count does not touch the rows again.
+ */
+export interface SnapshotCounts {
+  offsets: Uint32Array;
+  keys: Int32Array;
+  counts: Uint32Array;
+}
+
+/** Built counts per model, then per grouping (`column:state:offset:keyCount`). */
+const countsCache = new WeakMap<SocketCaptureModel, Map<string, SnapshotCounts>>();
+/** Above this many entries (~32 MB) counts are rebuilt per query rather than kept. */
+const MAX_CACHED_ENTRIES = 4 << 20;
+
+export function snapshotCounts(m: SocketCaptureModel, g: Grouping): SnapshotCounts {
+  const so = m.sockets;
+  const column =
+    g.col === so.state ? 'state' : g.col === so.peerAddr ? 'peer' : g.col === so.localPort ? 'port' : g.col === so.process ? 'process' : '';
+  // A grouping over some other array (not one of this model's columns) is never cached.
+  if (column === '') return buildCounts(m, g);
+  const id = `${column}:${g.state}:${g.offset}:${g.keyCount}`;
+  let perModel = countsCache.get(m);
+  const hit = perModel?.get(id);
+  if (hit) return hit;
+  const built = buildCounts(m, g);
+  if (built.keys.length <= MAX_CACHED_ENTRIES) {
+    if (!perModel) countsCache.set(m, (perModel = new Map()));
+    perModel.set(id, built);
+  }
+  return built;
+}
+
+function buildCounts(m: SocketCaptureModel, g: Grouping): SnapshotCounts {
+  const n = m.snapshotCount;
+  const { firstRow, rowCount } = m.snapshots;
+  const col = g.col;
+  const off = g.offset;
+  const st = g.state;
+  const stateCol = m.sockets.state;
+  // Rows the state filter drops count under a spare key that is never emitted.
+  const spare = g.keyCount;
+  const cnt = new Uint32Array(spare + 1);
+  const touched = new Int32Array(spare + 1);
+  const offsets = new Uint32Array(n + 1);
+  let keys = new Int32Array(Math.max(16, n * 4));
+  let counts = new Uint32Array(keys.length);
+  let nnz = 0;
+  for (let s = 0; s < n; s++) {
+    const first = firstRow[s]!;
+    const end = first + rowCount[s]!;
+    let nt = 0;
+    // A key outside [0, keyCount] (corrupt data) reads undefined here and is never counted, as
+    // out-of-range typed-array stores never were.
+    if (st < 0) {
+      for (let r = first; r < end; r++) {
+        const k = col[r]! + off;
+        if (cnt[k]!++ === 0) touched[nt++] = k;
+      }
+    } else {
+      // Branch-free select (the state of consecutive rows is unpredictable): pass is 0 or 1.
+      for (let r = first; r < end; r++) {
+        const pass = +(stateCol[r] === st);
+        const k = spare + (col[r]! + off - spare) * pass;
+        if (cnt[k]!++ === 0) touched[nt++] = k;
+      }
+    }
+    if (nnz + nt > keys.length) {
+      const cap = Math.max(keys.length * 2, nnz + nt);
+      const k2 = new Int32Array(cap);
+      k2.set(keys);
+      keys = k2;
+      const c2 = new Uint32Array(cap);
+      c2.set(counts);
+      counts = c2;
+    }
+    for (let i = 0; i < nt; i++) {
+      const k = touched[i]!;
+      if (k !== spare) {
+        keys[nnz] = k;
+        counts[nnz] = cnt[k]!;
+        nnz++;
+      }
+      cnt[k] = 0;
+    }
+    offsets[s + 1] = nnz;
+  }
+  return { offsets, keys: keys.slice(0, nnz), counts: counts.slice(0, nnz) };
+}
+
 /** Socket-snapshot totals per key over the given snapshots. */
 export function keyTotals(m: SocketCaptureModel, g: Grouping, snaps: readonly SnapshotIndex[]): Float64Array {
   const totals = new Float64Array(g.keyCount);
-  for (const s of snaps) accumulate(m, g, s, null, totals);
+  const { offsets, keys, counts } = snapshotCounts(m, g);
+  for (const s of snaps) {
+    for (let e = offsets[s]!, end = offsets[s + 1]!; e < end; e++) totals[keys[e]!]! += counts[e]!;
+  }
   return totals;
+}
+
+/** Adds the counts of snapshot s into acc[map[key]] (snapshotCounts form of `accumulate`). */
+export function addSnapshotCounts(c: SnapshotCounts, s: SnapshotIndex, map: Int32Array, acc: Uint32Array): void {
+  const { offsets, keys, counts } = c;
+  for (let e = offsets[s]!, end = offsets[s + 1]!; e < end; e++) acc[map[keys[e]!]!]! += counts[e]!;
+}
+
+/** Per model: whether each state index occurs in any row (for the state rows beyond TCP_STATES). */
+const statesPresent = new WeakMap<SocketCaptureModel, Uint8Array>();
+
+function presentStates(m: SocketCaptureModel): Uint8Array {
+  let present = statesPresent.get(m);
+  if (!present) {
+    present = new Uint8Array(m.states.length);
+    const col = m.sockets.state;
+    for (let r = 0; r < col.length; r++) present[col[r]!] = 1;
+    statesPresent.set(m, present);
+  }
+  return present;
 }
 
 /**
@@ -149,9 +264,7 @@ export function groupRows(
   const rowOfKey = new Int32Array(g.keyCount);
   const rows: string[] = [];
   if (by === 'state') {
-    const present = new Uint8Array(m.states.length);
-    const col = m.sockets.state;
-    if (m.states.length > TCP_STATES.length) for (let r = 0; r < col.length; r++) present[col[r]!] = 1;
+    const present = m.states.length > TCP_STATES.length ? presentStates(m) : new Uint8Array(m.states.length);
     const keep: number[] = [];
     for (let k = 0; k < m.states.length; k++) {
       if (k < TCP_STATES.length || present[k]) {
@@ -203,9 +316,10 @@ export function socketSeries(m: SocketCaptureModel, by: SocketGrouping, opts: Se
   const { rows, rowOfKey } = groupRows(m, g, by, snaps, opts.topN ?? 10);
   const values = rows.map(() => new Uint32Array(snaps.length));
   const scratch = new Uint32Array(rows.length + 1);
+  const counts = snapshotCounts(m, g);
   snaps.forEach((s, i) => {
     scratch.fill(0);
-    accumulate(m, g, s, rowOfKey, scratch);
+    addSnapshotCounts(counts, s, rowOfKey, scratch);
     for (let row = 0; row < rows.length; row++) values[row]![i] = scratch[row]!;
   });
   let series = rows.map((name, i) => ({ name, values: values[i]! }));

@@ -2,7 +2,8 @@
  * Serializes a rendered part of the page to self-contained SVG markup, as it looks on screen:
  * SVG children are cloned with their computed styles inlined (HTML labels inside foreignObject
  * become SVG <text>), canvases become <image>s, HTML text becomes <text> at its laid-out position,
- * backgrounds and borders become <rect>s. Text stays text (selectable, searchable in the SVG).
+ * backgrounds and borders become <rect>s. Text stays text (selectable, searchable in the SVG), even
+ * the heat map's row and time-axis labels painted on its canvas (written again as text over them).
  * Scrolling containers clip what they hide, the way a screenshot of the window would.
  */
 
@@ -315,6 +316,36 @@ function rowLabelsAsText(w: Writer, canvas: HTMLCanvasElement, r: Rect, clip: Re
   });
 }
 
+/**
+ * The same for a canvas plot's time axis (the heat map publishes what it drew in data-time-axis:
+ * tick labels centred at x, tops at y, and the axis label right-aligned): painted labels are covered
+ * and written again as SVG text.
+ */
+function timeAxisAsText(w: Writer, canvas: HTMLCanvasElement, r: Rect, clip: Rect | null) {
+  const host = canvas.parentElement;
+  const raw = host?.getAttribute('data-time-axis');
+  if (!host || !raw) return;
+  let axis: { y: number; label?: { x: number; y: number; text: string }; ticks: { x: number; y: number; label: string }[] };
+  try {
+    axis = JSON.parse(raw) as typeof axis;
+  } catch {
+    return;
+  }
+  if (!Number.isFinite(axis.y) || !Array.isArray(axis.ticks)) return;
+  const cs = getComputedStyle(host);
+  const bg = cs.getPropertyValue('--panel').trim() || '#ffffff';
+  const muted = cs.getPropertyValue('--muted').trim() || '#6a7079';
+  const x0 = r.x - w.ox;
+  const y0 = r.y - w.oy;
+  // Below the tick marks (axis line at y, marks 4 px long) to the canvas's bottom.
+  const top = axis.y + 5;
+  w.body.push(`<rect x="${num(x0)}" y="${num(y0 + top)}" width="${num(r.w)}" height="${num(Math.max(0, r.h - top))}" fill="${esc(bg)}"${w.clipAttr(clip)}/>`);
+  const text = (x: number, y: number, anchor: string, t: string) =>
+    `<text x="${num(x0 + x)}" y="${num(y0 + y)}" text-anchor="${anchor}" dominant-baseline="hanging" font-family="${esc(cs.fontFamily)}" font-size="11px" fill="${esc(muted)}"${w.clipAttr(clip)}>${esc(t)}</text>`;
+  if (axis.label?.text) w.body.push(text(axis.label.x, axis.label.y, 'end', axis.label.text));
+  for (const t of axis.ticks) if (Number.isFinite(t.x) && Number.isFinite(t.y) && typeof t.label === 'string') w.body.push(text(t.x, t.y, 'middle', t.label));
+}
+
 function walk(w: Writer, el: Element, clip: Rect | null, opts: SerializeOptions) {
   if (el.hasAttribute('data-export-skip') || opts.skip?.(el)) return;
   const cs = getComputedStyle(el);
@@ -352,7 +383,10 @@ function walk(w: Writer, el: Element, clip: Rect | null, opts: SerializeOptions)
       return; // a tainted canvas cannot be read; nothing of ours draws one
     }
     w.body.push(`<image x="${num(r.x - w.ox)}" y="${num(r.y - w.oy)}" width="${num(r.w)}" height="${num(r.h)}" href="${href}" preserveAspectRatio="none"${w.clipAttr(clip)}/>`);
-    if (!el.previousElementSibling) rowLabelsAsText(w, el, r, clip);
+    if (!el.previousElementSibling) {
+      rowLabelsAsText(w, el, r, clip);
+      timeAxisAsText(w, el, r, clip);
+    }
     return;
   }
   if (el instanceof HTMLImageElement) return;

@@ -232,6 +232,37 @@ describe('parsePprof edge cases (synthetic)', () => {
     expect(new Set(m.sampleStack)).toEqual(new Set([0]));
   });
 
+  it.each([
+    ['locations with distinct frames (lists = frame paths)', false],
+    ['locations sharing frames (lists counted apart from paths)', true],
+  ])('counts distinct location lists and frame paths on random stacks: %s', (_name, shareFrames) => {
+    // Seeded random samples over 12 locations, some of them inlined (several lines); with
+    // shareFrames, locations 7..12 repeat the lines of 1..6, so different lists give one path.
+    const rnd = rng(shareFrames ? 7 : 3);
+    const funcs = ['main', 'a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const own: number[][] = [[1], [2], [3, 2], [4], [5, 6], [7], [8], [3], [4, 5], [6], [7, 8, 1], [2, 3]];
+    const locs = shareFrames ? [...own.slice(0, 6), ...own.slice(0, 6)] : own;
+    const samples = Array.from({ length: 600 }, () => ({
+      locs: Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => 1 + Math.floor(rnd() * locs.length)),
+      values: [1 + Math.floor(rnd() * 5)],
+    }));
+    samples.push({ locs: [], values: [2] }, { locs: [], values: [3] });
+    const bytes = encode({ funcs, locs, samples });
+    const m = parsePprof(bytes).model;
+    const ref = decodeReference(bytes);
+    const lists = new Set<string>();
+    const paths = new Set<string>();
+    ref.samples.forEach((rs, i) => {
+      expect(framesOf(m.stacks, m.sampleStack[i]!)).toEqual(rs.frames);
+      lists.add(rs.locationIds.join(','));
+      if (rs.frames.length > 0) paths.add(JSON.stringify(rs.frames));
+    });
+    expect(m.locationStackCount).toBe(lists.size);
+    expect(new Set(m.sampleStack).size).toBe(paths.size + 1); // + the frameless samples (-1)
+    if (shareFrames) expect(paths.size).toBeLessThan(lists.size - 1);
+    else expect(paths.size).toBe(lists.size - 1);
+  });
+
   it('applies drop_frames / keep_frames like pprof Prune', () => {
     // Stacks, root first: main -> alloc -> malloc -> memclr ; main -> alloc -> keepme
     const b = encode({

@@ -365,7 +365,7 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
   // Frame stacks, root first, straight from each sample's locations (see pair-map.ts for why not the
   // builder's stack interning): a trie node IS a stack. Sized from the sample bytes (a location id
   // takes at least one byte) so that it rarely grows.
-  const trie = new Trie(Math.min(1 << 21, Math.max(4096, sampleBytes >>> 3)));
+  const trie = new Trie(Math.min(1 << 21, Math.max(4096, sampleBytes >>> 2)));
   const pruning = dropRx !== null;
   let distinctLists = 0;
   let sawEmptyList = false;

@@ -13,6 +13,7 @@ import type {
   SocketCaptureModel,
   SocketSummaryTotals,
   SocketTable,
+  TcpInfoField,
   TcpInfoTable,
 } from '../../model/sockets.ts';
 
@@ -54,7 +55,7 @@ export class SocketColumns {
   info: Int32Array;
 
   constructor(cap: number) {
-    this.cap = Math.max(16, cap);
+    this.cap = Math.max(16, Math.floor(cap));
     const c = this.cap;
     this.state = new Uint8Array(c);
     this.localAddr = new Int32Array(c);
@@ -166,10 +167,14 @@ export class TcpInfoColumns {
   ] as const;
   static readonly F64 = ['bytesSent', 'bytesAcked', 'bytesReceived', 'bytesRetrans'] as const;
 
+  /** f32 then f64 columns in one list (slots: COL_SLOT), for stores picked by a table. */
+  cols: (Float32Array | Float64Array)[];
+
   constructor(cap: number) {
-    this.cap = Math.max(16, cap);
+    this.cap = Math.max(16, Math.floor(cap));
     this.f32 = TcpInfoColumns.F32.map(() => new Float32Array(this.cap));
     this.f64 = TcpInfoColumns.F64.map(() => new Float64Array(this.cap));
+    this.cols = [...this.f32, ...this.f64];
   }
 
   /** Rows below this are NaN (or were appended). */
@@ -192,6 +197,7 @@ export class TcpInfoColumns {
       this.cap *= 2;
       this.f32 = this.f32.map((a) => grown(a, this.cap));
       this.f64 = this.f64.map((a) => grown(a, this.cap));
+      this.cols = [...this.f32, ...this.f64];
     }
     const a = this.filled;
     const b = Math.min(this.cap, a + FILL_BLOCK);
@@ -218,6 +224,10 @@ export const F64_SLOT = Object.fromEntries(TcpInfoColumns.F64.map((k, i) => [k, 
   (typeof TcpInfoColumns.F64)[number],
   number
 >;
+/** Slots in TcpInfoColumns.cols, by field. */
+export const COL_SLOT = Object.fromEntries(
+  [...TcpInfoColumns.F32, ...TcpInfoColumns.F64].map((k, i) => [k, i]),
+) as Record<TcpInfoField, number>;
 
 export interface SnapshotDraft {
   /** ns relative to the first header seen (re-based to the earliest at the end). */

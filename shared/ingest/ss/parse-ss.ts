@@ -10,14 +10,13 @@
  *  - `ss -s` (totals only).
  */
 import type { ParsedSource } from '../../model/source.ts';
-import type { CollectionGap, SocketSummaryTotals } from '../../model/sockets.ts';
+import type { CollectionGap, SocketSummaryTotals, TcpInfoField } from '../../model/sockets.ts';
 import { TCP_STATES, UNKNOWN_STATE } from '../../model/sockets.ts';
 import type { SourceClock } from '../../model/time.ts';
 import { IngestError, throwIfAborted, type ParseOptions } from '../errors.ts';
 import { ByteInterner } from './byte-interner.ts';
 import {
-  F32_SLOT,
-  F64_SLOT,
+  COL_SLOT,
   SocketColumns,
   TcpInfoColumns,
   buildModel,
@@ -104,6 +103,23 @@ const INFO_KEYS: [string, number][] = [
   ['send', K.send], ['pacing_rate', K.pacingRate], ['delivery_rate', K.deliveryRate],
 ];
 
+/** Per K code: the column (TcpInfoColumns.cols slot) of its value, of the `/b` after it, and rates. */
+const CODE_COL = new Int8Array(17);
+const SECOND_COL = new Int8Array(17).fill(-1);
+const IS_RATE = new Uint8Array(17);
+{
+  const col: [number, TcpInfoField][] = [
+    [K.rtt, 'rtt'], [K.rto, 'rto'], [K.ato, 'ato'], [K.mss, 'mss'], [K.cwnd, 'cwnd'], [K.ssthresh, 'ssthresh'],
+    [K.unacked, 'unacked'], [K.retrans, 'retransNow'], [K.lost, 'lost'], [K.bytesSent, 'bytesSent'],
+    [K.bytesAcked, 'bytesAcked'], [K.bytesReceived, 'bytesReceived'], [K.bytesRetrans, 'bytesRetrans'],
+    [K.send, 'sendBps'], [K.pacingRate, 'pacingBps'], [K.deliveryRate, 'deliveryBps'],
+  ];
+  for (const [code, field] of col) CODE_COL[code] = COL_SLOT[field];
+  SECOND_COL[K.rtt] = COL_SLOT.rttVar;
+  SECOND_COL[K.retrans] = COL_SLOT.retransTotal;
+  for (const code of [K.send, K.pacingRate, K.deliveryRate]) IS_RATE[code] = 1;
+}
+
 const ascii = (text: string) => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
 
 /**
@@ -150,6 +166,46 @@ function firstBinaryByte(b: Uint8Array): number {
     }
   }
   return ctl > n / 100 ? firstCtl : -1;
+}
+
+/**
+ * Row counts to allocate, from the line mix of 64 pieces (1 MiB) spread over the input: socket lines run
+ * from ~40 bytes (netstat) to ~600 (ss pads to its widest line, which varies by snapshot), so a fixed
+ * bytes-per-row guess either regrows or over-allocates (and copies when trimming) several-fold.
+ * Columns still grow when the guess is short.
+ */
+function estimateRows(b: Uint8Array): { sockets: number; details: number } {
+  const n = b.length;
+  const PIECES = 64;
+  const piece = Math.min(n, 1 << 14);
+  let sampled = 0;
+  let lines = 0;
+  let details = 0;
+  for (let k = 0; k < PIECES; k++) {
+    const from = Math.floor((k * (n - piece)) / (PIECES - 1));
+    const to = from + piece;
+    let p = from === 0 ? 0 : b.indexOf(LF, from) + 1;
+    if (p <= 0 || p >= to) continue;
+    const first = p;
+    while (p < to) {
+      const c = b[p]!;
+      if (c === TAB || c === SP) details++;
+      else lines++;
+      const e = b.indexOf(LF, p);
+      if (e < 0) {
+        p = n;
+        break;
+      }
+      p = e + 1;
+    }
+    sampled += Math.min(p, n) - first;
+    if (piece === n) break;
+  }
+  const scale = sampled > 0 ? (n / sampled) * 1.05 : 0;
+  return {
+    sockets: Math.min(Math.ceil(lines * scale) + 16, 1 << 24),
+    details: Math.min(Math.ceil(details * scale) + 16, 1 << 24),
+  };
 }
 
 /** Parsed fields of the socket line being read (kept on the parser to avoid per-line objects). */
@@ -224,9 +280,9 @@ class SsParser {
     this.b = bytes;
     this.base = bytes.byteOffset;
     this.w32 = new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >>> 2);
-    // Rough row estimate (a socket line is rarely under 60 bytes) so columns seldom regrow.
-    this.sockets = new SocketColumns(Math.min(bytes.length / 120, 1 << 24));
-    this.info = new TcpInfoColumns(Math.min(bytes.length / 400, 1 << 24));
+    const est = estimateRows(bytes);
+    this.sockets = new SocketColumns(est.sockets);
+    this.info = new TcpInfoColumns(est.details);
     TCP_STATES.forEach((s, i) => this.stateIntern.seed(s, i));
     this.stateIntern.seed(UNKNOWN_STATE, TCP_STATES.length);
     for (const [n, s] of Object.entries(NETSTAT_STATES)) {
@@ -818,32 +874,12 @@ class SsParser {
         row = t.add();
         this.sockets.info[r] = row;
       }
-      const f32 = t.f32;
+      // Column stores picked by table: a 16-way switch here cost more than the parsing.
       const v = this.num(vs, end);
-      switch (code) {
-        case K.rtt:
-          f32[F32_SLOT.rtt]![row] = v;
-          if (b[this.numEnd] === SLASH) f32[F32_SLOT.rttVar]![row] = this.num(this.numEnd + 1, end);
-          break;
-        case K.retrans:
-          f32[F32_SLOT.retransNow]![row] = v;
-          if (b[this.numEnd] === SLASH) f32[F32_SLOT.retransTotal]![row] = this.num(this.numEnd + 1, end);
-          break;
-        case K.rto: f32[F32_SLOT.rto]![row] = v; break;
-        case K.ato: f32[F32_SLOT.ato]![row] = v; break;
-        case K.mss: f32[F32_SLOT.mss]![row] = v; break;
-        case K.cwnd: f32[F32_SLOT.cwnd]![row] = v; break;
-        case K.ssthresh: f32[F32_SLOT.ssthresh]![row] = v; break;
-        case K.unacked: f32[F32_SLOT.unacked]![row] = v; break;
-        case K.lost: f32[F32_SLOT.lost]![row] = v; break;
-        case K.bytesSent: t.f64[F64_SLOT.bytesSent]![row] = v; break;
-        case K.bytesAcked: t.f64[F64_SLOT.bytesAcked]![row] = v; break;
-        case K.bytesReceived: t.f64[F64_SLOT.bytesReceived]![row] = v; break;
-        case K.bytesRetrans: t.f64[F64_SLOT.bytesRetrans]![row] = v; break;
-        case K.send: f32[F32_SLOT.sendBps]![row] = v * this.unit(); break;
-        case K.pacingRate: f32[F32_SLOT.pacingBps]![row] = v * this.unit(); break;
-        case K.deliveryRate: f32[F32_SLOT.deliveryBps]![row] = v * this.unit(); break;
-      }
+      const cols = t.cols;
+      cols[CODE_COL[code]!]![row] = IS_RATE[code] ? v * this.unit() : v;
+      const second = SECOND_COL[code]!;
+      if (second >= 0 && b[this.numEnd] === SLASH) cols[second]![row] = this.num(this.numEnd + 1, end);
       // The rest of the value token (`bps`, …) after the number(s) just read.
       let q = this.numEnd;
       while (b[q]! > SP) q++;
@@ -920,7 +956,12 @@ class SsParser {
   private num(p: number, e: number): number {
     const b = this.b;
     let i = p;
-    let v = 0;
+    // Up to 9 digits in a small integer (cheaper than the double multiply-add), the rest as a
+    // double: the same value either way while it stays below 2^53, which 15 digits do not reach.
+    let small = 0;
+    const smallEnd = Math.min(e, p + 9);
+    while (i < smallEnd && isDigit(b[i]!)) small = small * 10 + (b[i++]! - 48);
+    let v = small;
     while (i < e && isDigit(b[i]!)) v = v * 10 + (b[i++]! - 48);
     let any = i > p;
     if (i < e && b[i] === DOT) {

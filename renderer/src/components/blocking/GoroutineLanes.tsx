@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { GoroutineLane } from '../../../../shared/query/trace-goroutine-groups.ts';
 import { stateColor } from '../../palette.ts';
+import { AnnotationMarks } from '../export/AnnotationMarks.tsx';
+import { startNoteAt } from '../export/annotations.ts';
 
 const ROW_H = 14;
 const VIEW_H = 220;
@@ -10,9 +12,11 @@ const STATE_NAME = ['', '', 'runnable', 'running', 'waiting', 'syscall'];
 
 /**
  * One row per goroutine, coloured by state over the range. Only the rows in view are drawn, so
- * thousands of goroutines scroll without stutter.
+ * thousands of goroutines scroll without stutter. Notes pinned on the timeline show on the same time
+ * axis; right-click pins a new one. `startNs`/`endNs` are in the trace's own clock; `axisShiftNs`
+ * turns them into session-axis time (notes live there).
  */
-export function GoroutineLanes({ lanes, startNs, endNs, width }: { lanes: GoroutineLane[]; startNs: number; endNs: number; width: number }) {
+export function GoroutineLanes({ lanes, startNs, endNs, width, axisShiftNs = 0 }: { lanes: GoroutineLane[]; startNs: number; endNs: number; width: number; axisShiftNs?: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const height = Math.min(VIEW_H, lanes.length * ROW_H + 2);
@@ -45,10 +49,30 @@ export function GoroutineLanes({ lanes, startNs, endNs, width }: { lanes: Gorout
       }
     }
   }, [lanes, startNs, endNs, width, height, scrollTop]);
+  const w = width - LABEL_W;
+  const span = Math.max(1, endNs - startNs);
+  const axisX = (ns: number) => LABEL_W + ((ns - axisShiftNs - startNs) / span) * w;
   return (
-    <div className="lanes" data-testid="goroutine-lanes" data-rows={lanes.length} style={{ height }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+    <div
+      className="lanes"
+      data-testid="goroutine-lanes"
+      data-rows={lanes.length}
+      data-axis-start={startNs + axisShiftNs}
+      data-axis-end={endNs + axisShiftNs}
+      style={{ height }}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onContextMenu={(e) => {
+        const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
+        if (x < LABEL_W) return;
+        e.preventDefault();
+        startNoteAt(startNs + axisShiftNs + ((x - LABEL_W) / w) * span);
+      }}
+    >
       <div style={{ height: lanes.length * ROW_H }} />
       <canvas ref={canvas} style={{ width, height, top: scrollTop }} />
+      <svg className="lanes-notes" width={width} height={height} style={{ top: scrollTop }} data-testid="lanes-notes">
+        <AnnotationMarks x={axisX} top={0} bottom={height} x0={LABEL_W} x1={width} />
+      </svg>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { GoroutineLane, TraceGoroutineGroupsResult } from '../../../../shar
 import { bridge } from '../../bridge-client.ts';
 import { formatCount, formatDuration, shortFunctionName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
+import { useApp } from '../../store.ts';
 import { GoroutineLanes } from './GoroutineLanes.tsx';
 
 export interface TraceGroupsTableProps {
@@ -64,6 +65,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
 function GroupDetail({ sourceId, ids, range }: { sourceId: string; ids: number[]; range: { startNs: number; endNs: number } }) {
   const [lanes, setLanes] = useState<GoroutineLane[] | null>(null);
   const [ref, width] = useElementWidth<HTMLDivElement>();
+  const axisShiftNs = useApp((s) => s.session.sources.find((x) => x.id === sourceId)?.axisShiftNs ?? 0);
   useEffect(() => {
     let live = true;
     bridge
@@ -76,7 +78,7 @@ function GroupDetail({ sourceId, ids, range }: { sourceId: string; ids: number[]
   }, [sourceId, ids, range]);
   return (
     <div ref={ref} className="group-detail">
-      {lanes && width > 0 ? <GoroutineLanes lanes={lanes} startNs={range.startNs} endNs={range.endNs} width={width} /> : <p className="muted">Loading lanes…</p>}
+      {lanes && width > 0 ? <GoroutineLanes lanes={lanes} startNs={range.startNs} endNs={range.endNs} width={width} axisShiftNs={axisShiftNs} /> : <p className="muted">Loading lanes…</p>}
     </div>
   );
 }

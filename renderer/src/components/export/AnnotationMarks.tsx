@@ -23,7 +23,8 @@ export function AnnotationMarks({ x, top, bottom, x0, x1 }: { x: (ns: number) =>
             ) : (
               <line className="annotation-line" x1={a} x2={a} y1={top} y2={bottom} />
             )}
-            <text className="annotation-label" x={Math.min(la + 3, x1 - 60)} y={top + 10}>
+            {/* Near the right edge the flag moves left so its text stays inside (≈6.2 px a character at 10.5 px). */}
+            <text className="annotation-label" x={Math.max(x0, Math.min(la + 3, x1 - (label.length + 2) * 6.2))} y={top + 10}>
               ✎ {label}
             </text>
           </g>

@@ -26,6 +26,7 @@ interface Filter {
 /** The renderer never draws more frames than this (d3-flame-graph is SVG: ~5 DOM nodes a frame). */
 const MAX_NODES = 5000;
 const TOP_ROWS = 300;
+const TOP_SORT_KEYS: readonly TopSortKey[] = ['flat', 'flatPct', 'cum', 'cumPct', 'function'];
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -110,12 +111,17 @@ export function FlameGraphPanel() {
     setError(null);
   }, [src?.id]);
   // Session files keep this view's state per source (after the reset above, so a restore wins).
-  usePersistedViewState('flame', src?.name, { profileKey, filters, inverted, rootPath, search: searchInput }, (v) => {
+  // The diff base is kept by name (source ids are new in a reopened session).
+  const diffBaseName = (baseId && sources.find((s) => s.id === baseId)?.name) || null;
+  usePersistedViewState('flame', src?.name, { profileKey, filters, inverted, rootPath, search: searchInput, diffBase: diffBaseName, sortBy }, (v) => {
     setProfileKey(v.profileKey ?? null);
     setFilters(Array.isArray(v.filters) ? v.filters : []);
     setInverted(!!v.inverted);
     setRootPath(Array.isArray(v.rootPath) ? v.rootPath : []);
     setSearchInput(typeof v.search === 'string' ? v.search : '');
+    const b = typeof v.diffBase === 'string' ? sources.find((s) => s.name === v.diffBase && s.id !== src?.id && s.status === 'ready') : undefined;
+    setBaseId(b?.id ?? null);
+    setSortBy(TOP_SORT_KEYS.includes(v.sortBy) ? v.sortBy : 'flat');
   });
 
   // "Show in flame graph" from another view (blocking view, what changed): focus on that function,

@@ -95,7 +95,7 @@ export function Heatmap(p: HeatmapProps) {
     const ctx = c?.getContext('2d');
     if (!c || !ctx || !theme) return;
     const t0 = performance.now();
-    drawHeatmap(ctx, g, p.view, p.grid, { log: p.log, theme, formatTick: p.formatTick, tickPhase: p.tickPhase });
+    const { ticks } = drawHeatmap(ctx, g, p.view, p.grid, { log: p.log, theme, formatTick: p.formatTick, tickPhase: p.tickPhase });
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = theme.muted;
     ctx.textAlign = 'right';
@@ -103,6 +103,9 @@ export function Heatmap(p: HeatmapProps) {
     ctx.fillText(p.axisLabel, g.labelW - 8, g.axisY + 6);
     // Last redraw time, for the e2e log (a DOM attribute: no re-render for a measurement).
     c.parentElement?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
+    // The time axis as drawn, for SVG export (renderer/src/export/dom-to-svg.ts writes it as text).
+    const axis = { y: g.axisY, label: { x: g.labelW - 8, y: g.axisY + 6, text: p.axisLabel }, ticks };
+    c.parentElement?.setAttribute('data-time-axis', JSON.stringify(axis));
   }, [g, p.view, p.grid, p.log, theme, p.formatTick, p.tickPhase, p.axisLabel, dpr]);
 
   const cellBox = (row: number, bin: number) => {

@@ -333,8 +333,18 @@ export function rasterizeCells(
 
 const imageCache = new WeakMap<object, ImageData>();
 
-/** Draws the whole heat map (cells, row labels, time axis) for geometry g. */
-export function drawHeatmap(ctx: Ctx2D, g: HeatmapGeometry, v: ViewRange, grid: HeatmapGrid, opts: DrawOptions): void {
+/** A tick label as drawn: centred at x (CSS px), its top at y. */
+export interface DrawnTick {
+  x: number;
+  y: number;
+  label: string;
+}
+
+/**
+ * Draws the whole heat map (cells, row labels, time axis) for geometry g. Returns the tick labels it
+ * drew, so an SVG export can write them as text over the painted ones.
+ */
+export function drawHeatmap(ctx: Ctx2D, g: HeatmapGeometry, v: ViewRange, grid: HeatmapGrid, opts: DrawOptions): { ticks: DrawnTick[] } {
   const { theme } = opts;
   const dpr = g.dpr;
   const pw = Math.max(1, Math.round(g.width * dpr));
@@ -374,14 +384,18 @@ export function drawHeatmap(ctx: Ctx2D, g: HeatmapGeometry, v: ViewRange, grid: 
   ctx.textBaseline = 'top';
   ctx.textAlign = 'center';
   let lastRight = -Infinity;
+  const drawn: DrawnTick[] = [];
   for (const t of at) {
     const x = nsToX(g, v, t);
     const label = opts.formatTick(t, step);
     const half = label.length * 3.2;
     if (x - half < lastRight + 6 || x + half > g.width) continue;
-    ctx.fillText(label, Math.max(x, g.plotX + half), g.axisY + 6);
+    const cx = Math.max(x, g.plotX + half);
+    ctx.fillText(label, cx, g.axisY + 6);
+    drawn.push({ x: cx, y: g.axisY + 6, label });
     lastRight = x + half;
   }
+  return { ticks: drawn };
 }
 
 /** Labels longer than the column get an ellipsis (approximate width: no measureText in hot paths). */
