@@ -23,11 +23,57 @@ export class EngineFailed extends Error {}
  */
 const TSX_BOOTSTRAP = fileURLToPath(new URL('./engine-worker-bootstrap.mjs', import.meta.url));
 
-/** Where the worker entry lives: the .ts file under tsx (CLI, browser mode, tests) or a built .js/.cjs. */
-export function startEngine(workerScript: string, input: IngestInput, onProgress: (f: number) => void): Engine {
-  const worker = workerScript.endsWith('.ts')
+function spawnWorker(workerScript: string): Worker {
+  return workerScript.endsWith('.ts')
     ? new Worker(TSX_BOOTSTRAP, { workerData: { entry: pathToFileURL(workerScript).href } })
     : new Worker(workerScript);
+}
+
+/**
+ * One worker started ahead of need per script: booting a worker (and, from source, compiling the
+ * parsers under tsx) takes 0.2–0.6 s, which would otherwise delay every file's first paint. A spare
+ * does not keep the process alive (unref) until it is taken.
+ */
+const spares = new Map<string, Worker>();
+
+function takeWorker(workerScript: string): Worker {
+  const spare = spares.get(workerScript);
+  spares.delete(workerScript);
+  const refill = spawnWorker(workerScript);
+  refill.unref();
+  refill.once('exit', () => {
+    if (spares.get(workerScript) === refill) spares.delete(workerScript);
+  });
+  refill.on('error', () => {});
+  spares.set(workerScript, refill);
+  if (spare) {
+    spare.ref();
+    return spare;
+  }
+  return spawnWorker(workerScript);
+}
+
+/** Starts the spare for a script now (at host start), so even the first file opens without the boot delay. */
+export function prewarmEngine(workerScript: string): void {
+  if (spares.has(workerScript)) return;
+  const w = spawnWorker(workerScript);
+  w.unref();
+  w.on('error', () => {});
+  w.once('exit', () => {
+    if (spares.get(workerScript) === w) spares.delete(workerScript);
+  });
+  spares.set(workerScript, w);
+}
+
+/** Stops the spare workers (when the host shuts down). */
+export function disposeSpareWorkers(): void {
+  for (const w of spares.values()) void w.terminate();
+  spares.clear();
+}
+
+/** Where the worker entry lives: the .ts file under tsx (CLI, browser mode, tests) or a built .js/.cjs. */
+export function startEngine(workerScript: string, input: IngestInput, onProgress: (f: number) => void): Engine {
+  const worker = takeWorker(workerScript);
   let nextReq = 1;
   const pending = new Map<number, { resolve: (r: QueryResult) => void; reject: (e: Error) => void }>();
   const reloads = new Map<number, { resolve: (h: SourceHeader) => void; reject: (e: Error) => void }>();

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import type { SessionInfo, SourceId, SourceInfo, SourceOrigin } from '../../shared/bridge.ts';
 import { epochDiffNs, type SourceClock } from '../../shared/model/time.ts';
-import { startEngine, type Engine } from './engine.ts';
+import { disposeSpareWorkers, prewarmEngine, startEngine, type Engine } from './engine.ts';
 import type { SourceHeader } from './engine-protocol.ts';
 import type { IngestInput } from './ingest-input.ts';
 import type { CallTreeQuery, QueryResult, SourceQuery } from '../../shared/query/query-types.ts';
@@ -34,7 +34,9 @@ export class SessionStore {
   private nextId = 1;
   private changeTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly opts: SessionStoreOptions) {}
+  constructor(private readonly opts: SessionStoreOptions) {
+    prewarmEngine(opts.workerScript);
+  }
 
   /** Adds a source and starts ingesting it; resolves with its id at once (ingest continues). */
   add(name: string, input: IngestInput, origin: SourceOrigin, sizeBytes: number): SourceId {
@@ -284,6 +286,7 @@ export class SessionStore {
   dispose(): void {
     for (const e of this.entries.values()) e.engine?.dispose();
     this.entries.clear();
+    disposeSpareWorkers();
     if (this.changeTimer) clearTimeout(this.changeTimer);
   }
 

@@ -21,6 +21,16 @@ const STATE_COLORS: Record<string, string> = {
   'blocked (net)': '#1c7ed6',
   'blocked (chan/select)': '#f76707',
   'GC assist': '#9775fa',
+  // goroutine analysis categories (shared/query/trace-annotations.ts BREAKDOWN_LABELS), as the states above
+  Execution: '#0ca678',
+  'Scheduler wait': '#fab005',
+  Syscall: '#4dabf7',
+  'Sync block': '#e03131',
+  'Network wait': '#1c7ed6',
+  'GC assist/wait': '#9775fa',
+  'Other wait': '#adb5bd',
+  // user tasks on a trace's track
+  task: '#0b7285',
   // others
   heap: '#7048e8',
   GC: '#9775fa',

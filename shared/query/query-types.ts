@@ -11,6 +11,7 @@ import type { ExportedStacks, SourceRange, StackProfileInfo } from './stack-sour
 import type { HeatmapMode } from './socket-heatmap.ts';
 import type { CellSockets, HeatmapView } from './heatmap-view.ts';
 import type { WcRange, WhatChangedPart } from './what-changed.ts';
+import type { GoroutineBreakdownResult, TraceAnnotations } from './trace-annotations.ts';
 
 /** A call-tree request for the flame graph (regexes as pprof's -focus/-ignore/-hide). */
 export interface CallTreeQuery {
@@ -64,7 +65,11 @@ export type SourceQuery =
   /** The sockets behind one heat-map cell (one snapshot, one row), first `limit` of them. */
   | { type: 'socketsInCell'; snapshot: number; row: string; mode: HeatmapMode; state?: string; rows?: string[]; limit?: number }
   /** This source's part of the "what changed" table: range `a` against the pieces `b` (source-relative ns). */
-  | { type: 'whatChangedPart'; sourceId: string; a: WcRange; b: WcRange[] };
+  | { type: 'whatChangedPart'; sourceId: string; a: WcRange; b: WcRange[] }
+  /** A trace's user tasks / regions by type, its logs, and optionally one type's instances (source-relative ns). */
+  | { type: 'traceAnnotations'; range?: SourceRange; logLimit?: number; instances?: { kind: 'task' | 'region'; type: string; limit?: number } }
+  /** go tool trace's goroutine analysis over a range: time per category by start function (or per goroutine). */
+  | { type: 'goroutineBreakdown'; range?: SourceRange; groupBy?: 'function' | 'goroutine'; name?: string; limit?: number };
 
 export type QueryResult =
   | { type: 'summary'; figures: Record<string, unknown> }
@@ -79,4 +84,6 @@ export type QueryResult =
   | { type: 'exportStacks'; stacks: ExportedStacks }
   | { type: 'heatmap'; heatmap: HeatmapView }
   | { type: 'socketsInCell'; cell: CellSockets }
-  | { type: 'whatChangedPart'; part: WhatChangedPart };
+  | { type: 'whatChangedPart'; part: WhatChangedPart }
+  | { type: 'traceAnnotations'; annotations: TraceAnnotations }
+  | { type: 'goroutineBreakdown'; breakdown: GoroutineBreakdownResult };

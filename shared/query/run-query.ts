@@ -12,6 +12,7 @@ import { mergeGoroutineGroups } from './goroutine-groups-merge.ts';
 import { callTreeDiffQuery, callTreeQuery, exportStacks, stackProfilesOf, topTableQuery } from './stack-sources.ts';
 import { cellSockets, heatmapView } from './heatmap-view.ts';
 import { whatChangedPart } from './what-changed.ts';
+import { goroutineBreakdown, traceAnnotations } from './trace-annotations.ts';
 
 /** The `inspect --json` figures of a source (without `file`/`kind`, which the caller adds). */
 export function summarize(src: ParsedSource): Record<string, unknown> {
@@ -65,5 +66,17 @@ export function runQuery(src: ParsedSource, q: SourceQuery): QueryResult {
       return { type: 'socketsInCell', cell: cellSockets(src.model, q) };
     case 'whatChangedPart':
       return { type: 'whatChangedPart', part: whatChangedPart(src, q.sourceId, q.a, q.b.slice(0, 8)) };
+    case 'traceAnnotations':
+      if (src.kind !== 'gotrace') throw new Error('traceAnnotations needs a trace');
+      return {
+        type: 'traceAnnotations',
+        annotations: traceAnnotations(src.model, q.range, { logLimit: Math.min(q.logLimit ?? 200, 5000), ...(q.instances ? { instances: q.instances } : {}) }),
+      };
+    case 'goroutineBreakdown':
+      if (src.kind !== 'gotrace') throw new Error('goroutineBreakdown needs a trace');
+      return {
+        type: 'goroutineBreakdown',
+        breakdown: goroutineBreakdown(src.model, q.range, { groupBy: q.groupBy ?? 'function', ...(q.name !== undefined ? { name: q.name } : {}), ...(q.limit !== undefined ? { limit: q.limit } : {}) }),
+      };
   }
 }

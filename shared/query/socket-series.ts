@@ -168,10 +168,12 @@ function buildCounts(m: SocketCaptureModel, g: Grouping): SnapshotCounts {
   const off = g.offset;
   const st = g.state;
   const stateCol = m.sockets.state;
-  // Rows the state filter drops count under a spare key that is never emitted.
-  const spare = g.keyCount;
-  const cnt = new Uint32Array(spare + 1);
-  const touched = new Int32Array(spare + 1);
+  const nk = g.keyCount;
+  // Four counters per key, row r adding to counter r & 3 when filtering: adding 0 or 1 to one
+  // counter per key would make a chain of dependent increments through memory.
+  const cnt = new Uint32Array(nk * 4);
+  const seen = new Uint8Array(nk);
+  const touched = new Int32Array(nk);
   const offsets = new Uint32Array(n + 1);
   let keys = new Int32Array(Math.max(16, n * 4));
   let counts = new Uint32Array(keys.length);
@@ -180,19 +182,22 @@ function buildCounts(m: SocketCaptureModel, g: Grouping): SnapshotCounts {
     const first = firstRow[s]!;
     const end = first + rowCount[s]!;
     let nt = 0;
-    // A key outside [0, keyCount] (corrupt data) reads undefined here and is never counted, as
-    // out-of-range typed-array stores never were.
+    // A key outside [0, keyCount) (corrupt data) reads undefined in `seen` and is never counted, as
+    // out-of-range typed-array stores never were. The state filter adds 0 rather than branching
+    // (the state of consecutive rows is unpredictable).
     if (st < 0) {
       for (let r = first; r < end; r++) {
         const k = col[r]! + off;
-        if (cnt[k]!++ === 0) touched[nt++] = k;
+        if (cnt[k * 4]!++ === 0) touched[nt++] = k;
       }
     } else {
-      // Branch-free select (the state of consecutive rows is unpredictable): pass is 0 or 1.
       for (let r = first; r < end; r++) {
-        const pass = +(stateCol[r] === st);
-        const k = spare + (col[r]! + off - spare) * pass;
-        if (cnt[k]!++ === 0) touched[nt++] = k;
+        const k = col[r]! + off;
+        if (seen[k] === 0) {
+          seen[k] = 1;
+          touched[nt++] = k;
+        }
+        cnt[k * 4 + (r & 3)]! += +(stateCol[r] === st);
       }
     }
     if (nnz + nt > keys.length) {
@@ -206,12 +211,15 @@ function buildCounts(m: SocketCaptureModel, g: Grouping): SnapshotCounts {
     }
     for (let i = 0; i < nt; i++) {
       const k = touched[i]!;
-      if (k !== spare) {
+      const j = k * 4;
+      const c = cnt[j]! + cnt[j + 1]! + cnt[j + 2]! + cnt[j + 3]!;
+      cnt[j] = cnt[j + 1] = cnt[j + 2] = cnt[j + 3] = 0;
+      seen[k] = 0;
+      if (c > 0) {
         keys[nnz] = k;
-        counts[nnz] = cnt[k]!;
+        counts[nnz] = c;
         nnz++;
       }
-      cnt[k] = 0;
     }
     offsets[s + 1] = nnz;
   }

@@ -15,6 +15,7 @@
  */
 import type { StackTable } from '../model/stacks.ts';
 import type { TraceModel } from '../model/trace.ts';
+import { firstPosFrom, lowerBound, transitionIndex, upperBound } from './transition-index.ts';
 
 export type BlockingKind = 'sync' | 'net' | 'syscall' | 'sched';
 
@@ -98,7 +99,40 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
   const TO = tr.to;
   const R = tr.reason;
   const S = tr.stack;
-  for (let i = 0; i < n; i++) {
+  // A range query walks only the transitions inside the range (times are sorted): an interval that
+  // closed before the range overlaps it by nothing, so all that matters from before is what each
+  // goroutine is tracked for when the range starts; intervals still open when it ends are closed
+  // afterwards by their goroutine's next transition out of the state, in the walk's order.
+  const ix = range && range.startNs === range.startNs && range.endNs === range.endNs ? transitionIndex(model) : null;
+  let i0 = 0;
+  let iEnd = n;
+  if (ix?.sorted) {
+    i0 = lowerBound(T, n, range!.startNs);
+    iEnd = Math.max(i0, upperBound(T, n, range!.endNs));
+    if (i0 > 0) {
+      for (let g = 0; g < nG; g++) {
+        const g0 = ix.gStart[g]!;
+        const pEnd = firstPosFrom(ix, g, i0);
+        if (pEnd === g0) continue;
+        for (let k = 0; k < nk; k++) {
+          const state = states[k]!;
+          const m = masks[k]!;
+          // The trailing run of transitions into the state: tracking began at its first qualifying one.
+          let q = pEnd - 1;
+          while (q >= g0 && TO[ix.byG[q]!] === state) q--;
+          for (let p = q + 1; p < pEnd; p++) {
+            const j = ix.byG[p]!;
+            if (m === 0 || (cls[R[j]!]! & m) !== 0) {
+              start[g * nk + k] = T[j]!;
+              stk[g * nk + k] = S[j]!;
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+  for (let i = i0; i < iEnd; i++) {
     const g = G[i]!;
     const to = TO[i]!;
     for (let k = 0; k < nk; k++) {
@@ -121,6 +155,32 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
       const d = overlap(lo[g]!, hi[g]!, s0, T[i]!);
       if (d > 0) add(kinds[k]!, stk[slot]!, d);
     }
+  }
+  if (!ix?.sorted || iEnd >= n) return;
+  const closes: number[] = [];
+  for (let g = 0; g < nG; g++) {
+    const gEnd = ix.gStart[g + 1]!;
+    let from = -1;
+    for (let k = 0; k < nk; k++) {
+      if (start[g * nk + k] !== start[g * nk + k]) continue;
+      if (from < 0) from = firstPosFrom(ix, g, iEnd);
+      let p = from;
+      while (p < gEnd && TO[ix.byG[p]!] === states[k]) p++;
+      // Never closed: open at the end of the trace, not counted.
+      if (p < gEnd) closes.push(ix.byG[p]! * nk + k);
+    }
+  }
+  closes.sort((a, b) => a - b);
+  for (const c of closes) {
+    const k = c % nk;
+    const i = (c - k) / nk;
+    const g = G[i]!;
+    const slot = g * nk + k;
+    const s0 = start[slot]!;
+    start[slot] = NaN;
+    if (lo[g]! > hi[g]!) continue;
+    const d = overlap(lo[g]!, hi[g]!, s0, T[i]!);
+    if (d > 0) add(kinds[k]!, stk[slot]!, d);
   }
 }
 
@@ -234,6 +294,9 @@ export function goroutineTimeBreakdown(model: TraceModel, range?: TimeRange): Go
   for (let i = 0; i < tr.count; i++) {
     const g = tr.g[i]!;
     const t = tr.t[i]!;
+    // Same-state events (each generation's status re-statement) carry no reason: keep the one we
+    // have, as Go's summarizer skips old == new.
+    if (tr.from[i] === tr.to[i] && since[g] === since[g] && state[g] === tr.to[i]) continue;
     if (since[g] === since[g]) credit(g, since[g]!, t);
     since[g] = t;
     state[g] = tr.to[i]!;

@@ -6,11 +6,17 @@
  *
  * A blocked interval runs from a transition into Waiting (or Syscall) to the goroutine's next
  * transition; an interval still open at the end of the trace runs to the trace's end.
+ *
+ * Speed (a 105 MB trace holds 13.8 M transitions): a range query binary-searches where the range
+ * starts and reads each goroutine's state there from the transition index; the grouping key of a
+ * (stack, reason) pair is computed once per model. Results are those of a walk from the first
+ * transition, sums added in the same order (shared/test-support/trace-reference.ts checks it).
  */
 import type { TraceModel } from '../model/trace.ts';
 import { frameFuncName, stackFramesLeafFirst, type StackIndex } from '../model/stacks.ts';
 import { goroutineGroupKey, keyFunctions, normalizeWaitReason, type GoroutineGroupFrame } from './goroutine-groups.ts';
 import type { TimeRange } from './trace-blocking.ts';
+import { firstPosAfterTime, firstPosFrom, lowerBound, transitionIndex } from './transition-index.ts';
 
 const WAITING = 4;
 const SYSCALL = 5;
@@ -39,10 +45,71 @@ export interface TraceGoroutineGroupsResult {
   groups: TraceGoroutineGroup[];
 }
 
+/** What a (stack, reason) pair of a trace groups under; computed once per model. */
+interface Combo {
+  group: number;
+  raw: string;
+  stack: StackIndex;
+}
+
+/** One grouping key of a trace (several combos may share it: same functions, other lines). */
+interface GroupInfo {
+  key: string;
+  state: string;
+}
+
+interface GroupCache {
+  comboOf: Map<number, number>;
+  combos: Combo[];
+  groupOf: Map<string, number>;
+  groups: GroupInfo[];
+  funcsOfStack: Map<StackIndex, string[]>;
+}
+
+const groupCaches = new WeakMap<TraceModel, GroupCache>();
+
+function groupCache(model: TraceModel): GroupCache {
+  let c = groupCaches.get(model);
+  if (!c) groupCaches.set(model, (c = { comboOf: new Map(), combos: [], groupOf: new Map(), groups: [], funcsOfStack: new Map() }));
+  return c;
+}
+
+/** A combo's number: stack, and reason (or "syscall", whatever the reason) side by side. */
+const comboKey = (stack: number, reason: number, syscall: number) => (stack + 1) * 131072 + (syscall ? 131071 : reason * 2);
+
+function comboOf(model: TraceModel, c: GroupCache, stack: StackIndex, reason: number, syscall: number): number {
+  const ck = comboKey(stack, reason, syscall);
+  let id = c.comboOf.get(ck);
+  if (id !== undefined) return id;
+  const st = model.stacks;
+  let funcs = c.funcsOfStack.get(stack);
+  if (!funcs) {
+    funcs = stack < 0 ? [] : keyFunctions(stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)));
+    c.funcsOfStack.set(stack, funcs);
+  }
+  const raw = syscall ? 'syscall' : model.strings[reason] || 'waiting';
+  const state = normalizeWaitReason(raw);
+  const key = goroutineGroupKey(state, funcs.length ? stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)) : []);
+  let group = c.groupOf.get(key);
+  if (group === undefined) {
+    group = c.groups.length;
+    c.groups.push({ key, state });
+    c.groupOf.set(key, group);
+  }
+  id = c.combos.length;
+  c.combos.push({ group, raw, stack });
+  c.comboOf.set(ck, id);
+  return id;
+}
+
+/** Per query: what one group collected. */
 interface Acc {
-  g: TraceGoroutineGroup;
+  /** The combo that opened the group in this query: its stack is the group's stack. */
+  firstCombo: number;
   raw: Set<string>;
-  perG: Map<number, number>;
+  intervals: number;
+  totalNs: number;
+  longestNs: number;
 }
 
 export function traceGoroutineGroups(model: TraceModel, range?: TimeRange, opts: { limit?: number; maxIds?: number } = {}): TraceGoroutineGroupsResult {
@@ -51,72 +118,106 @@ export function traceGoroutineGroups(model: TraceModel, range?: TimeRange, opts:
   const tr = model.transitions;
   const st = model.stacks;
   const n = model.goroutines.count;
+  const ix = transitionIndex(model);
+  const cache = groupCache(model);
   // Per goroutine row: the open blocked interval (start time, reason, stack), or NaN.
   const openAt = new Float64Array(n).fill(NaN);
   const openReason = new Int32Array(n);
   const openStack = new Int32Array(n);
   const openSyscall = new Uint8Array(n);
-  const funcsOfStack = new Map<StackIndex, string[]>();
-  const groups = new Map<string, Acc>();
+  // Per row: the combo of its last counted interval (a goroutine blocks at the same place again and
+  // again), and where its blocked ns in that group accumulate.
+  const lastCk = new Float64Array(n).fill(-1);
+  const lastCombo = new Int32Array(n);
+  const lastPairGroup = new Int32Array(n).fill(-1);
+  const lastPair = new Int32Array(n);
+  const accs: (Acc | undefined)[] = [];
+  const touched: number[] = [];
+  // Blocked ns per (group, goroutine id), as pairs; ids of one group become its goroutineIds.
+  const pairOf = new Map<number, number>();
+  let pairNs = new Float64Array(1024);
+  let pairGroup = new Int32Array(1024);
+  let pairRow = new Int32Array(1024);
+  let pairs = 0;
+  const T = tr.t;
+  const TO = tr.to;
 
   const close = (row: number, end: number) => {
     const start = openAt[row]!;
     openAt[row] = NaN;
-    const a = Math.max(start, lo);
-    const b = Math.min(end, hi);
+    const a = start > lo ? start : lo;
+    const b = end < hi ? end : hi;
     if (!(b > a) && !(start >= lo && start <= hi && end === start)) return;
     const stack = openStack[row]!;
-    let funcs = funcsOfStack.get(stack);
-    if (!funcs) {
-      funcs = stack < 0 ? [] : keyFunctions(stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)));
-      funcsOfStack.set(stack, funcs);
+    const ck = comboKey(stack, openReason[row]!, openSyscall[row]!);
+    let combo: number;
+    if (lastCk[row] === ck) combo = lastCombo[row]!;
+    else {
+      combo = comboOf(model, cache, stack, openReason[row]!, openSyscall[row]!);
+      lastCk[row] = ck;
+      lastCombo[row] = combo;
     }
-    const raw = openSyscall[row] ? 'syscall' : model.strings[openReason[row]!] || 'waiting';
-    const state = normalizeWaitReason(raw);
-    const key = goroutineGroupKey(state, funcs.length ? stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)) : []);
-    let acc = groups.get(key);
+    const c = cache.combos[combo]!;
+    const group = c.group;
+    let acc = accs[group];
     if (!acc) {
-      acc = {
-        g: {
-          key,
-          state,
-          rawReasons: [],
-          function: funcs[0] ?? null,
-          frames:
-            stack < 0
-              ? []
-              : stackFramesLeafFirst(st, stack).map((f) => ({
-                  function: frameFuncName(st, f),
-                  file: st.strings[st.frameFile[f]!] ?? '',
-                  line: st.frameLine[f]!,
-                })),
-          stack,
-          goroutines: 0,
-          intervals: 0,
-          totalNs: 0,
-          longestNs: 0,
-          goroutineIds: [],
-        },
-        raw: new Set(),
-        perG: new Map(),
-      };
-      groups.set(key, acc);
+      accs[group] = acc = { firstCombo: combo, raw: new Set(), intervals: 0, totalNs: 0, longestNs: 0 };
+      touched.push(group);
     }
     const d = Math.max(0, b - a);
-    acc.raw.add(raw);
-    acc.g.intervals++;
-    acc.g.totalNs += d;
-    acc.g.longestNs = Math.max(acc.g.longestNs, d);
-    const id = model.goroutines.id[row]!;
-    acc.perG.set(id, (acc.perG.get(id) ?? 0) + d);
+    acc.raw.add(c.raw);
+    acc.intervals++;
+    acc.totalNs += d;
+    acc.longestNs = Math.max(acc.longestNs, d);
+    let p: number;
+    if (lastPairGroup[row] === group) p = lastPair[row]!;
+    else {
+      const key = group * n + ix.canonRow[row]!;
+      const found = pairOf.get(key);
+      if (found !== undefined) p = found;
+      else {
+        if (pairs === pairNs.length) {
+          pairNs = grow(pairNs, new Float64Array(pairs * 2));
+          pairGroup = grow(pairGroup, new Int32Array(pairs * 2));
+          pairRow = grow(pairRow, new Int32Array(pairs * 2));
+        }
+        p = pairs++;
+        pairGroup[p] = group;
+        pairRow[p] = ix.canonRow[row]!;
+        pairOf.set(key, p);
+      }
+      lastPairGroup[row] = group;
+      lastPair[row] = p;
+    }
+    pairNs[p]! += d;
   };
 
-  for (let i = 0; i < tr.count; i++) {
-    const t = tr.t[i]!;
+  // Where to start: intervals that ended before the range count for nothing, so only the state each
+  // goroutine is in when the range starts matters (its last transition before it).
+  let i0 = 0;
+  if (ix.sorted) {
+    i0 = lowerBound(T, tr.count, lo);
+    if (i0 > 0) {
+      for (let row = 0; row < n; row++) {
+        const p = firstPosFrom(ix, row, i0) - 1;
+        if (p < ix.gStart[row]!) continue;
+        const j = ix.byG[p]!;
+        const to = TO[j]!;
+        if (to === WAITING || to === SYSCALL) {
+          openAt[row] = T[j]!;
+          openReason[row] = tr.reason[j]!;
+          openStack[row] = tr.stack[j]!;
+          openSyscall[row] = to === SYSCALL ? 1 : 0;
+        }
+      }
+    }
+  }
+  for (let i = i0; i < tr.count; i++) {
+    const t = T[i]!;
     if (t > hi) break;
     const row = tr.g[i]!;
     if (openAt[row]! === openAt[row]!) close(row, t);
-    const to = tr.to[i]!;
+    const to = TO[i]!;
     if (to === WAITING || to === SYSCALL) {
       openAt[row] = t;
       openReason[row] = tr.reason[i]!;
@@ -127,17 +228,47 @@ export function traceGoroutineGroups(model: TraceModel, range?: TimeRange, opts:
   for (let row = 0; row < n; row++) if (openAt[row]! === openAt[row]!) close(row, Math.min(model.endNs, hi));
 
   const maxIds = opts.maxIds ?? 2000;
-  const out = [...groups.values()].map(({ g, raw, perG }) => {
-    g.rawReasons = [...raw].sort();
-    g.goroutines = perG.size;
-    g.goroutineIds = [...perG.entries()]
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, maxIds)
-      .map(([id]) => id);
-    return g;
+  const perGroup = new Map<number, [number, number][]>();
+  for (let p = 0; p < pairs; p++) {
+    const g = pairGroup[p]!;
+    let list = perGroup.get(g);
+    if (!list) perGroup.set(g, (list = []));
+    list.push([model.goroutines.id[pairRow[p]!]!, pairNs[p]!]);
+  }
+  const out = touched.map((group): TraceGoroutineGroup => {
+    const acc = accs[group]!;
+    const info = cache.groups[group]!;
+    const stack = cache.combos[acc.firstCombo]!.stack;
+    const funcs = cache.funcsOfStack.get(stack) ?? [];
+    const perG = perGroup.get(group) ?? [];
+    return {
+      key: info.key,
+      state: info.state,
+      rawReasons: [...acc.raw].sort(),
+      function: funcs[0] ?? null,
+      frames:
+        stack < 0
+          ? []
+          : stackFramesLeafFirst(st, stack).map((f) => ({
+              function: frameFuncName(st, f),
+              file: st.strings[st.frameFile[f]!] ?? '',
+              line: st.frameLine[f]!,
+            })),
+      stack,
+      goroutines: perG.length,
+      intervals: acc.intervals,
+      totalNs: acc.totalNs,
+      longestNs: acc.longestNs,
+      goroutineIds: maxIds > 0 ? perG.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, maxIds).map(([id]) => id) : [],
+    };
   });
   out.sort((a, b) => b.totalNs - a.totalNs || b.goroutines - a.goroutines || (a.key < b.key ? -1 : 1));
   return { range: { startNs: lo, endNs: hi }, groups: opts.limit === undefined ? out : out.slice(0, opts.limit) };
+}
+
+function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 /** One goroutine's state over a range, as runs for a lane: [start, end, state] with GoState numbers. */
@@ -148,22 +279,124 @@ export interface GoroutineLane {
   state: Uint8Array;
 }
 
-/** Lanes for the given goroutine ids over the range (state runs clipped to it). */
-export function goroutineLanes(model: TraceModel, ids: readonly number[], range?: TimeRange): GoroutineLane[] {
+export interface LaneOptions {
+  /**
+   * Drawing resolution (ns per pixel): runs shorter than this are merged into one run per such
+   * stretch, coloured by the state that held most of it, so a lane of a long range stays a few
+   * thousand runs instead of hundreds of thousands. Exact runs when absent.
+   */
+  resolutionNs?: number;
+}
+
+class RunBuilder {
+  s: number[] = [];
+  e: number[] = [];
+  st: number[] = [];
+  // A pending merged cell of short runs: [cellStart, cellEnd), time per state.
+  private cellStart = NaN;
+  private cellLimit = NaN;
+  private cellEnd = NaN;
+  private perState = new Float64Array(8);
+  constructor(private readonly res: number) {}
+
+  add(x: number, y: number, state: number): void {
+    if (!(this.res > 0)) return this.emit(x, y, state);
+    if (y - x >= this.res) {
+      this.flush();
+      return this.emit(x, y, state);
+    }
+    if (this.cellStart === this.cellStart && x >= this.cellLimit) this.flush();
+    if (this.cellStart !== this.cellStart) {
+      this.cellStart = x;
+      this.cellLimit = x + this.res;
+    }
+    this.perState[state & 7]! += y - x;
+    this.cellEnd = y;
+  }
+
+  flush(): void {
+    if (this.cellStart !== this.cellStart) return;
+    let best = 0;
+    for (let k = 1; k < 8; k++) if (this.perState[k]! > this.perState[best]!) best = k;
+    this.emit(this.cellStart, this.cellEnd, best);
+    this.perState.fill(0);
+    this.cellStart = NaN;
+  }
+
+  private emit(x: number, y: number, state: number): void {
+    this.s.push(x);
+    this.e.push(y);
+    this.st.push(state);
+  }
+}
+
+/**
+ * Lanes for the given goroutine ids over the range (state runs clipped to it), as a walk of every
+ * transition from the first would give them, reading only each goroutine's own transitions.
+ */
+export function goroutineLanes(model: TraceModel, ids: readonly number[], range?: TimeRange, opts: LaneOptions = {}): GoroutineLane[] {
   const lo = range?.startNs ?? model.startNs;
   const hi = range?.endNs ?? model.endNs;
+  const ix = transitionIndex(model);
+  const res = opts.resolutionNs ?? 0;
+  if (!ix.sorted || !ix.uniqueIds) return lanesByWalk(model, ids, lo, hi, res);
+  const tr = model.transitions;
+  const T = tr.t;
+  const TO = tr.to;
   const want = new Map<number, number>();
   ids.forEach((id, i) => want.set(id, i));
-  const runs: { s: number[]; e: number[]; st: number[]; last: number; lastState: number }[] = ids.map(() => ({ s: [], e: [], st: [], last: NaN, lastState: -1 }));
+  // The walk stops after the first transition past the range of any wanted goroutine.
+  let stopAt = Infinity;
+  for (const [id] of want) {
+    if (!(hi === hi)) break;
+    const row = ix.rowOfId.get(id);
+    if (row === undefined) continue;
+    const p = firstPosAfterTime(ix, T, row, hi);
+    if (p < ix.gStart[row + 1]!) stopAt = Math.min(stopAt, ix.byG[p]!);
+  }
+  return ids.map((id, k) => {
+    const r = new RunBuilder(res);
+    const row = want.get(id) === k ? ix.rowOfId.get(id) : undefined;
+    if (row !== undefined) {
+      const push = (a: number, b: number, state: number) => {
+        const x = Math.max(a, lo);
+        const y = Math.min(b, hi);
+        if (y > x) r.add(x, y, state);
+      };
+      const end = ix.gStart[row + 1]!;
+      // Runs that end by the range's start are clipped away: begin at the one in progress there.
+      let p = firstPosAfterTime(ix, T, row, lo);
+      let last = NaN;
+      let lastState = -1;
+      if (p > ix.gStart[row]!) {
+        last = T[ix.byG[p - 1]!]!;
+        lastState = TO[ix.byG[p - 1]!]!;
+      }
+      for (; p < end; p++) {
+        const j = ix.byG[p]!;
+        if (j > stopAt) break;
+        const t = T[j]!;
+        if (last === last) push(last, t, lastState);
+        last = t;
+        lastState = TO[j]!;
+      }
+      if (last === last && lastState !== 1) push(last, model.endNs, lastState);
+    }
+    r.flush();
+    return { id, start: Float64Array.from(r.s), end: Float64Array.from(r.e), state: Uint8Array.from(r.st) };
+  });
+}
+
+/** Lanes by walking every transition (unsorted times or repeated goroutine ids: malformed input). */
+function lanesByWalk(model: TraceModel, ids: readonly number[], lo: number, hi: number, res: number): GoroutineLane[] {
+  const want = new Map<number, number>();
+  ids.forEach((id, i) => want.set(id, i));
+  const runs = ids.map(() => ({ b: new RunBuilder(res), last: NaN, lastState: -1 }));
   const tr = model.transitions;
   const push = (r: (typeof runs)[number], a: number, b: number, state: number) => {
     const x = Math.max(a, lo);
     const y = Math.min(b, hi);
-    if (y > x) {
-      r.s.push(x);
-      r.e.push(y);
-      r.st.push(state);
-    }
+    if (y > x) r.b.add(x, y, state);
   };
   for (let i = 0; i < tr.count; i++) {
     const t = tr.t[i]!;
@@ -178,6 +411,7 @@ export function goroutineLanes(model: TraceModel, ids: readonly number[], range?
   return ids.map((id, k) => {
     const r = runs[k]!;
     if (r.last === r.last && r.lastState !== 1) push(r, r.last, model.endNs, r.lastState);
-    return { id, start: Float64Array.from(r.s), end: Float64Array.from(r.e), state: Uint8Array.from(r.st) };
+    r.b.flush();
+    return { id, start: Float64Array.from(r.b.s), end: Float64Array.from(r.b.e), state: Uint8Array.from(r.b.st) };
   });
 }

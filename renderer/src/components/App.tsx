@@ -12,6 +12,7 @@ import { HeatmapPanel } from './heatmap/HeatmapPanel.tsx';
 import { BlockingPanel } from './blocking/BlockingPanel.tsx';
 import { WhatChangedPanel } from './changes/WhatChangedPanel.tsx';
 import { Workspace } from './layout/Workspace.tsx';
+import { TraceDetailsPanel } from './trace-details/TraceDetailsPanel.tsx';
 
 export function App() {
   const hasSources = useApp((s) => s.session.sources.length > 0);
@@ -35,6 +36,7 @@ export function App() {
                     <SourceDetails />
                   </Panel>
                 ),
+                trace: <TraceDetailsPanel />,
               }}
             />
           </>

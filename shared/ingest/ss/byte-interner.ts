@@ -18,14 +18,19 @@ export class ByteInterner {
     return this.texts.length;
   }
 
+  /** The entry find() returned last: input repeats the same word row after row. */
+  private last = -1;
+
   /** Entry index of bytes[start, end), or -1. */
   find(b: Uint8Array, start: number, end: number): number {
+    const last = this.last;
+    if (last >= 0 && sameBytes(this.keys[last]!, b, start, end)) return last;
     const h = hashBytes(b, start, end);
     const mask = this.slots.length - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const e = this.slots[i]!;
       if (e < 0) return -1;
-      if (this.hashes[e] === h && sameBytes(this.keys[e]!, b, start, end)) return e;
+      if (this.hashes[e] === h && sameBytes(this.keys[e]!, b, start, end)) return (this.last = e);
     }
   }
 
@@ -81,11 +86,13 @@ export class ByteInterner {
 function hashBytes(b: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h >>> 0;
+  // 30 bits: a small integer (Smi) even under pointer compression, so returning it never allocates.
+  return h & 0x3fffffff;
 }
 
 function sameBytes(key: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
   if (key.length !== end - start) return false;
-  for (let i = 0; i < key.length; i++) if (key[i] !== b[start + i]) return false;
+  // From the end: addresses and ports sharing a prefix differ there.
+  for (let i = key.length - 1; i >= 0; i--) if (key[i] !== b[start + i]) return false;
   return true;
 }

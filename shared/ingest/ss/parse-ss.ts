@@ -189,8 +189,14 @@ function estimateRows(b: Uint8Array): { sockets: number; details: number } {
     const first = p;
     while (p < to) {
       const c = b[p]!;
-      if (c === TAB || c === SP) details++;
-      else lines++;
+      if (c === TAB || c === SP) {
+        // Only continuation lines with fields make tcp_info rows (ss prints blank ones too).
+        let q = p + 1;
+        while (q < p + 16 && (b[q] === SP || b[q] === TAB)) q++;
+        if (b[q]! > SP) details++;
+      } else {
+        lines++;
+      }
       const e = b.indexOf(LF, p);
       if (e < 0) {
         p = n;
@@ -268,6 +274,9 @@ class SsParser {
   private readonly warnings: string[] = [];
   private readonly field: LineFields = { addr: 0, port: 0 };
   private numEnd = 0;
+  private readonly numOut = new Float64Array(1);
+  /** Per endpoint slot (0 local, 3 peer): start, length and strings index of the address read last. */
+  private readonly lastAddr = Int32Array.of(0, -1, 0, 0, -1, 0);
   /** Set by lineEnd: end of the line without its trailing spaces. */
   private inkEnd = 0;
   /** The current line's LF (or the input's end). */
@@ -597,12 +606,12 @@ class SsParser {
     if (recvQ < 0 || sendQ < 0) return false;
     p = this.skipBlanks(te, end);
     te = this.tokenEnd(p, end);
-    if (!this.endpoint(p, te)) return false;
+    if (!this.endpoint(p, te, 0)) return false;
     const localAddr = this.field.addr;
     const localPort = this.field.port;
     p = this.skipBlanks(te, end);
     te = this.tokenEnd(p, end);
-    if (!this.endpoint(p, te)) return false;
+    if (!this.endpoint(p, te, 3)) return false;
 
     if (!this.cur) this.openImplicit();
     const s = this.sockets;
@@ -689,8 +698,8 @@ class SsParser {
     return this.stateIntern.values[e]!;
   }
 
-  /** `addr:port` → this.field; false when the token is not an endpoint. */
-  private endpoint(p: number, te: number): boolean {
+  /** `addr:port` → this.field; false when the token is not an endpoint. slot: 0 local, 3 peer. */
+  private endpoint(p: number, te: number, slot: number): boolean {
     const b = this.b;
     let k = te - 1;
     while (k >= p && b[k] !== COLON) k--;
@@ -705,9 +714,20 @@ class SsParser {
       }
       if (port > 65535) return false;
     }
-    let e = this.addrIntern.find(b, p, k);
-    if (e < 0) e = this.addrIntern.intern(b, p, k, (raw) => this.str(normalizeAddr(raw)));
-    this.field.addr = this.addrIntern.values[e]!;
+    // Local and peer addresses each repeat row after row: compare with the one this slot read last.
+    const a = this.lastAddr;
+    const len = k - p;
+    let same = a[slot + 1] === len;
+    const q = a[slot]! - p;
+    for (let i = k - 1; same && i >= p; i--) same = b[i] === b[i + q];
+    if (!same) {
+      let e = this.addrIntern.find(b, p, k);
+      if (e < 0) e = this.addrIntern.intern(b, p, k, (raw) => this.str(normalizeAddr(raw)));
+      a[slot] = p;
+      a[slot + 1] = len;
+      a[slot + 2] = this.addrIntern.values[e]!;
+    }
+    this.field.addr = a[slot + 2]!;
     this.field.port = port;
     return true;
   }
@@ -875,11 +895,17 @@ class SsParser {
         this.sockets.info[r] = row;
       }
       // Column stores picked by table: a 16-way switch here cost more than the parsing.
-      const v = this.num(vs, end);
+      // readNum leaves its value in numOut: a double returned from a call is boxed on the heap,
+      // millions of times over a capture.
+      const out = this.numOut;
+      this.readNum(vs, end);
       const cols = t.cols;
-      cols[CODE_COL[code]!]![row] = IS_RATE[code] ? v * this.unit() : v;
+      cols[CODE_COL[code]!]![row] = IS_RATE[code] ? out[0]! * this.unit() : out[0]!;
       const second = SECOND_COL[code]!;
-      if (second >= 0 && b[this.numEnd] === SLASH) cols[second]![row] = this.num(this.numEnd + 1, end);
+      if (second >= 0 && b[this.numEnd] === SLASH) {
+        this.readNum(this.numEnd + 1, end);
+        cols[second]![row] = out[0]!;
+      }
       // The rest of the value token (`bps`, …) after the number(s) just read.
       let q = this.numEnd;
       while (b[q]! > SP) q++;
@@ -954,6 +980,12 @@ class SsParser {
 
   /** Leading decimal number of [p, e) (sets numEnd after it), or NaN. */
   private num(p: number, e: number): number {
+    this.readNum(p, e);
+    return this.numOut[0]!;
+  }
+
+  /** num() into numOut[0]. */
+  private readNum(p: number, e: number): void {
     const b = this.b;
     let i = p;
     // Up to 9 digits in a small integer (cheaper than the double multiply-add), the rest as a
@@ -979,7 +1011,7 @@ class SsParser {
       }
     }
     this.numEnd = i;
-    return any ? v : NaN;
+    this.numOut[0] = any ? v : NaN;
   }
 
   private str(s: string): number {

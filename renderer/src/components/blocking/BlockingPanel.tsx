@@ -3,7 +3,7 @@ import type { GoroutineGroupsResult } from '../../../../shared/query/goroutine-g
 import type { TraceGoroutineGroupsResult } from '../../../../shared/query/trace-goroutine-groups.ts';
 import { bridge } from '../../bridge-client.ts';
 import { useApp } from '../../store.ts';
-import { formatDuration } from '../../format.ts';
+import { axisToDate, formatClock, formatDuration, timeZoneName } from '../../format.ts';
 import { Panel } from '../Panel.tsx';
 import { GoroutineGroupsTable } from './GoroutineGroupsTable.tsx';
 import { TraceGroupsTable } from './TraceGroupsTable.tsx';
@@ -26,6 +26,7 @@ function blockingProfileFor(state: string): string | undefined {
 export function BlockingPanel() {
   const sources = useApp((s) => s.session.sources);
   const selection = useApp((s) => s.selection);
+  const origin = useApp((s) => s.session.originEpochNs);
   const focusedId = useApp((s) => s.focusedSourceId);
   const focusSource = useApp((s) => s.focusSource);
   const requestFlameFocus = useApp((s) => s.requestFlameFocus);
@@ -36,6 +37,12 @@ export function BlockingPanel() {
   );
   const traces = ready.filter((s) => s.kind === 'gotrace');
   const [mode, setMode] = useState<Mode | null>(null);
+  // Picking a trace or a dump in the sources list shows it here.
+  const focusedKind = sources.find((s) => s.id === focusedId)?.kind;
+  useEffect(() => {
+    if (focusedKind === 'goroutine-dump') setMode('dumps');
+    else if (focusedKind === 'gotrace') setMode('trace');
+  }, [focusedId, focusedKind]);
   const effectiveMode: Mode | null = mode && (mode === 'trace' ? traces.length : dumps.length) ? mode : traces.length ? 'trace' : dumps.length ? 'dumps' : null;
   const trace = traces.find((t) => t.id === focusedId) ?? traces[0];
 
@@ -109,7 +116,16 @@ export function BlockingPanel() {
           Drop a Go execution trace (goroutines grouped by wait reason and stack over the selected range) or goroutine dumps (several dumps show what grows).
         </p>
       )}
-      {effectiveMode === 'trace' && traceResult && trace && (
+      {effectiveMode === 'trace' && traceResult && trace && traceResult.groups.length === 0 && (
+        <p className="muted" data-testid="blocking-empty">
+          {selection ? `No goroutine of ${trace.name} in the selected range` : `${trace.name} records no goroutines`}
+          {origin && trace.axisStartNs !== undefined && trace.axisEndNs !== undefined
+            ? ` (the trace covers ${formatClock(axisToDate(origin, trace.axisStartNs))}–${formatClock(axisToDate(origin, trace.axisEndNs))} ${timeZoneName()})`
+            : ''}
+          .{selection ? ' Brush inside the trace, or double-click the timeline for all of it.' : ''}
+        </p>
+      )}
+      {effectiveMode === 'trace' && traceResult && trace && traceResult.groups.length > 0 && (
         <TraceGroupsTable
           sourceId={trace.id}
           result={traceResult}

@@ -12,6 +12,10 @@ export interface TraceGroupsTableProps {
   onShowStack?: (fn: string, state: string) => void;
 }
 
+/** Why a group can have no stack: the trace records one when a goroutine blocks, not for waits already under way. */
+const NO_STACK_HINT =
+  'The trace holds no stack for these waits: typically goroutines already blocked when tracing started. A goroutine dump from the same moment shows their stacks.';
+
 /** A trace's goroutines grouped by wait reason and blocking stack, for the selected range. */
 export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsTableProps) {
   const [open, setOpen] = useState<string | null>(null);
@@ -31,7 +35,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
           <Fragment key={g.key}>
             <tr className={`group-row ${open === g.key ? 'open' : ''}`} data-testid="trace-group" data-state={g.state} data-function={g.function ?? ''} onClick={() => setOpen(open === g.key ? null : g.key)}>
               <td className="state">{g.rawReasons.join(', ')}</td>
-              <td className="fn" title={g.function ?? ''}>
+              <td className="fn" title={g.function ?? NO_STACK_HINT}>
                 <span className="twisty">{open === g.key ? '▾' : '▸'}</span> {g.function ? shortFunctionName(g.function) : '(no stack)'}
               </td>
               <td className="num">{formatCount(g.goroutines)}</td>

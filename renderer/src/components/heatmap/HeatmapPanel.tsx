@@ -36,11 +36,15 @@ export function HeatmapPanel() {
   const focused = useApp((s) => s.focusedSourceId);
   const captures = useMemo(() => sources.filter((s) => s.kind === 'ss' && s.status === 'ready'), [sources]);
   const [chosen, setChosen] = useState<string | null>(null);
-  // Focusing a capture in the sources list shows it here; focusing another kind keeps the last one.
+  // Focusing a capture in the sources list shows it here; focusing another kind keeps the last one,
+  // and so does focusing one without socket lines (`ss -s`) while a real capture is loaded (the
+  // first source ready gets the focus, and that is often the tiny `ss -s` file).
+  const mapped = useMemo(() => captures.filter(hasSocketLines), [captures]);
   useEffect(() => {
-    if (focused && captures.some((s) => s.id === focused)) setChosen(focused);
-  }, [focused, captures]);
-  const src = captures.find((s) => s.id === chosen) ?? captures[0];
+    const f = captures.find((s) => s.id === focused);
+    if (f && (hasSocketLines(f) || mapped.length === 0)) setChosen(f.id);
+  }, [focused, captures, mapped]);
+  const src = captures.find((s) => s.id === chosen) ?? mapped[0] ?? captures[0];
 
   const picker =
     captures.length > 1 ? (
@@ -55,7 +59,9 @@ export function HeatmapPanel() {
 
   return (
     <Panel title="Connections" testId="panel-heatmap" actions={picker}>
-      {src ? (
+      {src && !hasSocketLines(src) ? (
+        <NoSocketLines src={src} />
+      ) : src ? (
         <HeatmapBody key={src.id} src={src} />
       ) : (
         <p className="muted" data-testid="heatmap-empty">
@@ -63,6 +69,41 @@ export function HeatmapPanel() {
         </p>
       )}
     </Panel>
+  );
+}
+
+/** Whether a socket source lists sockets (`ss -s` and bare fd listings only count them). */
+function hasSocketLines(s: SourceInfo): boolean {
+  const n = s.figures?.sockets;
+  // Live captures may not have figures yet: assume lines are coming.
+  return typeof n !== 'number' || n > 0;
+}
+
+/** Says why a socket source draws no map, with the totals it does hold. */
+function NoSocketLines({ src }: { src: SourceInfo }) {
+  const tcp = src.figures?.totals;
+  const totals =
+    tcp && typeof tcp === 'object'
+      ? Object.entries(tcp as Record<string, unknown>)
+          .filter((e): e is [string, number] => typeof e[1] === 'number')
+          .map(([k, v]) => `${k} ${formatCount(v)}`)
+          .join(' · ')
+      : '';
+  const fds = Array.isArray(src.figures?.fds) ? (src.figures.fds as { pid?: number; count?: number }[]) : [];
+  return (
+    <div className="muted" data-testid="heatmap-no-sockets">
+      <p>
+        <b>{src.name}</b> ({src.format}) holds no socket addresses or states, so there is nothing to map over time
+        {src.format === 'ss summary' ? ': `ss -s` prints host-wide totals (earlier runs included).' : '.'}
+      </p>
+      {totals && <p data-testid="heatmap-totals">TCP: {totals}</p>}
+      {fds.map((f, i) => (
+        <p key={i}>
+          {formatCount(f.count ?? 0)} open file descriptors{f.pid ? ` in pid ${f.pid}` : ''}
+        </p>
+      ))}
+      <p>Drop an <code>ss -tanoip</code> capture (or lsof output) to see TCP states over time.</p>
+    </div>
   );
 }
 

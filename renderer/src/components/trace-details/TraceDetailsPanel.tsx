@@ -1,0 +1,137 @@
+import { useEffect, useState } from 'react';
+import type { SourceQuery, QueryResult } from '../../../../shared/query/query-types.ts';
+import type { AnnotationInstances, GoroutineBreakdownResult, TraceAnnotations } from '../../../../shared/query/trace-annotations.ts';
+import { bridge } from '../../bridge-client.ts';
+import { useApp } from '../../store.ts';
+import { formatDuration } from '../../format.ts';
+import { Panel } from '../Panel.tsx';
+import { AnnotationsView, type InstanceKey } from './AnnotationsView.tsx';
+import { GoroutineAnalysis } from './GoroutineAnalysis.tsx';
+import './trace-details.css';
+
+type Tab = 'annotations' | 'goroutines';
+
+/**
+ * Asks the engine holding `sourceId` one query, again whenever `key` changes (debounced, so
+ * brushing does not flood the host); stale answers are dropped.
+ */
+function useQuery<T>(sourceId: string | undefined, query: SourceQuery | null, key: string, pick: (r: QueryResult) => T | undefined): { data: T | null; error: string | null; fresh: boolean } {
+  const [state, setState] = useState<{ key: string; data: T | null; error: string | null }>({ key: '', data: null, error: null });
+  useEffect(() => {
+    if (!sourceId || !query) return;
+    let live = true;
+    const t = setTimeout(() => {
+      bridge
+        .request('query', { id: sourceId, query })
+        .then((r) => live && setState({ key, data: pick(r) ?? null, error: null }))
+        .catch((e: Error) => live && setState({ key, data: null, error: e.message }));
+    }, 100);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+    // `query` and `pick` are rebuilt each render; `key` says when they really change.
+  }, [sourceId, key]);
+  // Keep showing the previous answer while a new one is on its way (no flicker while brushing).
+  return { data: query ? state.data : null, error: state.error, fresh: state.key === key };
+}
+
+/**
+ * What a Go trace holds beyond blocking, for the selected range: user tasks, regions and logs, and
+ * the goroutine analysis (time per category by start function). Shows the focused trace, or the
+ * session's first one.
+ */
+export function TraceDetailsPanel() {
+  const sources = useApp((s) => s.session.sources);
+  const origin = useApp((s) => s.session.originEpochNs);
+  const selection = useApp((s) => s.selection);
+  const setSelection = useApp((s) => s.setSelection);
+  const focusedId = useApp((s) => s.focusedSourceId);
+  const traces = sources.filter((s) => s.status === 'ready' && s.kind === 'gotrace');
+  const trace = traces.find((t) => t.id === focusedId) ?? traces[0];
+  const [tab, setTab] = useState<Tab>('annotations');
+  const [open, setOpen] = useState<InstanceKey | null>(null);
+  const [openGroup, setOpenGroup] = useState<string | null>(null);
+
+  const shift = trace?.axisShiftNs ?? 0;
+  const range = selection ? { startNs: selection.startNs - shift, endNs: selection.endNs - shift } : undefined;
+  const rangeKey = `${trace?.id}|${range ? `${range.startNs}:${range.endNs}` : 'all'}`;
+  const rq = range ? { range } : {};
+
+  const ann = useQuery<TraceAnnotations>(
+    trace?.id,
+    tab === 'annotations' ? { type: 'traceAnnotations', ...rq, ...(open ? { instances: { ...open, limit: 500 } } : {}) } : null,
+    `ann|${tab}|${rangeKey}|${open ? `${open.kind}:${open.type}` : ''}`,
+    (r) => (r.type === 'traceAnnotations' ? r.annotations : undefined),
+  );
+  const groups = useQuery<GoroutineBreakdownResult>(
+    trace?.id,
+    tab === 'goroutines' ? { type: 'goroutineBreakdown', ...rq } : null,
+    `gb|${tab}|${rangeKey}`,
+    (r) => (r.type === 'goroutineBreakdown' ? r.breakdown : undefined),
+  );
+  const members = useQuery<GoroutineBreakdownResult>(
+    trace?.id,
+    tab === 'goroutines' && openGroup !== null ? { type: 'goroutineBreakdown', ...rq, groupBy: 'goroutine', name: openGroup, limit: 100 } : null,
+    `gm|${tab}|${rangeKey}|${openGroup}`,
+    (r) => (r.type === 'goroutineBreakdown' ? r.breakdown : undefined),
+  );
+
+  const rangeText = selection ? `selected ${formatDuration(selection.endNs - selection.startNs)}` : 'whole trace';
+  const summary = !trace
+    ? ''
+    : tab === 'annotations' && ann.data
+      ? `${ann.data.tasks.reduce((s, r) => s + r.count, 0).toLocaleString('en-US')} tasks · ${ann.data.regions.reduce((s, r) => s + r.count, 0).toLocaleString('en-US')} regions · ${ann.data.logsInRange.toLocaleString('en-US')} logs · ${rangeText}`
+      : tab === 'goroutines' && groups.data
+        ? `${groups.data.goroutines.toLocaleString('en-US')} goroutines · ${rangeText}`
+        : '';
+  const instances: AnnotationInstances | null = open && ann.data?.instances && ann.data.instances.kind === open.kind && ann.data.instances.type === open.type ? ann.data.instances : null;
+  const error = tab === 'annotations' ? ann.error : (groups.error ?? members.error);
+
+  return (
+    <Panel
+      title={trace && traces.length > 1 ? `Trace details · ${trace.name}` : 'Trace details'}
+      testId="panel-trace"
+      actions={
+        <>
+          <span className="muted" data-testid="trace-details-summary">
+            {summary}
+          </span>
+          {trace && (
+            <span className="seg" role="tablist">
+              <button role="tab" aria-selected={tab === 'annotations'} className={tab === 'annotations' ? 'on' : ''} onClick={() => setTab('annotations')}>
+                Tasks &amp; regions
+              </button>
+              <button role="tab" aria-selected={tab === 'goroutines'} className={tab === 'goroutines' ? 'on' : ''} onClick={() => setTab('goroutines')}>
+                Goroutine analysis
+              </button>
+            </span>
+          )}
+        </>
+      }
+    >
+      {error && <p className="panel-error">{error}</p>}
+      {!trace && <p className="muted">Drop a Go execution trace to see its user tasks, regions and logs (runtime/trace) and where each goroutine’s time went.</p>}
+      {trace && tab === 'annotations' && ann.data && (
+        <AnnotationsView
+          data={ann.data}
+          origin={origin}
+          shiftNs={shift}
+          open={open}
+          instances={instances}
+          selection={selection}
+          onToggle={(k) => setOpen(open && open.kind === k.kind && open.type === k.type ? null : k)}
+          onPick={(startNs, endNs) => {
+            // A zero-length span still selects something visible: 1 µs.
+            const s = startNs + shift;
+            const e = Math.max(endNs + shift, s + 1_000);
+            setSelection({ startNs: s, endNs: e });
+          }}
+        />
+      )}
+      {trace && tab === 'goroutines' && groups.data && (
+        <GoroutineAnalysis data={groups.data} openGroup={openGroup} members={openGroup !== null && members.fresh ? members.data : null} onToggle={(name) => setOpenGroup(openGroup === name ? null : name)} />
+      )}
+    </Panel>
+  );
+}

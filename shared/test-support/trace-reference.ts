@@ -1,0 +1,333 @@
+/**
+ * Test-only: the plain, unindexed trace queries as they were before the transition index
+ * (shared/query/transition-index.ts), kept verbatim so tests can check that the indexed paths give
+ * exactly the same results on real fixtures. Never imported by production code.
+ */
+import type { StackTable } from '../model/stacks.ts';
+import { frameFuncName, stackFramesLeafFirst, type StackIndex } from '../model/stacks.ts';
+import type { TraceModel } from '../model/trace.ts';
+import { goroutineGroupKey, keyFunctions, normalizeWaitReason } from '../query/goroutine-groups.ts';
+import type { BlockingKind, BlockingProfile, TimeRange } from '../query/trace-blocking.ts';
+import type { GoroutineLane, TraceGoroutineGroup, TraceGoroutineGroupsResult } from '../query/trace-goroutine-groups.ts';
+import { SERIES_STATES, type GoroutineStateSeries } from '../query/trace-series.ts';
+
+const RUNNABLE = 2;
+const WAITING = 4;
+const SYSCALL = 5;
+
+// ---- trace-goroutine-groups.ts ----
+
+interface Acc {
+  g: TraceGoroutineGroup;
+  raw: Set<string>;
+  perG: Map<number, number>;
+}
+
+export function plainTraceGoroutineGroups(model: TraceModel, range?: TimeRange, opts: { limit?: number; maxIds?: number } = {}): TraceGoroutineGroupsResult {
+  const lo = range?.startNs ?? model.startNs;
+  const hi = range?.endNs ?? model.endNs;
+  const tr = model.transitions;
+  const st = model.stacks;
+  const n = model.goroutines.count;
+  // Per goroutine row: the open blocked interval (start time, reason, stack), or NaN.
+  const openAt = new Float64Array(n).fill(NaN);
+  const openReason = new Int32Array(n);
+  const openStack = new Int32Array(n);
+  const openSyscall = new Uint8Array(n);
+  const funcsOfStack = new Map<StackIndex, string[]>();
+  const groups = new Map<string, Acc>();
+
+  const close = (row: number, end: number) => {
+    const start = openAt[row]!;
+    openAt[row] = NaN;
+    const a = Math.max(start, lo);
+    const b = Math.min(end, hi);
+    if (!(b > a) && !(start >= lo && start <= hi && end === start)) return;
+    const stack = openStack[row]!;
+    let funcs = funcsOfStack.get(stack);
+    if (!funcs) {
+      funcs = stack < 0 ? [] : keyFunctions(stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)));
+      funcsOfStack.set(stack, funcs);
+    }
+    const raw = openSyscall[row] ? 'syscall' : model.strings[openReason[row]!] || 'waiting';
+    const state = normalizeWaitReason(raw);
+    const key = goroutineGroupKey(state, funcs.length ? stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)) : []);
+    let acc = groups.get(key);
+    if (!acc) {
+      acc = {
+        g: {
+          key,
+          state,
+          rawReasons: [],
+          function: funcs[0] ?? null,
+          frames:
+            stack < 0
+              ? []
+              : stackFramesLeafFirst(st, stack).map((f) => ({
+                  function: frameFuncName(st, f),
+                  file: st.strings[st.frameFile[f]!] ?? '',
+                  line: st.frameLine[f]!,
+                })),
+          stack,
+          goroutines: 0,
+          intervals: 0,
+          totalNs: 0,
+          longestNs: 0,
+          goroutineIds: [],
+        },
+        raw: new Set(),
+        perG: new Map(),
+      };
+      groups.set(key, acc);
+    }
+    const d = Math.max(0, b - a);
+    acc.raw.add(raw);
+    acc.g.intervals++;
+    acc.g.totalNs += d;
+    acc.g.longestNs = Math.max(acc.g.longestNs, d);
+    const id = model.goroutines.id[row]!;
+    acc.perG.set(id, (acc.perG.get(id) ?? 0) + d);
+  };
+
+  for (let i = 0; i < tr.count; i++) {
+    const t = tr.t[i]!;
+    if (t > hi) break;
+    const row = tr.g[i]!;
+    if (openAt[row]! === openAt[row]!) close(row, t);
+    const to = tr.to[i]!;
+    if (to === WAITING || to === SYSCALL) {
+      openAt[row] = t;
+      openReason[row] = tr.reason[i]!;
+      openStack[row] = tr.stack[i]!;
+      openSyscall[row] = to === SYSCALL ? 1 : 0;
+    }
+  }
+  for (let row = 0; row < n; row++) if (openAt[row]! === openAt[row]!) close(row, Math.min(model.endNs, hi));
+
+  const maxIds = opts.maxIds ?? 2000;
+  const out = [...groups.values()].map(({ g, raw, perG }) => {
+    g.rawReasons = [...raw].sort();
+    g.goroutines = perG.size;
+    g.goroutineIds = [...perG.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, maxIds)
+      .map(([id]) => id);
+    return g;
+  });
+  out.sort((a, b) => b.totalNs - a.totalNs || b.goroutines - a.goroutines || (a.key < b.key ? -1 : 1));
+  return { range: { startNs: lo, endNs: hi }, groups: opts.limit === undefined ? out : out.slice(0, opts.limit) };
+}
+
+/** Lanes for the given goroutine ids over the range (state runs clipped to it). */
+export function plainGoroutineLanes(model: TraceModel, ids: readonly number[], range?: TimeRange): GoroutineLane[] {
+  const lo = range?.startNs ?? model.startNs;
+  const hi = range?.endNs ?? model.endNs;
+  const want = new Map<number, number>();
+  ids.forEach((id, i) => want.set(id, i));
+  const runs: { s: number[]; e: number[]; st: number[]; last: number; lastState: number }[] = ids.map(() => ({ s: [], e: [], st: [], last: NaN, lastState: -1 }));
+  const tr = model.transitions;
+  const push = (r: (typeof runs)[number], a: number, b: number, state: number) => {
+    const x = Math.max(a, lo);
+    const y = Math.min(b, hi);
+    if (y > x) {
+      r.s.push(x);
+      r.e.push(y);
+      r.st.push(state);
+    }
+  };
+  for (let i = 0; i < tr.count; i++) {
+    const t = tr.t[i]!;
+    const k = want.get(model.goroutines.id[tr.g[i]!]!);
+    if (k === undefined) continue;
+    const r = runs[k]!;
+    if (r.last === r.last) push(r, r.last, t, r.lastState);
+    r.last = t;
+    r.lastState = tr.to[i]!;
+    if (t > hi) break;
+  }
+  return ids.map((id, k) => {
+    const r = runs[k]!;
+    if (r.last === r.last && r.lastState !== 1) push(r, r.last, model.endNs, r.lastState);
+    return { id, start: Float64Array.from(r.s), end: Float64Array.from(r.e), state: Uint8Array.from(r.st) };
+  });
+}
+
+// ---- trace-blocking.ts ----
+
+/** Per model string: bit 1 = sync-tracked reason, bit 2 = "network". */
+function reasonClasses(strings: readonly string[]): Uint8Array {
+  const c = new Uint8Array(strings.length);
+  for (let i = 0; i < strings.length; i++) {
+    const s = strings[i]!;
+    if (s.includes('chan') || s.includes('sync') || s.includes('select')) c[i]! |= 1;
+    if (s === 'network') c[i]! |= 2;
+  }
+  return c;
+}
+
+const KIND_STATE: Record<BlockingKind, number> = { sync: WAITING, net: WAITING, syscall: SYSCALL, sched: RUNNABLE };
+const KIND_MASK: Record<BlockingKind, number> = { sync: 1, net: 2, syscall: 0, sched: 0 };
+
+/** Go's interval overlap: 0 when disjoint, else the length of the intersection. */
+function overlap(s1: number, e1: number, s2: number, e2: number): number {
+  if (e1 < s2 || e2 < s1) return 0;
+  return (e1 < e2 ? e1 : e2) - (s1 > s2 ? s1 : s2);
+}
+
+/**
+ * Sum and per-stack totals for several kinds in one pass. `onInterval` (optional) sees every
+ * counted interval.
+ */
+export function plainBlockingTotals(model: TraceModel, kinds: readonly BlockingKind[], range?: TimeRange): Record<BlockingKind, number> {
+  const res = { sync: 0, net: 0, syscall: 0, sched: 0 };
+  for (const k of kinds) res[k] = 0;
+  plainWalk(model, kinds, range, (k, _stack, d) => {
+    res[k] += d;
+  });
+  return res;
+}
+
+function plainWalk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRange | undefined, add: (kind: BlockingKind, stack: number, ns: number) => void): void {
+  const tr = model.transitions;
+  const gs = model.goroutines;
+  const cls = reasonClasses(model.strings);
+  const nk = kinds.length;
+  const nG = gs.count;
+  // Goroutine lifetime per Go's summary, intersected with the range.
+  const lo = new Float64Array(nG);
+  const hi = new Float64Array(nG);
+  for (let g = 0; g < nG; g++) {
+    const run = gs.firstRunNs[g]!;
+    const end = gs.summaryEndNs[g]!;
+    lo[g] = run === run ? run : -Infinity;
+    hi[g] = end === end ? end : model.endNs;
+    if (range) {
+      if (range.startNs > lo[g]!) lo[g] = range.startNs;
+      if (range.endNs < hi[g]!) hi[g] = range.endNs;
+    }
+  }
+  const start = new Float64Array(nG * nk).fill(NaN);
+  const stk = new Int32Array(nG * nk);
+  const states = kinds.map((k) => KIND_STATE[k]);
+  const masks = kinds.map((k) => KIND_MASK[k]);
+  const n = tr.count;
+  const T = tr.t;
+  const G = tr.g;
+  const TO = tr.to;
+  const R = tr.reason;
+  const S = tr.stack;
+  for (let i = 0; i < n; i++) {
+    const g = G[i]!;
+    const to = TO[i]!;
+    for (let k = 0; k < nk; k++) {
+      const slot = g * nk + k;
+      const s0 = start[slot]!;
+      const state = states[k]!;
+      if (s0 !== s0) {
+        if (to === state) {
+          const m = masks[k]!;
+          if (m === 0 || (cls[R[i]!]! & m) !== 0) {
+            start[slot] = T[i]!;
+            stk[slot] = S[i]!;
+          }
+        }
+        continue;
+      }
+      if (to === state) continue;
+      start[slot] = NaN;
+      if (lo[g]! > hi[g]!) continue;
+      const d = overlap(lo[g]!, hi[g]!, s0, T[i]!);
+      if (d > 0) add(kinds[k]!, stk[slot]!, d);
+    }
+  }
+}
+
+/** Go's `go tool trace -pprof=KIND` profile, optionally narrowed to a time range (model ns). */
+export function plainBlockingProfile(model: TraceModel, kind: BlockingKind, range?: TimeRange): BlockingProfile {
+  const nS = model.stacks.stackCount;
+  const w = new Float64Array(nS + 1);
+  const c = new Float64Array(nS + 1);
+  plainWalk(model, [kind], range, (_k, stack, d) => {
+    w[stack + 1]! += d;
+    c[stack + 1]! += 1;
+  });
+  return compact(model.stacks, w, c);
+}
+
+function compact(stacks: StackTable, w: Float64Array, c: Float64Array): BlockingProfile {
+  let n = 0;
+  for (let i = 0; i < c.length; i++) if (c[i]! > 0) n++;
+  const sampleStack = new Int32Array(n);
+  const weight = new Float64Array(n);
+  const count = new Float64Array(n);
+  let j = 0;
+  for (let i = 0; i < c.length; i++) {
+    if (c[i]! > 0) {
+      sampleStack[j] = i - 1;
+      weight[j] = w[i]!;
+      count[j] = c[i]!;
+      j++;
+    }
+  }
+  return { stacks, sampleStack, weight, count };
+}
+
+
+// ---- trace-series.ts ----
+
+const ROW_OF_STATE = [-1, -1, 1, 0, 2, 3];
+
+function axis(model: TraceModel, range: TimeRange | undefined, buckets: number) {
+  const startNs = range ? range.startNs : model.startNs;
+  const endNs = range ? range.endNs : model.endNs;
+  const n = Math.max(1, Math.min(1_000_000, Math.floor(buckets)));
+  return { startNs, bucketNs: Math.max(endNs - startNs, 1) / n, buckets: n };
+}
+
+/**
+ * Goroutines by state over time. A goroutine counts in a state from the transition into it until
+ * its next transition (time before its first transition in the trace is not counted).
+ */
+export function plainGoroutineStateSeries(model: TraceModel, range: TimeRange | undefined, buckets: number): GoroutineStateSeries {
+  const ax = axis(model, range, buckets);
+  const { startNs, bucketNs, buckets: n } = ax;
+  const endNs = startNs + bucketNs * n;
+  const ns = SERIES_STATES.length;
+  // A level change of +1/-1 at time x: full buckets after x get `step`, x's own bucket a part.
+  const step = new Float64Array(ns * (n + 1));
+  const part = new Float64Array(ns * n);
+  const change = (row: number, x: number, d: number): void => {
+    if (row < 0 || x >= endNs) return;
+    if (x <= startNs) {
+      step[row * (n + 1)]! += d;
+      return;
+    }
+    const k = Math.min(n - 1, Math.floor((x - startNs) / bucketNs));
+    const bucketEnd = startNs + (k + 1) * bucketNs;
+    part[row * n + k]! += (d * (bucketEnd - x)) / bucketNs;
+    step[row * (n + 1) + k + 1]! += d;
+  };
+  const gs = model.goroutines;
+  const cur = new Int8Array(gs.count).fill(-1);
+  const tr = model.transitions;
+  for (let i = 0; i < tr.count; i++) {
+    const g = tr.g[i]!;
+    const t = tr.t[i]!;
+    if (t >= endNs) break;
+    const row = ROW_OF_STATE[tr.to[i]!] ?? -1;
+    if (cur[g] === row) continue;
+    if (cur[g]! >= 0) change(cur[g]!, t, -1);
+    change(row, t, +1);
+    cur[g] = row;
+  }
+  const values = new Float64Array(ns * n);
+  for (let s = 0; s < ns; s++) {
+    let level = 0;
+    for (let k = 0; k < n; k++) {
+      level += step[s * (n + 1) + k]!;
+      values[s * n + k] = level + part[s * n + k]!;
+    }
+  }
+  return { ...ax, states: SERIES_STATES, values };
+}
+
