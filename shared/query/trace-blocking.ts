@@ -93,6 +93,10 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
   const stk = new Int32Array(nG * nk);
   const states = kinds.map((k) => KIND_STATE[k]);
   const masks = kinds.map((k) => KIND_MASK[k]);
+  // Bit k: slot (g, k) is tracking; kindsIn[state]: the kinds tracking that state.
+  const open = new Uint8Array(nG);
+  const kindsIn = new Uint8Array(256);
+  states.forEach((st, k) => (kindsIn[st]! |= 1 << k));
   const n = tr.count;
   const T = tr.t;
   const G = tr.g;
@@ -125,6 +129,7 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
             if (m === 0 || (cls[R[j]!]! & m) !== 0) {
               start[g * nk + k] = T[j]!;
               stk[g * nk + k] = S[j]!;
+              open[g]! |= 1 << k;
               break;
             }
           }
@@ -135,25 +140,31 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
   for (let i = i0; i < iEnd; i++) {
     const g = G[i]!;
     const to = TO[i]!;
+    // Kinds to start (into their state, not tracked) and to close (tracked, out of their state):
+    // most transitions touch one kind or none, so the per-kind loop runs only when needed.
+    const mask = open[g]!;
+    const same = kindsIn[to]!;
+    const starts = same & ~mask;
+    const closes = mask & ~same;
+    if ((starts | closes) === 0) continue;
     for (let k = 0; k < nk; k++) {
+      const bit = 1 << k;
       const slot = g * nk + k;
-      const s0 = start[slot]!;
-      const state = states[k]!;
-      if (s0 !== s0) {
-        if (to === state) {
-          const m = masks[k]!;
-          if (m === 0 || (cls[R[i]!]! & m) !== 0) {
-            start[slot] = T[i]!;
-            stk[slot] = S[i]!;
-          }
+      if (starts & bit) {
+        const m = masks[k]!;
+        if (m === 0 || (cls[R[i]!]! & m) !== 0) {
+          start[slot] = T[i]!;
+          stk[slot] = S[i]!;
+          open[g] = open[g]! | bit;
         }
-        continue;
+      } else if (closes & bit) {
+        const s0 = start[slot]!;
+        start[slot] = NaN;
+        open[g] = open[g]! & ~bit;
+        if (lo[g]! > hi[g]!) continue;
+        const d = overlap(lo[g]!, hi[g]!, s0, T[i]!);
+        if (d > 0) add(kinds[k]!, stk[slot]!, d);
       }
-      if (to === state) continue;
-      start[slot] = NaN;
-      if (lo[g]! > hi[g]!) continue;
-      const d = overlap(lo[g]!, hi[g]!, s0, T[i]!);
-      if (d > 0) add(kinds[k]!, stk[slot]!, d);
     }
   }
   if (!ix?.sorted || iEnd >= n) return;

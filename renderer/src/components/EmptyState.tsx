@@ -19,7 +19,7 @@ export function EmptyState() {
           <b>Go execution traces</b> — <code>runtime/trace</code> output from Go 1.11 to today
         </li>
         <li>
-          <b>socket snapshots</b> — <code>ss -tanoip</code>, <code>netstat -tanp</code>, <code>ss -s</code>, and captures over time
+          <b>socket snapshots</b> — <code>ss -tanoip</code>, <code>netstat -tanp</code>, <code>ss -s</code>, captures over time, and a process's sockets from <code>lsof -p PID</code> or <code>ls -l /proc/PID/fd</code>
         </li>
       </ul>
       <button

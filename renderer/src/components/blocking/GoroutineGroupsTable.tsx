@@ -16,6 +16,8 @@ export interface GoroutineGroupsTableProps {
 export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: GoroutineGroupsTableProps) {
   const [open, setOpen] = useState<string | null>(null);
   const many = dumpNames.length > 1;
+  // Dumps print a wait's length only past a minute: a column of dashes would just take room.
+  const waits = result.rows.some((r) => r.maxWaitMinutes !== null);
   return (
     <table className="groups-table" data-testid="goroutine-groups">
       <thead>
@@ -28,7 +30,7 @@ export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: Gorouti
             </th>
           ))}
           {many && <th className="num">Growth</th>}
-          <th className="num">Longest wait</th>
+          {waits && <th className="num">Longest wait</th>}
         </tr>
       </thead>
       <tbody>
@@ -55,11 +57,11 @@ export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: Gorouti
                   {formatCount(r.growth)}
                 </td>
               )}
-              <td className="num">{r.maxWaitMinutes === null ? '—' : `${r.maxWaitMinutes} min`}</td>
+              {waits && <td className="num">{r.maxWaitMinutes === null ? '—' : `${r.maxWaitMinutes} min`}</td>}
             </tr>
             {open === r.key && (
               <tr className="group-stack">
-                <td colSpan={(result.withState ? 2 : 1) + r.counts.length + (many ? 1 : 0) + 1}>
+                <td colSpan={(result.withState ? 2 : 1) + r.counts.length + (many ? 1 : 0) + (waits ? 1 : 0)}>
                   <ol className="stack-frames">
                     {r.frames.map((f, i) => (
                       <li key={i}>

@@ -75,8 +75,10 @@ export function HeatmapPanel() {
 /** Whether a socket source lists sockets (`ss -s` and bare fd listings only count them). */
 function hasSocketLines(s: SourceInfo): boolean {
   const n = s.figures?.sockets;
-  // Live captures may not have figures yet: assume lines are coming.
-  return typeof n !== 'number' || n > 0;
+  // A live capture may have no sockets yet: lines are coming. A capture over time with none keeps
+  // its map (an empty map over time is itself the answer).
+  if (s.live || typeof n !== 'number' || n > 0) return true;
+  return typeof s.figures?.snapshots === 'number' && s.figures.snapshots > 1;
 }
 
 /** Says why a socket source draws no map, with the totals it does hold. */

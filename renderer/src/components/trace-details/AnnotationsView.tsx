@@ -80,7 +80,7 @@ function TypeTable({ kind, title, rows, open, instances, onToggle, onPick, origi
   return (
     <>
       <h3 className="td-heading">{title}</h3>
-      <table className="td-table" data-testid={`trace-${kind}-types`}>
+      <table className="td-table types" data-testid={`trace-${kind}-types`}>
         <thead>
           <tr>
             <th>Type</th>

@@ -13,6 +13,24 @@ export interface GoroutineAnalysisProps {
   onToggle: (name: string) => void;
 }
 
+/** Column headers (the legend spells the categories out). */
+const SHORT: Record<string, string> = {
+  'Execution': 'Exec',
+  'Scheduler wait': 'Sched',
+  'Syscall': 'Syscall',
+  'Sync block': 'Sync',
+  'Network wait': 'Net',
+  'GC assist/wait': 'GC',
+  'Other wait': 'Other',
+};
+const HINT: Record<string, string> = {
+  'Scheduler wait': 'runnable, waiting for a P',
+  'Sync block': 'blocked on a channel, select or sync primitive',
+  'Network wait': 'blocked in the network poller',
+  'GC assist/wait': 'waiting on the garbage collector',
+  'Other wait': 'waiting for another reason, or one the trace does not name (a wait begun before the trace)',
+};
+
 const nameLabel = (n: string) => (n ? shortFunctionName(n) : '(no stack in the trace)');
 
 function sorted(rows: BreakdownRow[], key: SortKey, desc: boolean): BreakdownRow[] {
@@ -59,7 +77,7 @@ export function GoroutineAnalysis({ data, openGroup, members, onToggle }: Gorout
     <div className="goroutine-analysis">
       <div className="td-legend" data-testid="breakdown-legend">
         {labels.map((l, c) => (
-          <span key={l}>
+          <span key={l} title={HINT[l] ?? l}>
             <i style={{ background: stateColor(l) }} />
             {l} <span className="muted">{formatDuration(data.totals[c] ?? 0)}</span>
           </span>
@@ -69,10 +87,10 @@ export function GoroutineAnalysis({ data, openGroup, members, onToggle }: Gorout
         <thead>
           <tr>
             {header('name', 'Start function', 'name')}
-            {header('goroutines', 'Goroutines')}
+            {header('goroutines', 'Goroutines', 'num count')}
             {header('total', 'Total')}
             <th className="bar-cell">Breakdown</th>
-            {labels.map((l, c) => header(c, l, 'num cat', `Sort by ${l}`))}
+            {labels.map((l, c) => header(c, SHORT[l] ?? l, 'num cat', `Sort by ${l}${HINT[l] ? ` (${HINT[l]})` : ''}`))}
           </tr>
         </thead>
         <tbody>

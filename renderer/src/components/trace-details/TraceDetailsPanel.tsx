@@ -77,13 +77,17 @@ export function TraceDetailsPanel() {
     (r) => (r.type === 'goroutineBreakdown' ? r.breakdown : undefined),
   );
 
-  const rangeText = selection ? `selected ${formatDuration(selection.endNs - selection.startNs)}` : 'whole trace';
+  // Said of the range the figures were computed for (the answer may lag the selection a moment).
+  const rangeText = (r: { startNs: number; endNs: number }) =>
+    trace && Math.abs(r.startNs - ((trace.axisStartNs ?? 0) - shift)) < 1 && Math.abs(r.endNs - ((trace.axisEndNs ?? 0) - shift)) < 1
+      ? 'whole trace'
+      : `selected ${formatDuration(r.endNs - r.startNs)}`;
   const summary = !trace
     ? ''
     : tab === 'annotations' && ann.data
-      ? `${ann.data.tasks.reduce((s, r) => s + r.count, 0).toLocaleString('en-US')} tasks · ${ann.data.regions.reduce((s, r) => s + r.count, 0).toLocaleString('en-US')} regions · ${ann.data.logsInRange.toLocaleString('en-US')} logs · ${rangeText}`
+      ? `${ann.data.tasks.reduce((s, r) => s + r.count, 0).toLocaleString('en-US')} tasks · ${ann.data.regions.reduce((s, r) => s + r.count, 0).toLocaleString('en-US')} regions · ${ann.data.logsInRange.toLocaleString('en-US')} logs · ${rangeText(ann.data.range)}`
       : tab === 'goroutines' && groups.data
-        ? `${groups.data.goroutines.toLocaleString('en-US')} goroutines · ${rangeText}`
+        ? `${groups.data.goroutines.toLocaleString('en-US')} goroutines · ${rangeText(groups.data.range)}`
         : '';
   const instances: AnnotationInstances | null = open && ann.data?.instances && ann.data.instances.kind === open.kind && ann.data.instances.type === open.type ? ann.data.instances : null;
   const error = tab === 'annotations' ? ann.error : (groups.error ?? members.error);
