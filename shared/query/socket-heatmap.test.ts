@@ -117,6 +117,38 @@ describe('socketHeatmap on the TIME-WAIT storm capture', () => {
   });
 });
 
+describe('socketHeatmap per-model counts', () => {
+  it('a model sharing columns with another (a snapshot subset) gets its own counts, not the cached ones', () => {
+    const m = load('timewait-storm-go1.25');
+    const full = socketsByState(m, { dropEmpty: false });
+    const before = socketHeatmap(m, { bins: 40, mode: 'localPort', state: 'TIME-WAIT' });
+    // The last 20 snapshots as snapshots 0..19 of a second model over the same socket columns.
+    const k = 20;
+    const from = m.snapshotCount - k;
+    const sn = m.snapshots;
+    const tail = {
+      ...m,
+      snapshotCount: k,
+      snapshots: {
+        length: k,
+        timeNs: sn.timeNs.subarray(from),
+        host: sn.host.subarray(from),
+        firstRow: sn.firstRow.subarray(from),
+        rowCount: sn.rowCount.subarray(from),
+      },
+    };
+    const part = socketsByState(tail, { dropEmpty: false });
+    expect(part.series.find((x) => x.name === 'TIME-WAIT')!.values[k - 1]).toBe(1998);
+    for (const { name, values } of part.series) {
+      expect(Array.from(values), name).toEqual(Array.from(full.series.find((x) => x.name === name)!.values.subarray(from)));
+    }
+    const h = socketHeatmap(tail, { bins: 20, mode: 'localPort', state: 'TIME-WAIT' });
+    expect(h.binSnapshots.reduce((a, b) => a + b, 0)).toBe(k);
+    // Repeating a query on the first model still gives what it gave before.
+    expect(socketHeatmap(m, { bins: 40, mode: 'localPort', state: 'TIME-WAIT' })).toEqual(before);
+  });
+});
+
 describe('socketHeatmap edge cases', () => {
   it('a lone snapshot and unknown states', () => {
     const src = parseSocketText(

@@ -145,8 +145,9 @@ const MAX_CACHED_ENTRIES = 4 << 20;
 
 export function snapshotCounts(m: SocketCaptureModel, g: Grouping): SnapshotCounts {
   const so = m.sockets;
+  const c = g.col;
   const column =
-    g.col === so.state ? 'state' : g.col === so.peerAddr ? 'peer' : g.col === so.localPort ? 'port' : g.col === so.process ? 'process' : '';
+    c === so.state ? 'state' : c === so.peerAddr ? 'peer' : c === so.localPort ? 'port' : c === so.process ? 'process' : '';
   // A grouping over some other array (not one of this model's columns) is never cached.
   if (column === '') return buildCounts(m, g);
   const id = `${column}:${g.state}:${g.offset}:${g.keyCount}`;

@@ -191,6 +191,40 @@ function traceTotals(m: TraceModel, pieces: readonly WcRange[]) {
   return { groups, reasons, covered };
 }
 
+type Totals = ReturnType<typeof traceTotals>;
+
+/** The whole trace's totals, computed once per model (the usual baseline is the trace minus A). */
+const wholeTotals = new WeakMap<TraceModel, Totals>();
+
+/** True when the baseline pieces are exactly the trace outside A (the default "rest of session"). */
+function isRestOfTrace(m: TraceModel, a: WcRange, pieces: readonly WcRange[]): boolean {
+  const want: WcRange[] = [];
+  if (a.startNs > m.startNs) want.push({ startNs: m.startNs, endNs: a.startNs });
+  if (a.endNs < m.endNs) want.push({ startNs: a.endNs, endNs: m.endNs });
+  return want.length === pieces.length && want.every((w, i) => w.startNs === pieces[i]!.startNs && w.endNs === pieces[i]!.endNs);
+}
+
+/**
+ * Totals over the trace outside A as whole-trace totals minus A's: blocked ns within a range add up
+ * over adjacent ranges, so this equals walking the two pieces (up to float rounding of the range
+ * ends), and a brush costs a walk of A instead of the whole trace.
+ */
+function restTotals(m: TraceModel, a: Totals, pieces: readonly WcRange[]): Totals {
+  let w = wholeTotals.get(m);
+  if (!w) wholeTotals.set(m, (w = traceTotals(m, [{ startNs: m.startNs, endNs: m.endNs }])));
+  const groups = new Map<string, Acc>();
+  for (const [key, g] of w.groups) {
+    const inA = a.groups.get(key);
+    const ns = inA ? Math.max(0, g.ns - inA.ns) : g.ns;
+    if (ns > 0 || !inA) groups.set(key, { ...g, ns });
+  }
+  const reasons = { ...w.reasons };
+  for (const k of REASONS) reasons[k] = Math.max(0, w.reasons[k] - a.reasons[k]);
+  let covered = 0;
+  for (const p of pieces) covered += p.endNs - p.startNs;
+  return { groups, reasons, covered };
+}
+
 function groupLabel(state: string, fn: string | null): string {
   return `${fn ?? '(no stack)'} [${state || '?'}]`;
 }
@@ -203,7 +237,7 @@ function traceRows(m: TraceModel, sourceId: string, a: WcRange, b: readonly WcRa
   const h1 = traceTotals(m, [{ startNs: ca.startNs, endNs: mid }]);
   const h2 = traceTotals(m, [{ startNs: mid, endNs: ca.endNs }]);
   const pb = b.map((r) => clip(r, m)).filter((r): r is WcRange => r !== null);
-  const base = pb.length ? traceTotals(m, pb) : null;
+  const base = pb.length ? (isRestOfTrace(m, ca, pb) ? restTotals(m, whole, pb) : traceTotals(m, pb)) : null;
   const out: ChangeRow[] = [];
   const keys = new Set([...whole.groups.keys(), ...(base ? base.groups.keys() : [])]);
   for (const key of keys) {

@@ -25,7 +25,7 @@ export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: Gorouti
           {result.withState && <th className="state-col">State</th>}
           <th>Innermost function</th>
           {dumpNames.map((n, i) => (
-            <th key={i} className="num" title={n}>
+            <th key={i} className="num count-col" title={n}>
               {many ? n : 'Goroutines'}
             </th>
           ))}

@@ -25,7 +25,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
         <tr>
           <th className="state-col">Wait reason</th>
           <th>Blocking function</th>
-          <th className="num">Goroutines</th>
+          <th className="num count-col">Goroutines</th>
           <th className="num">Blocked (total)</th>
           <th className="num">Longest</th>
         </tr>

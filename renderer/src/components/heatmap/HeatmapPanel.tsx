@@ -37,13 +37,13 @@ export function HeatmapPanel() {
   const captures = useMemo(() => sources.filter((s) => s.kind === 'ss' && s.status === 'ready'), [sources]);
   const [chosen, setChosen] = useState<string | null>(null);
   // Focusing a capture in the sources list shows it here; focusing another kind keeps the last one,
-  // and so does focusing one without socket lines (`ss -s`) while a real capture is loaded (the
-  // first source ready gets the focus, and that is often the tiny `ss -s` file).
+  // and so does focusing one without socket lines (`ss -s`): the first source ready gets the focus,
+  // and that is often the tiny `ss -s` file. The picker still shows it (with its totals) on demand.
   const mapped = useMemo(() => captures.filter(hasSocketLines), [captures]);
   useEffect(() => {
     const f = captures.find((s) => s.id === focused);
-    if (f && (hasSocketLines(f) || mapped.length === 0)) setChosen(f.id);
-  }, [focused, captures, mapped]);
+    if (f && hasSocketLines(f)) setChosen(f.id);
+  }, [focused, captures]);
   const src = captures.find((s) => s.id === chosen) ?? mapped[0] ?? captures[0];
 
   const picker =
