@@ -28,8 +28,6 @@ const HEAP = join(BENCH_DATA, 'big-heap-go1.27.pb.gz');
 const TRACE_CPU = join(BENCH_DATA, 'big-go1.27-trace-cpu.pb.gz');
 const SS_COPIES = Number(process.env.SS_COPIES ?? 50);
 const QUERY_TARGET_MS = 300;
-const STEP_TARGET_MS = 1000;
-const FRAME_TARGET_MS = 50;
 
 const phases = process.argv.slice(2).filter((a) => a === 'engine' || a === 'ui');
 const run = (p: 'engine' | 'ui') => phases.length === 0 || phases.includes(p);
@@ -102,6 +100,10 @@ async function engine(): Promise<void> {
   const ids = Array.from(m.goroutines.id.subarray(0, 2000));
   timeQuery(trace, `trace: goroutineLanes, ${ids.length} ids, whole trace`, { type: 'goroutineLanes', ids });
   timeQuery(trace, `trace: goroutineLanes, ${ids.length} ids, 1 s range`, { type: 'goroutineLanes', ids, range: oneSec });
+  // What the blocking view asks: the rows in view, 48 goroutines a chunk, at 1,280 cells.
+  const chunk = ids.slice(0, 48);
+  timeQuery(trace, 'trace: goroutineLanes, 48 ids at 1280 px, whole trace', { type: 'goroutineLanes', ids: chunk, resolutionNs: (m.endNs - m.startNs) / 1280 });
+  timeQuery(trace, 'trace: goroutineLanes, 48 ids at 1280 px, 1 s range', { type: 'goroutineLanes', ids: chunk, range: oneSec, resolutionNs: 1e9 / 1280 });
   const rest = [
     { startNs: m.startNs, endNs: oneSec.startNs },
     { startNs: oneSec.endNs, endNs: m.endNs },
@@ -112,6 +114,21 @@ async function engine(): Promise<void> {
   }
   timeQuery(trace, 'trace: callTree sync, whole trace', { type: 'callTree', profile: 'sync', range: whole, maxNodes: 4000 });
   timeQuery(trace, 'trace: topTable sync, 1 s range', { type: 'topTable', profile: 'sync', range: oneSec, limit: 200 });
+  if (process.env.UI_BENCH_PLAIN) {
+    // The same queries as plain walks from the first transition (before the transition index).
+    const ref = await import('../shared/test-support/trace-reference.ts');
+    const t = (label: string, f: () => unknown) => {
+      const t0 = performance.now();
+      f();
+      report(`PLAIN ${label}`, performance.now() - t0, QUERY_TARGET_MS);
+    };
+    t('traceGoroutineGroups, whole trace', () => ref.plainTraceGoroutineGroups(m, undefined, { limit: 300 }));
+    t('traceGoroutineGroups, 1 s range', () => ref.plainTraceGoroutineGroups(m, oneSec, { limit: 300 }));
+    t(`goroutineLanes, ${ids.length} ids, whole trace`, () => ref.plainGoroutineLanes(m, ids));
+    t(`goroutineLanes, ${ids.length} ids, 1 s range`, () => ref.plainGoroutineLanes(m, ids, oneSec));
+    t('blockingProfile sync, 1 s range', () => ref.plainBlockingProfile(m, 'sync', oneSec));
+    t('blockingTotals ×4 kinds, 1 s range', () => ref.plainBlockingTotals(m, ['sync', 'net', 'syscall', 'sched'], oneSec));
+  }
 
   const heap = await parse('big-heap-go1.27.pb.gz', new Uint8Array(readFileSync(HEAP)));
   timeQuery(heap, 'heap: track', { type: 'track', maxPoints: 1400 });
@@ -148,6 +165,6 @@ async function engine(): Promise<void> {
 if (run('engine')) await engine();
 if (run('ui')) {
   const { ui } = await import('./ui-bench-browser.ts');
-  slow += await ui({ trace: TRACE, heap: HEAP, ss: SS_FILE, report });
+  slow += await ui({ trace: TRACE, heap: HEAP, ss: SS_FILE }, report);
 }
 console.log(slow ? `\n${slow} step(s) over target` : '\nall steps within target');

@@ -3,7 +3,7 @@
  * killed by PID at the end), the app pointed at a temp known_hosts / ssh config / capture folder
  * through TRACEDECK_KNOWN_HOSTS, TRACEDECK_SSH_CONFIG and TRACEDECK_CAPTURE_DIR.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -107,7 +107,10 @@ test('collect over SSH from the form: accept the host key, watch snapshots arriv
     await screenshot(page, 'ssh-hostkey');
     await dialog.getByTestId('hostkey-accept').click();
     await expect(dialog).toHaveCount(0);
-    expect(readFileSync(path.join(work, 'known_hosts'), 'utf8')).toContain(`[127.0.0.1]:${sshd.port} ssh-ed25519 `);
+    // The host appends the accepted key after answering the prompt: wait for it on disk.
+    await expect
+      .poll(() => (existsSync(path.join(work, 'known_hosts')) ? readFileSync(path.join(work, 'known_hosts'), 'utf8') : ''), { timeout: 15_000 })
+      .toContain(`[127.0.0.1]:${sshd.port} ssh-ed25519 `);
 
     // Snapshots arrive: the status line counts them, the live source grows, the heat map appears.
     const status = page.getByTestId('ssh-collection');

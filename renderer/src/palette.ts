@@ -5,7 +5,7 @@ const STATE_COLORS: Record<string, string> = {
   'SYN-SENT': '#74c0fc',
   'SYN-RECV': '#4dabf7',
   'FIN-WAIT-1': '#b197fc',
-  'FIN-WAIT-2': '#9775fa',
+  'FIN-WAIT-2': '#5f3dc4',
   'TIME-WAIT': '#f08c00',
   CLOSE: '#868e96',
   'CLOSE-WAIT': '#e03131',

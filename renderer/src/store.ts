@@ -76,7 +76,7 @@ export const useApp = create<AppState>((set) => ({
       focusedSourceId:
         st.focusedSourceId && session.sources.some((s) => s.id === st.focusedSourceId)
           ? st.focusedSourceId
-          : (session.sources.find((s) => s.status === 'ready')?.id ?? null),
+          : pickInitialFocus(session),
     })),
   setSelection: (selection) => set({ selection }),
   focusSource: (focusedSourceId) => set({ focusedSourceId }),
@@ -93,11 +93,12 @@ export const useApp = create<AppState>((set) => ({
 }));
 
 /** The session's extent on its axis: [min start, max end] over ready sources, or null. */
-export function sessionExtent(s: SessionInfo): TimeRange | null {
+export function sessionExtent(s: SessionInfo, opts: { placedOnly?: boolean } = {}): TimeRange | null {
   let start = Infinity;
   let end = -Infinity;
   for (const src of s.sources) {
     if (src.axisStartNs === undefined || src.axisEndNs === undefined) continue;
+    if (opts.placedOnly && src.clock?.quality === 'estimated') continue;
     start = Math.min(start, src.axisStartNs);
     end = Math.max(end, src.axisEndNs);
   }
@@ -108,4 +109,28 @@ export function sessionExtent(s: SessionInfo): TimeRange | null {
     end += 1e9;
   }
   return { startNs: start, endNs: end };
+}
+
+/**
+ * The window the timeline opens on: the whole session, unless sources whose time is only estimated
+ * (file mtimes) sit far away from the exactly-placed ones — then the exactly-placed span, so the
+ * evidence is not squeezed into slivers (the estimated ones stay one "show all" away).
+ */
+export function defaultViewWindow(s: SessionInfo): TimeRange | null {
+  const all = sessionExtent(s);
+  const placed = sessionExtent(s, { placedOnly: true });
+  if (!all || !placed) return all;
+  const allSpan = all.endNs - all.startNs;
+  const placedSpan = placed.endNs - placed.startNs;
+  if (allSpan <= 3 * placedSpan + 10e9) return all;
+  const pad = placedSpan * 0.02;
+  return { startNs: placed.startNs - pad, endNs: placed.endNs + pad };
+}
+
+/** The source to focus when none is: the richest evidence first (a trace, a capture, a profile, a dump). */
+function pickInitialFocus(s: SessionInfo): SourceId | null {
+  const ready = s.sources.filter((x) => x.status === 'ready');
+  const rank = (x: SessionInfo['sources'][number]) =>
+    x.kind === 'gotrace' ? 0 : x.format === 'ss capture' ? 1 : x.kind === 'pprof' ? 2 : x.kind === 'goroutine-dump' ? 3 : 4;
+  return ready.sort((a, b) => rank(a) - rank(b))[0]?.id ?? null;
 }

@@ -39,6 +39,11 @@ describe('detect on every fixture', () => {
     expect(detectFile('scenarios/conn-leak-go1.27/lsof.txt')).toEqual({ kind: 'ss', format: 'lsof' });
     expect(detectFile('scenarios/conn-leak-go1.27/proc-fd.txt')).toEqual({ kind: 'ss', format: 'proc fd listing' });
   });
+  it('a JSON file (e.g. a run\'s meta.json) is refused as JSON', () => {
+    const d = detectFile('scenarios/conn-leak-go1.27/meta.json');
+    expect(d.kind).toBe('unknown');
+    expect((d as { reason: string }).reason).toMatch(/^a JSON document/);
+  });
   it('an empty file and random bytes are unknown with a reason', () => {
     expect(detect(new Uint8Array())).toEqual({ kind: 'unknown', reason: 'empty file' });
     const junk = new Uint8Array(256).map((_, i) => (i * 151 + 7) & 0xff);

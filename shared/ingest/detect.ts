@@ -128,6 +128,9 @@ export function detect(b: Uint8Array): Detection {
     if (/^(heap|threadcreate|goroutine|contention|mutex|block) profile:/m.test(head) || head.startsWith('--- contention')) {
       return { kind: 'unknown', reason: 'legacy text pprof profile with an unrecognized header; re-export with a current Go (`go tool pprof -proto`)' };
     }
+    if (/^\s*[{[]/.test(head)) {
+      return { kind: 'unknown', reason: 'a JSON document, not one of the supported inputs (pprof, goroutine dumps, Go traces, ss/netstat/lsof, .tracedeck sessions)' };
+    }
     return { kind: 'unknown', reason: 'unrecognized text: not a goroutine dump, ss/netstat output, ss capture, lsof output or /proc fd listing' };
   }
   // Legacy binary CPU profiles start with the words 0, 3 (a zero byte first: never valid protobuf).

@@ -37,7 +37,13 @@ export type SourceQuery =
   /** A trace's goroutines grouped by wait reason + blocking stack over a range (source-relative ns). */
   | { type: 'traceGoroutineGroups'; range?: SourceRange; limit?: number }
   /** State runs of some goroutines of a trace over a range, for their lanes. */
-  | { type: 'goroutineLanes'; ids: number[]; range?: SourceRange }
+  | {
+      type: 'goroutineLanes';
+      ids: number[];
+      range?: SourceRange;
+      /** ns per pixel: shorter runs are merged (LaneOptions.resolutionNs); exact runs when absent. */
+      resolutionNs?: number;
+    }
   /** Goroutine groups of one dump (rows keyed by wait reason + stack). */
   | { type: 'goroutineGroups'; sourceId?: string }
   /** Merges per-dump groups (computed in each dump's own engine), in time order. */

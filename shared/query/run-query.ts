@@ -39,7 +39,7 @@ export function runQuery(src: ParsedSource, q: SourceQuery): QueryResult {
       return { type: 'traceGoroutineGroups', result: traceGoroutineGroups(src.model, q.range, { limit: q.limit ?? 300 }) };
     case 'goroutineLanes':
       if (src.kind !== 'gotrace') throw new Error('goroutineLanes needs a trace');
-      return { type: 'goroutineLanes', lanes: goroutineLanes(src.model, q.ids.slice(0, 5000), q.range) };
+      return { type: 'goroutineLanes', lanes: goroutineLanes(src.model, q.ids.slice(0, 5000), q.range, { resolutionNs: q.resolutionNs }) };
     case 'goroutineGroups':
       if (src.kind !== 'goroutine-dump') throw new Error('goroutineGroups needs a goroutine dump');
       return { type: 'goroutineGroups', result: goroutineGroups([{ sourceId: q.sourceId ?? '', model: src.model }]) };

@@ -112,9 +112,34 @@ interface Acc {
   longestNs: number;
 }
 
+/** Recent results per model, by range and maxIds: the blocking view and "what changed" ask for the same ranges. */
+const resultCaches = new WeakMap<TraceModel, Map<string, TraceGoroutineGroup[]>>();
+const RESULT_CACHE_SIZE = 6;
+
+/**
+ * Goroutine groups over the range, biggest total first. The group objects may be shared with other
+ * callers (a small per-model cache): treat them as read-only.
+ */
 export function traceGoroutineGroups(model: TraceModel, range?: TimeRange, opts: { limit?: number; maxIds?: number } = {}): TraceGoroutineGroupsResult {
   const lo = range?.startNs ?? model.startNs;
   const hi = range?.endNs ?? model.endNs;
+  const maxIds = opts.maxIds ?? 2000;
+  let cache = resultCaches.get(model);
+  if (!cache) resultCaches.set(model, (cache = new Map()));
+  const ck = `${lo}|${hi}|${maxIds}`;
+  let out = cache.get(ck);
+  if (out) {
+    cache.delete(ck); // most recent last
+    cache.set(ck, out);
+  } else {
+    out = groupsOf(model, lo, hi, maxIds);
+    if (cache.size >= RESULT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(ck, out);
+  }
+  return { range: { startNs: lo, endNs: hi }, groups: opts.limit === undefined ? out.slice() : out.slice(0, opts.limit) };
+}
+
+function groupsOf(model: TraceModel, lo: number, hi: number, maxIds: number): TraceGoroutineGroup[] {
   const tr = model.transitions;
   const st = model.stacks;
   const n = model.goroutines.count;
@@ -227,7 +252,6 @@ export function traceGoroutineGroups(model: TraceModel, range?: TimeRange, opts:
   }
   for (let row = 0; row < n; row++) if (openAt[row]! === openAt[row]!) close(row, Math.min(model.endNs, hi));
 
-  const maxIds = opts.maxIds ?? 2000;
   const perGroup = new Map<number, [number, number][]>();
   for (let p = 0; p < pairs; p++) {
     const g = pairGroup[p]!;
@@ -263,7 +287,7 @@ export function traceGoroutineGroups(model: TraceModel, range?: TimeRange, opts:
     };
   });
   out.sort((a, b) => b.totalNs - a.totalNs || b.goroutines - a.goroutines || (a.key < b.key ? -1 : 1));
-  return { range: { startNs: lo, endNs: hi }, groups: opts.limit === undefined ? out : out.slice(0, opts.limit) };
+  return out;
 }
 
 function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {

@@ -61,3 +61,19 @@ describe('fd counts', () => {
     expect(figures.fds![0]!.count).toBeGreaterThan(600);
   });
 });
+
+describe('track labels', () => {
+  it('profile totals in their units; summaries and fd listings as points', async () => {
+    const { formatInUnit } = await import('./tracks.ts');
+    expect(formatInUnit(19_250, 'nanoseconds')).toBe('19.25 µs');
+    expect(formatInUnit(402_995, 'bytes')).toBe('393.55 KiB');
+    expect(formatInUnit(1234, 'count')).toBe('1,234');
+    const mutex = parsePprof(gunzipSync(readFixture('scenarios/conn-leak-go1.19/mutex.pb.gz')), {});
+    const t = trackOf(mutex);
+    expect(t.kind === 'span' && t.label).toBe('delay: 19.25 µs');
+    const summary = parseSocketText(readFixture('scenarios/conn-leak-go1.19/ss-summary.txt'), {});
+    const p = trackOf(summary);
+    expect(p.kind).toBe('point');
+    expect(p.kind === 'point' && p.label).toContain('estab 76');
+  });
+});

@@ -60,10 +60,38 @@ export function decimate(timeNs: Float64Array, series: TrackSeries[], max: numbe
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** A profile total in its unit, for a track label: 19.25 µs, 402.99 KiB, 1,234. */
+export function formatInUnit(v: number, unit: string): string {
+  const a = Math.abs(v);
+  if (unit === 'nanoseconds') {
+    if (a >= 1e9) return `${(v / 1e9).toFixed(2)} s`;
+    if (a >= 1e6) return `${(v / 1e6).toFixed(2)} ms`;
+    if (a >= 1e3) return `${(v / 1e3).toFixed(2)} µs`;
+    return `${Math.round(v)} ns`;
+  }
+  if (unit === 'bytes') {
+    if (a >= 2 ** 30) return `${(v / 2 ** 30).toFixed(2)} GiB`;
+    if (a >= 2 ** 20) return `${(v / 2 ** 20).toFixed(2)} MiB`;
+    if (a >= 2 ** 10) return `${(v / 2 ** 10).toFixed(2)} KiB`;
+    return `${v} B`;
+  }
+  return unit && unit !== 'count' ? `${fmt(v)} ${unit}` : fmt(v);
+}
+
 export function trackOf(src: ParsedSource, opts: TrackOptions = {}): TrackData {
   const max = Math.max(2, Math.min(opts.maxPoints ?? 2000, 20000));
   switch (src.kind) {
     case 'ss': {
+      if (src.model.sockets.length === 0) {
+        const sum = src.model.summary;
+        const fd = fdCountSeries(src.model)[0];
+        const label = sum
+          ? `TCP ${Object.entries(sum.tcp).map(([k, v]) => `${k} ${fmt(v)}`).join(' · ')}`
+          : fd
+            ? `${fmt(fd.values[fd.values.length - 1]!)} open fds${fd.pid ? ` (pid ${fd.pid})` : ''}`
+            : src.format;
+        return { kind: 'point', label, atNs: src.startNs };
+      }
       const s = socketsByState(src.model);
       const d = decimate(
         s.timeNs,
@@ -95,7 +123,7 @@ export function trackOf(src: ParsedSource, opts: TrackOptions = {}): TrackData {
       let total = 0;
       const col = m.sampleValues[m.defaultSampleType];
       if (col) for (let i = 0; i < col.length; i++) total += col[i]!;
-      const label = t ? `${t.type}: ${t.unit === 'nanoseconds' ? `${(total / 1e9).toFixed(2)} s` : fmt(total)}` : 'profile';
+      const label = t ? `${t.type}: ${formatInUnit(total, t.unit)}` : 'profile';
       return { kind: 'span', label, startNs: src.startNs, endNs: Math.max(src.endNs, src.startNs) };
     }
     case 'goroutine-dump': {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixturesOfKind, readFixture } from '../test-support/fixtures.ts';
 import { ingestBytes } from '../ingest/ingest.ts';
+import { blockingTotals } from './trace-blocking.ts';
 import { restOf, whatChangedPart } from './what-changed.ts';
 
 const traces = fixturesOfKind('gotrace').map(([file]) => file);
@@ -15,6 +16,10 @@ describe.each(traces)('what changed, rest-of-trace baseline: %s', (file) => {
     const src = await ingestBytes(readFixture(file));
     if (src.kind !== 'gotrace') throw new Error('not a trace');
     const m = src.model;
+    // The whole-trace reasons come from the unranged totals (inspect's); on real traces they equal
+    // the totals over [startNs, endNs].
+    const kinds = ['sync', 'net', 'syscall', 'sched'] as const;
+    expect(blockingTotals(m, kinds)).toEqual(blockingTotals(m, kinds, { startNs: m.startNs, endNs: m.endNs }));
     const span = m.endNs - m.startNs;
     for (const [f0, f1] of [
       [0.3, 0.45],

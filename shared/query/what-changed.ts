@@ -25,6 +25,8 @@ import type { GoroutineDumpModel } from '../model/goroutines.ts';
 import { goroutineGroups } from './goroutine-groups.ts';
 import { traceGoroutineGroups } from './trace-goroutine-groups.ts';
 import { blockingTotals, type BlockingKind } from './trace-blocking.ts';
+import { summarizeTrace } from './trace-summary.ts';
+import { transitionIndex } from './transition-index.ts';
 
 export interface WcRange {
   startNs: number;
@@ -174,27 +176,47 @@ interface Acc {
 }
 
 /** Blocked ns per group key and per reason over some pieces of the trace. */
-function traceTotals(m: TraceModel, pieces: readonly WcRange[]) {
+function traceTotals(m: TraceModel, pieces: readonly WcRange[], knownReasons?: Record<BlockingKind, number>) {
   const groups = new Map<string, Acc>();
   const reasons: Record<BlockingKind, number> = { sync: 0, net: 0, syscall: 0, sched: 0 };
   let covered = 0;
   for (const p of pieces) {
     covered += p.endNs - p.startNs;
-    for (const g of traceGoroutineGroups(m, p, { maxIds: 0 }).groups) {
+    // Default ids: the same query the blocking view sends, so its cached result serves both.
+    for (const g of traceGoroutineGroups(m, p).groups) {
       const acc = groups.get(g.key);
       if (acc) acc.ns += g.totalNs;
       else groups.set(g.key, { ns: g.totalNs, label: groupLabel(g.state, g.function), function: g.function });
     }
+    if (knownReasons) continue;
     const t = blockingTotals(m, REASONS, p);
     for (const k of REASONS) reasons[k] += t[k];
   }
-  return { groups, reasons, covered };
+  return { groups, reasons: knownReasons ? { ...knownReasons } : reasons, covered };
 }
 
 type Totals = ReturnType<typeof traceTotals>;
 
 /** The whole trace's totals, computed once per model (the usual baseline is the trace minus A). */
 const wholeTotals = new WeakMap<TraceModel, Totals>();
+
+/**
+ * True when blocking totals over [startNs, endNs] cannot differ from unranged ones: times sorted,
+ * every transition and every goroutine's summary start / end inside the span (so clipping to it
+ * changes no overlap).
+ */
+function eventsInsideSpan(m: TraceModel): boolean {
+  const T = m.transitions.t;
+  const n = m.transitions.count;
+  if (!transitionIndex(m).sorted || (n > 0 && (T[0]! < m.startNs || T[n - 1]! > m.endNs))) return false;
+  const gs = m.goroutines;
+  for (let g = 0; g < gs.count; g++) {
+    const a = gs.firstRunNs[g]!;
+    const b = gs.summaryEndNs[g]!;
+    if (a < m.startNs || a > m.endNs || b < m.startNs || b > m.endNs) return false;
+  }
+  return true;
+}
 
 /** True when the baseline pieces are exactly the trace outside A (the default "rest of session"). */
 function isRestOfTrace(m: TraceModel, a: WcRange, pieces: readonly WcRange[]): boolean {
@@ -211,7 +233,12 @@ function isRestOfTrace(m: TraceModel, a: WcRange, pieces: readonly WcRange[]): b
  */
 function restTotals(m: TraceModel, a: Totals, pieces: readonly WcRange[]): Totals {
   let w = wholeTotals.get(m);
-  if (!w) wholeTotals.set(m, (w = traceTotals(m, [{ startNs: m.startNs, endNs: m.endNs }])));
+  if (!w) {
+    // The reasons over [startNs, endNs] are the unranged totals `inspect` already computed at load
+    // (summarizeTrace caches them) whenever every event lies inside that span.
+    const known = eventsInsideSpan(m) ? summarizeTrace({ format: '', partial: false, model: m }).blockingNs : undefined;
+    wholeTotals.set(m, (w = traceTotals(m, [{ startNs: m.startNs, endNs: m.endNs }], known)));
+  }
   const groups = new Map<string, Acc>();
   for (const [key, g] of w.groups) {
     const inA = a.groups.get(key);

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SourceInfo } from '../../../shared/bridge.ts';
 import type { TrackData } from '../../../shared/query/tracks.ts';
 import { bridge } from '../bridge-client.ts';
-import { sessionExtent, useApp, type TimeRange } from '../store.ts';
+import { defaultViewWindow, sessionExtent, useApp, type TimeRange } from '../store.ts';
 import { axisToDate, formatClock, formatDuration, timeZoneName } from '../format.ts';
 import { useElementWidth } from '../use-element-width.ts';
 import { stateColor } from '../palette.ts';
@@ -79,7 +79,12 @@ export function TimelineStrip() {
   const sources = useMemo(() => session.sources.filter((s) => s.status === 'ready' && s.axisStartNs !== undefined), [session]);
   const tracks = useTracks(sources, width);
   const extent = useMemo(() => sessionExtent(session), [session]);
-  const view = viewWindow ?? extent;
+  const defaultView = useMemo(() => defaultViewWindow(session), [session]);
+  const view = viewWindow ?? defaultView;
+  // Sources the default window leaves out (estimated times far from the rest).
+  const outside = defaultView && extent && (defaultView.startNs > extent.startNs || defaultView.endNs < extent.endNs)
+    ? session.sources.filter((s) => s.axisStartNs !== undefined && (s.axisEndNs! < defaultView.startNs || s.axisStartNs > defaultView.endNs)).length
+    : 0;
   const origin = session.originEpochNs;
   const lanes = sources.map((s) => laneHeight(tracks.get(s.id)));
   const height = AXIS_H + lanes.reduce((a, b) => a + b, 0) + 4;
@@ -108,11 +113,12 @@ export function TimelineStrip() {
     const f = (centerNs - view.startNs) / span;
     let start = centerNs - f * newSpan;
     start = Math.min(Math.max(start, extent.startNs), extent.endNs - newSpan);
-    setViewWindow(newSpan >= full ? null : { startNs: start, endNs: start + newSpan });
+    setViewWindow({ startNs: start, endNs: start + newSpan });
   };
   const pan = (deltaNs: number) => {
+    if (span >= extent.endNs - extent.startNs) return;
     const start = Math.min(Math.max(view.startNs + deltaNs, extent.startNs), extent.endNs - span);
-    if (viewWindow) setViewWindow({ startNs: start, endNs: start + span });
+    setViewWindow({ startNs: start, endNs: start + span });
   };
   const near = selection ? nearestEvidence(sources as { id: string; kind: string; axisStartNs: number; axisEndNs: number }[], selection) : null;
   const nearOf = (id: string): ['dump' | 'profile', NearestEvidence] | null =>
@@ -140,6 +146,11 @@ export function TimelineStrip() {
         {viewWindow && (
           <button className="link" data-testid="reset-zoom" onClick={() => setViewWindow(null)}>
             Reset zoom
+          </button>
+        )}
+        {!viewWindow && outside > 0 && (
+          <button className="link" data-testid="show-all-sources" title="Sources placed by file time (estimated) lie far from the rest" onClick={() => setViewWindow(extent)}>
+            Show all ({outside} estimated outside)
           </button>
         )}
         <span className="muted hint">drag: select · wheel: zoom · shift+wheel: pan · alt+drag a lane: move it · right-click: note · ?: help</span>

@@ -49,6 +49,8 @@ export function BlockingPanel() {
   const dumpKey = dumps.map((d) => d.id).join(',');
   const [dumpResult, setDumpResult] = useState<GoroutineGroupsResult | null>(null);
   const [traceResult, setTraceResult] = useState<TraceGoroutineGroupsResult | null>(null);
+  // performance.now() when the trace result arrived (bench/ui-bench.ts times the view from it).
+  const [resultAt, setResultAt] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -73,7 +75,7 @@ export function BlockingPanel() {
     const t = setTimeout(() => {
       bridge
         .request('query', { id: traceId, query: { type: 'traceGoroutineGroups', ...(range ? { range } : {}) } })
-        .then((r) => live && r.type === 'traceGoroutineGroups' && (setTraceResult(r.result), setError(null)))
+        .then((r) => live && r.type === 'traceGoroutineGroups' && (setTraceResult(r.result), setResultAt(performance.now()), setError(null)))
         .catch((e: Error) => live && setError(e.message));
     }, 120);
     return () => {
@@ -94,7 +96,7 @@ export function BlockingPanel() {
       testId="panel-blocking"
       actions={
         <>
-          <span className="muted" data-testid="blocking-summary">
+          <span className="muted" data-testid="blocking-summary" data-result-at={resultAt || undefined}>
             {summary}
           </span>
           {traces.length > 0 && dumps.length > 0 && (

@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import type { GoroutineLane, TraceGoroutineGroupsResult } from '../../../../shared/query/trace-goroutine-groups.ts';
 import { bridge } from '../../bridge-client.ts';
 import { formatCount, formatDuration, shortFunctionName } from '../../format.ts';
@@ -66,23 +66,58 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
   );
 }
 
+/** Lanes are fetched this many goroutines at a time, for the rows in view and a little around them. */
+const CHUNK = 32;
+const LABEL_W = 70;
+
+/**
+ * A group's lanes. A group can hold 2,000 goroutines and a whole trace millions of state runs, so
+ * only the rows in view are asked for (a chunk at a time), at about the drawing resolution (runs
+ * shorter than a pixel merged in the engine).
+ */
 function GroupDetail({ sourceId, ids, range }: { sourceId: string; ids: number[]; range: { startNs: number; endNs: number } }) {
-  const [lanes, setLanes] = useState<GoroutineLane[] | null>(null);
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const axisShiftNs = useApp((s) => s.session.sources.find((x) => x.id === sourceId)?.axisShiftNs ?? 0);
+  // About one run a pixel, rounded up so a small resize does not fetch again.
+  const cells = Math.max(128, Math.ceil((width - LABEL_W) / 128) * 128);
+  const key = `${sourceId}|${range.startNs}|${range.endNs}|${cells}|${ids.join(',')}`;
+  const [loaded, setLoaded] = useState<{ key: string; lanes: Map<number, GoroutineLane> }>({ key, lanes: new Map() });
+  const asked = useRef({ key, chunks: new Set<number>() });
+  const [rows, setRows] = useState<[number, number]>([0, 16]);
+  const onRows = useCallback((first: number, last: number) => setRows([first, last]), []);
   useEffect(() => {
-    let live = true;
-    bridge
-      .request('query', { id: sourceId, query: { type: 'goroutineLanes', ids, range } })
-      .then((r) => live && r.type === 'goroutineLanes' && setLanes(r.lanes))
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, [sourceId, ids, range]);
+    if (width <= 0) return;
+    if (asked.current.key !== key) asked.current = { key, chunks: new Set() };
+    const chunks = asked.current.chunks;
+    const c0 = Math.floor(Math.max(0, rows[0] - CHUNK / 2) / CHUNK);
+    const c1 = Math.floor(Math.min(ids.length - 1, rows[1] + CHUNK / 2) / CHUNK);
+    for (let c = c0; c <= c1; c++) {
+      if (chunks.has(c)) continue;
+      chunks.add(c);
+      const query = { type: 'goroutineLanes' as const, ids: ids.slice(c * CHUNK, (c + 1) * CHUNK), range, resolutionNs: (range.endNs - range.startNs) / cells };
+      bridge
+        .request('query', { id: sourceId, query })
+        .then((r) => {
+          if (r.type !== 'goroutineLanes' || asked.current.key !== key) return;
+          setLoaded((old) => {
+            const lanes = new Map(old.key === key ? old.lanes : undefined);
+            for (const l of r.lanes) lanes.set(l.id, l);
+            return { key, lanes };
+          });
+        })
+        .catch(() => chunks.delete(c));
+    }
+  }, [key, rows, width]);
+  const lanes = loaded.key === key ? loaded.lanes : EMPTY;
   return (
     <div ref={ref} className="group-detail">
-      {lanes && width > 0 ? <GoroutineLanes lanes={lanes} startNs={range.startNs} endNs={range.endNs} width={width} axisShiftNs={axisShiftNs} /> : <p className="muted">Loading lanes…</p>}
+      {width > 0 ? (
+        <GoroutineLanes ids={ids} lanes={lanes} startNs={range.startNs} endNs={range.endNs} width={width} axisShiftNs={axisShiftNs} onRows={onRows} />
+      ) : (
+        <p className="muted">Loading lanes…</p>
+      )}
     </div>
   );
 }
+
+const EMPTY: ReadonlyMap<number, GoroutineLane> = new Map();

@@ -134,6 +134,13 @@ export function Heatmap(p: HeatmapProps) {
       dim: theme.dim,
       cursor: theme.cursor,
     });
+    // The selection as last drawn and when (bench/ui-bench.ts times a brush's arrival here).
+    const wrap = over.current?.parentElement;
+    const sel = p.selection ? `${p.selection.startNs}:${p.selection.endNs}` : '';
+    if (wrap && wrap.getAttribute('data-selection') !== sel) {
+      wrap.setAttribute('data-selection', sel);
+      wrap.setAttribute('data-selection-at', String(performance.now()));
+    }
   });
 
   const local = (e: React.PointerEvent | React.MouseEvent) => {

@@ -96,7 +96,13 @@ function NoSocketLines({ src }: { src: SourceInfo }) {
     <div className="muted" data-testid="heatmap-no-sockets">
       <p>
         <b>{src.name}</b> ({src.format}) holds no socket addresses or states, so there is nothing to map over time
-        {src.format === 'ss summary' ? ': `ss -s` prints host-wide totals (earlier runs included).' : '.'}
+        {src.format === 'ss summary' ? (
+          <>
+            : <code>ss -s</code> prints host-wide totals (earlier runs included).
+          </>
+        ) : (
+          '.'
+        )}
       </p>
       {totals && <p data-testid="heatmap-totals">TCP: {totals}</p>}
       {fds.map((f, i) => (
