@@ -182,7 +182,8 @@ test('notes, a postmortem bundle, and its session reopening to the same state', 
   await page.mouse.click(svgBox.x + svgBox.width * 0.8, svgBox.y + 40, { button: 'right' });
   await page.getByTestId('note-input').fill('GC storm');
   await page.getByTestId('note-input').press('Enter');
-  await expect(page.getByTestId('annotation-mark')).toHaveCount(2);
+  // Notes show on every time-based view; count them on the timeline.
+  await expect(page.getByTestId('timeline').getByTestId('annotation-mark')).toHaveCount(2);
 
   // A flame filter: focus on the top function from the table.
   await page.locator('.top-table tbody tr').first().click();
@@ -242,7 +243,8 @@ test('notes, a postmortem bundle, and its session reopening to the same state', 
     await page4.goto(app4.url);
     for (const f of FILES) await expect(sourceRow(page4, f)).toHaveAttribute('data-status', 'ready');
     await expect(page4.getByTestId('selection-label')).toHaveText(label);
-    await expect(page4.getByTestId('annotation-mark')).toHaveCount(2);
+    // Notes show on every time-based view; count them on the timeline.
+    await expect(page4.getByTestId('timeline').getByTestId('annotation-mark')).toHaveCount(2);
     await page4.close();
   } finally {
     app4.proc.kill('SIGTERM');
@@ -257,8 +259,9 @@ test('notes, a postmortem bundle, and its session reopening to the same state', 
     for (const f of FILES) await expect(sourceRow(page2, f)).toHaveAttribute('data-status', 'ready');
     await expect(page2.getByTestId('source')).toHaveCount(4);
     await expect(page2.getByTestId('selection-label')).toHaveText(label);
-    await expect(page2.getByTestId('annotation-mark')).toHaveCount(2);
-    await expect(page2.locator('[data-testid="annotation-mark"][data-text="GC storm"]')).toHaveCount(1);
+    // Notes show on every time-based view; count them on the timeline.
+    await expect(page2.getByTestId('timeline').getByTestId('annotation-mark')).toHaveCount(2);
+    await expect(page2.getByTestId('timeline').locator('[data-testid="annotation-mark"][data-text="GC storm"]')).toHaveCount(1);
     await expect(page2.getByTestId('flame-chip')).toHaveCount(1);
     await expect(page2.getByTestId('flame-chip')).toHaveAttribute('data-function', chip!);
     await expect(page2.getByTestId('panel-flame')).toContainText('block.pb.gz');

@@ -3,7 +3,7 @@
  * asks the host for a call tree pruned to the drawn width (and a top table), and hands both to the
  * plain components. Every aggregation runs in the source's engine (shared/query/stack-sources.ts).
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { SourceInfo } from '../../../../shared/bridge.ts';
 import type { CallTreeQuery, QueryResult } from '../../../../shared/query/query-types.ts';
 import type { StackProfileInfo } from '../../../../shared/query/stack-sources.ts';
@@ -390,7 +390,9 @@ export function FlameGraphPanel() {
                 baseTotal={result?.diff ? (tree as DiffCallTree).baseTotal : undefined}
                 unit={unit}
                 width={drawWidth}
-                icicle={inverted}
+                // Root on top in both modes, as pprof's web UI draws it: the widest frames show first
+                // whatever the panel's height (a deep stack no longer opens on empty space).
+                icicle
                 diff={!!result?.diff}
                 search={search}
                 onZoom={(path) => {
@@ -489,8 +491,19 @@ function FrameMenu(props: {
     fn();
     props.onClose();
   };
+  // Keep the whole menu inside the window (a frame near the bottom or right edge opens it there).
+  const [pos, setPos] = useState({ left: props.x, top: props.y });
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const r = el.getBoundingClientRect();
+    setPos({
+      left: Math.max(4, Math.min(props.x, window.innerWidth - r.width - 4)),
+      top: Math.max(4, Math.min(props.y, window.innerHeight - r.height - 4)),
+    });
+  }, [props.x, props.y]);
   return (
-    <div className="flame-menu" ref={ref} style={{ left: props.x, top: props.y }} role="menu" data-testid="flame-menu">
+    <div className="flame-menu" ref={ref} style={pos} role="menu" data-testid="flame-menu">
       <div className="flame-menu-title">{props.name}</div>
       <button role="menuitem" onClick={act(props.onZoom)}>
         Zoom here
