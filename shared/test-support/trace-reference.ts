@@ -9,7 +9,6 @@ import type { TraceModel } from '../model/trace.ts';
 import { goroutineGroupKey, keyFunctions, normalizeWaitReason } from '../query/goroutine-groups.ts';
 import type { BlockingKind, BlockingProfile, TimeRange } from '../query/trace-blocking.ts';
 import type { GoroutineLane, TraceGoroutineGroup, TraceGoroutineGroupsResult } from '../query/trace-goroutine-groups.ts';
-import { SERIES_STATES, type GoroutineStateSeries } from '../query/trace-series.ts';
 
 const RUNNABLE = 2;
 const WAITING = 4;
@@ -271,63 +270,3 @@ function compact(stacks: StackTable, w: Float64Array, c: Float64Array): Blocking
   }
   return { stacks, sampleStack, weight, count };
 }
-
-
-// ---- trace-series.ts ----
-
-const ROW_OF_STATE = [-1, -1, 1, 0, 2, 3];
-
-function axis(model: TraceModel, range: TimeRange | undefined, buckets: number) {
-  const startNs = range ? range.startNs : model.startNs;
-  const endNs = range ? range.endNs : model.endNs;
-  const n = Math.max(1, Math.min(1_000_000, Math.floor(buckets)));
-  return { startNs, bucketNs: Math.max(endNs - startNs, 1) / n, buckets: n };
-}
-
-/**
- * Goroutines by state over time. A goroutine counts in a state from the transition into it until
- * its next transition (time before its first transition in the trace is not counted).
- */
-export function plainGoroutineStateSeries(model: TraceModel, range: TimeRange | undefined, buckets: number): GoroutineStateSeries {
-  const ax = axis(model, range, buckets);
-  const { startNs, bucketNs, buckets: n } = ax;
-  const endNs = startNs + bucketNs * n;
-  const ns = SERIES_STATES.length;
-  // A level change of +1/-1 at time x: full buckets after x get `step`, x's own bucket a part.
-  const step = new Float64Array(ns * (n + 1));
-  const part = new Float64Array(ns * n);
-  const change = (row: number, x: number, d: number): void => {
-    if (row < 0 || x >= endNs) return;
-    if (x <= startNs) {
-      step[row * (n + 1)]! += d;
-      return;
-    }
-    const k = Math.min(n - 1, Math.floor((x - startNs) / bucketNs));
-    const bucketEnd = startNs + (k + 1) * bucketNs;
-    part[row * n + k]! += (d * (bucketEnd - x)) / bucketNs;
-    step[row * (n + 1) + k + 1]! += d;
-  };
-  const gs = model.goroutines;
-  const cur = new Int8Array(gs.count).fill(-1);
-  const tr = model.transitions;
-  for (let i = 0; i < tr.count; i++) {
-    const g = tr.g[i]!;
-    const t = tr.t[i]!;
-    if (t >= endNs) break;
-    const row = ROW_OF_STATE[tr.to[i]!] ?? -1;
-    if (cur[g] === row) continue;
-    if (cur[g]! >= 0) change(cur[g]!, t, -1);
-    change(row, t, +1);
-    cur[g] = row;
-  }
-  const values = new Float64Array(ns * n);
-  for (let s = 0; s < ns; s++) {
-    let level = 0;
-    for (let k = 0; k < n; k++) {
-      level += step[s * (n + 1) + k]!;
-      values[s * n + k] = level + part[s * n + k]!;
-    }
-  }
-  return { ...ax, states: SERIES_STATES, values };
-}
-
