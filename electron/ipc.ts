@@ -2,7 +2,8 @@
  * Electron IPC transport: one ipcMain.handle per bridge request, each checking that the sender is our
  * own window's top frame loaded from our own files, and validating arguments (in Host.handle).
  */
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+// Types only: the shell (main.ts) hands in ipcMain, so only main.ts and preload.ts load Electron.
+import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import { REQUEST_NAMES, type BridgeEvents, type EventName, type HostEventName } from '../shared/bridge.ts';
 import type { Host } from './host/handlers.ts';
 
@@ -12,7 +13,7 @@ export function isTrustedSender(e: IpcMainInvokeEvent, win: BrowserWindow, rende
   return frame.url.startsWith(rendererUrl);
 }
 
-export function registerIpc(host: Host, win: BrowserWindow, rendererUrl: string): () => void {
+export function registerIpc(ipcMain: IpcMain, host: Host, win: BrowserWindow, rendererUrl: string): () => void {
   for (const name of REQUEST_NAMES) {
     ipcMain.handle(`tracedeck:${name}`, async (e, arg: unknown) => {
       if (!isTrustedSender(e, win, rendererUrl)) throw new Error('untrusted sender');

@@ -2,7 +2,7 @@
  * Electron shell: the window, menus, file dialogs, files from the command line; thin. Everything
  * else (ingest, queries, sessions) lives in electron/host and is shared with browser mode.
  */
-import { app, BrowserWindow, Menu, dialog, session, shell, type MenuItemConstructorOptions, type SaveDialogOptions, type WebContents } from 'electron';
+import { app, BrowserWindow, Menu, dialog, ipcMain, session, shell, type MenuItemConstructorOptions, type SaveDialogOptions, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -155,7 +155,7 @@ async function createWindow() {
   win.webContents.on('will-navigate', (e, url) => {
     if (!url.startsWith(entry.url)) e.preventDefault();
   });
-  const offIpc = registerIpc(host, win, entry.url);
+  const offIpc = registerIpc(ipcMain, host, win, entry.url);
   buildMenu(win, host);
   win.on('closed', () => {
     offIpc();
