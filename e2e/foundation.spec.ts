@@ -34,5 +34,18 @@ test.describe('demo incident', () => {
     await screenshot(page, 'demo-incident');
     await page.getByTestId('clear-selection').click();
     await expect(page.getByTestId('selection-label')).toContainText('whole session');
+
+    // Zoom in with the wheel, then drag the time axis (the tick strip) to pan: the view moves later.
+    await page.mouse.move(box.x + box.width / 2, box.y + 40);
+    await page.mouse.wheel(0, -300);
+    await expect(page.getByTestId('reset-zoom')).toBeVisible();
+    const viewStart = async () => Number(await svg.getAttribute('data-view-start'));
+    const before = await viewStart();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + 8);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + 8, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(viewStart).toBeGreaterThan(before);
+    await expect(page.getByTestId('selection-label')).toContainText('whole session');
   });
 });

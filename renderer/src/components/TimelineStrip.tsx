@@ -75,6 +75,8 @@ export function TimelineStrip() {
   const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
   // Alignment: a lane dragged by its grip (or with Alt) moves its source along the axis.
   const [laneDrag, setLaneDrag] = useState<{ id: string; x0: number; x1: number } | null>(null);
+  /** Dragging the time axis (the tick strip) pans the view: where it started, in px and ns. */
+  const [panDrag, setPanDrag] = useState<{ x0: number; startNs: number } | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const sources = useMemo(() => session.sources.filter((s) => s.status === 'ready' && s.axisStartNs !== undefined), [session]);
   const tracks = useTracks(sources, width);
@@ -153,7 +155,7 @@ export function TimelineStrip() {
             Show all ({outside} estimated outside)
           </button>
         )}
-        <span className="muted hint">drag: select · wheel: zoom · shift+wheel: pan · alt+drag a lane: move it · right-click: note · ?: help</span>
+        <span className="muted hint">drag: select · wheel: zoom · shift+wheel or drag the time axis: pan · alt+drag a lane: move it · right-click: note · ?: help</span>
         <ExportButton view="timeline" label="Timeline" />
       </div>
       <svg
@@ -171,6 +173,10 @@ export function TimelineStrip() {
           if (e.button !== 0) return;
           (e.target as Element).setPointerCapture?.(e.pointerId);
           const px = localX(e.clientX);
+          if (e.clientY - (svgRef.current?.getBoundingClientRect().top ?? 0) < AXIS_H - 4) {
+            setPanDrag({ x0: px, startNs: view.startNs });
+            return;
+          }
           const lane = (e.target as Element).closest?.('[data-source-id]');
           const grip = (e.target as Element).closest?.('[data-lane-grip]');
           if (lane && (grip || e.altKey)) {
@@ -182,11 +188,13 @@ export function TimelineStrip() {
         onPointerMove={(e) => {
           const px = localX(e.clientX);
           setHover(nsAt(px));
+          if (panDrag) pan(panDrag.startNs - ((px - panDrag.x0) / w) * span - view.startNs);
           if (laneDrag) setLaneDrag({ ...laneDrag, x1: px });
           if (drag) setDrag({ ...drag, x1: px });
         }}
         onPointerLeave={() => setHover(null)}
         onPointerUp={() => {
+          setPanDrag(null);
           if (laneDrag) {
             const moved = sources.find((x) => x.id === laneDrag.id);
             const deltaNs = ((laneDrag.x1 - laneDrag.x0) / w) * span;

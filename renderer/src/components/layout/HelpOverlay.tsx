@@ -26,6 +26,7 @@ export const SHORTCUTS: { view: string; items: Shortcut[] }[] = [
       { keys: k('Esc'), what: 'clear the selection' },
       { keys: 'wheel', what: 'zoom around the pointer' },
       { keys: <>{k('Shift')} + wheel</>, what: 'pan' },
+      { keys: 'drag the time axis', what: 'pan' },
       { keys: k('+', '-'), what: 'zoom in / out (timeline focused)' },
       { keys: k('←', '→'), what: 'pan by a tenth of the view' },
       { keys: k('0'), what: 'reset zoom' },
