@@ -1,17 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from '../electron/chromium.ts';
+
+export { CHROMIUM_ARGS };
 
 // Browser mode drives Debian's Chromium (`npx playwright install` cannot download browsers here).
 // The electron project runs the same specs through Playwright's Electron launcher where a binary exists.
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 export default defineConfig({
   testDir: '.',
@@ -24,7 +17,7 @@ export default defineConfig({
   use: {
     timezoneId: 'UTC',
     viewport: { width: 1440, height: 900 },
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
   },
   projects: [
     { name: 'browser', testIgnore: /electron\.spec\.ts/ },

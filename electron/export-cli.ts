@@ -14,6 +14,7 @@ import { Host } from './host/handlers.ts';
 import { startServer } from './server.ts';
 import { DEMO_DIR, ENGINE_WORKER_TS, RENDERER_DIST } from './paths.ts';
 import { ensureRendererBuilt } from './renderer-build.ts';
+import { CHROMIUM_ARGS, chromiumPath } from './chromium.ts';
 
 export const EXPORT_USAGE = `usage:
   tracedeck export FILE… --view flame|heatmap|blocking|timeline|workspace
@@ -24,17 +25,6 @@ export const EXPORT_USAGE = `usage:
 const VIEWS = ['flame', 'heatmap', 'blocking', 'timeline', 'workspace'] as const;
 type View = (typeof VIEWS)[number];
 
-/** Same flags as the e2e config (Debian's Chromium in a container: no sandbox, no GPU). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 export interface ExportArgs {
   files: string[];
@@ -128,9 +118,9 @@ export async function cmdExport(argv: string[]): Promise<number> {
       return 1;
     }
   }
-  const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(chromiumPath)) {
-    console.error(`tracedeck export: Chromium not found at ${chromiumPath} (install chromium or set CHROMIUM_PATH)`);
+  const browserPath = chromiumPath();
+  if (!existsSync(browserPath)) {
+    console.error(`tracedeck export: Chromium not found at ${browserPath} (install chromium or set CHROMIUM_PATH)`);
     return 1;
   }
 
@@ -150,9 +140,9 @@ export async function cmdExport(argv: string[]): Promise<number> {
     const { chromium } = await import('@playwright/test');
     let b;
     try {
-      b = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+      b = await chromium.launch({ executablePath: browserPath, args: CHROMIUM_ARGS });
     } catch (e) {
-      console.error(`tracedeck export: cannot start Chromium at ${chromiumPath}: ${(e as Error).message.split('\n')[0]}`);
+      console.error(`tracedeck export: cannot start Chromium at ${browserPath}: ${(e as Error).message.split('\n')[0]}`);
       return 1;
     }
     browser = b;

@@ -7,24 +7,13 @@ import { gunzipSync } from 'node:zlib';
 import { readFixture } from '../../shared/test-support/fixtures.ts';
 import { readZip } from '../../shared/test-support/zip-reader.ts';
 import { crc32, writeZipFile, ZipLimitError, ZipWriter, zipToBytes, type ZipEntry } from './zip-writer.ts';
+import { mulberry32 as prng } from '../../shared/test-support/fuzz.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tracedeck-zip-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** The system `unzip`, when installed: an independent reader. Without it the parser below still checks every byte. */
 const HAVE_UNZIP = spawnSync('unzip', ['-v'], { stdio: 'ignore' }).status === 0;
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const enc = new TextEncoder();
 const FIXTURES = ['scenarios/conn-leak-go1.27/block.pb.gz', 'scenarios/conn-leak-go1.27/trace.out', 'scenarios/conn-leak-go1.27/goroutine-debug2.txt'];

@@ -3,7 +3,7 @@
  * worker per source), into one table with a count per dump — so a leak reads as a growing row
  * (`net/http.(*persistConn).readLoop 12 → 2,400`). Parts must be given in time order.
  */
-import type { GoroutineGroupRow, GoroutineGroupsResult } from './goroutine-groups.ts';
+import { byGrowth, type GoroutineGroupRow, type GoroutineGroupsResult } from './goroutine-groups.ts';
 
 export function mergeGoroutineGroups(parts: readonly GoroutineGroupsResult[], limit?: number): GoroutineGroupsResult {
   const n = parts.length;
@@ -36,11 +36,6 @@ export function mergeGoroutineGroups(parts: readonly GoroutineGroupsResult[], li
     r.growth = n === 0 ? 0 : r.counts[n - 1]! - r.counts[0]!;
     out.push(r);
   }
-  out.sort(
-    (a, b) =>
-      b.growth - a.growth ||
-      (b.counts[n - 1] ?? 0) - (a.counts[n - 1] ?? 0) ||
-      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
+  out.sort(byGrowth(n));
   return { sourceIds: parts.flatMap((p) => p.sourceIds), withState, rows: limit === undefined ? out : out.slice(0, limit) };
 }

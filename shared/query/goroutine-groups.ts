@@ -121,6 +121,12 @@ interface RowAcc {
   maxWait: number;
 }
 
+/** Row order over n dumps: growth first (what leaks); for one dump growth is 0, so the count decides. */
+export function byGrowth(n: number): (a: GoroutineGroupRow, b: GoroutineGroupRow) => number {
+  return (a, b) =>
+    b.growth - a.growth || (b.counts[n - 1] ?? 0) - (a.counts[n - 1] ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
 export function goroutineGroups(
   models: readonly { sourceId: string; model: GoroutineDumpModel }[],
   opts: GoroutineGroupsOptions = {},
@@ -175,13 +181,7 @@ export function goroutineGroups(
     r.growth = n === 0 ? 0 : r.counts[n - 1]! - r.counts[0]!;
     out.push(r);
   }
-  // Growth first (what leaks); for one dump growth is 0 everywhere, so count decides.
-  out.sort(
-    (a, b) =>
-      b.growth - a.growth ||
-      (b.counts[n - 1] ?? 0) - (a.counts[n - 1] ?? 0) ||
-      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
+  out.sort(byGrowth(n));
   return { sourceIds: models.map((m) => m.sourceId), withState, rows: opts.limit === undefined ? out : out.slice(0, opts.limit) };
 }
 

@@ -16,6 +16,7 @@ import { StackTableBuilder, type FrameIndex } from '../../model/stacks.ts';
 import type { LegacyMapping } from './memory-map.ts';
 import { u64 } from './text-lines.ts';
 import { legacyFrameFilters } from './frame-filters.ts';
+import { baseName, compileFrameRegex } from '../pprof/parse-pprof.ts';
 
 export type ParsedPprof = Extract<ParsedSource, { kind: 'pprof' }>;
 
@@ -307,21 +308,7 @@ function adjacent(a: LegacyMapping, b: LegacyMapping): boolean {
   return true;
 }
 
-function baseName(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i >= 0 ? p.slice(i + 1) : p;
-}
 
-/** pprof anchors these patterns as ^(pattern)$; one JS cannot compile is ignored with a warning. */
-function compileFrameRegex(pattern: string, what: string, warnings: string[]): RegExp | null {
-  if (pattern === '') return null;
-  try {
-    return new RegExp(`^(?:${pattern})$`);
-  } catch (e) {
-    warnings.push(`${what} pattern ignored: ${(e as Error).message}`);
-    return null;
-  }
-}
 
 /** pprof matches drop/keep patterns against the name without a leading '.' and without arguments. */
 function simplifyFunc(name: string): string {

@@ -729,16 +729,17 @@ function toMapping(m: RawMapping, str: (x: number, what: string) => string): Ppr
   };
 }
 
-function baseName(p: string): string {
+/** The last path element of a mapping's file (pprof names unsymbolized frames after it). */
+export function baseName(p: string): string {
   const i = p.lastIndexOf('/');
   return i >= 0 ? p.slice(i + 1) : p;
 }
 
 /** pprof anchors drop/keep patterns: ^(pattern)$. A pattern JS cannot compile is ignored, like pprof. */
-function compileFrameRegex(pattern: string, what: string, warnings: string[]): RegExp | null {
+export function compileFrameRegex(pattern: string, what: string, warnings: string[]): RegExp | null {
   if (pattern === '') return null;
   try {
-    return new RegExp(`^(${pattern})$`);
+    return new RegExp(`^(?:${pattern})$`);
   } catch (e) {
     warnings.push(`${what} pattern ignored: ${(e as Error).message}`);
     return null;

@@ -66,38 +66,27 @@ let trInitStatus = 0;
 let trNextSeq = 0;
 let trNextStatus = 0;
 
+/** Sets the head event's transition: goroutine key, the sequence/state it needs, the one it leaves. */
+function transition(g: number, initSeq: number, initStatus: number, nextSeq: number, nextStatus: number): void {
+  trG = g;
+  trInitSeq = initSeq;
+  trInitStatus = initStatus;
+  trNextSeq = nextSeq;
+  trNextStatus = nextStatus;
+}
+
 function stateTransition(c: Cursor): void {
   switch (c.type) {
     case E.GoCreate:
-      trG = c.a0;
-      trInitSeq = 0;
-      trInitStatus = gDead;
-      trNextSeq = 1;
-      trNextStatus = gRunnable;
-      return;
+      return transition(c.a0, 0, gDead, 1, gRunnable);
     case E.GoWaiting:
     case E.GoInSyscall:
-      trG = c.g;
-      trInitSeq = 1;
-      trInitStatus = gRunnable;
-      trNextSeq = 2;
-      trNextStatus = gWaiting;
-      return;
+      return transition(c.g, 1, gRunnable, 2, gWaiting);
     case E.GoStart:
     case E.GoStartLabel:
-      trG = c.g;
-      trInitSeq = c.a1;
-      trInitStatus = gRunnable;
-      trNextSeq = c.a1 + 1;
-      trNextStatus = gRunning;
-      return;
+      return transition(c.g, c.a1, gRunnable, c.a1 + 1, gRunning);
     case E.GoStartLocal:
-      trG = c.g;
-      trInitSeq = NOSEQ;
-      trInitStatus = gRunnable;
-      trNextSeq = SEQINC;
-      trNextStatus = gRunning;
-      return;
+      return transition(c.g, NOSEQ, gRunnable, SEQINC, gRunning);
     case E.GoBlock:
     case E.GoBlockSend:
     case E.GoBlockRecv:
@@ -108,43 +97,18 @@ function stateTransition(c: Cursor): void {
     case E.GoSleep:
     case E.GoSysBlock:
     case E.GoBlockGC:
-      trG = c.g;
-      trInitSeq = NOSEQ;
-      trInitStatus = gRunning;
-      trNextSeq = NOSEQ;
-      trNextStatus = gWaiting;
-      return;
+      return transition(c.g, NOSEQ, gRunning, NOSEQ, gWaiting);
     case E.GoSched:
     case E.GoPreempt:
-      trG = c.g;
-      trInitSeq = NOSEQ;
-      trInitStatus = gRunning;
-      trNextSeq = NOSEQ;
-      trNextStatus = gRunnable;
-      return;
+      return transition(c.g, NOSEQ, gRunning, NOSEQ, gRunnable);
     case E.GoUnblock:
     case E.GoSysExit:
-      trG = c.a0;
-      trInitSeq = c.a1;
-      trInitStatus = gWaiting;
-      trNextSeq = c.a1 + 1;
-      trNextStatus = gRunnable;
-      return;
+      return transition(c.a0, c.a1, gWaiting, c.a1 + 1, gRunnable);
     case E.GoUnblockLocal:
     case E.GoSysExitLocal:
-      trG = c.a0;
-      trInitSeq = NOSEQ;
-      trInitStatus = gWaiting;
-      trNextSeq = SEQINC;
-      trNextStatus = gRunnable;
-      return;
+      return transition(c.a0, NOSEQ, gWaiting, SEQINC, gRunnable);
     case E.GCStart:
-      trG = GARBAGE;
-      trInitSeq = c.a0;
-      trInitStatus = gDead;
-      trNextSeq = c.a0 + 1;
-      trNextStatus = gDead;
-      return;
+      return transition(GARBAGE, c.a0, gDead, c.a0 + 1, gDead);
     default:
       trG = UNORDERED;
   }
