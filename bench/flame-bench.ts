@@ -55,6 +55,28 @@ interface Timings {
   search: number;
   searchQueryMs: number;
   reset: number;
+  /** Filters, each the first time for that filter: click → re-query → redraw. */
+  focus: number;
+  unfocus: number;
+  hide: number;
+  inverted: number;
+  invertedFocus: number;
+}
+
+/** Clicks what `selector` (CSS, nth match) finds, in the page's clock; resolves at the redraw it causes. */
+async function clickToPaint(page: Page, selector: string, nth = 0): Promise<number> {
+  const before = await drawnAt(page);
+  const t = await page.evaluate(
+    ({ selector, nth }) => {
+      const el = document.querySelectorAll<HTMLElement>(selector)[nth];
+      if (!el) throw new Error(`nothing matches ${selector} [${nth}]`);
+      const t = performance.now();
+      el.click();
+      return t;
+    },
+    { selector, nth },
+  );
+  return (await nextPaint(page, Math.max(before, t))) - t;
 }
 
 const drawnAt = (page: Page) => page.evaluate(() => Number(document.querySelector<HTMLElement>('[data-testid="flame-graph"]')?.dataset.paintedAt ?? 0));
@@ -144,7 +166,28 @@ async function measure(url: string, name: string, bytes: Buffer): Promise<Timing
       return t;
     });
     const reset = await nextPaint(page, before);
+
+    // Filters, as a user applies them: focus from the top table (its third row), remove the chip,
+    // hide a frame from its context menu, switch to bottom-up, focus there.
+    await page.locator('[data-testid="top-row"]').nth(2).waitFor();
+    const focus = await clickToPaint(page, '[data-testid="top-row"]', 2);
+    const unfocus = await clickToPaint(page, '[data-testid="flame-chip"] button');
+    await page.evaluate(() => {
+      const g = document.querySelector<SVGGElement>('[data-testid="flame-graph"] g.frame:not([name="root"])')!;
+      const r = g.getBoundingClientRect();
+      g.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true, clientX: r.x + 2, clientY: r.y + 2 }));
+    });
+    await page.getByTestId('menu-hide').waitFor();
+    const hide = await clickToPaint(page, '[data-testid="menu-hide"]');
+    await clickToPaint(page, '[data-testid="flame-chip"] button');
+    const inverted = await clickToPaint(page, '[data-testid="flame-inverted"]');
+    const invertedFocus = await clickToPaint(page, '[data-testid="top-row"]', 3);
     return {
+      focus,
+      unfocus,
+      hide,
+      inverted,
+      invertedFocus,
       ready: readyAt - t0,
       firstPaint: paint - t0,
       frames,
@@ -192,5 +235,10 @@ const FILES = (process.env.FLAME_FILES ?? '100k,700k').split(',');
     console.log(`  zoom: click → re-query → redraw       ${f((t) => t.zoom)}  (target < 100 ms)`);
     console.log(`  search: re-query → highlight → redraw ${f((t) => t.search)}  (query round trip ${f((t) => t.searchQueryMs)}; typing debounce 180 ms excluded)  (target < 100 ms)`);
     console.log(`  reset zoom: re-query → redraw         ${f((t) => t.reset)}  (target < 100 ms)`);
+    console.log(`  focus (top-table row) → redraw        ${f((t) => t.focus)}  (target < 100 ms)`);
+    console.log(`  remove the focus chip → redraw        ${f((t) => t.unfocus)}  (target < 100 ms)`);
+    console.log(`  hide (frame menu) → redraw            ${f((t) => t.hide)}  (target < 100 ms)`);
+    console.log(`  inverted on → redraw                  ${f((t) => t.inverted)}  (target < 100 ms)`);
+    console.log(`  focus while inverted → redraw         ${f((t) => t.invertedFocus)}  (target < 100 ms)`);
   }
 }

@@ -14,9 +14,10 @@ import { join, resolve } from 'node:path';
 import { ingestInput, reasonOf } from './host/ingest-input.ts';
 import { Host } from './host/handlers.ts';
 import { startServer } from './server.ts';
-import { DEMO_DIR, ENGINE_WORKER_TS, PROJECT_ROOT, RENDERER_DIST } from './paths.ts';
+import { DEMO_DIR, PROJECT_ROOT, RENDERER_DIST } from './paths.ts';
 import { probeElectron } from './electron-binary.ts';
 import { ensureRendererBuilt } from './renderer-build.ts';
+import { engineWorkerScript } from './worker-build.ts';
 import { cmdExport, EXPORT_USAGE } from './export-cli.ts';
 
 const USAGE = `usage:
@@ -102,7 +103,8 @@ async function cmdServe(args: string[], announce?: string): Promise<number> {
     return 2;
   }
   await ensureRendererBuilt((msg) => console.error(msg));
-  const host = new Host({ workerScript: ENGINE_WORKER_TS, demoDir: DEMO_DIR });
+  const workerScript = await engineWorkerScript((msg) => console.error(msg));
+  const host = new Host({ workerScript, demoDir: DEMO_DIR });
   const server = await startServer({ host, rendererDir: RENDERER_DIST, port });
   if (files.includes('--demo')) await host.handle('openDemo', {});
   const paths = files.filter((f) => f !== '--demo').map((f) => resolve(f));

@@ -12,8 +12,9 @@ import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync }
 import { dirname, extname, resolve } from 'node:path';
 import { Host } from './host/handlers.ts';
 import { startServer } from './server.ts';
-import { DEMO_DIR, ENGINE_WORKER_TS, RENDERER_DIST } from './paths.ts';
+import { DEMO_DIR, RENDERER_DIST } from './paths.ts';
 import { ensureRendererBuilt } from './renderer-build.ts';
+import { engineWorkerScript } from './worker-build.ts';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.ts';
 
 export const EXPORT_USAGE = `usage:
@@ -125,7 +126,7 @@ export async function cmdExport(argv: string[]): Promise<number> {
   }
 
   await ensureRendererBuilt(log);
-  const host = new Host({ workerScript: ENGINE_WORKER_TS, demoDir: DEMO_DIR });
+  const host = new Host({ workerScript: await engineWorkerScript(log), demoDir: DEMO_DIR });
   const server = await startServer({ host, rendererDir: RENDERER_DIST });
   let browser: { close(): Promise<void> } | null = null;
   try {

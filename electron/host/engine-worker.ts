@@ -4,6 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { ParsedSource } from '../../shared/model/source.ts';
+import type { SourceQuery } from '../../shared/query/query-types.ts';
 import { runQuery } from '../../shared/query/run-query.ts';
 import { ingestInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
@@ -48,8 +49,33 @@ port.on('message', async (m: ToEngine) => {
     try {
       if (!source) throw new Error('source is not ready');
       post({ type: 'result', reqId: m.reqId, result: runQuery(source, m.query) });
+      warmBottomUp(source, m.query);
     } catch (e) {
       post({ type: 'queryFailed', reqId: m.reqId, reason: reasonOf(e) });
     }
   }
 });
+
+/**
+ * After a profile's first plain flame graph, builds its bottom-up tree once while the user looks
+ * at it: on a profile of millions of stack nodes the first bottom-up query builds per-leaf indexes
+ * (a few hundred ms) that every later one reuses, so switching to "inverted" is then immediate.
+ * Idle work in this worker only: a query arriving meanwhile waits for it, never the window.
+ */
+const warmed = new WeakMap<ParsedSource, Set<string>>();
+function warmBottomUp(src: ParsedSource, q: SourceQuery): void {
+  if (q.type !== 'callTree' || q.inverted || q.focus || q.ignore || q.hide || q.range || q.rootPath?.length) return;
+  let done = warmed.get(src);
+  if (!done) warmed.set(src, (done = new Set()));
+  const key = q.profile ?? '';
+  if (done.has(key)) return;
+  done.add(key);
+  setTimeout(() => {
+    if (source !== src) return;
+    try {
+      runQuery(src, { ...q, inverted: true, search: undefined });
+    } catch {
+      // a failing bottom-up query reports itself when the user asks for it
+    }
+  }, 100);
+}

@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { fixturesOfKind, readFixture } from '../test-support/fixtures.ts';
 import { parsePprof } from '../ingest/pprof/parse-pprof.ts';
 import { StackTableBuilder } from '../model/stacks.ts';
-import { NameIds, buildCallTree, buildDiffTree, prepareStacks, type CallTreeOptions, type WeightedStacks } from './call-tree.ts';
+import { buildCallTree, buildDiffTree, type CallTreeOptions, type WeightedStacks } from './call-tree.ts';
 import { pprofWeightedStacks } from './pprof-summary.ts';
 import { topTable } from './top-table.ts';
 import { weightedStacksOf } from './stack-sources.ts';
@@ -17,8 +17,33 @@ const unzip = (b: Uint8Array) => (b[0] === 0x1f && b[1] === 0x8b ? new Uint8Arra
 /** The same stacks behind a new weight column: a cache miss, computed from scratch. */
 const fresh = (ws: WeightedStacks): WeightedStacks => ({ ...ws, weight: ws.weight.slice() });
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** prepareStacks sums `matched` sample by sample: the reference for the cached search. */
-const refMatched = (ws: WeightedStacks, o: CallTreeOptions) => prepareStacks(ws, o, new NameIds()).matched;
+/**
+ * The reference for a search's `matched`: pprof's rules read sample by sample, in sample order, from
+ * each sample's frames (focus / ignore on every frame, hide drops frames, a sample left with none
+ * is dropped, search looks at the frames left).
+ */
+function refMatched(ws: WeightedStacks, o: CallTreeOptions): number {
+  const t = ws.stacks;
+  const rx = (s?: string) => (s ? new RegExp(s) : null);
+  const [focus, ignore, hide, search] = [rx(o.focus), rx(o.ignore), rx(o.hide), rx(o.search)];
+  let matched = 0;
+  for (let i = 0; i < ws.sampleStack.length; i++) {
+    const w = ws.weight[i]!;
+    if (w === 0 || Number.isNaN(w)) continue;
+    const frames: { func: string; file: string }[] = [];
+    for (let x = ws.sampleStack[i]!; x >= 0; x = t.stackPrefix[x]!) {
+      const f = t.stackFrame[x]!;
+      frames.push({ func: t.strings[t.frameFunc[f]!] ?? '', file: t.strings[t.frameFile[f]!] ?? '' });
+    }
+    const hit = (re: RegExp, fs: typeof frames) => fs.some((f) => re.test(f.func) || re.test(f.file));
+    if (focus && !hit(focus, frames)) continue;
+    if (ignore && hit(ignore, frames)) continue;
+    const shown = hide ? frames.filter((f) => !hit(hide, [f])) : frames;
+    if (hide && shown.length === 0) continue;
+    if (search && hit(search, shown)) matched += w;
+  }
+  return matched;
+}
 
 const PPROF = fixturesOfKind('pprof').map(([rel]) => rel);
 
@@ -70,6 +95,27 @@ describe('cached call-tree queries', () => {
     // A diff's current side comes from the cache too.
     const base = pprofWeightedStacks(parsePprof(unzip(readFixture('scenarios/cpu-pool-go1.22/cpu.pb.gz'))).model);
     for (const o of seq) expect(buildDiffTree(ws, base, o)).toEqual(buildDiffTree(fresh(ws), base, o));
+  });
+
+  it('reuses an expanded tree for coarser, finer and zoomed queries alike', () => {
+    const m = parsePprof(unzip(readFixture('scenarios/cpu-pool-go1.27/cpu.pb.gz'))).model;
+    const ws = pprofWeightedStacks(m);
+    for (const inverted of [false, true]) {
+      for (const o of [{}, { hide: '^runtime\\.' }, { focus: 'main' }] as CallTreeOptions[]) {
+        const top = buildCallTree(ws, { ...o, inverted, maxNodes: 1 }).root;
+        // Coarse first (few nodes expanded), then finer: the cached expander grows on demand.
+        for (const q of [
+          { minFraction: 1 / 50, maxNodes: 20 },
+          { minFraction: 1 / 2000, maxNodes: 5000 },
+          { maxNodes: 100 },
+          { minFraction: 1 / 10 },
+          { rootPath: [top.children.sort((a, b) => b.value - a.value)[0]?.name ?? 'x'], maxNodes: 300 },
+        ] as CallTreeOptions[]) {
+          const full = { ...o, ...q, inverted };
+          expect(buildCallTree(ws, full), JSON.stringify(full)).toEqual(buildCallTree(fresh(ws), full));
+        }
+      }
+    }
   });
 
   it('keeps per-sample summation for fractional weights', () => {

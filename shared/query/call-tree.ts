@@ -3,13 +3,29 @@
  * goroutine dumps): aggregated by function name, with pprof's focus / ignore / hide semantics, an
  * inverted (bottom-up) mode, zoom to a path, and a diff against a base profile.
  *
- * Big profiles have millions of stack nodes, so nothing is built eagerly: per-stack typed arrays are
- * computed in O(stacks), then tree nodes are expanded best-first from the root and only while they
- * are at least `minValue` and fewer than `maxNodes` — the renderer gets what it can draw, no more.
- * The per-stack arrays are cached per (input, focus, ignore, hide), bounded in bytes, so a zoom,
- * a search or a reset only expands the tree again (and, for a search, finds the matching stacks).
+ * Big profiles have millions of stack nodes, so nothing is built eagerly and no filter walks them
+ * all: the table's indexes (stack-index.ts) are built once; a filter then costs one pass over the
+ * samples (plus one over the stacks for focus/ignore), giving a weight per leaf slot whose prefix
+ * sums answer any stack's inclusive weight. Tree nodes are expanded best-first from the root and
+ * only while they are at least `minValue` and fewer than `maxNodes`: the renderer gets what it can
+ * draw, no more. Per (input, focus, ignore, hide) the prepared weights and the expanded trees are
+ * cached, so a zoom, a search or a reset only walks the tree again.
  */
 import type { StackTable } from '../model/stacks.ts';
+import {
+  NameIds,
+  childrenOf,
+  frameNamesOf,
+  leafSlotsOf,
+  leafLevelsOf,
+  type Children,
+  type FrameNames,
+  type LeafLevels,
+  type LeafSlots,
+  visibleFrom,
+} from './stack-index.ts';
+
+export { NameIds };
 
 /** Any stacks with a weight per sample. The table must list a prefix before its extensions (as
  * StackTableBuilder and the pprof parser do): per-stack passes run in index order. */
@@ -78,40 +94,6 @@ export interface DiffCallTree extends CallTree {
 
 const DEFAULT_MAX_NODES = 100_000;
 
-// ---------------------------------------------------------------------------------------------
-// Per-input preparation: filters, hide, effective parents and per-stack weights.
-
-/** Global function-name ids shared by the inputs of one query (so two tables can be compared). */
-export class NameIds {
-  readonly names: string[] = [];
-  private index = new Map<string, number>();
-  id(name: string): number {
-    let i = this.index.get(name);
-    if (i === undefined) {
-      i = this.names.length;
-      this.names.push(name);
-      this.index.set(name, i);
-    }
-    return i;
-  }
-}
-
-export interface PreparedStacks {
-  t: StackTable;
-  /** Per frame: global name id. */
-  nameId: Int32Array;
-  /** Per stack: 1 when its frame is shown (not hidden). */
-  visible: Uint8Array | null;
-  /** Per stack: nearest visible proper ancestor, -1 for none (=== stackPrefix without hide). */
-  effParent: Int32Array;
-  /** Per stack: weight of kept samples whose effective leaf is this stack. */
-  selfW: Float64Array;
-  /** Weight of kept samples with no visible frame. */
-  rootSelf: number;
-  total: number;
-  matched: number;
-}
-
 function compile(re: string | undefined, what: string): RegExp | null {
   if (re === undefined || re === '') return null;
   try {
@@ -123,170 +105,190 @@ function compile(re: string | undefined, what: string): RegExp | null {
 
 const F_FOCUS = 1;
 const F_IGNORE = 2;
-const F_SEARCH = 4;
-const F_HIDE = 8;
 
-/** Applies filters and hide to one input. O(stacks + samples), typed arrays only. */
-export function prepareStacks(input: WeightedStacks, opts: StackFilterOptions, names: NameIds): PreparedStacks {
+// ---------------------------------------------------------------------------------------------
+// Per-input preparation. The stack table's indexes (stack-index.ts) do not depend on the filters;
+// what does is small: per leaf slot, the weight of the samples kept there, and its prefix sums.
+
+interface Prepared {
+  t: StackTable;
+  slots: LeafSlots;
+  /** The table's own function-name ids. */
+  fn: FrameNames;
+  /** Per frame: 1 when hidden (hide), else null. */
+  hidden: Uint8Array | null;
+  /** The hide regex ('' for none): names `hidden` for the stack indexes' caches. */
+  hideKey: string;
+  /** Per slot: weight of the kept samples ending at that slot's stack. */
+  W: Float64Array;
+  /** Prefix sums of W (exact weights only): a stack's inclusive weight is S[hi] - S[lo]. */
+  S: Float64Array | null;
+  /** Inexact weights: per stack, its inclusive weight summed up the tree. */
+  dense: Float64Array | null;
+  rootSelf: number;
+  total: number;
+  /** Some kept weight is negative (a subtree may then sum to 0 and still hold weight). */
+  negative: boolean;
+  /** Inexact weights only: per sample, 1 when kept (so `matched` can be summed sample by sample). */
+  keptSample: Uint8Array | null;
+  /**
+   * Weights are integers with sums below 2^53, so sums do not depend on their order: prefix-sum
+   * differences, per-stack sums and per-sample sums are all the same number.
+   */
+  exact: boolean;
+}
+
+/** Applies focus / ignore / hide to one input: O(samples), plus one pass over the stacks for focus/ignore. */
+function prepare(input: WeightedStacks, opts: StackFilterOptions): Prepared {
   const t = input.stacks;
-  const n = t.stackCount;
   const focus = compile(opts.focus, 'focus');
   const ignore = compile(opts.ignore, 'ignore');
   const hide = compile(opts.hide, 'hide');
-  const search = compile(opts.search, 'search');
-
-  // Per string: does it match each regex (computed once; strings are few next to stacks).
-  const strFlags = new Int16Array(t.strings.length).fill(-1);
-  const flagsOfString = (si: number): number => {
-    let f = strFlags[si]!;
-    if (f < 0) {
-      const s = t.strings[si] ?? '';
-      f = 0;
-      if (focus?.test(s)) f |= F_FOCUS;
-      if (ignore?.test(s)) f |= F_IGNORE;
-      if (search?.test(s)) f |= F_SEARCH;
-      if (hide?.test(s)) f |= F_HIDE;
-      strFlags[si] = f;
-    }
-    return f;
+  const slots = leafSlotsOf(t, input.sampleStack);
+  const fn = frameNamesOf(t);
+  const frameMatch = (re: RegExp) => {
+    const byString = new Int8Array(t.strings.length).fill(-1);
+    const m = (si: number) => {
+      let x = byString[si]!;
+      if (x < 0) x = byString[si] = re.test(t.strings[si] ?? '') ? 1 : 0;
+      return x;
+    };
+    const out = new Uint8Array(t.frameCount);
+    for (let f = 0; f < t.frameCount; f++) out[f] = m(t.frameFunc[f]!) | m(t.frameFile[f]!);
+    return out;
   };
-  const nameId = new Int32Array(t.frameCount);
-  const frameFlags = new Uint8Array(t.frameCount);
-  const anyRegex = focus || ignore || hide || search;
-  const nameOfString = new Int32Array(t.strings.length).fill(-1);
-  for (let f = 0; f < t.frameCount; f++) {
-    const fs = t.frameFunc[f]!;
-    let id = nameOfString[fs]!;
-    if (id < 0) id = nameOfString[fs] = names.id(t.strings[fs] ?? '');
-    nameId[f] = id;
-    if (anyRegex) {
-      let fl = flagsOfString(fs) | flagsOfString(t.frameFile[f]!);
-      if (fl & F_HIDE) fl &= ~F_SEARCH; // a hidden frame is not there to be found
-      frameFlags[f] = fl;
-    }
-  }
-
-  // Per stack: flags accumulated from the root (a prefix always has a smaller index).
+  const hidden = hide ? frameMatch(hide) : null;
   const prefix = t.stackPrefix;
   const frame = t.stackFrame;
+
+  // Focus and ignore look at every frame of a sample, hidden or not (as pprof does).
   let stackFlags: Uint8Array | null = null;
-  if (anyRegex) {
+  if (focus || ignore) {
+    const ff = new Uint8Array(t.frameCount);
+    if (focus) frameMatch(focus).forEach((x, f) => (ff[f]! |= x ? F_FOCUS : 0));
+    if (ignore) frameMatch(ignore).forEach((x, f) => (ff[f]! |= x ? F_IGNORE : 0));
+    const n = t.stackCount;
     stackFlags = new Uint8Array(n);
     for (let s = 0; s < n; s++) {
       const p = prefix[s]!;
-      stackFlags[s] = (frameFlags[frame[s]!]! & ~F_HIDE) | (p >= 0 ? stackFlags[p]! : 0);
-    }
-  }
-  let visible: Uint8Array | null = null;
-  let effParent = prefix;
-  if (hide) {
-    visible = new Uint8Array(n);
-    effParent = new Int32Array(n);
-    for (let s = 0; s < n; s++) {
-      visible[s] = frameFlags[frame[s]!]! & F_HIDE ? 0 : 1;
-      const p = prefix[s]!;
-      effParent[s] = p < 0 ? -1 : visible[p] ? p : effParent[p]!;
+      stackFlags[s] = ff[frame[s]!]! | (p >= 0 ? stackFlags[p]! : 0);
     }
   }
 
-  const selfW = new Float64Array(n);
+  const { lo } = slots;
+  const exact = integralWeights(input.weight);
+  const keptSample = exact ? null : new Uint8Array(input.sampleStack.length);
+  const W = new Float64Array(slots.slotCount);
   let rootSelf = 0;
   let total = 0;
-  let matched = 0;
+  let negative = false;
   const ss = input.sampleStack;
   const w = input.weight;
   for (let i = 0; i < ss.length; i++) {
     const wi = w[i]!;
     if (wi === 0 || wi !== wi) continue;
     const s = ss[i]!;
-    const fl = s >= 0 && stackFlags ? stackFlags[s]! : 0;
-    if (focus && !(fl & F_FOCUS)) continue;
-    if (ignore && fl & F_IGNORE) continue;
-    const eff = s < 0 ? -1 : !visible || visible[s] ? s : effParent[s]!;
-    if (eff < 0) {
-      if (hide) continue; // pprof drops samples left without any location
+    if (stackFlags) {
+      const fl = s >= 0 ? stackFlags[s]! : 0;
+      if (focus && !(fl & F_FOCUS)) continue;
+      if (ignore && fl & F_IGNORE) continue;
+    }
+    if (s < 0) {
+      if (hidden) continue; // pprof drops samples left without any location
       rootSelf += wi;
-    } else selfW[eff]! += wi;
+    } else {
+      if (hidden && visibleFrom(s, hidden, frame, prefix) < 0) continue;
+      W[lo[s]!]! += wi;
+    }
     total += wi;
-    if (fl & F_SEARCH) matched += wi;
+    if (wi < 0) negative = true;
+    if (keptSample) keptSample[i] = 1;
   }
-  return { t, nameId, visible, effParent, selfW, rootSelf, total, matched };
+  let S: Float64Array | null = null;
+  let dense: Float64Array | null = null;
+  if (exact) {
+    S = new Float64Array(W.length + 1);
+    for (let j = 0; j < W.length; j++) S[j + 1] = S[j]! + W[j]!;
+  } else {
+    dense = new Float64Array(t.stackCount);
+    const { slotStack } = slots;
+    for (let j = 0; j < W.length; j++) dense[slotStack[j]!] = W[j]!;
+    for (let s = dense.length - 1; s >= 0; s--) {
+      const p = prefix[s]!;
+      if (p >= 0) dense[p]! += dense[s]!;
+    }
+  }
+  return { t, slots, fn, hidden, hideKey: opts.hide ?? '', W, S, dense, rootSelf, total, negative, keptSample, exact };
 }
 
-/** Per stack: inclusive weight over the effective (hide-aware) tree. */
-function cumulative(p: PreparedStacks): Float64Array {
-  const cum = p.selfW.slice();
-  const { effParent, visible } = p;
-  for (let s = cum.length - 1; s >= 0; s--) {
-    if (visible && !visible[s]) continue;
-    const q = effParent[s]!;
-    if (q >= 0) cum[q]! += cum[s]!;
-  }
-  return cum;
+/** Inclusive weight of stack s (its kept samples and those of every stack under it). */
+function cumOf(p: Prepared, s: number): number {
+  if (p.dense) return p.dense[s]!;
+  const a = p.slots.lo[s]!;
+  return p.S![a + p.slots.size[s]!]! - p.S![a]!;
 }
 
-/** Children lists of the effective tree, indexed by parent + 1 (slot 0 = roots). */
-interface Csr {
-  start: Int32Array;
-  list: Int32Array;
+/** Weight of the kept samples ending exactly at stack s. */
+function ownOf(p: Prepared, s: number): number {
+  const { lo, size, slotStack } = p.slots;
+  const a = lo[s]!;
+  return size[s]! > 0 && slotStack[a] === s ? p.W[a]! : 0;
 }
-const csrCache = new WeakMap<StackTable, Csr>();
 
-function childrenCsr(p: PreparedStacks): Csr {
-  if (!p.visible) {
-    const hit = csrCache.get(p.t);
-    if (hit) return hit;
+/** Reusable traversal stacks for walks through hidden stacks (selfOf runs inside expandTopDown's walk). */
+let walk = new Int32Array(256);
+let selfWalk = new Int32Array(256);
+
+/**
+ * Self weight of visible stack s: its own samples, and (hide) those of hidden stacks below it
+ * reached through hidden stacks only, whose weight goes to s, their nearest visible caller.
+ */
+function selfOf(p: Prepared, s: number, ch: Children): number {
+  let self = ownOf(p, s);
+  if (!p.hidden) return self;
+  const { start, list } = ch;
+  const frame = p.t.stackFrame;
+  let top = 0;
+  selfWalk[top++] = s;
+  while (top > 0) {
+    const x = selfWalk[--top]!;
+    for (let i = start[x + 1]!; i < start[x + 2]!; i++) {
+      const c = list[i]!;
+      if (!p.hidden[frame[c]!] || p.slots.size[c] === 0) continue;
+      self += ownOf(p, c);
+      if (top === selfWalk.length) selfWalk = growI32(selfWalk, top + 1);
+      selfWalk[top++] = c;
+    }
   }
-  const n = p.t.stackCount;
-  const { effParent, visible } = p;
-  const start = new Int32Array(n + 2);
-  let count = 0;
-  for (let s = 0; s < n; s++) {
-    if (visible && !visible[s]) continue;
-    start[effParent[s]! + 2]!++;
-    count++;
+  return self;
+}
+
+function integralWeights(w: Float64Array | number[]): boolean {
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) {
+    const x = w[i]!;
+    if (x !== x) continue; // NaN weights are skipped
+    if (!Number.isInteger(x)) return false;
+    sum += Math.abs(x);
   }
-  for (let i = 1; i < n + 2; i++) start[i]! += start[i - 1]!;
-  const fill = start.slice(0, n + 1);
-  const list = new Int32Array(count);
-  for (let s = 0; s < n; s++) {
-    if (visible && !visible[s]) continue;
-    list[fill[effParent[s]! + 1]!++] = s;
-  }
-  const csr = { start, list };
-  if (!p.visible) csrCache.set(p.t, csr);
-  return csr;
+  return sum <= Number.MAX_SAFE_INTEGER;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Prepared stacks cached across queries. Every zoom, search and reset of the flame graph asks again
-// for the same stacks with the same filters; on big profiles (millions of stack nodes) preparing
-// them, summing them up the tree and indexing children take most of a query, so they are kept per
-// (input, focus, ignore, hide) — search only changes `matched`, computed separately.
+// Prepared inputs cached across queries: every zoom, search and reset of the flame graph asks again
+// for the same stacks with the same filters (search only changes `matched`, computed separately).
 
-/** What one side of a tree needs beyond PreparedStacks, computed on first use. */
-interface SideAux {
-  cum?: Float64Array;
-  csr?: Csr;
-  packed?: Int32Array;
-}
-
-interface CacheEntry extends SideAux {
+interface CacheEntry {
   stacks: StackTable;
   sampleStack: Int32Array;
+  weight: Float64Array | number[];
   weightLength: number;
   key: string;
-  names: NameIds;
-  /** Prepared without search (matched = 0). */
-  p: PreparedStacks;
-  hide: RegExp | null;
-  /**
-   * Weights are integers with sums below 2^53, so sums do not depend on their order: `matched` may
-   * be summed per stack instead of per sample (as prepareStacks does) and still be the same number.
-   */
-  exact: boolean;
+  p: Prepared;
   /** topTable's per-name flat and cum. */
   top?: { flat: Float64Array; cum: Float64Array };
+  /** The call trees expanded so far (buildCallTree). */
+  trees?: { topDown?: Expander; inverted?: Expander };
 }
 
 /** Keyed by the weight column (pprof makes a fresh WeightedStacks per query around the same arrays). */
@@ -296,16 +298,12 @@ const prepCache = new WeakMap<object, CacheEntry[]>();
  * go with it (the WeakMap above), not when the bound pushes them out.
  */
 const prepLru: { weight: WeakRef<object>; entry: WeakRef<CacheEntry> }[] = [];
-/** Bytes of typed arrays the cache may hold (about three variants of a 7.6 M-node profile). */
-const PREP_CACHE_BYTES = 512 * 2 ** 20;
+/** Bytes of typed arrays the cache may hold. */
+const PREP_CACHE_BYTES = 256 * 2 ** 20;
 
 function entryBytes(e: CacheEntry): number {
-  let b = e.p.selfW.byteLength + e.p.nameId.byteLength;
-  if (e.p.visible) b += e.p.visible.byteLength + e.p.effParent.byteLength;
-  if (e.cum) b += e.cum.byteLength;
-  if (e.csr && e.p.visible) b += e.csr.start.byteLength + e.csr.list.byteLength;
-  if (e.packed) b += e.packed.byteLength;
-  return b;
+  const trees = (e.trees?.topDown?.bytes() ?? 0) + (e.trees?.inverted?.bytes() ?? 0);
+  return e.p.W.byteLength + (e.p.S?.byteLength ?? 0) + (e.p.dense?.byteLength ?? 0) + trees;
 }
 
 function touch(weight: object, entry: CacheEntry): void {
@@ -340,61 +338,33 @@ function cachedPrep(input: WeightedStacks, opts: StackFilterOptions): CacheEntry
     (x) => x.key === key && x.stacks === input.stacks && x.sampleStack === input.sampleStack && x.weightLength === input.weight.length,
   );
   if (!e) {
-    const names = new NameIds();
-    const p = prepareStacks(input, { focus: opts.focus, ignore: opts.ignore, hide: opts.hide }, names);
-    e = {
-      stacks: input.stacks,
-      sampleStack: input.sampleStack,
-      weightLength: input.weight.length,
-      key,
-      names,
-      p,
-      hide: compile(opts.hide, 'hide'),
-      exact: integralWeights(input.weight),
-    };
+    const p = prepare(input, { focus: opts.focus, ignore: opts.ignore, hide: opts.hide });
+    e = { stacks: input.stacks, sampleStack: input.sampleStack, weight: input.weight, weightLength: input.weight.length, key, p };
     list.push(e);
   }
   touch(w, e);
   return e;
 }
 
-function integralWeights(w: Float64Array | number[]): boolean {
-  let sum = 0;
-  for (let i = 0; i < w.length; i++) {
-    const x = w[i]!;
-    if (x !== x) continue; // NaN weights are skipped by prepareStacks
-    if (!Number.isInteger(x)) return false;
-    sum += Math.abs(x);
-  }
-  return sum <= Number.MAX_SAFE_INTEGER;
-}
-
 /**
- * Weight of the kept samples with a visible frame matching `search` (function or file name), as
- * prepareStacks' `matched`, without walking the samples again: from the outermost matching stacks
- * when they are few, else one pass over the stacks with flags inherited from the prefix.
+ * Weight of the kept samples with a visible frame matching `search` (function or file name): from
+ * the outermost matching stacks when they are few, else with flags inherited from the prefix.
  */
-function matchedWeight(e: CacheEntry, search: string, input: WeightedStacks, opts: StackFilterOptions): number {
+function matchedWeight(e: CacheEntry, search: string): number {
   const rx = compile(search, 'search')!;
-  if (!e.exact) {
-    // Fractional weights: keep prepareStacks' summation order, to the last bit.
-    return prepareStacks(input, { focus: opts.focus, ignore: opts.ignore, hide: opts.hide, search }, new NameIds()).matched;
-  }
-  const t = e.p.t;
+  const p = e.p;
+  const t = p.t;
   const strMatch = new Int8Array(t.strings.length).fill(-1);
-  const test = (si: number, re: RegExp): boolean => re.test(t.strings[si] ?? '');
   const matches = (si: number): boolean => {
     let m = strMatch[si]!;
-    if (m < 0) m = strMatch[si] = test(si, rx) ? 1 : 0;
+    if (m < 0) m = strMatch[si] = rx.test(t.strings[si] ?? '') ? 1 : 0;
     return m === 1;
   };
   const fm = new Uint8Array(t.frameCount);
   let any = false;
   for (let f = 0; f < t.frameCount; f++) {
-    const fs = t.frameFunc[f]!;
-    const fi = t.frameFile[f]!;
-    if (!(matches(fs) || matches(fi))) continue;
-    if (e.hide && (test(fs, e.hide) || test(fi, e.hide))) continue; // a hidden frame is not there to be found
+    if (p.hidden?.[f]) continue; // a hidden frame is not there to be found
+    if (!(matches(t.frameFunc[f]!) || matches(t.frameFile[f]!))) continue;
     fm[f] = 1;
     any = true;
   }
@@ -402,93 +372,130 @@ function matchedWeight(e: CacheEntry, search: string, input: WeightedStacks, opt
   const n = t.stackCount;
   const prefix = t.stackPrefix;
   const frame = t.stackFrame;
-  const selfW = e.p.selfW;
 
   // Few stacks with a matching frame (a function name, the usual search): the matched weight is the
-  // inclusive weight of the outermost of them, found by looking up each one's ancestors. Finding
-  // them is one sequential read of stackFrame, a fraction of the pass below.
+  // inclusive weight of the outermost of them, found by looking up each one's ancestors. Exact
+  // weights only: it sums per stack, not in sample order.
   const few = new Int32Array(Math.max(16, n >>> 5));
-  let k = 0;
-  for (let s = 0; s < n; s++) {
+  let k = p.exact ? 0 : -1;
+  for (let s = 0; s < n && k >= 0; s++) {
     if (fm[frame[s]!]) {
-      if (k === few.length) {
-        k = -1;
-        break;
-      }
-      few[k++] = s;
+      if (k === few.length) k = -1;
+      else few[k++] = s;
     }
   }
   if (k >= 0) {
-    e.cum ??= cumulative(e.p);
-    const cum = e.cum;
-    const effParent = e.p.effParent;
     let matched = 0;
     let budget = n; // deep stacks: past n steps, the pass below is cheaper
     for (let j = 0; j < k && budget >= 0; j++) {
       const s = few[j]!;
       let outer = true;
-      for (let x = effParent[s]!; x >= 0; x = effParent[x]!) {
+      for (let x = prefix[s]!; x >= 0; x = prefix[x]!) {
         budget--;
         if (fm[frame[x]!]) {
           outer = false;
           break;
         }
       }
-      if (outer) matched += cum[s]!;
+      if (outer) matched += cumOf(p, s);
     }
     if (budget >= 0) return matched;
   }
 
   const has = new Uint8Array(n);
-  let matched = 0;
   for (let s = 0; s < n; s++) {
-    const p = prefix[s]!;
-    const h = fm[frame[s]!]! | (p >= 0 ? has[p]! : 0);
-    has[s] = h;
-    if (h) matched += selfW[s]!;
+    const q = prefix[s]!;
+    has[s] = fm[frame[s]!]! | (q >= 0 ? has[q]! : 0);
   }
+  let matched = 0;
+  if (p.keptSample) {
+    // Fractional weights: float sums depend on their order; sum sample by sample, as they come.
+    const ss = e.sampleStack;
+    const w = e.weight;
+    for (let i = 0; i < ss.length; i++) if (p.keptSample[i] && ss[i]! >= 0 && has[ss[i]!]) matched += w[i]!;
+    return matched;
+  }
+  const { slotStack } = p.slots;
+  for (let j = 0; j < p.W.length; j++) if (has[slotStack[j]!]) matched += p.W[j]!;
   return matched;
 }
 
-/** For top-table.ts: the cached prepared stacks, and its per-name flat / cum once computed. */
-export function preparedForTop(
+/** For top-table.ts: per function name, flat and cum over the kept samples (cached with the entry). */
+export function topByName(
   input: WeightedStacks,
   opts: StackFilterOptions,
-  compute: (p: PreparedStacks, names: NameIds) => { flat: Float64Array; cum: Float64Array },
-): { p: PreparedStacks; names: NameIds; flat: Float64Array; cum: Float64Array; matched: number } {
+): { names: readonly string[]; flat: Float64Array; cum: Float64Array; total: number; matched: number } {
   const e = cachedPrep(input, opts);
-  e.top ??= compute(e.p, e.names);
-  return { p: e.p, names: e.names, ...e.top, matched: opts.search ? matchedWeight(e, opts.search, input, opts) : 0 };
+  const p = e.p;
+  e.top ??= perName(p);
+  return { names: p.fn.names.names, ...e.top, total: p.total, matched: opts.search ? matchedWeight(e, opts.search) : 0 };
+}
+
+/**
+ * flat: weight of the samples whose (visible) leaf is the function; cum: of the samples with the
+ * function anywhere on their visible stack, once per sample however often it recurses. One walk
+ * per distinct leaf, in stack order so that the walks read the table almost front to back.
+ */
+function perName(p: Prepared): { flat: Float64Array; cum: Float64Array } {
+  const nNames = p.fn.names.names.length;
+  const flat = new Float64Array(nNames);
+  const cum = new Float64Array(nNames);
+  const lastSeen = new Int32Array(nNames).fill(-1);
+  const { slotStack, slotsByStack } = p.slots;
+  const { nameOf } = p.fn;
+  const frame = p.t.stackFrame;
+  const prefix = p.t.stackPrefix;
+  const { hidden, W } = p;
+  for (let i = 0; i < slotsByStack.length; i++) {
+    const j = slotsByStack[i]!;
+    const w = W[j]!;
+    if (w === 0) continue;
+    const leaf = visibleFrom(slotStack[j]!, hidden, frame, prefix);
+    flat[nameOf[frame[leaf]!]!]! += w;
+    for (let x = leaf; x >= 0; x = prefix[x]!) {
+      const f = frame[x]!;
+      if (hidden && hidden[f]) continue;
+      const id = nameOf[f]!;
+      if (lastSeen[id] !== j) {
+        lastSeen[id] = j;
+        cum[id]! += w;
+      }
+    }
+  }
+  return { flat, cum };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lazy tree expansion over one or two sides.
+// Lazy tree expansion over one or two sides (a diff's current and base).
 
-interface SideState {
-  p: PreparedStacks;
-  cum: Float64Array | null; // non-inverted only
-  csr: Csr | null;
-  // Member pools: a tree node owns pool[start .. start+len).
-  /** Non-inverted: member stacks. Inverted: each member's next stack towards the root (-1: none). */
-  poolA: Int32Array;
-  /** Inverted only: each member's weight (its leaf stack's self weight). */
-  poolW: Float64Array;
-  /** Inverted only: per stack [name id, effective parent], side by side so one cache line serves both. */
-  packed: Int32Array | null;
+interface Side {
+  p: Prepared;
+  /** Table-local name id -> the expander's name id (null: the same ids). */
+  idMap: Int32Array | null;
+  ch: Children | null; // non-inverted only
+  levels: LeafLevels | null; // inverted only
+  /**
+   * Member pool: a tree node owns pool[start .. start+len). Non-inverted: member stacks.
+   * Inverted: member leaf slots (the node's function is at level depth - 1 of each).
+   */
+  pool: Int32Array<ArrayBuffer>;
   poolLen: number;
 }
 
 class Expander {
-  readonly sides: SideState[];
+  readonly sides: Side[];
   readonly k: number;
   // Tree nodes (growable).
-  name: Int32Array = new Int32Array(1024);
-  firstFrame: Int32Array = new Int32Array(1024); // a frame of the first member, for `file`
+  name: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  /** A member of each node (non-inverted: a stack; inverted: a slot), for `file`. */
+  firstMember: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  /** Inverted: each node's depth below the root. */
+  depth: Int32Array<ArrayBuffer> = new Int32Array(1024);
   firstSide: Uint8Array = new Uint8Array(1024);
-  value: Float64Array[]; // [side][node]
-  self: Float64Array[];
-  mStart: Int32Array[];
-  mLen: Int32Array[];
+  value: Float64Array<ArrayBuffer>[]; // [side][node]
+  self: Float64Array<ArrayBuffer>[];
+  mStart: Int32Array<ArrayBuffer>[];
+  mLen: Int32Array<ArrayBuffer>[];
   count = 0;
   private slot: Int32Array;
   private touched: number[] = [];
@@ -496,60 +503,76 @@ class Expander {
   private scratchNext = new Int32Array(1024);
   private scratchLocal = new Int32Array(1024);
   private tmpA = new Int32Array(0);
-  private tmpW = new Float64Array(0);
 
-  /** `aux[k]`: what side k's cache entry already holds (see cachedPrep), filled in here when missing. */
+  /** Node 0: the synthetic root (all samples). */
+  readonly root = 0;
+  private childStart: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  private childCount: Int32Array<ArrayBuffer> = new Int32Array(1024);
+
   constructor(
-    preps: PreparedStacks[],
+    sides: { p: Prepared; idMap: Int32Array | null }[],
     readonly names: NameIds,
     readonly inverted: boolean,
-    aux: SideAux[] = [],
   ) {
-    this.k = preps.length;
-    this.sides = preps.map((p, k) => {
-      const a = aux[k] ?? {};
-      if (!inverted) {
-        a.cum ??= cumulative(p);
-        a.csr ??= childrenCsr(p);
-      } else a.packed ??= packNameAndParent(p);
-      return {
-        p,
-        cum: inverted ? null : a.cum!,
-        csr: inverted ? null : a.csr!,
-        poolA: new Int32Array(1024),
-        poolW: new Float64Array(inverted ? 1024 : 0),
-        packed: inverted ? a.packed! : null,
-        poolLen: 0,
-      };
-    });
-    this.value = preps.map(() => new Float64Array(1024));
-    this.self = preps.map(() => new Float64Array(1024));
-    this.mStart = preps.map(() => new Int32Array(1024));
-    this.mLen = preps.map(() => new Int32Array(1024));
+    this.k = sides.length;
+    this.sides = sides.map(({ p, idMap }) => ({
+      p,
+      idMap,
+      ch: inverted ? null : childrenOf(p.t),
+      levels: inverted ? leafLevelsOf(p.slots, p.hidden, p.hideKey) : null,
+      pool: new Int32Array(1024),
+      poolLen: 0,
+    }));
+    this.value = sides.map(() => new Float64Array(1024));
+    this.self = sides.map(() => new Float64Array(1024));
+    this.mStart = sides.map(() => new Int32Array(1024));
+    this.mLen = sides.map(() => new Int32Array(1024));
     this.slot = new Int32Array(names.names.length).fill(-1);
+    this.ensureNodes(1);
+    const r = this.newNode(-1);
+    for (let k = 0; k < this.k; k++) {
+      const p = this.sides[k]!.p;
+      this.value[k]![r] = p.total;
+      this.self[k]![r] = p.rootSelf;
+      this.mStart[k]![r] = -1; // marks "the root": its children are the tree's roots
+    }
+  }
+
+  /** Bytes held (for the cache's bound). */
+  bytes(): number {
+    let b = this.name.byteLength * (5 + 6 * this.k); // per node: 5 arrays, and 4 per side (value/self 8 bytes)
+    for (const sd of this.sides) b += sd.pool.byteLength;
+    return b + this.tmpA.byteLength + this.scratchNext.byteLength * 2;
+  }
+
+  /** Room for `extra` more nodes: expand() grows the node arrays up front, so loops may hold them. */
+  private ensureNodes(extra: number): void {
+    const need = this.count + extra;
+    if (need <= this.name.length) return;
+    const cap = Math.max(need, this.name.length * 2);
+    this.name = growI32(this.name, cap);
+    this.firstMember = growI32(this.firstMember, cap);
+    this.depth = growI32(this.depth, cap);
+    const fs = new Uint8Array(cap);
+    fs.set(this.firstSide);
+    this.firstSide = fs;
+    const ex = new Uint8Array(cap);
+    ex.set(this.expanded);
+    this.expanded = ex;
+    this.childStart = growI32(this.childStart, cap);
+    this.childCount = growI32(this.childCount, cap);
+    for (let k = 0; k < this.k; k++) {
+      this.value[k] = growF64(this.value[k]!, cap);
+      this.self[k] = growF64(this.self[k]!, cap);
+      this.mStart[k] = growI32(this.mStart[k]!, cap);
+      this.mLen[k] = growI32(this.mLen[k]!, cap);
+    }
   }
 
   private newNode(nameId: number): number {
     const i = this.count++;
-    if (i >= this.name.length) {
-      const cap = this.name.length * 2;
-      this.name = grow32(this.name, cap);
-      this.firstFrame = grow32(this.firstFrame, cap);
-      const fs = new Uint8Array(cap);
-      fs.set(this.firstSide);
-      this.firstSide = fs;
-      const ex = new Uint8Array(cap);
-      ex.set(this.expanded);
-      this.expanded = ex;
-      for (let k = 0; k < this.k; k++) {
-        this.value[k] = grow64(this.value[k]!, cap);
-        this.self[k] = grow64(this.self[k]!, cap);
-        this.mStart[k] = grow32(this.mStart[k]!, cap);
-        this.mLen[k] = grow32(this.mLen[k]!, cap);
-      }
-    }
     this.name[i] = nameId;
-    this.firstFrame[i] = -1;
+    this.firstMember[i] = -1;
     for (let k = 0; k < this.k; k++) {
       this.value[k]![i] = 0;
       this.self[k]![i] = 0;
@@ -559,161 +582,167 @@ class Expander {
     return i;
   }
 
-  /** The synthetic root: all samples. */
-  makeRoot(): number {
-    const r = this.newNode(-1);
-    for (let k = 0; k < this.k; k++) {
-      const sd = this.sides[k]!;
-      this.value[k]![r] = sd.p.total;
-      this.self[k]![r] = sd.p.rootSelf;
-      this.mStart[k]![r] = -1; // marks "the root": its children are the tree's roots
+  private reserve(sd: Side, extra: number): void {
+    const need = sd.poolLen + extra;
+    if (need > sd.pool.length) {
+      sd.pool = growI32(sd.pool, need);
     }
-    return r;
   }
 
-  private reserve(sd: SideState, extra: number): void {
-    const need = sd.poolLen + extra;
-    if (need > sd.poolA.length) {
-      sd.poolA = grow32(sd.poolA, need);
-      if (this.inverted) sd.poolW = grow64(sd.poolW, need);
+  private claim(id: number, children: number[]): number {
+    let node = this.slot[id]!;
+    if (node < 0) {
+      node = this.slot[id] = this.newNode(id);
+      this.touched.push(id);
+      children.push(node);
     }
+    return node;
   }
 
   /**
-   * Creates the children of node `t` (once per node); returns their ids. Inverted nodes partition
+   * The children of node `t` (created on the first call); their ids. Inverted nodes partition
    * their member segment in place among their children (a child's members are a subset of its
-   * parent's), so bottom-up trees need no more memory than the distinct stacks.
+   * parent's), so bottom-up trees need no more memory than the leaf slots.
    */
   expand(t: number): number[] {
-    if (this.expanded[t]) throw new Error(`call-tree node ${t} expanded twice`);
-    this.expanded[t] = 1;
-    const slot = this.slot;
-    const touched = this.touched;
     const children: number[] = [];
+    if (this.expanded[t]) {
+      for (let i = 0; i < this.childCount[t]!; i++) children.push(this.childStart[t]! + i);
+      return children;
+    }
+    this.expanded[t] = 1;
+    // At most one child per function name.
+    this.ensureNodes(this.names.names.length);
     const base = this.count; // children get consecutive ids from here
     for (let k = 0; k < this.k; k++) {
-      const sd = this.sides[k]!;
-      const { nameId, selfW } = sd.p;
-      const frame = sd.p.t.stackFrame;
-      const start = this.mStart[k]![t]!;
-      const len = this.mLen[k]![t]!;
-      const isRoot = start === -1;
-      // Pass 1: each member's next stack and the (local index of the) child it belongs to.
-      let q = 0;
-      if (!this.inverted) {
-        const { start: cs, list } = sd.csr!;
-        const m0 = isRoot ? -1 : start;
-        const m1 = isRoot ? 0 : start + len;
-        for (let j = m0; j < m1; j++) {
-          const m = j < 0 ? -1 : sd.poolA[j]!;
-          const c0 = cs[m + 1]!;
-          const c1 = cs[m + 2]!;
-          if (q + (c1 - c0) > this.scratchNext.length) this.growScratch(q + (c1 - c0));
-          for (let x = c0; x < c1; x++) {
-            const c = list[x]!;
-            const id = nameId[frame[c]!]!;
-            let node = slot[id]!;
-            if (node < 0) {
-              node = slot[id] = this.newNode(id);
-              touched.push(id);
-              children.push(node);
-            }
-            this.scratchNext[q] = c;
-            this.scratchLocal[q++] = node - base;
-          }
-        }
-      } else {
-        if (isRoot) {
-          // The root's members: every leaf stack with weight; its next frame is the leaf itself.
-          let cnt = 0;
-          for (let s = 0; s < selfW.length; s++) if (selfW[s] !== 0) cnt++;
-          this.reserve(sd, cnt);
-          const at = sd.poolLen;
-          for (let s = 0; s < selfW.length; s++) {
-            if (selfW[s] === 0) continue;
-            sd.poolA[sd.poolLen] = s;
-            sd.poolW[sd.poolLen++] = selfW[s]!;
-          }
-          this.mStart[k]![t] = at;
-          this.mLen[k]![t] = cnt;
-          this.partitionInverted(k, at, cnt, base, children);
-          continue;
-        }
-        this.partitionInverted(k, start, len, base, children);
-        continue;
-      }
-      // Non-inverted pass 2: contiguous member segments per child, values summed.
-      const nKids = children.length;
-      if (q === 0) continue;
-      const counts = new Int32Array(nKids + 1);
-      for (let j = 0; j < q; j++) counts[this.scratchLocal[j]! + 1]!++;
-      for (let i = 1; i <= nKids; i++) counts[i]! += counts[i - 1]!;
-      this.reserve(sd, q);
-      const seg = sd.poolLen;
-      sd.poolLen += q;
-      const mStart = this.mStart[k]!;
-      const mLen = this.mLen[k]!;
-      for (let i = 0; i < nKids; i++) {
-        mStart[base + i] = seg + counts[i]!;
-        mLen[base + i] = counts[i + 1]! - counts[i]!;
-      }
-      const value = this.value[k]!;
-      const self = this.self[k]!;
-      const cum = sd.cum!;
-      const poolA = sd.poolA;
-      for (let j = 0; j < q; j++) {
-        const c = this.scratchNext[j]!;
-        const local = this.scratchLocal[j]!;
-        const node = base + local;
-        poolA[seg + counts[local]!++] = c;
-        value[node]! += cum[c]!;
-        self[node]! += selfW[c]!;
-        if (this.firstFrame[node] === -1) {
-          this.firstFrame[node] = frame[c]!;
-          this.firstSide[node] = k;
-        }
-      }
+      if (this.inverted) this.expandInverted(k, t, base, children);
+      else this.expandTopDown(k, t, base, children);
     }
-    for (const id of touched) slot[id] = -1;
-    touched.length = 0;
+    for (const id of this.touched) this.slot[id] = -1;
+    this.touched.length = 0;
+    this.childStart[t] = base;
+    this.childCount[t] = children.length;
     return children;
   }
 
-  /**
-   * Inverted: steps each member one frame towards the root and groups members by the function
-   * there. One random access per member (packed[2 * next], packed[2 * next + 1]); the rest is
-   * sequential over the segment.
-   */
-  private partitionInverted(k: number, start: number, len: number, base: number, children: number[]): void {
+  /** Top-down: a node's members are stacks; its children's members are their visible child stacks. */
+  private expandTopDown(k: number, t: number, base: number, children: number[]): void {
     const sd = this.sides[k]!;
-    const packed = sd.packed!;
-    const frame = sd.p.t.stackFrame;
-    const slot = this.slot;
-    if (len > this.scratchNext.length) this.growScratch(len);
-    const after = this.scratchNext; // the member's next-next stack, stored for the next level
+    const { p, idMap } = sd;
+    const nameOf = p.fn.nameOf;
+    const { start: cs, list } = sd.ch!;
+    const frame = p.t.stackFrame;
+    const hidden = p.hidden;
+    const keepZero = p.negative;
+    const size = p.slots.size;
+    const start = this.mStart[k]![t]!;
+    const len = this.mLen[k]![t]!;
+    const isRoot = start === -1;
+    const value = this.value[k]!;
+    const self = this.self[k]!;
+    // Pass 1: each member's visible children, the child node each belongs to, values summed.
+    let q = 0;
+    const m0 = isRoot ? -1 : start;
+    const m1 = isRoot ? 0 : start + len;
+    let top = 0;
+    for (let j = m0; j < m1; j++) {
+      walk[top++] = j < 0 ? -1 : sd.pool[j]!;
+      while (top > 0) {
+        const m = walk[--top]!;
+        for (let x = cs[m + 1]!; x < cs[m + 2]!; x++) {
+          const c = list[x]!;
+          if (size[c] === 0) continue; // no sample under it
+          if (hidden && hidden[frame[c]!]) {
+            // A hidden stack's children belong to its nearest visible caller.
+            if (top === walk.length) walk = growI32(walk, top + 1);
+            walk[top++] = c;
+            continue;
+          }
+          const v = cumOf(p, c);
+          if (v === 0 && !keepZero) continue;
+          const local = nameOf[frame[c]!]!;
+          const node = this.claim(idMap ? idMap[local]! : local, children);
+          if (q === this.scratchNext.length) this.growScratch(q + 1);
+          this.scratchNext[q] = c;
+          this.scratchLocal[q++] = node - base;
+          value[node]! += v;
+          self[node]! += selfOf(p, c, sd.ch!);
+          if (this.firstMember[node] === -1) {
+            this.firstMember[node] = c;
+            this.firstSide[node] = k;
+          }
+        }
+      }
+    }
+    if (q === 0) return;
+    // Pass 2: contiguous member segments per child.
+    const nKids = children.length;
+    const counts = new Int32Array(nKids + 1);
+    for (let j = 0; j < q; j++) counts[this.scratchLocal[j]! + 1]!++;
+    for (let i = 1; i <= nKids; i++) counts[i]! += counts[i - 1]!;
+    this.reserve(sd, q);
+    const seg = sd.poolLen;
+    sd.poolLen += q;
+    const mStart = this.mStart[k]!;
+    const mLen = this.mLen[k]!;
+    for (let i = 0; i < nKids; i++) {
+      mStart[base + i] = seg + counts[i]!;
+      mLen[base + i] = counts[i + 1]! - counts[i]!;
+    }
+    const pool = sd.pool;
+    for (let j = 0; j < q; j++) pool[seg + counts[this.scratchLocal[j]!]!++] = this.scratchNext[j]!;
+  }
+
+  /**
+   * Bottom-up: a node's members are leaf slots, starting with every slot that has weight; a node
+   * at depth d groups its members by their function at level d (LeafLevels) into its children.
+   */
+  private expandInverted(k: number, t: number, base: number, children: number[]): void {
+    const sd = this.sides[k]!;
+    const { p } = sd;
+    let start = this.mStart[k]![t]!;
+    let len = this.mLen[k]![t]!;
+    if (start === -1) {
+      this.reserve(sd, p.W.length);
+      start = sd.poolLen;
+      for (let j = 0; j < p.W.length; j++) if (p.W[j] !== 0) sd.pool[sd.poolLen++] = j;
+      len = sd.poolLen - start;
+      this.mStart[k]![t] = start;
+      this.mLen[k]![t] = len;
+    }
+    const d = this.depth[t]!;
+    const names = sd.levels!.nameAt(d);
+    if (len > this.scratchLocal.length) this.growScratch(len);
     const local = this.scratchLocal;
-    const poolA = sd.poolA;
-    const poolW = sd.poolW;
+    const pool = sd.pool;
+    // Each member's child (local index; -1: its stack ends at this node), values summed.
+    const slot = this.slot;
+    const idMap = sd.idMap;
+    const W = p.W;
+    const value = this.value[k]!;
+    let ended = 0;
     for (let j = 0; j < len; j++) {
-      const nx = poolA[start + j]!;
-      if (nx < 0) {
+      const m = pool[start + j]!;
+      const id = names[m]!;
+      if (id < 0) {
         local[j] = -1;
+        ended += W[m]!;
         continue;
       }
-      const id = packed[2 * nx]!;
-      after[j] = packed[2 * nx + 1]!;
-      let node = slot[id]!;
+      const gid = idMap ? idMap[id]! : id;
+      let node = slot[gid]!;
       if (node < 0) {
-        node = slot[id] = this.newNode(id);
-        this.touched.push(id);
-        children.push(node);
-        this.firstFrame[node] = frame[nx]!;
+        node = this.claim(gid, children);
+        this.firstMember[node] = m;
         this.firstSide[node] = k;
+        this.depth[node] = d + 1;
       }
       local[j] = node - base;
+      value[node]! += W[m]!;
     }
+    if (t !== this.root) this.self[k]![t] = ended;
     const nKids = children.length;
-    // Counting sort of the segment by child; members that end here go last.
+    // Counting sort of the segment by child (members that end here go last), values summed.
     const counts = new Int32Array(nKids + 2);
     for (let j = 0; j < len; j++) counts[(local[j]! < 0 ? nKids : local[j]!) + 1]!++;
     for (let i = 1; i <= nKids + 1; i++) counts[i]! += counts[i - 1]!;
@@ -723,42 +752,35 @@ class Expander {
       mStart[base + i] = start + counts[i]!;
       mLen[base + i] = counts[i + 1]! - counts[i]!;
     }
-    if (len > this.tmpA.length) {
-      this.tmpA = new Int32Array(Math.max(len, this.tmpA.length * 2));
-      this.tmpW = new Float64Array(this.tmpA.length);
-    }
-    const tmpA = this.tmpA;
-    const tmpW = this.tmpW;
-    const value = this.value[k]!;
-    const self = this.self[k]!;
-    for (let j = 0; j < len; j++) {
-      const l = local[j]!;
-      const w = poolW[start + j]!;
-      if (l < 0) {
-        tmpA[counts[nKids]!] = -1;
-        tmpW[counts[nKids]!++] = w;
-        continue;
+    // One child and nothing ending here (a frame every member shares): already in order.
+    if (nKids === 1 && counts[1] === len) return;
+    if (len > this.tmpA.length) this.tmpA = new Int32Array(Math.max(len, this.tmpA.length * 2));
+    scatterByChild(pool, start, len, local, counts, nKids, this.tmpA);
+  }
+
+  /**
+   * Self weight of side k at `node`. Bottom-up nodes learn theirs when expanded (their members that
+   * end there); one never expanded sums them from its segment here.
+   */
+  selfOf(k: number, node: number): number {
+    if (this.inverted && !this.expanded[node] && node !== this.root) {
+      const sd = this.sides[k]!;
+      const names = sd.levels!.nameAt(this.depth[node]!);
+      const start = this.mStart[k]![node]!;
+      let self = 0;
+      for (let j = start; j < start + this.mLen[k]![node]!; j++) {
+        const m = sd.pool[j]!;
+        if (names[m]! < 0) self += sd.p.W[m]!;
       }
-      const at = counts[l]!++;
-      const nn = after[j]!;
-      tmpA[at] = nn;
-      tmpW[at] = w;
-      const node = base + l;
-      value[node]! += w;
-      if (nn < 0) self[node]! += w;
+      return self;
     }
-    poolA.set(tmpA.subarray(0, len), start);
-    poolW.set(tmpW.subarray(0, len), start);
+    return this.self[k]![node]!;
   }
 
   private growScratch(need: number): void {
     const cap = Math.max(need, this.scratchNext.length * 2);
-    const n = new Int32Array(cap);
-    n.set(this.scratchNext);
-    this.scratchNext = n;
-    const l = new Int32Array(cap);
-    l.set(this.scratchLocal);
-    this.scratchLocal = l;
+    this.scratchNext = growI32(this.scratchNext, cap);
+    this.scratchLocal = growI32(this.scratchLocal, cap);
   }
 
   priority(node: number): number {
@@ -768,31 +790,35 @@ class Expander {
   }
 
   fileOf(node: number): string | undefined {
-    const f = this.firstFrame[node]!;
-    if (f < 0) return undefined;
-    const t = this.sides[this.firstSide[node]!]!.p.t;
-    return t.strings[t.frameFile[f]!] || undefined;
+    const m = this.firstMember[node]!;
+    if (m < 0) return undefined;
+    const sd = this.sides[this.firstSide[node]!]!;
+    const t = sd.p.t;
+    const s = sd.levels ? sd.levels.stackAt(m, this.depth[node]! - 1) : m;
+    return s < 0 ? undefined : t.strings[t.frameFile[t.stackFrame[s]!]!] || undefined;
   }
 }
 
-function packNameAndParent(p: PreparedStacks): Int32Array {
-  const n = p.t.stackCount;
-  const out = new Int32Array(2 * n);
-  const frame = p.t.stackFrame;
-  for (let s = 0; s < n; s++) {
-    out[2 * s] = p.nameId[frame[s]!]!;
-    out[2 * s + 1] = p.effParent[s]!;
+/**
+ * Counting sort of an inverted member segment by child (`counts` holds each child's start; members
+ * that end here go last), written back in place. A module function: it gets type feedback of its
+ * own, so its first, huge call is optimised.
+ */
+function scatterByChild(pool: Int32Array, start: number, len: number, local: Int32Array, counts: Int32Array, nKids: number, tmp: Int32Array): void {
+  for (let j = 0; j < len; j++) {
+    const l = local[j]!;
+    tmp[counts[l < 0 ? nKids : l]!++] = pool[start + j]!;
   }
-  return out;
+  pool.set(tmp.subarray(0, len), start);
 }
 
-function grow32(a: Int32Array, need: number): Int32Array {
+function growI32(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
   const b = new Int32Array(Math.max(need, a.length * 2));
   b.set(a);
   return b;
 }
-function grow64(a: Float64Array, need: number): Float64Array {
+function growF64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBuffer> {
   if (need <= a.length) return a;
   const b = new Float64Array(Math.max(need, a.length * 2));
   b.set(a);
@@ -853,7 +879,7 @@ interface Built {
 }
 
 function buildTree(ex: Expander, opts: CallTreeOptions, diff: boolean): Built {
-  let start = ex.makeRoot();
+  let start = ex.root;
   let rootPathFound: boolean | undefined;
   if (opts.rootPath && opts.rootPath.length > 0) {
     rootPathFound = true;
@@ -881,7 +907,7 @@ function buildTree(ex: Expander, opts: CallTreeOptions, diff: boolean): Built {
     const node: FlameNode = {
       name: nameId < 0 ? 'root' : ex.names.names[nameId]!,
       value: ex.value[0]![id]!,
-      self: ex.self[0]![id]!,
+      self: ex.selfOf(0, id),
       children: [],
     };
     const file = ex.fileOf(id);
@@ -936,11 +962,17 @@ function buildTree(ex: Expander, opts: CallTreeOptions, diff: boolean): Built {
 
 /** A call tree (flame graph data) aggregated by function name. */
 export function buildCallTree(input: WeightedStacks, opts: CallTreeOptions = {}): CallTree {
-  // Zoom, search and reset re-query the same stacks and filters: the prepared arrays come from the
+  // Zoom, search and reset re-query the same stacks and filters: the prepared input comes from the
   // cache, and only the tree expansion (and the search's match pass) runs again.
   const e = cachedPrep(input, opts);
-  const matched = opts.search ? matchedWeight(e, opts.search, input, opts) : 0;
-  const ex = new Expander([e.p], e.names, !!opts.inverted, [e]);
+  const matched = opts.search ? matchedWeight(e, opts.search) : 0;
+  // The expander keeps the nodes it expanded (and the inverted tree its partitions): a zoom, a
+  // search or a reset walks them again instead of starting over.
+  const inverted = !!opts.inverted;
+  e.trees ??= {};
+  const ex = (inverted ? e.trees.inverted : e.trees.topDown) ?? new Expander([{ p: e.p, idMap: null }], e.p.fn.names, inverted);
+  if (inverted) e.trees.inverted = ex;
+  else e.trees.topDown = ex;
   const b = buildTree(ex, opts, false);
   const out: CallTree = { root: b.root, total: e.p.total, nodeCount: b.nodeCount, truncated: b.truncated };
   if (opts.search) out.matched = matched;
@@ -955,20 +987,14 @@ export function buildCallTree(input: WeightedStacks, opts: CallTreeOptions = {})
  * directly instead of enabling computeDelta.
  */
 export function buildDiffTree(current: WeightedStacks, base: WeightedStacks, opts: CallTreeOptions = {}): DiffCallTree {
-  // The current side comes from the cache, its name ids remapped into the ids both sides share.
-  const names = new NameIds();
   const e = cachedPrep(current, opts);
-  const nameId = new Int32Array(e.p.nameId.length);
-  for (let f = 0; f < nameId.length; f++) nameId[f] = names.id(e.names.names[e.p.nameId[f]!]!);
-  const pc: PreparedStacks = { ...e.p, nameId };
-  const matched = opts.search ? matchedWeight(e, opts.search, current, opts) : 0;
-  const pb = prepareStacks(base, { ...opts, search: undefined }, names);
-  // cum and csr do not depend on name ids; the inverted packing does.
-  const ex = new Expander([pc, pb], names, !!opts.inverted, [{ cum: e.cum, csr: e.csr }]);
-  if (!opts.inverted) {
-    e.cum = ex.sides[0]!.cum!;
-    e.csr = ex.sides[0]!.csr!;
-  }
+  const pc = e.p;
+  const matched = opts.search ? matchedWeight(e, opts.search) : 0;
+  const pb = cachedPrep(base, opts).p;
+  // Both sides' function names in one id space, so a node means the same function on both.
+  const names = new NameIds();
+  const sides = [pc, pb].map((p) => ({ p, idMap: Int32Array.from(p.fn.names.names, (name) => names.id(name)) }));
+  const ex = new Expander(sides, names, !!opts.inverted);
   const b = buildTree(ex, opts, true);
   const out: DiffCallTree = {
     root: b.root,

@@ -3,7 +3,7 @@
  * is that function) and cum (weight of samples with that function anywhere on the stack, counted
  * once per sample even when recursive), with the same focus / ignore / hide filters as call trees.
  */
-import { preparedForTop, type NameIds, type PreparedStacks, type StackFilterOptions, type WeightedStacks } from './call-tree.ts';
+import { topByName, type StackFilterOptions, type WeightedStacks } from './call-tree.ts';
 
 export interface TopRow {
   function: string;
@@ -46,14 +46,13 @@ export function comparePprofCum(a: TopRow, b: TopRow): number {
 export function topTable(input: WeightedStacks, opts: TopTableOptions = {}): TopTable {
   // Prepared stacks and per-name sums are cached with the call trees' (same stacks, same filters):
   // re-sorting, or the figures' top 10 followed by the panel's top table, costs only the rows.
-  const { p, names, flat, cum, matched } = preparedForTop(input, opts, perName);
-  const nNames = names.names.length;
-  const total = p.total;
+  const { names, flat, cum, total, matched } = topByName(input, opts);
+  const nNames = names.length;
   const pct = (v: number) => (total === 0 ? 0 : (100 * v) / total);
   const rows: TopRow[] = [];
   for (let id = 0; id < nNames; id++) {
     if (flat[id] === 0 && cum[id] === 0) continue;
-    rows.push({ function: names.names[id]!, flat: flat[id]!, flatPct: pct(flat[id]!), cum: cum[id]!, cumPct: pct(cum[id]!) });
+    rows.push({ function: names[id]!, flat: flat[id]!, flatPct: pct(flat[id]!), cum: cum[id]!, cumPct: pct(cum[id]!) });
   }
   const sortBy = opts.sortBy ?? 'flat';
   rows.sort(sortBy === 'function' ? byName : sortBy === 'cum' || sortBy === 'cumPct' ? comparePprofCum : comparePprofFlat);
@@ -61,28 +60,4 @@ export function topTable(input: WeightedStacks, opts: TopTableOptions = {}): Top
   const out: TopTable = { rows: opts.limit !== undefined ? rows.slice(0, opts.limit) : rows, total };
   if (opts.search) out.matched = matched;
   return out;
-}
-
-/** Per function: flat and cum (once per sample, even when recursive) over the prepared stacks. */
-function perName(p: PreparedStacks, names: NameIds): { flat: Float64Array; cum: Float64Array } {
-  const nNames = names.names.length;
-  const flat = new Float64Array(nNames);
-  const cum = new Float64Array(nNames);
-  const lastSeen = new Int32Array(nNames).fill(-1);
-  const { selfW, effParent, nameId } = p;
-  const frame = p.t.stackFrame;
-  // Walk each distinct effective leaf stack once, carrying its summed weight.
-  for (let s = 0; s < selfW.length; s++) {
-    const w = selfW[s]!;
-    if (w === 0) continue;
-    flat[nameId[frame[s]!]!]! += w;
-    for (let x = s; x >= 0; x = effParent[x]!) {
-      const id = nameId[frame[x]!]!;
-      if (lastSeen[id] !== s) {
-        lastSeen[id] = s;
-        cum[id]! += w;
-      }
-    }
-  }
-  return { flat, cum };
 }
