@@ -3,7 +3,8 @@
  * is that function) and cum (weight of samples with that function anywhere on the stack, counted
  * once per sample even when recursive), with the same focus / ignore / hide filters as call trees.
  */
-import { topByName, type StackFilterOptions, type WeightedStacks } from './call-tree.ts';
+import type { StackFilterOptions, WeightedStacks } from './call-tree.ts';
+import { topByName } from './call-tree-input.ts';
 
 export interface TopRow {
   function: string;

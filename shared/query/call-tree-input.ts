@@ -1,0 +1,378 @@
+/**
+ * What focus / ignore / hide make of one input, for call-tree.ts and top-table.ts. The stack table's
+ * indexes (stack-index.ts) do not depend on the filters; what does is small: per leaf slot, the
+ * weight of the samples kept there, and its prefix sums (a stack's inclusive weight is then two
+ * reads). Cached per (weights, focus, ignore, hide), with the trees expanded from it; also the
+ * search's matched weight and the top table's per-function sums.
+ */
+import type { StackTable } from '../model/stacks.ts';
+import type { StackFilterOptions, WeightedStacks } from './call-tree.ts';
+import type { Expander } from './call-tree-expander.ts';
+import { growI32 } from '../model/pair-map.ts';
+import { frameNamesOf, leafSlotsOf, visibleFrom, type Children, type FrameNames, type LeafSlots } from './stack-index.ts';
+
+export function compile(re: string | undefined, what: string): RegExp | null {
+  if (re === undefined || re === '') return null;
+  try {
+    return new RegExp(re);
+  } catch (e) {
+    throw new Error(`invalid ${what} regex ${JSON.stringify(re)}: ${(e as Error).message}`);
+  }
+}
+
+const F_FOCUS = 1;
+const F_IGNORE = 2;
+
+export interface Prepared {
+  t: StackTable;
+  slots: LeafSlots;
+  /** The table's own function-name ids. */
+  fn: FrameNames;
+  /** Per frame: 1 when hidden (hide), else null. */
+  hidden: Uint8Array | null;
+  /** The hide regex ('' for none): names `hidden` for the stack indexes' caches. */
+  hideKey: string;
+  /** Per slot: weight of the kept samples ending at that slot's stack. */
+  W: Float64Array;
+  /** Prefix sums of W (exact weights only): a stack's inclusive weight is S[hi] - S[lo]. */
+  S: Float64Array | null;
+  /** Inexact weights: per stack, its inclusive weight summed up the tree. */
+  dense: Float64Array | null;
+  rootSelf: number;
+  total: number;
+  /** Some kept weight is negative (a subtree may then sum to 0 and still hold weight). */
+  negative: boolean;
+  /** Inexact weights only: per sample, 1 when kept (so `matched` can be summed sample by sample). */
+  keptSample: Uint8Array | null;
+  /**
+   * Weights are integers with sums below 2^53, so sums do not depend on their order: prefix-sum
+   * differences, per-stack sums and per-sample sums are all the same number.
+   */
+  exact: boolean;
+}
+
+/** Applies focus / ignore / hide to one input: O(samples), plus one pass over the stacks for focus/ignore. */
+function prepare(input: WeightedStacks, opts: StackFilterOptions): Prepared {
+  const t = input.stacks;
+  const focus = compile(opts.focus, 'focus');
+  const ignore = compile(opts.ignore, 'ignore');
+  const hide = compile(opts.hide, 'hide');
+  const slots = leafSlotsOf(t, input.sampleStack);
+  const fn = frameNamesOf(t);
+  const frameMatch = (re: RegExp) => {
+    const byString = new Int8Array(t.strings.length).fill(-1);
+    const m = (si: number) => {
+      let x = byString[si]!;
+      if (x < 0) x = byString[si] = re.test(t.strings[si] ?? '') ? 1 : 0;
+      return x;
+    };
+    const out = new Uint8Array(t.frameCount);
+    for (let f = 0; f < t.frameCount; f++) out[f] = m(t.frameFunc[f]!) | m(t.frameFile[f]!);
+    return out;
+  };
+  const hidden = hide ? frameMatch(hide) : null;
+  const prefix = t.stackPrefix;
+  const frame = t.stackFrame;
+
+  // Focus and ignore look at every frame of a sample, hidden or not (as pprof does).
+  let stackFlags: Uint8Array | null = null;
+  if (focus || ignore) {
+    const ff = new Uint8Array(t.frameCount);
+    if (focus) frameMatch(focus).forEach((x, f) => (ff[f]! |= x ? F_FOCUS : 0));
+    if (ignore) frameMatch(ignore).forEach((x, f) => (ff[f]! |= x ? F_IGNORE : 0));
+    const n = t.stackCount;
+    stackFlags = new Uint8Array(n);
+    for (let s = 0; s < n; s++) {
+      const p = prefix[s]!;
+      stackFlags[s] = ff[frame[s]!]! | (p >= 0 ? stackFlags[p]! : 0);
+    }
+  }
+
+  const { lo } = slots;
+  const exact = integralWeights(input.weight);
+  const keptSample = exact ? null : new Uint8Array(input.sampleStack.length);
+  const W = new Float64Array(slots.slotCount);
+  let rootSelf = 0;
+  let total = 0;
+  let negative = false;
+  const ss = input.sampleStack;
+  const w = input.weight;
+  for (let i = 0; i < ss.length; i++) {
+    const wi = w[i]!;
+    if (wi === 0 || wi !== wi) continue;
+    const s = ss[i]!;
+    if (stackFlags) {
+      const fl = s >= 0 ? stackFlags[s]! : 0;
+      if (focus && !(fl & F_FOCUS)) continue;
+      if (ignore && fl & F_IGNORE) continue;
+    }
+    if (s < 0) {
+      if (hidden) continue; // pprof drops samples left without any location
+      rootSelf += wi;
+    } else {
+      if (hidden && visibleFrom(s, hidden, frame, prefix) < 0) continue;
+      W[lo[s]!]! += wi;
+    }
+    total += wi;
+    if (wi < 0) negative = true;
+    if (keptSample) keptSample[i] = 1;
+  }
+  let S: Float64Array | null = null;
+  let dense: Float64Array | null = null;
+  if (exact) {
+    S = new Float64Array(W.length + 1);
+    for (let j = 0; j < W.length; j++) S[j + 1] = S[j]! + W[j]!;
+  } else {
+    dense = new Float64Array(t.stackCount);
+    const { slotStack } = slots;
+    for (let j = 0; j < W.length; j++) dense[slotStack[j]!] = W[j]!;
+    for (let s = dense.length - 1; s >= 0; s--) {
+      const p = prefix[s]!;
+      if (p >= 0) dense[p]! += dense[s]!;
+    }
+  }
+  return { t, slots, fn, hidden, hideKey: opts.hide ?? '', W, S, dense, rootSelf, total, negative, keptSample, exact };
+}
+
+/** Inclusive weight of stack s (its kept samples and those of every stack under it). */
+export function cumOf(p: Prepared, s: number): number {
+  if (p.dense) return p.dense[s]!;
+  const a = p.slots.lo[s]!;
+  return p.S![a + p.slots.size[s]!]! - p.S![a]!;
+}
+
+/** Weight of the kept samples ending exactly at stack s. */
+function ownOf(p: Prepared, s: number): number {
+  const { lo, size, slotStack } = p.slots;
+  const a = lo[s]!;
+  return size[s]! > 0 && slotStack[a] === s ? p.W[a]! : 0;
+}
+
+/** Reusable traversal stack for selfOf (which runs inside the expander's own walk). */
+let selfWalk = new Int32Array(256);
+
+/**
+ * Self weight of visible stack s: its own samples, and (hide) those of hidden stacks below it
+ * reached through hidden stacks only, whose weight goes to s, their nearest visible caller.
+ */
+export function selfOf(p: Prepared, s: number, ch: Children): number {
+  let self = ownOf(p, s);
+  if (!p.hidden) return self;
+  const { start, list } = ch;
+  const frame = p.t.stackFrame;
+  let top = 0;
+  selfWalk[top++] = s;
+  while (top > 0) {
+    const x = selfWalk[--top]!;
+    for (let i = start[x + 1]!; i < start[x + 2]!; i++) {
+      const c = list[i]!;
+      if (!p.hidden[frame[c]!] || p.slots.size[c] === 0) continue;
+      self += ownOf(p, c);
+      if (top === selfWalk.length) selfWalk = growI32(selfWalk, top + 1);
+      selfWalk[top++] = c;
+    }
+  }
+  return self;
+}
+
+function integralWeights(w: Float64Array | number[]): boolean {
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) {
+    const x = w[i]!;
+    if (x !== x) continue; // NaN weights are skipped
+    if (!Number.isInteger(x)) return false;
+    sum += Math.abs(x);
+  }
+  return sum <= Number.MAX_SAFE_INTEGER;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prepared inputs cached across queries: every zoom, search and reset of the flame graph asks again
+// for the same stacks with the same filters (search only changes `matched`, computed separately).
+
+export interface CacheEntry {
+  stacks: StackTable;
+  sampleStack: Int32Array;
+  weight: Float64Array | number[];
+  weightLength: number;
+  key: string;
+  p: Prepared;
+  /** topTable's per-name flat and cum. */
+  top?: { flat: Float64Array; cum: Float64Array };
+  /** The call trees expanded so far (buildCallTree). */
+  trees?: { topDown?: Expander; inverted?: Expander };
+}
+
+/** Keyed by the weight column (pprof makes a fresh WeightedStacks per query around the same arrays). */
+const prepCache = new WeakMap<object, CacheEntry[]>();
+/**
+ * Recently used entries, oldest first, for the memory bound. Weak: a dropped source's entries
+ * go with it (the WeakMap above), not when the bound pushes them out.
+ */
+const prepLru: { weight: WeakRef<object>; entry: WeakRef<CacheEntry> }[] = [];
+/** Bytes of typed arrays the cache may hold. */
+const PREP_CACHE_BYTES = 256 * 2 ** 20;
+
+function entryBytes(e: CacheEntry): number {
+  const trees = (e.trees?.topDown?.bytes() ?? 0) + (e.trees?.inverted?.bytes() ?? 0);
+  return e.p.W.byteLength + (e.p.S?.byteLength ?? 0) + (e.p.dense?.byteLength ?? 0) + trees;
+}
+
+function touch(weight: object, entry: CacheEntry): void {
+  const i = prepLru.findIndex((x) => x.entry.deref() === entry);
+  if (i >= 0) prepLru.splice(i, 1);
+  prepLru.push({ weight: new WeakRef(weight), entry: new WeakRef(entry) });
+  let total = 0;
+  for (let j = prepLru.length - 1; j >= 0; j--) {
+    const e = prepLru[j]!.entry.deref();
+    if (e) total += entryBytes(e);
+    else prepLru.splice(j, 1);
+  }
+  while (prepLru.length > 1 && total > PREP_CACHE_BYTES) {
+    const old = prepLru.shift()!;
+    const e = old.entry.deref();
+    if (!e) continue;
+    total -= entryBytes(e);
+    const w = old.weight.deref();
+    const list = w && prepCache.get(w);
+    const j = list ? list.indexOf(e) : -1;
+    if (j >= 0) list!.splice(j, 1);
+  }
+}
+
+/** The prepared stacks of `input` under opts' focus / ignore / hide, from the cache when possible. */
+export function cachedPrep(input: WeightedStacks, opts: StackFilterOptions): CacheEntry {
+  const key = JSON.stringify([opts.focus ?? '', opts.ignore ?? '', opts.hide ?? '']);
+  const w = input.weight as object;
+  let list = prepCache.get(w);
+  if (!list) prepCache.set(w, (list = []));
+  let e = list.find(
+    (x) => x.key === key && x.stacks === input.stacks && x.sampleStack === input.sampleStack && x.weightLength === input.weight.length,
+  );
+  if (!e) {
+    const p = prepare(input, { focus: opts.focus, ignore: opts.ignore, hide: opts.hide });
+    e = { stacks: input.stacks, sampleStack: input.sampleStack, weight: input.weight, weightLength: input.weight.length, key, p };
+    list.push(e);
+  }
+  touch(w, e);
+  return e;
+}
+
+/**
+ * Weight of the kept samples with a visible frame matching `search` (function or file name): from
+ * the outermost matching stacks when they are few, else with flags inherited from the prefix.
+ */
+export function matchedWeight(e: CacheEntry, search: string): number {
+  const rx = compile(search, 'search')!;
+  const p = e.p;
+  const t = p.t;
+  const strMatch = new Int8Array(t.strings.length).fill(-1);
+  const matches = (si: number): boolean => {
+    let m = strMatch[si]!;
+    if (m < 0) m = strMatch[si] = rx.test(t.strings[si] ?? '') ? 1 : 0;
+    return m === 1;
+  };
+  const fm = new Uint8Array(t.frameCount);
+  let any = false;
+  for (let f = 0; f < t.frameCount; f++) {
+    if (p.hidden?.[f]) continue; // a hidden frame is not there to be found
+    if (!(matches(t.frameFunc[f]!) || matches(t.frameFile[f]!))) continue;
+    fm[f] = 1;
+    any = true;
+  }
+  if (!any) return 0;
+  const n = t.stackCount;
+  const prefix = t.stackPrefix;
+  const frame = t.stackFrame;
+
+  // Few stacks with a matching frame (a function name, the usual search): the matched weight is the
+  // inclusive weight of the outermost of them, found by looking up each one's ancestors. Exact
+  // weights only: it sums per stack, not in sample order.
+  const few = new Int32Array(Math.max(16, n >>> 5));
+  let k = p.exact ? 0 : -1;
+  for (let s = 0; s < n && k >= 0; s++) {
+    if (fm[frame[s]!]) {
+      if (k === few.length) k = -1;
+      else few[k++] = s;
+    }
+  }
+  if (k >= 0) {
+    let matched = 0;
+    let budget = n; // deep stacks: past n steps, the pass below is cheaper
+    for (let j = 0; j < k && budget >= 0; j++) {
+      const s = few[j]!;
+      let outer = true;
+      for (let x = prefix[s]!; x >= 0; x = prefix[x]!) {
+        budget--;
+        if (fm[frame[x]!]) {
+          outer = false;
+          break;
+        }
+      }
+      if (outer) matched += cumOf(p, s);
+    }
+    if (budget >= 0) return matched;
+  }
+
+  const has = new Uint8Array(n);
+  for (let s = 0; s < n; s++) {
+    const q = prefix[s]!;
+    has[s] = fm[frame[s]!]! | (q >= 0 ? has[q]! : 0);
+  }
+  let matched = 0;
+  if (p.keptSample) {
+    // Fractional weights: float sums depend on their order; sum sample by sample, as they come.
+    const ss = e.sampleStack;
+    const w = e.weight;
+    for (let i = 0; i < ss.length; i++) if (p.keptSample[i] && ss[i]! >= 0 && has[ss[i]!]) matched += w[i]!;
+    return matched;
+  }
+  const { slotStack } = p.slots;
+  for (let j = 0; j < p.W.length; j++) if (has[slotStack[j]!]) matched += p.W[j]!;
+  return matched;
+}
+
+/** For top-table.ts: per function name, flat and cum over the kept samples (cached with the entry). */
+export function topByName(
+  input: WeightedStacks,
+  opts: StackFilterOptions,
+): { names: readonly string[]; flat: Float64Array; cum: Float64Array; total: number; matched: number } {
+  const e = cachedPrep(input, opts);
+  const p = e.p;
+  e.top ??= perName(p);
+  return { names: p.fn.names.names, ...e.top, total: p.total, matched: opts.search ? matchedWeight(e, opts.search) : 0 };
+}
+
+/**
+ * flat: weight of the samples whose (visible) leaf is the function; cum: of the samples with the
+ * function anywhere on their visible stack, once per sample however often it recurses. One walk
+ * per distinct leaf, in stack order so that the walks read the table almost front to back.
+ */
+function perName(p: Prepared): { flat: Float64Array; cum: Float64Array } {
+  const nNames = p.fn.names.names.length;
+  const flat = new Float64Array(nNames);
+  const cum = new Float64Array(nNames);
+  const lastSeen = new Int32Array(nNames).fill(-1);
+  const { slotStack, slotsByStack } = p.slots;
+  const { nameOf } = p.fn;
+  const frame = p.t.stackFrame;
+  const prefix = p.t.stackPrefix;
+  const { hidden, W } = p;
+  for (let i = 0; i < slotsByStack.length; i++) {
+    const j = slotsByStack[i]!;
+    const w = W[j]!;
+    if (w === 0) continue;
+    const leaf = visibleFrom(slotStack[j]!, hidden, frame, prefix);
+    flat[nameOf[frame[leaf]!]!]! += w;
+    for (let x = leaf; x >= 0; x = prefix[x]!) {
+      const f = frame[x]!;
+      if (hidden && hidden[f]) continue;
+      const id = nameOf[f]!;
+      if (lastSeen[id] !== j) {
+        lastSeen[id] = j;
+        cum[id]! += w;
+      }
+    }
+  }
+  return { flat, cum };
+}
