@@ -11,6 +11,7 @@ import type { Expander } from './call-tree-expander.ts';
 import { growI32 } from '../model/pair-map.ts';
 import { frameNamesOf, leafSlotsOf, visibleFrom, type Children, type FrameNames, type LeafSlots } from './stack-index.ts';
 
+/** A filter's regex (null for none); one that does not compile is an error naming the filter. */
 export function compile(re: string | undefined, what: string): RegExp | null {
   if (re === undefined || re === '') return null;
   try {
@@ -23,6 +24,7 @@ export function compile(re: string | undefined, what: string): RegExp | null {
 const F_FOCUS = 1;
 const F_IGNORE = 2;
 
+/** One input under one set of focus / ignore / hide. */
 export interface Prepared {
   t: StackTable;
   slots: LeafSlots;
