@@ -104,8 +104,8 @@ export interface TcpInfoTable {
   readonly deliveryBps: Float32Array;
 }
 
-/** Names of the numeric tcp_info columns (for generic listing). */
-export const TCP_INFO_FIELDS = [
+/** tcp_info columns held as float32: small quantities and rates. */
+export const TCP_INFO_F32 = [
   'rtt',
   'rttVar',
   'rto',
@@ -117,14 +117,14 @@ export const TCP_INFO_FIELDS = [
   'retransNow',
   'retransTotal',
   'lost',
-  'bytesSent',
-  'bytesAcked',
-  'bytesReceived',
-  'bytesRetrans',
   'sendBps',
   'pacingBps',
   'deliveryBps',
 ] as const;
+/** tcp_info byte counters, held as float64: they pass float32's exact integers (2^24). */
+export const TCP_INFO_F64 = ['bytesSent', 'bytesAcked', 'bytesReceived', 'bytesRetrans'] as const;
+/** Names of the numeric tcp_info columns (for generic listing). */
+export const TCP_INFO_FIELDS = [...TCP_INFO_F32, ...TCP_INFO_F64] as const;
 export type TcpInfoField = (typeof TCP_INFO_FIELDS)[number];
 
 /** `### fd-count` samples (from the live collector), in time order. */

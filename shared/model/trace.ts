@@ -21,6 +21,36 @@
 import type { StackIndex, StackTable } from './stacks.ts';
 import type { EpochNsString, Nanoseconds } from './time.ts';
 
+/** Goroutine states, as transitions store them (Go's trace.GoState numbering). */
+export const G_UNDETERMINED = 0;
+export const G_NOTEXIST = 1;
+export const G_RUNNABLE = 2;
+export const G_RUNNING = 3;
+export const G_WAITING = 4;
+export const G_SYSCALL = 5;
+export const GoState = {
+  Undetermined: G_UNDETERMINED,
+  NotExist: G_NOTEXIST,
+  Runnable: G_RUNNABLE,
+  Running: G_RUNNING,
+  Waiting: G_WAITING,
+  Syscall: G_SYSCALL,
+} as const;
+export type GoState = (typeof GoState)[keyof typeof GoState];
+
+/** Proc (P) states (Go's trace.ProcState numbering). */
+export const P_UNDETERMINED = 0;
+export const P_NOTEXIST = 1;
+export const P_RUNNING = 2;
+export const P_IDLE = 3;
+export const ProcState = { Undetermined: P_UNDETERMINED, NotExist: P_NOTEXIST, Running: P_RUNNING, Idle: P_IDLE } as const;
+export type ProcState = (typeof ProcState)[keyof typeof ProcState];
+
+/** The new state for each goroutine status a v2 trace writes (GoStatus events: 0 bad, running, …). */
+export const GO_STATUS_STATE: readonly number[] = [G_UNDETERMINED, G_RUNNABLE, G_RUNNING, G_SYSCALL, G_WAITING];
+/** The new state for each proc status a v2 trace writes (ProcStatus events; 3/4 = in syscall/idle in syscall). */
+export const PROC_STATUS_STATE: readonly number[] = [P_UNDETERMINED, P_RUNNING, P_IDLE, P_RUNNING, P_IDLE];
+
 /** Index into TraceModel.goroutines (not the goroutine id). */
 export type GoroutineRow = number;
 /** Index into TraceModel.strings. */

@@ -13,7 +13,6 @@ import { cumOf, selfOf, type Prepared } from './call-tree-input.ts';
 /** Reusable traversal stack for walks through hidden stacks. */
 let walk = new Int32Array(256);
 
-
 interface Side {
   p: Prepared;
   /** Table-local name id -> the expander's name id (null: the same ids). */

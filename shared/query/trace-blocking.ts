@@ -16,6 +16,7 @@
 import type { StackTable } from '../model/stacks.ts';
 import type { TraceModel } from '../model/trace.ts';
 import { firstPosFrom, lowerBound, transitionIndex, upperBound } from './transition-index.ts';
+import { G_RUNNABLE as RUNNABLE, G_SYSCALL as SYSCALL, G_WAITING as WAITING } from '../model/trace.ts';
 
 export type BlockingKind = 'sync' | 'net' | 'syscall' | 'sched';
 
@@ -33,12 +34,8 @@ export interface BlockingProfile {
   count: Float64Array;
 }
 
-const RUNNABLE = 2;
-const WAITING = 4;
-const SYSCALL = 5;
-
 /** Per model string: bit 1 = sync-tracked reason, bit 2 = "network". */
-function reasonClasses(strings: readonly string[]): Uint8Array {
+export function reasonClasses(strings: readonly string[]): Uint8Array {
   const c = new Uint8Array(strings.length);
   for (let i = 0; i < strings.length; i++) {
     const s = strings[i]!;
@@ -48,11 +45,11 @@ function reasonClasses(strings: readonly string[]): Uint8Array {
   return c;
 }
 
-const KIND_STATE: Record<BlockingKind, number> = { sync: WAITING, net: WAITING, syscall: SYSCALL, sched: RUNNABLE };
-const KIND_MASK: Record<BlockingKind, number> = { sync: 1, net: 2, syscall: 0, sched: 0 };
+export const KIND_STATE: Record<BlockingKind, number> = { sync: WAITING, net: WAITING, syscall: SYSCALL, sched: RUNNABLE };
+export const KIND_MASK: Record<BlockingKind, number> = { sync: 1, net: 2, syscall: 0, sched: 0 };
 
 /** Go's interval overlap: 0 when disjoint, else the length of the intersection. */
-function overlap(s1: number, e1: number, s2: number, e2: number): number {
+export function overlap(s1: number, e1: number, s2: number, e2: number): number {
   if (e1 < s2 || e2 < s1) return 0;
   return (e1 < e2 ? e1 : e2) - (s1 > s2 ? s1 : s2);
 }

@@ -17,9 +17,7 @@ import { frameFuncName, stackFramesLeafFirst, type StackIndex } from '../model/s
 import { goroutineGroupKey, keyFunctions, normalizeWaitReason, type GoroutineGroupFrame } from './goroutine-groups.ts';
 import type { TimeRange } from './trace-blocking.ts';
 import { firstPosAfterTime, firstPosFrom, lowerBound, transitionIndex } from './transition-index.ts';
-
-const WAITING = 4;
-const SYSCALL = 5;
+import { G_SYSCALL as SYSCALL, G_WAITING as WAITING } from '../model/trace.ts';
 
 export interface TraceGoroutineGroup {
   key: string;

@@ -8,11 +8,10 @@ import { frameFuncName, stackFramesLeafFirst, type StackIndex } from '../model/s
 import type { TraceModel } from '../model/trace.ts';
 import { goroutineGroupKey, keyFunctions, normalizeWaitReason } from '../query/goroutine-groups.ts';
 import type { BlockingKind, BlockingProfile, TimeRange } from '../query/trace-blocking.ts';
+// The state codes and reason classes are shared: what this file keeps verbatim is the walk itself.
+import { KIND_MASK, KIND_STATE, overlap, reasonClasses } from '../query/trace-blocking.ts';
+import { G_SYSCALL as SYSCALL, G_WAITING as WAITING } from '../model/trace.ts';
 import type { GoroutineLane, TraceGoroutineGroup, TraceGoroutineGroupsResult } from '../query/trace-goroutine-groups.ts';
-
-const RUNNABLE = 2;
-const WAITING = 4;
-const SYSCALL = 5;
 
 // ---- trace-goroutine-groups.ts ----
 
@@ -152,26 +151,6 @@ export function plainGoroutineLanes(model: TraceModel, ids: readonly number[], r
 }
 
 // ---- trace-blocking.ts ----
-
-/** Per model string: bit 1 = sync-tracked reason, bit 2 = "network". */
-function reasonClasses(strings: readonly string[]): Uint8Array {
-  const c = new Uint8Array(strings.length);
-  for (let i = 0; i < strings.length; i++) {
-    const s = strings[i]!;
-    if (s.includes('chan') || s.includes('sync') || s.includes('select')) c[i]! |= 1;
-    if (s === 'network') c[i]! |= 2;
-  }
-  return c;
-}
-
-const KIND_STATE: Record<BlockingKind, number> = { sync: WAITING, net: WAITING, syscall: SYSCALL, sched: RUNNABLE };
-const KIND_MASK: Record<BlockingKind, number> = { sync: 1, net: 2, syscall: 0, sched: 0 };
-
-/** Go's interval overlap: 0 when disjoint, else the length of the intersection. */
-function overlap(s1: number, e1: number, s2: number, e2: number): number {
-  if (e1 < s2 || e2 < s1) return 0;
-  return (e1 < e2 ? e1 : e2) - (s1 > s2 ? s1 : s2);
-}
 
 /**
  * Sum and per-stack totals for several kinds in one pass. `onInterval` (optional) sees every

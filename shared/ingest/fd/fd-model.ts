@@ -6,7 +6,7 @@
  */
 import type { ParsedSource } from '../../model/source.ts';
 import type { SocketCaptureModel, TcpInfoTable } from '../../model/sockets.ts';
-import { TCP_INFO_FIELDS, TCP_STATES, UNKNOWN_STATE } from '../../model/sockets.ts';
+import { TCP_INFO_F32, TCP_INFO_F64, TCP_STATES, UNKNOWN_STATE } from '../../model/sockets.ts';
 import type { SourceClock } from '../../model/time.ts';
 import { IngestError, throwIfAborted, type ParseOptions } from '../errors.ts';
 
@@ -97,7 +97,8 @@ export function mtimeClock(mtimeMs: number | undefined): SourceClock {
 
 function emptyTcpInfo(): TcpInfoTable {
   const t: Record<string, unknown> = { length: 0 };
-  for (const k of TCP_INFO_FIELDS) t[k] = k.startsWith('bytes') ? new Float64Array(0) : new Float32Array(0);
+  for (const k of TCP_INFO_F32) t[k] = new Float32Array(0);
+  for (const k of TCP_INFO_F64) t[k] = new Float64Array(0);
   return t as unknown as TcpInfoTable;
 }
 

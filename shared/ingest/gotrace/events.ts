@@ -18,25 +18,9 @@
  */
 import type { StackIndex } from '../../model/stacks.ts';
 
-/** Goroutine states (Go's trace.GoState). */
-export const GoState = {
-  Undetermined: 0,
-  NotExist: 1,
-  Runnable: 2,
-  Running: 3,
-  Waiting: 4,
-  Syscall: 5,
-} as const;
-export type GoState = (typeof GoState)[keyof typeof GoState];
-
-/** Proc (P) states (Go's trace.ProcState). */
-export const ProcState = {
-  Undetermined: 0,
-  NotExist: 1,
-  Running: 2,
-  Idle: 3,
-} as const;
-export type ProcState = (typeof ProcState)[keyof typeof ProcState];
+// Goroutine and proc states are the model's (shared/model/trace.ts): transitions store them as they come.
+import { GoState, ProcState } from '../../model/trace.ts';
+export { GoState, ProcState };
 
 /** Integer nanoseconds on the trace's own clock (Go's trace.Time). */
 export type TraceTime = number;

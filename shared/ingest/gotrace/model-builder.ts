@@ -7,11 +7,8 @@
 import type { StackTableBuilder } from '../../model/stacks.ts';
 import type { TraceModel } from '../../model/trace.ts';
 import type { GoState, ProcState, RangeScope, TraceEventSink, TraceHeaderInfo, TraceTime } from './events.ts';
+import { G_NOTEXIST as NOTEXIST, G_RUNNING as RUNNING, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../../model/trace.ts';
 
-const NOTEXIST = 1;
-const UNDETERMINED = 0;
-const RUNNING = 3;
-const WAITING = 4;
 const GC_MARK = 'GC concurrent mark phase';
 
 /**

@@ -16,6 +16,7 @@ import type {
   TcpInfoField,
   TcpInfoTable,
 } from '../../model/sockets.ts';
+import { TCP_INFO_F32, TCP_INFO_F64 } from '../../model/sockets.ts';
 
 type Typed =
   | Uint8Array
@@ -149,23 +150,8 @@ export class TcpInfoColumns {
   cap: number;
   f32: Float32Array[];
   f64: Float64Array[];
-  static readonly F32 = [
-    'rtt',
-    'rttVar',
-    'rto',
-    'ato',
-    'mss',
-    'cwnd',
-    'ssthresh',
-    'unacked',
-    'retransNow',
-    'retransTotal',
-    'lost',
-    'sendBps',
-    'pacingBps',
-    'deliveryBps',
-  ] as const;
-  static readonly F64 = ['bytesSent', 'bytesAcked', 'bytesReceived', 'bytesRetrans'] as const;
+  static readonly F32 = TCP_INFO_F32;
+  static readonly F64 = TCP_INFO_F64;
 
   /** f32 then f64 columns in one list (slots: COL_SLOT), for stores picked by a table. */
   cols: (Float32Array | Float64Array)[];

@@ -15,6 +15,17 @@ import type { RangeScope, TraceEventSink } from '../events.ts';
 import { Generation, readBatch } from './generation.ts';
 import { Ordering, OutBuf } from './order.ts';
 import { Ev, WireError, WireProc, WireReader } from './wire.ts';
+import {
+  G_NOTEXIST as NOTEXIST,
+  G_RUNNABLE as RUNNABLE,
+  G_RUNNING as RUNNING,
+  G_SYSCALL as SYSCALL,
+  G_WAITING as WAITING,
+  GO_STATUS_STATE,
+  P_IDLE,
+  P_RUNNING,
+  PROC_STATUS_STATE,
+} from '../../../model/trace.ts';
 
 /** Header minor versions this decoder reads (go 1.24 wrote `go 1.23`, go 1.27 writes `go 1.26`). */
 export const V2_VERSIONS: readonly number[] = [22, 23, 25, 26];
@@ -36,17 +47,6 @@ const GC_ASSIST = 'GC mark assist';
 const HEAP_LIVE = '/memory/classes/heap/objects:bytes';
 const HEAP_GOAL = '/gc/heap/goal:bytes';
 const GOMAXPROCS = '/sched/gomaxprocs:threads';
-
-// GoState / ProcState numbers (see ../events.ts).
-const NOTEXIST = 1;
-const RUNNABLE = 2;
-const RUNNING = 3;
-const WAITING = 4;
-const SYSCALL = 5;
-const P_RUNNING = 2;
-const P_IDLE = 3;
-const GO_STATUS_STATE = [0, RUNNABLE, RUNNING, SYSCALL, WAITING];
-const PROC_STATUS_STATE = [0, P_RUNNING, P_IDLE, P_RUNNING, P_IDLE];
 
 type Outcome = { kind: 'gen'; gen: Generation; cutAfter?: boolean } | { kind: 'done' } | { kind: 'truncated' } | { kind: 'corrupt'; err: WireError };
 

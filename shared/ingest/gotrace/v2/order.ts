@@ -10,19 +10,9 @@
  */
 import { Ev, ARGC, MAX_ARGS, STACK_ARG, STACK2_ARG, STRING_ARG, STRING2_ARG, WireGo, WireProc, WireError, WireReader } from './wire.ts';
 import type { Batch, Generation } from './generation.ts';
+import { G_UNDETERMINED, GO_STATUS_STATE, P_IDLE, P_NOTEXIST, P_RUNNING, P_UNDETERMINED, PROC_STATUS_STATE } from '../../../model/trace.ts';
 
 const NONE = -1;
-
-// Go's GoState / ProcState numbering (shared with ../events.ts).
-const G_UNDETERMINED = 0;
-const P_UNDETERMINED = 0;
-const P_NOTEXIST = 1;
-const P_RUNNING = 2;
-const P_IDLE = 3;
-/** Wire goroutine status → GoState. */
-const GO_STATUS_STATE = [0, 2, 3, 5, 4];
-/** Wire proc status → ProcState. */
-const PROC_STATUS_STATE = [0, P_RUNNING, P_IDLE, P_RUNNING, P_IDLE];
 
 interface GState {
   status: number;
