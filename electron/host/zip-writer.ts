@@ -9,25 +9,13 @@
  */
 import { open, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { deflateRaw } from 'node:zlib';
+import { crc32 as zlibCrc32, deflateRaw } from 'node:zlib';
 
 const deflateRawAsync = promisify(deflateRaw);
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
 /** CRC-32 (ISO-HDLC, the one ZIP and gzip use); pass the previous value to continue a running CRC. */
 export function crc32(bytes: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
+  return zlibCrc32(bytes, crc);
 }
 
 /** The most a plain (non-ZIP64) archive can address: sizes and offsets are 32-bit, 0xFFFFFFFF is reserved. */
