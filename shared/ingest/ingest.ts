@@ -72,7 +72,11 @@ export async function ingestBytes(input: Uint8Array, opts: ParseOptions = {}): P
     if (inner.kind === 'gzip') throw new IngestError('doubly gzipped data is not supported');
     d = inner;
   }
-  if (d.kind === 'unknown') throw new IngestError(d.reason);
+  if (d.kind === 'unknown') {
+    // Name the cut, not "not a gzip file": what a truncated stream gave may be too short to recognize.
+    if (gzipTruncated) throw new IngestError(`truncated gzip data: the ${bytes.length} bytes before the cut are not a recognizable profile, trace, dump or ss capture`);
+    throw new IngestError(d.reason);
+  }
   let src: ParsedSource;
   switch (d.kind) {
     case 'pprof':
