@@ -9,6 +9,7 @@ import type { SourceClock, EpochNsString, Nanoseconds } from './model/time.ts';
 import type { SourceQuery, QueryResult, CallTreeQuery } from './query/query-types.ts';
 import type { SourceRange } from './query/stack-sources.ts';
 import type { GoroutineGroupsResult } from './query/goroutine-groups.ts';
+import type { WcRange, WhatChangedResult } from './query/what-changed.ts';
 
 export type SourceId = string;
 
@@ -226,6 +227,11 @@ export interface BridgeRequests {
   /** Goroutine groups across several dumps (time order), a count per dump: leaks show as growth. */
   goroutineGroupsAcross: [{ ids: SourceId[] }, GoroutineGroupsResult];
   /**
+   * "What changed" in `selection` against `baseline` (axis ns), across sources `ids`: each source's
+   * engine computes its part, the first one joins them.
+   */
+  whatChangedAcross: [{ ids: SourceId[]; selection: WcRange; baseline: WcRange[]; limit?: number }, WhatChangedResult];
+  /**
    * The call tree of source `id` as a diff against source `baseId` (pprof -diff_base): the base's
    * engine exports its stacks (`baseProfile`, default query.profile; `baseRange` in the base's own
    * clock), the current source's engine builds the diff tree.
@@ -313,6 +319,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'setSourceOffset',
   'query',
   'goroutineGroupsAcross',
+  'whatChangedAcross',
   'diffCallTree',
   'startCollection',
   'stopCollection',
@@ -359,6 +366,15 @@ export function validateRequest(name: RequestName, arg: unknown): string | null 
       return Array.isArray(o.ids) && o.ids.length > 0 && o.ids.length <= 200 && o.ids.every((x) => typeof x === 'string')
         ? null
         : 'ids must be a non-empty array of source ids';
+    case 'whatChangedAcross': {
+      const range = (r: unknown) =>
+        typeof r === 'object' && r !== null && Number.isFinite((r as WcRange).startNs) && Number.isFinite((r as WcRange).endNs);
+      if (!(Array.isArray(o.ids) && o.ids.length > 0 && o.ids.length <= 200 && o.ids.every((x) => typeof x === 'string'))) return 'ids must be a non-empty array of source ids';
+      if (!range(o.selection)) return 'selection must be {startNs, endNs}';
+      if (!(Array.isArray(o.baseline) && o.baseline.length <= 8 && o.baseline.every(range))) return 'baseline must be up to 8 {startNs, endNs} ranges';
+      if (o.limit !== undefined && !(Number.isInteger(o.limit) && (o.limit as number) > 0 && (o.limit as number) <= 100)) return 'limit must be an integer in 1..100';
+      return null;
+    }
     case 'diffCallTree':
       if (!str('id') || !str('baseId')) return 'id and baseId required';
       if (o.baseProfile !== undefined && typeof o.baseProfile !== 'string') return 'baseProfile must be a string';

@@ -76,6 +76,7 @@ export class Host implements SessionHost {
       setSourceOffset: async ({ id, offsetNs }) => ({ ok: this.store.setOffset(id, offsetNs) }),
       query: async ({ id, query }) => this.store.query(id, query),
       goroutineGroupsAcross: async ({ ids }) => this.store.goroutineGroupsAcross(ids),
+      whatChangedAcross: async ({ ids, selection, baseline, limit }) => this.store.whatChangedAcross(ids, selection, baseline, limit),
       diffCallTree: async (a) => this.store.diffCallTree(a.id, a.baseId, a.query, a.baseProfile, a.baseRange),
       startCollection: async (a) => this.collections.start(a),
       stopCollection: async ({ collectionId }) => ({ ok: await this.collections.stop(collectionId) }),

@@ -11,6 +11,7 @@ import type { IngestInput } from './ingest-input.ts';
 import type { CallTreeQuery, QueryResult, SourceQuery } from '../../shared/query/query-types.ts';
 import type { SourceRange } from '../../shared/query/stack-sources.ts';
 import type { GoroutineGroupsResult } from '../../shared/query/goroutine-groups.ts';
+import type { WcRange, WhatChangedResult } from '../../shared/query/what-changed.ts';
 
 interface Entry {
   info: SourceInfo;
@@ -248,6 +249,29 @@ export class SessionStore {
     );
     const merged = await this.query(ordered[0]!, { type: 'mergeGoroutineGroups', parts, limit: 500 });
     if (merged.type !== 'goroutineGroups') throw new Error('unexpected result');
+    return merged.result;
+  }
+
+  /**
+   * "What changed" across sources: each engine computes its part in its own clock, the first
+   * source's engine joins them on the axis (the host only routes).
+   */
+  async whatChangedAcross(ids: SourceId[], selection: WcRange, baseline: WcRange[], limit?: number): Promise<WhatChangedResult> {
+    const snap = new Map(this.snapshot().sources.map((s) => [s.id, s]));
+    const usable = [...new Set(ids)].filter((id) => snap.get(id)?.status === 'ready' && snap.get(id)?.axisShiftNs !== undefined);
+    if (usable.length === 0) throw new Error('no ready source among the given ones');
+    const shifts: Record<string, number> = {};
+    for (const id of usable) shifts[id] = snap.get(id)!.axisShiftNs!;
+    const parts = await Promise.all(
+      usable.map(async (id) => {
+        const toSrc = (r: WcRange) => ({ startNs: r.startNs - shifts[id]!, endNs: r.endNs - shifts[id]! });
+        const r = await this.query(id, { type: 'whatChangedPart', sourceId: id, a: toSrc(selection), b: baseline.map(toSrc) });
+        if (r.type !== 'whatChangedPart') throw new Error('unexpected result');
+        return r.part;
+      }),
+    );
+    const merged = await this.query(usable[0]!, { type: 'mergeWhatChanged', parts, shifts, limit });
+    if (merged.type !== 'whatChanged') throw new Error('unexpected result');
     return merged.result;
   }
 

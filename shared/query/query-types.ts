@@ -10,7 +10,7 @@ import type { TopSortKey, TopTable } from './top-table.ts';
 import type { ExportedStacks, SourceRange, StackProfileInfo } from './stack-sources.ts';
 import type { HeatmapMode } from './socket-heatmap.ts';
 import type { CellSockets, HeatmapView } from './heatmap-view.ts';
-import type { WcRange, WhatChangedPart } from './what-changed.ts';
+import type { WcRange, WhatChangedPart, WhatChangedResult } from './what-changed.ts';
 import type { GoroutineBreakdownResult, TraceAnnotations } from './trace-annotations.ts';
 
 /** A call-tree request for the flame graph (regexes as pprof's -focus/-ignore/-hide). */
@@ -72,6 +72,8 @@ export type SourceQuery =
   | { type: 'socketsInCell'; snapshot: number; row: string; mode: HeatmapMode; state?: string; rows?: string[]; limit?: number }
   /** This source's part of the "what changed" table: range `a` against the pieces `b` (source-relative ns). */
   | { type: 'whatChangedPart'; sourceId: string; a: WcRange; b: WcRange[] }
+  /** Joins parts from several sources (any engine may run it); `shifts`: each source's axis shift (ns). */
+  | { type: 'mergeWhatChanged'; parts: WhatChangedPart[]; shifts: Record<string, number>; limit?: number }
   /** A trace's user tasks / regions by type, its logs, and optionally one type's instances (source-relative ns). */
   | { type: 'traceAnnotations'; range?: SourceRange; logLimit?: number; instances?: { kind: 'task' | 'region'; type: string; limit?: number } }
   /** go tool trace's goroutine analysis over a range: time per category by start function (or per goroutine). */
@@ -91,5 +93,6 @@ export type QueryResult =
   | { type: 'heatmap'; heatmap: HeatmapView }
   | { type: 'socketsInCell'; cell: CellSockets }
   | { type: 'whatChangedPart'; part: WhatChangedPart }
+  | { type: 'whatChanged'; result: WhatChangedResult }
   | { type: 'traceAnnotations'; annotations: TraceAnnotations }
   | { type: 'goroutineBreakdown'; breakdown: GoroutineBreakdownResult };

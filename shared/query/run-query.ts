@@ -11,7 +11,7 @@ import { goroutineLanes, traceGoroutineGroups } from './trace-goroutine-groups.t
 import { mergeGoroutineGroups } from './goroutine-groups-merge.ts';
 import { callTreeDiffQuery, callTreeQuery, exportStacks, stackProfilesOf, topTableQuery } from './stack-sources.ts';
 import { cellSockets, heatmapView } from './heatmap-view.ts';
-import { whatChangedPart } from './what-changed.ts';
+import { mergeWhatChanged, whatChangedPart } from './what-changed.ts';
 import { goroutineBreakdown, traceAnnotations } from './trace-annotations.ts';
 
 /** The `inspect --json` figures of a source (without `file`/`kind`, which the caller adds). */
@@ -66,6 +66,11 @@ export function runQuery(src: ParsedSource, q: SourceQuery): QueryResult {
       return { type: 'socketsInCell', cell: cellSockets(src.model, q) };
     case 'whatChangedPart':
       return { type: 'whatChangedPart', part: whatChangedPart(src, q.sourceId, q.a, q.b.slice(0, 8)) };
+    case 'mergeWhatChanged':
+      return {
+        type: 'whatChanged',
+        result: mergeWhatChanged(q.parts, { limit: q.limit, axisAt: (p) => (p.dump?.atNs ?? 0) + (q.shifts[p.sourceId] ?? 0) }),
+      };
     case 'traceAnnotations':
       if (src.kind !== 'gotrace') throw new Error('traceAnnotations needs a trace');
       return {

@@ -1,12 +1,10 @@
 /**
- * Fetches every source's part of the "what changed" table (each computed in its own engine) and
- * merges them here with the pure shared/query function: the parts are a few dozen small rows, so
- * joining and ranking them costs less than another round trip to an engine (and needs no host
- * request of its own).
+ * The "what changed" table for the selection, against the pinned range or the rest of the session:
+ * one host request (each source's engine computes its part, one engine joins them), debounced.
  */
 import { useEffect, useState } from 'react';
 import type { SourceInfo } from '../../../../shared/bridge.ts';
-import { mergeWhatChanged, restOf, type WcRange, type WhatChangedPart, type WhatChangedResult } from '../../../../shared/query/what-changed.ts';
+import { restOf, type WcRange, type WhatChangedResult } from '../../../../shared/query/what-changed.ts';
 import { bridge } from '../../bridge-client.ts';
 import type { TimeRange } from '../../store.ts';
 
@@ -34,20 +32,9 @@ export function useWhatChanged(sources: SourceInfo[], selection: TimeRange | nul
     let live = true;
     setState((s) => ({ ...s, loading: true }));
     const t = setTimeout(() => {
-      Promise.all(
-        usable.map(async (s) => {
-          const shift = s.axisShiftNs!;
-          const toSrc = (r: WcRange) => ({ startNs: r.startNs - shift, endNs: r.endNs - shift });
-          const r = await bridge.request('query', { id: s.id, query: { type: 'whatChangedPart', sourceId: s.id, a: toSrc(selection), b: b.map(toSrc) } });
-          if (r.type !== 'whatChangedPart') throw new Error('unexpected result');
-          return r.part;
-        }),
-      ).then(
-        (parts: WhatChangedPart[]) => {
-          if (!live) return;
-          const shiftOf = new Map(usable.map((s) => [s.id, s.axisShiftNs!]));
-          const result = mergeWhatChanged(parts, { limit: 5, axisAt: (p) => (p.dump?.atNs ?? 0) + (shiftOf.get(p.sourceId) ?? 0) });
-          setState({ result, error: null, loading: false, baseline: b });
+      bridge.request('whatChangedAcross', { ids: usable.map((s) => s.id), selection, baseline: b, limit: 5 }).then(
+        (result) => {
+          if (live) setState({ result, error: null, loading: false, baseline: b });
         },
         (e: unknown) => live && setState({ result: null, error: e instanceof Error ? e.message : String(e), loading: false, baseline: b }),
       );
