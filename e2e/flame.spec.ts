@@ -168,7 +168,9 @@ test('block profile: delay, search percent, zoom, inverted, focus from the top t
   await expect(page.getByTestId('flame-total')).toContainText(`base ${formatValue(base.total, 'nanoseconds')}`);
   await page.getByTestId('flame-inverted').check();
   await flameReady(page);
-  // runtime.selectgo as a leaf: 108.84 s now against ~210 s in the base: it shrank (blue).
+  // runtime.selectgo as a leaf: 108.84 s now against ~210 s in the base: it shrank (blue). Bottom-up
+  // it is drawn once (a leaf function); waiting for that also waits out the top-down diff's last paint.
+  await expect(frame(page, 'runtime.selectgo')).toHaveCount(1);
   await frame(page, 'runtime.selectgo').hover();
   await expect(tip).toContainText(`base${formatValue(base.through, 'nanoseconds')}`);
   await expect(tip).toContainText(`delta−${formatValue(base.through - delay.through, 'nanoseconds')}`);
