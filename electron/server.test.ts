@@ -57,7 +57,7 @@ describe('browser-mode server', () => {
   it('answers bridge requests and validates their arguments', async () => {
     const h = { 'x-tracedeck-token': server.token };
     const ok = fromWire<{ ok: boolean; result: { sources: unknown[] } }>((await call('/api/getSession', { method: 'POST', headers: h, body: '{}' })).body);
-    expect(ok).toEqual({ ok: true, result: { originEpochNs: null, sources: [] } });
+    expect(ok).toEqual({ ok: true, result: { seq: expect.any(Number), originEpochNs: null, sources: [] } });
     const bad = fromWire<{ ok: boolean; error: string }>((await call('/api/removeSource', { method: 'POST', headers: h, body: toWire({ id: 5 }) })).body);
     expect(bad.ok).toBe(false);
     expect(bad.error).toContain('id must be a string');

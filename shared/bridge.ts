@@ -54,6 +54,11 @@ export interface SourceInfo {
 }
 
 export interface SessionInfo {
+  /**
+   * Increases with every snapshot the host takes. Snapshots reach the renderer by two paths (the
+   * getSession reply and pushed events) that can cross: the renderer keeps the highest one.
+   */
+  seq: number;
   /** Wall-clock zero of the session axis (the earliest source origin), or null when empty. */
   originEpochNs: EpochNsString | null;
   sources: SourceInfo[];
@@ -130,6 +135,8 @@ export interface HostKeyPromptInfo {
 
 export interface CollectionInfo {
   collectionId: string;
+  /** Increases with every report the host makes (the listCollections reply and events can cross: keep the highest). */
+  seq: number;
   /** The live `ss` source the capture feeds. */
   sourceId: SourceId;
   /** What the user typed (host or alias). */

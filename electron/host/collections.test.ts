@@ -71,7 +71,7 @@ function testHost(knownHostsText = '', maxScheduledFetches?: number): TestHost {
       maxScheduledFetches,
     },
   });
-  let session: SessionInfo = { originEpochNs: null, sources: [] };
+  let session: SessionInfo = { seq: 0, originEpochNs: null, sources: [] };
   const statuses: CollectionInfo[] = [];
   const prompts: HostKeyPromptInfo[] = [];
   host.on('session', (s) => (session = s));
@@ -394,7 +394,7 @@ describe('SessionStore.reload', () => {
     const want = expectedFigures()[rel]!;
     const text = gunzipSync(readFixture(rel));
     const file = path.join(work, `reload_${++seq}.txt`);
-    let session: SessionInfo = { originEpochNs: null, sources: [] };
+    let session: SessionInfo = { seq: 0, originEpochNs: null, sources: [] };
     const store = new SessionStore({ workerScript: ENGINE_WORKER_TS, onChange: (s) => (session = s), onError: () => {} });
     const src = () => session.sources.find((s) => s.id === id)!;
     const id = store.addLive('capture.txt', { type: 'ssh', host: 'vm', command: 'ss -tanoip', path: file });

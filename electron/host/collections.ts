@@ -105,9 +105,9 @@ function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 80) || 'host';
 }
 
-/** A snapshot for listeners: the schedule state keeps changing after it was reported. */
-function copyInfo(i: CollectionInfo): CollectionInfo {
-  return i.pprofSchedule ? { ...i, pprofSchedule: { ...i.pprofSchedule } } : { ...i };
+/** A snapshot for listeners (the schedule state keeps changing after it was reported), stamped with its order. */
+function copyInfo(i: CollectionInfo, seq: number): CollectionInfo {
+  return i.pprofSchedule ? { ...i, seq, pprofSchedule: { ...i.pprofSchedule } } : { ...i, seq };
 }
 
 export class Collections {
@@ -115,6 +115,7 @@ export class Collections {
   private readonly prompts = new Map<string, PendingPrompt>();
   private nextId = 1;
   private nextPrompt = 1;
+  private reportSeq = 0;
   private readonly sessionStamp = stamp(new Date());
 
   constructor(private readonly opts: CollectionsOptions) {}
@@ -124,7 +125,7 @@ export class Collections {
   }
 
   list(): CollectionInfo[] {
-    return [...this.collections.values()].map((c) => copyInfo(c.info));
+    return [...this.collections.values()].map((c) => copyInfo(c.info, ++this.reportSeq));
   }
 
   /** Resolves the target, creates the live source and starts collecting; connection happens in the background. */
@@ -158,6 +159,7 @@ export class Collections {
     const c: Collection = {
       info: {
         collectionId,
+        seq: 0,
         sourceId,
         host: args.host,
         target: `${target.user}@${target.host}:${target.port}`,
@@ -341,7 +343,7 @@ export class Collections {
   }
 
   private emit(c: Collection) {
-    this.opts.onStatus(copyInfo(c.info));
+    this.opts.onStatus(copyInfo(c.info, ++this.reportSeq));
   }
 
   private askHostKey(collectionId: string, p: HostKeyPrompt): Promise<boolean> {

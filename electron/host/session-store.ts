@@ -34,6 +34,7 @@ export class SessionStore {
   private entries = new Map<SourceId, Entry>();
   private nextId = 1;
   private changeTimer: ReturnType<typeof setTimeout> | null = null;
+  private snapshotSeq = 0;
 
   constructor(private readonly opts: SessionStoreOptions) {
     prewarmEngine(opts.workerScript);
@@ -304,7 +305,7 @@ export class SessionStore {
       const shift = base + info.offsetNs;
       return { ...info, axisShiftNs: shift, axisStartNs: shift + span.startNs, axisEndNs: shift + span.endNs };
     });
-    return { originEpochNs: origin, sources };
+    return { seq: ++this.snapshotSeq, originEpochNs: origin, sources };
   }
 
   dispose(): void {

@@ -57,7 +57,7 @@ export interface AppState {
 let nextNotice = 1;
 
 export const useApp = create<AppState>((set) => ({
-  session: { originEpochNs: null, sources: [] },
+  session: { seq: 0, originEpochNs: null, sources: [] },
   selection: null,
   viewWindow: null,
   hoverNs: null,
@@ -70,14 +70,16 @@ export const useApp = create<AppState>((set) => ({
   requestFlameFocus: (sourceId, fn, profile) =>
     set((st) => ({ flameFocusRequest: { sourceId, fn, ...(profile ? { profile } : {}), seq: (st.flameFocusRequest?.seq ?? 0) + 1 } })),
   setSession: (session) =>
-    set((st) => ({
-      session,
-      // Keep focus on a source that still exists; otherwise focus the first ready one.
-      focusedSourceId:
-        st.focusedSourceId && session.sources.some((s) => s.id === st.focusedSourceId)
-          ? st.focusedSourceId
-          : pickInitialFocus(session),
-    })),
+    set((st) => {
+      // An older snapshot that arrived late (the getSession reply crossing a pushed event) is dropped.
+      if (session.seq <= st.session.seq) return st;
+      return {
+        session,
+        // Keep focus on a source that still exists; otherwise focus the first ready one.
+        focusedSourceId:
+          st.focusedSourceId && session.sources.some((s) => s.id === st.focusedSourceId) ? st.focusedSourceId : pickInitialFocus(session),
+      };
+    }),
   setSelection: (selection) => set({ selection }),
   focusSource: (focusedSourceId) => set({ focusedSourceId }),
   notify: (file, reason) => set((st) => ({ notices: [...st.notices.slice(-4), { id: nextNotice++, file, reason }] })),

@@ -24,6 +24,8 @@ export const useSsh = create<SshState>((set) => ({
     set((st) => {
       const i = st.collections.findIndex((x) => x.collectionId === c.collectionId);
       if (i < 0) return { collections: [...st.collections, c] };
+      // A report older than the one shown (the listCollections reply crossing an event) is dropped.
+      if (c.seq <= st.collections[i]!.seq) return st;
       const next = st.collections.slice();
       next[i] = c;
       return { collections: next };
