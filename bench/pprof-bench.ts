@@ -12,7 +12,7 @@ import { BENCH_DATA } from '../shared/test-support/fixtures.ts';
 import { parsePprof } from '../shared/ingest/pprof/parse-pprof.ts';
 import { summarizePprof, pprofWeightedStacks } from '../shared/query/pprof-summary.ts';
 import { buildCallTree, type CallTreeOptions } from '../shared/query/call-tree.ts';
-import { topTable } from '../shared/query/top-table.ts';
+import { topTable, warmTopTable, type TopTableOptions } from '../shared/query/top-table.ts';
 
 const file = process.argv[2] ?? join(BENCH_DATA, 'big-heap-go1.27.pb.gz');
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
@@ -79,8 +79,34 @@ for (const [label, o] of ui) {
 console.log(over.length ? `over ${TARGET_MS} ms: ${over.join('; ')}` : `every query above: < ${TARGET_MS} ms`);
 time('call tree 100k nodes, no min (not a UI query)', () => buildCallTree(ws, { maxNodes: 100_000 }));
 time('top table (all functions; cached by the figures)', () => topTable(ws));
-time('top table, focus main\\.a2 (after the tree)', () => topTable(ws, { focus: 'main\\.a2' }));
-time('top table, hide main\\.dispatch (after the tree)', () => topTable(ws, { hide: 'main\\.dispatch' }));
+time('top table, focus main\\.a2 (before the idle warm-up: leaf walks)', () => topTable(ws, { focus: 'main\\.a2' }));
+{
+  // As the engine worker does after the first paint: slices of 50k leaf walks between queries.
+  const slices: number[] = [];
+  for (let more = true; more; ) {
+    const t0 = performance.now();
+    more = warmTopTable(ws, 50_000);
+    slices.push(performance.now() - t0);
+  }
+  console.log(
+    `idle warm-up of the top table: ${slices.length} slices, ${ms(slices.reduce((a, b) => a + b, 0))} in all, longest ${ms(Math.max(...slices))} (a query waits for one at most)`,
+  );
+}
+// After the warm-up, filters not seen before (nothing cached for them): the flame graph's tree,
+// then the top table sharing its preparation, as the app asks for them.
+const topFilters: [string, TopTableOptions][] = [
+  ['focus main\\.a1', { focus: 'main\\.a1' }],
+  ['ignore main\\.a2', { ignore: 'main\\.a2' }],
+  ['focus main\\. + ignore main\\.a3', { focus: 'main\\.', ignore: 'main\\.a3' }],
+  ['hide ^runtime\\.main$', { hide: '^runtime\\.main$' }],
+  ['hide main\\.a1', { hide: 'main\\.a1' }],
+];
+for (const [label, o] of topFilters) {
+  const tTree = time(`tree, ${label} (warmed)`, () => buildCallTree(ws, { ...pixel, ...o }))[1];
+  const tTop = time(`  then its top table`, () => topTable(ws, o))[1];
+  if (tTree + tTop > TARGET_MS) over.push(`${label}: tree + top table (${ms(tTree + tTop)})`);
+}
+console.log(over.length ? `over ${TARGET_MS} ms: ${over.join('; ')}` : `every UI query above, top tables included: < ${TARGET_MS} ms`);
 console.log(`peak RSS (ours, whole run): ${mb(peakRss())}`);
 
 // ---- Go, for the ratio ---------------------------------------------------------------------

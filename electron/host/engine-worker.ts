@@ -6,12 +6,15 @@ import { parentPort } from 'node:worker_threads';
 import type { ParsedSource } from '../../shared/model/source.ts';
 import type { SourceQuery } from '../../shared/query/query-types.ts';
 import { runQuery } from '../../shared/query/run-query.ts';
+import { stackIndexWarmUps } from '../../shared/query/stack-sources.ts';
 import { ingestInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('engine-worker must run in a worker thread');
 let source: ParsedSource | null = null;
+/** When the last query came or was answered (idle work waits for a quiet spell after it). */
+let lastQueryAt = 0;
 const post = (m: FromEngine) => port.postMessage(m);
 
 let lastProgressAt = 0;
@@ -46,36 +49,45 @@ port.on('message', async (m: ToEngine) => {
       post({ type: 'reloadFailed', reqId: m.reqId, reason: reasonOf(e) });
     }
   } else if (m.type === 'query') {
+    lastQueryAt = performance.now();
     try {
       if (!source) throw new Error('source is not ready');
       post({ type: 'result', reqId: m.reqId, result: runQuery(source, m.query) });
-      warmBottomUp(source, m.query);
+      warmStackIndexes(source, m.query);
     } catch (e) {
       post({ type: 'queryFailed', reqId: m.reqId, reason: reasonOf(e) });
     }
+    lastQueryAt = performance.now();
   }
 });
 
 /**
- * After a profile's first plain flame graph, builds its bottom-up tree once while the user looks
- * at it: on a profile of millions of stack nodes the first bottom-up query builds per-leaf indexes
- * (a few hundred ms) that every later one reuses, so switching to "inverted" is then immediate.
- * Idle work in this worker only: a query arriving meanwhile waits for it, never the window.
+ * After a profile's first plain flame graph, builds the indexes its filtered top tables and
+ * bottom-up tree reuse (stackIndexWarmUps) while the user looks at it. Short slices run between
+ * queries; a long step waits until no query has come for IDLE_MS, so a user clicking through the
+ * graph is answered first. A query arriving during a step waits for it, never the window.
  */
+const IDLE_MS = 300;
 const warmed = new WeakMap<ParsedSource, Set<string>>();
-function warmBottomUp(src: ParsedSource, q: SourceQuery): void {
+function warmStackIndexes(src: ParsedSource, q: SourceQuery): void {
   if (q.type !== 'callTree' || q.inverted || q.focus || q.ignore || q.hide || q.range || q.rootPath?.length) return;
   let done = warmed.get(src);
   if (!done) warmed.set(src, (done = new Set()));
   const key = q.profile ?? '';
   if (done.has(key)) return;
   done.add(key);
-  setTimeout(() => {
-    if (source !== src) return;
+  const steps = stackIndexWarmUps(src, q);
+  const next = () => {
+    const step = steps[0];
+    if (!step || source !== src) return;
+    const quiet = performance.now() - lastQueryAt;
+    if (step.slices === 'long' && quiet < IDLE_MS) return void setTimeout(next, IDLE_MS - quiet);
     try {
-      runQuery(src, { ...q, inverted: true, search: undefined });
+      if (!step.run()) steps.shift();
     } catch {
-      // a failing bottom-up query reports itself when the user asks for it
+      steps.shift(); // a failing query reports itself when the user asks for it
     }
-  }, 100);
+    setTimeout(next, 0);
+  };
+  setTimeout(next, 100);
 }

@@ -11,7 +11,7 @@ import { parsePprof } from '../ingest/pprof/parse-pprof.ts';
 import { parseGoroutineDump } from '../ingest/goroutines/parse-goroutines.ts';
 import { buildCallTree, type CallTreeOptions, type FlameNode, type WeightedStacks } from './call-tree.ts';
 import { pprofWeightedStacks } from './pprof-summary.ts';
-import { topTable } from './top-table.ts';
+import { topTable, warmTopTable } from './top-table.ts';
 import { weightedStacksOf } from './stack-sources.ts';
 
 const unzip = (b: Uint8Array) => (b[0] === 0x1f && b[1] === 0x8b ? new Uint8Array(gunzipSync(b)) : b);
@@ -101,6 +101,9 @@ function inputs(): [string, WeightedStacks][] {
 
 describe('call trees under random filters (fuzz)', () => {
   const all = inputs();
+  // The same inputs parsed again, with the top table's idle-built index in place (a separate cache).
+  const warm = new Map(inputs().map(([label, ws]) => [label, ws]));
+  for (const ws of warm.values()) warmTopTable(ws);
   it('equal the naive reading for every tree, total, match and top row', () => {
     const rand = mulberry32(0x5eed7ee);
     const cases = Math.max(40, Math.round(fuzzCases(300) / 4));
@@ -124,6 +127,10 @@ describe('call trees under random filters (fuzz)', () => {
       expect(full.total, where).toBe(ref.total);
       expect(plainOurs(full.root), where).toEqual(plainNaive('root', ref.root));
       if (o.search) expect(full.matched, where).toBe(ref.matched);
+      // Focus / ignore from the idle-built index (slot ranges) keep the same samples.
+      const warmFull = buildCallTree(warm.get(label)!, { ...o, maxNodes: Infinity });
+      expect(warmFull.total, `${where} (warm)`).toBe(ref.total);
+      expect(plainOurs(warmFull.root), `${where} (warm)`).toEqual(plainNaive('root', ref.root));
       // Zoomed on the heaviest child: that subtree, exactly.
       const top = [...full.root.children].sort((a, b) => b.value - a.value)[0];
       if (top) {
@@ -134,10 +141,11 @@ describe('call trees under random filters (fuzz)', () => {
       const cut = buildCallTree(ws, { ...o, minFraction: 1 / 300, maxNodes: 200 });
       expect(cut.nodeCount).toBeLessThanOrEqual(200);
       expect(cut.root.value, where).toBe(ref.root.value);
-      const rows = topTable(ws, { focus: o.focus, ignore: o.ignore, hide: o.hide }).rows;
-      expect(Object.fromEntries(rows.map((r) => [r.function, [r.flat, r.cum]])), where).toEqual(
-        Object.fromEntries([...ref.cum].map(([k, v]) => [k, [ref.flat.get(k) ?? 0, v]])),
-      );
+      const refTop = Object.fromEntries([...ref.cum].map(([k, v]) => [k, [ref.flat.get(k) ?? 0, v]]));
+      for (const [path, input] of [['leaf walks', ws], ['outermost calls', warm.get(label)!]] as const) {
+        const rows = topTable(input, { focus: o.focus, ignore: o.ignore, hide: o.hide }).rows;
+        expect(Object.fromEntries(rows.map((r) => [r.function, [r.flat, r.cum]])), `${where} (${path})`).toEqual(refTop);
+      }
     }
   });
 });

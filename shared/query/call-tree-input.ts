@@ -9,7 +9,7 @@ import type { StackTable } from '../model/stacks.ts';
 import type { StackFilterOptions, WeightedStacks } from './call-tree.ts';
 import type { Expander } from './call-tree-expander.ts';
 import { growI32 } from '../model/pair-map.ts';
-import { frameNamesOf, leafSlotsOf, visibleFrom, type Children, type FrameNames, type LeafSlots } from './stack-index.ts';
+import { builtOutermostCalls, frameNamesOf, leafSlotsOf, visibleFrom, type OutermostCalls, type Children, type FrameNames, type LeafSlots } from './stack-index.ts';
 
 /** A filter's regex (null for none); one that does not compile is an error naming the filter. */
 export function compile(re: string | undefined, what: string): RegExp | null {
@@ -76,44 +76,40 @@ function prepare(input: WeightedStacks, opts: StackFilterOptions): Prepared {
   const prefix = t.stackPrefix;
   const frame = t.stackFrame;
 
-  // Focus and ignore look at every frame of a sample, hidden or not (as pprof does).
-  let stackFlags: Uint8Array | null = null;
+  // Focus and ignore look at every frame of a sample, hidden or not (as pprof does): per leaf slot,
+  // the flags of the frames on its path.
+  let slotFlags: Uint8Array | null = null;
   if (focus || ignore) {
     const ff = new Uint8Array(t.frameCount);
     if (focus) frameMatch(focus).forEach((x, f) => (ff[f]! |= x ? F_FOCUS : 0));
     if (ignore) frameMatch(ignore).forEach((x, f) => (ff[f]! |= x ? F_IGNORE : 0));
-    const n = t.stackCount;
-    stackFlags = new Uint8Array(n);
-    for (let s = 0; s < n; s++) {
-      const p = prefix[s]!;
-      stackFlags[s] = ff[frame[s]!]! | (p >= 0 ? stackFlags[p]! : 0);
-    }
+    slotFlags = slotFlagsByOutermostCalls(slots, fn, ff) ?? slotFlagsByStacks(slots, ff);
   }
 
-  const { lo } = slots;
   const exact = integralWeights(input.weight);
   const keptSample = exact ? null : new Uint8Array(input.sampleStack.length);
   const W = new Float64Array(slots.slotCount);
   let rootSelf = 0;
   let total = 0;
   let negative = false;
-  const ss = input.sampleStack;
+  // Per sample its slot (read in order), not its stack: no jumping about a table of millions.
+  const { sampleSlot, slotFrame, slotStack } = slots;
   const w = input.weight;
-  for (let i = 0; i < ss.length; i++) {
+  for (let i = 0; i < sampleSlot.length; i++) {
     const wi = w[i]!;
     if (wi === 0 || wi !== wi) continue;
-    const s = ss[i]!;
-    if (stackFlags) {
-      const fl = s >= 0 ? stackFlags[s]! : 0;
+    const j = sampleSlot[i]!;
+    if (slotFlags) {
+      const fl = j >= 0 ? slotFlags[j]! : 0;
       if (focus && !(fl & F_FOCUS)) continue;
       if (ignore && fl & F_IGNORE) continue;
     }
-    if (s < 0) {
+    if (j < 0) {
       if (hidden) continue; // pprof drops samples left without any location
       rootSelf += wi;
     } else {
-      if (hidden && visibleFrom(s, hidden, frame, prefix) < 0) continue;
-      W[lo[s]!]! += wi;
+      if (hidden && hidden[slotFrame[j]!] && visibleFrom(slotStack[j]!, hidden, frame, prefix) < 0) continue;
+      W[j]! += wi;
     }
     total += wi;
     if (wi < 0) negative = true;
@@ -134,6 +130,78 @@ function prepare(input: WeightedStacks, opts: StackFilterOptions): Prepared {
     }
   }
   return { t, slots, fn, hidden, hideKey: opts.hide ?? '', W, S, dense, rootSelf, total, negative, keptSample, exact };
+}
+
+/** Per slot, the OR of `frameFlags` over its path: one pass over the whole stack table. */
+function slotFlagsByStacks(slots: LeafSlots, frameFlags: Uint8Array): Uint8Array {
+  const { t, slotStack } = slots;
+  const prefix = t.stackPrefix;
+  const frame = t.stackFrame;
+  const stackFlags = new Uint8Array(t.stackCount);
+  for (let s = 0; s < t.stackCount; s++) {
+    const p = prefix[s]!;
+    stackFlags[s] = frameFlags[frame[s]!]! | (p >= 0 ? stackFlags[p]! : 0);
+  }
+  const out = new Uint8Array(slots.slotCount);
+  for (let j = 0; j < out.length; j++) out[j] = stackFlags[slotStack[j]!]!;
+  return out;
+}
+
+/**
+ * The same from the outermost-calls index, once the idle warm-up built it: a slot has a function on
+ * its path exactly when it lies in one of that function's outermost ranges, so each flag is a
+ * union of slot ranges (a difference array) instead of a pass over millions of stacks. Undefined
+ * without the index, or when a function's frames differ in flags (a pattern matched the file of
+ * only some of them).
+ */
+function slotFlagsByOutermostCalls(slots: LeafSlots, fn: FrameNames, frameFlags: Uint8Array): Uint8Array | undefined {
+  const oc = builtOutermostCalls(slots);
+  if (!oc) return undefined;
+  const byName = flagsByName(fn, frameFlags);
+  if (!byName) return undefined;
+  const n = slots.slotCount;
+  const focusDepth = new Int32Array(n + 1);
+  const ignoreDepth = new Int32Array(n + 1);
+  const { lo, hi, nameStart } = oc;
+  for (let id = 0; id < byName.length; id++) {
+    const fl = byName[id]!;
+    if (fl === 0) continue;
+    // Only the matched functions' entries: a few, however big the table.
+    for (let k = nameStart[id]!; k < nameStart[id + 1]!; k++) {
+      if (fl & F_FOCUS) {
+        focusDepth[lo[k]!]!++;
+        focusDepth[hi[k]!]!--;
+      }
+      if (fl & F_IGNORE) {
+        ignoreDepth[lo[k]!]!++;
+        ignoreDepth[hi[k]!]!--;
+      }
+    }
+  }
+  const out = new Uint8Array(n);
+  let inFocus = 0;
+  let inIgnore = 0;
+  for (let j = 0; j < n; j++) {
+    inFocus += focusDepth[j]!;
+    inIgnore += ignoreDepth[j]!;
+    out[j] = (inFocus > 0 ? F_FOCUS : 0) | (inIgnore > 0 ? F_IGNORE : 0);
+  }
+  return out;
+}
+
+/**
+ * Per name id, the flags all its frames share (hide: 1 = hidden); undefined when two frames of one
+ * name differ (a pattern matched the file of only some of them): the index-based paths then step aside.
+ */
+function flagsByName({ names, nameOf }: FrameNames, frameFlags: Uint8Array): Uint8Array | undefined {
+  const byName = new Int16Array(names.names.length).fill(-1);
+  for (let f = 0; f < nameOf.length; f++) {
+    const id = nameOf[f]!;
+    const fl = frameFlags[f]!;
+    if (byName[id] === -1) byName[id] = fl;
+    else if (byName[id] !== fl) return undefined;
+  }
+  return Uint8Array.from(byName, (x) => Math.max(0, x));
 }
 
 /** Inclusive weight of stack s (its kept samples and those of every stack under it). */
@@ -347,15 +415,46 @@ export function topByName(
 
 /**
  * flat: weight of the samples whose (visible) leaf is the function; cum: of the samples with the
- * function anywhere on their visible stack, once per sample however often it recurses. One walk
- * per distinct leaf, in stack order so that the walks read the table almost front to back.
+ * function anywhere on their visible stack, once per sample however often it recurses.
  */
 function perName(p: Prepared): { flat: Float64Array; cum: Float64Array } {
   const nNames = p.fn.names.names.length;
   const flat = new Float64Array(nNames);
-  const cum = new Float64Array(nNames);
-  const lastSeen = new Int32Array(nNames).fill(-1);
-  const { slotStack, slotsByStack } = p.slots;
+  const { slotFrame, slotStack } = p.slots;
+  const { nameOf } = p.fn;
+  const { hidden, W } = p;
+  for (let j = 0; j < W.length; j++) {
+    const w = W[j]!;
+    if (w === 0) continue;
+    const f = slotFrame[j]!;
+    // A hidden leaf hands its weight to its nearest visible caller (a short walk, for those slots only).
+    flat[nameOf[hidden && hidden[f] ? p.t.stackFrame[visibleFrom(slotStack[j]!, hidden, p.t.stackFrame, p.t.stackPrefix)]! : f]!]! += w;
+  }
+  // The outermost-calls index once built (idle warm-up), for integer weights (sums in any order are
+  // then the same number); until then, or when a hide splits a name, a walk up every leaf.
+  const oc = p.exact ? builtOutermostCalls(p.slots) : undefined;
+  const hiddenNames = oc && hidden ? flagsByName(p.fn, hidden) : null;
+  return { flat, cum: oc && hiddenNames !== undefined ? cumByOutermostCalls(p, oc, hiddenNames) : cumByLeafWalks(p) };
+}
+
+/** cum as the inclusive weights of each name's outermost calls: one pass over them (outermostCallsOf). */
+function cumByOutermostCalls(p: Prepared, { lo, hi, nameStart }: OutermostCalls, hiddenNames: Uint8Array | null): Float64Array {
+  const cum = new Float64Array(p.fn.names.names.length);
+  const S = p.S!;
+  for (let id = 0; id < cum.length; id++) {
+    if (hiddenNames && hiddenNames[id]) continue;
+    let c = 0;
+    for (let k = nameStart[id]!; k < nameStart[id + 1]!; k++) c += S[hi[k]!]! - S[lo[k]!]!;
+    cum[id] = c;
+  }
+  return cum;
+}
+
+/** cum by walking up from every distinct leaf, in stack order so that the walks read the table almost front to back. */
+function cumByLeafWalks(p: Prepared): Float64Array {
+  const cum = new Float64Array(p.fn.names.names.length);
+  const lastSeen = new Int32Array(cum.length).fill(-1);
+  const { slotsByStack } = p.slots;
   const { nameOf } = p.fn;
   const frame = p.t.stackFrame;
   const prefix = p.t.stackPrefix;
@@ -364,9 +463,7 @@ function perName(p: Prepared): { flat: Float64Array; cum: Float64Array } {
     const j = slotsByStack[i]!;
     const w = W[j]!;
     if (w === 0) continue;
-    const leaf = visibleFrom(slotStack[j]!, hidden, frame, prefix);
-    flat[nameOf[frame[leaf]!]!]! += w;
-    for (let x = leaf; x >= 0; x = prefix[x]!) {
+    for (let x = p.slots.slotStack[j]!; x >= 0; x = prefix[x]!) {
       const f = frame[x]!;
       if (hidden && hidden[f]) continue;
       const id = nameOf[f]!;
@@ -376,5 +473,5 @@ function perName(p: Prepared): { flat: Float64Array; cum: Float64Array } {
       }
     }
   }
-  return { flat, cum };
+  return cum;
 }

@@ -8,7 +8,7 @@ import { readFixture } from '../test-support/fixtures.ts';
 import { parsePprof } from '../ingest/pprof/parse-pprof.ts';
 import { parseGoroutineDump } from '../ingest/goroutines/parse-goroutines.ts';
 import { StackTableBuilder, type StackTable } from '../model/stacks.ts';
-import { childrenOf, frameNamesOf, leafLevelsOf, leafSlotsOf, visibleFrom } from './stack-index.ts';
+import { builtOutermostCalls, childrenOf, frameNamesOf, leafLevelsOf, leafSlotsOf, outermostCallsBuilder, outermostCallsOf, visibleFrom } from './stack-index.ts';
 import { weightedStacksOf } from './stack-sources.ts';
 
 const unzip = (b: Uint8Array) => (b[0] === 0x1f && b[1] === 0x8b ? new Uint8Array(gunzipSync(b)) : b);
@@ -51,8 +51,9 @@ describe('stack indexes on real tables', () => {
       }
     }
     expect([...li.size]).toEqual([...under]);
-    // A leaf's own slot opens its range.
+    // A leaf's own slot opens its range; slotFrame is its frame.
     for (let j = 0; j < li.slotCount; j++) expect(li.lo[li.slotStack[j]!]).toBe(j);
+    expect([...li.slotFrame]).toEqual([...li.slotStack].map((s) => t.stackFrame[s]));
     // The cache answers the same column with the same index.
     expect(leafSlotsOf(t, sampleStack)).toBe(li);
   });
@@ -69,6 +70,51 @@ describe('stack indexes on real tables', () => {
       }
     }
     expect(seen.every((x) => x === 1)).toBe(true);
+  });
+
+  it.each(inputs())('%s: outermost calls are the stacks with samples under them whose function is not above them', (_rel, t, sampleStack) => {
+    const li = leafSlotsOf(t, sampleStack);
+    const { nameOf } = frameNamesOf(t);
+    const oc = outermostCallsOf(li);
+    const want: number[] = [];
+    let recursive = 0;
+    for (let s = 0; s < t.stackCount; s++) {
+      if (li.size[s] === 0) continue;
+      const id = nameOf[t.stackFrame[s]!]!;
+      let above = false;
+      for (let x = t.stackPrefix[s]!; x >= 0 && !above; x = t.stackPrefix[x]!) above = nameOf[t.stackFrame[x]!] === id;
+      if (above) recursive++;
+      else want.push(s);
+    }
+    // Grouped by name, each group in stack order.
+    const grouped = [...want].sort((a, b) => nameOf[t.stackFrame[a]!]! - nameOf[t.stackFrame[b]!]! || a - b);
+    expect([...oc.stack]).toEqual(grouped);
+    for (let id = 0; id + 1 < oc.nameStart.length; id++) {
+      for (let k = oc.nameStart[id]!; k < oc.nameStart[id + 1]!; k++) expect(oc.name[k]).toBe(id);
+    }
+    expect(oc.nameStart.at(-1)).toBe(want.length);
+    for (let k = 0; k < oc.stack.length; k++) {
+      const st = oc.stack[k]!;
+      expect([oc.name[k], oc.lo[k], oc.hi[k]]).toEqual([nameOf[t.stackFrame[st]!], li.lo[st], li.lo[st]! + li.size[st]!]);
+    }
+    if (_rel.includes('cpu-pool')) expect(recursive).toBeGreaterThan(0); // pdqsort recurses in this profile
+    expect(outermostCallsOf(li)).toBe(oc);
+  });
+
+  it.each(inputs())('%s: built a few leaves at a time (idle slices), the outermost-calls index is the same', (_rel, t, sampleStack) => {
+    const whole = outermostCallsOf(leafSlotsOf(t, sampleStack));
+    // A copy of the sample column gets its own slots, hence a fresh builder.
+    const li = leafSlotsOf(t, Int32Array.from(sampleStack));
+    const b = outermostCallsBuilder(li)!;
+    let slices = 1;
+    while (!b.step(7)) {
+      expect(builtOutermostCalls(li)).toBeUndefined();
+      slices++;
+    }
+    // The walks (7 leaves a slice), then counting and filing the marked stacks (7 × 16 stacks a slice).
+    expect(slices).toBe(Math.ceil(li.slotCount / 7) + 2 * Math.ceil(t.stackCount / 112));
+    expect(builtOutermostCalls(li)).toEqual(whole);
+    expect(outermostCallsBuilder(li)).toBeNull();
   });
 
   it.each(inputs())('%s: bottom-up levels name the d-th visible caller of each leaf', (_rel, t, sampleStack) => {

@@ -9,8 +9,10 @@
  *                 covers one contiguous slot range, so a stack's inclusive weight under any filter
  *                 is a difference of two prefix sums over the (few) slots
  *   leafLevelsOf  per slot and level: the function d frames above its leaf, for bottom-up trees
+ *   outermostCallsOf  the stacks where a function first appears on its path, for the top table
  */
 import type { StackTable } from '../model/stacks.ts';
+import { growI32 } from '../model/pair-map.ts';
 
 /** Global function-name ids shared by the inputs of one query (so two tables can be compared). */
 export class NameIds {
@@ -92,6 +94,10 @@ export interface LeafSlots {
   size: Int32Array;
   /** Per slot: its leaf stack. */
   slotStack: Int32Array;
+  /** Per slot: its leaf stack's frame (read in slot order without jumping about the table). */
+  slotFrame: Int32Array;
+  /** Per sample (of the column these slots were made for): its slot, -1 for a sample without frames. */
+  sampleSlot: Int32Array;
   /** The slots ordered by their stack index: walks over them read the table almost sequentially. */
   slotsByStack: Int32Array;
   slotCount: number;
@@ -123,7 +129,9 @@ export function leafSlotsOf(t: StackTable, sampleStack: Int32Array): LeafSlots {
   let slotCount = 0;
   for (let s = 0; s < n; s++) if (prefix[s]! < 0) slotCount += size[s]!;
   const slotStack = new Int32Array(slotCount);
+  const slotFrame = new Int32Array(slotCount);
   const slotsByStack = new Int32Array(slotCount);
+  const frame = t.stackFrame;
   let byStack = 0;
   let nextRoot = 0;
   for (let s = 0; s < n; s++) {
@@ -140,10 +148,16 @@ export function leafSlotsOf(t: StackTable, sampleStack: Int32Array): LeafSlots {
     next[s] = at + own[s]!;
     if (own[s]) {
       slotStack[at] = s;
+      slotFrame[at] = frame[s]!;
       slotsByStack[byStack++] = at;
     }
   }
-  const li: LeafSlots = { t, lo, size, slotStack, slotsByStack, slotCount };
+  const sampleSlot = new Int32Array(sampleStack.length);
+  for (let i = 0; i < sampleStack.length; i++) {
+    const s = sampleStack[i]!;
+    sampleSlot[i] = s >= 0 ? lo[s]! : -1;
+  }
+  const li: LeafSlots = { t, lo, size, slotStack, slotFrame, sampleSlot, slotsByStack, slotCount };
   leafSlotsCache.set(sampleStack, li);
   return li;
 }
@@ -242,4 +256,138 @@ export function leafLevelsOf(li: LeafSlots, hidden: Uint8Array | null, hideKey: 
     byHide.set(hideKey, lv);
   }
   return lv;
+}
+
+/**
+ * The stacks where a function is called outermost on its path (no frame of the same function above
+ * them), among those with samples under them. pprof's cum of a function — each sample counted once
+ * however often it recurses — is the sum of these stacks' inclusive weights over its entries: one pass
+ * over them per filter, instead of a walk up every leaf's stack.
+ */
+export interface OutermostCalls {
+  /** Per entry: the stack, its function-name id, and its slot range lo .. hi - 1. */
+  stack: Int32Array;
+  name: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+  /** Entries are grouped by name: name id n has entries nameStart[n] .. nameStart[n + 1] - 1 (in stack order). */
+  nameStart: Int32Array;
+}
+
+const outermostCache = new WeakMap<LeafSlots, OutermostCalls>();
+const outermostBuilders = new WeakMap<LeafSlots, OutermostCallsBuilder>();
+
+/** The index if built already (it costs a walk up every leaf: built when idle, see warmTopTable). */
+export function builtOutermostCalls(li: LeafSlots): OutermostCalls | undefined {
+  return outermostCache.get(li);
+}
+
+export function outermostCallsOf(li: LeafSlots): OutermostCalls {
+  const hit = outermostCache.get(li);
+  if (hit) return hit;
+  outermostCallsBuilder(li)!.step(Infinity);
+  return outermostCache.get(li)!;
+}
+
+/** The (shared) builder of `li`'s index, to build it a slice at a time between queries; null once built. */
+export function outermostCallsBuilder(li: LeafSlots): OutermostCallsBuilder | null {
+  if (outermostCache.has(li)) return null;
+  let b = outermostBuilders.get(li);
+  if (!b) outermostBuilders.set(li, (b = new OutermostCallsBuilder(li)));
+  return b;
+}
+
+/**
+ * Walking up from each leaf, the last frame seen of a name is its outermost call on that path; being
+ * outermost depends only on the path above a stack, so every path through it marks the same. The
+ * leaves go in stack order, so the walks read the table almost front to back. step() does a slice.
+ */
+/** A stack visited in collection costs about this fraction of a leaf's walk: slices of equal time. */
+const STACKS_PER_LEAF_WALK = 16;
+
+export class OutermostCallsBuilder {
+  private outermost: Uint8Array | null;
+  private readonly topmost: Int32Array;
+  private readonly seenIn: Int32Array;
+  private onPath = new Int32Array(64);
+  /** Next leaf (in slotsByStack order) to walk from. */
+  private next = 0;
+  /** Then: stacks up to here counted (out unset) or filed (out set). */
+  private collected = 0;
+  /** Per name: entries counted (while out is unset), then the next free entry of its group. */
+  private readonly cursor: Int32Array;
+  private out: OutermostCalls | null = null;
+
+  constructor(private readonly li: LeafSlots) {
+    const nNames = frameNamesOf(li.t).names.names.length;
+    this.outermost = new Uint8Array(li.t.stackCount);
+    this.topmost = new Int32Array(nNames);
+    this.seenIn = new Int32Array(nNames).fill(-1);
+    this.cursor = new Int32Array(nNames);
+  }
+
+  /** Walks up to `leaves` more leaves (then collects the index); true once the index is built. */
+  step(leaves: number): boolean {
+    const { li } = this;
+    const outermost = this.outermost;
+    if (!outermost) return true;
+    const { slotStack, slotsByStack, t } = li;
+    const { nameOf } = frameNamesOf(t);
+    const frame = t.stackFrame;
+    const prefix = t.stackPrefix;
+    const { topmost, seenIn } = this;
+    if (this.next < slotsByStack.length) {
+      const end = Math.min(slotsByStack.length, this.next + leaves);
+      for (let i = this.next; i < end; i++) {
+        let distinct = 0;
+        for (let x = slotStack[slotsByStack[i]!]!; x >= 0; x = prefix[x]!) {
+          const id = nameOf[frame[x]!]!;
+          topmost[id] = x;
+          if (seenIn[id] !== i) {
+            seenIn[id] = i;
+            this.onPath = growI32(this.onPath, distinct + 1);
+            this.onPath[distinct++] = id;
+          }
+        }
+        for (let k = 0; k < distinct; k++) outermost[topmost[this.onPath[k]!]!] = 1;
+      }
+      this.next = end;
+      if (end < slotsByStack.length || Number.isFinite(leaves)) return false;
+    }
+    // Then the marked stacks, in index order: counted per name, then filed by name, a share of the
+    // table per slice.
+    const stacksPerSlice = Math.max(1, leaves * STACKS_PER_LEAF_WALK);
+    if (!this.out) {
+      const perName = this.cursor;
+      const stop = Math.min(outermost.length, this.collected + stacksPerSlice);
+      for (let s = this.collected; s < stop; s++) if (outermost[s]) perName[nameOf[frame[s]!]!]!++;
+      this.collected = stop;
+      if (stop < outermost.length) return false;
+      const nameStart = new Int32Array(perName.length + 1);
+      for (let id = 0; id < perName.length; id++) nameStart[id + 1] = nameStart[id]! + perName[id]!;
+      perName.set(nameStart.subarray(0, perName.length));
+      const n = nameStart[perName.length]!;
+      this.out = { stack: new Int32Array(n), name: new Int32Array(n), lo: new Int32Array(n), hi: new Int32Array(n), nameStart };
+      this.collected = 0;
+      if (Number.isFinite(leaves)) return false;
+    }
+    const out = this.out;
+    const next = this.cursor;
+    const stop = Math.min(outermost.length, this.collected + stacksPerSlice);
+    for (let s = this.collected; s < stop; s++) {
+      if (!outermost[s]) continue;
+      const id = nameOf[frame[s]!]!;
+      const k = next[id]!++;
+      out.stack[k] = s;
+      out.name[k] = id;
+      out.lo[k] = li.lo[s]!;
+      out.hi[k] = li.lo[s]! + li.size[s]!;
+    }
+    this.collected = stop;
+    if (stop < outermost.length) return false;
+    this.outermost = null;
+    outermostCache.set(li, out);
+    outermostBuilders.delete(li);
+    return true;
+  }
 }

@@ -5,7 +5,8 @@ import { parsePprof } from '../ingest/pprof/parse-pprof.ts';
 import { parseGoroutineDump } from '../ingest/goroutines/parse-goroutines.ts';
 import { parseTrace } from '../ingest/gotrace/parse-trace.ts';
 import { fixturesOfKind, readFixture } from '../test-support/fixtures.ts';
-import { exportStacks, stackProfilesOf, weightedStacksOf } from './stack-sources.ts';
+import { exportStacks, stackIndexWarmUps, stackProfilesOf, weightedStacksOf } from './stack-sources.ts';
+import { builtOutermostCalls, leafSlotsOf } from './stack-index.ts';
 import { runQuery } from './run-query.ts';
 import type { QueryResult } from './query-types.ts';
 import type { FlameNode } from './call-tree.ts';
@@ -132,6 +133,26 @@ describe('call tree queries', () => {
     // Inverted roots are leaf functions: their values are the flat values of the top table.
     const top = only(runQuery(src, { type: 'topTable', profile: 'delay' }), 'topTable').table;
     for (const c of inv.root.children) expect(c.value).toBe(top.rows.find((r) => r.function === c.name)?.flat);
+  });
+
+  it('idle warm-ups build the bottom-up levels and the top-table index; answers stay the same', () => {
+    const cold = pprof(BLOCK);
+    const warm = pprof(BLOCK);
+    const q = { type: 'callTree', profile: 'delay' } as const;
+    const steps = stackIndexWarmUps(warm, q);
+    expect(steps).toHaveLength(2);
+    const ws = weightedStacksOf(warm, 'delay');
+    const li = leafSlotsOf(ws.stacks, ws.sampleStack);
+    expect(builtOutermostCalls(li)).toBeUndefined();
+    expect(steps.map((s) => s.slices)).toEqual(['short', 'long']);
+    for (const step of steps) while (step.run());
+    expect(builtOutermostCalls(li)!.name.length).toBeGreaterThan(0);
+    for (const filter of [{}, { focus: 'net\\.' }, { hide: '^runtime\\.' }, { ignore: 'sync' }]) {
+      const top = (src: ParsedSource) => only(runQuery(src, { type: 'topTable', profile: 'delay', ...filter }), 'topTable').table;
+      expect(top(warm), JSON.stringify(filter)).toEqual(top(cold));
+      const inv = (src: ParsedSource) => only(runQuery(src, { ...q, inverted: true, ...filter }), 'callTree').tree;
+      expect(inv(warm)).toEqual(inv(cold));
+    }
   });
 
   it('names the choices for an unknown profile; an ss capture offers none', () => {

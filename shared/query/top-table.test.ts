@@ -4,7 +4,8 @@ import { readFixture } from '../test-support/fixtures.ts';
 import { parsePprof } from '../ingest/pprof/parse-pprof.ts';
 import { decodeReference } from '../ingest/pprof/test-reference.ts';
 import { pprofWeightedStacks } from './pprof-summary.ts';
-import { topTable } from './top-table.ts';
+import { topTable, warmTopTable } from './top-table.ts';
+import { StackTableBuilder } from '../model/stacks.ts';
 
 function raw(rel: string): Uint8Array {
   const b = readFixture(rel);
@@ -69,6 +70,10 @@ describe('topTable', () => {
     }
     expect(perFrame).toBeGreaterThan(once); // the file really has recursive samples
     expect(topTable(pprofWeightedStacks(m)).rows.find((r) => r.function === name)!.cum).toBe(once);
+    // The same from the idle-built index (a fresh parse: nothing cached from the walk above).
+    const warm = pprofWeightedStacks(parsePprof(raw(rel)).model);
+    warmTopTable(warm);
+    expect(topTable(warm).rows.find((r) => r.function === name)!.cum).toBe(once);
   });
 
   it('sorts like pprof (flat desc, then name) and by any column', () => {
@@ -117,5 +122,40 @@ describe('topTable', () => {
     expect(f.matched).toBe(matched);
     expect(f.matched).toBeGreaterThan(0);
     expect(f.matched).toBeLessThanOrEqual(f.total);
+  });
+
+  it('counts cum right when a hide matches the file of only some frames of a function', () => {
+    // main.handle appears from two files (as an inlined copy can); the hide drops only the one in gen.go.
+    const make = () => {
+      const b = new StackTableBuilder();
+      const fr = (func: string, file: string) => b.internFrame({ func, file, line: 1 });
+      const root = fr('main.main', 'main.go');
+      const genHandle = fr('main.handle', 'gen.go');
+      const handle = fr('main.handle', 'handle.go');
+      const work = fr('main.work', 'work.go');
+      const stacks = [
+        b.internStack([root, genHandle, work, handle]), // outermost main.handle is hidden; the inner one is not
+        b.internStack([root, handle, work]),
+        b.internStack([root, genHandle, work]),
+      ];
+      return { stacks: b.build(), sampleStack: Int32Array.from(stacks), weight: Float64Array.from([5, 7, 11]) };
+    };
+    // With the idle-built index too (fresh stacks: nothing cached): it counts the outermost
+    // main.handle, which this hide drops.
+    for (const warm of [false, true]) {
+      const ws = make();
+      if (warm) warmTopTable(ws);
+      const rows = (hide?: string) => Object.fromEntries(topTable(ws, { hide }).rows.map((r) => [r.function, [r.flat, r.cum]]));
+      expect(rows(), `warm ${warm}`).toEqual({ 'main.main': [0, 23], 'main.handle': [5, 23], 'main.work': [18, 23] });
+      expect(rows('gen\\.go'), `warm ${warm}`).toEqual({ 'main.main': [0, 23], 'main.handle': [5, 12], 'main.work': [18, 23] });
+      expect(rows('^main\\.handle$'), `warm ${warm}`).toEqual({ 'main.main': [0, 23], 'main.work': [23, 23] });
+      // Focus and ignore on the same file: only samples with a gen.go frame (5 and 11), or without one (7).
+      const focused = topTable(ws, { focus: 'gen\\.go' });
+      expect(focused.total, `warm ${warm}`).toBe(16);
+      expect(Object.fromEntries(focused.rows.map((r) => [r.function, [r.flat, r.cum]]))).toEqual({ 'main.main': [0, 16], 'main.handle': [5, 16], 'main.work': [11, 16] });
+      expect(topTable(ws, { ignore: 'gen\\.go' }).total, `warm ${warm}`).toBe(7);
+      expect(topTable(ws, { focus: '^main\\.work$', ignore: '^main\\.handle$' }).total, `warm ${warm}`).toBe(0);
+      expect(topTable(ws, { focus: '^main\\.handle$' }).total, `warm ${warm}`).toBe(23);
+    }
   });
 });

@@ -95,7 +95,7 @@ export function FlameGraphPanel() {
   const [sortBy, setSortBy] = useState<TopSortKey>('flat');
   const [menu, setMenu] = useState<{ x: number; y: number; path: string[]; name: string } | null>(null);
   const [result, setResult] = useState<TreeState | null>(null);
-  const [top, setTop] = useState<{ rows: TopRow[]; total: number } | null>(null);
+  const [top, setTop] = useState<{ rows: TopRow[]; total: number; at: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [graphRef, width] = useWidthOf();
@@ -220,7 +220,7 @@ export function FlameGraphPanel() {
       })
       .then(
         (r) => {
-          if (my === topSeq.current && r.type === 'topTable') setTop({ rows: r.table.rows, total: r.table.total });
+          if (my === topSeq.current && r.type === 'topTable') setTop({ rows: r.table.rows, total: r.table.total, at: performance.now() });
         },
         () => {},
       );
@@ -410,7 +410,8 @@ export function FlameGraphPanel() {
               <p className="muted">Loading…</p>
             )}
           </div>
-          <div className="flame-top-col">
+          {/* data-result-at: when the table's answer arrived (page clock), for bench/flame-bench.ts. */}
+          <div className="flame-top-col" data-testid="flame-top" data-result-at={top?.at.toFixed(1)}>
             {top && (
               <TopTable
                 rows={top.rows}
