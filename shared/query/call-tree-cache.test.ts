@@ -133,6 +133,24 @@ describe('cached call-tree queries', () => {
     expect(buildCallTree(ws, { search: 'main' }).matched).toBe(0.3 + 0.1 + 0.2 + 0.6 + 0.7);
   });
 
+  it('filters negative weights sample by sample (a diff)', () => {
+    const b = new StackTableBuilder();
+    const f = (func: string) => b.internFrame({ func, file: `${func}.go`, line: 1 });
+    const s1 = b.internStack([f('main'), f('a'), f('b')]);
+    const s2 = b.internStack([f('main'), f('c')]);
+    const ws = { stacks: b.build(), sampleStack: Int32Array.from([s1, s1, s2, -1]), weight: Float64Array.from([5, -5, 3, 2]) };
+    const plain = buildCallTree(ws, {});
+    expect(plain.total).toBe(5);
+    // Focus on b: +5 and -5 stay, summing to 0.
+    expect(buildCallTree(ws, { focus: '^b$', maxNodes: Infinity }).total).toBe(0);
+    expect(buildCallTree(ws, { focus: '^c$', maxNodes: Infinity }).root.children[0]).toMatchObject({ name: 'main', value: 3 });
+    expect(buildCallTree(ws, { ignore: '^b$' }).total).toBe(5); // c and the frameless sample
+    expect(buildCallTree(ws, { hide: '^c$' }).total).toBe(0 + 3); // frameless dropped, c's weight to main
+    const rows = (o: CallTreeOptions) => Object.fromEntries(topTable(ws, o).rows.map((r) => [r.function, [r.flat, r.cum]]));
+    expect(rows({ ignore: '^b$' })).toEqual({ main: [0, 3], c: [3, 3] });
+    expect(rows({ focus: 'main' })).toEqual({ main: [0, 3], c: [3, 3] }); // a and b: 0 and 0, not listed
+  });
+
   it("hands the cache the same weighted stacks for every query of a source (pprof arrays, a dump's object)", () => {
     const src = parsePprof(unzip(readFixture('scenarios/conn-leak-go1.27/block.pb.gz')));
     const a = weightedStacksOf(src, 'delay');

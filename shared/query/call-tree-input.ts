@@ -86,34 +86,49 @@ function prepare(input: WeightedStacks, opts: StackFilterOptions): Prepared {
     slotFlags = slotFlagsByOutermostCalls(slots, fn, ff) ?? slotFlagsByStacks(slots, ff);
   }
 
-  const exact = integralWeights(input.weight);
+  // Per slot (-1: a sample without frames): whether its samples stay under these filters.
+  const { slotFrame, slotStack } = slots;
+  const slotKept = (j: number): boolean => {
+    const fl = slotFlags && j >= 0 ? slotFlags[j]! : 0;
+    if (focus && !(fl & F_FOCUS)) return false;
+    if (ignore && fl & F_IGNORE) return false;
+    if (j < 0) return !hidden; // pprof drops samples left without any location
+    return !(hidden && hidden[slotFrame[j]!] && visibleFrom(slotStack[j]!, hidden, frame, prefix) < 0);
+  };
+
+  const base = slotWeightsOf(input, slots);
+  const { exact } = base;
   const keptSample = exact ? null : new Uint8Array(input.sampleStack.length);
   const W = new Float64Array(slots.slotCount);
   let rootSelf = 0;
   let total = 0;
   let negative = false;
-  // Per sample its slot (read in order), not its stack: no jumping about a table of millions.
-  const { sampleSlot, slotFrame, slotStack } = slots;
-  const w = input.weight;
-  for (let i = 0; i < sampleSlot.length; i++) {
-    const wi = w[i]!;
-    if (wi === 0 || wi !== wi) continue;
-    const j = sampleSlot[i]!;
-    if (slotFlags) {
-      const fl = j >= 0 ? slotFlags[j]! : 0;
-      if (focus && !(fl & F_FOCUS)) continue;
-      if (ignore && fl & F_IGNORE) continue;
+  if (exact && !base.negative) {
+    // A slot's samples are kept or dropped together: one pass over the slots' cached sums, in order.
+    const bw = base.W;
+    for (let j = 0; j < bw.length; j++) {
+      const x = bw[j]!;
+      if (x !== 0 && slotKept(j)) {
+        W[j] = x;
+        total += x;
+      }
     }
-    if (j < 0) {
-      if (hidden) continue; // pprof drops samples left without any location
-      rootSelf += wi;
-    } else {
-      if (hidden && hidden[slotFrame[j]!] && visibleFrom(slotStack[j]!, hidden, frame, prefix) < 0) continue;
-      W[j]! += wi;
+    if (base.rootSelf !== 0 && slotKept(-1)) total += rootSelf = base.rootSelf;
+  } else {
+    // Inexact or negative weights: sample by sample (the kept samples and the sign are needed).
+    const { sampleSlot } = slots;
+    const w = input.weight;
+    for (let i = 0; i < sampleSlot.length; i++) {
+      const wi = w[i]!;
+      if (wi === 0 || wi !== wi) continue;
+      const j = sampleSlot[i]!;
+      if (!slotKept(j)) continue;
+      if (j < 0) rootSelf += wi;
+      else W[j]! += wi;
+      total += wi;
+      if (wi < 0) negative = true;
+      if (keptSample) keptSample[i] = 1;
     }
-    total += wi;
-    if (wi < 0) negative = true;
-    if (keptSample) keptSample[i] = 1;
   }
   let S: Float64Array | null = null;
   let dense: Float64Array | null = null;
@@ -243,6 +258,41 @@ export function selfOf(p: Prepared, s: number, ch: Children): number {
     }
   }
   return self;
+}
+
+/** Per weight column: its samples' weights summed per slot, and what decides how filters may use them. */
+interface SlotWeights {
+  slots: LeafSlots;
+  W: Float64Array;
+  /** Weight of the samples without frames. */
+  rootSelf: number;
+  exact: boolean;
+  /** Some weight is negative (a per-slot sum may then hide a sign). */
+  negative: boolean;
+}
+
+const slotWeightsCache = new WeakMap<object, SlotWeights>();
+
+/** Built once per weight column (the first plain flame graph): later filters pass over slots, not samples. */
+function slotWeightsOf(input: WeightedStacks, slots: LeafSlots): SlotWeights {
+  const hit = slotWeightsCache.get(input.weight);
+  if (hit && hit.slots === slots) return hit;
+  const W = new Float64Array(slots.slotCount);
+  const { sampleSlot } = slots;
+  const w = input.weight;
+  let rootSelf = 0;
+  let negative = false;
+  for (let i = 0; i < sampleSlot.length; i++) {
+    const wi = w[i]!;
+    if (wi === 0 || wi !== wi) continue;
+    if (wi < 0) negative = true;
+    const j = sampleSlot[i]!;
+    if (j < 0) rootSelf += wi;
+    else W[j]! += wi;
+  }
+  const sw: SlotWeights = { slots, W, rootSelf, exact: integralWeights(w), negative };
+  slotWeightsCache.set(input.weight, sw);
+  return sw;
 }
 
 function integralWeights(w: Float64Array | number[]): boolean {
