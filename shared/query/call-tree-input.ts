@@ -9,7 +9,7 @@ import type { StackTable } from '../model/stacks.ts';
 import type { StackFilterOptions, WeightedStacks } from './call-tree.ts';
 import type { Expander } from './call-tree-expander.ts';
 import { growI32 } from '../model/pair-map.ts';
-import { builtOutermostCalls, frameNamesOf, leafSlotsOf, visibleFrom, type OutermostCalls, type Children, type FrameNames, type LeafSlots } from './stack-index.ts';
+import { builtOutermostCalls, frameNamesOf, leafLevelsOf, leafSlotsOf, visibleFrom, type OutermostCalls, type Children, type FrameNames, type LeafSlots } from './stack-index.ts';
 
 /** A filter's regex (null for none); one that does not compile is an error naming the filter. */
 export function compile(re: string | undefined, what: string): RegExp | null {
@@ -450,6 +450,28 @@ export function matchedWeight(e: CacheEntry, search: string): number {
   const { slotStack } = p.slots;
   for (let j = 0; j < p.W.length; j++) if (has[slotStack[j]!]) matched += p.W[j]!;
   return matched;
+}
+
+/**
+ * Idle warm-up of a plain bottom-up tree: builds one more of its leaf levels (one pass over the
+ * slots) while the slots that reach that deep still weigh at least `minFraction` of the total — a
+ * first inverted graph drawn at that resolution shows nothing deeper. False once nothing more is
+ * worth building; the inverted query then only groups what is built.
+ */
+export function warmBottomUpLevel(input: WeightedStacks, minFraction: number): boolean {
+  const { p } = cachedPrep(input, {});
+  const levels = leafLevelsOf(p.slots, null, '');
+  const deepest = levels.nameAt(levels.depth - 1);
+  let reaching = 0;
+  let all = 0;
+  for (let j = 0; j < deepest.length; j++) {
+    const w = Math.abs(p.W[j]!);
+    all += w;
+    if (deepest[j]! >= 0) reaching += w;
+  }
+  if (reaching === 0 || reaching < minFraction * all) return false;
+  levels.nameAt(levels.depth);
+  return true;
 }
 
 /** For top-table.ts: per function name, flat and cum over the kept samples (cached with the entry). */

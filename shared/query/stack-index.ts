@@ -187,6 +187,11 @@ export class LeafLevels {
     this.levels.push(this.namesOfFrontier());
   }
 
+  /** Levels built so far (at least one). */
+  get depth(): number {
+    return this.levels.length;
+  }
+
   /** Per slot: the name id at level d. */
   nameAt(d: number): Int32Array {
     while (this.levels.length <= d) this.extend();

@@ -6,7 +6,8 @@ import { parseGoroutineDump } from '../ingest/goroutines/parse-goroutines.ts';
 import { parseTrace } from '../ingest/gotrace/parse-trace.ts';
 import { fixturesOfKind, readFixture } from '../test-support/fixtures.ts';
 import { exportStacks, stackIndexWarmUps, stackProfilesOf, weightedStacksOf } from './stack-sources.ts';
-import { builtOutermostCalls, leafSlotsOf } from './stack-index.ts';
+import { builtOutermostCalls, leafLevelsOf, leafSlotsOf } from './stack-index.ts';
+import { warmBottomUpLevel } from './call-tree-input.ts';
 import { runQuery } from './run-query.ts';
 import type { QueryResult } from './query-types.ts';
 import type { FlameNode } from './call-tree.ts';
@@ -140,11 +141,11 @@ describe('call tree queries', () => {
     const warm = pprof(BLOCK);
     const q = { type: 'callTree', profile: 'delay' } as const;
     const steps = stackIndexWarmUps(warm, q);
-    expect(steps).toHaveLength(2);
+    expect(steps).toHaveLength(3);
     const ws = weightedStacksOf(warm, 'delay');
     const li = leafSlotsOf(ws.stacks, ws.sampleStack);
     expect(builtOutermostCalls(li)).toBeUndefined();
-    expect(steps.map((s) => s.slices)).toEqual(['short', 'long']);
+    expect(steps.map((s) => s.slices)).toEqual(['short', 'short', 'long']);
     for (const step of steps) while (step.run());
     expect(builtOutermostCalls(li)!.name.length).toBeGreaterThan(0);
     for (const filter of [{}, { focus: 'net\\.' }, { hide: '^runtime\\.' }, { ignore: 'sync' }]) {
@@ -153,6 +154,25 @@ describe('call tree queries', () => {
       const inv = (src: ParsedSource) => only(runQuery(src, { ...q, inverted: true, ...filter }), 'callTree').tree;
       expect(inv(warm)).toEqual(inv(cold));
     }
+  });
+
+  it('warms bottom-up levels only as deep as a graph at that resolution can show', () => {
+    const ws = weightedStacksOf(pprof(BLOCK), 'delay');
+    const levels = leafLevelsOf(leafSlotsOf(ws.stacks, ws.sampleStack), null, '');
+    let deepest = 0;
+    for (const s of ws.sampleStack) {
+      let d = 0;
+      for (let x = s; x >= 0; x = ws.stacks.stackPrefix[x]!) d++;
+      deepest = Math.max(deepest, d);
+    }
+    // At 90% no slot is deep enough for long; at 0 every level down to the deepest stack's root.
+    while (warmBottomUpLevel(ws, 0.9));
+    const coarse = levels.depth;
+    expect(coarse).toBeLessThan(deepest);
+    while (warmBottomUpLevel(ws, 0));
+    expect(levels.depth).toBe(deepest + 1); // the last level is all -1 (past every root)
+    expect([...levels.nameAt(deepest)].every((x) => x === -1)).toBe(true);
+    expect(coarse).toBeGreaterThan(1);
   });
 
   it('names the choices for an unknown profile; an ss capture offers none', () => {

@@ -14,6 +14,7 @@ import type { StackTable } from '../model/stacks.ts';
 import { StackTableBuilder } from '../model/stacks.ts';
 import type { WeightedStacks } from './call-tree.ts';
 import { buildCallTree, buildDiffTree } from './call-tree.ts';
+import { warmBottomUpLevel } from './call-tree-input.ts';
 import { topTable, warmTopTable } from './top-table.ts';
 import type { QueryResult, SourceQuery } from './query-types.ts';
 import { blockingProfile, cpuSampleStacks } from './trace-blocking.ts';
@@ -234,7 +235,9 @@ export function stackIndexWarmUps(src: ParsedSource, q: Q<'callTree'>): WarmUpSt
   return [
     // 10–20 ms slices on a profile of 7.6 M stack nodes.
     { slices: 'short', run: () => warmTopTable(weightedStacksOf(src, stackProfileInfo(src, q.profile).key, q.range), WARM_LEAVES_PER_SLICE) },
-    // About 270 ms there (the bottom-up levels, then the tree).
+    // The bottom-up levels, one per slice (5–10 ms each there)…
+    { slices: 'short', run: () => warmBottomUpLevel(weightedStacksOf(src, stackProfileInfo(src, q.profile).key, q.range), q.minFraction ?? 0) },
+    // …then the bottom-up tree itself (about 130 ms there).
     {
       slices: 'long',
       run: () => {
