@@ -12,38 +12,15 @@
  * Runs on ../shared/bench-data/big-heap-go1.27.pb.gz (700k distinct stacks) and on a 100k-sample cut
  * of it (re-encoded with pprof-format), the size the first-paint target names.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
 import { Profile } from 'pprof-format';
 import { CHROMIUM_ARGS } from '../e2e/playwright.config.ts';
+import { ROOT, startApp } from '../e2e/support.ts';
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BIG = join(ROOT, '..', 'shared', 'bench-data', 'big-heap-go1.27.pb.gz');
-
-async function startApp(): Promise<{ url: string; stop: () => void }> {
-  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'tracedeck.mjs'), 'serve', '--no-open', '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stderr!.on('data', (d) => (out += d));
-  const url = await new Promise<string>((ok, fail) => {
-    const t = setTimeout(() => fail(new Error(`no URL from tracedeck serve:\n${out}`)), 120_000);
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /serving on (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        ok(m[1]!);
-      }
-    });
-  });
-  return { url, stop: () => proc.kill('SIGTERM') };
-}
 
 /** The first `n` samples of a profile, re-encoded (distinct stacks ≈ n for this heap profile). */
 function cutProfile(gz: Uint8Array, n: number): Buffer {
@@ -245,11 +222,11 @@ const FILES = (process.env.FLAME_FILES ?? '100k,700k').split(',');
     const all: Timings[] = [];
     for (let i = 0; i < RUNS; i++) {
       // A fresh app per run: each drop lands on an empty session, with a new engine worker.
-      const app = await startApp();
+      const app = await startApp([], 120_000);
       try {
         all.push(await measure(app.url, name, bytes));
       } finally {
-        app.stop();
+        app.proc.kill('SIGTERM');
       }
     }
     const f = (k: (t: Timings) => number) => stat(all.map(k));

@@ -2,26 +2,11 @@
  * ss capture parse speed (target ≥ 1 M socket lines/s) and heat-map binning of 10k snapshots × 1k
  * sockets (target < 50 ms). Run: `node --import tsx bench/ss-bench.ts [copies]`.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { parseSocketText } from '../shared/ingest/ss/parse-ss.ts';
 import { TCP_STATES, type SocketCaptureModel } from '../shared/model/sockets.ts';
 import { socketHeatmap } from '../shared/query/socket-heatmap.ts';
 import { socketsByState } from '../shared/query/socket-series.ts';
-import { fixturePath } from '../shared/test-support/fixtures.ts';
-
-/** The capture repeated `copies` times, each copy's headers shifted after the previous one. */
-function repeatedCapture(rel: string, copies: number): Uint8Array {
-  const text = gunzipSync(readFileSync(fixturePath(rel))).toString('latin1');
-  const times = [...text.matchAll(/^### ss-snapshot (\d+)/gm)].map((m) => BigInt(m[1]!));
-  const span = times[times.length - 1]! - times[0]! + 500_000_000n;
-  const parts: Buffer[] = [];
-  for (let c = 0; c < copies; c++) {
-    const shift = span * BigInt(c);
-    parts.push(Buffer.from(text.replace(/^### ss-snapshot (\d+)/gm, (_, ns: string) => `### ss-snapshot ${BigInt(ns) + shift}`), 'latin1'));
-  }
-  return new Uint8Array(Buffer.concat(parts));
-}
+import { repeatedCapture } from './repeated-capture.ts';
 
 function timeParse(rel: string, copies: number): void {
   const bytes = repeatedCapture(rel, copies);

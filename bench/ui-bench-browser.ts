@@ -4,55 +4,33 @@
  * (performance.now()), from the user's action to the first frame that shows the result; the
  * longest frame gap (requestAnimationFrame) during each step tells whether the window froze.
  */
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../e2e/playwright.config.ts';
+import { startApp, type AppServer } from '../e2e/support.ts';
 import type { SessionInfo, SourceInfo } from '../shared/bridge.ts';
 import { fromWire, toWire } from '../shared/wire.ts';
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const STEP_MS = 1000;
 const FRAME_MS = 50;
 
 type Report = (label: string, ms: number, target: number, extra?: string) => void;
 
-interface App {
-  url: string;
+interface App extends AppServer {
   stop: () => void;
   api: <T>(name: string, arg?: unknown) => Promise<T>;
 }
 
-/** `tracedeck serve` as e2e/support.ts starts it, plus a caller for its HTTP bridge. */
-async function startApp(files: string[]): Promise<App> {
-  const proc = spawn(process.execPath, [join(ROOT, 'bin', 'tracedeck.mjs'), 'serve', '--no-open', '--port', '0', ...files], {
-    cwd: ROOT,
-    env: { ...process.env, TZ: 'UTC' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stderr!.on('data', (d) => (out += d));
-  const url = await new Promise<string>((ok, fail) => {
-    const t = setTimeout(() => fail(new Error(`no URL from tracedeck serve:\n${out}`)), 180_000);
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /serving on (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        ok(m[1]!);
-      }
-    });
-    proc.on('exit', (code) => fail(new Error(`tracedeck serve exited with ${code}:\n${out}`)));
-  });
-  const u = new URL(url);
+/** `tracedeck serve` as the e2e tests start it, plus a caller for its HTTP bridge. */
+async function startAppWithApi(files: string[]): Promise<App> {
+  const app = await startApp(files, 180_000);
+  const u = new URL(app.url);
   const api = async <T>(name: string, arg: unknown = {}): Promise<T> => {
     const r = await fetch(`${u.origin}/api/${name}?token=${u.searchParams.get('token')}`, { method: 'POST', body: toWire(arg) });
     const w = fromWire<{ ok: boolean; result?: T; error?: string }>(await r.text());
     if (!w.ok) throw new Error(`${name}: ${w.error}`);
     return w.result as T;
   };
-  return { url, stop: () => proc.kill('SIGTERM'), api };
+  return { ...app, stop: () => app.proc.kill('SIGTERM'), api };
 }
 
 /**
@@ -123,7 +101,7 @@ export async function ui(files: { trace: string; heap: string; ss: string }, rep
     report(label, ms, target, extra);
   };
   const frameNote = (u: { maxFrame: number }) => `longest frame ${u.maxFrame.toFixed(0)} ms${u.maxFrame > FRAME_MS ? ' (FREEZE > 50 ms)' : ''}`;
-  const app = await startApp([files.trace, files.heap, files.ss]);
+  const app = await startAppWithApi([files.trace, files.heap, files.ss]);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 }, timezoneId: 'UTC', bypassCSP: true });

@@ -16,12 +16,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { ingestBytes } from '../shared/ingest/ingest.ts';
 import type { ParsedSource } from '../shared/model/source.ts';
 import type { SourceQuery } from '../shared/query/query-types.ts';
 import { runQuery } from '../shared/query/run-query.ts';
-import { BENCH_DATA, fixturePath } from '../shared/test-support/fixtures.ts';
+import { BENCH_DATA } from '../shared/test-support/fixtures.ts';
+import { repeatedCapture } from './repeated-capture.ts';
 
 const TRACE = join(BENCH_DATA, 'big-go1.27.trace.gz');
 const HEAP = join(BENCH_DATA, 'big-heap-go1.27.pb.gz');
@@ -40,22 +40,9 @@ function report(label: string, ms: number, target: number, extra = ''): void {
   console.log(`  ${label.padEnd(58)} ${fmtMs(ms)}  ${verdict(ms, target)}${extra ? `  ${extra}` : ''}`);
 }
 
-/** timewait-storm's capture repeated `copies` times, each copy's headers shifted after the previous one. */
-function syntheticCapture(copies: number): Buffer {
-  const text = gunzipSync(readFileSync(fixturePath('scenarios/timewait-storm-go1.27/ss-capture.txt.gz'))).toString('latin1');
-  const times = [...text.matchAll(/^### ss-snapshot (\d+)/gm)].map((m) => BigInt(m[1]!));
-  const span = times[times.length - 1]! - times[0]! + 500_000_000n;
-  const parts: Buffer[] = [];
-  for (let c = 0; c < copies; c++) {
-    const shift = span * BigInt(c);
-    parts.push(Buffer.from(text.replace(/^### ss-snapshot (\d+)/gm, (_, ns: string) => `### ss-snapshot ${BigInt(ns) + shift}`), 'latin1'));
-  }
-  return Buffer.concat(parts);
-}
-
 const tmp = mkdtempSync(join(tmpdir(), 'ui-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-const ssBytes = syntheticCapture(SS_COPIES);
+const ssBytes = repeatedCapture('scenarios/timewait-storm-go1.27/ss-capture.txt.gz', SS_COPIES);
 const SS_FILE = join(tmp, `ss-capture-x${SS_COPIES}.txt`);
 writeFileSync(SS_FILE, ssBytes);
 console.log(`synthetic ss capture: ${SS_COPIES} × timewait-storm-go1.27 = ${SS_COPIES * 60} snapshots, ${(ssBytes.length / 1e6).toFixed(0)} MB`);
@@ -140,7 +127,7 @@ async function engine(): Promise<void> {
   const cpu = await parse('big-go1.27-trace-cpu.pb.gz', new Uint8Array(readFileSync(TRACE_CPU)));
   timeQuery(cpu, 'trace cpu profile: callTree', { type: 'callTree', maxNodes: 4000 });
 
-  const ss = await parse(`ss capture ×${SS_COPIES}`, new Uint8Array(ssBytes.buffer, ssBytes.byteOffset, ssBytes.length));
+  const ss = await parse(`ss capture ×${SS_COPIES}`, ssBytes);
   if (ss.kind !== 'ss') throw new Error('not an ss capture');
   const sm = ss.model;
   console.log(`  (ss: ${sm.snapshotCount.toLocaleString()} snapshots, ${sm.sockets.length.toLocaleString()} socket rows)`);

@@ -20,8 +20,11 @@ export interface AppServer {
   output: () => string;
 }
 
-/** Starts `tracedeck serve` (the real CLI) on a free port and waits for the URL it prints. */
-export async function startApp(args: string[] = []): Promise<AppServer> {
+/**
+ * Starts `tracedeck serve` (the real CLI) on a free port and waits for the URL it prints. The benches
+ * start it this way too, with a longer wait (a first launch may build the renderer and the worker).
+ */
+export async function startApp(args: string[] = [], urlTimeoutMs = 60_000): Promise<AppServer> {
   const proc = spawn(process.execPath, [join(ROOT, 'bin', 'tracedeck.mjs'), 'serve', '--no-open', ...args], {
     cwd: ROOT,
     env: { ...process.env, TZ: 'UTC' },
@@ -31,7 +34,7 @@ export async function startApp(args: string[] = []): Promise<AppServer> {
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tracedeck serve did not print a URL in 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`tracedeck serve did not print a URL in ${urlTimeoutMs / 1000} s:\n${out}`)), urlTimeoutMs);
     const check = () => {
       const m = /serving on (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
       if (m) {

@@ -53,7 +53,11 @@ export interface Prepared {
   exact: boolean;
 }
 
-/** Applies focus / ignore / hide to one input: O(samples), plus one pass over the stacks for focus/ignore. */
+/**
+ * Applies focus / ignore / hide to one input: one pass over the leaf slots (over the samples for
+ * fractional or negative weights), plus, for focus / ignore, the matched functions' outermost
+ * ranges once the warm-up built them, else one pass over the stacks.
+ */
 function prepare(input: WeightedStacks, opts: StackFilterOptions): Prepared {
   const t = input.stacks;
   const focus = compile(opts.focus, 'focus');

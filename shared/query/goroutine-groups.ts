@@ -106,11 +106,12 @@ export function goroutineGroupKey(state: string, funcsLeafFirst: readonly string
   return `${state}|${keyFunctions(funcsLeafFirst).join(';')}`;
 }
 
-function framesOf(t: StackTable, stack: StackIndex): GoroutineGroupFrame[] {
+/** A stack's frames, leaf first, as groups list them (none for -1, a stack without frames). */
+export function framesOf(t: StackTable, stack: StackIndex): GoroutineGroupFrame[] {
   if (stack < 0) return [];
   return stackFramesLeafFirst(t, stack).map((f) => ({
     function: frameFuncName(t, f),
-    file: t.strings[t.frameFile[f]!]!,
+    file: t.strings[t.frameFile[f]!] ?? '',
     line: t.frameLine[f]!,
   }));
 }

@@ -307,7 +307,7 @@ export function outermostCallsBuilder(li: LeafSlots): OutermostCallsBuilder | nu
  * outermost depends only on the path above a stack, so every path through it marks the same. The
  * leaves go in stack order, so the walks read the table almost front to back. step() does a slice.
  */
-/** A stack visited in collection costs about this fraction of a leaf's walk: slices of equal time. */
+/** A leaf's walk costs about as much as visiting this many stacks when collecting: slices of about equal time. */
 const STACKS_PER_LEAF_WALK = 16;
 
 export class OutermostCallsBuilder {

@@ -67,16 +67,12 @@ export function blockingTotals(model: TraceModel, kinds: readonly BlockingKind[]
   return res;
 }
 
-function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRange | undefined, add: (kind: BlockingKind, stack: number, ns: number) => void): void {
-  const tr = model.transitions;
+/** Per goroutine row: its lifetime per Go's summary (first run → end), intersected with the range. */
+export function goroutineWindows(model: TraceModel, range?: TimeRange): { lo: Float64Array; hi: Float64Array } {
   const gs = model.goroutines;
-  const cls = reasonClasses(model.strings);
-  const nk = kinds.length;
-  const nG = gs.count;
-  // Goroutine lifetime per Go's summary, intersected with the range.
-  const lo = new Float64Array(nG);
-  const hi = new Float64Array(nG);
-  for (let g = 0; g < nG; g++) {
+  const lo = new Float64Array(gs.count);
+  const hi = new Float64Array(gs.count);
+  for (let g = 0; g < gs.count; g++) {
     const run = gs.firstRunNs[g]!;
     const end = gs.summaryEndNs[g]!;
     lo[g] = run === run ? run : -Infinity;
@@ -86,6 +82,16 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
       if (range.endNs < hi[g]!) hi[g] = range.endNs;
     }
   }
+  return { lo, hi };
+}
+
+function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRange | undefined, add: (kind: BlockingKind, stack: number, ns: number) => void): void {
+  const tr = model.transitions;
+  const gs = model.goroutines;
+  const cls = reasonClasses(model.strings);
+  const nk = kinds.length;
+  const nG = gs.count;
+  const { lo, hi } = goroutineWindows(model, range);
   const start = new Float64Array(nG * nk).fill(NaN);
   const stk = new Int32Array(nG * nk);
   const states = kinds.map((k) => KIND_STATE[k]);
@@ -194,14 +200,18 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
 
 /** Go's `go tool trace -pprof=KIND` profile, optionally narrowed to a time range (model ns). */
 export function blockingProfile(model: TraceModel, kind: BlockingKind, range?: TimeRange): BlockingProfile {
-  const nS = model.stacks.stackCount;
-  const w = new Float64Array(nS + 1);
-  const c = new Float64Array(nS + 1);
-  walk(model, [kind], range, (_k, stack, d) => {
+  return profileOfIntervals(model.stacks, (add) => walk(model, [kind], range, (_k, stack, d) => add(stack, d)));
+}
+
+/** The profile of the intervals `each` reports (stack, ns): per stack, their total ns and their count. */
+export function profileOfIntervals(stacks: StackTable, each: (add: (stack: number, ns: number) => void) => void): BlockingProfile {
+  const w = new Float64Array(stacks.stackCount + 1);
+  const c = new Float64Array(stacks.stackCount + 1);
+  each((stack, d) => {
     w[stack + 1]! += d;
     c[stack + 1]! += 1;
   });
-  return compact(model.stacks, w, c);
+  return compact(stacks, w, c);
 }
 
 /** CPU profile samples in the trace (weight = sample count), optionally in a time range. */

@@ -14,7 +14,7 @@
  */
 import type { TraceModel } from '../model/trace.ts';
 import { frameFuncName, stackFramesLeafFirst, type StackIndex } from '../model/stacks.ts';
-import { goroutineGroupKey, keyFunctions, normalizeWaitReason, type GoroutineGroupFrame } from './goroutine-groups.ts';
+import { framesOf, goroutineGroupKey, keyFunctions, normalizeWaitReason, type GoroutineGroupFrame } from './goroutine-groups.ts';
 import type { TimeRange } from './trace-blocking.ts';
 import { firstPosAfterTime, firstPosFrom, lowerBound, transitionIndex } from './transition-index.ts';
 import { G_SYSCALL as SYSCALL, G_WAITING as WAITING } from '../model/trace.ts';
@@ -268,14 +268,7 @@ function groupsOf(model: TraceModel, lo: number, hi: number, maxIds: number): Tr
       state: info.state,
       rawReasons: [...acc.raw].sort(),
       function: funcs[0] ?? null,
-      frames:
-        stack < 0
-          ? []
-          : stackFramesLeafFirst(st, stack).map((f) => ({
-              function: frameFuncName(st, f),
-              file: st.strings[st.frameFile[f]!] ?? '',
-              line: st.frameLine[f]!,
-            })),
+      frames: framesOf(st, stack),
       stack,
       goroutines: perG.length,
       intervals: acc.intervals,

@@ -1,15 +1,15 @@
 /**
  * Test-only: the plain, unindexed trace queries as they were before the transition index
- * (shared/query/transition-index.ts), kept verbatim so tests can check that the indexed paths give
- * exactly the same results on real fixtures. Never imported by production code.
+ * (shared/query/transition-index.ts), their walks kept as they were, so tests can check that the
+ * indexed paths give exactly the same results on real fixtures. Never imported by production code.
  */
-import type { StackTable } from '../model/stacks.ts';
 import { frameFuncName, stackFramesLeafFirst, type StackIndex } from '../model/stacks.ts';
 import type { TraceModel } from '../model/trace.ts';
-import { goroutineGroupKey, keyFunctions, normalizeWaitReason } from '../query/goroutine-groups.ts';
+import { framesOf, goroutineGroupKey, keyFunctions, normalizeWaitReason } from '../query/goroutine-groups.ts';
 import type { BlockingKind, BlockingProfile, TimeRange } from '../query/trace-blocking.ts';
-// The state codes and reason classes are shared: what this file keeps verbatim is the walk itself.
-import { KIND_MASK, KIND_STATE, overlap, reasonClasses } from '../query/trace-blocking.ts';
+// The state codes, reason classes, goroutine windows and profile building are shared: what this
+// file keeps as it was is the walks themselves.
+import { goroutineWindows, profileOfIntervals, KIND_MASK, KIND_STATE, overlap, reasonClasses } from '../query/trace-blocking.ts';
 import { G_SYSCALL as SYSCALL, G_WAITING as WAITING } from '../model/trace.ts';
 import type { GoroutineLane, TraceGoroutineGroup, TraceGoroutineGroupsResult } from '../query/trace-goroutine-groups.ts';
 
@@ -58,14 +58,7 @@ export function plainTraceGoroutineGroups(model: TraceModel, range?: TimeRange, 
           state,
           rawReasons: [],
           function: funcs[0] ?? null,
-          frames:
-            stack < 0
-              ? []
-              : stackFramesLeafFirst(st, stack).map((f) => ({
-                  function: frameFuncName(st, f),
-                  file: st.strings[st.frameFile[f]!] ?? '',
-                  line: st.frameLine[f]!,
-                })),
+          frames: framesOf(st, stack),
           stack,
           goroutines: 0,
           intervals: 0,
@@ -171,19 +164,7 @@ function plainWalk(model: TraceModel, kinds: readonly BlockingKind[], range: Tim
   const cls = reasonClasses(model.strings);
   const nk = kinds.length;
   const nG = gs.count;
-  // Goroutine lifetime per Go's summary, intersected with the range.
-  const lo = new Float64Array(nG);
-  const hi = new Float64Array(nG);
-  for (let g = 0; g < nG; g++) {
-    const run = gs.firstRunNs[g]!;
-    const end = gs.summaryEndNs[g]!;
-    lo[g] = run === run ? run : -Infinity;
-    hi[g] = end === end ? end : model.endNs;
-    if (range) {
-      if (range.startNs > lo[g]!) lo[g] = range.startNs;
-      if (range.endNs < hi[g]!) hi[g] = range.endNs;
-    }
-  }
+  const { lo, hi } = goroutineWindows(model, range);
   const start = new Float64Array(nG * nk).fill(NaN);
   const stk = new Int32Array(nG * nk);
   const states = kinds.map((k) => KIND_STATE[k]);
@@ -222,30 +203,5 @@ function plainWalk(model: TraceModel, kinds: readonly BlockingKind[], range: Tim
 
 /** Go's `go tool trace -pprof=KIND` profile, optionally narrowed to a time range (model ns). */
 export function plainBlockingProfile(model: TraceModel, kind: BlockingKind, range?: TimeRange): BlockingProfile {
-  const nS = model.stacks.stackCount;
-  const w = new Float64Array(nS + 1);
-  const c = new Float64Array(nS + 1);
-  plainWalk(model, [kind], range, (_k, stack, d) => {
-    w[stack + 1]! += d;
-    c[stack + 1]! += 1;
-  });
-  return compact(model.stacks, w, c);
-}
-
-function compact(stacks: StackTable, w: Float64Array, c: Float64Array): BlockingProfile {
-  let n = 0;
-  for (let i = 0; i < c.length; i++) if (c[i]! > 0) n++;
-  const sampleStack = new Int32Array(n);
-  const weight = new Float64Array(n);
-  const count = new Float64Array(n);
-  let j = 0;
-  for (let i = 0; i < c.length; i++) {
-    if (c[i]! > 0) {
-      sampleStack[j] = i - 1;
-      weight[j] = w[i]!;
-      count[j] = c[i]!;
-      j++;
-    }
-  }
-  return { stacks, sampleStack, weight, count };
+  return profileOfIntervals(model.stacks, (add) => plainWalk(model, [kind], range, (_k, stack, d) => add(stack, d)));
 }
