@@ -9,7 +9,8 @@
  * Plain Node (runs under tsx): never imports 'electron'.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ingestInput, reasonOf } from './host/ingest-input.ts';
 import { Host } from './host/handlers.ts';
@@ -75,11 +76,28 @@ async function cmdInspect(args: string[]): Promise<number> {
   return rows.some((r) => r.kind === 'error') ? 1 : 0;
 }
 
+/**
+ * A page that sends the browser on to `url`, in a private folder (0700, file 0600): the browser is
+ * started with this file's path, so the token never appears on a command line (`ps` shows those to
+ * every local user). Deleted after a minute, or when we exit.
+ */
+export function launchPage(url: string): { path: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'tracedeck-open-'));
+  const path = join(dir, 'open-tracedeck.html');
+  const href = url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  writeFileSync(path, `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${href}"><title>TraceDeck</title><a href="${href}">Open TraceDeck</a>\n`, { mode: 0o600, flag: 'wx' });
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  return { path, remove };
+}
+
 function openBrowser(url: string): boolean {
   for (const cmd of ['xdg-open', 'open']) {
     const which = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
     if (which.status === 0 && process.env.DISPLAY) {
-      spawn(cmd, [url], { stdio: 'ignore', detached: true }).unref();
+      const page = launchPage(url);
+      spawn(cmd, [page.path], { stdio: 'ignore', detached: true }).unref();
+      setTimeout(page.remove, 60_000).unref();
+      process.once('exit', page.remove);
       return true;
     }
   }

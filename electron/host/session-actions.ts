@@ -3,21 +3,23 @@
  * `.tracedeck` file among opened paths/bytes. Kept out of handlers.ts so the Host stays a router.
  * Plain Node; no 'electron'.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExportBundleResult, ExportImage, SessionOpened, SessionUiState, SourceId, SourceInfo } from '../../shared/bridge.ts';
 import type { SessionStore } from './session-store.ts';
-import { buildSessionFile, isSessionBytes, parseSessionFile, resolveSessionSources, serializeSession, sourcePath, SESSION_EXT } from './session-file.ts';
+import { buildSessionFile, isSessionBytes, parseSessionFile, resolveSessionSources, serializeSession, SESSION_EXT } from './session-file.ts';
+import type { UploadFiles } from './upload-files.ts';
 import { bundleSourceNames, bundleZipBytes, writeBundle, writeBundleZip, zipTopFolder } from './bundle.ts';
 import { addRecent } from './recent.ts';
 
 /** What the session code needs from the Host. */
 export interface SessionHost {
   readonly store: SessionStore;
-  /** Bytes of sources opened as uploads (they have no file to re-read). */
-  readonly uploads: Map<SourceId, Uint8Array>;
+  /** Private copies of sources with no file of their own (uploads, embedded session sources). */
+  readonly uploads: UploadFiles;
   emitSessionOpened(e: SessionOpened): void;
   /** Electron: a native save dialog; returns the chosen path or null (cancelled). */
   saveDialog?: (defaultName: string, text: string) => Promise<string | null>;
@@ -40,17 +42,51 @@ export function isSessionPath(path: string): boolean {
   }
 }
 
-async function sourceBytes(h: SessionHost, info: SourceInfo): Promise<Uint8Array | undefined> {
-  const up = h.uploads.get(info.id);
-  if (up) return up;
-  const p = sourcePath(info.origin);
-  return p ? new Uint8Array(await readFile(p)) : undefined;
+/**
+ * The file a source was read from in this session: its private upload copy, or the path the host
+ * itself opened. Never the origin (descriptive data, possibly from someone else's session file).
+ */
+export function sourceFile(h: SessionHost, info: SourceInfo): string | undefined {
+  return h.uploads.pathOf(info.id) ?? h.store.readPathOf(info.id);
+}
+
+/** SHA-256 of a file's first `size` bytes, streamed (a 1 GB source is never held whole). */
+async function prefixSha256(path: string, size: number): Promise<string> {
+  const hash = createHash('sha256');
+  if (size > 0) for await (const c of createReadStream(path, { start: 0, end: size - 1 })) hash.update(c as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * The file to copy for a source, when it still holds exactly what was ingested (same SHA-256 over
+ * the ingested length); otherwise why not.
+ */
+async function verifiedFile(h: SessionHost, info: SourceInfo): Promise<{ path: string } | { reason: string }> {
+  const path = sourceFile(h, info);
+  if (!path || !info.sha256) return { reason: 'no file of its own in this session' };
+  try {
+    if ((await prefixSha256(path, info.sizeBytes)) !== info.sha256) return { reason: `${path} changed since it was opened (SHA-256 differs)` };
+  } catch (e) {
+    return { reason: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  return { path };
+}
+
+async function verifiedBytes(h: SessionHost, info: SourceInfo): Promise<Uint8Array | undefined> {
+  const f = await verifiedFile(h, info);
+  if (!('path' in f)) return undefined;
+  const b = await readFile(f.path);
+  return new Uint8Array(b.buffer, b.byteOffset, Math.min(b.length, info.sizeBytes));
 }
 
 export async function saveSession(h: SessionHost, embed: boolean, ui: SessionUiState): Promise<{ fileName: string; text?: string; savedPath?: string }> {
   const snap = h.store.snapshot();
   const sources = await Promise.all(
-    snap.sources.map(async (info) => ({ info, bytes: embed || !sourcePath(info.origin) ? await sourceBytes(h, info) : undefined })),
+    snap.sources.map(async (info) => {
+      // Uploads have no path to point at: their bytes go in whatever was asked.
+      const path = h.uploads.has(info.id) ? undefined : h.store.readPathOf(info.id);
+      return { info, path, bytes: info.status === 'ready' && (embed || !path) ? await verifiedBytes(h, info) : undefined };
+    }),
   );
   const text = serializeSession(buildSessionFile({ sources, embed, ui, originEpochNs: snap.originEpochNs }));
   const fileName = `incident-${stamp(new Date())}${SESSION_EXT}`;
@@ -74,8 +110,10 @@ export async function openSession(h: SessionHost, bytes: Uint8Array, name: strin
     const s = r.source;
     let id: SourceId;
     if (r.kind === 'bytes') {
+      // Embedded bytes become a private file (for later saves and bundles); the origin stays descriptive.
+      const copy = await h.uploads.write(r.bytes);
       id = h.store.add(s.name, { bytes: r.bytes }, s.origin.type === 'file' ? { type: 'upload' } : s.origin, r.bytes.length);
-      h.uploads.set(id, r.bytes);
+      h.uploads.assign(id, copy);
     } else {
       id = h.store.addPath(r.path, s.sizeBytes);
     }
@@ -139,16 +177,20 @@ export async function exportBundle(h: SessionHost, dir: string | undefined, imag
   const top = zipPath ? zipTopFolder(basename(zipPath)) : '';
   const snap = h.store.snapshot();
   const target = zipPath ? join(dirname(zipPath), top) : resolve(chosen ?? defaultBundleDir());
-  const infos = snap.sources.filter((s) => s.status === 'ready');
+  const ready = snap.sources.filter((s) => s.status === 'ready');
+  // Only what the user opened in this session and still reads the same is copied.
+  const checked = await Promise.all(ready.map(async (info) => ({ info, file: await verifiedFile(h, info) })));
+  const leftOut = checked.flatMap((c) => ('reason' in c.file ? [{ name: c.info.name, reason: c.file.reason }] : []));
+  const sources = checked.flatMap((c) => ('path' in c.file ? [{ info: c.info, path: c.file.path }] : []));
+  const infos = sources.map((s) => s.info);
   const names = bundleSourceNames(infos);
-  const sources = await Promise.all(infos.map(async (info) => ({ info, bytes: sourcePath(info.origin) ? undefined : await sourceBytes(h, info) })));
   // The bundle's session points at the original paths and, as a fallback, at its own sources/ copy.
   // An upload has no path of its own: in the bundle it is the copy in sources/.
-  const asFile = (info: SourceInfo): SourceInfo =>
-    sourcePath(info.origin) ? info : { ...info, origin: { type: 'file', path: join(target, 'sources', names.get(info.id)!) } };
+  const sessionPath = (info: SourceInfo): string =>
+    h.uploads.has(info.id) ? join(target, 'sources', names.get(info.id)!) : sources.find((s) => s.info === info)!.path;
   const sessionText = serializeSession(
     buildSessionFile({
-      sources: sources.map((s) => ({ info: asFile(s.info) })),
+      sources: sources.map((s) => ({ info: s.info, path: sessionPath(s.info) })),
       embed: false,
       ui,
       originEpochNs: snap.originEpochNs,
@@ -157,6 +199,7 @@ export async function exportBundle(h: SessionHost, dir: string | undefined, imag
   );
   const input = {
     sources,
+    leftOut,
     originEpochNs: snap.originEpochNs,
     ui,
     images: images.map((im) => ({ name: im.name, bytes: new Uint8Array(Buffer.from(im.base64, 'base64')) })),

@@ -22,6 +22,8 @@ interface Entry {
   placement?: { epochNs: string; basis: string };
   /** A session file's saved clock and offset, applied once parsed (the same place on the axis). */
   restore?: { clock?: SourceClock; offsetNs: number };
+  /** The file this source was read from (set here, from the ingest input: never from its origin). */
+  readPath?: string;
 }
 
 export interface SessionStoreOptions {
@@ -54,7 +56,7 @@ export class SessionStore {
       sizeBytes,
       offsetNs: 0,
     };
-    const entry: Entry = { info, engine: null, span: null };
+    const entry: Entry = { info, engine: null, span: null, ...('path' in input ? { readPath: input.path } : {}) };
     this.entries.set(id, entry);
     const engine = startEngine(this.opts.workerScript, input, (f) => {
       info.progress = f;
@@ -134,8 +136,14 @@ export class SessionStore {
       e.engine = engine;
     }
     if (this.entries.get(id) !== e) return;
+    e.readPath = path;
     this.applyHeader(e, h);
     this.changed(true);
+  }
+
+  /** The file a source was read from, when the host opened one for it (sessions and bundles copy only these). */
+  readPathOf(id: SourceId): string | undefined {
+    return this.entries.get(id)?.readPath;
   }
 
   /** Marks a live source as finished; one that never parsed becomes an error saying why. */
@@ -217,7 +225,7 @@ export class SessionStore {
 
   setOffset(id: SourceId, offsetNs: number): boolean {
     const e = this.entries.get(id);
-    if (!e) return false;
+    if (!e || !Number.isFinite(offsetNs)) return false;
     e.info.offsetNs = offsetNs;
     if (e.info.clock) e.info.clock = { ...e.info.clock, quality: 'manual' };
     this.changed(true);
