@@ -8,6 +8,14 @@
  * page queries: the bridge refuses them (HOST_ONLY_QUERIES).
  */
 import * as v from 'valibot';
+import type { SourceQuery } from './query-types.ts';
+
+/** A query's arguments: exactly these fields (an unknown or missing one is named). */
+function args<E extends v.ObjectEntries>(entries: E) {
+  return v.strictObject(entries, (i) =>
+    i.expected === 'never' ? `unknown field ${String(i.input)}` : i.expected?.startsWith('"') ? `${i.expected.slice(1, -1)} required` : 'must be an object',
+  );
+}
 
 const finite = v.pipe(v.number(), v.finite());
 const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
@@ -39,18 +47,18 @@ const callTreeArgs = {
 
 /** Query name → the schema of its arguments (the query object without `type`). */
 export const QUERY_ARG_SCHEMAS = {
-  summary: v.strictObject({}),
-  track: v.strictObject({ maxPoints: v.optional(int(1, 100_000)) }),
-  traceGoroutineGroups: v.strictObject({ range, limit: v.optional(int(1, 100_000)) }),
-  goroutineLanes: v.strictObject({
+  summary: args({}),
+  track: args({ maxPoints: v.optional(int(1, 100_000)) }),
+  traceGoroutineGroups: args({ range, limit: v.optional(int(1, 100_000)) }),
+  goroutineLanes: args({
     ids: v.pipe(v.array(v.pipe(v.number(), v.integer())), v.maxLength(5000)),
     range,
     resolutionNs: v.optional(v.pipe(finite, v.minValue(0))),
   }),
-  goroutineGroups: v.strictObject({ sourceId: v.optional(text(64)) }),
-  stackProfiles: v.strictObject({}),
-  callTree: v.strictObject(callTreeArgs),
-  topTable: v.strictObject({
+  goroutineGroups: args({ sourceId: v.optional(text(64)) }),
+  stackProfiles: args({}),
+  callTree: args(callTreeArgs),
+  topTable: args({
     profile: profileKey,
     range,
     focus: v.optional(pattern),
@@ -60,9 +68,9 @@ export const QUERY_ARG_SCHEMAS = {
     reverse: v.optional(v.boolean()),
     limit: v.optional(int(1, 100_000)),
   }),
-  exportStacks: v.strictObject({ profile: profileKey, range }),
-  heatmap: v.strictObject({ range, bins: int(1, 20_000), mode: heatmapMode, state: v.optional(text(64)), topN: v.optional(int(1, 10_000)) }),
-  socketsInCell: v.strictObject({
+  exportStacks: args({ profile: profileKey, range }),
+  heatmap: args({ range, bins: int(1, 20_000), mode: heatmapMode, state: v.optional(text(64)), topN: v.optional(int(1, 10_000)) }),
+  socketsInCell: args({
     snapshot: int(0, 2 ** 32),
     row: text(1024),
     mode: heatmapMode,
@@ -70,12 +78,12 @@ export const QUERY_ARG_SCHEMAS = {
     rows: v.optional(v.pipe(v.array(text(1024)), v.maxLength(10_000))),
     limit: v.optional(int(1, 100_000)),
   }),
-  traceAnnotations: v.strictObject({
+  traceAnnotations: args({
     range,
     logLimit: v.optional(int(0, 5000)),
-    instances: v.optional(v.strictObject({ kind: v.picklist(['task', 'region']), type: text(4096), limit: v.optional(int(1, 100_000)) })),
+    instances: v.optional(args({ kind: v.picklist(['task', 'region']), type: text(4096), limit: v.optional(int(1, 100_000)) })),
   }),
-  goroutineBreakdown: v.strictObject({
+  goroutineBreakdown: args({
     range,
     groupBy: v.optional(v.picklist(['function', 'goroutine'])),
     name: v.optional(text(4096)),
@@ -88,6 +96,11 @@ export type QueryArgs<K extends PageQueryName> = v.InferOutput<(typeof QUERY_ARG
 
 /** Built by the host from engine outputs (session-store.ts); never accepted from the page. */
 export const HOST_ONLY_QUERIES = ['mergeGoroutineGroups', 'callTreeDiff', 'whatChangedPart', 'mergeWhatChanged'] as const;
+
+// Every SourceQuery type is a page query or a host-only one: adding a query without deciding which
+// (and, for a page query, its schema) fails to compile here.
+type Covered = PageQueryName | (typeof HOST_ONLY_QUERIES)[number];
+export const QUERY_NAMES_COVERED: [Exclude<SourceQuery['type'], Covered>, Exclude<Covered, SourceQuery['type']>] extends [never, never] ? true : never = true;
 
 export function isPageQueryName(name: unknown): name is PageQueryName {
   return typeof name === 'string' && Object.hasOwn(QUERY_ARG_SCHEMAS, name);
