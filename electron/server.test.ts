@@ -153,5 +153,9 @@ describe('wire codec', () => {
     expect(Array.from(back.a)).toEqual([1.5, 2]);
     expect(back.b).toBeInstanceOf(Uint32Array);
     expect(back.c).toEqual([1, 'x']);
+    // NaN (a heat-map bin without a snapshot) survives as NaN, not 0.
+    const nan = fromWire<{ t: Float64Array; i: Int32Array }>(toWire({ t: new Float64Array([Number.NaN, 2]), i: new Int32Array([3]) }));
+    expect(Array.from(nan.t)).toEqual([Number.NaN, 2]);
+    expect(Array.from(nan.i)).toEqual([3]);
   });
 });

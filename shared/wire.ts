@@ -37,8 +37,9 @@ export function fromWire<T = unknown>(text: string): T {
       const t = v as { __typed: unknown; data: unknown };
       if (typeof t.__typed !== 'string' || !Object.hasOwn(TYPED, t.__typed)) throw new WireError(`unknown typed array ${String(t.__typed).slice(0, 40)}`);
       if (!Array.isArray(t.data)) throw new WireError(`${t.__typed} data must be an array of numbers`);
-      for (const x of t.data) if (typeof x !== 'number') throw new WireError(`${t.__typed} data must be an array of numbers`);
-      return TYPED[t.__typed as TypedName].from(t.data as number[]);
+      // JSON writes NaN and ±Infinity as null: they come back as NaN (0 in integer arrays), as IPC would keep NaN.
+      for (const x of t.data) if (typeof x !== 'number' && x !== null) throw new WireError(`${t.__typed} data must be an array of numbers`);
+      return TYPED[t.__typed as TypedName].from(t.data as (number | null)[], (x) => (x === null ? Number.NaN : x));
     }
     return v;
   }) as T;
