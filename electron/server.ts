@@ -35,7 +35,7 @@ export interface ServerOptions {
 }
 
 /** JSON bodies of requests other than uploads (a session's UI state, images as base64). */
-const MAX_JSON_BODY = 64 * 1024 * 1024;
+const MAX_JSON_BODY = 16 * 1024 * 1024;
 
 export interface RunningServer {
   url: string;
