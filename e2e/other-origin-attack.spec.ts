@@ -113,4 +113,9 @@ test('a page on another 127.0.0.1 port cannot open files, sessions, write bundle
   expect(existsSync(process.env.TRACEDECK_BUNDLE_DIR!) ? readdirSync(process.env.TRACEDECK_BUNDLE_DIR!) : []).toEqual([]);
   // The user's own page still works.
   await expect(page.locator('#root > *').first()).toBeVisible();
+  // The address without its token (copied from the address bar into a new tab) loads the page, which
+  // says what to do instead of failing silently.
+  const copied = await context.newPage();
+  await copied.goto(`${appUrl.origin}/`);
+  await expect(copied.getByText('open the URL TraceDeck printed at launch')).toBeVisible();
 });

@@ -119,7 +119,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         // The page's own fetches always carry its Origin; anything else (another port, a file://
         // page, no Origin at all) is not our page. The token must come in the header: never the cookie.
         if (!ourOrigin(origin)) return send(res, 403, '{"ok":false,"error":"requests must come from the TraceDeck page itself"}');
-        if (!sameToken(req.headers['x-tracedeck-token'] as string | undefined, token)) return send(res, 401, '{"ok":false,"error":"missing or wrong token"}');
+        if (!sameToken(req.headers['x-tracedeck-token'] as string | undefined, token)) return send(res, 401, '{"ok":false,"error":"missing or wrong token: open the URL TraceDeck printed at launch"}');
         if (req.method !== 'POST') return send(res, 405, '{"ok":false,"error":"POST only"}');
         const name = url.pathname.slice(5);
         if (!isRequestName(name)) return send(res, 404, toWire({ ok: false, error: `unknown request ${name}` }));
