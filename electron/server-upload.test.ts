@@ -172,6 +172,17 @@ describe('browser-mode uploads', () => {
     expect(host.store.snapshot().sources.length).toBe(sources);
   });
 
+  it('checks the name and time before writing a byte', async () => {
+    const r = await upload({ name: 'x'.repeat(5000), chunks: [new Uint8Array(1024)], contentLength: 1024 });
+    if ('error' in r) throw new Error(r.error);
+    expect(r.status).toBe(400);
+    expect(fromWire<{ error: string }>(r.body).error).toBe('invalid openBytes request: name must be a non-empty string');
+    const t = await upload({ name: 'a.txt', chunks: [new Uint8Array(1024)], contentLength: 1024, mtimeMs: Number.NaN });
+    if ('error' in t) throw new Error(t.error);
+    expect(fromWire<{ error: string }>(t.body).error).toBe('invalid openBytes request: mtimeMs must be a number');
+    expect(uploadFiles()).toEqual([]);
+  });
+
   it('enforces the size limit while streaming, and up front when the length is declared', async () => {
     const sources = host.store.snapshot().sources.length;
     // Declared too large: refused before a byte is read.

@@ -98,7 +98,7 @@ describe('browser-mode server', () => {
     expect(bad.ok).toBe(false);
     expect(bad.error).toContain('id must be a string');
     const unknownQuery = fromWire<{ ok: boolean; error: string }>((await api('query', toWire({ id: 's1', query: { type: 'dropTables' } }))).body);
-    expect(unknownQuery).toEqual({ ok: false, error: 'invalid query request: query: unknown query type "dropTables"' });
+    expect(unknownQuery).toEqual({ ok: false, error: 'invalid query request: unknown query type "dropTables"' });
     const hostOnly = fromWire<{ ok: boolean; error: string }>((await api('query', toWire({ id: 's1', query: { type: 'mergeGoroutineGroups', parts: [] } }))).body);
     expect(hostOnly.error).toContain('built by the host');
     const badArgs = fromWire<{ ok: boolean; error: string }>((await api('query', toWire({ id: 's1', query: { type: 'heatmap', bins: 1e9, mode: 'state' } }))).body);

@@ -19,6 +19,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isRequestName } from '../shared/bridge.ts';
+import { validateRequestArg } from '../shared/bridge-schemas.ts';
 import { toWire, fromWire, WireError } from '../shared/wire.ts';
 import type { Host } from './host/handlers.ts';
 import { MAX_FILE_BYTES } from './host/limits.ts';
@@ -127,9 +128,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           // Streamed to a private file as it arrives: the server never holds an upload whole.
           if (Number(req.headers['content-length'] ?? 0) > maxUpload) throw new UploadTooLargeError(`upload larger than the ${maxUpload.toLocaleString('en-US')}-byte limit`);
           const mt = url.searchParams.get('mtimeMs');
-          const { path, size } = await host.uploads.receive(req, maxUpload, mt ? Number(mt) : undefined);
+          const mtimeMs = mt ? Number(mt) : undefined;
+          const fileName = url.searchParams.get('name') || 'upload';
+          // Its name and time are checked before a byte is written.
+          const bad = validateRequestArg('openBytes', { name: fileName, bytes: new Uint8Array(0), ...(mtimeMs !== undefined ? { mtimeMs } : {}) });
+          if (bad) {
+            res.setHeader('connection', 'close');
+            return send(res, 400, toWire({ ok: false, error: `invalid openBytes request: ${bad}` }));
+          }
+          const { path, size } = await host.uploads.receive(req, maxUpload, mtimeMs);
           try {
-            const result = await host.openUploadedFile(url.searchParams.get('name') || 'upload', path, size, mt ? Number(mt) : undefined);
+            const result = await host.openUploadedFile(fileName, path, size, mtimeMs);
             return send(res, 200, toWire({ ok: true, result }));
           } catch (e) {
             return send(res, 200, toWire({ ok: false, error: (e as Error).message }));

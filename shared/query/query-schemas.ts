@@ -106,12 +106,13 @@ export function isPageQueryName(name: unknown): name is PageQueryName {
   return typeof name === 'string' && Object.hasOwn(QUERY_ARG_SCHEMAS, name);
 }
 
-/** The first problem with valibot issues, as `path: message`. */
+/** The first problem with valibot issues, as `path: message` (the message alone when it names the field). */
 export function issueText(issues: readonly v.BaseIssue<unknown>[]): string {
   const first = issues[0];
   if (!first) return 'invalid';
   const path = v.getDotPath(first);
-  return path ? `${path}: ${first.message}` : first.message;
+  const field = path?.split('.').pop();
+  return path && !(field && first.message.includes(field)) ? `${path}: ${first.message}` : first.message;
 }
 
 /**
