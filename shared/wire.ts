@@ -39,7 +39,7 @@ export function fromWire<T = unknown>(text: string): T {
       if (!Array.isArray(t.data)) throw new WireError(`${t.__typed} data must be an array of numbers`);
       // JSON writes NaN and ±Infinity as null: they come back as NaN (0 in integer arrays), as IPC would keep NaN.
       for (const x of t.data) if (typeof x !== 'number' && x !== null) throw new WireError(`${t.__typed} data must be an array of numbers`);
-      return TYPED[t.__typed as TypedName].from(t.data as (number | null)[], (x) => (x === null ? Number.NaN : x));
+      return TYPED[t.__typed as TypedName].from((t.data as (number | null)[]).map((x) => (x === null ? Number.NaN : x)));
     }
     return v;
   }) as T;
