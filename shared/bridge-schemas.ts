@@ -38,7 +38,7 @@ const hostMadeId = (msg: string) => v.pipe(v.string(msg), v.regex(/^[A-Za-z0-9_-
 
 // ---- time on the wall clock -------------------------------------------------------------------
 
-/** Largest |ms| a JS Date holds: wall-clock text (reports, captions) must be able to show any time we keep. */
+/** A JS Date holds ±8.64e15 ms (here in ns): wall-clock text (reports, captions) must be able to show any time we keep. */
 const DATE_LIMIT_NS = 8_640_000_000_000_000_000_000n;
 
 /** An epoch-ns decimal string a Date can show (a 30-digit "time" once broke every later export). */

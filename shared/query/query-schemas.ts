@@ -24,10 +24,7 @@ const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const pattern = text(4096);
 
 /** Source-relative ns. */
-export const SourceRangeSchema = v.pipe(
-  v.strictObject({ startNs: finite, endNs: finite }),
-  v.check((r) => r.startNs <= r.endNs, 'range must have startNs <= endNs'),
-);
+export const SourceRangeSchema = v.strictObject({ startNs: finite, endNs: finite });
 const range = v.optional(SourceRangeSchema);
 const heatmapMode = v.picklist(['state', 'peer', 'localPort', 'process']);
 const profileKey = v.optional(text(256));
