@@ -9,7 +9,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { test, expect, fixture } from './support.ts';
+import { pathToFileURL } from 'node:url';
+import { test, expect, fixture, dropFiles, sourceRow } from './support.ts';
+import { launchPage } from '../electron/cli.ts';
 import { fromWire, toWire } from '../shared/wire.ts';
 
 // Where the app would write bundles without a dir and its recent list: private folders, checked below.
@@ -118,4 +120,18 @@ test('a page on another 127.0.0.1 port cannot open files, sessions, write bundle
   const copied = await context.newPage();
   await copied.goto(`${appUrl.origin}/`);
   await expect(copied.getByText('open the URL TraceDeck printed at launch')).toBeVisible();
+});
+
+test('the launch page the CLI hands xdg-open (a private file, no token on a command line) opens the app', async ({ page, app }) => {
+  const launch = launchPage(app.url);
+  try {
+    await page.goto(pathToFileURL(launch.path).href);
+    await expect.poll(() => page.url()).toBe(`${new URL(app.url).origin}/`);
+    await expect(page.locator('#root > *').first()).toBeVisible();
+    // Fully working: the page's own API calls and event socket carry the token it took from the URL.
+    await dropFiles(page, [{ path: fixture('scenarios/conn-leak-go1.27/goroutine-debug2.txt') }]);
+    await expect(sourceRow(page, 'goroutine-debug2.txt')).toHaveAttribute('data-kind', 'goroutine-dump');
+  } finally {
+    launch.remove();
+  }
 });
