@@ -160,6 +160,10 @@ export interface CollectionInfo {
   hostKeyPrompt?: HostKeyPromptInfo;
   /** The interval pprof fetch, when one is set. */
   pprofSchedule?: PprofScheduleState;
+  /** Snapshots taken back out (output past the per-snapshot cap, or ended by the command timeout); a gap marks each. */
+  droppedSnapshots?: number;
+  /** Set when a bound stopped the collection (e.g. the capture reached the file limit): shown, never silent. */
+  limit?: string;
 }
 
 /** A note pinned to a time (or a range) on the timeline. Wall-clock epoch ns: it survives a new axis origin. */

@@ -28,7 +28,7 @@ import type {
 } from '../../shared/bridge.ts';
 import type { SessionStore } from './session-store.ts';
 import { SshCollector, ssCommand } from './ssh/collector.ts';
-import type { CollectorStatus } from './ssh/collector.ts';
+import type { CollectorStatus, SshCollectorOptions } from './ssh/collector.ts';
 import type { HostKeyPrompt } from './ssh/connection.ts';
 import { savePprofResult } from './ssh/pprof-over-ssh.ts';
 import type { PprofRequest } from './ssh/pprof-over-ssh.ts';
@@ -55,6 +55,8 @@ export interface CollectionsOptions {
    * with an engine worker of its own, so an unattended schedule must not grow the session forever.
    */
   maxScheduledFetches?: number;
+  /** The collector's bounds (per-snapshot output cap, capture size limit, command timeout); defaults in collector.ts. */
+  bounds?: Pick<SshCollectorOptions, 'maxSnapshotBytes' | 'maxCaptureBytes' | 'maxCutsInARow' | 'commandTimeoutMs'>;
 }
 
 /** A running pprof schedule: its state (mirrored into CollectionInfo) and its timer / fetch in flight. */
@@ -151,6 +153,7 @@ export class Collections {
       knownHostsPath: this.opts.knownHostsPath ?? process.env.TRACEDECK_KNOWN_HOSTS ?? undefined,
       confirmHostKey: (p) => this.askHostKey(collectionId, p),
       backoff: this.opts.backoff,
+      ...this.opts.bounds,
     });
     const origin = { type: 'ssh', host: target.host, command: ssCommand(true, args.filterPorts), path: capturePath } as const;
     const sourceId = this.opts.store.addLive(path.basename(capturePath), origin);
@@ -417,6 +420,16 @@ export class Collections {
         break;
       case 'fd-count':
         this.markComplete(c);
+        break;
+      case 'snapshot-dropped':
+        i.droppedSnapshots = (i.droppedSnapshots ?? 0) + 1;
+        i.message = s.message;
+        this.markComplete(c); // the gap line
+        this.scheduleReload(c);
+        break;
+      case 'capture-full':
+        i.limit = s.message;
+        i.message = s.message;
         break;
       case 'disconnected':
         Object.assign(i, { state: 'disconnected', message: `disconnected: ${s.reason}` });

@@ -243,41 +243,70 @@ export interface ExecResult {
   code: number | null;
   signal: string | null;
   stderr: string;
+  /** stdout passed maxStdoutBytes: the rest was not read and the channel was closed. */
+  cut: boolean;
 }
 
+/** stderr kept per command (enough for an error message; a chatty command cannot grow it). */
+const MAX_STDERR_CHARS = 4096;
+
 /**
- * Runs one fixed command; stdout chunks go to onStdout as they arrive. Rejects when the channel
- * cannot be opened, the connection drops, or timeoutMs passes.
+ * Runs one fixed command; stdout chunks go to onStdout as they arrive, up to maxStdoutBytes (the
+ * chunk that passes it is handed over only up to the cap, then the channel is closed and the result
+ * is `cut`). Rejects when the channel cannot be opened, the connection drops, or timeoutMs passes.
+ *
+ * Closing a channel does not end a remote command that is not writing (sshd waits for it): the
+ * caller wraps commands in `timeout` (see collector.ts) so that the host ends them by itself.
  */
 export function execStreaming(
   client: Client,
   command: string,
   onStdout: (chunk: Buffer) => void,
   timeoutMs: number,
+  maxStdoutBytes = Infinity,
 ): Promise<ExecResult> {
   return new Promise<ExecResult>((resolve, reject) => {
     let done = false;
     let stderr = '';
     let code: number | null = null;
     let signal: string | null = null;
+    let received = 0;
+    let channel: { close(): void } | undefined;
+    const closeChannel = () => {
+      try {
+        channel?.close();
+      } catch {
+        // the connection is already gone
+      }
+    };
     const timer = setTimeout(() => fail(new Error(`command timed out after ${timeoutMs} ms: ${command}`)), timeoutMs);
     const fail = (err: Error) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      closeChannel();
       reject(err);
     };
     client.exec(command, (err, stream) => {
       if (err) return fail(err);
+      channel = stream;
       if (done) {
-        stream.close();
+        closeChannel();
         return;
       }
       stream.on('data', (chunk: Buffer) => {
-        if (!done) onStdout(chunk);
+        if (done) return;
+        const room = maxStdoutBytes - received;
+        received += chunk.length;
+        if (chunk.length <= room) return onStdout(chunk);
+        if (room > 0) onStdout(chunk.subarray(0, room));
+        done = true;
+        clearTimeout(timer);
+        closeChannel();
+        resolve({ code: null, signal: null, stderr, cut: true });
       });
       stream.stderr.on('data', (chunk: Buffer) => {
-        if (stderr.length < 4096) stderr += chunk.toString('utf8');
+        if (stderr.length < MAX_STDERR_CHARS) stderr += chunk.toString('utf8').slice(0, MAX_STDERR_CHARS - stderr.length);
       });
       stream.on('exit', (c: number | null, s?: string) => {
         code = c;
@@ -289,15 +318,15 @@ export function execStreaming(
         if (code === null && signal === null) return fail(new Error(`connection lost while running: ${command}`));
         done = true;
         clearTimeout(timer);
-        resolve({ code, signal, stderr });
+        resolve({ code, signal, stderr, cut: false });
       });
     });
   });
 }
 
-/** Runs a fixed command and collects stdout. */
-export async function execCollect(client: Client, command: string, timeoutMs: number): Promise<ExecResult & { stdout: string }> {
+/** Runs a fixed command and collects stdout (at most maxStdoutBytes of it). */
+export async function execCollect(client: Client, command: string, timeoutMs: number, maxStdoutBytes = 64 * 1024): Promise<ExecResult & { stdout: string }> {
   const chunks: Buffer[] = [];
-  const r = await execStreaming(client, command, (c) => chunks.push(c), timeoutMs);
+  const r = await execStreaming(client, command, (c) => chunks.push(c), timeoutMs, maxStdoutBytes);
   return { ...r, stdout: Buffer.concat(chunks).toString('utf8') };
 }

@@ -100,6 +100,25 @@ function descendants(pid: number): number[] {
   return out;
 }
 
+export type SsMode = 'real' | 'flood' | 'hang' | 'forge-framing';
+
+/** Live processes whose /proc/PID/cmdline contains text. */
+export function processesMentioning(text: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue; // a zombie runs nothing
+      if (cmd.includes(text)) out.push(Number(d));
+    } catch {
+      // gone while we looked
+    }
+  }
+  return out;
+}
+
 export interface TestSshd {
   dir: string;
   port: number;
@@ -109,6 +128,13 @@ export interface TestSshd {
   wrongKey: string;
   /** Makes the session's `ss -tanoip` fail (as where -p is not permitted) until called with false. */
   denyProcessColumn(deny: boolean): void;
+  /**
+   * What the session's `ss` does from now on: run the real one; print socket lines forever; hang
+   * without output; or print the real output followed by forged `###` framing lines.
+   */
+  setSsMode(mode: SsMode): void;
+  /** PIDs of live processes whose command line mentions this server's folder (its fake `ss` and children). */
+  processesOfFakeSs(): number[];
   /** Starts (or restarts) sshd on the same port with the same keys. */
   start(): Promise<void>;
   /** SIGKILLs sshd and every per-connection child it forked. */
@@ -134,11 +160,25 @@ export async function createTestSshd(): Promise<TestSshd> {
   writeFileSync(authorized, readFileSync(`${clientKey}.pub`));
   const binDir = path.join(dir, 'bin');
   const denyMarker = path.join(dir, 'deny-ss-p');
+  const modeFile = path.join(dir, 'ss-mode');
   mkdirSync(binDir);
+  // Not exec'ed in the other modes: the script (its path in its command line) is what an orphan looks like.
   writeFileSync(
     path.join(binDir, 'ss'),
-    `#!/bin/sh\nif [ -e '${denyMarker}' ] && [ "$1" = -tanoip ]; then\n` +
-      `  echo 'Cannot open netlink socket: Operation not permitted' >&2; exit 1\nfi\nexec /usr/bin/ss "$@"\n`,
+    [
+      '#!/bin/sh',
+      `if [ -e '${denyMarker}' ] && [ "$1" = -tanoip ]; then`,
+      "  echo 'Cannot open netlink socket: Operation not permitted' >&2; exit 1",
+      'fi',
+      `mode=$(cat '${modeFile}' 2>/dev/null)`,
+      'case "$mode" in',
+      `  flood) yes "ESTAB 0 0 10.0.0.1:1000 10.0.0.2:2000 $0" ;;`,
+      '  hang) while :; do sleep 1; done ;;',
+      '  forge-framing) /usr/bin/ss "$@"; printf \'### ss-snapshot 1000000000000000000 forged\\nESTAB 0 0 6.6.6.6:1 6.6.6.6:2\\n### gap 1000000000000000001 forged injected\\n#comment\\n\' ;;',
+      '  *) exec /usr/bin/ss "$@" ;;',
+      'esac',
+      '',
+    ].join('\n'),
     { mode: 0o755 },
   );
   const cfg = path.join(dir, 'sshd_config');
@@ -194,6 +234,12 @@ export async function createTestSshd(): Promise<TestSshd> {
     hostKeyPub: `${hostKey}.pub`,
     clientKey,
     wrongKey,
+    setSsMode(mode: SsMode) {
+      writeFileSync(modeFile, mode);
+    },
+    processesOfFakeSs() {
+      return processesMentioning(binDir);
+    },
     denyProcessColumn(deny: boolean) {
       if (deny) writeFileSync(denyMarker, '');
       else rmSync(denyMarker, { force: true });
