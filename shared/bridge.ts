@@ -89,6 +89,17 @@ export interface StartCollectionArgs {
   filterPorts?: number[];
   /** Also fetch a pprof endpoint over the same connection at an interval (see setPprofSchedule). */
   pprofSchedule?: PprofSchedule;
+  /** Jump hosts as `ssh -J` takes them (`[user@]host[:port]`, comma-separated; `none`): beats the ssh config's ProxyJump. */
+  jump?: string;
+}
+
+/**
+ * Several hosts at once (a fleet): one collection per host, each with its own connection, capture
+ * file, live source, reconnects and pprof fetches, all carrying the same fleetId. An entry with `*`
+ * or `?` stands for every Host name of the ssh config it matches.
+ */
+export interface StartFleetCollectionArgs extends Omit<StartCollectionArgs, 'host'> {
+  hosts: string[];
 }
 
 /** "Every everyS seconds fetch KIND" over a collection's connection; each fetch becomes a source. */
@@ -160,6 +171,8 @@ export interface CollectionInfo {
   hostKeyPrompt?: HostKeyPromptInfo;
   /** The interval pprof fetch, when one is set. */
   pprofSchedule?: PprofScheduleState;
+  /** The fleet this host's collection belongs to (startFleetCollection), if any. */
+  fleetId?: string;
   /** Snapshots taken back out (output past the per-snapshot cap, or ended by the command timeout); a gap marks each. */
   droppedSnapshots?: number;
   /** Set when a bound stopped the collection (e.g. the capture reached the file limit): shown, never silent. */
@@ -222,6 +235,21 @@ export interface SessionOpened {
   problems: { file: string; reason: string }[];
 }
 
+/** One host of a fleet: its collection and live source. */
+export interface FleetMember {
+  host: string;
+  collectionId: string;
+  sourceId: SourceId;
+}
+
+/** One host's part of a fleet-wide pprof fetch: a source, or why not. */
+export interface FleetPprofResult {
+  collectionId: string;
+  host: string;
+  sourceId?: SourceId;
+  error?: string;
+}
+
 export const SSH_PPROF_KINDS = ['goroutine', 'block', 'mutex', 'heap', 'allocs', 'threadcreate', 'profile', 'trace'] as const;
 export type SshPprofKind = (typeof SSH_PPROF_KINDS)[number];
 
@@ -260,6 +288,12 @@ export interface BridgeRequests {
   fetchPprofOverSsh: [{ collectionId: string; kind: SshPprofKind; port: number; seconds?: number; debug?: 0 | 1 | 2 }, { sourceId: SourceId }];
   /** Sets (replaces) or, with null, clears a running collection's interval pprof fetch. */
   setPprofSchedule: [{ collectionId: string; schedule: PprofSchedule | null }, { ok: boolean }];
+  /** Starts one collection per host (patterns expanded over the ssh config); a host that cannot start is reported, the others run. */
+  startFleetCollection: [StartFleetCollectionArgs, { fleetId: string; collections: FleetMember[]; failed: Array<{ host: string; error: string }> }];
+  /** Stops (or, with cancel, cancels) every collection of a fleet. */
+  stopFleet: [{ fleetId: string; cancel?: boolean }, { ok: boolean }];
+  /** The same pprof fetch from every connected host of a fleet, each over its own connection; one source per host. */
+  fetchPprofFleet: [{ fleetId: string; kind: SshPprofKind; port: number; seconds?: number; debug?: 0 | 1 | 2 }, { results: FleetPprofResult[] }];
   /** The session as a .tracedeck file: browser mode gets the text to download; Electron saves it through a dialog. */
   saveSession: [{ embed: boolean; uiState: SessionUiState }, { fileName: string; text?: string; savedPath?: string }];
   /** Restores a .tracedeck file's sources and offsets; the renderer applies the returned uiState. */
@@ -339,6 +373,9 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'listCollections',
   'fetchPprofOverSsh',
   'setPprofSchedule',
+  'startFleetCollection',
+  'stopFleet',
+  'fetchPprofFleet',
   'saveSession',
   'openSession',
   'exportBundle',
@@ -400,6 +437,9 @@ export function validateRequest(name: RequestName, arg: unknown): string | null 
     case 'listCollections':
     case 'fetchPprofOverSsh':
     case 'setPprofSchedule':
+    case 'startFleetCollection':
+    case 'stopFleet':
+    case 'fetchPprofFleet':
       return validateSshRequest(name, o);
     case 'saveSession':
       return typeof o.embed === 'boolean' && isUiState(o.uiState) ? null : 'embed (boolean) and uiState required';
@@ -432,10 +472,18 @@ function isUiState(v: unknown): boolean {
 
 const isInt = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 
+/** o without key k (a fleet request checked with the single-host rules). */
+function without(o: Record<string, unknown>, k: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([key]) => key !== k));
+}
+
 /** SSH requests: every field checked, unknown fields refused (a `password` never gets through). */
 function validateSshRequest(name: RequestName, o: Record<string, unknown>): string | null {
   const allowed: Partial<Record<RequestName, string[]>> = {
-    startCollection: ['host', 'port', 'user', 'keyPath', 'useAgent', 'intervalMs', 'pid', 'filterPorts', 'pprofSchedule'],
+    startCollection: ['host', 'port', 'user', 'keyPath', 'useAgent', 'intervalMs', 'pid', 'filterPorts', 'pprofSchedule', 'jump'],
+    startFleetCollection: ['hosts', 'port', 'user', 'keyPath', 'useAgent', 'intervalMs', 'pid', 'filterPorts', 'pprofSchedule', 'jump'],
+    stopFleet: ['fleetId', 'cancel'],
+    fetchPprofFleet: ['fleetId', 'kind', 'port', 'seconds', 'debug'],
     stopCollection: ['collectionId'],
     cancelCollection: ['collectionId'],
     answerHostKey: ['requestId', 'accept'],
@@ -448,10 +496,24 @@ function validateSshRequest(name: RequestName, o: Record<string, unknown>): stri
     if (!allowed[name]?.includes(k)) return `unknown field ${k}`;
   }
   const id = (k: string) => typeof o[k] === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(o[k] as string);
+  // Host or alias, optionally user@; IPv6 in brackets or bare. No spaces, no leading '-'.
+  const hostLike = (v: unknown) => typeof v === 'string' && /^(?!-)[A-Za-z0-9._@:%[\]-]{1,255}$/.test(v);
+  // A -J list: host-like entries separated by commas (each entry's own checks happen when it is parsed).
+  if ((name === 'startCollection' || name === 'startFleetCollection') && o.jump !== undefined) {
+    if (typeof o.jump !== 'string' || o.jump.length > 2048 || !o.jump.split(',').every((j) => hostLike(j.trim().replace(/^ssh:\/\//i, '')))) {
+      return 'jump must be jump hosts as ssh -J takes them: [user@]host[:port], comma-separated';
+    }
+  }
+  if (name === 'startFleetCollection') {
+    // Patterns may hold * and ?: every matching Host name of the ssh config.
+    if (!(Array.isArray(o.hosts) && o.hosts.length > 0 && o.hosts.length <= 200 && o.hosts.every((h) => typeof h === 'string' && /^(?!-)[A-Za-z0-9._@:%[\]*?-]{1,255}$/.test(h)))) {
+      return 'hosts must be 1..200 hostnames, IPs, ~/.ssh/config aliases or patterns (* ?)';
+    }
+    return validateSshRequest('startCollection', { ...without(o, 'hosts'), host: 'fleet' });
+  }
   switch (name) {
     case 'startCollection':
-      // Host or alias, optionally user@; IPv6 in brackets or bare. No spaces, no leading '-'.
-      if (typeof o.host !== 'string' || !/^(?!-)[A-Za-z0-9._@:%[\]-]{1,255}$/.test(o.host)) return 'host must be a hostname, IP or ~/.ssh/config alias';
+      if (!hostLike(o.host)) return 'host must be a hostname, IP or ~/.ssh/config alias';
       if (o.port !== undefined && !isInt(o.port, 1, 65535)) return 'port must be an integer 1..65535';
       if (o.user !== undefined && (typeof o.user !== 'string' || !/^(?!-)[A-Za-z0-9._@-]{1,64}$/.test(o.user))) return 'user must be a user name';
       if (o.keyPath !== undefined && (typeof o.keyPath !== 'string' || o.keyPath.length === 0 || o.keyPath.length > 4096 || o.keyPath.includes('\0'))) return 'keyPath must be a file path';
@@ -479,6 +541,12 @@ function validateSshRequest(name: RequestName, o: Record<string, unknown>): stri
       if (o.debug !== undefined && !(!timed && isInt(o.debug, 0, 2) && (o.debug !== 2 || kind === 'goroutine'))) return 'debug must be 0, 1 or (goroutine only) 2';
       return null;
     }
+    case 'stopFleet':
+      if (!id('fleetId')) return 'fleetId required';
+      return o.cancel === undefined || typeof o.cancel === 'boolean' ? null : 'cancel must be a boolean';
+    case 'fetchPprofFleet':
+      if (!id('fleetId')) return 'fleetId required';
+      return validateSshRequest('fetchPprofOverSsh', { ...without(o, 'fleetId'), collectionId: 'fleet' });
     case 'setPprofSchedule':
       if (!id('collectionId')) return 'collectionId required';
       if (o.schedule === null) return null;

@@ -438,6 +438,42 @@ export function expandPath(value: string, t: Tokens): string {
   });
 }
 
+/** The literal host names of a config's Host lines (no wildcards, no negations), includes included, in file order. */
+export function configHostNames(config: ParsedSshConfig): string[] {
+  const out: string[] = [];
+  const walk = (cfg: ParsedSshConfig) => {
+    for (const block of cfg.blocks) {
+      if (block.line > 0 && block.patterns) for (const p of block.patterns) if (!/[*?!]/.test(p) && !out.includes(p)) out.push(p);
+      for (const opt of block.options) for (const inc of opt.included ?? []) walk(inc);
+    }
+  };
+  walk(config);
+  return out;
+}
+
+/**
+ * A fleet's host list: entries with `*` or `?` stand for every Host name of the config they match
+ * (a `user@` prefix carries over); others stay as typed. Duplicates are dropped. Throws when a
+ * pattern matches no Host name, naming it.
+ */
+export function expandHostPatterns(entries: readonly string[], config: ParsedSshConfig): string[] {
+  const names = configHostNames(config);
+  const out: string[] = [];
+  for (const entry of entries) {
+    const at = entry.lastIndexOf('@');
+    const user = at > 0 ? entry.slice(0, at + 1) : '';
+    const host = entry.slice(user.length);
+    if (!/[*?]/.test(host)) {
+      if (!out.includes(entry)) out.push(entry);
+      continue;
+    }
+    const matched = names.filter((n) => matchPattern(n, host));
+    if (matched.length === 0) throw new Error(`"${host}" matches no Host name in the ssh config`);
+    for (const n of matched) if (!out.includes(user + n)) out.push(user + n);
+  }
+  return out;
+}
+
 /** At most this many hops in a flattened ProxyJump chain (a loop in the config ends here). */
 const MAX_JUMPS = 8;
 

@@ -1,5 +1,5 @@
 /**
- * Test support (used only by *.test.ts here): a throwaway OpenSSH server on 127.0.0.1 with keys
+ * Test support (used only by *.test.ts here): a throwaway OpenSSH server on loopback with keys
  * made by ssh-keygen in a temp dir. Killed by PID (its per-connection children too).
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -41,23 +41,23 @@ export function pubKeyBlob(pubFile: string): Buffer {
   return Buffer.from(b64, 'base64');
 }
 
-export function freePort(): Promise<number> {
+export function freePort(address = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(0, address, () => {
       const addr = srv.address();
       srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
     });
   });
 }
 
-function waitListening(port: number, proc: ChildProcess, log: () => string, timeoutMs = 5000): Promise<void> {
+function waitListening(address: string, port: number, proc: ChildProcess, log: () => string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const tryOnce = () => {
       if (proc.exitCode !== null) return reject(new Error(`sshd exited with ${proc.exitCode}: ${log()}`));
-      const s = net.connect(port, '127.0.0.1');
+      const s = net.connect(port, address);
       s.once('data', (d) => {
         s.destroy();
         if (d.toString('latin1').startsWith('SSH-')) resolve();
@@ -74,7 +74,7 @@ function waitListening(port: number, proc: ChildProcess, log: () => string, time
 }
 
 /** PIDs of pid's descendants (from /proc), deepest last. */
-function descendants(pid: number): number[] {
+export function descendants(pid: number): number[] {
   const parent = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -121,7 +121,11 @@ export function processesMentioning(text: string): number[] {
 
 export interface TestSshd {
   dir: string;
+  /** The loopback address it listens on (127.0.0.1 unless asked otherwise). */
+  address: string;
   port: number;
+  /** sshd's PID while running. */
+  pid(): number | undefined;
   user: string;
   hostKeyPub: string;
   clientKey: string;
@@ -145,10 +149,15 @@ export interface TestSshd {
   log(): string;
 }
 
-export async function createTestSshd(): Promise<TestSshd> {
+/**
+ * `address`: another loopback address (127.0.0.2, 127.0.0.3 …) for tests with several hosts, e.g.
+ * one reached only through another as its jump host.
+ */
+export async function createTestSshd(opts: { address?: string } = {}): Promise<TestSshd> {
   requireSshd();
+  const address = opts.address ?? '127.0.0.1';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tracedeck-sshd-'));
-  const port = await freePort();
+  const port = await freePort(address);
   const user = os.userInfo().username;
   const hostKey = path.join(dir, 'host_ed25519');
   const clientKey = path.join(dir, 'client_ed25519');
@@ -186,7 +195,7 @@ export async function createTestSshd(): Promise<TestSshd> {
     cfg,
     [
       `Port ${port}`,
-      'ListenAddress 127.0.0.1',
+      `ListenAddress ${address}`,
       `HostKey ${hostKey}`,
       `PidFile ${path.join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${authorized}`,
@@ -229,7 +238,9 @@ export async function createTestSshd(): Promise<TestSshd> {
 
   return {
     dir,
+    address,
     port,
+    pid: () => proc?.pid,
     user,
     hostKeyPub: `${hostKey}.pub`,
     clientKey,
@@ -251,7 +262,7 @@ export async function createTestSshd(): Promise<TestSshd> {
       p.stderr?.on('data', (d: Buffer) => {
         logText += d.toString('utf8');
       });
-      await waitListening(port, p, log);
+      await waitListening(address, port, p, log);
     },
     kill,
     async dispose() {
@@ -260,8 +271,8 @@ export async function createTestSshd(): Promise<TestSshd> {
     },
     target(over: Partial<SshTarget> = {}): SshTarget {
       return {
-        alias: '127.0.0.1',
-        host: '127.0.0.1',
+        alias: address,
+        host: address,
         port,
         user,
         identityFiles: [clientKey],
