@@ -200,7 +200,8 @@ export class Collections {
     );
     const folder = this.captureDir;
     await mkdir(folder, { recursive: true });
-    const base = `${safeName(target.host)}-${stamp(new Date())}`;
+    // Named as the user knows the host (a fleet of aliases stays readable in the sources list).
+    const base = `${safeName(target.alias)}-${stamp(new Date())}`;
     let capturePath = path.join(folder, `${base}.txt`);
     for (let i = 2; existsSync(capturePath); i++) capturePath = path.join(folder, `${base}-${i}.txt`);
 

@@ -147,7 +147,7 @@ function ScheduleChip({ s, running }: { s: PprofScheduleState; running: boolean 
 }
 
 /** Go pprof endpoints on the host's 127.0.0.1:PORT, fetched through the SSH connection: now, or on a schedule. */
-function PprofMenu({
+export function PprofMenu({
   schedule,
   onFetch,
   onSchedule,
