@@ -8,6 +8,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_DIR, ENGINE_WORKER_TS } from '../../paths.ts';
+import { Host } from '../handlers.ts';
+import type { CollectionInfo } from '../../../shared/bridge.ts';
 import { SshCollector } from './collector.ts';
 import type { CollectorStatus } from './collector.ts';
 import type { HostKeyPrompt } from './connection.ts';
@@ -172,5 +175,34 @@ describe('ProxyJump through real sshd instances', () => {
       [target.address, target.port, sshKeygenFingerprint(target.hostKeyPub)],
     ]);
     expect(readFileSync(kh, 'utf8')).toBe([line(bastion), line(target)].map((l) => `${l}\n`).join(''));
+  });
+
+  it('startCollection with a jump list (as the form sends it) reaches the target through the bastion', async () => {
+    const kh = knownHosts([line(bastion), line(target)]);
+    const host = new Host({
+      workerScript: ENGINE_WORKER_TS,
+      demoDir: DEMO_DIR,
+      ssh: { captureDir: path.join(work, 'host-captures'), knownHostsPath: kh, sshConfigPath: sshConfig, env: { home: work, localUser: target.user, sshAuthSock: undefined }, reloadMinMs: 200 },
+    });
+    const statuses: CollectionInfo[] = [];
+    host.on('collection', (c) => statuses.push(c));
+    try {
+      const { collectionId } = await host.handle('startCollection', {
+        host: target.address,
+        port: target.port,
+        jump: `${bastion.user}@${bastion.address}:${bastion.port}`,
+        keyPath: target.clientKey,
+        useAgent: false,
+        intervalMs: 200,
+      });
+      const deadline = Date.now() + 15_000;
+      while (!statuses.some((c) => c.snapshots >= 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const last = statuses.at(-1)!;
+      expect(last).toMatchObject({ state: 'connected', target: `${target.user}@${target.address}:${target.port} via ${bastion.address}` });
+      expect(last.snapshots).toBeGreaterThanOrEqual(2);
+      await host.handle('stopCollection', { collectionId });
+    } finally {
+      host.dispose();
+    }
   });
 });
