@@ -7,11 +7,13 @@ import type { Bridge, BridgeEvents, EventName, RequestName } from '../shared/bri
 
 // Kept inline (not imported from shared/bridge.ts at runtime): a sandboxed preload cannot load chunks.
 const REQUESTS: readonly RequestName[] = ['getSession', 'openPaths', 'openBytes', 'openDemo', 'cancelIngest', 'removeSource', 'setSourceOffset', 'query', 'goroutineGroupsAcross', 'whatChangedAcross', 'diffCallTree', 'startCollection', 'stopCollection', 'cancelCollection', 'answerHostKey', 'listCollections', 'fetchPprofOverSsh', 'setPprofSchedule', 'saveSession', 'openSession', 'exportBundle', 'listRecent'];
+// The SSH fleet's requests, on their own line.
+const FLEET_REQUESTS: readonly RequestName[] = ['startFleetCollection', 'stopFleet', 'fetchPprofFleet'];
 const EVENTS: readonly EventName[] = ['session', 'error', 'collection', 'hostKeyPrompt', 'sessionOpened', 'menuCommand'];
 
 const bridge: Bridge = {
   request(name, arg) {
-    if (!REQUESTS.includes(name)) return Promise.reject(new Error(`unknown request ${String(name)}`));
+    if (!REQUESTS.includes(name) && !FLEET_REQUESTS.includes(name)) return Promise.reject(new Error(`unknown request ${String(name)}`));
     return ipcRenderer.invoke(`tracedeck:${name}`, arg);
   },
   on<E extends EventName>(name: E, fn: (payload: BridgeEvents[E]) => void) {

@@ -92,3 +92,19 @@ describe('page query schemas', () => {
     expect(validateQueryArgs('track', { maxPoints: 1.5 })).toMatch(/^maxPoints: /);
   });
 });
+
+describe('fleet and jump-host arguments', () => {
+  it('accepts host lists, patterns and -J lists; refuses passwords, a single host field and bad entries', () => {
+    expect(validateRequestArg('startFleetCollection', { hosts: ['web-1', 'db-*', '127.0.0.3'], jump: 'ops@bastion:2222,ssh://edge' })).toBeNull();
+    expect(validateRequestArg('startCollection', { host: 'web-1', jump: 'bastion' })).toBeNull();
+    expect(validateRequestArg('startFleetCollection', { hosts: ['web-1'], password: 'x' })).toMatch(/passwords are not accepted/);
+    expect(validateRequestArg('startFleetCollection', { hosts: [] })).toMatch(/hosts must be 1\.\.200/);
+    expect(validateRequestArg('startFleetCollection', { hosts: ['-oProxyCommand=sh'] })).toMatch(/hosts must be/);
+    expect(validateRequestArg('startFleetCollection', { hosts: ['a'], host: 'b' })).not.toBeNull();
+    expect(validateRequestArg('startCollection', { host: 'web-1', jump: 'bastion,-oProxyCommand=sh' })).toMatch(/jump must be/);
+    expect(validateRequestArg('stopFleet', { fleetId: 'f1', cancel: true })).toBeNull();
+    expect(validateRequestArg('stopFleet', { fleetId: '../x' })).toMatch(/fleetId required/);
+    expect(validateRequestArg('fetchPprofFleet', { fleetId: 'f1', kind: 'block', port: 6060 })).toBeNull();
+    expect(validateRequestArg('fetchPprofFleet', { fleetId: 'f1', kind: 'block', port: 6060, seconds: 5 })).toMatch(/seconds/);
+  });
+});

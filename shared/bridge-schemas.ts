@@ -138,8 +138,17 @@ export const PprofScheduleSchema = v.pipe(
 );
 
 /** SSH requests never take a password field: said plainly, rather than as an unknown field. */
-const SSH_REQUESTS = new Set(['startCollection', 'stopCollection', 'cancelCollection', 'answerHostKey', 'listCollections', 'fetchPprofOverSsh', 'setPprofSchedule']);
+const SSH_REQUESTS = new Set(['startCollection', 'stopCollection', 'cancelCollection', 'answerHostKey', 'listCollections', 'fetchPprofOverSsh', 'setPprofSchedule', 'startFleetCollection', 'stopFleet', 'fetchPprofFleet']);
 const hasPasswordField = (o: object) => Object.keys(o).some((k) => /pass(word|phrase)?$/i.test(k));
+
+const HOSTS_MSG = 'hosts must be 1..200 hostnames, IPs, ~/.ssh/config aliases or patterns (* ?)';
+const JUMP_MSG = 'jump must be jump hosts as ssh -J takes them: [user@]host[:port], comma-separated';
+/** A -J list: host-like entries separated by commas (each entry's own checks happen when it is parsed). */
+const JumpSchema = v.pipe(
+  v.string(JUMP_MSG),
+  v.maxLength(2048, JUMP_MSG),
+  v.check((j) => j.split(',').every((e) => /^(?!-)[A-Za-z0-9._@:%[\]-]{1,255}$/.test(e.trim().replace(/^ssh:\/\//i, ''))), JUMP_MSG),
+);
 
 /** Live collection over SSH: key file or ssh-agent only (passwords are never accepted). */
 export const StartCollectionArgsSchema = fields({
@@ -159,6 +168,19 @@ export const StartCollectionArgsSchema = fields({
     filterPorts: v.optional(v.pipe(v.array(port('filterPorts: '), 'filterPorts must be up to 32 ports 1..65535'), v.maxLength(32, 'filterPorts must be up to 32 ports 1..65535'))),
     /** Also fetch a pprof endpoint over the same connection at an interval (see setPprofSchedule). */
     pprofSchedule: v.optional(PprofScheduleSchema),
+    /** Jump hosts as `ssh -J` takes them (`[user@]host[:port]`, comma-separated; `none`): beats the ssh config's ProxyJump. */
+    jump: v.optional(JumpSchema),
+});
+
+/** Several hosts (or ssh-config patterns with * ?) with the single-host options. */
+export const StartFleetCollectionArgsSchema = fields({
+  ...StartCollectionArgsSchema.entries,
+  host: v.optional(v.never()),
+  hosts: v.pipe(
+    v.array(v.pipe(v.string(HOSTS_MSG), v.regex(/^(?!-)[A-Za-z0-9._@:%[\]*?-]{1,255}$/, HOSTS_MSG)), HOSTS_MSG),
+    v.minLength(1, HOSTS_MSG),
+    v.maxLength(200, HOSTS_MSG),
+  ),
 });
 
 const collectionId = hostMadeId('collectionId required');
@@ -231,6 +253,15 @@ export const REQUEST_ARG_SCHEMAS = {
   fetchPprofOverSsh: FetchPprofArgsSchema,
   /** `schedule: null` clears it. */
   setPprofSchedule: fields({ collectionId, schedule: v.nullable(PprofScheduleSchema) }),
+  startFleetCollection: StartFleetCollectionArgsSchema,
+  stopFleet: fields({ fleetId: hostMadeId('fleetId required'), cancel: v.optional(v.boolean('cancel must be a boolean')) }),
+  fetchPprofFleet: v.pipe(
+    fields({ fleetId: hostMadeId('fleetId required'), kind: pprofKind(''), port: port(''), seconds: seconds(''), debug: debug('') }),
+    v.rawCheck(({ dataset, addIssue }) => {
+      const bad = dataset.typed ? pprofFetchProblem('', dataset.value) : null;
+      if (bad) addIssue({ message: bad });
+    }),
+  ),
   saveSession: fields({ embed: v.boolean('embed (boolean) and uiState required'), uiState: SessionUiStateSchema }),
   openSession: fields({ bytes: bytes('bytes must be a Uint8Array'), name: v.optional(v.pipe(v.string('name must be a string'), v.maxLength(4096, 'name must be a string'))) }),
   exportBundle: fields({

@@ -71,6 +71,13 @@ export type FileBytes = SchemaArg<'openBytes'>;
 /** Live collection over SSH: key file or ssh-agent only (passwords are never accepted). Fields: bridge-schemas.ts. */
 export type StartCollectionArgs = StartCollectionArg;
 
+/**
+ * Several hosts at once (a fleet): one collection per host, each with its own connection, capture
+ * file, live source, reconnects and pprof fetches, all carrying the same fleetId. An entry with `*`
+ * or `?` stands for every Host name of the ssh config it matches. Fields: bridge-schemas.ts.
+ */
+export type StartFleetCollectionArgs = SchemaArg<'startFleetCollection'>;
+
 /** "Every everyS seconds fetch KIND" over a collection's connection; each fetch becomes a source. Fields: bridge-schemas.ts. */
 export type PprofSchedule = PprofScheduleArg;
 
@@ -130,6 +137,12 @@ export interface CollectionInfo {
   hostKeyPrompt?: HostKeyPromptInfo;
   /** The interval pprof fetch, when one is set. */
   pprofSchedule?: PprofScheduleState;
+  /** The fleet this host's collection belongs to (startFleetCollection), if any. */
+  fleetId?: string;
+  /** Snapshots taken back out (output past the per-snapshot cap, or ended by the command timeout); a gap marks each. */
+  droppedSnapshots?: number;
+  /** Set when a bound stopped the collection (e.g. the capture reached the file limit): shown, never silent. */
+  limit?: string;
 }
 
 /** A note pinned to a time (or a range) on the timeline. Wall-clock epoch ns: it survives a new axis origin. */
@@ -173,6 +186,21 @@ export interface SessionOpened {
   problems: { file: string; reason: string }[];
 }
 
+/** One host of a fleet: its collection and live source. */
+export interface FleetMember {
+  host: string;
+  collectionId: string;
+  sourceId: SourceId;
+}
+
+/** One host's part of a fleet-wide pprof fetch: a source, or why not. */
+export interface FleetPprofResult {
+  collectionId: string;
+  host: string;
+  sourceId?: SourceId;
+  error?: string;
+}
+
 export const SSH_PPROF_KINDS = ['goroutine', 'block', 'mutex', 'heap', 'allocs', 'threadcreate', 'profile', 'trace'] as const;
 export type SshPprofKind = (typeof SSH_PPROF_KINDS)[number];
 
@@ -212,6 +240,12 @@ export interface BridgeRequests {
   fetchPprofOverSsh: [SchemaArg<'fetchPprofOverSsh'>, { sourceId: SourceId }];
   /** Sets (replaces) or, with null, clears a running collection's interval pprof fetch. */
   setPprofSchedule: [SchemaArg<'setPprofSchedule'>, { ok: boolean }];
+  /** Starts one collection per host (patterns expanded over the ssh config); a host that cannot start is reported, the others run. */
+  startFleetCollection: [StartFleetCollectionArgs, { fleetId: string; collections: FleetMember[]; failed: Array<{ host: string; error: string }> }];
+  /** Stops (or, with cancel, cancels) every collection of a fleet. */
+  stopFleet: [SchemaArg<'stopFleet'>, { ok: boolean }];
+  /** The same pprof fetch from every connected host of a fleet, each over its own connection; one source per host. */
+  fetchPprofFleet: [SchemaArg<'fetchPprofFleet'>, { results: FleetPprofResult[] }];
   /** The session as a .tracedeck file: browser mode gets the text to download; Electron saves it through a dialog. */
   saveSession: [SchemaArg<'saveSession'>, { fileName: string; text?: string; savedPath?: string }];
   /** Restores a .tracedeck file's sources and offsets; the renderer applies the returned uiState. */
@@ -291,6 +325,9 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'listCollections',
   'fetchPprofOverSsh',
   'setPprofSchedule',
+  'startFleetCollection',
+  'stopFleet',
+  'fetchPprofFleet',
   'saveSession',
   'openSession',
   'exportBundle',

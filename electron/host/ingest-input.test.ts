@@ -1,0 +1,52 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFixture } from '../../shared/test-support/fixtures.ts';
+import { ingestInput, liveCaptureReads } from './ingest-input.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tracedeck-live-read-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Offsets where a `###` line starts. */
+function recordStarts(b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < b.length - 3; i++) if ((i === 0 || b[i - 1] === 0x0a) && b[i] === 0x23 && b[i + 1] === 0x23 && b[i + 2] === 0x23) out.push(i);
+  return out;
+}
+
+describe('ingestInput on a live capture (read up to maxBytes as it grows)', () => {
+  it('parses only what was appended, with the same figures and SHA-256 as a whole read; a rewritten file is read whole', async () => {
+    const bytes = gunzipSync(readFixture('scenarios/conn-leak-go1.27/ss-capture.txt.gz'));
+    const starts = recordStarts(bytes);
+    const file = path.join(dir, 'capture.txt');
+    // The collector appends a record at a time; reads happen at record boundaries, with more written past them.
+    const reads = [starts[5]!, starts[9]!, starts[20]!, starts[starts.length - 1]!, bytes.length];
+    writeFileSync(file, bytes.subarray(0, reads[0]! + 100));
+    let written = reads[0]! + 100;
+    const before = { ...liveCaptureReads };
+    for (const upTo of reads) {
+      if (upTo + 100 > written) {
+        appendFileSync(file, bytes.subarray(written, Math.min(bytes.length, upTo + 100)));
+        written = Math.min(bytes.length, upTo + 100);
+      }
+      const grown = await ingestInput({ path: file, maxBytes: upTo });
+      const whole = await ingestInput({ bytes: bytes.slice(0, upTo) });
+      expect(grown.figures).toEqual(whole.figures);
+      expect(grown.sha256).toBe(whole.sha256);
+      expect(grown.sizeBytes).toBe(upTo);
+      expect(grown.source.endNs).toBe(whole.source.endNs);
+    }
+    expect(liveCaptureReads.whole - before.whole).toBe(1);
+    expect(liveCaptureReads.appended - before.appended).toBe(reads.length - 1);
+
+    // Rewritten under the same name (not appended to): read whole again.
+    const other = gunzipSync(readFixture('scenarios/cpu-pool-go1.27/ss-capture.txt.gz'));
+    writeFileSync(file, other);
+    const again = await ingestInput({ path: file, maxBytes: other.length });
+    expect(again.figures).toEqual((await ingestInput({ bytes: other })).figures);
+    expect(liveCaptureReads.whole - before.whole).toBe(2);
+    expect(readFileSync(file).length).toBe(other.length);
+  });
+});
