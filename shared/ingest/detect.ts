@@ -90,8 +90,13 @@ export function looksLikePprofProtobuf(b: Uint8Array): boolean {
   return sawCore;
 }
 
-/** `goroutine 1 [running]:`, newer `goroutine 1 gp=0x… m=0 mp=0x… [running]:`, labels `{…}` after the state. */
-const GOROUTINE_HEADER = /^goroutine \d+ (?:gp=\S+ m=\S+(?: mp=\S+)? )?\[[^\]]*\](?: \{[^\n]*\})?:\s*$/m;
+/**
+ * `goroutine 1 [running]:`, newer `goroutine 1 gp=0x… m=0 mp=0x… [running]:`, labels `{…}` after the
+ * state; indented when a test log or a paste holds the dump.
+ */
+const GOROUTINE_HEADER = /^[ \t]*goroutine \d+ (?:gp=\S+ m=\S+(?: mp=\S+)? )?\[[^\]]*\](?: \{[^\n]*\})?:[ \t]*\r?$/m;
+/** How far into other text (test output, logs) a dump's first header is looked for. */
+const DUMP_SEARCH_BYTES = 1 << 20;
 const SS_HEADER = /^(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port/m;
 const SS_NOSTATE_HEADER = /^(Netid\s+)?Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port/m;
 const SS_HEADERLESS_LINE =
@@ -112,9 +117,7 @@ export function detect(b: Uint8Array): Detection {
   if (isText(b)) {
     if (/^### ss-snapshot \d+/m.test(head)) return { kind: 'ss', format: 'ss capture' };
     if (/^goroutine profile: total \d+/m.test(head)) return { kind: 'goroutine-dump', format: 'goroutine debug=1' };
-    if (GOROUTINE_HEADER.test(head) || (/^(panic|fatal error): /m.test(head) && GOROUTINE_HEADER.test(latin1(b, 0, 1 << 20)))) {
-      return { kind: 'goroutine-dump', format: 'goroutine debug=2' };
-    }
+    if (GOROUTINE_HEADER.test(head)) return { kind: 'goroutine-dump', format: 'goroutine debug=2' };
     if (SS_SUMMARY.test(head)) return { kind: 'ss', format: 'ss summary' };
     if (NETSTAT_HEADER.test(head)) return { kind: 'ss', format: 'netstat' };
     if (SS_HEADER.test(head) || SS_NOSTATE_HEADER.test(head) || SS_HEADERLESS_LINE.test(head)) {
@@ -127,6 +130,10 @@ export function detect(b: Uint8Array): Detection {
     if (legacy) return { kind: 'pprof', format: legacy };
     if (/^(heap|threadcreate|goroutine|contention|mutex|block) profile:/m.test(head) || head.startsWith('--- contention')) {
       return { kind: 'unknown', reason: 'legacy text pprof profile with an unrecognized header; re-export with a current Go (`go tool pprof -proto`)' };
+    }
+    // A dump after more than the head of other text (a long test log, a crash after hours of logs).
+    if (b.length > head.length && GOROUTINE_HEADER.test(new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, DUMP_SEARCH_BYTES)))) {
+      return { kind: 'goroutine-dump', format: 'goroutine debug=2' };
     }
     if (/^\s*[{[]/.test(head)) {
       return { kind: 'unknown', reason: 'a JSON document, not one of the supported inputs (pprof, goroutine dumps, Go traces, ss/netstat/lsof, .tracedeck sessions)' };
