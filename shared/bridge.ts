@@ -51,6 +51,11 @@ export interface SourceInfo {
   figures?: Record<string, unknown>;
   /** A capture still growing (SSH collection): re-read as data arrives. */
   live?: boolean;
+  /**
+   * Clock quality 'paired': the timed source whose content this one matched (a goroutine profile
+   * for a dump, an ss capture for a listing). `undoPairing` puts the source back on its own clock.
+   */
+  pairedWith?: { id: SourceId; name: string };
 }
 
 export interface SessionInfo {
@@ -59,9 +64,18 @@ export interface SessionInfo {
    * getSession reply and pushed events) that can cross: the renderer keeps the highest one.
    */
   seq: number;
-  /** Wall-clock zero of the session axis (the earliest source origin), or null when empty. */
+  /**
+   * Wall-clock zero of the session axis: the earliest origin among sources placed exactly, by
+   * pairing or by hand (among all when none is), or null when empty.
+   */
   originEpochNs: EpochNsString | null;
   sources: SourceInfo[];
+  /**
+   * The span (axis ns) of the sources whose time is known (exact, paired, manual): what default
+   * ranges, captions and exports frame. Estimated sources far away (file mtimes after a copy) do
+   * not stretch it. Null when no source's time is known.
+   */
+  evidenceSpan?: { startNs: Nanoseconds; endNs: Nanoseconds } | null;
 }
 
 export interface FileBytes {
@@ -230,6 +244,8 @@ export interface BridgeRequests {
   cancelIngest: [{ id: SourceId }, { ok: boolean }];
   removeSource: [{ id: SourceId }, { ok: boolean }];
   setSourceOffset: [{ id: SourceId; offsetNs: Nanoseconds }, { ok: boolean }];
+  /** Puts a source placed by pairing (clock 'paired') back on its own clock, and keeps it there. */
+  undoPairing: [{ id: SourceId }, { ok: boolean }];
   query: [{ id: SourceId; query: SourceQuery }, QueryResult];
   /** Goroutine groups across several dumps (time order), a count per dump: leaks show as growth. */
   goroutineGroupsAcross: [{ ids: SourceId[] }, GoroutineGroupsResult];
@@ -324,6 +340,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'cancelIngest',
   'removeSource',
   'setSourceOffset',
+  'undoPairing',
   'query',
   'goroutineGroupsAcross',
   'whatChangedAcross',
@@ -366,6 +383,7 @@ export function validateRequest(name: RequestName, arg: unknown): string | null 
       return null;
     case 'cancelIngest':
     case 'removeSource':
+    case 'undoPairing':
       return str('id') ? null : 'id must be a string';
     case 'setSourceOffset':
       return str('id') && typeof o.offsetNs === 'number' && Number.isFinite(o.offsetNs) ? null : 'id and finite offsetNs required';

@@ -24,7 +24,8 @@ export function captionLines(input: CaptionInput): string[] {
   const tz = timeZoneName();
   const lines = [`TraceDeck · ${input.title}`];
   lines.push(`Sources: ${input.sources.map((s) => s.name).join(', ') || 'none'}`);
-  const range = st.selection ?? sessionExtent(st.session);
+  // The host's evidence span: estimated sources far off (mtimes after a copy) do not stretch it.
+  const range = st.selection ?? st.session.evidenceSpan ?? sessionExtent(st.session);
   if (origin && range) {
     const a = epochAdd(origin, range.startNs);
     const b = epochAdd(origin, range.endNs);

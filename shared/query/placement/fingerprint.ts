@@ -94,8 +94,15 @@ function goroutinePrint(src: ParsedSource): GoroutineFingerprint | null {
   return null;
 }
 
+/**
+ * Past this many socket rows a capture's prints carry counts only: the keys of a long SSH capture
+ * (10k snapshots × 1k sockets) would cost hundreds of MB; listings are small and keep theirs.
+ */
+export const MAX_KEYED_SOCKET_ROWS = 500_000;
+
 function socketPrint(m: SocketCaptureModel): SocketFingerprint {
   const s = m.sockets;
+  const keyed = s.length <= MAX_KEYED_SOCKET_ROWS;
   const snapshots: SocketSnapshotPrint[] = [];
   for (let i = 0; i < m.snapshotCount; i++) {
     const keys = new Set<string>();
@@ -105,7 +112,7 @@ function socketPrint(m: SocketCaptureModel): SocketFingerprint {
       const state = m.states[s.state[r]!]!;
       counts[state] = (counts[state] ?? 0) + 1;
       const pid = s.pid[r]!;
-      if (pid <= 0) continue;
+      if (pid <= 0 || !keyed) continue;
       if (s.fd[r]! >= 0) keys.add(`${pid}|fd ${s.fd[r]}`);
       if (s.localPort[r]! > 0) keys.add(`${pid}|${state} ${s.localPort[r]} ${s.peerPort[r]}`);
     }
