@@ -48,7 +48,7 @@ export interface Importer {
 }
 
 /** `goroutine 1 [running]:`, `goroutine 1 gp=0x… m=0 mp=0x… [running]:`, labels `{…}` after the state; indented in test logs and pastes. */
-const GOROUTINE_HEADER = /^[ \t]*goroutine \d+ (?:gp=\S+ m=\S+(?: mp=\S+)? )?\[[^\]]*\](?: \{[^\n]*\})?:[ \t]*\r?$/m;
+const GOROUTINE_HEADER = /^[ \t]*(?:\S+\.go:\d+: )?goroutine \d+ (?:gp=\S+ m=\S+(?: mp=\S+)? )?\[[^\]]*\](?: \{[^\n]*\})?:[ \t]*\r?$/m;
 /** How far into other text (test output, logs) a dump's first header is looked for. */
 const DUMP_SEARCH_BYTES = 1 << 20;
 const SS_HEADER = /^(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local Address:Port\s+Peer Address:Port/m;

@@ -25,6 +25,8 @@ import type { PartResult } from './debug1.ts';
 
 /** `goroutine 7` then optional `gp=0x… m=0 mp=0x…` (GOTRACEBACK=system and up), then `[`. */
 export const DEBUG2_HEADER = /^goroutine (\d+)((?: [a-z]+=\S*)*) \[/;
+/** `t.Log` puts its `file.go:LINE: ` before the first line it logs: a dump's first header, often. */
+const TEST_LOG_PREFIX = /^\S+\.go:\d+: (?=goroutine )/;
 /** `file:line`, then ` +0xOFF` (absent for inlined frames) and `fp=… sp=… pc=…` (system tracebacks). */
 const LOCATION = /^(.*):(\d+)( \+0x[0-9a-fA-F]+)?(?: [a-z]+=0x[0-9a-fA-F]+)*$/;
 const CREATED_BY = /^created by (.+?)(?: in goroutine (\d+))?$/;
@@ -45,6 +47,13 @@ export interface Header {
   waitMinutes: number;
   locked: boolean;
   labels: string;
+}
+
+/** The header in a line (leading blanks removed), or null: also after a `t.Log` prefix. */
+export function headerIn(content: string): Header | null {
+  if (content.startsWith('goroutine ')) return parseHeader(content);
+  const m = TEST_LOG_PREFIX.exec(content);
+  return m ? parseHeader(content.slice(m[0].length)) : null;
 }
 
 /**
@@ -384,13 +393,11 @@ export function parseDebug2(lines: Lines, first: Header, preamble: string[], pro
       else between.push(line);
       continue;
     }
-    if (content.startsWith('goroutine ')) {
-      const h = parseHeader(content);
-      if (h) {
-        if (open && !snap.has(h.id)) snap.begin(h, lines.offset);
-        else startSnapshot(h);
-        continue;
-      }
+    const h = headerIn(content);
+    if (h) {
+      if (open && !snap.has(h.id)) snap.begin(h, lines.offset);
+      else startSnapshot(h);
+      continue;
     }
     if (open && snap.cur !== null && snap.line(content, lines.offset)) continue;
     closeSnapshot(line);

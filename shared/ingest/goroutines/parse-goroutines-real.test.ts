@@ -73,7 +73,7 @@ function expectMatchesFigures(r: ParsedGoroutineDump, f: string): void {
 
 describe('real Go 1.26 / 1.27 dumps', () => {
   it('has the dumps the README lists, with the counts and states read from them', () => {
-    expect(textFiles.length).toBe(19);
+    expect(textFiles.length).toBe(20);
     const states = (f: string) => {
       const n: Record<string, number> = {};
       for (const g of (figures[f] as Extract<Figure, { debug: 2 }>).goroutines) n[g.state] = (n[g.state] ?? 0) + 1;
@@ -89,7 +89,7 @@ describe('real Go 1.26 / 1.27 dumps', () => {
     it(`${f}: goroutines, states, labels, frames and creators match the independent reading`, () => {
       const r = parseGoroutineDump(enc(read(f)));
       expectMatchesFigures(r, f);
-      if (!f.endsWith('gotest.txt')) expect(r.warnings.filter((w) => !/before the crash message/.test(w))).toEqual([]);
+      if (!/gotest/.test(f)) expect(r.warnings.filter((w) => !/before the crash message/.test(w))).toEqual([]);
     });
   }
 
@@ -123,6 +123,13 @@ describe('real Go 1.26 / 1.27 dumps', () => {
       );
       expect(logged.partial).toBe(false);
     }
+  });
+
+  it('a stack logged with t.Log: the header follows the `file.go:LINE: ` prefix', () => {
+    const r = parseGoroutineDump(enc(read('go1.27/gotest-stack-in-log.txt')));
+    expect(summary(r).map((g) => [g.state, g.leaf, g.createdBy])).toEqual([['running', 'runtime/debug.Stack', 'testing.(*T).Run']]);
+    expect(r.warnings).toEqual(['1 line(s) before the first goroutine skipped', '1 line(s) of other text after the goroutines skipped']);
+    expect(detect(enc(read('go1.27/gotest-stack-in-log.txt')))).toEqual({ kind: 'goroutine-dump', format: 'goroutine debug=2' });
   });
 
   it('`exit status 2` right after the last goroutine is a known trailer', () => {

@@ -12,7 +12,7 @@ import type { ParsedSource } from '../../model/source.ts';
 import { mtimeClock } from '../mtime-clock.ts';
 import { Lines, progressReporter } from './text-lines.ts';
 import { DEBUG1_HEADER, parseDebug1, type PartResult } from './debug1.ts';
-import { CRASH_START, parseDebug2, parseHeader } from './debug2.ts';
+import { CRASH_START, headerIn, parseDebug2 } from './debug2.ts';
 
 export type ParsedGoroutineDump = Extract<ParsedSource, { kind: 'goroutine-dump' }>;
 
@@ -35,7 +35,7 @@ export function parseGoroutineDump(bytes: Uint8Array, opts: ParseOptions = {}): 
       return finish(result, opts, 1, preamble);
     }
     const content = line.trim();
-    const header = content.startsWith('goroutine ') && lines.terminated ? parseHeader(content) : null;
+    const header = lines.terminated ? headerIn(content) : null;
     if (header !== null) {
       const result = parseDebug2(lines, header, preamble, progress);
       return finish(result, opts, 2, result.before);

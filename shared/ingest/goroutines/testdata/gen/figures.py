@@ -2,7 +2,7 @@
 """Independent reading of the text dumps here (not TraceDeck's parser): every `goroutine N [...]:`
 block with its state, labels, leaf/outermost function and creator; debug=1 totals. Writes figures.json."""
 import json, re, sys, os
-HEADER = re.compile(r'^\s*goroutine (\d+)(?: [a-z]+=\S+)* \[([^\],]*)[^\]]*\](?: (\{.*\}))?:\s*$')
+HEADER = re.compile(r'^\s*(?:\S+\.go:\d+: )?goroutine (\d+)(?: [a-z]+=\S+)* \[([^\],]*)[^\]]*\](?: (\{.*\}))?:\s*$')
 CRASH = re.compile(r'^\s*(panic: |fatal error: |SIGQUIT: )')
 out = {}
 root = os.path.dirname(os.path.abspath(__file__)) + '/..'
