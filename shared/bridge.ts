@@ -73,9 +73,9 @@ export interface SessionInfo {
   /**
    * The span (axis ns) of the sources whose time is known (exact, paired, manual): what default
    * ranges, captions and exports frame. Estimated sources far away (file mtimes after a copy) do
-   * not stretch it. Null when no source's time is known.
+   * not stretch it. Absent when no source's time is known.
    */
-  evidenceSpan?: { startNs: Nanoseconds; endNs: Nanoseconds } | null;
+  evidenceSpan?: { startNs: Nanoseconds; endNs: Nanoseconds };
 }
 
 export interface FileBytes {

@@ -365,7 +365,7 @@ export class SessionStore {
       }
       if (origin !== null) break;
     }
-    let evidenceSpan: SessionInfo['evidenceSpan'] = null;
+    let evidenceSpan: SessionInfo['evidenceSpan'];
     const sources = entries.map(({ info, span }): SourceInfo => {
       if (info.status !== 'ready' || !span) return { ...info };
       const base = origin && info.clock?.originEpochNs ? epochDiffNs(info.clock.originEpochNs, origin) : 0;
@@ -379,7 +379,7 @@ export class SessionStore {
       }
       return s;
     });
-    return { seq: ++this.snapshotSeq, originEpochNs: origin, sources, evidenceSpan };
+    return { seq: ++this.snapshotSeq, originEpochNs: origin, sources, ...(evidenceSpan ? { evidenceSpan } : {}) };
   }
 
   dispose(): void {
