@@ -100,7 +100,7 @@ describe('real Go 1.26 / 1.27 dumps', () => {
       [29, '{job: ingest, tenant: acme}'],
       [30, '{job: ingest, tenant: "big corp"}'],
     ]);
-    // The labelled group is kept apart per label set (same state and stack otherwise).
+    // gp=/m=/mp= headers and `fp= sp= pc=` after the offset: the frame keeps its file and line.
     const t = r.model.stacks;
     const i = r.model.goroutines.id.indexOf(29);
     const leaf = t.stackFrame[r.model.goroutines.stack[i]!]!;
