@@ -390,8 +390,8 @@ export class SessionStore {
   }
 
   private changed(now: boolean) {
-    this.placeByContent();
     if (now) {
+      this.placeByContent(); // sources came, went, moved or were re-read (progress ticks change nothing)
       if (this.changeTimer) clearTimeout(this.changeTimer);
       this.changeTimer = null;
       this.opts.onChange(this.snapshot());
