@@ -4,9 +4,9 @@
  *
  * - goroutines: the multiset of goroutine stacks (a dump, debug=1 or 2, or a goroutine profile);
  *   runtime frames are left out, because `debug=1` and `debug=2` hide the ones the protobuf keeps.
- * - sockets: per snapshot, the sockets as keys a listing and an ss snapshot can share: the owner's
- *   `pid/fd` and, where ports are known, `state local-port peer-port` (lsof, ss); plus the counts by
- *   state (what `ss -s` prints).
+ * - sockets: per snapshot, each owner's sockets as keys a listing and an ss snapshot can share: the
+ *   fd and, where ports are known, `state local-port peer-port` (lsof, ss); plus the counts by state
+ *   (what `ss -s` prints).
  *
  * Computed once in the engine after parsing (see SourceHeader.fingerprint), compared by pairing.ts.
  */
@@ -28,11 +28,11 @@ export interface SocketSnapshotPrint {
   /** Source-relative time of the snapshot. */
   timeNs: Nanoseconds;
   /**
-   * The owned sockets, `PID|fd FD` and, where ports are known, `PID|STATE LOCAL-PORT PEER-PORT`;
-   * sorted, unique. Unowned sockets (TIME-WAIT, orphans) have no key: a listing of one process
-   * never shows them.
+   * The owned sockets by owner pid: `fd FD` and, where ports are known, `STATE LOCAL-PORT PEER-PORT`;
+   * sorted, unique. Unowned sockets (TIME-WAIT, orphans) have none: a listing of one process never
+   * shows them. Grouped by pid so that a listing is compared with its own processes' sockets only.
    */
-  keys: string[];
+  keys: Record<string, string[]>;
   /** Sockets by TCP state. */
   counts: Record<string, number>;
 }
@@ -105,7 +105,7 @@ function socketPrint(m: SocketCaptureModel): SocketFingerprint {
   const keyed = s.length <= MAX_KEYED_SOCKET_ROWS;
   const snapshots: SocketSnapshotPrint[] = [];
   for (let i = 0; i < m.snapshotCount; i++) {
-    const keys = new Set<string>();
+    const keys = new Map<number, Set<string>>();
     const counts: Record<string, number> = {};
     const first = m.snapshots.firstRow[i]!;
     for (let r = first; r < first + m.snapshots.rowCount[i]!; r++) {
@@ -113,10 +113,14 @@ function socketPrint(m: SocketCaptureModel): SocketFingerprint {
       counts[state] = (counts[state] ?? 0) + 1;
       const pid = s.pid[r]!;
       if (pid <= 0 || !keyed) continue;
-      if (s.fd[r]! >= 0) keys.add(`${pid}|fd ${s.fd[r]}`);
-      if (s.localPort[r]! > 0) keys.add(`${pid}|${state} ${s.localPort[r]} ${s.peerPort[r]}`);
+      let own = keys.get(pid);
+      if (!own) keys.set(pid, (own = new Set()));
+      if (s.fd[r]! >= 0) own.add(`fd ${s.fd[r]}`);
+      if (s.localPort[r]! > 0) own.add(`${state} ${s.localPort[r]} ${s.peerPort[r]}`);
     }
-    snapshots.push({ timeNs: m.snapshots.timeNs[i]!, keys: [...keys].sort(), counts });
+    const byPid: Record<string, string[]> = {};
+    for (const [pid, own] of keys) byPid[pid] = [...own].sort();
+    snapshots.push({ timeNs: m.snapshots.timeNs[i]!, keys: byPid, counts });
   }
   return { type: 'sockets', snapshots, summary: m.summary ? { ...m.summary.tcp } : null };
 }

@@ -86,19 +86,31 @@ function pairGoroutines(src: PairingSource & { fingerprint: GoroutineFingerprint
   };
 }
 
-/** Jaccard similarity of a listing's keys and the snapshot's keys of the same processes. */
-export function socketSimilarity(listing: string[], snapshot: string[]): number {
-  const pids = new Set(listing.map((k) => k.slice(0, k.indexOf('|'))));
-  const mine = new Set(listing);
+/** A listing's sockets, by pid, ready to compare with many snapshots. */
+export type ListingSets = Map<string, Set<string>>;
+
+export function listingSets(keys: Record<string, string[]>): ListingSets {
+  return new Map(Object.entries(keys).map(([pid, ks]) => [pid, new Set(ks)]));
+}
+
+/** Jaccard similarity of a listing's sockets and the snapshot's sockets of the same processes. */
+export function socketSimilarity(listing: ListingSets, snapshot: Record<string, string[]>): number {
   let both = 0;
-  let theirs = 0;
-  for (const k of snapshot) {
-    if (!pids.has(k.slice(0, k.indexOf('|')))) continue;
-    theirs++;
-    if (mine.has(k)) both++;
+  let union = 0;
+  for (const [pid, mine] of listing) {
+    const theirs = snapshot[pid] ?? [];
+    let common = 0;
+    for (const k of theirs) if (mine.has(k)) common++;
+    both += common;
+    union += mine.size + theirs.length - common;
   }
-  const union = mine.size + theirs - both;
   return union === 0 ? 0 : both / union;
+}
+
+function keyCount(keys: Record<string, string[]>, portsOnly: boolean): number {
+  let n = 0;
+  for (const ks of Object.values(keys)) n += portsOnly ? ks.filter((k) => !k.startsWith('fd ')).length : ks.length;
+  return n;
 }
 
 /** `ss -s` totals agree with a snapshot's counts: ESTAB and TIME-WAIT exactly (and some of them). */
@@ -133,14 +145,15 @@ function pairSockets(src: PairingSource & { fingerprint: SocketFingerprint }, al
   if (own.length !== 1) return null;
   const listing = own[0]!;
   const summary = src.fingerprint.summary;
-  const byKeys = listing.keys.length >= MIN_SOCKETS;
+  const byKeys = keyCount(listing.keys, false) >= MIN_SOCKETS;
+  const mine = listingSets(listing.keys);
   if (!byKeys && summary === null) return null;
   const hits: SnapshotHit[] = [];
   for (const p of all) {
     if (p.id === src.id || !timed(p.quality) || p.zeroEpochNs === null || p.fingerprint?.type !== 'sockets') continue;
     if (p.fingerprint.snapshots.length < 2) continue;
     for (const snap of p.fingerprint.snapshots) {
-      const score = byKeys ? socketSimilarity(listing.keys, snap.keys) : summaryMatches(summary!, snap);
+      const score = byKeys ? socketSimilarity(mine, snap.keys) : summaryMatches(summary!, snap);
       hits.push({ partner: p, snap, score });
     }
   }
@@ -148,7 +161,7 @@ function pairSockets(src: PairingSource & { fingerprint: SocketFingerprint }, al
   const best = unambiguous(hits.filter((h) => h.score >= min));
   if (!best) return null;
   const what = byKeys
-    ? `the same ${listing.keys.filter((k) => !k.includes('|fd ')).length || listing.keys.length} sockets (${Math.round(best.score * 100)}% alike)`
+    ? `the same ${keyCount(listing.keys, true) || keyCount(listing.keys, false)} sockets (${Math.round(best.score * 100)}% alike)`
     : `the same ESTAB and TIME-WAIT counts`;
   return {
     id: src.id,
