@@ -229,6 +229,7 @@ export const REQUEST_ARG_SCHEMAS = {
   openDemo: none,
   cancelIngest: fields({ id: sourceId() }),
   removeSource: fields({ id: sourceId() }),
+  undoPairing: fields({ id: sourceId() }),
   setSourceOffset: fields({ id: sourceId(), offsetNs: OffsetNsSchema }),
   query: fields({ id: sourceId(), query: pageQuery }),
   goroutineGroupsAcross: fields({ ids: sourceIds() }),

@@ -53,6 +53,11 @@ export interface SourceInfo {
   figures?: Record<string, unknown>;
   /** A capture still growing (SSH collection): re-read as data arrives. */
   live?: boolean;
+  /**
+   * Clock quality 'paired': the timed source whose content this one matched (a goroutine profile
+   * for a dump, an ss capture for a listing). `undoPairing` puts the source back on its own clock.
+   */
+  pairedWith?: { id: SourceId; name: string };
 }
 
 export interface SessionInfo {
@@ -61,9 +66,18 @@ export interface SessionInfo {
    * getSession reply and pushed events) that can cross: the renderer keeps the highest one.
    */
   seq: number;
-  /** Wall-clock zero of the session axis (the earliest source origin), or null when empty. */
+  /**
+   * Wall-clock zero of the session axis: the earliest origin among sources placed exactly, by
+   * pairing or by hand (among all when none is), or null when empty.
+   */
   originEpochNs: EpochNsString | null;
   sources: SourceInfo[];
+  /**
+   * The span (axis ns) of the sources whose time is known (exact, paired, manual): what default
+   * ranges, captions and exports frame. Estimated sources far away (file mtimes after a copy) do
+   * not stretch it. Absent when no source's time is known.
+   */
+  evidenceSpan?: { startNs: Nanoseconds; endNs: Nanoseconds };
 }
 
 export type FileBytes = SchemaArg<'openBytes'>;
@@ -213,6 +227,8 @@ export interface BridgeRequests {
   cancelIngest: [SchemaArg<'cancelIngest'>, { ok: boolean }];
   removeSource: [SchemaArg<'removeSource'>, { ok: boolean }];
   setSourceOffset: [SchemaArg<'setSourceOffset'>, { ok: boolean }];
+  /** Puts a source placed by pairing (clock 'paired') back on its own clock, and keeps it there. */
+  undoPairing: [SchemaArg<'undoPairing'>, { ok: boolean }];
   /** The query's own arguments are checked by shared/query/query-schemas.ts (page queries only). */
   query: [{ id: SourceId; query: SourceQuery }, QueryResult];
   /** Goroutine groups across several dumps (time order), a count per dump: leaks show as growth. */
@@ -314,6 +330,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'cancelIngest',
   'removeSource',
   'setSourceOffset',
+  'undoPairing',
   'query',
   'goroutineGroupsAcross',
   'whatChangedAcross',

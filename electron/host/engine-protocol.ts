@@ -1,6 +1,7 @@
 /** Messages between the host and one engine worker (one worker holds one source's model). */
 import type { SourceQuery, QueryResult } from '../../shared/query/query-types.ts';
 import type { ParsedSource } from '../../shared/model/source.ts';
+import type { PlacementFingerprint } from '../../shared/query/placement/fingerprint.ts';
 
 export type ToEngine =
   | { type: 'open'; path?: string; maxBytes?: number; bytes?: Uint8Array; mtimeMs?: number }
@@ -13,6 +14,8 @@ export type SourceHeader = Omit<ParsedSource, 'model'> & {
   figures: Record<string, unknown>;
   sizeBytes: number;
   sha256: string;
+  /** What the content says about when it was taken, for pairing clockless sources (SessionStore). */
+  fingerprint?: PlacementFingerprint | null;
 };
 
 export type FromEngine =

@@ -7,6 +7,7 @@ import type { ParsedSource } from '../../shared/model/source.ts';
 import type { SourceQuery } from '../../shared/query/query-types.ts';
 import { runQuery } from '../../shared/query/run-query.ts';
 import { stackIndexWarmUps } from '../../shared/query/stack-sources.ts';
+import { placementFingerprint } from '../../shared/query/placement/fingerprint.ts';
 import { ingestInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
 
@@ -35,7 +36,7 @@ port.on('message', async (m: ToEngine) => {
       const out = await ingestInput(input, progress);
       source = out.source;
       const { model: _model, ...rest } = out.source;
-      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256 } });
+      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source) } });
     } catch (e) {
       post({ type: 'failed', reason: reasonOf(e) });
     }
@@ -44,7 +45,7 @@ port.on('message', async (m: ToEngine) => {
       const out = await ingestInput({ path: m.path, maxBytes: m.maxBytes });
       source = out.source; // swapped only on success: a failed parse keeps the previous model
       const { model: _model, ...rest } = out.source;
-      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256 } });
+      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source) } });
     } catch (e) {
       post({ type: 'reloadFailed', reqId: m.reqId, reason: reasonOf(e) });
     }

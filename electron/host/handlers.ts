@@ -84,6 +84,7 @@ export class Host implements SessionHost {
         return { ok: this.store.remove(id) };
       },
       setSourceOffset: async ({ id, offsetNs }) => ({ ok: this.store.setOffset(id, offsetNs) }),
+      undoPairing: async ({ id }) => ({ ok: this.store.undoPairing(id) }),
       query: async ({ id, query }) => this.store.query(id, query),
       goroutineGroupsAcross: async ({ ids }) => this.store.goroutineGroupsAcross(ids),
       whatChangedAcross: async ({ ids, selection, baseline, limit }) => this.store.whatChangedAcross(ids, selection, baseline, limit),
