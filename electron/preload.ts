@@ -6,7 +6,7 @@ import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'ele
 import type { Bridge, BridgeEvents, EventName, RequestName } from '../shared/bridge.ts';
 
 // Kept inline (not imported from shared/bridge.ts at runtime): a sandboxed preload cannot load chunks.
-const REQUESTS: readonly RequestName[] = ['getSession', 'openPaths', 'openBytes', 'openDemo', 'cancelIngest', 'removeSource', 'setSourceOffset', 'query', 'goroutineGroupsAcross', 'whatChangedAcross', 'diffCallTree', 'startCollection', 'stopCollection', 'cancelCollection', 'answerHostKey', 'listCollections', 'fetchPprofOverSsh', 'setPprofSchedule', 'saveSession', 'openSession', 'exportBundle', 'listRecent'];
+const REQUESTS: readonly RequestName[] = ['getSession', 'openPaths', 'openBytes', 'openDemo', 'cancelIngest', 'removeSource', 'setSourceOffset', 'query', 'goroutineGroupsAcross', 'whatChangedAcross', 'findings', 'diffCallTree', 'startCollection', 'stopCollection', 'cancelCollection', 'answerHostKey', 'listCollections', 'fetchPprofOverSsh', 'setPprofSchedule', 'saveSession', 'openSession', 'exportBundle', 'listRecent'];
 const EVENTS: readonly EventName[] = ['session', 'error', 'collection', 'hostKeyPrompt', 'sessionOpened', 'menuCommand'];
 
 const bridge: Bridge = {

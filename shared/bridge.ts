@@ -10,6 +10,7 @@ import type { SourceQuery, QueryResult, CallTreeQuery } from './query/query-type
 import type { SourceRange } from './query/stack-sources.ts';
 import type { GoroutineGroupsResult } from './query/goroutine-groups.ts';
 import type { WcRange, WhatChangedResult } from './query/what-changed.ts';
+import type { DiagnoseResult } from './query/findings/types.ts';
 
 export type SourceId = string;
 
@@ -238,6 +239,8 @@ export interface BridgeRequests {
    * engine computes its part, the first one joins them.
    */
   whatChangedAcross: [{ ids: SourceId[]; selection: WcRange; baseline: WcRange[]; limit?: number }, WhatChangedResult];
+  /** Ranked findings (incident patterns) over sources `ids`: each engine computes its facts, one joins them on the axis. */
+  findings: [{ ids: SourceId[] }, DiagnoseResult];
   /**
    * The call tree of source `id` as a diff against source `baseId` (pprof -diff_base): the base's
    * engine exports its stacks (`baseProfile`, default query.profile; `baseRange` in the base's own
@@ -327,6 +330,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'query',
   'goroutineGroupsAcross',
   'whatChangedAcross',
+  'findings',
   'diffCallTree',
   'startCollection',
   'stopCollection',
@@ -370,6 +374,7 @@ export function validateRequest(name: RequestName, arg: unknown): string | null 
     case 'setSourceOffset':
       return str('id') && typeof o.offsetNs === 'number' && Number.isFinite(o.offsetNs) ? null : 'id and finite offsetNs required';
     case 'goroutineGroupsAcross':
+    case 'findings':
       return Array.isArray(o.ids) && o.ids.length > 0 && o.ids.length <= 200 && o.ids.every((x) => typeof x === 'string')
         ? null
         : 'ids must be a non-empty array of source ids';
