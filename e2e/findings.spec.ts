@@ -1,0 +1,47 @@
+/**
+ * The Findings panel on a real scenario: drop a scenario folder's files, the panel names the incident
+ * (fd-leak first, high), and "Show" on a piece of evidence moves the brush to its range and focuses
+ * the view holding it (the heat map, on the evidence's source).
+ */
+import { readdirSync } from 'node:fs';
+import { test, expect, dropFiles, fixture, screenshot } from './support.ts';
+
+const DIR = 'scenarios/fd-leak-go1.27';
+
+test.use({ viewport: { width: 1500, height: 1000 } });
+
+test('findings name the fd leak; Show brushes the evidence and opens its view', async ({ page, app }) => {
+  test.setTimeout(120_000);
+  await page.goto(app.url);
+  const files = readdirSync(fixture(DIR)).filter((f) => f !== 'meta.json');
+  await dropFiles(page, files.map((f) => ({ path: fixture(`${DIR}/${f}`) })));
+  await expect(page.getByTestId('source')).toHaveCount(files.length, { timeout: 60_000 });
+
+  const panel = page.getByTestId('panel-findings');
+  await panel.scrollIntoViewIfNeeded();
+  const first = panel.getByTestId('finding').first();
+  await expect(first).toHaveAttribute('data-pattern', 'fd-leak', { timeout: 60_000 });
+  await expect(first).toHaveAttribute('data-confidence', 'high');
+  await expect(first.locator('.finding-summary')).toContainText('CLOSE-WAIT sockets climb');
+  await expect(first.locator('.finding-next')).toContainText('defer conn.Close()');
+
+  // Show the CLOSE-WAIT trend: the brush takes the evidence's range, the heat map shows its capture.
+  const ev = first.getByTestId('finding-evidence').first();
+  await expect(ev).toHaveAttribute('data-view', 'heatmap');
+  const label = (await ev.getAttribute('data-brush-label'))!;
+  expect(label).toMatch(/\(\d/);
+  await expect(page.getByTestId('selection-label')).toContainText('whole session');
+  await ev.getByTestId('finding-show').click();
+  await expect(page.getByTestId('selection-label')).toContainText(label);
+  await expect(page.getByTestId('heatmap-source')).toHaveValue((await ev.getAttribute('data-source'))!);
+  await expect(page.locator('.panel-slot.slot-heatmap')).toBeInViewport();
+
+  // Evidence from another source (the lsof listing) switches the heat map to that source.
+  const listing = first.locator('[data-testid="finding-evidence"]', { hasText: 'lsof.txt' }).first();
+  await panel.scrollIntoViewIfNeeded();
+  await listing.getByTestId('finding-show').click();
+  await expect(page.getByTestId('heatmap-source')).toHaveValue((await listing.getAttribute('data-source'))!);
+
+  await panel.scrollIntoViewIfNeeded();
+  await screenshot(page, 'findings-fd-leak');
+});

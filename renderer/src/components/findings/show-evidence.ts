@@ -1,0 +1,18 @@
+/** What "Show" does with a piece of evidence, as plain data (pure; the panel applies it to the store). */
+import type { Evidence } from '../../../../shared/query/findings/types.ts';
+import type { TimeRange } from '../../store.ts';
+
+/** A point in time (a dump, a profile) gets this much on each side, so the brush is visible. */
+export const POINT_PAD_NS = 500e6;
+
+/** The brush for an evidence: its range, or a short span around a point. */
+export function brushOf(e: Evidence): TimeRange {
+  const { startNs, endNs } = e.range;
+  return endNs > startNs ? { startNs, endNs } : { startNs: startNs - POINT_PAD_NS, endNs: endNs + POINT_PAD_NS };
+}
+
+/** The flame graph focus an evidence asks for (a function in one of the source's profiles), or null. */
+export function flameFocusOf(e: Evidence): { fn: string; profile?: string } | null {
+  if (e.view !== 'flame' || !e.focus?.function) return null;
+  return { fn: e.focus.function, ...(e.focus.profile ? { profile: e.focus.profile } : {}) };
+}
