@@ -4,7 +4,7 @@
  */
 import { at, evidence, unaligned, type DiagnoseContext, type PlacedFacts } from './context.ts';
 import { bytes, dur, num, pct, rate } from './format.ts';
-import { listCode } from './functions.ts';
+import { innermostUser, listCode } from './functions.ts';
 import { ACCEPT_RE, callersOf, CLIENT_CALL_RE, CONN_READ_RE, goroutinesWith, POOL_LOOP_RE, SERVER_CONN_RE } from './stacks-seen.ts';
 import type { Confidence, Evidence, Finding, NamedTrend, SeriesTrend, SocketFacts } from './types.ts';
 
@@ -186,12 +186,10 @@ export function connLeak(c: DiagnoseContext): Finding | null {
     serverSide = fixedLocalPort(cap.facts, 'ESTAB', es.max) && !pool.count ? fixedLocalPort(cap.facts, 'ESTAB', es.max) : null;
   }
   const rq = cap?.facts.recvQ;
-  if (cap && rq && rq.withData > 0) {
-    ev.push(
-      evidence(cap, 'heatmap', at(rq.atNs), `${num(rq.withData)} of ${num(rq.sockets)} ESTAB sockets hold unread bytes (${bytes(rq.bytes)} in Recv-Q)`, { withData: rq.withData, sockets: rq.sockets, bytes: rq.bytes }, { state: 'ESTAB' }),
-    );
-  }
-  const groupNames = [...new Set(conns.groups.map((g) => g.group.function ?? ''))].filter(Boolean);
+  // Name each group by what it is: the per-connection function, or the program's own reader.
+  const groupNames = [
+    ...new Set(conns.groups.map((g) => (conns === pool ? g.group.funcs.find((f) => POOL_LOOP_RE.test(f)) : (innermostUser(g.group.funcs) ?? g.group.funcs.find((f) => connsRe.test(f)))) ?? '')),
+  ].filter(Boolean);
   if (conns.placed && conns.count > 0) {
     const f = conns.placed.facts;
     const when = f.kind === 'trace' ? { startNs: f.windows.late.startNs, endNs: f.windows.late.endNs } : at(f.kind === 'dump' || f.kind === 'profile' ? f.atNs : 0);
@@ -206,15 +204,31 @@ export function connLeak(c: DiagnoseContext): Finding | null {
   }
   const callers = callersOf(c, CLIENT_CALL_RE);
   const client = pool.count > 0 || callers.length > 0;
+  // Bodies left unread hold bytes in Recv-Q; pooled connections whose bodies were read hold none —
+  // then the pool itself is abandoned (a Transport per request, never closed).
+  const unread = !!rq && rq.withData > 0;
+  const abandonedPools = client && !!rq && rq.sockets >= 10 && !unread;
+  if (cap && rq && (unread || abandonedPools)) {
+    ev.push(
+      evidence(cap, 'heatmap', at(rq.atNs), `${num(rq.withData)} of ${num(rq.sockets)} ESTAB sockets hold unread bytes (${bytes(rq.bytes)} in Recv-Q) at the ESTAB peak`, { withData: rq.withData, sockets: rq.sockets, bytes: rq.bytes }, { state: 'ESTAB' }),
+    );
+  }
   const summary =
     (growing && es
       ? `ESTAB connections climb from ${num(es.early!.mean, 1)} to ${num(es.late!.mean, 1)} (${rate(es.ratePerSec!)}, max ${num(es.max)})${peerText} and are not returned.`
       : `Connection-serving goroutines grow from ${num(traceGrowth!.early)} to ${num(traceGrowth!.late)} over the trace.`) +
     (conns.count ? ` ${num(conns.count)} goroutines sit in ${listCode(groupNames)}${pool.count ? ' (one read/write loop pair per pooled connection)' : ''}.` : '') +
     (rq && rq.withData ? ` ${num(rq.withData)} open sockets hold ${bytes(rq.bytes)} nobody reads (Recv-Q): response bodies left unread.` : '') +
+    (abandonedPools ? ` None of the ${num(rq!.sockets)} open sockets holds unread bytes: the bodies were read, yet the connections stay open — idle connections of pools nobody uses again.` : '') +
     (callers.length ? ` Requests come from ${listCode(callers)}.` : '') +
     (missing.length ? ` Missing: ${missing.join('; ')}.` : '');
-  const next = client
+  const poolChecks = [
+    `Create one \`http.Client\` (one \`http.Transport\`) for the process and reuse it${callers.length ? ` in ${listCode(callers)}` : ''}: a Transport built per request keeps its idle connection and two goroutines (\`persistConn.readLoop\`/\`writeLoop\`) until \`CloseIdleConnections\` is called.`,
+    'Set `Transport.IdleConnTimeout` (a zero-value Transport never closes idle connections) and `MaxIdleConnsPerHost`.',
+  ];
+  const next = abandonedPools
+    ? [...poolChecks, 'Still close every response body (`defer resp.Body.Close()`) and read it to EOF, on every path.']
+    : client
     ? [
         `After every \`Client.Do\`/\`Get\`/\`Post\`${callers.length ? ` in ${listCode(callers)}` : ''}: \`defer resp.Body.Close()\` right after the error check, on every path (early returns on a status code included).`,
         'Drain the body before closing (`io.Copy(io.Discard, resp.Body)`): a connection goes back to the pool only after its body was read to EOF and closed.',

@@ -12,6 +12,10 @@
 //	                          unbuffered channel and keeps only the first answer; q: keep-alive load.
 //	lock-global-map           p: HTTP server that updates a global map under one sync.Mutex and calls a slow
 //	                          "audit" (a sleep) while holding it; q: 32 concurrent keep-alive clients.
+//	transport-leak            p: HTTP client that builds a new http.Client and http.Transport per request and
+//	                          never closes their idle connections; q: HTTP server.
+//	tw-server-close           p: HTTP server with keep-alives disabled (it closes every connection after the
+//	                          response); q: keep-alive clients.
 //	healthy                   p: HTTP server with a small JSON handler; q: one shared http.Client, 6 workers at a
 //	                          steady rate, bodies drained and closed.
 package main
@@ -52,8 +56,12 @@ func main() {
 	switch *mode + "/" + *role {
 	case "tw-transport-per-request/p":
 		clientPerRequest(addr)
-	case "tw-transport-per-request/q", "cw-hijack/p", "leak-first-result/p", "lock-global-map/p", "healthy/p":
+	case "transport-leak/p":
+		transportPerRequest(addr)
+	case "tw-transport-per-request/q", "transport-leak/q", "cw-hijack/p", "leak-first-result/p", "lock-global-map/p", "healthy/p", "tw-server-close/p":
 		serve(addr, *mode)
+	case "tw-server-close/q":
+		keepAliveLoad(addr, "/item", 4, 10*time.Millisecond)
 	case "cw-hijack/q":
 		hangUpClient(addr)
 	case "leak-first-result/q":
@@ -81,6 +89,9 @@ func serve(addr, mode string) {
 		mux.HandleFunc("/session", sessionHandler)
 	}
 	srv := &http.Server{Addr: addr, Handler: mux}
+	if mode == "tw-server-close" {
+		srv.SetKeepAlivesEnabled(false)
+	}
 	log.Fatal(srv.ListenAndServe())
 }
 
@@ -204,6 +215,23 @@ func fetchOnce(url string) {
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
+}
+
+// transportPerRequest gives every request its own client and transport and drops them afterwards:
+// the idle connection each one pooled stays open, with its read and write loops, for good.
+func transportPerRequest(addr string) {
+	for {
+		c := &http.Client{Transport: &http.Transport{}}
+		resp, err := c.Get("http://" + addr + "/item")
+		if err != nil {
+			log.Print(err)
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // hangUpClient sends one request per connection, reads the answer, and closes its end.

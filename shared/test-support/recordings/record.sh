@@ -24,7 +24,7 @@ snap() {
 }
 PID=
 # The profiled process is the client in tw-transport-per-request: its server peer starts first.
-if [ "$SCEN" = tw-transport-per-request ]; then
+if [ "$SCEN" = tw-transport-per-request ] || [ "$SCEN" = transport-leak ]; then
   "$BIN" -mode "$SCEN" -role q -port "$PORT" & QPID=$!
   sleep 0.3
   snap
