@@ -4,6 +4,7 @@
  * the view holding it (the heat map, on the evidence's source).
  */
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, expect, dropFiles, fixture, screenshot } from './support.ts';
 
 const DIR = 'scenarios/fd-leak-go1.27';
@@ -15,12 +16,13 @@ test('findings name the fd leak; Show brushes the evidence and opens its view', 
   await page.goto(app.url);
   const files = readdirSync(fixture(DIR)).filter((f) => f !== 'meta.json');
   await dropFiles(page, files.map((f) => ({ path: fixture(`${DIR}/${f}`) })));
-  await expect(page.getByTestId('source')).toHaveCount(files.length, { timeout: 60_000 });
+  await expect(page.locator('[data-testid="source"][data-status="ready"]')).toHaveCount(files.length, { timeout: 60_000 });
 
   const panel = page.getByTestId('panel-findings');
   await panel.scrollIntoViewIfNeeded();
   const first = panel.getByTestId('finding').first();
   await expect(first).toHaveAttribute('data-pattern', 'fd-leak', { timeout: 60_000 });
+  await expect(panel.getByTestId('findings')).toHaveAttribute('data-state', 'ready');
   await expect(first).toHaveAttribute('data-confidence', 'high');
   await expect(first.locator('.finding-summary')).toContainText('CLOSE-WAIT sockets climb');
   await expect(first.locator('.finding-next')).toContainText('defer conn.Close()');
@@ -44,4 +46,28 @@ test('findings name the fd leak; Show brushes the evidence and opens its view', 
 
   await panel.scrollIntoViewIfNeeded();
   await screenshot(page, 'findings-fd-leak');
+});
+
+test('Show on block-profile evidence focuses the lock in the flame graph', async ({ page, app }) => {
+  test.setTimeout(120_000);
+  await page.goto(app.url);
+  const dir = join(import.meta.dirname, '../shared/test-support/recordings/lock-global-map');
+  const files = readdirSync(dir).filter((f) => f !== 'reference.json');
+  await dropFiles(page, files.map((f) => ({ path: join(dir, f) })));
+  await expect(page.locator('[data-testid="source"][data-status="ready"]')).toHaveCount(files.length, { timeout: 60_000 });
+  const panel = page.getByTestId('panel-findings');
+  await panel.scrollIntoViewIfNeeded();
+  const first = panel.getByTestId('finding').first();
+  await expect(first).toHaveAttribute('data-pattern', 'lock-contention', { timeout: 60_000 });
+  await expect(panel.getByTestId('findings')).toHaveAttribute('data-state', 'ready');
+  const ev = first.locator('[data-testid="finding-evidence"][data-view="flame"]', { hasText: 'block.pb.gz' });
+  const label = (await ev.getAttribute('data-brush-label'))!;
+  await ev.getByTestId('finding-show').click();
+  await expect(page.getByTestId('selection-label')).toContainText(label);
+  const chip = page.getByTestId('flame-chip');
+  await expect(chip).toHaveAttribute('data-kind', 'focus');
+  await expect(chip).toHaveAttribute('data-function', 'sync.(*Mutex).Lock');
+  await expect(page.getByTestId('flame-profile')).toHaveValue('delay');
+  await expect(page.locator('.panel-slot.slot-flame')).toBeInViewport();
+  await screenshot(page, 'findings-lock-flame');
 });

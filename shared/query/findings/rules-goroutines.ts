@@ -11,6 +11,9 @@ import type { Confidence, DumpFacts, DumpGroupFact, Evidence, Finding, ProfileFa
 const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
 const RUNNING_STATES = new Set(['running', 'runnable', 'syscall', '']);
 const LOCK_FRAME = /^(internal\/)?sync\.\(\*(RW)?Mutex\)\.(R?Lock|lockSlow|rLockSlow)$/;
+const RELEASE_FRAME = /^sync\.\(\*(RW)?Mutex\)\.R?Unlock$/;
+/** The lock function the stacks actually hold (the flame graph focuses it), outermost first. */
+const lockFunction = (rows: readonly TopFact[] | undefined, re: RegExp, fallback: string) => rows?.find((r) => re.test(r.function) && r.function.startsWith('sync.'))?.function ?? fallback;
 const isConnGroup = (funcs: readonly string[]) => funcs.some((f) => POOL_LOOP_RE.test(f) || SERVER_CONN_RE.test(f) || CONN_READ_RE.test(f));
 /** Runtime-only stacks (GC workers, the scavenger…) are not the program's goroutines. */
 const hasProgramFrames = (funcs: readonly string[]) => funcs.some((f) => !f.startsWith('runtime.') && !f.startsWith('internal/runtime/'));
@@ -177,7 +180,7 @@ export function lockContention(c: DiagnoseContext): Finding | null {
     score = Math.max(score, mean / 10);
     waiters.push(...firstUser(f.syncLockTopCum));
     parts.push(`the trace shows ${num(mean, 1)} goroutines waiting on a sync.Mutex/RWMutex at any moment (${dur(f.syncLockNs)} in ${dur(span)}, ${pct(f.syncLockNs, f.blockingNs.sync)} of its sync blocking)`);
-    ev.push(evidence(p, 'flame', { startNs: f.startNs, endNs: f.endNs }, `${dur(f.syncLockNs)} waiting on mutexes = ${num(mean, 1)} goroutines on average; ${pct(f.syncLockNs, f.blockingNs.sync)} of sync blocking`, { lockNs: f.syncLockNs, syncNs: f.blockingNs.sync, meanWaiters: mean }, { profile: 'sync', function: 'sync.(*Mutex).Lock' }));
+    ev.push(evidence(p, 'flame', { startNs: f.startNs, endNs: f.endNs }, `${dur(f.syncLockNs)} waiting on mutexes = ${num(mean, 1)} goroutines on average; ${pct(f.syncLockNs, f.blockingNs.sync)} of sync blocking`, { lockNs: f.syncLockNs, syncNs: f.blockingNs.sync, meanWaiters: mean }, { profile: 'sync', function: lockFunction(f.syncLockTopCum, LOCK_FRAME, 'sync.(*Mutex).Lock') }));
   }
   for (const p of c.profiles) {
     const f = p.facts;
@@ -196,7 +199,7 @@ export function lockContention(c: DiagnoseContext): Finding | null {
         ? `the block profile has ${dur(f.lockNs)} of waits on mutexes (${pct(f.lockNs, f.total)} of ${dur(f.total)})`
         : `the mutex profile charges ${dur(f.lockNs)} of delay to unlocks of sync mutexes (${pct(f.lockNs, f.total)})`,
     );
-    ev.push(evidence(p, 'flame', at(f.atNs), `${f.profile} profile: ${dur(f.lockNs)} under sync mutexes, ${pct(f.lockNs, f.total)} of ${dur(f.total)}`, { lockNs: f.lockNs, total: f.total }, { profile: f.sampleType, function: isBlock ? 'sync.(*Mutex).Lock' : 'sync.(*Mutex).Unlock' }));
+    ev.push(evidence(p, 'flame', at(f.atNs), `${f.profile} profile: ${dur(f.lockNs)} under sync mutexes, ${pct(f.lockNs, f.total)} of ${dur(f.total)}`, { lockNs: f.lockNs, total: f.total }, { profile: f.sampleType, function: isBlock ? lockFunction(f.lockTopCum, LOCK_FRAME, 'sync.(*Mutex).Lock') : lockFunction(f.lockTopCum, RELEASE_FRAME, 'sync.(*Mutex).Unlock') }));
   }
   for (const p of c.dumps) {
     const gs = p.facts.groups.filter((g) => g.funcs.some((f) => LOCK_FRAME.test(f)) || (g.state === 'sync' && g.funcs.some((f) => /Mutex/.test(f))));

@@ -4,7 +4,7 @@ import { axisToDate, formatClock, formatDuration } from '../../format.ts';
 import { Panel } from '../Panel.tsx';
 import { revealSlot } from '../layout/reveal.ts';
 import { FindingsList } from './FindingsList.tsx';
-import { brushOf, flameFocusOf } from './show-evidence.ts';
+import { brushOf, flameFocusOf, rebased } from './show-evidence.ts';
 import { useFindings } from './use-findings.ts';
 import './findings.css';
 
@@ -15,16 +15,20 @@ export function FindingsPanel() {
   const setSelection = useApp((s) => s.setSelection);
   const focusSource = useApp((s) => s.focusSource);
   const requestFlameFocus = useApp((s) => s.requestFlameFocus);
-  const { result, error, loading } = useFindings(sources);
+  const { result, shifts, error, loading } = useFindings(sources);
+  const now = new Map(sources.map((s) => [s.id, s.axisShiftNs]));
+  const onAxis = (e: Evidence) => rebased(e, shifts[e.source], now.get(e.source));
 
-  const show = (e: Evidence) => {
+  const show = (raw: Evidence) => {
+    const e = onAxis(raw);
     setSelection(brushOf(e));
     focusSource(e.source);
     const flame = flameFocusOf(e);
     if (flame) requestFlameFocus(e.source, flame.fn, flame.profile);
     revealSlot(e.view);
   };
-  const describeRange = (e: Evidence) => {
+  const describeRange = (raw: Evidence) => {
+    const e = onAxis(raw);
     if (!origin) return '';
     const a = formatClock(axisToDate(origin, e.range.startNs));
     return e.range.endNs > e.range.startNs ? `${a}–${formatClock(axisToDate(origin, e.range.endNs))} (${formatDuration(e.range.endNs - e.range.startNs)})` : a;
@@ -32,7 +36,7 @@ export function FindingsPanel() {
 
   const brushLabel = (e: Evidence) => {
     if (!origin) return '';
-    const b = brushOf(e);
+    const b = brushOf(onAxis(e));
     return `${formatClock(axisToDate(origin, b.startNs))} – ${formatClock(axisToDate(origin, b.endNs))} (${formatDuration(b.endNs - b.startNs)})`;
   };
 

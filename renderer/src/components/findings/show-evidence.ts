@@ -11,6 +11,15 @@ export function brushOf(e: Evidence): TimeRange {
   return endNs > startNs ? { startNs, endNs } : { startNs: startNs - POINT_PAD_NS, endNs: endNs + POINT_PAD_NS };
 }
 
+/**
+ * The evidence on today's axis: ranges were computed with the sources' shifts of their request; when a
+ * source has moved since (aligned by hand, or an earlier source changed the axis origin), follow it.
+ */
+export function rebased(e: Evidence, shiftThen: number | undefined, shiftNow: number | undefined): Evidence {
+  const d = shiftThen === undefined || shiftNow === undefined ? 0 : shiftNow - shiftThen;
+  return d === 0 ? e : { ...e, range: { startNs: e.range.startNs + d, endNs: e.range.endNs + d } };
+}
+
 /** The flame graph focus an evidence asks for (a function in one of the source's profiles), or null. */
 export function flameFocusOf(e: Evidence): { fn: string; profile?: string } | null {
   if (e.view !== 'flame' || !e.focus?.function) return null;

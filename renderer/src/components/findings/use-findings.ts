@@ -10,6 +10,8 @@ import { bridge } from '../../bridge-client.ts';
 
 export interface FindingsState {
   result: DiagnoseResult | null;
+  /** Each source's axis shift when the result was computed (evidence ranges are in that axis). */
+  shifts: Record<string, number>;
   error: string | null;
   loading: boolean;
 }
@@ -17,20 +19,21 @@ export interface FindingsState {
 const DEBOUNCE_MS = 400;
 
 export function useFindings(sources: SourceInfo[]): FindingsState {
-  const [state, setState] = useState<FindingsState>({ result: null, error: null, loading: false });
+  const [state, setState] = useState<FindingsState>({ result: null, shifts: {}, error: null, loading: false });
   const usable = sources.filter((s) => s.status === 'ready' && s.axisShiftNs !== undefined);
   const key = JSON.stringify(usable.map((s) => [s.id, s.axisShiftNs, s.axisEndNs, s.sizeBytes]));
   useEffect(() => {
     if (usable.length === 0) {
-      setState({ result: null, error: null, loading: false });
+      setState({ result: null, shifts: {}, error: null, loading: false });
       return;
     }
     let live = true;
+    const shifts = Object.fromEntries(usable.map((s) => [s.id, s.axisShiftNs!]));
     setState((s) => ({ ...s, loading: true }));
     const t = setTimeout(() => {
       bridge.request('findings', { ids: usable.map((s) => s.id) }).then(
-        (result) => live && setState({ result, error: null, loading: false }),
-        (e: unknown) => live && setState({ result: null, error: e instanceof Error ? e.message : String(e), loading: false }),
+        (result) => live && setState({ result, shifts, error: null, loading: false }),
+        (e: unknown) => live && setState({ result: null, shifts: {}, error: e instanceof Error ? e.message : String(e), loading: false }),
       );
     }, DEBOUNCE_MS);
     return () => {
