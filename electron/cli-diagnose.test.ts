@@ -33,7 +33,7 @@ const PATTERN_OF_SCENARIO: Record<string, PatternId> = {
   'timewait-storm': 'timewait-storm',
 };
 const scenarios = readdirSync(SCENARIOS).sort();
-const recordings = JSON.parse(readFileSync(join(RECORDINGS, 'expected.json'), 'utf8')) as Record<string, PatternId | null>;
+const recordings = JSON.parse(readFileSync(join(RECORDINGS, 'expected.json'), 'utf8')) as Record<string, { pattern: PatternId; confidence: string } | null>;
 
 const cache = new Map<string, Promise<DiagnoseOutput>>();
 const diagnoseDir = (dir: string) => {
@@ -176,12 +176,12 @@ describe('diagnose on the fixtures\' scenario folders', () => {
 
 describe('diagnose on our own recordings', () => {
   for (const [name, want] of Object.entries(recordings)) {
-    it(`${name}: ${want ?? 'nothing above low'}`, async () => {
+    it(`${name}: ${want ? `${want.pattern} (${want.confidence})` : 'nothing above low'}`, async () => {
       const out = await diagnoseDir(join(RECORDINGS, name));
       if (want === null) expect(out.findings.filter((f) => f.confidence !== 'low')).toEqual([]);
       else {
-        expect(out.findings[0]?.pattern).toBe(want);
-        expect(out.findings[0]!.confidence).toBe('high');
+        expect(out.findings[0]?.pattern).toBe(want.pattern);
+        expect(out.findings[0]!.confidence).toBe(want.confidence);
       }
       await expectEvidenceMatchesViews(out);
     }, 120_000);

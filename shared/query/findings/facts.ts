@@ -55,6 +55,7 @@ export function findingFacts(src: ParsedSource, ref: SourceRef): FindingFacts | 
         state: r.state,
         function: r.function,
         count: r.counts[0] ?? 0,
+        maxWaitMinutes: r.maxWaitMinutes,
         funcs: funcsOfKey(r.key),
       }));
       const out: DumpFacts = { kind: 'dump', ref, atNs: src.startNs, total: src.model.total, withState: g.withState, groups };

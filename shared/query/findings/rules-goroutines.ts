@@ -100,10 +100,13 @@ export function goroutineLeak(c: DiagnoseContext, connLeakFound: boolean): Findi
     confidence = 'low';
     missing.push('only one dump: a large group, but no growth seen');
   }
+  // Go prints `, N minutes` for goroutines parked a minute or more: a wait that long is no burst.
+  const waited = Math.max(0, ...c.dumps.flatMap((p) => p.facts.groups.filter((g) => stackPart(g.key) === stackPart(best?.key ?? single?.g.key ?? '')).map((g) => g.maxWaitMinutes ?? 0)));
   if (dumpGrows && byFileTime) {
-    if (confidence === 'high') confidence = 'medium';
+    if (confidence === 'high' && waited < 1) confidence = 'medium';
     missing.push('the dumps are ordered by file time only (no time alignment)');
   }
+  if (confidence === 'low' && singleBig && waited >= 5) confidence = 'medium';
   const ev: Evidence[] = [];
   let state = '';
   let fn: string | null = null;
@@ -145,7 +148,7 @@ export function goroutineLeak(c: DiagnoseContext, connLeakFound: boolean): Findi
     pattern: 'goroutine-leak',
     confidence,
     title: `Goroutine leak: goroutines pile up in [${state}] ${user ?? fn ?? ''}`.trim(),
-    summary: `${figures.join('; ')}. They are parked in ${listCode(distinct([user, fn], 2))} and nothing wakes them.${missing.length ? ` Missing: ${missing.join('; ')}.` : ''}`,
+    summary: `${figures.join('; ')}. They are parked in ${listCode(distinct([user, fn], 2))} and nothing wakes them${waited >= 1 ? ` (some for ${num(waited)} minutes)` : ''}.${missing.length ? ` Missing: ${missing.join('; ')}.` : ''}`,
     evidence: ev,
     next: leakChecks(state, user ?? fn, caller),
     score: clamp01(Math.max(dumpGrowth, traceBest ? traceBest.g.late - traceBest.g.early : 0, single && singleBig ? single.g.count / 10 : 0) / 500),

@@ -89,8 +89,10 @@ export function timewaitStorm(c: DiagnoseContext): Finding | null {
   if (tw.max < 50 || ratio < 3 || (growth < 5 && churn < 5)) return null;
   let confidence: Confidence;
   let missing = '';
-  if (cap && growth >= 10 && ratio >= 10) confidence = 'high';
-  else if (cap && growth >= 5) confidence = 'medium';
+  // A storm older than 60 s holds a steady TIME-WAIT level (no growth): the level gives the rate then.
+  const closes = Math.max(growth, cap && tw.late ? tw.late.mean / TIME_WAIT_SECONDS : 0);
+  if (cap && closes >= 10 && ratio >= 10) confidence = 'high';
+  else if (cap && closes >= 5) confidence = 'medium';
   else if (!cap) {
     confidence = churn >= 10 ? 'medium' : 'low';
     missing = ' Only one socket listing: no rate over time (a capture of several snapshots would show the growth).';
@@ -106,7 +108,7 @@ export function timewaitStorm(c: DiagnoseContext): Finding | null {
     ? `Most TIME-WAIT sockets use local port ${serverSide.port} (${num(serverSide.max)}): this side accepts the connections and closes them first.`
     : 'They use ephemeral local ports: this host opens the connections and closes them first.';
   const summary =
-    `TIME-WAIT climbs ${cap && tw.early ? `from ${num(tw.early.mean, 1)} to ${num(tw.late!.mean, 1)} (${rate(growth)})` : `to ${num(tw.max)}`}, peaking at ${num(tw.max)} ` +
+    `TIME-WAIT ${cap && tw.early ? (growth >= 1 ? `climbs from ${num(tw.early.mean, 1)} to ${num(tw.late!.mean, 1)} (${rate(growth)})` : `holds at ${num(tw.late!.mean, 1)} (a socket stays in TIME-WAIT 60 s)`) : `reaches ${num(tw.max)}`}, peaking at ${num(tw.max)} ` +
     `while ESTAB stays near ${num(estabLevel, 1)}${estabLevel >= 1 ? ` (${num(ratio, 1)}× as many closed as open)` : ''}: about ${num(Math.max(growth, churn), 0)} new connections a second are opened and closed instead of reused` +
     `${peer ? `, ${pct(peer.share * tw.max, tw.max)} of them to ${peer.peer}` : ''}. ${who}` +
     (callers.length ? ` Requests are made from ${listCode(callers)}.` : '') +
@@ -260,6 +262,8 @@ export function fdLeak(c: DiagnoseContext): Finding | null {
   );
   const cw = cap ? stateOf(cap.facts, 'CLOSE-WAIT')! : null;
   const growing = !!cw && (cw.ratePerSec ?? 0) >= 0.5 && rise(cw) >= 10;
+  // Many CLOSE-WAIT sockets all along, not growing: a leak older than the capture, or one that hit the fd limit.
+  const steadyHigh = !growing && !!cw?.late && cw.late.mean >= 50 && cw.early!.mean >= 50;
   const listing = strongest(c.listings, (p) => stateOf(p.facts, 'CLOSE-WAIT')?.max ?? 0);
   const listedCw = listing ? (stateOf(listing.facts, 'CLOSE-WAIT')?.max ?? 0) : 0;
   const fdListing = strongest(
@@ -271,7 +275,7 @@ export function fdLeak(c: DiagnoseContext): Finding | null {
     c.captures.flatMap((p) => p.facts.fds.filter((f) => (f.trend.ratePerSec ?? 0) > 0).map((f) => ({ p, f }))),
     (x) => x.f.trend.ratePerSec!,
   );
-  if (!growing && listedCw < 20) return null;
+  if (!growing && !steadyHigh && listedCw < 20) return null;
 
   const owner = cap ? strongest(cap.facts.owners.filter((o) => (o.ratePerSec ?? 0) > 0), (o) => o.ratePerSec!) : null;
   const missing: string[] = [];
@@ -280,12 +284,15 @@ export function fdLeak(c: DiagnoseContext): Finding | null {
   else if (growing) {
     confidence = 'medium';
     missing.push('no owning process or fd count shows the descriptors');
+  } else if (steadyHigh) {
+    confidence = 'medium';
+    missing.push('the capture shows a high CLOSE-WAIT level but no growth: the leak may predate it, or the process may be at its fd limit (check accept errors)');
   } else {
     confidence = listedCw >= 100 ? 'medium' : 'low';
     missing.push('only one listing: no growth over time');
   }
   const ev: Evidence[] = [];
-  if (cap && cw && growing) ev.push(trendEvidence(cap, 'CLOSE-WAIT', cw));
+  if (cap && cw && (growing || steadyHigh)) ev.push(trendEvidence(cap, 'CLOSE-WAIT', cw));
   const local = cap && cw ? fixedLocalPort(cap.facts, 'CLOSE-WAIT', cw.max) : null;
   if (cap && owner && owner.early)
     ev.push(evidence(cap, 'heatmap', { startNs: owner.early.startNs, endNs: owner.late!.endNs }, `sockets owned by ${owner.name}: ${num(owner.early.mean, 1)} → ${num(owner.late!.mean, 1)} (${rate(owner.ratePerSec!)})`, { earlyMean: owner.early.mean, lateMean: owner.late!.mean, ratePerSec: owner.ratePerSec! }));
@@ -301,7 +308,9 @@ export function fdLeak(c: DiagnoseContext): Finding | null {
   const r = cw?.ratePerSec ?? 0;
   const limitNote = growing && r > 0 ? ` At ${rate(r)} a process with the common 1,024-fd limit runs out in about ${dur(((1024 - (cw!.late!.mean ?? 0)) / r) * 1e9)}.` : '';
   const summary =
-    (growing && cw
+    (steadyHigh && cw
+      ? `${num(cw.late!.mean, 1)} sockets stay in CLOSE-WAIT (max ${num(cw.max)}): the peers hung up and this process never closed its end.`
+      : growing && cw
       ? `CLOSE-WAIT sockets climb from ${num(cw.early!.mean, 1)} to ${num(cw.late!.mean, 1)} (${rate(r)}, max ${num(cw.max)}): the peers hung up and this process never closed its end.`
       : `${num(listedCw)} sockets sit in CLOSE-WAIT: the peers hung up and this process never closed its end.`) +
     (local ? ` They are on local port ${local.port} (accepted connections).` : '') +

@@ -121,6 +121,8 @@ export interface DumpGroupFact {
   state: string;
   function: string | null;
   count: number;
+  /** Longest `N minutes` wait Go printed for the group (debug=2 dumps), or null. */
+  maxWaitMinutes?: number | null;
   /** Key function names, leaf first (runtime leaves dropped, as the blocking view groups). */
   funcs: string[];
 }

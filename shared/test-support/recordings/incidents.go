@@ -8,6 +8,8 @@
 //	                          closes its idle connections afterwards; q: HTTP server.
 //	cw-hijack                 p: HTTP server whose handler hijacks the connection, answers, and keeps the
 //	                          net.Conn in a list without ever closing it; q: client that hangs up after each answer.
+//	cw-plateau                the cw-hijack server; its peer opens 300 connections at once, hangs each up, and
+//	                          then stays idle: CLOSE-WAIT high from the start of the capture, not growing.
 //	leak-first-result         p: HTTP server that fans each request out to three backend goroutines over an
 //	                          unbuffered channel and keeps only the first answer; q: keep-alive load.
 //	lock-global-map           p: HTTP server that updates a global map under one sync.Mutex and calls a slow
@@ -58,6 +60,11 @@ func main() {
 		clientPerRequest(addr)
 	case "transport-leak/p":
 		transportPerRequest(addr)
+	case "cw-plateau/p":
+		serve(addr, "cw-hijack")
+	case "cw-plateau/q":
+		hangUpClientN(addr, 300)
+		select {}
 	case "tw-transport-per-request/q", "transport-leak/q", "cw-hijack/p", "leak-first-result/p", "lock-global-map/p", "healthy/p", "tw-server-close/p":
 		serve(addr, *mode)
 	case "tw-server-close/q":
@@ -235,8 +242,11 @@ func transportPerRequest(addr string) {
 }
 
 // hangUpClient sends one request per connection, reads the answer, and closes its end.
-func hangUpClient(addr string) {
-	for {
+func hangUpClient(addr string) { hangUpClientN(addr, -1) }
+
+// hangUpClientN does the same n times (forever when n < 0).
+func hangUpClientN(addr string, n int) {
+	for i := 0; n < 0 || i < n; i++ {
 		conn, err := net.Dial("tcp", addr)
 		if err != nil {
 			log.Print(err)
@@ -250,7 +260,9 @@ func hangUpClient(addr string) {
 			resp.Body.Close()
 		}
 		conn.Close()
-		time.Sleep(30 * time.Millisecond)
+		if n < 0 {
+			time.Sleep(30 * time.Millisecond)
+		}
 	}
 }
 
