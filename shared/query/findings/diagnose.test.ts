@@ -13,15 +13,18 @@ import { findingFacts } from './facts.ts';
 import { diagnose } from './diagnose.ts';
 import { seriesTrend } from './series-trend.ts';
 import type { DiagnoseResult } from './types.ts';
+import { epochDiffNs } from '../../model/time.ts';
 
-async function diagnoseBytes(files: { name: string; bytes: Uint8Array }[]): Promise<DiagnoseResult> {
-  const parts = [];
+/** Diagnoses files placed by their own clocks (file time `mtimeMs` where they have none). */
+async function diagnoseBytes(files: { name: string; bytes: Uint8Array; mtimeMs?: number }[]): Promise<DiagnoseResult> {
+  const loaded = [];
   for (const f of files) {
-    const src = await ingestBytes(f.bytes);
+    const src = await ingestBytes(f.bytes, f.mtimeMs === undefined ? {} : { mtimeMs: f.mtimeMs });
     const facts = findingFacts(src, { sourceId: f.name, name: f.name, clock: src.clock.quality });
-    if (facts) parts.push({ facts, shiftNs: 0 });
+    if (facts) loaded.push({ facts, origin: src.clock.originEpochNs });
   }
-  return diagnose(parts);
+  const base = loaded.map((l) => l.origin).filter((o) => o !== null).sort()[0];
+  return diagnose(loaded.map((l) => ({ facts: l.facts, shiftNs: l.origin && base ? epochDiffNs(l.origin, base) : 0 })));
 }
 const fixtures = (...rels: string[]) => rels.map((r) => ({ name: r, bytes: readFixture(r) }));
 
@@ -49,6 +52,20 @@ describe('confidence says what is missing', () => {
     expect(r.findings[0]!.pattern).toBe('cpu-saturation');
     expect(r.findings[0]!.confidence).toBe('medium');
     expect(r.findings[0]!.summary).toMatch(/no trace: the number of Ps/);
+  });
+
+  it('two text dumps: the leak shows, but ordered by file time only — no rate, medium', async () => {
+    const dir = join(import.meta.dirname, '../../test-support/recordings/leak-first-result');
+    const r = await diagnoseBytes([
+      { name: 'goroutines-start.txt.gz', bytes: readFileSync(join(dir, 'goroutines-start.txt.gz')), mtimeMs: 1_000_000 },
+      { name: 'goroutines-end.txt.gz', bytes: readFileSync(join(dir, 'goroutines-end.txt.gz')), mtimeMs: 1_014_000 },
+    ]);
+    const leak = r.findings[0]!;
+    expect(leak.pattern).toBe('goroutine-leak');
+    expect(leak.confidence).toBe('medium');
+    expect(leak.summary).toMatch(/^720 → 10,590 goroutines between goroutines-start\.txt\.gz and goroutines-end\.txt\.gz\. /);
+    expect(leak.summary).toMatch(/ordered by file time only/);
+    expect(leak.next[0]).toMatch(/`main\.queryBackend` sends on a channel nobody receives/);
   });
 
   it('only an lsof listing: CLOSE-WAIT sockets, no growth over time', async () => {

@@ -116,7 +116,7 @@ export function goroutineLeak(c: DiagnoseContext, connLeakFound: boolean): Findi
     state = best.state;
     fn = best.fn;
     funcs = best.funcs;
-    figures.push(`${num(best.first)} → ${num(best.last)} goroutines between ${best.m0.placed.facts.ref.name} and ${best.m1.placed.facts.ref.name} (${rate(dumpRate)})`);
+    figures.push(`${num(best.first)} → ${num(best.last)} goroutines between ${best.m0.placed.facts.ref.name} and ${best.m1.placed.facts.ref.name}${byFileTime ? '' : ` (${rate(dumpRate)})`}`);
     for (const m of [best.m0, best.m1]) {
       const f = m.placed.facts;
       const n = m === best.m0 ? best.first : best.last;
