@@ -3,11 +3,16 @@
  * (fd-leak first, high), and "Show" on a piece of evidence moves the brush to its range and focuses
  * the view holding it (the heat map, on the evidence's source).
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect, dropFiles, fixture, screenshot } from './support.ts';
 
 const DIR = 'scenarios/fd-leak-go1.27';
+// Bundles land here (the server inherits this environment), not in the user's home.
+const BUNDLES = mkdtempSync(join(tmpdir(), 'tracedeck-e2e-findings-'));
+process.env.TRACEDECK_BUNDLE_DIR = BUNDLES;
+process.env.TRACEDECK_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'tracedeck-e2e-findings-config-'));
 
 test.use({ viewport: { width: 1500, height: 1000 } });
 
@@ -46,6 +51,17 @@ test('findings name the fd leak; Show brushes the evidence and opens its view', 
 
   await panel.scrollIntoViewIfNeeded();
   await screenshot(page, 'findings-fd-leak');
+
+  // The postmortem bundle's report.md carries the same findings.
+  const summary = (await first.locator('.finding-summary').innerText()).slice(0, 60);
+  await page.getByTestId('export-menu').click();
+  await page.getByTestId('write-bundle').click();
+  await expect(page.getByTestId('export-status')).toContainText('Bundle written to', { timeout: 60_000 });
+  const dir = (await page.getByTestId('export-status').getAttribute('data-bundle'))!;
+  const report = readFileSync(join(dir, 'report.md'), 'utf8');
+  expect(report).toContain('## Findings');
+  expect(report).toMatch(/### HIGH: fd leak: accepted connections on port \d+ are never closed \(CLOSE-WAIT\) \(`fd-leak`\)/);
+  expect(report).toContain(summary);
 });
 
 test('Show on block-profile evidence focuses the lock in the flame graph', async ({ page, app }) => {
