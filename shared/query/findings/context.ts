@@ -59,8 +59,3 @@ export function evidence(
 export function at(ns: number): AxisRange {
   return { startNs: ns, endNs: ns };
 }
-
-/** Sources placed by an estimate (file mtime): their time relations to others are not known. */
-export function unaligned(c: DiagnoseContext): boolean {
-  return [...c.captures, ...c.listings, ...c.dumps, ...c.profiles, ...c.traces].some((p) => p.facts.ref.clock === 'estimated');
-}

@@ -2,7 +2,7 @@
  * Socket patterns from ss captures (trends by state, peer, local port, owner) and fd listings:
  * timewait-storm, conn-leak, fd-leak.
  */
-import { at, evidence, unaligned, type DiagnoseContext, type PlacedFacts } from './context.ts';
+import { at, evidence, type DiagnoseContext, type PlacedFacts } from './context.ts';
 import { bytes, dur, num, pct, rate } from './format.ts';
 import { innermostUser, listCode } from './functions.ts';
 import { ACCEPT_RE, callersOf, CLIENT_CALL_RE, CONN_READ_RE, goroutinesWith, POOL_LOOP_RE, SERVER_CONN_RE } from './stacks-seen.ts';
@@ -173,11 +173,17 @@ export function connLeak(c: DiagnoseContext): Finding | null {
     confidence = 'medium';
     missing.push('no ss capture shows the connections themselves');
   }
-  if (confidence === 'high' && unaligned(c) && !goroutinesGrow && c.dumps.length + c.profiles.length > 0 && c.traces.length === 0) missing.push('the dump is placed by file time, not aligned with the capture');
+  if (confidence === 'high' && !goroutinesGrow && conns.placed?.facts.ref.clock === 'estimated') missing.push('the dump is placed by file time, not aligned with the capture');
+  // Connections accepted on one local port with no client pool in sight: peers that stay connected.
+  // Long-lived clients (streams, websockets) look the same, so this side alone is not proof of a leak.
+  const serverSide = cap && es && growing && pool.count === 0 ? fixedLocalPort(cap.facts, 'ESTAB', es.max) : null;
+  if (serverSide && confidence === 'high') {
+    confidence = 'medium';
+    missing.push(`the connections are accepted ones (local port ${serverSide.port}): long-lived clients look the same`);
+  }
 
   const ev: Evidence[] = [];
   let peerText = '';
-  let serverSide: { port: string; max: number } | null = null;
   if (cap && es && growing) {
     ev.push(trendEvidence(cap, 'ESTAB', es));
     const peer = peerEvidence(cap, 'ESTAB', es.max);
@@ -185,7 +191,6 @@ export function connLeak(c: DiagnoseContext): Finding | null {
       ev.push(peer.ev);
       peerText = `, ${pct(peer.share * es.max, es.max)} of them with ${peer.peer}`;
     }
-    serverSide = fixedLocalPort(cap.facts, 'ESTAB', es.max) && !pool.count ? fixedLocalPort(cap.facts, 'ESTAB', es.max) : null;
   }
   const rq = cap?.facts.recvQ;
   // Name each group by what it is: the per-connection function, or the program's own reader.
