@@ -174,6 +174,22 @@ describe('diagnose on the fixtures\' scenario folders', () => {
   }
 });
 
+describe('diagnose on the profile series (cumulative profiles every 2 s, exact clocks)', () => {
+  it('names the goroutine leak from the goroutine profiles and the lock from the block/mutex deltas', async () => {
+    const out = await diagnoseDir(fixturePath('profile-series/go1.26'));
+    expect(out.findings.map((f) => [f.pattern, f.confidence])).toEqual([
+      ['goroutine-leak', 'high'],
+      ['lock-contention', 'high'],
+    ]);
+    // The fixture's README: the leaked goroutines block in chansend, 3,476 goroutines in the last file.
+    expect(out.findings[0]!.title).toContain('[chan send]');
+    expect(out.findings[0]!.evidence.at(-1)!.values.total).toBe(3476);
+    // 8 workers on one mutex: about 7 wait while one holds it.
+    expect(out.findings[1]!.summary).toMatch(/: 7 goroutines waiting at any moment/);
+    await expectEvidenceMatchesViews(out);
+  }, 120_000);
+});
+
 describe('diagnose on our own recordings', () => {
   for (const [name, want] of Object.entries(recordings)) {
     it(`${name}: ${want ? `${want.pattern} (${want.confidence})` : 'nothing above low'}`, async () => {

@@ -164,17 +164,38 @@ function profileFacts(m: PprofModel, atNs: number, ref: SourceRef): ProfileFacts
   return out;
 }
 
-/** A goroutine profile's stacks keyed as the blocking view keys dump groups (it has no states). */
+/** The runtime frames a parked goroutine's stack ends in, and the wait Go's dumps name for them. */
+const WAIT_OF_FRAME: [RegExp, string][] = [
+  [/^runtime\.chansend1?$/, 'chan send'],
+  [/^runtime\.chanrecv[12]?$/, 'chan receive'],
+  [/^runtime\.selectgo$/, 'select'],
+  [/^(internal\/poll\.runtime_pollWait|runtime\.netpollblock)$/, 'IO wait'],
+  [/^sync\.runtime_notifyListWait$/, 'sync.Cond.Wait'],
+  [/^(sync\.runtime_Semacquire(Mutex|RWMutexR?|WaitGroup)?|internal\/sync\.runtime_SemacquireMutex)$/, 'sync'],
+  [/^time\.Sleep$/, 'sleep'],
+];
+
+/** A goroutine profile has no states: the innermost runtime frame it is parked in tells the wait. */
+function waitOfFrames(funcsLeafFirst: readonly string[]): string {
+  for (const f of funcsLeafFirst.slice(0, 6)) for (const [re, state] of WAIT_OF_FRAME) if (re.test(f)) return state;
+  return '';
+}
+
+/**
+ * A goroutine profile's stacks keyed as the blocking view keys dump groups (state-less keys, so they
+ * join debug=1 dumps); `state` says the wait the stack's runtime frames show.
+ */
 function goroutineProfileGroups(m: PprofModel, type: number): DumpGroupFact[] {
   const t = m.stacks;
   const w = m.sampleValues[type]!;
   const byKey = new Map<string, DumpGroupFact>();
   for (let i = 0; i < m.sampleCount; i++) {
     const st = m.sampleStack[i]!;
-    const funcs = st < 0 ? [] : keyFunctions(stackFramesLeafFirst(t, st).map((f) => frameFuncName(t, f)));
+    const raw = st < 0 ? [] : stackFramesLeafFirst(t, st).map((f) => frameFuncName(t, f));
+    const funcs = keyFunctions(raw);
     const key = goroutineGroupKey('', funcs);
     let g = byKey.get(key);
-    if (!g) byKey.set(key, (g = { key, state: '', function: funcs[0] ?? null, count: 0, funcs }));
+    if (!g) byKey.set(key, (g = { key, state: waitOfFrames(raw), function: funcs[0] ?? null, count: 0, funcs }));
     g.count += w[i]!;
   }
   return [...byKey.values()].sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1)).filter((g, i) => i < GROUP_LIMIT || alwaysKept(g.funcs));

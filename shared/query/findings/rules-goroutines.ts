@@ -185,24 +185,37 @@ export function lockContention(c: DiagnoseContext): Finding | null {
     parts.push(`the trace shows ${num(mean, 1)} goroutines waiting on a sync.Mutex/RWMutex at any moment (${dur(f.syncLockNs)} in ${dur(span)}, ${pct(f.syncLockNs, f.blockingNs.sync)} of its sync blocking)`);
     ev.push(evidence(p, 'flame', { startNs: f.startNs, endNs: f.endNs }, `${dur(f.syncLockNs)} waiting on mutexes = ${num(mean, 1)} goroutines on average; ${pct(f.syncLockNs, f.blockingNs.sync)} of sync blocking`, { lockNs: f.syncLockNs, syncNs: f.blockingNs.sync, meanWaiters: mean }, { profile: 'sync', function: lockFunction(f.syncLockTopCum, LOCK_FRAME, 'sync.(*Mutex).Lock') }));
   }
-  for (const p of c.profiles) {
-    const f = p.facts;
-    if ((f.profile !== 'block' && f.profile !== 'mutex') || !f.lockNs) continue;
-    const share = f.total > 0 ? f.lockNs / f.total : 0;
-    const isBlock = f.profile === 'block';
-    const isStrong = isBlock ? f.lockNs >= 1e9 && share >= 0.1 : f.lockNs >= 1e8 && share >= 0.5;
-    const isWeak = isBlock ? f.lockNs >= 1e8 && share >= 0.02 : f.lockNs >= 1e7 && share >= 0.2;
+  // Block and mutex profiles are cumulative since the process started: the last one holds the most;
+  // two of one kind at known times give the rate in between (mean goroutines waiting).
+  for (const kind of ['block', 'mutex'] as const) {
+    const series = c.profiles
+      .filter((p) => p.facts.profile === kind && p.facts.lockNs !== undefined)
+      .sort((a, b) => a.facts.atNs + a.shiftNs - (b.facts.atNs + b.shiftNs));
+    if (series.length === 0) continue;
+    const last = series[series.length - 1]!;
+    const f = last.facts;
+    const lockNs = f.lockNs!;
+    const share = f.total > 0 ? lockNs / f.total : 0;
+    const isBlock = kind === 'block';
+    const firstP = series[0]!;
+    const dt = last.facts.atNs + last.shiftNs - (firstP.facts.atNs + firstP.shiftNs);
+    const timed = series.length >= 2 && dt > 0 && series.every((p) => p.facts.ref.clock !== 'estimated');
+    const rateWaiters = timed ? (lockNs - firstP.facts.lockNs!) / dt : null;
+    const isStrong = rateWaiters !== null ? rateWaiters >= 0.5 && share >= 0.1 : isBlock ? lockNs >= 1e9 && share >= 0.1 : lockNs >= 1e8 && share >= 0.5;
+    const isWeak = rateWaiters !== null ? rateWaiters >= 0.05 && share >= 0.02 : isBlock ? lockNs >= 1e8 && share >= 0.02 : lockNs >= 1e7 && share >= 0.2;
     if (!isStrong && !isWeak) continue;
     if (isStrong) strong++;
     else weak++;
     score = Math.max(score, share);
     (isBlock ? waiters : holders).push(...firstUser(f.lockTopCum));
+    const what = isBlock ? 'waits on mutexes' : 'delay charged to unlocks of sync mutexes';
     parts.push(
-      isBlock
-        ? `the block profile has ${dur(f.lockNs)} of waits on mutexes (${pct(f.lockNs, f.total)} of ${dur(f.total)})`
-        : `the mutex profile charges ${dur(f.lockNs)} of delay to unlocks of sync mutexes (${pct(f.lockNs, f.total)})`,
+      `the ${kind} profile has ${dur(lockNs)} of ${what} (${pct(lockNs, f.total)} of ${dur(f.total)})` +
+        (rateWaiters !== null ? `, ${dur(lockNs - firstP.facts.lockNs!)} of it in the ${dur(dt)} since ${firstP.facts.ref.name}: ${num(rateWaiters, 1)} goroutines ${isBlock ? 'waiting' : 'delayed'} at any moment` : ''),
     );
-    ev.push(evidence(p, 'flame', at(f.atNs), `${f.profile} profile: ${dur(f.lockNs)} under sync mutexes, ${pct(f.lockNs, f.total)} of ${dur(f.total)}`, { lockNs: f.lockNs, total: f.total }, { profile: f.sampleType, function: isBlock ? lockFunction(f.lockTopCum, LOCK_FRAME, 'sync.(*Mutex).Lock') : lockFunction(f.lockTopCum, RELEASE_FRAME, 'sync.(*Mutex).Unlock') }));
+    const focus = { profile: f.sampleType, function: isBlock ? lockFunction(f.lockTopCum, LOCK_FRAME, 'sync.(*Mutex).Lock') : lockFunction(f.lockTopCum, RELEASE_FRAME, 'sync.(*Mutex).Unlock') };
+    if (rateWaiters !== null) ev.push(evidence(firstP, 'flame', at(firstP.facts.atNs), `${kind} profile: ${dur(firstP.facts.lockNs!)} under sync mutexes at the first profile`, { lockNs: firstP.facts.lockNs!, total: firstP.facts.total }, focus));
+    ev.push(evidence(last, 'flame', at(f.atNs), `${kind} profile: ${dur(lockNs)} under sync mutexes, ${pct(lockNs, f.total)} of ${dur(f.total)}`, { lockNs, total: f.total }, focus));
   }
   for (const p of c.dumps) {
     const gs = p.facts.groups.filter((g) => g.funcs.some((f) => LOCK_FRAME.test(f)) || (g.state === 'sync' && g.funcs.some((f) => /Mutex/.test(f))));
