@@ -44,7 +44,19 @@ const GROUP_LIMIT = 40;
 /** Groups the connection rules sum over are always kept whole, however small (stacks-seen.ts). */
 const alwaysKept = (funcs: readonly string[]) => funcs.some((f) => PER_CONNECTION_RE.test(f));
 
+/**
+ * Facts per model: models never change (a live capture's reload makes a new one), and the panel asks
+ * again whenever any source moves or grows — a big trace must not be walked again each time.
+ */
+const cache = new WeakMap<object, FindingFacts | null>();
+
 export function findingFacts(src: ParsedSource, ref: SourceRef): FindingFacts | null {
+  let facts = cache.get(src.model);
+  if (facts === undefined) cache.set(src.model, (facts = computeFacts(src, ref)));
+  return facts && { ...facts, ref };
+}
+
+function computeFacts(src: ParsedSource, ref: SourceRef): FindingFacts | null {
   switch (src.kind) {
     case 'ss':
       return socketFacts(src.model, src.format, src.startNs, src.endNs, ref);
