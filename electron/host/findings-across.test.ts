@@ -4,8 +4,10 @@
  * a bundle's report.md carries them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { DEMO_DIR, ENGINE_WORKER_TS } from '../paths.ts';
 import { Host } from './handlers.ts';
 import { fixturePath } from '../../shared/test-support/fixtures.ts';
@@ -59,6 +61,34 @@ describe('findings request', () => {
     expect(md).toContain(findings[0]!.evidence[0]!.figure.replace(/([\\`*_[\]|<>])/g, '\\$1'));
     expect(md).toContain('`defer conn.Close()`');
   });
+
+  it('follows a live capture as its snapshots arrive (each reload is a new model)', async () => {
+    const text = gunzipSync(readFileSync(fixturePath('scenarios/timewait-storm-go1.27/ss-capture.txt.gz')));
+    const path = join(mkdtempSync(join(tmpdir(), 'tracedeck-live-')), 'capture.txt');
+    writeFileSync(path, text);
+    const heads = [...text.toString('latin1').matchAll(/^### ss-snapshot /gm)].map((m) => m.index!);
+    const live = new Host({ workerScript: ENGINE_WORKER_TS, demoDir: DEMO_DIR });
+    try {
+      const id = live.store.addLive('capture.txt', { type: 'ssh', host: 'vm', command: 'ss -tanoip', path });
+      const at = async (snapshots: number) => {
+        await live.store.reload(id, path, heads[snapshots] ?? text.length);
+        const info = live.store.snapshot().sources.find((s) => s.id === id)!;
+        return { end: info.axisEndNs!, findings: (await live.handle('findings', { ids: [id] })).findings };
+      };
+      const early = await at(4);
+      expect(early.findings).toEqual([]);
+      const mid = await at(20);
+      expect(mid.findings[0]!.pattern).toBe('timewait-storm');
+      const all = await at(heads.length);
+      expect(all.findings[0]!.pattern).toBe('timewait-storm');
+      // The panel asks again when the source's extent grows; the figures grow with the capture.
+      expect(mid.end).toBeGreaterThan(early.end);
+      expect(all.end).toBeGreaterThan(mid.end);
+      expect(all.findings[0]!.evidence[0]!.values.max).toBeGreaterThan(mid.findings[0]!.evidence[0]!.values.max!);
+    } finally {
+      live.dispose();
+    }
+  }, 60_000);
 
   it('refuses bad arguments by name', async () => {
     await expect(host.handle('findings', { ids: [] })).rejects.toThrow(/ids must be/);
