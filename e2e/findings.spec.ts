@@ -43,6 +43,13 @@ test('findings name the fd leak; Show brushes the evidence and opens its view', 
   await expect(page.getByTestId('heatmap-source')).toHaveValue((await ev.getAttribute('data-source'))!);
   await expect(page.locator('.panel-slot.slot-heatmap')).toBeInViewport();
 
+  // The peer evidence: the heat map turns to that state's sockets by peer.
+  const peerEv = first.locator('[data-testid="finding-evidence"]', { hasText: 'CLOSE-WAIT sockets at the peak' }).first();
+  await panel.scrollIntoViewIfNeeded();
+  await peerEv.getByTestId('finding-show').click();
+  await expect(page.getByTestId('heatmap')).toHaveAttribute('data-mode', 'peer');
+  await expect(page.getByTestId('heatmap-state')).toHaveValue('CLOSE-WAIT');
+
   // Evidence from another source (the lsof listing) switches the heat map to that source.
   const listing = first.locator('[data-testid="finding-evidence"]', { hasText: 'lsof.txt' }).first();
   await panel.scrollIntoViewIfNeeded();

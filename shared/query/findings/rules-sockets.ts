@@ -297,7 +297,11 @@ export function fdLeak(c: DiagnoseContext): Finding | null {
     missing.push('only one listing: no growth over time');
   }
   const ev: Evidence[] = [];
-  if (cap && cw && (growing || steadyHigh)) ev.push(trendEvidence(cap, 'CLOSE-WAIT', cw));
+  if (cap && cw && (growing || steadyHigh)) {
+    ev.push(trendEvidence(cap, 'CLOSE-WAIT', cw));
+    const peer = peerEvidence(cap, 'CLOSE-WAIT', cw.max);
+    if (peer) ev.push(peer.ev);
+  }
   const local = cap && cw ? fixedLocalPort(cap.facts, 'CLOSE-WAIT', cw.max) : null;
   if (cap && owner && owner.early)
     ev.push(evidence(cap, 'heatmap', { startNs: owner.early.startNs, endNs: owner.late!.endNs }, `sockets owned by ${owner.name}: ${num(owner.early.mean, 1)} → ${num(owner.late!.mean, 1)} (${rate(owner.ratePerSec!)})`, { earlyMean: owner.early.mean, lateMean: owner.late!.mean, ratePerSec: owner.ratePerSec! }));

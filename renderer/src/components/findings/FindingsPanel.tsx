@@ -6,6 +6,7 @@ import { revealSlot } from '../layout/reveal.ts';
 import { FindingsList } from './FindingsList.tsx';
 import { brushOf, flameFocusOf, rebased } from './show-evidence.ts';
 import { useFindings } from './use-findings.ts';
+import { requestViewFocus } from './view-focus.ts';
 import './findings.css';
 
 /** Findings (connected): ranked incident patterns of the loaded sources; "Show" brushes and focuses the evidence. */
@@ -23,6 +24,7 @@ export function FindingsPanel() {
     const e = onAxis(raw);
     setSelection(brushOf(e));
     focusSource(e.source);
+    if (e.focus) requestViewFocus(e.view, e.source, e.focus);
     const flame = flameFocusOf(e);
     if (flame) requestFlameFocus(e.source, flame.fn, flame.profile);
     revealSlot(e.view);
