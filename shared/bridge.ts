@@ -12,6 +12,7 @@ import type { SourceRange } from './query/stack-sources.ts';
 import type { GoroutineGroupsResult } from './query/goroutine-groups.ts';
 import type { WhatChangedResult } from './query/what-changed.ts';
 import type { AnnotationArg, PprofScheduleArg, SchemaArg, SessionUiStateArg, StartCollectionArg } from './bridge-schemas.ts';
+import type { DiagnoseResult } from './query/findings/types.ts';
 
 export type SourceId = string;
 
@@ -238,6 +239,8 @@ export interface BridgeRequests {
    * engine computes its part, the first one joins them.
    */
   whatChangedAcross: [SchemaArg<'whatChangedAcross'>, WhatChangedResult];
+  /** Ranked findings (incident patterns) over sources `ids`: each engine computes its facts, one joins them on the axis. */
+  findings: [SchemaArg<'findings'>, DiagnoseResult];
   /**
    * The call tree of source `id` as a diff against source `baseId` (pprof -diff_base): the base's
    * engine exports its stacks (`baseProfile`, default query.profile; `baseRange` in the base's own
@@ -334,6 +337,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'query',
   'goroutineGroupsAcross',
   'whatChangedAcross',
+  'findings',
   'diffCallTree',
   'startCollection',
   'stopCollection',

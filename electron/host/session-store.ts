@@ -14,6 +14,7 @@ import type { CallTreeQuery, QueryResult, SourceQuery } from '../../shared/query
 import type { SourceRange } from '../../shared/query/stack-sources.ts';
 import type { GoroutineGroupsResult } from '../../shared/query/goroutine-groups.ts';
 import type { WcRange, WhatChangedResult } from '../../shared/query/what-changed.ts';
+import type { DiagnoseResult } from '../../shared/query/findings/types.ts';
 
 interface Entry {
   info: SourceInfo;
@@ -343,6 +344,30 @@ export class SessionStore {
     const merged = await this.query(usable[0]!, { type: 'mergeWhatChanged', parts, shifts, limit });
     if (merged.type !== 'whatChanged') throw new Error('unexpected result');
     return merged.result;
+  }
+
+  /**
+   * Findings across sources: each engine computes its source's facts in its own clock, the first
+   * source's engine ranks them on the axis (the host only routes).
+   */
+  async findingsAcross(ids: SourceId[]): Promise<DiagnoseResult> {
+    const snap = new Map(this.snapshot().sources.map((s) => [s.id, s]));
+    const usable = [...new Set(ids)].filter((id) => snap.get(id)?.status === 'ready' && snap.get(id)?.axisShiftNs !== undefined);
+    if (usable.length === 0) throw new Error('no ready source among the given ones');
+    const parts = (
+      await Promise.all(
+        usable.map(async (id) => {
+          const s = snap.get(id)!;
+          const ref = { sourceId: id, name: s.name, clock: s.clock?.quality ?? 'estimated' };
+          const r = await this.query(id, { type: 'findingFacts', ref });
+          if (r.type !== 'findingFacts') throw new Error('unexpected result');
+          return r.facts ? { facts: r.facts, shiftNs: s.axisShiftNs! } : null;
+        }),
+      )
+    ).filter((p) => p !== null);
+    const ranked = await this.query(usable[0]!, { type: 'diagnose', parts });
+    if (ranked.type !== 'diagnose') throw new Error('unexpected result');
+    return ranked.result;
   }
 
   /**

@@ -12,6 +12,8 @@ import type { HeatmapMode } from './socket-heatmap.ts';
 import type { CellSockets, HeatmapView } from './heatmap-view.ts';
 import type { WcRange, WhatChangedPart, WhatChangedResult } from './what-changed.ts';
 import type { GoroutineBreakdownResult, TraceAnnotations } from './trace-annotations.ts';
+import type { DiagnoseResult, FindingFacts, SourceRef } from './findings/types.ts';
+import type { PlacedFacts } from './findings/context.ts';
 
 /** A call-tree request for the flame graph (regexes as pprof's -focus/-ignore/-hide). */
 export interface CallTreeQuery {
@@ -77,7 +79,11 @@ export type SourceQuery =
   /** A trace's user tasks / regions by type, its logs, and optionally one type's instances (source-relative ns). */
   | { type: 'traceAnnotations'; range?: SourceRange; logLimit?: number; instances?: { kind: 'task' | 'region'; type: string; limit?: number } }
   /** go tool trace's goroutine analysis over a range: time per category by start function (or per goroutine). */
-  | { type: 'goroutineBreakdown'; range?: SourceRange; groupBy?: 'function' | 'goroutine'; name?: string; limit?: number };
+  | { type: 'goroutineBreakdown'; range?: SourceRange; groupBy?: 'function' | 'goroutine'; name?: string; limit?: number }
+  /** This source's findings facts (shared/query/findings), computed where its model lives. */
+  | { type: 'findingFacts'; ref: SourceRef }
+  /** Ranked findings from every source's facts placed on the axis (any engine may run it). */
+  | { type: 'diagnose'; parts: PlacedFacts[] };
 
 export type QueryResult =
   | { type: 'summary'; figures: Record<string, unknown> }
@@ -95,4 +101,6 @@ export type QueryResult =
   | { type: 'whatChangedPart'; part: WhatChangedPart }
   | { type: 'whatChanged'; result: WhatChangedResult }
   | { type: 'traceAnnotations'; annotations: TraceAnnotations }
-  | { type: 'goroutineBreakdown'; breakdown: GoroutineBreakdownResult };
+  | { type: 'goroutineBreakdown'; breakdown: GoroutineBreakdownResult }
+  | { type: 'findingFacts'; facts: FindingFacts | null }
+  | { type: 'diagnose'; result: DiagnoseResult };

@@ -13,6 +13,8 @@ import { callTreeDiffQuery, callTreeQuery, exportStacks, stackProfilesOf, topTab
 import { cellSockets, heatmapView } from './heatmap-view.ts';
 import { mergeWhatChanged, whatChangedPart } from './what-changed.ts';
 import { goroutineBreakdown, traceAnnotations } from './trace-annotations.ts';
+import { findingFacts } from './findings/facts.ts';
+import { diagnose } from './findings/diagnose.ts';
 
 /** The `inspect --json` figures of a source (without `file`/`kind`, which the caller adds). */
 export function summarize(src: ParsedSource): Record<string, unknown> {
@@ -83,5 +85,9 @@ export function runQuery(src: ParsedSource, q: SourceQuery): QueryResult {
         type: 'goroutineBreakdown',
         breakdown: goroutineBreakdown(src.model, q.range, { groupBy: q.groupBy ?? 'function', ...(q.name !== undefined ? { name: q.name } : {}), ...(q.limit !== undefined ? { limit: q.limit } : {}) }),
       };
+    case 'findingFacts':
+      return { type: 'findingFacts', facts: findingFacts(src, q.ref) };
+    case 'diagnose':
+      return { type: 'diagnose', result: diagnose(q.parts) };
   }
 }

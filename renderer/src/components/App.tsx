@@ -13,6 +13,7 @@ import { BlockingPanel } from './blocking/BlockingPanel.tsx';
 import { WhatChangedPanel } from './changes/WhatChangedPanel.tsx';
 import { Workspace } from './layout/Workspace.tsx';
 import { TraceDetailsPanel } from './trace-details/TraceDetailsPanel.tsx';
+import { FindingsPanel } from './findings/FindingsPanel.tsx';
 
 export function App() {
   const hasSources = useApp((s) => s.session.sources.length > 0);
@@ -37,6 +38,7 @@ export function App() {
                   </Panel>
                 ),
                 trace: <TraceDetailsPanel />,
+                findings: <FindingsPanel />,
               }}
             />
           </>

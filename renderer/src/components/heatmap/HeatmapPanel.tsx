@@ -14,6 +14,7 @@ import { SocketTable } from './SocketTable.tsx';
 import { binAt, type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
 import './heatmap.css';
 import { usePersistedViewState } from '../../export/view-state.ts';
+import { useViewFocus } from '../findings/view-focus.ts';
 
 const MODES: { mode: HeatmapMode; label: string }[] = [
   { mode: 'state', label: 'States' },
@@ -144,6 +145,13 @@ function HeatmapBody({ src }: { src: SourceInfo }) {
     if (typeof v.topN === 'number') setTopN(v.topN);
     setLog(!!v.log);
     setZoom(!!v.zoom);
+  });
+  // "Show" from the Findings panel: a state's sockets by peer, or the states view.
+  useViewFocus('heatmap', src.id, (f) => {
+    if (f.state && f.peer) {
+      setMode('peer');
+      setState(f.state);
+    } else if (f.state) setMode('state');
   });
   const cellRef = useRef<HTMLDivElement>(null);
   // The panel has a fixed height: bring a newly listed cell into view inside it.
