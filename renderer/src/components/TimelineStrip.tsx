@@ -1,7 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { SourceInfo } from '../../../shared/bridge.ts';
 import type { TrackData } from '../../../shared/query/tracks.ts';
 import { bridge } from '../bridge-client.ts';
+import { useSourceQueries } from '../query/use-source-query.ts';
+import { axisSpan } from '../time-domains.ts';
 import { defaultViewWindow, sessionExtent, useApp, type TimeRange } from '../store.ts';
 import { axisToDate, formatClock, formatDuration, timeZoneName } from '../format.ts';
 import { useElementWidth } from '../use-element-width.ts';
@@ -28,29 +30,12 @@ function tickStep(span: number, target: number): number {
   return 10 * p;
 }
 
-/** Fetches each ready source's track at about the strip's pixel resolution. */
-function useTracks(sources: SourceInfo[], width: number): Map<string, TrackData> {
-  const [tracks, setTracks] = useState(new Map<string, TrackData>());
-  // A live source (SSH capture) is re-read as it grows: its hash changes, and only its track is fetched again.
-  const key = sources.map((s) => `${s.id}@${s.sha256 ?? ''}`).join(',');
+/** Each ready source's track at about the strip's pixel resolution (a live capture's again as it grows). */
+function useTracks(sources: SourceInfo[], width: number): ReadonlyMap<string, TrackData> {
   const res = Math.max(200, Math.ceil(width / 200) * 200);
-  const fetched = useRef(new Map<string, string>());
-  useEffect(() => {
-    for (const part of key ? key.split(',') : []) {
-      const [id = '', version = ''] = part.split('@');
-      const want = `${version}|${res}`;
-      if (fetched.current.get(id) === want) continue;
-      fetched.current.set(id, want);
-      bridge
-        .request('query', { id, query: { type: 'track', maxPoints: res } })
-        .then((r) => {
-          // Only the answer for the newest version counts (an older one may arrive last).
-          if (fetched.current.get(id) === want && r.type === 'track') setTracks((m) => new Map(m).set(id, r.track));
-        })
-        .catch(() => fetched.current.delete(id));
-    }
-  }, [key, res]);
-  return tracks;
+  const asks = useMemo(() => sources.map((s) => ({ sourceId: s.id, args: { maxPoints: res }, version: s.sha256 ?? '' })), [sources, res]);
+  const answers = useSourceQueries('track', asks);
+  return useMemo(() => new Map([...answers].map(([id, r]) => [id, r.track])), [answers]);
 }
 
 function laneHeight(t: TrackData | undefined): number {
@@ -115,17 +100,17 @@ export function TimelineStrip() {
     const f = (centerNs - view.startNs) / span;
     let start = centerNs - f * newSpan;
     start = Math.min(Math.max(start, extent.startNs), extent.endNs - newSpan);
-    setViewWindow({ startNs: start, endNs: start + newSpan });
+    setViewWindow(axisSpan(start, start + newSpan));
   };
   const pan = (deltaNs: number) => {
     if (span >= extent.endNs - extent.startNs) return;
     const start = Math.min(Math.max(view.startNs + deltaNs, extent.startNs), extent.endNs - span);
-    setViewWindow({ startNs: start, endNs: start + span });
+    setViewWindow(axisSpan(start, start + span));
   };
   const near = selection ? nearestEvidence(sources as { id: string; kind: string; axisStartNs: number; axisEndNs: number }[], selection) : null;
   const nearOf = (id: string): ['dump' | 'profile', NearestEvidence] | null =>
     near?.dump?.id === id ? ['dump', near.dump] : near?.profile?.id === id ? ['profile', near.profile] : null;
-  const brush: TimeRange | null = drag ? { startNs: nsAt(Math.min(drag.x0, drag.x1)), endNs: nsAt(Math.max(drag.x0, drag.x1)) } : selection;
+  const brush: TimeRange | null = drag ? axisSpan(nsAt(Math.min(drag.x0, drag.x1)), nsAt(Math.max(drag.x0, drag.x1))) : selection;
 
   let y = AXIS_H;
   return (
@@ -202,7 +187,7 @@ export function TimelineStrip() {
             setLaneDrag(null);
           }
           if (drag) {
-            const r = { startNs: nsAt(Math.min(drag.x0, drag.x1)), endNs: nsAt(Math.max(drag.x0, drag.x1)) };
+            const r = axisSpan(nsAt(Math.min(drag.x0, drag.x1)), nsAt(Math.max(drag.x0, drag.x1)));
             if (Math.abs(drag.x1 - drag.x0) >= 3) setSelection(r);
           }
           setDrag(null);

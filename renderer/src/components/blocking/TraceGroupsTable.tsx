@@ -1,6 +1,6 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import type { GoroutineLane, TraceGoroutineGroupsResult } from '../../../../shared/query/trace-goroutine-groups.ts';
-import { bridge } from '../../bridge-client.ts';
+import { querySource } from '../../query/query-client.ts';
 import { formatCount, formatDuration, shortFunctionName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
 import { useApp } from '../../store.ts';
@@ -94,11 +94,11 @@ function GroupDetail({ sourceId, ids, range }: { sourceId: string; ids: number[]
     for (let c = c0; c <= c1; c++) {
       if (chunks.has(c)) continue;
       chunks.add(c);
-      const query = { type: 'goroutineLanes' as const, ids: ids.slice(c * CHUNK, (c + 1) * CHUNK), range, resolutionNs: (range.endNs - range.startNs) / cells };
-      bridge
-        .request('query', { id: sourceId, query })
+      // Pages accumulate (one query per chunk of rows), so this keeps its own staleness check: an
+      // answer counts only while the group, range and resolution it was asked for are still shown.
+      querySource(sourceId, 'goroutineLanes', { ids: ids.slice(c * CHUNK, (c + 1) * CHUNK), range, resolutionNs: (range.endNs - range.startNs) / cells })
         .then((r) => {
-          if (r.type !== 'goroutineLanes' || asked.current.key !== key) return;
+          if (asked.current.key !== key) return;
           setLoaded((old) => {
             const lanes = new Map(old.key === key ? old.lanes : undefined);
             for (const l of r.lanes) lanes.set(l.id, l);
