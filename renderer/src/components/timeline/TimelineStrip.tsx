@@ -1,21 +1,21 @@
 import { useMemo, useRef, useState } from 'react';
-import type { SourceInfo } from '../../../shared/bridge.ts';
-import type { TrackData } from '../../../shared/query/tracks.ts';
-import { bridge } from '../bridge-client.ts';
-import { useSourceQueries } from '../query/use-source-query.ts';
-import { axisSpan } from '../time-domains.ts';
-import { defaultViewWindow, sessionExtent, useApp, type TimeRange } from '../store.ts';
-import { axisToDate, formatClock, formatDuration, timeZoneName } from '../format.ts';
-import { useElementWidth } from '../use-element-width.ts';
-import { stateColor } from '../palette.ts';
+import type { SourceInfo } from '../../../../shared/bridge.ts';
+import type { TrackData } from '../../../../shared/query/tracks.ts';
+import { bridge } from '../../bridge-client.ts';
+import { useSourceQueries } from '../../query/use-source-query.ts';
+import { axisSpan } from '../../time-domains.ts';
+import { defaultViewWindow, sessionExtent, useApp, type TimeRange } from '../../store.ts';
+import { axisToDate, formatClock, formatDuration, timeZoneName } from '../../format.ts';
+import { useElementWidth } from '../../use-element-width.ts';
+import { stateColor } from '../../palette.ts';
 import { StackedTrack } from './StackedTrack.tsx';
-import { nearestEvidence, type NearestEvidence } from '../../../shared/query/nearest-evidence.ts';
-import { describeNearest, laneClockFlag } from './alignment/lane-labels.ts';
-import './alignment/alignment.css';
-import { AnnotationMarks } from './export/AnnotationMarks.tsx';
-import { AnnotationControls } from './export/AnnotationControls.tsx';
-import { ExportButton } from './export/ExportButton.tsx';
-import { startNoteAt } from './export/annotations.ts';
+import { nearestEvidence, type NearestEvidence } from '../../../../shared/query/nearest-evidence.ts';
+import { describeNearest, laneClockFlag } from '../alignment/lane-labels.ts';
+import '../alignment/alignment.css';
+import { AnnotationMarks } from '../notes/AnnotationMarks.tsx';
+import { AnnotationControls } from '../notes/AnnotationControls.tsx';
+import { ExportButton } from '../export/ExportButton.tsx';
+import { startNoteAt } from '../notes/annotations.ts';
 
 const AXIS_H = 22;
 const SERIES_H = 54;
@@ -251,7 +251,7 @@ export function TimelineStrip() {
                 <rect x={0} y={top} width={width} height={h} className="lane-bg" />
                 <g transform={dx ? `translate(${dx},0)` : undefined}>
                 {t?.kind === 'series' ? (
-                  <StackedTrack track={t} top={top + 12} height={h - 14} x={(ns) => x(ns + shift)} endNs={s.axisEndNs! - shift} labelX={width - PAD - 4} />
+                  <StackedTrack track={t} top={top + 12} height={h - 14} x={(ns) => x(ns + shift)} endNs={s.axisEndNs! - shift} labelX={width - PAD - 4} minX={PAD} maxX={width - PAD} />
                 ) : t?.kind === 'span' || !t ? (
                   <rect
                     x={x(s.axisStartNs!)}

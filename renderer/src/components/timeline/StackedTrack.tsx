@@ -1,5 +1,6 @@
-import type { TrackData } from '../../../shared/query/tracks.ts';
-import { stateColor } from '../palette.ts';
+import type { TrackData } from '../../../../shared/query/tracks.ts';
+import { stateColor } from '../../palette.ts';
+import { bandRuns, runsPath } from './band-runs.ts';
 
 function formatLineMax(unit: string, v: number): string {
   return unit === 'bytes' ? `${(v / 2 ** 20).toFixed(1)} MiB` : `${Math.round(v).toLocaleString('en-US')} ${unit}`;
@@ -15,6 +16,8 @@ export function StackedTrack({
   x,
   endNs,
   labelX,
+  minX,
+  maxX,
 }: {
   track: SeriesTrack;
   top: number;
@@ -23,6 +26,9 @@ export function StackedTrack({
   endNs: number;
   /** Where the scale label's right edge goes (the lane's right end). */
   labelX: number;
+  /** The lane's drawn x range: bands outside it are left out. */
+  minX: number;
+  maxX: number;
 }) {
   const n = track.timeNs.length;
   if (n === 0) return null;
@@ -64,20 +70,15 @@ export function StackedTrack({
   }
   return (
     <g>
-      {track.bands.map((b) =>
-        Array.from(b.startNs, (s, i) => (
-          <rect
-            key={`${b.label}${i}`}
-            x={x(s)}
-            y={top - 10}
-            width={Math.max(1, x(b.endNs[i]!) - x(s))}
-            height={b.label === 'GC' ? 4 : height + 10}
-            className={`track-band band-${b.label.replace(/\W+/g, '-')}`}
-          >
-            <title>{b.label}</title>
-          </rect>
-        )),
-      )}
+      {track.bands.map((b) => {
+        // One path per band kind, its runs merged to pixels (tens of thousands of GC bands otherwise).
+        const d = runsPath(bandRuns(b.startNs, b.endNs, x, minX, maxX), top - 10, b.label === 'GC' ? 4 : height + 10);
+        return d ? (
+          <path key={b.label} d={d} className={`track-band band-${b.label.replace(/\W+/g, '-')}`} data-bands={b.startNs.length}>
+            <title>{`${b.label} (${b.startNs.length.toLocaleString('en-US')})`}</title>
+          </path>
+        ) : null;
+      })}
       {paths}
       {lineEl}
       <text x={labelX} y={top - 1} textAnchor="end" className="track-max">
