@@ -43,9 +43,17 @@ export function hasSocketLines(s: SourceInfo): boolean {
   return typeof s.figures?.snapshots === 'number' && s.figures.snapshots > 1;
 }
 
-/** The ready socket captures, and the one the heat map shows (chosen, else the first with socket lines). */
+/**
+ * The capture the heat map shows: the one chosen, else the one with socket lines and the most
+ * snapshots (a capture over time says more than a single `lsof` listing), else the first.
+ */
 export function selectHeatmapSource(st: AppState, captures = st.session.sources.filter((s) => s.kind === 'ss' && s.status === 'ready')): SourceInfo | undefined {
-  return captures.find((s) => s.id === st.heatmapSourceId) ?? captures.find(hasSocketLines) ?? captures[0];
+  const chosen = captures.find((s) => s.id === st.heatmapSourceId);
+  if (chosen) return chosen;
+  const snapshots = (s: SourceInfo) => (typeof s.figures?.snapshots === 'number' ? s.figures.snapshots : 0);
+  let best: SourceInfo | undefined;
+  for (const s of captures) if (hasSocketLines(s) && (!best || snapshots(s) > snapshots(best))) best = s;
+  return best ?? captures[0];
 }
 
 /** The source the flame graph shows: the focused one, when ready. */

@@ -22,6 +22,8 @@ export interface ViewSlices {
   heatmapSourceId: SourceId | null;
   /** What the goroutines panel shows when both kinds are loaded (null: follow the focused source). */
   blockingMode: 'trace' | 'dumps' | null;
+  /** Timeline lane groups (components/timeline/lane-groups.ts keys) folded to their header. */
+  collapsedLaneGroups: string[];
 }
 
 /** The actions on the view slices: every change a view makes to its state is one of these. */
@@ -43,6 +45,7 @@ export interface ViewActions {
   updateHeatmapView(id: SourceId, change: Partial<HeatmapViewState>): void;
   showHeatmapOf(id: SourceId | null): void;
   setBlockingMode(mode: 'trace' | 'dumps' | null): void;
+  toggleLaneGroup(key: string): void;
   /**
    * "Show in flame graph" from another view: focus the source and show only `fn`'s stacks (in the
    * profile it names, e.g. a trace's `net`). An action on the flame view's state, not a request.
@@ -137,6 +140,7 @@ function viewSlices(set: Set, get: () => AppState): ViewSlices & ViewActions {
     heatmapViews: {},
     heatmapSourceId: null,
     blockingMode: null,
+    collapsedLaneGroups: [],
     flame: {
       setProfile: flame(flameTransitions.setProfile),
       setInverted: flame(flameTransitions.setInverted),
@@ -154,6 +158,8 @@ function viewSlices(set: Set, get: () => AppState): ViewSlices & ViewActions {
       set((st) => ({ heatmapViews: { ...st.heatmapViews, [id]: { ...(st.heatmapViews[id] ?? DEFAULT_HEATMAP_VIEW), ...change } } })),
     showHeatmapOf: (heatmapSourceId) => set(() => ({ heatmapSourceId })),
     setBlockingMode: (blockingMode) => set(() => ({ blockingMode })),
+    toggleLaneGroup: (key) =>
+      set((st) => ({ collapsedLaneGroups: st.collapsedLaneGroups.includes(key) ? st.collapsedLaneGroups.filter((k) => k !== key) : [...st.collapsedLaneGroups, key] })),
     showInFlameGraph: (sourceId, fn, profile) => {
       flame(flameTransitions.showFunction)(sourceId, fn, profile);
       if (get().focusedSourceId !== sourceId) set(() => ({ focusedSourceId: sourceId }));

@@ -28,6 +28,7 @@ export function saveViewSlices(st: AppState): Record<string, SavedView> {
   const heatmap = (id: SourceId) => ({ ...selectHeatmapView(st, id) });
   if (hmSrc) out.heatmap = { scope: hmSrc.name, state: heatmap(hmSrc.id), sources: byName(Object.keys(st.heatmapViews), nameOf, heatmap) };
   if (st.blockingMode) out.blocking = { scope: '', state: { mode: st.blockingMode } };
+  if (st.collapsedLaneGroups.length) out.timeline = { scope: '', state: { collapsedGroups: st.collapsedLaneGroups } };
   return out;
 }
 
@@ -65,6 +66,8 @@ export function restoreViewSlices(views: Record<string, unknown>, sources: Sourc
   }
   const mode = (views.blocking as SavedView | undefined)?.state as { mode?: unknown } | undefined;
   if (mode?.mode === 'trace' || mode?.mode === 'dumps') out.blockingMode = mode.mode;
+  const folded = ((views.timeline as SavedView | undefined)?.state as { collapsedGroups?: unknown } | undefined)?.collapsedGroups;
+  if (Array.isArray(folded)) out.collapsedLaneGroups = folded.filter((k): k is string => typeof k === 'string');
   return out;
 }
 

@@ -66,6 +66,15 @@ export function BlockingPanel() {
       : effectiveMode === 'dumps' && dumpResult
         ? `${dumpResult.rows.length} groups · ${dumpResult.rows.reduce((s, r) => s + (r.counts[r.counts.length - 1] ?? 0), 0).toLocaleString('en-US')} goroutines in the latest dump`
         : '';
+  if (!effectiveMode) {
+    return (
+      <Panel
+        title="Goroutines"
+        testId="panel-blocking"
+        empty="Drop a Go execution trace (goroutines grouped by wait reason and stack over the selected range) or goroutine dumps (several dumps show what grows)."
+      />
+    );
+  }
   return (
     <Panel
       title="Goroutines"
@@ -89,11 +98,6 @@ export function BlockingPanel() {
       }
     >
       {error && <p className="panel-error">{error}</p>}
-      {!effectiveMode && (
-        <p className="muted">
-          Drop a Go execution trace (goroutines grouped by wait reason and stack over the selected range) or goroutine dumps (several dumps show what grows).
-        </p>
-      )}
       {effectiveMode === 'trace' && traceResult && trace && traceResult.groups.length === 0 && (
         <p className="muted" data-testid="blocking-empty">
           {selection ? `No goroutine of ${trace.name} in the selected range` : `${trace.name} records no goroutines`}

@@ -120,19 +120,21 @@ export function FlameGraphPanel() {
 
   if (!src || !actions) {
     return (
-      <Panel title="Flame graph" testId="panel-flame">
-        <p className="muted">Pick a profile, goroutine dump or trace in the sources list to see its stacks.</p>
-      </Panel>
+      <Panel title="Flame graph" testId="panel-flame" empty="Pick a profile, goroutine dump or trace in the sources list to see its stacks." />
     );
   }
   // ss captures are never asked for stack profiles (they have none): say so rather than "Loading…" forever.
   if (src.kind === 'ss' || (profiles && profiles.length === 0)) {
     return (
-      <Panel title="Flame graph" testId="panel-flame">
-        <p className="muted" data-testid="flame-no-stacks">
-          {src.kind === 'ss' ? 'ss captures have no stacks' : `${src.name} holds no stacks`}: pick a profile, goroutine dump or trace in the sources list.
-        </p>
-      </Panel>
+      <Panel
+        title="Flame graph"
+        testId="panel-flame"
+        empty={
+          <span data-testid="flame-no-stacks">
+            {src.kind === 'ss' ? 'ss captures have no stacks' : `${src.name} holds no stacks`}: pick a profile, goroutine dump or trace in the sources list.
+          </span>
+        }
+      />
     );
   }
   return (

@@ -45,17 +45,22 @@ export function HeatmapPanel() {
       </select>
     ) : null;
 
+  if (!src) {
+    return (
+      <Panel
+        title="Connections"
+        testId="panel-heatmap"
+        empty={
+          <span data-testid="heatmap-empty">
+            Drop an <code>ss</code> socket capture (e.g. <code>ss-capture.txt.gz</code>) to see TCP states over time.
+          </span>
+        }
+      />
+    );
+  }
   return (
     <Panel title="Connections" testId="panel-heatmap" actions={picker}>
-      {src && !hasSocketLines(src) ? (
-        <NoSocketLines src={src} />
-      ) : src ? (
-        <ConnectedHeatmap key={src.id} src={src} />
-      ) : (
-        <p className="muted" data-testid="heatmap-empty">
-          Drop an <code>ss</code> socket capture (e.g. <code>ss-capture.txt.gz</code>) to see TCP states over time.
-        </p>
-      )}
+      {!hasSocketLines(src) ? <NoSocketLines src={src} /> : <ConnectedHeatmap key={src.id} src={src} />}
     </Panel>
   );
 }

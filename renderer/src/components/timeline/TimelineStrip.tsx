@@ -4,6 +4,7 @@ import type { TrackData } from '../../../../shared/query/tracks.ts';
 import { bridge } from '../../bridge-client.ts';
 import { useSourceQueries } from '../../query/use-source-query.ts';
 import { axisSpan } from '../../time-domains.ts';
+import { laneGroups, type LaneGroup } from './lane-groups.ts';
 import { defaultViewWindow, sessionExtent, useApp, type TimeRange } from '../../store.ts';
 import { axisToDate, formatClock, formatDuration, timeZoneName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
@@ -20,6 +21,7 @@ import { startNoteAt } from '../notes/annotations.ts';
 const AXIS_H = 22;
 const SERIES_H = 54;
 const SIMPLE_H = 20;
+const GROUP_H = 17;
 const PAD = 8;
 
 /** Nice tick step (1/2/5 × 10^k ns) for about `target` ticks over `span`. */
@@ -73,8 +75,26 @@ export function TimelineStrip() {
     ? session.sources.filter((s) => s.axisStartNs !== undefined && (s.axisEndNs! < defaultView.startNs || s.axisStartNs > defaultView.endNs)).length
     : 0;
   const origin = session.originEpochNs;
-  const lanes = sources.map((s) => laneHeight(tracks.get(s.id)));
-  const height = AXIS_H + lanes.reduce((a, b) => a + b, 0) + 4;
+  const groups = useMemo(() => laneGroups(sources), [sources]);
+  const collapsed = useApp((s) => s.collapsedLaneGroups);
+  const toggleLaneGroup = useApp((s) => s.toggleLaneGroup);
+  // Lanes under a header per folder / host once there is more than one; a folded group is its header.
+  const rows: LaneRow[] = [];
+  let bottom = AXIS_H;
+  for (const g of groups) {
+    if (groups.length > 1) {
+      const folded = collapsed.includes(g.key);
+      rows.push({ kind: 'group', group: g, top: bottom, h: GROUP_H, folded });
+      bottom += GROUP_H;
+      if (folded) continue;
+    }
+    for (const src of g.sources) {
+      const h = laneHeight(tracks.get(src.id));
+      rows.push({ kind: 'lane', s: src, top: bottom, h });
+      bottom += h;
+    }
+  }
+  const height = bottom + 4;
 
   if (!view || !extent || !origin || width <= 0) {
     return (
@@ -112,7 +132,6 @@ export function TimelineStrip() {
     near?.dump?.id === id ? ['dump', near.dump] : near?.profile?.id === id ? ['profile', near.profile] : null;
   const brush: TimeRange | null = drag ? axisSpan(nsAt(Math.min(drag.x0, drag.x1)), nsAt(Math.max(drag.x0, drag.x1))) : selection;
 
-  let y = AXIS_H;
   return (
     <div className="timeline" ref={ref} data-testid="timeline">
       <div className="timeline-header">
@@ -227,10 +246,21 @@ export function TimelineStrip() {
           </g>
         ))}
         <g clipPath="url(#timeline-clip)">
-          {sources.map((s, i) => {
-            const top = y;
-            const h = lanes[i]!;
-            y += h;
+          {rows.map((row) => {
+            if (row.kind === 'group') {
+              return (
+                <LaneGroupHeader
+                  key={`group:${row.group.key}`}
+                  group={row.group}
+                  folded={row.folded}
+                  top={row.top}
+                  width={width}
+                  x={x}
+                  onToggle={() => toggleLaneGroup(row.group.key)}
+                />
+              );
+            }
+            const { s, top, h } = row;
             const t = tracks.get(s.id);
             const shift = s.axisShiftNs ?? 0;
             const nearest = nearOf(s.id);
@@ -328,6 +358,46 @@ export function TimelineStrip() {
           )}
       </div>
     </div>
+  );
+}
+
+type LaneRow = { kind: 'group'; group: LaneGroup; top: number; h: number; folded: boolean } | { kind: 'lane'; s: SourceInfo; top: number; h: number };
+
+/**
+ * A lane group's header: its folder or host and how many sources, a button that folds the group (a
+ * folded group still marks where its sources sit on the axis).
+ */
+function LaneGroupHeader({ group, folded, top, width, x, onToggle }: { group: LaneGroup; folded: boolean; top: number; width: number; x: (ns: number) => number; onToggle(): void }) {
+  const n = group.sources.length;
+  return (
+    <g
+      className={`lane-group${folded ? ' folded' : ''}`}
+      data-testid="lane-group"
+      data-group={group.label}
+      data-folded={folded ? 'true' : 'false'}
+      role="button"
+      tabIndex={0}
+      aria-expanded={!folded}
+      aria-label={`${folded ? 'Show' : 'Fold'} the ${n} lanes of ${group.label}`}
+      // Not a brush: a click here folds or unfolds the group.
+      onPointerDown={(e) => e.stopPropagation()}
+      onClick={onToggle}
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        e.stopPropagation();
+        onToggle();
+      }}
+    >
+      <rect x={0} y={top} width={width} height={GROUP_H} className="lane-group-bg" />
+      {folded &&
+        group.sources.map((s) => (
+          <rect key={s.id} x={x(s.axisStartNs!)} y={top + GROUP_H - 5} width={Math.max(2, x(s.axisEndNs!) - x(s.axisStartNs!))} height={3} className={`lane-bar kind-${s.kind}`} />
+        ))}
+      <text x={PAD + 2} y={top + 12} className="lane-group-label">
+        {folded ? '▸' : '▾'} {group.label} · {n} source{n === 1 ? '' : 's'}
+      </text>
+    </g>
   );
 }
 

@@ -61,6 +61,15 @@ export function TraceDetailsPanel() {
   const instances: AnnotationInstances | null = open && ann.data?.instances && ann.data.instances.kind === open.kind && ann.data.instances.type === open.type ? ann.data.instances : null;
   const error = tab === 'annotations' ? ann.error : (groups.error ?? members.error);
 
+  if (!trace) {
+    return (
+      <Panel
+        title="Trace details"
+        testId="panel-trace"
+        empty="Drop a Go execution trace to see its user tasks, regions and logs (runtime/trace) and where each goroutine’s time went."
+      />
+    );
+  }
   return (
     <Panel
       title={trace && traces.length > 1 ? `Trace details · ${trace.name}` : 'Trace details'}
@@ -84,7 +93,6 @@ export function TraceDetailsPanel() {
       }
     >
       {error && <p className="panel-error">{error}</p>}
-      {!trace && <p className="muted">Drop a Go execution trace to see its user tasks, regions and logs (runtime/trace) and where each goroutine’s time went.</p>}
       {trace && tab === 'annotations' && ann.data && (
         <AnnotationsView
           data={ann.data}
