@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
-import { test, expect, fixture, dropFiles, screenshot, sourceRow } from './support.ts';
+import { join } from 'node:path';
+import { test, expect, fixture, dropFiles, screenshot, sourceRow, ARTIFACTS } from './support.ts';
 
 const DIR = 'scenarios/conn-leak-go1.27';
 
@@ -18,6 +19,10 @@ test.describe('a workspace that fits', () => {
     await screenshot(page, 'workspace-1-folder-1280');
     const tl = (await page.getByTestId('timeline').boundingBox())!;
     expect(tl.height).toBeLessThanOrEqual(800 * 0.34);
+    // The flame graph: labels that do not fit lose their package path, not their function name.
+    await page.getByTestId('panel-flame').scrollIntoViewIfNeeded();
+    await expect(page.locator('[data-testid="flame-panel"][data-state="ready"] [data-testid="flame-graph"] svg')).toBeVisible();
+    await page.getByTestId('panel-flame').screenshot({ path: join(ARTIFACTS, 'workspace-1b-flame-1280.png') });
     await page.locator('.panels.layout').evaluate((el) => el.scrollBy(0, 900));
     await screenshot(page, 'workspace-2-folder-1280-scrolled');
   });
