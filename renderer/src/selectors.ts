@@ -9,6 +9,7 @@ import { useApp, type AppState } from './store.ts';
 import { toSourceSpan, type SourceSpan } from './time-domains.ts';
 import { DEFAULT_FLAME_VIEW, type FlameViewState } from './state/flame-view.ts';
 import { DEFAULT_HEATMAP_VIEW, type HeatmapViewState } from './state/heatmap-view.ts';
+import { DEFAULT_TRACE_DETAILS_VIEW, type TraceDetailsViewState } from './state/table-views.ts';
 
 export const selectSource = (st: AppState, id: SourceId | null | undefined): SourceInfo | undefined =>
   id ? st.session.sources.find((s) => s.id === id) : undefined;
@@ -29,6 +30,12 @@ export function useSourceSelection(sourceId: SourceId | null | undefined): Sourc
   const shift = useApp((s) => selectSource(s, sourceId)?.axisShiftNs);
   return useMemo(() => (selection && shift !== undefined ? toSourceSpan(selection, { axisShiftNs: shift }) : undefined), [selection, shift]);
 }
+
+export const selectTraceDetailsView = (st: AppState, id: SourceId | null | undefined): TraceDetailsViewState =>
+  (id && st.traceDetailsViews[id]) || DEFAULT_TRACE_DETAILS_VIEW;
+export const useTraceDetailsView = (id: SourceId | null | undefined): TraceDetailsViewState => useApp((s) => selectTraceDetailsView(s, id));
+/** The expanded row of one goroutine table (a trace's source id, or DUMPS_TABLE). */
+export const useExpandedGroup = (table: string): string | null => useApp((s) => s.expandedGroups[table] ?? null);
 
 /** One source's flame view state (the shared default until changed). */
 export const useFlameView = (id: SourceId | null | undefined): FlameViewState => useApp((s) => selectFlameView(s, id));

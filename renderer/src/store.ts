@@ -9,6 +9,7 @@ import { DEFAULT_LAYOUT, presetLayout, type Layout, type PresetId } from './comp
 import { axisSpan, type AxisSpan } from './time-domains.ts';
 import { DEFAULT_FLAME_VIEW, flameTransitions, type FlameFilter, type FilterKind, type FlameViewState } from './state/flame-view.ts';
 import { DEFAULT_HEATMAP_VIEW, type HeatmapViewState } from './state/heatmap-view.ts';
+import { DEFAULT_TRACE_DETAILS_VIEW, type TraceDetailsViewState } from './state/table-views.ts';
 import type { TopSortKey } from '../../shared/query/top-table.ts';
 
 /** A range on the session axis, ns relative to SessionInfo.originEpochNs. */
@@ -24,6 +25,9 @@ export interface ViewSlices {
   blockingMode: 'trace' | 'dumps' | null;
   /** Timeline lane groups (components/timeline/lane-groups.ts keys) folded to their header. */
   collapsedLaneGroups: string[];
+  traceDetailsViews: Record<SourceId, TraceDetailsViewState>;
+  /** The goroutine tables' expanded row: by trace source id, or DUMPS_TABLE for the dumps table. */
+  expandedGroups: Record<string, string | null>;
 }
 
 /** The actions on the view slices: every change a view makes to its state is one of these. */
@@ -46,6 +50,9 @@ export interface ViewActions {
   showHeatmapOf(id: SourceId | null): void;
   setBlockingMode(mode: 'trace' | 'dumps' | null): void;
   toggleLaneGroup(key: string): void;
+  updateTraceDetailsView(id: SourceId, change: Partial<TraceDetailsViewState>): void;
+  /** Expands `group` in a goroutine table (null: none); the same group again folds it. */
+  toggleExpandedGroup(table: string, group: string): void;
   /**
    * "Show in flame graph" from another view: focus the source and show only `fn`'s stacks (in the
    * profile it names, e.g. a trace's `net`). An action on the flame view's state, not a request.
@@ -141,6 +148,8 @@ function viewSlices(set: Set, get: () => AppState): ViewSlices & ViewActions {
     heatmapSourceId: null,
     blockingMode: null,
     collapsedLaneGroups: [],
+    traceDetailsViews: {},
+    expandedGroups: {},
     flame: {
       setProfile: flame(flameTransitions.setProfile),
       setInverted: flame(flameTransitions.setInverted),
@@ -158,6 +167,10 @@ function viewSlices(set: Set, get: () => AppState): ViewSlices & ViewActions {
       set((st) => ({ heatmapViews: { ...st.heatmapViews, [id]: { ...(st.heatmapViews[id] ?? DEFAULT_HEATMAP_VIEW), ...change } } })),
     showHeatmapOf: (heatmapSourceId) => set(() => ({ heatmapSourceId })),
     setBlockingMode: (blockingMode) => set(() => ({ blockingMode })),
+    updateTraceDetailsView: (id, change) =>
+      set((st) => ({ traceDetailsViews: { ...st.traceDetailsViews, [id]: { ...(st.traceDetailsViews[id] ?? DEFAULT_TRACE_DETAILS_VIEW), ...change } } })),
+    toggleExpandedGroup: (table, group) =>
+      set((st) => ({ expandedGroups: { ...st.expandedGroups, [table]: st.expandedGroups[table] === group ? null : group } })),
     toggleLaneGroup: (key) =>
       set((st) => ({ collapsedLaneGroups: st.collapsedLaneGroups.includes(key) ? st.collapsedLaneGroups.filter((k) => k !== key) : [...st.collapsedLaneGroups, key] })),
     showInFlameGraph: (sourceId, fn, profile) => {

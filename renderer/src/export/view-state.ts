@@ -7,9 +7,10 @@
  */
 import type { SourceId, SourceInfo } from '../../../shared/bridge.ts';
 import type { AppState, ViewSlices } from '../store.ts';
-import { selectFlameSource, selectFlameView, selectHeatmapSource, selectHeatmapView } from '../selectors.ts';
+import { selectFlameSource, selectFlameView, selectHeatmapSource, selectHeatmapView, selectTraceDetailsView } from '../selectors.ts';
 import { loadFlameView, saveFlameView } from '../state/flame-view.ts';
 import { loadHeatmapView } from '../state/heatmap-view.ts';
+import { DUMPS_TABLE, loadTraceDetailsView } from '../state/table-views.ts';
 
 export interface SavedView {
   scope: string;
@@ -28,6 +29,19 @@ export function saveViewSlices(st: AppState): Record<string, SavedView> {
   const heatmap = (id: SourceId) => ({ ...selectHeatmapView(st, id) });
   if (hmSrc) out.heatmap = { scope: hmSrc.name, state: heatmap(hmSrc.id), sources: byName(Object.keys(st.heatmapViews), nameOf, heatmap) };
   if (st.blockingMode) out.blocking = { scope: '', state: { mode: st.blockingMode } };
+  const traceIds = Object.keys(st.traceDetailsViews);
+  if (traceIds.length) {
+    const trace = (id: SourceId) => ({ ...selectTraceDetailsView(st, id) });
+    const first = traceIds.find((id) => nameOf(id) !== undefined);
+    if (first) out.trace = { scope: nameOf(first)!, state: trace(first), sources: byName(traceIds, nameOf, trace) };
+  }
+  // Expanded goroutine-table rows: per trace by name, the dumps table under its own key.
+  const expanded: Record<string, string> = {};
+  for (const [table, group] of Object.entries(st.expandedGroups)) {
+    const key = table === DUMPS_TABLE ? DUMPS_TABLE : nameOf(table);
+    if (group !== null && key !== undefined) expanded[key] = group;
+  }
+  if (Object.keys(expanded).length) out.goroutineTables = { scope: '', state: expanded };
   if (st.collapsedLaneGroups.length) out.timeline = { scope: '', state: { collapsedGroups: st.collapsedLaneGroups } };
   return out;
 }
@@ -63,6 +77,22 @@ export function restoreViewSlices(views: Record<string, unknown>, sources: Sourc
     }
     const shown = idOf((views.heatmap as SavedView).scope);
     if (shown) out.heatmapSourceId = shown;
+  }
+  const trace = entries(views.trace);
+  if (trace.length) {
+    out.traceDetailsViews = {};
+    for (const [name, raw] of trace) {
+      const id = idOf(name);
+      if (id) out.traceDetailsViews[id] = loadTraceDetailsView(raw);
+    }
+  }
+  const expanded = (views.goroutineTables as SavedView | undefined)?.state;
+  if (expanded && typeof expanded === 'object') {
+    out.expandedGroups = {};
+    for (const [key, group] of Object.entries(expanded)) {
+      const table = key === DUMPS_TABLE ? DUMPS_TABLE : idOf(key);
+      if (table && typeof group === 'string') out.expandedGroups[table] = group;
+    }
   }
   const mode = (views.blocking as SavedView | undefined)?.state as { mode?: unknown } | undefined;
   if (mode?.mode === 'trace' || mode?.mode === 'dumps') out.blockingMode = mode.mode;

@@ -26,7 +26,7 @@ const session = (sources: SourceInfo[]): SessionInfo => ({ seq: ++seq, originEpo
 
 describe('view slices (state per source, actions, session round trip)', () => {
   beforeEach(() => {
-    useApp.setState({ flameViews: {}, heatmapViews: {}, heatmapSourceId: null, blockingMode: null, focusedSourceId: null });
+    useApp.setState({ flameViews: {}, heatmapViews: {}, heatmapSourceId: null, blockingMode: null, focusedSourceId: null, traceDetailsViews: {}, expandedGroups: {} });
     useApp.getState().setSession(session([src('s1', 'block.pb.gz', 'pprof'), src('s2', 'base-block.pb.gz', 'pprof'), src('s3', 'ss-capture.txt.gz', 'ss', 2e9)]));
   });
 
@@ -63,6 +63,11 @@ describe('view slices (state per source, actions, session round trip)', () => {
     a.flame.setSort('s1', 'cum');
     a.flame.setInverted('s2', true);
     a.updateHeatmapView('s3', { mode: 'peer', topN: 20, log: true });
+    a.toggleExpandedGroup('dumps', 'select|net/http.(*persistConn).readLoop');
+    a.toggleExpandedGroup('s2', 'sync|main.f');
+    a.toggleExpandedGroup('s2', 'sync|main.f');
+    a.toggleExpandedGroup('s1', 'chan receive|main.g');
+    a.updateTraceDetailsView('s1', { tab: 'goroutines', openGroup: 'main.worker', sort: { key: 2, desc: false } });
     const saved = saveViewSlices(useApp.getState());
     // The shape older session files have (and e2e/export.spec.ts reads) stays: scope + state.
     expect(saved.flame).toMatchObject({ scope: 'block.pb.gz', state: { diffBase: 'base-block.pb.gz', sortBy: 'cum' } });
@@ -72,6 +77,9 @@ describe('view slices (state per source, actions, session round trip)', () => {
     expect(back.flameViews?.s8?.inverted).toBe(true);
     expect(back.heatmapViews?.s7).toEqual({ mode: 'peer', state: null, topN: 20, log: true, zoom: false });
     expect(back.heatmapSourceId).toBe('s7');
+    // s2's row was expanded and folded again: only s1's and the dumps table's rows come back.
+    expect(back.expandedGroups).toEqual({ dumps: 'select|net/http.(*persistConn).readLoop', s9: 'chan receive|main.g' });
+    expect(back.traceDetailsViews?.s9).toEqual({ tab: 'goroutines', open: null, openGroup: 'main.worker', sort: { key: 2, desc: false } });
   });
 
   it('reads an older file (scope + state only) and ignores what it cannot use', () => {

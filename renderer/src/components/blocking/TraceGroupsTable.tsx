@@ -4,6 +4,7 @@ import { querySource } from '../../query/query-client.ts';
 import { formatCount, formatDuration, shortFunctionName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
 import { useApp } from '../../store.ts';
+import { useExpandedGroup } from '../../selectors.ts';
 import { GoroutineLanes } from './GoroutineLanes.tsx';
 
 export interface TraceGroupsTableProps {
@@ -18,7 +19,8 @@ const NO_STACK_HINT =
 
 /** A trace's goroutines grouped by wait reason and blocking stack, for the selected range. */
 export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsTableProps) {
-  const [open, setOpen] = useState<string | null>(null);
+  const open = useExpandedGroup(sourceId);
+  const toggle = useApp((s) => s.toggleExpandedGroup);
   return (
     <table className="groups-table" data-testid="trace-groups">
       <thead>
@@ -33,7 +35,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
       <tbody>
         {result.groups.map((g) => (
           <Fragment key={g.key}>
-            <tr className={`group-row ${open === g.key ? 'open' : ''}`} data-testid="trace-group" data-state={g.state} data-function={g.function ?? ''} onClick={() => setOpen(open === g.key ? null : g.key)}>
+            <tr className={`group-row ${open === g.key ? 'open' : ''}`} data-testid="trace-group" data-state={g.state} data-function={g.function ?? ''} onClick={() => toggle(sourceId, g.key)}>
               <td className="state">{g.rawReasons.join(', ')}</td>
               <td className="fn" title={g.function ?? NO_STACK_HINT}>
                 <span className="twisty">{open === g.key ? '▾' : '▸'}</span> {g.function ? shortFunctionName(g.function) : '(no stack)'}

@@ -1,7 +1,6 @@
-import { useState } from 'react';
 import type { AnnotationInstances } from '../../../../shared/query/trace-annotations.ts';
 import { useApp } from '../../store.ts';
-import { useSourceSelection } from '../../selectors.ts';
+import { useSourceSelection, useTraceDetailsView } from '../../selectors.ts';
 import { useSourceQuery } from '../../query/use-source-query.ts';
 import { axisSpan } from '../../time-domains.ts';
 import { formatDuration } from '../../format.ts';
@@ -25,9 +24,13 @@ export function TraceDetailsPanel() {
   const focusedId = useApp((s) => s.focusedSourceId);
   const traces = sources.filter((s) => s.status === 'ready' && s.kind === 'gotrace');
   const trace = traces.find((t) => t.id === focusedId) ?? traces[0];
-  const [tab, setTab] = useState<Tab>('annotations');
-  const [open, setOpen] = useState<InstanceKey | null>(null);
-  const [openGroup, setOpenGroup] = useState<string | null>(null);
+  // The trace's view state (store slice): tab, the listed task/region type, the opened analysis row, its sort.
+  const tv = useTraceDetailsView(trace?.id);
+  const update = useApp((s) => s.updateTraceDetailsView);
+  const { tab, open, openGroup } = tv;
+  const setTab = (t: Tab) => trace && update(trace.id, { tab: t });
+  const setOpen = (k: InstanceKey | null) => trace && update(trace.id, { open: k });
+  const setOpenGroup = (g: string | null) => trace && update(trace.id, { openGroup: g });
 
   const shift = trace?.axisShiftNs ?? 0;
   const range = useSourceSelection(trace?.id);
@@ -111,7 +114,11 @@ export function TraceDetailsPanel() {
         />
       )}
       {trace && tab === 'goroutines' && groups.data && (
-        <GoroutineAnalysis data={groups.data} openGroup={openGroup} members={openGroup !== null && members.fresh ? members.data : null} onToggle={(name) => setOpenGroup(openGroup === name ? null : name)} />
+        <GoroutineAnalysis
+          data={groups.data}
+          sort={tv.sort}
+          onSort={(sort) => update(trace.id, { sort })}
+          openGroup={openGroup} members={openGroup !== null && members.fresh ? members.data : null} onToggle={(name) => setOpenGroup(openGroup === name ? null : name)} />
       )}
     </Panel>
   );
