@@ -76,5 +76,15 @@ test.describe('lanes by folder', () => {
     await page.keyboard.press('Enter');
     await expect(groups.nth(0)).toHaveAttribute('data-folded', 'false');
     await expect(page.getByTestId('timeline-lane')).toHaveCount(4);
+
+    // Zooming in brings detail: the trace's track is asked again at more points, and only those in
+    // view are drawn.
+    const track = page.locator('[data-testid="timeline-lane"][data-name="trace.out"] g[data-points]');
+    const before = Number(await track.getAttribute('data-points'));
+    await page.getByTestId('timeline-svg').focus();
+    for (let i = 0; i < 8; i++) await page.keyboard.press('+');
+    await expect.poll(async () => Number(await track.getAttribute('data-points'))).toBeGreaterThanOrEqual(4 * before);
+    expect(Number(await track.getAttribute('data-drawn-points'))).toBeLessThan(Number(await track.getAttribute('data-points')) / 2);
+    await screenshot(page, 'workspace-5-zoomed-trace');
   });
 });

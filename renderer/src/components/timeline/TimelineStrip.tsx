@@ -5,6 +5,7 @@ import { bridge } from '../../bridge-client.ts';
 import { useSourceQueries } from '../../query/use-source-query.ts';
 import { axisSpan } from '../../time-domains.ts';
 import { laneGroups, type LaneGroup } from './lane-groups.ts';
+import { trackResolution } from './track-window.ts';
 import { defaultViewWindow, sessionExtent, useApp, type TimeRange } from '../../store.ts';
 import { axisToDate, formatClock, formatDuration, timeZoneName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
@@ -32,10 +33,17 @@ function tickStep(span: number, target: number): number {
   return 10 * p;
 }
 
-/** Each ready source's track at about the strip's pixel resolution (a live capture's again as it grows). */
-function useTracks(sources: SourceInfo[], width: number): ReadonlyMap<string, TrackData> {
-  const res = Math.max(200, Math.ceil(width / 200) * 200);
-  const asks = useMemo(() => sources.map((s) => ({ sourceId: s.id, args: { maxPoints: res }, version: s.sha256 ?? '' })), [sources, res]);
+/**
+ * Each ready source's track at about one point per pixel its span covers at the current zoom
+ * (track-window.ts), asked again as zooming crosses a doubling, or as a live capture grows.
+ */
+function useTracks(sources: SourceInfo[], width: number, view: TimeRange | null): ReadonlyMap<string, TrackData> {
+  const viewSpan = view ? view.endNs - view.startNs : 0;
+  const res = sources.map((s) => trackResolution((s.axisEndNs ?? 0) - (s.axisStartNs ?? 0), viewSpan, width)).join(',');
+  const asks = useMemo(() => {
+    const r = res.split(',').map(Number);
+    return sources.map((s, i) => ({ sourceId: s.id, args: { maxPoints: r[i]! }, version: s.sha256 ?? '' }));
+  }, [sources, res]);
   const answers = useSourceQueries('track', asks);
   return useMemo(() => new Map([...answers].map(([id, r]) => [id, r.track])), [answers]);
 }
@@ -66,10 +74,10 @@ export function TimelineStrip() {
   const [panDrag, setPanDrag] = useState<{ x0: number; startNs: number } | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const sources = useMemo(() => session.sources.filter((s) => s.status === 'ready' && s.axisStartNs !== undefined), [session]);
-  const tracks = useTracks(sources, width);
   const extent = useMemo(() => sessionExtent(session), [session]);
   const defaultView = useMemo(() => defaultViewWindow(session), [session]);
   const view = viewWindow ?? defaultView;
+  const tracks = useTracks(sources, width, view);
   // Sources the default window leaves out (estimated times far from the rest).
   const outside = defaultView && extent && (defaultView.startNs > extent.startNs || defaultView.endNs < extent.endNs)
     ? session.sources.filter((s) => s.axisStartNs !== undefined && (s.axisEndNs! < defaultView.startNs || s.axisStartNs > defaultView.endNs)).length
@@ -281,7 +289,7 @@ export function TimelineStrip() {
                 <rect x={0} y={top} width={width} height={h} className="lane-bg" />
                 <g transform={dx ? `translate(${dx},0)` : undefined}>
                 {t?.kind === 'series' ? (
-                  <StackedTrack track={t} top={top + 12} height={h - 14} x={(ns) => x(ns + shift)} endNs={s.axisEndNs! - shift} labelX={width - PAD - 4} minX={PAD} maxX={width - PAD} />
+                  <StackedTrack track={t} top={top + 12} height={h - 14} x={(ns) => x(ns + shift)} endNs={s.axisEndNs! - shift} labelX={width - PAD - 4} minX={PAD} maxX={width - PAD} fromNs={view.startNs - shift} toNs={view.endNs - shift} />
                 ) : t?.kind === 'span' || !t ? (
                   <rect
                     x={x(s.axisStartNs!)}
