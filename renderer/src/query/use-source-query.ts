@@ -101,7 +101,11 @@ export function useBridgeRequest<K extends RequestName>(name: K, arg: RequestArg
  * source's stale answers dropped on their own. `version` re-asks a source whose data changed
  * (a live capture's hash).
  */
-export function useSourceQueries<K extends QueryName>(name: K, asks: readonly { sourceId: SourceId; args: QueryArgs<K>; version?: string }[]): ReadonlyMap<SourceId, QueryResultOf<K>> {
+export function useSourceQueries<K extends QueryName>(
+  name: K,
+  asks: readonly { sourceId: SourceId; args: QueryArgs<K>; version?: string }[],
+  opts: Pick<QueryOptions, 'debounceMs'> = {},
+): ReadonlyMap<SourceId, QueryResultOf<K>> {
   const [answers, setAnswers] = useState<ReadonlyMap<SourceId, QueryResultOf<K>>>(new Map());
   const runners = useRef(new Map<SourceId, LatestRequest<QueryResultOf<K>>>());
   const keyed = asks.map((a) => ({ ...a, key: JSON.stringify([name, a.args, a.version ?? '']) }));
@@ -115,11 +119,13 @@ export function useSourceQueries<K extends QueryName>(name: K, asks: readonly { 
     }
     for (const a of keyed) {
       let r = runners.current.get(a.sourceId);
+      // A source's first question goes at once; later ones (a new resolution) wait for a pause.
+      const first = !r;
       if (!r) {
         r = new LatestRequest((ans) => ans.data && setAnswers((m) => new Map(m).set(a.sourceId, ans.data!)));
         runners.current.set(a.sourceId, r);
       }
-      if (r.pending !== a.key) r.ask(a.key, () => querySource(a.sourceId, name, a.args));
+      if (r.pending !== a.key) r.ask(a.key, () => querySource(a.sourceId, name, a.args), first ? 0 : (opts.debounceMs ?? 0));
     }
     // `all` names every source's question.
   }, [all]);

@@ -5,7 +5,7 @@ import { bridge } from '../../bridge-client.ts';
 import { useSourceQueries } from '../../query/use-source-query.ts';
 import { axisSpan } from '../../time-domains.ts';
 import { laneGroups, type LaneGroup } from './lane-groups.ts';
-import { trackResolution } from './track-window.ts';
+import { MIN_TRACK_POINTS, trackResolution } from './track-window.ts';
 import { defaultViewWindow, sessionExtent, useApp, type TimeRange } from '../../store.ts';
 import { axisToDate, formatClock, formatDuration, timeZoneName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
@@ -24,6 +24,8 @@ const SERIES_H = 54;
 const SIMPLE_H = 20;
 const GROUP_H = 17;
 const PAD = 8;
+/** Zooming asks for a new track resolution once the wheel pauses this long. */
+const TRACK_PAUSE_MS = 300;
 
 /** Nice tick step (1/2/5 × 10^k ns) for about `target` ticks over `span`. */
 function tickStep(span: number, target: number): number {
@@ -39,12 +41,16 @@ function tickStep(span: number, target: number): number {
  */
 function useTracks(sources: SourceInfo[], width: number, view: TimeRange | null): ReadonlyMap<string, TrackData> {
   const viewSpan = view ? view.endNs - view.startNs : 0;
-  const res = sources.map((s) => trackResolution((s.axisEndNs ?? 0) - (s.axisStartNs ?? 0), viewSpan, width)).join(',');
+  // Profiles and dumps draw a span or a point: only series (traces, captures) gain from more points.
+  const res = sources
+    .map((s) => (s.kind === 'gotrace' || s.kind === 'ss' ? trackResolution((s.axisEndNs ?? 0) - (s.axisStartNs ?? 0), viewSpan, width) : MIN_TRACK_POINTS))
+    .join(',');
   const asks = useMemo(() => {
     const r = res.split(',').map(Number);
     return sources.map((s, i) => ({ sourceId: s.id, args: { maxPoints: r[i]! }, version: s.sha256 ?? '' }));
   }, [sources, res]);
-  const answers = useSourceQueries('track', asks);
+  // A wheel burst crosses several doublings: ask once it pauses (the engine computes every question it gets).
+  const answers = useSourceQueries('track', asks, { debounceMs: TRACK_PAUSE_MS });
   return useMemo(() => new Map([...answers].map(([id, r]) => [id, r.track])), [answers]);
 }
 
