@@ -10,7 +10,7 @@ import { pairByContent } from '../../shared/query/placement/pairing.ts';
 import { disposeSpareWorkers, prewarmEngine, startEngine, type Engine } from './engine.ts';
 import type { SourceHeader } from './engine-protocol.ts';
 import type { IngestInput } from './ingest-input.ts';
-import type { CallTreeQuery, QueryResult, SourceQuery } from '../../shared/query/query-types.ts';
+import type { CallTreeQuery, QueryName, QueryResultOf, SourceQuery, SourceQueryOf } from '../../shared/query/query-types.ts';
 import type { SourceRange } from '../../shared/query/stack-sources.ts';
 import type { GoroutineGroupsResult } from '../../shared/query/goroutine-groups.ts';
 import type { WcRange, WhatChangedResult } from '../../shared/query/what-changed.ts';
@@ -294,11 +294,13 @@ export class SessionStore {
     }
   }
 
-  async query(id: SourceId, q: SourceQuery): Promise<QueryResult> {
+  /** Routes one query to the engine holding the source; typed by the query's name (QueryMap). */
+  async query<K extends QueryName>(id: SourceId, q: SourceQueryOf<K>): Promise<QueryResultOf<K>> {
     const e = this.entries.get(id);
     if (!e) throw new Error(`no source ${id}`);
     if (!e.engine || e.info.status !== 'ready') throw new Error(`source ${e.info.name} is not ready (${e.info.status})`);
-    return e.engine.query(q);
+    // The engine answers with runQuery(source, q), whose result the same map types by q.type.
+    return (await e.engine.query(q as SourceQuery)) as QueryResultOf<K>;
   }
 
   /**
@@ -314,12 +316,10 @@ export class SessionStore {
     const parts = await Promise.all(
       ordered.map(async (id) => {
         const r = await this.query(id, { type: 'goroutineGroups', sourceId: id });
-        if (r.type !== 'goroutineGroups') throw new Error('unexpected result');
         return r.result;
       }),
     );
     const merged = await this.query(ordered[0]!, { type: 'mergeGoroutineGroups', parts, limit: 500 });
-    if (merged.type !== 'goroutineGroups') throw new Error('unexpected result');
     return merged.result;
   }
 
@@ -337,12 +337,10 @@ export class SessionStore {
       usable.map(async (id) => {
         const toSrc = (r: WcRange) => ({ startNs: r.startNs - shifts[id]!, endNs: r.endNs - shifts[id]! });
         const r = await this.query(id, { type: 'whatChangedPart', sourceId: id, a: toSrc(selection), b: baseline.map(toSrc) });
-        if (r.type !== 'whatChangedPart') throw new Error('unexpected result');
         return r.part;
       }),
     );
     const merged = await this.query(usable[0]!, { type: 'mergeWhatChanged', parts, shifts, limit });
-    if (merged.type !== 'whatChanged') throw new Error('unexpected result');
     return merged.result;
   }
 
@@ -374,9 +372,8 @@ export class SessionStore {
    * A call tree of `id` diffed against `baseId`: the base's engine exports its stacks (function
    * paths + weights), then the current source's engine builds the diff. The host only routes.
    */
-  async diffCallTree(id: SourceId, baseId: SourceId, q: CallTreeQuery, baseProfile?: string, baseRange?: SourceRange): Promise<QueryResult> {
+  async diffCallTree(id: SourceId, baseId: SourceId, q: CallTreeQuery, baseProfile?: string, baseRange?: SourceRange): Promise<QueryResultOf<'callTree'>> {
     const exp = await this.query(baseId, { type: 'exportStacks', profile: baseProfile ?? q.profile, range: baseRange });
-    if (exp.type !== 'exportStacks') throw new Error('unexpected result');
     return this.query(id, { ...q, type: 'callTreeDiff', base: exp.stacks });
   }
 

@@ -2,7 +2,7 @@ import { useApp } from '../store.ts';
 import { DropZone } from './DropZone.tsx';
 import { EmptyState } from './EmptyState.tsx';
 import { SourcesPanel } from './SourcesPanel.tsx';
-import { TimelineStrip } from './TimelineStrip.tsx';
+import { TimelineStrip } from './timeline/TimelineStrip.tsx';
 import { Notices } from './Notices.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { SourceDetails } from './SourceDetails.tsx';

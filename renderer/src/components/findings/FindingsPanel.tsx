@@ -6,7 +6,6 @@ import { revealSlot } from '../layout/reveal.ts';
 import { FindingsList } from './FindingsList.tsx';
 import { brushOf, flameFocusOf, rebased } from './show-evidence.ts';
 import { useFindings } from './use-findings.ts';
-import { requestViewFocus } from './view-focus.ts';
 import './findings.css';
 
 /** Findings (connected): ranked incident patterns of the loaded sources; "Show" brushes and focuses the evidence. */
@@ -15,7 +14,9 @@ export function FindingsPanel() {
   const origin = useApp((s) => s.session.originEpochNs);
   const setSelection = useApp((s) => s.setSelection);
   const focusSource = useApp((s) => s.focusSource);
-  const requestFlameFocus = useApp((s) => s.requestFlameFocus);
+  const showInFlameGraph = useApp((s) => s.showInFlameGraph);
+  const updateHeatmapView = useApp((s) => s.updateHeatmapView);
+  const showHeatmapOf = useApp((s) => s.showHeatmapOf);
   const { result, shifts, error, loading } = useFindings(sources);
   const now = new Map(sources.map((s) => [s.id, s.axisShiftNs]));
   const onAxis = (e: Evidence) => rebased(e, shifts[e.source], now.get(e.source));
@@ -24,9 +25,13 @@ export function FindingsPanel() {
     const e = onAxis(raw);
     setSelection(brushOf(e));
     focusSource(e.source);
-    if (e.focus) requestViewFocus(e.view, e.source, e.focus);
+    if (e.view === 'heatmap' && e.focus?.state) {
+      // A state's sockets by peer, or the states view (the heat map's own slice, per capture).
+      showHeatmapOf(e.source);
+      updateHeatmapView(e.source, e.focus.peer ? { mode: 'peer', state: e.focus.state } : { mode: 'state' });
+    }
     const flame = flameFocusOf(e);
-    if (flame) requestFlameFocus(e.source, flame.fn, flame.profile);
+    if (flame) showInFlameGraph(e.source, flame.fn, flame.profile);
     revealSlot(e.view);
   };
   const describeRange = (raw: Evidence) => {

@@ -1,14 +1,14 @@
 /** What "Show" does with a piece of evidence, as plain data (pure; the panel applies it to the store). */
 import type { Evidence } from '../../../../shared/query/findings/types.ts';
-import type { TimeRange } from '../../store.ts';
+import { axisSpan, type AxisSpan } from '../../time-domains.ts';
 
 /** A point in time (a dump, a profile) gets this much on each side, so the brush is visible. */
 export const POINT_PAD_NS = 500e6;
 
-/** The brush for an evidence: its range, or a short span around a point. */
-export function brushOf(e: Evidence): TimeRange {
+/** The brush for an evidence (findings speak session-axis ns): its range, or a short span around a point. */
+export function brushOf(e: Evidence): AxisSpan {
   const { startNs, endNs } = e.range;
-  return endNs > startNs ? { startNs, endNs } : { startNs: startNs - POINT_PAD_NS, endNs: endNs + POINT_PAD_NS };
+  return endNs > startNs ? axisSpan(startNs, endNs) : axisSpan(startNs - POINT_PAD_NS, endNs + POINT_PAD_NS);
 }
 
 /**
