@@ -11,11 +11,21 @@ import type { Expander } from './call-tree-expander.ts';
 import { growI32 } from '../model/pair-map.ts';
 import { builtOutermostCalls, frameNamesOf, leafLevelsOf, leafSlotsOf, visibleFrom, type OutermostCalls, type Children, type FrameNames, type LeafSlots } from './stack-index.ts';
 
-/** A filter's regex (null for none); one that does not compile is an error naming the filter. */
+/**
+ * A filter's regex (null for none); one that does not compile is an error naming the filter. Written
+ * for pprof, whose regexes are Go's: leading flag groups like `(?i)` become JS flags (JS has no inline
+ * flags); the rest of RE2's syntax that filters use reads the same in JS.
+ */
 export function compile(re: string | undefined, what: string): RegExp | null {
   if (re === undefined || re === '') return null;
+  let body = re;
+  let flags = '';
+  for (let m = /^\(\?([ims]+)\)/.exec(body); m; m = /^\(\?([ims]+)\)/.exec(body)) {
+    for (const f of m[1]!) if (!flags.includes(f)) flags += f;
+    body = body.slice(m[0].length);
+  }
   try {
-    return new RegExp(re);
+    return new RegExp(body, flags);
   } catch (e) {
     throw new Error(`invalid ${what} regex ${JSON.stringify(re)}: ${(e as Error).message}`);
   }
@@ -72,8 +82,10 @@ function prepare(input: WeightedStacks, opts: StackFilterOptions): Prepared {
       if (x < 0) x = byString[si] = re.test(t.strings[si] ?? '') ? 1 : 0;
       return x;
     };
+    // As pprof matches a location: its function names, file names and its mapping's file.
     const out = new Uint8Array(t.frameCount);
-    for (let f = 0; f < t.frameCount; f++) out[f] = m(t.frameFunc[f]!) | m(t.frameFile[f]!);
+    const mod = t.frameModule;
+    for (let f = 0; f < t.frameCount; f++) out[f] = m(t.frameFunc[f]!) | m(t.frameFile[f]!) | (mod ? m(mod[f]!) : 0);
     return out;
   };
   const hidden = hide ? frameMatch(hide) : null;
@@ -96,7 +108,7 @@ function prepare(input: WeightedStacks, opts: StackFilterOptions): Prepared {
     const fl = slotFlags && j >= 0 ? slotFlags[j]! : 0;
     if (focus && !(fl & F_FOCUS)) return false;
     if (ignore && fl & F_IGNORE) return false;
-    if (j < 0) return !hidden; // pprof drops samples left without any location
+    if (j < 0) return !(focus || ignore || hidden); // pprof drops samples without any location under any filter
     return !(hidden && hidden[slotFrame[j]!] && visibleFrom(slotStack[j]!, hidden, frame, prefix) < 0);
   };
 

@@ -28,7 +28,7 @@ export interface WeightedStacks {
   weight: Float64Array | number[];
 }
 
-/** Sample filters, matched against function names and file names (as pprof matches them). */
+/** Sample filters, matched against function, file and module (pprof mapping) names, as pprof matches them. */
 export interface StackFilterOptions {
   /** Keep only samples with a frame matching this regex. */
   focus?: string;

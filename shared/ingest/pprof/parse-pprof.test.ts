@@ -78,7 +78,7 @@ function encode(spec: {
 
 describe('parsePprof on real fixtures', () => {
   it('has pprof fixtures to check', () => {
-    expect(PPROF.length).toBe(52);
+    expect(PPROF.length).toBeGreaterThanOrEqual(52);
   });
 
   it.each(PPROF)('%s agrees sample by sample with an independent decoder', (rel) => {
@@ -134,12 +134,13 @@ describe('parsePprof on real fixtures', () => {
     expect(leaf.length).toBeGreaterThan(1);
   });
 
-  it('names frames without line info "<unknown>", keeping the address in the file field', () => {
+  it('names frames without line info "<unknown>" when there is no mapping, one frame for every address', () => {
     const m = parsePprof(raw('third-party/google-pprof/go.nomappings.crash')).model;
     const frames = framesOf(m.stacks, m.sampleStack[0]!);
-    expect(frames.every((f) => f.name === '<unknown>')).toBe(true);
-    expect(frames[0]!.file).toMatch(/^0x[0-9a-f]+$/);
+    expect(frames.every((f) => f.name === '<unknown>' && f.file === '')).toBe(true);
     expect(m.mappings).toEqual([]);
+    // pprof at function granularity drops the address: all of them are one function.
+    expect(new Set(Array.from(m.stacks.frameFunc, (x) => m.stacks.strings[x])).size).toBe(1);
   });
 
   it('keeps mappings', () => {
