@@ -5,6 +5,7 @@
  *   tracedeck serve [--port N] [--no-open] [FILES…]   browser mode on 127.0.0.1
  *   tracedeck inspect FILE… [--json]         print what each file is and its figures, no UI
  *   tracedeck export FILE… --view V [...]     render a view to PNG/SVG (or a bundle) headless
+ *   tracedeck top FILE… [--json] [...]        pprof's top table, equal to `go tool pprof -top` (cli-top.ts)
  *
  * Plain Node (runs under tsx): never imports 'electron'.
  */
@@ -19,12 +20,14 @@ import { probeElectron } from './electron-binary.ts';
 import { ensureRendererBuilt } from './renderer-build.ts';
 import { engineWorkerScript } from './worker-build.ts';
 import { cmdExport, EXPORT_USAGE } from './export-cli.ts';
+import { cmdTop, TOP_USAGE } from './cli-top.ts';
 
 const USAGE = `usage:
   tracedeck [FILES…]                              open the app on FILES (the bundled demo incident when none)
   tracedeck serve [--port N] [--no-open] [FILES…] browser mode: serve the app on 127.0.0.1
   tracedeck inspect FILE… [--json]                print the kind, format and figures of each file
-${EXPORT_USAGE.replace(/^usage:\n/, '')}`;
+${EXPORT_USAGE.replace(/^usage:\n/, '')}
+${TOP_USAGE.replace(/^usage:\n/, '')}`;
 
 interface InspectRow {
   file: string;
@@ -141,6 +144,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'inspect') return cmdInspect(rest);
   if (cmd === 'export') return cmdExport(rest);
+  if (cmd === 'top') return cmdTop(rest);
   if (cmd === 'serve') return cmdServe(rest);
   if (cmd === 'open') return cmdOpen(rest);
   const files = argv.filter((a) => a !== '--');

@@ -563,3 +563,29 @@ function cumByLeafWalks(p: Prepared): Float64Array {
   }
   return cum;
 }
+
+/** What focus / ignore / hide leave of an input: for writing it out as a profile of its own. */
+export interface KeptStacks {
+  stacks: StackTable;
+  /** One entry per kept leaf stack (-1: the samples without frames), weights summed. */
+  sampleStack: Int32Array;
+  weight: Float64Array;
+  /** Per frame: 1 when hide removes it from every stack, else null. */
+  hidden: Uint8Array | null;
+}
+
+export function keptStacks(input: WeightedStacks, opts: StackFilterOptions): KeptStacks {
+  const { p } = cachedPrep(input, opts);
+  const stacks: number[] = [];
+  const weights: number[] = [];
+  for (let j = 0; j < p.W.length; j++) {
+    if (p.W[j] === 0) continue;
+    stacks.push(p.slots.slotStack[j]!);
+    weights.push(p.W[j]!);
+  }
+  if (p.rootSelf !== 0) {
+    stacks.push(-1);
+    weights.push(p.rootSelf);
+  }
+  return { stacks: p.t, sampleStack: Int32Array.from(stacks), weight: Float64Array.from(weights), hidden: p.hidden };
+}

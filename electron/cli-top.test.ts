@@ -1,0 +1,162 @@
+/**
+ * `tracedeck top` against Go's own figures, committed in shared/query/testdata/go-top/ (generate.mjs
+ * there says how they were made; these tests do not need Go): every row of `go tool pprof -top` — per
+ * function flat and cum, in pprof's order — and its total, for single profiles, filters, `-base`
+ * deltas, merges and traces' blocking profiles.
+ */
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixturePath } from '../shared/test-support/fixtures.ts';
+import { parsePprof } from '../shared/ingest/pprof/parse-pprof.ts';
+import { topTable } from '../shared/query/top-table.ts';
+import { cmdTop, formatTopTable, parseTopArgs, scaledValue, shownProfile, topReport, type TopArgs, type TopRowJson } from './cli-top.ts';
+
+const GO_TOP = fileURLToPath(new URL('../shared/query/testdata/go-top/', import.meta.url));
+
+interface GoCase {
+  id: string;
+  command: string;
+  files?: string[];
+  base?: string;
+  trace?: string;
+  trace_kind?: string;
+  sampleIndex?: string;
+  focus?: string;
+  ignore?: string;
+  hide?: string;
+  sampleType: { type: string; unit: string };
+  total: number;
+  rows: TopRowJson[];
+}
+
+function goCases(name: string): GoCase[] {
+  return (JSON.parse(readFileSync(join(GO_TOP, name), 'utf8')) as { cases: GoCase[] }).cases;
+}
+
+function argsOf(c: GoCase): TopArgs {
+  return {
+    files: c.trace ? [fixturePath(c.trace)] : c.files!.map(fixturePath),
+    base: c.base ? [fixturePath(c.base)] : [],
+    profile: c.trace_kind,
+    sampleIndex: c.sampleIndex,
+    focus: c.focus,
+    ignore: c.ignore,
+    hide: c.hide,
+    json: true,
+  };
+}
+
+async function expectGoTop(c: GoCase): Promise<void> {
+  const { report } = await topReport(argsOf(c));
+  expect(report.sampleType).toEqual(c.sampleType);
+  expect(report.total).toBe(c.total);
+  expect(report.rows).toEqual(c.rows);
+}
+
+describe('tracedeck top equals go tool pprof -top, row for row', () => {
+  for (const group of ['profiles', 'filters', 'series', 'traces']) {
+    describe(group, () => {
+      for (const c of goCases(`${group}.json`)) it(c.id, () => expectGoTop(c), 30_000);
+    });
+  }
+});
+
+describe('tracedeck top --out', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tracedeck-top-'));
+  for (const c of goCases('roundtrip.json') as (GoCase & { out: string; trace: string })[]) {
+    it(`${c.out}: today's --out is the file Go's figures were taken from, and they equal go tool trace -pprof=sync`, async () => {
+      // Go read the committed file back (c.rows); our encoder still writes exactly that profile...
+      const a = parseTopArgs([fixturePath(c.trace), '--profile', 'sync', '--out', join(dir, c.out)]);
+      const { report, shown, loaded } = await topReport(a);
+      const committed = gunzipSync(readFileSync(join(GO_TOP, c.out)));
+      expect(Buffer.from(shownProfile(a, shown, loaded, report.sampleType)).equals(committed)).toBe(true);
+      // ...and what Go printed for it is what Go prints for `go tool trace -pprof=sync` itself.
+      const direct = goCases('traces.json').find((x) => x.trace === c.trace && x.trace_kind === 'sync' && !x.focus && !x.sampleIndex)!;
+      expect(c.rows).toEqual(direct.rows);
+      expect(c.total).toBe(direct.total);
+      // Our own reader agrees too.
+      const back = topTable({ ...weighted(parsePprof(committed).model) });
+      expect(back.rows.map((r) => ({ function: r.function, flat: r.flat, cum: r.cum }))).toEqual(direct.rows);
+    });
+  }
+
+  it('writes the filtered, merged profile: reading it back gives the same per-function values', async () => {
+    const a = parseTopArgs([
+      fixturePath('profile-series/go1.26/block-5.pb.gz'),
+      '--base',
+      fixturePath('profile-series/go1.26/block-0.pb.gz'),
+      '--hide',
+      '^runtime\\.',
+      '--focus',
+      'main',
+      '--out',
+      join(dir, 'x.pb.gz'),
+    ]);
+    expect(await cmdTop([...process.argv.slice(0, 0), ...argsToList(a)])).toBe(0);
+    const { report } = await topReport(a);
+    const back = parsePprof(gunzipSync(readFileSync(join(dir, 'x.pb.gz')))).model;
+    expect(back.sampleTypes).toEqual([{ type: 'delay', unit: 'nanoseconds' }]);
+    const rows = topTable(weighted(back)).rows.map((r) => ({ function: r.function, flat: r.flat, cum: r.cum }));
+    expect(rows).toEqual(report.rows);
+    expect(rows.some((r) => r.function.startsWith('runtime.'))).toBe(false);
+  });
+
+  it.sequential('cleans up', () => rmSync(dir, { recursive: true, force: true }));
+});
+
+function weighted(m: ReturnType<typeof parsePprof>['model']) {
+  return { stacks: m.stacks, sampleStack: m.sampleStack, weight: m.sampleValues[m.defaultSampleType]! };
+}
+
+function argsToList(a: TopArgs): string[] {
+  const out = [...a.files];
+  for (const b of a.base) out.push('--base', b);
+  for (const k of ['focus', 'ignore', 'hide', 'out'] as const) if (a[k]) out.push(`--${k}`, a[k]!);
+  return out;
+}
+
+describe('tracedeck top arguments and output', () => {
+  it('refuses what it cannot do, naming why', () => {
+    expect(() => parseTopArgs([])).toThrow(/no FILE/);
+    expect(() => parseTopArgs(['a', '--profile', 'gc'])).toThrow(/--profile must be/);
+    expect(() => parseTopArgs(['a', '--out', 'x.pb'])).toThrow(/\.pb\.gz/);
+    expect(() => parseTopArgs(['a', '--frobnicate'])).toThrow(/unknown option --frobnicate/);
+  });
+
+  it('names the sample types a profile has when asked for another', async () => {
+    const a = parseTopArgs([fixturePath('scenarios/conn-leak-go1.27/block.pb.gz'), '--sample-index', 'cpu']);
+    await expect(topReport(a)).rejects.toThrow(/no sample type cpu \(this profile has contentions, delay\)/);
+  });
+
+  it('refuses to merge profiles of different sample types', async () => {
+    const a = parseTopArgs([fixturePath('scenarios/conn-leak-go1.27/block.pb.gz'), fixturePath('scenarios/conn-leak-go1.27/goroutine.pb.gz')]);
+    await expect(topReport(a)).rejects.toThrow(/cannot merge/);
+  });
+
+  it('--range clips a trace profile: two halves add up to the whole, per function', async () => {
+    const t = fixturePath('scenarios/conn-leak-go1.27/trace.out');
+    const whole = (await topReport(parseTopArgs([t, '--profile', 'sync']))).report;
+    const a = (await topReport(parseTopArgs([t, '--profile', 'sync', '--range', '0..2.5']))).report;
+    const b = (await topReport(parseTopArgs([t, '--profile', 'sync', '--range', '2500ms..1h']))).report;
+    expect(a.total + b.total).toBe(whole.total);
+    expect(a.total).toBeGreaterThan(0);
+    expect(b.total).toBeGreaterThan(0);
+    const cum = (r: typeof a, f: string) => r.rows.find((x) => x.function === f)?.cum ?? 0;
+    for (const row of whole.rows) expect(cum(a, row.function) + cum(b, row.function), row.function).toBe(row.cum);
+  });
+
+  it('prints a plain table like pprof', async () => {
+    const a = parseTopArgs([fixturePath('scenarios/conn-leak-go1.27/block.pb.gz')]);
+    const text = formatTopTable((await topReport(a)).report, a);
+    expect(text).toContain('Type: delay');
+    expect(text).toContain('Showing nodes accounting for 220.84s, 100% of 220.84s total');
+    expect(text).toMatch(/^ *210\.85s +95\.47% +95\.47% +210\.85s +95\.47% +runtime\.selectgo$/m);
+    expect(scaledValue(1536, 'bytes')).toBe('1.50kB');
+    expect(scaledValue(0, 'nanoseconds')).toBe('0');
+    expect(scaledValue(42, 'count')).toBe('42');
+  });
+});
