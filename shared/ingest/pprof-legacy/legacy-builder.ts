@@ -6,7 +6,9 @@
  * drop_frames/keep_frames pruning of symbolized frames.
  *
  * Locations are keyed by address (already adjusted by the parser): one location per distinct
- * address, one frame per location — or several when symbol comments name inlined frames.
+ * address, one frame per location — or several when symbol comments name inlined frames. A location
+ * without symbols is its binary's `[name]` (as pprof names it at function granularity), so all the
+ * addresses of one mapping are one function.
  */
 import { IngestError, throwIfAborted, type ParseOptions } from '../errors.ts';
 import type { ParsedSource } from '../../model/source.ts';
@@ -16,7 +18,7 @@ import { StackTableBuilder, type FrameIndex } from '../../model/stacks.ts';
 import type { LegacyMapping } from './memory-map.ts';
 import { u64 } from './text-lines.ts';
 import { legacyFrameFilters } from './frame-filters.ts';
-import { baseName, compileFrameRegex } from '../pprof/parse-pprof.ts';
+import { compileFrameRegex, unnamedFunction } from '../pprof/parse-pprof.ts';
 
 export type ParsedPprof = Extract<ParsedSource, { kind: 'pprof' }>;
 
@@ -113,11 +115,14 @@ export class LegacyProfileBuilder {
     const keepRx = dropRx && this.keepFrames ? compileFrameRegex(this.keepFrames, 'keep_frames', this.warnings) : null;
     for (let li = 0; li < nLoc; li++) {
       const lines = this.locLines[li];
+      // The mapping's file is every frame's module (pprof's filters match it).
+      const module = locMapping[li]! >= 0 ? (this.mappings[locMapping[li]!]?.file ?? '') : '';
       if (lines && lines.length > 0) {
         const fr: FrameIndex[] = [];
         for (let k = lines.length - 1; k >= 0; k--) {
           const l = lines[k]!;
-          fr.push(builder.internFrame({ func: l.func, file: l.file, line: l.line, inlined: k !== lines.length - 1 }));
+          const func = l.func || unnamedFunction(module);
+          fr.push(builder.internFrame({ func, file: l.file, line: l.line, inlined: k !== lines.length - 1, module }));
         }
         locFrames.push(fr);
         // One prunable unit per location; a partial match inside inlined lines prunes it whole
@@ -126,11 +131,9 @@ export class LegacyProfileBuilder {
           locPrunable[li] = 1;
         }
       } else {
-        // No symbols: named by address, as pprof prints such locations; the object file goes in the
-        // file field so it stays visible.
-        const m = locMapping[li]! >= 0 ? this.mappings[locMapping[li]!] : undefined;
-        const base = m?.file ? baseName(m.file) : '';
-        locFrames.push([builder.internFrame({ func: `0x${this.locAddr[li]!.toString(16)}`, file: base ? `[${base}]` : '', line: 0 })]);
+        // No symbols: pprof at function granularity drops the address and names the location
+        // after its binary, `[name]` (`<unknown>` without one): one function per mapping.
+        locFrames.push([builder.internFrame({ func: unnamedFunction(module), file: '', line: 0, module })]);
       }
     }
 
