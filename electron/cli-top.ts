@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib';
 import type { ParsedSource } from '../shared/model/source.ts';
 import type { WeightedStacks } from '../shared/query/call-tree.ts';
 import { keptStacks } from '../shared/query/call-tree-input.ts';
-import { stackProfileInfo, weightedStacksOf, type SourceRange } from '../shared/query/stack-sources.ts';
+import { pcZeroAsNoStack, stackProfileInfo, weightedStacksOf, type SourceRange } from '../shared/query/stack-sources.ts';
 import { absoluteTotal, mergeWeightedStacks } from '../shared/query/stack-merge.ts';
 import { encodePprof } from '../shared/query/stack-pprof.ts';
 import { topTable } from '../shared/query/top-table.ts';
@@ -174,7 +174,7 @@ async function load(file: string, a: TopArgs): Promise<Loaded> {
       const si = a.sampleIndex ?? 'delay';
       if (si !== 'delay' && si !== 'contentions' && si !== '0' && si !== '1') fail(`no sample type ${si} (a trace's ${key} profile has contentions, delay)`);
       if (si === 'contentions' || si === '0') {
-        const p = blockingProfile(src.model, key as 'sync' | 'net' | 'syscall' | 'sched', range);
+        const p = pcZeroAsNoStack(blockingProfile(src.model, key as 'sync' | 'net' | 'syscall' | 'sched', range));
         return { file, src, ws: { stacks: p.stacks, sampleStack: p.sampleStack, weight: p.count }, sampleType: { type: 'contentions', unit: 'count' } };
       }
       return { file, src, ws: weightedStacksOf(src, key, range), sampleType: { type: 'delay', unit: 'nanoseconds' } };
