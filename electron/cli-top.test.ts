@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { fixturePath } from '../shared/test-support/fixtures.ts';
 import { parsePprof } from '../shared/ingest/pprof/parse-pprof.ts';
 import { topTable } from '../shared/query/top-table.ts';
+import { goGenericShort } from '../shared/query/stack-names.ts';
 import { cmdTop, formatTopTable, parseTopArgs, scaledValue, shownProfile, topReport, type TopArgs, type TopRowJson } from './cli-top.ts';
 
 const GO_TOP = fileURLToPath(new URL('../shared/query/testdata/go-top/', import.meta.url));
@@ -37,10 +38,15 @@ function goCases(name: string): GoCase[] {
   return (JSON.parse(readFileSync(join(GO_TOP, name), 'utf8')) as { cases: GoCase[] }).cases;
 }
 
+/** A fixture, or `@go-real/…`: the profiles made for these tests (shared/query/testdata/go-real). */
+function pathOf(rel: string): string {
+  return rel.startsWith('@go-real/') ? join(GO_TOP, '../go-real', rel.slice('@go-real/'.length)) : fixturePath(rel);
+}
+
 function argsOf(c: GoCase): TopArgs {
   return {
-    files: c.trace ? [fixturePath(c.trace)] : c.files!.map(fixturePath),
-    base: c.base ? [fixturePath(c.base)] : [],
+    files: c.trace ? [pathOf(c.trace)] : c.files!.map(pathOf),
+    base: c.base ? [pathOf(c.base)] : [],
     profile: c.trace_kind,
     sampleIndex: c.sampleIndex,
     focus: c.focus,
@@ -58,9 +64,42 @@ async function expectGoTop(c: GoCase): Promise<void> {
 }
 
 describe('tracedeck top equals go tool pprof -top, row for row', () => {
-  for (const group of ['profiles', 'filters', 'series', 'traces']) {
+  for (const group of ['profiles', 'filters', 'series', 'traces', 'generated']) {
     describe(group, () => {
       for (const c of goCases(`${group}.json`)) it(c.id, () => expectGoTop(c), 30_000);
+    });
+  }
+});
+
+describe('Go debug=1 text profiles: the same stacks and values as the protobuf written at the same moment', () => {
+  // Go names generic functions `F[...]` in text (the protobuf: `F[go.shape.int]`), so Go's rows are
+  // folded by that name first (here the shapes of one function never share a stack: sums are exact).
+  const fold = (rows: TopRowJson[]): TopRowJson[] => {
+    const by = new Map<string, TopRowJson>();
+    for (const r of rows) {
+      const name = goGenericShort(r.function);
+      const e = by.get(name) ?? { function: name, flat: 0, cum: 0 };
+      e.flat += r.flat;
+      e.cum += r.cum;
+      by.set(name, e);
+    }
+    const abs = Math.abs;
+    return [...by.values()].sort((a, b) => abs(b.flat) - abs(a.flat) || (a.function < b.function ? -1 : a.function > b.function ? 1 : 0) || abs(b.cum) - abs(a.cum));
+  };
+  const generated = goCases('generated.json');
+  for (const [text, id] of [
+    ['heap-debug1.txt.gz', 'generics heap inuse_space'],
+    ['heap-debug1.txt.gz', 'generics heap alloc_space'],
+    ['heap-debug1.txt.gz', 'generics heap alloc_objects'],
+    ['block-debug1.txt.gz', 'block'],
+    ['block-debug1.txt.gz', 'block contentions'],
+    ['mutex-debug1.txt.gz', 'mutex'],
+  ] as const) {
+    it(`${text}: ${id}`, async () => {
+      const c = generated.find((x) => x.id === id)!;
+      const { report } = await topReport({ ...argsOf(c), files: [pathOf(`@go-real/${text}`)] });
+      expect(report.total).toBe(c.total);
+      expect(report.rows).toEqual(fold(c.rows));
     });
   }
 });

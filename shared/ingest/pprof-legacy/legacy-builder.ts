@@ -53,6 +53,8 @@ export class LegacyProfileBuilder {
   readonly locAddr: bigint[] = [];
   readonly locLines: (LegacyLine[] | null)[] = [];
   private readonly locNoAddr: boolean[] = [];
+  /** Go debug=1 text: a PC Go's printer hid (runtime frames before the first shown, runtime.goexit). */
+  private readonly locHiddenRuntime: boolean[] = [];
   private readonly byAddr = new Map<bigint, number>();
 
   /** Per sample: location indexes leaf first, one value per sample type, the `bytes` label or null. */
@@ -67,6 +69,7 @@ export class LegacyProfileBuilder {
       this.locAddr.push(addr);
       this.locLines.push(null);
       this.locNoAddr.push(false);
+      this.locHiddenRuntime.push(false);
       this.byAddr.set(addr, i);
     }
     return i;
@@ -80,6 +83,14 @@ export class LegacyProfileBuilder {
   symbolize(loc: number, lines: LegacyLine[], clearAddress: boolean): void {
     this.locLines[loc] = lines;
     if (clearAddress) this.locNoAddr[loc] = true;
+  }
+
+  /**
+   * Marks a location Go's debug=1 printer left without a comment: it only hides runtime.* and
+   * internal/runtime/* frames (those before the first frame it shows, and runtime.goexit).
+   */
+  markHiddenRuntime(loc: number): void {
+    this.locHiddenRuntime[loc] = true;
   }
 
   get sampleCount(): number {
@@ -100,6 +111,8 @@ export class LegacyProfileBuilder {
 
     [this.dropFrames, this.keepFrames] = legacyFrameFilters(this.sampleTypes);
     const locMapping = this.assignMappings();
+    // Hidden runtime frames at the root end are runtime.goexit, which Go's protobuf profiles leave out.
+    for (const locs of this.sampleLocs) while (locs.length > 1 && this.locHiddenRuntime[locs[locs.length - 1]!]) locs.pop();
     if (fin.cleanupDuplicateLeaf) {
       for (const locs of this.sampleLocs) {
         if (locs.length > 1 && this.locAddr[locs[0]!] === u64(this.locAddr[locs[1]!]! + 1n)) locs.splice(1, 1);
@@ -131,6 +144,9 @@ export class LegacyProfileBuilder {
           locPrunable[li] = 1;
         }
       } else {
+        // A runtime frame Go's printer hid is pruned when the rule prunes runtime frames (heap
+        // profiles: the allocator's frames above the allocating call, which Go's protobuf hides too).
+        if (this.locHiddenRuntime[li] && dropRx && dropRx.test('runtime.') && !(keepRx && keepRx.test('runtime.'))) locPrunable[li] = 1;
         // No symbols: pprof at function granularity drops the address and names the location
         // after its binary, `[name]` (`<unknown>` without one): one function per mapping.
         locFrames.push([builder.internFrame({ func: unnamedFunction(module), file: '', line: 0, module })]);

@@ -18,7 +18,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const project = resolve(here, '../../../..');
 const FIX = resolve(process.argv[2] ?? join(project, '../shared/fixtures'));
 const tmp = mkdtempSync(join(tmpdir(), 'go-top-'));
-const go = (args, opts = {}) => execFileSync('go', args, { cwd: FIX, maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+const go = (args, opts = {}) => execFileSync('go', args.map(real), { cwd: FIX, maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+/** `@go-real/…` names the profiles made for these tests (../go-real, see its README). */
+const real = (a) => a.replace(/^(-\w+=)?@go-real\//, (_, f) => `${f ?? ''}${join(here, '../go-real')}/`);
 
 const UNIT_FLAG = { nanoseconds: 'ns', microseconds: 'us', milliseconds: 'ms', seconds: 's', bytes: 'B' };
 
@@ -78,9 +80,9 @@ function top(c) {
     const m = /^\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(.*)$/.exec(l);
     rows.push({ function: stripInline(m[6]), flat: parseValue(m[1], unitFlag), cum: parseValue(m[4], unitFlag) });
   }
-  const shownFiles = c.trace ? [`<(go tool trace -pprof=${c.trace_kind} ${c.trace})`] : c.files;
+  const shownFiles0 = c.trace ? [`<(go tool trace -pprof=${c.trace_kind} ${c.trace})`] : c.files;
   const shownBase = c.base ? (c.trace ? `<(go tool trace -pprof=${c.trace_kind} ${c.base})` : c.base) : undefined;
-  const command = ['go tool pprof', ...flags.filter((f) => !f.startsWith('-base=')), ...(shownBase ? [`-base=${shownBase}`] : []), ...shownFiles].join(' ');
+  const command = ['go tool pprof', ...flags.filter((f) => !f.startsWith('-base=')), ...(shownBase ? [`-base=${shownBase}`] : []), ...shownFiles0].join(' ');
   return { id: c.id, command, sampleType: st, total, rows };
 }
 
@@ -142,6 +144,17 @@ const cases = {
     { id: 'merge block 1 2 3', files: [1, 2, 3].map((i) => `${SER}/block-${i}.pb.gz`) },
     { id: 'merge goroutine 0..5', files: [0, 1, 2, 3, 4, 5].map((i) => `${SER}/goroutine-${i}.pb.gz`) },
     { id: 'merge mutex 4 5 hide', files: [4, 5].map((i) => `${SER}/mutex-${i}.pb.gz`), hide: 'runtime' },
+  ],
+  generated: [
+    { id: 'stripped binary, cgo and generics: cpu', files: ['@go-real/cpu-stripped-cgo.pb.gz'] },
+    { id: 'stripped binary: cpu focus on generics', files: ['@go-real/cpu-stripped-cgo.pb.gz'], focus: '\\[go\\.shape' },
+    { id: 'stripped binary: cpu hide runtime', files: ['@go-real/cpu-stripped-cgo.pb.gz'], hide: '^runtime\\.' },
+    { id: 'generics heap inuse_space', files: ['@go-real/heap.pb.gz'] },
+    { id: 'generics heap alloc_space', files: ['@go-real/heap.pb.gz'], sampleIndex: 'alloc_space' },
+    { id: 'generics heap alloc_objects', files: ['@go-real/heap.pb.gz'], sampleIndex: 'alloc_objects' },
+    { id: 'block', files: ['@go-real/block.pb.gz'] },
+    { id: 'block contentions', files: ['@go-real/block.pb.gz'], sampleIndex: 'contentions' },
+    { id: 'mutex', files: ['@go-real/mutex.pb.gz'] },
   ],
   traces: [
     ...['conn-leak-go1.27', 'cpu-pool-go1.22', 'lock-contention-go1.21'].flatMap((d) =>
