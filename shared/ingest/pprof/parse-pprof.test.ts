@@ -1,11 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { Profile, StringTable } from 'pprof-format';
 import { fixturesOfKind, readFixture } from '../../test-support/fixtures.ts';
 import { IngestCancelled, IngestError } from '../errors.ts';
 import { stackFramesLeafFirst, type StackTable } from '../../model/stacks.ts';
 import type { PprofModel } from '../../model/pprof.ts';
-import { parsePprof, simplifyFunc } from './parse-pprof.ts';
+import { MAX_TABLE_ENTRIES, parsePprof, simplifyFunc } from './parse-pprof.ts';
+import { ingestBytes } from '../ingest.ts';
 import { decodeReference } from './test-reference.ts';
 import { mulberry32 as rng } from '../../test-support/fuzz.ts';
 
@@ -382,5 +383,27 @@ describe('parsePprof fuzz', () => {
     }
     expect(parsed + rejected).toBe(N);
     expect(rejected).toBeGreaterThan(0);
+  });
+});
+
+describe('table counts bounded by what a profile can hold', () => {
+  it('a string table claiming more entries than a JS array can take fails fast, naming why', async () => {
+    // Empty strings cost two bytes each (tag 0x32, length 0): a 2 MB gzip inflates to 1.3 GB of them,
+    // ~680 million entries, and V8 aborts the process growing an array that long. One past the bound:
+    const n = MAX_TABLE_ENTRIES + 1;
+    const bytes = new Uint8Array(2 * n);
+    for (let i = 0; i < bytes.length; i += 2) bytes[i] = 0x32;
+    expect(() => parsePprof(bytes)).toThrow(new RegExp(`more than ${MAX_TABLE_ENTRIES} strings in the string table`));
+    // The same file gzipped, through the ingest entry point: a clear IngestError, not a crash.
+    const gz = gzipSync(bytes, { level: 9 });
+    expect(gz.length).toBeLessThan(50_000);
+    const err = await ingestBytes(gz).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IngestError);
+    expect((err as Error).message).toMatch(/corrupt pprof protobuf: more than \d+ strings in the string table/);
+  }, 60_000);
+
+  it('a profile just under the bound still parses', () => {
+    const bytes = encode({ funcs: ['main.main'], locs: [[1]], samples: [{ locs: [1], values: [1] }] });
+    expect(parsePprof(bytes).model.sampleCount).toBe(1);
   });
 });

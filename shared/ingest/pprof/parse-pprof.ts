@@ -53,10 +53,10 @@ const PROGRESS_EVERY = 16384;
  * Most entries a table may have. Every entry takes at least two bytes, so a file can claim far more
  * than a JS array holds (a 2 MB gzip inflating to 1.3 GB of empty strings is 680 million entries,
  * and V8 aborts the whole process growing an array past ~130 million): stop at these counts with a
- * reason instead. Real profiles stay far below (the 28 MB bench heap profile: 700 k samples, tens of
- * thousands of strings).
+ * reason instead. Real profiles stay far below (4 M table entries is a symbol table of a binary
+ * far bigger than any we know of; the 28 MB bench heap profile has 700 k samples).
  */
-export const MAX_TABLE_ENTRIES = 1 << 24;
+export const MAX_TABLE_ENTRIES = 1 << 22;
 export const MAX_SAMPLES = 1 << 25;
 
 /** The file's top-level fields as read: tables decoded, samples only located (byte spans). */
