@@ -106,7 +106,18 @@ describe('Go debug=1 text profiles: the same stacks and values as the protobuf w
 
 describe('tracedeck top --out', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tracedeck-top-'));
-  for (const c of goCases('roundtrip.json') as (GoCase & { out: string; trace: string })[]) {
+  const roundtrip = goCases('roundtrip.json') as (GoCase & { out: string; trace?: string; topArgs?: string[] })[];
+  for (const c of roundtrip.filter((x) => x.topArgs)) {
+    it(`${c.out}: a filtered delta written by --out reads back in go tool pprof with tracedeck's rows`, async () => {
+      const a = parseTopArgs([...c.topArgs!.map((x) => (/\.pb\.gz$/.test(x) ? fixturePath(x) : x)), '--out', join(dir, c.out)]);
+      const { report, shown, loaded } = await topReport(a);
+      const committed = gunzipSync(readFileSync(join(GO_TOP, c.out)));
+      expect(Buffer.from(shownProfile(a, shown, loaded, report.sampleType)).equals(committed)).toBe(true);
+      expect(c.rows).toEqual(report.rows);
+      expect(report.rows.length).toBeGreaterThan(3);
+    });
+  }
+  for (const c of roundtrip.filter((x) => x.trace) as (GoCase & { out: string; trace: string })[]) {
     it(`${c.out}: today's --out is the file Go's figures were taken from, and they equal go tool trace -pprof=sync`, async () => {
       // Go read the committed file back (c.rows); our encoder still writes exactly that profile...
       const a = parseTopArgs([fixturePath(c.trace), '--profile', 'sync', '--out', join(dir, c.out)]);

@@ -187,6 +187,13 @@ if (!only || only === 'roundtrip') {
     execFileSync(process.execPath, [join(project, 'bin/tracedeck.mjs'), 'top', `${FIX}/${S}/${d}/trace.out`, '--profile', 'sync', '--out', join(here, name)], { stdio: 'ignore' });
     rt.push({ ...top({ id: `${name} (go tool pprof -top of tracedeck's --out)`, files: [join(here, name)] }), out: name, trace: `${S}/${d}/trace.out` });
   }
+  // A delta, filtered: what --out writes is the shown profile, so Go's top of it is tracedeck's own table.
+  {
+    const name = 'block-5-base-0.focus-hide.tracedeck-out.pb.gz';
+    const args = [`${FIX}/${SER}/block-5.pb.gz`, '--base', `${FIX}/${SER}/block-0.pb.gz`, '--focus', 'main', '--hide', '^runtime\\.'];
+    execFileSync(process.execPath, [join(project, 'bin/tracedeck.mjs'), 'top', ...args, '--out', join(here, name)], { stdio: 'ignore' });
+    rt.push({ ...top({ id: `${name} (go tool pprof -top of tracedeck's --out)`, files: [join(here, name)] }), out: name, topArgs: args.map((a) => a.replace(`${FIX}/`, '')) });
+  }
   for (const c of rt) c.command = c.command.replace(here + '/', '');
   writeFileSync(join(here, 'roundtrip.json'), JSON.stringify({ generatedBy: 'node shared/query/testdata/go-top/generate.mjs', cases: rt }, null, 1) + '\n');
   console.log(`roundtrip.json: ${rt.length} cases`);
