@@ -82,10 +82,14 @@ function prepare(input: WeightedStacks, opts: StackFilterOptions): Prepared {
       if (x < 0) x = byString[si] = re.test(t.strings[si] ?? '') ? 1 : 0;
       return x;
     };
-    // As pprof matches a location: its function names, file names and its mapping's file.
+    // As pprof matches a location: its function names, file names and its mapping's file (a frame
+    // without a module has no mapping to match: a pattern that matches "" must not select it).
     const out = new Uint8Array(t.frameCount);
     const mod = t.frameModule;
-    for (let f = 0; f < t.frameCount; f++) out[f] = m(t.frameFunc[f]!) | m(t.frameFile[f]!) | (mod ? m(mod[f]!) : 0);
+    for (let f = 0; f < t.frameCount; f++) {
+      const mf = mod && t.strings[mod[f]!] ? m(mod[f]!) : 0;
+      out[f] = m(t.frameFunc[f]!) | m(t.frameFile[f]!) | mf;
+    }
     return out;
   };
   const hidden = hide ? frameMatch(hide) : null;
