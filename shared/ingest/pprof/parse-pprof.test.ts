@@ -407,3 +407,15 @@ describe('table counts bounded by what a profile can hold', () => {
     expect(parsePprof(bytes).model.sampleCount).toBe(1);
   });
 });
+
+describe('record counts no larger than the bytes can hold', () => {
+  it('refuses more sample types than the samples have bytes for, before allocating their columns', () => {
+    // 200 000 sample types (two bytes each) and one empty sample: 200 000 value columns for nothing.
+    const head = new Uint8Array([0x32, 0x00]); // the string table's ""
+    const types = new Uint8Array(200_000 * 2);
+    for (let i = 0; i < types.length; i += 2) types[i] = 0x0a; // sample_type {}, length 0
+    const sample = new Uint8Array([0x12, 0x02, 0x10, 0x01]); // one sample with one value
+    const bytes = new Uint8Array([...head, ...types, ...sample]);
+    expect(() => parsePprof(bytes)).toThrow(/1 samples of 200000 values each cannot fit in their 2 bytes/);
+  });
+});

@@ -490,6 +490,11 @@ function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: Locatio
     return i;
   };
 
+  // Every sample holds one value per type, each at least a byte: a count the bytes cannot hold is a
+  // corrupt (or hostile) file, refused before the value columns are allocated.
+  if (sampleCount > 0 && nTypes * sampleCount > sampleBytes) {
+    r.fail(`${sampleCount} samples of ${nTypes} values each cannot fit in their ${sampleBytes} bytes`, sampleSpans[0]);
+  }
   const sampleStack = new Int32Array(sampleCount);
   const sampleValues: Float64Array[] = [];
   for (let t = 0; t < nTypes; t++) sampleValues.push(new Float64Array(sampleCount));
