@@ -118,7 +118,7 @@ export interface TopReport {
 }
 
 /** One file's profile as weighted stacks, with the sample type it is in. */
-interface Loaded {
+export interface Loaded {
   file: string;
   src: ParsedSource;
   ws: WeightedStacks;
