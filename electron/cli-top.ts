@@ -228,61 +228,81 @@ export function shownProfile(a: TopArgs, shown: WeightedStacks, loaded: Loaded[]
   });
 }
 
-/** pprof's auto-scaled value label: 210.85s, 1.50MB, 1234. */
-export function scaledValue(v: number, unit: string): string {
-  const fmt = (x: number, u: string) => {
-    const s = x.toFixed(2).replace(/\.00$/, '');
-    return s === '0' || s === '-0' ? '0' : s + u;
-  };
-  const a = Math.abs(v);
-  if (unit === 'nanoseconds' || unit === 'microseconds' || unit === 'milliseconds' || unit === 'seconds') {
-    const ns = v * { nanoseconds: 1, microseconds: 1e3, milliseconds: 1e6, seconds: 1e9 }[unit];
-    const n = Math.abs(ns);
-    if (n >= 1e9) return fmt(ns / 1e9, 's');
-    if (n >= 1e6) return fmt(ns / 1e6, 'ms');
-    if (n >= 1e3) return fmt(ns / 1e3, 'us');
-    return fmt(ns, 'ns');
+/** Display units of a sample unit, smallest first: [suffix, size in the sample unit]. */
+function displayUnits(unit: string): [string, number][] {
+  const time: Record<string, number> = { nanoseconds: 1, microseconds: 1e3, milliseconds: 1e6, seconds: 1e9 };
+  if (unit in time) {
+    const f = time[unit]!;
+    return ([['ns', 1], ['us', 1e3], ['ms', 1e6], ['s', 1e9]] as [string, number][]).filter(([, n]) => n >= f).map(([u, n]) => [u, n / f]);
   }
-  if (unit === 'bytes') {
-    const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-    let k = 0;
-    while (k < units.length - 1 && a >= 1024 ** (k + 1)) k++;
-    return fmt(v / 1024 ** k, units[k]!);
-  }
-  return fmt(v, '');
+  if (unit === 'bytes') return ['B', 'kB', 'MB', 'GB', 'TB', 'PB'].map((u, k) => [u, 1024 ** k]);
+  return [['', 1]];
 }
 
-/** pprof's percentage column. */
+/** The largest display unit in which |v| is at least 1 (pprof's "minimum" scaling). */
+function unitFor(v: number, unit: string): [string, number] {
+  const units = displayUnits(unit);
+  let best = units[0]!;
+  for (const u of units) if (Math.abs(v) >= u[1]) best = u;
+  return best;
+}
+
+/** A value in a display unit, as pprof prints it: two decimals, ".00" dropped, 0 bare. */
+function inUnit(v: number, [suffix, size]: [string, number]): string {
+  const s = (v / size).toFixed(2).replace(/\.00$/, '');
+  return s === '0' || s === '-0' ? '0' : s + suffix;
+}
+
+/** pprof's auto-scaled label of one value: 210.85s, 1.50kB, 1234. */
+export function scaledValue(v: number, unit: string): string {
+  return inUnit(v, unitFor(v, unit));
+}
+
+/**
+ * The one unit pprof's text reports print every value in: that of the smallest row value, unless
+ * the total is over 100 times bigger in another unit; then that of 100 × the smallest.
+ */
+function tableUnit(r: TopReport): [string, number] {
+  let min = 0;
+  for (const x of r.rows) {
+    const v = Math.abs(x.flat) || Math.abs(x.cum);
+    if (v > 0 && (min === 0 || v < min)) min = v;
+  }
+  const max = r.total;
+  if (min === 0) min = max;
+  const lo = unitFor(min, r.sampleType.unit);
+  const hi = unitFor(max, r.sampleType.unit);
+  return lo[0] !== hi[0] && min * 100 < max ? unitFor(100 * min, r.sampleType.unit) : lo;
+}
+
+/** pprof's percentage column (Go's "%5.2f%%", or "%5.2g%%" below 1%). */
 function percentage(v: number, total: number): string {
   const r = total === 0 ? 0 : Math.abs(v / total) * 100;
-  if (r >= 99.95 && r <= 100.05) return '100%';
-  if (r >= 1) return `${r.toFixed(2)}%`;
-  // Go's %.2g: two significant digits, exponent form below 1e-4 (4.7e-05%).
-  if (r !== 0 && r < 1e-4) return `${r.toExponential(1).replace(/e([-+])(\d)$/, 'e$10$2')}%`;
-  return `${Number(r.toPrecision(2))}%`;
+  if (r >= 99.95 && r <= 100.05) return '  100%';
+  if (r >= 1) return `${r.toFixed(2).padStart(5)}%`;
+  // %.2g: two significant digits, exponent form below 1e-4 (4.7e-05).
+  const g = r === 0 ? '0' : r < 1e-4 ? r.toExponential(1).replace(/\.0e/, 'e').replace(/e([-+])(\d)$/, 'e$10$2') : String(Number(r.toPrecision(2)));
+  return `${g.padStart(5)}%`;
 }
 
 /** A plain table like `go tool pprof -top`. */
 export function formatTopTable(r: TopReport, a: TopArgs): string {
-  const u = r.sampleType.unit;
+  const tu = tableUnit(r);
+  const fmt = (v: number) => inUnit(v, tu);
   const lines: string[] = [`File: ${r.file}`, `Type: ${r.sampleType.type}`];
   if (a.base.length) lines.push(`Base: ${a.base.join(' ')}`);
   const filters = (['focus', 'ignore', 'hide'] as const).filter((k) => a[k]).map((k) => `   ${k}=${a[k]}`);
   if (a.range) filters.push(`   range=${a.range.join('..')}`);
   if (filters.length) lines.push('Active filters:', ...filters);
   const shown = r.rows.reduce((s, x) => s + x.flat, 0);
-  lines.push(`Showing nodes accounting for ${scaledValue(shown, u)}, ${percentage(shown, r.total)} of ${scaledValue(r.total, u)} total`);
-  const rows = [['flat', 'flat%', 'sum%', 'cum', 'cum%']];
+  lines.push(`Showing nodes accounting for ${fmt(shown)}, ${percentage(shown, r.total).trim()} of ${fmt(r.total)} total`);
+  // Go's "%10s %s %s %10s %s  %s" rows under its fixed header.
+  lines.push('      flat  flat%   sum%        cum   cum%');
   let sum = 0;
   for (const x of r.rows) {
     sum += x.flat;
-    rows.push([scaledValue(x.flat, u), percentage(x.flat, r.total), percentage(sum, r.total), scaledValue(x.cum, u), percentage(x.cum, r.total)]);
+    lines.push(`${fmt(x.flat).padStart(10)} ${percentage(x.flat, r.total)} ${percentage(sum, r.total)} ${fmt(x.cum).padStart(10)} ${percentage(x.cum, r.total)}  ${x.function}`);
   }
-  const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
-  rows.forEach((row, i) => {
-    const cols = row.map((c, k) => c.padStart(widths[k]!)).join(' ');
-    lines.push(i === 0 ? cols : `${cols}  ${r.rows[i - 1]!.function}`);
-  });
   return lines.join('\n') + '\n';
 }
 

@@ -179,6 +179,12 @@ if (!only || only === 'trace-stacks') {
   writeFileSync(join(here, 'trace-stacks.json'), JSON.stringify({ generatedBy: 'node shared/query/testdata/go-top/generate.mjs', cases: ts }, null, 1) + '\n');
   console.log(`trace-stacks.json: ${ts.length} cases`);
 }
+// pprof's own plain text for one profile, to hold the plain table to.
+if (!only || only === 'text') {
+  const f = `${S}/conn-leak-go1.27/block.pb.gz`;
+  writeFileSync(join(here, 'conn-leak-go1.27.block.top.txt'), go(['tool', 'pprof', '-top', '-nodecount=1000000', '-nodefraction=0', '-edgefraction=0', f]));
+  console.log('conn-leak-go1.27.block.top.txt');
+}
 // The --out round trip: Go's top of the profile `tracedeck top --out` wrote (committed beside this).
 if (!only || only === 'roundtrip') {
   const rt = [];
