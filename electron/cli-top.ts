@@ -12,6 +12,7 @@
  * Plain Node; never imports 'electron'.
  */
 import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ParsedSource } from '../shared/model/source.ts';
 import type { WeightedStacks } from '../shared/query/call-tree.ts';
@@ -224,7 +225,8 @@ export function shownProfile(a: TopArgs, shown: WeightedStacks, loaded: Loaded[]
     ...kept,
     sampleType,
     timeNanos: one ? first.clock.originEpochNs : null,
-    comments: [`tracedeck top ${[...a.files, ...a.base.map((b) => `--base ${b}`)].join(' ')}`],
+    // File names only: the bytes must not depend on where the inputs were.
+    comments: [`tracedeck top ${[...a.files.map((f) => basename(f)), ...a.base.map((b) => `--base ${basename(b)}`)].join(' ')}`],
   });
 }
 
