@@ -224,7 +224,8 @@ export function shownProfile(a: TopArgs, shown: WeightedStacks, loaded: Loaded[]
   return encodePprof({
     ...kept,
     sampleType,
-    timeNanos: one ? first.clock.originEpochNs : null,
+    // Only a time the source knows: an mtime guess stamped as time_nanos would read as exact.
+    timeNanos: one && first.clock.quality !== 'estimated' ? first.clock.originEpochNs : null,
     // File names only: the bytes must not depend on where the inputs were.
     comments: [`tracedeck top ${[...a.files.map((f) => basename(f)), ...a.base.map((b) => `--base ${basename(b)}`)].join(' ')}`],
   });

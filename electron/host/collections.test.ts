@@ -269,10 +269,12 @@ describe('SSH collections in the session', () => {
       expect(sched()?.ended).toMatch(/after 3 fetches/);
       const starts = log.map((l) => l.start);
       expect(log.map((l) => l.url)).toEqual(Array(3).fill('/debug/pprof/goroutine?debug=0'));
-      // Server-side arrival times: the interval is kept locally, give or take the forward's setup.
-      expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(900);
-      expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(900);
-      expect(starts[2]! - starts[0]!).toBeLessThan(4000);
+      // Server-side arrival times: the interval is kept locally, so one arrival can come late by the
+      // forward's setup on a busy machine (823 ms seen for 1 s): bounds loose enough to mean "spaced by
+      // the schedule, not back to back, not skipped" without timing the machine.
+      expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(500);
+      expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(500);
+      expect(starts[2]! - starts[0]!).toBeLessThan(10_000);
       await t.host.store.settled();
       const pbs = sources('pprof');
       expect(new Set(pbs.map((s) => s.name)).size).toBe(3);
