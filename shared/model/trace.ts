@@ -81,6 +81,11 @@ export interface GoTransitionTable {
   to: Uint8Array;
   reason: Uint16Array;
   stack: Int32Array;
+  /**
+   * The transitions into Syscall (indexes into this table, ascending) with the P of each event
+   * (-1: none). Go's summary tells syscall time from syscall block time by it.
+   */
+  syscallP?: { at: Int32Array; p: Int32Array };
 }
 
 export interface ProcTransitionTable {

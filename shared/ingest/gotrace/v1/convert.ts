@@ -470,7 +470,7 @@ export function convertEvents(
           // neither running nor waiting are runnable.
           preInit = false;
           for (const gid of createdPreInit.keys()) {
-            sink.goTransition(bump(ts), gid, GS.Undetermined, GS.Runnable, '', NOSTK, NOSTK, NO_G);
+            sink.goTransition(bump(ts), gid, GS.Undetermined, GS.Runnable, '', NOSTK, NOSTK, NO_G, P);
           }
           createdPreInit.clear();
         } else {
@@ -513,31 +513,34 @@ export function convertEvents(
       case E.GoCreate:
         if (preInit) {
           createdPreInit.set(a0, true);
+          // Go drops this record's stack (the goroutine's start function); we keep it for grouping.
+          const start = stackOfId(a1);
+          if (start !== NOSTK) sink.goroutineStartStack?.(a0, start);
           break;
         }
-        sink.goTransition(bump(ts), a0, GS.NotExist, GS.Runnable, '', stk, stackOfId(a1), gctx);
+        sink.goTransition(bump(ts), a0, GS.NotExist, GS.Runnable, '', stk, stackOfId(a1), gctx, P);
         break;
       case E.GoStart:
         if (preInit) {
-          sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Running, '', NOSTK, NOSTK, gctx);
+          sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Running, '', NOSTK, NOSTK, gctx, P);
           createdPreInit.delete(a0);
         } else {
-          sink.goTransition(bump(ts), a0, GS.Runnable, GS.Running, '', NOSTK, NOSTK, gctx);
+          sink.goTransition(bump(ts), a0, GS.Runnable, GS.Running, '', NOSTK, NOSTK, gctx, P);
         }
         break;
       case E.GoStartLabel:
         // A start plus a label event at the same time (the label takes a timestamp too).
-        sink.goTransition(bump(ts), a0, GS.Runnable, GS.Running, '', NOSTK, NOSTK, G);
+        sink.goTransition(bump(ts), a0, GS.Runnable, GS.Running, '', NOSTK, NOSTK, G, P);
         bump(ts);
         break;
       case E.GoEnd:
-        sink.goTransition(bump(ts), gctx, GS.Running, GS.NotExist, '', NOSTK, NOSTK, gctx);
+        sink.goTransition(bump(ts), gctx, GS.Running, GS.NotExist, '', NOSTK, NOSTK, gctx, P);
         break;
       case E.GoSched:
-        sink.goTransition(bump(ts), gctx, GS.Running, GS.Runnable, 'runtime.Gosched', stk, stk, gctx);
+        sink.goTransition(bump(ts), gctx, GS.Running, GS.Runnable, 'runtime.Gosched', stk, stk, gctx, P);
         break;
       case E.GoPreempt:
-        sink.goTransition(bump(ts), gctx, GS.Running, GS.Runnable, 'preempted', stk, stk, gctx);
+        sink.goTransition(bump(ts), gctx, GS.Running, GS.Runnable, 'preempted', stk, stk, gctx, P);
         break;
       case E.GoStop:
       case E.GoSleep:
@@ -549,31 +552,31 @@ export function convertEvents(
       case E.GoBlockCond:
       case E.GoBlockNet:
       case E.GoBlockGC:
-        sink.goTransition(bump(ts), gctx, GS.Running, GS.Waiting, BLOCK_REASON[t]!, stk, stk, gctx);
+        sink.goTransition(bump(ts), gctx, GS.Running, GS.Waiting, BLOCK_REASON[t]!, stk, stk, gctx, P);
         break;
       case E.GoUnblock:
-        sink.goTransition(bump(ts), a0, GS.Waiting, GS.Runnable, '', stk, NOSTK, gctx);
+        sink.goTransition(bump(ts), a0, GS.Waiting, GS.Runnable, '', stk, NOSTK, gctx, P);
         break;
       case E.GoSysCall:
         if (blocked[i] === 1) {
-          sink.goTransition(bump(ts), gctx, GS.Running, GS.Syscall, '', stk, stk, gctx);
+          sink.goTransition(bump(ts), gctx, GS.Running, GS.Syscall, '', stk, stk, gctx, P);
         } else {
           // An instantaneous syscall becomes a 1 ns begin/end pair (Go keeps a raw 0 as the goroutine here).
-          sink.goTransition(bump(ts), G, GS.Running, GS.Syscall, '', stk, stk, G);
-          sink.goTransition(bump(ts + 1), G, GS.Syscall, GS.Running, '', NOSTK, NOSTK, G);
+          sink.goTransition(bump(ts), G, GS.Running, GS.Syscall, '', stk, stk, G, P);
+          sink.goTransition(bump(ts + 1), G, GS.Syscall, GS.Running, '', NOSTK, NOSTK, G, P);
         }
         break;
       case E.GoSysExit:
-        sink.goTransition(bump(ts), gctx, GS.Syscall, GS.Runnable, '', NOSTK, NOSTK, gctx);
+        sink.goTransition(bump(ts), gctx, GS.Syscall, GS.Runnable, '', NOSTK, NOSTK, gctx, P);
         break;
       case E.GoSysBlock:
         break;
       case E.GoWaiting:
-        sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Waiting, '', NOSTK, NOSTK, gctx);
+        sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Waiting, '', NOSTK, NOSTK, gctx, P);
         createdPreInit.delete(a0);
         break;
       case E.GoInSyscall:
-        sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Syscall, '', NOSTK, NOSTK, gctx);
+        sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Syscall, '', NOSTK, NOSTK, gctx, P);
         createdPreInit.delete(a0);
         break;
       case E.HeapAlloc:
