@@ -4,6 +4,7 @@
  *   tracedeck [FILES…]                       open the app on FILES (the demo incident when none)
  *   tracedeck serve [--port N] [--no-open] [FILES…]   browser mode on 127.0.0.1
  *   tracedeck inspect FILE… [--json]         print what each file is and its figures, no UI
+ *   tracedeck goroutines TRACE [--json]      per-goroutine time of a trace (cli-goroutines.ts)
  *   tracedeck export FILE… --view V [...]     render a view to PNG/SVG (or a bundle) headless
  *
  * Plain Node (runs under tsx): never imports 'electron'.
@@ -19,11 +20,13 @@ import { probeElectron } from './electron-binary.ts';
 import { ensureRendererBuilt } from './renderer-build.ts';
 import { engineWorkerScript } from './worker-build.ts';
 import { cmdExport, EXPORT_USAGE } from './export-cli.ts';
+import { cmdGoroutines, GOROUTINES_USAGE } from './cli-goroutines.ts';
 
 const USAGE = `usage:
   tracedeck [FILES…]                              open the app on FILES (the bundled demo incident when none)
   tracedeck serve [--port N] [--no-open] [FILES…] browser mode: serve the app on 127.0.0.1
   tracedeck inspect FILE… [--json]                print the kind, format and figures of each file
+${GOROUTINES_USAGE}
 ${EXPORT_USAGE.replace(/^usage:\n/, '')}`;
 
 interface InspectRow {
@@ -140,6 +143,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'inspect') return cmdInspect(rest);
+  if (cmd === 'goroutines') return cmdGoroutines(rest, USAGE);
   if (cmd === 'export') return cmdExport(rest);
   if (cmd === 'serve') return cmdServe(rest);
   if (cmd === 'open') return cmdOpen(rest);

@@ -10,8 +10,9 @@ import type { BlockingKind, BlockingProfile, TimeRange } from '../query/trace-bl
 // The state codes, reason classes, goroutine windows and profile building are shared: what this
 // file keeps as it was is the walks themselves.
 import { goroutineWindows, profileOfIntervals, KIND_MASK, KIND_STATE, overlap, reasonClasses } from '../query/trace-blocking.ts';
-import { G_SYSCALL as SYSCALL, G_WAITING as WAITING } from '../model/trace.ts';
+import { G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../model/trace.ts';
 import type { GoroutineLane, TraceGoroutineGroup, TraceGoroutineGroupsResult } from '../query/trace-goroutine-groups.ts';
+import { START_FUNCTION_NOTE, UNKNOWN_PRE_TRACE_REASON } from '../query/trace-goroutine-groups.ts';
 
 // ---- trace-goroutine-groups.ts ----
 
@@ -32,6 +33,8 @@ export function plainTraceGoroutineGroups(model: TraceModel, range?: TimeRange, 
   const openReason = new Int32Array(n);
   const openStack = new Int32Array(n);
   const openSyscall = new Uint8Array(n);
+  // 0 began in the trace, 1 found blocked at its start, 2 that and keyed by the start function.
+  const openOrigin = new Uint8Array(n);
   const funcsOfStack = new Map<StackIndex, string[]>();
   const groups = new Map<string, Acc>();
 
@@ -47,9 +50,11 @@ export function plainTraceGoroutineGroups(model: TraceModel, range?: TimeRange, 
       funcs = stack < 0 ? [] : keyFunctions(stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)));
       funcsOfStack.set(stack, funcs);
     }
-    const raw = openSyscall[row] ? 'syscall' : model.strings[openReason[row]!] || 'waiting';
+    const origin = openOrigin[row]!;
+    const raw = openSyscall[row] ? 'syscall' : model.strings[openReason[row]!] || (origin === 0 ? 'waiting' : UNKNOWN_PRE_TRACE_REASON);
     const state = normalizeWaitReason(raw);
-    const key = goroutineGroupKey(state, funcs.length ? stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)) : []);
+    let key = goroutineGroupKey(state, funcs.length ? stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)) : []);
+    if (origin === 2) key += '|start function';
     let acc = groups.get(key);
     if (!acc) {
       acc = {
@@ -65,6 +70,7 @@ export function plainTraceGoroutineGroups(model: TraceModel, range?: TimeRange, 
           totalNs: 0,
           longestNs: 0,
           goroutineIds: [],
+          note: origin === 2 ? START_FUNCTION_NOTE : null,
         },
         raw: new Set(),
         perG: new Map(),
@@ -83,14 +89,18 @@ export function plainTraceGoroutineGroups(model: TraceModel, range?: TimeRange, 
   for (let i = 0; i < tr.count; i++) {
     const t = tr.t[i]!;
     if (t > hi) break;
+    if (tr.from[i] === tr.to[i]) continue; // a re-stated status
     const row = tr.g[i]!;
     if (openAt[row]! === openAt[row]!) close(row, t);
     const to = tr.to[i]!;
-    if (to === WAITING || to === SYSCALL) {
-      openAt[row] = t;
+    if ((to === WAITING && model.strings[tr.reason[i]!] !== 'forever') || to === SYSCALL) {
+      const pre = tr.from[i] === UNDETERMINED;
+      const startFn = pre && tr.stack[i]! < 0 && model.goroutines.startStack[row]! >= 0;
+      openAt[row] = pre ? model.startNs : t;
       openReason[row] = tr.reason[i]!;
-      openStack[row] = tr.stack[i]!;
+      openStack[row] = startFn ? model.goroutines.startStack[row]! : tr.stack[i]!;
       openSyscall[row] = to === SYSCALL ? 1 : 0;
+      openOrigin[row] = startFn ? 2 : pre ? 1 : 0;
     }
   }
   for (let row = 0; row < n; row++) if (openAt[row]! === openAt[row]!) close(row, Math.min(model.endNs, hi));
@@ -131,8 +141,10 @@ export function plainGoroutineLanes(model: TraceModel, ids: readonly number[], r
     const k = want.get(model.goroutines.id[tr.g[i]!]!);
     if (k === undefined) continue;
     const r = runs[k]!;
-    if (r.last === r.last) push(r, r.last, t, r.lastState);
-    r.last = t;
+    if (tr.from[i] === tr.to[i] && r.last === r.last) continue;
+    const at = tr.from[i] === UNDETERMINED ? model.startNs : t;
+    if (r.last === r.last) push(r, r.last, at, r.lastState);
+    r.last = at;
     r.lastState = tr.to[i]!;
     if (t > hi) break;
   }
