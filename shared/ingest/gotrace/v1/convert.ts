@@ -134,7 +134,8 @@ export function convertEvents(
     if (hit !== undefined) return hit;
     const start = ix.stacks.get(id);
     let s = NOSTK;
-    if (start !== undefined) {
+    // One frame at PC 0 is no stack to Go's tools (cmd/trace keys profile stacks by their PCs).
+    if (start !== undefined && !(ix.stackLen.get(id) === 1 && ix.stackPcs[start] === 0)) {
       const len = ix.stackLen.get(id)!;
       // Stored leaf first; interned root first.
       for (let k = start + len - 1; k >= start; k--) {
