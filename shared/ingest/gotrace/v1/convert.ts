@@ -103,6 +103,9 @@ export interface ConvertResult {
   /** Index of the first event not emitted (n when all were). */
   stoppedAt: number;
   stopOffset: number;
+  /** Events whose stack id the stack table does not define (a table cut short), and the first one's offset. */
+  missingStacks: number;
+  missingStackAt: number;
 }
 
 export function convertEvents(
@@ -192,6 +195,11 @@ export function convertEvents(
   let lastNs = -1;
   let lastStw = '';
   let converted = 0;
+  let missingStacks = 0;
+  let missingStackAt = -1;
+  const missing = (offset: number) => {
+    if (missingStacks++ === 0) missingStackAt = offset;
+  };
   const bump = (t: number): number => {
     converted++;
     if (t <= lastNs) t = lastNs + 1;
@@ -430,6 +438,7 @@ export function convertEvents(
       // [ts, real ts, p, g, stack]; P is an int32 (-1 when the sample had none).
       const p = Number(BigInt.asIntN(32, r.bigArg(2)));
       const stk = r.args[4]! >>> 0;
+      if (stk !== 0 && !ix.stackLen.has(stk)) missing(offset);
       sink.stackSample(bump(ts), gctx, p, ix.stackLen.has(stk) ? stackOf(stk) : NOSTK);
       continue;
     }
@@ -449,6 +458,7 @@ export function convertEvents(
     a2 = r.nargs > 3 ? r.args[3]! : 0;
     const stkId = r.args[r.nargs - 1]! >>> 0;
     const hasStk = hasStack(raw);
+    if (hasStk && stkId !== 0 && !ix.stackLen.has(stkId)) missing(offset);
     // Unknown or empty stacks are dropped (Go zeroes such stack ids).
     const stk = hasStk && ix.stackLen.has(stkId) ? stackOf(stkId) : NOSTK;
 
@@ -615,6 +625,7 @@ export function convertEvents(
 
   function stackOfId(id: number): StackIndex {
     const k = id >>> 0;
+    if (k !== 0 && !ix.stackLen.has(k)) missing(m.off[i] ?? 0);
     return ix.stackLen.has(k) ? stackOf(k) : NOSTK;
   }
 
@@ -624,6 +635,6 @@ export function convertEvents(
   if (firstInconsistency !== null) {
     sink.warning?.(`inconsistent events after the cut: ${firstInconsistency.reason}`, firstInconsistency.offset ?? 0);
   }
-  if (fail !== null) return { converted, stoppedAt: i, stopOffset: fail.offset ?? 0 };
-  return { converted, stoppedAt: n, stopOffset: -1 };
+  if (fail !== null) return { converted, stoppedAt: i, stopOffset: fail.offset ?? 0, missingStacks, missingStackAt };
+  return { converted, stoppedAt: n, stopOffset: -1, missingStacks, missingStackAt };
 }
