@@ -10,7 +10,7 @@ import type { BlockingKind, BlockingProfile, TimeRange } from '../query/trace-bl
 // The state codes, reason classes, goroutine windows and profile building are shared: what this
 // file keeps as it was is the walks themselves.
 import { goroutineWindows, profileOfIntervals, KIND_MASK, KIND_STATE, overlap, reasonClasses } from '../query/trace-blocking.ts';
-import { G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../model/trace.ts';
+import { G_RUNNABLE as RUNNABLE, G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../model/trace.ts';
 import type { GoroutineLane, TraceGoroutineGroup, TraceGoroutineGroupsResult } from '../query/trace-goroutine-groups.ts';
 import { START_FUNCTION_NOTE, UNKNOWN_PRE_TRACE_REASON } from '../query/trace-goroutine-groups.ts';
 
@@ -216,4 +216,86 @@ function plainWalk(model: TraceModel, kinds: readonly BlockingKind[], range: Tim
 /** Go's `go tool trace -pprof=KIND` profile, optionally narrowed to a time range (model ns). */
 export function plainBlockingProfile(model: TraceModel, kind: BlockingKind, range?: TimeRange): BlockingProfile {
   return profileOfIntervals(model.stacks, (add) => plainWalk(model, [kind], range, (_k, stack, d) => add(stack, d)));
+}
+
+// ---- per-goroutine state integral ----
+
+export interface GoroutineTimeBreakdown {
+  /** Goroutine ids, and ns per category in the range for each. */
+  id: Float64Array;
+  execNs: Float64Array;
+  syncNs: Float64Array;
+  netNs: Float64Array;
+  syscallNs: Float64Array;
+  schedNs: Float64Array;
+  gcNs: Float64Array;
+  otherNs: Float64Array;
+}
+
+/**
+ * An independent per-goroutine state integral (the views use Go's summary: trace-goroutine-summary.ts):
+ * where each goroutine's time went in a range, from its state intervals: running → exec, runnable →
+ * sched wait, syscall, and waiting split by reason (sync: chan/sync/select, net: "network",
+ * gc: GC-related reasons, other). Time before a goroutine's first transition is not attributed.
+ */
+export function goroutineTimeBreakdown(model: TraceModel, range?: TimeRange): GoroutineTimeBreakdown {
+  const gs = model.goroutines;
+  const nG = gs.count;
+  const out: GoroutineTimeBreakdown = {
+    id: gs.id.slice(),
+    execNs: new Float64Array(nG),
+    syncNs: new Float64Array(nG),
+    netNs: new Float64Array(nG),
+    syscallNs: new Float64Array(nG),
+    schedNs: new Float64Array(nG),
+    gcNs: new Float64Array(nG),
+    otherNs: new Float64Array(nG),
+  };
+  const cls = reasonClasses(model.strings);
+  const gc = new Uint8Array(model.strings.length);
+  for (let i = 0; i < gc.length; i++) gc[i] = /GC|garbage/.test(model.strings[i]!) ? 1 : 0;
+  const lo = range ? range.startNs : -Infinity;
+  const hi = range ? range.endNs : model.endNs;
+  const since = new Float64Array(nG).fill(NaN);
+  const state = new Uint8Array(nG);
+  const reason = new Uint16Array(nG);
+  const credit = (g: number, a: number, b: number): void => {
+    const s = a > lo ? a : lo;
+    const e = b < hi ? b : hi;
+    if (e <= s) return;
+    const d = e - s;
+    switch (state[g]) {
+      case 3:
+        out.execNs[g]! += d;
+        break;
+      case RUNNABLE:
+        out.schedNs[g]! += d;
+        break;
+      case SYSCALL:
+        out.syscallNs[g]! += d;
+        break;
+      case WAITING: {
+        const r = reason[g]!;
+        if (cls[r]! & 1) out.syncNs[g]! += d;
+        else if (cls[r]! & 2) out.netNs[g]! += d;
+        else if (gc[r]) out.gcNs[g]! += d;
+        else out.otherNs[g]! += d;
+        break;
+      }
+    }
+  };
+  const tr = model.transitions;
+  for (let i = 0; i < tr.count; i++) {
+    const g = tr.g[i]!;
+    const t = tr.t[i]!;
+    // Same-state events (each generation's status re-statement) carry no reason: keep the one we
+    // have, as Go's summarizer skips old == new.
+    if (tr.from[i] === tr.to[i] && since[g] === since[g] && state[g] === tr.to[i]) continue;
+    if (since[g] === since[g]) credit(g, since[g]!, t);
+    since[g] = t;
+    state[g] = tr.to[i]!;
+    reason[g] = tr.reason[i]!;
+  }
+  for (let g = 0; g < nG; g++) if (since[g] === since[g]) credit(g, since[g]!, model.endNs);
+  return out;
 }
