@@ -69,6 +69,18 @@ describe('goroutines blocked since before the trace (connection leaks)', () => {
       expect([...lane.start]).toEqual([0]);
       expect([...lane.end]).toEqual([m.endNs]);
     }
+    // Go states them at the first generation's end; a range before that still has them blocked
+    // all along, and ranges add up to the whole.
+    const early = { startNs: 0, endNs: 0.2 * m.endNs };
+    const rest = { startNs: early.endNs, endNs: m.endNs };
+    const inEarly = traceGoroutineGroups(m, early).groups.find((g) => g.key === leak.key)!;
+    const inRest = traceGoroutineGroups(m, rest).groups.find((g) => g.key === leak.key)!;
+    expect(inEarly.longestNs).toBeCloseTo(early.endNs, 3);
+    expect(inEarly.totalNs + inRest.totalNs).toBeCloseTo(leak.totalNs, 0);
+    for (const lane of goroutineLanes(m, leak.goroutineIds.slice(0, 5), early)) {
+      expect([...lane.start]).toEqual([0]);
+      expect([...lane.end]).toEqual([early.endNs]);
+    }
   });
   it('go1.19 format: goroutines with no stack are grouped by their start function, saying why', () => {
     const m = parseTrace(readFixture('scenarios/conn-leak-go1.19/trace.out'), {}).model;

@@ -272,11 +272,19 @@ function groupsOf(model: TraceModel, lo: number, hi: number, maxIds: number): Tr
       }
     }
   }
+  // A goroutine first seen through its status has been in that state since the trace's start, even
+  // when the status comes later (Go states the goroutines it has not met at a generation's end).
+  for (let row = 0; row < n; row++) {
+    const g0 = ix.gStart[row]!;
+    if (openAt[row]! === openAt[row]! || g0 === ix.gStart[row + 1]!) continue;
+    const j = ix.byG[g0]!;
+    if (FROM[j] === UNDETERMINED && j >= i0) open(row, j);
+  }
   for (let i = i0; i < tr.count; i++) {
     const t = T[i]!;
     if (t > hi) break;
-    // A re-stated status is no change (Go's summary skips it).
-    if (FROM[i] === TO[i]) continue;
+    // A re-stated status is no change (Go's summary skips it); a first status was taken above.
+    if (FROM[i] === TO[i] || FROM[i] === UNDETERMINED) continue;
     const row = tr.g[i]!;
     if (openAt[row]! === openAt[row]!) close(row, t);
     open(row, i);
@@ -433,6 +441,11 @@ export function goroutineLanes(model: TraceModel, ids: readonly number[], range?
         const j = ix.byG[q]!;
         last = FROM[j] === UNDETERMINED ? model.startNs : T[j]!;
         lastState = TO[j]!;
+      } else if (p < end && p === ix.gStart[row]! && FROM[ix.byG[p]!] === UNDETERMINED) {
+        // First seen through its status, however late that comes: in that state from the start.
+        last = model.startNs;
+        lastState = TO[ix.byG[p]!]!;
+        p++;
       }
       for (; p < end; p++) {
         const j = ix.byG[p]!;
@@ -462,12 +475,23 @@ function lanesByWalk(model: TraceModel, ids: readonly number[], lo: number, hi: 
     const y = Math.min(b, hi);
     if (y > x) r.b.add(x, y, state);
   };
+  // A goroutine first seen through its status is in that state from the start, however late the status.
+  const seen = new Uint8Array(ids.length);
+  for (let i = 0; i < tr.count; i++) {
+    const k = want.get(model.goroutines.id[tr.g[i]!]!);
+    if (k === undefined || seen[k]) continue;
+    seen[k] = 1;
+    if (tr.from[i] === UNDETERMINED) {
+      runs[k]!.last = model.startNs;
+      runs[k]!.lastState = tr.to[i]!;
+    }
+  }
   for (let i = 0; i < tr.count; i++) {
     const t = tr.t[i]!;
     const k = want.get(model.goroutines.id[tr.g[i]!]!);
     if (k === undefined) continue;
     const r = runs[k]!;
-    if (tr.from[i] === tr.to[i] && r.last === r.last) continue;
+    if ((tr.from[i] === tr.to[i] || tr.from[i] === UNDETERMINED) && r.last === r.last) continue;
     const at = tr.from[i] === UNDETERMINED ? model.startNs : t;
     if (r.last === r.last) push(r, r.last, at, r.lastState);
     r.last = at;

@@ -86,22 +86,31 @@ export function plainTraceGoroutineGroups(model: TraceModel, range?: TimeRange, 
     acc.perG.set(id, (acc.perG.get(id) ?? 0) + d);
   };
 
-  for (let i = 0; i < tr.count; i++) {
-    const t = tr.t[i]!;
-    if (t > hi) break;
-    if (tr.from[i] === tr.to[i]) continue; // a re-stated status
-    const row = tr.g[i]!;
-    if (openAt[row]! === openAt[row]!) close(row, t);
+  /** Opens the blocked interval transition i begins, if it begins one. */
+  const openFrom = (row: number, i: number) => {
     const to = tr.to[i]!;
     if ((to === WAITING && model.strings[tr.reason[i]!] !== 'forever') || to === SYSCALL) {
       const pre = tr.from[i] === UNDETERMINED;
       const startFn = pre && tr.stack[i]! < 0 && model.goroutines.startStack[row]! >= 0;
-      openAt[row] = pre ? model.startNs : t;
+      openAt[row] = pre ? model.startNs : tr.t[i]!;
       openReason[row] = tr.reason[i]!;
       openStack[row] = startFn ? model.goroutines.startStack[row]! : tr.stack[i]!;
       openSyscall[row] = to === SYSCALL ? 1 : 0;
       openOrigin[row] = startFn ? 2 : pre ? 1 : 0;
     }
+  };
+  // A goroutine's first status holds from the trace's start, however late it comes: rows in order,
+  // each opened at its first transition when that is a status.
+  const firstOf = new Int32Array(n).fill(-1);
+  for (let i = 0; i < tr.count; i++) if (firstOf[tr.g[i]!] === -1) firstOf[tr.g[i]!] = i;
+  for (let row = 0; row < n; row++) if (firstOf[row]! >= 0 && tr.from[firstOf[row]!] === UNDETERMINED) openFrom(row, firstOf[row]!);
+  for (let i = 0; i < tr.count; i++) {
+    const t = tr.t[i]!;
+    if (t > hi) break;
+    if (tr.from[i] === tr.to[i] || tr.from[i] === UNDETERMINED) continue; // a re-stated or first status
+    const row = tr.g[i]!;
+    if (openAt[row]! === openAt[row]!) close(row, t);
+    openFrom(row, i);
   }
   for (let row = 0; row < n; row++) if (openAt[row]! === openAt[row]!) close(row, Math.min(model.endNs, hi));
 
@@ -136,12 +145,22 @@ export function plainGoroutineLanes(model: TraceModel, ids: readonly number[], r
       r.st.push(state);
     }
   };
+  const seen = new Uint8Array(ids.length);
+  for (let i = 0; i < tr.count; i++) {
+    const k = want.get(model.goroutines.id[tr.g[i]!]!);
+    if (k === undefined || seen[k]) continue;
+    seen[k] = 1;
+    if (tr.from[i] === UNDETERMINED) {
+      runs[k]!.last = model.startNs;
+      runs[k]!.lastState = tr.to[i]!;
+    }
+  }
   for (let i = 0; i < tr.count; i++) {
     const t = tr.t[i]!;
     const k = want.get(model.goroutines.id[tr.g[i]!]!);
     if (k === undefined) continue;
     const r = runs[k]!;
-    if (tr.from[i] === tr.to[i] && r.last === r.last) continue;
+    if ((tr.from[i] === tr.to[i] || tr.from[i] === UNDETERMINED) && r.last === r.last) continue;
     const at = tr.from[i] === UNDETERMINED ? model.startNs : t;
     if (r.last === r.last) push(r, r.last, at, r.lastState);
     r.last = at;
