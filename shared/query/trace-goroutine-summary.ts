@@ -215,9 +215,8 @@ function summarize(model: TraceModel, lo: number, hi: number): GoroutineSummaryC
   const foreverIdx = model.strings.indexOf('forever');
   const PT = pr.t;
   let j = 0;
-  for (let i = 0; i < tr.count; i++) {
-    const t = T[i]!;
-    // Proc transitions before this one, in the global order: a P going idle under a syscall.
+  /** Proc transitions before `t`, in the global order: a P going idle under a syscall blocks it. */
+  const procsUntil = (t: number) => {
     for (; j < pr.count && PT[j]! < t; j++) {
       if (pr.to[j] !== P_IDLE || pr.from[j] === P_IDLE) continue;
       const p = pr.p[j]!;
@@ -227,6 +226,10 @@ function summarize(model: TraceModel, lo: number, hi: number): GoroutineSummaryC
       if (g >= 0) lastSyscallBlock[g] = set(PT[j]!);
       syscallingP.delete(p);
     }
+  };
+  for (let i = 0; i < tr.count; i++) {
+    const t = T[i]!;
+    procsUntil(t);
     let evP = -1;
     if (sAt !== undefined && sk < sAt.length && sAt[sk] === i) evP = sP![sk++]!;
     const from = FROM[i]!;
@@ -328,6 +331,7 @@ function summarize(model: TraceModel, lo: number, hi: number): GoroutineSummaryC
         break;
     }
   }
+  procsUntil(Infinity);
   for (let g = 0; g < n; g++) if (out.present[g]) finalize(g, model.endNs);
   return out;
 }
