@@ -65,3 +65,18 @@ test('a trace group opens its stacks in the flame graph: the blocking profile of
   await expect(chip).toHaveAttribute('data-function', fn);
   await screenshot(page, 'blocking-show-in-flame');
 });
+
+test('a connection leak: the readLoops blocked since before the trace are one group, blocked for the whole trace', async ({ page, app }) => {
+  await page.goto(app.url);
+  await dropFiles(page, [{ path: fixture('scenarios/conn-leak-go1.27/trace.out') }]);
+  await expect(sourceRow(page, 'trace.out')).toHaveAttribute('data-status', 'ready');
+  const panel = page.getByTestId('panel-blocking');
+  await expect(panel.getByTestId('blocking-summary')).toContainText('whole trace');
+  const readLoops = panel.locator('[data-testid="trace-group"][data-function="net/http.(*persistConn).readLoop"]');
+  await expect(readLoops.first()).toBeVisible();
+  // Generation boundaries split nothing: no "waiting" readLoop group, one whose longest wait is the trace.
+  await expect(panel.locator('[data-testid="trace-group"][data-function="net/http.(*persistConn).readLoop"][data-state="waiting"]')).toHaveCount(0);
+  const leak = panel.locator('[data-testid="trace-group"][data-function="net/http.(*persistConn).readLoop"][data-state="reason unknown (blocked before the trace)"]');
+  await expect(leak).toHaveCount(1);
+  await expect(leak.locator('td').nth(4)).toHaveText(/^5\.00 ?s$/);
+});

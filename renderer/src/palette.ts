@@ -25,6 +25,7 @@ const STATE_COLORS: Record<string, string> = {
   Execution: '#0ca678',
   'Scheduler wait': '#fab005',
   Syscall: '#4dabf7',
+  'Syscall block': '#1971c2',
   'Sync block': '#e03131',
   'Network wait': '#1c7ed6',
   'GC assist/wait': '#9775fa',

@@ -16,7 +16,9 @@
  *   tasks / regions / logs / cpuSamples          user annotations and CPU profile samples
  *
  * The transition table alone is enough to recompute Go's blocking profiles for any time range
- * (see shared/query/trace-blocking.ts).
+ * (see shared/query/trace-blocking.ts). It holds Go's event stream as it is, including the status
+ * every generation re-states (from === to): Go's profiles see those events; Go's per-goroutine
+ * summary skips them (shared/query/trace-goroutine-summary.ts), and so do the goroutine views.
  */
 import type { StackIndex, StackTable } from './stacks.ts';
 import type { EpochNsString, Nanoseconds } from './time.ts';
@@ -81,6 +83,11 @@ export interface GoTransitionTable {
   to: Uint8Array;
   reason: Uint16Array;
   stack: Int32Array;
+  /**
+   * The transitions into Syscall (indexes into this table, ascending) with the P of each event
+   * (-1: none). Go's summary tells syscall time from syscall block time by it.
+   */
+  syscallP?: { at: Int32Array; p: Int32Array };
 }
 
 export interface ProcTransitionTable {

@@ -5,6 +5,7 @@ import { parseTrace } from '../ingest/gotrace/parse-trace.ts';
 import type { TraceModel } from '../model/trace.ts';
 import type { TimeRange } from './trace-blocking.ts';
 import { BREAKDOWN_CATEGORIES, goroutineBreakdown, goroutineStartFunctions, nearestRank, traceAnnotations } from './trace-annotations.ts';
+import { goroutineSummary } from './trace-goroutine-summary.ts';
 
 const TRACES = fixturesOfKind('gotrace').map(([rel]) => rel);
 const models = new Map<string, TraceModel>();
@@ -191,57 +192,35 @@ describe('traceAnnotations', () => {
   });
 });
 
-/**
- * Independent reference for the breakdown: ∫ over the range of the number of goroutines that exist
- * (their last transition entered runnable, running, waiting or syscall), from a sorted step function.
- */
-function aliveIntegral(m: TraceModel, r: TimeRange | undefined): number {
-  const lo = r ? r.startNs : -Infinity;
-  const hi = r ? r.endNs : m.endNs;
-  const tr = m.transitions;
-  const alive = new Uint8Array(m.goroutines.count);
-  const steps: [number, number][] = [];
-  for (let i = 0; i < tr.count; i++) {
-    const g = tr.g[i]!;
-    const now = tr.to[i]! >= 2 && tr.to[i]! <= 5 ? 1 : 0;
-    if (now !== alive[g]) steps.push([tr.t[i]!, now - alive[g]!]);
-    alive[g] = now;
-  }
-  steps.sort((a, b) => a[0] - b[0]);
-  let level = 0;
-  let at = -Infinity;
-  let sum = 0;
-  const add = (t: number) => {
-    const a = Math.max(at, lo);
-    const b = Math.min(t, hi);
-    if (b > a && level) sum += level * (b - a);
-    at = t;
-  };
-  for (const [t, d] of steps) {
-    add(t);
-    level += d;
-  }
-  add(m.endNs);
-  return sum;
-}
-
 describe('goroutineBreakdown', () => {
   const total = (ns: number[]) => ns.reduce((a, b) => a + b, 0);
 
   for (const rel of TRACES) {
-    it(`categories over all goroutines sum to ∫ goroutines alive dt over the range: ${rel}`, () => {
+    it(`rows are Go's goroutine summary, clipped to each range: ${rel}`, () => {
       const m = model(rel);
+      // Whole trace: each goroutine's categories are Go's figures (go-trace-summary).
+      const go = new Map(goroutineSummary(m).map((g) => [g.id, g]));
+      for (const row of goroutineBreakdown(m, undefined, { groupBy: 'goroutine', limit: 5000 }).rows) {
+        const g = go.get(row.id!)!;
+        const blocked = Object.values(g.blockNsByReason).reduce((a, b) => a + b, 0);
+        expect([row.ns[0], row.ns[1], row.ns[2], row.ns[3]]).toEqual([g.execNs, g.schedWaitNs, g.syscallNs, g.syscallBlockNs]);
+        expect(row.ns[4]! + row.ns[5]! + row.ns[6]! + row.ns[7]!).toBe(blocked);
+      }
+      const whole = goroutineBreakdown(m, undefined, { limit: 5000 });
       for (const r of rangesOf(m)) {
         const b = goroutineBreakdown(m, r, { limit: 5000 });
-        expect(total(b.totals)).toBe(aliveIntegral(m, r));
+        // A range holds at most the whole trace's time, category by category.
+        BREAKDOWN_CATEGORIES.forEach((_, c) => expect(b.totals[c]!).toBeLessThanOrEqual(whole.totals[c]! + 1));
+        // A goroutine spends at most the range's length in any one category inside it.
+        const len = Math.max(0, Math.min(r?.endNs ?? m.endNs, m.endNs) - Math.max(r?.startNs ?? 0, 0));
+        for (const row of goroutineBreakdown(m, r, { groupBy: 'goroutine', limit: 5000 }).rows) for (const ns of row.ns) expect(ns).toBeLessThanOrEqual(len);
         // Groups partition the goroutines and their time.
         expect(b.rows.reduce((s, x) => s + x.goroutines, 0)).toBe(b.goroutines);
         BREAKDOWN_CATEGORIES.forEach((_, c) => expect(b.rows.reduce((s, x) => s + x.ns[c]!, 0)).toBe(b.totals[c]));
         for (const row of b.rows) expect(row.totalNs).toBe(total(row.ns));
         if (r && r.startNs > m.endNs) expect(b.goroutines).toBe(0);
         // Exec time can never exceed range × Ps.
-        const len = r ? Math.min(r.endNs, m.endNs) - Math.max(r.startNs, m.startNs) : m.endNs - m.startNs;
-        expect(b.totals[0]!).toBeLessThanOrEqual(Math.max(0, len) * m.figures.procs);
+        expect(b.totals[0]!).toBeLessThanOrEqual(len * m.figures.procs);
       }
     });
   }
@@ -252,9 +231,9 @@ describe('goroutineBreakdown', () => {
       // runs, still open at the end): never less. A wait reason lost at a generation boundary fails it.
       const b = goroutineBreakdown(model(rel));
       const go = e.blockingNs as Record<'sync' | 'net' | 'syscall' | 'sched', number>;
-      expect(b.totals[3]!).toBeGreaterThanOrEqual(go.sync);
-      expect(b.totals[4]!).toBeGreaterThanOrEqual(go.net);
-      expect(b.totals[2]!).toBeGreaterThanOrEqual(go.syscall);
+      expect(b.totals[4]!).toBeGreaterThanOrEqual(go.sync);
+      expect(b.totals[5]!).toBeGreaterThanOrEqual(go.net);
+      expect(b.totals[2]! + b.totals[3]!).toBeGreaterThanOrEqual(go.syscall);
       expect(b.totals[1]!).toBeGreaterThanOrEqual(go.sched);
     });
   }
@@ -282,8 +261,8 @@ describe('goroutineBreakdown', () => {
     // Connection loops sit blocked: in select (sync), reading (net), or in a wait begun before the
     // trace, whose reason no trace event states (other).
     const rl = cl.rows.find((x) => x.name === 'net/http.(*persistConn).readLoop')!;
-    expect(rl.ns[3]! + rl.ns[4]! + rl.ns[6]!).toBeGreaterThan(0.95 * rl.totalNs);
-    expect(rl.ns[3]!).toBeGreaterThan(0.1 * rl.totalNs);
+    expect(rl.ns[4]! + rl.ns[5]! + rl.ns[7]!).toBeGreaterThan(0.95 * rl.totalNs);
+    expect(rl.ns[4]!).toBeGreaterThan(0.1 * rl.totalNs);
     // cpu-pool: a pool of 2×GOMAXPROCS = 4 workers, mostly executing or waiting for a P.
     const cp = goroutineBreakdown(model('scenarios/cpu-pool-go1.27/trace.out'));
     const w = cp.rows.find((x) => x.name === 'main.worker')!;

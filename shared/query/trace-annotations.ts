@@ -4,8 +4,8 @@
  *
  *  - user annotations (runtime/trace NewTask / WithRegion / Log): tasks and regions grouped by type
  *    with counts and duration statistics, the logs in the range, and one type's instances;
- *  - the goroutine analysis (go tool trace's /goroutines page): per-goroutine time breakdown
- *    (goroutineTimeBreakdown) grouped by the goroutine's start function.
+ *  - the goroutine analysis (go tool trace's /goroutines page): Go's per-goroutine summary
+ *    (trace-goroutine-summary.ts, clipped to the range) grouped by the goroutine's start function.
  *
  * An annotation whose begin predates the trace has an unknown start (NaN in the model); one still
  * open at the end has an unknown end. For overlap with a range the unknown side counts as open-ended;
@@ -13,7 +13,8 @@
  */
 import type { StackTable } from '../model/stacks.ts';
 import type { TraceModel } from '../model/trace.ts';
-import { goroutineTimeBreakdown, type TimeRange } from './trace-blocking.ts';
+import { reasonClasses, type TimeRange } from './trace-blocking.ts';
+import { goroutineSummaryColumns } from './trace-goroutine-summary.ts';
 
 /** Counts and duration statistics of the annotations of one type that overlap the range. */
 export interface AnnotationTypeRow {
@@ -207,13 +208,14 @@ export function traceAnnotations(model: TraceModel, range?: TimeRange, opts: Tra
 // Goroutine analysis
 
 /** Breakdown categories, in the order of every `ns` array (and of the stacked bars). */
-export const BREAKDOWN_CATEGORIES = ['exec', 'sched', 'syscall', 'sync', 'net', 'gc', 'other'] as const;
+export const BREAKDOWN_CATEGORIES = ['exec', 'sched', 'syscall', 'syscallBlock', 'sync', 'net', 'gc', 'other'] as const;
 export type BreakdownCategory = (typeof BREAKDOWN_CATEGORIES)[number];
 /** The labels go tool trace's goroutine analysis uses (roughly), for legends and palette keys. */
 export const BREAKDOWN_LABELS: Record<BreakdownCategory, string> = {
   exec: 'Execution',
   sched: 'Scheduler wait',
   syscall: 'Syscall',
+  syscallBlock: 'Syscall block',
   sync: 'Sync block',
   net: 'Network wait',
   gc: 'GC assist/wait',
@@ -221,7 +223,11 @@ export const BREAKDOWN_LABELS: Record<BreakdownCategory, string> = {
 };
 
 export interface BreakdownRow {
-  /** The goroutine's start function ('' = unknown). */
+  /**
+   * The goroutine's start function as Go's summary names it ('' = unknown); for goroutines Go
+   * cannot name (old formats: they existed before the trace and never ran), the start function
+   * the trace records for them.
+   */
   name: string;
   /** Goroutine id for per-goroutine rows, null for groups. */
   id: number | null;
@@ -263,37 +269,20 @@ function rootFunc(st: StackTable, stack: number): string {
 const namesCache = new WeakMap<TraceModel, string[]>();
 
 /**
- * Each goroutine's start function, as Go names goroutines in its summary: the root frame of a
- * stack of the goroutine itself — its start stack at creation, else the first stack of a transition
- * it made (out of running, or its status at the start of the trace). Other goroutines' transitions
- * of it (unblocks) carry the other goroutine's stack, so they are skipped.
+ * Each goroutine's start function, as Go's summary names goroutines (the root frame of the first
+ * stack its own transitions carry: trace-goroutine-summary.ts). A goroutine Go cannot name — old
+ * formats record no stack for one that existed before the trace and never ran — takes the start
+ * function the trace records for it at the trace's start.
  */
 export function goroutineStartFunctions(model: TraceModel): string[] {
   const cached = namesCache.get(model);
   if (cached) return cached;
   const gs = model.goroutines;
-  const names = new Array<string>(gs.count).fill('');
-  const done = new Uint8Array(gs.count);
+  const go = goroutineSummaryColumns(model).name;
+  const names = new Array<string>(gs.count);
   for (let g = 0; g < gs.count; g++) {
     const s = gs.startStack[g]!;
-    if (s >= 0) {
-      names[g] = rootFunc(model.stacks, s);
-      done[g] = names[g] ? 1 : 0;
-    }
-  }
-  const tr = model.transitions;
-  for (let i = 0; i < tr.count; i++) {
-    const g = tr.g[i]!;
-    if (done[g]) continue;
-    const from = tr.from[i]!;
-    const s = tr.stack[i]!;
-    // 0 undetermined (status at the trace's start), 3 running (the goroutine's own event).
-    if (s < 0 || (from !== 0 && from !== 3)) continue;
-    const name = rootFunc(model.stacks, s);
-    if (name) {
-      names[g] = name;
-      done[g] = 1;
-    }
+    names[g] = go[g] || (s >= 0 ? rootFunc(model.stacks, s) : '');
   }
   namesCache.set(model, names);
   return names;
@@ -302,9 +291,27 @@ export function goroutineStartFunctions(model: TraceModel): string[] {
 /** go tool trace's goroutine analysis for a range: rows by start function, or one per goroutine. */
 export function goroutineBreakdown(model: TraceModel, range?: TimeRange, opts: GoroutineBreakdownOptions = {}): GoroutineBreakdownResult {
   const r = fullRange(model, range);
-  const b = goroutineTimeBreakdown(model, range);
-  const cols = [b.execNs, b.schedNs, b.syscallNs, b.syncNs, b.netNs, b.gcNs, b.otherNs];
+  const sum = goroutineSummaryColumns(model, range);
+  const nG = model.goroutines.count;
+  // Block time by reason into the wait categories: sync (chan/sync/select), net, GC, other.
+  const cls = reasonClasses(model.strings);
+  const sync = new Float64Array(nG);
+  const net = new Float64Array(nG);
+  const gc = new Float64Array(nG);
+  const other = new Float64Array(nG);
+  for (let g = 0; g < nG; g++) {
+    const m = sum.blockNs[g];
+    if (!m) continue;
+    for (const [reason, ns] of m) {
+      if (cls[reason]! & 1) sync[g]! += ns;
+      else if (cls[reason]! & 2) net[g]! += ns;
+      else if (/GC|garbage/.test(model.strings[reason]!)) gc[g]! += ns;
+      else other[g]! += ns;
+    }
+  }
+  const cols = [sum.execNs, sum.schedWaitNs, sum.syscallNs, sum.syscallBlockNs, sync, net, gc, other];
   const nc = cols.length;
+  const b = { id: model.goroutines.id };
   const names = goroutineStartFunctions(model);
   const groupBy = opts.groupBy ?? 'function';
   const totals = new Array<number>(nc).fill(0);
@@ -312,6 +319,7 @@ export function goroutineBreakdown(model: TraceModel, range?: TimeRange, opts: G
   const rows: BreakdownRow[] = [];
   const byName = new Map<string, BreakdownRow>();
   for (let g = 0; g < b.id.length; g++) {
+    if (!sum.present[g]) continue;
     let total = 0;
     for (let c = 0; c < nc; c++) total += cols[c]![g]!;
     if (total <= 0) continue;

@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { readFixture, expectedFigures } from '../test-support/fixtures.ts';
 import { parseTrace } from '../ingest/gotrace/parse-trace.ts';
 import { stackFramesLeafFirst, frameFuncName } from '../model/stacks.ts';
-import { blockingProfile, cpuSampleStacks, goroutineTimeBreakdown, type BlockingKind, type BlockingProfile } from './trace-blocking.ts';
+import { blockingProfile, cpuSampleStacks, type BlockingKind, type BlockingProfile } from './trace-blocking.ts';
+import { goroutineTimeBreakdown } from '../test-support/trace-reference.ts';
 
 const REL = 'scenarios/cpu-pool-go1.22/trace.out';
 const src = parseTrace(readFixture(REL), {});

@@ -4,8 +4,14 @@
  * the goroutines of each group for their lanes. The grouping key is the dump view's
  * (goroutineGroupKey), so a trace group and a dump group of the same wait compare directly.
  *
- * A blocked interval runs from a transition into Waiting (or Syscall) to the goroutine's next
- * transition; an interval still open at the end of the trace runs to the trace's end.
+ * Blocked intervals are those of Go's goroutine summary (trace-goroutine-summary.ts): one runs from a
+ * real change into Waiting (or Syscall) to the goroutine's next real change; the status every
+ * generation re-states (Waiting → Waiting) changes nothing, so a goroutine blocked for the whole
+ * trace is one interval. A goroutine found blocked when the trace starts is blocked from the trace's
+ * start, with the reason Go knows (none: "reason unknown (blocked before the trace)"); when old
+ * formats record no stack for it, it is grouped by its start function and the group says why. A
+ * block "forever" ends the goroutine, as in Go's summary. An interval still open at the end of the
+ * trace runs to the trace's end.
  *
  * Speed (a 105 MB trace holds 13.8 M transitions): a range query binary-searches where the range
  * starts and reads each goroutine's state there from the transition index; the grouping key of a
@@ -16,8 +22,19 @@ import type { TraceModel } from '../model/trace.ts';
 import { frameFuncName, stackFramesLeafFirst, type StackIndex } from '../model/stacks.ts';
 import { framesOf, goroutineGroupKey, keyFunctions, normalizeWaitReason, type GoroutineGroupFrame } from './goroutine-groups.ts';
 import type { TimeRange } from './trace-blocking.ts';
-import { firstPosAfterTime, firstPosFrom, lowerBound, transitionIndex } from './transition-index.ts';
-import { G_SYSCALL as SYSCALL, G_WAITING as WAITING } from '../model/trace.ts';
+import { firstPosAfterTime, firstPosFrom, lowerBound, transitionIndex, type TransitionIndex } from './transition-index.ts';
+import { G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../model/trace.ts';
+
+/** What a wait the trace found in progress, without a reason, is called. */
+export const UNKNOWN_PRE_TRACE_REASON = 'reason unknown (blocked before the trace)';
+/** Why a group of goroutines is keyed by their start function only (old trace formats). */
+export const START_FUNCTION_NOTE =
+  'blocked since before the trace began: old trace formats (Go ≤ 1.21) record no stack for these goroutines, so they are grouped by their start function';
+
+/** How an interval began: in the trace, found in progress at its start, or that and keyed by start function. */
+const IN_TRACE = 0;
+const PRE_TRACE = 1;
+const PRE_TRACE_START_FN = 2;
 
 export interface TraceGoroutineGroup {
   key: string;
@@ -36,6 +53,8 @@ export interface TraceGoroutineGroup {
   longestNs: number;
   /** Goroutine ids of the group, longest-blocked first (at most `maxIds`). */
   goroutineIds: number[];
+  /** Why the group is keyed as it is, when that needs saying (START_FUNCTION_NOTE), else null. */
+  note: string | null;
 }
 
 export interface TraceGoroutineGroupsResult {
@@ -48,6 +67,7 @@ interface Combo {
   group: number;
   raw: string;
   stack: StackIndex;
+  origin: number;
 }
 
 /** One grouping key of a trace (several combos may share it: same functions, other lines). */
@@ -72,11 +92,11 @@ function groupCache(model: TraceModel): GroupCache {
   return c;
 }
 
-/** A combo's number: stack, and reason (or "syscall", whatever the reason) side by side. */
-const comboKey = (stack: number, reason: number, syscall: number) => (stack + 1) * 131072 + (syscall ? 131071 : reason * 2);
+/** A combo's number: stack, reason (or "syscall", whatever the reason) and origin side by side. */
+const comboKey = (stack: number, reason: number, syscall: number, origin: number) => ((stack + 1) * 131072 + (syscall ? 131071 : reason * 2)) * 4 + origin;
 
-function comboOf(model: TraceModel, c: GroupCache, stack: StackIndex, reason: number, syscall: number): number {
-  const ck = comboKey(stack, reason, syscall);
+function comboOf(model: TraceModel, c: GroupCache, stack: StackIndex, reason: number, syscall: number, origin: number): number {
+  const ck = comboKey(stack, reason, syscall, origin);
   let id = c.comboOf.get(ck);
   if (id !== undefined) return id;
   const st = model.stacks;
@@ -85,9 +105,10 @@ function comboOf(model: TraceModel, c: GroupCache, stack: StackIndex, reason: nu
     funcs = stack < 0 ? [] : keyFunctions(stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)));
     c.funcsOfStack.set(stack, funcs);
   }
-  const raw = syscall ? 'syscall' : model.strings[reason] || 'waiting';
+  const raw = syscall ? 'syscall' : model.strings[reason] || (origin === IN_TRACE ? 'waiting' : UNKNOWN_PRE_TRACE_REASON);
   const state = normalizeWaitReason(raw);
-  const key = goroutineGroupKey(state, funcs.length ? stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)) : []);
+  let key = goroutineGroupKey(state, funcs.length ? stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)) : []);
+  if (origin === PRE_TRACE_START_FN) key += '|start function';
   let group = c.groupOf.get(key);
   if (group === undefined) {
     group = c.groups.length;
@@ -95,7 +116,7 @@ function comboOf(model: TraceModel, c: GroupCache, stack: StackIndex, reason: nu
     c.groupOf.set(key, group);
   }
   id = c.combos.length;
-  c.combos.push({ group, raw, stack });
+  c.combos.push({ group, raw, stack, origin });
   c.comboOf.set(ck, id);
   return id;
 }
@@ -148,6 +169,7 @@ function groupsOf(model: TraceModel, lo: number, hi: number, maxIds: number): Tr
   const openReason = new Int32Array(n);
   const openStack = new Int32Array(n);
   const openSyscall = new Uint8Array(n);
+  const openOrigin = new Uint8Array(n);
   // Per row: the combo of its last counted interval (a goroutine blocks at the same place again and
   // again), and where its blocked ns in that group accumulate.
   const lastCk = new Float64Array(n).fill(-1);
@@ -172,11 +194,11 @@ function groupsOf(model: TraceModel, lo: number, hi: number, maxIds: number): Tr
     const b = end < hi ? end : hi;
     if (!(b > a) && !(start >= lo && start <= hi && end === start)) return;
     const stack = openStack[row]!;
-    const ck = comboKey(stack, openReason[row]!, openSyscall[row]!);
+    const ck = comboKey(stack, openReason[row]!, openSyscall[row]!, openOrigin[row]!);
     let combo: number;
     if (lastCk[row] === ck) combo = lastCombo[row]!;
     else {
-      combo = comboOf(model, cache, stack, openReason[row]!, openSyscall[row]!);
+      combo = comboOf(model, cache, stack, openReason[row]!, openSyscall[row]!, openOrigin[row]!);
       lastCk[row] = ck;
       lastCombo[row] = combo;
     }
@@ -215,38 +237,57 @@ function groupsOf(model: TraceModel, lo: number, hi: number, maxIds: number): Tr
     pairNs[p]! += d;
   };
 
+  const FROM = tr.from;
+  const forever = model.strings.indexOf('forever');
+  const startStack = model.goroutines.startStack;
+  /** Opens the blocked interval transition j begins for `row`, if it begins one. */
+  const open = (row: number, j: number) => {
+    const to = TO[j]!;
+    if (to !== WAITING && to !== SYSCALL) return;
+    if (to === WAITING && forever >= 0 && tr.reason[j] === forever) return; // Go: the goroutine ends
+    const pre = FROM[j] === UNDETERMINED;
+    let stack = tr.stack[j]!;
+    let origin = pre ? PRE_TRACE : IN_TRACE;
+    if (pre && stack < 0 && startStack[row]! >= 0) {
+      stack = startStack[row]!;
+      origin = PRE_TRACE_START_FN;
+    }
+    // Found blocked at the trace's start: blocked since its first sync (Go counts it from there).
+    openAt[row] = pre ? model.startNs : T[j]!;
+    openReason[row] = tr.reason[j]!;
+    openStack[row] = stack;
+    openSyscall[row] = to === SYSCALL ? 1 : 0;
+    openOrigin[row] = origin;
+  };
+
   // Where to start: intervals that ended before the range count for nothing, so only the state each
-  // goroutine is in when the range starts matters (its last transition before it).
+  // goroutine is in when the range starts matters (its last real change before it).
   let i0 = 0;
   if (ix.sorted) {
     i0 = lowerBound(T, tr.count, lo);
     if (i0 > 0) {
       for (let row = 0; row < n; row++) {
-        const p = firstPosFrom(ix, row, i0) - 1;
-        if (p < ix.gStart[row]!) continue;
-        const j = ix.byG[p]!;
-        const to = TO[j]!;
-        if (to === WAITING || to === SYSCALL) {
-          openAt[row] = T[j]!;
-          openReason[row] = tr.reason[j]!;
-          openStack[row] = tr.stack[j]!;
-          openSyscall[row] = to === SYSCALL ? 1 : 0;
-        }
+        const p = lastRealChange(ix, FROM, TO, row, firstPosFrom(ix, row, i0) - 1);
+        if (p >= 0) open(row, ix.byG[p]!);
       }
     }
+  }
+  // A goroutine first seen through its status has been in that state since the trace's start, even
+  // when the status comes later (Go states the goroutines it has not met at a generation's end).
+  for (let row = 0; row < n; row++) {
+    const g0 = ix.gStart[row]!;
+    if (openAt[row]! === openAt[row]! || g0 === ix.gStart[row + 1]!) continue;
+    const j = ix.byG[g0]!;
+    if (FROM[j] === UNDETERMINED && j >= i0) open(row, j);
   }
   for (let i = i0; i < tr.count; i++) {
     const t = T[i]!;
     if (t > hi) break;
+    // A re-stated status is no change (Go's summary skips it); a first status was taken above.
+    if (FROM[i] === TO[i] || FROM[i] === UNDETERMINED) continue;
     const row = tr.g[i]!;
     if (openAt[row]! === openAt[row]!) close(row, t);
-    const to = TO[i]!;
-    if (to === WAITING || to === SYSCALL) {
-      openAt[row] = t;
-      openReason[row] = tr.reason[i]!;
-      openStack[row] = tr.stack[i]!;
-      openSyscall[row] = to === SYSCALL ? 1 : 0;
-    }
+    open(row, i);
   }
   for (let row = 0; row < n; row++) if (openAt[row]! === openAt[row]!) close(row, Math.min(model.endNs, hi));
 
@@ -275,10 +316,21 @@ function groupsOf(model: TraceModel, lo: number, hi: number, maxIds: number): Tr
       totalNs: acc.totalNs,
       longestNs: acc.longestNs,
       goroutineIds: maxIds > 0 ? perG.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, maxIds).map(([id]) => id) : [],
+      note: cache.combos[acc.firstCombo]!.origin === PRE_TRACE_START_FN ? START_FUNCTION_NOTE : null,
     };
   });
   out.sort((a, b) => b.totalNs - a.totalNs || b.goroutines - a.goroutines || (a.key < b.key ? -1 : 1));
   return out;
+}
+
+/**
+ * Position (in the goroutine's index order) of its last real state change at or before `p`, skipping
+ * the statuses generations re-state; -1 when there is none.
+ */
+function lastRealChange(ix: TransitionIndex, from: Uint8Array, to: Uint8Array, row: number, p: number): number {
+  const g0 = ix.gStart[row]!;
+  while (p >= g0 && from[ix.byG[p]!] === to[ix.byG[p]!]) p--;
+  return p >= g0 ? p : -1;
 }
 
 function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {
@@ -358,6 +410,7 @@ export function goroutineLanes(model: TraceModel, ids: readonly number[], range?
   const tr = model.transitions;
   const T = tr.t;
   const TO = tr.to;
+  const FROM = tr.from;
   const want = new Map<number, number>();
   ids.forEach((id, i) => want.set(id, i));
   // The walk stops after the first transition past the range of any wanted goroutine.
@@ -383,14 +436,23 @@ export function goroutineLanes(model: TraceModel, ids: readonly number[], range?
       let p = firstPosAfterTime(ix, T, row, lo);
       let last = NaN;
       let lastState = -1;
-      if (p > ix.gStart[row]!) {
-        last = T[ix.byG[p - 1]!]!;
-        lastState = TO[ix.byG[p - 1]!]!;
+      const q = lastRealChange(ix, FROM, TO, row, p - 1);
+      if (q >= 0) {
+        const j = ix.byG[q]!;
+        last = FROM[j] === UNDETERMINED ? model.startNs : T[j]!;
+        lastState = TO[j]!;
+      } else if (p < end && p === ix.gStart[row]! && FROM[ix.byG[p]!] === UNDETERMINED) {
+        // First seen through its status, however late that comes: in that state from the start.
+        last = model.startNs;
+        lastState = TO[ix.byG[p]!]!;
+        p++;
       }
       for (; p < end; p++) {
         const j = ix.byG[p]!;
         if (j > stopAt) break;
-        const t = T[j]!;
+        // Re-stated statuses continue the run; a status found at the start holds from the start.
+        if (FROM[j] === TO[j] && last === last) continue;
+        const t = FROM[j] === UNDETERMINED ? model.startNs : T[j]!;
         if (last === last) push(last, t, lastState);
         last = t;
         lastState = TO[j]!;
@@ -413,13 +475,26 @@ function lanesByWalk(model: TraceModel, ids: readonly number[], lo: number, hi: 
     const y = Math.min(b, hi);
     if (y > x) r.b.add(x, y, state);
   };
+  // A goroutine first seen through its status is in that state from the start, however late the status.
+  const seen = new Uint8Array(ids.length);
+  for (let i = 0; i < tr.count; i++) {
+    const k = want.get(model.goroutines.id[tr.g[i]!]!);
+    if (k === undefined || seen[k]) continue;
+    seen[k] = 1;
+    if (tr.from[i] === UNDETERMINED) {
+      runs[k]!.last = model.startNs;
+      runs[k]!.lastState = tr.to[i]!;
+    }
+  }
   for (let i = 0; i < tr.count; i++) {
     const t = tr.t[i]!;
     const k = want.get(model.goroutines.id[tr.g[i]!]!);
     if (k === undefined) continue;
     const r = runs[k]!;
-    if (r.last === r.last) push(r, r.last, t, r.lastState);
-    r.last = t;
+    if ((tr.from[i] === tr.to[i] || tr.from[i] === UNDETERMINED) && r.last === r.last) continue;
+    const at = tr.from[i] === UNDETERMINED ? model.startNs : t;
+    if (r.last === r.last) push(r, r.last, at, r.lastState);
+    r.last = at;
     r.lastState = tr.to[i]!;
     if (t > hi) break;
   }

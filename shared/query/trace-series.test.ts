@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFixture } from '../test-support/fixtures.ts';
 import { parseTrace } from '../ingest/gotrace/parse-trace.ts';
 import { HEAP_LIVE_METRICS } from '../model/trace.ts';
-import { goroutineTimeBreakdown } from './trace-blocking.ts';
+import { goroutineTimeBreakdown } from '../test-support/trace-reference.ts';
 import { gcBands, goroutineStateSeries, heapSeries, SERIES_STATES } from './trace-series.ts';
 
 const model = parseTrace(readFixture('scenarios/fd-leak-go1.27/trace.out'), {}).model;

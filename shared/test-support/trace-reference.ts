@@ -10,8 +10,9 @@ import type { BlockingKind, BlockingProfile, TimeRange } from '../query/trace-bl
 // The state codes, reason classes, goroutine windows and profile building are shared: what this
 // file keeps as it was is the walks themselves.
 import { goroutineWindows, profileOfIntervals, KIND_MASK, KIND_STATE, overlap, reasonClasses } from '../query/trace-blocking.ts';
-import { G_SYSCALL as SYSCALL, G_WAITING as WAITING } from '../model/trace.ts';
+import { G_RUNNABLE as RUNNABLE, G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../model/trace.ts';
 import type { GoroutineLane, TraceGoroutineGroup, TraceGoroutineGroupsResult } from '../query/trace-goroutine-groups.ts';
+import { START_FUNCTION_NOTE, UNKNOWN_PRE_TRACE_REASON } from '../query/trace-goroutine-groups.ts';
 
 // ---- trace-goroutine-groups.ts ----
 
@@ -32,6 +33,8 @@ export function plainTraceGoroutineGroups(model: TraceModel, range?: TimeRange, 
   const openReason = new Int32Array(n);
   const openStack = new Int32Array(n);
   const openSyscall = new Uint8Array(n);
+  // 0 began in the trace, 1 found blocked at its start, 2 that and keyed by the start function.
+  const openOrigin = new Uint8Array(n);
   const funcsOfStack = new Map<StackIndex, string[]>();
   const groups = new Map<string, Acc>();
 
@@ -47,9 +50,11 @@ export function plainTraceGoroutineGroups(model: TraceModel, range?: TimeRange, 
       funcs = stack < 0 ? [] : keyFunctions(stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)));
       funcsOfStack.set(stack, funcs);
     }
-    const raw = openSyscall[row] ? 'syscall' : model.strings[openReason[row]!] || 'waiting';
+    const origin = openOrigin[row]!;
+    const raw = openSyscall[row] ? 'syscall' : model.strings[openReason[row]!] || (origin === 0 ? 'waiting' : UNKNOWN_PRE_TRACE_REASON);
     const state = normalizeWaitReason(raw);
-    const key = goroutineGroupKey(state, funcs.length ? stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)) : []);
+    let key = goroutineGroupKey(state, funcs.length ? stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)) : []);
+    if (origin === 2) key += '|start function';
     let acc = groups.get(key);
     if (!acc) {
       acc = {
@@ -65,6 +70,7 @@ export function plainTraceGoroutineGroups(model: TraceModel, range?: TimeRange, 
           totalNs: 0,
           longestNs: 0,
           goroutineIds: [],
+          note: origin === 2 ? START_FUNCTION_NOTE : null,
         },
         raw: new Set(),
         perG: new Map(),
@@ -80,18 +86,31 @@ export function plainTraceGoroutineGroups(model: TraceModel, range?: TimeRange, 
     acc.perG.set(id, (acc.perG.get(id) ?? 0) + d);
   };
 
+  /** Opens the blocked interval transition i begins, if it begins one. */
+  const openFrom = (row: number, i: number) => {
+    const to = tr.to[i]!;
+    if ((to === WAITING && model.strings[tr.reason[i]!] !== 'forever') || to === SYSCALL) {
+      const pre = tr.from[i] === UNDETERMINED;
+      const startFn = pre && tr.stack[i]! < 0 && model.goroutines.startStack[row]! >= 0;
+      openAt[row] = pre ? model.startNs : tr.t[i]!;
+      openReason[row] = tr.reason[i]!;
+      openStack[row] = startFn ? model.goroutines.startStack[row]! : tr.stack[i]!;
+      openSyscall[row] = to === SYSCALL ? 1 : 0;
+      openOrigin[row] = startFn ? 2 : pre ? 1 : 0;
+    }
+  };
+  // A goroutine's first status holds from the trace's start, however late it comes: rows in order,
+  // each opened at its first transition when that is a status.
+  const firstOf = new Int32Array(n).fill(-1);
+  for (let i = 0; i < tr.count; i++) if (firstOf[tr.g[i]!] === -1) firstOf[tr.g[i]!] = i;
+  for (let row = 0; row < n; row++) if (firstOf[row]! >= 0 && tr.from[firstOf[row]!] === UNDETERMINED) openFrom(row, firstOf[row]!);
   for (let i = 0; i < tr.count; i++) {
     const t = tr.t[i]!;
     if (t > hi) break;
+    if (tr.from[i] === tr.to[i] || tr.from[i] === UNDETERMINED) continue; // a re-stated or first status
     const row = tr.g[i]!;
     if (openAt[row]! === openAt[row]!) close(row, t);
-    const to = tr.to[i]!;
-    if (to === WAITING || to === SYSCALL) {
-      openAt[row] = t;
-      openReason[row] = tr.reason[i]!;
-      openStack[row] = tr.stack[i]!;
-      openSyscall[row] = to === SYSCALL ? 1 : 0;
-    }
+    openFrom(row, i);
   }
   for (let row = 0; row < n; row++) if (openAt[row]! === openAt[row]!) close(row, Math.min(model.endNs, hi));
 
@@ -126,13 +145,25 @@ export function plainGoroutineLanes(model: TraceModel, ids: readonly number[], r
       r.st.push(state);
     }
   };
+  const seen = new Uint8Array(ids.length);
+  for (let i = 0; i < tr.count; i++) {
+    const k = want.get(model.goroutines.id[tr.g[i]!]!);
+    if (k === undefined || seen[k]) continue;
+    seen[k] = 1;
+    if (tr.from[i] === UNDETERMINED) {
+      runs[k]!.last = model.startNs;
+      runs[k]!.lastState = tr.to[i]!;
+    }
+  }
   for (let i = 0; i < tr.count; i++) {
     const t = tr.t[i]!;
     const k = want.get(model.goroutines.id[tr.g[i]!]!);
     if (k === undefined) continue;
     const r = runs[k]!;
-    if (r.last === r.last) push(r, r.last, t, r.lastState);
-    r.last = t;
+    if ((tr.from[i] === tr.to[i] || tr.from[i] === UNDETERMINED) && r.last === r.last) continue;
+    const at = tr.from[i] === UNDETERMINED ? model.startNs : t;
+    if (r.last === r.last) push(r, r.last, at, r.lastState);
+    r.last = at;
     r.lastState = tr.to[i]!;
     if (t > hi) break;
   }
@@ -204,4 +235,86 @@ function plainWalk(model: TraceModel, kinds: readonly BlockingKind[], range: Tim
 /** Go's `go tool trace -pprof=KIND` profile, optionally narrowed to a time range (model ns). */
 export function plainBlockingProfile(model: TraceModel, kind: BlockingKind, range?: TimeRange): BlockingProfile {
   return profileOfIntervals(model.stacks, (add) => plainWalk(model, [kind], range, (_k, stack, d) => add(stack, d)));
+}
+
+// ---- per-goroutine state integral ----
+
+export interface GoroutineTimeBreakdown {
+  /** Goroutine ids, and ns per category in the range for each. */
+  id: Float64Array;
+  execNs: Float64Array;
+  syncNs: Float64Array;
+  netNs: Float64Array;
+  syscallNs: Float64Array;
+  schedNs: Float64Array;
+  gcNs: Float64Array;
+  otherNs: Float64Array;
+}
+
+/**
+ * An independent per-goroutine state integral (the views use Go's summary: trace-goroutine-summary.ts):
+ * where each goroutine's time went in a range, from its state intervals: running → exec, runnable →
+ * sched wait, syscall, and waiting split by reason (sync: chan/sync/select, net: "network",
+ * gc: GC-related reasons, other). Time before a goroutine's first transition is not attributed.
+ */
+export function goroutineTimeBreakdown(model: TraceModel, range?: TimeRange): GoroutineTimeBreakdown {
+  const gs = model.goroutines;
+  const nG = gs.count;
+  const out: GoroutineTimeBreakdown = {
+    id: gs.id.slice(),
+    execNs: new Float64Array(nG),
+    syncNs: new Float64Array(nG),
+    netNs: new Float64Array(nG),
+    syscallNs: new Float64Array(nG),
+    schedNs: new Float64Array(nG),
+    gcNs: new Float64Array(nG),
+    otherNs: new Float64Array(nG),
+  };
+  const cls = reasonClasses(model.strings);
+  const gc = new Uint8Array(model.strings.length);
+  for (let i = 0; i < gc.length; i++) gc[i] = /GC|garbage/.test(model.strings[i]!) ? 1 : 0;
+  const lo = range ? range.startNs : -Infinity;
+  const hi = range ? range.endNs : model.endNs;
+  const since = new Float64Array(nG).fill(NaN);
+  const state = new Uint8Array(nG);
+  const reason = new Uint16Array(nG);
+  const credit = (g: number, a: number, b: number): void => {
+    const s = a > lo ? a : lo;
+    const e = b < hi ? b : hi;
+    if (e <= s) return;
+    const d = e - s;
+    switch (state[g]) {
+      case 3:
+        out.execNs[g]! += d;
+        break;
+      case RUNNABLE:
+        out.schedNs[g]! += d;
+        break;
+      case SYSCALL:
+        out.syscallNs[g]! += d;
+        break;
+      case WAITING: {
+        const r = reason[g]!;
+        if (cls[r]! & 1) out.syncNs[g]! += d;
+        else if (cls[r]! & 2) out.netNs[g]! += d;
+        else if (gc[r]) out.gcNs[g]! += d;
+        else out.otherNs[g]! += d;
+        break;
+      }
+    }
+  };
+  const tr = model.transitions;
+  for (let i = 0; i < tr.count; i++) {
+    const g = tr.g[i]!;
+    const t = tr.t[i]!;
+    // Same-state events (each generation's status re-statement) carry no reason: keep the one we
+    // have, as Go's summarizer skips old == new.
+    if (tr.from[i] === tr.to[i] && since[g] === since[g] && state[g] === tr.to[i]) continue;
+    if (since[g] === since[g]) credit(g, since[g]!, t);
+    since[g] = t;
+    state[g] = tr.to[i]!;
+    reason[g] = tr.reason[i]!;
+  }
+  for (let g = 0; g < nG; g++) if (since[g] === since[g]) credit(g, since[g]!, model.endNs);
+  return out;
 }

@@ -3,6 +3,7 @@
  *  - `rangeActive?` (v2 decoder): a range already in progress when a generation starts (Go's
  *    EventRangeActive, e.g. a GC mark phase that began before the trace did).
  *  - `warning?`: a non-fatal problem (e.g. a corrupt later generation that was dropped).
+ *  - `goTransition`'s trailing `p` (the event's P) and `goroutineStartStack?` (old formats).
  */
 /**
  * The normalized Go trace event stream: what both decoders (v1 = go 1.11–1.21, v2 = go 1.22+) emit,
@@ -51,6 +52,8 @@ export interface TraceEventSink {
    * transition's own stack (Go's `StateTransition.Stack`, e.g. the new goroutine's start function).
    * `reason` is Go's reason string (e.g. "chan receive", "network", "sync", "select", "sleep",
    * "preempted"); "" when none. `g` of the event's executing goroutine is `byG` (-1 when none).
+   * `p` is the P of the event's context (Go's `Event.Proc()`, -1 when none): Go's summary tells a
+   * syscall with a P from one without by it.
    */
   goTransition(
     t: TraceTime,
@@ -61,7 +64,15 @@ export interface TraceEventSink {
     eventStack: StackIndex,
     resourceStack: StackIndex,
     byG: number,
+    p?: number,
   ): void;
+
+  /**
+   * Optional, old formats only: the start function (a one-frame stack) the trace records for a
+   * goroutine that existed before it began. Go's converter drops it, so it names no goroutine in
+   * Go's summary; views use it to group such goroutines, which have no other stack.
+   */
+  goroutineStartStack?(g: number, stack: StackIndex): void;
 
   /** A P changes state. */
   procTransition(t: TraceTime, p: number, from: ProcState, to: ProcState): void;

@@ -7,7 +7,7 @@
 import type { StackTableBuilder } from '../../model/stacks.ts';
 import type { TraceModel } from '../../model/trace.ts';
 import type { GoState, ProcState, RangeScope, TraceEventSink, TraceHeaderInfo, TraceTime } from './events.ts';
-import { G_NOTEXIST as NOTEXIST, G_RUNNING as RUNNING, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../../model/trace.ts';
+import { G_NOTEXIST as NOTEXIST, G_RUNNING as RUNNING, G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../../model/trace.ts';
 
 const GC_MARK = 'GC concurrent mark phase';
 
@@ -65,6 +65,8 @@ export class TraceModelBuilder implements TraceEventSink {
   private gEnd = new F64();
   private gRun = new F64();
   private gSumEnd = new F64();
+  /** Start stacks announced (old formats) before the goroutine's first transition. */
+  private pendingStart = new Map<number, number>();
 
   // transitions
   private tN = 0;
@@ -74,6 +76,10 @@ export class TraceModelBuilder implements TraceEventSink {
   private tTo: U8;
   private tReason: U16;
   private tStack: I32;
+  // transitions into Syscall: index and the event's P
+  private sN = 0;
+  private sAt = new I32(64);
+  private sP = new I32(64);
 
   // procs
   private pN = 0;
@@ -184,7 +190,7 @@ export class TraceModelBuilder implements TraceEventSink {
       }
       this.gId.a[r] = id;
       this.gCreate.a[r] = -1;
-      this.gStartStack.a[r] = -1;
+      this.gStartStack.a[r] = this.pendingStart.size > 0 ? (this.pendingStart.get(id) ?? -1) : -1;
       this.gFirst.a[r] = t;
       this.gEnd.a[r] = NaN;
       this.gRun.a[r] = NaN;
@@ -200,7 +206,7 @@ export class TraceModelBuilder implements TraceEventSink {
     this.ticksPerSec = info.ticksPerSec;
   }
 
-  goTransition(tAbs: TraceTime, g: number, from: GoState, to: GoState, reason: string, eventStack: number, resourceStack: number, _byG: number): void {
+  goTransition(tAbs: TraceTime, g: number, from: GoState, to: GoState, reason: string, eventStack: number, resourceStack: number, _byG: number, p = -1): void {
     const t = this.rel(tAbs);
     const row = this.goroutine(g, t);
     let reasonIdx = 0;
@@ -224,6 +230,15 @@ export class TraceModelBuilder implements TraceEventSink {
     this.tTo.a[i] = to;
     this.tReason.a[i] = reasonIdx;
     this.tStack.a[i] = eventStack;
+    if (to === SYSCALL && from !== SYSCALL) {
+      const k = this.sN++;
+      if (k >= this.sAt.a.length) {
+        this.sAt.grow(k + 1);
+        this.sP.grow(k + 1);
+      }
+      this.sAt.a[k] = i;
+      this.sP.a[k] = p;
+    }
 
     if (from === NOTEXIST && to !== NOTEXIST) {
       this.gCreate.a[row] = eventStack;
@@ -242,6 +257,13 @@ export class TraceModelBuilder implements TraceEventSink {
         this.gSumEnd.a[row] = t;
       }
     }
+  }
+
+  goroutineStartStack(g: number, stack: number): void {
+    // Rows are made by transitions only (the goroutine count is Go's): keep it for when one comes.
+    const row = this.gRow.get(g);
+    if (row === undefined) this.pendingStart.set(g, stack);
+    else this.gStartStack.a[row] = stack;
   }
 
   procTransition(tAbs: TraceTime, p: number, from: ProcState, to: ProcState): void {
@@ -497,6 +519,7 @@ export class TraceModelBuilder implements TraceEventSink {
         to: this.tTo.done(this.tN),
         reason: this.tReason.done(this.tN),
         stack: this.tStack.done(this.tN),
+        syscallP: { at: this.sAt.done(this.sN), p: this.sP.done(this.sN) },
       },
       procs: { count: this.pN, t: this.pT.done(this.pN), p: this.pP.done(this.pN), from: this.pFrom.done(this.pN), to: this.pTo.done(this.pN) },
       gcCycles: { count: this.gcN, start: gcStart, end: this.gcEnd.done(this.gcN) },

@@ -8,6 +8,7 @@ import { summarizeTrace } from '../../query/trace-summary.ts';
 import { parseTrace } from './parse-trace.ts';
 import { decodeTraceV2 } from './v2/decode.ts';
 import type { TraceEventSink } from './events.ts';
+import { Ev, readHeader, RecordReader } from './v1/wire.ts';
 
 const NEW_FORMAT = /^go 1\.(2[2-9]) trace$/;
 
@@ -234,4 +235,33 @@ describe('parseTrace: seeded fuzz', () => {
     const gz = gzipSync(readFixture('scenarios/fd-leak-go1.27/trace.out'));
     expect(ingestError(() => parseTrace(gz)).reason).toMatch(/not a Go execution trace/);
   });
+});
+
+describe('old formats cut inside the stack table (it follows the events)', () => {
+  /** Offsets of the stack records of an old-format trace. */
+  const stackRecords = (b: Uint8Array): number[] => {
+    const r = new RecordReader(b, readHeader(b));
+    const out: number[] = [];
+    while (r.next()) if (r.type === Ev.Stack) out.push(r.start);
+    return out;
+  };
+  for (const rel of ['scenarios/conn-leak-go1.19/trace.out', 'third-party/golang-go-trace/stress_1_21_good']) {
+    const whole = readFixture(rel);
+    const full = parseTrace(whole);
+    const at = stackRecords(whole);
+    it(`${rel}: cut on a record boundary or inside a record, the events stay, the stacks are reported missing`, () => {
+      expect(at.length).toBeGreaterThan(10);
+      const mid = at[Math.floor(at.length / 2)]!;
+      for (const cut of [mid, mid + 3]) {
+        const p = parseTrace(whole.subarray(0, cut));
+        expect(p.partial, `cut at ${cut}`).toBe(true);
+        expect(p.warnings.some((w) => w.startsWith('the stack table is cut short:')), p.warnings.join('; ')).toBe(true);
+        // Every event is still there; only stacks are lost.
+        expect(p.model.transitions.count).toBe(full.model.transitions.count);
+        let lost = 0;
+        for (let i = 0; i < full.model.transitions.count; i++) if (full.model.transitions.stack[i]! >= 0 && p.model.transitions.stack[i]! < 0) lost++;
+        expect(lost).toBeGreaterThan(0);
+      }
+    });
+  }
 });

@@ -1,5 +1,5 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
-import type { GoroutineLane, TraceGoroutineGroupsResult } from '../../../../shared/query/trace-goroutine-groups.ts';
+import { UNKNOWN_PRE_TRACE_REASON, type GoroutineLane, type TraceGoroutineGroupsResult } from '../../../../shared/query/trace-goroutine-groups.ts';
 import { querySource } from '../../query/query-client.ts';
 import { formatCount, formatDuration, shortFunctionName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
@@ -16,6 +16,10 @@ export interface TraceGroupsTableProps {
 /** Why a group can have no stack: the trace records one when a goroutine blocks, not for waits already under way. */
 const NO_STACK_HINT =
   'The trace holds no stack for these waits: typically goroutines already blocked when tracing started. A goroutine dump from the same moment shows their stacks.';
+
+/** Why a wait has no reason: the trace found the goroutine already waiting. */
+const UNKNOWN_REASON_HINT =
+  'The trace found these goroutines already waiting when it started and does not record why (Go counts the wait from the start, with no reason).';
 
 /** A trace's goroutines grouped by wait reason and blocking stack, for the selected range. */
 export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsTableProps) {
@@ -36,9 +40,17 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
         {result.groups.map((g) => (
           <Fragment key={g.key}>
             <tr className={`group-row ${open === g.key ? 'open' : ''}`} data-testid="trace-group" data-state={g.state} data-function={g.function ?? ''} onClick={() => toggle(sourceId, g.key)}>
-              <td className="state">{g.rawReasons.join(', ')}</td>
-              <td className="fn" title={g.function ?? NO_STACK_HINT}>
+              <td className="state" title={g.state === UNKNOWN_PRE_TRACE_REASON ? UNKNOWN_REASON_HINT : undefined}>
+                {g.rawReasons.join(', ')}
+              </td>
+              <td className="fn" title={g.note ?? g.function ?? NO_STACK_HINT}>
                 <span className="twisty">{open === g.key ? '▾' : '▸'}</span> {g.function ? shortFunctionName(g.function) : '(no stack)'}
+                {g.note && (
+                  <span className="muted" data-testid="group-note">
+                    {' '}
+                    · start function
+                  </span>
+                )}
               </td>
               <td className="num">{formatCount(g.goroutines)}</td>
               <td className="num" data-testid="group-total">
@@ -49,6 +61,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
             {open === g.key && (
               <tr className="group-stack">
                 <td colSpan={5}>
+                  {g.note && <p className="muted">{g.note}.</p>}
                   <GroupDetail sourceId={sourceId} ids={g.goroutineIds} range={result.range} />
                   <ol className="stack-frames">
                     {g.frames.map((f, i) => (

@@ -20,17 +20,20 @@ const SHORT: Record<string, string> = {
   'Execution': 'Exec',
   'Scheduler wait': 'Sched',
   'Syscall': 'Syscall',
+  'Syscall block': 'Sys blk',
   'Sync block': 'Sync',
   'Network wait': 'Net',
   'GC assist/wait': 'GC',
   'Other wait': 'Other',
 };
 const HINT: Record<string, string> = {
-  'Scheduler wait': 'runnable, waiting for a P',
+  'Scheduler wait': 'runnable, waiting for a P (and, as Go counts it, a syscall still blocked when the trace ends)',
+  'Syscall': 'in a syscall, holding its P',
+  'Syscall block': 'in a syscall after its P was taken away',
   'Sync block': 'blocked on a channel, select or sync primitive',
   'Network wait': 'blocked in the network poller',
   'GC assist/wait': 'waiting on the garbage collector',
-  'Other wait': 'waiting for another reason, or one the trace does not name (a wait begun before the trace)',
+  'Other wait': 'waiting for another reason, or one the trace does not give: a wait begun before the trace (reason unknown)',
 };
 
 const nameLabel = (n: string) => (n ? shortFunctionName(n) : '(no stack in the trace)');
@@ -45,7 +48,10 @@ function sorted(rows: BreakdownRow[], key: SortKey, desc: boolean): BreakdownRow
   return desc ? out.reverse() : out;
 }
 
-/** go tool trace's goroutine analysis: time per category by start function, a stacked bar each. */
+/**
+ * go tool trace's goroutine analysis: time per category by start function, a stacked bar each — the
+ * figures of Go's own goroutine summary (`tracedeck goroutines`), clipped to the selection.
+ */
 export function GoroutineAnalysis({ data, sort, onSort: setSort, openGroup, members, onToggle }: GoroutineAnalysisProps) {
   const cats = data.categories;
   const labels = cats.map((c) => BREAKDOWN_LABELS[c]);

@@ -103,6 +103,9 @@ export interface ConvertResult {
   /** Index of the first event not emitted (n when all were). */
   stoppedAt: number;
   stopOffset: number;
+  /** Events whose stack id the stack table does not define (a table cut short), and the first one's offset. */
+  missingStacks: number;
+  missingStackAt: number;
 }
 
 export function convertEvents(
@@ -134,7 +137,8 @@ export function convertEvents(
     if (hit !== undefined) return hit;
     const start = ix.stacks.get(id);
     let s = NOSTK;
-    if (start !== undefined) {
+    // One frame at PC 0 is no stack to Go's tools (cmd/trace keys profile stacks by their PCs).
+    if (start !== undefined && !(ix.stackLen.get(id) === 1 && ix.stackPcs[start] === 0)) {
       const len = ix.stackLen.get(id)!;
       // Stored leaf first; interned root first.
       for (let k = start + len - 1; k >= start; k--) {
@@ -191,6 +195,11 @@ export function convertEvents(
   let lastNs = -1;
   let lastStw = '';
   let converted = 0;
+  let missingStacks = 0;
+  let missingStackAt = -1;
+  const missing = (offset: number) => {
+    if (missingStacks++ === 0) missingStackAt = offset;
+  };
   const bump = (t: number): number => {
     converted++;
     if (t <= lastNs) t = lastNs + 1;
@@ -429,6 +438,7 @@ export function convertEvents(
       // [ts, real ts, p, g, stack]; P is an int32 (-1 when the sample had none).
       const p = Number(BigInt.asIntN(32, r.bigArg(2)));
       const stk = r.args[4]! >>> 0;
+      if (stk !== 0 && !ix.stackLen.has(stk)) missing(offset);
       sink.stackSample(bump(ts), gctx, p, ix.stackLen.has(stk) ? stackOf(stk) : NOSTK);
       continue;
     }
@@ -448,6 +458,7 @@ export function convertEvents(
     a2 = r.nargs > 3 ? r.args[3]! : 0;
     const stkId = r.args[r.nargs - 1]! >>> 0;
     const hasStk = hasStack(raw);
+    if (hasStk && stkId !== 0 && !ix.stackLen.has(stkId)) missing(offset);
     // Unknown or empty stacks are dropped (Go zeroes such stack ids).
     const stk = hasStk && ix.stackLen.has(stkId) ? stackOf(stkId) : NOSTK;
 
@@ -470,7 +481,7 @@ export function convertEvents(
           // neither running nor waiting are runnable.
           preInit = false;
           for (const gid of createdPreInit.keys()) {
-            sink.goTransition(bump(ts), gid, GS.Undetermined, GS.Runnable, '', NOSTK, NOSTK, NO_G);
+            sink.goTransition(bump(ts), gid, GS.Undetermined, GS.Runnable, '', NOSTK, NOSTK, NO_G, P);
           }
           createdPreInit.clear();
         } else {
@@ -513,31 +524,34 @@ export function convertEvents(
       case E.GoCreate:
         if (preInit) {
           createdPreInit.set(a0, true);
+          // Go drops this record's stack (the goroutine's start function); we keep it for grouping.
+          const start = stackOfId(a1);
+          if (start !== NOSTK) sink.goroutineStartStack?.(a0, start);
           break;
         }
-        sink.goTransition(bump(ts), a0, GS.NotExist, GS.Runnable, '', stk, stackOfId(a1), gctx);
+        sink.goTransition(bump(ts), a0, GS.NotExist, GS.Runnable, '', stk, stackOfId(a1), gctx, P);
         break;
       case E.GoStart:
         if (preInit) {
-          sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Running, '', NOSTK, NOSTK, gctx);
+          sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Running, '', NOSTK, NOSTK, gctx, P);
           createdPreInit.delete(a0);
         } else {
-          sink.goTransition(bump(ts), a0, GS.Runnable, GS.Running, '', NOSTK, NOSTK, gctx);
+          sink.goTransition(bump(ts), a0, GS.Runnable, GS.Running, '', NOSTK, NOSTK, gctx, P);
         }
         break;
       case E.GoStartLabel:
         // A start plus a label event at the same time (the label takes a timestamp too).
-        sink.goTransition(bump(ts), a0, GS.Runnable, GS.Running, '', NOSTK, NOSTK, G);
+        sink.goTransition(bump(ts), a0, GS.Runnable, GS.Running, '', NOSTK, NOSTK, G, P);
         bump(ts);
         break;
       case E.GoEnd:
-        sink.goTransition(bump(ts), gctx, GS.Running, GS.NotExist, '', NOSTK, NOSTK, gctx);
+        sink.goTransition(bump(ts), gctx, GS.Running, GS.NotExist, '', NOSTK, NOSTK, gctx, P);
         break;
       case E.GoSched:
-        sink.goTransition(bump(ts), gctx, GS.Running, GS.Runnable, 'runtime.Gosched', stk, stk, gctx);
+        sink.goTransition(bump(ts), gctx, GS.Running, GS.Runnable, 'runtime.Gosched', stk, stk, gctx, P);
         break;
       case E.GoPreempt:
-        sink.goTransition(bump(ts), gctx, GS.Running, GS.Runnable, 'preempted', stk, stk, gctx);
+        sink.goTransition(bump(ts), gctx, GS.Running, GS.Runnable, 'preempted', stk, stk, gctx, P);
         break;
       case E.GoStop:
       case E.GoSleep:
@@ -549,31 +563,31 @@ export function convertEvents(
       case E.GoBlockCond:
       case E.GoBlockNet:
       case E.GoBlockGC:
-        sink.goTransition(bump(ts), gctx, GS.Running, GS.Waiting, BLOCK_REASON[t]!, stk, stk, gctx);
+        sink.goTransition(bump(ts), gctx, GS.Running, GS.Waiting, BLOCK_REASON[t]!, stk, stk, gctx, P);
         break;
       case E.GoUnblock:
-        sink.goTransition(bump(ts), a0, GS.Waiting, GS.Runnable, '', stk, NOSTK, gctx);
+        sink.goTransition(bump(ts), a0, GS.Waiting, GS.Runnable, '', stk, NOSTK, gctx, P);
         break;
       case E.GoSysCall:
         if (blocked[i] === 1) {
-          sink.goTransition(bump(ts), gctx, GS.Running, GS.Syscall, '', stk, stk, gctx);
+          sink.goTransition(bump(ts), gctx, GS.Running, GS.Syscall, '', stk, stk, gctx, P);
         } else {
           // An instantaneous syscall becomes a 1 ns begin/end pair (Go keeps a raw 0 as the goroutine here).
-          sink.goTransition(bump(ts), G, GS.Running, GS.Syscall, '', stk, stk, G);
-          sink.goTransition(bump(ts + 1), G, GS.Syscall, GS.Running, '', NOSTK, NOSTK, G);
+          sink.goTransition(bump(ts), G, GS.Running, GS.Syscall, '', stk, stk, G, P);
+          sink.goTransition(bump(ts + 1), G, GS.Syscall, GS.Running, '', NOSTK, NOSTK, G, P);
         }
         break;
       case E.GoSysExit:
-        sink.goTransition(bump(ts), gctx, GS.Syscall, GS.Runnable, '', NOSTK, NOSTK, gctx);
+        sink.goTransition(bump(ts), gctx, GS.Syscall, GS.Runnable, '', NOSTK, NOSTK, gctx, P);
         break;
       case E.GoSysBlock:
         break;
       case E.GoWaiting:
-        sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Waiting, '', NOSTK, NOSTK, gctx);
+        sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Waiting, '', NOSTK, NOSTK, gctx, P);
         createdPreInit.delete(a0);
         break;
       case E.GoInSyscall:
-        sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Syscall, '', NOSTK, NOSTK, gctx);
+        sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Syscall, '', NOSTK, NOSTK, gctx, P);
         createdPreInit.delete(a0);
         break;
       case E.HeapAlloc:
@@ -611,6 +625,7 @@ export function convertEvents(
 
   function stackOfId(id: number): StackIndex {
     const k = id >>> 0;
+    if (k !== 0 && !ix.stackLen.has(k)) missing(m.off[i] ?? 0);
     return ix.stackLen.has(k) ? stackOf(k) : NOSTK;
   }
 
@@ -620,6 +635,6 @@ export function convertEvents(
   if (firstInconsistency !== null) {
     sink.warning?.(`inconsistent events after the cut: ${firstInconsistency.reason}`, firstInconsistency.offset ?? 0);
   }
-  if (fail !== null) return { converted, stoppedAt: i, stopOffset: fail.offset ?? 0 };
-  return { converted, stoppedAt: n, stopOffset: -1 };
+  if (fail !== null) return { converted, stoppedAt: i, stopOffset: fail.offset ?? 0, missingStacks, missingStackAt };
+  return { converted, stoppedAt: n, stopOffset: -1, missingStacks, missingStackAt };
 }

@@ -153,7 +153,9 @@ describe('old-format traces: bad input', () => {
     expect(sink.info?.ticksPerSec).toBe(whole.info?.ticksPerSec);
     expect(sink.goroutines.size).toBe(whole.goroutines.size);
     expect(sink.events).toBe(whole.events);
-    expect(sink.warnings.length).toBe(1);
+    // The cut batch, and the stacks it held that events refer to.
+    expect(sink.warnings.length).toBe(2);
+    expect(sink.warnings[1]).toMatch(/^the stack table is cut short: \d+ events refer to stacks/);
   });
 
   it('a cut on a record boundary (no footer, no frequency record) is still recognised as a cut', () => {

@@ -75,6 +75,18 @@ export function decodeTraceV1WithStats(
   }
   const res = convertEvents(bytes, ix, merged, sink, stacks, opts, cut, 0.65, 1);
   opts.onProgress?.(1);
+  // The stack table comes after the events: a file cut inside it (even on a record boundary) leaves
+  // events pointing at stacks it never defines. Their stacks are lost, so the source is partial.
+  if (res.missingStacks > 0 && !guessedFrequency) {
+    sink.warning?.(
+      `the stack table is cut short: ${res.missingStacks} events refer to stacks the trace does not hold, and are shown without them`,
+      res.missingStackAt,
+    );
+  }
+  if (!cut && res.missingStacks > 0) {
+    sink.end(true, bytes.length);
+    return { convertedEvents: res.converted, partial: true };
+  }
   if (!cut) {
     sink.end(false, bytes.length);
     return { convertedEvents: res.converted, partial: false };

@@ -24,7 +24,7 @@ export interface TraceIndex {
   eventCount: number;
   ticksPerSec: number;
   strings: Map<number, string>;
-  /** Stack id → [start, length] in `stackPcs` (PCs leaf first). */
+  /** Stack id → its start in `stackPcs` (PCs leaf first); `stackLen`: its length (0: an empty stack). */
   stacks: Map<number, number>;
   stackLen: Map<number, number>;
   stackPcs: number[];
@@ -114,6 +114,8 @@ export function indexTrace(bytes: Uint8Array, version: number, opts: ParseOption
         case E.Stack: {
           const id = r.args[0]! >>> 0;
           const size = r.args[1]!;
+          // An empty stack is known too (stackLen 0): only ids the table never defines are missing.
+          if (id !== 0 && size === 0) ix.stackLen.set(id, 0);
           if (id !== 0 && size > 0) {
             const start = ix.stackPcs.length;
             for (let i = 0; i < size; i++) {

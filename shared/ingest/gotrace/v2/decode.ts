@@ -201,6 +201,7 @@ function dispatch(out: OutBuf, gen: Generation, sink: TraceEventSink): void {
     const o = i * 9;
     const t = f[o]!;
     const g = f[o + 1]!;
+    const pp = f[o + 2]!;
     const a0 = f[o + 4]!;
     switch (typ[i]) {
       case Ev.SyncOut: {
@@ -231,56 +232,60 @@ function dispatch(out: OutBuf, gen: Generation, sink: TraceEventSink): void {
         sink.metric(t, GOMAXPROCS, a0);
         break;
       case Ev.GoCreate:
-        sink.goTransition(t, a0, NOTEXIST, RUNNABLE, '', st(f[o + 6]!), st(f[o + 5]!), g);
+        sink.goTransition(t, a0, NOTEXIST, RUNNABLE, '', st(f[o + 6]!), st(f[o + 5]!), g, pp);
         break;
       case Ev.GoCreateBlocked:
-        sink.goTransition(t, a0, NOTEXIST, WAITING, '', st(f[o + 6]!), st(f[o + 5]!), g);
+        sink.goTransition(t, a0, NOTEXIST, WAITING, '', st(f[o + 6]!), st(f[o + 5]!), g, pp);
         break;
       case Ev.GoCreateSyscall:
-        sink.goTransition(t, a0, NOTEXIST, SYSCALL, '', -1, -1, g);
+        sink.goTransition(t, a0, NOTEXIST, SYSCALL, '', -1, -1, g, pp);
         break;
       case Ev.GoStart:
-        sink.goTransition(t, a0, RUNNABLE, RUNNING, '', -1, -1, g);
+        sink.goTransition(t, a0, RUNNABLE, RUNNING, '', -1, -1, g, pp);
         break;
       case Ev.GoDestroy:
-        sink.goTransition(t, g, RUNNING, NOTEXIST, '', -1, -1, g);
+        sink.goTransition(t, g, RUNNING, NOTEXIST, '', -1, -1, g, pp);
         break;
       case Ev.GoDestroySyscall:
-        sink.goTransition(t, g, SYSCALL, NOTEXIST, '', -1, -1, g);
+        sink.goTransition(t, g, SYSCALL, NOTEXIST, '', -1, -1, g, pp);
         break;
       case Ev.GoStop: {
         const s = st(f[o + 5]!);
-        sink.goTransition(t, g, RUNNING, RUNNABLE, str(a0), s, s, g);
+        sink.goTransition(t, g, RUNNING, RUNNABLE, str(a0), s, s, g, pp);
         break;
       }
       case Ev.GoBlock: {
         const s = st(f[o + 5]!);
-        sink.goTransition(t, g, RUNNING, WAITING, str(a0), s, s, g);
+        sink.goTransition(t, g, RUNNING, WAITING, str(a0), s, s, g, pp);
         break;
       }
       case Ev.GoUnblock:
-        sink.goTransition(t, a0, WAITING, RUNNABLE, '', st(f[o + 6]!), -1, g);
+        sink.goTransition(t, a0, WAITING, RUNNABLE, '', st(f[o + 6]!), -1, g, pp);
         break;
       case Ev.GoSwitch:
       case Ev.GoSwitchDestroy:
-        sink.goTransition(t, a0, WAITING, RUNNABLE, '', -1, -1, g);
+        sink.goTransition(t, a0, WAITING, RUNNABLE, '', -1, -1, g, pp);
         break;
       case Ev.GoSyscallBegin: {
         const s = st(f[o + 5]!);
-        sink.goTransition(t, g, RUNNING, SYSCALL, '', s, s, g);
+        sink.goTransition(t, g, RUNNING, SYSCALL, '', s, s, g, pp);
         break;
       }
       case Ev.GoSyscallEnd:
-        sink.goTransition(t, g, SYSCALL, RUNNING, '', -1, -1, g);
+        sink.goTransition(t, g, SYSCALL, RUNNING, '', -1, -1, g, pp);
         break;
       case Ev.GoSyscallEndBlocked:
-        sink.goTransition(t, g, SYSCALL, RUNNABLE, '', -1, -1, g);
+        sink.goTransition(t, g, SYSCALL, RUNNABLE, '', -1, -1, g, pp);
         break;
       case Ev.GoStatus:
-        sink.goTransition(t, a0, f[o + 8]! as 0, GO_STATUS_STATE[f[o + 6]!]! as 0, '', -1, -1, g);
+        sink.goTransition(t, a0, f[o + 8]! as 0, GO_STATUS_STATE[f[o + 6]!]! as 0, '', -1, -1, g, pp);
         break;
-      case Ev.GoStatusStack:
-        sink.goTransition(t, a0, f[o + 8]! as 0, GO_STATUS_STATE[f[o + 6]!]! as 0, '', st(f[o + 7]!), -1, g);
+      case Ev.GoStatusStack: {
+        // Go's transition stack of a status is the event's own stack (what names the goroutine).
+        const s = st(f[o + 7]!);
+        sink.goTransition(t, a0, f[o + 8]! as 0, GO_STATUS_STATE[f[o + 6]!]! as 0, '', s, s, g, pp);
+        break;
+      }
         break;
       case Ev.STWBegin:
         sink.rangeBegin(t, `stop-the-world (${str(a0)})`, gScope(g), st(f[o + 5]!));

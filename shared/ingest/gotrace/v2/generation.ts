@@ -229,7 +229,9 @@ export class Generation {
         path.push(fi);
       }
       if (id === 0 || this.stackIds.has(id)) throw new WireError(`duplicate stack id ${id}`, where);
-      this.stackIds.set(id, builder.internStack(path));
+      // One frame at PC 0 is no stack to Go's tools (cmd/trace keys stacks by their PCs, and those
+      // of an empty stack are zeros too): keep it as none, so the profiles merge them as Go does.
+      this.stackIds.set(id, pcs.length === 1 && pcs[0] === 0 ? -1 : builder.internStack(path));
     }
     this.rawStacks = [];
     this.pcFrames.clear();

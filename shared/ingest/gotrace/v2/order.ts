@@ -6,13 +6,22 @@
  * (struct of arrays, no object per event) with times fixed up to be strictly increasing, as Go's
  * reader does on the way out; CPU samples are merged in by time.
  *
- * The state machine carries across generations (goroutines that exist, GC sequence, tasks).
+ * The state machine carries across generations (goroutines that exist, GC sequence, tasks). As in
+ * Go's order.go, each event type has a small handler (the HANDLERS table) that states what the event
+ * needs of its thread's context (named prerequisites: USER_GO, THREAD_AND_PROC, …), whether it can
+ * happen yet (sequence numbers), and how it changes the state.
  */
 import { Ev, ARGC, MAX_ARGS, STACK_ARG, STACK2_ARG, STRING_ARG, STRING2_ARG, WireGo, WireProc, WireError, WireReader } from './wire.ts';
 import type { Batch, Generation } from './generation.ts';
 import { G_UNDETERMINED, GO_STATUS_STATE, P_IDLE, P_NOTEXIST, P_RUNNING, P_UNDETERMINED, PROC_STATUS_STATE } from '../../../model/trace.ts';
 
 const NONE = -1;
+/** GC state (Go's gcState). */
+const GC_UNDETERMINED = 0;
+const GC_NOT_RUNNING = 1;
+const GC_RUNNING = 2;
+/** In-flight range key: begin event type × RANGE_KEY + description string id. */
+const RANGE_KEY = 4294967296;
 
 interface GState {
   status: number;
@@ -96,14 +105,15 @@ export class OutBuf {
 }
 
 export class Ordering {
-  private gStates = new Map<number, GState>();
-  private pStates = new Map<number, PState>();
-  private mStates = new Map<number, MState>();
-  private activeTasks = new Map<number, { name: string; parent: number }>();
-  private gcSeq = 0;
-  /** 0 undetermined, 1 not running, 2 running. */
-  private gcState = 0;
-  private initialGen = 0;
+  // Scheduler state the handlers below read and change (Go's ordering fields).
+  readonly gStates = new Map<number, GState>();
+  readonly pStates = new Map<number, PState>();
+  readonly mStates = new Map<number, MState>();
+  readonly activeTasks = new Map<number, { name: string; parent: number }>();
+  gcSeq = 0;
+  gcState = GC_UNDETERMINED;
+  initialGen = 0;
+  private readonly step = new Step();
   /** Task-end names, per generation (TaskEnd events carry an index into this). */
   extraStrings: string[] = [];
 
@@ -212,479 +222,611 @@ export class Ordering {
     return true;
   }
 
-  private gs(id: number): GState | undefined {
-    return this.gStates.get(id);
-  }
-
   /** Go's ordering.Advance: true when the event was accepted (and written to `out`). */
   private advance(c: Cursor, gen: Generation): boolean {
-    const genNo = gen.gen;
-    if (this.initialGen === 0) this.initialGen = genNo;
-    const m = c.m;
+    if (this.initialGen === 0) this.initialGen = gen.gen;
+    const s = this.step;
+    s.gen = gen;
+    s.genNo = gen.gen;
+    s.typ = c.typ;
+    s.t = c.time;
+    s.at = c.at;
+    s.a = c.a;
+    s.curG = NONE;
+    s.curP = NONE;
+    s.curM = c.m;
     let ms: MState | undefined;
-    let curG = NONE;
-    let curP = NONE;
-    let curM = m;
-    if (m !== NONE) {
-      ms = this.mStates.get(m);
+    if (c.m !== NONE) {
+      ms = this.mStates.get(c.m);
       if (ms === undefined) {
         ms = { g: NONE, p: NONE };
-        this.mStates.set(m, ms);
+        this.mStates.set(c.m, ms);
       }
-      curG = ms.g;
-      curP = ms.p;
+      s.curG = ms.g;
+      s.curP = ms.p;
     }
-    let newG = curG;
-    let newP = curP;
-    const a = c.a;
-    const t = c.time;
-    const out = this.out;
-    const typ = c.typ;
-    const at = c.at;
-
-    switch (typ) {
-      case Ev.ProcStatus: {
-        const pid = a[0]!;
-        const status = a[1]!;
-        if (status < 0 || status >= PROC_STATUS_STATE.length) fail(at, `invalid status for proc ${pid}: ${status}`);
-        let old = PROC_STATUS_STATE[status]!;
-        const s = this.pStates.get(pid);
-        if (s !== undefined) {
-          if (status === WireProc.SyscallAbandoned && s.status === WireProc.Syscall) {
-            old = P_RUNNING;
-            a[1] = WireProc.Syscall;
-          } else if (status === WireProc.SyscallAbandoned && s.status === WireProc.SyscallAbandoned) {
-            old = P_IDLE;
-            a[1] = WireProc.SyscallAbandoned;
-          } else if (s.status !== status) {
-            fail(at, `inconsistent status for proc ${pid}: old ${s.status} vs. new ${status}`);
-          }
-          s.seqGen = genNo;
-          s.seq = 0;
-        } else {
-          this.pStates.set(pid, { status, seqGen: genNo, seq: 0, ranges: null });
-          old = genNo === this.initialGen ? P_UNDETERMINED : P_NOTEXIST;
-        }
-        if (status === WireProc.Running || status === WireProc.Syscall) newP = pid;
-        let evG = curG;
-        let evP = curP;
-        if (status === WireProc.SyscallAbandoned && old === P_RUNNING) {
-          // Emit it in the context of the M the P is bound to.
-          let found = false;
-          for (const [mid, st] of this.mStates) {
-            if (st.p === pid) {
-              curM = mid;
-              evP = pid;
-              evG = st.g;
-              found = true;
-            }
-          }
-          if (!found) fail(at, `failed to find sched context for proc ${pid} that's about to be stolen`);
-        }
-        out.push(typ, t, evG, evP, curM, a[0]!, a[1]!, old, 0, 0);
-        break;
-      }
-      case Ev.ProcStart: {
-        const pid = a[0]!;
-        const s = this.pStates.get(pid);
-        if (s === undefined || s.status !== WireProc.Idle || !(s.seqGen === genNo && a[1] === s.seq + 1) || curP !== NONE) return false;
-        if (curM === NONE) fail(at, 'expected a thread but had none');
-        s.status = WireProc.Running;
-        s.seqGen = genNo;
-        s.seq = a[1]!;
-        newP = pid;
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, 0, 0, 0);
-        break;
-      }
-      case Ev.ProcStop: {
-        const s = this.pStates.get(curP);
-        if (s === undefined) fail(at, `ProcStop for proc (${curP}) that doesn't exist`);
-        if (s!.status !== WireProc.Running && s!.status !== WireProc.Syscall) fail(at, 'ProcStop for a proc that is not running or in a syscall');
-        if (curM === NONE || curP === NONE) fail(at, 'ProcStop without a thread and proc');
-        s!.status = WireProc.Idle;
-        newP = NONE;
-        out.push(typ, t, curG, curP, curM, 0, 0, 0, 0, 0);
-        break;
-      }
-      case Ev.ProcSteal: {
-        const pid = a[0]!;
-        const s = this.pStates.get(pid);
-        if (s === undefined || (s.status !== WireProc.Syscall && s.status !== WireProc.SyscallAbandoned) || !(s.seqGen === genNo && a[1] === s.seq + 1)) return false;
-        if (curM === NONE) fail(at, 'expected a thread but had none');
-        const oldStatus = s.status;
-        s.status = WireProc.Idle;
-        s.seqGen = genNo;
-        s.seq = a[1]!;
-        if (oldStatus !== WireProc.SyscallAbandoned) {
-          const mid = a[2]!;
-          if (mid === curM) {
-            if (curP !== pid) fail(at, `tried to self-steal proc ${pid} (thread ${mid}), but got proc ${curP} instead`);
-            newP = NONE;
-          } else {
-            const victim = this.mStates.get(mid);
-            if (victim === undefined) fail(at, `stole proc from non-existent thread ${mid}`);
-            if (victim!.p !== pid) fail(at, `tried to steal proc ${pid} from thread ${mid}, but got proc ${victim!.p} instead`);
-            victim!.p = NONE;
-          }
-        }
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, a[2]!, oldStatus, 0);
-        break;
-      }
-      case Ev.GoStatus:
-      case Ev.GoStatusStack: {
-        const gid = a[0]!;
-        const mid = a[1]!;
-        const status = a[2]!;
-        if (status < 0 || status >= GO_STATUS_STATE.length) fail(at, `invalid status for goroutine ${gid}: ${status}`);
-        let old = GO_STATUS_STATE[status]!;
-        const s = this.gStates.get(gid);
-        if (s !== undefined) {
-          if (s.status !== status) fail(at, `inconsistent status for goroutine ${gid}: old ${s.status} vs. new ${status}`);
-          s.seqGen = genNo;
-          s.seq = 0;
-        } else if (genNo === this.initialGen) {
-          this.gStates.set(gid, { status, seqGen: genNo, seq: 0, regions: null, ranges: null });
-          old = G_UNDETERMINED;
-        } else {
-          fail(at, `found goroutine status for new goroutine after the first generation: id=${gid} status=${status}`);
-        }
-        let evG = curG;
-        if (status === WireGo.Running) {
-          newG = gid;
-        } else if (status === WireGo.Syscall) {
-          if (mid === NONE) fail(at, `found goroutine ${gid} in syscall without a thread`);
-          if (mid === curM) {
-            if (genNo !== this.initialGen && curG !== gid) fail(at, `inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${curG}`);
-            newG = gid;
-          } else {
-            const other = this.mStates.get(mid);
-            if (other !== undefined) {
-              if (other.g !== gid) fail(at, `inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${other.g}`);
-              evG = other.g;
-            } else {
-              this.mStates.set(mid, { g: gid, p: NONE });
-            }
-            curM = mid;
-          }
-        }
-        out.push(typ, t, evG, curP, curM, gid, mid, status, a[3]!, old);
-        break;
-      }
-      case Ev.GoCreate:
-      case Ev.GoCreateBlocked: {
-        if (curM === NONE || curP === NONE) fail(at, 'goroutine creation without a thread and proc');
-        const cur = this.gStates.get(curG);
-        if (cur !== undefined && cur.status !== WireGo.Running) fail(at, 'GoCreate event for goroutine that is not running');
-        const ng = a[0]!;
-        if (this.gStates.has(ng)) fail(at, `tried to create goroutine (${ng}) that already exists`);
-        const status = typ === Ev.GoCreateBlocked ? WireGo.Waiting : WireGo.Runnable;
-        this.gStates.set(ng, { status, seqGen: genNo, seq: 0, regions: null, ranges: null });
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, a[2]!, 0, 0);
-        break;
-      }
-      case Ev.GoDestroy:
-      case Ev.GoStop:
-      case Ev.GoBlock: {
-        needUserG(curM, curP, curG, at);
-        const s = this.gStates.get(curG);
-        if (s === undefined) fail(at, `event ${typ} for goroutine (${curG}) that doesn't exist`);
-        if (s!.status !== WireGo.Running) fail(at, `event ${typ} for goroutine that's not running`);
-        if (typ === Ev.GoDestroy) this.gStates.delete(curG);
-        else s!.status = typ === Ev.GoStop ? WireGo.Runnable : WireGo.Waiting;
-        newG = NONE;
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, 0, 0, 0);
-        break;
-      }
-      case Ev.GoStart: {
-        const gid = a[0]!;
-        const s = this.gStates.get(gid);
-        if (s === undefined || s.status !== WireGo.Runnable || !(s.seqGen === genNo && a[1] === s.seq + 1)) return false;
-        if (curM === NONE || curP === NONE || curG !== NONE) fail(at, 'GoStart needs a thread and proc and no running goroutine');
-        s.status = WireGo.Running;
-        s.seqGen = genNo;
-        s.seq = a[1]!;
-        newG = gid;
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, 0, 0, 0);
-        break;
-      }
-      case Ev.GoUnblock: {
-        const gid = a[0]!;
-        const s = this.gStates.get(gid);
-        if (s === undefined || s.status !== WireGo.Waiting || !(s.seqGen === genNo && a[1] === s.seq + 1)) return false;
-        s.status = WireGo.Runnable;
-        s.seqGen = genNo;
-        s.seq = a[1]!;
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, a[2]!, 0, 0);
-        break;
-      }
-      case Ev.GoSwitch:
-      case Ev.GoSwitchDestroy: {
-        needUserG(curM, curP, curG, at);
-        const cur = this.gStates.get(curG);
-        if (cur === undefined) fail(at, `event ${typ} for goroutine (${curG}) that doesn't exist`);
-        if (cur!.status !== WireGo.Running) fail(at, `event ${typ} for goroutine that's not running`);
-        const next = a[0]!;
-        const ns = this.gStates.get(next);
-        if (ns === undefined || ns.status !== WireGo.Waiting || !(ns.seqGen === genNo && a[1] === ns.seq + 1)) return false;
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, 0, 0, 0);
-        if (typ === Ev.GoSwitch) {
-          cur!.status = WireGo.Waiting;
-          out.push(Ev.GoBlock, t, curG, curP, curM, 0, 0, 0, 0, 0);
-        } else {
-          this.gStates.delete(curG);
-          out.push(Ev.GoDestroy, t, curG, curP, curM, 0, 0, 0, 0, 0);
-        }
-        ns.status = WireGo.Running;
-        ns.seqGen = genNo;
-        ns.seq = a[1]!;
-        newG = next;
-        out.push(Ev.GoStart, t, NONE, curP, curM, next, a[1]!, 0, 0, 0);
-        break;
-      }
-      case Ev.GoSyscallBegin: {
-        needUserG(curM, curP, curG, at);
-        const s = this.gStates.get(curG);
-        if (s === undefined) fail(at, `GoSyscallBegin for goroutine (${curG}) that doesn't exist`);
-        if (s!.status !== WireGo.Running) fail(at, "GoSyscallBegin for goroutine that's not running");
-        s!.status = WireGo.Syscall;
-        const ps = this.pStates.get(curP);
-        if (ps === undefined) fail(at, `uninitialized proc ${curP} found during GoSyscallBegin`);
-        ps!.status = WireProc.Syscall;
-        if (!(ps!.seqGen === genNo && a[0] === ps!.seq + 1)) fail(at, `failed to advance GoSyscallBegin: can't make sequence ${ps!.seq} -> ${a[0]}`);
-        ps!.seqGen = genNo;
-        ps!.seq = a[0]!;
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, 0, 0, 0);
-        break;
-      }
-      case Ev.GoSyscallEnd: {
-        needUserG(curM, curP, curG, at);
-        const s = this.gStates.get(curG);
-        if (s === undefined) fail(at, `GoSyscallEnd for goroutine (${curG}) that doesn't exist`);
-        if (s!.status !== WireGo.Syscall) fail(at, "GoSyscallEnd for goroutine that's not in a syscall");
-        s!.status = WireGo.Running;
-        const ps = this.pStates.get(curP);
-        if (ps === undefined) fail(at, `uninitialized proc ${curP} found during GoSyscallEnd`);
-        if (ps!.status !== WireProc.Syscall) fail(at, `expected proc ${curP} in a syscall`);
-        ps!.status = WireProc.Running;
-        out.push(typ, t, curG, curP, curM, 0, 0, 0, 0, 0);
-        break;
-      }
-      case Ev.GoSyscallEndBlocked: {
-        if (curP !== NONE) {
-          const ps = this.pStates.get(curP);
-          if (ps === undefined) fail(at, `uninitialized proc ${curP} found during GoSyscallEndBlocked`);
-          if (ps!.status === WireProc.Syscall) return false;
-        }
-        if (curM === NONE || curG === NONE) fail(at, 'GoSyscallEndBlocked needs a thread and a goroutine');
-        const s = this.gStates.get(curG);
-        if (s === undefined) fail(at, `GoSyscallEndBlocked for goroutine (${curG}) that doesn't exist`);
-        if (s!.status !== WireGo.Syscall) fail(at, "GoSyscallEndBlocked for goroutine that's not in a syscall");
-        newG = NONE;
-        s!.status = WireGo.Runnable;
-        out.push(typ, t, curG, curP, curM, 0, 0, 0, 0, 0);
-        break;
-      }
-      case Ev.GoCreateSyscall: {
-        if (curM === NONE || curG !== NONE) fail(at, 'GoCreateSyscall needs a thread and no goroutine');
-        const ng = a[0]!;
-        if (this.gStates.has(ng)) fail(at, `tried to create goroutine (${ng}) in syscall that already exists`);
-        this.gStates.set(ng, { status: WireGo.Syscall, seqGen: genNo, seq: 0, regions: null, ranges: null });
-        newG = ng;
-        out.push(typ, t, curG, curP, curM, a[0]!, 0, 0, 0, 0);
-        break;
-      }
-      case Ev.GoDestroySyscall: {
-        if (curM === NONE || curG === NONE) fail(at, 'GoDestroySyscall needs a thread and a goroutine');
-        const s = this.gStates.get(curG);
-        if (s === undefined) fail(at, `GoDestroySyscall for goroutine (${curG}) that doesn't exist`);
-        if (s!.status !== WireGo.Syscall) fail(at, "GoDestroySyscall for goroutine that's not in a syscall");
-        this.gStates.delete(curG);
-        newG = NONE;
-        if (curP !== NONE) {
-          const ps = this.pStates.get(curP);
-          if (ps === undefined) fail(at, `found invalid proc ${curP} during GoDestroySyscall`);
-          if (ps!.status !== WireProc.Syscall) fail(at, `proc ${curP} in unexpected state during GoDestroySyscall`);
-          ps!.status = WireProc.SyscallAbandoned;
-          newP = NONE;
-          // Go queues a self-steal of the P ahead of the destroy.
-          out.push(Ev.ProcSteal, t, curG, curP, curM, curP, 0, 0, WireProc.Syscall, 0);
-        }
-        out.push(typ, t, curG, curP, curM, 0, 0, 0, 0, 0);
-        break;
-      }
-      case Ev.UserTaskBegin: {
-        const id = a[0]!;
-        if (this.activeTasks.has(id)) fail(at, `task ID conflict: ${id}`);
-        let parent = a[1]!;
-        if (parent === 0) parent = NONE; // 0 means no parent here
-        a[1] = parent;
-        const name = gen.string(a[2]!)!;
-        this.activeTasks.set(id, { name, parent });
-        needUserG(curM, curP, curG, at);
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, a[2]!, a[3]!, 0);
-        break;
-      }
-      case Ev.UserTaskEnd: {
-        const id = a[0]!;
-        const ts = this.activeTasks.get(id);
-        let parent = NONE;
-        let nameIdx = -1;
-        if (ts !== undefined) {
-          parent = ts.parent;
-          nameIdx = this.extraStrings.push(ts.name) - 1;
-          this.activeTasks.delete(id);
-        }
-        needUserG(curM, curP, curG, at);
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, parent, nameIdx, 0);
-        break;
-      }
-      case Ev.UserRegionBegin:
-      case Ev.UserRegionEnd: {
-        needUserG(curM, curP, curG, at);
-        const key = `${a[0]}\u0000${gen.string(a[1]!)!}`;
-        const s = this.gStates.get(curG);
-        if (s === undefined) fail(at, `region event without known state for current goroutine ${curG}`);
-        if (typ === Ev.UserRegionBegin) {
-          (s!.regions ??= []).push(key);
-        } else if (s!.regions !== null && s!.regions.length > 0) {
-          if (s!.regions[s!.regions.length - 1] !== key) fail(at, `misuse of region in goroutine ${curG}`);
-          s!.regions.pop();
-        }
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, a[2]!, 0, 0);
-        break;
-      }
-      case Ev.GCActive: {
-        const seq = a[0]!;
-        if (genNo === this.initialGen) {
-          if (this.gcState !== 0) fail(at, "GCActive in the first generation isn't first GC event");
-          this.gcSeq = seq;
-          this.gcState = 2;
-          out.push(typ, t, curG, curP, curM, seq, 0, 0, 0, 0);
-          break;
-        }
-        if (seq !== this.gcSeq + 1) return false;
-        if (this.gcState !== 2) fail(at, 'encountered GCActive while GC was not in progress');
-        this.gcSeq = seq;
-        needUserG(curM, curP, curG, at);
-        out.push(typ, t, curG, curP, curM, seq, 0, 0, 0, 0);
-        break;
-      }
-      case Ev.GCBegin: {
-        const seq = a[0]!;
-        if (this.gcState === 0) {
-          this.gcSeq = seq;
-          this.gcState = 2;
-          out.push(typ, t, curG, curP, curM, seq, a[1]!, 0, 0, 0);
-          break;
-        }
-        if (seq !== this.gcSeq + 1) return false;
-        if (this.gcState === 2) fail(at, 'encountered GCBegin while GC was already in progress');
-        this.gcSeq = seq;
-        this.gcState = 2;
-        needUserG(curM, curP, curG, at);
-        out.push(typ, t, curG, curP, curM, seq, a[1]!, 0, 0, 0);
-        break;
-      }
-      case Ev.GCEnd: {
-        const seq = a[0]!;
-        if (seq !== this.gcSeq + 1) return false;
-        if (this.gcState === 1) fail(at, 'encountered GCEnd when GC was not in progress');
-        if (this.gcState === 0) fail(at, 'encountered GCEnd when GC was in an undetermined state');
-        this.gcSeq = seq;
-        this.gcState = 1;
-        needUserG(curM, curP, curG, at);
-        out.push(typ, t, curG, curP, curM, seq, 0, 0, 0, 0);
-        break;
-      }
-      case Ev.ProcsChange:
-      case Ev.GoLabel:
-      case Ev.UserLog: {
-        needUserG(curM, curP, curG, at);
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, a[2]!, a[3]!, 0);
-        break;
-      }
-      case Ev.HeapAlloc:
-      case Ev.HeapGoal: {
-        if (curM === NONE || curP === NONE) fail(at, 'heap metric without a thread and proc');
-        out.push(typ, t, curG, curP, curM, a[0]!, 0, 0, 0, 0);
-        break;
-      }
-      case Ev.GCSweepBegin: {
-        if (curM === NONE || curP === NONE) fail(at, 'GCSweepBegin without a thread and proc');
-        const ps = this.pStates.get(curP)!;
-        beginRange(ps, Ev.GCSweepBegin * 4294967296, at);
-        out.push(typ, t, curG, curP, curM, a[0]!, 0, 0, 0, 0);
-        break;
-      }
-      case Ev.GCSweepActive: {
-        const pid = a[0]!;
-        const ps = this.pStates.get(pid);
-        if (ps === undefined) fail(at, `encountered GCSweepActive for unknown proc ${pid}`);
-        activeRange(ps!, Ev.GCSweepBegin * 4294967296, genNo === this.initialGen, at);
-        out.push(typ, t, curG, curP, curM, pid, 0, 0, 0, 0);
-        break;
-      }
-      case Ev.GCSweepEnd: {
-        if (curM === NONE || curP === NONE) fail(at, 'GCSweepEnd without a thread and proc');
-        endRange(this.pStates.get(curP)!, Ev.GCSweepBegin, at);
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, 0, 0, 0);
-        break;
-      }
-      case Ev.STWBegin:
-      case Ev.GCMarkAssistBegin: {
-        needUserG(curM, curP, curG, at);
-        const desc = typ === Ev.STWBegin ? a[0]! : 0;
-        const s = this.gStates.get(curG);
-        if (s === undefined) fail(at, `range event without known state for current goroutine ${curG}`);
-        beginRange(s!, typ * 4294967296 + desc, at);
-        out.push(typ, t, curG, curP, curM, a[0]!, a[1]!, 0, 0, 0);
-        break;
-      }
-      case Ev.GCMarkAssistActive: {
-        const gid = a[0]!;
-        const s = this.gStates.get(gid);
-        if (s === undefined) fail(at, `uninitialized goroutine ${gid} found during GCMarkAssistActive`);
-        activeRange(s!, Ev.GCMarkAssistBegin * 4294967296, genNo === this.initialGen, at);
-        out.push(typ, t, curG, curP, curM, gid, 0, 0, 0, 0);
-        break;
-      }
-      case Ev.STWEnd:
-      case Ev.GCMarkAssistEnd: {
-        needUserG(curM, curP, curG, at);
-        const s = this.gStates.get(curG);
-        if (s === undefined) fail(at, `range event without known state for current goroutine ${curG}`);
-        const desc = endRange(s!, typ === Ev.STWEnd ? Ev.STWBegin : Ev.GCMarkAssistBegin, at);
-        out.push(typ, t, curG, curP, curM, typ === Ev.STWEnd ? desc : 0, 0, 0, 0, 0);
-        break;
-      }
-      default: {
-        if (typ >= 128) {
-          // Experimental alloc/free events: validated for their context, then dropped.
-          if (curM === NONE) fail(at, 'expected a thread but had none');
-          break;
-        }
-        fail(at, `bad event type found while ordering: ${typ}`);
-      }
-    }
+    s.newG = s.curG;
+    s.newP = s.curP;
+    const handle = HANDLERS[s.typ];
+    if (handle === undefined) fail(s.at, `bad event type found while ordering: ${s.typ}`);
+    if (!handle(this, s)) return false;
+    // The thread's new context (Go's newCtx).
     if (ms !== undefined) {
-      ms.p = newP;
-      ms.g = newG;
+      ms.p = s.newP;
+      ms.g = s.newG;
     }
     return true;
   }
 }
 
+/**
+ * The event being ordered and its scheduling context — Go's curCtx (what the thread had) and newCtx
+ * (what it has after the event). One instance, reused for every event.
+ */
+class Step {
+  gen!: Generation;
+  genNo = 0;
+  typ = 0;
+  t = 0;
+  /** Offset of the event (for errors). */
+  at = 0;
+  a: Float64Array = new Float64Array(MAX_ARGS);
+  curG = NONE;
+  curP = NONE;
+  /** The thread the event is emitted on (a status may name another one). */
+  curM = NONE;
+  newG = NONE;
+  newP = NONE;
+}
+
+/**
+ * One event type's ordering rule: false when the event cannot happen yet (its sequence number is
+ * ahead of the resource's), true once accepted and written out; throws on an impossible event.
+ */
+type Handler = (o: Ordering, s: Step) => boolean;
+
+// ---- Prerequisites on the event's context (Go's schedReqs) ----
+
+const ANY = 0;
+const MUST = 1;
+const MUST_NOT = 2;
+interface Needs {
+  m: number;
+  p: number;
+  g: number;
+}
+/** A thread, a proc and a running goroutine (Go's userGoReqs). */
+const USER_GO: Needs = { m: MUST, p: MUST, g: MUST };
+const THREAD_AND_PROC: Needs = { m: MUST, p: MUST, g: ANY };
+const THREAD: Needs = { m: MUST, p: ANY, g: ANY };
+const THREAD_AND_GOROUTINE: Needs = { m: MUST, p: ANY, g: MUST };
+const THREAD_ONLY: Needs = { m: MUST, p: ANY, g: MUST_NOT };
+const THREAD_PROC_NO_GOROUTINE: Needs = { m: MUST, p: MUST, g: MUST_NOT };
+
+function need(s: Step, n: Needs): void {
+  check(s.curM, n.m, 'thread', s.at);
+  check(s.curP, n.p, 'proc', s.at);
+  check(s.curG, n.g, 'goroutine', s.at);
+}
+function check(have: number, want: number, what: string, at: number): void {
+  if (want === MUST && have === NONE) fail(at, `expected a ${what} but had none`);
+  if (want === MUST_NOT && have !== NONE) fail(at, `expected no ${what} but had ${what} ${have}`);
+}
+/** A sequence number that follows the resource's last one in this generation. */
+function nextSeq(st: { seqGen: number; seq: number }, s: Step, seq: number): boolean {
+  return st.seqGen === s.genNo && seq === st.seq + 1;
+}
+
+// ---- Procs ----
+
+const advanceProcStatus: Handler = (o, s) => {
+  const a = s.a;
+  const pid = a[0]!;
+  const status = a[1]!;
+  if (status < 0 || status >= PROC_STATUS_STATE.length) fail(s.at, `invalid status for proc ${pid}: ${status}`);
+  let old = PROC_STATUS_STATE[status]!;
+  const ps = o.pStates.get(pid);
+  if (ps !== undefined) {
+    if (status === WireProc.SyscallAbandoned && ps.status === WireProc.Syscall) {
+      old = P_RUNNING;
+      a[1] = WireProc.Syscall;
+    } else if (status === WireProc.SyscallAbandoned && ps.status === WireProc.SyscallAbandoned) {
+      old = P_IDLE;
+      a[1] = WireProc.SyscallAbandoned;
+    } else if (ps.status !== status) {
+      fail(s.at, `inconsistent status for proc ${pid}: old ${ps.status} vs. new ${status}`);
+    }
+    ps.seqGen = s.genNo;
+    ps.seq = 0;
+  } else {
+    o.pStates.set(pid, { status, seqGen: s.genNo, seq: 0, ranges: null });
+    old = s.genNo === o.initialGen ? P_UNDETERMINED : P_NOTEXIST;
+  }
+  if (status === WireProc.Running || status === WireProc.Syscall) s.newP = pid;
+  let evG = s.curG;
+  let evP = s.curP;
+  if (status === WireProc.SyscallAbandoned && old === P_RUNNING) {
+    // Emit it in the context of the M the P is bound to.
+    let found = false;
+    for (const [mid, st] of o.mStates) {
+      if (st.p === pid) {
+        s.curM = mid;
+        evP = pid;
+        evG = st.g;
+        found = true;
+      }
+    }
+    if (!found) fail(s.at, `failed to find sched context for proc ${pid} that's about to be stolen`);
+  }
+  o.out.push(s.typ, s.t, evG, evP, s.curM, a[0]!, a[1]!, old, 0, 0);
+  return true;
+};
+
+const advanceProcStart: Handler = (o, s) => {
+  const a = s.a;
+  const pid = a[0]!;
+  const ps = o.pStates.get(pid);
+  if (ps === undefined || ps.status !== WireProc.Idle || !nextSeq(ps, s, a[1]!) || s.curP !== NONE) return false;
+  need(s, THREAD);
+  ps.status = WireProc.Running;
+  ps.seqGen = s.genNo;
+  ps.seq = a[1]!;
+  s.newP = pid;
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, a[0]!, a[1]!, 0, 0, 0);
+  return true;
+};
+
+const advanceProcStop: Handler = (o, s) => {
+  const ps = o.pStates.get(s.curP);
+  if (ps === undefined) fail(s.at, `ProcStop for proc (${s.curP}) that doesn't exist`);
+  if (ps.status !== WireProc.Running && ps.status !== WireProc.Syscall) fail(s.at, 'ProcStop for a proc that is not running or in a syscall');
+  need(s, THREAD_AND_PROC);
+  ps.status = WireProc.Idle;
+  s.newP = NONE;
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, 0, 0, 0, 0, 0);
+  return true;
+};
+
+const advanceProcSteal: Handler = (o, s) => {
+  const a = s.a;
+  const pid = a[0]!;
+  const ps = o.pStates.get(pid);
+  if (ps === undefined || (ps.status !== WireProc.Syscall && ps.status !== WireProc.SyscallAbandoned) || !nextSeq(ps, s, a[1]!)) return false;
+  need(s, THREAD);
+  const oldStatus = ps.status;
+  ps.status = WireProc.Idle;
+  ps.seqGen = s.genNo;
+  ps.seq = a[1]!;
+  if (oldStatus !== WireProc.SyscallAbandoned) {
+    const mid = a[2]!;
+    if (mid === s.curM) {
+      if (s.curP !== pid) fail(s.at, `tried to self-steal proc ${pid} (thread ${mid}), but got proc ${s.curP} instead`);
+      s.newP = NONE;
+    } else {
+      const victim = o.mStates.get(mid);
+      if (victim === undefined) fail(s.at, `stole proc from non-existent thread ${mid}`);
+      if (victim.p !== pid) fail(s.at, `tried to steal proc ${pid} from thread ${mid}, but got proc ${victim.p} instead`);
+      victim.p = NONE;
+    }
+  }
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, a[0]!, a[1]!, a[2]!, oldStatus, 0);
+  return true;
+};
+
+// ---- Goroutines ----
+
+const advanceGoStatus: Handler = (o, s) => {
+  const a = s.a;
+  const gid = a[0]!;
+  const mid = a[1]!;
+  const status = a[2]!;
+  if (status < 0 || status >= GO_STATUS_STATE.length) fail(s.at, `invalid status for goroutine ${gid}: ${status}`);
+  let old = GO_STATUS_STATE[status]!;
+  const gs = o.gStates.get(gid);
+  if (gs !== undefined) {
+    if (gs.status !== status) fail(s.at, `inconsistent status for goroutine ${gid}: old ${gs.status} vs. new ${status}`);
+    gs.seqGen = s.genNo;
+    gs.seq = 0;
+  } else if (s.genNo === o.initialGen) {
+    o.gStates.set(gid, { status, seqGen: s.genNo, seq: 0, regions: null, ranges: null });
+    old = G_UNDETERMINED;
+  } else {
+    fail(s.at, `found goroutine status for new goroutine after the first generation: id=${gid} status=${status}`);
+  }
+  let evG = s.curG;
+  if (status === WireGo.Running) {
+    s.newG = gid;
+  } else if (status === WireGo.Syscall) {
+    if (mid === NONE) fail(s.at, `found goroutine ${gid} in syscall without a thread`);
+    if (mid === s.curM) {
+      if (s.genNo !== o.initialGen && s.curG !== gid) fail(s.at, `inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${s.curG}`);
+      s.newG = gid;
+    } else {
+      const other = o.mStates.get(mid);
+      if (other !== undefined) {
+        if (other.g !== gid) fail(s.at, `inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${other.g}`);
+        evG = other.g;
+      } else {
+        o.mStates.set(mid, { g: gid, p: NONE });
+      }
+      s.curM = mid;
+    }
+  }
+  o.out.push(s.typ, s.t, evG, s.curP, s.curM, gid, mid, status, a[3]!, old);
+  return true;
+};
+
+const advanceGoCreate: Handler = (o, s) => {
+  const a = s.a;
+  need(s, THREAD_AND_PROC);
+  const cur = o.gStates.get(s.curG);
+  if (cur !== undefined && cur.status !== WireGo.Running) fail(s.at, 'GoCreate event for goroutine that is not running');
+  const ng = a[0]!;
+  if (o.gStates.has(ng)) fail(s.at, `tried to create goroutine (${ng}) that already exists`);
+  const status = s.typ === Ev.GoCreateBlocked ? WireGo.Waiting : WireGo.Runnable;
+  o.gStates.set(ng, { status, seqGen: s.genNo, seq: 0, regions: null, ranges: null });
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, a[0]!, a[1]!, a[2]!, 0, 0);
+  return true;
+};
+
+/** GoDestroy, GoStop, GoBlock: the running goroutine stops executing. */
+const advanceGoStopExec: Handler = (o, s) => {
+  need(s, USER_GO);
+  const gs = o.gStates.get(s.curG);
+  if (gs === undefined) fail(s.at, `event ${s.typ} for goroutine (${s.curG}) that doesn't exist`);
+  if (gs.status !== WireGo.Running) fail(s.at, `event ${s.typ} for goroutine that's not running`);
+  if (s.typ === Ev.GoDestroy) o.gStates.delete(s.curG);
+  else gs.status = s.typ === Ev.GoStop ? WireGo.Runnable : WireGo.Waiting;
+  s.newG = NONE;
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, s.a[0]!, s.a[1]!, 0, 0, 0);
+  return true;
+};
+
+const advanceGoStart: Handler = (o, s) => {
+  const a = s.a;
+  const gid = a[0]!;
+  const gs = o.gStates.get(gid);
+  if (gs === undefined || gs.status !== WireGo.Runnable || !nextSeq(gs, s, a[1]!)) return false;
+  need(s, THREAD_PROC_NO_GOROUTINE);
+  gs.status = WireGo.Running;
+  gs.seqGen = s.genNo;
+  gs.seq = a[1]!;
+  s.newG = gid;
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, a[0]!, a[1]!, 0, 0, 0);
+  return true;
+};
+
+const advanceGoUnblock: Handler = (o, s) => {
+  const a = s.a;
+  const gs = o.gStates.get(a[0]!);
+  if (gs === undefined || gs.status !== WireGo.Waiting || !nextSeq(gs, s, a[1]!)) return false;
+  gs.status = WireGo.Runnable;
+  gs.seqGen = s.genNo;
+  gs.seq = a[1]!;
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, a[0]!, a[1]!, a[2]!, 0, 0);
+  return true;
+};
+
+/** GoSwitch, GoSwitchDestroy: unblock the next goroutine, block (or destroy) this one, start the next. */
+const advanceGoSwitch: Handler = (o, s) => {
+  const a = s.a;
+  need(s, USER_GO);
+  const cur = o.gStates.get(s.curG);
+  if (cur === undefined) fail(s.at, `event ${s.typ} for goroutine (${s.curG}) that doesn't exist`);
+  if (cur.status !== WireGo.Running) fail(s.at, `event ${s.typ} for goroutine that's not running`);
+  const next = a[0]!;
+  const ns = o.gStates.get(next);
+  if (ns === undefined || ns.status !== WireGo.Waiting || !nextSeq(ns, s, a[1]!)) return false;
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, a[0]!, a[1]!, 0, 0, 0);
+  if (s.typ === Ev.GoSwitch) {
+    cur.status = WireGo.Waiting;
+    o.out.push(Ev.GoBlock, s.t, s.curG, s.curP, s.curM, 0, 0, 0, 0, 0);
+  } else {
+    o.gStates.delete(s.curG);
+    o.out.push(Ev.GoDestroy, s.t, s.curG, s.curP, s.curM, 0, 0, 0, 0, 0);
+  }
+  ns.status = WireGo.Running;
+  ns.seqGen = s.genNo;
+  ns.seq = a[1]!;
+  s.newG = next;
+  o.out.push(Ev.GoStart, s.t, NONE, s.curP, s.curM, next, a[1]!, 0, 0, 0);
+  return true;
+};
+
+const advanceGoSyscallBegin: Handler = (o, s) => {
+  const a = s.a;
+  need(s, USER_GO);
+  const gs = o.gStates.get(s.curG);
+  if (gs === undefined) fail(s.at, `GoSyscallBegin for goroutine (${s.curG}) that doesn't exist`);
+  if (gs.status !== WireGo.Running) fail(s.at, "GoSyscallBegin for goroutine that's not running");
+  gs.status = WireGo.Syscall;
+  const ps = o.pStates.get(s.curP);
+  if (ps === undefined) fail(s.at, `uninitialized proc ${s.curP} found during GoSyscallBegin`);
+  ps.status = WireProc.Syscall;
+  if (!nextSeq(ps, s, a[0]!)) fail(s.at, `failed to advance GoSyscallBegin: can't make sequence ${ps.seq} -> ${a[0]}`);
+  ps.seqGen = s.genNo;
+  ps.seq = a[0]!;
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, a[0]!, a[1]!, 0, 0, 0);
+  return true;
+};
+
+const advanceGoSyscallEnd: Handler = (o, s) => {
+  need(s, USER_GO);
+  const gs = o.gStates.get(s.curG);
+  if (gs === undefined) fail(s.at, `GoSyscallEnd for goroutine (${s.curG}) that doesn't exist`);
+  if (gs.status !== WireGo.Syscall) fail(s.at, "GoSyscallEnd for goroutine that's not in a syscall");
+  gs.status = WireGo.Running;
+  const ps = o.pStates.get(s.curP);
+  if (ps === undefined) fail(s.at, `uninitialized proc ${s.curP} found during GoSyscallEnd`);
+  if (ps.status !== WireProc.Syscall) fail(s.at, `expected proc ${s.curP} in a syscall`);
+  ps.status = WireProc.Running;
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, 0, 0, 0, 0, 0);
+  return true;
+};
+
+const advanceGoSyscallEndBlocked: Handler = (o, s) => {
+  if (s.curP !== NONE) {
+    const ps = o.pStates.get(s.curP);
+    if (ps === undefined) fail(s.at, `uninitialized proc ${s.curP} found during GoSyscallEndBlocked`);
+    // Its P must first be stolen (the ProcSteal comes on another thread).
+    if (ps.status === WireProc.Syscall) return false;
+  }
+  need(s, THREAD_AND_GOROUTINE);
+  const gs = o.gStates.get(s.curG);
+  if (gs === undefined) fail(s.at, `GoSyscallEndBlocked for goroutine (${s.curG}) that doesn't exist`);
+  if (gs.status !== WireGo.Syscall) fail(s.at, "GoSyscallEndBlocked for goroutine that's not in a syscall");
+  s.newG = NONE;
+  gs.status = WireGo.Runnable;
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, 0, 0, 0, 0, 0);
+  return true;
+};
+
+const advanceGoCreateSyscall: Handler = (o, s) => {
+  need(s, THREAD_ONLY);
+  const ng = s.a[0]!;
+  if (o.gStates.has(ng)) fail(s.at, `tried to create goroutine (${ng}) in syscall that already exists`);
+  o.gStates.set(ng, { status: WireGo.Syscall, seqGen: s.genNo, seq: 0, regions: null, ranges: null });
+  s.newG = ng;
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, ng, 0, 0, 0, 0);
+  return true;
+};
+
+const advanceGoDestroySyscall: Handler = (o, s) => {
+  need(s, THREAD_AND_GOROUTINE);
+  const gs = o.gStates.get(s.curG);
+  if (gs === undefined) fail(s.at, `GoDestroySyscall for goroutine (${s.curG}) that doesn't exist`);
+  if (gs.status !== WireGo.Syscall) fail(s.at, "GoDestroySyscall for goroutine that's not in a syscall");
+  o.gStates.delete(s.curG);
+  s.newG = NONE;
+  if (s.curP !== NONE) {
+    const ps = o.pStates.get(s.curP);
+    if (ps === undefined) fail(s.at, `found invalid proc ${s.curP} during GoDestroySyscall`);
+    if (ps.status !== WireProc.Syscall) fail(s.at, `proc ${s.curP} in unexpected state during GoDestroySyscall`);
+    ps.status = WireProc.SyscallAbandoned;
+    s.newP = NONE;
+    // Go queues a self-steal of the P ahead of the destroy.
+    o.out.push(Ev.ProcSteal, s.t, s.curG, s.curP, s.curM, s.curP, 0, 0, WireProc.Syscall, 0);
+  }
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, 0, 0, 0, 0, 0);
+  return true;
+};
+
+// ---- Annotations ----
+
+const advanceUserTaskBegin: Handler = (o, s) => {
+  const a = s.a;
+  const id = a[0]!;
+  if (o.activeTasks.has(id)) fail(s.at, `task ID conflict: ${id}`);
+  if (a[1] === 0) a[1] = NONE; // 0 means no parent here
+  o.activeTasks.set(id, { name: s.gen.string(a[2]!)!, parent: a[1]! });
+  need(s, USER_GO);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, a[0]!, a[1]!, a[2]!, a[3]!, 0);
+  return true;
+};
+
+const advanceUserTaskEnd: Handler = (o, s) => {
+  const a = s.a;
+  const id = a[0]!;
+  const task = o.activeTasks.get(id);
+  let parent = NONE;
+  let nameIdx = -1;
+  if (task !== undefined) {
+    parent = task.parent;
+    nameIdx = o.extraStrings.push(task.name) - 1;
+    o.activeTasks.delete(id);
+  }
+  need(s, USER_GO);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, a[0]!, a[1]!, parent, nameIdx, 0);
+  return true;
+};
+
+/** UserRegionBegin / UserRegionEnd: regions nest per goroutine. */
+const advanceUserRegion: Handler = (o, s) => {
+  const a = s.a;
+  need(s, USER_GO);
+  const key = `${a[0]}\u0000${s.gen.string(a[1]!)!}`;
+  const gs = o.gStates.get(s.curG);
+  if (gs === undefined) fail(s.at, `region event without known state for current goroutine ${s.curG}`);
+  if (s.typ === Ev.UserRegionBegin) {
+    (gs.regions ??= []).push(key);
+  } else if (gs.regions !== null && gs.regions.length > 0) {
+    if (gs.regions[gs.regions.length - 1] !== key) fail(s.at, `misuse of region in goroutine ${s.curG}`);
+    gs.regions.pop();
+  }
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, a[0]!, a[1]!, a[2]!, 0, 0);
+  return true;
+};
+
+/** ProcsChange, GoLabel, UserLog: need a running goroutine, change no state. */
+const advanceAnnotation: Handler = (o, s) => {
+  const a = s.a;
+  need(s, USER_GO);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, a[0]!, a[1]!, a[2]!, a[3]!, 0);
+  return true;
+};
+
+// ---- GC ----
+
+const advanceGCActive: Handler = (o, s) => {
+  const seq = s.a[0]!;
+  if (s.genNo === o.initialGen) {
+    if (o.gcState !== GC_UNDETERMINED) fail(s.at, "GCActive in the first generation isn't first GC event");
+    o.gcSeq = seq;
+    o.gcState = GC_RUNNING;
+    o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, seq, 0, 0, 0, 0);
+    return true;
+  }
+  if (seq !== o.gcSeq + 1) return false;
+  if (o.gcState !== GC_RUNNING) fail(s.at, 'encountered GCActive while GC was not in progress');
+  o.gcSeq = seq;
+  need(s, USER_GO);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, seq, 0, 0, 0, 0);
+  return true;
+};
+
+const advanceGCBegin: Handler = (o, s) => {
+  const seq = s.a[0]!;
+  if (o.gcState === GC_UNDETERMINED) {
+    o.gcSeq = seq;
+    o.gcState = GC_RUNNING;
+    o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, seq, s.a[1]!, 0, 0, 0);
+    return true;
+  }
+  if (seq !== o.gcSeq + 1) return false;
+  if (o.gcState === GC_RUNNING) fail(s.at, 'encountered GCBegin while GC was already in progress');
+  o.gcSeq = seq;
+  o.gcState = GC_RUNNING;
+  need(s, USER_GO);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, seq, s.a[1]!, 0, 0, 0);
+  return true;
+};
+
+const advanceGCEnd: Handler = (o, s) => {
+  const seq = s.a[0]!;
+  if (seq !== o.gcSeq + 1) return false;
+  if (o.gcState === GC_NOT_RUNNING) fail(s.at, 'encountered GCEnd when GC was not in progress');
+  if (o.gcState === GC_UNDETERMINED) fail(s.at, 'encountered GCEnd when GC was in an undetermined state');
+  o.gcSeq = seq;
+  o.gcState = GC_NOT_RUNNING;
+  need(s, USER_GO);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, seq, 0, 0, 0, 0);
+  return true;
+};
+
+const advanceHeapMetric: Handler = (o, s) => {
+  need(s, THREAD_AND_PROC);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, s.a[0]!, 0, 0, 0, 0);
+  return true;
+};
+
+const advanceGCSweepBegin: Handler = (o, s) => {
+  need(s, THREAD_AND_PROC);
+  beginRange(o.pStates.get(s.curP)!, Ev.GCSweepBegin * RANGE_KEY, s.at);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, s.a[0]!, 0, 0, 0, 0);
+  return true;
+};
+
+const advanceGCSweepActive: Handler = (o, s) => {
+  const pid = s.a[0]!;
+  const ps = o.pStates.get(pid);
+  if (ps === undefined) fail(s.at, `encountered GCSweepActive for unknown proc ${pid}`);
+  activeRange(ps, Ev.GCSweepBegin * RANGE_KEY, s.genNo === o.initialGen, s.at);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, pid, 0, 0, 0, 0);
+  return true;
+};
+
+const advanceGCSweepEnd: Handler = (o, s) => {
+  need(s, THREAD_AND_PROC);
+  endRange(o.pStates.get(s.curP)!, Ev.GCSweepBegin, s.at);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, s.a[0]!, s.a[1]!, 0, 0, 0);
+  return true;
+};
+
+// ---- Goroutine ranges (STW, GC mark assist) ----
+
+const advanceGoRangeBegin: Handler = (o, s) => {
+  need(s, USER_GO);
+  const desc = s.typ === Ev.STWBegin ? s.a[0]! : 0;
+  const gs = o.gStates.get(s.curG);
+  if (gs === undefined) fail(s.at, `range event without known state for current goroutine ${s.curG}`);
+  beginRange(gs, s.typ * RANGE_KEY + desc, s.at);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, s.a[0]!, s.a[1]!, 0, 0, 0);
+  return true;
+};
+
+const advanceGoRangeActive: Handler = (o, s) => {
+  const gid = s.a[0]!;
+  const gs = o.gStates.get(gid);
+  if (gs === undefined) fail(s.at, `uninitialized goroutine ${gid} found during GCMarkAssistActive`);
+  activeRange(gs, Ev.GCMarkAssistBegin * RANGE_KEY, s.genNo === o.initialGen, s.at);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, gid, 0, 0, 0, 0);
+  return true;
+};
+
+const advanceGoRangeEnd: Handler = (o, s) => {
+  need(s, USER_GO);
+  const gs = o.gStates.get(s.curG);
+  if (gs === undefined) fail(s.at, `range event without known state for current goroutine ${s.curG}`);
+  const stw = s.typ === Ev.STWEnd;
+  const desc = endRange(gs, stw ? Ev.STWBegin : Ev.GCMarkAssistBegin, s.at);
+  o.out.push(s.typ, s.t, s.curG, s.curP, s.curM, stw ? desc : 0, 0, 0, 0, 0);
+  return true;
+};
+
+/** Experimental alloc/free events: checked for their context, then dropped. */
+const advanceExperimental: Handler = (_o, s) => {
+  need(s, THREAD);
+  return true;
+};
+
+/** Event type → its handler (Go's orderingDispatch); types without one are malformed. */
+const HANDLERS: (Handler | undefined)[] = [];
+HANDLERS[Ev.ProcsChange] = advanceAnnotation;
+HANDLERS[Ev.ProcStart] = advanceProcStart;
+HANDLERS[Ev.ProcStop] = advanceProcStop;
+HANDLERS[Ev.ProcSteal] = advanceProcSteal;
+HANDLERS[Ev.ProcStatus] = advanceProcStatus;
+HANDLERS[Ev.GoCreate] = advanceGoCreate;
+HANDLERS[Ev.GoCreateBlocked] = advanceGoCreate;
+HANDLERS[Ev.GoCreateSyscall] = advanceGoCreateSyscall;
+HANDLERS[Ev.GoStart] = advanceGoStart;
+HANDLERS[Ev.GoDestroy] = advanceGoStopExec;
+HANDLERS[Ev.GoStop] = advanceGoStopExec;
+HANDLERS[Ev.GoBlock] = advanceGoStopExec;
+HANDLERS[Ev.GoDestroySyscall] = advanceGoDestroySyscall;
+HANDLERS[Ev.GoUnblock] = advanceGoUnblock;
+HANDLERS[Ev.GoSyscallBegin] = advanceGoSyscallBegin;
+HANDLERS[Ev.GoSyscallEnd] = advanceGoSyscallEnd;
+HANDLERS[Ev.GoSyscallEndBlocked] = advanceGoSyscallEndBlocked;
+HANDLERS[Ev.GoStatus] = advanceGoStatus;
+HANDLERS[Ev.GoStatusStack] = advanceGoStatus;
+HANDLERS[Ev.GoSwitch] = advanceGoSwitch;
+HANDLERS[Ev.GoSwitchDestroy] = advanceGoSwitch;
+HANDLERS[Ev.STWBegin] = advanceGoRangeBegin;
+HANDLERS[Ev.STWEnd] = advanceGoRangeEnd;
+HANDLERS[Ev.GCActive] = advanceGCActive;
+HANDLERS[Ev.GCBegin] = advanceGCBegin;
+HANDLERS[Ev.GCEnd] = advanceGCEnd;
+HANDLERS[Ev.GCSweepActive] = advanceGCSweepActive;
+HANDLERS[Ev.GCSweepBegin] = advanceGCSweepBegin;
+HANDLERS[Ev.GCSweepEnd] = advanceGCSweepEnd;
+HANDLERS[Ev.GCMarkAssistActive] = advanceGoRangeActive;
+HANDLERS[Ev.GCMarkAssistBegin] = advanceGoRangeBegin;
+HANDLERS[Ev.GCMarkAssistEnd] = advanceGoRangeEnd;
+HANDLERS[Ev.HeapAlloc] = advanceHeapMetric;
+HANDLERS[Ev.HeapGoal] = advanceHeapMetric;
+HANDLERS[Ev.GoLabel] = advanceAnnotation;
+HANDLERS[Ev.UserTaskBegin] = advanceUserTaskBegin;
+HANDLERS[Ev.UserTaskEnd] = advanceUserTaskEnd;
+HANDLERS[Ev.UserRegionBegin] = advanceUserRegion;
+HANDLERS[Ev.UserRegionEnd] = advanceUserRegion;
+HANDLERS[Ev.UserLog] = advanceAnnotation;
+for (let t = 128; t < 256; t++) HANDLERS[t] = advanceExperimental;
+
 const READER = new WireReader(new Uint8Array(0));
 
 function fail(at: number, msg: string): never {
   throw new WireError(msg, at);
-}
-
-/** Go's userGoReqs: a thread, a proc and a running goroutine. */
-function needUserG(m: number, p: number, g: number, at: number): void {
-  if (m === NONE) fail(at, 'expected a thread but had none');
-  if (p === NONE) fail(at, 'expected a proc but had none');
-  if (g === NONE) fail(at, 'expected a goroutine but had none');
 }
 
 function beginRange(s: { ranges: number[] | null }, key: number, at: number): void {
@@ -709,10 +851,10 @@ function endRange(s: { ranges: number[] | null } | undefined, beginTyp: number, 
   if (r) {
     for (let i = 0; i < r.length; i++) {
       const k = r[i]!;
-      if (Math.floor(k / 4294967296) === beginTyp) {
+      if (Math.floor(k / RANGE_KEY) === beginTyp) {
         r[i] = r[r.length - 1]!;
         r.pop();
-        return k % 4294967296;
+        return k % RANGE_KEY;
       }
     }
   }
