@@ -66,6 +66,8 @@ export class SessionStore {
         if (!this.entries.has(id)) return;
         this.applyHeader(entry, h);
         this.changed(true);
+        // The engine process ended after it was ready (crash, out of memory, a query that never ended).
+        void engine.lost.then((reason) => this.engineLost(entry, engine, reason));
       },
       (e: Error) => {
         if (!this.entries.has(id)) return;
@@ -80,6 +82,16 @@ export class SessionStore {
     );
     this.changed(true);
     return id;
+  }
+
+  /** A ready source whose engine ended: it becomes an error saying why (a live source reparses in a new one). */
+  private engineLost(entry: Entry, engine: Engine, reason: string) {
+    if (entry.engine !== engine || this.entries.get(entry.info.id) !== entry) return;
+    entry.engine = null;
+    entry.span = null;
+    Object.assign(entry.info, { status: 'error', error: reason });
+    this.opts.onError(entry.info.name, reason);
+    this.changed(true);
   }
 
   private applyHeader(entry: Entry, h: SourceHeader) {
@@ -132,6 +144,7 @@ export class SessionStore {
       }
       if (this.entries.get(id) !== e) return engine.dispose();
       e.engine = engine;
+      void engine.lost.then((reason) => this.engineLost(e, engine, reason));
     }
     if (this.entries.get(id) !== e) return;
     this.applyHeader(e, h);
