@@ -86,7 +86,7 @@ describe('one bad input ends its own engine only', () => {
 
   it('the same table gzipped is refused as a decompression bomb before any parser runs', async () => {
     const path = join(dir, 'strings.pb.gz');
-    writeFileSync(path, gzipSync(stringTableBomb(30_000_000)));
+    writeFileSync(path, gzipSync(stringTableBomb(40_000_000))); // 80 MB in 80 KB: past the bomb floor at 1000:1
     const [id] = (await host.handle('openPaths', { paths: [path] })).ids;
     const s = await waitFor(id!, (x) => x.status !== 'ingesting');
     expect(s.status).toBe('error');
