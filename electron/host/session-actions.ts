@@ -3,7 +3,7 @@
  * `.tracedeck` file among opened paths/bytes. Kept out of handlers.ts so the Host stays a router.
  * Plain Node; no 'electron'.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -29,6 +29,8 @@ export interface SessionHost {
 export function isSessionPath(path: string): boolean {
   let fd: number | null = null;
   try {
+    // Only regular files: opening a FIFO here would block this event loop until a writer came.
+    if (!statSync(path).isFile()) return false;
     fd = openSync(path, 'r');
     const head = new Uint8Array(512);
     const n = readSync(fd, head, 0, head.length, 0);
