@@ -257,7 +257,7 @@ export interface BridgeRequests {
   /** Sets (replaces) or, with null, clears a running collection's interval pprof fetch. */
   setPprofSchedule: [{ collectionId: string; schedule: PprofSchedule | null }, { ok: boolean }];
   /** The session as a .tracedeck file: browser mode gets the text to download; Electron saves it through a dialog. */
-  saveSession: [{ embed: boolean; uiState: SessionUiState }, { fileName: string; text?: string; savedPath?: string }];
+  saveSession: [{ embed: boolean; uiState: SessionUiState }, { fileName: string; text?: string; savedPath?: string; leftOut?: { file: string; reason: string }[] }];
   /** Restores a .tracedeck file's sources and offsets; the renderer applies the returned uiState. */
   openSession: [{ bytes: Uint8Array; name?: string }, SessionOpened];
   /**

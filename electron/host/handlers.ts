@@ -85,7 +85,11 @@ export class Host implements SessionHost {
       listCollections: async () => ({ collections: this.collections.list() }),
       fetchPprofOverSsh: async (a) => this.collections.fetchPprof(a),
       setPprofSchedule: async ({ collectionId, schedule }) => ({ ok: this.collections.setPprofSchedule(collectionId, schedule) }),
-      saveSession: async ({ embed, uiState }) => saveSession(this, embed, uiState),
+      saveSession: async ({ embed, uiState }) => {
+        const r = await saveSession(this, embed, uiState);
+        for (const l of r.leftOut ?? []) this.emit('error', l); // the user learns what the file lacks
+        return r;
+      },
       openSession: async ({ bytes, name }) => openSession(this, bytes, name ?? 'session.tracedeck'),
       exportBundle: async ({ dir, zip, images, uiState }) => exportBundle(this, dir, images, uiState, zip ?? false),
       listRecent: async () => ({ items: readRecent() }),

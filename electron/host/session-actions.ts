@@ -3,6 +3,7 @@
  * `.tracedeck` file among opened paths/bytes. Kept out of handlers.ts so the Host stays a router.
  * Plain Node; no 'electron'.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -12,6 +13,7 @@ import type { SessionStore } from './session-store.ts';
 import { buildSessionFile, isSessionBytes, parseSessionFile, resolveSessionSources, serializeSession, sourcePath, SESSION_EXT } from './session-file.ts';
 import { bundleSourceNames, bundleZipBytes, writeBundle, writeBundleZip, zipTopFolder } from './bundle.ts';
 import { addRecent } from './recent.ts';
+import { formatSize, readInput, reasonOf } from './ingest-input.ts';
 
 /** What the session code needs from the Host. */
 export interface SessionHost {
@@ -49,19 +51,69 @@ async function sourceBytes(h: SessionHost, info: SourceInfo): Promise<Uint8Array
   return p ? new Uint8Array(await readFile(p)) : undefined;
 }
 
-export async function saveSession(h: SessionHost, embed: boolean, ui: SessionUiState): Promise<{ fileName: string; text?: string; savedPath?: string }> {
+/**
+ * Bytes embedded in one session file, all sources together: the file is one JSON string, base64 adds
+ * a third, and V8 strings end near 512 M characters.
+ */
+export const MAX_EMBED_BYTES = 256 * 2 ** 20;
+
+/**
+ * The bytes to embed for a ready source, read with the file limit (a FIFO or /dev/zero cannot run on)
+ * and checked against the hash it was parsed with; or why not.
+ */
+async function bytesToEmbed(h: SessionHost, info: SourceInfo, budget: number): Promise<{ bytes: Uint8Array } | { reason: string }> {
+  if (info.sizeBytes > budget) return { reason: `too large to embed (${formatSize(info.sizeBytes)}; ${formatSize(budget)} of the ${formatSize(MAX_EMBED_BYTES)} session limit left)` };
+  const up = h.uploads.get(info.id);
+  const p = sourcePath(info.origin);
+  let bytes: Uint8Array;
+  try {
+    bytes = up ?? (await readInput({ path: p!, maxBytes: budget + 1 })).bytes;
+  } catch (e) {
+    return { reason: `cannot be read: ${reasonOf(e)}` };
+  }
+  if (bytes.length > budget) return { reason: `too large to embed (more than ${formatSize(budget)} left of the ${formatSize(MAX_EMBED_BYTES)} session limit)` };
+  if (createHash('sha256').update(bytes).digest('hex') !== info.sha256) return { reason: 'changed since it was opened' };
+  return { bytes };
+}
+
+export async function saveSession(
+  h: SessionHost,
+  embed: boolean,
+  ui: SessionUiState,
+): Promise<{ fileName: string; text?: string; savedPath?: string; leftOut?: { file: string; reason: string }[] }> {
   const snap = h.store.snapshot();
-  const sources = await Promise.all(
-    snap.sources.map(async (info) => ({ info, bytes: embed || !sourcePath(info.origin) ? await sourceBytes(h, info) : undefined })),
-  );
+  // Sources that did not load are left out; one that cannot be embedded stays a path reference if it has a path.
+  const leftOut: { file: string; reason: string }[] = [];
+  const sources: { info: SourceInfo; bytes?: Uint8Array }[] = [];
+  let budget = MAX_EMBED_BYTES;
+  for (const info of snap.sources) {
+    if (info.status !== 'ready' || !info.sha256) {
+      leftOut.push({ file: info.name, reason: `left out of the session: ${info.status === 'error' ? `it did not load (${info.error})` : `it is ${info.status}`}` });
+      continue;
+    }
+    const path = sourcePath(info.origin);
+    if (!embed && path) {
+      sources.push({ info });
+      continue;
+    }
+    const got = await bytesToEmbed(h, info, budget);
+    if ('bytes' in got) {
+      budget -= got.bytes.length;
+      sources.push({ info, bytes: got.bytes });
+    } else {
+      leftOut.push({ file: info.name, reason: `${path ? 'saved as a path, not embedded' : 'left out of the session'}: ${got.reason}` });
+      if (path) sources.push({ info });
+    }
+  }
   const text = serializeSession(buildSessionFile({ sources, embed, ui, originEpochNs: snap.originEpochNs }));
+  const more = leftOut.length ? { leftOut } : {};
   const fileName = `incident-${stamp(new Date())}${SESSION_EXT}`;
   if (h.saveDialog) {
     const savedPath = await h.saveDialog(fileName, text);
     if (savedPath) addRecent([{ path: savedPath, kind: 'session' }]);
-    return savedPath ? { fileName: basename(savedPath), savedPath } : { fileName };
+    return savedPath ? { fileName: basename(savedPath), savedPath, ...more } : { fileName, ...more };
   }
-  return { fileName, text };
+  return { fileName, text, ...more };
 }
 
 /**
