@@ -4,7 +4,8 @@
  * end leaves the others running even after every parser bug they found is fixed.
  *
  * Enabled only when the engine's environment has TRACEDECK_ENGINE_TEST_HOOKS=1 (set by the tests, never
- * by the app); then an input whose first bytes are `TRACEDECK-ENGINE-TEST-HOOK <action>` runs it.
+ * by the app); then an input whose first bytes are `TRACEDECK-ENGINE-TEST-HOOK <action>` runs it, and
+ * a query of type QUERY_HANG_HOOK never returns.
  */
 const MAGIC = 'TRACEDECK-ENGINE-TEST-HOOK ';
 export const ENGINE_TEST_HOOKS_ENV = 'TRACEDECK_ENGINE_TEST_HOOKS';
@@ -28,4 +29,11 @@ export function runTestHook(bytes: Uint8Array): void {
   if (action === 'abort') process.abort();
   if (action === 'crash') process.kill(process.pid, 'SIGSEGV');
   if (action === 'hang') for (;;);
+}
+
+/** A query type that hangs an engine with test hooks enabled (the query watchdog's test). */
+export const QUERY_HANG_HOOK = 'engine-test-hook:hang';
+
+export function runQueryTestHook(q: { type: string }): void {
+  if (process.env[ENGINE_TEST_HOOKS_ENV] === '1' && q.type === QUERY_HANG_HOOK) for (;;);
 }

@@ -10,7 +10,7 @@ import { runQuery } from '../../shared/query/run-query.ts';
 import { stackIndexWarmUps } from '../../shared/query/stack-sources.ts';
 import { ingestRead, readInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
-import { runTestHook } from './engine-test-hooks.ts';
+import { runQueryTestHook, runTestHook } from './engine-test-hooks.ts';
 
 /** The channel to the host: Electron's process.parentPort in a utility process, else Node's IPC channel. */
 interface ParentPortLike {
@@ -72,6 +72,7 @@ onHostMessage(async (m: ToEngine) => {
     lastQueryAt = performance.now();
     try {
       if (!source) throw new Error('source is not ready');
+      runQueryTestHook(m.query);
       post({ type: 'result', reqId: m.reqId, result: runQuery(source, m.query) });
       warmStackIndexes(source, m.query);
     } catch (e) {

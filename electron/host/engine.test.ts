@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { DEMO_DIR, ENGINE_WORKER_TS } from '../paths.ts';
 import { Host } from './handlers.ts';
 import { configureEngines, describeEngineExit, engineSettings, hostFdPath } from './engine.ts';
-import { ENGINE_TEST_HOOKS_ENV, runTestHook, testHookInput } from './engine-test-hooks.ts';
+import { ENGINE_TEST_HOOKS_ENV, QUERY_HANG_HOOK, runTestHook, testHookInput } from './engine-test-hooks.ts';
 import { fixturePath, readFixture } from '../../shared/test-support/fixtures.ts';
 import { ingestBytes } from '../../shared/ingest/ingest.ts';
 import { summarize } from '../../shared/query/run-query.ts';
@@ -131,6 +131,20 @@ describe('one bad input ends its own engine only', () => {
     expect(s.error).toBe('engine crashed (signal SIGKILL)');
     expect(errors).toContain('engine crashed (signal SIGKILL)');
     await expect(host.handle('query', { id: id!, query: { type: 'summary' } })).rejects.toThrow(/not ready \(error\)/);
+    await realSourcesAnswer(real);
+  });
+
+  it('a query that never returns ends its engine after the query limit; the others answer', async () => {
+    configureEngines({ queryMs: 2000 });
+    let id: string;
+    try {
+      [id] = (await host.handle('openPaths', { paths: [fixturePath(PROFILE)] })).ids as [string];
+      await waitFor(id, (x) => x.status === 'ready');
+    } finally {
+      configureEngines({ queryMs: saved.queryMs });
+    }
+    await expect(host.store.query(id, { type: QUERY_HANG_HOOK } as never)).rejects.toThrow('gave up on a query after 2 s');
+    expect((await waitFor(id, (x) => x.status === 'error')).error).toBe('gave up on a query after 2 s');
     await realSourcesAnswer(real);
   });
 

@@ -33,7 +33,7 @@ export interface EngineSettings {
   maxHeapMb: number;
   /** An ingest or reparse with no progress for this long is given up. */
   stallMs: number;
-  /** A query running longer than this ends the engine. */
+  /** An engine with queries waiting that answers none for this long is ended. */
   queryMs: number;
 }
 
@@ -169,7 +169,7 @@ export function startEngine(workerScript: string, input: IngestInput, onProgress
   const link = takeLink(workerScript);
   const { stallMs, queryMs } = settings;
   let nextReq = 1;
-  const pending = new Map<number, Waiter<QueryResult> & { timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<number, Waiter<QueryResult>>();
   const reloads = new Map<number, Waiter<SourceHeader>>();
   let settle!: Waiter<SourceHeader>;
   const ready = new Promise<SourceHeader>((resolve, reject) => (settle = { resolve, reject }));
@@ -190,18 +190,23 @@ export function startEngine(workerScript: string, input: IngestInput, onProgress
     if (stallTimer) clearTimeout(stallTimer);
     stallTimer = null;
   };
+  // Watchdog over queries: the engine answers one at a time, so it must answer something every queryMs
+  // while any are waiting (a queue behind a slow but finishing query is not a hang).
+  let queryTimer: ReturnType<typeof setTimeout> | null = null;
+  const armQueries = () => {
+    if (queryTimer) clearTimeout(queryTimer);
+    queryTimer = pending.size ? setTimeout(() => end(`gave up on a query after ${Math.round(queryMs / 1000)} s`), queryMs) : null;
+  };
 
   /** The engine is gone (or being ended): every waiter learns why, once. */
   const end = (reason: string) => {
     if (ended) return;
     ended = true;
     disarmStall();
+    if (queryTimer) clearTimeout(queryTimer);
     link.proc.kill();
     settle.reject(new EngineFailed(reason));
-    for (const p of pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(new Error(reason));
-    }
+    for (const p of pending.values()) p.reject(new Error(reason));
     for (const r of reloads.values()) r.reject(new EngineFailed(reason));
     pending.clear();
     reloads.clear();
@@ -228,8 +233,8 @@ export function startEngine(workerScript: string, input: IngestInput, onProgress
         case 'queryFailed': {
           const p = pending.get(m.reqId);
           if (!p) break;
-          clearTimeout(p.timer);
           pending.delete(m.reqId);
+          armQueries();
           if (m.type === 'result') p.resolve(m.result);
           else p.reject(new Error(m.reason));
           break;
@@ -263,8 +268,8 @@ export function startEngine(workerScript: string, input: IngestInput, onProgress
         if (disposed) return reject(new Error('source was removed'));
         if (ended) return reject(new Error('engine is gone'));
         const reqId = nextReq++;
-        const timer = setTimeout(() => end(`gave up on a query after ${Math.round(queryMs / 1000)} s`), queryMs);
-        pending.set(reqId, { resolve, reject, timer });
+        pending.set(reqId, { resolve, reject });
+        if (pending.size === 1) armQueries();
         link.send({ type: 'query', reqId, query });
       });
     },
