@@ -3,7 +3,7 @@
  *
  *   tracedeck [FILES…]                       open the app on FILES (the demo incident when none)
  *   tracedeck serve [--port N] [--no-open] [FILES…]   browser mode on 127.0.0.1
- *   tracedeck inspect FILE… [--json]         print what each file is and its figures, no UI
+ *   tracedeck inspect FILE… [--json]         print what each file is and its figures, no UI (one engine process per file)
  *   tracedeck export FILE… --view V [...]     render a view to PNG/SVG (or a bundle) headless
  *
  * Plain Node (runs under tsx): never imports 'electron'.
@@ -11,7 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ingestInput, reasonOf } from './host/ingest-input.ts';
+import { disposeSpareWorkers, startEngine } from './host/engine.ts';
 import { Host } from './host/handlers.ts';
 import { startServer } from './server.ts';
 import { DEMO_DIR, PROJECT_ROOT, RENDERER_DIST } from './paths.ts';
@@ -34,15 +34,27 @@ interface InspectRow {
   [k: string]: unknown;
 }
 
-export async function inspectFiles(files: string[]): Promise<InspectRow[]> {
+/**
+ * Each file is parsed in its own engine process, as in the app: a file that aborts or exhausts its
+ * engine becomes an error row (with the reason) and the other files are still inspected.
+ */
+export async function inspectFiles(files: string[], workerScript?: string): Promise<InspectRow[]> {
+  const script = workerScript ?? (await engineWorkerScript((msg) => console.error(msg)));
   const rows: InspectRow[] = [];
-  for (const file of files) {
-    try {
-      const out = await ingestInput({ path: file });
-      rows.push({ file, kind: out.source.kind, format: out.source.format, partial: out.source.partial, ...out.figures, warnings: out.source.warnings });
-    } catch (e) {
-      rows.push({ file, kind: 'error', error: reasonOf(e) });
+  try {
+    for (const file of files) {
+      const engine = startEngine(script, { path: resolve(file) }, () => {});
+      try {
+        const h = await engine.ready;
+        rows.push({ file, kind: h.kind, format: h.format, partial: h.partial, ...h.figures, warnings: h.warnings });
+      } catch (e) {
+        rows.push({ file, kind: 'error', error: (e as Error).message });
+      } finally {
+        engine.dispose();
+      }
     }
+  } finally {
+    disposeSpareWorkers();
   }
   return rows;
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import { DEMO_DIR, ENGINE_WORKER_TS, PROJECT_ROOT } from '../paths.ts';
 import { Host } from './handlers.ts';
 import { readInput } from './ingest-input.ts';
 import { MAX_FILE_BYTES } from './limits.ts';
+import { ENGINE_TEST_HOOKS_ENV, testHookInput } from './engine-test-hooks.ts';
 import { fixturePath, readFixture } from '../../shared/test-support/fixtures.ts';
 import { ingestBytes } from '../../shared/ingest/ingest.ts';
 import { summarize } from '../../shared/query/run-query.ts';
@@ -71,6 +72,19 @@ describe.runIf(linux)('special files in `tracedeck inspect`', () => {
     expect(rows[0]!.file).toMatch(/^\/dev\/fd\/\d+$/);
     const proc = await readInput({ path: '/proc/self/status' });
     expect(new TextDecoder().decode(proc.bytes)).toMatch(/^Name:\s/);
+  });
+
+  it('a file that exhausts its engine is an error row; the next file is still inspected', async () => {
+    const bomb = join(dir, 'oom.bin');
+    writeFileSync(bomb, testHookInput('oom'));
+    const out = await run(process.execPath, [CLI, 'inspect', '--json', bomb, fixturePath(PROFILE)], {
+      env: { ...env, [ENGINE_TEST_HOOKS_ENV]: '1', TRACEDECK_ENGINE_HEAP_MB: '160' },
+      cwd: PROJECT_ROOT,
+      timeout: 60_000,
+    }).catch((e: { stdout: string }) => e);
+    const rows = JSON.parse(out.stdout) as { kind: string; error?: string }[];
+    expect(rows[0]).toEqual({ file: bomb, kind: 'error', error: 'ran out of memory at 0.2 GB' });
+    expect(rows[1]).toMatchObject({ kind: 'pprof', ...summarize(await ingestBytes(readFixture(PROFILE))) });
   });
 
   it('/dev/zero is cut at the file limit, with the reason', async () => {
