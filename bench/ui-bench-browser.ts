@@ -25,7 +25,8 @@ async function startAppWithApi(files: string[]): Promise<App> {
   const app = await startApp(files, 180_000);
   const u = new URL(app.url);
   const api = async <T>(name: string, arg: unknown = {}): Promise<T> => {
-    const r = await fetch(`${u.origin}/api/${name}?token=${u.searchParams.get('token')}`, { method: 'POST', body: toWire(arg) });
+    // The API takes the token in its header, from our own Origin only (electron/server.ts).
+    const r = await fetch(`${u.origin}/api/${name}`, { method: 'POST', headers: { 'x-tracedeck-token': u.searchParams.get('token') ?? '', origin: u.origin }, body: toWire(arg) });
     const w = fromWire<{ ok: boolean; result?: T; error?: string }>(await r.text());
     if (!w.ok) throw new Error(`${name}: ${w.error}`);
     return w.result as T;

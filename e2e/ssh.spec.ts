@@ -3,7 +3,7 @@
  * killed by PID at the end), the app pointed at a temp known_hosts / ssh config / capture folder
  * through TRACEDECK_KNOWN_HOSTS, TRACEDECK_SSH_CONFIG and TRACEDECK_CAPTURE_DIR.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -11,7 +11,8 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Profile } from 'pprof-format';
 import type { Page } from '@playwright/test';
-import { createTestSshd, sshKeygenFingerprint, type TestSshd } from '../electron/host/ssh/test-sshd.ts';
+import { formatKnownHostsLine } from '../electron/host/ssh/known-hosts.ts';
+import { createTestSshd, pubKeyBlob, sshKeygenFingerprint, type TestSshd } from '../electron/host/ssh/test-sshd.ts';
 import { test, expect, fixture, screenshot } from './support.ts';
 
 let sshd: TestSshd;
@@ -205,5 +206,61 @@ test('collect over SSH from the form: accept the host key, watch snapshots arriv
     for (const s of kept) s.destroy();
     srv.close();
     pprofSrv.close();
+  }
+});
+
+test('a fleet from the form: an ssh-config pattern starts one collection per host under a fleet line; pprof from all; Stop all', async ({ page, app }) => {
+  test.setTimeout(90_000);
+  // Two more hosts on their own loopback addresses, taking the first server's client key.
+  const fleet = await Promise.all(['127.0.0.2', '127.0.0.3'].map((address) => createTestSshd({ address })));
+  const pprofSrv = http.createServer((req, res) => (req.url === '/debug/pprof/goroutine?debug=0' ? res.end(goroutineProfileNow()) : res.writeHead(404).end()));
+  await new Promise<void>((r) => pprofSrv.listen(0, '127.0.0.1', r));
+  const pprofPort = (pprofSrv.address() as net.AddressInfo).port;
+  try {
+    await Promise.all(fleet.map((s) => s.start()));
+    for (const s of fleet) appendFileSync(path.join(s.dir, 'authorized_keys'), readFileSync(`${sshd.clientKey}.pub`));
+    const all = [sshd, ...fleet];
+    appendFileSync(
+      path.join(work, 'ssh_config'),
+      all.map((s, i) => `Host web-${i + 1}\n  HostName ${s.address}\n  Port ${s.port}\n  User ${s.user}\n`).join(''),
+    );
+    appendFileSync(path.join(work, 'known_hosts'), all.map((s) => `${formatKnownHostsLine(s.address, s.port, pubKeyBlob(s.hostKeyPub))}\n`).join(''));
+
+    await page.goto(app.url);
+    await page.getByTestId('ssh-open-form').click();
+    const form = page.getByTestId('ssh-form');
+    await form.getByTestId('ssh-host').fill('web-*');
+    await form.getByTestId('ssh-auth-key').check();
+    await form.getByTestId('ssh-key-path').fill(sshd.clientKey);
+    await form.getByTestId('ssh-interval').fill('0.3');
+    await form.getByTestId('ssh-pprof-on').uncheck();
+    await form.getByTestId('ssh-start').click();
+    await expect(form).toHaveCount(0);
+
+    const bar = page.getByTestId('ssh-fleet');
+    await expect(bar).toHaveAttribute('data-hosts', '3');
+    const lines = page.getByTestId('ssh-collection'); // the hosts' own lines (the fleet line is ssh-fleet)
+    await expect(lines).toHaveCount(3);
+    await expect(bar.getByTestId('ssh-fleet-states')).toHaveText('3 collecting', { timeout: 20_000 });
+    for (const name of ['web-1', 'web-2', 'web-3']) await expect(lines.filter({ hasText: name })).toHaveCount(1);
+    // One live ss source per host.
+    await expect.poll(() => page.locator('[data-testid="source"][data-kind="ss"][data-status="ready"]').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    await screenshot(page, 'ssh-fleet');
+
+    // pprof from every host, each over its own connection: three more sources.
+    const before = await page.locator('[data-testid="source"][data-kind="pprof"]').count();
+    await bar.getByTestId('ssh-fleet-pprof').click();
+    await bar.getByTestId('ssh-pprof-port').fill(String(pprofPort));
+    await bar.getByTestId('ssh-pprof-goroutine').click();
+    await expect.poll(() => page.locator('[data-testid="source"][data-kind="pprof"]').count(), { timeout: 20_000 }).toBe(before + 3);
+
+    await bar.getByTestId('ssh-fleet-stop').click();
+    await expect(bar.getByTestId('ssh-fleet-states')).toHaveText('3 stopped', { timeout: 20_000 });
+  } catch (err) {
+    console.error(`app output:\n${app.output().slice(-3000)}`);
+    throw err;
+  } finally {
+    pprofSrv.close();
+    await Promise.all(fleet.map((s) => s.dispose()));
   }
 });

@@ -5,11 +5,13 @@
  *   tracedeck serve [--port N] [--no-open] [FILES…]   browser mode on 127.0.0.1
  *   tracedeck inspect FILE… [--json]         print what each file is and its figures, no UI (one engine process per file)
  *   tracedeck export FILE… --view V [...]     render a view to PNG/SVG (or a bundle) headless
+ *   tracedeck collect HOST… [...]             collect ss snapshots / pprof over SSH into a folder (cli-collect.ts)
  *
  * Plain Node (runs under tsx): never imports 'electron'.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { disposeSpareWorkers, startEngine } from './host/engine.ts';
 import { Host } from './host/handlers.ts';
@@ -19,12 +21,14 @@ import { probeElectron } from './electron-binary.ts';
 import { ensureRendererBuilt } from './renderer-build.ts';
 import { engineWorkerScript } from './worker-build.ts';
 import { cmdExport, EXPORT_USAGE } from './export-cli.ts';
+import { cmdCollect, COLLECT_USAGE } from './cli-collect.ts';
 
 const USAGE = `usage:
   tracedeck [FILES…]                              open the app on FILES (the bundled demo incident when none)
   tracedeck serve [--port N] [--no-open] [FILES…] browser mode: serve the app on 127.0.0.1
   tracedeck inspect FILE… [--json]                print the kind, format and figures of each file
-${EXPORT_USAGE.replace(/^usage:\n/, '')}`;
+${EXPORT_USAGE.replace(/^usage:\n/, '')}
+${COLLECT_USAGE.replace(/^usage:\n/, '')}`;
 
 interface InspectRow {
   file: string;
@@ -87,11 +91,28 @@ async function cmdInspect(args: string[]): Promise<number> {
   return rows.some((r) => r.kind === 'error') ? 1 : 0;
 }
 
+/**
+ * A page that sends the browser on to `url`, in a private folder (0700, file 0600): the browser is
+ * started with this file's path, so the token never appears on a command line (`ps` shows those to
+ * every local user). Deleted after a minute, or when we exit.
+ */
+export function launchPage(url: string): { path: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'tracedeck-open-'));
+  const path = join(dir, 'open-tracedeck.html');
+  const href = url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  writeFileSync(path, `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${href}"><title>TraceDeck</title><a href="${href}">Open TraceDeck</a>\n`, { mode: 0o600, flag: 'wx' });
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  return { path, remove };
+}
+
 function openBrowser(url: string): boolean {
   for (const cmd of ['xdg-open', 'open']) {
     const which = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
     if (which.status === 0 && process.env.DISPLAY) {
-      spawn(cmd, [url], { stdio: 'ignore', detached: true }).unref();
+      const page = launchPage(url);
+      spawn(cmd, [page.path], { stdio: 'ignore', detached: true }).unref();
+      setTimeout(page.remove, 60_000).unref();
+      process.once('exit', page.remove);
       return true;
     }
   }
@@ -153,6 +174,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'inspect') return cmdInspect(rest);
   if (cmd === 'export') return cmdExport(rest);
+  if (cmd === 'collect') return cmdCollect(rest);
   if (cmd === 'serve') return cmdServe(rest);
   if (cmd === 'open') return cmdOpen(rest);
   const files = argv.filter((a) => a !== '--');

@@ -6,12 +6,16 @@ import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'ele
 import type { Bridge, BridgeEvents, EventName, RequestName } from '../shared/bridge.ts';
 
 // Kept inline (not imported from shared/bridge.ts at runtime): a sandboxed preload cannot load chunks.
-const REQUESTS: readonly RequestName[] = ['getSession', 'openPaths', 'openBytes', 'openDemo', 'cancelIngest', 'removeSource', 'setSourceOffset', 'query', 'goroutineGroupsAcross', 'whatChangedAcross', 'diffCallTree', 'startCollection', 'stopCollection', 'cancelCollection', 'answerHostKey', 'listCollections', 'fetchPprofOverSsh', 'setPprofSchedule', 'saveSession', 'openSession', 'exportBundle', 'listRecent'];
+// The type check below fails the build when a request is added to the bridge but not here.
+const REQUESTS = ['getSession', 'openPaths', 'openBytes', 'openDemo', 'cancelIngest', 'removeSource', 'setSourceOffset', 'undoPairing', 'query', 'goroutineGroupsAcross', 'whatChangedAcross', 'diffCallTree', 'startCollection', 'stopCollection', 'cancelCollection', 'answerHostKey', 'listCollections', 'fetchPprofOverSsh', 'setPprofSchedule', 'startFleetCollection', 'stopFleet', 'fetchPprofFleet', 'saveSession', 'openSession', 'exportBundle', 'listRecent'] as const satisfies readonly RequestName[];
+type MissingRequests = Exclude<RequestName, (typeof REQUESTS)[number]>;
+const everyRequestListed: [MissingRequests] extends [never] ? true : MissingRequests = true;
+void everyRequestListed;
 const EVENTS: readonly EventName[] = ['session', 'error', 'collection', 'hostKeyPrompt', 'sessionOpened', 'menuCommand'];
 
 const bridge: Bridge = {
   request(name, arg) {
-    if (!REQUESTS.includes(name)) return Promise.reject(new Error(`unknown request ${String(name)}`));
+    if (!(REQUESTS as readonly string[]).includes(name)) return Promise.reject(new Error(`unknown request ${String(name)}`));
     return ipcRenderer.invoke(`tracedeck:${name}`, arg);
   },
   on<E extends EventName>(name: E, fn: (payload: BridgeEvents[E]) => void) {

@@ -2,14 +2,16 @@
  * The typed contract between the UI and the host: one map of requests → responses and one map of
  * events. Two transports carry it unchanged: Electron IPC (electron/preload.ts + electron/main.ts) and
  * browser mode (electron/server.ts: HTTP POST + WebSocket on 127.0.0.1). Handlers live once, in
- * electron/host/handlers.ts.
+ * electron/host/handlers.ts. Request arguments are declared once, as the schemas the host validates
+ * them with (bridge-schemas.ts); the types here come from those schemas.
  */
 import type { SourceKind } from './model/source.ts';
 import type { SourceClock, EpochNsString, Nanoseconds } from './model/time.ts';
 import type { SourceQuery, QueryResult, CallTreeQuery } from './query/query-types.ts';
 import type { SourceRange } from './query/stack-sources.ts';
 import type { GoroutineGroupsResult } from './query/goroutine-groups.ts';
-import type { WcRange, WhatChangedResult } from './query/what-changed.ts';
+import type { WhatChangedResult } from './query/what-changed.ts';
+import type { AnnotationArg, PprofScheduleArg, SchemaArg, SessionUiStateArg, StartCollectionArg } from './bridge-schemas.ts';
 
 export type SourceId = string;
 
@@ -51,6 +53,11 @@ export interface SourceInfo {
   figures?: Record<string, unknown>;
   /** A capture still growing (SSH collection): re-read as data arrives. */
   live?: boolean;
+  /**
+   * Clock quality 'paired': the timed source whose content this one matched (a goroutine profile
+   * for a dump, an ss capture for a listing). `undoPairing` puts the source back on its own clock.
+   */
+  pairedWith?: { id: SourceId; name: string };
 }
 
 export interface SessionInfo {
@@ -59,50 +66,34 @@ export interface SessionInfo {
    * getSession reply and pushed events) that can cross: the renderer keeps the highest one.
    */
   seq: number;
-  /** Wall-clock zero of the session axis (the earliest source origin), or null when empty. */
+  /**
+   * Wall-clock zero of the session axis: the earliest origin among sources placed exactly, by
+   * pairing or by hand (among all when none is), or null when empty.
+   */
   originEpochNs: EpochNsString | null;
   sources: SourceInfo[];
+  /**
+   * The span (axis ns) of the sources whose time is known (exact, paired, manual): what default
+   * ranges, captions and exports frame. Estimated sources far away (file mtimes after a copy) do
+   * not stretch it. Absent when no source's time is known.
+   */
+  evidenceSpan?: { startNs: Nanoseconds; endNs: Nanoseconds };
 }
 
-export interface FileBytes {
-  name: string;
-  bytes: Uint8Array;
-  /** File modification time (epoch ms), when the browser knows it. */
-  mtimeMs?: number;
-}
+export type FileBytes = SchemaArg<'openBytes'>;
 
-/** Live collection over SSH: key file or ssh-agent only (passwords are never accepted). */
-export interface StartCollectionArgs {
-  /** Hostname, IP or ~/.ssh/config alias; `user@host` accepted. */
-  host: string;
-  port?: number;
-  user?: string;
-  /** Private key file (unencrypted; a passphrase-protected key belongs in ssh-agent). */
-  keyPath?: string;
-  /** Default true: try ssh-agent (SSH_AUTH_SOCK) first. */
-  useAgent?: boolean;
-  /** Time between snapshots, ms (default 1000). */
-  intervalMs?: number;
-  /** Also count /proc/PID/fd entries each tick. */
-  pid?: number;
-  /** Only sockets with one of these local or peer ports. */
-  filterPorts?: number[];
-  /** Also fetch a pprof endpoint over the same connection at an interval (see setPprofSchedule). */
-  pprofSchedule?: PprofSchedule;
-}
+/** Live collection over SSH: key file or ssh-agent only (passwords are never accepted). Fields: bridge-schemas.ts. */
+export type StartCollectionArgs = StartCollectionArg;
 
-/** "Every everyS seconds fetch KIND" over a collection's connection; each fetch becomes a source. */
-export interface PprofSchedule {
-  kind: SshPprofKind;
-  /** The program's pprof listener on the host's 127.0.0.1. */
-  port: number;
-  /** Seconds between the starts of two fetches (1..86400); a fetch still running delays the next. */
-  everyS: number;
-  /** profile / trace only: 1..everyS (default 30 for profile, 1 for trace, as Go's). */
-  seconds?: number;
-  /** 0 (default) protobuf; 1 text; 2 goroutine only: every stack, STOPS THE WORLD on each fetch. */
-  debug?: 0 | 1 | 2;
-}
+/**
+ * Several hosts at once (a fleet): one collection per host, each with its own connection, capture
+ * file, live source, reconnects and pprof fetches, all carrying the same fleetId. An entry with `*`
+ * or `?` stands for every Host name of the ssh config it matches. Fields: bridge-schemas.ts.
+ */
+export type StartFleetCollectionArgs = SchemaArg<'startFleetCollection'>;
+
+/** "Every everyS seconds fetch KIND" over a collection's connection; each fetch becomes a source. Fields: bridge-schemas.ts. */
+export type PprofSchedule = PprofScheduleArg;
 
 /** A collection's pprof schedule and how it went so far. */
 export interface PprofScheduleState extends PprofSchedule {
@@ -160,28 +151,19 @@ export interface CollectionInfo {
   hostKeyPrompt?: HostKeyPromptInfo;
   /** The interval pprof fetch, when one is set. */
   pprofSchedule?: PprofScheduleState;
+  /** The fleet this host's collection belongs to (startFleetCollection), if any. */
+  fleetId?: string;
+  /** Snapshots taken back out (output past the per-snapshot cap, or ended by the command timeout); a gap marks each. */
+  droppedSnapshots?: number;
+  /** Set when a bound stopped the collection (e.g. the capture reached the file limit): shown, never silent. */
+  limit?: string;
 }
 
 /** A note pinned to a time (or a range) on the timeline. Wall-clock epoch ns: it survives a new axis origin. */
-export interface Annotation {
-  id: string;
-  startEpochNs: EpochNsString;
-  /** Absent for a note pinned to one moment. */
-  endEpochNs?: EpochNsString;
-  text: string;
-}
+export type Annotation = AnnotationArg;
 
 /** What a session file keeps of the UI; the host reads selection and annotations (reports), the rest is opaque. */
-export interface SessionUiState {
-  /** The selected range in wall-clock epoch ns (the axis origin may differ when reopened). */
-  selection: { startEpochNs: EpochNsString; endEpochNs: EpochNsString } | null;
-  viewWindow?: { startEpochNs: EpochNsString; endEpochNs: EpochNsString } | null;
-  annotations: Annotation[];
-  /** Name of the focused source. */
-  focusedSource?: string | null;
-  /** Per-view state (sample type, filters, zoom…) and layout, opaque to the host. */
-  views: Record<string, unknown>;
-}
+export type SessionUiState = SessionUiStateArg;
 
 /** A recently opened file or session (paths only: uploads have none). */
 export interface RecentItem {
@@ -218,26 +200,44 @@ export interface SessionOpened {
   problems: { file: string; reason: string }[];
 }
 
+/** One host of a fleet: its collection and live source. */
+export interface FleetMember {
+  host: string;
+  collectionId: string;
+  sourceId: SourceId;
+}
+
+/** One host's part of a fleet-wide pprof fetch: a source, or why not. */
+export interface FleetPprofResult {
+  collectionId: string;
+  host: string;
+  sourceId?: SourceId;
+  error?: string;
+}
+
 export const SSH_PPROF_KINDS = ['goroutine', 'block', 'mutex', 'heap', 'allocs', 'threadcreate', 'profile', 'trace'] as const;
 export type SshPprofKind = (typeof SSH_PPROF_KINDS)[number];
 
 /** request name → [argument, response] */
 export interface BridgeRequests {
-  getSession: [Record<string, never>, SessionInfo];
-  openPaths: [{ paths: string[] }, { ids: SourceId[] }];
+  getSession: [SchemaArg<'getSession'>, SessionInfo];
+  openPaths: [SchemaArg<'openPaths'>, { ids: SourceId[] }];
   openBytes: [FileBytes, { id: SourceId }];
-  openDemo: [Record<string, never>, { ids: SourceId[] }];
-  cancelIngest: [{ id: SourceId }, { ok: boolean }];
-  removeSource: [{ id: SourceId }, { ok: boolean }];
-  setSourceOffset: [{ id: SourceId; offsetNs: Nanoseconds }, { ok: boolean }];
+  openDemo: [SchemaArg<'openDemo'>, { ids: SourceId[] }];
+  cancelIngest: [SchemaArg<'cancelIngest'>, { ok: boolean }];
+  removeSource: [SchemaArg<'removeSource'>, { ok: boolean }];
+  setSourceOffset: [SchemaArg<'setSourceOffset'>, { ok: boolean }];
+  /** Puts a source placed by pairing (clock 'paired') back on its own clock, and keeps it there. */
+  undoPairing: [SchemaArg<'undoPairing'>, { ok: boolean }];
+  /** The query's own arguments are checked by shared/query/query-schemas.ts (page queries only). */
   query: [{ id: SourceId; query: SourceQuery }, QueryResult];
   /** Goroutine groups across several dumps (time order), a count per dump: leaks show as growth. */
-  goroutineGroupsAcross: [{ ids: SourceId[] }, GoroutineGroupsResult];
+  goroutineGroupsAcross: [SchemaArg<'goroutineGroupsAcross'>, GoroutineGroupsResult];
   /**
    * "What changed" in `selection` against `baseline` (axis ns), across sources `ids`: each source's
    * engine computes its part, the first one joins them.
    */
-  whatChangedAcross: [{ ids: SourceId[]; selection: WcRange; baseline: WcRange[]; limit?: number }, WhatChangedResult];
+  whatChangedAcross: [SchemaArg<'whatChangedAcross'>, WhatChangedResult];
   /**
    * The call tree of source `id` as a diff against source `baseId` (pprof -diff_base): the base's
    * engine exports its stacks (`baseProfile`, default query.profile; `baseRange` in the base's own
@@ -247,28 +247,34 @@ export interface BridgeRequests {
   /** Starts collecting `ss` snapshots over SSH into a capture file that is a live source. */
   startCollection: [StartCollectionArgs, { collectionId: string; sourceId: SourceId }];
   /** Finishes the snapshot in flight and disconnects; the file and the source stay. */
-  stopCollection: [{ collectionId: string }, { ok: boolean }];
+  stopCollection: [SchemaArg<'stopCollection'>, { ok: boolean }];
   /** Stops at once (what was received stays). */
-  cancelCollection: [{ collectionId: string }, { ok: boolean }];
-  answerHostKey: [{ requestId: string; accept: boolean }, { ok: boolean }];
-  listCollections: [Record<string, never>, { collections: CollectionInfo[] }];
+  cancelCollection: [SchemaArg<'cancelCollection'>, { ok: boolean }];
+  answerHostKey: [SchemaArg<'answerHostKey'>, { ok: boolean }];
+  listCollections: [SchemaArg<'listCollections'>, { collections: CollectionInfo[] }];
   /** Fetches a Go pprof endpoint on the host's 127.0.0.1:port over the collection's connection; the result is a new source. */
-  fetchPprofOverSsh: [{ collectionId: string; kind: SshPprofKind; port: number; seconds?: number; debug?: 0 | 1 | 2 }, { sourceId: SourceId }];
+  fetchPprofOverSsh: [SchemaArg<'fetchPprofOverSsh'>, { sourceId: SourceId }];
   /** Sets (replaces) or, with null, clears a running collection's interval pprof fetch. */
-  setPprofSchedule: [{ collectionId: string; schedule: PprofSchedule | null }, { ok: boolean }];
+  setPprofSchedule: [SchemaArg<'setPprofSchedule'>, { ok: boolean }];
+  /** Starts one collection per host (patterns expanded over the ssh config); a host that cannot start is reported, the others run. */
+  startFleetCollection: [StartFleetCollectionArgs, { fleetId: string; collections: FleetMember[]; failed: Array<{ host: string; error: string }> }];
+  /** Stops (or, with cancel, cancels) every collection of a fleet. */
+  stopFleet: [SchemaArg<'stopFleet'>, { ok: boolean }];
+  /** The same pprof fetch from every connected host of a fleet, each over its own connection; one source per host. */
+  fetchPprofFleet: [SchemaArg<'fetchPprofFleet'>, { results: FleetPprofResult[] }];
   /** The session as a .tracedeck file: browser mode gets the text to download; Electron saves it through a dialog. */
-  saveSession: [{ embed: boolean; uiState: SessionUiState }, { fileName: string; text?: string; savedPath?: string; leftOut?: { file: string; reason: string }[] }];
+  saveSession: [SchemaArg<'saveSession'>, { fileName: string; text?: string; savedPath?: string; leftOut?: { file: string; reason: string }[] }];
   /** Restores a .tracedeck file's sources and offsets; the renderer applies the returned uiState. */
-  openSession: [{ bytes: Uint8Array; name?: string }, SessionOpened];
+  openSession: [SchemaArg<'openSession'>, SessionOpened];
   /**
    * Writes a postmortem folder (report.md, images/, sources/, session.tracedeck), or the same as one
    * .zip when `zip`; `dir` is then the .zip's path. Without `dir`: Electron asks where (a cancelled
    * dialog answers `cancelled`); browser mode writes folders to ~/tracedeck-bundles/<time> and hands a
    * .zip back as `zipBase64` to download.
    */
-  exportBundle: [{ dir?: string; zip?: boolean; images: ExportImage[]; uiState: SessionUiState }, ExportBundleResult];
+  exportBundle: [SchemaArg<'exportBundle'>, ExportBundleResult];
   /** Recently opened files and sessions, most recent first. */
-  listRecent: [Record<string, never>, { items: RecentItem[] }];
+  listRecent: [SchemaArg<'listRecent'>, { items: RecentItem[] }];
 }
 
 export type RequestName = keyof BridgeRequests;
@@ -324,6 +330,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'cancelIngest',
   'removeSource',
   'setSourceOffset',
+  'undoPairing',
   'query',
   'goroutineGroupsAcross',
   'whatChangedAcross',
@@ -335,6 +342,9 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'listCollections',
   'fetchPprofOverSsh',
   'setPprofSchedule',
+  'startFleetCollection',
+  'stopFleet',
+  'fetchPprofFleet',
   'saveSession',
   'openSession',
   'exportBundle',
@@ -343,161 +353,4 @@ export const REQUEST_NAMES: readonly RequestName[] = [
 
 export function isRequestName(s: unknown): s is RequestName {
   return typeof s === 'string' && (REQUEST_NAMES as readonly string[]).includes(s);
-}
-
-/** Argument validation shared by both transports: the host never trusts the page. */
-export function validateRequest(name: RequestName, arg: unknown): string | null {
-  const o = arg as Record<string, unknown> | null;
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return 'argument must be an object';
-  const str = (k: string) => typeof o[k] === 'string' && (o[k] as string).length > 0 && (o[k] as string).length < 4096;
-  switch (name) {
-    case 'getSession':
-    case 'openDemo':
-    case 'listRecent':
-      return null;
-    case 'openPaths':
-      return Array.isArray(o.paths) && o.paths.length <= 1000 && o.paths.every((p) => typeof p === 'string' && p.length < 4096)
-        ? null
-        : 'paths must be an array of strings';
-    case 'openBytes':
-      if (!str('name')) return 'name must be a non-empty string';
-      if (!(o.bytes instanceof Uint8Array)) return 'bytes must be a Uint8Array';
-      if (o.mtimeMs !== undefined && typeof o.mtimeMs !== 'number') return 'mtimeMs must be a number';
-      return null;
-    case 'cancelIngest':
-    case 'removeSource':
-      return str('id') ? null : 'id must be a string';
-    case 'setSourceOffset':
-      return str('id') && typeof o.offsetNs === 'number' && Number.isFinite(o.offsetNs) ? null : 'id and finite offsetNs required';
-    case 'goroutineGroupsAcross':
-      return Array.isArray(o.ids) && o.ids.length > 0 && o.ids.length <= 200 && o.ids.every((x) => typeof x === 'string')
-        ? null
-        : 'ids must be a non-empty array of source ids';
-    case 'whatChangedAcross': {
-      const range = (r: unknown) =>
-        typeof r === 'object' && r !== null && Number.isFinite((r as WcRange).startNs) && Number.isFinite((r as WcRange).endNs);
-      if (!(Array.isArray(o.ids) && o.ids.length > 0 && o.ids.length <= 200 && o.ids.every((x) => typeof x === 'string'))) return 'ids must be a non-empty array of source ids';
-      if (!range(o.selection)) return 'selection must be {startNs, endNs}';
-      if (!(Array.isArray(o.baseline) && o.baseline.length <= 8 && o.baseline.every(range))) return 'baseline must be up to 8 {startNs, endNs} ranges';
-      if (o.limit !== undefined && !(Number.isInteger(o.limit) && (o.limit as number) > 0 && (o.limit as number) <= 100)) return 'limit must be an integer in 1..100';
-      return null;
-    }
-    case 'diffCallTree':
-      if (!str('id') || !str('baseId')) return 'id and baseId required';
-      if (o.baseProfile !== undefined && typeof o.baseProfile !== 'string') return 'baseProfile must be a string';
-      if (o.baseRange !== undefined && !(typeof o.baseRange === 'object' && o.baseRange !== null && Number.isFinite((o.baseRange as { startNs?: unknown }).startNs) && Number.isFinite((o.baseRange as { endNs?: unknown }).endNs))) return 'baseRange must be {startNs, endNs}';
-      return typeof o.query === 'object' && o.query !== null && (o.query as { type?: unknown }).type === 'callTree'
-        ? null
-        : "query must be a {type: 'callTree'} query";
-    case 'startCollection':
-    case 'stopCollection':
-    case 'cancelCollection':
-    case 'answerHostKey':
-    case 'listCollections':
-    case 'fetchPprofOverSsh':
-    case 'setPprofSchedule':
-      return validateSshRequest(name, o);
-    case 'saveSession':
-      return typeof o.embed === 'boolean' && isUiState(o.uiState) ? null : 'embed (boolean) and uiState required';
-    case 'openSession':
-      if (!(o.bytes instanceof Uint8Array)) return 'bytes must be a Uint8Array';
-      return o.name === undefined || typeof o.name === 'string' ? null : 'name must be a string';
-    case 'exportBundle':
-      if (o.dir !== undefined && (typeof o.dir !== 'string' || o.dir.length === 0 || o.dir.length > 4096 || o.dir.includes('\0'))) return 'dir must be a folder path';
-      if (!isUiState(o.uiState)) return 'uiState required';
-      if (o.zip !== undefined && typeof o.zip !== 'boolean') return 'zip must be a boolean';
-      return Array.isArray(o.images) &&
-        o.images.length <= 32 &&
-        o.images.every((i: unknown) => {
-          const im = i as { name?: unknown; base64?: unknown };
-          return typeof im === 'object' && im !== null && typeof im.name === 'string' && /^[\w.-]{1,100}$/.test(im.name) && typeof im.base64 === 'string';
-        })
-        ? null
-        : 'images must be up to 32 {name, base64} (plain file names)';
-    case 'query':
-      return str('id') && typeof o.query === 'object' && o.query !== null && typeof (o.query as { type?: unknown }).type === 'string'
-        ? null
-        : 'id and query {type} required';
-  }
-}
-
-function isUiState(v: unknown): boolean {
-  const u = v as Partial<SessionUiState> | null;
-  return typeof u === 'object' && u !== null && Array.isArray(u.annotations) && typeof u.views === 'object' && u.views !== null && (u.selection === null || typeof u.selection === 'object');
-}
-
-const isInt = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-
-/** SSH requests: every field checked, unknown fields refused (a `password` never gets through). */
-function validateSshRequest(name: RequestName, o: Record<string, unknown>): string | null {
-  const allowed: Partial<Record<RequestName, string[]>> = {
-    startCollection: ['host', 'port', 'user', 'keyPath', 'useAgent', 'intervalMs', 'pid', 'filterPorts', 'pprofSchedule'],
-    stopCollection: ['collectionId'],
-    cancelCollection: ['collectionId'],
-    answerHostKey: ['requestId', 'accept'],
-    listCollections: [],
-    fetchPprofOverSsh: ['collectionId', 'kind', 'port', 'seconds', 'debug'],
-    setPprofSchedule: ['collectionId', 'schedule'],
-  };
-  for (const k of Object.keys(o)) {
-    if (/pass(word|phrase)?$/i.test(k)) return 'passwords are not accepted: use a key file or ssh-agent';
-    if (!allowed[name]?.includes(k)) return `unknown field ${k}`;
-  }
-  const id = (k: string) => typeof o[k] === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(o[k] as string);
-  switch (name) {
-    case 'startCollection':
-      // Host or alias, optionally user@; IPv6 in brackets or bare. No spaces, no leading '-'.
-      if (typeof o.host !== 'string' || !/^(?!-)[A-Za-z0-9._@:%[\]-]{1,255}$/.test(o.host)) return 'host must be a hostname, IP or ~/.ssh/config alias';
-      if (o.port !== undefined && !isInt(o.port, 1, 65535)) return 'port must be an integer 1..65535';
-      if (o.user !== undefined && (typeof o.user !== 'string' || !/^(?!-)[A-Za-z0-9._@-]{1,64}$/.test(o.user))) return 'user must be a user name';
-      if (o.keyPath !== undefined && (typeof o.keyPath !== 'string' || o.keyPath.length === 0 || o.keyPath.length > 4096 || o.keyPath.includes('\0'))) return 'keyPath must be a file path';
-      if (o.useAgent !== undefined && typeof o.useAgent !== 'boolean') return 'useAgent must be a boolean';
-      if (o.intervalMs !== undefined && !isInt(o.intervalMs, 100, 3_600_000)) return 'intervalMs must be an integer 100..3600000';
-      if (o.pid !== undefined && !isInt(o.pid, 1, 4_194_304)) return 'pid must be a process id';
-      if (o.filterPorts !== undefined && !(Array.isArray(o.filterPorts) && o.filterPorts.length <= 32 && o.filterPorts.every((p) => isInt(p, 1, 65535)))) {
-        return 'filterPorts must be up to 32 ports 1..65535';
-      }
-      return o.pprofSchedule === undefined ? null : validatePprofSchedule(o.pprofSchedule);
-    case 'stopCollection':
-    case 'cancelCollection':
-      return id('collectionId') ? null : 'collectionId required';
-    case 'answerHostKey':
-      return id('requestId') && typeof o.accept === 'boolean' ? null : 'requestId and accept (boolean) required';
-    case 'listCollections':
-      return null;
-    case 'fetchPprofOverSsh': {
-      if (!id('collectionId')) return 'collectionId required';
-      const kind = o.kind as SshPprofKind;
-      if (!SSH_PPROF_KINDS.includes(kind)) return `kind must be one of ${SSH_PPROF_KINDS.join(', ')}`;
-      if (!isInt(o.port, 1, 65535)) return 'port must be an integer 1..65535';
-      const timed = kind === 'profile' || kind === 'trace';
-      if (o.seconds !== undefined && !(timed && isInt(o.seconds, 1, 3600))) return 'seconds (1..3600) is for profile and trace only';
-      if (o.debug !== undefined && !(!timed && isInt(o.debug, 0, 2) && (o.debug !== 2 || kind === 'goroutine'))) return 'debug must be 0, 1 or (goroutine only) 2';
-      return null;
-    }
-    case 'setPprofSchedule':
-      if (!id('collectionId')) return 'collectionId required';
-      if (o.schedule === null) return null;
-      return o.schedule === undefined ? 'schedule required (null clears it)' : validatePprofSchedule(o.schedule);
-    default:
-      return 'not an SSH request';
-  }
-}
-
-/** A pprof schedule: the fetch's own rules, plus an interval no shorter than a timed fetch. */
-function validatePprofSchedule(v: unknown): string | null {
-  const o = v as Record<string, unknown> | null;
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return 'pprofSchedule must be an object';
-  for (const k of Object.keys(o)) if (!['kind', 'port', 'everyS', 'seconds', 'debug'].includes(k)) return `unknown pprofSchedule field ${k}`;
-  const kind = o.kind as SshPprofKind;
-  if (!SSH_PPROF_KINDS.includes(kind)) return `pprofSchedule.kind must be one of ${SSH_PPROF_KINDS.join(', ')}`;
-  if (!isInt(o.port, 1, 65535)) return 'pprofSchedule.port must be an integer 1..65535';
-  if (!isInt(o.everyS, 1, 86_400)) return 'pprofSchedule.everyS must be an integer 1..86400 (seconds)';
-  const timed = kind === 'profile' || kind === 'trace';
-  if (o.seconds !== undefined && !(timed && isInt(o.seconds, 1, 3600))) return 'pprofSchedule.seconds (1..3600) is for profile and trace only';
-  if (o.debug !== undefined && !(!timed && isInt(o.debug, 0, 2) && (o.debug !== 2 || kind === 'goroutine'))) return 'pprofSchedule.debug must be 0, 1 or (goroutine only) 2';
-  // Go serves one CPU profile at a time: overlapping fetches would only fail.
-  const seconds = timed ? ((o.seconds as number | undefined) ?? (kind === 'profile' ? 30 : 1)) : 0;
-  if (seconds > (o.everyS as number)) return `pprofSchedule.everyS must be at least the ${kind}'s ${seconds} s`;
-  return null;
 }

@@ -69,7 +69,7 @@ describe('exportBundle', () => {
     expect(report).toContain('## Selected range\n\n2026-11-22 19:37:20.000 UTC (UTC+00:00) – 2026-11-22 19:37:30.500 UTC (UTC+00:00) (10.500 s)');
     expect(report).toContain(`- SHA-256: \`${sha(readFixture(BLOCK))}\``);
     expect(report).toContain(`- size: ${readFixture(BLOCK).length.toLocaleString('en-US')} bytes`);
-    expect(report).toContain(`- provenance: file ${fixturePath(BLOCK)}`);
+    expect(report).toContain(`- provenance: file \`${fixturePath(BLOCK)}\``);
     expect(report).toContain('- provenance: uploaded in the browser (copied into sources/)');
     // Key inspect figures, as expected.json has them.
     const eb = exp[BLOCK]!;

@@ -12,18 +12,24 @@
  *
  * Plain Node; no 'electron'.
  */
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Annotation, SessionUiState, SourceInfo } from '../../shared/bridge.ts';
 import { epochAdd } from '../../shared/model/time.ts';
 import { formatSpanNs, formatWallClock } from '../../shared/wall-clock.ts';
-import { sourcePath } from './session-file.ts';
 import { writeZipFile, zipToBytes, type ZipEntry } from './zip-writer.ts';
 
 export interface BundleSource {
   info: SourceInfo;
-  /** Bytes to write when there is no file to copy (uploads). */
+  /** Bytes to write when there is no file to copy. */
   bytes?: Uint8Array;
+  /**
+   * The file to copy (its first info.sizeBytes bytes): one the host read this source from and whose
+   * hash the caller checked (session-actions.ts). Never taken from the origin, which is descriptive.
+   */
+  path?: string;
 }
 
 export interface BundleInput {
@@ -36,6 +42,8 @@ export interface BundleInput {
   createdAt?: Date;
   /** IANA zone for the report's wall-clock times (default: this process's). */
   timeZone?: string;
+  /** Sources not copied into sources/, and why (named in the report). */
+  leftOut?: { name: string; reason: string }[];
 }
 
 /** File names for each source inside sources/ (unique: two dumps may share a base name). */
@@ -60,7 +68,13 @@ export { formatWallClock };
 
 const formatNsDuration = formatSpanNs;
 
-const mdEscape = (s: string) => s.replace(/([\\`*_[\]|<>])/g, '\\$1');
+/**
+ * Text from files and sessions someone else made goes into report.md as text, never as markdown: line
+ * breaks and control characters become spaces (a newline could start a heading, a link or HTML) and
+ * markdown's punctuation is escaped.
+ */
+const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+const mdEscape = (s: string) => oneLine(s).replace(/([\\`*_[\]|<>])/g, '\\$1');
 
 function figureValue(v: unknown): string {
   if (v === null || v === undefined) return '—';
@@ -94,10 +108,19 @@ function figuresMarkdown(figures: Record<string, unknown> | undefined): string[]
   return lines;
 }
 
+/** A code span that holds any text: the fence is longer than any run of backticks inside. */
+function mdCode(s: string): string {
+  const text = oneLine(s);
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || text === '' ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
 function provenance(info: SourceInfo): string {
   const o = info.origin;
-  if (o.type === 'ssh') return `SSH capture from host \`${o.host}\`, command \`${o.command}\`, file ${o.path}`;
-  if (o.type === 'file') return `file ${o.path}`;
+  if (o.type === 'ssh') return `SSH capture from host ${mdCode(o.host)}, command ${mdCode(o.command)}, file ${mdCode(o.path)}`;
+  if (o.type === 'file') return `file ${mdCode(o.path)}`;
   return 'uploaded in the browser (copied into sources/)';
 }
 
@@ -141,6 +164,12 @@ export function buildReport(input: BundleInput, names: Map<string, string>): str
     out.push('', ...figuresMarkdown(info.figures), '');
   }
 
+  if (input.leftOut?.length) {
+    out.push('## Sources left out', '');
+    for (const l of input.leftOut) out.push(`- ${mdEscape(l.name)}: ${mdEscape(l.reason)}`);
+    out.push('');
+  }
+
   out.push('## Annotations', '');
   if (input.ui.annotations.length === 0) out.push('None.');
   const sorted = [...input.ui.annotations].sort((a, b) => (BigInt(a.startEpochNs) < BigInt(b.startEpochNs) ? -1 : 1));
@@ -172,9 +201,8 @@ export async function writeBundle(dir: string, input: BundleInput): Promise<stri
   for (const s of input.sources) {
     const name = names.get(s.info.id)!;
     const dest = join(dir, 'sources', name);
-    const path = sourcePath(s.info.origin);
     if (s.bytes) await writeFile(dest, s.bytes);
-    else if (path) await copyFile(path, dest);
+    else if (s.path) await copyPrefix(s.path, dest, s.info.sizeBytes);
   }
   await writeFile(join(dir, 'session.tracedeck'), input.sessionText);
   await writeFile(join(dir, 'report.md'), buildReport(input, names));
@@ -192,11 +220,28 @@ function bundleEntries(top: string, input: BundleInput): ZipEntry[] {
   ];
   for (const im of input.images) entries.push({ name: `${top}/images/${im.name}`, bytes: im.bytes });
   for (const s of input.sources) {
-    const path = sourcePath(s.info.origin);
-    const bytes = s.bytes ?? (path ? async () => new Uint8Array(await readFile(path)) : undefined);
+    const path = s.path;
+    const bytes = s.bytes ?? (path ? () => readPrefix(path, s.info.sizeBytes) : undefined);
     if (bytes) entries.push({ name: `${top}/sources/${names.get(s.info.id)!}`, bytes });
   }
   return entries;
+}
+
+/** Copies a file's first `size` bytes (what was ingested: a live capture may have grown since). */
+async function copyPrefix(src: string, dest: string, size: number): Promise<void> {
+  if (size <= 0) return writeFile(dest, new Uint8Array(0));
+  try {
+    await pipeline(createReadStream(src, { start: 0, end: size - 1 }), createWriteStream(dest));
+  } catch (e) {
+    await rm(dest, { force: true });
+    throw e;
+  }
+}
+
+async function readPrefix(src: string, size: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  if (size > 0) for await (const c of createReadStream(src, { start: 0, end: size - 1 })) chunks.push(c as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 /** A safe top-folder name for a .zip bundle (its base name). */

@@ -10,6 +10,7 @@ import { expectedFigures, readFixture } from '../../shared/test-support/fixtures
 import { DEMO_DIR, ENGINE_WORKER_TS } from '../paths.ts';
 import { Host } from './handlers.ts';
 import { SessionStore } from './session-store.ts';
+import type { CollectionsOptions } from './collections.ts';
 import { formatKnownHostsLine } from './ssh/known-hosts.ts';
 import { createTestSshd, keygen, pubKeyBlob, sshKeygenFingerprint } from './ssh/test-sshd.ts';
 import type { TestSshd } from './ssh/test-sshd.ts';
@@ -52,7 +53,7 @@ interface TestHost {
 }
 
 /** A Host with its own capture folder, ssh config (alias `box` → the test sshd) and known_hosts. */
-function testHost(knownHostsText = '', maxScheduledFetches?: number): TestHost {
+function testHost(knownHostsText = '', maxScheduledFetches?: number, bounds?: CollectionsOptions['bounds']): TestHost {
   const dir = path.join(work, `host${++seq}`);
   const knownHosts = path.join(work, `known_hosts_${seq}`);
   const sshConfig = path.join(work, `ssh_config_${seq}`);
@@ -69,6 +70,7 @@ function testHost(knownHostsText = '', maxScheduledFetches?: number): TestHost {
       reloadMinMs: 200,
       backoff: { initialMs: 200, maxMs: 500 },
       maxScheduledFetches,
+      bounds,
     },
   });
   let session: SessionInfo = { seq: 0, originEpochNs: null, sources: [] };
@@ -326,6 +328,27 @@ describe('SSH collections in the session', () => {
     } finally {
       sshd.denyProcessColumn(false);
       pprofSrv.close();
+      t.dispose();
+    }
+  });
+
+  it('a capture reaching the file limit stops with a notice; the live source keeps every snapshot of the file', async () => {
+    const limit = 40_000;
+    const t = testHost(trusted(), undefined, { maxCaptureBytes: limit });
+    try {
+      const { collectionId, sourceId } = await t.host.handle('startCollection', { host: 'box', keyPath: sshd.clientKey, intervalMs: 100, filterPorts: [sshd.port] });
+      const done = await until(() => t.statuses.find((s) => s.collectionId === collectionId && !s.running && s.seq > 0), 'the collection to stop by itself', 30_000);
+      await t.host.store.settled();
+      expect(done).toMatchObject({ state: 'stopped', limit: expect.stringContaining('the capture reached 39 KiB, the most TraceDeck opens') });
+      expect(done.limit).toContain('collection stopped');
+      expect(done.snapshots).toBeGreaterThan(2);
+      // The file stays under the limit and the source is not frozen behind it: it holds every snapshot.
+      const size = readFileSync(done.capturePath).length;
+      expect(size).toBeLessThanOrEqual(limit);
+      expect(snapshotsIn(done.capturePath)).toBe(done.snapshots);
+      await until(() => t.source(sourceId)?.live === false, 'the source to finish');
+      expect(snapshotsOf(t.source(sourceId))).toBe(done.snapshots);
+    } finally {
       t.dispose();
     }
   });

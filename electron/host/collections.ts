@@ -25,14 +25,17 @@ import type {
   SourceId,
   SourceOrigin,
   StartCollectionArgs,
+  StartFleetCollectionArgs,
+  FleetMember,
+  FleetPprofResult,
 } from '../../shared/bridge.ts';
 import type { SessionStore } from './session-store.ts';
 import { SshCollector, ssCommand } from './ssh/collector.ts';
-import type { CollectorStatus } from './ssh/collector.ts';
+import type { CollectorStatus, SshCollectorOptions } from './ssh/collector.ts';
 import type { HostKeyPrompt } from './ssh/connection.ts';
 import { savePprofResult } from './ssh/pprof-over-ssh.ts';
 import type { PprofRequest } from './ssh/pprof-over-ssh.ts';
-import { loadSshTarget, processSshEnv } from './ssh/ssh-config.ts';
+import { expandHostPatterns, loadSshConfig, loadSshTarget, processSshEnv } from './ssh/ssh-config.ts';
 import type { SshEnv } from './ssh/ssh-config.ts';
 
 export interface CollectionsOptions {
@@ -55,6 +58,8 @@ export interface CollectionsOptions {
    * with an engine worker of its own, so an unattended schedule must not grow the session forever.
    */
   maxScheduledFetches?: number;
+  /** The collector's bounds (per-snapshot output cap, capture size limit, command timeout); defaults in collector.ts. */
+  bounds?: Pick<SshCollectorOptions, 'maxSnapshotBytes' | 'maxCaptureBytes' | 'maxCutsInARow' | 'commandTimeoutMs'>;
 }
 
 /** A running pprof schedule: its state (mirrored into CollectionInfo) and its timer / fetch in flight. */
@@ -114,6 +119,9 @@ export class Collections {
   private readonly collections = new Map<string, Collection>();
   private readonly prompts = new Map<string, PendingPrompt>();
   private nextId = 1;
+  private nextFleet = 1;
+  /** fleetId → its collections' ids, in host order. */
+  private readonly fleets = new Map<string, string[]>();
   private nextPrompt = 1;
   private reportSeq = 0;
   private readonly sessionStamp = stamp(new Date());
@@ -128,16 +136,72 @@ export class Collections {
     return [...this.collections.values()].map((c) => copyInfo(c.info, ++this.reportSeq));
   }
 
+  /**
+   * One collection per host (patterns expanded over the ssh config), each its own connection,
+   * capture file and live source, tagged with one fleetId. A host that cannot even start (bad alias,
+   * bad jump list) is reported in `failed`; connection failures and reconnects then happen per host.
+   */
+  async startFleet(args: StartFleetCollectionArgs): Promise<{ fleetId: string; collections: FleetMember[]; failed: Array<{ host: string; error: string }> }> {
+    const { hosts: entries, ...common } = args;
+    const env = this.opts.env ?? processSshEnv();
+    const config = await loadSshConfig(this.opts.sshConfigPath ?? process.env.TRACEDECK_SSH_CONFIG ?? undefined, env.home);
+    const hosts = expandHostPatterns(entries, config);
+    if (hosts.length > 200) throw new Error(`${hosts.length} hosts: at most 200 per fleet`);
+    const fleetId = `f${this.nextFleet++}`;
+    const ids: string[] = [];
+    this.fleets.set(fleetId, ids);
+    const settled = await Promise.allSettled(hosts.map((host) => this.start({ ...common, host }, fleetId)));
+    const collections: FleetMember[] = [];
+    const failed: Array<{ host: string; error: string }> = [];
+    settled.forEach((r, i) => {
+      const host = hosts[i] as string;
+      if (r.status === 'fulfilled') {
+        collections.push({ host, ...r.value });
+        ids.push(r.value.collectionId);
+      } else {
+        failed.push({ host, error: (r.reason as Error).message });
+      }
+    });
+    return { fleetId, collections, failed };
+  }
+
+  /** Stops (or cancels) every collection of a fleet. */
+  async stopFleet(fleetId: string, cancel = false): Promise<boolean> {
+    const ids = this.fleets.get(fleetId);
+    if (!ids) return false;
+    await Promise.all(ids.map((id) => this.end(id, cancel)));
+    return true;
+  }
+
+  /** The same pprof fetch from every host of a fleet, each over its own connection, in parallel. */
+  async fetchPprofFleet(a: RequestArg<'fetchPprofFleet'>): Promise<{ results: FleetPprofResult[] }> {
+    const ids = this.fleets.get(a.fleetId);
+    if (!ids) throw new Error(`no fleet ${a.fleetId}`);
+    const members = ids.flatMap((id) => this.collections.get(id) ?? []);
+    const results = await Promise.all(
+      members.map(async (c): Promise<FleetPprofResult> => {
+        const base = { collectionId: c.info.collectionId, host: c.info.host };
+        try {
+          return { ...base, sourceId: await this.fetchToSource(c, { kind: a.kind, port: a.port, seconds: a.seconds, debug: a.debug }) };
+        } catch (err) {
+          return { ...base, error: (err as Error).message };
+        }
+      }),
+    );
+    return { results };
+  }
+
   /** Resolves the target, creates the live source and starts collecting; connection happens in the background. */
-  async start(args: StartCollectionArgs): Promise<{ collectionId: string; sourceId: SourceId }> {
+  async start(args: StartCollectionArgs, fleetId?: string): Promise<{ collectionId: string; sourceId: SourceId }> {
     const target = await loadSshTarget(
-      { host: args.host, port: args.port, user: args.user, keyFile: args.keyPath, useAgent: args.useAgent },
+      { host: args.host, port: args.port, user: args.user, keyFile: args.keyPath, useAgent: args.useAgent, jump: args.jump },
       this.opts.sshConfigPath ?? process.env.TRACEDECK_SSH_CONFIG,
       this.opts.env ?? processSshEnv(),
     );
     const folder = this.captureDir;
     await mkdir(folder, { recursive: true });
-    const base = `${safeName(target.host)}-${stamp(new Date())}`;
+    // Named as the user knows the host (a fleet of aliases stays readable in the sources list).
+    const base = `${safeName(target.alias)}-${stamp(new Date())}`;
     let capturePath = path.join(folder, `${base}.txt`);
     for (let i = 2; existsSync(capturePath); i++) capturePath = path.join(folder, `${base}-${i}.txt`);
 
@@ -151,6 +215,7 @@ export class Collections {
       knownHostsPath: this.opts.knownHostsPath ?? process.env.TRACEDECK_KNOWN_HOSTS ?? undefined,
       confirmHostKey: (p) => this.askHostKey(collectionId, p),
       backoff: this.opts.backoff,
+      ...this.opts.bounds,
     });
     const origin = { type: 'ssh', host: target.host, command: ssCommand(true, args.filterPorts), path: capturePath } as const;
     const sourceId = this.opts.store.addLive(path.basename(capturePath), origin);
@@ -162,12 +227,13 @@ export class Collections {
         seq: 0,
         sourceId,
         host: args.host,
-        target: `${target.user}@${target.host}:${target.port}`,
+        target: `${target.user}@${target.host}:${target.port}${target.jumps?.length ? ` via ${target.jumps.map((j) => j.alias).join(' → ')}` : ''}`,
         capturePath,
         state: 'connecting',
         snapshots: 0,
         attempts: 0,
         running: true,
+        ...(fleetId ? { fleetId } : {}),
         ...(target.warnings.length ? { message: target.warnings.join('; ') } : {}),
       },
       collector,
@@ -417,6 +483,16 @@ export class Collections {
         break;
       case 'fd-count':
         this.markComplete(c);
+        break;
+      case 'snapshot-dropped':
+        i.droppedSnapshots = (i.droppedSnapshots ?? 0) + 1;
+        i.message = s.message;
+        this.markComplete(c); // the gap line
+        this.scheduleReload(c);
+        break;
+      case 'capture-full':
+        i.limit = s.message;
+        i.message = s.message;
         break;
       case 'disconnected':
         Object.assign(i, { state: 'disconnected', message: `disconnected: ${s.reason}` });

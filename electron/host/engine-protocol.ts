@@ -5,6 +5,7 @@
  */
 import type { SourceQuery, QueryResult } from '../../shared/query/query-types.ts';
 import type { ParsedSource } from '../../shared/model/source.ts';
+import type { PlacementFingerprint } from '../../shared/query/placement/fingerprint.ts';
 
 export type ToEngine =
   | { type: 'open'; path?: string; maxBytes?: number; bytes?: Uint8Array; mtimeMs?: number }
@@ -17,6 +18,8 @@ export type SourceHeader = Omit<ParsedSource, 'model'> & {
   figures: Record<string, unknown>;
   sizeBytes: number;
   sha256: string;
+  /** What the content says about when it was taken, for pairing clockless sources (SessionStore). */
+  fingerprint?: PlacementFingerprint | null;
 };
 
 export type FromEngine =

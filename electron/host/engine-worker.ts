@@ -8,7 +8,8 @@ import type { ParsedSource } from '../../shared/model/source.ts';
 import type { SourceQuery } from '../../shared/query/query-types.ts';
 import { runQuery } from '../../shared/query/run-query.ts';
 import { stackIndexWarmUps } from '../../shared/query/stack-sources.ts';
-import { ingestRead, readInput, reasonOf } from './ingest-input.ts';
+import { placementFingerprint } from '../../shared/query/placement/fingerprint.ts';
+import { ingestInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
 import { runQueryTestHook, runTestHook } from './engine-test-hooks.ts';
 
@@ -50,21 +51,19 @@ onHostMessage(async (m: ToEngine) => {
   if (m.type === 'open') {
     try {
       const input = m.path !== undefined ? { path: m.path, maxBytes: m.maxBytes } : { bytes: m.bytes ?? new Uint8Array(), mtimeMs: m.mtimeMs };
-      const read = await readInput(input);
-      runTestHook(read.bytes);
-      const out = await ingestRead(read, progress);
+      const out = await ingestInput(input, progress, runTestHook);
       source = out.source;
       const { model: _model, ...rest } = out.source;
-      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256 } });
+      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source) } });
     } catch (e) {
       post({ type: 'failed', reason: reasonOf(e) });
     }
   } else if (m.type === 'reload') {
     try {
-      const out = await ingestRead(await readInput({ path: m.path, maxBytes: m.maxBytes }));
+      const out = await ingestInput({ path: m.path, maxBytes: m.maxBytes });
       source = out.source; // swapped only on success: a failed parse keeps the previous model
       const { model: _model, ...rest } = out.source;
-      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256 } });
+      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source) } });
     } catch (e) {
       post({ type: 'reloadFailed', reqId: m.reqId, reason: reasonOf(e) });
     }

@@ -3,13 +3,15 @@
  * browser-mode server). Plain Node: never imports 'electron'.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { BridgeEvents, HostEventName, RequestArg, RequestName, RequestResult } from '../../shared/bridge.ts';
-import { validateRequest } from '../../shared/bridge.ts';
+import type { BridgeEvents, HostEventName, RequestArg, RequestName, RequestResult, SessionInfo, SourceId } from '../../shared/bridge.ts';
+import { validateRequestArg } from '../../shared/bridge-schemas.ts';
 import { SessionStore } from './session-store.ts';
 import { Collections, type CollectionsOptions } from './collections.ts';
-import { exportBundle, openPathsOrSessions, openSession, saveSession, type SessionHost } from './session-actions.ts';
+import { exportBundle, isSessionPath, openPathsOrSessions, openSession, saveSession, type SessionHost } from './session-actions.ts';
 import { isSessionBytes } from './session-file.ts';
+import { UploadFiles } from './upload-files.ts';
 import { readRecent } from './recent.ts';
 
 export interface HostOptions {
@@ -23,6 +25,8 @@ export interface HostOptions {
   saveDialog?: (defaultName: string, text: string) => Promise<string | null>;
   /** Electron: asks where a postmortem bundle goes (a folder, or a .zip file); null when cancelled. */
   bundleDialog?: (defaultPath: string, zip: boolean) => Promise<string | null>;
+  /** Where the private folder of uploaded files is made (default: the OS temp folder). */
+  uploadParentDir?: string;
 }
 
 type Handlers = { [K in RequestName]: (arg: RequestArg<K>) => Promise<RequestResult<K>> };
@@ -30,8 +34,8 @@ type Listener = { [E in HostEventName]: Set<(p: BridgeEvents[E]) => void> };
 
 export class Host implements SessionHost {
   readonly store: SessionStore;
-  /** Bytes of uploaded sources (no file to re-read): kept for session files and bundles. */
-  readonly uploads = new Map<string, Uint8Array>();
+  /** Private files of sources that have none of their own (uploads, embedded session sources). */
+  readonly uploads: UploadFiles;
   readonly saveDialog: HostOptions['saveDialog'];
   readonly bundleDialog: HostOptions['bundleDialog'];
   readonly collections: Collections;
@@ -41,9 +45,13 @@ export class Host implements SessionHost {
   constructor(private readonly opts: HostOptions) {
     this.saveDialog = opts.saveDialog;
     this.bundleDialog = opts.bundleDialog;
+    this.uploads = new UploadFiles({ parentDir: opts.uploadParentDir });
     this.store = new SessionStore({
       workerScript: opts.workerScript,
-      onChange: (s) => this.emit('session', s),
+      onChange: (s) => {
+        this.releaseFailedUploads(s);
+        this.emit('session', s);
+      },
       onError: (file, reason) => this.emit('error', { file, reason }),
     });
     this.collections = new Collections({
@@ -58,8 +66,10 @@ export class Host implements SessionHost {
       openPaths: async ({ paths }) => ({ ids: await openPathsOrSessions(this, paths, (p) => this.openPath(p), (file, reason) => this.emit('error', { file, reason })) }),
       openBytes: async ({ name, bytes, mtimeMs }) => {
         if (isSessionBytes(bytes)) return { id: (await openSession(this, bytes, name)).ids[0] ?? '' };
+        // The engine gets the bytes as before; the private copy serves later saves and bundles.
+        const copy = await this.uploads.write(bytes, mtimeMs);
         const id = this.store.add(name, { bytes, mtimeMs }, { type: 'upload' }, bytes.length);
-        this.uploads.set(id, bytes);
+        this.uploads.assign(id, copy);
         return { id };
       },
       openDemo: async () => ({ ids: this.openDemo() }),
@@ -70,10 +80,11 @@ export class Host implements SessionHost {
       },
       removeSource: async ({ id }) => {
         this.collections.sourceRemoved(id);
-        this.uploads.delete(id);
+        await this.uploads.release(id);
         return { ok: this.store.remove(id) };
       },
       setSourceOffset: async ({ id, offsetNs }) => ({ ok: this.store.setOffset(id, offsetNs) }),
+      undoPairing: async ({ id }) => ({ ok: this.store.undoPairing(id) }),
       query: async ({ id, query }) => this.store.query(id, query),
       goroutineGroupsAcross: async ({ ids }) => this.store.goroutineGroupsAcross(ids),
       whatChangedAcross: async ({ ids, selection, baseline, limit }) => this.store.whatChangedAcross(ids, selection, baseline, limit),
@@ -85,6 +96,9 @@ export class Host implements SessionHost {
       listCollections: async () => ({ collections: this.collections.list() }),
       fetchPprofOverSsh: async (a) => this.collections.fetchPprof(a),
       setPprofSchedule: async ({ collectionId, schedule }) => ({ ok: this.collections.setPprofSchedule(collectionId, schedule) }),
+      startFleetCollection: async (a) => this.collections.startFleet(a),
+      stopFleet: async ({ fleetId, cancel }) => ({ ok: await this.collections.stopFleet(fleetId, cancel) }),
+      fetchPprofFleet: async (a) => this.collections.fetchPprofFleet(a),
       saveSession: async ({ embed, uiState }) => {
         const r = await saveSession(this, embed, uiState);
         for (const l of r.leftOut ?? []) this.emit('error', l); // the user learns what the file lacks
@@ -98,9 +112,39 @@ export class Host implements SessionHost {
 
   /** Validates and runs one request. Throws an Error whose message is safe to show. */
   async handle<K extends RequestName>(name: K, arg: unknown): Promise<RequestResult<K>> {
-    const bad = validateRequest(name, arg);
+    const bad = validateRequestArg(name, arg);
     if (bad) throw new Error(`invalid ${name} request: ${bad}`);
     return (this.handlers[name] as (a: unknown) => Promise<RequestResult<K>>)(arg);
+  }
+
+  /**
+   * A browser upload already streamed to a private file (electron/server.ts): it becomes a source
+   * read from that file, or, when it is a session file, restores that session (the file then goes).
+   * `name` and `mtimeMs` are checked as openBytes' are.
+   */
+  async openUploadedFile(name: string, path: string, size: number, mtimeMs?: number): Promise<{ id: SourceId }> {
+    const bad = validateRequestArg('openBytes', { name, bytes: new Uint8Array(0), ...(mtimeMs !== undefined ? { mtimeMs } : {}) });
+    if (bad) {
+      await this.uploads.discard(path);
+      throw new Error(`invalid openBytes request: ${bad}`);
+    }
+    if (isSessionPath(path)) {
+      try {
+        return { id: (await openSession(this, new Uint8Array(await readFile(path)), name)).ids[0] ?? '' };
+      } finally {
+        await this.uploads.discard(path);
+      }
+    }
+    const id = this.store.add(name, { path }, { type: 'upload' }, size);
+    this.uploads.assign(id, path);
+    return { id };
+  }
+
+  /** A failed or cancelled upload keeps its place in the list (with the reason), not its file. */
+  private releaseFailedUploads(s: SessionInfo): void {
+    for (const src of s.sources) {
+      if ((src.status === 'error' || src.status === 'cancelled') && this.uploads.has(src.id)) void this.uploads.release(src.id);
+    }
   }
 
   on<E extends HostEventName>(name: E, fn: (p: BridgeEvents[E]) => void): () => void {
@@ -142,6 +186,7 @@ export class Host implements SessionHost {
   dispose(): void {
     void this.collections.dispose();
     this.store.dispose();
+    this.uploads.dispose();
   }
 }
 

@@ -6,7 +6,7 @@
  * (a FIFO, `<(cmd)`, a character device, a /proc or /sys file whose size reads as 0) is streamed with
  * the size limit and a timeout on silence, never a blocking open or read on the event loop.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { constants, createReadStream, open as openFd } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Socket } from 'node:net';
@@ -15,6 +15,7 @@ import type { ParsedSource } from '../../shared/model/source.ts';
 import { ingestBytes } from '../../shared/ingest/ingest.ts';
 import { IngestError } from '../../shared/ingest/errors.ts';
 import { summarize } from '../../shared/query/run-query.ts';
+import { CaptureAppender } from '../../shared/ingest/ss/append-capture.ts';
 
 import { MAX_FILE_BYTES, SPECIAL_FILE_READ_MS } from './limits.ts';
 
@@ -132,16 +133,96 @@ async function readSpecial(path: string, kind: string, fifo: boolean, maxBytes?:
   return out;
 }
 
-/** Hashes and parses what readInput gave. */
-export async function ingestRead(read: { bytes: Uint8Array; mtimeMs?: number }, onProgress?: (f: number) => void): Promise<IngestOutcome> {
-  const { bytes, mtimeMs } = read;
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+/**
+ * Reads and parses one input. `beforeParse` sees the bytes first (the engine's test hooks); a live
+ * capture that only grew is parsed by its new part (not passed to it).
+ */
+export async function ingestInput(input: IngestInput, onProgress?: (f: number) => void, beforeParse?: (bytes: Uint8Array) => void): Promise<IngestOutcome> {
+  // A live capture (read up to maxBytes) grows by its new snapshots when it can.
+  const liveInput = 'path' in input && input.maxBytes !== undefined ? input : null;
+  if (liveInput) {
+    const grown = await appendLive(liveInput.path, liveInput.maxBytes!);
+    if (grown) return grown;
+  }
+  const { bytes, mtimeMs } = await readInput(input);
+  beforeParse?.(bytes);
+  const hash = createHash('sha256').update(bytes);
+  const sha256 = hash.copy().digest('hex');
   const source = await ingestBytes(bytes, { onProgress, mtimeMs });
+  if (liveInput) {
+    liveCaptureReads.whole++;
+    await rememberLive(liveInput.path, bytes, hash, source);
+  }
   return { source, figures: summarize(source), sizeBytes: bytes.length, sha256 };
 }
 
-export async function ingestInput(input: IngestInput, onProgress?: (f: number) => void): Promise<IngestOutcome> {
-  return ingestRead(await readInput(input), onProgress);
+/**
+ * The live capture read last (an engine worker holds one source): what was read of it, so the next
+ * read parses only the appended part (CaptureAppender) instead of the whole file every refresh.
+ */
+interface LiveCapture {
+  path: string;
+  dev: number;
+  ino: number;
+  bytes: number;
+  /** The last bytes read: must still be there (the file was appended to, not rewritten). */
+  tail: Uint8Array;
+  appender: CaptureAppender;
+  /** SHA-256 over the bytes read so far, continued with each appended part. */
+  hash: Hash;
+}
+let live: LiveCapture | null = null;
+const TAIL_BYTES = 256;
+/** How live captures were read in this thread (for tests and diagnostics). */
+export const liveCaptureReads = { whole: 0, appended: 0 };
+
+async function rememberLive(path: string, bytes: Uint8Array, hash: Hash, source: IngestOutcome['source']): Promise<void> {
+  live = null;
+  const appender = CaptureAppender.from(source);
+  if (!appender) return;
+  const st = await stat(path);
+  live = { path, dev: st.dev, ino: st.ino, bytes: bytes.length, tail: bytes.slice(Math.max(0, bytes.length - TAIL_BYTES)), appender, hash };
+}
+
+/** The capture grown by the bytes appended since the last read, or null: read it whole. */
+async function appendLive(path: string, maxBytes: number): Promise<IngestOutcome | null> {
+  const prev = live;
+  if (!prev || prev.path !== path || maxBytes <= prev.bytes || maxBytes > MAX_FILE_BYTES) return null;
+  let st;
+  try {
+    st = await stat(path);
+  } catch {
+    return null;
+  }
+  if (st.dev !== prev.dev || st.ino !== prev.ino || st.size < maxBytes) return null;
+  const from = prev.bytes - prev.tail.length;
+  const chunk = new Uint8Array(maxBytes - from);
+  const fh = await open(path, 'r');
+  try {
+    let off = 0;
+    while (off < chunk.length) {
+      const { bytesRead } = await fh.read(chunk, off, chunk.length - off, from + off);
+      if (bytesRead === 0) return null;
+      off += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  if (!Buffer.from(chunk.buffer, chunk.byteOffset, prev.tail.length).equals(prev.tail)) return null;
+  const added = chunk.subarray(prev.tail.length);
+  let delta;
+  try {
+    delta = await ingestBytes(added, {});
+  } catch {
+    return null; // the whole read says what is wrong, with offsets in the file
+  }
+  const source = prev.appender.append(delta);
+  if (!source) return null;
+  prev.hash.update(added);
+  prev.bytes = maxBytes;
+  liveCaptureReads.appended++;
+  prev.tail = added.slice(Math.max(0, added.length - TAIL_BYTES));
+  return { source, figures: summarize(source), sizeBytes: maxBytes, sha256: prev.hash.copy().digest('hex') };
 }
 
 /** The reason text for any failure (IngestError's message names the offset when known). */

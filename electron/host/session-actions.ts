@@ -4,13 +4,14 @@
  * Plain Node; no 'electron'.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExportBundleResult, ExportImage, SessionOpened, SessionUiState, SourceId, SourceInfo } from '../../shared/bridge.ts';
 import type { SessionStore } from './session-store.ts';
-import { buildSessionFile, isSessionBytes, parseSessionFile, resolveSessionSources, serializeSession, sourcePath, SESSION_EXT } from './session-file.ts';
+import { buildSessionFile, isSessionBytes, parseSessionFile, resolveSessionSources, serializeSession, SESSION_EXT } from './session-file.ts';
+import type { UploadFiles } from './upload-files.ts';
 import { bundleSourceNames, bundleZipBytes, writeBundle, writeBundleZip, zipTopFolder } from './bundle.ts';
 import { addRecent } from './recent.ts';
 import { formatSize, readInput, reasonOf } from './ingest-input.ts';
@@ -18,8 +19,8 @@ import { formatSize, readInput, reasonOf } from './ingest-input.ts';
 /** What the session code needs from the Host. */
 export interface SessionHost {
   readonly store: SessionStore;
-  /** Bytes of sources opened as uploads (they have no file to re-read). */
-  readonly uploads: Map<SourceId, Uint8Array>;
+  /** Private copies of sources with no file of their own (uploads, embedded session sources). */
+  readonly uploads: UploadFiles;
   emitSessionOpened(e: SessionOpened): void;
   /** Electron: a native save dialog; returns the chosen path or null (cancelled). */
   saveDialog?: (defaultName: string, text: string) => Promise<string | null>;
@@ -44,11 +45,34 @@ export function isSessionPath(path: string): boolean {
   }
 }
 
-async function sourceBytes(h: SessionHost, info: SourceInfo): Promise<Uint8Array | undefined> {
-  const up = h.uploads.get(info.id);
-  if (up) return up;
-  const p = sourcePath(info.origin);
-  return p ? new Uint8Array(await readFile(p)) : undefined;
+/**
+ * The file a source was read from in this session: its private upload copy, or the path the host
+ * itself opened. Never the origin (descriptive data, possibly from someone else's session file).
+ */
+export function sourceFile(h: SessionHost, info: SourceInfo): string | undefined {
+  return h.uploads.pathOf(info.id) ?? h.store.readPathOf(info.id);
+}
+
+/** SHA-256 of a file's first `size` bytes, streamed (a 1 GB source is never held whole). */
+async function prefixSha256(path: string, size: number): Promise<string> {
+  const hash = createHash('sha256');
+  if (size > 0) for await (const c of createReadStream(path, { start: 0, end: size - 1 })) hash.update(c as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * The file to copy for a source, when it still holds exactly what was ingested (same SHA-256 over
+ * the ingested length); otherwise why not.
+ */
+async function verifiedFile(h: SessionHost, info: SourceInfo): Promise<{ path: string } | { reason: string }> {
+  const path = sourceFile(h, info);
+  if (!path || !info.sha256) return { reason: 'no file of its own in this session' };
+  try {
+    if ((await prefixSha256(path, info.sizeBytes)) !== info.sha256) return { reason: `${path} changed since it was opened (SHA-256 differs)` };
+  } catch (e) {
+    return { reason: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  return { path };
 }
 
 /**
@@ -63,15 +87,16 @@ export const MAX_EMBED_BYTES = 256 * 2 ** 20;
  */
 async function bytesToEmbed(h: SessionHost, info: SourceInfo, budget: number): Promise<{ bytes: Uint8Array } | { reason: string }> {
   if (info.sizeBytes > budget) return { reason: `too large to embed (${formatSize(info.sizeBytes)}; ${formatSize(budget)} of the ${formatSize(MAX_EMBED_BYTES)} session limit left)` };
-  const up = h.uploads.get(info.id);
-  const p = sourcePath(info.origin);
+  const file = sourceFile(h, info);
+  if (!file) return { reason: 'no file of its own in this session' };
   let bytes: Uint8Array;
   try {
-    bytes = up ?? (await readInput({ path: p!, maxBytes: budget + 1 })).bytes;
+    // A pipe or device gave its bytes once; reading it again would wait or run on.
+    if (!statSync(file).isFile()) return { reason: 'it was read from a pipe or device, which cannot be read again' };
+    bytes = (await readInput({ path: file, maxBytes: info.sizeBytes })).bytes;
   } catch (e) {
     return { reason: `cannot be read: ${reasonOf(e)}` };
   }
-  if (bytes.length > budget) return { reason: `too large to embed (more than ${formatSize(budget)} left of the ${formatSize(MAX_EMBED_BYTES)} session limit)` };
   if (createHash('sha256').update(bytes).digest('hex') !== info.sha256) return { reason: 'changed since it was opened' };
   return { bytes };
 }
@@ -84,25 +109,26 @@ export async function saveSession(
   const snap = h.store.snapshot();
   // Sources that did not load are left out; one that cannot be embedded stays a path reference if it has a path.
   const leftOut: { file: string; reason: string }[] = [];
-  const sources: { info: SourceInfo; bytes?: Uint8Array }[] = [];
+  const sources: { info: SourceInfo; path?: string; bytes?: Uint8Array }[] = [];
   let budget = MAX_EMBED_BYTES;
   for (const info of snap.sources) {
     if (info.status !== 'ready' || !info.sha256) {
       leftOut.push({ file: info.name, reason: `left out of the session: ${info.status === 'error' ? `it did not load (${info.error})` : `it is ${info.status}`}` });
       continue;
     }
-    const path = sourcePath(info.origin);
+    // Uploads have no path to point at: their bytes go in whatever was asked.
+    const path = h.uploads.has(info.id) ? undefined : h.store.readPathOf(info.id);
     if (!embed && path) {
-      sources.push({ info });
+      sources.push({ info, path });
       continue;
     }
     const got = await bytesToEmbed(h, info, budget);
     if ('bytes' in got) {
       budget -= got.bytes.length;
-      sources.push({ info, bytes: got.bytes });
+      sources.push({ info, path, bytes: got.bytes });
     } else {
       leftOut.push({ file: info.name, reason: `${path ? 'saved as a path, not embedded' : 'left out of the session'}: ${got.reason}` });
-      if (path) sources.push({ info });
+      if (path) sources.push({ info, path });
     }
   }
   const text = serializeSession(buildSessionFile({ sources, embed, ui, originEpochNs: snap.originEpochNs }));
@@ -128,8 +154,10 @@ export async function openSession(h: SessionHost, bytes: Uint8Array, name: strin
     const s = r.source;
     let id: SourceId;
     if (r.kind === 'bytes') {
+      // Embedded bytes become a private file (for later saves and bundles); the origin stays descriptive.
+      const copy = await h.uploads.write(r.bytes);
       id = h.store.add(s.name, { bytes: r.bytes }, s.origin.type === 'file' ? { type: 'upload' } : s.origin, r.bytes.length);
-      h.uploads.set(id, r.bytes);
+      h.uploads.assign(id, copy);
     } else {
       id = h.store.addPath(r.path, s.sizeBytes);
     }
@@ -193,16 +221,20 @@ export async function exportBundle(h: SessionHost, dir: string | undefined, imag
   const top = zipPath ? zipTopFolder(basename(zipPath)) : '';
   const snap = h.store.snapshot();
   const target = zipPath ? join(dirname(zipPath), top) : resolve(chosen ?? defaultBundleDir());
-  const infos = snap.sources.filter((s) => s.status === 'ready');
+  const ready = snap.sources.filter((s) => s.status === 'ready');
+  // Only what the user opened in this session and still reads the same is copied.
+  const checked = await Promise.all(ready.map(async (info) => ({ info, file: await verifiedFile(h, info) })));
+  const leftOut = checked.flatMap((c) => ('reason' in c.file ? [{ name: c.info.name, reason: c.file.reason }] : []));
+  const sources = checked.flatMap((c) => ('path' in c.file ? [{ info: c.info, path: c.file.path }] : []));
+  const infos = sources.map((s) => s.info);
   const names = bundleSourceNames(infos);
-  const sources = await Promise.all(infos.map(async (info) => ({ info, bytes: sourcePath(info.origin) ? undefined : await sourceBytes(h, info) })));
   // The bundle's session points at the original paths and, as a fallback, at its own sources/ copy.
   // An upload has no path of its own: in the bundle it is the copy in sources/.
-  const asFile = (info: SourceInfo): SourceInfo =>
-    sourcePath(info.origin) ? info : { ...info, origin: { type: 'file', path: join(target, 'sources', names.get(info.id)!) } };
+  const sessionPath = (info: SourceInfo): string =>
+    h.uploads.has(info.id) ? join(target, 'sources', names.get(info.id)!) : sources.find((s) => s.info === info)!.path;
   const sessionText = serializeSession(
     buildSessionFile({
-      sources: sources.map((s) => ({ info: asFile(s.info) })),
+      sources: sources.map((s) => ({ info: s.info, path: sessionPath(s.info) })),
       embed: false,
       ui,
       originEpochNs: snap.originEpochNs,
@@ -211,6 +243,7 @@ export async function exportBundle(h: SessionHost, dir: string | undefined, imag
   );
   const input = {
     sources,
+    leftOut,
     originEpochNs: snap.originEpochNs,
     ui,
     images: images.map((im) => ({ name: im.name, bytes: new Uint8Array(Buffer.from(im.base64, 'base64')) })),

@@ -44,6 +44,11 @@ function infoFor(id: string, path: string, offsetNs = 0): SourceInfo {
   };
 }
 
+/** A source as the host hands it to buildSessionFile: the file it was read from (here: its origin's path). */
+function withPath(info: SourceInfo, bytes?: Uint8Array) {
+  return { info, path: info.origin.type === 'file' ? info.origin.path : undefined, ...(bytes ? { bytes } : {}) };
+}
+
 const UI: SessionUiState = {
   selection: { startEpochNs: '1795376240000000000', endEpochNs: '1795376250500000000' },
   annotations: [
@@ -60,7 +65,7 @@ describe('session file', () => {
     const b = infoFor('s2', fixturePath(SS));
     for (const embed of [false, true]) {
       const f = buildSessionFile({
-        sources: [{ info: a, bytes: readFixture(BLOCK) }, { info: b, bytes: readFixture(SS) }],
+        sources: [withPath(a, readFixture(BLOCK)), withPath(b, readFixture(SS))],
         embed,
         ui: UI,
         originEpochNs: '1795376239967656062',
@@ -99,7 +104,7 @@ describe('session file', () => {
     copyFileSync(fixturePath(BLOCK), changed);
     copyFileSync(fixturePath(BLOCK), missing);
     const f = buildSessionFile({
-      sources: [{ info: infoFor('s1', changed) }, { info: { ...infoFor('s2', missing), name: 'gone.pb.gz' } }, { info: infoFor('s3', fixturePath(SS)) }],
+      sources: [withPath(infoFor('s1', changed)), withPath({ ...infoFor('s2', missing), name: 'gone.pb.gz' }), withPath(infoFor('s3', fixturePath(SS)))],
       embed: false,
       ui: UI,
       originEpochNs: null,
@@ -123,7 +128,7 @@ describe('session file', () => {
       name: 'host-a ss',
       origin: { type: 'ssh', host: 'host-a', command: 'ss -tanpiOH', path },
     };
-    const text = serializeSession(buildSessionFile({ sources: [{ info }], embed: false, ui: UI, originEpochNs: null }));
+    const text = serializeSession(buildSessionFile({ sources: [{ info, path }], embed: false, ui: UI, originEpochNs: null }));
     writeFileSync(path, Buffer.concat([first, Buffer.from('snapshot 2\n')]));
     let r = await resolveSessionSources(parseSessionFile(text));
     expect(r.problems).toEqual([]);
@@ -136,7 +141,7 @@ describe('session file', () => {
 
   it('falls back to relPath next to the session file (a moved bundle)', async () => {
     const info: SourceInfo = { ...infoFor('s1', fixturePath(BLOCK)), origin: { type: 'file', path: join(tmp, 'nowhere', 'block.pb.gz') } };
-    const f = buildSessionFile({ sources: [{ info }], embed: false, ui: UI, originEpochNs: null, relPathOf: () => 'sources/block.pb.gz' });
+    const f = buildSessionFile({ sources: [withPath(info)], embed: false, ui: UI, originEpochNs: null, relPathOf: () => 'sources/block.pb.gz' });
     const dir = join(tmp, 'bundle');
     rmSync(dir, { recursive: true, force: true });
     const { mkdirSync } = await import('node:fs');
@@ -177,7 +182,7 @@ describe('session file', () => {
     let seed = 0x7eace;
     const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
     const v2 = new TextEncoder().encode(
-      serializeSession(buildSessionFile({ sources: [{ info: infoFor('s1', fixturePath(BLOCK)) }], embed: false, ui: UI, originEpochNs: '1795376239967656062' })),
+      serializeSession(buildSessionFile({ sources: [withPath(infoFor('s1', fixturePath(BLOCK)))], embed: false, ui: UI, originEpochNs: '1795376239967656062' })),
     );
     const v1 = new TextEncoder().encode(JSON.stringify({ 'tracedeck-session': 1, originEpochNs: '17', files: [{ path: '/x', sha256: 'a'.repeat(64) }], selection: { startNs: 1, endNs: 2 }, notes: [{ atNs: 1, text: 'n' }] }));
     const cases = Number(process.env.FUZZ_CASES) || 400;

@@ -7,8 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Annotation, SessionUiState, SourceInfo, SourceOrigin } from '../../shared/bridge.ts';
+import { isEpochNsString, MAX_OFFSET_NS } from '../../shared/bridge-schemas.ts';
 import type { SourceClock } from '../../shared/model/time.ts';
 import { epochAdd } from '../../shared/model/time.ts';
 
@@ -60,11 +61,11 @@ export interface SourceForSession {
   info: SourceInfo;
   /** The raw bytes (required when embedding, or for a source with no file path). */
   bytes?: Uint8Array;
-}
-
-/** A file path for a source, when it has one on this machine. */
-export function sourcePath(origin: SourceOrigin): string | undefined {
-  return origin.type === 'file' || origin.type === 'ssh' ? origin.path : undefined;
+  /**
+   * The file this source was read from in this session (the host's own record, never the origin:
+   * an origin is descriptive and may come from someone else's session file). Absent for uploads.
+   */
+  path?: string;
 }
 
 export function buildSessionFile(opts: {
@@ -77,9 +78,8 @@ export function buildSessionFile(opts: {
   relPathOf?: (info: SourceInfo) => string | undefined;
 }): SessionFile {
   const sources: SessionSource[] = [];
-  for (const { info, bytes } of opts.sources) {
+  for (const { info, bytes, path } of opts.sources) {
     if (info.status !== 'ready' || !info.sha256) continue;
-    const path = sourcePath(info.origin);
     let data: SessionSourceData;
     // An upload has no path: it is embedded whatever the choice (otherwise it could not be reopened).
     // A file the saver could not embed (too large, changed) is kept as a path reference.
@@ -175,31 +175,50 @@ function upgradeV1(v1: SessionFileV1): SessionFile {
   };
 }
 
+/** A session file's origin is descriptive only: kept when well-formed (strings bounded), else "upload". */
+function sanitizeOrigin(o: unknown): SourceOrigin {
+  const x = o as Record<string, unknown> | null;
+  const str = (v: unknown) => typeof v === 'string' && v.length <= 4096;
+  if (x && x.type === 'file' && str(x.path)) return { type: 'file', path: x.path as string };
+  if (x && x.type === 'ssh' && str(x.host) && str(x.command) && str(x.path)) return { type: 'ssh', host: x.host as string, command: x.command as string, path: x.path as string };
+  return { type: 'upload' };
+}
+
+const EPOCH_NONNEG = (v: unknown) => typeof v === 'string' && EPOCH_RE.test(v) && isEpochNsString(v);
+
 function validateV2(f: SessionFile): SessionFile {
   if (!Array.isArray(f.sources)) throw new SessionFileError('session file has no sources list');
   f.sources.forEach((s, i) => {
     const where = `source ${i + 1}`;
     if (typeof s !== 'object' || s === null) throw new SessionFileError(`${where}: not an object`);
-    if (typeof s.name !== 'string' || !s.name) throw new SessionFileError(`${where}: no name`);
+    if (typeof s.name !== 'string' || !s.name || s.name.length > 4096) throw new SessionFileError(`${where}: no name`);
     if (typeof s.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(s.sha256)) throw new SessionFileError(`${s.name}: bad sha256`);
-    if (typeof s.offsetNs !== 'number' || !Number.isFinite(s.offsetNs)) throw new SessionFileError(`${s.name}: bad offsetNs`);
+    if (typeof s.offsetNs !== 'number' || !Number.isFinite(s.offsetNs) || Math.abs(s.offsetNs) > MAX_OFFSET_NS) throw new SessionFileError(`${s.name}: bad offsetNs (a finite number within a century)`);
+    if (typeof s.sizeBytes !== 'number' || !Number.isFinite(s.sizeBytes)) s.sizeBytes = -1;
     const d = s.data as Partial<SessionSourceData> | undefined;
-    if (d?.type === 'embedded' ? typeof d.base64 !== 'string' : d?.type === 'path' ? typeof d.path !== 'string' : true) {
+    if (d?.type === 'embedded' ? typeof d.base64 !== 'string' : d?.type === 'path' ? typeof d.path !== 'string' || (d.relPath !== undefined && typeof d.relPath !== 'string') : true) {
       throw new SessionFileError(`${s.name}: data must be embedded bytes or a path`);
     }
-    if (s.clock && !(s.clock.originEpochNs === null || EPOCH_RE.test(String(s.clock.originEpochNs)))) throw new SessionFileError(`${s.name}: bad clock`);
+    if (s.clock && !(typeof s.clock === 'object' && (s.clock.originEpochNs === null || EPOCH_NONNEG(s.clock.originEpochNs)))) throw new SessionFileError(`${s.name}: bad clock`);
+    if (s.clock && !(['exact', 'estimated', 'manual'].includes(s.clock.quality) && typeof s.clock.basis === 'string')) throw new SessionFileError(`${s.name}: bad clock`);
+    s.origin = sanitizeOrigin(s.origin);
   });
   const ui = (typeof f.ui === 'object' && f.ui !== null ? f.ui : {}) as Partial<SessionUiState>;
+  // Times a date cannot show (or a range ending before it starts) are dropped: they broke every later export.
   const okRange = (r: unknown) => {
     const x = r as { startEpochNs?: unknown; endEpochNs?: unknown } | null;
-    return !!x && EPOCH_RE.test(String(x.startEpochNs)) && EPOCH_RE.test(String(x.endEpochNs));
+    return !!x && typeof x === 'object' && EPOCH_NONNEG(x.startEpochNs) && EPOCH_NONNEG(x.endEpochNs) && BigInt(x.startEpochNs as string) <= BigInt(x.endEpochNs as string);
   };
+  const range = (r: unknown) => (okRange(r) ? { startEpochNs: (r as { startEpochNs: string }).startEpochNs, endEpochNs: (r as { endEpochNs: string }).endEpochNs } : null);
   f.ui = {
-    selection: okRange(ui.selection) ? ui.selection! : null,
-    viewWindow: okRange(ui.viewWindow) ? ui.viewWindow! : null,
-    annotations: (Array.isArray(ui.annotations) ? ui.annotations : []).filter(
-      (a) => a && typeof a.text === 'string' && EPOCH_RE.test(String(a.startEpochNs)) && (a.endEpochNs === undefined || EPOCH_RE.test(String(a.endEpochNs))),
-    ),
+    selection: range(ui.selection),
+    viewWindow: range(ui.viewWindow),
+    annotations: (Array.isArray(ui.annotations) ? ui.annotations : [])
+      .filter(
+        (a) =>
+          typeof a === 'object' && a !== null && typeof a.text === 'string' && EPOCH_NONNEG(a.startEpochNs) && (a.endEpochNs === undefined || (EPOCH_NONNEG(a.endEpochNs) && BigInt(a.endEpochNs) >= BigInt(a.startEpochNs))),
+      )
+      .map((a, i) => ({ id: typeof a.id === 'string' ? a.id.slice(0, 128) : `n${i + 1}`, startEpochNs: a.startEpochNs, ...(a.endEpochNs !== undefined ? { endEpochNs: a.endEpochNs } : {}), text: a.text.slice(0, 20_000) })),
     focusedSource: typeof ui.focusedSource === 'string' ? ui.focusedSource : null,
     views: typeof ui.views === 'object' && ui.views !== null && !Array.isArray(ui.views) ? ui.views : {},
   };
@@ -246,7 +265,12 @@ export async function resolveSessionSources(file: SessionFile, sessionDir?: stri
       continue;
     }
     const candidates = [s.data.path];
-    if (sessionDir && s.data.relPath && !isAbsolute(s.data.relPath)) candidates.push(join(sessionDir, s.data.relPath));
+    // The copy next to the session file (a bundle's sources/): never a path that climbs out of its folder.
+    if (sessionDir && s.data.relPath && !isAbsolute(s.data.relPath)) {
+      const p = join(sessionDir, s.data.relPath);
+      const rel = relative(resolve(sessionDir), resolve(p));
+      if (rel && !rel.startsWith('..') && !isAbsolute(rel)) candidates.push(p);
+    }
     let found: string | null = null;
     const reasons: string[] = [];
     for (const p of candidates) {

@@ -1,10 +1,12 @@
 /**
- * The session: the sources the user has opened, each backed by an engine worker, and their placement
+ * The session: the sources the user has opened, each backed by an engine process, and their placement
  * on one time axis. Emits the whole SessionInfo on every change (throttled while ingesting).
  */
 import { basename } from 'node:path';
 import type { SessionInfo, SourceId, SourceInfo, SourceOrigin } from '../../shared/bridge.ts';
-import { epochDiffNs, type SourceClock } from '../../shared/model/time.ts';
+import { epochAdd, epochDiffNs, type SourceClock } from '../../shared/model/time.ts';
+import type { PlacementFingerprint } from '../../shared/query/placement/fingerprint.ts';
+import { pairByContent } from '../../shared/query/placement/pairing.ts';
 import { disposeSpareWorkers, prewarmEngine, startEngine, type Engine } from './engine.ts';
 import type { SourceHeader } from './engine-protocol.ts';
 import type { IngestInput } from './ingest-input.ts';
@@ -22,6 +24,14 @@ interface Entry {
   placement?: { epochNs: string; basis: string };
   /** A session file's saved clock and offset, applied once parsed (the same place on the axis). */
   restore?: { clock?: SourceClock; offsetNs: number };
+  /** The file this source was read from (set here, from the ingest input: never from its origin). */
+  readPath?: string;
+  /** What the content says about when it was taken (pairing). */
+  fingerprint?: PlacementFingerprint | null;
+  /** The source's own clock, kept while pairing places it by a partner's (clock 'paired'). */
+  ownClock?: SourceClock;
+  /** Never placed by pairing: the user undid a pairing or placed the source by hand. */
+  noPairing?: boolean;
 }
 
 export interface SessionStoreOptions {
@@ -54,7 +64,7 @@ export class SessionStore {
       sizeBytes,
       offsetNs: 0,
     };
-    const entry: Entry = { info, engine: null, span: null };
+    const entry: Entry = { info, engine: null, span: null, ...('path' in input ? { readPath: input.path } : {}) };
     this.entries.set(id, entry);
     const engine = startEngine(this.opts.workerScript, input, (f) => {
       info.progress = f;
@@ -108,6 +118,9 @@ export class SessionStore {
       sha256: h.sha256,
     });
     entry.span = { startNs: h.startNs, endNs: h.endNs };
+    entry.fingerprint = h.fingerprint ?? null;
+    entry.ownClock = undefined; // the header's clock is the source's own again
+    entry.info.pairedWith = undefined;
     if (entry.placement) this.applyPlacement(entry);
     if (entry.restore) {
       if (entry.restore.clock) entry.info.clock = entry.restore.clock;
@@ -147,8 +160,14 @@ export class SessionStore {
       void engine.lost.then((reason) => this.engineLost(e, engine, reason));
     }
     if (this.entries.get(id) !== e) return;
+    e.readPath = path;
     this.applyHeader(e, h);
     this.changed(true);
+  }
+
+  /** The file a source was read from, when the host opened one for it (sessions and bundles copy only these). */
+  readPathOf(id: SourceId): string | undefined {
+    return this.entries.get(id)?.readPath;
   }
 
   /** Marks a live source as finished; one that never parsed becomes an error saying why. */
@@ -198,6 +217,7 @@ export class SessionStore {
     const e = this.entries.get(id);
     if (!e) return;
     e.restore = { clock, offsetNs };
+    this.stopPairing(e);
     if (e.span) {
       if (clock) e.info.clock = clock;
       e.info.offsetNs = offsetNs;
@@ -210,6 +230,7 @@ export class SessionStore {
     const e = this.entries.get(id);
     if (!e) return;
     e.placement = { epochNs, basis };
+    this.stopPairing(e);
     if (e.span) {
       this.applyPlacement(e);
       this.changed(true);
@@ -230,11 +251,59 @@ export class SessionStore {
 
   setOffset(id: SourceId, offsetNs: number): boolean {
     const e = this.entries.get(id);
-    if (!e) return false;
+    if (!e || !Number.isFinite(offsetNs)) return false;
+    this.stopPairing(e, true);
     e.info.offsetNs = offsetNs;
     if (e.info.clock) e.info.clock = { ...e.info.clock, quality: 'manual' };
     this.changed(true);
     return true;
+  }
+
+  /** Puts a paired source back on its own clock for good; false when it is not paired. */
+  undoPairing(id: SourceId): boolean {
+    const e = this.entries.get(id);
+    if (!e?.ownClock) return false;
+    this.stopPairing(e);
+    this.changed(true);
+    return true;
+  }
+
+  /** The user places this source (or undoes its pairing): pairing leaves it alone from now on. */
+  private stopPairing(e: Entry, keepPairedPlace = false): void {
+    e.noPairing = true;
+    if (e.ownClock && !keepPairedPlace) e.info.clock = e.ownClock; // an offset shifts the paired place
+    e.ownClock = undefined;
+    e.info.pairedWith = undefined;
+  }
+
+  /**
+   * Places clockless sources by content (shared/query/placement/pairing.ts). Runs on every change:
+   * paired sources go back to their own clock, then pairing runs on the sources there are now (a
+   * partner may have come, gone or moved).
+   */
+  private placeByContent(): void {
+    const ready = [...this.entries.values()].filter((e) => e.info.status === 'ready' && e.span);
+    for (const e of ready) {
+      if (!e.ownClock) continue;
+      e.info.clock = e.ownClock;
+      e.ownClock = undefined;
+      e.info.pairedWith = undefined;
+    }
+    const pairs = pairByContent(
+      ready.map((e) => ({
+        id: e.info.id,
+        name: e.info.name,
+        quality: e.noPairing || !e.info.clock ? 'manual' : e.info.clock.quality,
+        zeroEpochNs: e.info.clock?.originEpochNs ? epochAdd(e.info.clock.originEpochNs, e.info.offsetNs) : null,
+        fingerprint: e.fingerprint ?? null,
+      })),
+    );
+    for (const p of pairs) {
+      const e = this.entries.get(p.id)!;
+      e.ownClock = e.info.clock;
+      e.info.clock = { originEpochNs: p.epochNs, quality: 'paired', basis: p.basis };
+      e.info.pairedWith = { id: p.partnerId, name: p.partnerName };
+    }
   }
 
   async query(id: SourceId, q: SourceQuery): Promise<QueryResult> {
@@ -306,19 +375,32 @@ export class SessionStore {
 
   snapshot(): SessionInfo {
     const entries = [...this.entries.values()];
-    // The axis starts at the earliest known wall-clock origin among the sources.
+    // The axis starts at the earliest wall-clock origin among the sources whose time is known;
+    // only when none is, among the estimated ones (a file mtime after a copy can be days off).
+    const known = (c: SourceClock | undefined) => c !== undefined && c.quality !== 'estimated';
     let origin: string | null = null;
-    for (const { info } of entries) {
-      const o = info.clock?.originEpochNs;
-      if (o && (origin === null || BigInt(o) < BigInt(origin))) origin = o;
+    for (const pass of [true, false]) {
+      for (const { info } of entries) {
+        const o = info.clock?.originEpochNs;
+        if (o && (!pass || known(info.clock)) && (origin === null || BigInt(o) < BigInt(origin))) origin = o;
+      }
+      if (origin !== null) break;
     }
+    let evidenceSpan: SessionInfo['evidenceSpan'];
     const sources = entries.map(({ info, span }): SourceInfo => {
       if (info.status !== 'ready' || !span) return { ...info };
       const base = origin && info.clock?.originEpochNs ? epochDiffNs(info.clock.originEpochNs, origin) : 0;
       const shift = base + info.offsetNs;
-      return { ...info, axisShiftNs: shift, axisStartNs: shift + span.startNs, axisEndNs: shift + span.endNs };
+      const s = { ...info, axisShiftNs: shift, axisStartNs: shift + span.startNs, axisEndNs: shift + span.endNs };
+      if (known(info.clock)) {
+        evidenceSpan = {
+          startNs: Math.min(evidenceSpan?.startNs ?? Infinity, s.axisStartNs),
+          endNs: Math.max(evidenceSpan?.endNs ?? -Infinity, s.axisEndNs),
+        };
+      }
+      return s;
     });
-    return { seq: ++this.snapshotSeq, originEpochNs: origin, sources };
+    return { seq: ++this.snapshotSeq, originEpochNs: origin, sources, ...(evidenceSpan ? { evidenceSpan } : {}) };
   }
 
   dispose(): void {
@@ -330,6 +412,7 @@ export class SessionStore {
 
   private changed(now: boolean) {
     if (now) {
+      this.placeByContent(); // sources came, went, moved or were re-read (progress ticks change nothing)
       if (this.changeTimer) clearTimeout(this.changeTimer);
       this.changeTimer = null;
       this.opts.onChange(this.snapshot());

@@ -65,10 +65,18 @@ class HttpBridge implements Bridge {
   }
 }
 
+/**
+ * The launch token: from the URL once, then from this tab's sessionStorage. It leaves the address bar
+ * at once (no history entry, bookmark or screen share shows it); a reload finds it in the tab.
+ */
 function tokenFromUrl(): string {
-  const t = new URLSearchParams(location.search).get('token');
+  const params = new URLSearchParams(location.search);
+  const t = params.get('token');
   if (t) {
     sessionStorage.setItem('tracedeck-token', t);
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(history.state, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
     return t;
   }
   return sessionStorage.getItem('tracedeck-token') ?? '';

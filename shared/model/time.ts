@@ -16,6 +16,7 @@ export type EpochNsString = string;
 export type ClockQuality =
   | 'exact' // pprof TimeNanos, trace clock snapshots, capture headers
   | 'estimated' // file mtime, durations
+  | 'paired' // no clock of its own, placed by a timed source with the same content (SourceInfo.pairedWith)
   | 'manual'; // the user moved it
 
 export interface SourceClock {

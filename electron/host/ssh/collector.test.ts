@@ -11,6 +11,8 @@ import type { HostKeyPrompt } from './connection.ts';
 import { loadSshTarget } from './ssh-config.ts';
 import { formatKnownHostsLine } from './known-hosts.ts';
 import { createTestSshd, keygen, pubKeyBlob, sshKeygenFingerprint } from './test-sshd.ts';
+import { ingestBytes } from '../../../shared/ingest/ingest.ts';
+import { summarize } from '../../../shared/query/run-query.ts';
 import type { TestSshd } from './test-sshd.ts';
 
 let sshd: TestSshd;
@@ -377,5 +379,103 @@ describe('SshCollector against a real sshd', () => {
     } finally {
       sshd.denyProcessColumn(false);
     }
+  });
+});
+
+/** Polls until fn() is true or timeoutMs passed; returns the last value. */
+async function eventually(fn: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fn() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return fn();
+}
+
+describe('SshCollector stays bounded against a hostile host (real sshd, fake ss on its PATH)', () => {
+  it('a flooding ss is cut at the per-snapshot cap, memory stays bounded, the server process ends, and 3 cuts in a row stop the collection', async () => {
+    const cap = 4 * 1024 * 1024;
+    const r = run({ maxSnapshotBytes: cap, maxCutsInARow: 3 });
+    // Memory of this process, sampled while the host floods: JS heap + Buffers held outside it.
+    const mem = () => {
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    await r.collector.start();
+    await r.waitFor(isSnapshot(1), 10_000, 'first real snapshot');
+    global.gc?.();
+    const base = mem();
+    let peak = base;
+    const sampler = setInterval(() => (peak = Math.max(peak, mem())), 10);
+    sshd.setSsMode('flood');
+    try {
+      await r.waitFor((s) => s.type === 'stopped', 60_000, 'stopped after 3 cuts');
+    } finally {
+      clearInterval(sampler);
+      sshd.setSsMode('real');
+    }
+    const dropped = r.events.filter((e) => e.type === 'snapshot-dropped');
+    expect(dropped).toHaveLength(3);
+    for (const d of dropped) {
+      expect(d).toMatchObject({ reason: 'cut', message: expect.stringContaining('ss printed more than 4 MiB') });
+      expect((d as { bytes: number }).bytes).toBeLessThanOrEqual(cap);
+    }
+    const errors = r.events.filter((e) => e.type === 'error');
+    expect(errors).toEqual([expect.objectContaining({ kind: 'remote', message: expect.stringContaining('3 times in a row: collection stopped') })]);
+    // Stated bound: the flood costs this process less than 64 MiB (cap 4 MiB + the SSH window + write queue).
+    expect(peak - base).toBeLessThan(64 * 1024 * 1024);
+    // The capture holds the real snapshot and one gap per cut: no partial flood output.
+    const text = readFileSync(r.capturePath, 'utf8');
+    expect(text.length).toBeLessThan(1024 * 1024);
+    expect(text).not.toContain('10.0.0.1:1000');
+    expect(text.split('\n').filter((l) => l.startsWith('### gap ') && l.includes('output cut, snapshot dropped'))).toHaveLength(3);
+    expect(snapshotsOf(text)).toHaveLength(r.collector.snapshotCount);
+    // Nothing of the flood is left running on the server.
+    expect(await eventually(() => sshd.processesOfFakeSs().length === 0, 5000)).toBe(true);
+  });
+
+  it('a hanging ss is ended on the host by its timeout: the snapshot is dropped with a gap and no process is left behind', async () => {
+    const r = run({ commandTimeoutMs: 1500 });
+    await r.collector.start();
+    await r.waitFor(isSnapshot(1), 10_000, 'first real snapshot');
+    sshd.setSsMode('hang');
+    let dropped: CollectorStatus;
+    try {
+      dropped = await r.waitFor((s) => s.type === 'snapshot-dropped', 15_000, 'timed-out snapshot');
+      // While it hung, the fake ss was running on the server; the host's `timeout` ended it.
+    } finally {
+      sshd.setSsMode('real');
+    }
+    expect(dropped).toMatchObject({ reason: 'timeout', message: expect.stringContaining('did not finish within 2 s and was ended on the host') });
+    const before = r.collector.snapshotCount;
+    await r.waitFor(isSnapshot(before + 1), 10_000, 'a snapshot after the hang');
+    await r.collector.stop();
+    // The connection was never given up for it: one connection, no disconnect.
+    expect(r.events.filter((e) => e.type === 'connected')).toHaveLength(1);
+    expect(r.events.some((e) => e.type === 'disconnected' || e.type === 'error')).toBe(false);
+    expect(sshd.processesOfFakeSs()).toEqual([]);
+    const text = readFileSync(r.capturePath, 'utf8');
+    expect(text.split('\n').filter((l) => l.startsWith('### gap ') && l.includes('snapshot dropped'))).toHaveLength(1);
+  });
+
+  it('forged `###` lines in remote output never become framing: the parser sees only the collector\'s snapshots', async () => {
+    sshd.setSsMode('forge-framing');
+    let r: Run;
+    try {
+      r = run({ maxSnapshots: 3, filterPorts: [sshd.port] });
+      await r.collector.start();
+      await r.waitFor((s) => s.type === 'stopped', 10_000, 'stopped');
+    } finally {
+      sshd.setSsMode('real');
+    }
+    const text = readFileSync(r.capturePath, 'utf8');
+    const framing = text.split('\n').filter((l) => l.startsWith('#'));
+    expect(framing).toHaveLength(3);
+    expect(framing.every((l) => HEADER.test(l) && l.endsWith(` ${os.hostname()}`))).toBe(true);
+    // Kept, escaped: nothing received is lost.
+    expect(text.split('\n').filter((l) => l === '\\### ss-snapshot 1000000000000000000 forged')).toHaveLength(3);
+    expect(text.split('\n').filter((l) => l === '\\#comment')).toHaveLength(3);
+    // The real parser reads 3 snapshots, all from this host, no forged gap.
+    const source = await ingestBytes(new Uint8Array(readFileSync(r.capturePath)), {});
+    const figures = summarize(source);
+    expect(figures).toMatchObject({ snapshots: 3 });
+    expect(JSON.stringify(figures)).not.toContain('forged');
   });
 });

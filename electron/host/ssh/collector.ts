@@ -25,6 +25,17 @@
  *
  * Only fixed commands run: `hostname`, `ss -tanoip` / `ss -tanoi` (with an optional port filter
  * built from validated integers) and `ls /proc/<pid>/fd | wc -l` (pid validated as an integer).
+ *
+ * Bounded, whatever the host does:
+ *  - each command runs under `timeout -s KILL <s>` on the host (when the host has coreutils'
+ *    `timeout`), so a stuck command ends there by itself: closing an SSH channel does not end a
+ *    command that is not writing, and a timed-out `ss` would otherwise stay behind on the server;
+ *  - one snapshot's output is cut at maxSnapshotBytes: the channel is closed (a writing command then
+ *    dies of SIGPIPE), the partial snapshot is taken back out of the file and a `### gap` says why,
+ *    so a flooding host costs at most that much per tick, and maxCutsInARow cuts stop the collection;
+ *  - remote lines starting with `#` are escaped (capture-framing.ts): only the collector writes `###`;
+ *  - the file never grows past maxCaptureBytes (the most TraceDeck opens): reaching it stops the
+ *    collection with a `capture-full` status rather than leaving a capture nobody can reopen.
  */
 import { EventEmitter } from 'node:events';
 import { open } from 'node:fs/promises';
@@ -38,8 +49,10 @@ import {
   execStreaming,
   openSshConnection,
 } from './connection.ts';
-import type { ConfirmHostKey, SshErrorKind } from './connection.ts';
+import type { ConfirmHostKey, ExecResult, SshErrorKind } from './connection.ts';
 import { EpochClock } from './epoch-clock.ts';
+import { RemoteOutputEscaper } from './capture-framing.ts';
+import { MAX_FILE_BYTES } from '../limits.ts';
 import { fetchPprof, savePprofResult } from './pprof-over-ssh.ts';
 import type { PprofRequest, PprofResult } from './pprof-over-ssh.ts';
 
@@ -48,6 +61,10 @@ export type CollectorStatus =
   | { type: 'connected'; hostname: string; ssCommand: string; processColumn: boolean }
   | { type: 'snapshot'; count: number; epochNs: EpochNsString; bytes: number; exitCode: number | null }
   | { type: 'fd-count'; pid: number; count: number; epochNs: EpochNsString }
+  /** A snapshot was taken back out of the capture (a `### gap` marks its time): output cut at the cap, or ss ended by its timeout. */
+  | { type: 'snapshot-dropped'; epochNs: EpochNsString; reason: 'cut' | 'timeout'; bytes: number; message: string }
+  /** The capture reached maxCaptureBytes: the collection stops (everything in the file stays readable). */
+  | { type: 'capture-full'; bytes: number; limitBytes: number; message: string }
   | { type: 'disconnected'; reason: string }
   | { type: 'reconnecting'; attempt: number; delayMs: number }
   | { type: 'warning'; message: string }
@@ -75,8 +92,17 @@ export interface SshCollectorOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Stop by itself after this many snapshots. */
   maxSnapshots?: number;
-  /** A single remote command taking longer than this counts as a dead connection. Default max(15 s, 5 × interval). */
+  /**
+   * A remote command is ended on the host after this long (`timeout -s KILL`); without an answer
+   * COMMAND_GRACE_MS later the connection counts as dead. Default max(15 s, 5 × interval).
+   */
   commandTimeoutMs?: number;
+  /** One snapshot's output is cut past this many bytes (the snapshot is dropped). Default 64 MiB. */
+  maxSnapshotBytes?: number;
+  /** The collection stops after this many cut snapshots in a row. Default 3. */
+  maxCutsInARow?: number;
+  /** The capture file stays at most this large; reaching it stops the collection. Default MAX_FILE_BYTES. */
+  maxCaptureBytes?: number;
   connectTimeoutMs?: number;
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
@@ -102,6 +128,28 @@ function oneLine(s: string): string {
 }
 
 const NL = 0x0a;
+const MIB = 1024 * 1024;
+export const DEFAULT_MAX_SNAPSHOT_BYTES = 64 * MIB;
+/** Output cap of the small commands (hostname, the fd count, the `ss -p` probe whose output is not kept). */
+const SMALL_OUTPUT_BYTES = 64 * 1024;
+/** How long after the host's own timeout a silent command means a dead connection. */
+const COMMAND_GRACE_MS = 5000;
+/** Room kept for `###` lines when checking the capture's size limit. */
+const FRAMING_RESERVE = 4096;
+
+function mib(n: number): string {
+  if (n >= 1024 * MIB) return `${(n / (1024 * MIB)).toFixed(1)} GiB`;
+  return n >= MIB ? `${Math.round((n / MIB) * 10) / 10} MiB` : `${Math.round(n / 1024)} KiB`;
+}
+
+/**
+ * `timeout -s KILL` ended the command: it KILLs its whole process group, itself included, so the
+ * channel reports the signal (or exit 137 / 124 through a shell). A KILL from elsewhere, e.g. the
+ * OOM killer, reads the same.
+ */
+function endedByTimeout(r: ExecResult): boolean {
+  return r.code === 137 || r.code === 124 || r.signal === 'KILL' || r.signal === 'SIGKILL';
+}
 
 /** The capture file could not be written: retrying the connection would not help. */
 class CaptureWriteError extends Error {}
@@ -116,6 +164,12 @@ export class SshCollector extends EventEmitter<{ status: [CollectorStatus] }> {
   private writeChain: Promise<void> = Promise.resolve();
   private writeError: Error | undefined;
   private endsWithNewline = true;
+  /** The capture's size once every queued write is done. */
+  private position = 0;
+  private readonly escaper = new RemoteOutputEscaper();
+  /** The host has `timeout` (found out per connection). */
+  private remoteTimeout = true;
+  private cutsInARow = 0;
   private client: Client | undefined;
   private hostname: string;
   private snapshots = 0;
@@ -149,6 +203,7 @@ export class SshCollector extends EventEmitter<{ status: [CollectorStatus] }> {
     this.state = 'running';
     this.file = await open(this.opts.capturePath, 'a');
     const st = await this.file.stat();
+    this.position = st.size;
     if (st.size > 0) {
       // Appending to an existing capture: make sure our first header starts on its own line.
       const last = Buffer.alloc(1);
@@ -194,6 +249,7 @@ export class SshCollector extends EventEmitter<{ status: [CollectorStatus] }> {
   private write(buf: Buffer): void {
     if (buf.length === 0) return;
     this.endsWithNewline = buf[buf.length - 1] === NL;
+    this.position += buf.length;
     const fh = this.file;
     if (!fh) return;
     this.writeChain = this.writeChain.then(async () => {
@@ -210,6 +266,26 @@ export class SshCollector extends EventEmitter<{ status: [CollectorStatus] }> {
   /** Writes a `###` line, first ending any unterminated line so the header starts a line. */
   private writeLine(line: string): void {
     this.write(Buffer.from(`${this.endsWithNewline ? '' : '\n'}${line}\n`, 'utf8'));
+  }
+
+  /** Takes everything after pos back out of the file (a dropped snapshot). */
+  private truncateTo(pos: number, endsWithNewline: boolean): void {
+    this.position = pos;
+    this.endsWithNewline = endsWithNewline;
+    const fh = this.file;
+    this.writeChain = this.writeChain.then(async () => {
+      if (this.writeError || !fh) return;
+      try {
+        await fh.truncate(pos);
+      } catch (err) {
+        this.writeError = err as Error;
+      }
+    });
+  }
+
+  /** The command as sent: under the host's `timeout` when it has one. */
+  private bounded(command: string, timeoutMs: number): string {
+    return this.remoteTimeout ? `timeout -s KILL ${Math.max(1, Math.ceil(timeoutMs / 1000))} ${command}` : command;
   }
 
   private async flush(): Promise<void> {
@@ -341,7 +417,14 @@ export class SshCollector extends EventEmitter<{ status: [CollectorStatus] }> {
     const timeout = this.opts.commandTimeoutMs ?? Math.max(15_000, 5 * this.intervalMs);
     try {
       const clock = new EpochClock();
-      const host = await execCollect(client, 'hostname', timeout);
+      this.remoteTimeout = true;
+      let host = await execCollect(client, this.bounded('hostname', timeout), timeout + COMMAND_GRACE_MS);
+      if (host.code === 127 && !/failed to run command/.test(host.stderr)) {
+        // No coreutils `timeout` on the host: run the commands bare (a stuck one then ends only with the connection).
+        this.remoteTimeout = false;
+        this.emitStatus({ type: 'warning', message: `no \`timeout\` command on ${this.hostname}: a stuck remote command cannot be ended on the host` });
+        host = await execCollect(client, 'hostname', timeout);
+      }
       const name = host.stdout.trim().split(/\s+/)[0];
       if (name) this.hostname = name;
 
@@ -351,7 +434,8 @@ export class SshCollector extends EventEmitter<{ status: [CollectorStatus] }> {
 
       while (!this.stopRequested && !lost.signal.aborted) {
         const tickStart = Date.now();
-        await this.snapshot(client, cmd.command, clock, timeout);
+        const outcome = await this.snapshot(client, cmd.command, clock, timeout);
+        if (outcome) return outcome;
         if (this.opts.pid !== undefined) await this.fdCount(client, this.opts.pid, clock, timeout);
         if (this.opts.maxSnapshots !== undefined && this.snapshots >= this.opts.maxSnapshots) this.stopRequested = true;
         if (this.stopRequested) break;
@@ -381,49 +465,101 @@ export class SshCollector extends EventEmitter<{ status: [CollectorStatus] }> {
   private async chooseSsCommand(client: Client, timeout: number): Promise<{ command: string; processColumn: boolean } | { error: string }> {
     if (this.opts.useProcessColumn !== false) {
       const command = ssCommand(true, this.opts.filterPorts);
-      const r = await execCollect(client, command, timeout);
-      if (r.code === 0 && r.stderr.trim() === '') return { command, processColumn: true };
-      this.emitStatus({ type: 'warning', message: `\`${command}\` failed (${oneLine(r.stderr) || `exit ${r.code}`}); capturing without the process column` });
+      // Only its exit status matters: a probe cut at the cap did run (and printed plenty).
+      const r = await execStreaming(client, this.bounded(command, timeout), () => {}, timeout + COMMAND_GRACE_MS, SMALL_OUTPUT_BYTES);
+      if (r.cut || (r.code === 0 && r.stderr.trim() === '')) return { command, processColumn: true };
+      this.emitStatus({ type: 'warning', message: `\`${command}\` failed (${this.failureText(r, timeout)}); capturing without the process column` });
     }
     const command = ssCommand(false, this.opts.filterPorts);
-    const r = await execCollect(client, command, timeout);
-    if (r.code === 0) return { command, processColumn: false };
+    const r = await execStreaming(client, this.bounded(command, timeout), () => {}, timeout + COMMAND_GRACE_MS, SMALL_OUTPUT_BYTES);
+    if (r.cut || r.code === 0) return { command, processColumn: false };
     const hint = r.code === 127 ? ' (ss not installed? it is in the iproute2 package)' : '';
-    return { error: `\`${command}\` failed on ${this.hostname}: ${oneLine(r.stderr) || `exit ${r.code}`}${hint}` };
+    return { error: `\`${command}\` failed on ${this.hostname}: ${this.failureText(r, timeout)}${hint}` };
   }
 
-  private async snapshot(client: Client, command: string, clock: EpochClock, timeout: number): Promise<void> {
+  /** Why a command failed, for messages: its stderr, or how it ended. */
+  private failureText(r: ExecResult, timeoutMs: number): string {
+    if (this.remoteTimeout && endedByTimeout(r)) return `did not finish within ${Math.ceil(timeoutMs / 1000)} s and was ended on the host`;
+    return oneLine(r.stderr) || `exit ${r.code ?? r.signal}`;
+  }
+
+  /**
+   * One ss snapshot, streamed into the file as it arrives. A snapshot cut at the cap or ended by the
+   * host's timeout is taken back out of the file (a partial socket list would read as a dip) and a
+   * `### gap` line says why. Returns a reason to end the session, or null to go on.
+   */
+  private async snapshot(client: Client, command: string, clock: EpochClock, timeout: number): Promise<{ kind: 'remote'; message: string } | null> {
     const epochNs = clock.nowNs();
+    const startPos = this.position;
+    const startNl = this.endsWithNewline;
+    const maxSnapshot = this.opts.maxSnapshotBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
+    const maxCapture = this.opts.maxCaptureBytes ?? MAX_FILE_BYTES;
+    // Escaping can at most double the bytes (a line of only `#`): keep the file under its limit even then.
+    const captureRoom = Math.floor((maxCapture - startPos - FRAMING_RESERVE) / 2);
+    if (captureRoom <= 0) return this.captureFull(maxCapture);
     let bytes = 0;
     const header = () => this.writeLine(`### ss-snapshot ${epochNs} ${this.hostname}`);
-    let result;
+    this.escaper.reset();
+    let result: ExecResult;
     try {
       result = await execStreaming(
         client,
-        command,
+        this.bounded(command, timeout),
         (chunk) => {
           if (bytes === 0) header();
           bytes += chunk.length;
-          this.write(chunk);
+          this.write(this.escaper.escape(chunk));
         },
-        timeout,
+        timeout + COMMAND_GRACE_MS,
+        Math.min(maxSnapshot, captureRoom),
       );
     } catch (err) {
       await this.flush(); // keep what arrived before the drop (a write failure takes precedence)
       throw err;
     }
+    if (result.cut && captureRoom < maxSnapshot) {
+      this.truncateTo(startPos, startNl);
+      await this.flush();
+      return this.captureFull(maxCapture);
+    }
+    const timedOut = !result.cut && this.remoteTimeout && endedByTimeout(result);
+    if (result.cut || timedOut) {
+      const message = result.cut
+        ? `ss printed more than ${mib(maxSnapshot)} on ${this.hostname}: output cut, snapshot dropped`
+        : `ss ${this.failureText(result, timeout)} on ${this.hostname}: snapshot dropped`;
+      this.truncateTo(startPos, startNl);
+      this.writeLine(`### gap ${epochNs} ${this.hostname} ${message}`);
+      await this.flush();
+      this.emitStatus({ type: 'snapshot-dropped', epochNs, reason: result.cut ? 'cut' : 'timeout', bytes, message });
+      this.cutsInARow = result.cut ? this.cutsInARow + 1 : 0;
+      const maxCuts = this.opts.maxCutsInARow ?? 3;
+      if (this.cutsInARow >= maxCuts) {
+        return { kind: 'remote', message: `${message}, ${maxCuts} times in a row: collection stopped (a port filter captures less)` };
+      }
+      return null;
+    }
+    this.cutsInARow = 0;
     if (bytes === 0) header();
     await this.flush();
     this.snapshots++;
     if (result.code !== 0) {
-      this.emitStatus({ type: 'warning', message: `ss exited with ${result.code}: ${oneLine(result.stderr)}` });
+      this.emitStatus({ type: 'warning', message: `ss exited with ${result.code ?? result.signal}: ${oneLine(result.stderr)}` });
     }
     this.emitStatus({ type: 'snapshot', count: this.snapshots, epochNs, bytes, exitCode: result.code });
+    return null;
+  }
+
+  /** The capture reached its size limit: say so and stop (what is in the file stays readable). */
+  private captureFull(limitBytes: number): null {
+    const message = `the capture reached ${mib(limitBytes)}, the most TraceDeck opens: collection stopped (everything received is kept; start a new collection to go on)`;
+    this.emitStatus({ type: 'capture-full', bytes: this.position, limitBytes, message });
+    this.stopRequested = true;
+    return null;
   }
 
   private async fdCount(client: Client, pid: number, clock: EpochClock, timeout: number): Promise<void> {
     const epochNs = clock.nowNs();
-    const r = await execCollect(client, `ls /proc/${pid}/fd | wc -l`, timeout);
+    const r = await execCollect(client, this.bounded(`ls /proc/${pid}/fd | wc -l`, timeout), timeout + COMMAND_GRACE_MS);
     const count = Number(r.stdout.trim());
     if (r.stderr.trim() !== '' || !Number.isInteger(count)) {
       // Once per connection: a gone or foreign process would otherwise warn on every tick.

@@ -115,8 +115,69 @@ async function buildAuthList(target: SshTarget, warn: (m: string) => void): Prom
   return list;
 }
 
-/** Connects and authenticates; rejects with SshConnectError. */
+/**
+ * Connects and authenticates, through the target's jump hosts when it has some (ProxyJump): the
+ * first hop directly, each next hop over a `direct-tcpip` channel of the one before (ssh2's
+ * forwardOut, handed to the next Client as its `sock`). Every hop is a full SSH connection with its
+ * own host-key check against known_hosts and its own credentials; nothing is decrypted on a jump
+ * host. Closing the returned client closes the hops; a hop going away closes the client.
+ * Rejects with SshConnectError (naming the hop that failed).
+ */
 export async function openSshConnection(target: SshTarget, opts: ConnectOptions = {}): Promise<Client> {
+  const hops = [...(target.jumps ?? []), target];
+  const opened: Client[] = [];
+  try {
+    for (const [i, hop] of hops.entries()) {
+      const prev = opened[i - 1];
+      const via = prev ? (hops[i - 1] as SshTarget) : undefined;
+      const sock = prev && via ? await forwardThrough(prev, via, hop) : undefined;
+      opened.push(await connectHop(hop, opts, sock, i < hops.length - 1 ? `jump host ${hop.alias}` : undefined));
+    }
+  } catch (err) {
+    for (const c of opened.reverse()) c.destroy();
+    throw err;
+  }
+  const client = opened[opened.length - 1] as Client;
+  const jumps = opened.slice(0, -1);
+  if (jumps.length > 0) {
+    client.once('close', () => {
+      for (const j of [...jumps].reverse()) j.destroy();
+    });
+    for (const j of jumps) {
+      j.on('error', () => {}); // a hop's late error shows as the client's close
+      j.once('close', () => client.destroy());
+    }
+  }
+  return client;
+}
+
+/** A `direct-tcpip` channel from `via` to hop's host:port: the next hop's transport. */
+function forwardThrough(via: Client, viaTarget: SshTarget, hop: SshTarget): Promise<NonNullable<ConnectConfig['sock']>> {
+  return new Promise((resolve, reject) => {
+    via.forwardOut('127.0.0.1', 0, hop.host, hop.port, (err, stream) => {
+      if (err) {
+        return reject(
+          new SshConnectError('network', `jump host ${viaTarget.alias} could not reach ${hop.host}:${hop.port}: ${err.message}`, { cause: err }),
+        );
+      }
+      resolve(stream as unknown as NonNullable<ConnectConfig['sock']>);
+    });
+  });
+}
+
+/** One SSH connection (to a jump host when `hopLabel` is set), over `sock` when given. */
+async function connectHop(target: SshTarget, opts: ConnectOptions, sock: ConnectConfig['sock'] | undefined, hopLabel: string | undefined): Promise<Client> {
+  try {
+    return await connectOne(target, opts, sock);
+  } catch (err) {
+    if (hopLabel && err instanceof SshConnectError && err.kind !== 'cancelled') {
+      throw new SshConnectError(err.kind, `${hopLabel}: ${err.message}`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+async function connectOne(target: SshTarget, opts: ConnectOptions, sock: ConnectConfig['sock'] | undefined): Promise<Client> {
   const warn = opts.onWarning ?? (() => {});
   const knownHostsPath = opts.knownHostsPath ?? defaultKnownHostsPath(target);
   if (opts.signal?.aborted) throw new SshConnectError('cancelled', 'cancelled');
@@ -228,6 +289,7 @@ export async function openSshConnection(target: SshTarget, opts: ConnectOptions 
       readyTimeout: 0, // our own timer, paused while the user confirms a host key
       keepaliveInterval: opts.keepaliveIntervalMs ?? target.keepaliveIntervalMs ?? 5_000,
       keepaliveCountMax: opts.keepaliveCountMax ?? target.keepaliveCountMax ?? 3,
+      ...(sock ? { sock } : {}),
     };
     if (serverHostKey) cfg.algorithms = { serverHostKey: serverHostKey as never };
     armTimer();
@@ -243,41 +305,70 @@ export interface ExecResult {
   code: number | null;
   signal: string | null;
   stderr: string;
+  /** stdout passed maxStdoutBytes: the rest was not read and the channel was closed. */
+  cut: boolean;
 }
 
+/** stderr kept per command (enough for an error message; a chatty command cannot grow it). */
+const MAX_STDERR_CHARS = 4096;
+
 /**
- * Runs one fixed command; stdout chunks go to onStdout as they arrive. Rejects when the channel
- * cannot be opened, the connection drops, or timeoutMs passes.
+ * Runs one fixed command; stdout chunks go to onStdout as they arrive, up to maxStdoutBytes (the
+ * chunk that passes it is handed over only up to the cap, then the channel is closed and the result
+ * is `cut`). Rejects when the channel cannot be opened, the connection drops, or timeoutMs passes.
+ *
+ * Closing a channel does not end a remote command that is not writing (sshd waits for it): the
+ * caller wraps commands in `timeout` (see collector.ts) so that the host ends them by itself.
  */
 export function execStreaming(
   client: Client,
   command: string,
   onStdout: (chunk: Buffer) => void,
   timeoutMs: number,
+  maxStdoutBytes = Infinity,
 ): Promise<ExecResult> {
   return new Promise<ExecResult>((resolve, reject) => {
     let done = false;
     let stderr = '';
     let code: number | null = null;
     let signal: string | null = null;
+    let received = 0;
+    let channel: { close(): void } | undefined;
+    const closeChannel = () => {
+      try {
+        channel?.close();
+      } catch {
+        // the connection is already gone
+      }
+    };
     const timer = setTimeout(() => fail(new Error(`command timed out after ${timeoutMs} ms: ${command}`)), timeoutMs);
     const fail = (err: Error) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      closeChannel();
       reject(err);
     };
     client.exec(command, (err, stream) => {
       if (err) return fail(err);
+      channel = stream;
       if (done) {
-        stream.close();
+        closeChannel();
         return;
       }
       stream.on('data', (chunk: Buffer) => {
-        if (!done) onStdout(chunk);
+        if (done) return;
+        const room = maxStdoutBytes - received;
+        received += chunk.length;
+        if (chunk.length <= room) return onStdout(chunk);
+        if (room > 0) onStdout(chunk.subarray(0, room));
+        done = true;
+        clearTimeout(timer);
+        closeChannel();
+        resolve({ code: null, signal: null, stderr, cut: true });
       });
       stream.stderr.on('data', (chunk: Buffer) => {
-        if (stderr.length < 4096) stderr += chunk.toString('utf8');
+        if (stderr.length < MAX_STDERR_CHARS) stderr += chunk.toString('utf8').slice(0, MAX_STDERR_CHARS - stderr.length);
       });
       stream.on('exit', (c: number | null, s?: string) => {
         code = c;
@@ -289,15 +380,15 @@ export function execStreaming(
         if (code === null && signal === null) return fail(new Error(`connection lost while running: ${command}`));
         done = true;
         clearTimeout(timer);
-        resolve({ code, signal, stderr });
+        resolve({ code, signal, stderr, cut: false });
       });
     });
   });
 }
 
-/** Runs a fixed command and collects stdout. */
-export async function execCollect(client: Client, command: string, timeoutMs: number): Promise<ExecResult & { stdout: string }> {
+/** Runs a fixed command and collects stdout (at most maxStdoutBytes of it). */
+export async function execCollect(client: Client, command: string, timeoutMs: number, maxStdoutBytes = 64 * 1024): Promise<ExecResult & { stdout: string }> {
   const chunks: Buffer[] = [];
-  const r = await execStreaming(client, command, (c) => chunks.push(c), timeoutMs);
+  const r = await execStreaming(client, command, (c) => chunks.push(c), timeoutMs, maxStdoutBytes);
   return { ...r, stdout: Buffer.concat(chunks).toString('utf8') };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,13 +89,13 @@ describe('resolveSshTarget', () => {
     expect(t.identityFiles).toEqual(['/home/ana/.ssh/id_ed25519', '/home/ana/.ssh/id_ecdsa', '/home/ana/.ssh/id_rsa']);
   });
 
-  it('parses key=value, quoted values, and warns about what it does not support', () => {
+  it('parses key=value, quoted values, follows ProxyJump, and refuses Match exec', () => {
     const t = resolveSshTarget({ host: 'bastion' }, cfg, env);
     expect(t).toMatchObject({ host: '10.0.0.5', port: 2022, user: 'fallback', agentSocket: undefined });
     expect(t.identityFiles).toEqual(['/home/ana/.ssh/my key']);
-    expect(t.warnings.some((w) => /ProxyJump is not supported/.test(w))).toBe(true);
-    expect(t.warnings.some((w) => /Match blocks are not evaluated/.test(w))).toBe(true);
-    // The Match block's User is never applied.
+    expect(t.jumps).toEqual([expect.objectContaining({ alias: 'jump.example.com', host: 'jump.example.com', port: 22, user: 'fallback', jumps: [] })]);
+    expect(t.warnings).toContain('line 23: Match exec runs a shell command: refused, its block never applies');
+    // The Match exec block's User is never applied.
     expect(resolveSshTarget({ host: 'foo' }, cfg, env).user).toBe('fallback');
   });
 
@@ -119,7 +119,111 @@ describe('resolveSshTarget', () => {
   });
 });
 
+describe('Match blocks', () => {
+  const c = parseSshConfig(`
+Host web
+  HostName web.internal
+Match host *.internal user deploy
+  Port 2201
+Match originalhost web !localuser root
+  IdentityFile ~/.ssh/web_key
+Match host web.internal
+  User deploy
+Match user deploy
+  ServerAliveInterval 9
+Match localuser ana all
+  ConnectTimeout 4
+Match canonical host x
+  User never
+`);
+
+  it('tests HostName and User as obtained so far, the typed name, the local user, and negation', () => {
+    // `Match host … user deploy` comes before User is set: only an explicit user makes it apply.
+    const plain = resolveSshTarget({ host: 'web' }, c, env);
+    expect(plain).toMatchObject({ host: 'web.internal', port: 22, user: 'deploy', keepaliveIntervalMs: 9000, connectTimeoutMs: 4000 });
+    expect(plain.identityFiles).toEqual(['/home/ana/.ssh/web_key']);
+    expect(resolveSshTarget({ host: 'deploy@web' }, c, env).port).toBe(2201);
+    // As root locally, the negated localuser criterion fails: no web_key; other hosts match nothing host-based.
+    expect(resolveSshTarget({ host: 'web' }, c, { ...env, localUser: 'root' }).identityFiles).toEqual(['/home/ana/.ssh/id_ed25519', '/home/ana/.ssh/id_ecdsa', '/home/ana/.ssh/id_rsa']);
+    expect(resolveSshTarget({ host: 'db' }, c, env)).toMatchObject({ host: 'db', user: 'ana', connectTimeoutMs: 4000 });
+    expect(plain.warnings).toEqual(['line 14: Match canonical is not evaluated: its block never applies']);
+  });
+});
+
+describe('ProxyJump and -J', () => {
+  const c = parseSshConfig(`
+Host target
+  HostName 10.1.0.7
+  ProxyJump ops@bastion:2222,inner
+Host bastion
+  HostName bastion.example.com
+  IdentityFile ~/.ssh/bastion_key
+  ProxyJump edge
+Host inner
+  ProxyJump ignored-because-not-first
+Host loop1
+  ProxyJump loop2
+Host loop2
+  ProxyJump loop1
+Host legacy
+  ProxyCommand ssh -W %h:%p gw
+  ProxyJump never-used
+  LocalCommand echo hi
+`);
+
+  it('flattens a chain: the first hop\'s own ProxyJump first, each hop resolved through the config', () => {
+    const t = resolveSshTarget({ host: 'target', keyFile: '/keys/id' }, c, env);
+    expect(t.jumps?.map((j) => `${j.user}@${j.host}:${j.port}`)).toEqual(['ana@edge:22', 'ops@bastion.example.com:2222', 'ana@inner:22']);
+    // A bastion with its own IdentityFile uses it; others take the caller's key.
+    expect(t.jumps?.map((j) => j.identityFiles)).toEqual([['/keys/id'], ['/home/ana/.ssh/bastion_key'], ['/keys/id']]);
+    expect(t.jumps?.every((j) => (j.jumps ?? []).length === 0)).toBe(true);
+    expect(t).toMatchObject({ host: '10.1.0.7', identityFiles: ['/keys/id'] });
+  });
+
+  it('-J beats the config; user@host:port, [v6]:port and ssh:// entries; none turns it off', () => {
+    const t = resolveSshTarget({ host: 'target', jump: 'me@[::1]:2200,ssh://x@h2:23' }, c, env);
+    expect(t.jumps?.map((j) => `${j.user}@${j.host}:${j.port}`)).toEqual(['me@::1:2200', 'x@h2:23']);
+    expect(resolveSshTarget({ host: 'target', jump: 'none' }, c, env).jumps).toEqual([]);
+    expect(() => resolveSshTarget({ host: 'target', jump: 'a,,b' }, c, env)).toThrow(/invalid jump host list/);
+    expect(() => resolveSshTarget({ host: 'target', jump: 'h:99999' }, c, env)).toThrow(/invalid port in jump host/);
+    expect(() => resolveSshTarget({ host: 'target', jump: '-oProxyCommand=x' }, c, env)).toThrow(/invalid jump host/);
+  });
+
+  it('a loop in the config is an error; ProxyCommand and LocalCommand are refused and never run', () => {
+    expect(() => resolveSshTarget({ host: 'loop1' }, c, env)).toThrow(/longer than 8 hops/);
+    const t = resolveSshTarget({ host: 'legacy' }, c, env);
+    expect(t.jumps).toEqual([]); // ProxyCommand came first: ProxyJump is not obtained
+    expect(t.warnings).toEqual([
+      'line 16: ProxyCommand runs a shell command: refused (connecting without it; ProxyJump is supported)',
+      'line 18: LocalCommand runs a shell command: refused, never run',
+    ]);
+  });
+});
+
 describe('loadSshConfig', () => {
+  it('reads Include files (globs, relative to ~/.ssh, inside a Host block only when it applies)', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'tracedeck-sshinc-'));
+    try {
+      mkdirSync(path.join(home, '.ssh', 'conf.d'), { recursive: true });
+      writeFileSync(path.join(home, '.ssh', 'conf.d', '10-fleet.conf'), 'Host web-*\n  User fleet\n  ProxyJump gw\n');
+      writeFileSync(path.join(home, '.ssh', 'conf.d', '20-db.conf'), 'Host db\n  Port 5022\nInclude nested.conf\n');
+      writeFileSync(path.join(home, '.ssh', 'nested.conf'), 'Host db\n  User dba\n');
+      writeFileSync(path.join(home, '.ssh', 'only-staging.conf'), 'Port 7022\n!!!\n');
+      const file = path.join(home, '.ssh', 'config');
+      writeFileSync(file, 'Include conf.d/*.conf ~/.ssh/missing.conf\nHost *.staging\n  Include only-staging.conf\n  User stager\n');
+      const e = { ...env, home };
+      expect(await loadSshTarget({ host: 'web-1' }, file, e)).toMatchObject({ user: 'fleet', jumps: [expect.objectContaining({ host: 'gw' })] });
+      expect(await loadSshTarget({ host: 'db' }, file, e)).toMatchObject({ port: 5022, user: 'dba' });
+      const staging = await loadSshTarget({ host: 'a.staging' }, file, e);
+      expect(staging).toMatchObject({ port: 7022, user: 'stager' });
+      expect(staging.warnings).toEqual([`${path.join(home, '.ssh', 'only-staging.conf')} line 2: cannot parse "!!!"`]);
+      expect(await loadSshTarget({ host: 'web-1' }, file, e)).toMatchObject({ port: 22, warnings: [] });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+
   it('reads a file and treats a missing one as empty', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tracedeck-sshcfg-'));
     try {

@@ -1,5 +1,5 @@
 /**
- * Test support (used only by *.test.ts here): a throwaway OpenSSH server on 127.0.0.1 with keys
+ * Test support (used only by *.test.ts here): a throwaway OpenSSH server on loopback with keys
  * made by ssh-keygen in a temp dir. Killed by PID (its per-connection children too).
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -41,23 +41,23 @@ export function pubKeyBlob(pubFile: string): Buffer {
   return Buffer.from(b64, 'base64');
 }
 
-export function freePort(): Promise<number> {
+export function freePort(address = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(0, address, () => {
       const addr = srv.address();
       srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
     });
   });
 }
 
-function waitListening(port: number, proc: ChildProcess, log: () => string, timeoutMs = 5000): Promise<void> {
+function waitListening(address: string, port: number, proc: ChildProcess, log: () => string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const tryOnce = () => {
       if (proc.exitCode !== null) return reject(new Error(`sshd exited with ${proc.exitCode}: ${log()}`));
-      const s = net.connect(port, '127.0.0.1');
+      const s = net.connect(port, address);
       s.once('data', (d) => {
         s.destroy();
         if (d.toString('latin1').startsWith('SSH-')) resolve();
@@ -74,7 +74,7 @@ function waitListening(port: number, proc: ChildProcess, log: () => string, time
 }
 
 /** PIDs of pid's descendants (from /proc), deepest last. */
-function descendants(pid: number): number[] {
+export function descendants(pid: number): number[] {
   const parent = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -100,15 +100,45 @@ function descendants(pid: number): number[] {
   return out;
 }
 
+export type SsMode = 'real' | 'flood' | 'hang' | 'forge-framing';
+
+/** Live processes whose /proc/PID/cmdline contains text. */
+export function processesMentioning(text: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue; // a zombie runs nothing
+      if (cmd.includes(text)) out.push(Number(d));
+    } catch {
+      // gone while we looked
+    }
+  }
+  return out;
+}
+
 export interface TestSshd {
   dir: string;
+  /** The loopback address it listens on (127.0.0.1 unless asked otherwise). */
+  address: string;
   port: number;
+  /** sshd's PID while running. */
+  pid(): number | undefined;
   user: string;
   hostKeyPub: string;
   clientKey: string;
   wrongKey: string;
   /** Makes the session's `ss -tanoip` fail (as where -p is not permitted) until called with false. */
   denyProcessColumn(deny: boolean): void;
+  /**
+   * What the session's `ss` does from now on: run the real one; print socket lines forever; hang
+   * without output; or print the real output followed by forged `###` framing lines.
+   */
+  setSsMode(mode: SsMode): void;
+  /** PIDs of live processes whose command line mentions this server's folder (its fake `ss` and children). */
+  processesOfFakeSs(): number[];
   /** Starts (or restarts) sshd on the same port with the same keys. */
   start(): Promise<void>;
   /** SIGKILLs sshd and every per-connection child it forked. */
@@ -119,10 +149,15 @@ export interface TestSshd {
   log(): string;
 }
 
-export async function createTestSshd(): Promise<TestSshd> {
+/**
+ * `address`: another loopback address (127.0.0.2, 127.0.0.3 …) for tests with several hosts, e.g.
+ * one reached only through another as its jump host.
+ */
+export async function createTestSshd(opts: { address?: string } = {}): Promise<TestSshd> {
   requireSshd();
+  const address = opts.address ?? '127.0.0.1';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tracedeck-sshd-'));
-  const port = await freePort();
+  const port = await freePort(address);
   const user = os.userInfo().username;
   const hostKey = path.join(dir, 'host_ed25519');
   const clientKey = path.join(dir, 'client_ed25519');
@@ -134,11 +169,25 @@ export async function createTestSshd(): Promise<TestSshd> {
   writeFileSync(authorized, readFileSync(`${clientKey}.pub`));
   const binDir = path.join(dir, 'bin');
   const denyMarker = path.join(dir, 'deny-ss-p');
+  const modeFile = path.join(dir, 'ss-mode');
   mkdirSync(binDir);
+  // Not exec'ed in the other modes: the script (its path in its command line) is what an orphan looks like.
   writeFileSync(
     path.join(binDir, 'ss'),
-    `#!/bin/sh\nif [ -e '${denyMarker}' ] && [ "$1" = -tanoip ]; then\n` +
-      `  echo 'Cannot open netlink socket: Operation not permitted' >&2; exit 1\nfi\nexec /usr/bin/ss "$@"\n`,
+    [
+      '#!/bin/sh',
+      `if [ -e '${denyMarker}' ] && [ "$1" = -tanoip ]; then`,
+      "  echo 'Cannot open netlink socket: Operation not permitted' >&2; exit 1",
+      'fi',
+      `mode=$(cat '${modeFile}' 2>/dev/null)`,
+      'case "$mode" in',
+      `  flood) yes "ESTAB 0 0 10.0.0.1:1000 10.0.0.2:2000 $0" ;;`,
+      '  hang) while :; do sleep 1; done ;;',
+      '  forge-framing) /usr/bin/ss "$@"; printf \'### ss-snapshot 1000000000000000000 forged\\nESTAB 0 0 6.6.6.6:1 6.6.6.6:2\\n### gap 1000000000000000001 forged injected\\n#comment\\n\' ;;',
+      '  *) exec /usr/bin/ss "$@" ;;',
+      'esac',
+      '',
+    ].join('\n'),
     { mode: 0o755 },
   );
   const cfg = path.join(dir, 'sshd_config');
@@ -146,7 +195,7 @@ export async function createTestSshd(): Promise<TestSshd> {
     cfg,
     [
       `Port ${port}`,
-      'ListenAddress 127.0.0.1',
+      `ListenAddress ${address}`,
       `HostKey ${hostKey}`,
       `PidFile ${path.join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${authorized}`,
@@ -189,11 +238,19 @@ export async function createTestSshd(): Promise<TestSshd> {
 
   return {
     dir,
+    address,
     port,
+    pid: () => proc?.pid,
     user,
     hostKeyPub: `${hostKey}.pub`,
     clientKey,
     wrongKey,
+    setSsMode(mode: SsMode) {
+      writeFileSync(modeFile, mode);
+    },
+    processesOfFakeSs() {
+      return processesMentioning(binDir);
+    },
     denyProcessColumn(deny: boolean) {
       if (deny) writeFileSync(denyMarker, '');
       else rmSync(denyMarker, { force: true });
@@ -205,7 +262,7 @@ export async function createTestSshd(): Promise<TestSshd> {
       p.stderr?.on('data', (d: Buffer) => {
         logText += d.toString('utf8');
       });
-      await waitListening(port, p, log);
+      await waitListening(address, port, p, log);
     },
     kill,
     async dispose() {
@@ -214,8 +271,8 @@ export async function createTestSshd(): Promise<TestSshd> {
     },
     target(over: Partial<SshTarget> = {}): SshTarget {
       return {
-        alias: '127.0.0.1',
-        host: '127.0.0.1',
+        alias: address,
+        host: address,
         port,
         user,
         identityFiles: [clientKey],

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useApp } from '../store.ts';
+import { bridge } from '../bridge-client.ts';
 import { formatDateTime, formatDuration, formatValue, timeZoneName } from '../format.ts';
 
 /** Shown in the heading or the warnings list already. */
@@ -94,6 +95,14 @@ export function SourceDetails() {
       {src.clock && (
         <p className="muted">
           Clock: {src.clock.quality} ({src.clock.basis})
+          {src.pairedWith && (
+            <>
+              {' '}
+              <button type="button" data-testid="undo-pairing" onClick={() => void bridge.request('undoPairing', { id: src.id })}>
+                Undo pairing
+              </button>
+            </>
+          )}
         </p>
       )}
       {src.warnings && src.warnings.length > 0 && (

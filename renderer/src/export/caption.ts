@@ -24,7 +24,11 @@ export function captionLines(input: CaptionInput): string[] {
   const tz = timeZoneName();
   const lines = [`TraceDeck · ${input.title}`];
   lines.push(`Sources: ${input.sources.map((s) => s.name).join(', ') || 'none'}`);
-  const range = st.selection ?? sessionExtent(st.session);
+  // The host's evidence span: estimated sources far off (mtimes after a copy) do not stretch it.
+  // Points in time (dumps, one profile) get ±1 s, as sessionExtent gives them.
+  const ev = st.session.evidenceSpan;
+  const evidence = ev && ev.endNs - ev.startNs < 1e6 ? { startNs: ev.startNs - 1e9, endNs: ev.endNs + 1e9 } : ev;
+  const range = st.selection ?? evidence ?? sessionExtent(st.session);
   if (origin && range) {
     const a = epochAdd(origin, range.startNs);
     const b = epochAdd(origin, range.endNs);

@@ -9,6 +9,7 @@ import type { SocketCaptureModel, TcpInfoTable } from '../../model/sockets.ts';
 import { TCP_INFO_F32, TCP_INFO_F64, TCP_STATES, UNKNOWN_STATE } from '../../model/sockets.ts';
 import type { SourceClock } from '../../model/time.ts';
 import { IngestError, throwIfAborted, type ParseOptions } from '../errors.ts';
+import { mtimeClock as fileMtimeClock } from '../mtime-clock.ts';
 
 export type ParsedFdSource = Extract<ParsedSource, { kind: 'ss' }>;
 
@@ -90,9 +91,7 @@ export function splitLines(b: Uint8Array, opts: ParseOptions): TextLine[] {
 
 /** No clock inside these listings: placed at the file's mtime when known (as the ss reader does). */
 export function mtimeClock(mtimeMs: number | undefined): SourceClock {
-  const origin =
-    mtimeMs !== undefined && Number.isFinite(mtimeMs) ? (BigInt(Math.round(mtimeMs)) * 1_000_000n).toString() : null;
-  return { originEpochNs: origin, quality: 'estimated', basis: origin ? 'file mtime' : 'no clock (no file time)' };
+  return fileMtimeClock(mtimeMs, { noFileTime: 'no clock (no file time)' });
 }
 
 function emptyTcpInfo(): TcpInfoTable {

@@ -8,6 +8,7 @@ import { StackTableBuilder } from '../../model/stacks.ts';
 import type { SourceClock } from '../../model/time.ts';
 import type { TraceModel } from '../../model/trace.ts';
 import { IngestError, type ParseOptions } from '../errors.ts';
+import { mtimeClock } from '../mtime-clock.ts';
 import { TraceModelBuilder } from './model-builder.ts';
 import { decodeTraceV1 } from './v1/decode.ts';
 import { decodeTraceV2, traceHeaderMinor } from './v2/decode.ts';
@@ -43,11 +44,13 @@ export function parseTrace(bytes: Uint8Array, opts: ParseOptions = {}): ParsedTr
   let clock: SourceClock;
   if (model.wallAtZeroEpochNs !== null) {
     clock = { originEpochNs: model.wallAtZeroEpochNs, quality: 'exact', basis: 'trace clock snapshot' };
-  } else if (opts.mtimeMs !== undefined && Number.isFinite(opts.mtimeMs)) {
-    const origin = BigInt(Math.round(opts.mtimeMs)) * 1000000n - BigInt(Math.round(model.endNs));
-    clock = { originEpochNs: origin.toString(), quality: 'estimated', basis: 'file mtime minus trace duration' };
   } else {
-    clock = { originEpochNs: null, quality: 'estimated', basis: 'no wall clock in trace and no file time' };
+    // Written when it stops: the mtime marks its end.
+    clock = mtimeClock(opts.mtimeMs, {
+      noFileTime: 'no wall clock in trace and no file time',
+      writtenAtNs: model.endNs,
+      basis: 'file mtime minus trace duration',
+    });
   }
   return {
     kind: 'gotrace',

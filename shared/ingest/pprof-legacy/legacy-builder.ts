@@ -9,6 +9,7 @@
  * address, one frame per location — or several when symbol comments name inlined frames.
  */
 import { IngestError, throwIfAborted, type ParseOptions } from '../errors.ts';
+import { mtimeClock } from '../mtime-clock.ts';
 import type { ParsedSource } from '../../model/source.ts';
 import type { PprofLabels, PprofMapping, PprofModel, PprofValueType } from '../../model/pprof.ts';
 import type { SourceClock } from '../../model/time.ts';
@@ -211,10 +212,7 @@ export class LegacyProfileBuilder {
     };
 
     // Legacy profiles carry no start time; the file is written when the profile ends.
-    const clock: SourceClock =
-      opts.mtimeMs !== undefined && Number.isFinite(opts.mtimeMs)
-        ? { originEpochNs: (BigInt(Math.round(opts.mtimeMs)) * 1_000_000n).toString(), quality: 'estimated', basis: 'file mtime' }
-        : { originEpochNs: null, quality: 'estimated', basis: 'legacy profile without time and no file mtime' };
+    const clock: SourceClock = mtimeClock(opts.mtimeMs, { noFileTime: 'legacy profile without time and no file mtime' });
     opts.onProgress?.(1);
     return {
       kind: 'pprof',

@@ -7,6 +7,7 @@
  * only located), the second decodes samples once strings, functions and locations are known.
  */
 import { IngestError, throwIfAborted, type ParseOptions } from '../errors.ts';
+import { mtimeClock } from '../mtime-clock.ts';
 import type { ParsedSource } from '../../model/source.ts';
 import type { PprofLabels, PprofMapping, PprofModel, PprofValueType } from '../../model/pprof.ts';
 import type { SourceClock } from '../../model/time.ts';
@@ -597,10 +598,7 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
     clock = { originEpochNs: timeNanos, quality: 'exact', basis: 'pprof time_nanos' };
   } else {
     // The file is written when the profile ends, so the mtime marks its end.
-    clock =
-      opts.mtimeMs !== undefined && Number.isFinite(opts.mtimeMs)
-        ? { originEpochNs: (BigInt(Math.round(opts.mtimeMs)) * 1_000_000n).toString(), quality: 'estimated', basis: 'file mtime' }
-        : { originEpochNs: null, quality: 'estimated', basis: 'no time_nanos and no file mtime' };
+    clock = mtimeClock(opts.mtimeMs, { noFileTime: 'no time_nanos and no file mtime' });
     startNs = -durationNanos;
     endNs = 0;
   }

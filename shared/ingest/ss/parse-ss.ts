@@ -14,6 +14,7 @@ import type { CollectionGap, SocketSummaryTotals, TcpInfoField } from '../../mod
 import { TCP_STATES, UNKNOWN_STATE } from '../../model/sockets.ts';
 import type { SourceClock } from '../../model/time.ts';
 import { IngestError, throwIfAborted, type ParseOptions } from '../errors.ts';
+import { mtimeClock } from '../mtime-clock.ts';
 import { ByteInterner } from './byte-interner.ts';
 import {
   COL_SLOT,
@@ -1087,10 +1088,8 @@ class SsParser {
     } else {
       format = this.summary && this.sockets.length === 0 ? 'ss summary' : this.sawNetstat && !this.sawSsSocket ? 'netstat' : 'ss';
       if (this.snapshots.length === 0) this.openImplicit();
-      const mt = this.opts.mtimeMs;
-      const origin = mt !== undefined && Number.isFinite(mt) ? (BigInt(Math.round(mt)) * 1_000_000n).toString() : null;
-      clock = { originEpochNs: origin, quality: 'estimated', basis: origin ? 'file mtime' : 'no clock (no file time)' };
-      if (this.summary) this.summary.epochNs = origin;
+      clock = mtimeClock(this.opts.mtimeMs, { noFileTime: 'no clock (no file time)' });
+      if (this.summary) this.summary.epochNs = clock.originEpochNs;
     }
     const model = buildModel({
       snapshots: this.snapshots,

@@ -58,7 +58,19 @@ export function CollectionStatus({
       <span className="ssh-count" data-testid="ssh-snapshots">
         {c.snapshots.toLocaleString('en-US')} snapshot{c.snapshots === 1 ? '' : 's'}
       </span>
-      {showMessage && <span className="ssh-message">{c.message}</span>}
+      {(c.droppedSnapshots ?? 0) > 0 && (
+        <span className="ssh-dropped" data-testid="ssh-dropped" title="Snapshots taken back out (output past the cap, or ss ended by its timeout); a gap marks each on the timeline">
+          {c.droppedSnapshots} dropped
+        </span>
+      )}
+      {/* A bound that stopped the collection is always said inline: the view would otherwise just stop growing. */}
+      {c.limit ? (
+        <span className="ssh-message ssh-limit" data-testid="ssh-limit">
+          {c.limit}
+        </span>
+      ) : (
+        showMessage && <span className="ssh-message">{c.message}</span>
+      )}
       {fetching.length > 0 && <span className="ssh-fetching">fetching {fetching.join(', ')}…</span>}
       {c.pprofSchedule && <ScheduleChip s={c.pprofSchedule} running={c.running} />}
       {c.running ? (
@@ -135,7 +147,7 @@ function ScheduleChip({ s, running }: { s: PprofScheduleState; running: boolean 
 }
 
 /** Go pprof endpoints on the host's 127.0.0.1:PORT, fetched through the SSH connection: now, or on a schedule. */
-function PprofMenu({
+export function PprofMenu({
   schedule,
   onFetch,
   onSchedule,

@@ -3,10 +3,12 @@
  * the form, a status line per collection and the host-key question. All work happens in the host.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { StartCollectionArgs } from '../../../../shared/bridge.ts';
+import type { ReactNode } from 'react';
+import type { CollectionInfo, StartCollectionArgs, StartFleetCollectionArgs } from '../../../../shared/bridge.ts';
 import { bridge } from '../../bridge-client.ts';
 import { useApp } from '../../store.ts';
 import { CollectionStatus, type PprofFetch } from './CollectionStatus.tsx';
+import { FleetStatus } from './FleetStatus.tsx';
 import { HostKeyDialog } from './HostKeyDialog.tsx';
 import { scheduleLabel } from './PprofScheduleFields.tsx';
 import { SshConnectForm } from './SshConnectForm.tsx';
@@ -50,9 +52,27 @@ export function SshCollect() {
     }
   }, [collections, notify]);
 
-  const start = async (args: StartCollectionArgs) => {
+  const start = async (args: StartCollectionArgs | StartFleetCollectionArgs) => {
+    if ('hosts' in args) {
+      const { collections: started, failed } = await bridge.request('startFleetCollection', args);
+      for (const f of failed) notify(`SSH ${f.host}`, f.error);
+      if (started.length === 0) throw new Error(`no host could start: ${failed.map((f) => `${f.host}: ${f.error}`).join('; ')}`);
+      focus(started[0]!.sourceId);
+      return;
+    }
     const { sourceId } = await bridge.request('startCollection', args);
     focus(sourceId);
+  };
+  const fetchFleet = (fleetId: string, f: PprofFetch) => {
+    const label = fetchLabel(f);
+    bridge
+      .request('fetchPprofFleet', { fleetId, ...f })
+      .then(({ results }) => {
+        for (const r of results) if (r.error) notify(`pprof ${label} from ${r.host}`, r.error);
+        const first = results.find((r) => r.sourceId);
+        if (first?.sourceId) focus(first.sourceId);
+      })
+      .catch((e: Error) => notify(`pprof ${label} from the fleet`, e.message));
   };
   const act = (host: string, p: Promise<unknown>) => p.catch((e: Error) => notify(`SSH ${host}`, e.message));
   const fetchPprof = (collectionId: string, host: string, f: PprofFetch) => {
@@ -67,6 +87,10 @@ export function SshCollect() {
   };
 
   const shown = collections.filter((c) => c.running || !dismissed.includes(c.collectionId));
+  // A fleet's hosts follow its summary line, in start order.
+  const fleets = new Map<string, CollectionInfo[]>();
+  for (const c of shown) if (c.fleetId) fleets.set(c.fleetId, [...(fleets.get(c.fleetId) ?? []), c]);
+  const firstOfFleet = (c: CollectionInfo) => c.fleetId !== undefined && fleets.get(c.fleetId)?.[0] === c;
   const asked = pendingHostKey(collections);
   const prompt = asked && !answered.includes(asked.requestId) ? asked : null;
   return (
@@ -77,8 +101,21 @@ export function SshCollect() {
       {shown.length > 0 && (
         <div className="ssh-collections">
           {shown.map((c) => (
+            <FleetGroup key={c.collectionId} head={firstOfFleet(c) && c.fleetId ? (
+              <FleetStatus
+                fleetId={c.fleetId}
+                members={fleets.get(c.fleetId) ?? []}
+                onStop={() => void act('fleet', bridge.request('stopFleet', { fleetId: c.fleetId! }))}
+                onCancel={() => void act('fleet', bridge.request('stopFleet', { fleetId: c.fleetId!, cancel: true }))}
+                onFetch={(f) => fetchFleet(c.fleetId!, f)}
+                onSchedule={(schedule) => {
+                  for (const m of fleets.get(c.fleetId!) ?? []) {
+                    if (m.running) void act(m.host, bridge.request('setPprofSchedule', { collectionId: m.collectionId, schedule }));
+                  }
+                }}
+              />
+            ) : null}>
             <CollectionStatus
-              key={c.collectionId}
               c={c}
               fetching={fetching[c.collectionId] ?? []}
               onStop={() => void act(c.host, bridge.request('stopCollection', { collectionId: c.collectionId }))}
@@ -87,6 +124,7 @@ export function SshCollect() {
               onFetch={(f) => fetchPprof(c.collectionId, c.host, f)}
               onSchedule={(schedule) => void act(c.host, bridge.request('setPprofSchedule', { collectionId: c.collectionId, schedule }))}
             />
+            </FleetGroup>
           ))}
         </div>
       )}
@@ -101,6 +139,16 @@ export function SshCollect() {
           }}
         />
       )}
+    </>
+  );
+}
+
+/** A collection's status line, after its fleet's summary when it is the fleet's first host. */
+function FleetGroup({ head, children }: { head: ReactNode; children: ReactNode }) {
+  return (
+    <>
+      {head}
+      {children}
     </>
   );
 }

@@ -1,13 +1,16 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import type { StartCollectionArgs } from '../../../../shared/bridge.ts';
+import type { StartCollectionArgs, StartFleetCollectionArgs } from '../../../../shared/bridge.ts';
 import { PprofScheduleFields, SCHEDULE_DEFAULTS, toPprofSchedule, type ScheduleValues } from './PprofScheduleFields.tsx';
 
 /** What the form remembers between launches (never a secret: there is no password field). */
 const REMEMBER_KEY = 'tracedeck-ssh-form';
 
 export interface SshFormValues {
+  /** One host, or several (spaces or commas; `*` / `?` patterns of the ssh config) for a fleet. */
   host: string;
+  /** Jump hosts as `ssh -J` takes them; empty: the ssh config's ProxyJump. */
+  jump: string;
   port: string;
   user: string;
   auth: 'agent' | 'key';
@@ -22,6 +25,7 @@ export interface SshFormValues {
 
 const DEFAULTS: SshFormValues = {
   host: '',
+  jump: '',
   port: '',
   user: '',
   auth: 'agent',
@@ -42,12 +46,19 @@ function remembered(): SshFormValues {
   }
 }
 
-/** The form's values as a request, or the first problem with them. Pure (tested through the e2e). */
-export function toStartArgs(v: SshFormValues): StartCollectionArgs | string {
-  const host = v.host.trim();
-  if (!host) return 'Enter a host name, an IP address or a ~/.ssh/config alias.';
-  if (/\s/.test(host) || host.startsWith('-')) return 'The host must be a single name, without spaces.';
-  const args: StartCollectionArgs = { host };
+/** The form's values as a request (a fleet's when several hosts or a pattern are given), or the first problem with them. Pure. */
+export function toStartArgs(v: SshFormValues): StartCollectionArgs | StartFleetCollectionArgs | string {
+  const hosts = v.host.split(/[\s,]+/).filter(Boolean);
+  if (hosts.length === 0) return 'Enter a host name, an IP address or a ~/.ssh/config alias.';
+  if (hosts.some((h) => h.startsWith('-'))) return 'A host cannot start with "-".';
+  if (hosts.length > 200) return 'At most 200 hosts at once.';
+  const fleet = hosts.length > 1 || /[*?]/.test(hosts[0]!);
+  const args: StartCollectionArgs = { host: hosts[0]! };
+  const jump = v.jump.trim();
+  if (jump) {
+    if (/\s/.test(jump) || jump.startsWith('-')) return 'Jump hosts: [user@]host[:port], separated by commas, without spaces.';
+    args.jump = jump;
+  }
   const int = (s: string) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : NaN);
   if (v.port.trim()) {
     const p = int(v.port);
@@ -80,11 +91,13 @@ export function toStartArgs(v: SshFormValues): StartCollectionArgs | string {
     if (typeof schedule === 'string') return schedule;
     args.pprofSchedule = schedule;
   }
-  return args;
+  if (!fleet) return args;
+  const { host: _first, ...common } = args;
+  return { ...common, hosts };
 }
 
 /** The "Collect over SSH" form, as a modal dialog. */
-export function SshConnectForm({ onStart, onClose }: { onStart: (args: StartCollectionArgs) => Promise<void>; onClose: () => void }) {
+export function SshConnectForm({ onStart, onClose }: { onStart: (args: StartCollectionArgs | StartFleetCollectionArgs) => Promise<void>; onClose: () => void }) {
   const [v, setV] = useState<SshFormValues>(remembered);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -120,7 +133,17 @@ export function SshConnectForm({ onStart, onClose }: { onStart: (args: StartColl
         </p>
         <div className="ssh-grid">
           <label htmlFor="ssh-host">Host</label>
-          <input id="ssh-host" data-testid="ssh-host" autoFocus placeholder="host, IP or ~/.ssh/config alias" spellCheck={false} {...field('host')} />
+          <input
+            id="ssh-host"
+            data-testid="ssh-host"
+            autoFocus
+            placeholder="host, IP or ~/.ssh/config alias; several (or web-*) for a fleet"
+            title="Several hosts (separated by spaces or commas) or a pattern like web-* (every matching Host of ~/.ssh/config) collect from each host at once, each its own source"
+            spellCheck={false}
+            {...field('host')}
+          />
+          <label htmlFor="ssh-jump">Jump hosts</label>
+          <input id="ssh-jump" data-testid="ssh-jump" placeholder="optional: user@bastion:22,inner (as ssh -J); else ProxyJump from ssh config" spellCheck={false} {...field('jump')} />
           <label htmlFor="ssh-port">Port</label>
           <input id="ssh-port" data-testid="ssh-port" inputMode="numeric" placeholder="22 or from ssh config" {...field('port')} />
           <label htmlFor="ssh-user">User</label>

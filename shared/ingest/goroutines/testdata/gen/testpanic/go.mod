@@ -1,0 +1,3 @@
+module testpanic
+
+go 1.26

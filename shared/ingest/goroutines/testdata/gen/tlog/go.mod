@@ -1,0 +1,3 @@
+module tlog
+
+go 1.27

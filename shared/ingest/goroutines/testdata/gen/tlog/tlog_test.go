@@ -1,0 +1,11 @@
+package tlog
+
+import (
+	"runtime/debug"
+	"testing"
+)
+
+func TestStackInLog(t *testing.T) {
+	t.Log(string(debug.Stack()))
+	t.Fail()
+}
