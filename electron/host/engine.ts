@@ -280,7 +280,7 @@ export function startEngine(workerScript: string, input: IngestInput, onProgress
         const reqId = nextReq++;
         reloads.set(reqId, { resolve, reject });
         armStall();
-        link.send({ type: 'reload', reqId, path, maxBytes });
+        link.send({ type: 'reload', reqId, path: hostFdPath(path), maxBytes });
       });
     },
     dispose() {
