@@ -6,6 +6,8 @@
  *   tracedeck inspect FILE… [--json]         print what each file is and its figures, no UI (one engine process per file)
  *   tracedeck export FILE… --view V [...]     render a view to PNG/SVG (or a bundle) headless
  *   tracedeck collect HOST… [...]             collect ss snapshots / pprof over SSH into a folder (cli-collect.ts)
+ *   tracedeck diagnose FILE|DIR… [--json]    ranked findings (incident patterns) with evidence
+ *   tracedeck top FILE… [--json] [...]        pprof's top table, equal to `go tool pprof -top` (cli-top.ts)
  *
  * Plain Node (runs under tsx): never imports 'electron'.
  */
@@ -23,12 +25,16 @@ import { ensureRendererBuilt } from './renderer-build.ts';
 import { engineWorkerScript } from './worker-build.ts';
 import { cmdExport, EXPORT_USAGE } from './export-cli.ts';
 import { cmdCollect, COLLECT_USAGE } from './cli-collect.ts';
+import { cmdDiagnose, DIAGNOSE_USAGE } from './cli-diagnose.ts';
+import { cmdTop, TOP_USAGE } from './cli-top.ts';
 
 const USAGE = `usage:
   tracedeck [FILES…]                              open the app on FILES (the bundled demo incident when none)
   tracedeck serve [--port N] [--no-open] [FILES…] browser mode: serve the app on 127.0.0.1
   tracedeck inspect FILE… [--json]                print the kind, format and figures of each file
+${DIAGNOSE_USAGE}
 ${EXPORT_USAGE.replace(/^usage:\n/, '')}
+${TOP_USAGE.replace(/^usage:\n/, '')}
 ${COLLECT_USAGE.replace(/^usage:\n/, '')}`;
 
 interface InspectRow {
@@ -191,6 +197,8 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd === 'inspect') return cmdInspect(rest);
   if (cmd === 'export') return cmdExport(rest);
   if (cmd === 'collect') return cmdCollect(rest);
+  if (cmd === 'diagnose') return cmdDiagnose(rest);
+  if (cmd === 'top') return cmdTop(rest);
   if (cmd === 'serve') return cmdServe(rest);
   if (cmd === 'open') return cmdOpen(rest);
   const files = argv.filter((a) => a !== '--');

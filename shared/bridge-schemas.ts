@@ -233,6 +233,7 @@ export const REQUEST_ARG_SCHEMAS = {
   setSourceOffset: fields({ id: sourceId(), offsetNs: OffsetNsSchema }),
   query: fields({ id: sourceId(), query: pageQuery }),
   goroutineGroupsAcross: fields({ ids: sourceIds() }),
+  findings: fields({ ids: sourceIds() }),
   whatChangedAcross: fields({
     ids: sourceIds(),
     selection: wcRange('selection must be {startNs, endNs}'),

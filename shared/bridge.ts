@@ -7,11 +7,12 @@
  */
 import type { SourceKind } from './model/source.ts';
 import type { SourceClock, EpochNsString, Nanoseconds } from './model/time.ts';
-import type { SourceQuery, QueryResult, CallTreeQuery } from './query/query-types.ts';
+import type { SourceQuery, QueryResult, CallTreeQuery, QueryResultOf } from './query/query-types.ts';
 import type { SourceRange } from './query/stack-sources.ts';
 import type { GoroutineGroupsResult } from './query/goroutine-groups.ts';
 import type { WhatChangedResult } from './query/what-changed.ts';
 import type { AnnotationArg, PprofScheduleArg, SchemaArg, SessionUiStateArg, StartCollectionArg } from './bridge-schemas.ts';
+import type { DiagnoseResult } from './query/findings/types.ts';
 
 export type SourceId = string;
 
@@ -229,7 +230,11 @@ export interface BridgeRequests {
   setSourceOffset: [SchemaArg<'setSourceOffset'>, { ok: boolean }];
   /** Puts a source placed by pairing (clock 'paired') back on its own clock, and keeps it there. */
   undoPairing: [SchemaArg<'undoPairing'>, { ok: boolean }];
-  /** The query's own arguments are checked by shared/query/query-schemas.ts (page queries only). */
+  /**
+   * One query of one source's engine: `query` is `{ type: name, ...arguments }` of query-types.ts's
+   * QueryMap, the result that map's result for the name (the renderer's querySource types both). The
+   * query's own arguments are checked by shared/query/query-schemas.ts (page queries only).
+   */
   query: [{ id: SourceId; query: SourceQuery }, QueryResult];
   /** Goroutine groups across several dumps (time order), a count per dump: leaks show as growth. */
   goroutineGroupsAcross: [SchemaArg<'goroutineGroupsAcross'>, GoroutineGroupsResult];
@@ -238,12 +243,14 @@ export interface BridgeRequests {
    * engine computes its part, the first one joins them.
    */
   whatChangedAcross: [SchemaArg<'whatChangedAcross'>, WhatChangedResult];
+  /** Ranked findings (incident patterns) over sources `ids`: each engine computes its facts, one joins them on the axis. */
+  findings: [SchemaArg<'findings'>, DiagnoseResult];
   /**
    * The call tree of source `id` as a diff against source `baseId` (pprof -diff_base): the base's
    * engine exports its stacks (`baseProfile`, default query.profile; `baseRange` in the base's own
    * clock), the current source's engine builds the diff tree.
    */
-  diffCallTree: [{ id: SourceId; baseId: SourceId; query: CallTreeQuery; baseProfile?: string; baseRange?: SourceRange }, QueryResult];
+  diffCallTree: [{ id: SourceId; baseId: SourceId; query: CallTreeQuery; baseProfile?: string; baseRange?: SourceRange }, QueryResultOf<'callTree'>];
   /** Starts collecting `ss` snapshots over SSH into a capture file that is a live source. */
   startCollection: [StartCollectionArgs, { collectionId: string; sourceId: SourceId }];
   /** Finishes the snapshot in flight and disconnects; the file and the source stay. */
@@ -334,6 +341,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'query',
   'goroutineGroupsAcross',
   'whatChangedAcross',
+  'findings',
   'diffCallTree',
   'startCollection',
   'stopCollection',

@@ -1,8 +1,9 @@
 /**
  * The postmortem bundle: one folder an engineer attaches to the incident —
  *
- *   report.md          sources with provenance, the selected range (wall clock + time zone), key
- *                      `inspect` figures per source, annotations, the images inline
+ *   report.md          sources with provenance, the selected range (wall clock + time zone), the
+ *                      findings (named incident patterns with evidence), key `inspect` figures per
+ *                      source, annotations, the images inline
  *   images/            the exported PNG/SVG pictures
  *   sources/           the raw files, copied byte for byte
  *   session.tracedeck  reopens the same screen (its sources point at sources/ as a fallback)
@@ -20,6 +21,7 @@ import type { Annotation, SessionUiState, SourceInfo } from '../../shared/bridge
 import { epochAdd } from '../../shared/model/time.ts';
 import { formatSpanNs, formatWallClock } from '../../shared/wall-clock.ts';
 import { writeZipFile, zipToBytes, type ZipEntry } from './zip-writer.ts';
+import type { Finding } from '../../shared/query/findings/types.ts';
 
 export interface BundleSource {
   info: SourceInfo;
@@ -44,6 +46,8 @@ export interface BundleInput {
   timeZone?: string;
   /** Sources not copied into sources/, and why (named in the report). */
   leftOut?: { name: string; reason: string }[];
+  /** Ranked findings over the bundle's sources (shared/query/findings), when computed. */
+  findings?: Finding[];
 }
 
 /** File names for each source inside sources/ (unique: two dumps may share a base name). */
@@ -134,6 +138,27 @@ function annotationText(a: Annotation, tz: string): string {
   return `- **${when}** — ${mdEscape(a.text)}`;
 }
 
+const noHtml = (s: string) => s.replace(/([<>])/g, '\\$1');
+
+/** The findings section: each finding with its confidence, summary, evidence (wall-clock range) and checks. */
+function findingsMarkdown(findings: Finding[], origin: string | null, names: Map<string, string>, sources: BundleSource[], tz: string): string[] {
+  const out = ['## Findings', ''];
+  if (findings.length === 0) out.push('None: nothing in these sources matches a known incident pattern.', '');
+  const fileOf = new Map(sources.map((s) => [s.info.id, names.get(s.info.id) ?? s.info.name]));
+  for (const f of findings) {
+    // Summaries and checks hold `code` spans on purpose: only HTML is escaped there.
+    out.push(`### ${f.confidence.toUpperCase()}: ${mdEscape(f.title)} (\`${f.pattern}\`)`, '', noHtml(f.summary), '', 'Evidence:', '');
+    for (const e of f.evidence) {
+      const a = origin ? epochAdd(origin, e.range.startNs) : null;
+      const b = origin ? epochAdd(origin, e.range.endNs) : null;
+      const when = a && b ? (a === b ? formatWallClock(a, tz) : rangeText({ startEpochNs: a, endEpochNs: b }, tz)) : 'time unknown';
+      out.push(`- ${mdEscape(e.figure)} — ${mdEscape(fileOf.get(e.source) ?? e.sourceName)}, ${e.view} view, ${when}`);
+    }
+    out.push('', 'Check in the code:', '', ...f.next.map((n) => `- ${noHtml(n)}`), '');
+  }
+  return out;
+}
+
 /** report.md for the bundle (pure: exported for tests). */
 export function buildReport(input: BundleInput, names: Map<string, string>): string {
   const tz = input.timeZone ?? defaultTimeZone();
@@ -143,6 +168,8 @@ export function buildReport(input: BundleInput, names: Map<string, string>): str
   if (input.ui.selection) out.push(rangeText(input.ui.selection, tz));
   else out.push('The whole session (no range selected).');
   out.push('');
+
+  if (input.findings) out.push(...findingsMarkdown(input.findings, input.originEpochNs, names, input.sources, tz));
 
   out.push('## Sources', '');
   for (const { info } of input.sources) {

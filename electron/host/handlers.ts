@@ -88,6 +88,7 @@ export class Host implements SessionHost {
       query: async ({ id, query }) => this.store.query(id, query),
       goroutineGroupsAcross: async ({ ids }) => this.store.goroutineGroupsAcross(ids),
       whatChangedAcross: async ({ ids, selection, baseline, limit }) => this.store.whatChangedAcross(ids, selection, baseline, limit),
+      findings: async ({ ids }) => this.store.findingsAcross(ids),
       diffCallTree: async (a) => this.store.diffCallTree(a.id, a.baseId, a.query, a.baseProfile, a.baseRange),
       startCollection: async (a) => this.collections.start(a),
       stopCollection: async ({ collectionId }) => ({ ok: await this.collections.stop(collectionId) }),

@@ -241,9 +241,12 @@ export async function exportBundle(h: SessionHost, dir: string | undefined, imag
       relPathOf: (info) => (names.has(info.id) ? `sources/${names.get(info.id)}` : undefined),
     }),
   );
+  // Findings go into report.md; a failure there must not cost the engineer the bundle.
+  const findings = infos.length ? await h.store.findingsAcross(infos.map((i) => i.id)).then((r) => r.findings, () => undefined) : undefined;
   const input = {
     sources,
     leftOut,
+    findings,
     originEpochNs: snap.originEpochNs,
     ui,
     images: images.map((im) => ({ name: im.name, bytes: new Uint8Array(Buffer.from(im.base64, 'base64')) })),

@@ -10,10 +10,11 @@ import { pairByContent } from '../../shared/query/placement/pairing.ts';
 import { disposeSpareWorkers, prewarmEngine, startEngine, type Engine } from './engine.ts';
 import type { SourceHeader } from './engine-protocol.ts';
 import type { IngestInput } from './ingest-input.ts';
-import type { CallTreeQuery, QueryResult, SourceQuery } from '../../shared/query/query-types.ts';
+import type { CallTreeQuery, QueryName, QueryResultOf, SourceQuery, SourceQueryOf } from '../../shared/query/query-types.ts';
 import type { SourceRange } from '../../shared/query/stack-sources.ts';
 import type { GoroutineGroupsResult } from '../../shared/query/goroutine-groups.ts';
 import type { WcRange, WhatChangedResult } from '../../shared/query/what-changed.ts';
+import type { DiagnoseResult } from '../../shared/query/findings/types.ts';
 
 interface Entry {
   info: SourceInfo;
@@ -306,11 +307,13 @@ export class SessionStore {
     }
   }
 
-  async query(id: SourceId, q: SourceQuery): Promise<QueryResult> {
+  /** Routes one query to the engine holding the source; typed by the query's name (QueryMap). */
+  async query<K extends QueryName>(id: SourceId, q: SourceQueryOf<K>): Promise<QueryResultOf<K>> {
     const e = this.entries.get(id);
     if (!e) throw new Error(`no source ${id}`);
     if (!e.engine || e.info.status !== 'ready') throw new Error(`source ${e.info.name} is not ready (${e.info.status})`);
-    return e.engine.query(q);
+    // The engine answers with runQuery(source, q), whose result the same map types by q.type.
+    return (await e.engine.query(q as SourceQuery)) as QueryResultOf<K>;
   }
 
   /**
@@ -326,12 +329,10 @@ export class SessionStore {
     const parts = await Promise.all(
       ordered.map(async (id) => {
         const r = await this.query(id, { type: 'goroutineGroups', sourceId: id });
-        if (r.type !== 'goroutineGroups') throw new Error('unexpected result');
         return r.result;
       }),
     );
     const merged = await this.query(ordered[0]!, { type: 'mergeGoroutineGroups', parts, limit: 500 });
-    if (merged.type !== 'goroutineGroups') throw new Error('unexpected result');
     return merged.result;
   }
 
@@ -349,22 +350,43 @@ export class SessionStore {
       usable.map(async (id) => {
         const toSrc = (r: WcRange) => ({ startNs: r.startNs - shifts[id]!, endNs: r.endNs - shifts[id]! });
         const r = await this.query(id, { type: 'whatChangedPart', sourceId: id, a: toSrc(selection), b: baseline.map(toSrc) });
-        if (r.type !== 'whatChangedPart') throw new Error('unexpected result');
         return r.part;
       }),
     );
     const merged = await this.query(usable[0]!, { type: 'mergeWhatChanged', parts, shifts, limit });
-    if (merged.type !== 'whatChanged') throw new Error('unexpected result');
     return merged.result;
+  }
+
+  /**
+   * Findings across sources: each engine computes its source's facts in its own clock, the first
+   * source's engine ranks them on the axis (the host only routes).
+   */
+  async findingsAcross(ids: SourceId[]): Promise<DiagnoseResult> {
+    const snap = new Map(this.snapshot().sources.map((s) => [s.id, s]));
+    const usable = [...new Set(ids)].filter((id) => snap.get(id)?.status === 'ready' && snap.get(id)?.axisShiftNs !== undefined);
+    if (usable.length === 0) throw new Error('no ready source among the given ones');
+    const parts = (
+      await Promise.all(
+        usable.map(async (id) => {
+          const s = snap.get(id)!;
+          const ref = { sourceId: id, name: s.name, clock: s.clock?.quality ?? 'estimated' };
+          const r = await this.query(id, { type: 'findingFacts', ref });
+          if (r.type !== 'findingFacts') throw new Error('unexpected result');
+          return r.facts ? { facts: r.facts, shiftNs: s.axisShiftNs! } : null;
+        }),
+      )
+    ).filter((p) => p !== null);
+    const ranked = await this.query(usable[0]!, { type: 'diagnose', parts });
+    if (ranked.type !== 'diagnose') throw new Error('unexpected result');
+    return ranked.result;
   }
 
   /**
    * A call tree of `id` diffed against `baseId`: the base's engine exports its stacks (function
    * paths + weights), then the current source's engine builds the diff. The host only routes.
    */
-  async diffCallTree(id: SourceId, baseId: SourceId, q: CallTreeQuery, baseProfile?: string, baseRange?: SourceRange): Promise<QueryResult> {
+  async diffCallTree(id: SourceId, baseId: SourceId, q: CallTreeQuery, baseProfile?: string, baseRange?: SourceRange): Promise<QueryResultOf<'callTree'>> {
     const exp = await this.query(baseId, { type: 'exportStacks', profile: baseProfile ?? q.profile, range: baseRange });
-    if (exp.type !== 'exportStacks') throw new Error('unexpected result');
     return this.query(id, { ...q, type: 'callTreeDiff', base: exp.stacks });
   }
 

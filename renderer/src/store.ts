@@ -6,11 +6,58 @@
 import { create } from 'zustand';
 import type { Annotation, SessionInfo, SourceId } from '../../shared/bridge.ts';
 import { DEFAULT_LAYOUT, presetLayout, type Layout, type PresetId } from './components/layout/layout-model.ts';
+import { axisSpan, type AxisSpan } from './time-domains.ts';
+import { DEFAULT_FLAME_VIEW, flameTransitions, type FlameFilter, type FilterKind, type FlameViewState } from './state/flame-view.ts';
+import { DEFAULT_HEATMAP_VIEW, type HeatmapViewState } from './state/heatmap-view.ts';
+import { DEFAULT_TRACE_DETAILS_VIEW, type TraceDetailsViewState } from './state/table-views.ts';
+import type { TopSortKey } from '../../shared/query/top-table.ts';
 
 /** A range on the session axis, ns relative to SessionInfo.originEpochNs. */
-export interface TimeRange {
-  startNs: number;
-  endNs: number;
+export type TimeRange = AxisSpan;
+
+/** Per-view state, one entry per source the view has shown (keyed by source id). */
+export interface ViewSlices {
+  flameViews: Record<SourceId, FlameViewState>;
+  heatmapViews: Record<SourceId, HeatmapViewState>;
+  /** The capture the heat map shows (null: the first one with socket lines). */
+  heatmapSourceId: SourceId | null;
+  /** What the goroutines panel shows when both kinds are loaded (null: follow the focused source). */
+  blockingMode: 'trace' | 'dumps' | null;
+  /** Timeline lane groups (components/timeline/lane-groups.ts keys) folded to their header. */
+  collapsedLaneGroups: string[];
+  traceDetailsViews: Record<SourceId, TraceDetailsViewState>;
+  /** The goroutine tables' expanded row: by trace source id, or DUMPS_TABLE for the dumps table. */
+  expandedGroups: Record<string, string | null>;
+}
+
+/** The actions on the view slices: every change a view makes to its state is one of these. */
+export interface ViewActions {
+  flame: {
+    setProfile(id: SourceId, key: string): void;
+    setInverted(id: SourceId, inverted: boolean): void;
+    setSearch(id: SourceId, search: string): void;
+    setDiffBase(id: SourceId, baseId: SourceId | null): void;
+    setSort(id: SourceId, sortBy: TopSortKey): void;
+    addFilter(id: SourceId, kind: FilterKind, fn: string): void;
+    removeFilter(id: SourceId, f: FlameFilter): void;
+    toggleFocus(id: SourceId, fn: string): void;
+    zoomTo(id: SourceId, rootPath: string[]): void;
+    zoomIn(id: SourceId, path: string[]): void;
+    zoomOut(id: SourceId): void;
+  };
+  /** Changes one capture's heat-map settings. */
+  updateHeatmapView(id: SourceId, change: Partial<HeatmapViewState>): void;
+  showHeatmapOf(id: SourceId | null): void;
+  setBlockingMode(mode: 'trace' | 'dumps' | null): void;
+  toggleLaneGroup(key: string): void;
+  updateTraceDetailsView(id: SourceId, change: Partial<TraceDetailsViewState>): void;
+  /** Expands `group` in a goroutine table (null: none); the same group again folds it. */
+  toggleExpandedGroup(table: string, group: string): void;
+  /**
+   * "Show in flame graph" from another view: focus the source and show only `fn`'s stacks (in the
+   * profile it names, e.g. a trace's `net`). An action on the flame view's state, not a request.
+   */
+  showInFlameGraph(sourceId: SourceId, fn: string, profile?: string): void;
 }
 
 export interface Notice {
@@ -19,7 +66,7 @@ export interface Notice {
   reason: string;
 }
 
-export interface AppState {
+export interface AppState extends ViewSlices, ViewActions {
   session: SessionInfo;
   /** Selected range shared by every view; null = the whole session. */
   selection: TimeRange | null;
@@ -32,10 +79,6 @@ export interface AppState {
   focusedSourceId: SourceId | null;
   notices: Notice[];
   dragging: boolean;
-  /** A request from another view to show a function's stacks in the flame graph (focus filter). */
-  flameFocusRequest: { sourceId: string; fn: string; profile?: string; seq: number } | null;
-  /** Ask the flame graph to show `fn`'s stacks of a source (optionally in one of its profiles, e.g. a trace's `net`). */
-  requestFlameFocus(sourceId: string, fn: string, profile?: string): void;
   setSession(s: SessionInfo): void;
   setSelection(r: TimeRange | null): void;
   focusSource(id: SourceId | null): void;
@@ -56,7 +99,7 @@ export interface AppState {
 
 let nextNotice = 1;
 
-export const useApp = create<AppState>((set) => ({
+export const useApp = create<AppState>((set, get) => ({
   session: { seq: 0, originEpochNs: null, sources: [] },
   selection: null,
   viewWindow: null,
@@ -66,9 +109,6 @@ export const useApp = create<AppState>((set) => ({
   focusedSourceId: null,
   notices: [],
   dragging: false,
-  flameFocusRequest: null,
-  requestFlameFocus: (sourceId, fn, profile) =>
-    set((st) => ({ flameFocusRequest: { sourceId, fn, ...(profile ? { profile } : {}), seq: (st.flameFocusRequest?.seq ?? 0) + 1 } })),
   setSession: (session) =>
     set((st) => {
       // An older snapshot that arrived late (the getSession reply crossing a pushed event) is dropped.
@@ -92,7 +132,53 @@ export const useApp = create<AppState>((set) => ({
   applyPreset: (id) => set({ layout: presetLayout(id) }),
   annotations: [],
   setAnnotations: (annotations) => set({ annotations }),
+  ...viewSlices(set, get),
 }));
+
+type Set = (fn: (st: AppState) => Partial<AppState>) => void;
+
+function viewSlices(set: Set, get: () => AppState): ViewSlices & ViewActions {
+  const flame =
+    <A extends unknown[]>(t: (v: FlameViewState, ...a: A) => FlameViewState) =>
+    (id: SourceId, ...a: A) =>
+      set((st) => ({ flameViews: { ...st.flameViews, [id]: t(st.flameViews[id] ?? DEFAULT_FLAME_VIEW, ...a) } }));
+  return {
+    flameViews: {},
+    heatmapViews: {},
+    heatmapSourceId: null,
+    blockingMode: null,
+    collapsedLaneGroups: [],
+    traceDetailsViews: {},
+    expandedGroups: {},
+    flame: {
+      setProfile: flame(flameTransitions.setProfile),
+      setInverted: flame(flameTransitions.setInverted),
+      setSearch: flame(flameTransitions.setSearch),
+      setDiffBase: flame(flameTransitions.setDiffBase),
+      setSort: flame(flameTransitions.setSort),
+      addFilter: flame(flameTransitions.addFilter),
+      removeFilter: flame(flameTransitions.removeFilter),
+      toggleFocus: flame(flameTransitions.toggleFocus),
+      zoomTo: flame(flameTransitions.zoomTo),
+      zoomIn: flame(flameTransitions.zoomIn),
+      zoomOut: flame(flameTransitions.zoomOut),
+    },
+    updateHeatmapView: (id, change) =>
+      set((st) => ({ heatmapViews: { ...st.heatmapViews, [id]: { ...(st.heatmapViews[id] ?? DEFAULT_HEATMAP_VIEW), ...change } } })),
+    showHeatmapOf: (heatmapSourceId) => set(() => ({ heatmapSourceId })),
+    setBlockingMode: (blockingMode) => set(() => ({ blockingMode })),
+    updateTraceDetailsView: (id, change) =>
+      set((st) => ({ traceDetailsViews: { ...st.traceDetailsViews, [id]: { ...(st.traceDetailsViews[id] ?? DEFAULT_TRACE_DETAILS_VIEW), ...change } } })),
+    toggleExpandedGroup: (table, group) =>
+      set((st) => ({ expandedGroups: { ...st.expandedGroups, [table]: st.expandedGroups[table] === group ? null : group } })),
+    toggleLaneGroup: (key) =>
+      set((st) => ({ collapsedLaneGroups: st.collapsedLaneGroups.includes(key) ? st.collapsedLaneGroups.filter((k) => k !== key) : [...st.collapsedLaneGroups, key] })),
+    showInFlameGraph: (sourceId, fn, profile) => {
+      flame(flameTransitions.showFunction)(sourceId, fn, profile);
+      if (get().focusedSourceId !== sourceId) set(() => ({ focusedSourceId: sourceId }));
+    },
+  };
+}
 
 /** The session's extent on its axis: [min start, max end] over ready sources, or null. */
 export function sessionExtent(s: SessionInfo, opts: { placedOnly?: boolean } = {}): TimeRange | null {
@@ -110,7 +196,7 @@ export function sessionExtent(s: SessionInfo, opts: { placedOnly?: boolean } = {
     start -= 1e9;
     end += 1e9;
   }
-  return { startNs: start, endNs: end };
+  return axisSpan(start, end);
 }
 
 /**
@@ -126,7 +212,7 @@ export function defaultViewWindow(s: SessionInfo): TimeRange | null {
   const placedSpan = placed.endNs - placed.startNs;
   if (allSpan <= 3 * placedSpan + 10e9) return all;
   const pad = placedSpan * 0.02;
-  return { startNs: placed.startNs - pad, endNs: placed.endNs + pad };
+  return axisSpan(placed.startNs - pad, placed.endNs + pad);
 }
 
 /** The source to focus when none is: the richest evidence first (a trace, a capture, a profile, a dump). */

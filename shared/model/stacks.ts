@@ -2,7 +2,7 @@
  * Frames and stacks, interned, in struct-of-arrays form (as the Firefox Profiler does).
  *
  *   strings:  string[]                    one copy of every function / file name
- *   frames:   func[i] file[i] line[i] inlined[i]     (indexes into strings)
+ *   frames:   func[i] file[i] line[i] inlined[i] module[i]   (indexes into strings)
  *   stacks:   frame[i] prefix[i]           a prefix tree: stack i = stack prefix[i] + frame[i]
  *             prefix = -1 for a root frame (the outermost caller)
  *
@@ -23,6 +23,8 @@ export interface FrameInput {
   line: number;
   /** True when this frame was inlined into its caller (pprof: not the last line of a location). */
   inlined?: boolean;
+  /** The binary or library the code is in (pprof: the location's mapping file), '' when unknown. */
+  module?: string;
 }
 
 /** The read-only view of an interned table (what queries consume). */
@@ -32,6 +34,11 @@ export interface StackTable {
   readonly frameFile: Int32Array;
   readonly frameLine: Int32Array;
   readonly frameInlined: Uint8Array;
+  /**
+   * Per frame: its module (pprof mapping file; string index, '' when unknown). pprof's filters match
+   * it too (`-focus=myapp` selects the samples in that binary). Absent in tables built without one.
+   */
+  readonly frameModule?: Int32Array;
   readonly frameCount: number;
   readonly stackFrame: Int32Array;
   readonly stackPrefix: Int32Array;
@@ -59,6 +66,7 @@ export class StackTableBuilder {
   private frameFile: Int32Array<ArrayBufferLike> = new Int32Array(1024);
   private frameLine: Int32Array<ArrayBufferLike> = new Int32Array(1024);
   private frameInlined: Uint8Array<ArrayBufferLike> = new Uint8Array(1024);
+  private frameModule: Int32Array<ArrayBufferLike> = new Int32Array(1024);
   private frameCount = 0;
   private frameIndex = new Map<string, FrameIndex>();
   private stackFrame: Int32Array<ArrayBufferLike> = new Int32Array(4096);
@@ -81,7 +89,8 @@ export class StackTableBuilder {
     const func = this.internString(f.func);
     const file = this.internString(f.file);
     const inl = f.inlined ? 1 : 0;
-    const key = `${func}|${file}|${f.line}|${inl}`;
+    const module = this.internString(f.module ?? '');
+    const key = `${func}|${file}|${f.line}|${inl}|${module}`;
     let i = this.frameIndex.get(key);
     if (i === undefined) {
       i = this.frameCount++;
@@ -89,6 +98,8 @@ export class StackTableBuilder {
       this.frameFile = grow(this.frameFile, this.frameCount);
       this.frameLine = grow(this.frameLine, this.frameCount);
       this.frameInlined = growU8(this.frameInlined, this.frameCount);
+      this.frameModule = grow(this.frameModule, this.frameCount);
+      this.frameModule[i] = module;
       this.frameFunc[i] = func;
       this.frameFile[i] = file;
       this.frameLine[i] = f.line;
@@ -126,6 +137,7 @@ export class StackTableBuilder {
       frameFile: this.frameFile.subarray(0, this.frameCount),
       frameLine: this.frameLine.subarray(0, this.frameCount),
       frameInlined: this.frameInlined.subarray(0, this.frameCount),
+      frameModule: this.frameModule.subarray(0, this.frameCount),
       frameCount: this.frameCount,
       stackFrame: this.stackFrame.subarray(0, this.stackCount),
       stackPrefix: this.stackPrefix.subarray(0, this.stackCount),

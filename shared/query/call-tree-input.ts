@@ -11,11 +11,21 @@ import type { Expander } from './call-tree-expander.ts';
 import { growI32 } from '../model/pair-map.ts';
 import { builtOutermostCalls, frameNamesOf, leafLevelsOf, leafSlotsOf, visibleFrom, type OutermostCalls, type Children, type FrameNames, type LeafSlots } from './stack-index.ts';
 
-/** A filter's regex (null for none); one that does not compile is an error naming the filter. */
+/**
+ * A filter's regex (null for none); one that does not compile is an error naming the filter. Written
+ * for pprof, whose regexes are Go's: leading flag groups like `(?i)` become JS flags (JS has no inline
+ * flags); the rest of RE2's syntax that filters use reads the same in JS.
+ */
 export function compile(re: string | undefined, what: string): RegExp | null {
   if (re === undefined || re === '') return null;
+  let body = re;
+  let flags = '';
+  for (let m = /^\(\?([ims]+)\)/.exec(body); m; m = /^\(\?([ims]+)\)/.exec(body)) {
+    for (const f of m[1]!) if (!flags.includes(f)) flags += f;
+    body = body.slice(m[0].length);
+  }
   try {
-    return new RegExp(re);
+    return new RegExp(body, flags);
   } catch (e) {
     throw new Error(`invalid ${what} regex ${JSON.stringify(re)}: ${(e as Error).message}`);
   }
@@ -72,8 +82,14 @@ function prepare(input: WeightedStacks, opts: StackFilterOptions): Prepared {
       if (x < 0) x = byString[si] = re.test(t.strings[si] ?? '') ? 1 : 0;
       return x;
     };
+    // As pprof matches a location: its function names, file names and its mapping's file (a frame
+    // without a module has no mapping to match: a pattern that matches "" must not select it).
     const out = new Uint8Array(t.frameCount);
-    for (let f = 0; f < t.frameCount; f++) out[f] = m(t.frameFunc[f]!) | m(t.frameFile[f]!);
+    const mod = t.frameModule;
+    for (let f = 0; f < t.frameCount; f++) {
+      const mf = mod && t.strings[mod[f]!] ? m(mod[f]!) : 0;
+      out[f] = m(t.frameFunc[f]!) | m(t.frameFile[f]!) | mf;
+    }
     return out;
   };
   const hidden = hide ? frameMatch(hide) : null;
@@ -96,7 +112,7 @@ function prepare(input: WeightedStacks, opts: StackFilterOptions): Prepared {
     const fl = slotFlags && j >= 0 ? slotFlags[j]! : 0;
     if (focus && !(fl & F_FOCUS)) return false;
     if (ignore && fl & F_IGNORE) return false;
-    if (j < 0) return !hidden; // pprof drops samples left without any location
+    if (j < 0) return !(focus || ignore || hidden); // pprof drops samples without any location under any filter
     return !(hidden && hidden[slotFrame[j]!] && visibleFrom(slotStack[j]!, hidden, frame, prefix) < 0);
   };
 
@@ -550,4 +566,30 @@ function cumByLeafWalks(p: Prepared): Float64Array {
     }
   }
   return cum;
+}
+
+/** What focus / ignore / hide leave of an input: for writing it out as a profile of its own. */
+export interface KeptStacks {
+  stacks: StackTable;
+  /** One entry per kept leaf stack (-1: the samples without frames), weights summed. */
+  sampleStack: Int32Array;
+  weight: Float64Array;
+  /** Per frame: 1 when hide removes it from every stack, else null. */
+  hidden: Uint8Array | null;
+}
+
+export function keptStacks(input: WeightedStacks, opts: StackFilterOptions): KeptStacks {
+  const { p } = cachedPrep(input, opts);
+  const stacks: number[] = [];
+  const weights: number[] = [];
+  for (let j = 0; j < p.W.length; j++) {
+    if (p.W[j] === 0) continue;
+    stacks.push(p.slots.slotStack[j]!);
+    weights.push(p.W[j]!);
+  }
+  if (p.rootSelf !== 0) {
+    stacks.push(-1);
+    weights.push(p.rootSelf);
+  }
+  return { stacks: p.t, sampleStack: Int32Array.from(stacks), weight: Float64Array.from(weights), hidden: p.hidden };
 }

@@ -15,6 +15,7 @@ import type { StackTable } from '../model/stacks.ts';
 import { NameIds } from './stack-index.ts';
 import { cachedPrep, matchedWeight } from './call-tree-input.ts';
 import { Expander } from './call-tree-expander.ts';
+import { displayName } from './stack-names.ts';
 
 export { NameIds };
 
@@ -28,7 +29,7 @@ export interface WeightedStacks {
   weight: Float64Array | number[];
 }
 
-/** Sample filters, matched against function names and file names (as pprof matches them). */
+/** Sample filters, matched against function, file and module (pprof mapping) names, as pprof matches them. */
 export interface StackFilterOptions {
   /** Keep only samples with a frame matching this regex. */
   focus?: string;
@@ -55,6 +56,8 @@ export interface CallTreeOptions extends StackFilterOptions {
 
 export interface FlameNode {
   name: string;
+  /** The name to draw when it differs from `name`: type arguments shortened as pprof shows them (stack-names.ts). */
+  display?: string;
   /** Total (inclusive) weight. */
   value: number;
   /** Weight of samples whose leaf is this node. */
@@ -170,6 +173,8 @@ function buildTree(ex: Expander, opts: CallTreeOptions, diff: boolean): Built {
       self: ex.selfOf(0, id),
       children: [],
     };
+    const display = nameId < 0 ? node.name : displayName(node.name);
+    if (display !== node.name) node.display = display;
     const file = ex.fileOf(id);
     if (file) node.file = file;
     if (diff) {

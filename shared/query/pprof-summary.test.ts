@@ -13,8 +13,9 @@ function raw(rel: string): Uint8Array {
 const FIXTURES = fixturesOfKind('pprof');
 
 describe('summarizePprof', () => {
-  it('covers all 52 pprof fixtures of expected.json', () => {
-    expect(FIXTURES.length).toBe(52);
+  // The corpus grows (profile-series came later): at least the 52 scenario and third-party profiles.
+  it('covers every pprof fixture of expected.json', () => {
+    expect(FIXTURES.length).toBeGreaterThanOrEqual(52);
   });
 
   it.each(FIXTURES)('%s: figures equal expected.json', (rel, exp) => {

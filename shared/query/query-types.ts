@@ -1,6 +1,12 @@
 /**
- * Queries the UI can ask of one source, and their results. Each is answered by a pure function in
- * shared/query over the source's model, inside the engine worker that holds it.
+ * Queries the UI can ask of one source, and their results: one map `name → [arguments, result]`
+ * shared by run-query.ts (a handler per name), the bridge's `query` request, the host's session
+ * store and the renderer's useSourceQuery. Each is answered by a pure function in shared/query over
+ * the source's model, inside the engine worker that holds it.
+ *
+ * On the wire a query is `{ type: name, ...arguments }` and its result carries the same `type` tag
+ * (callTreeDiff answers a 'callTree', the two merges 'goroutineGroups' / 'whatChanged'); callers never
+ * narrow on it: the map types each answer.
  */
 import type { GoroutineGroupsResult } from './goroutine-groups.ts';
 import type { TrackData } from './tracks.ts';
@@ -12,10 +18,14 @@ import type { HeatmapMode } from './socket-heatmap.ts';
 import type { CellSockets, HeatmapView } from './heatmap-view.ts';
 import type { WcRange, WhatChangedPart, WhatChangedResult } from './what-changed.ts';
 import type { GoroutineBreakdownResult, TraceAnnotations } from './trace-annotations.ts';
+import type { DiagnoseResult, FindingFacts, SourceRef } from './findings/types.ts';
+import type { PlacedFacts } from './findings/context.ts';
+
+/** No arguments. */
+export type NoArgs = Record<never, never>;
 
 /** A call-tree request for the flame graph (regexes as pprof's -focus/-ignore/-hide). */
-export interface CallTreeQuery {
-  type: 'callTree';
+export interface CallTreeArgs {
   /** StackProfileInfo.key; the source's default profile when absent. */
   profile?: string;
   /** Source-relative ns; narrows trace-derived profiles. */
@@ -30,69 +40,92 @@ export interface CallTreeQuery {
   maxNodes?: number;
 }
 
-export type SourceQuery =
-  | { type: 'summary' }
+export interface TopTableArgs {
+  profile?: string;
+  range?: SourceRange;
+  focus?: string;
+  ignore?: string;
+  hide?: string;
+  sortBy?: TopSortKey;
+  reverse?: boolean;
+  limit?: number;
+}
+
+/** `diff` is set for callTreeDiff (then tree is a DiffCallTree). */
+export interface CallTreeResult {
+  type: 'callTree';
+  profile: StackProfileInfo;
+  tree: CallTree | DiffCallTree;
+  diff: boolean;
+}
+
+/** query name → [arguments, result]. Source-relative ns everywhere (`range`, `a`, `b`). */
+export interface QueryMap {
+  /** The `inspect --json` figures. */
+  summary: [NoArgs, { type: 'summary'; figures: Record<string, unknown> }];
   /** What the timeline draws for this source (series, span or point), in source time. */
-  | { type: 'track'; maxPoints?: number }
-  /** A trace's goroutines grouped by wait reason + blocking stack over a range (source-relative ns). */
-  | { type: 'traceGoroutineGroups'; range?: SourceRange; limit?: number }
+  track: [{ maxPoints?: number }, { type: 'track'; track: TrackData }];
+  /** A trace's goroutines grouped by wait reason + blocking stack over a range. */
+  traceGoroutineGroups: [{ range?: SourceRange; limit?: number }, { type: 'traceGoroutineGroups'; result: TraceGoroutineGroupsResult }];
   /** State runs of some goroutines of a trace over a range, for their lanes. */
-  | {
-      type: 'goroutineLanes';
+  goroutineLanes: [
+    {
       ids: number[];
       range?: SourceRange;
       /** ns per pixel: shorter runs are merged (LaneOptions.resolutionNs); exact runs when absent. */
       resolutionNs?: number;
-    }
+    },
+    { type: 'goroutineLanes'; lanes: GoroutineLane[] },
+  ];
   /** Goroutine groups of one dump (rows keyed by wait reason + stack). */
-  | { type: 'goroutineGroups'; sourceId?: string }
+  goroutineGroups: [{ sourceId?: string }, { type: 'goroutineGroups'; result: GoroutineGroupsResult }];
   /** Merges per-dump groups (computed in each dump's own engine), in time order. */
-  | { type: 'mergeGoroutineGroups'; parts: GoroutineGroupsResult[]; limit?: number }
+  mergeGoroutineGroups: [{ parts: GoroutineGroupsResult[]; limit?: number }, { type: 'goroutineGroups'; result: GoroutineGroupsResult }];
   /** The stack profiles this source offers (flame graph picker). */
-  | { type: 'stackProfiles' }
-  | CallTreeQuery
+  stackProfiles: [NoArgs, { type: 'stackProfiles'; profiles: StackProfileInfo[] }];
+  callTree: [CallTreeArgs, CallTreeResult];
   /** The same call tree as a diff against stacks exported from another source (host-built). */
-  | (Omit<CallTreeQuery, 'type'> & { type: 'callTreeDiff'; base: ExportedStacks })
-  | {
-      type: 'topTable';
-      profile?: string;
-      range?: SourceRange;
-      focus?: string;
-      ignore?: string;
-      hide?: string;
-      sortBy?: TopSortKey;
-      reverse?: boolean;
-      limit?: number;
-    }
+  callTreeDiff: [CallTreeArgs & { base: ExportedStacks }, CallTreeResult];
+  topTable: [TopTableArgs, { type: 'topTable'; profile: StackProfileInfo; table: TopTable }];
   /** A profile reduced to function paths + weights, to diff against in another engine. */
-  | { type: 'exportStacks'; profile?: string; range?: SourceRange }
-  /** Connection heat map of an ss source: `bins` time bins over `range` (source-relative ns). */
-  | { type: 'heatmap'; range?: SourceRange; bins: number; mode: HeatmapMode; state?: string; topN?: number }
+  exportStacks: [{ profile?: string; range?: SourceRange }, { type: 'exportStacks'; stacks: ExportedStacks }];
+  /** Connection heat map of an ss source: `bins` time bins over `range`. */
+  heatmap: [{ range?: SourceRange; bins: number; mode: HeatmapMode; state?: string; topN?: number }, { type: 'heatmap'; heatmap: HeatmapView }];
   /** The sockets behind one heat-map cell (one snapshot, one row), first `limit` of them. */
-  | { type: 'socketsInCell'; snapshot: number; row: string; mode: HeatmapMode; state?: string; rows?: string[]; limit?: number }
-  /** This source's part of the "what changed" table: range `a` against the pieces `b` (source-relative ns). */
-  | { type: 'whatChangedPart'; sourceId: string; a: WcRange; b: WcRange[] }
+  socketsInCell: [
+    { snapshot: number; row: string; mode: HeatmapMode; state?: string; rows?: string[]; limit?: number },
+    { type: 'socketsInCell'; cell: CellSockets },
+  ];
+  /** This source's part of the "what changed" table: range `a` against the pieces `b`. */
+  whatChangedPart: [{ sourceId: string; a: WcRange; b: WcRange[] }, { type: 'whatChangedPart'; part: WhatChangedPart }];
   /** Joins parts from several sources (any engine may run it); `shifts`: each source's axis shift (ns). */
-  | { type: 'mergeWhatChanged'; parts: WhatChangedPart[]; shifts: Record<string, number>; limit?: number }
-  /** A trace's user tasks / regions by type, its logs, and optionally one type's instances (source-relative ns). */
-  | { type: 'traceAnnotations'; range?: SourceRange; logLimit?: number; instances?: { kind: 'task' | 'region'; type: string; limit?: number } }
+  mergeWhatChanged: [{ parts: WhatChangedPart[]; shifts: Record<string, number>; limit?: number }, { type: 'whatChanged'; result: WhatChangedResult }];
+  /** A trace's user tasks / regions by type, its logs, and optionally one type's instances. */
+  traceAnnotations: [
+    { range?: SourceRange; logLimit?: number; instances?: { kind: 'task' | 'region'; type: string; limit?: number } },
+    { type: 'traceAnnotations'; annotations: TraceAnnotations },
+  ];
   /** go tool trace's goroutine analysis over a range: time per category by start function (or per goroutine). */
-  | { type: 'goroutineBreakdown'; range?: SourceRange; groupBy?: 'function' | 'goroutine'; name?: string; limit?: number };
+  goroutineBreakdown: [
+    { range?: SourceRange; groupBy?: 'function' | 'goroutine'; name?: string; limit?: number },
+    { type: 'goroutineBreakdown'; breakdown: GoroutineBreakdownResult },
+  ];
+  /** This source's findings facts (shared/query/findings), computed where its model lives. */
+  findingFacts: [{ ref: SourceRef }, { type: 'findingFacts'; facts: FindingFacts | null }];
+  /** Ranked findings from every source's facts placed on the axis (any engine may run it). */
+  diagnose: [{ parts: PlacedFacts[] }, { type: 'diagnose'; result: DiagnoseResult }];
+}
 
-export type QueryResult =
-  | { type: 'summary'; figures: Record<string, unknown> }
-  | { type: 'track'; track: TrackData }
-  | { type: 'goroutineGroups'; result: GoroutineGroupsResult }
-  | { type: 'traceGoroutineGroups'; result: TraceGoroutineGroupsResult }
-  | { type: 'goroutineLanes'; lanes: GoroutineLane[] }
-  | { type: 'stackProfiles'; profiles: StackProfileInfo[] }
-  /** `diff` is set for callTreeDiff (then tree is a DiffCallTree). */
-  | { type: 'callTree'; profile: StackProfileInfo; tree: CallTree | DiffCallTree; diff: boolean }
-  | { type: 'topTable'; profile: StackProfileInfo; table: TopTable }
-  | { type: 'exportStacks'; stacks: ExportedStacks }
-  | { type: 'heatmap'; heatmap: HeatmapView }
-  | { type: 'socketsInCell'; cell: CellSockets }
-  | { type: 'whatChangedPart'; part: WhatChangedPart }
-  | { type: 'whatChanged'; result: WhatChangedResult }
-  | { type: 'traceAnnotations'; annotations: TraceAnnotations }
-  | { type: 'goroutineBreakdown'; breakdown: GoroutineBreakdownResult };
+export type QueryName = keyof QueryMap;
+export type QueryArgs<K extends QueryName> = QueryMap[K][0];
+export type QueryResultOf<K extends QueryName> = QueryMap[K][1];
+/** One query as it crosses the bridge and the engine boundary: its name as `type`, then its arguments. */
+export type SourceQueryOf<K extends QueryName> = { type: K } & QueryArgs<K>;
+
+/** Any query (the engine protocol carries these). */
+export type SourceQuery = { [K in QueryName]: SourceQueryOf<K> }[QueryName];
+/** Any query's result. */
+export type QueryResult = QueryResultOf<QueryName>;
+
+/** The flame graph's call-tree query (the bridge's diffCallTree carries one). */
+export type CallTreeQuery = SourceQueryOf<'callTree'>;

@@ -1,6 +1,6 @@
-/** Routes a SourceQuery to the pure function that answers it for the source's kind. */
+/** Answers a query of one source: the handler its name maps to (query-types.ts), over the source's model. */
 import type { ParsedSource } from '../model/source.ts';
-import type { SourceQuery, QueryResult } from './query-types.ts';
+import type { QueryName, QueryResultOf, SourceQueryOf } from './query-types.ts';
 import { summarizePprof } from './pprof-summary.ts';
 import { summarizeGoroutineDump } from './goroutine-summary.ts';
 import { summarizeTrace } from './trace-summary.ts';
@@ -13,6 +13,8 @@ import { callTreeDiffQuery, callTreeQuery, exportStacks, stackProfilesOf, topTab
 import { cellSockets, heatmapView } from './heatmap-view.ts';
 import { mergeWhatChanged, whatChangedPart } from './what-changed.ts';
 import { goroutineBreakdown, traceAnnotations } from './trace-annotations.ts';
+import { findingFacts } from './findings/facts.ts';
+import { diagnose } from './findings/diagnose.ts';
 
 /** The `inspect --json` figures of a source (without `file`/`kind`, which the caller adds). */
 export function summarize(src: ParsedSource): Record<string, unknown> {
@@ -28,60 +30,79 @@ export function summarize(src: ParsedSource): Record<string, unknown> {
   }
 }
 
-export function runQuery(src: ParsedSource, q: SourceQuery): QueryResult {
-  switch (q.type) {
-    case 'summary':
-      return { type: 'summary', figures: summarize(src) };
-    case 'track':
-      return { type: 'track', track: trackOf(src, { maxPoints: q.maxPoints }) };
-    case 'traceGoroutineGroups':
-      if (src.kind !== 'gotrace') throw new Error('traceGoroutineGroups needs a trace');
-      return { type: 'traceGoroutineGroups', result: traceGoroutineGroups(src.model, q.range, { limit: q.limit ?? 300 }) };
-    case 'goroutineLanes':
-      if (src.kind !== 'gotrace') throw new Error('goroutineLanes needs a trace');
-      return { type: 'goroutineLanes', lanes: goroutineLanes(src.model, q.ids.slice(0, 5000), q.range, { resolutionNs: q.resolutionNs }) };
-    case 'goroutineGroups':
-      if (src.kind !== 'goroutine-dump') throw new Error('goroutineGroups needs a goroutine dump');
-      return { type: 'goroutineGroups', result: goroutineGroups([{ sourceId: q.sourceId ?? '', model: src.model }]) };
-    case 'mergeGoroutineGroups':
-      return { type: 'goroutineGroups', result: mergeGoroutineGroups(q.parts, q.limit) };
-    case 'stackProfiles':
-      return { type: 'stackProfiles', profiles: stackProfilesOf(src) };
-    case 'callTree':
-      return callTreeQuery(src, q);
-    case 'callTreeDiff':
-      return callTreeDiffQuery(src, q);
-    case 'topTable':
-      return topTableQuery(src, q);
-    case 'exportStacks':
-      return { type: 'exportStacks', stacks: exportStacks(src, q.profile, q.range) };
-    case 'heatmap':
-      if (src.kind !== 'ss') throw new Error('the heat map needs an ss socket capture');
-      return {
-        type: 'heatmap',
-        heatmap: heatmapView(src.model, { range: q.range, bins: Math.min(Math.max(1, q.bins), 20_000), mode: q.mode, state: q.state, topN: q.topN }),
-      };
-    case 'socketsInCell':
-      if (src.kind !== 'ss') throw new Error('socketsInCell needs an ss socket capture');
-      return { type: 'socketsInCell', cell: cellSockets(src.model, q) };
-    case 'whatChangedPart':
-      return { type: 'whatChangedPart', part: whatChangedPart(src, q.sourceId, q.a, q.b.slice(0, 8)) };
-    case 'mergeWhatChanged':
-      return {
-        type: 'whatChanged',
-        result: mergeWhatChanged(q.parts, { limit: q.limit, axisAt: (p) => (p.dump?.atNs ?? 0) + (q.shifts[p.sourceId] ?? 0) }),
-      };
-    case 'traceAnnotations':
-      if (src.kind !== 'gotrace') throw new Error('traceAnnotations needs a trace');
-      return {
-        type: 'traceAnnotations',
-        annotations: traceAnnotations(src.model, q.range, { logLimit: Math.min(q.logLimit ?? 200, 5000), ...(q.instances ? { instances: q.instances } : {}) }),
-      };
-    case 'goroutineBreakdown':
-      if (src.kind !== 'gotrace') throw new Error('goroutineBreakdown needs a trace');
-      return {
-        type: 'goroutineBreakdown',
-        breakdown: goroutineBreakdown(src.model, q.range, { groupBy: q.groupBy ?? 'function', ...(q.name !== undefined ? { name: q.name } : {}), ...(q.limit !== undefined ? { limit: q.limit } : {}) }),
-      };
-  }
+/** A source of one kind, or an error naming what the query needs. */
+function needs<K extends ParsedSource['kind']>(src: ParsedSource, kind: K, what: string): Extract<ParsedSource, { kind: K }> {
+  if (src.kind !== kind) throw new Error(what);
+  return src as Extract<ParsedSource, { kind: K }>;
+}
+
+/** One handler per query name (as electron/host/handlers.ts has one per bridge request). */
+type QueryHandlers = { [K in QueryName]: (src: ParsedSource, q: SourceQueryOf<K>) => QueryResultOf<K> };
+
+const handlers: QueryHandlers = {
+  summary: (src) => ({ type: 'summary', figures: summarize(src) }),
+  track: (src, q) => ({ type: 'track', track: trackOf(src, { maxPoints: q.maxPoints }) }),
+  traceGoroutineGroups: (src, q) => ({
+    type: 'traceGoroutineGroups',
+    result: traceGoroutineGroups(needs(src, 'gotrace', 'traceGoroutineGroups needs a trace').model, q.range, { limit: q.limit ?? 300 }),
+  }),
+  goroutineLanes: (src, q) => ({
+    type: 'goroutineLanes',
+    lanes: goroutineLanes(needs(src, 'gotrace', 'goroutineLanes needs a trace').model, q.ids.slice(0, 5000), q.range, { resolutionNs: q.resolutionNs }),
+  }),
+  goroutineGroups: (src, q) => ({
+    type: 'goroutineGroups',
+    result: goroutineGroups([{ sourceId: q.sourceId ?? '', model: needs(src, 'goroutine-dump', 'goroutineGroups needs a goroutine dump').model }]),
+  }),
+  mergeGoroutineGroups: (_src, q) => ({ type: 'goroutineGroups', result: mergeGoroutineGroups(q.parts, q.limit) }),
+  stackProfiles: (src) => ({ type: 'stackProfiles', profiles: stackProfilesOf(src) }),
+  callTree: callTreeQuery,
+  callTreeDiff: callTreeDiffQuery,
+  topTable: topTableQuery,
+  exportStacks: (src, q) => ({ type: 'exportStacks', stacks: exportStacks(src, q.profile, q.range) }),
+  heatmap: (src, q) => ({
+    type: 'heatmap',
+    heatmap: heatmapView(needs(src, 'ss', 'the heat map needs an ss socket capture').model, {
+      range: q.range,
+      bins: Math.min(Math.max(1, q.bins), 20_000),
+      mode: q.mode,
+      state: q.state,
+      topN: q.topN,
+    }),
+  }),
+  socketsInCell: (src, q) => ({ type: 'socketsInCell', cell: cellSockets(needs(src, 'ss', 'socketsInCell needs an ss socket capture').model, q) }),
+  whatChangedPart: (src, q) => ({ type: 'whatChangedPart', part: whatChangedPart(src, q.sourceId, q.a, q.b.slice(0, 8)) }),
+  mergeWhatChanged: (_src, q) => ({
+    type: 'whatChanged',
+    result: mergeWhatChanged(q.parts, { limit: q.limit, axisAt: (p) => (p.dump?.atNs ?? 0) + (q.shifts[p.sourceId] ?? 0) }),
+  }),
+  traceAnnotations: (src, q) => ({
+    type: 'traceAnnotations',
+    annotations: traceAnnotations(needs(src, 'gotrace', 'traceAnnotations needs a trace').model, q.range, {
+      logLimit: Math.min(q.logLimit ?? 200, 5000),
+      ...(q.instances ? { instances: q.instances } : {}),
+    }),
+  }),
+  goroutineBreakdown: (src, q) => ({
+    type: 'goroutineBreakdown',
+    breakdown: goroutineBreakdown(needs(src, 'gotrace', 'goroutineBreakdown needs a trace').model, q.range, {
+      groupBy: q.groupBy ?? 'function',
+      ...(q.name !== undefined ? { name: q.name } : {}),
+      ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    }),
+  }),
+  findingFacts: (src, q) => ({ type: 'findingFacts', facts: findingFacts(src, q.ref) }),
+  diagnose: (_src, q) => ({ type: 'diagnose', result: diagnose(q.parts) }),
+};
+
+/** Whether `name` is a query this engine answers (the bridge and the engine protocol carry strings). */
+export function isQueryName(name: unknown): name is QueryName {
+  return typeof name === 'string' && Object.hasOwn(handlers, name);
+}
+
+/** Answers one query of `src`, typed by its name (QueryMap). */
+export function runQuery<K extends QueryName>(src: ParsedSource, q: SourceQueryOf<K>): QueryResultOf<K> {
+  if (!isQueryName(q.type)) throw new Error(`unknown query ${JSON.stringify(q.type)}`);
+  const handler: QueryHandlers[K] = handlers[q.type];
+  return handler(src, q);
 }

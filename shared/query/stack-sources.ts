@@ -103,7 +103,7 @@ export function weightedStacksOf(src: ParsedSource, key: string | undefined, ran
       const ck = `${p.key}|${range ? `${range.startNs}|${range.endNs}` : ''}`;
       let ws = cache.get(ck);
       if (!ws) {
-        ws = p.key === 'cpu' ? cpuSampleStacks(model, range) : blockingProfile(model, p.key as 'sync' | 'net' | 'syscall' | 'sched', range);
+        ws = p.key === 'cpu' ? cpuSampleStacks(model, range) : pcZeroAsNoStack(blockingProfile(model, p.key as 'sync' | 'net' | 'syscall' | 'sched', range));
         if (cache.size >= TRACE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
         cache.set(ck, ws);
       }
@@ -124,6 +124,25 @@ export function weightedStacksOf(src: ParsedSource, key: string | undefined, ran
     case 'ss':
       throw new Error('an ss capture has no stacks');
   }
+}
+
+/**
+ * Go keys a trace profile's stacks by PCs, and a stack whose only frame has PC 0 (no function) is the
+ * same record as an event without a stack (`go tool trace -pprof=sched` files it so): such samples
+ * become frameless (-1), counted in the total but under no function. Returns `p` when there are none.
+ */
+export function pcZeroAsNoStack<T extends WeightedStacks>(p: T): T {
+  const t = p.stacks;
+  let out: Int32Array | null = null;
+  for (let i = 0; i < p.sampleStack.length; i++) {
+    const s = p.sampleStack[i]!;
+    if (s < 0 || t.stackPrefix[s] !== -1) continue;
+    const f = t.stackFrame[s]!;
+    if ((t.strings[t.frameFunc[f]!] ?? '') !== '' || t.frameLine[f] !== 0) continue;
+    out ??= Int32Array.from(p.sampleStack);
+    out[i] = -1;
+  }
+  return out ? { ...p, sampleStack: out } : p;
 }
 
 /**

@@ -6,9 +6,12 @@
 import type { StackFilterOptions, WeightedStacks } from './call-tree.ts';
 import { topByName } from './call-tree-input.ts';
 import { leafSlotsOf, outermostCallsBuilder } from './stack-index.ts';
+import { displayName } from './stack-names.ts';
 
 export interface TopRow {
   function: string;
+  /** The name to draw when it differs from `function` (type arguments shortened, as pprof shows them). */
+  display?: string;
   flat: number;
   flatPct: number;
   cum: number;
@@ -54,7 +57,10 @@ export function topTable(input: WeightedStacks, opts: TopTableOptions = {}): Top
   const rows: TopRow[] = [];
   for (let id = 0; id < nNames; id++) {
     if (flat[id] === 0 && cum[id] === 0) continue;
-    rows.push({ function: names[id]!, flat: flat[id]!, flatPct: pct(flat[id]!), cum: cum[id]!, cumPct: pct(cum[id]!) });
+    const row: TopRow = { function: names[id]!, flat: flat[id]!, flatPct: pct(flat[id]!), cum: cum[id]!, cumPct: pct(cum[id]!) };
+    const display = displayName(row.function);
+    if (display !== row.function) row.display = display;
+    rows.push(row);
   }
   const sortBy = opts.sortBy ?? 'flat';
   rows.sort(sortBy === 'function' ? byName : sortBy === 'cum' || sortBy === 'cumPct' ? comparePprofCum : comparePprofFlat);

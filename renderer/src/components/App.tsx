@@ -2,7 +2,7 @@ import { useApp } from '../store.ts';
 import { DropZone } from './DropZone.tsx';
 import { EmptyState } from './EmptyState.tsx';
 import { SourcesPanel } from './SourcesPanel.tsx';
-import { TimelineStrip } from './TimelineStrip.tsx';
+import { TimelineStrip } from './timeline/TimelineStrip.tsx';
 import { Notices } from './Notices.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { SourceDetails } from './SourceDetails.tsx';
@@ -13,6 +13,7 @@ import { BlockingPanel } from './blocking/BlockingPanel.tsx';
 import { WhatChangedPanel } from './changes/WhatChangedPanel.tsx';
 import { Workspace } from './layout/Workspace.tsx';
 import { TraceDetailsPanel } from './trace-details/TraceDetailsPanel.tsx';
+import { FindingsPanel } from './findings/FindingsPanel.tsx';
 
 export function App() {
   const hasSources = useApp((s) => s.session.sources.length > 0);
@@ -37,6 +38,7 @@ export function App() {
                   </Panel>
                 ),
                 trace: <TraceDetailsPanel />,
+                findings: <FindingsPanel />,
               }}
             />
           </>

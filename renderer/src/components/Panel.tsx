@@ -2,8 +2,36 @@ import { Component, type ReactNode } from 'react';
 import { ExportButton } from './export/ExportButton.tsx';
 import { EXPORT_VIEWS, type ExportView } from '../export/exporter.ts';
 
-/** A titled panel whose content cannot take the whole window down when it throws. */
-export function Panel({ title, testId, children, actions, exportId }: { title: string; testId?: string; children: ReactNode; actions?: ReactNode; exportId?: ExportView }) {
+/**
+ * A titled panel whose content cannot take the whole window down when it throws. With `empty` (what
+ * would fill it) it collapses to its header saying so, and the workspace gives its room to the others.
+ */
+export function Panel({
+  title,
+  testId,
+  children,
+  actions,
+  exportId,
+  empty,
+}: {
+  title: string;
+  testId?: string;
+  children?: ReactNode;
+  actions?: ReactNode;
+  exportId?: ExportView;
+  empty?: ReactNode;
+}) {
+  if (empty) {
+    return (
+      <section className="panel panel-empty" data-testid={testId} aria-label={title} data-empty="true">
+        <header className="panel-header">
+          <h2>{title}</h2>
+          <div className="panel-empty-hint muted">{empty}</div>
+          {actions && <div className="panel-actions">{actions}</div>}
+        </header>
+      </section>
+    );
+  }
   // Known panels get an export button without asking (`panel-flame` → 'flame').
   const fromTestId = testId?.replace(/^panel-/, '') as ExportView | undefined;
   const exp = exportId ?? (fromTestId && EXPORT_VIEWS.includes(fromTestId) ? fromTestId : undefined);

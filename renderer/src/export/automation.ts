@@ -7,6 +7,7 @@ import { epochDiffNs } from '../../../shared/model/time.ts';
 import { sessionExtent, useApp } from '../store.ts';
 import { blobToBase64, exportImage, type ExportFormat, type ExportView } from './exporter.ts';
 import { writeBundle } from './session-client.ts';
+import { axisSpan } from '../time-domains.ts';
 
 export interface TracedeckExportApi {
   /** Resolves when every source has settled; returns the failures (file: reason). */
@@ -55,7 +56,7 @@ export const exportApi: TracedeckExportApi = {
     const origin = st.session.originEpochNs;
     const ext = sessionExtent(st.session);
     if (!origin || !ext) throw new Error('no sources on the time axis');
-    const r = { startNs: parseTime(start, origin, ext.startNs), endNs: parseTime(end, origin, ext.startNs) };
+    const r = axisSpan(parseTime(start, origin, ext.startNs), parseTime(end, origin, ext.startNs));
     if (!(r.endNs > r.startNs)) throw new Error(`empty range ${start}..${end}`);
     st.setSelection(r);
     return r;

@@ -5,6 +5,7 @@
  */
 import { EXPORT_VIEWS, type ExportViewName, type SourceInfo } from '../../../shared/bridge.ts';
 import { useApp } from '../store.ts';
+import { selectFlameSource, selectHeatmapSource } from '../selectors.ts';
 import { captionHeight, captionLines, captionSvg } from './caption.ts';
 import { esc, serializeElement, wrapText, type SerializedPart } from './dom-to-svg.ts';
 
@@ -37,20 +38,18 @@ function readySources(): SourceInfo[] {
   return useApp.getState().session.sources.filter((s) => s.status === 'ready');
 }
 
-/** The sources a picture shows: the flame graph's focused source, the heat map's capture, else all. */
-function viewSources(view: ExportView, el: Element): SourceInfo[] {
-  const all = readySources();
+/** The sources a picture shows: the flame graph's and the heat map's (the same selectors the views use), else all. */
+function viewSources(view: ExportView): SourceInfo[] {
+  const st = useApp.getState();
   if (view === 'flame') {
-    const f = all.find((s) => s.id === useApp.getState().focusedSourceId);
-    return f ? [f] : all;
+    const f = selectFlameSource(st);
+    return f ? [f] : readySources();
   }
   if (view === 'heatmap') {
-    const picked = el.querySelector<HTMLSelectElement>('[data-testid="heatmap-source"]')?.value;
-    const caps = all.filter((s) => s.kind === 'ss');
-    const one = caps.find((s) => s.id === picked) ?? caps[0];
+    const one = selectHeatmapSource(st);
     return one ? [one] : [];
   }
-  return all;
+  return readySources();
 }
 
 const labelOf = (el: Element): string => {
@@ -127,7 +126,7 @@ export function renderSvg(view: ExportView): RenderedSvg {
   const th = theme(document.documentElement);
   const width = Math.max(part.width, 480);
   // Long caption lines wrap to the picture's width.
-  const caption = captionLines({ title, sources: viewSources(view, el), filters }).flatMap((l) => wrapText(l, `12px ${th.font}`, width - 24));
+  const caption = captionLines({ title, sources: viewSources(view), filters }).flatMap((l) => wrapText(l, `12px ${th.font}`, width - 24));
   const height = part.height + captionHeight(caption);
   const svg = [
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${esc(th.font)}">`,

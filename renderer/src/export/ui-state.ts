@@ -1,12 +1,13 @@
 /**
- * The UI state a session file keeps: collected from the store and the views, and applied back once
+ * The UI state a session file keeps: collected from the store (its view slices included), and applied back once
  * the restored sources are on the axis. Times are wall-clock epoch ns (the axis origin may differ).
  */
 import type { SessionOpened, SessionUiState } from '../../../shared/bridge.ts';
 import { epochAdd, epochDiffNs } from '../../../shared/model/time.ts';
 import { useApp, type TimeRange } from '../store.ts';
-import { collectViewStates, setPendingViewStates } from './view-state.ts';
+import { restoreViewSlices, saveViewSlices } from './view-state.ts';
 import { normalizeLayout } from '../components/layout/layout-model.ts';
+import { axisSpan } from '../time-domains.ts';
 
 const LAYOUT_KEY = 'layout';
 
@@ -17,7 +18,7 @@ function toEpoch(origin: string | null, r: TimeRange | null): SessionUiState['se
 
 function toAxis(origin: string | null, r: SessionUiState['selection'] | undefined): TimeRange | null {
   if (!origin || !r) return null;
-  return { startNs: epochDiffNs(r.startEpochNs, origin), endNs: epochDiffNs(r.endEpochNs, origin) };
+  return axisSpan(epochDiffNs(r.startEpochNs, origin), epochDiffNs(r.endEpochNs, origin));
 }
 
 export function collectUiState(): SessionUiState {
@@ -29,7 +30,7 @@ export function collectUiState(): SessionUiState {
     viewWindow: toEpoch(origin, st.viewWindow),
     annotations: st.annotations,
     focusedSource: focused?.name ?? null,
-    views: { ...collectViewStates(), [LAYOUT_KEY]: st.layout },
+    views: { ...saveViewSlices(st), [LAYOUT_KEY]: st.layout },
   };
 }
 
@@ -62,8 +63,8 @@ export function applyUiState(ui: SessionUiState): void {
   const origin = st.session.originEpochNs;
   const focus = ui.focusedSource ? st.session.sources.find((s) => s.name === ui.focusedSource && s.status === 'ready') : undefined;
   const { [LAYOUT_KEY]: layout, ...views } = ui.views;
-  setPendingViewStates(views);
   useApp.setState({
+    ...restoreViewSlices(views, st.session.sources),
     selection: toAxis(origin, ui.selection),
     viewWindow: toAxis(origin, ui.viewWindow),
     annotations: ui.annotations,

@@ -1,65 +1,111 @@
 /**
- * Per-view state for session files (sample type, filters, zoom…): a view registers a getter for its
- * state under an id, scoped to what it shows (a source name); a restored session leaves a pending
- * state that the view applies once it shows the same scope.
+ * What a session file keeps of the views: each view's store slice (state per source), by source
+ * name, since ids are new in a reopened session. Pure over the store's state, both ways.
+ *
+ * Saved shape per view: `{ scope, state, sources }` — `scope`/`state` the source on screen and its
+ * state (the shape older files have, and all they have), `sources` every source's state by name.
  */
-import { useEffect, useRef } from 'react';
-import { create } from 'zustand';
+import type { SourceId, SourceInfo } from '../../../shared/bridge.ts';
+import type { AppState, ViewSlices } from '../store.ts';
+import { selectFlameSource, selectFlameView, selectHeatmapSource, selectHeatmapView, selectTraceDetailsView } from '../selectors.ts';
+import { loadFlameView, saveFlameView } from '../state/flame-view.ts';
+import { loadHeatmapView } from '../state/heatmap-view.ts';
+import { DUMPS_TABLE, loadTraceDetailsView } from '../state/table-views.ts';
 
-export interface ScopedViewState {
-  /** What the state belongs to (e.g. the source name); applied only to the same scope. */
+export interface SavedView {
   scope: string;
   state: unknown;
+  sources?: Record<string, unknown>;
 }
 
-const getters = new Map<string, () => ScopedViewState | null>();
+export function saveViewSlices(st: AppState): Record<string, SavedView> {
+  const byId = new Map(st.session.sources.map((s) => [s.id, s]));
+  const nameOf = (id: SourceId) => byId.get(id)?.name;
+  const out: Record<string, SavedView> = {};
+  const flameSrc = selectFlameSource(st);
+  const flame = (id: SourceId) => saveFlameView(selectFlameView(st, id), nameOf);
+  if (flameSrc && flameSrc.kind !== 'ss') out.flame = { scope: flameSrc.name, state: flame(flameSrc.id), sources: byName(Object.keys(st.flameViews), nameOf, flame) };
+  const hmSrc = selectHeatmapSource(st);
+  const heatmap = (id: SourceId) => ({ ...selectHeatmapView(st, id) });
+  if (hmSrc) out.heatmap = { scope: hmSrc.name, state: heatmap(hmSrc.id), sources: byName(Object.keys(st.heatmapViews), nameOf, heatmap) };
+  if (st.blockingMode) out.blocking = { scope: '', state: { mode: st.blockingMode } };
+  const traceIds = Object.keys(st.traceDetailsViews);
+  if (traceIds.length) {
+    const trace = (id: SourceId) => ({ ...selectTraceDetailsView(st, id) });
+    const first = traceIds.find((id) => nameOf(id) !== undefined);
+    if (first) out.trace = { scope: nameOf(first)!, state: trace(first), sources: byName(traceIds, nameOf, trace) };
+  }
+  // Expanded goroutine-table rows: per trace by name, the dumps table under its own key.
+  const expanded: Record<string, string> = {};
+  for (const [table, group] of Object.entries(st.expandedGroups)) {
+    const key = table === DUMPS_TABLE ? DUMPS_TABLE : nameOf(table);
+    if (group !== null && key !== undefined) expanded[key] = group;
+  }
+  if (Object.keys(expanded).length) out.goroutineTables = { scope: '', state: expanded };
+  if (st.collapsedLaneGroups.length) out.timeline = { scope: '', state: { collapsedGroups: st.collapsedLaneGroups } };
+  return out;
+}
 
-const usePending = create<{ pending: Record<string, ScopedViewState> }>(() => ({ pending: {} }));
-
-/** Every registered view's current state (for saveSession). */
-export function collectViewStates(): Record<string, ScopedViewState> {
-  const out: Record<string, ScopedViewState> = {};
-  for (const [id, get] of getters) {
-    const v = get();
-    if (v) out[id] = v;
+function byName(ids: SourceId[], nameOf: (id: SourceId) => string | undefined, save: (id: SourceId) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const id of ids) {
+    const n = nameOf(id);
+    if (n !== undefined && !(n in out)) out[n] = save(id);
   }
   return out;
 }
 
-/** States from a session file, applied by each view when it shows the same scope. */
-export function setPendingViewStates(views: Record<string, unknown>): void {
-  const pending: Record<string, ScopedViewState> = {};
-  for (const [id, v] of Object.entries(views)) {
-    const s = v as Partial<ScopedViewState> | null;
-    if (s && typeof s === 'object' && typeof s.scope === 'string' && 'state' in s) pending[id] = { scope: s.scope, state: s.state };
+/** The slices a session file's views give, for the sources now in the session (matched by name). */
+export function restoreViewSlices(views: Record<string, unknown>, sources: SourceInfo[]): Partial<ViewSlices> {
+  const ready = sources.filter((s) => s.status === 'ready');
+  const idOf = (name: string) => ready.find((s) => s.name === name)?.id;
+  const out: Partial<ViewSlices> = {};
+  const flame = entries(views.flame);
+  if (flame.length) {
+    out.flameViews = {};
+    for (const [name, raw] of flame) {
+      const id = idOf(name);
+      if (id) out.flameViews[id] = loadFlameView(raw, (n) => ready.find((s) => s.name === n && s.id !== id)?.id);
+    }
   }
-  usePending.setState({ pending });
+  const heatmap = entries(views.heatmap);
+  if (heatmap.length) {
+    out.heatmapViews = {};
+    for (const [name, raw] of heatmap) {
+      const id = idOf(name);
+      if (id) out.heatmapViews[id] = loadHeatmapView(raw);
+    }
+    const shown = idOf((views.heatmap as SavedView).scope);
+    if (shown) out.heatmapSourceId = shown;
+  }
+  const trace = entries(views.trace);
+  if (trace.length) {
+    out.traceDetailsViews = {};
+    for (const [name, raw] of trace) {
+      const id = idOf(name);
+      if (id) out.traceDetailsViews[id] = loadTraceDetailsView(raw);
+    }
+  }
+  const expanded = (views.goroutineTables as SavedView | undefined)?.state;
+  if (expanded && typeof expanded === 'object') {
+    out.expandedGroups = {};
+    for (const [key, group] of Object.entries(expanded)) {
+      const table = key === DUMPS_TABLE ? DUMPS_TABLE : idOf(key);
+      if (table && typeof group === 'string') out.expandedGroups[table] = group;
+    }
+  }
+  const mode = (views.blocking as SavedView | undefined)?.state as { mode?: unknown } | undefined;
+  if (mode?.mode === 'trace' || mode?.mode === 'dumps') out.blockingMode = mode.mode;
+  const folded = ((views.timeline as SavedView | undefined)?.state as { collapsedGroups?: unknown } | undefined)?.collapsedGroups;
+  if (Array.isArray(folded)) out.collapsedLaneGroups = folded.filter((k): k is string => typeof k === 'string');
+  return out;
 }
 
-export function hasPendingViewState(id: string): boolean {
-  return id in usePending.getState().pending;
-}
-
-/**
- * Registers a view's state. Call it after the view's own "reset on new source" effects so a pending
- * state is applied after them (effects run in order).
- */
-export function usePersistedViewState<T>(id: string, scope: string | undefined, state: T, apply: (s: T) => void): void {
-  const latest = useRef({ scope, state });
-  latest.current = { scope, state };
-  useEffect(() => {
-    getters.set(id, () => (latest.current.scope === undefined ? null : { scope: latest.current.scope, state: latest.current.state }));
-    return () => {
-      getters.delete(id);
-    };
-  }, [id]);
-  const pending = usePending((s) => s.pending[id]);
-  useEffect(() => {
-    if (!pending || scope === undefined || pending.scope !== scope) return;
-    usePending.setState((s) => {
-      const { [id]: _done, ...rest } = s.pending;
-      return { pending: rest };
-    });
-    apply(pending.state as T);
-  }, [pending, scope]);
+/** [source name, saved state] pairs of one view: every source's, or (older files) the one on screen. */
+function entries(v: unknown): [string, unknown][] {
+  const s = v as Partial<SavedView> | null | undefined;
+  if (!s || typeof s !== 'object' || typeof s.scope !== 'string') return [];
+  const all = s.sources && typeof s.sources === 'object' ? Object.entries(s.sources) : [];
+  // The source on screen last, so its state wins over a same-named entry.
+  return [...all.filter(([n]) => n !== s.scope), [s.scope, s.state]];
 }

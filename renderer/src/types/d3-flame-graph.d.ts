@@ -34,6 +34,8 @@ declare module 'd3-flame-graph' {
     onClick(fn: (d: FlameHierarchyNode<T>) => void): FlameGraph<T>;
     setColorMapper(fn: (d: FlameHierarchyNode<T>, originalColor: string) => string): FlameGraph<T>;
     setSearchMatch(fn: (d: FlameHierarchyNode<T>, term: string) => boolean): FlameGraph<T>;
+    /** The text drawn in a frame (and hashed for its colour); default d.data.name. */
+    getName(fn: (d: FlameHierarchyNode<T>) => string): FlameGraph<T>;
     setSearchHandler(fn: (results: FlameHierarchyNode<T>[], sum: number, total: number) => void): FlameGraph<T>;
     setDetailsHandler(fn: (text: string | null) => void): FlameGraph<T>;
     search(term: string): void;

@@ -6,7 +6,9 @@
  * drop_frames/keep_frames pruning of symbolized frames.
  *
  * Locations are keyed by address (already adjusted by the parser): one location per distinct
- * address, one frame per location — or several when symbol comments name inlined frames.
+ * address, one frame per location — or several when symbol comments name inlined frames. A location
+ * without symbols is its binary's `[name]` (as pprof names it at function granularity), so all the
+ * addresses of one mapping are one function.
  */
 import { IngestError, throwIfAborted, type ParseOptions } from '../errors.ts';
 import { mtimeClock } from '../mtime-clock.ts';
@@ -17,7 +19,7 @@ import { StackTableBuilder, type FrameIndex } from '../../model/stacks.ts';
 import type { LegacyMapping } from './memory-map.ts';
 import { u64 } from './text-lines.ts';
 import { legacyFrameFilters } from './frame-filters.ts';
-import { baseName, compileFrameRegex } from '../pprof/parse-pprof.ts';
+import { compileFrameRegex, unnamedFunction } from '../pprof/parse-pprof.ts';
 
 export type ParsedPprof = Extract<ParsedSource, { kind: 'pprof' }>;
 
@@ -52,6 +54,8 @@ export class LegacyProfileBuilder {
   readonly locAddr: bigint[] = [];
   readonly locLines: (LegacyLine[] | null)[] = [];
   private readonly locNoAddr: boolean[] = [];
+  /** Go debug=1 text: a PC Go's printer hid (runtime frames before the first shown, runtime.goexit). */
+  private readonly locHiddenRuntime: boolean[] = [];
   private readonly byAddr = new Map<bigint, number>();
 
   /** Per sample: location indexes leaf first, one value per sample type, the `bytes` label or null. */
@@ -66,6 +70,7 @@ export class LegacyProfileBuilder {
       this.locAddr.push(addr);
       this.locLines.push(null);
       this.locNoAddr.push(false);
+      this.locHiddenRuntime.push(false);
       this.byAddr.set(addr, i);
     }
     return i;
@@ -79,6 +84,14 @@ export class LegacyProfileBuilder {
   symbolize(loc: number, lines: LegacyLine[], clearAddress: boolean): void {
     this.locLines[loc] = lines;
     if (clearAddress) this.locNoAddr[loc] = true;
+  }
+
+  /**
+   * Marks a location Go's debug=1 printer left without a comment: it only hides runtime.* and
+   * internal/runtime/* frames (those before the first frame it shows, and runtime.goexit).
+   */
+  markHiddenRuntime(loc: number): void {
+    this.locHiddenRuntime[loc] = true;
   }
 
   get sampleCount(): number {
@@ -99,6 +112,8 @@ export class LegacyProfileBuilder {
 
     [this.dropFrames, this.keepFrames] = legacyFrameFilters(this.sampleTypes);
     const locMapping = this.assignMappings();
+    // Hidden runtime frames at the root end are runtime.goexit, which Go's protobuf profiles leave out.
+    for (const locs of this.sampleLocs) while (locs.length > 1 && this.locHiddenRuntime[locs[locs.length - 1]!]) locs.pop();
     if (fin.cleanupDuplicateLeaf) {
       for (const locs of this.sampleLocs) {
         if (locs.length > 1 && this.locAddr[locs[0]!] === u64(this.locAddr[locs[1]!]! + 1n)) locs.splice(1, 1);
@@ -114,11 +129,14 @@ export class LegacyProfileBuilder {
     const keepRx = dropRx && this.keepFrames ? compileFrameRegex(this.keepFrames, 'keep_frames', this.warnings) : null;
     for (let li = 0; li < nLoc; li++) {
       const lines = this.locLines[li];
+      // The mapping's file is every frame's module (pprof's filters match it).
+      const module = locMapping[li]! >= 0 ? (this.mappings[locMapping[li]!]?.file ?? '') : '';
       if (lines && lines.length > 0) {
         const fr: FrameIndex[] = [];
         for (let k = lines.length - 1; k >= 0; k--) {
           const l = lines[k]!;
-          fr.push(builder.internFrame({ func: l.func, file: l.file, line: l.line, inlined: k !== lines.length - 1 }));
+          const func = l.func || unnamedFunction(module);
+          fr.push(builder.internFrame({ func, file: l.file, line: l.line, inlined: k !== lines.length - 1, module }));
         }
         locFrames.push(fr);
         // One prunable unit per location; a partial match inside inlined lines prunes it whole
@@ -127,11 +145,12 @@ export class LegacyProfileBuilder {
           locPrunable[li] = 1;
         }
       } else {
-        // No symbols: named by address, as pprof prints such locations; the object file goes in the
-        // file field so it stays visible.
-        const m = locMapping[li]! >= 0 ? this.mappings[locMapping[li]!] : undefined;
-        const base = m?.file ? baseName(m.file) : '';
-        locFrames.push([builder.internFrame({ func: `0x${this.locAddr[li]!.toString(16)}`, file: base ? `[${base}]` : '', line: 0 })]);
+        // A runtime frame Go's printer hid is pruned when the rule prunes runtime frames (heap
+        // profiles: the allocator's frames above the allocating call, which Go's protobuf hides too).
+        if (this.locHiddenRuntime[li] && dropRx && dropRx.test('runtime.') && !(keepRx && keepRx.test('runtime.'))) locPrunable[li] = 1;
+        // No symbols: pprof at function granularity drops the address and names the location
+        // after its binary, `[name]` (`<unknown>` without one): one function per mapping.
+        locFrames.push([builder.internFrame({ func: unnamedFunction(module), file: '', line: 0, module })]);
       }
     }
 

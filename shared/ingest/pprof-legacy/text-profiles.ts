@@ -43,6 +43,7 @@ const COUNT_SAMPLE = /^(\d+) @((?: 0x[0-9a-f]+)+)$/;
 const JAVA_SAMPLE = /^(\d+) +(\d+) +@ +([ x0-9a-f]*)/;
 const JAVA_LOCATION = /^0x([0-9A-Fa-f]+)\s+(.*)$/;
 const GO_SYMBOL_COMMENT = /^#\s+0x([0-9a-f]+)\s+(\S+)\s+(\S.*)$/;
+const GO_BARE_PC_COMMENT = /^#\s+0x([0-9a-f]+)$/;
 /** Lines longer than this are not tried as symbol lines (real ones are a few hundred bytes). */
 const MAX_PATTERN_LINE = 4096;
 const JAVA_HEAP_SAMPLING_RATE = 524288;
@@ -79,10 +80,17 @@ function callerLocations(p: LegacyProfileBuilder, addrs: bigint[]): number[] {
 class GoSymbols {
   private readonly byPc = new Map<bigint, LegacyLine[]>();
   private record = new Map<bigint, LegacyLine[]>();
+  /** PCs Go printed without a name (`#\t0xPC`: code it could not symbolize, e.g. C). */
+  private readonly bare = new Set<bigint>();
 
   /** Takes a comment line; false when it is not a symbol comment. */
   comment(line: string): boolean {
     if (line.length > MAX_PATTERN_LINE) return false;
+    const bare = GO_BARE_PC_COMMENT.exec(line.trim());
+    if (bare && bare[1]!.length <= 16) {
+      this.bare.add(BigInt(`0x${bare[1]}`));
+      return true;
+    }
     // `#\t0xPC\tfunc+0xOFF\tfile:line`, split by hand (a pattern with two open-ended groups
     // backtracks quadratically on junk).
     const m = GO_SYMBOL_COMMENT.exec(line.trim());
@@ -102,7 +110,11 @@ class GoSymbols {
     if (this.record.size > 0) this.record = new Map();
   }
 
-  /** Names locations. Go prints the call PC (return address - 1), which is the location's address. */
+  /**
+   * Names locations. Go prints the call PC (return address - 1), which is the location's address.
+   * A PC with no comment at all is one Go's printer hid — a runtime frame before the first shown
+   * one, or runtime.goexit — and is marked so (legacy-builder.ts drops or prunes it).
+   */
   apply(p: LegacyProfileBuilder): void {
     this.endRecord();
     if (this.byPc.size === 0) return;
@@ -110,6 +122,7 @@ class GoSymbols {
       const a = p.locAddr[li]!;
       const l = this.byPc.get(a) ?? this.byPc.get(u64(a + 1n));
       if (l) p.symbolize(li, l, false);
+      else if (!this.bare.has(a) && !this.bare.has(u64(a + 1n))) p.markHiddenRuntime(li);
     }
   }
 }

@@ -3,8 +3,9 @@
  *
  * A direct wire reader rather than pprof-format's Profile.decode: on the 28 MB bench heap profile
  * decode alone took ~3 s and ~690 MB RSS there, while this whole parse is well under that (numbers
- * in README.md). Two passes: the first walks the top-level fields (tables are small; samples are
- * only located), the second decodes samples once strings, functions and locations are known.
+ * in README.md). Along its seams: readTopLevel (pass 1: tables decoded, samples only located) →
+ * resolveTables (string references checked) → locationFrames (frames per location, drop_frames) →
+ * readSamples (pass 2: values, labels, stacks into one frame trie).
  */
 import { IngestError, throwIfAborted, type ParseOptions } from '../errors.ts';
 import { mtimeClock } from '../mtime-clock.ts';
@@ -49,34 +50,137 @@ interface RawMapping {
 
 const PROGRESS_EVERY = 16384;
 
+/**
+ * Most entries a table may have. Every entry takes at least two bytes, so a file can claim far more
+ * than a JS array holds (a 2 MB gzip inflating to 1.3 GB of empty strings is 680 million entries,
+ * and V8 aborts the whole process growing an array past ~130 million): stop at these counts with a
+ * reason instead. Real profiles stay far below (4 M table entries is a symbol table of a binary
+ * far bigger than any we know of; the 28 MB bench heap profile has 700 k samples).
+ */
+export const MAX_TABLE_ENTRIES = 1 << 22;
+export const MAX_SAMPLES = 1 << 25;
+
+/** The file's top-level fields as read: tables decoded, samples only located (byte spans). */
+interface RawProfile {
+  strings: string[];
+  sampleTypes: [number, number][];
+  /** Sample i's message is bytes [spans[2i], spans[2i+1]). */
+  sampleSpans: Int32Array<ArrayBuffer>;
+  sampleCount: number;
+  sampleBytes: number;
+  functions: RawFunction[];
+  functionIds: number[];
+  locations: RawLocation[];
+  mappings: RawMapping[];
+  dropFrames: number;
+  keepFrames: number;
+  timeNanos: string | null;
+  durationNanos: number;
+  periodType: [number, number] | null;
+  period: number;
+  comments: number[];
+  defaultSampleType: number;
+}
+
+/** The string-indexed fields resolved, and the id -> entry maps the frames need. */
+interface Tables {
+  strings: string[];
+  str: (x: number, what: string) => string;
+  sampleTypes: PprofValueType[];
+  defaultSampleType: number;
+  periodType: PprofValueType | null;
+  comments: string[];
+  dropFrames: string;
+  keepFrames: string;
+  mappingById: Map<number, RawMapping>;
+  funcById: Map<number, RawFunction>;
+}
+
+/** Every location's frames, root first, in one flat list, with what drop_frames does to it. */
+interface LocationFrames {
+  /** Location li's frames are frames[start[li] .. start[li+1]). */
+  start: Int32Array;
+  frames: Int32Array;
+  /** 0 keep, 1 prune the whole location, 2 the location was trimmed (prune beneath it). */
+  prune: Uint8Array;
+  pruning: boolean;
+  /** No two locations have the same frames and nothing is pruned (see readSamples). */
+  injective: boolean;
+  /** Location id -> index into raw.locations, -1 when unknown. */
+  indexOf: (id: number) => number;
+}
+
+interface Samples {
+  sampleStack: Int32Array;
+  sampleValues: Float64Array[];
+  labels: PprofLabels;
+  stacks: StackTable;
+  distinctLists: number;
+}
+
 export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPprof {
   if (bytes.length === 0) throw new IngestError('empty input: not a pprof profile');
   const warnings: string[] = [];
   const r = new PbReader(bytes);
+  const raw = readTopLevel(r);
+  opts.onProgress?.(0.1);
+  throwIfAborted(opts.signal);
+  const tables = resolveTables(raw, warnings);
+  const builder = new StackTableBuilder();
+  const locs = locationFrames(raw, tables, builder, warnings);
+  const { sampleStack, sampleValues, labels, stacks, distinctLists } = readSamples(r, raw, tables, locs, builder, opts);
 
-  // ---- pass 1: top-level fields -------------------------------------------------------------
-  const strings: string[] = [];
-  const sampleTypeRaw: [number, number][] = [];
-  let sampleSpans = new Int32Array(1024);
-  let sampleCount = 0;
-  let sampleBytes = 0;
-  const functions: RawFunction[] = [];
-  const functionIds: number[] = [];
-  const locations: RawLocation[] = [];
-  const mappings: RawMapping[] = [];
-  let dropFramesX = 0;
-  let keepFramesX = 0;
-  let timeNanos: string | null = null;
-  let durationNanos = 0;
-  let periodTypeRaw: [number, number] | null = null;
-  let period = 0;
-  const commentsX: number[] = [];
-  let defaultSampleTypeX = 0;
+  const model: PprofModel = {
+    stacks,
+    sampleTypes: tables.sampleTypes,
+    defaultSampleType: tables.defaultSampleType,
+    sampleCount: raw.sampleCount,
+    sampleStack,
+    sampleValues,
+    labels,
+    timeNanos: raw.timeNanos,
+    durationNanos: raw.durationNanos,
+    period: raw.period,
+    periodType: tables.periodType,
+    comments: tables.comments,
+    mappings: raw.mappings.map((m) => toMapping(m, tables.str)),
+    dropFrames: tables.dropFrames,
+    keepFrames: tables.keepFrames,
+    locationStackCount: distinctLists,
+  };
+  const { clock, startNs, endNs } = clockOf(raw, opts);
+  opts.onProgress?.(1);
+  return { kind: 'pprof', format: 'pprof protobuf', clock, startNs, endNs, partial: false, warnings, model };
+}
 
+/** Pass 1: the top-level fields. Tables are small and decoded here; samples are only located. */
+function readTopLevel(r: PbReader): RawProfile {
+  const raw: RawProfile = {
+    strings: [],
+    sampleTypes: [],
+    sampleSpans: new Int32Array(1024),
+    sampleCount: 0,
+    sampleBytes: 0,
+    functions: [],
+    functionIds: [],
+    locations: [],
+    mappings: [],
+    dropFrames: 0,
+    keepFrames: 0,
+    timeNanos: null,
+    durationNanos: 0,
+    periodType: null,
+    period: 0,
+    comments: [],
+    defaultSampleType: 0,
+  };
   const expectWire = (wire: number, want: number, what: string, at: number) => {
     if (wire !== want) r.fail(`field ${what} has wire type ${wire}, expected ${want}`, at);
   };
-
+  const bounded = (n: number, max: number, what: string, at: number) => {
+    if (n >= max) r.fail(`more than ${max} ${what} (a real profile has far fewer; refusing to read on)`, at);
+  };
+  const bytes = r.buf;
   while (r.pos < r.end) {
     const at = r.pos;
     const tag = r.varint();
@@ -86,88 +190,101 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
     switch (field) {
       case 1:
         expectWire(wire, WIRE_LEN, 'sample_type', at);
-        sampleTypeRaw.push(readValueType(r));
+        bounded(raw.sampleTypes.length, MAX_TABLE_ENTRIES, 'sample types', at);
+        raw.sampleTypes.push(readValueType(r));
         break;
       case 2: {
         expectWire(wire, WIRE_LEN, 'sample', at);
+        bounded(raw.sampleCount, MAX_SAMPLES, 'samples', at);
         const e = r.lenEnd();
-        sampleSpans = growI32(sampleSpans, sampleCount * 2 + 2);
-        sampleSpans[sampleCount * 2] = r.pos;
-        sampleSpans[sampleCount * 2 + 1] = e;
-        sampleBytes += e - r.pos;
-        sampleCount++;
+        const n = raw.sampleCount;
+        raw.sampleSpans = growI32(raw.sampleSpans, n * 2 + 2);
+        raw.sampleSpans[n * 2] = r.pos;
+        raw.sampleSpans[n * 2 + 1] = e;
+        raw.sampleBytes += e - r.pos;
+        raw.sampleCount++;
         r.pos = e;
         break;
       }
       case 3:
         expectWire(wire, WIRE_LEN, 'mapping', at);
-        mappings.push(readMapping(r));
+        bounded(raw.mappings.length, MAX_TABLE_ENTRIES, 'mappings', at);
+        raw.mappings.push(readMapping(r));
         break;
       case 4:
         expectWire(wire, WIRE_LEN, 'location', at);
-        locations.push(readLocation(r));
+        bounded(raw.locations.length, MAX_TABLE_ENTRIES, 'locations', at);
+        raw.locations.push(readLocation(r));
         break;
       case 5: {
         expectWire(wire, WIRE_LEN, 'function', at);
+        bounded(raw.functions.length, MAX_TABLE_ENTRIES, 'functions', at);
         const [id, f] = readFunction(r);
-        functionIds.push(id);
-        functions.push(f);
+        raw.functionIds.push(id);
+        raw.functions.push(f);
         break;
       }
       case 6: {
         expectWire(wire, WIRE_LEN, 'string_table', at);
+        bounded(raw.strings.length, MAX_TABLE_ENTRIES, 'strings in the string table', at);
         const e = r.lenEnd();
-        strings.push(decodeString(bytes, r.pos, e));
+        raw.strings.push(decodeString(bytes, r.pos, e));
         r.pos = e;
         break;
       }
       case 7:
         expectWire(wire, WIRE_VARINT, 'drop_frames', at);
-        dropFramesX = r.varint();
+        raw.dropFrames = r.varint();
         break;
       case 8:
         expectWire(wire, WIRE_VARINT, 'keep_frames', at);
-        keepFramesX = r.varint();
+        raw.keepFrames = r.varint();
         break;
       case 9:
         expectWire(wire, WIRE_VARINT, 'time_nanos', at);
         r.varint64();
-        timeNanos = r.lo === 0 && r.hi === 0 ? null : r.lastInt64String();
+        raw.timeNanos = r.lo === 0 && r.hi === 0 ? null : r.lastInt64String();
         break;
       case 10:
         expectWire(wire, WIRE_VARINT, 'duration_nanos', at);
-        durationNanos = r.varint();
+        raw.durationNanos = r.varint();
         break;
       case 11:
         expectWire(wire, WIRE_LEN, 'period_type', at);
-        periodTypeRaw = readValueType(r);
+        raw.periodType = readValueType(r);
         break;
       case 12:
         expectWire(wire, WIRE_VARINT, 'period', at);
-        period = r.varint();
+        raw.period = r.varint();
         break;
       case 13:
         if (wire === WIRE_LEN) {
           const e = r.lenEnd();
-          while (r.pos < e) commentsX.push(r.varint());
+          while (r.pos < e) {
+            bounded(raw.comments.length, MAX_TABLE_ENTRIES, 'comments', at);
+            raw.comments.push(r.varint());
+          }
           if (r.pos !== e) r.fail('packed comment overruns its length', at);
         } else {
           expectWire(wire, WIRE_VARINT, 'comment', at);
-          commentsX.push(r.varint());
+          bounded(raw.comments.length, MAX_TABLE_ENTRIES, 'comments', at);
+          raw.comments.push(r.varint());
         }
         break;
       case 14:
         expectWire(wire, WIRE_VARINT, 'default_sample_type', at);
-        defaultSampleTypeX = r.varint();
+        raw.defaultSampleType = r.varint();
         break;
       default:
         r.skip(wire);
     }
   }
-  opts.onProgress?.(0.1);
-  throwIfAborted(opts.signal);
+  return raw;
+}
 
-  // ---- resolve tables -----------------------------------------------------------------------
+/** String references resolved (each checked against the table), and functions / mappings by id. */
+function resolveTables(raw: RawProfile, warnings: string[]): Tables {
+  const { strings } = raw;
   if (strings.length === 0) {
     throw new IngestError('corrupt pprof protobuf: no string table (a profile always has at least the empty string)');
   }
@@ -180,34 +297,48 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
     return s;
   };
 
-  const sampleTypes: PprofValueType[] = sampleTypeRaw.map(([t, u]) => ({
+  const sampleTypes: PprofValueType[] = raw.sampleTypes.map(([t, u]) => ({
     type: str(t, 'sample_type'),
     unit: str(u, 'sample_type unit'),
   }));
-  const nTypes = sampleTypes.length;
-  let defaultSampleType = nTypes - 1;
-  if (defaultSampleTypeX !== 0) {
-    const name = str(defaultSampleTypeX, 'default_sample_type');
+  let defaultSampleType = sampleTypes.length - 1;
+  if (raw.defaultSampleType !== 0) {
+    const name = str(raw.defaultSampleType, 'default_sample_type');
     const i = sampleTypes.findIndex((t) => t.type === name);
     if (i >= 0) defaultSampleType = i;
     else warnings.push(`default_sample_type "${name}" is not one of the sample types; using the last one`);
   }
-  const periodType = periodTypeRaw
-    ? { type: str(periodTypeRaw[0], 'period_type'), unit: str(periodTypeRaw[1], 'period_type unit') }
+  const periodType = raw.periodType
+    ? { type: str(raw.periodType[0], 'period_type'), unit: str(raw.periodType[1], 'period_type unit') }
     : null;
-  const comments = commentsX.map((x) => str(x, 'comment'));
-  const dropFrames = str(dropFramesX, 'drop_frames');
-  const keepFrames = str(keepFramesX, 'keep_frames');
-
   const mappingById = new Map<number, RawMapping>();
-  for (const m of mappings) mappingById.set(m.id, m);
+  for (const m of raw.mappings) mappingById.set(m.id, m);
   const funcById = new Map<number, RawFunction>();
-  for (let i = 0; i < functions.length; i++) funcById.set(functionIds[i]!, functions[i]!);
+  for (let i = 0; i < raw.functions.length; i++) funcById.set(raw.functionIds[i]!, raw.functions[i]!);
+  return {
+    strings,
+    str,
+    sampleTypes,
+    defaultSampleType,
+    periodType,
+    comments: raw.comments.map((x) => str(x, 'comment')),
+    dropFrames: str(raw.dropFrames, 'drop_frames'),
+    keepFrames: str(raw.keepFrames, 'keep_frames'),
+    mappingById,
+    funcById,
+  };
+}
 
-  // ---- frames per location (root first), with drop_frames/keep_frames applied as pprof does --------
-  const builder = new StackTableBuilder();
-  const dropRx = compileFrameRegex(dropFrames, 'drop_frames', warnings);
-  const keepRx = dropRx && keepFrames !== '' ? compileFrameRegex(keepFrames, 'keep_frames', warnings) : null;
+/**
+ * Frames per location (root first), with drop_frames / keep_frames applied as pprof does. A frame
+ * carries its location's mapping file as its module (pprof's filters match it), and a line without
+ * a function name is named after that file, `[binary]`, as pprof names it at function granularity
+ * (so address-only locations of one binary are one function), `<unknown>` without a mapping file.
+ */
+function locationFrames(raw: RawProfile, tables: Tables, builder: StackTableBuilder, warnings: string[]): LocationFrames {
+  const { strings, str, mappingById, funcById } = tables;
+  const dropRx = compileFrameRegex(tables.dropFrames, 'drop_frames', warnings);
+  const keepRx = dropRx && tables.keepFrames !== '' ? compileFrameRegex(tables.keepFrames, 'keep_frames', warnings) : null;
   const pruneCache = new Map<string, boolean>();
   const pruneFromHere = (name: string): boolean => {
     let v = pruneCache.get(name);
@@ -219,9 +350,9 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
     return v;
   };
 
-  // Frames are interned by integers (canonical function, line, inlined) in front of the builder's
-  // string-keyed interning: equal keys always name equal frames, and the builder still decides (in
-  // the same order as before) which frame index a new one gets.
+  // Frames are interned by integers (canonical function, file, module; line, inlined) in front of the
+  // builder's string-keyed interning: equal keys always name equal frames, and the builder still
+  // decides (in the same order as before) which frame index a new one gets.
   const canonString = new Int32Array(strings.length).fill(-1);
   const firstIndexOf = new Map<string, number>();
   const canonStr = (x: number): number => {
@@ -235,14 +366,15 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
     return c;
   };
   const canonFunc = new PairMap(256);
+  const canonFuncModule = new PairMap(256);
   const frameCache = new PairMap(1024);
   const LINE_KEY_MAX = 2 ** 29;
 
+  const { locations } = raw;
   const nLoc = locations.length;
-  const locFrameStart = new Int32Array(nLoc + 1);
-  const locFramesList: number[] = [];
-  /** 0 keep, 1 prune the whole location, 2 the location was trimmed (prune beneath it). */
-  const locPrune = new Uint8Array(nLoc);
+  const start = new Int32Array(nLoc + 1);
+  const list: number[] = [];
+  const prune = new Uint8Array(nLoc);
   let maxLocId = 0;
   for (const l of locations) if (l.id > maxLocId) maxLocId = l.id;
   const dense = maxLocId <= nLoc * 4 + 1024;
@@ -262,11 +394,13 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
       if (locIndexMap!.has(l.id)) throw new IngestError(`corrupt pprof protobuf: duplicate location id ${l.id}`);
       locIndexMap!.set(l.id, li);
     }
-    let mappingFile = '';
+    let module = '';
+    let moduleKey = 0;
     if (l.mappingId !== 0) {
       const m = mappingById.get(l.mappingId);
       if (!m) throw new IngestError(`corrupt pprof protobuf: location ${l.id} refers to unknown mapping ${l.mappingId}`);
-      mappingFile = str(m.filename, 'mapping filename');
+      module = str(m.filename, 'mapping filename');
+      moduleKey = canonStr(m.filename);
     }
     names.length = 0;
     files.length = 0;
@@ -285,7 +419,7 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
       }
       names.push(name);
       files.push(file);
-      fnKeys.push(key);
+      fnKeys.push(canonFuncModule.getOrAdd(key, moduleKey, canonFuncModule.size));
     }
     let first = 0; // lines[first..] survive
     if (dropRx) {
@@ -294,18 +428,13 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
       if (i >= 0) {
         // Matched the outermost line: the whole location is pruned (but stays whole where it is
         // kept, before the first user frame); else only the lines from the match inwards go.
-        locPrune[li] = i === l.fn.length - 1 ? 1 : 2;
+        prune[li] = i === l.fn.length - 1 ? 1 : 2;
         first = i === l.fn.length - 1 ? 0 : i + 1;
       }
     }
-    locFrameStart[li] = locFramesList.length;
+    start[li] = list.length;
     if (l.fn.length === 0) {
-      // No line info: pprof prints "<unknown>" at function granularity (the address is dropped); we
-      // keep the address and object file in the frame's file field so they remain visible.
-      const base = baseName(mappingFile);
-      const where = l.address ? `0x${l.address}` : '';
-      const file = base && where ? `[${base}] ${where}` : base ? `[${base}]` : where;
-      locFramesList.push(builder.internFrame({ func: UNKNOWN_FUNCTION, file, line: 0 }));
+      list.push(builder.internFrame({ func: unnamedFunction(module), file: '', line: 0, module }));
     } else {
       // Root first: the last line is the caller the earlier lines were inlined into.
       for (let k = l.fn.length - 1; k >= first; k--) {
@@ -314,15 +443,15 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
         const cacheable = line >= -LINE_KEY_MAX && line < LINE_KEY_MAX && Number.isInteger(line);
         let f = cacheable ? frameCache.get(fnKeys[k]!, line * 2 + (inlined ? 1 : 0)) : -1;
         if (f < 0) {
-          f = builder.internFrame({ func: names[k] || UNKNOWN_FUNCTION, file: files[k]!, line, inlined });
+          f = builder.internFrame({ func: names[k] || unnamedFunction(module), file: files[k]!, line, inlined, module });
           if (cacheable) frameCache.getOrAdd(fnKeys[k]!, line * 2 + (inlined ? 1 : 0), f);
         }
-        locFramesList.push(f);
+        list.push(f);
       }
     }
   }
-  locFrameStart[nLoc] = locFramesList.length;
-  const locFrames = Int32Array.from(locFramesList);
+  start[nLoc] = list.length;
+  const frames = Int32Array.from(list);
 
   // Distinct location lists (pprof's stack count) are distinct frame paths when no two locations
   // have the same frames and nothing is pruned: a location's frames start with its one non-inlined
@@ -330,22 +459,43 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
   let injective = !dropRx;
   if (injective) {
     const seqs = new Trie(64);
-    const end = new Uint8Array(locFrames.length + 1);
+    const end = new Uint8Array(frames.length + 1);
     for (let li = 0; li < nLoc && injective; li++) {
       let s = -1;
-      for (let k = locFrameStart[li]!; k < locFrameStart[li + 1]!; k++) s = seqs.child(s, locFrames[k]!);
+      for (let k = start[li]!; k < start[li + 1]!; k++) s = seqs.child(s, frames[k]!);
       if (s < 0 || end[s]) injective = false;
       else end[s] = 1;
     }
   }
+  const indexOf = locIndexDense
+    ? (id: number) => (id <= maxLocId && id === Math.floor(id) ? locIndexDense[id]! : -1)
+    : (id: number) => locIndexMap!.get(id) ?? -1;
+  return { start, frames, prune, pruning: dropRx !== null, injective, indexOf };
+}
 
+/**
+ * Pass 2: every sample's values, labels and stack. Stacks go straight from the locations into one
+ * frame trie (see pair-map.ts for why not the builder's stack interning): a trie node IS a stack.
+ */
+function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: LocationFrames, builder: StackTableBuilder, opts: ParseOptions): Samples {
+  const { sampleSpans, sampleCount, sampleBytes, strings } = raw;
+  const bytes = r.buf;
+  const nTypes = tables.sampleTypes.length;
+  const { start: locFrameStart, frames: locFrames, prune: locPrune, pruning, injective } = locs;
+  const expectWire = (wire: number, want: number, what: string, at: number) => {
+    if (wire !== want) r.fail(`field ${what} has wire type ${wire}, expected ${want}`, at);
+  };
   const locIndexOf = (id: number, at: number): number => {
-    const i = locIndexDense ? (id <= maxLocId ? locIndexDense[id]! : -1) : (locIndexMap!.get(id) ?? -1);
-    if (i < 0 || id !== Math.floor(id)) r.fail(`sample refers to unknown location id ${id}`, at);
+    const i = locs.indexOf(id);
+    if (i < 0) r.fail(`sample refers to unknown location id ${id}`, at);
     return i;
   };
 
-  // ---- pass 2: samples ------------------------------------------------------------------------
+  // Every sample holds one value per type, each at least a byte: a count the bytes cannot hold is a
+  // corrupt (or hostile) file, refused before the value columns are allocated.
+  if (sampleCount > 0 && nTypes * sampleCount > sampleBytes) {
+    r.fail(`${sampleCount} samples of ${nTypes} values each cannot fit in their ${sampleBytes} bytes`, sampleSpans[0]);
+  }
   const sampleStack = new Int32Array(sampleCount);
   const sampleValues: Float64Array[] = [];
   for (let t = 0; t < nTypes; t++) sampleValues.push(new Float64Array(sampleCount));
@@ -363,11 +513,8 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
     return v;
   };
 
-  // Frame stacks, root first, straight from each sample's locations (see pair-map.ts for why not the
-  // builder's stack interning): a trie node IS a stack. Sized from the sample bytes (a location id
-  // takes at least one byte) so that it rarely grows.
+  // Sized from the sample bytes (a location id takes at least one byte) so that it rarely grows.
   const trie = new Trie(Math.min(1 << 21, Math.max(4096, sampleBytes >>> 2)));
-  const pruning = dropRx !== null;
   let distinctLists = 0;
   let sawEmptyList = false;
   let leafSeen = new Uint8Array(injective ? 4096 : 0);
@@ -561,9 +708,7 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
 
   const frames = builder.build();
   const t = trie.finish();
-  const stackFrame = t.label;
-  const stackPrefix = t.parent;
-  const stacks: StackTable = { ...frames, stackFrame, stackPrefix, stackCount: stackFrame.length };
+  const stacks: StackTable = { ...frames, stackFrame: t.label, stackPrefix: t.parent, stackCount: t.label.length };
   const labels: PprofLabels = {
     start: labelStart,
     key: labelKey.subarray(0, labelCount),
@@ -572,38 +717,22 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
     unit: labelUnit.subarray(0, labelCount),
     count: labelCount,
   };
-  const model: PprofModel = {
-    stacks,
-    sampleTypes,
-    defaultSampleType,
-    sampleCount,
-    sampleStack,
-    sampleValues,
-    labels,
-    timeNanos,
-    durationNanos,
-    period,
-    periodType,
-    comments,
-    mappings: mappings.map((m) => toMapping(m, str)),
-    dropFrames,
-    keepFrames,
-    locationStackCount: distinctLists,
-  };
+  return { sampleStack, sampleValues, labels, stacks, distinctLists };
+}
 
-  let clock: SourceClock;
-  let startNs = 0;
-  let endNs = durationNanos;
-  if (timeNanos !== null) {
-    clock = { originEpochNs: timeNanos, quality: 'exact', basis: 'pprof time_nanos' };
-  } else {
-    // The file is written when the profile ends, so the mtime marks its end.
-    clock = mtimeClock(opts.mtimeMs, { noFileTime: 'no time_nanos and no file mtime' });
-    startNs = -durationNanos;
-    endNs = 0;
+/** time_nanos when the file has it; else the file's mtime, which marks the profile's END. */
+function clockOf(raw: RawProfile, opts: ParseOptions): { clock: SourceClock; startNs: number; endNs: number } {
+  if (raw.timeNanos !== null) {
+    return { clock: { originEpochNs: raw.timeNanos, quality: 'exact', basis: 'pprof time_nanos' }, startNs: 0, endNs: raw.durationNanos };
   }
-  opts.onProgress?.(1);
-  return { kind: 'pprof', format: 'pprof protobuf', clock, startNs, endNs, partial: false, warnings, model };
+  const clock = mtimeClock(opts.mtimeMs, { noFileTime: 'no time_nanos and no file mtime' });
+  return { clock, startNs: -raw.durationNanos, endNs: 0 };
+}
+
+/** pprof's name for a frame without a function name at function granularity: its binary, `[name]`. */
+export function unnamedFunction(mappingFile: string): string {
+  const base = baseName(mappingFile);
+  return base ? `[${base}]` : UNKNOWN_FUNCTION;
 }
 
 function readValueType(r: PbReader): [number, number] {

@@ -46,10 +46,10 @@ export function decodeReference(bytes: Uint8Array): RefProfile {
     p.location.map((l) => {
       const frames: RefFrame[] =
         l.line.length === 0
-          ? [{ name: '<unknown>', file: unknownFile(l.address, mappingFile(Number(l.mappingId))), inlined: false }]
+          ? [{ name: unnamed(mappingFile(Number(l.mappingId))), file: '', inlined: false }]
           : l.line.map((ln, i) => {
               const f = fns.get(Number(ln.functionId));
-              return { name: (f && s(f.name)) || '<unknown>', file: f ? s(f.filename) : '', inlined: i < l.line.length - 1 };
+              return { name: (f && s(f.name)) || unnamed(mappingFile(Number(l.mappingId))), file: f ? s(f.filename) : '', inlined: i < l.line.length - 1 };
             });
       return [Number(l.id), frames];
     }),
@@ -76,8 +76,8 @@ export function decodeReference(bytes: Uint8Array): RefProfile {
   };
 }
 
-function unknownFile(address: number | bigint, mappingFile: string): string {
+/** pprof's function-granularity name for a frame without a function name: its binary's base name. */
+function unnamed(mappingFile: string): string {
   const base = mappingFile.slice(mappingFile.lastIndexOf('/') + 1);
-  const where = BigInt(address) !== 0n ? `0x${BigInt(address).toString(16)}` : '';
-  return base && where ? `[${base}] ${where}` : base ? `[${base}]` : where;
+  return base ? `[${base}]` : '<unknown>';
 }

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { GoroutineGroupsResult } from '../../../../shared/query/goroutine-groups.ts';
-import type { TraceGoroutineGroupsResult } from '../../../../shared/query/trace-goroutine-groups.ts';
-import { bridge } from '../../bridge-client.ts';
+import { useEffect, useMemo } from 'react';
 import { useApp } from '../../store.ts';
+import { useSourceSelection } from '../../selectors.ts';
+import { useBridgeRequest, useSourceQuery } from '../../query/use-source-query.ts';
+import { revealSlot } from '../layout/reveal.ts';
 import { axisToDate, formatClock, formatDuration, timeZoneName } from '../../format.ts';
 import { Panel } from '../Panel.tsx';
 import { GoroutineGroupsTable } from './GoroutineGroupsTable.tsx';
@@ -28,15 +28,15 @@ export function BlockingPanel() {
   const selection = useApp((s) => s.selection);
   const origin = useApp((s) => s.session.originEpochNs);
   const focusedId = useApp((s) => s.focusedSourceId);
-  const focusSource = useApp((s) => s.focusSource);
-  const requestFlameFocus = useApp((s) => s.requestFlameFocus);
+  const showInFlameGraph = useApp((s) => s.showInFlameGraph);
+  const mode = useApp((s) => s.blockingMode);
+  const setMode = useApp((s) => s.setBlockingMode);
   const ready = sources.filter((s) => s.status === 'ready');
   const dumps = useMemo(
     () => ready.filter((s) => s.kind === 'goroutine-dump').sort((a, b) => (a.axisStartNs ?? 0) - (b.axisStartNs ?? 0)),
     [ready],
   );
   const traces = ready.filter((s) => s.kind === 'gotrace');
-  const [mode, setMode] = useState<Mode | null>(null);
   // Picking a trace or a dump in the sources list shows it here.
   const focusedKind = sources.find((s) => s.id === focusedId)?.kind;
   useEffect(() => {
@@ -46,43 +46,19 @@ export function BlockingPanel() {
   const effectiveMode: Mode | null = mode && (mode === 'trace' ? traces.length : dumps.length) ? mode : traces.length ? 'trace' : dumps.length ? 'dumps' : null;
   const trace = traces.find((t) => t.id === focusedId) ?? traces[0];
 
-  const dumpKey = dumps.map((d) => d.id).join(',');
-  const [dumpResult, setDumpResult] = useState<GoroutineGroupsResult | null>(null);
-  const [traceResult, setTraceResult] = useState<TraceGoroutineGroupsResult | null>(null);
-  // performance.now() when the trace result arrived (bench/ui-bench.ts times the view from it).
-  const [resultAt, setResultAt] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (effectiveMode !== 'dumps' || !dumpKey) return;
-    let live = true;
-    bridge
-      .request('goroutineGroupsAcross', { ids: dumpKey.split(',') })
-      .then((r) => live && (setDumpResult(r), setError(null)))
-      .catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [effectiveMode, dumpKey]);
-
-  const shift = trace?.axisShiftNs ?? 0;
-  const range = selection ? { startNs: selection.startNs - shift, endNs: selection.endNs - shift } : undefined;
-  const traceId = trace?.id;
-  const rangeKey = range ? `${range.startNs}:${range.endNs}` : 'all';
-  useEffect(() => {
-    if (effectiveMode !== 'trace' || !traceId) return;
-    let live = true;
-    const t = setTimeout(() => {
-      bridge
-        .request('query', { id: traceId, query: { type: 'traceGoroutineGroups', ...(range ? { range } : {}) } })
-        .then((r) => live && r.type === 'traceGoroutineGroups' && (setTraceResult(r.result), setResultAt(performance.now()), setError(null)))
-        .catch((e: Error) => live && setError(e.message));
-    }, 120);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [effectiveMode, traceId, rangeKey]);
+  const dumpIds = dumps.map((d) => d.id);
+  const dumpAnswer = useBridgeRequest('goroutineGroupsAcross', effectiveMode === 'dumps' && dumpIds.length ? { ids: dumpIds } : null);
+  const range = useSourceSelection(trace?.id);
+  const traceAnswer = useSourceQuery(trace?.id, 'traceGoroutineGroups', effectiveMode === 'trace' ? (range ? { range } : {}) : null, { debounceMs: 120 });
+  const dumpResult = dumpAnswer.data;
+  const traceResult = traceAnswer.data?.result ?? null;
+  // When the trace result arrived (bench/ui-bench.ts times the view from it).
+  const resultAt = traceAnswer.receivedAt;
+  const error = effectiveMode === 'dumps' ? dumpAnswer.error : effectiveMode === 'trace' ? traceAnswer.error : null;
+  const showStack = (sourceId: string, fn: string, profile?: string) => {
+    showInFlameGraph(sourceId, fn, profile);
+    revealSlot('flame');
+  };
 
   const summary =
     effectiveMode === 'trace' && traceResult
@@ -90,13 +66,22 @@ export function BlockingPanel() {
       : effectiveMode === 'dumps' && dumpResult
         ? `${dumpResult.rows.length} groups · ${dumpResult.rows.reduce((s, r) => s + (r.counts[r.counts.length - 1] ?? 0), 0).toLocaleString('en-US')} goroutines in the latest dump`
         : '';
+  if (!effectiveMode) {
+    return (
+      <Panel
+        title="Goroutines"
+        testId="panel-blocking"
+        empty="Drop a Go execution trace (goroutines grouped by wait reason and stack over the selected range) or goroutine dumps (several dumps show what grows)."
+      />
+    );
+  }
   return (
     <Panel
       title="Goroutines"
       testId="panel-blocking"
       actions={
         <>
-          <span className="muted" data-testid="blocking-summary" data-result-at={resultAt || undefined}>
+          <span className="muted" data-testid="blocking-summary" data-result-at={resultAt ?? undefined}>
             {summary}
           </span>
           {traces.length > 0 && dumps.length > 0 && (
@@ -113,11 +98,6 @@ export function BlockingPanel() {
       }
     >
       {error && <p className="panel-error">{error}</p>}
-      {!effectiveMode && (
-        <p className="muted">
-          Drop a Go execution trace (goroutines grouped by wait reason and stack over the selected range) or goroutine dumps (several dumps show what grows).
-        </p>
-      )}
       {effectiveMode === 'trace' && traceResult && trace && traceResult.groups.length === 0 && (
         <p className="muted" data-testid="blocking-empty">
           {selection ? `No goroutine of ${trace.name} in the selected range` : `${trace.name} records no goroutines`}
@@ -131,20 +111,14 @@ export function BlockingPanel() {
         <TraceGroupsTable
           sourceId={trace.id}
           result={traceResult}
-          onShowStack={(fn, state) => {
-            focusSource(trace.id);
-            requestFlameFocus(trace.id, fn, blockingProfileFor(state));
-          }}
+          onShowStack={(fn, state) => showStack(trace.id, fn, blockingProfileFor(state))}
         />
       )}
       {effectiveMode === 'dumps' && dumpResult && (
         <GoroutineGroupsTable
           result={dumpResult}
           dumpNames={dumpResult.sourceIds.map((id) => dumps.find((d) => d.id === id)?.name ?? id)}
-          onShowStack={(sourceId, fn) => {
-            focusSource(sourceId);
-            requestFlameFocus(sourceId, fn);
-          }}
+          onShowStack={(sourceId, fn) => showStack(sourceId, fn)}
         />
       )}
     </Panel>

@@ -1,4 +1,7 @@
-import { Fragment, useState } from 'react';
+import { Fragment } from 'react';
+import { useApp } from '../../store.ts';
+import { useExpandedGroup } from '../../selectors.ts';
+import { DUMPS_TABLE } from '../../state/table-views.ts';
 import type { GoroutineGroupsResult } from '../../../../shared/query/goroutine-groups.ts';
 import { formatCount, shortFunctionName } from '../../format.ts';
 
@@ -14,7 +17,8 @@ export interface GoroutineGroupsTableProps {
  * first row. A row expands to its stack.
  */
 export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: GoroutineGroupsTableProps) {
-  const [open, setOpen] = useState<string | null>(null);
+  const open = useExpandedGroup(DUMPS_TABLE);
+  const toggle = useApp((s) => s.toggleExpandedGroup);
   const many = dumpNames.length > 1;
   // Dumps print a wait's length only past a minute: a column of dashes would just take room.
   const waits = result.rows.some((r) => r.maxWaitMinutes !== null);
@@ -40,7 +44,7 @@ export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: Gorouti
               className={`group-row ${open === r.key ? 'open' : ''}`}
               data-testid="goroutine-group"
               data-function={r.function ?? ''}
-              onClick={() => setOpen(open === r.key ? null : r.key)}
+              onClick={() => toggle(DUMPS_TABLE, r.key)}
             >
               {result.withState && <td className="state">{r.rawStates.join(', ') || r.state}</td>}
               <td className="fn" title={r.function ?? ''}>

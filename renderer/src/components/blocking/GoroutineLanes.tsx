@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { GoroutineLane } from '../../../../shared/query/trace-goroutine-groups.ts';
 import { stateColor } from '../../palette.ts';
-import { AnnotationMarks } from '../export/AnnotationMarks.tsx';
-import { startNoteAt } from '../export/annotations.ts';
+import { AnnotationMarks } from '../notes/AnnotationMarks.tsx';
+import { startNoteAt } from '../notes/annotations.ts';
 
 const ROW_H = 14;
 const VIEW_H = 220;

@@ -1,9 +1,10 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import type { GoroutineLane, TraceGoroutineGroupsResult } from '../../../../shared/query/trace-goroutine-groups.ts';
-import { bridge } from '../../bridge-client.ts';
+import { querySource } from '../../query/query-client.ts';
 import { formatCount, formatDuration, shortFunctionName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
 import { useApp } from '../../store.ts';
+import { useExpandedGroup } from '../../selectors.ts';
 import { GoroutineLanes } from './GoroutineLanes.tsx';
 
 export interface TraceGroupsTableProps {
@@ -18,7 +19,8 @@ const NO_STACK_HINT =
 
 /** A trace's goroutines grouped by wait reason and blocking stack, for the selected range. */
 export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsTableProps) {
-  const [open, setOpen] = useState<string | null>(null);
+  const open = useExpandedGroup(sourceId);
+  const toggle = useApp((s) => s.toggleExpandedGroup);
   return (
     <table className="groups-table" data-testid="trace-groups">
       <thead>
@@ -33,7 +35,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
       <tbody>
         {result.groups.map((g) => (
           <Fragment key={g.key}>
-            <tr className={`group-row ${open === g.key ? 'open' : ''}`} data-testid="trace-group" data-state={g.state} data-function={g.function ?? ''} onClick={() => setOpen(open === g.key ? null : g.key)}>
+            <tr className={`group-row ${open === g.key ? 'open' : ''}`} data-testid="trace-group" data-state={g.state} data-function={g.function ?? ''} onClick={() => toggle(sourceId, g.key)}>
               <td className="state">{g.rawReasons.join(', ')}</td>
               <td className="fn" title={g.function ?? NO_STACK_HINT}>
                 <span className="twisty">{open === g.key ? '▾' : '▸'}</span> {g.function ? shortFunctionName(g.function) : '(no stack)'}
@@ -94,11 +96,11 @@ function GroupDetail({ sourceId, ids, range }: { sourceId: string; ids: number[]
     for (let c = c0; c <= c1; c++) {
       if (chunks.has(c)) continue;
       chunks.add(c);
-      const query = { type: 'goroutineLanes' as const, ids: ids.slice(c * CHUNK, (c + 1) * CHUNK), range, resolutionNs: (range.endNs - range.startNs) / cells };
-      bridge
-        .request('query', { id: sourceId, query })
+      // Pages accumulate (one query per chunk of rows), so this keeps its own staleness check: an
+      // answer counts only while the group, range and resolution it was asked for are still shown.
+      querySource(sourceId, 'goroutineLanes', { ids: ids.slice(c * CHUNK, (c + 1) * CHUNK), range, resolutionNs: (range.endNs - range.startNs) / cells })
         .then((r) => {
-          if (r.type !== 'goroutineLanes' || asked.current.key !== key) return;
+          if (asked.current.key !== key) return;
           setLoaded((old) => {
             const lanes = new Map(old.key === key ? old.lanes : undefined);
             for (const l of r.lanes) lanes.set(l.id, l);

@@ -34,7 +34,7 @@ export function WhatChangedPanel() {
   const baseline = useApp((s) => s.baseline);
   const setBaseline = useApp((s) => s.setBaseline);
   const focusSource = useApp((s) => s.focusSource);
-  const requestFlameFocus = useApp((s) => s.requestFlameFocus);
+  const showInFlameGraph = useApp((s) => s.showInFlameGraph);
   const extent = useMemo(() => sessionExtent(session), [session]);
   const { result, error, loading } = useWhatChanged(session.sources, selection, baseline, extent);
   const origin = session.originEpochNs;
@@ -46,7 +46,7 @@ export function WhatChangedPanel() {
     if (r.category === 'socket-state' || r.category === 'socket-peer') revealSlot('heatmap');
     else if (r.category === 'blocking-reason') revealSlot('blocking');
     else {
-      if (r.function) requestFlameFocus(r.sourceId, r.function);
+      if (r.function) showInFlameGraph(r.sourceId, r.function);
       revealSlot('flame');
     }
   };

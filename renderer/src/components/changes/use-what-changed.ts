@@ -2,11 +2,12 @@
  * The "what changed" table for the selection, against the pinned range or the rest of the session:
  * one host request (each source's engine computes its part, one engine joins them), debounced.
  */
-import { useEffect, useState } from 'react';
+import { useMemo } from 'react';
 import type { SourceInfo } from '../../../../shared/bridge.ts';
-import { restOf, type WcRange, type WhatChangedResult } from '../../../../shared/query/what-changed.ts';
-import { bridge } from '../../bridge-client.ts';
+import { restOf, type WhatChangedResult } from '../../../../shared/query/what-changed.ts';
 import type { TimeRange } from '../../store.ts';
+import { useBridgeRequest } from '../../query/use-source-query.ts';
+import { axisSpan } from '../../time-domains.ts';
 
 export interface WhatChangedState {
   result: WhatChangedResult | null;
@@ -19,30 +20,14 @@ export interface WhatChangedState {
 const DEBOUNCE_MS = 150;
 
 export function useWhatChanged(sources: SourceInfo[], selection: TimeRange | null, pinned: TimeRange | null, extent: TimeRange | null): WhatChangedState {
-  const [state, setState] = useState<WhatChangedState>({ result: null, error: null, loading: false, baseline: [] });
   const usable = sources.filter((s) => s.status === 'ready' && s.kind !== 'pprof' && s.kind !== 'error' && s.axisShiftNs !== undefined);
-  // Every input of the request, so offsets (alignment) and new sources recompute too.
-  const key = JSON.stringify([usable.map((s) => [s.id, s.axisShiftNs]), selection, pinned, extent]);
-  useEffect(() => {
-    if (!selection || !extent || usable.length === 0) {
-      setState({ result: null, error: null, loading: false, baseline: [] });
-      return;
-    }
-    const b: WcRange[] = pinned ? [pinned] : restOf(extent, selection);
-    let live = true;
-    setState((s) => ({ ...s, loading: true }));
-    const t = setTimeout(() => {
-      bridge.request('whatChangedAcross', { ids: usable.map((s) => s.id), selection, baseline: b, limit: 5 }).then(
-        (result) => {
-          if (live) setState({ result, error: null, loading: false, baseline: b });
-        },
-        (e: unknown) => live && setState({ result: null, error: e instanceof Error ? e.message : String(e), loading: false, baseline: b }),
-      );
-    }, DEBOUNCE_MS);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [key]);
-  return state;
+  // Offsets (alignment) change the answer too: the host reads them, but the question must change.
+  const shifts = usable.map((s) => `${s.id}@${s.axisShiftNs}`).join(',');
+  const baseline = useMemo(
+    () => (selection && extent ? (pinned ? [pinned] : restOf(extent, selection).map((r) => axisSpan(r.startNs, r.endNs))) : []),
+    [selection, pinned, extent],
+  );
+  const arg = selection && extent && usable.length > 0 ? { ids: usable.map((s) => s.id), selection, baseline, limit: 5 } : null;
+  const q = useBridgeRequest('whatChangedAcross', arg, { debounceMs: DEBOUNCE_MS, scope: shifts });
+  return { result: arg ? q.data : null, error: q.error, loading: q.loading, baseline };
 }

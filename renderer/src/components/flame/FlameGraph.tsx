@@ -97,6 +97,8 @@ export function FlameGraph(props: FlameGraphProps) {
       .selfValue(false)
       .resetHeightOnZoom(true)
       .tooltip(tip)
+      // Type arguments shortened as pprof draws them; the tooltip keeps the full name.
+      .getName((d) => d.data.display ?? d.data.name)
       .setDetailsHandler(() => {})
       .setSearchHandler(() => {})
       .setSearchMatch((d, term) => {

@@ -54,7 +54,7 @@ export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTab
             <td className="num">{r.flatPct.toFixed(2)}%</td>
             <td className="num">{formatValue(r.cum, unit)}</td>
             <td className="num">{r.cumPct.toFixed(2)}%</td>
-            <td className="fn">{r.function}</td>
+            <td className="fn" title={r.function}>{r.display ?? r.function}</td>
           </tr>
         ))}
       </tbody>

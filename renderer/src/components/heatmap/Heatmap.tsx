@@ -14,7 +14,7 @@ import {
   type RGB,
   type ViewRange,
 } from './heatmap-draw.ts';
-import { AnnotationMarks } from '../export/AnnotationMarks.tsx';
+import { AnnotationMarks } from '../notes/AnnotationMarks.tsx';
 
 export interface HeatmapProps {
   grid: HeatmapGrid;

@@ -1,11 +1,13 @@
-import { Fragment, useState } from 'react';
+import { Fragment } from 'react';
 import { BREAKDOWN_LABELS, type BreakdownRow, type GoroutineBreakdownResult } from '../../../../shared/query/trace-annotations.ts';
 import { formatCount, formatDuration, shortFunctionName } from '../../format.ts';
 import { stateColor } from '../../palette.ts';
 
-type SortKey = 'name' | 'goroutines' | 'total' | number;
+import type { AnalysisSortKey as SortKey } from '../../state/table-views.ts';
 
 export interface GoroutineAnalysisProps {
+  sort: { key: SortKey; desc: boolean };
+  onSort(sort: { key: SortKey; desc: boolean }): void;
   data: GoroutineBreakdownResult;
   /** The start function whose goroutines are listed, and their rows (null while loading). */
   openGroup: string | null;
@@ -44,8 +46,7 @@ function sorted(rows: BreakdownRow[], key: SortKey, desc: boolean): BreakdownRow
 }
 
 /** go tool trace's goroutine analysis: time per category by start function, a stacked bar each. */
-export function GoroutineAnalysis({ data, openGroup, members, onToggle }: GoroutineAnalysisProps) {
-  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'total', desc: true });
+export function GoroutineAnalysis({ data, sort, onSort: setSort, openGroup, members, onToggle }: GoroutineAnalysisProps) {
   const cats = data.categories;
   const labels = cats.map((c) => BREAKDOWN_LABELS[c]);
   if (data.rows.length === 0) return <p className="muted">No goroutine was alive in this range.</p>;

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
-import type { SourceQuery, QueryResult } from '../../../../shared/query/query-types.ts';
-import type { AnnotationInstances, GoroutineBreakdownResult, TraceAnnotations } from '../../../../shared/query/trace-annotations.ts';
-import { bridge } from '../../bridge-client.ts';
+import type { AnnotationInstances } from '../../../../shared/query/trace-annotations.ts';
 import { useApp } from '../../store.ts';
+import { useSourceSelection, useTraceDetailsView } from '../../selectors.ts';
+import { useSourceQuery } from '../../query/use-source-query.ts';
+import { axisSpan } from '../../time-domains.ts';
 import { formatDuration } from '../../format.ts';
 import { Panel } from '../Panel.tsx';
 import { AnnotationsView, type InstanceKey } from './AnnotationsView.tsx';
@@ -10,31 +10,6 @@ import { GoroutineAnalysis } from './GoroutineAnalysis.tsx';
 import './trace-details.css';
 
 type Tab = 'annotations' | 'goroutines';
-
-/**
- * Asks the engine holding `sourceId` one query, again whenever `key` changes (debounced, so
- * brushing does not flood the host); stale answers are dropped.
- */
-function useQuery<T>(sourceId: string | undefined, query: SourceQuery | null, key: string, pick: (r: QueryResult) => T | undefined): { data: T | null; error: string | null; fresh: boolean } {
-  const [state, setState] = useState<{ key: string; data: T | null; error: string | null }>({ key: '', data: null, error: null });
-  useEffect(() => {
-    if (!sourceId || !query) return;
-    let live = true;
-    const t = setTimeout(() => {
-      bridge
-        .request('query', { id: sourceId, query })
-        .then((r) => live && setState({ key, data: pick(r) ?? null, error: null }))
-        .catch((e: Error) => live && setState({ key, data: null, error: e.message }));
-    }, 100);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-    // `query` and `pick` are rebuilt each render; `key` says when they really change.
-  }, [sourceId, key]);
-  // Keep showing the previous answer while a new one is on its way (no flicker while brushing).
-  return { data: query ? state.data : null, error: state.error, fresh: state.key === key };
-}
 
 /**
  * What a Go trace holds beyond blocking, for the selected range: user tasks, regions and logs, and
@@ -49,33 +24,30 @@ export function TraceDetailsPanel() {
   const focusedId = useApp((s) => s.focusedSourceId);
   const traces = sources.filter((s) => s.status === 'ready' && s.kind === 'gotrace');
   const trace = traces.find((t) => t.id === focusedId) ?? traces[0];
-  const [tab, setTab] = useState<Tab>('annotations');
-  const [open, setOpen] = useState<InstanceKey | null>(null);
-  const [openGroup, setOpenGroup] = useState<string | null>(null);
+  // The trace's view state (store slice): tab, the listed task/region type, the opened analysis row, its sort.
+  const tv = useTraceDetailsView(trace?.id);
+  const update = useApp((s) => s.updateTraceDetailsView);
+  const { tab, open, openGroup } = tv;
+  const setTab = (t: Tab) => trace && update(trace.id, { tab: t });
+  const setOpen = (k: InstanceKey | null) => trace && update(trace.id, { open: k });
+  const setOpenGroup = (g: string | null) => trace && update(trace.id, { openGroup: g });
 
   const shift = trace?.axisShiftNs ?? 0;
-  const range = selection ? { startNs: selection.startNs - shift, endNs: selection.endNs - shift } : undefined;
-  const rangeKey = `${trace?.id}|${range ? `${range.startNs}:${range.endNs}` : 'all'}`;
+  const range = useSourceSelection(trace?.id);
   const rq = range ? { range } : {};
-
-  const ann = useQuery<TraceAnnotations>(
+  // Debounced, so brushing does not flood the host; the last answer stays on screen meanwhile.
+  const opts = { debounceMs: 100 };
+  const annQ = useSourceQuery(trace?.id, 'traceAnnotations', tab === 'annotations' ? { ...rq, ...(open ? { instances: { ...open, limit: 500 } } : {}) } : null, opts);
+  const groupsQ = useSourceQuery(trace?.id, 'goroutineBreakdown', tab === 'goroutines' ? rq : null, opts);
+  const membersQ = useSourceQuery(
     trace?.id,
-    tab === 'annotations' ? { type: 'traceAnnotations', ...rq, ...(open ? { instances: { ...open, limit: 500 } } : {}) } : null,
-    `ann|${tab}|${rangeKey}|${open ? `${open.kind}:${open.type}` : ''}`,
-    (r) => (r.type === 'traceAnnotations' ? r.annotations : undefined),
+    'goroutineBreakdown',
+    tab === 'goroutines' && openGroup !== null ? { ...rq, groupBy: 'goroutine', name: openGroup, limit: 100 } : null,
+    opts,
   );
-  const groups = useQuery<GoroutineBreakdownResult>(
-    trace?.id,
-    tab === 'goroutines' ? { type: 'goroutineBreakdown', ...rq } : null,
-    `gb|${tab}|${rangeKey}`,
-    (r) => (r.type === 'goroutineBreakdown' ? r.breakdown : undefined),
-  );
-  const members = useQuery<GoroutineBreakdownResult>(
-    trace?.id,
-    tab === 'goroutines' && openGroup !== null ? { type: 'goroutineBreakdown', ...rq, groupBy: 'goroutine', name: openGroup, limit: 100 } : null,
-    `gm|${tab}|${rangeKey}|${openGroup}`,
-    (r) => (r.type === 'goroutineBreakdown' ? r.breakdown : undefined),
-  );
+  const ann = { data: annQ.data?.annotations ?? null, error: annQ.error, fresh: annQ.fresh };
+  const groups = { data: groupsQ.data?.breakdown ?? null, error: groupsQ.error, fresh: groupsQ.fresh };
+  const members = { data: membersQ.data?.breakdown ?? null, error: membersQ.error, fresh: membersQ.fresh };
 
   // Said of the range the figures were computed for (the answer may lag the selection a moment).
   const rangeText = (r: { startNs: number; endNs: number }) =>
@@ -92,6 +64,15 @@ export function TraceDetailsPanel() {
   const instances: AnnotationInstances | null = open && ann.data?.instances && ann.data.instances.kind === open.kind && ann.data.instances.type === open.type ? ann.data.instances : null;
   const error = tab === 'annotations' ? ann.error : (groups.error ?? members.error);
 
+  if (!trace) {
+    return (
+      <Panel
+        title="Trace details"
+        testId="panel-trace"
+        empty="Drop a Go execution trace to see its user tasks, regions and logs (runtime/trace) and where each goroutine’s time went."
+      />
+    );
+  }
   return (
     <Panel
       title={trace && traces.length > 1 ? `Trace details · ${trace.name}` : 'Trace details'}
@@ -115,7 +96,6 @@ export function TraceDetailsPanel() {
       }
     >
       {error && <p className="panel-error">{error}</p>}
-      {!trace && <p className="muted">Drop a Go execution trace to see its user tasks, regions and logs (runtime/trace) and where each goroutine’s time went.</p>}
       {trace && tab === 'annotations' && ann.data && (
         <AnnotationsView
           data={ann.data}
@@ -129,12 +109,16 @@ export function TraceDetailsPanel() {
             // A zero-length span still selects something visible: 1 µs.
             const s = startNs + shift;
             const e = Math.max(endNs + shift, s + 1_000);
-            setSelection({ startNs: s, endNs: e });
+            setSelection(axisSpan(s, e));
           }}
         />
       )}
       {trace && tab === 'goroutines' && groups.data && (
-        <GoroutineAnalysis data={groups.data} openGroup={openGroup} members={openGroup !== null && members.fresh ? members.data : null} onToggle={(name) => setOpenGroup(openGroup === name ? null : name)} />
+        <GoroutineAnalysis
+          data={groups.data}
+          sort={tv.sort}
+          onSort={(sort) => update(trace.id, { sort })}
+          openGroup={openGroup} members={openGroup !== null && members.fresh ? members.data : null} onToggle={(name) => setOpenGroup(openGroup === name ? null : name)} />
       )}
     </Panel>
   );

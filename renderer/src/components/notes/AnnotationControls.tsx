@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../../store.ts';
 import { axisToDate, formatClock } from '../../format.ts';
 import { addAnnotation, removeAnnotation, useAnnotationsOnAxis, useNoteDraft } from './annotations.ts';
-import './export.css';
+import './notes.css';
 
 /** The timeline header's note controls: pin a note to the selection (or a right-clicked moment), list and delete notes. */
 export function AnnotationControls() {

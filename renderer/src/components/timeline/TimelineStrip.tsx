@@ -1,24 +1,31 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SourceInfo } from '../../../shared/bridge.ts';
-import type { TrackData } from '../../../shared/query/tracks.ts';
-import { bridge } from '../bridge-client.ts';
-import { defaultViewWindow, sessionExtent, useApp, type TimeRange } from '../store.ts';
-import { axisToDate, formatClock, formatDuration, timeZoneName } from '../format.ts';
-import { useElementWidth } from '../use-element-width.ts';
-import { stateColor } from '../palette.ts';
+import { useMemo, useRef, useState } from 'react';
+import type { SourceInfo } from '../../../../shared/bridge.ts';
+import type { TrackData } from '../../../../shared/query/tracks.ts';
+import { bridge } from '../../bridge-client.ts';
+import { useSourceQueries } from '../../query/use-source-query.ts';
+import { axisSpan } from '../../time-domains.ts';
+import { laneGroups, type LaneGroup } from './lane-groups.ts';
+import { MIN_TRACK_POINTS, trackResolution } from './track-window.ts';
+import { defaultViewWindow, sessionExtent, useApp, type TimeRange } from '../../store.ts';
+import { axisToDate, formatClock, formatDuration, timeZoneName } from '../../format.ts';
+import { useElementWidth } from '../../use-element-width.ts';
+import { stateColor } from '../../palette.ts';
 import { StackedTrack } from './StackedTrack.tsx';
-import { nearestEvidence, type NearestEvidence } from '../../../shared/query/nearest-evidence.ts';
-import { describeNearest, laneClockFlag } from './alignment/lane-labels.ts';
-import './alignment/alignment.css';
-import { AnnotationMarks } from './export/AnnotationMarks.tsx';
-import { AnnotationControls } from './export/AnnotationControls.tsx';
-import { ExportButton } from './export/ExportButton.tsx';
-import { startNoteAt } from './export/annotations.ts';
+import { nearestEvidence, type NearestEvidence } from '../../../../shared/query/nearest-evidence.ts';
+import { describeNearest, laneClockFlag } from '../alignment/lane-labels.ts';
+import '../alignment/alignment.css';
+import { AnnotationMarks } from '../notes/AnnotationMarks.tsx';
+import { AnnotationControls } from '../notes/AnnotationControls.tsx';
+import { ExportButton } from '../export/ExportButton.tsx';
+import { startNoteAt } from '../notes/annotations.ts';
 
 const AXIS_H = 22;
 const SERIES_H = 54;
 const SIMPLE_H = 20;
+const GROUP_H = 17;
 const PAD = 8;
+/** Zooming asks for a new track resolution once the wheel pauses this long. */
+const TRACK_PAUSE_MS = 300;
 
 /** Nice tick step (1/2/5 × 10^k ns) for about `target` ticks over `span`. */
 function tickStep(span: number, target: number): number {
@@ -28,29 +35,23 @@ function tickStep(span: number, target: number): number {
   return 10 * p;
 }
 
-/** Fetches each ready source's track at about the strip's pixel resolution. */
-function useTracks(sources: SourceInfo[], width: number): Map<string, TrackData> {
-  const [tracks, setTracks] = useState(new Map<string, TrackData>());
-  // A live source (SSH capture) is re-read as it grows: its hash changes, and only its track is fetched again.
-  const key = sources.map((s) => `${s.id}@${s.sha256 ?? ''}`).join(',');
-  const res = Math.max(200, Math.ceil(width / 200) * 200);
-  const fetched = useRef(new Map<string, string>());
-  useEffect(() => {
-    for (const part of key ? key.split(',') : []) {
-      const [id = '', version = ''] = part.split('@');
-      const want = `${version}|${res}`;
-      if (fetched.current.get(id) === want) continue;
-      fetched.current.set(id, want);
-      bridge
-        .request('query', { id, query: { type: 'track', maxPoints: res } })
-        .then((r) => {
-          // Only the answer for the newest version counts (an older one may arrive last).
-          if (fetched.current.get(id) === want && r.type === 'track') setTracks((m) => new Map(m).set(id, r.track));
-        })
-        .catch(() => fetched.current.delete(id));
-    }
-  }, [key, res]);
-  return tracks;
+/**
+ * Each ready source's track at about one point per pixel its span covers at the current zoom
+ * (track-window.ts), asked again as zooming crosses a doubling, or as a live capture grows.
+ */
+function useTracks(sources: SourceInfo[], width: number, view: TimeRange | null): ReadonlyMap<string, TrackData> {
+  const viewSpan = view ? view.endNs - view.startNs : 0;
+  // Profiles and dumps draw a span or a point: only series (traces, captures) gain from more points.
+  const res = sources
+    .map((s) => (s.kind === 'gotrace' || s.kind === 'ss' ? trackResolution((s.axisEndNs ?? 0) - (s.axisStartNs ?? 0), viewSpan, width) : MIN_TRACK_POINTS))
+    .join(',');
+  const asks = useMemo(() => {
+    const r = res.split(',').map(Number);
+    return sources.map((s, i) => ({ sourceId: s.id, args: { maxPoints: r[i]! }, version: s.sha256 ?? '' }));
+  }, [sources, res]);
+  // A wheel burst crosses several doublings: ask once it pauses (the engine computes every question it gets).
+  const answers = useSourceQueries('track', asks, { debounceMs: TRACK_PAUSE_MS });
+  return useMemo(() => new Map([...answers].map(([id, r]) => [id, r.track])), [answers]);
 }
 
 function laneHeight(t: TrackData | undefined): number {
@@ -79,17 +80,35 @@ export function TimelineStrip() {
   const [panDrag, setPanDrag] = useState<{ x0: number; startNs: number } | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const sources = useMemo(() => session.sources.filter((s) => s.status === 'ready' && s.axisStartNs !== undefined), [session]);
-  const tracks = useTracks(sources, width);
   const extent = useMemo(() => sessionExtent(session), [session]);
   const defaultView = useMemo(() => defaultViewWindow(session), [session]);
   const view = viewWindow ?? defaultView;
+  const tracks = useTracks(sources, width, view);
   // Sources the default window leaves out (estimated times far from the rest).
   const outside = defaultView && extent && (defaultView.startNs > extent.startNs || defaultView.endNs < extent.endNs)
     ? session.sources.filter((s) => s.axisStartNs !== undefined && (s.axisEndNs! < defaultView.startNs || s.axisStartNs > defaultView.endNs)).length
     : 0;
   const origin = session.originEpochNs;
-  const lanes = sources.map((s) => laneHeight(tracks.get(s.id)));
-  const height = AXIS_H + lanes.reduce((a, b) => a + b, 0) + 4;
+  const groups = useMemo(() => laneGroups(sources), [sources]);
+  const collapsed = useApp((s) => s.collapsedLaneGroups);
+  const toggleLaneGroup = useApp((s) => s.toggleLaneGroup);
+  // Lanes under a header per folder / host once there is more than one; a folded group is its header.
+  const rows: LaneRow[] = [];
+  let bottom = AXIS_H;
+  for (const g of groups) {
+    if (groups.length > 1) {
+      const folded = collapsed.includes(g.key);
+      rows.push({ kind: 'group', group: g, top: bottom, h: GROUP_H, folded });
+      bottom += GROUP_H;
+      if (folded) continue;
+    }
+    for (const src of g.sources) {
+      const h = laneHeight(tracks.get(src.id));
+      rows.push({ kind: 'lane', s: src, top: bottom, h });
+      bottom += h;
+    }
+  }
+  const height = bottom + 4;
 
   if (!view || !extent || !origin || width <= 0) {
     return (
@@ -115,19 +134,18 @@ export function TimelineStrip() {
     const f = (centerNs - view.startNs) / span;
     let start = centerNs - f * newSpan;
     start = Math.min(Math.max(start, extent.startNs), extent.endNs - newSpan);
-    setViewWindow({ startNs: start, endNs: start + newSpan });
+    setViewWindow(axisSpan(start, start + newSpan));
   };
   const pan = (deltaNs: number) => {
     if (span >= extent.endNs - extent.startNs) return;
     const start = Math.min(Math.max(view.startNs + deltaNs, extent.startNs), extent.endNs - span);
-    setViewWindow({ startNs: start, endNs: start + span });
+    setViewWindow(axisSpan(start, start + span));
   };
   const near = selection ? nearestEvidence(sources as { id: string; kind: string; axisStartNs: number; axisEndNs: number }[], selection) : null;
   const nearOf = (id: string): ['dump' | 'profile', NearestEvidence] | null =>
     near?.dump?.id === id ? ['dump', near.dump] : near?.profile?.id === id ? ['profile', near.profile] : null;
-  const brush: TimeRange | null = drag ? { startNs: nsAt(Math.min(drag.x0, drag.x1)), endNs: nsAt(Math.max(drag.x0, drag.x1)) } : selection;
+  const brush: TimeRange | null = drag ? axisSpan(nsAt(Math.min(drag.x0, drag.x1)), nsAt(Math.max(drag.x0, drag.x1))) : selection;
 
-  let y = AXIS_H;
   return (
     <div className="timeline" ref={ref} data-testid="timeline">
       <div className="timeline-header">
@@ -202,7 +220,7 @@ export function TimelineStrip() {
             setLaneDrag(null);
           }
           if (drag) {
-            const r = { startNs: nsAt(Math.min(drag.x0, drag.x1)), endNs: nsAt(Math.max(drag.x0, drag.x1)) };
+            const r = axisSpan(nsAt(Math.min(drag.x0, drag.x1)), nsAt(Math.max(drag.x0, drag.x1)));
             if (Math.abs(drag.x1 - drag.x0) >= 3) setSelection(r);
           }
           setDrag(null);
@@ -242,10 +260,21 @@ export function TimelineStrip() {
           </g>
         ))}
         <g clipPath="url(#timeline-clip)">
-          {sources.map((s, i) => {
-            const top = y;
-            const h = lanes[i]!;
-            y += h;
+          {rows.map((row) => {
+            if (row.kind === 'group') {
+              return (
+                <LaneGroupHeader
+                  key={`group:${row.group.key}`}
+                  group={row.group}
+                  folded={row.folded}
+                  top={row.top}
+                  width={width}
+                  x={x}
+                  onToggle={() => toggleLaneGroup(row.group.key)}
+                />
+              );
+            }
+            const { s, top, h } = row;
             const t = tracks.get(s.id);
             const shift = s.axisShiftNs ?? 0;
             const nearest = nearOf(s.id);
@@ -266,7 +295,7 @@ export function TimelineStrip() {
                 <rect x={0} y={top} width={width} height={h} className="lane-bg" />
                 <g transform={dx ? `translate(${dx},0)` : undefined}>
                 {t?.kind === 'series' ? (
-                  <StackedTrack track={t} top={top + 12} height={h - 14} x={(ns) => x(ns + shift)} endNs={s.axisEndNs! - shift} labelX={width - PAD - 4} />
+                  <StackedTrack track={t} top={top + 12} height={h - 14} x={(ns) => x(ns + shift)} endNs={s.axisEndNs! - shift} labelX={width - PAD - 4} minX={PAD} maxX={width - PAD} fromNs={view.startNs - shift} toNs={view.endNs - shift} />
                 ) : t?.kind === 'span' || !t ? (
                   <rect
                     x={x(s.axisStartNs!)}
@@ -343,6 +372,46 @@ export function TimelineStrip() {
           )}
       </div>
     </div>
+  );
+}
+
+type LaneRow = { kind: 'group'; group: LaneGroup; top: number; h: number; folded: boolean } | { kind: 'lane'; s: SourceInfo; top: number; h: number };
+
+/**
+ * A lane group's header: its folder or host and how many sources, a button that folds the group (a
+ * folded group still marks where its sources sit on the axis).
+ */
+function LaneGroupHeader({ group, folded, top, width, x, onToggle }: { group: LaneGroup; folded: boolean; top: number; width: number; x: (ns: number) => number; onToggle(): void }) {
+  const n = group.sources.length;
+  return (
+    <g
+      className={`lane-group${folded ? ' folded' : ''}`}
+      data-testid="lane-group"
+      data-group={group.label}
+      data-folded={folded ? 'true' : 'false'}
+      role="button"
+      tabIndex={0}
+      aria-expanded={!folded}
+      aria-label={`${folded ? 'Show' : 'Fold'} the ${n} lanes of ${group.label}`}
+      // Not a brush: a click here folds or unfolds the group.
+      onPointerDown={(e) => e.stopPropagation()}
+      onClick={onToggle}
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        e.stopPropagation();
+        onToggle();
+      }}
+    >
+      <rect x={0} y={top} width={width} height={GROUP_H} className="lane-group-bg" />
+      {folded &&
+        group.sources.map((s) => (
+          <rect key={s.id} x={x(s.axisStartNs!)} y={top + GROUP_H - 5} width={Math.max(2, x(s.axisEndNs!) - x(s.axisStartNs!))} height={3} className={`lane-bar kind-${s.kind}`} />
+        ))}
+      <text x={PAD + 2} y={top + 12} className="lane-group-label">
+        {folded ? '▸' : '▾'} {group.label} · {n} source{n === 1 ? '' : 's'}
+      </text>
+    </g>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useAnnotationsOnAxis } from './annotations.ts';
-import './export.css';
+import './notes.css';
 
 /**
  * Notes drawn inside a time-axis SVG: a band for a range, a line for a moment, a flag with the text.
