@@ -1,6 +1,6 @@
 /**
  * Reads one input (a path or bytes), checks its size, hashes it and runs the shared ingest entry
- * point. Used inside engine processes and by the CLI's `inspect` (same code, same results).
+ * point. Used inside engine processes (and in-process by the CLI's `top` and `diagnose`).
  *
  * A path is stat'ed first. Regular files are read at their stat size. Anything else that can be read
  * (a FIFO, `<(cmd)`, a character device, a /proc or /sys file whose size reads as 0) is streamed with
