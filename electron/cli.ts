@@ -3,7 +3,7 @@
  *
  *   tracedeck [FILES…]                       open the app on FILES (the demo incident when none)
  *   tracedeck serve [--port N] [--no-open] [FILES…]   browser mode on 127.0.0.1
- *   tracedeck inspect FILE… [--json]         print what each file is and its figures, no UI
+ *   tracedeck inspect FILE… [--json]         print what each file is and its figures, no UI (one engine process per file)
  *   tracedeck goroutines TRACE [--json]      per-goroutine time of a trace (cli-goroutines.ts)
  *   tracedeck export FILE… --view V [...]     render a view to PNG/SVG (or a bundle) headless
  *   tracedeck collect HOST… [...]             collect ss snapshots / pprof over SSH into a folder (cli-collect.ts)
@@ -14,9 +14,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ingestInput, reasonOf } from './host/ingest-input.ts';
+import { disposeSpareWorkers, startEngine, type Engine } from './host/engine.ts';
+import type { SourceHeader } from './host/engine-protocol.ts';
 import { Host } from './host/handlers.ts';
 import { startServer } from './server.ts';
 import { DEMO_DIR, PROJECT_ROOT, RENDERER_DIST } from './paths.ts';
@@ -47,15 +48,42 @@ interface InspectRow {
   [k: string]: unknown;
 }
 
-export async function inspectFiles(files: string[]): Promise<InspectRow[]> {
-  const rows: InspectRow[] = [];
-  for (const file of files) {
-    try {
-      const out = await ingestInput({ path: file });
-      rows.push({ file, kind: out.source.kind, format: out.source.format, partial: out.source.partial, ...out.figures, warnings: out.source.warnings });
-    } catch (e) {
-      rows.push({ file, kind: 'error', error: reasonOf(e) });
+/**
+ * Files are parsed in engine processes, as in the app: a file that aborts or exhausts its engine
+ * becomes an error row (with the reason) and the other files are still inspected. An engine goes on
+ * to the next file only after one that read cleanly (starting a process costs more than parsing a
+ * small file); after any error the next file gets a fresh one. A few run at once; rows keep the order.
+ */
+export async function inspectFiles(files: string[], workerScript?: string): Promise<InspectRow[]> {
+  const script = workerScript ?? (await engineWorkerScript((msg) => console.error(msg)));
+  const rows: InspectRow[] = new Array(files.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    let engine: Engine | null = null;
+    for (let i = next++; i < files.length; i = next++) {
+      const file = files[i]!;
+      const path = resolve(file);
+      try {
+        let h: SourceHeader;
+        if (engine) {
+          h = await engine.reload(path);
+        } else {
+          engine = startEngine(script, { path }, () => {});
+          h = await engine.ready;
+        }
+        rows[i] = { file, kind: h.kind, format: h.format, partial: h.partial, ...h.figures, warnings: h.warnings };
+      } catch (e) {
+        rows[i] = { file, kind: 'error', error: (e as Error).message };
+        engine?.dispose();
+        engine = null;
+      }
     }
+    engine?.dispose();
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, Math.min(4, availableParallelism())), files.length) }, lane));
+  } finally {
+    disposeSpareWorkers();
   }
   return rows;
 }

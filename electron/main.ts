@@ -2,7 +2,7 @@
  * Electron shell: the window, menus, file dialogs, files from the command line; thin. Everything
  * else (ingest, queries, sessions) lives in electron/host and is shared with browser mode.
  */
-import { app, BrowserWindow, Menu, dialog, ipcMain, session, shell, type MenuItemConstructorOptions, type SaveDialogOptions, type WebContents } from 'electron';
+import { app, BrowserWindow, Menu, dialog, ipcMain, session, shell, utilityProcess, type MenuItemConstructorOptions, type SaveDialogOptions, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +10,8 @@ import { Host } from './host/handlers.ts';
 import { registerIpc, sendEvent } from './ipc.ts';
 import { readRecent } from './host/recent.ts';
 import { exportMenuTemplate } from './export-menu.ts';
+import { configureEngines } from './host/engine.ts';
+import type { EngineExit, EngineSpawner, FromEngine } from './host/engine-protocol.ts';
 
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
@@ -99,7 +101,48 @@ function buildMenu(win: BrowserWindow, host: Host) {
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
+/**
+ * Engines in the app run as Electron utility processes, one per source (what the CLI and browser mode
+ * do with child_process.fork; host/engine-process.ts): a crash or out-of-memory in one parse ends that
+ * process, never this one. Electron's own verdict on a process's end (child-process-gone, e.g. "oom")
+ * is matched to the engine by its unique service name.
+ */
+const engineEnds = new Map<string, string>();
+app.on('child-process-gone', (_e, d) => {
+  if (d.type === 'Utility' && d.name?.startsWith('TraceDeck engine')) engineEnds.set(d.name, d.reason);
+});
+let engineSeq = 0;
+const utilityEngine: EngineSpawner = (script, { maxHeapMb }) => {
+  const name = `TraceDeck engine ${++engineSeq}`;
+  const child = utilityProcess.fork(script, [], { execArgv: [`--max-old-space-size=${Math.round(maxHeapMb)}`], serviceName: name, stdio: ['ignore', 'inherit', 'pipe'] });
+  let tail = '';
+  child.stderr?.on('data', (d: Buffer | string) => {
+    process.stderr.write(d);
+    tail = (tail + String(d)).slice(-8192);
+  });
+  const exitListeners: ((e: EngineExit) => void)[] = [];
+  child.once('exit', (code) => {
+    // child-process-gone and the last stderr bytes may come just after 'exit'.
+    setTimeout(() => {
+      const exit: EngineExit = { code, signal: null, stderrTail: tail, reason: engineEnds.get(name) };
+      engineEnds.delete(name);
+      for (const fn of exitListeners) fn(exit);
+    }, 200);
+  });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    send: (m) => child.postMessage(m),
+    onMessage: (fn) => void child.on('message', (m: FromEngine) => fn(m)),
+    onExit: (fn) => void exitListeners.push(fn),
+    kill: () => void child.kill(),
+    setRef: () => {}, // the app's lifetime is the window's, not its child processes'
+  };
+};
+
 async function createWindow() {
+  configureEngines({ spawner: utilityEngine });
   const host = new Host({
     workerScript: join(__dirname, 'engine-worker.cjs'),
     demoDir: app.isPackaged ? join(process.resourcesPath, 'demo') : join(app.getAppPath(), 'assets', 'demo'),

@@ -1,6 +1,7 @@
 /**
- * Bundles the engine worker to plain JS for the CLI and browser mode, so a worker boots without tsx
- * compiling the parsers (0.2–0.6 s per worker, more on a cold cache). Rebuilt when missing or older
+ * Bundles the engine (electron/host/engine-worker.ts, run as one process per source) to plain JS for
+ * the CLI and browser mode, so an engine boots without tsx compiling the parsers (0.2–0.6 s per
+ * engine, more on a cold cache). Rebuilt when missing or older
  * than its sources; esbuild (installed with tsx) bundles our TS and leaves every package external.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';

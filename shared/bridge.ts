@@ -270,7 +270,7 @@ export interface BridgeRequests {
   /** The same pprof fetch from every connected host of a fleet, each over its own connection; one source per host. */
   fetchPprofFleet: [SchemaArg<'fetchPprofFleet'>, { results: FleetPprofResult[] }];
   /** The session as a .tracedeck file: browser mode gets the text to download; Electron saves it through a dialog. */
-  saveSession: [SchemaArg<'saveSession'>, { fileName: string; text?: string; savedPath?: string }];
+  saveSession: [SchemaArg<'saveSession'>, { fileName: string; text?: string; savedPath?: string; leftOut?: { file: string; reason: string }[] }];
   /** Restores a .tracedeck file's sources and offsets; the renderer applies the returned uiState. */
   openSession: [SchemaArg<'openSession'>, SessionOpened];
   /**

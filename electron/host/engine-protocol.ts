@@ -1,4 +1,8 @@
-/** Messages between the host and one engine worker (one worker holds one source's model). */
+/**
+ * Messages between the host and one engine process (one process holds one source's model), and the
+ * interface the host starts those processes through (Node's child_process in the CLI and browser
+ * mode, Electron's utilityProcess in the app; see engine-process.ts and electron/main.ts).
+ */
 import type { SourceQuery, QueryResult } from '../../shared/query/query-types.ts';
 import type { ParsedSource } from '../../shared/model/source.ts';
 import type { PlacementFingerprint } from '../../shared/query/placement/fingerprint.ts';
@@ -9,7 +13,7 @@ export type ToEngine =
   /** Parse the (grown) file again; the current model stays unless the new parse succeeds. */
   | { type: 'reload'; reqId: number; path: string; maxBytes?: number };
 
-/** Everything about a parsed source except its model (which never leaves the worker). */
+/** Everything about a parsed source except its model (which never leaves the engine). */
 export type SourceHeader = Omit<ParsedSource, 'model'> & {
   figures: Record<string, unknown>;
   sizeBytes: number;
@@ -19,6 +23,8 @@ export type SourceHeader = Omit<ParsedSource, 'model'> & {
 };
 
 export type FromEngine =
+  /** The engine is listening (messages sent before this could be lost on some channels). */
+  | { type: 'hello' }
   | { type: 'progress'; fraction: number }
   | { type: 'ready'; header: SourceHeader }
   | { type: 'failed'; reason: string }
@@ -26,3 +32,34 @@ export type FromEngine =
   | { type: 'queryFailed'; reqId: number; reason: string }
   | { type: 'reloaded'; reqId: number; header: SourceHeader }
   | { type: 'reloadFailed'; reqId: number; reason: string };
+
+/** How an engine process ended, as far as its parent can tell. */
+export interface EngineExit {
+  code: number | null;
+  signal: string | null;
+  /** The end of what it wrote to stderr (V8 prints its fatal errors there: "heap out of memory", "invalid size"). */
+  stderrTail: string;
+  /** The platform's own verdict when it gives one (Electron's child-process-gone reason, e.g. "oom"). */
+  reason?: string;
+}
+
+/** One running engine process, seen from the host. */
+export interface EngineProcess {
+  readonly pid: number | undefined;
+  send(m: ToEngine): void;
+  onMessage(fn: (m: FromEngine) => void): void;
+  /** Called once, after the process has ended and its stderr is read. */
+  onExit(fn: (exit: EngineExit) => void): void;
+  /** Ends the process at once (SIGKILL): a cancelled parse stops and its memory is returned. */
+  kill(): void;
+  /** Whether this process keeps the host alive (a spare does not, until it is taken). */
+  setRef(ref: boolean): void;
+}
+
+export interface EngineSpawnOptions {
+  /** V8 heap limit of the process (--max-old-space-size). */
+  maxHeapMb: number;
+}
+
+/** Starts engine processes from an entry script (a .ts under tsx, or a bundle). */
+export type EngineSpawner = (script: string, opts: EngineSpawnOptions) => EngineProcess;

@@ -1,7 +1,6 @@
-// Starts the TypeScript engine worker under tsx (CLI, browser mode, tests). Messages sent before the
-// worker's listener attaches are queued by the port, so nothing is lost during this import.
+// Starts the TypeScript engine entry (argv[2], a file URL) under tsx in a forked engine process
+// (CLI, browser mode, tests). The entry says 'hello' once it listens, so nothing sent before is lost.
 import { register } from 'tsx/esm/api';
-import { workerData } from 'node:worker_threads';
 
 register();
-await import(workerData.entry);
+await import(process.argv[2]);

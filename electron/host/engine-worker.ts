@@ -1,8 +1,9 @@
 /**
- * Engine worker: parses one source off the main event loop, then keeps its model and answers
- * queries about it. Cancelling an ingest terminates the worker.
+ * Engine process: parses one source, then keeps its model and answers queries about it. Runs as its
+ * own process (Node child_process in the CLI and browser mode, Electron's utilityProcess in the app),
+ * so whatever one input does to it (an abort, out-of-memory, a hang) ends this source alone. Cancelling
+ * an ingest ends the process.
  */
-import { parentPort } from 'node:worker_threads';
 import type { ParsedSource } from '../../shared/model/source.ts';
 import type { SourceQuery } from '../../shared/query/query-types.ts';
 import { runQuery } from '../../shared/query/run-query.ts';
@@ -10,13 +11,30 @@ import { stackIndexWarmUps } from '../../shared/query/stack-sources.ts';
 import { placementFingerprint } from '../../shared/query/placement/fingerprint.ts';
 import { ingestInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
+import { runQueryTestHook, runTestHook } from './engine-test-hooks.ts';
 
-const port = parentPort;
-if (!port) throw new Error('engine-worker must run in a worker thread');
+/** The channel to the host: Electron's process.parentPort in a utility process, else Node's IPC channel. */
+interface ParentPortLike {
+  on(event: 'message', fn: (e: { data: unknown }) => void): void;
+  postMessage(m: unknown): void;
+}
+const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+const post: (m: FromEngine) => void = parentPort
+  ? (m) => parentPort.postMessage(m)
+  : (m) => {
+      if (process.connected) process.send!(m);
+    };
+function onHostMessage(fn: (m: ToEngine) => void): void {
+  if (parentPort) parentPort.on('message', (e) => fn(e.data as ToEngine));
+  else if (process.send) process.on('message', (m) => fn(m as ToEngine));
+  else throw new Error('engine-worker must run as an engine process (started by electron/host/engine.ts)');
+}
+// A Node engine whose host went away has no one to answer.
+if (!parentPort) process.on('disconnect', () => process.exit(0));
+
 let source: ParsedSource | null = null;
 /** When the last query came or was answered (idle work waits for a quiet spell after it). */
 let lastQueryAt = 0;
-const post = (m: FromEngine) => port.postMessage(m);
 
 let lastProgressAt = 0;
 let lastFraction = -1;
@@ -29,11 +47,11 @@ function progress(f: number) {
   }
 }
 
-port.on('message', async (m: ToEngine) => {
+onHostMessage(async (m: ToEngine) => {
   if (m.type === 'open') {
     try {
       const input = m.path !== undefined ? { path: m.path, maxBytes: m.maxBytes } : { bytes: m.bytes ?? new Uint8Array(), mtimeMs: m.mtimeMs };
-      const out = await ingestInput(input, progress);
+      const out = await ingestInput(input, progress, runTestHook);
       source = out.source;
       const { model: _model, ...rest } = out.source;
       post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source) } });
@@ -53,6 +71,7 @@ port.on('message', async (m: ToEngine) => {
     lastQueryAt = performance.now();
     try {
       if (!source) throw new Error('source is not ready');
+      runQueryTestHook(m.query);
       post({ type: 'result', reqId: m.reqId, result: runQuery(source, m.query) });
       warmStackIndexes(source, m.query);
     } catch (e) {
@@ -92,3 +111,5 @@ function warmStackIndexes(src: ParsedSource, q: SourceQuery): void {
   };
   setTimeout(next, 100);
 }
+
+post({ type: 'hello' });

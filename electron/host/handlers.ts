@@ -100,7 +100,11 @@ export class Host implements SessionHost {
       startFleetCollection: async (a) => this.collections.startFleet(a),
       stopFleet: async ({ fleetId, cancel }) => ({ ok: await this.collections.stopFleet(fleetId, cancel) }),
       fetchPprofFleet: async (a) => this.collections.fetchPprofFleet(a),
-      saveSession: async ({ embed, uiState }) => saveSession(this, embed, uiState),
+      saveSession: async ({ embed, uiState }) => {
+        const r = await saveSession(this, embed, uiState);
+        for (const l of r.leftOut ?? []) this.emit('error', l); // the user learns what the file lacks
+        return r;
+      },
       openSession: async ({ bytes, name }) => openSession(this, bytes, name ?? 'session.tracedeck'),
       exportBundle: async ({ dir, zip, images, uiState }) => exportBundle(this, dir, images, uiState, zip ?? false),
       listRecent: async () => ({ items: readRecent() }),

@@ -1,2 +1,29 @@
-/** Inputs larger than this are refused with a clear reason before anything is read. */
+/**
+ * Bounds on the work one input can cause. Inputs larger than MAX_FILE_BYTES are refused with a clear
+ * reason before anything is read; decompressed data is held to the same bound (shared/ingest/inflate.ts).
+ */
+import { totalmem } from 'node:os';
+
 export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+
+/** A positive integer from the environment (tests and operators tune the engines), else the default. */
+function envInt(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+}
+
+/**
+ * V8 heap limit of one engine process. A parse that needs more ends that engine alone ("ran out of
+ * memory at 4.0 GB"); the host and the other sources go on. A quarter of the machine's memory, within
+ * 1–4 GiB: a 1 GiB trace's model fits, and a few engines at their limit still leave the system room.
+ */
+export const ENGINE_HEAP_MB = envInt('TRACEDECK_ENGINE_HEAP_MB', Math.max(1024, Math.min(4096, Math.floor(totalmem() / 2 ** 20 / 4))));
+
+/** An ingest (or a live source's reparse) that reports no progress for this long is given up. */
+export const ENGINE_STALL_MS = envInt('TRACEDECK_ENGINE_STALL_S', 120) * 1000;
+
+/** A query still running after this long ends its engine (one engine answers one thing at a time). */
+export const ENGINE_QUERY_MS = envInt('TRACEDECK_ENGINE_QUERY_S', 120) * 1000;
+
+/** Special files (FIFOs, character devices, /proc) are read up to this long, then given up. */
+export const SPECIAL_FILE_READ_MS = envInt('TRACEDECK_SPECIAL_READ_S', 30) * 1000;

@@ -4,7 +4,7 @@
  * Plain Node; no 'electron'.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { buildSessionFile, isSessionBytes, parseSessionFile, resolveSessionSourc
 import type { UploadFiles } from './upload-files.ts';
 import { bundleSourceNames, bundleZipBytes, writeBundle, writeBundleZip, zipTopFolder } from './bundle.ts';
 import { addRecent } from './recent.ts';
+import { formatSize, readInput, reasonOf } from './ingest-input.ts';
 
 /** What the session code needs from the Host. */
 export interface SessionHost {
@@ -31,6 +32,8 @@ export interface SessionHost {
 export function isSessionPath(path: string): boolean {
   let fd: number | null = null;
   try {
+    // Only regular files: opening a FIFO here would block this event loop until a writer came.
+    if (!statSync(path).isFile()) return false;
     fd = openSync(path, 'r');
     const head = new Uint8Array(512);
     const n = readSync(fd, head, 0, head.length, 0);
@@ -72,30 +75,71 @@ async function verifiedFile(h: SessionHost, info: SourceInfo): Promise<{ path: s
   return { path };
 }
 
-async function verifiedBytes(h: SessionHost, info: SourceInfo): Promise<Uint8Array | undefined> {
-  const f = await verifiedFile(h, info);
-  if (!('path' in f)) return undefined;
-  const b = await readFile(f.path);
-  return new Uint8Array(b.buffer, b.byteOffset, Math.min(b.length, info.sizeBytes));
+/**
+ * Bytes embedded in one session file, all sources together: the file is one JSON string, base64 adds
+ * a third, and V8 strings end near 512 M characters.
+ */
+export const MAX_EMBED_BYTES = 256 * 2 ** 20;
+
+/**
+ * The bytes to embed for a ready source, read with the file limit (a FIFO or /dev/zero cannot run on)
+ * and checked against the hash it was parsed with; or why not.
+ */
+async function bytesToEmbed(h: SessionHost, info: SourceInfo, budget: number): Promise<{ bytes: Uint8Array } | { reason: string }> {
+  if (info.sizeBytes > budget) return { reason: `too large to embed (${formatSize(info.sizeBytes)}; ${formatSize(budget)} of the ${formatSize(MAX_EMBED_BYTES)} session limit left)` };
+  const file = sourceFile(h, info);
+  if (!file) return { reason: 'no file of its own in this session' };
+  let bytes: Uint8Array;
+  try {
+    // A pipe or device gave its bytes once; reading it again would wait or run on.
+    if (!statSync(file).isFile()) return { reason: 'it was read from a pipe or device, which cannot be read again' };
+    bytes = (await readInput({ path: file, maxBytes: info.sizeBytes })).bytes;
+  } catch (e) {
+    return { reason: `cannot be read: ${reasonOf(e)}` };
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== info.sha256) return { reason: 'changed since it was opened' };
+  return { bytes };
 }
 
-export async function saveSession(h: SessionHost, embed: boolean, ui: SessionUiState): Promise<{ fileName: string; text?: string; savedPath?: string }> {
+export async function saveSession(
+  h: SessionHost,
+  embed: boolean,
+  ui: SessionUiState,
+): Promise<{ fileName: string; text?: string; savedPath?: string; leftOut?: { file: string; reason: string }[] }> {
   const snap = h.store.snapshot();
-  const sources = await Promise.all(
-    snap.sources.map(async (info) => {
-      // Uploads have no path to point at: their bytes go in whatever was asked.
-      const path = h.uploads.has(info.id) ? undefined : h.store.readPathOf(info.id);
-      return { info, path, bytes: info.status === 'ready' && (embed || !path) ? await verifiedBytes(h, info) : undefined };
-    }),
-  );
+  // Sources that did not load are left out; one that cannot be embedded stays a path reference if it has a path.
+  const leftOut: { file: string; reason: string }[] = [];
+  const sources: { info: SourceInfo; path?: string; bytes?: Uint8Array }[] = [];
+  let budget = MAX_EMBED_BYTES;
+  for (const info of snap.sources) {
+    if (info.status !== 'ready' || !info.sha256) {
+      leftOut.push({ file: info.name, reason: `left out of the session: ${info.status === 'error' ? `it did not load (${info.error})` : `it is ${info.status}`}` });
+      continue;
+    }
+    // Uploads have no path to point at: their bytes go in whatever was asked.
+    const path = h.uploads.has(info.id) ? undefined : h.store.readPathOf(info.id);
+    if (!embed && path) {
+      sources.push({ info, path });
+      continue;
+    }
+    const got = await bytesToEmbed(h, info, budget);
+    if ('bytes' in got) {
+      budget -= got.bytes.length;
+      sources.push({ info, path, bytes: got.bytes });
+    } else {
+      leftOut.push({ file: info.name, reason: `${path ? 'saved as a path, not embedded' : 'left out of the session'}: ${got.reason}` });
+      if (path) sources.push({ info, path });
+    }
+  }
   const text = serializeSession(buildSessionFile({ sources, embed, ui, originEpochNs: snap.originEpochNs }));
+  const more = leftOut.length ? { leftOut } : {};
   const fileName = `incident-${stamp(new Date())}${SESSION_EXT}`;
   if (h.saveDialog) {
     const savedPath = await h.saveDialog(fileName, text);
     if (savedPath) addRecent([{ path: savedPath, kind: 'session' }]);
-    return savedPath ? { fileName: basename(savedPath), savedPath } : { fileName };
+    return savedPath ? { fileName: basename(savedPath), savedPath, ...more } : { fileName, ...more };
   }
-  return { fileName, text };
+  return { fileName, text, ...more };
 }
 
 /**

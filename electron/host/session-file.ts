@@ -82,7 +82,8 @@ export function buildSessionFile(opts: {
     if (info.status !== 'ready' || !info.sha256) continue;
     let data: SessionSourceData;
     // An upload has no path: it is embedded whatever the choice (otherwise it could not be reopened).
-    if (opts.embed || !path) {
+    // A file the saver could not embed (too large, changed) is kept as a path reference.
+    if ((opts.embed && bytes) || !path) {
       if (!bytes) throw new SessionFileError(`no bytes for ${info.name} to embed`);
       data = { type: 'embedded', base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
     } else {

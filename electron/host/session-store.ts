@@ -1,5 +1,5 @@
 /**
- * The session: the sources the user has opened, each backed by an engine worker, and their placement
+ * The session: the sources the user has opened, each backed by an engine process, and their placement
  * on one time axis. Emits the whole SessionInfo on every change (throttled while ingesting).
  */
 import { basename } from 'node:path';
@@ -77,6 +77,8 @@ export class SessionStore {
         if (!this.entries.has(id)) return;
         this.applyHeader(entry, h);
         this.changed(true);
+        // The engine process ended after it was ready (crash, out of memory, a query that never ended).
+        void engine.lost.then((reason) => this.engineLost(entry, engine, reason));
       },
       (e: Error) => {
         if (!this.entries.has(id)) return;
@@ -91,6 +93,16 @@ export class SessionStore {
     );
     this.changed(true);
     return id;
+  }
+
+  /** A ready source whose engine ended: it becomes an error saying why (a live source reparses in a new one). */
+  private engineLost(entry: Entry, engine: Engine, reason: string) {
+    if (entry.engine !== engine || this.entries.get(entry.info.id) !== entry) return;
+    entry.engine = null;
+    entry.span = null;
+    Object.assign(entry.info, { status: 'error', error: reason });
+    this.opts.onError(entry.info.name, reason);
+    this.changed(true);
   }
 
   private applyHeader(entry: Entry, h: SourceHeader) {
@@ -146,6 +158,7 @@ export class SessionStore {
       }
       if (this.entries.get(id) !== e) return engine.dispose();
       e.engine = engine;
+      void engine.lost.then((reason) => this.engineLost(e, engine, reason));
     }
     if (this.entries.get(id) !== e) return;
     e.readPath = path;

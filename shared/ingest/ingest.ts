@@ -1,55 +1,11 @@
 /**
- * The one entry point from bytes to a parsed source: un-gzip, detect by content, run the parser for
- * that format. Always returns a ParsedSource or throws an IngestError naming the reason.
+ * The one entry point from bytes to a parsed source: un-gzip (bounded: inflate.ts), detect by content,
+ * run the parser for that format. Always returns a ParsedSource or throws an IngestError naming the reason.
  */
 import type { ParsedSource } from '../model/source.ts';
 import { recognize } from './detect.ts';
 import { IngestError, type ParseOptions } from './errors.ts';
-
-/** Largest decompressed input we accept; bigger inputs get a clear error instead of an OOM. */
-export const MAX_INPUT_BYTES = 2 ** 31 - 1;
-
-export interface Gunzipped {
-  bytes: Uint8Array;
-  /** The gzip stream ended early (truncated file): bytes hold what could be inflated. */
-  truncated: boolean;
-}
-
-/** Inflates gzip with the platform's DecompressionStream (native speed in Node and browsers). */
-export async function gunzip(input: Uint8Array, maxBytes = MAX_INPUT_BYTES): Promise<Gunzipped> {
-  const ds = new DecompressionStream('gzip');
-  const writer = ds.writable.getWriter();
-  // Errors surface on the reader; swallow them on the writer side.
-  writer.write(input as Uint8Array<ArrayBuffer>).catch(() => {});
-  writer.close().catch(() => {});
-  const reader = ds.readable.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let truncated = false;
-  for (;;) {
-    let r: ReadableStreamReadResult<Uint8Array>;
-    try {
-      r = await reader.read();
-    } catch {
-      truncated = true;
-      break;
-    }
-    if (r.done) break;
-    total += r.value.length;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new IngestError(`decompressed data exceeds ${Math.round(maxBytes / 2 ** 20)} MiB`);
-    }
-    chunks.push(r.value);
-  }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return { bytes: out, truncated };
-}
+import { gunzip } from './inflate.ts';
 
 /** Bytes in, parsed source out (or IngestError). Gzip of any supported format is accepted. */
 export async function ingestBytes(input: Uint8Array, opts: ParseOptions = {}): Promise<ParsedSource> {

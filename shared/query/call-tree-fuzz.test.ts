@@ -6,7 +6,7 @@
 import { describe, it, expect } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { readFixture } from '../test-support/fixtures.ts';
-import { fuzzCases, mulberry32 } from '../test-support/fuzz.ts';
+import { fuzzCases, fuzzTimeout, mulberry32 } from '../test-support/fuzz.ts';
 import { parsePprof } from '../ingest/pprof/parse-pprof.ts';
 import { parseGoroutineDump } from '../ingest/goroutines/parse-goroutines.ts';
 import { buildCallTree, type CallTreeOptions, type FlameNode, type WeightedStacks } from './call-tree.ts';
@@ -104,9 +104,9 @@ describe('call trees under random filters (fuzz)', () => {
   // The same inputs parsed again, with the top table's idle-built index in place (a separate cache).
   const warm = new Map(inputs().map(([label, ws]) => [label, ws]));
   for (const ws of warm.values()) warmTopTable(ws);
-  it('equal the naive reading for every tree, total, match and top row', () => {
+  const cases = Math.max(40, Math.round(fuzzCases(300) / 4));
+  it('equal the naive reading for every tree, total, match and top row', { timeout: fuzzTimeout(cases, 300) }, () => {
     const rand = mulberry32(0x5eed7ee);
-    const cases = Math.max(40, Math.round(fuzzCases(300) / 4));
     for (let c = 0; c < cases; c++) {
       const [label, ws] = all[Math.floor(rand() * all.length)]!;
       const samples = samplesOf(ws);

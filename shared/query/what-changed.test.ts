@@ -8,6 +8,7 @@ import type { ParsedSource } from '../model/source.ts';
 import { blockingTotals } from './trace-blocking.ts';
 import { traceGoroutineGroups } from './trace-goroutine-groups.ts';
 import { mergeWhatChanged, restOf, scoreRow, whatChangedPart, type ChangeRow, type WcRange } from './what-changed.ts';
+import { fuzzTimeout } from '../test-support/fuzz.ts';
 
 const CONN = 'scenarios/conn-leak-go1.27/';
 const STORM = 'scenarios/timewait-storm-go1.27/';
@@ -201,12 +202,13 @@ describe('what changed: helpers', () => {
     expect(scoreRow({ ...base, a: null, b: { mean: 4, first: null, last: null, samples: 2 } }).score).toBe(0);
   });
 
-  it('fuzz: random ranges never throw and give finite figures', () => {
+  const fuzzN = Number(process.env.FUZZ_CASES) || 40;
+  it('fuzz: random ranges never throw and give finite figures', { timeout: fuzzTimeout(fuzzN, 30) }, () => {
     const ss = ssOf(`${CONN}ss-capture.txt.gz`);
     const tr = parseTrace(readFixture(`${CONN}trace.out`), {});
     let seed = 12345;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-    const n = Number(process.env.FUZZ_CASES) || 40;
+    const n = fuzzN;
     for (let i = 0; i < n; i++) {
       const span = 40e9;
       const x = rnd() * span - 5e9;

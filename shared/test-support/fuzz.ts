@@ -16,3 +16,12 @@ export function mulberry32(seed: number): () => number {
 export function fuzzCases(fallback = 300): number {
   return Number(process.env.FUZZ_CASES) || fallback;
 }
+
+/**
+ * A fuzz test's time bound, from its case count: vitest's 60 s for the few hundred cases of `npm test`,
+ * and `msPerCase` per case beyond (about three times the cost measured while `npm run fuzz`'s 10,000
+ * cases share a loaded 2-core machine), so the bound still catches a case that hangs.
+ */
+export function fuzzTimeout(cases: number, msPerCase: number): number {
+  return Math.max(60_000, Math.ceil(cases * msPerCase));
+}

@@ -4,7 +4,7 @@ import { IngestCancelled, IngestError } from '../errors.ts';
 import { fixturesOfKind, readFixture } from '../../test-support/fixtures.ts';
 import { GoroutineFlag, NO_GOROUTINE, NO_WAIT, goroutineWaitMinutes } from '../../model/goroutines.ts';
 import { frameFuncName, stackFramesLeafFirst, type StackIndex } from '../../model/stacks.ts';
-import { mulberry32 as prng } from '../../test-support/fuzz.ts';
+import { fuzzTimeout, mulberry32 as prng } from '../../test-support/fuzz.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const text = (f: string) => new TextDecoder().decode(readFixture(f));
@@ -334,7 +334,7 @@ describe('parseGoroutineDump fuzz', () => {
   const sources = files.map((f) => readFixture(f));
   const parsed = sources.map((b) => parseGoroutineDump(b, {}));
 
-  it(`survives ${cases} truncations, bit flips and splices (IngestError or a consistent model)`, () => {
+  it(`survives ${cases} truncations, bit flips and splices (IngestError or a consistent model)`, { timeout: fuzzTimeout(cases, 30) }, () => {
     const rnd = prng(0x60d0);
     const pick = (n: number) => Math.floor(rnd() * n);
     for (let c = 0; c < cases; c++) {
