@@ -484,8 +484,8 @@ export class SshCollector extends EventEmitter<{ status: [CollectorStatus] }> {
   }
 
   /**
-   * One ss snapshot, streamed into the file as it arrives. A snapshot cut at the cap or ended by the
-   * host's timeout is taken back out of the file (a partial socket list would read as a dip) and a
+   * One ss snapshot, streamed into the file as it arrives. A snapshot cut at the cap, ended by the
+   * host's timeout or by a dropped connection is taken back out of the file (a partial socket list would read as a dip) and a
    * `### gap` line says why. Returns a reason to end the session, or null to go on.
    */
   private async snapshot(client: Client, command: string, clock: EpochClock, timeout: number): Promise<{ kind: 'remote'; message: string } | null> {
@@ -514,7 +514,11 @@ export class SshCollector extends EventEmitter<{ status: [CollectorStatus] }> {
         Math.min(maxSnapshot, captureRoom),
       );
     } catch (err) {
-      await this.flush(); // keep what arrived before the drop (a write failure takes precedence)
+      // A drop mid-snapshot leaves a partial socket list, which would read as a dip (and as one more
+      // snapshot than was received whole): take it back out, as a cut one is; the disconnect's gap
+      // line follows. A write failure takes precedence (truncateTo does nothing then).
+      this.truncateTo(startPos, startNl);
+      await this.flush();
       throw err;
     }
     if (result.cut && captureRoom < maxSnapshot) {
