@@ -12,21 +12,10 @@ import { readRecent } from './host/recent.ts';
 import { exportMenuTemplate } from './export-menu.ts';
 import { configureEngines } from './host/engine.ts';
 import type { EngineExit, EngineSpawner, FromEngine } from './host/engine-protocol.ts';
+import { CONTENT_SECURITY_POLICY } from './csp.ts';
 
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
-
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
 
 const RECENT_MAX = 10;
 const recent: string[] = [];
@@ -184,7 +173,7 @@ async function createWindow() {
   });
   const entry = rendererEntry();
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
-    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   // Every permission is refused except writing images to the clipboard (Copy image), and that only
   // for our own page in our own window.
