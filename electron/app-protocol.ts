@@ -109,8 +109,8 @@ export async function resolveAppFile(rootDir: string, requestUrl: string): Promi
     return refuse(404, 'not found');
   }
   if (!realFile.startsWith(realRoot + sep)) return refuse(403, 'links outside the renderer folder');
-  const st = await stat(realFile);
-  if (!st.isFile()) return refuse(404, 'not a file');
+  const st = await stat(realFile).catch(() => null);
+  if (!st?.isFile()) return refuse(404, 'not a file');
   return { ok: true, file: realFile };
 }
 
@@ -144,6 +144,14 @@ export async function serveAppRequest(rootDir: string, requestUrl: string, metho
     'cross-origin-resource-policy': 'same-origin',
   };
   if (ext === '.html') headers['content-security-policy'] = CONTENT_SECURITY_POLICY;
-  const body = method === 'HEAD' ? null : new Uint8Array(await readFile(r.file));
+  let body: Uint8Array<ArrayBuffer> | null = null;
+  if (method !== 'HEAD') {
+    try {
+      body = new Uint8Array(await readFile(r.file));
+    } catch (e) {
+      // Gone or unreadable since the check: an answer, never a rejected handler.
+      return new Response(`cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { status: 404, headers: { 'content-type': 'text/plain' } });
+    }
+  }
   return new Response(body, { status: 200, headers });
 }
