@@ -62,7 +62,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/host/**/*.ts', 'electron/server.ts', 'electron/cli.ts'],
+    files: ['electron/host/**/*.ts', 'electron/server.ts', 'electron/cli.ts', 'electron/csp.ts', 'electron/app-protocol.ts'],
     rules: {
       'no-restricted-imports': restrict([{ group: ['electron', '**/renderer/**'], message: 'host code runs without Electron (CLI, browser mode).' }]),
     },

@@ -8,6 +8,7 @@ import { VitePlugin } from '@electron-forge/plugin-vite';
 import { FusesPlugin } from '@electron-forge/plugin-fuses';
 import { MakerZIP } from '@electron-forge/maker-zip';
 import { FuseV1Options, FuseVersion } from '@electron/fuses';
+import { FORGE_RENDERER_NAME } from './electron/vite.renderer.config.ts';
 
 const config: ForgeConfig = {
   packagerConfig: {
@@ -24,7 +25,8 @@ const config: ForgeConfig = {
         { entry: 'electron/host/engine-worker.ts', config: 'electron/vite.main.config.ts', target: 'main' },
         { entry: 'electron/preload.ts', config: 'electron/vite.preload.config.ts', target: 'preload' },
       ],
-      renderer: [{ name: 'main_window', config: 'renderer/vite.config.ts' }],
+      // Its own config so the build lands in .vite/renderer/main_window (packaged; served by app://).
+      renderer: [{ name: FORGE_RENDERER_NAME, config: 'electron/vite.renderer.config.ts' }],
     }),
     new FusesPlugin({
       version: FuseVersion.V1,
@@ -34,6 +36,8 @@ const config: ForgeConfig = {
       [FuseV1Options.EnableNodeCliInspectArguments]: false,
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      // The window loads from app:// (electron/app-protocol.ts), so file:// pages need no extra powers.
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
     }),
   ],
 };

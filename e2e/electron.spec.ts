@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { ROOT } from './support.ts';
 import { dropAndRemoveJourney } from './journeys.ts';
 import { probeElectron } from '../electron/electron-binary.ts';
+import { APP_ENTRY_URL } from '../electron/app-protocol.ts';
 
 const probe = probeElectron(ROOT);
 const mainBundle = join(ROOT, '.vite', 'build', 'main.cjs');
@@ -36,6 +37,35 @@ test('Electron: opens the demo incident with no files given', async () => {
   try {
     const page = await app.firstWindow();
     await expect(page.getByTestId('source')).toHaveCount(4);
+  } finally {
+    await app.close();
+  }
+});
+
+test('Electron: the page is app://tracedeck/, reads no local file, and the CSP holds', async () => {
+  test.skip(skipReason !== null, skipReason ?? '');
+  const app = await electron.launch({ executablePath: (probe as { path: string }).path, args: [ROOT, '--', '--no-demo'] });
+  try {
+    const page = await app.firstWindow();
+    await page.waitForLoadState('domcontentloaded');
+    expect(page.url()).toBe(APP_ENTRY_URL);
+    const outcome = await page.evaluate(async () => {
+      const status = (url: string) =>
+        fetch(url).then(
+          (r) => r.status,
+          () => 'refused',
+        );
+      const inline = document.createElement('script');
+      inline.textContent = 'window.__inlineRan = true';
+      document.head.append(inline);
+      return {
+        file: await status('file:///etc/hostname'),
+        traversal: await status('app://tracedeck/..%2f..%2fpackage.json'),
+        backslash: await status('app://tracedeck/..%5c..%5cpackage.json'),
+        inlineRan: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true,
+      };
+    });
+    expect(outcome).toEqual({ file: 'refused', traversal: 403, backslash: 403, inlineRan: false });
   } finally {
     await app.close();
   }

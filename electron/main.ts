@@ -2,42 +2,39 @@
  * Electron shell: the window, menus, file dialogs, files from the command line; thin. Everything
  * else (ingest, queries, sessions) lives in electron/host and is shared with browser mode.
  */
-import { app, BrowserWindow, Menu, dialog, ipcMain, session, shell, utilityProcess, type MenuItemConstructorOptions, type SaveDialogOptions, type WebContents } from 'electron';
+import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, utilityProcess, type MenuItemConstructorOptions, type SaveDialogOptions, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
 import { Host } from './host/handlers.ts';
 import { registerIpc, sendEvent } from './ipc.ts';
 import { readRecent } from './host/recent.ts';
 import { exportMenuTemplate } from './export-menu.ts';
 import { configureEngines } from './host/engine.ts';
 import type { EngineExit, EngineSpawner, FromEngine } from './host/engine-protocol.ts';
+import { CONTENT_SECURITY_POLICY } from './csp.ts';
+import { APP_BASE_URL, APP_ENTRY_URL, APP_SCHEME, isOwnPageUrl, pageBase, serveAppRequest } from './app-protocol.ts';
 
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
-
 const RECENT_MAX = 10;
 const recent: string[] = [];
 
-function rendererEntry(): { url: string; load: (w: BrowserWindow) => Promise<void> } {
+/**
+ * Where the window's page comes from: the Vite dev server in development, else app://tracedeck/
+ * (app-protocol.ts) serving the built renderer folder, never file://. `base` is the URL prefix, ending
+ * in `/`, that every check of "is this our page" compares against (isOwnPageUrl).
+ */
+function rendererEntry(): { url: string; base: string } {
   if (typeof MAIN_WINDOW_VITE_DEV_SERVER_URL === 'string' && MAIN_WINDOW_VITE_DEV_SERVER_URL) {
-    const url = MAIN_WINDOW_VITE_DEV_SERVER_URL;
-    return { url, load: (w) => w.loadURL(url) };
+    return { url: MAIN_WINDOW_VITE_DEV_SERVER_URL, base: pageBase(MAIN_WINDOW_VITE_DEV_SERVER_URL) };
   }
-  const file = join(__dirname, `../renderer/${MAIN_WINDOW_VITE_NAME}/index.html`);
-  return { url: pathToFileURL(join(__dirname, '../renderer')).href, load: (w) => w.loadFile(file) };
+  return { url: APP_ENTRY_URL, base: APP_BASE_URL };
+}
+
+/** The built renderer folder app:// serves (Forge's Vite plugin writes it beside the main bundle). */
+function rendererDir(): string {
+  return join(__dirname, `../renderer/${MAIN_WINDOW_VITE_NAME}`);
 }
 
 function filesFromArgv(argv: string[]): string[] {
@@ -184,27 +181,31 @@ async function createWindow() {
   });
   const entry = rendererEntry();
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
-    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   // Every permission is refused except writing images to the clipboard (Copy image), and that only
   // for our own page in our own window.
-  const ownPage = (wc: WebContents | null, url: string | undefined) => !!wc && wc.id === win.webContents.id && !!url && url.startsWith(entry.url);
+  const ownPage = (wc: WebContents | null, url: string | undefined) => !!wc && wc.id === win.webContents.id && isOwnPageUrl(url, entry.base);
   session.defaultSession.setPermissionRequestHandler((wc, perm, cb, details) => cb(perm === 'clipboard-sanitized-write' && details.isMainFrame && ownPage(wc, details.requestingUrl)));
   session.defaultSession.setPermissionCheckHandler((wc, perm, _origin, details) => perm === 'clipboard-sanitized-write' && details.isMainFrame && ownPage(wc, details.requestingUrl));
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (/^https:\/\//.test(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
+  // The page never leaves our own pages (a link, a form, a script setting location, a redirect).
   win.webContents.on('will-navigate', (e, url) => {
-    if (!url.startsWith(entry.url)) e.preventDefault();
+    if (!isOwnPageUrl(url, entry.base)) e.preventDefault();
   });
-  const offIpc = registerIpc(ipcMain, host, win, entry.url);
+  win.webContents.on('will-redirect', (e, url) => {
+    if (!isOwnPageUrl(url, entry.base)) e.preventDefault();
+  });
+  const offIpc = registerIpc(ipcMain, host, win, entry.base);
   buildMenu(win, host);
   win.on('closed', () => {
     offIpc();
     host.dispose();
   });
-  await entry.load(win);
+  await win.loadURL(entry.url);
   const files = filesFromArgv(process.argv);
   // No files: the demo incident (`--no-demo` starts empty, for tests).
   if ((files.length === 0 || files.includes('--demo')) && !files.includes('--no-demo')) await host.handle('openDemo', {});
@@ -212,8 +213,15 @@ async function createWindow() {
   if (paths.length) await host.handle('openPaths', { paths });
 }
 
+// app:// must be privileged before the app is ready: standard (an origin, relative URLs), secure (a
+// secure context, like https), fetch allowed. Not corsEnabled: that would let other origins read it.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+
 app.enableSandbox();
-app.whenReady().then(createWindow);
+app.whenReady().then(() => {
+  protocol.handle(APP_SCHEME, (req) => serveAppRequest(rendererDir(), req.url, req.method));
+  return createWindow();
+});
 app.on('window-all-closed', () => app.quit());
 app.on('web-contents-created', (_e, wc) => {
   wc.on('will-attach-webview', (e) => e.preventDefault());

@@ -24,6 +24,7 @@ import { toWire, fromWire, WireError } from '../shared/wire.ts';
 import type { Host } from './host/handlers.ts';
 import { MAX_FILE_BYTES } from './host/limits.ts';
 import { UploadTooLargeError } from './host/upload-files.ts';
+import { CONTENT_SECURITY_POLICY } from './csp.ts';
 
 export interface ServerOptions {
   host: Host;
@@ -54,20 +55,6 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
-
-function csp(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    `connect-src 'self' ws://127.0.0.1:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
 
 function sameToken(a: string | undefined | null, b: string): boolean {
   if (!a || a.length !== b.length) return false;
@@ -192,7 +179,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         'referrer-policy': 'no-referrer',
       };
       if (extname(file) === '.html') {
-        headers['content-security-policy'] = csp(port);
+        headers['content-security-policy'] = CONTENT_SECURITY_POLICY;
         // Scoped to the assets: the API and the WebSocket never see it (they take the token itself).
         if (queryToken) headers['set-cookie'] = `tracedeck_token=${token}; HttpOnly; SameSite=Strict; Path=/assets/`;
         headers['x-frame-options'] = 'DENY';
