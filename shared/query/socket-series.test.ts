@@ -69,9 +69,12 @@ describe('socket series on the real captures', () => {
     expect(ports.series.reduce((n, x) => n + x.values[last]!, 0)).toBe(1998);
     expect(ports.series[5]!.values[last]).toBe(1993);
     const procs = socketSeries(load('conn-leak-go1.27'), 'process');
-    expect(procs.series.map((x) => [x.name, Math.max(...x.values)])).toEqual([
-      ['conn-leak', 149],
-      [NO_PROCESS, 65],
+    // Client (19090, meta.json's pid) and upstream (19098, its peer pid) run the same binary: two
+    // rows keyed by pid, not one "conn-leak" row; both end at 0 once the run ended (last snapshot).
+    expect(procs.series.map((x) => [x.name, Math.max(...x.values), x.values[x.values.length - 1]])).toEqual([
+      ['conn-leak (pid 19098)', 75, 0],
+      ['conn-leak (pid 19090)', 74, 0],
+      [NO_PROCESS, 65, 65],
     ]);
     const estabPorts = socketSeries(load('conn-leak-go1.27'), 'localPort', { state: 'ESTAB', topN: 1 });
     expect(estabPorts.series.map((x) => [x.name, Math.max(...x.values)])).toEqual([
