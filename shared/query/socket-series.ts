@@ -430,6 +430,35 @@ export function socketSeries(m: SocketCaptureModel, by: SocketGrouping, opts: Se
   };
 }
 
+export interface QueuedBytes {
+  timeNs: Float64Array;
+  snapshot: Int32Array;
+  /** Sum of Recv-Q over the snapshot's sockets (bytes received, not yet read by the process). */
+  recvQ: Float64Array;
+  /** Sum of Send-Q (bytes written, not yet acknowledged by the peer). */
+  sendQ: Float64Array;
+}
+
+/** Bytes queued on all sockets at each snapshot: the per-snapshot totals of Recv-Q and Send-Q. */
+export function queuedBytes(m: SocketCaptureModel, opts: { range?: TimeRange; host?: string } = {}): QueuedBytes {
+  const snaps = snapshotsInRange(m, opts.range, opts.host);
+  const { firstRow, rowCount } = m.snapshots;
+  const { recvQ, sendQ } = m.sockets;
+  const rq = new Float64Array(snaps.length);
+  const sq = new Float64Array(snaps.length);
+  snaps.forEach((s, i) => {
+    let a = 0;
+    let b = 0;
+    for (let r = firstRow[s]!, end = r + rowCount[s]!; r < end; r++) {
+      a += recvQ[r]!;
+      b += sendQ[r]!;
+    }
+    rq[i] = a;
+    sq[i] = b;
+  });
+  return { timeNs: Float64Array.from(snaps, (s) => m.snapshots.timeNs[s]!), snapshot: Int32Array.from(snaps), recvQ: rq, sendQ: sq };
+}
+
 /** Sockets per state at each snapshot (states that never occur omitted unless dropEmpty is false). */
 export function socketsByState(m: SocketCaptureModel, opts: Omit<SeriesOptions, 'state' | 'topN'> = {}): SocketSeries {
   return socketSeries(m, 'state', opts);
