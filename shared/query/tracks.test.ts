@@ -79,6 +79,7 @@ describe('track labels', () => {
     expect(formatInUnit(19_250, 'nanoseconds')).toBe('19.25 µs');
     expect(formatInUnit(402_995, 'bytes')).toBe('393.55 KiB');
     expect(formatInUnit(1234, 'count')).toBe('1,234');
+    expect(formatInUnit(1900, 'microseconds')).toBe('1.90 ms');
     const mutex = parsePprof(gunzipSync(readFixture('scenarios/conn-leak-go1.19/mutex.pb.gz')), {});
     const t = trackOf(mutex);
     expect(t.kind === 'span' && t.label).toBe('delay: 19.25 µs');

@@ -60,8 +60,16 @@ export function decimate(timeNs: Float64Array, series: TrackSeries[], max: numbe
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+const TIME_UNIT_NS: Record<string, number> = { nanoseconds: 1, microseconds: 1e3, milliseconds: 1e6, seconds: 1e9 };
+const BYTE_UNIT: Record<string, number> = { bytes: 1, kilobytes: 2 ** 10, megabytes: 2 ** 20, gigabytes: 2 ** 30 };
+
 /** A profile total in its unit, for a track label: 19.25 µs, 402.99 KiB, 1,234. */
 export function formatInUnit(v: number, unit: string): string {
+  // Legacy profiles name coarser units (java contention: microseconds): scale to ns / bytes first.
+  const toNs = TIME_UNIT_NS[unit];
+  if (toNs !== undefined && toNs !== 1) return formatInUnit(v * toNs, 'nanoseconds');
+  const toBytes = BYTE_UNIT[unit];
+  if (toBytes !== undefined && toBytes !== 1) return formatInUnit(v * toBytes, 'bytes');
   const a = Math.abs(v);
   if (unit === 'nanoseconds') {
     if (a >= 1e9) return `${(v / 1e9).toFixed(2)} s`;
