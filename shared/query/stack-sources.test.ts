@@ -5,7 +5,7 @@ import { parsePprof } from '../ingest/pprof/parse-pprof.ts';
 import { parseGoroutineDump } from '../ingest/goroutines/parse-goroutines.ts';
 import { parseTrace } from '../ingest/gotrace/parse-trace.ts';
 import { fixturesOfKind, readFixture } from '../test-support/fixtures.ts';
-import { exportStacks, stackIndexWarmUps, stackProfilesOf, weightedStacksOf } from './stack-sources.ts';
+import { exportStacks, stackIndexWarmUps, stackProfilesOf, TRACE_CPU_SAMPLE_NS, weightedStacksOf } from './stack-sources.ts';
 import { builtOutermostCalls, leafLevelsOf, leafSlotsOf } from './stack-index.ts';
 import { warmBottomUpLevel } from './call-tree-input.ts';
 import { runQuery } from './run-query.ts';
@@ -76,9 +76,10 @@ describe('stack profiles of execution traces', () => {
       ['net', 'nanoseconds'],
       ['syscall', 'nanoseconds'],
       ['sched', 'nanoseconds'],
-      ['cpu', 'count'],
+      ['cpu', 'nanoseconds'],
     ]);
-    const want: Record<string, number> = { ...(exp.blockingNs as Record<string, number>), cpu: exp.cpuSamples as number };
+    // CPU samples as time: each of the runtime profiler's 100 Hz samples is 10 ms.
+    const want: Record<string, number> = { ...(exp.blockingNs as Record<string, number>), cpu: (exp.cpuSamples as number) * 10e6 };
     const got: Record<string, number> = {};
     for (const p of profiles) got[p.key] = only(runQuery(src, { type: 'callTree', profile: p.key, maxNodes: 20 }), 'callTree').tree.total;
     expect(got).toEqual(want);
@@ -87,6 +88,18 @@ describe('stack profiles of execution traces', () => {
     expect(only(runQuery(src, { type: 'callTree', profile: 'sync', range: all, maxNodes: 1 }), 'callTree').tree.total).toBe(want.sync);
     const none = { startNs: src.endNs + 1, endNs: src.endNs + 2 };
     expect(only(runQuery(src, { type: 'callTree', profile: 'sync', range: none, maxNodes: 1 }), 'callTree').tree.total).toBe(0);
+  });
+});
+
+describe('trace CPU samples as time', () => {
+  it('the CPU profile recorded with the conn-leak trace samples every 10 ms: the period the trace CPU samples are weighted by', () => {
+    const cpu = pprof('scenarios/conn-leak-go1.27/cpu.pb.gz').model;
+    expect(cpu.periodType).toEqual({ type: 'cpu', unit: 'nanoseconds' });
+    expect(cpu.period).toBe(TRACE_CPU_SAMPLE_NS);
+    const trace = parseTrace(readFixture('scenarios/conn-leak-go1.27/trace.out'));
+    const ws = weightedStacksOf(trace, 'cpu');
+    // The fixture README: 31 CPU samples in the trace = 310 ms of CPU.
+    expect(Array.from(ws.weight).reduce((a, b) => a + b, 0)).toBe(31 * 10e6);
   });
 });
 

@@ -60,7 +60,7 @@ export function stackProfilesOf(src: ParsedSource): StackProfileInfo[] {
     case 'gotrace':
       return [
         ...TRACE_PROFILES.map((p, i) => ({ key: p.key, label: p.label, unit: 'nanoseconds', default: i === 0, rangeable: true })),
-        { key: 'cpu', label: 'CPU samples', unit: 'count', default: false, rangeable: true },
+        { key: 'cpu', label: 'CPU time (samples × 10 ms)', unit: 'nanoseconds', default: false, rangeable: true },
       ];
     case 'goroutine-dump':
       return [{ key: 'goroutines', label: 'goroutines', unit: 'count', default: true, rangeable: false }];
@@ -103,7 +103,7 @@ export function weightedStacksOf(src: ParsedSource, key: string | undefined, ran
       const ck = `${p.key}|${range ? `${range.startNs}|${range.endNs}` : ''}`;
       let ws = cache.get(ck);
       if (!ws) {
-        ws = p.key === 'cpu' ? cpuSampleStacks(model, range) : pcZeroAsNoStack(blockingProfile(model, p.key as 'sync' | 'net' | 'syscall' | 'sched', range));
+        ws = p.key === 'cpu' ? cpuTime(cpuSampleStacks(model, range)) : pcZeroAsNoStack(blockingProfile(model, p.key as 'sync' | 'net' | 'syscall' | 'sched', range));
         if (cache.size >= TRACE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
         cache.set(ck, ws);
       }
@@ -124,6 +124,18 @@ export function weightedStacksOf(src: ParsedSource, key: string | undefined, ran
     case 'ss':
       throw new Error('an ss capture has no stacks');
   }
+}
+
+/**
+ * The trace's CPU samples are those of the runtime's CPU profiler (they appear only while
+ * runtime/pprof.StartCPUProfile runs), which samples at 100 Hz: one sample stands for 10 ms of CPU.
+ * The trace does not record the rate; a program that changed it with SetCPUProfileRate is the
+ * exception the profile's label names ("samples × 10 ms").
+ */
+export const TRACE_CPU_SAMPLE_NS = 10e6;
+
+function cpuTime(p: WeightedStacks): WeightedStacks {
+  return { ...p, weight: Float64Array.from(p.weight, (w) => w * TRACE_CPU_SAMPLE_NS) };
 }
 
 /**
