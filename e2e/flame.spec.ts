@@ -212,7 +212,21 @@ test('trace CPU samples read as time; the diff list offers only profiles measuri
   const dir = 'scenarios/conn-leak-go1.27';
   await dropFiles(page, [{ path: fixture(`${dir}/trace.out`) }, { path: fixture(`${dir}/goroutine-debug2.txt`) }, { path: fixture(`${dir}/cpu.pb.gz`) }]);
   for (const n of ['trace.out', 'goroutine-debug2.txt', 'cpu.pb.gz']) await expect(sourceRow(page, n)).toHaveAttribute('data-status', 'ready');
+  // Hold the trace's first call tree back a moment: until it arrives the panel says it is loading
+  // (it used to print "total 0 ns", an empty profile).
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/api/query', async (route) => {
+    if ((route.request().postData() ?? '').includes('"callTree"')) await held;
+    await route.continue();
+  });
   await sourceRow(page, 'trace.out').click();
+  await expect(page.getByTestId('flame-total')).toHaveText('loading sync blocking…');
+  await expect(page.getByTestId('flame-total')).toHaveAttribute('data-loading', 'true');
+  release();
+  await flameReady(page);
+  await expect(page.getByTestId('flame-total')).toContainText('total ');
+  await page.unroute('**/api/query');
   const picker = page.getByTestId('flame-profile');
   await picker.selectOption('cpu');
   await flameReady(page);
