@@ -167,6 +167,11 @@ test('conn leak: processes mode shows both pids, Recv-Q as the measure, the sock
   await page.mouse.move(late.x, late.y);
   await expect(page.getByTestId('heatmap-tooltip-count')).toContainText(/MiB in Recv-Q/);
   await screenshot(page, 'heatmap-connleak-recvq');
+  // Listing that cell while measuring Recv-Q opens with the biggest queues first.
+  await page.mouse.click(late.x, late.y);
+  await expect(page.getByTestId('socket-sort-recvQ')).toHaveAttribute('aria-sort', 'descending');
+  await expect(page.getByTestId('socket-row').first()).toHaveAttribute('data-recvq', '61243');
+  await page.getByTestId('heatmap-cell-close').click();
 
   // Back to sockets by state; click ESTAB late in the run: 100+ sockets, both ends.
   await page.getByTestId('heatmap-measure').selectOption('sockets');

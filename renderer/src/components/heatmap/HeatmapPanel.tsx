@@ -134,6 +134,8 @@ function ConnectedHeatmap({ src }: { src: SourceInfo }) {
       .filter((e) => e.lastSeenNs >= shown.startNs && e.lastSeenNs <= shown.endNs);
   }, [data, shown, src.axisShiftNs]);
 
+  // Looking at queued bytes, a listed cell opens with its biggest queues first (unless a sort was chosen).
+  const socketSort = view.socketSort ?? (view.measure !== 'sockets' ? { column: view.measure, desc: true } : null);
   const cell = useSourceQuery(
     src.id,
     'socketsInCell',
@@ -145,11 +147,15 @@ function ConnectedHeatmap({ src }: { src: SourceInfo }) {
           ...(effState ? { state: effState } : {}),
           rows: data.rows,
           limit: 500,
-          ...(view.socketSort ? { sort: view.socketSort } : {}),
+          ...(socketSort ? { sort: socketSort } : {}),
           ...(view.socketFilter ? { filter: view.socketFilter } : {}),
         }
       : null,
   );
+  // The cell an answer on screen lists: a new pick must not show the previous cell's sockets under
+  // its header while its own are on their way (a re-sort of the same cell keeps its table meanwhile).
+  const answeredPick = useRef<Picked | null>(null);
+  if (cell.fresh) answeredPick.current = picked;
   const cellRef = useRef<HTMLDivElement>(null);
   // The panel has a fixed height: bring a newly listed cell into view inside it.
   // (A block body: newer Chromium returns a promise from scrollIntoView, which React would take for a cleanup.)
@@ -221,7 +227,8 @@ function ConnectedHeatmap({ src }: { src: SourceInfo }) {
       exits={exits}
       snapshots={data?.binSnapshots}
       pickedCell={pickedCell}
-      cell={picked && cell.data ? { pick: picked, result: cell.data.cell } : null}
+      cell={picked && cell.data && answeredPick.current === picked ? { pick: picked, result: cell.data.cell } : null}
+      socketSort={socketSort}
       cellRef={cellRef}
       effState={effState}
       tz={tz}

@@ -5,7 +5,7 @@
  */
 import type { Ref } from 'react';
 import type { HeatmapMode } from '../../../../shared/query/socket-heatmap.ts';
-import type { CellSockets } from '../../../../shared/query/heatmap-view.ts';
+import type { CellSockets, SocketSort } from '../../../../shared/query/heatmap-view.ts';
 import type { SocketMeasure } from '../../../../shared/query/socket-series.ts';
 import { TCP_STATES } from '../../../../shared/model/sockets.ts';
 import { formatBytes, formatCount, formatDuration } from '../../format.ts';
@@ -81,6 +81,8 @@ export interface HeatmapViewProps {
   snapshots: Uint32Array | undefined;
   pickedCell: { row: number; bin: number } | null;
   cell: { pick: Picked; result: CellSockets } | null;
+  /** The order the listed cell's sockets are in (the chosen one, or the measure's largest first). */
+  socketSort: SocketSort | null;
   cellRef: Ref<HTMLDivElement>;
   effState: string | undefined;
   tz: string;
@@ -210,7 +212,7 @@ export function HeatmapView(p: HeatmapViewProps) {
             matched={cell.result.matched}
             recvQ={cell.result.recvQ}
             sendQ={cell.result.sendQ}
-            sort={view.socketSort}
+            sort={p.socketSort}
             filter={view.socketFilter}
             onSort={(socketSort) => p.onChange({ socketSort })}
             onFilter={(socketFilter) => p.onChange({ socketFilter })}
