@@ -178,7 +178,14 @@ test('block profile: delay, search percent, zoom, inverted, focus from the top t
   // sync.(*Mutex).Lock is not in the base at all: pure growth, full red.
   expect(await frame(page, 'sync.(*Mutex).Lock').locator('rect').getAttribute('fill')).toBe('rgb(255,0,0)');
   await screenshot(page, 'flame-diff');
+  // The diff's top table has delta columns: runtime.selectgo's cum shrank by what the flame tooltip says.
+  await expect(page.getByTestId('top-table')).toHaveAttribute('data-diff', 'true');
+  const selRow = page.locator('[data-testid="top-row"][data-function="runtime.selectgo"]');
+  await expect(selRow.locator('td').last()).toHaveText(`−${formatValue(base.through - delay.through, 'nanoseconds')}`);
+  await page.getByTestId('top-delta-flat').scrollIntoViewIfNeeded();
+  await screenshot(page, 'flame-diff-top-delta');
   await diffPick.selectOption('');
+  await expect(page.getByTestId('top-table')).toHaveAttribute('data-diff', 'false');
   await page.getByTestId('flame-inverted').uncheck();
 
   // A goroutine dump: a flame graph of goroutine counts.
@@ -198,4 +205,39 @@ test('block profile: delay, search percent, zoom, inverted, focus from the top t
   await frame(page, bigFn).first().hover();
   await expect(tip).toContainText(`self${formatValue(bigCount, 'count')} (${((100 * bigCount) / dump.total).toFixed(2)}%)`);
   await screenshot(page, 'flame-goroutines');
+});
+
+test('trace CPU samples read as time; the diff list offers only profiles measuring the same thing', async ({ page, app }) => {
+  await page.goto(app.url);
+  const dir = 'scenarios/conn-leak-go1.27';
+  await dropFiles(page, [{ path: fixture(`${dir}/trace.out`) }, { path: fixture(`${dir}/goroutine-debug2.txt`) }, { path: fixture(`${dir}/cpu.pb.gz`) }]);
+  for (const n of ['trace.out', 'goroutine-debug2.txt', 'cpu.pb.gz']) await expect(sourceRow(page, n)).toHaveAttribute('data-status', 'ready');
+  // Hold the trace's first call tree back a moment: until it arrives the panel says it is loading
+  // (it used to print "total 0 ns", an empty profile).
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/api/query', async (route) => {
+    if ((route.request().postData() ?? '').includes('"callTree"')) await held;
+    await route.continue();
+  });
+  await sourceRow(page, 'trace.out').click();
+  await expect(page.getByTestId('flame-total')).toHaveText('loading sync blocking…');
+  await expect(page.getByTestId('flame-total')).toHaveAttribute('data-loading', 'true');
+  release();
+  await flameReady(page);
+  await expect(page.getByTestId('flame-total')).toContainText('total ');
+  await page.unroute('**/api/query');
+  const picker = page.getByTestId('flame-profile');
+  await picker.selectOption('cpu');
+  await flameReady(page);
+  // The fixture README: 31 CPU samples in the trace; the runtime's profiler takes one every 10 ms.
+  await expect(page.getByTestId('flame-total')).toHaveText(`total ${formatValue(31 * 10e6, 'nanoseconds')}`);
+  await expect(picker.locator('option:checked')).toHaveText('CPU time (samples × 10 ms)');
+  // Diff against: the CPU profile (CPU time), not the goroutine dump (goroutine counts).
+  await expect(page.getByTestId('flame-diff-base').locator('option')).toHaveText(['— none —', 'cpu.pb.gz (cpu)']);
+  await screenshot(page, 'flame-trace-cpu-time');
+  // The dump diffs against nothing here (no other goroutine counts).
+  await sourceRow(page, 'goroutine-debug2.txt').click();
+  await flameReady(page);
+  await expect(page.getByTestId('flame-diff-base').locator('option')).toHaveText(['— none —']);
 });

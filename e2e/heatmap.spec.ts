@@ -128,3 +128,88 @@ test('TIME-WAIT storm: the heat map climbs, peers mode, a cell lists its sockets
   await page.getByTestId('heatmap-plot').evaluate((e) => e.scrollIntoView({ block: 'start' }));
   await screenshot(page, 'heatmap-dark');
 });
+
+test('conn leak: processes mode shows both pids, Recv-Q as the measure, the socket table sorted by Recv-Q shows the stuck bytes first', async ({ page, app }) => {
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.goto(app.url);
+  await dropFiles(page, [{ path: fixture('scenarios/conn-leak-go1.27/ss-capture.txt.gz') }]);
+  await expect(sourceRow(page, 'ss-capture.txt.gz')).toHaveAttribute('data-status', 'ready');
+  const hm = page.getByTestId('heatmap');
+  await expect(hm).toHaveAttribute('data-ready', 'true');
+
+  // The leak's summary: ESTAB climbs to 148 while the processes live; the last snapshot (0) is after they exited.
+  const estab = page.locator('[data-testid="heatmap-summary-row"][data-row="ESTAB"]');
+  await expect(estab).toHaveAttribute('data-max', '148');
+  await expect(estab).toHaveAttribute('data-alive', '148');
+  await expect(estab).toHaveAttribute('data-last', '0');
+  await expect(estab).toContainText('148 while alive');
+  await expect(page.getByTestId('heatmap-exit')).toHaveCount(2);
+  await screenshot(page, 'heatmap-connleak-summary');
+
+  // Processes mode (ESTAB, the busiest state): the client and the upstream, same binary, two rows.
+  await page.getByTestId('heatmap-mode-process').click();
+  await expect(hm).toHaveAttribute('data-mode', 'process');
+  await expect(page.getByTestId('heatmap-state')).toHaveValue('ESTAB');
+  await expect(hm).toHaveAttribute('data-ready', 'true');
+  let p = await plot(page);
+  expect(p.rows.slice().sort()).toEqual(['conn-leak (pid 19090)', 'conn-leak (pid 19098)']);
+  await screenshot(page, 'heatmap-connleak-processes');
+
+  // Recv-Q bytes as the measure: only the client holds unread bytes; the tooltip says bytes.
+  await page.getByTestId('heatmap-measure').selectOption('recvQ');
+  await expect(hm).toHaveAttribute('data-ready', 'true');
+  p = await plot(page);
+  expect(p.rows).toEqual(['conn-leak (pid 19090)']);
+  await expect(page.getByTestId('heatmap-legend')).toContainText('bytes in Recv-Q');
+  const late = p.at('conn-leak (pid 19090)', 0.9);
+  await page.mouse.move(5, 5);
+  await expect(page.getByTestId('heatmap-tooltip')).toHaveCount(0);
+  await page.mouse.move(late.x, late.y);
+  await expect(page.getByTestId('heatmap-tooltip-count')).toContainText(/MiB in Recv-Q/);
+  await screenshot(page, 'heatmap-connleak-recvq');
+  // Listing that cell while measuring Recv-Q opens with the biggest queues first.
+  await page.mouse.click(late.x, late.y);
+  await expect(page.getByTestId('socket-sort-recvQ')).toHaveAttribute('aria-sort', 'descending');
+  await expect(page.getByTestId('socket-row').first()).toHaveAttribute('data-recvq', '61243');
+  await page.getByTestId('heatmap-cell-close').click();
+
+  // Back to sockets by state; click ESTAB late in the run: 100+ sockets, both ends.
+  await page.getByTestId('heatmap-measure').selectOption('sockets');
+  await page.getByTestId('heatmap-mode-state').click();
+  await expect(hm).toHaveAttribute('data-ready', 'true');
+  p = await plot(page);
+  const cellAt = p.at('ESTAB', 0.93);
+  await page.mouse.click(cellAt.x, cellAt.y);
+  const count = Number(await page.getByTestId('heatmap-cell-count').getAttribute('data-count'));
+  expect(count).toBeGreaterThan(100);
+  const rows = page.getByTestId('socket-row');
+  await expect(rows).toHaveCount(count);
+  // Owner side first: the client's (19090) sockets lead; the totals cover the whole cell.
+  await expect(rows.first()).toHaveAttribute('data-pid', '19090');
+  const totals = page.getByTestId('socket-totals');
+  const recvQ = Number(await totals.getAttribute('data-recvq'));
+  expect(recvQ).toBeGreaterThan(60 * 61_000);
+
+  // Sort by Recv-Q (the header used to do nothing): the stuck ~61 KB sockets come first.
+  await page.getByTestId('socket-sort-recvQ').getByRole('button').click();
+  await expect(page.getByTestId('socket-sort-recvQ')).toHaveAttribute('aria-sort', 'descending');
+  await expect(rows.first()).toHaveAttribute('data-recvq', '61243');
+  await expect(rows.first()).toContainText('conn-leak (19090');
+  const firstTen = await rows.evaluateAll((els) => els.slice(0, 10).map((e) => Number(e.getAttribute('data-recvq'))));
+  expect(firstTen.every((v) => v > 60_000)).toBe(true);
+  await screenshot(page, 'heatmap-connleak-sorted-recvq');
+  // A second click: ascending (zeros first).
+  await page.getByTestId('socket-sort-recvQ').getByRole('button').click();
+  await expect(page.getByTestId('socket-sort-recvQ')).toHaveAttribute('aria-sort', 'ascending');
+  await expect(rows.first()).toHaveAttribute('data-recvq', '0');
+
+  // Filter to the upstream's pid: only its sockets, totals follow (it holds no unread bytes).
+  await page.getByTestId('socket-filter').fill('19098');
+  await expect(totals).toHaveAttribute('data-recvq', '0');
+  const matched = Number(await totals.getAttribute('data-matched'));
+  expect(matched).toBeGreaterThan(0);
+  expect(matched).toBeLessThan(count);
+  await expect(rows).toHaveCount(matched);
+  expect(await rows.evaluateAll((els) => els.every((e) => e.getAttribute('data-pid') === '19098'))).toBe(true);
+  await screenshot(page, 'heatmap-connleak-filtered');
+});

@@ -19,5 +19,10 @@ describe('format', () => {
     expect(formatDuration(1.5e9)).toBe('1.50 s');
     expect(formatValue(2048, 'bytes')).toBe('2.0 KiB');
     expect(formatValue(1234567, 'count')).toBe('1,234,567');
+    // Legacy profiles name other units: java contention delay is in microseconds (1,900 µs = 1.90 ms).
+    expect(formatValue(1900, 'microseconds')).toBe('1.90 ms');
+    expect(formatValue(3, 'seconds')).toBe('3.00 s');
+    expect(formatValue(2, 'kilobytes')).toBe('2.0 KiB');
+    expect(formatValue(12, 'widgets')).toBe('12 widgets');
   });
 });

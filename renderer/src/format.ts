@@ -46,10 +46,18 @@ export function formatCount(n: number): string {
 }
 
 /** A value in a pprof unit: nanoseconds → time, bytes → sizes, counts with separators. */
+/** Time units a profile may name, in ns (Go's are nanoseconds; legacy Java contention is microseconds). */
+const TIME_UNIT_NS: Record<string, number> = { nanoseconds: 1, microseconds: 1e3, milliseconds: 1e6, seconds: 1e9 };
+/** Byte units a profile may name (legacy heap profiles' `resolution`), in bytes. */
+const BYTE_UNIT: Record<string, number> = { bytes: 1, kilobytes: 2 ** 10, megabytes: 2 ** 20, gigabytes: 2 ** 30 };
+
+/** A profile value in its unit: time and bytes scaled, any other named unit printed after the number. */
 export function formatValue(v: number, unit: string): string {
-  if (unit === 'nanoseconds') return formatDuration(v);
-  if (unit === 'bytes') return formatBytes(v);
-  return formatCount(v);
+  const ns = TIME_UNIT_NS[unit];
+  if (ns !== undefined) return formatDuration(v * ns);
+  const b = BYTE_UNIT[unit];
+  if (b !== undefined) return formatBytes(v * b);
+  return unit && unit !== 'count' ? `${formatCount(v)} ${unit}` : formatCount(v);
 }
 
 /**

@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { parseSocketText } from '../ingest/ss/parse-ss.ts';
 import { fixturesOfKind, readFixture } from '../test-support/fixtures.ts';
 import { cellSockets, heatmapView, nearestSnapshotBins } from './heatmap-view.ts';
+import type { SocketView } from './socket-heatmap.ts';
 import { runQuery } from './run-query.ts';
 
 type PeerCount = { peer: string; count: number };
@@ -134,3 +135,96 @@ describe('heatmapView fuzz (seeded): random ranges, bin counts, modes', () => {
   }, 600_000);
 });
 
+
+describe('sockets in depth on conn-leak-go1.27 (client 19090 and upstream 19098 from one binary)', () => {
+  const m = parseSocketText(gunzipSync(readFixture('scenarios/conn-leak-go1.27/ss-capture.txt.gz')), {}).model;
+  const last = m.snapshotCount - 1; // 59: after the run ended, no process owns a socket
+  const lastAlive = last - 1; // 58: both processes still there
+
+  it('processes mode has a row per pid', () => {
+    const hm = heatmapView(m, { bins: 60, mode: 'process', state: 'ESTAB' });
+    // Equal ESTAB totals: ties go by label.
+    expect(hm.rows).toEqual(['conn-leak (pid 19090)', 'conn-leak (pid 19098)']);
+    // The fixture README: ESTAB max 148 at 28.7 s, both ends visible: 74 client + 74 upstream.
+    const at = (row: string) => hm.counts[hm.rows.indexOf(row) * 60 + hm.aliveBin];
+    expect(at('conn-leak (pid 19090)')).toBe(74);
+    expect(at('conn-leak (pid 19098)')).toBe(74);
+  });
+
+  it('Recv-Q as the measure: the client holds the unread bytes, ~61 KB on each leaked socket', () => {
+    const hm = heatmapView(m, { bins: 60, mode: 'process', measure: 'recvQ' });
+    expect(hm.measure).toBe('recvQ');
+    expect(hm.counts).toBeInstanceOf(Float64Array);
+    // The upstream's sockets never queue unread bytes: only the client is a row.
+    expect(hm.rows).toEqual(['conn-leak (pid 19090)']);
+    const cell = cellSockets(m, { snapshot: lastAlive, row: 'ESTAB', mode: 'state', limit: 500 });
+    const stuck = cell.sockets.filter((s) => s.recvQ > 0);
+    expect(stuck.length).toBe(72);
+    expect(stuck.every((s) => s.recvQ > 60_000 && s.recvQ < 62_000 && s.process?.pid === 19090)).toBe(true);
+    expect(hm.max).toBe(cell.recvQ);
+    expect(cell.recvQ).toBe(stuck.reduce((a, s) => a + s.recvQ, 0));
+    // By state: all of it in ESTAB; Send-Q is a measure too.
+    const byState = heatmapView(m, { bins: 60, mode: 'state', measure: 'recvQ' });
+    expect(byState.counts[byState.rows.indexOf('ESTAB') * 60 + byState.aliveBin]).toBe(cell.recvQ);
+    expect(heatmapView(m, { bins: 60, mode: 'state', measure: 'sendQ' }).max).toBeGreaterThan(0);
+  });
+
+  it('the socket table: owner side first, sorted by any column over the whole cell, filtered, with totals', () => {
+    const base = { snapshot: lastAlive, row: 'ESTAB', mode: 'state' as const };
+    const plain = cellSockets(m, { ...base, limit: 500 });
+    expect(plain.total).toBe(148);
+    // Default: by owning pid (19090, the client, first), capture order within.
+    const pids = plain.sockets.map((s) => s.process?.pid);
+    expect(pids.slice(0, 74).every((p) => p === 19090)).toBe(true);
+    expect(pids.slice(74).every((p) => p === 19098)).toBe(true);
+    // A page of 5 sorted by Recv-Q descending is the 5 stuck sockets, not the first rows captured.
+    const top = cellSockets(m, { ...base, limit: 5, sort: { column: 'recvQ', desc: true } });
+    expect(top.sockets.map((s) => s.recvQ)).toEqual([61243, 61243, 61243, 61243, 61243]);
+    expect(top.matched).toBe(148);
+    const asc = cellSockets(m, { ...base, limit: 500, sort: { column: 'recvQ', desc: false } });
+    expect(asc.sockets[0]!.recvQ).toBe(0);
+    expect(asc.sockets[147]!.recvQ).toBe(61243);
+    // Numeric columns sort by number, each direction; text columns (addresses) with numbers as numbers.
+    const num = { sendQ: (s: SocketView) => s.sendQ, rtt: (s: SocketView) => s.tcpInfo?.rtt, sent: (s: SocketView) => s.tcpInfo?.bytesSent } as const;
+    for (const [column, get] of Object.entries(num) as [keyof typeof num, (s: SocketView) => number | undefined][]) {
+      for (const desc of [false, true]) {
+        const vals = cellSockets(m, { ...base, limit: 500, sort: { column, desc } }).sockets.map(get).filter((x) => x !== undefined);
+        expect(vals.length).toBeGreaterThan(0);
+        const want = vals.slice().sort((a, b) => (desc ? b - a : a - b));
+        expect(vals).toEqual(want);
+      }
+    }
+    const byLocal = cellSockets(m, { ...base, limit: 500, sort: { column: 'local', desc: false } }).sockets.map((s) => s.localPort);
+    // All on 127.0.0.1: local order is port order.
+    expect(byLocal).toEqual(byLocal.slice().sort((a, b) => a - b));
+    // Filter on the process text: only the upstream's sockets, and the totals follow the filter.
+    const up = cellSockets(m, { ...base, limit: 500, filter: '19098' });
+    expect(up.matched).toBe(74);
+    expect(up.total).toBe(148);
+    expect(up.recvQ).toBe(0);
+    expect(up.sockets.every((s) => s.process?.pid === 19098)).toBe(true);
+  });
+
+  it('summary after the exit: owners exited between the last two snapshots; aliveBin is the last snapshot with them', () => {
+    const hm = heatmapView(m, { bins: 60, mode: 'state' });
+    expect(hm.exits.map((e) => e.process)).toEqual(['conn-leak (pid 19090)', 'conn-leak (pid 19098)']);
+    expect(hm.exits.every((e) => e.lastSeenNs === m.snapshots.timeNs[lastAlive] && e.goneByNs === m.snapshots.timeNs[last])).toBe(true);
+    const estab = hm.rows.indexOf('ESTAB');
+    expect(hm.counts[estab * 60 + 59]).toBe(0); // the last snapshot: "0", which read as "no change"
+    expect(hm.counts[estab * 60 + hm.aliveBin]).toBe(148);
+    expect(hm.binTimeNs[hm.aliveBin]).toBe(m.snapshots.timeNs[lastAlive]);
+    // A range that ends before the exit has no aftermath to set apart.
+    const before = heatmapView(m, { bins: 60, mode: 'state', range: { startNs: 0, endNs: m.snapshots.timeNs[lastAlive - 5]! } });
+    expect(before.aliveBin).toBe(-1);
+    expect(before.exits.length).toBe(2); // still a fact about the capture
+    // TIME-WAIT outlives its owners: the storm's servers exit before the last snapshot, too.
+    const storm = parseSocketText(gunzipSync(readFixture('scenarios/timewait-storm-go1.25/ss-capture.txt.gz')), {}).model;
+    const s = heatmapView(storm, { bins: 40, mode: 'state' });
+    // pid 25570 owns a socket in one snapshot only (index 24, 12.28 s); the server 25578 until the 39th.
+    expect(s.exits.map((e) => [e.process, e.lastSeenNs])).toEqual([
+      ['timewait-storm (pid 25570)', storm.snapshots.timeNs[24]],
+      ['timewait-storm (pid 25578)', storm.snapshots.timeNs[38]],
+    ]);
+    expect(s.aliveBin).toBe(38);
+  });
+});

@@ -9,6 +9,8 @@
  */
 import * as v from 'valibot';
 import type { SourceQuery } from './query-types.ts';
+import { SOCKET_COLUMNS } from './heatmap-view.ts';
+import { SOCKET_MEASURES } from './socket-series.ts';
 
 /** A query's arguments: exactly these fields (an unknown or missing one is named). */
 function args<E extends v.ObjectEntries>(entries: E) {
@@ -27,6 +29,8 @@ const pattern = text(4096);
 export const SourceRangeSchema = v.strictObject({ startNs: finite, endNs: finite });
 const range = v.optional(SourceRangeSchema);
 const heatmapMode = v.picklist(['state', 'peer', 'localPort', 'process']);
+const socketMeasure = v.picklist([...SOCKET_MEASURES]);
+const socketSort = v.strictObject({ column: v.picklist([...SOCKET_COLUMNS]), desc: v.boolean() });
 const profileKey = v.optional(text(256));
 
 const callTreeArgs = {
@@ -66,7 +70,7 @@ export const QUERY_ARG_SCHEMAS = {
     limit: v.optional(int(1, 100_000)),
   }),
   exportStacks: args({ profile: profileKey, range }),
-  heatmap: args({ range, bins: int(1, 20_000), mode: heatmapMode, state: v.optional(text(64)), topN: v.optional(int(1, 10_000)) }),
+  heatmap: args({ range, bins: int(1, 20_000), mode: heatmapMode, state: v.optional(text(64)), topN: v.optional(int(1, 10_000)), measure: v.optional(socketMeasure) }),
   socketsInCell: args({
     snapshot: int(0, 2 ** 32),
     row: text(1024),
@@ -74,6 +78,8 @@ export const QUERY_ARG_SCHEMAS = {
     state: v.optional(text(64)),
     rows: v.optional(v.pipe(v.array(text(1024)), v.maxLength(10_000))),
     limit: v.optional(int(1, 100_000)),
+    sort: v.optional(socketSort),
+    filter: v.optional(text(256)),
   }),
   traceAnnotations: args({
     range,

@@ -15,7 +15,8 @@ import type { CallTree, DiffCallTree } from './call-tree.ts';
 import type { TopSortKey, TopTable } from './top-table.ts';
 import type { ExportedStacks, SourceRange, StackProfileInfo } from './stack-sources.ts';
 import type { HeatmapMode } from './socket-heatmap.ts';
-import type { CellSockets, HeatmapView } from './heatmap-view.ts';
+import type { CellSockets, HeatmapView, SocketSort } from './heatmap-view.ts';
+import type { SocketMeasure } from './socket-series.ts';
 import type { WcRange, WhatChangedPart, WhatChangedResult } from './what-changed.ts';
 import type { GoroutineBreakdownResult, TraceAnnotations } from './trace-annotations.ts';
 import type { DiagnoseResult, FindingFacts, SourceRef } from './findings/types.ts';
@@ -90,10 +91,10 @@ export interface QueryMap {
   /** A profile reduced to function paths + weights, to diff against in another engine. */
   exportStacks: [{ profile?: string; range?: SourceRange }, { type: 'exportStacks'; stacks: ExportedStacks }];
   /** Connection heat map of an ss source: `bins` time bins over `range`. */
-  heatmap: [{ range?: SourceRange; bins: number; mode: HeatmapMode; state?: string; topN?: number }, { type: 'heatmap'; heatmap: HeatmapView }];
+  heatmap: [{ range?: SourceRange; bins: number; mode: HeatmapMode; state?: string; topN?: number; measure?: SocketMeasure }, { type: 'heatmap'; heatmap: HeatmapView }];
   /** The sockets behind one heat-map cell (one snapshot, one row), first `limit` of them. */
   socketsInCell: [
-    { snapshot: number; row: string; mode: HeatmapMode; state?: string; rows?: string[]; limit?: number },
+    { snapshot: number; row: string; mode: HeatmapMode; state?: string; rows?: string[]; limit?: number; sort?: SocketSort; filter?: string },
     { type: 'socketsInCell'; cell: CellSockets },
   ];
   /** This source's part of the "what changed" table: range `a` against the pieces `b`. */

@@ -68,6 +68,7 @@ const handlers: QueryHandlers = {
       mode: q.mode,
       state: q.state,
       topN: q.topN,
+      measure: q.measure,
     }),
   }),
   socketsInCell: (src, q) => ({ type: 'socketsInCell', cell: cellSockets(needs(src, 'ss', 'socketsInCell needs an ss socket capture').model, q) }),

@@ -111,9 +111,13 @@ describe('socketHeatmap on the TIME-WAIT storm capture', () => {
     expect(peer.hasOther).toBe(false);
     expect(peer.counts[39]).toBe(1998);
     const proc = socketHeatmap(m, { bins: 40, mode: 'process' });
-    expect(proc.rows).toEqual(['(no process)', 'timewait-storm']);
+    // Rows are processes by pid (two timewait-storm processes own sockets), busiest first.
+    expect(proc.rows).toEqual(['(no process)', 'timewait-storm (pid 25578)', 'timewait-storm (pid 25570)']);
     expect(proc.counts[39]).toBe(1998);
     expect(socketsInCell(m, { snapshot: 39, row: '(no process)', mode: 'process' }).length).toBe(1998);
+    const owned = socketsInCell(m, { snapshot: 24, row: 'timewait-storm (pid 25570)', mode: 'process' });
+    expect(owned.length).toBeGreaterThan(0);
+    expect(owned.every((x) => x.process?.pid === 25570 && x.process.name === 'timewait-storm')).toBe(true);
   });
 });
 

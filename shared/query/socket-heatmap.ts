@@ -25,6 +25,7 @@ import {
   snapshotCounts,
   snapshotsInRange,
   type SocketGrouping,
+  type SocketMeasure,
   type TimeRange,
 } from './socket-series.ts';
 
@@ -40,14 +41,21 @@ export interface HeatmapOptions {
   /** Rows kept for 'peer' / 'localPort' / 'process' before OTHER; default 10. */
   topN?: number;
   host?: string;
+  /** What a cell adds up: sockets (default), or their Recv-Q / Send-Q bytes (rows then rank by bytes). */
+  measure?: SocketMeasure;
 }
 
 export interface SocketHeatmap {
   rows: string[];
   /** bins + 1 edges: bin i covers [binEdgesNs[i], binEdgesNs[i+1]) (the last bin includes its end). */
   binEdgesNs: Float64Array;
-  /** rows × bins, row-major: counts[row * bins + bin]. Max over the bin's snapshots. */
-  counts: Uint32Array;
+  /** What counts holds: sockets, or queued bytes. */
+  measure: SocketMeasure;
+  /**
+   * rows × bins, row-major: counts[row * bins + bin]. Max over the bin's snapshots. Sockets as
+   * Uint32Array; bytes as Float64Array (a snapshot's sum can pass 4 GiB).
+   */
+  counts: Uint32Array | Float64Array;
   /** Snapshots that fell in each bin; 0 = no data. */
   binSnapshots: Uint32Array;
   /** rows × bins: the snapshot whose count a cell shows, -1 for a bin without data. */
@@ -73,13 +81,15 @@ export function socketHeatmap(m: SocketCaptureModel, opts: HeatmapOptions): Sock
   binEdgesNs[bins] = end;
 
   const g = grouping(m, opts.mode, opts.mode === 'state' ? undefined : opts.state);
-  const { rows, rowOfKey, hasOther } = groupRows(m, g, opts.mode, snaps, opts.topN ?? 10);
-  const sc = snapshotCounts(m, g);
+  const measure = opts.measure ?? 'sockets';
+  const { rows, rowOfKey, hasOther } = groupRows(m, g, opts.mode, snaps, opts.topN ?? 10, measure);
+  const sc = snapshotCounts(m, g, measure);
   const nRows = rows.length;
-  const counts = new Uint32Array(nRows * bins);
+  const bytes = measure !== 'sockets';
+  const counts = bytes ? new Float64Array(nRows * bins) : new Uint32Array(nRows * bins);
   const cellSnapshot = new Int32Array(nRows * bins).fill(-1);
   const binSnapshots = new Uint32Array(bins);
-  const scratch = new Uint32Array(nRows + 1);
+  const scratch = bytes ? new Float64Array(nRows + 1) : new Uint32Array(nRows + 1);
   let max = 0;
   for (const s of snaps) {
     const bin = Math.min(bins - 1, Math.max(0, Math.floor((t[s]! - start) / width)));
@@ -96,7 +106,7 @@ export function socketHeatmap(m: SocketCaptureModel, opts: HeatmapOptions): Sock
       }
     }
   }
-  return { rows, binEdgesNs, counts, binSnapshots, cellSnapshot, max, hasOther };
+  return { rows, binEdgesNs, measure, counts, binSnapshots, cellSnapshot, max, hasOther };
 }
 
 /** One socket as a cell's table lists it. */

@@ -69,9 +69,12 @@ describe('socket series on the real captures', () => {
     expect(ports.series.reduce((n, x) => n + x.values[last]!, 0)).toBe(1998);
     expect(ports.series[5]!.values[last]).toBe(1993);
     const procs = socketSeries(load('conn-leak-go1.27'), 'process');
-    expect(procs.series.map((x) => [x.name, Math.max(...x.values)])).toEqual([
-      ['conn-leak', 149],
-      [NO_PROCESS, 65],
+    // Client (19090, meta.json's pid) and upstream (19098, its peer pid) run the same binary: two
+    // rows keyed by pid, not one "conn-leak" row; both end at 0 once the run ended (last snapshot).
+    expect(procs.series.map((x) => [x.name, Math.max(...x.values), x.values[x.values.length - 1]])).toEqual([
+      ['conn-leak (pid 19098)', 75, 0],
+      ['conn-leak (pid 19090)', 74, 0],
+      [NO_PROCESS, 65, 65],
     ]);
     const estabPorts = socketSeries(load('conn-leak-go1.27'), 'localPort', { state: 'ESTAB', topN: 1 });
     expect(estabPorts.series.map((x) => [x.name, Math.max(...x.values)])).toEqual([
@@ -80,6 +83,24 @@ describe('socket series on the real captures', () => {
     ]);
     // A state that does not occur yields nothing.
     expect(socketSeries(m, 'peer', { state: 'NO-SUCH' }).series).toEqual([]);
+  });
+
+  it('process rows: the same pid on two hosts is two processes; a socket with a pid but no name reads "pid N"', () => {
+    const snap = (t: number, host: string, lines: string[]) =>
+      [`### ss-snapshot ${t} ${host}`, 'State  Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess', ...lines].join('\n');
+    const est = (port: number, proc: string) => `ESTAB  0      0          10.0.0.1:${port}      10.0.0.2:80   users:((${proc}))`;
+    const text = [
+      snap(1e9, 'a', [est(1000, '"api",pid=7,fd=3'), est(1001, '"api",pid=7,fd=4')]),
+      snap(1e9, 'b', [est(1000, '"api",pid=7,fd=3')]),
+      snap(2e9, 'a', [est(1000, '"api",pid=7,fd=3'), est(1002, '"",pid=9,fd=5')]),
+    ].join('\n');
+    const m = parseSocketText(new TextEncoder().encode(text + '\n'), {}).model;
+    const procs = socketSeries(m, 'process');
+    expect(procs.series.map((x) => [x.name, Array.from(x.values)])).toEqual([
+      ['api (pid 7) @ a', [2, 0, 1]],
+      ['api (pid 7) @ b', [0, 1, 0]],
+      ['pid 9 @ a', [0, 0, 1]],
+    ]);
   });
 
   it('fd-count series group by host and pid, in time order', () => {

@@ -8,6 +8,13 @@ import type { Nanoseconds } from '../model/time.ts';
 
 export type SocketGrouping = 'state' | 'peer' | 'localPort' | 'process';
 
+/**
+ * What a cell / point adds up: sockets, or the bytes queued on them (Recv-Q: received but not yet
+ * read by the process, the mark of a reader that stopped; Send-Q: written but not yet acknowledged).
+ */
+export type SocketMeasure = 'sockets' | 'recvQ' | 'sendQ';
+export const SOCKET_MEASURES: readonly SocketMeasure[] = ['sockets', 'recvQ', 'sendQ'];
+
 export interface TimeRange {
   startNs: Nanoseconds;
   endNs: Nanoseconds;
@@ -82,16 +89,57 @@ export function grouping(m: SocketCaptureModel, by: SocketGrouping, state?: stri
       return { keyCount: m.strings.length, col: so.peerAddr, offset: 0, state: st, label: (k) => m.strings[k]! };
     case 'localPort':
       return { keyCount: 65536, col: so.localPort, offset: 0, state: st, label: (k) => (k === 0 ? '*' : String(k)) };
-    case 'process':
-      // key 0 = no process; key i+1 = strings[i]
-      return {
-        keyCount: m.strings.length + 1,
-        col: so.process,
-        offset: 1,
-        state: st,
-        label: (k) => (k === 0 ? NO_PROCESS : m.strings[k - 1]!),
-      };
+    case 'process': {
+      // One key per owning process (pid), not per name: a client and its upstream built from the
+      // same binary are two rows. key 0 = no process.
+      const o = owners(m);
+      return { keyCount: o.labels.length, col: o.col, offset: 0, state: st, label: (k) => o.labels[k]! };
+    }
   }
+}
+
+/** Per model: each row's owner key (index into labels; 0 = no process) and the owners' row labels. */
+interface Owners {
+  col: Int32Array;
+  labels: string[];
+}
+const ownersCache = new WeakMap<SocketCaptureModel, Owners>();
+
+/**
+ * Owners keyed by (name, pid), and by host too when the capture holds several hosts (the same pid on
+ * two hosts is two processes). Labels read "name (pid N)", or "pid N" when ss showed no name.
+ */
+function owners(m: SocketCaptureModel): Owners {
+  const hit = ownersCache.get(m);
+  if (hit) return hit;
+  const so = m.sockets;
+  const { firstRow, rowCount, host } = m.snapshots;
+  const hosts = new Set<number>();
+  for (let s = 0; s < m.snapshotCount; s++) hosts.add(host[s]!);
+  const manyHosts = hosts.size > 1;
+  const col = new Int32Array(so.length);
+  const labels = [NO_PROCESS];
+  const keyOfOwner = new Map<string, number>();
+  for (let s = 0; s < m.snapshotCount; s++) {
+    const h = manyHosts ? host[s]! : -1;
+    for (let r = firstRow[s]!, end = r + rowCount[s]!; r < end; r++) {
+      const proc = so.process[r]!;
+      const pid = so.pid[r]!;
+      if (proc < 0 && pid < 0) continue;
+      const id = `${proc}:${pid}:${h}`;
+      let k = keyOfOwner.get(id);
+      if (k === undefined) {
+        const name = proc < 0 ? '' : m.strings[proc]!;
+        const who = pid < 0 ? name : name ? `${name} (pid ${pid})` : `pid ${pid}`;
+        keyOfOwner.set(id, (k = labels.length));
+        labels.push(h < 0 ? who : `${who} @ ${m.strings[h]}`);
+      }
+      col[r] = k;
+    }
+  }
+  const built = { col, labels };
+  ownersCache.set(m, built);
+  return built;
 }
 
 /** Key of one row, -1 when the state filter excludes it. */
@@ -135,7 +183,8 @@ export function accumulate(
 export interface SnapshotCounts {
   offsets: Uint32Array;
   keys: Int32Array;
-  counts: Uint32Array;
+  /** Sockets (Uint32Array), or queued bytes (Float64Array: a snapshot's sum can pass 4 GiB). */
+  counts: Uint32Array | Float64Array;
 }
 
 /** Built counts per model, then per grouping (`column:state:offset:keyCount`). */
@@ -143,18 +192,19 @@ const countsCache = new WeakMap<SocketCaptureModel, Map<string, SnapshotCounts>>
 /** Above this many entries (~32 MB) counts are rebuilt per query rather than kept. */
 const MAX_CACHED_ENTRIES = 4 << 20;
 
-export function snapshotCounts(m: SocketCaptureModel, g: Grouping): SnapshotCounts {
+export function snapshotCounts(m: SocketCaptureModel, g: Grouping, measure: SocketMeasure = 'sockets'): SnapshotCounts {
   const so = m.sockets;
   const c = g.col;
   const column =
-    c === so.state ? 'state' : c === so.peerAddr ? 'peer' : c === so.localPort ? 'port' : c === so.process ? 'process' : '';
+    c === so.state ? 'state' : c === so.peerAddr ? 'peer' : c === so.localPort ? 'port' : c === owners(m).col ? 'owner' : '';
   // A grouping over some other array (not one of this model's columns) is never cached.
-  if (column === '') return buildCounts(m, g);
-  const id = `${column}:${g.state}:${g.offset}:${g.keyCount}`;
+  const build = () => (measure === 'sockets' ? buildCounts(m, g) : buildSums(m, g, so[measure]));
+  if (column === '') return build();
+  const id = `${column}:${g.state}:${g.offset}:${g.keyCount}:${measure}`;
   let perModel = countsCache.get(m);
   const hit = perModel?.get(id);
   if (hit) return hit;
-  const built = buildCounts(m, g);
+  const built = build();
   if (built.keys.length <= MAX_CACHED_ENTRIES) {
     if (!perModel) countsCache.set(m, (perModel = new Map()));
     perModel.set(id, built);
@@ -227,10 +277,49 @@ function buildCounts(m: SocketCaptureModel, g: Grouping): SnapshotCounts {
   return { offsets, keys: keys.slice(0, nnz), counts: counts.slice(0, nnz) };
 }
 
-/** Socket-snapshot totals per key over the given snapshots. */
-export function keyTotals(m: SocketCaptureModel, g: Grouping, snaps: readonly SnapshotIndex[]): Float64Array {
+/**
+ * snapshotCounts for a byte measure: per snapshot, the sum of `weight` (recvQ or sendQ) per key, only
+ * keys with a non-zero sum kept. Plainer than buildCounts: a Float64 sum per key needs no lanes.
+ */
+function buildSums(m: SocketCaptureModel, g: Grouping, weight: Uint32Array): SnapshotCounts {
+  const n = m.snapshotCount;
+  const { firstRow, rowCount } = m.snapshots;
+  const col = g.col;
+  const off = g.offset;
+  const st = g.state;
+  const stateCol = m.sockets.state;
+  const sum = new Float64Array(g.keyCount);
+  const touched = new Int32Array(g.keyCount);
+  const offsets = new Uint32Array(n + 1);
+  const keys: number[] = [];
+  const sums: number[] = [];
+  for (let s = 0; s < n; s++) {
+    const first = firstRow[s]!;
+    const end = first + rowCount[s]!;
+    let nt = 0;
+    for (let r = first; r < end; r++) {
+      const w = weight[r]!;
+      if (w === 0 || (st >= 0 && stateCol[r] !== st)) continue;
+      const k = col[r]! + off;
+      if (!(k >= 0 && k < sum.length)) continue; // corrupt key: never counted (as in buildCounts)
+      if (sum[k] === 0) touched[nt++] = k;
+      sum[k]! += w;
+    }
+    for (let i = 0; i < nt; i++) {
+      const k = touched[i]!;
+      keys.push(k);
+      sums.push(sum[k]!);
+      sum[k] = 0;
+    }
+    offsets[s + 1] = keys.length;
+  }
+  return { offsets, keys: Int32Array.from(keys), counts: Float64Array.from(sums) };
+}
+
+/** Per-key totals (socket-snapshots, or byte-snapshots for a byte measure) over the given snapshots. */
+export function keyTotals(m: SocketCaptureModel, g: Grouping, snaps: readonly SnapshotIndex[], measure: SocketMeasure = 'sockets'): Float64Array {
   const totals = new Float64Array(g.keyCount);
-  const { offsets, keys, counts } = snapshotCounts(m, g);
+  const { offsets, keys, counts } = snapshotCounts(m, g, measure);
   for (const s of snaps) {
     for (let e = offsets[s]!, end = offsets[s + 1]!; e < end; e++) totals[keys[e]!]! += counts[e]!;
   }
@@ -238,7 +327,7 @@ export function keyTotals(m: SocketCaptureModel, g: Grouping, snaps: readonly Sn
 }
 
 /** Adds the counts of snapshot s into acc[map[key]] (snapshotCounts form of `accumulate`). */
-export function addSnapshotCounts(c: SnapshotCounts, s: SnapshotIndex, map: Int32Array, acc: Uint32Array): void {
+export function addSnapshotCounts(c: SnapshotCounts, s: SnapshotIndex, map: Int32Array, acc: Uint32Array | Float64Array): void {
   const { offsets, keys, counts } = c;
   for (let e = offsets[s]!, end = offsets[s + 1]!; e < end; e++) acc[map[keys[e]!]!]! += counts[e]!;
 }
@@ -259,7 +348,7 @@ function presentStates(m: SocketCaptureModel): Uint8Array {
 
 /**
  * Rows for a grouping: for 'state', every TCP state in heat-map order plus any other state present in
- * the model; otherwise the topN keys by socket-snapshot total (ties by label) plus OTHER when anything
+ * the model; otherwise the topN keys by their total of the measure (ties by label) plus OTHER when anything
  * else is counted. Returns the labels and a key → row map (rows.length-1 = OTHER when present); keys
  * on no row map to rows.length, a spare slot callers give their counters so the hot loops need no test.
  */
@@ -269,6 +358,7 @@ export function groupRows(
   by: SocketGrouping,
   snaps: readonly SnapshotIndex[],
   topN: number,
+  measure: SocketMeasure = 'sockets',
 ): { rows: string[]; rowOfKey: Int32Array; hasOther: boolean } {
   const rowOfKey = new Int32Array(g.keyCount);
   const rows: string[] = [];
@@ -285,7 +375,7 @@ export function groupRows(
     keep.forEach((k, i) => (rowOfKey[k] = i));
     return { rows, rowOfKey, hasOther: false };
   }
-  const totals = keyTotals(m, g, snaps);
+  const totals = keyTotals(m, g, snaps, measure);
   const keys: number[] = [];
   for (let k = 0; k < totals.length; k++) if (totals[k]! > 0) keys.push(k);
   keys.sort((a, b) => totals[b]! - totals[a]! || cmp(g.label(a), g.label(b)));
@@ -338,6 +428,35 @@ export function socketSeries(m: SocketCaptureModel, by: SocketGrouping, opts: Se
     snapshot: Int32Array.from(snaps),
     series,
   };
+}
+
+export interface QueuedBytes {
+  timeNs: Float64Array;
+  snapshot: Int32Array;
+  /** Sum of Recv-Q over the snapshot's sockets (bytes received, not yet read by the process). */
+  recvQ: Float64Array;
+  /** Sum of Send-Q (bytes written, not yet acknowledged by the peer). */
+  sendQ: Float64Array;
+}
+
+/** Bytes queued on all sockets at each snapshot: the per-snapshot totals of Recv-Q and Send-Q. */
+export function queuedBytes(m: SocketCaptureModel, opts: { range?: TimeRange; host?: string } = {}): QueuedBytes {
+  const snaps = snapshotsInRange(m, opts.range, opts.host);
+  const { firstRow, rowCount } = m.snapshots;
+  const { recvQ, sendQ } = m.sockets;
+  const rq = new Float64Array(snaps.length);
+  const sq = new Float64Array(snaps.length);
+  snaps.forEach((s, i) => {
+    let a = 0;
+    let b = 0;
+    for (let r = firstRow[s]!, end = r + rowCount[s]!; r < end; r++) {
+      a += recvQ[r]!;
+      b += sendQ[r]!;
+    }
+    rq[i] = a;
+    sq[i] = b;
+  });
+  return { timeNs: Float64Array.from(snaps, (s) => m.snapshots.timeNs[s]!), snapshot: Int32Array.from(snaps), recvQ: rq, sendQ: sq };
 }
 
 /** Sockets per state at each snapshot (states that never occur omitted unless dropEmpty is false). */

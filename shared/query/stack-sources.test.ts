@@ -5,7 +5,7 @@ import { parsePprof } from '../ingest/pprof/parse-pprof.ts';
 import { parseGoroutineDump } from '../ingest/goroutines/parse-goroutines.ts';
 import { parseTrace } from '../ingest/gotrace/parse-trace.ts';
 import { fixturesOfKind, readFixture } from '../test-support/fixtures.ts';
-import { exportStacks, stackIndexWarmUps, stackProfilesOf, weightedStacksOf } from './stack-sources.ts';
+import { diffCompatible, exportStacks, stackIndexWarmUps, stackProfilesOf, TRACE_CPU_SAMPLE_NS, weightedStacksOf, type StackProfileInfo } from './stack-sources.ts';
 import { builtOutermostCalls, leafLevelsOf, leafSlotsOf } from './stack-index.ts';
 import { warmBottomUpLevel } from './call-tree-input.ts';
 import { runQuery } from './run-query.ts';
@@ -61,7 +61,7 @@ describe('stack profiles of pprof sources', () => {
 describe('stack profiles of goroutine dumps', () => {
   it.each(fixturesOfKind('goroutine-dump'))('%s: goroutines by stack, total = goroutine count', (rel, exp) => {
     const src = dump(rel);
-    expect(stackProfilesOf(src)).toEqual([{ key: 'goroutines', label: 'goroutines', unit: 'count', default: true, rangeable: false }]);
+    expect(stackProfilesOf(src)).toEqual([{ key: 'goroutines', label: 'goroutines', unit: 'count', default: true, rangeable: false, quantity: 'goroutines' }]);
     const tree = only(runQuery(src, { type: 'callTree' }), 'callTree').tree;
     expect(tree.total).toBe(exp.goroutines);
   });
@@ -76,9 +76,10 @@ describe('stack profiles of execution traces', () => {
       ['net', 'nanoseconds'],
       ['syscall', 'nanoseconds'],
       ['sched', 'nanoseconds'],
-      ['cpu', 'count'],
+      ['cpu', 'nanoseconds'],
     ]);
-    const want: Record<string, number> = { ...(exp.blockingNs as Record<string, number>), cpu: exp.cpuSamples as number };
+    // CPU samples as time: each of the runtime profiler's 100 Hz samples is 10 ms.
+    const want: Record<string, number> = { ...(exp.blockingNs as Record<string, number>), cpu: (exp.cpuSamples as number) * 10e6 };
     const got: Record<string, number> = {};
     for (const p of profiles) got[p.key] = only(runQuery(src, { type: 'callTree', profile: p.key, maxNodes: 20 }), 'callTree').tree.total;
     expect(got).toEqual(want);
@@ -87,6 +88,39 @@ describe('stack profiles of execution traces', () => {
     expect(only(runQuery(src, { type: 'callTree', profile: 'sync', range: all, maxNodes: 1 }), 'callTree').tree.total).toBe(want.sync);
     const none = { startNs: src.endNs + 1, endNs: src.endNs + 2 };
     expect(only(runQuery(src, { type: 'callTree', profile: 'sync', range: none, maxNodes: 1 }), 'callTree').tree.total).toBe(0);
+  });
+});
+
+describe('which profiles can diff', () => {
+  it('only profiles measuring the same thing in the same unit: CPU with CPU, goroutines with goroutines, delay with delay', () => {
+    const trace = stackProfilesOf(parseTrace(readFixture('scenarios/conn-leak-go1.27/trace.out')));
+    const dumped = stackProfilesOf(dump('scenarios/conn-leak-go1.27/goroutine-debug2.txt'));
+    const gprof = stackProfilesOf(pprof('scenarios/conn-leak-go1.27/goroutine.pb.gz'));
+    const cpu = stackProfilesOf(pprof('scenarios/conn-leak-go1.27/cpu.pb.gz'));
+    const block = stackProfilesOf(pprof('scenarios/conn-leak-go1.27/block.pb.gz'));
+    const key = (list: StackProfileInfo[], k: string) => list.find((p) => p.key === k)!;
+    const traceCpu = key(trace, 'cpu');
+    // Trace CPU samples against goroutine counts: no (they used to both be "count").
+    expect(diffCompatible(traceCpu, dumped[0]!)).toBe(false);
+    expect(diffCompatible(traceCpu, key(cpu, 'cpu'))).toBe(true);
+    expect(diffCompatible(traceCpu, key(cpu, 'samples'))).toBe(false);
+    expect(diffCompatible(dumped[0]!, gprof[0]!)).toBe(true);
+    // A trace's blocking is block-profile delay; CPU time is not delay though both are nanoseconds.
+    expect(diffCompatible(key(trace, 'sync'), key(block, 'delay'))).toBe(true);
+    expect(diffCompatible(traceCpu, key(block, 'delay'))).toBe(false);
+    expect(diffCompatible(key(block, 'contentions'), dumped[0]!)).toBe(false);
+  });
+});
+
+describe('trace CPU samples as time', () => {
+  it('the CPU profile recorded with the conn-leak trace samples every 10 ms: the period the trace CPU samples are weighted by', () => {
+    const cpu = pprof('scenarios/conn-leak-go1.27/cpu.pb.gz').model;
+    expect(cpu.periodType).toEqual({ type: 'cpu', unit: 'nanoseconds' });
+    expect(cpu.period).toBe(TRACE_CPU_SAMPLE_NS);
+    const trace = parseTrace(readFixture('scenarios/conn-leak-go1.27/trace.out'));
+    const ws = weightedStacksOf(trace, 'cpu');
+    // The fixture README: 31 CPU samples in the trace = 310 ms of CPU.
+    expect(Array.from(ws.weight).reduce((a, b) => a + b, 0)).toBe(31 * 10e6);
   });
 });
 

@@ -35,6 +35,24 @@ export interface StackProfileInfo {
   default: boolean;
   /** True when a time range narrows it (trace-derived profiles). */
   rangeable: boolean;
+  /**
+   * What the values measure, across source kinds: `cpu` (a CPU profile's time, a trace's CPU samples),
+   * `delay` (block/mutex delay, a trace's blocking), `goroutines` (a goroutine profile or dump), else
+   * the sample type's name. Two profiles diff only when quantity and unit agree: goroutine counts
+   * minus CPU samples means nothing, though both once counted.
+   */
+  quantity: string;
+}
+
+/** The quantity a pprof sample type measures (see StackProfileInfo.quantity). */
+export function pprofQuantity(type: string): string {
+  if (type === 'goroutine' || type === 'goroutines') return 'goroutines';
+  return type;
+}
+
+/** Whether `base` can be subtracted from `cur` in a diff. */
+export function diffCompatible(cur: StackProfileInfo, base: StackProfileInfo): boolean {
+  return cur.quantity === base.quantity && cur.unit === base.unit;
 }
 
 const TRACE_PROFILES: readonly { key: 'sync' | 'net' | 'syscall' | 'sched'; label: string }[] = [
@@ -55,15 +73,16 @@ export function stackProfilesOf(src: ParsedSource): StackProfileInfo[] {
         unit: t.unit,
         default: i === m.defaultSampleType,
         rangeable: false,
+        quantity: pprofQuantity(t.type),
       }));
     }
     case 'gotrace':
       return [
-        ...TRACE_PROFILES.map((p, i) => ({ key: p.key, label: p.label, unit: 'nanoseconds', default: i === 0, rangeable: true })),
-        { key: 'cpu', label: 'CPU samples', unit: 'count', default: false, rangeable: true },
+        ...TRACE_PROFILES.map((p, i) => ({ key: p.key, label: p.label, unit: 'nanoseconds', default: i === 0, rangeable: true, quantity: 'delay' })),
+        { key: 'cpu', label: 'CPU time (samples × 10 ms)', unit: 'nanoseconds', default: false, rangeable: true, quantity: 'cpu' },
       ];
     case 'goroutine-dump':
-      return [{ key: 'goroutines', label: 'goroutines', unit: 'count', default: true, rangeable: false }];
+      return [{ key: 'goroutines', label: 'goroutines', unit: 'count', default: true, rangeable: false, quantity: 'goroutines' }];
     case 'ss':
       return [];
   }
@@ -103,7 +122,7 @@ export function weightedStacksOf(src: ParsedSource, key: string | undefined, ran
       const ck = `${p.key}|${range ? `${range.startNs}|${range.endNs}` : ''}`;
       let ws = cache.get(ck);
       if (!ws) {
-        ws = p.key === 'cpu' ? cpuSampleStacks(model, range) : pcZeroAsNoStack(blockingProfile(model, p.key as 'sync' | 'net' | 'syscall' | 'sched', range));
+        ws = p.key === 'cpu' ? cpuTime(cpuSampleStacks(model, range)) : pcZeroAsNoStack(blockingProfile(model, p.key as 'sync' | 'net' | 'syscall' | 'sched', range));
         if (cache.size >= TRACE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
         cache.set(ck, ws);
       }
@@ -124,6 +143,18 @@ export function weightedStacksOf(src: ParsedSource, key: string | undefined, ran
     case 'ss':
       throw new Error('an ss capture has no stacks');
   }
+}
+
+/**
+ * The trace's CPU samples are those of the runtime's CPU profiler (they appear only while
+ * runtime/pprof.StartCPUProfile runs), which samples at 100 Hz: one sample stands for 10 ms of CPU.
+ * The trace does not record the rate; a program that changed it with SetCPUProfileRate is the
+ * exception the profile's label names ("samples × 10 ms").
+ */
+export const TRACE_CPU_SAMPLE_NS = 10e6;
+
+function cpuTime(p: WeightedStacks): WeightedStacks {
+  return { ...p, weight: Float64Array.from(p.weight, (w) => w * TRACE_CPU_SAMPLE_NS) };
 }
 
 /**

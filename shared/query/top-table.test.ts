@@ -4,7 +4,7 @@ import { readFixture } from '../test-support/fixtures.ts';
 import { parsePprof } from '../ingest/pprof/parse-pprof.ts';
 import { decodeReference } from '../ingest/pprof/test-reference.ts';
 import { pprofWeightedStacks } from './pprof-summary.ts';
-import { topTable, warmTopTable } from './top-table.ts';
+import { topTable, warmTopTable, withDeltas } from './top-table.ts';
 import { StackTableBuilder } from '../model/stacks.ts';
 
 function raw(rel: string): Uint8Array {
@@ -157,5 +157,39 @@ describe('topTable', () => {
       expect(topTable(ws, { focus: '^main\\.work$', ignore: '^main\\.handle$' }).total, `warm ${warm}`).toBe(0);
       expect(topTable(ws, { focus: '^main\\.handle$' }).total, `warm ${warm}`).toBe(23);
     }
+  });
+});
+
+describe('withDeltas: a diff top table (current minus base, per function)', () => {
+  const load = (rel: string) => {
+    const m = parsePprof(raw(rel)).model;
+    return pprofWeightedStacks(m, m.sampleTypes.findIndex((t) => t.type === 'delay'));
+  };
+  const cur = topTable(load('scenarios/conn-leak-go1.27/block.pb.gz'));
+  const base = topTable(load('scenarios/conn-leak-go1.19/block.pb.gz'));
+
+  it('complete tables: per-row deltas, and the flat deltas add up to total − base total over both tables', () => {
+    const rows = withDeltas(cur.rows, base.rows, true);
+    const sel = rows.find((r) => r.function === 'runtime.selectgo')!;
+    const selBase = base.rows.find((r) => r.function === 'runtime.selectgo')!;
+    expect(sel.flatDelta).toBe(sel.flat - selBase.flat);
+    expect(sel.cumDelta).toBe(sel.cum - selBase.cum);
+    // Functions only in the base contribute −flat; with them, every flat is counted once.
+    const onlyBase = base.rows.filter((b) => !cur.rows.some((r) => r.function === b.function));
+    const sum = rows.reduce((a, r) => a + r.flatDelta!, 0) - onlyBase.reduce((a, r) => a + r.flat, 0);
+    expect(sum).toBeCloseTo(cur.total - base.total, 0);
+    // A function new in the current profile: its whole flat is the delta.
+    const fresh = rows.find((r) => !base.rows.some((b) => b.function === r.function));
+    expect(fresh).toBeDefined();
+    expect(fresh!.flatDelta).toBe(fresh!.flat);
+  });
+
+  it('a truncated base leaves the delta of functions it does not list unknown, not the whole value', () => {
+    const short = base.rows.slice(0, 2);
+    const rows = withDeltas(cur.rows, short, false);
+    const listed = rows.filter((r) => short.some((b) => b.function === r.function));
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((r) => r.flatDelta !== null)).toBe(true);
+    expect(rows.filter((r) => r.flatDelta === null).length).toBe(rows.length - listed.length);
   });
 });

@@ -70,6 +70,28 @@ export function topTable(input: WeightedStacks, opts: TopTableOptions = {}): Top
   return out;
 }
 
+/** A top-table row of a diff: the current profile's figures, and minus the base's (pprof -diff_base). */
+export interface TopDeltaRow extends TopRow {
+  /** flat − base flat; null when the base's table was cut short before this function could appear. */
+  flatDelta: number | null;
+  cumDelta: number | null;
+}
+
+/**
+ * Joins a diff's two top tables by function: per row of `rows` (the current profile), its flat and
+ * cum minus the base's. A function absent from `base` counts as 0 there only when `base` is the
+ * whole table (`baseComplete`); a truncated base leaves its delta unknown rather than wrong.
+ */
+export function withDeltas(rows: readonly TopRow[], base: readonly TopRow[], baseComplete: boolean): TopDeltaRow[] {
+  const byFn = new Map<string, TopRow>();
+  for (const r of base) byFn.set(r.function, r);
+  return rows.map((r) => {
+    const b = byFn.get(r.function);
+    if (!b && !baseComplete) return { ...r, flatDelta: null, cumDelta: null };
+    return { ...r, flatDelta: r.flat - (b?.flat ?? 0), cumDelta: r.cum - (b?.cum ?? 0) };
+  });
+}
+
 /**
  * Builds the index that filtered top tables of these stacks use (outermostCallsOf) ahead of need,
  * up to `leaves` leaf walks per call: true while more remains. Until it is built a top table walks

@@ -18,6 +18,17 @@ describe('timeline tracks', () => {
     expect(Math.max(...tw.values)).toBe(2816);
     expect(tw.values[59]).toBe(2816);
   });
+  it('ss capture without fd counts: the Recv-Q bytes queued per snapshot as the line (conn-leak: 72 × 61,243 B at the end)', () => {
+    const src = parseSocketText(gunzipSync(readFixture('scenarios/conn-leak-go1.27/ss-capture.txt.gz')), {});
+    const t = trackOf(src);
+    if (t.kind !== 'series') throw new Error('expected a series track');
+    expect(t.line?.name).toBe('Recv-Q');
+    expect(t.line?.unit).toBe('bytes');
+    expect(t.line!.values.length).toBe(60);
+    expect(t.line!.values[0]).toBe(0);
+    expect(Math.max(...t.line!.values)).toBe(72 * 61243);
+    expect(t.line!.values[59]).toBe(0); // the processes exited: their sockets and queues are gone
+  });
   it('decimation keeps peaks', () => {
     const t = Float64Array.from({ length: 100 }, (_, i) => i);
     const v = new Float64Array(100);
@@ -68,6 +79,7 @@ describe('track labels', () => {
     expect(formatInUnit(19_250, 'nanoseconds')).toBe('19.25 µs');
     expect(formatInUnit(402_995, 'bytes')).toBe('393.55 KiB');
     expect(formatInUnit(1234, 'count')).toBe('1,234');
+    expect(formatInUnit(1900, 'microseconds')).toBe('1.90 ms');
     const mutex = parsePprof(gunzipSync(readFixture('scenarios/conn-leak-go1.19/mutex.pb.gz')), {});
     const t = trackOf(mutex);
     expect(t.kind === 'span' && t.label).toBe('delay: 19.25 µs');

@@ -4,7 +4,7 @@
  * point (a goroutine dump). Compact: at most `maxPoints` points per series.
  */
 import type { ParsedSource } from '../model/source.ts';
-import { fdCountSeries, socketsByState } from './socket-series.ts';
+import { fdCountSeries, queuedBytes, socketsByState } from './socket-series.ts';
 import { traceTrack } from './trace-track.ts';
 
 export interface TrackSeries {
@@ -60,8 +60,16 @@ export function decimate(timeNs: Float64Array, series: TrackSeries[], max: numbe
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+const TIME_UNIT_NS: Record<string, number> = { nanoseconds: 1, microseconds: 1e3, milliseconds: 1e6, seconds: 1e9 };
+const BYTE_UNIT: Record<string, number> = { bytes: 1, kilobytes: 2 ** 10, megabytes: 2 ** 20, gigabytes: 2 ** 30 };
+
 /** A profile total in its unit, for a track label: 19.25 µs, 402.99 KiB, 1,234. */
 export function formatInUnit(v: number, unit: string): string {
+  // Legacy profiles name coarser units (java contention: microseconds): scale to ns / bytes first.
+  const toNs = TIME_UNIT_NS[unit];
+  if (toNs !== undefined && toNs !== 1) return formatInUnit(v * toNs, 'nanoseconds');
+  const toBytes = BYTE_UNIT[unit];
+  if (toBytes !== undefined && toBytes !== 1) return formatInUnit(v * toBytes, 'bytes');
   const a = Math.abs(v);
   if (unit === 'nanoseconds') {
     if (a >= 1e9) return `${(v / 1e9).toFixed(2)} s`;
@@ -102,14 +110,22 @@ export function trackOf(src: ParsedSource, opts: TrackOptions = {}): TrackData {
       // A gap lasts until the next snapshot (nothing was observed in between).
       const snapT = src.model.snapshots.timeNs;
       const gapEnd = (t: number) => snapT.find((x) => x > t) ?? t;
-      // The busiest process's fd count, as a line over the sockets (fd leaks read next to socket states).
+      // The busiest process's fd count, as a line over the sockets (fd leaks read next to socket states);
+      // without fd counts, the bytes waiting unread in Recv-Q (a reader that stopped reads as a climb).
       const fd = fdCountSeries(src.model).sort((a, b) => Math.max(...b.values) - Math.max(...a.values))[0];
+      const q = fd ? null : queuedBytes(src.model);
+      const line =
+        fd && fd.values.length > 0
+          ? { name: `fds (pid ${fd.pid})`, unit: 'fds', timeNs: fd.timeNs, values: fd.values }
+          : q && q.recvQ.some((v) => v > 0)
+            ? { name: 'Recv-Q', unit: 'bytes', timeNs: q.timeNs, values: q.recvQ }
+            : null;
       return {
         kind: 'series',
         unit: 'sockets',
         timeNs: d.timeNs,
         series: d.series,
-        ...(fd && fd.values.length > 0 ? { line: { name: `fds (pid ${fd.pid})`, unit: 'fds', timeNs: fd.timeNs, values: fd.values } } : {}),
+        ...(line ? { line } : {}),
         bands: gaps.length
           ? [{ label: 'collection gap', startNs: Float64Array.from(gaps, (g) => g.timeNs), endNs: Float64Array.from(gaps, (g) => gapEnd(g.timeNs)) }]
           : [],

@@ -62,7 +62,7 @@ describe('view slices (state per source, actions, session round trip)', () => {
     a.flame.setDiffBase('s1', 's2');
     a.flame.setSort('s1', 'cum');
     a.flame.setInverted('s2', true);
-    a.updateHeatmapView('s3', { mode: 'peer', topN: 20, log: true });
+    a.updateHeatmapView('s3', { mode: 'peer', topN: 20, log: true, measure: 'recvQ', socketSort: { column: 'recvQ', desc: true }, socketFilter: '19090' });
     a.toggleExpandedGroup('dumps', 'select|net/http.(*persistConn).readLoop');
     a.toggleExpandedGroup('s2', 'sync|main.f');
     a.toggleExpandedGroup('s2', 'sync|main.f');
@@ -75,7 +75,16 @@ describe('view slices (state per source, actions, session round trip)', () => {
     const back = restoreViewSlices(JSON.parse(JSON.stringify(saved)), reopened);
     expect(back.flameViews?.s9).toMatchObject({ diffBaseId: 's8', sortBy: 'cum', inverted: false });
     expect(back.flameViews?.s8?.inverted).toBe(true);
-    expect(back.heatmapViews?.s7).toEqual({ mode: 'peer', state: null, topN: 20, log: true, zoom: false });
+    expect(back.heatmapViews?.s7).toEqual({
+      mode: 'peer',
+      measure: 'recvQ',
+      state: null,
+      topN: 20,
+      log: true,
+      zoom: false,
+      socketSort: { column: 'recvQ', desc: true },
+      socketFilter: '19090',
+    });
     expect(back.heatmapSourceId).toBe('s7');
     // s2's row was expanded and folded again: only s1's and the dumps table's rows come back.
     expect(back.expandedGroups).toEqual({ dumps: 'select|net/http.(*persistConn).readLoop', s9: 'chan receive|main.g' });

@@ -7,7 +7,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SourceInfo } from '../../../../shared/bridge.ts';
 import type { CallTreeArgs, TopTableArgs } from '../../../../shared/query/query-types.ts';
-import type { StackProfileInfo } from '../../../../shared/query/stack-sources.ts';
+import { diffCompatible, type StackProfileInfo } from '../../../../shared/query/stack-sources.ts';
+import { withDeltas, type TopDeltaRow, type TopRow } from '../../../../shared/query/top-table.ts';
 import { bridge } from '../../bridge-client.ts';
 import { useApp } from '../../store.ts';
 import { useFlameView, useSourceSelection } from '../../selectors.ts';
@@ -31,11 +32,17 @@ function filterRegex(filters: FlameFilter[], kind: FilterKind): string | undefin
   return fns.length === 0 ? undefined : `^(?:${fns.join('|')})$`;
 }
 
-/** The base source's profile to diff against: the same key, else the first of the same unit. */
+/**
+ * The base source's profile to diff against: the same key, else the first that measures the same
+ * thing in the same unit (a trace's CPU samples never diff against goroutine counts); none otherwise.
+ */
 function pickBaseProfile(list: StackProfileInfo[] | undefined, cur: StackProfileInfo): StackProfileInfo | undefined {
   if (!list) return undefined;
-  return list.find((p) => p.key === cur.key && p.unit === cur.unit) ?? list.find((p) => p.unit === cur.unit);
+  return list.find((p) => p.key === cur.key && diffCompatible(cur, p)) ?? list.find((p) => diffCompatible(cur, p));
 }
+
+/** Base rows asked for a diff's delta column: enough that a truncated base is rare (the delta says so then). */
+const BASE_TOP_ROWS = 20_000;
 
 const hasStacks = (s: SourceInfo) => s.status === 'ready' && s.kind !== 'ss' && s.kind !== 'error';
 
@@ -99,6 +106,15 @@ export function FlameGraphPanel() {
   );
   const topArgs: TopTableArgs | null = profile ? { profile: profile.key, range, ...filters, sortBy: view.sortBy, reverse: false, limit: TOP_ROWS } : null;
   const top = useSourceQuery(src?.id, 'topTable', topArgs);
+  // A diff's top table gets delta columns: the base's table (same filters, its own whole span) joined by function.
+  const baseTopArgs: TopTableArgs | null =
+    diffWith && topArgs ? { profile: diffWith.baseProfile, ...filters, sortBy: 'flat', reverse: false, limit: BASE_TOP_ROWS } : null;
+  const baseTop = useSourceQuery(diffWith?.baseId, 'topTable', baseTopArgs);
+  const topRows: TopDeltaRow[] | TopRow[] | null = useMemo(() => {
+    if (!top.data) return null;
+    if (!diffWith || !baseTop.data) return top.data.table.rows;
+    return withDeltas(top.data.table.rows, baseTop.data.table.rows, baseTop.data.table.rows.length < BASE_TOP_ROWS);
+  }, [top.data, baseTop.data, !!diffWith]);
 
   const actions: FlameViewActions | null = useMemo(() => {
     if (!src) return null;
@@ -148,7 +164,7 @@ export function FlameGraphPanel() {
         baseName={base?.name}
         rangeLimited={!!range}
         tree={{ result: tree.data, loading: tree.loading, error: tree.error, elapsedMs: tree.elapsedMs, receivedAt: tree.receivedAt }}
-        top={top.data && top.receivedAt !== null ? { rows: top.data.table.rows, receivedAt: top.receivedAt } : null}
+        top={topRows && top.receivedAt !== null ? { rows: topRows, receivedAt: top.receivedAt } : null}
         width={drawWidth}
         graphRef={graphRef}
         actions={actions}

@@ -6,7 +6,7 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { StackProfileInfo } from '../../../../shared/query/stack-sources.ts';
-import type { TopRow, TopSortKey } from '../../../../shared/query/top-table.ts';
+import type { TopDeltaRow, TopRow, TopSortKey } from '../../../../shared/query/top-table.ts';
 import type { DiffCallTree } from '../../../../shared/query/call-tree.ts';
 import type { CallTreeResult } from '../../../../shared/query/query-types.ts';
 import type { SourceId } from '../../../../shared/bridge.ts';
@@ -41,7 +41,8 @@ export interface FlameViewProps {
   /** The tree covers only the selected range (trace-derived profiles). */
   rangeLimited: boolean;
   tree: { result: CallTreeResult | null; loading: boolean; error: string | null; elapsedMs: number | null; receivedAt: number | null };
-  top: { rows: TopRow[]; receivedAt: number } | null;
+  /** Top rows; with delta columns in a diff. */
+  top: { rows: TopRow[] | TopDeltaRow[]; receivedAt: number } | null;
   /** The graph column's width in px, and the ref that measures it. */
   width: number;
   graphRef(el: HTMLDivElement | null): void;
@@ -138,8 +139,9 @@ export function FlameView(props: FlameViewProps) {
               <span className="swatch grow" /> grew vs {props.baseName} <span className="swatch shrink" /> shrank
             </span>
           )}
-          <span className="muted flame-total" data-testid="flame-total">
-            total {formatValue(total, unit)}
+          <span className="muted flame-total" data-testid="flame-total" data-loading={tree ? undefined : 'true'}>
+            {/* Before the first answer there is no total to show: "total 0 B" read as an empty profile. */}
+            {tree ? `total ${formatValue(total, unit)}` : answer.error ? 'no total' : `loading ${profile?.label ?? 'profile'}…`}
             {result?.diff && ` · base ${formatValue((tree as DiffCallTree).baseTotal, unit)}`}
             {tree?.truncated && ` · ${tree.nodeCount.toLocaleString('en-US')} frames drawn, narrower ones merged`}
           </span>

@@ -1,9 +1,12 @@
-/** pprof's `top` table (flat, flat%, cum, cum%), sortable by its headers; a row click picks a function. */
-import type { TopRow, TopSortKey } from '../../../../shared/query/top-table.ts';
+/**
+ * pprof's `top` table (flat, flat%, cum, cum%), sortable by its headers; a row click picks a function.
+ * In a diff, two more columns: flat and cum minus the base's.
+ */
+import type { TopDeltaRow, TopRow, TopSortKey } from '../../../../shared/query/top-table.ts';
 import { formatValue } from '../../format.ts';
 
 export interface TopTableProps {
-  rows: TopRow[];
+  rows: TopRow[] | TopDeltaRow[];
   unit: string;
   sortBy: TopSortKey;
   onSort(key: TopSortKey): void;
@@ -20,9 +23,19 @@ const COLUMNS: { key: TopSortKey; label: string; num: boolean }[] = [
   { key: 'function', label: 'function', num: false },
 ];
 
+const isDelta = (rows: TopRow[] | TopDeltaRow[]): rows is TopDeltaRow[] => rows.length > 0 && 'flatDelta' in rows[0]!;
+
+/** A signed delta in the unit ("+1.20 ms", "−3"), "?" when the base's table was cut before the function. */
+function delta(v: number | null, unit: string): string {
+  if (v === null) return '?';
+  if (v === 0) return '0';
+  return `${v > 0 ? '+' : '−'}${formatValue(Math.abs(v), unit)}`;
+}
+
 export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTableProps) {
+  const diff = isDelta(rows);
   return (
-    <table className="top-table" data-testid="top-table">
+    <table className="top-table" data-testid="top-table" data-diff={diff ? 'true' : 'false'}>
       <thead>
         <tr>
           {COLUMNS.map((c) => (
@@ -38,6 +51,16 @@ export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTab
               {sortBy === c.key ? (c.key === 'function' ? ' ▲' : ' ▼') : ''}
             </th>
           ))}
+          {diff && (
+            <>
+              <th className="num" title="flat minus the base's flat (pprof -diff_base)" data-testid="top-delta-flat">
+                Δ flat
+              </th>
+              <th className="num" title="cum minus the base's cum">
+                Δ cum
+              </th>
+            </>
+          )}
         </tr>
       </thead>
       <tbody>
@@ -55,9 +78,19 @@ export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTab
             <td className="num">{formatValue(r.cum, unit)}</td>
             <td className="num">{r.cumPct.toFixed(2)}%</td>
             <td className="fn" title={r.function}>{r.display ?? r.function}</td>
+            {diff && (
+              <>
+                <td className={`num delta ${sign((r as TopDeltaRow).flatDelta)}`} data-testid="top-row-delta" data-delta={(r as TopDeltaRow).flatDelta ?? ''}>
+                  {delta((r as TopDeltaRow).flatDelta, unit)}
+                </td>
+                <td className={`num delta ${sign((r as TopDeltaRow).cumDelta)}`}>{delta((r as TopDeltaRow).cumDelta, unit)}</td>
+              </>
+            )}
           </tr>
         ))}
       </tbody>
     </table>
   );
 }
+
+const sign = (v: number | null) => (v === null || v === 0 ? '' : v > 0 ? 'grew' : 'shrank');

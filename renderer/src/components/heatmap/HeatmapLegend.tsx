@@ -1,8 +1,11 @@
+import type { SocketMeasure } from '../../../../shared/query/socket-series.ts';
 import { cssColor, paletteColor, scaleValue } from './heatmap-draw.ts';
-import { formatCount } from '../../format.ts';
+import { formatBytes, formatCount } from '../../format.ts';
 
-/** The colour scale: a gradient from 1 socket to the max (linear or log), plus the two non-scale swatches. */
-export function HeatmapLegend({ max, log }: { max: number; log: boolean }) {
+const UNIT: Record<SocketMeasure, string> = { sockets: 'sockets', recvQ: 'bytes in Recv-Q', sendQ: 'bytes in Send-Q' };
+
+/** The colour scale: a gradient from 1 (socket or byte) to the max (linear or log), plus the two non-scale swatches. */
+export function HeatmapLegend({ max, log, measure = 'sockets' }: { max: number; log: boolean; measure?: SocketMeasure }) {
   const stops = Array.from({ length: 9 }, (_, i) => `${cssColor(paletteColor(0.06 + (0.94 * i) / 8))} ${(i / 8) * 100}%`);
   // Tick values along the bar (whole sockets; de-duplicated for small maxima).
   const ticks = [0.06, 0.53, 1]
@@ -17,12 +20,15 @@ export function HeatmapLegend({ max, log }: { max: number; log: boolean }) {
         <span className="legend-ticks">
           {ticks.map((x) => (
             <span key={x.t} style={{ left: `${((x.t - 0.06) / 0.94) * 100}%` }}>
-              {formatCount(x.v)}
+              {measure === 'sockets' ? formatCount(x.v) : formatBytes(x.v)}
             </span>
           ))}
         </span>
       </span>
-      <span className="muted">sockets{log ? ' (log scale)' : ''}</span>
+      <span className="muted">
+        {UNIT[measure]}
+        {log ? ' (log scale)' : ''}
+      </span>
     </div>
   );
 }

@@ -13,7 +13,7 @@ import { useElementWidth } from '../../use-element-width.ts';
 import { axisSpan, toAxisNs, toSourceSpan, sourceNs, type AxisSpan } from '../../time-domains.ts';
 import { useSourceQuery } from '../../query/use-source-query.ts';
 import { Panel } from '../Panel.tsx';
-import { HeatmapView, type Picked, type RowStat } from './HeatmapView.tsx';
+import { formatMeasure, HeatmapView, type ExitShown, type Picked, type RowStat } from './HeatmapView.tsx';
 import { binAt, type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
 import './heatmap.css';
 
@@ -92,7 +92,16 @@ function ConnectedHeatmap({ src }: { src: SourceInfo }) {
   const hm = useSourceQuery(
     src.id,
     'heatmap',
-    width > 0 ? { range: toSourceSpan(shown, src), bins, mode: view.mode, ...(effState ? { state: effState } : {}), topN: view.topN } : null,
+    width > 0
+      ? {
+          range: toSourceSpan(shown, src),
+          bins,
+          mode: view.mode,
+          ...(effState ? { state: effState } : {}),
+          topN: view.topN,
+          ...(view.measure !== 'sockets' ? { measure: view.measure } : {}),
+        }
+      : null,
     { debounceMs: DEBOUNCE_MS },
   );
   const data = hm.data?.heatmap ?? null;
@@ -112,16 +121,41 @@ function ConnectedHeatmap({ src }: { src: SourceInfo }) {
     };
   }, [data, src.axisShiftNs]);
 
-  const stats = useMemo(() => (grid ? rowStats(grid) : []), [grid]);
+  const stats = useMemo(() => (grid && data ? rowStats(grid, data.aliveBin) : []), [grid, data]);
   useEffect(() => {
-    if (dataMode.current === 'state' && stats[0] && stats[0].max > 0) setBusiest(stats[0].row);
+    // The busiest state by socket count (a byte measure would pick where the bytes are, not the sockets).
+    if (dataMode.current === 'state' && data?.measure === 'sockets' && stats[0] && stats[0].max > 0) setBusiest(stats[0].row);
   }, [stats]);
+  // Exits inside the view, on the session axis.
+  const exits: ExitShown[] = useMemo(() => {
+    if (!data) return [];
+    return data.exits
+      .map((e) => ({ process: e.process, lastSeenNs: toAxisNs(sourceNs(e.lastSeenNs), src), goneByNs: toAxisNs(sourceNs(e.goneByNs), src) }))
+      .filter((e) => e.lastSeenNs >= shown.startNs && e.lastSeenNs <= shown.endNs);
+  }, [data, shown, src.axisShiftNs]);
 
+  // Looking at queued bytes, a listed cell opens with its biggest queues first (unless a sort was chosen).
+  const socketSort = view.socketSort ?? (view.measure !== 'sockets' ? { column: view.measure, desc: true } : null);
   const cell = useSourceQuery(
     src.id,
     'socketsInCell',
-    picked && data ? { snapshot: picked.snapshot, row: picked.row, mode: view.mode, ...(effState ? { state: effState } : {}), rows: data.rows, limit: 500 } : null,
+    picked && data
+      ? {
+          snapshot: picked.snapshot,
+          row: picked.row,
+          mode: view.mode,
+          ...(effState ? { state: effState } : {}),
+          rows: data.rows,
+          limit: 500,
+          ...(socketSort ? { sort: socketSort } : {}),
+          ...(view.socketFilter ? { filter: view.socketFilter } : {}),
+        }
+      : null,
   );
+  // The cell an answer on screen lists: a new pick must not show the previous cell's sockets under
+  // its header while its own are on their way (a re-sort of the same cell keeps its table meanwhile).
+  const answeredPick = useRef<Picked | null>(null);
+  if (cell.fresh) answeredPick.current = picked;
   const cellRef = useRef<HTMLDivElement>(null);
   // The panel has a fixed height: bring a newly listed cell into view inside it.
   // (A block body: newer Chromium returns a promise from scrollIntoView, which React would take for a cleanup.)
@@ -152,7 +186,7 @@ function ConnectedHeatmap({ src }: { src: SourceInfo }) {
       const t = at(data!.binTimeNs[hit.shown]!);
       return {
         row,
-        count: `${formatCount(hit.count)} socket${hit.count === 1 ? '' : 's'}`,
+        count: data!.measure === 'sockets' ? formatMeasure('sockets', hit.count) : `${formatMeasure(data!.measure, hit.count)} in ${data!.measure === 'recvQ' ? 'Recv-Q' : 'Send-Q'}`,
         time: n > 1 ? `max of ${n} snapshots, last at ${t} ${tz}` : `snapshot at ${t} ${tz}`,
       };
     },
@@ -190,9 +224,11 @@ function ConnectedHeatmap({ src }: { src: SourceInfo }) {
       selection={selection}
       canZoom={!!selection}
       stats={stats}
+      exits={exits}
       snapshots={data?.binSnapshots}
       pickedCell={pickedCell}
-      cell={picked && cell.data ? { pick: picked, result: cell.data.cell } : null}
+      cell={picked && cell.data && answeredPick.current === picked ? { pick: picked, result: cell.data.cell } : null}
+      socketSort={socketSort}
       cellRef={cellRef}
       effState={effState}
       tz={tz}
@@ -245,8 +281,11 @@ function NoSocketLines({ src }: { src: SourceInfo }) {
   );
 }
 
-/** first / last / max per row over the bins that show a snapshot, busiest rows first. */
-function rowStats(grid: HeatmapGrid): RowStat[] {
+/**
+ * first / last / max per row over the bins that show a snapshot, busiest rows first; and the value at
+ * `aliveBin` (the last snapshot while any owning process lived, -1 = none) when it differs from the last.
+ */
+function rowStats(grid: HeatmapGrid, aliveBin: number): RowStat[] {
   let f = -1;
   let l = -1;
   for (let b = 0; b < grid.bins; b++) {
@@ -259,7 +298,8 @@ function rowStats(grid: HeatmapGrid): RowStat[] {
     .map((row, r) => {
       let max = 0;
       for (let b = 0; b < grid.bins; b++) max = Math.max(max, grid.counts[r * grid.bins + b]!);
-      return { row, first: grid.counts[r * grid.bins + f]!, last: grid.counts[r * grid.bins + l]!, max };
+      const alive = aliveBin >= 0 && aliveBin < l ? grid.counts[r * grid.bins + aliveBin]! : null;
+      return { row, first: grid.counts[r * grid.bins + f]!, last: grid.counts[r * grid.bins + l]!, max, lastAlive: alive };
     })
     .sort((a, b) => b.max - a.max);
 }

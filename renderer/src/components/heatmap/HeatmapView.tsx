@@ -5,9 +5,10 @@
  */
 import type { Ref } from 'react';
 import type { HeatmapMode } from '../../../../shared/query/socket-heatmap.ts';
-import type { CellSockets } from '../../../../shared/query/heatmap-view.ts';
+import type { CellSockets, SocketSort } from '../../../../shared/query/heatmap-view.ts';
+import type { SocketMeasure } from '../../../../shared/query/socket-series.ts';
 import { TCP_STATES } from '../../../../shared/model/sockets.ts';
-import { formatCount, formatDuration } from '../../format.ts';
+import { formatBytes, formatCount, formatDuration } from '../../format.ts';
 import type { HeatmapViewState } from '../../state/heatmap-view.ts';
 import { TOP_N_CHOICES } from '../../state/heatmap-view.ts';
 import { Heatmap } from './Heatmap.tsx';
@@ -21,7 +22,18 @@ const MODES: { mode: HeatmapMode; label: string }[] = [
   { mode: 'localPort', label: 'Local ports' },
   { mode: 'process', label: 'Processes' },
 ];
+const MEASURES: { measure: SocketMeasure; label: string; title: string }[] = [
+  { measure: 'sockets', label: 'Sockets', title: 'How many sockets' },
+  { measure: 'recvQ', label: 'Recv-Q bytes', title: 'Bytes received but not yet read by the process (a reader that stopped)' },
+  { measure: 'sendQ', label: 'Send-Q bytes', title: 'Bytes sent but not yet acknowledged by the peer' },
+];
 const ANY_STATE = '';
+
+/** A value of the measure as the summary and the tooltip print it. */
+export function formatMeasure(measure: SocketMeasure, v: number): string {
+  if (measure === 'sockets') return `${formatCount(v)} socket${v === 1 ? '' : 's'}`;
+  return formatBytes(v);
+}
 
 /** A clicked cell: its row and snapshot, and the snapshot's time on the session axis. */
 export interface Picked {
@@ -33,8 +45,18 @@ export interface Picked {
 export interface RowStat {
   row: string;
   first: number;
+  /** At the last bin shown. */
   last: number;
   max: number;
+  /** At the last bin where a process still owned a socket, when every owner exited in view; else null. */
+  lastAlive: number | null;
+}
+
+/** A process whose sockets all vanished before the capture ended, with the time it was last seen (axis ns). */
+export interface ExitShown {
+  process: string;
+  lastSeenNs: number;
+  goneByNs: number;
 }
 
 export interface HeatmapViewProps {
@@ -54,9 +76,13 @@ export interface HeatmapViewProps {
   selection: ViewRange | null;
   canZoom: boolean;
   stats: RowStat[];
+  /** Owners that exited within the view, in exit order. */
+  exits: ExitShown[];
   snapshots: Uint32Array | undefined;
   pickedCell: { row: number; bin: number } | null;
   cell: { pick: Picked; result: CellSockets } | null;
+  /** The order the listed cell's sockets are in (the chosen one, or the measure's largest first). */
+  socketSort: SocketSort | null;
   cellRef: Ref<HTMLDivElement>;
   effState: string | undefined;
   tz: string;
@@ -87,6 +113,16 @@ export function HeatmapView(p: HeatmapViewProps) {
             </button>
           ))}
         </div>
+        <label title="What a cell adds up">
+          measure{' '}
+          <select data-testid="heatmap-measure" value={view.measure} onChange={(e) => p.onChange({ measure: e.target.value as SocketMeasure })}>
+            {MEASURES.map((m) => (
+              <option key={m.measure} value={m.measure} title={m.title}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
         {view.mode !== 'state' && (
           <>
             <label>
@@ -128,7 +164,8 @@ export function HeatmapView(p: HeatmapViewProps) {
       {grid && p.width > 0 ? (
         grid.rows.length === 0 ? (
           <p className="muted" data-testid="heatmap-norows">
-            No sockets{p.effState ? ` in ${p.effState}` : ''} in this range.
+            {view.measure === 'sockets' ? 'No sockets' : `No bytes queued in ${view.measure === 'recvQ' ? 'Recv-Q' : 'Send-Q'} on any socket`}
+            {p.effState ? ` in ${p.effState}` : ''} in this range.
           </p>
         ) : (
           <Heatmap
@@ -151,8 +188,8 @@ export function HeatmapView(p: HeatmapViewProps) {
       )}
       {grid && (
         <div className="heatmap-footer">
-          <HeatmapLegend max={grid.max} log={view.log} />
-          <Summary stats={p.stats} view={p.shown} fmt={p.fmtTime} snapshots={p.snapshots} />
+          <HeatmapLegend max={grid.max} log={view.log} measure={view.measure} />
+          <Summary stats={p.stats} exits={p.exits} measure={view.measure} view={p.shown} fmt={p.fmtTime} tz={p.tz} snapshots={p.snapshots} />
         </div>
       )}
       {cell && (
@@ -169,26 +206,83 @@ export function HeatmapView(p: HeatmapViewProps) {
               Close
             </button>
           </div>
-          <SocketTable sockets={cell.result.sockets} total={cell.result.total} />
+          <SocketTable
+            sockets={cell.result.sockets}
+            total={cell.result.total}
+            matched={cell.result.matched}
+            recvQ={cell.result.recvQ}
+            sendQ={cell.result.sendQ}
+            sort={p.socketSort}
+            filter={view.socketFilter}
+            onSort={(socketSort) => p.onChange({ socketSort })}
+            onFilter={(socketFilter) => p.onChange({ socketFilter })}
+          />
         </div>
       )}
     </div>
   );
 }
 
-function Summary({ stats, view, fmt, snapshots }: { stats: RowStat[]; view: ViewRange; fmt: (ns: number, precise?: boolean) => string; snapshots?: Uint32Array }) {
-  const n = snapshots ? snapshots.reduce((a, b) => a + b, 0) : 0;
-  const top = stats.filter((s) => s.max > 0).slice(0, 3);
+/**
+ * first → peak → last per busiest row. When every process owning sockets exited in view, "last" is
+ * the last snapshot while they were alive (the one after the exit reads 0 for a leak, which looked like
+ * "no change"), the value after the exit follows, and the exits are named.
+ */
+function Summary(p: {
+  stats: RowStat[];
+  exits: ExitShown[];
+  measure: SocketMeasure;
+  view: ViewRange;
+  fmt: (ns: number, precise?: boolean) => string;
+  tz: string;
+  snapshots?: Uint32Array;
+}) {
+  const n = p.snapshots ? p.snapshots.reduce((a, b) => a + b, 0) : 0;
+  const top = p.stats.filter((s) => s.max > 0).slice(0, 3);
+  const v = (x: number) => (p.measure === 'sockets' ? formatCount(x) : formatBytes(x));
   return (
     <div className="heatmap-summary" data-testid="heatmap-summary">
       <span className="muted">
-        {formatCount(n)} snapshot{n === 1 ? '' : 's'} in {fmt(view.startNs, false)}–{fmt(view.endNs, false)} ({formatDuration(view.endNs - view.startNs)})
+        {formatCount(n)} snapshot{n === 1 ? '' : 's'} in {p.fmt(p.view.startNs, false)}–{p.fmt(p.view.endNs, false)} ({formatDuration(p.view.endNs - p.view.startNs)})
+        {p.measure !== 'sockets' && ` · ${p.measure === 'recvQ' ? 'Recv-Q' : 'Send-Q'} bytes`}
       </span>
+      {exitGroups(p.exits).map((g) => (
+        <span key={g.lastSeenNs} className="heatmap-exits" data-testid="heatmap-exits">
+          exited after {p.fmt(g.lastSeenNs)} {p.tz}:{' '}
+          {g.processes.map((name, i) => (
+            <span key={name} data-testid="heatmap-exit" data-process={name}>
+              {i > 0 ? ', ' : ''}
+              {name}
+            </span>
+          ))}
+        </span>
+      ))}
       {top.map((s) => (
-        <span key={s.row} className="summary-row" data-testid="heatmap-summary-row" data-row={s.row} data-first={s.first} data-last={s.last} data-max={s.max}>
-          <b>{s.row}</b> {formatCount(s.first)} → {formatCount(s.last)} <span className="muted">(peak {formatCount(s.max)})</span>
+        <span
+          key={s.row}
+          className="summary-row"
+          data-testid="heatmap-summary-row"
+          data-row={s.row}
+          data-first={s.first}
+          data-last={s.last}
+          data-max={s.max}
+          data-alive={s.lastAlive ?? ''}
+        >
+          <b>{s.row}</b> {v(s.first)} → peak {v(s.max)} → {s.lastAlive === null ? v(s.last) : <>{v(s.lastAlive)} while alive</>}
+          {s.lastAlive !== null && <span className="exit"> ({v(s.last)} after exit)</span>}
         </span>
       ))}
     </div>
   );
+}
+
+/** Exits at the same snapshot read as one line ("exited after 12:00:29.7: a (pid 1), b (pid 2)"). */
+function exitGroups(exits: ExitShown[]): { lastSeenNs: number; processes: string[] }[] {
+  const out: { lastSeenNs: number; processes: string[] }[] = [];
+  for (const e of exits) {
+    const g = out.find((x) => x.lastSeenNs === e.lastSeenNs);
+    if (g) g.processes.push(e.process);
+    else out.push({ lastSeenNs: e.lastSeenNs, processes: [e.process] });
+  }
+  return out;
 }
