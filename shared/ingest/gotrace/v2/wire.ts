@@ -76,7 +76,8 @@ export const MAX_ARGS = 5;
 /**
  * Per event type: number of arguments after the timestamp delta (-1 = not a timed event), and the
  * argument index (timestamp stripped) of its main stack, of a second stack, and of up to two strings
- * (-1 = none). Experimental (128+) types are parsed for their size and then dropped.
+ * (-1 = none). Experimental (128+) types are parsed for their size and then dropped. Derived from
+ * the named argument lists below, so they read like Go's event table.
  */
 export const ARGC = new Int8Array(256).fill(-1);
 export const STACK_ARG = new Int8Array(256).fill(-1);
@@ -84,64 +85,73 @@ export const STACK2_ARG = new Int8Array(256).fill(-1);
 export const STRING_ARG = new Int8Array(256).fill(-1);
 export const STRING2_ARG = new Int8Array(256).fill(-1);
 
-function spec(t: number, argc: number, stack = -1, stack2 = -1, str = -1, str2 = -1): void {
-  ARGC[t] = argc;
-  STACK_ARG[t] = stack;
-  STACK2_ARG[t] = stack2;
-  STRING_ARG[t] = str;
-  STRING2_ARG[t] = str2;
+/**
+ * One timed event's arguments after `dt`, named as Go's tracev2 table names them: `stack` is the
+ * event's own stack, `new_stack` the created goroutine's, and every `*_string` argument is a string
+ * id (in order: the first is STRING_ARG, the second STRING2_ARG).
+ */
+function spec(t: number, args: readonly string[]): void {
+  const strings = args.flatMap((a, i) => (a.endsWith('_string') ? [i] : []));
+  ARGC[t] = args.length;
+  STACK_ARG[t] = args.indexOf('stack');
+  STACK2_ARG[t] = args.indexOf('new_stack');
+  STRING_ARG[t] = strings[0] ?? -1;
+  STRING2_ARG[t] = strings[1] ?? -1;
 }
-spec(Ev.ProcsChange, 2, 1);
-spec(Ev.ProcStart, 2);
-spec(Ev.ProcStop, 0);
-spec(Ev.ProcSteal, 3);
-spec(Ev.ProcStatus, 2);
-spec(Ev.GoCreate, 3, 2, 1);
-spec(Ev.GoCreateSyscall, 1);
-spec(Ev.GoStart, 2);
-spec(Ev.GoDestroy, 0);
-spec(Ev.GoDestroySyscall, 0);
-spec(Ev.GoStop, 2, 1, -1, 0);
-spec(Ev.GoBlock, 2, 1, -1, 0);
-spec(Ev.GoUnblock, 3, 2);
-spec(Ev.GoSyscallBegin, 2, 1);
-spec(Ev.GoSyscallEnd, 0);
-spec(Ev.GoSyscallEndBlocked, 0);
-spec(Ev.GoStatus, 3);
-spec(Ev.STWBegin, 2, 1, -1, 0);
-spec(Ev.STWEnd, 0);
-spec(Ev.GCActive, 1);
-spec(Ev.GCBegin, 2, 1);
-spec(Ev.GCEnd, 1);
-spec(Ev.GCSweepActive, 1);
-spec(Ev.GCSweepBegin, 1, 0);
-spec(Ev.GCSweepEnd, 2);
-spec(Ev.GCMarkAssistActive, 1);
-spec(Ev.GCMarkAssistBegin, 1, 0);
-spec(Ev.GCMarkAssistEnd, 0);
-spec(Ev.HeapAlloc, 1);
-spec(Ev.HeapGoal, 1);
-spec(Ev.GoLabel, 1, -1, -1, 0);
-spec(Ev.UserTaskBegin, 4, 3, -1, 2);
-spec(Ev.UserTaskEnd, 2, 1);
-spec(Ev.UserRegionBegin, 3, 2, -1, 1);
-spec(Ev.UserRegionEnd, 3, 2, -1, 1);
-spec(Ev.UserLog, 4, 3, -1, 1, 2);
-spec(Ev.GoSwitch, 2);
-spec(Ev.GoSwitchDestroy, 2);
-spec(Ev.GoCreateBlocked, 3, 2, 1);
-spec(Ev.GoStatusStack, 4, 3);
-spec(Ev.ClockSnapshot, 3);
-// Experimental alloc/free events (go 1.23+, only with GOEXPERIMENT=allocfreetrace).
-spec(128, 3);
-spec(129, 3);
-spec(130, 1);
-spec(131, 2);
-spec(132, 2);
-spec(133, 1);
-spec(134, 2);
-spec(135, 2);
-spec(136, 1);
+spec(Ev.ProcsChange, ['procs_value', 'stack']);
+spec(Ev.ProcStart, ['p', 'p_seq']);
+spec(Ev.ProcStop, []);
+spec(Ev.ProcSteal, ['p', 'p_seq', 'm']);
+spec(Ev.ProcStatus, ['p', 'pstatus']);
+spec(Ev.GoCreate, ['new_g', 'new_stack', 'stack']);
+spec(Ev.GoCreateSyscall, ['new_g']);
+spec(Ev.GoStart, ['g', 'g_seq']);
+spec(Ev.GoDestroy, []);
+spec(Ev.GoDestroySyscall, []);
+spec(Ev.GoStop, ['reason_string', 'stack']);
+spec(Ev.GoBlock, ['reason_string', 'stack']);
+spec(Ev.GoUnblock, ['g', 'g_seq', 'stack']);
+spec(Ev.GoSyscallBegin, ['p_seq', 'stack']);
+spec(Ev.GoSyscallEnd, []);
+spec(Ev.GoSyscallEndBlocked, []);
+spec(Ev.GoStatus, ['g', 'm', 'gstatus']);
+spec(Ev.STWBegin, ['kind_string', 'stack']);
+spec(Ev.STWEnd, []);
+spec(Ev.GCActive, ['gc_seq']);
+spec(Ev.GCBegin, ['gc_seq', 'stack']);
+spec(Ev.GCEnd, ['gc_seq']);
+spec(Ev.GCSweepActive, ['p']);
+spec(Ev.GCSweepBegin, ['stack']);
+spec(Ev.GCSweepEnd, ['swept_value', 'reclaimed_value']);
+spec(Ev.GCMarkAssistActive, ['g']);
+spec(Ev.GCMarkAssistBegin, ['stack']);
+spec(Ev.GCMarkAssistEnd, []);
+spec(Ev.HeapAlloc, ['heapalloc_value']);
+spec(Ev.HeapGoal, ['heapgoal_value']);
+spec(Ev.GoLabel, ['label_string']);
+spec(Ev.UserTaskBegin, ['task', 'parent_task', 'name_string', 'stack']);
+spec(Ev.UserTaskEnd, ['task', 'stack']);
+spec(Ev.UserRegionBegin, ['task', 'name_string', 'stack']);
+spec(Ev.UserRegionEnd, ['task', 'name_string', 'stack']);
+spec(Ev.UserLog, ['task', 'key_string', 'value_string', 'stack']);
+spec(Ev.GoSwitch, ['g', 'g_seq']);
+spec(Ev.GoSwitchDestroy, ['g', 'g_seq']);
+spec(Ev.GoCreateBlocked, ['new_g', 'new_stack', 'stack']);
+spec(Ev.GoStatusStack, ['g', 'm', 'gstatus', 'stack']);
+spec(Ev.ClockSnapshot, ['mono', 'sec', 'nsec']);
+// Experimental alloc/free events (go 1.23+, only with GOEXPERIMENT=allocfreetrace): sized, then dropped.
+const EXPERIMENTAL_ARGS: readonly (readonly string[])[] = [
+  ['id', 'npages_value', 'kindclass'], // Span
+  ['id', 'npages_value', 'kindclass'], // SpanAlloc
+  ['id'], // SpanFree
+  ['id', 'type'], // HeapObject
+  ['id', 'type'], // HeapObjectAlloc
+  ['id'], // HeapObjectFree
+  ['id', 'order'], // GoroutineStack
+  ['id', 'order'], // GoroutineStackAlloc
+  ['id'], // GoroutineStackFree
+];
+EXPERIMENTAL_ARGS.forEach((args, i) => spec(128 + i, args));
 
 /** 2^63: varints at or above it (Go's ^uint64(0) "none" sentinels) decode as -1. */
 const TWO63 = 9223372036854775808;
