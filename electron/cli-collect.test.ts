@@ -102,11 +102,22 @@ describe('tracedeck collect', () => {
       hosts: ['a', 'b'],
       intervalMs: 1000,
       jump: 'gw',
-      pprof: { port: 6060, profiles: ['block', 'mutex'], everyMs: 10_000 },
+      pprof: { port: 6060, profiles: [{ kind: 'block' }, { kind: 'mutex' }], everyMs: 10_000 },
     });
     expect(() => parseCollectArgs([])).toThrow(/at least one HOST/);
     expect(() => parseCollectArgs(['a', '--profiles', 'cpu', '--pprof', '1'])).toThrow(/unknown profile "cpu"/);
     expect(() => parseCollectArgs(['a', '--pprof', '1', '--profiles', 'profile', '--every', '10s'])).toThrow(/at least 30s for profile/);
+    expect(parseCollectArgs(['a', '--pprof', '1', '--profiles', 'block:10s,mutex:5s,goroutineleak,trace:2s,custom:/debug/fr?s=1', '--every', '10s']).pprof?.profiles).toEqual([
+      { kind: 'block', seconds: 10 },
+      { kind: 'mutex', seconds: 5 },
+      { kind: 'goroutineleak' },
+      { kind: 'trace', seconds: 2 },
+      { kind: 'custom', path: '/debug/fr?s=1' },
+    ]);
+    expect(() => parseCollectArgs(['a', '--pprof', '1', '--profiles', 'block:20s', '--every', '10s'])).toThrow(/at least 20s for block/);
+    expect(() => parseCollectArgs(['a', '--profiles', 'custom:/a/../etc'])).toThrow(/must not contain '\.\.'/);
+    expect(() => parseCollectArgs(['a', '--profiles', 'custom:debug'])).toThrow(/must start with '\/'/);
+    expect(() => parseCollectArgs(['a', '--profiles', 'block:1.5s'])).toThrow(/whole seconds/);
     expect(() => parseCollectArgs(['a', '--password', 'x'])).toThrow(/unknown option --password/);
   });
 

@@ -216,7 +216,7 @@ export interface FleetPprofResult {
   error?: string;
 }
 
-export const SSH_PPROF_KINDS = ['goroutine', 'block', 'mutex', 'heap', 'allocs', 'threadcreate', 'profile', 'trace'] as const;
+export const SSH_PPROF_KINDS = ['goroutine', 'goroutineleak', 'block', 'mutex', 'heap', 'allocs', 'threadcreate', 'profile', 'trace', 'custom'] as const;
 export type SshPprofKind = (typeof SSH_PPROF_KINDS)[number];
 
 /** request name → [argument, response] */

@@ -99,7 +99,13 @@ describe('pprofPath', () => {
     expect(pprofPath({ kind: 'mutex', port: 6060, pathPrefix: '/admin/pprof/' })).toBe('/admin/pprof/mutex?debug=0');
     expect(pprofPath({ kind: 'profile', port: 6060 })).toBe('/debug/pprof/profile?seconds=30');
     expect(pprofPath({ kind: 'trace', port: 6060, seconds: 5 })).toBe('/debug/pprof/trace?seconds=5');
-    expect(() => pprofPath({ kind: 'heap', port: 6060, debug: 2 })).toThrow(/goroutine only/);
+    expect(pprofPath({ kind: 'block', port: 6060, seconds: 10 })).toBe('/debug/pprof/block?seconds=10');
+    expect(pprofPath({ kind: 'goroutineleak', port: 6060, debug: 2 })).toBe('/debug/pprof/goroutineleak?debug=2');
+    expect(pprofPath({ kind: 'custom', port: 6060, path: '/debug/fr?x=1' })).toBe('/debug/fr?x=1');
+    expect(() => pprofPath({ kind: 'custom', port: 6060, path: '/a/../b' })).toThrow(/invalid custom path/);
+    expect(() => pprofPath({ kind: 'custom', port: 6060, path: '/fr', seconds: 1 })).toThrow(/not for a custom endpoint/);
+    expect(() => pprofPath({ kind: 'mutex', port: 6060, seconds: 5, debug: 1 })).toThrow(/needs debug 0/);
+    expect(() => pprofPath({ kind: 'heap', port: 6060, debug: 2 })).toThrow(/goroutine and goroutineleak only/);
     expect(() => pprofPath({ kind: 'profile', port: 6060, seconds: 0.5 })).toThrow(/invalid seconds/);
     expect(() => pprofPath({ kind: 'goroutine', port: 0 })).toThrow(/invalid port/);
     expect(() => pprofPath({ kind: 'goroutine', port: 1, pathPrefix: '/x?y=/' })).toThrow(/invalid path prefix/);
