@@ -66,6 +66,7 @@ export const QUERY_ARG_SCHEMAS = {
     limit: v.optional(int(1, 100_000)),
   }),
   exportStacks: args({ profile: profileKey, range }),
+  shownPprof: args({ profile: profileKey, range, focus: v.optional(pattern), ignore: v.optional(pattern), hide: v.optional(pattern) }),
   heatmap: args({ range, bins: int(1, 20_000), mode: heatmapMode, state: v.optional(text(64)), topN: v.optional(int(1, 10_000)) }),
   socketsInCell: args({
     snapshot: int(0, 2 ** 32),
