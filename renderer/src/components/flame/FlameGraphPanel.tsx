@@ -16,6 +16,7 @@ import { querySource } from '../../query/query-client.ts';
 import { useRequest, useSourceQueries, useSourceQuery } from '../../query/use-source-query.ts';
 import { Panel } from '../Panel.tsx';
 import { FlameView, validRegex, type FlameViewActions } from './FlameView.tsx';
+import { saveShownPprof } from './save-pprof.ts';
 
 /** The renderer never draws more frames than this (d3-flame-graph is SVG: ~5 DOM nodes a frame). */
 const MAX_NODES = 5000;
@@ -99,6 +100,7 @@ export function FlameGraphPanel() {
   );
   const topArgs: TopTableArgs | null = profile ? { profile: profile.key, range, ...filters, sortBy: view.sortBy, reverse: false, limit: TOP_ROWS } : null;
   const top = useSourceQuery(src?.id, 'topTable', topArgs);
+  const [saveError, setSaveError] = useState<string | null>(null);
 
   const actions: FlameViewActions | null = useMemo(() => {
     if (!src) return null;
@@ -138,7 +140,27 @@ export function FlameGraphPanel() {
     );
   }
   return (
-    <Panel title={`Flame graph · ${src.name}`} testId="panel-flame" actions={tree.loading ? <span className="muted flame-busy">updating…</span> : null}>
+    <Panel
+      title={`Flame graph · ${src.name}`}
+      testId="panel-flame"
+      actions={
+        <>
+          {tree.loading ? <span className="muted flame-busy">updating…</span> : null}
+          {saveError && <span className="error" role="alert" data-testid="flame-save-pprof-error">{saveError}</span>}
+          <button
+            data-testid="flame-save-pprof"
+            disabled={!profile || !!diffWith}
+            title={diffWith ? 'A diff is not a profile of its own: clear the diff base to save this profile' : 'Save the profile shown (range and filters applied) as .pb.gz for go tool pprof'}
+            onClick={() => {
+              setSaveError(null);
+              if (profile) saveShownPprof(src.id, src.name, { profile: profile.key, range, ...filters }).catch((e: Error) => setSaveError(`Save as pprof failed: ${e.message}`));
+            }}
+          >
+            Save as pprof
+          </button>
+        </>
+      }
+    >
       <FlameView
         view={view}
         profiles={profiles}

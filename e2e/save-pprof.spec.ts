@@ -1,0 +1,48 @@
+/**
+ * "Save as pprof" end to end: a trace's sync blocking profile, shown in the flame graph, saved from
+ * the panel; the downloaded .pb.gz is read back with the project's own parser and its top rows are
+ * the on-screen top table's — and Go's (`go tool trace -pprof=sync` | `go tool pprof -top`, committed
+ * in shared/query/testdata/go-top/traces.json).
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { test, expect, dropFiles, fixture, sourceRow } from './support.ts';
+import { parsePprof } from '../shared/ingest/pprof/parse-pprof.ts';
+import { topTable } from '../shared/query/top-table.ts';
+import { formatValue } from '../renderer/src/format.ts';
+
+const TRACE_REL = 'scenarios/conn-leak-go1.27/trace.out';
+const GO_TOP = new URL('../shared/query/testdata/go-top/traces.json', import.meta.url);
+
+test('save the shown sync profile of a trace as pprof: it reads back as the top table shows it, and as Go prints it', async ({ page, app }) => {
+  test.setTimeout(120_000);
+  await page.goto(app.url);
+  await dropFiles(page, [{ path: fixture(TRACE_REL) }]);
+  await expect(sourceRow(page, 'trace.out')).toHaveAttribute('data-status', 'ready');
+  const panel = page.getByTestId('panel-flame');
+  await panel.getByTestId('flame-profile').selectOption('sync');
+  await expect(page.getByTestId('flame-panel')).toHaveAttribute('data-state', 'ready');
+  const rows = panel.getByTestId('top-row');
+  await expect(rows.first()).toBeVisible();
+  await expect(rows.first()).toHaveAttribute('data-function', 'runtime.selectgo');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByTestId('flame-save-pprof').click()]);
+  expect(download.suggestedFilename()).toBe('trace-sync.pb.gz');
+  const gz = readFileSync((await download.path())!);
+  expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
+  const model = parsePprof(new Uint8Array(gunzipSync(gz))).model;
+  const t = model.defaultSampleType;
+  expect(model.sampleTypes[t]).toEqual({ type: 'delay', unit: 'nanoseconds' });
+  const saved = topTable({ stacks: model.stacks, sampleStack: model.sampleStack, weight: model.sampleValues[t]! }).rows;
+
+  // The on-screen table, row by row: function, flat and cum as the table formats them.
+  const screen = await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-function'), tr.children[0]!.textContent, tr.children[2]!.textContent]));
+  expect(screen.length).toBeGreaterThan(10);
+  expect(saved.map((r) => [r.function, formatValue(r.flat, 'nanoseconds'), formatValue(r.cum, 'nanoseconds')])).toEqual(screen);
+
+  // And Go's figures for the same trace.
+  const go = (JSON.parse(readFileSync(GO_TOP, 'utf8')) as { cases: { trace: string; trace_kind: string; sampleIndex?: string; focus?: string; rows: unknown[] }[] }).cases.find(
+    (c) => c.trace === TRACE_REL && c.trace_kind === 'sync' && !c.sampleIndex && !c.focus,
+  )!;
+  expect(saved.map((r) => ({ function: r.function, flat: r.flat, cum: r.cum }))).toEqual(go.rows);
+});
