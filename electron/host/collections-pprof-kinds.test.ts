@@ -1,10 +1,12 @@
 /**
  * The pprof endpoints beyond plain snapshots, fetched over a real sshd from a Go-free HTTP server
- * that answers like net/http/pprof: block/mutex deltas (`seconds=N`, answered after N s with the
- * time of the SECOND snapshot, as Go stamps them), the goroutine leak profile, and a custom path
- * (an application's flight-recorder handler answering an execution trace).
+ * that answers like net/http/pprof with what Go 1.27 really answered (testdata/go-pprof-kinds, with
+ * Go's own figures): block/mutex deltas (`seconds=N`, answered after N s and stamped with the time
+ * of the SECOND snapshot), the goroutine leak profile, a trace, and a custom path (an application's
+ * flight-recorder handler answering an execution trace).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
@@ -12,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceInfo } from '../../shared/bridge.ts';
 import { epochDiffNs } from '../../shared/model/time.ts';
-import { expectedFigures, readFixture } from '../../shared/test-support/fixtures.ts';
+import { readFixture } from '../../shared/test-support/fixtures.ts';
 import { DEMO_DIR, ENGINE_WORKER_TS } from '../paths.ts';
 import { Host } from './handlers.ts';
 import { formatKnownHostsLine } from './ssh/known-hosts.ts';
@@ -34,6 +36,14 @@ afterAll(async () => {
 });
 
 const REL = 'scenarios/conn-leak-go1.27/';
+const GO_DATA = fileURLToPath(new URL('./testdata/go-pprof-kinds/', import.meta.url));
+interface GoTop {
+  file: string;
+  total: number;
+  rows: { function: string; flat: number; cum: number }[];
+}
+const GO_TOP = (JSON.parse(readFileSync(path.join(GO_DATA, 'go-top.json'), 'utf8')) as { cases: GoTop[] }).cases;
+const goData = (file: string) => readFileSync(path.join(GO_DATA, file));
 
 describe('pprof kinds over an SSH collection', () => {
   it('block/mutex deltas placed at the request, goroutineleak, and a custom flight-recorder path', async () => {
@@ -46,9 +56,9 @@ describe('pprof kinds over an SSH collection', () => {
       demoDir: DEMO_DIR,
       ssh: { captureDir: path.join(work, 'captures'), knownHostsPath: knownHosts, sshConfigPath: sshConfig, env: { home: work, localUser: sshd.user, sshAuthSock: undefined } },
     });
-    const block = Buffer.from(readFixture(`${REL}block.pb.gz`));
-    const mutex = Buffer.from(readFixture(`${REL}mutex.pb.gz`));
-    const goroutine = Buffer.from(readFixture(`${REL}goroutine.pb.gz`));
+    const block = goData('block-delta.pb.gz');
+    const mutex = goData('mutex-delta.pb.gz');
+    const leaks = goData('goroutineleak.pb.gz');
     const trace = Buffer.from(readFixture(`${REL}trace.out`));
     const seen: string[] = [];
     // Like net/http/pprof: a delta answers after its seconds; seconds with debug is a 400.
@@ -60,7 +70,7 @@ describe('pprof kinds over an SSH collection', () => {
       if (sec > 0 && url.searchParams.get('debug')) res.writeHead(400).end('seconds and debug params are incompatible\n');
       else if (url.pathname === '/debug/pprof/block') answer(block);
       else if (url.pathname === '/debug/pprof/mutex') answer(mutex);
-      else if (url.pathname === '/debug/pprof/goroutineleak') answer(goroutine);
+      else if (url.pathname === '/debug/pprof/goroutineleak') answer(leaks);
       else if (url.pathname === '/debug/pprof/trace') answer(trace);
       else if (url.pathname === '/debug/flightrecorder') res.end(trace);
       else res.writeHead(404).end('Unknown profile\n');
@@ -76,7 +86,16 @@ describe('pprof kinds over an SSH collection', () => {
         if (i > 300) throw new Error(`never connected (${state}): ${sshd.log().slice(-300)}`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      const expected = expectedFigures();
+      /** A source's top rows and total as the app's top table computes them, rounded as pprof prints. */
+      const top = async (id: string, profile?: string) => {
+        const r = await host.handle('query', { id, query: { type: 'topTable', ...(profile ? { profile } : {}), limit: 100_000 } });
+        if (r.type !== 'topTable') throw new Error('expected a top table');
+        return { total: r.table.total, rows: r.table.rows.map((x) => ({ function: x.function, flat: x.flat, cum: x.cum })) };
+      };
+      const goTop = (file: string) => {
+        const c = GO_TOP.find((x) => x.file === file)!;
+        return { total: c.total, rows: c.rows };
+      };
 
       const { sourceId: b } = await host.handle('fetchPprofOverSsh', { collectionId, kind: 'block', port, seconds: 1 });
       const { sourceId: m } = await host.handle('fetchPprofOverSsh', { collectionId, kind: 'mutex', port, seconds: 2 });
@@ -91,7 +110,7 @@ describe('pprof kinds over an SSH collection', () => {
       for (const [id, kind, seconds] of [[b, 'block', 1], [m, 'mutex', 2]] as const) {
         const src = source(id);
         expect(src).toMatchObject({ kind: 'pprof', status: 'ready', clock: { quality: 'manual', basis: expect.stringContaining(`delta over ${seconds} s`) } });
-        expect(src.figures?.totals).toEqual(expected[`${REL}${kind}.pb.gz`]!.totals);
+        expect(await top(id, 'delay')).toEqual(goTop(`${kind}-delta.pb.gz`));
         const file = (src.origin as { path: string }).path;
         expect(path.basename(file)).toMatch(new RegExp(`-${kind}-delta${seconds}s-\\d+\\.pb\\.gz$`));
         // The interval starts when the request was sent, not at Go's stamp (the second snapshot).
@@ -102,7 +121,7 @@ describe('pprof kinds over an SSH collection', () => {
       }
       expect(source(leak)).toMatchObject({ kind: 'pprof', status: 'ready' });
       expect(path.basename((source(leak).origin as { path: string }).path)).toMatch(/-goroutineleak-\d+\.pb\.gz$/);
-      expect(source(leak).figures?.totals).toEqual(expected[`${REL}goroutine.pb.gz`]!.totals);
+      expect(await top(leak)).toEqual(goTop('goroutineleak.pb.gz'));
       expect(source(fr)).toMatchObject({ kind: 'gotrace', status: 'ready', origin: { command: `GET http://127.0.0.1:${port}/debug/flightrecorder` } });
       expect(path.basename((source(fr).origin as { path: string }).path)).toMatch(/-custom-\d+\.trace\.out$/);
 
