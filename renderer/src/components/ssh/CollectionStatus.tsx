@@ -198,7 +198,7 @@ export function PprofMenu({
         <span className="ssh-warn">stops the world while it is written</span>
       </div>
       <div className="ssh-pprof-row" data-testid="ssh-pprof-delta-row">
-        <span title="Go takes the profile twice, N s apart, and answers the difference: what blocked during those N s only">only the last</span>
+        <span title="Go takes the profile now and again N s later, and answers the difference: what blocked during those N s only">during the next</span>
         <input aria-label="delta seconds" data-testid="ssh-pprof-delta-seconds" value={deltaS} onChange={(e) => setDeltaS(e.target.value)} size={4} /> s:
         <button disabled={!okPort || secs(deltaS) === null} onClick={() => go({ kind: 'block', seconds: secs(deltaS)! })} data-testid="ssh-pprof-block-delta">
           block
@@ -221,7 +221,7 @@ export function PprofMenu({
           data-testid="ssh-pprof-custom-path"
           value={customPath}
           onChange={(e) => setCustomPath(e.target.value)}
-          size={24}
+          className="ssh-pprof-path"
           maxLength={512}
         />
         <button
