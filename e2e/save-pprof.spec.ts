@@ -87,3 +87,24 @@ test('a brushed range of the trace with a function hidden: the saved profile is 
   expect(saved.shown).toEqual(screen);
   await screenshot(page, 'flame-save-pprof-range');
 });
+
+test('a diff shown against an earlier profile of the series saves as go tool pprof -base computes it', async ({ page, app }) => {
+  test.setTimeout(120_000);
+  await page.goto(app.url);
+  await dropFiles(page, [{ path: fixture('profile-series/go1.26/block-0.pb.gz') }, { path: fixture('profile-series/go1.26/block-5.pb.gz') }]);
+  await expect(sourceRow(page, 'block-0.pb.gz')).toHaveAttribute('data-status', 'ready');
+  await expect(sourceRow(page, 'block-5.pb.gz')).toHaveAttribute('data-status', 'ready');
+  await sourceRow(page, 'block-5.pb.gz').click();
+  const panel = page.getByTestId('panel-flame');
+  await expect(panel).toContainText('block-5.pb.gz');
+  await panel.getByTestId('flame-diff-base').selectOption({ label: 'block-0.pb.gz (delay)' });
+  await expect(panel.getByTestId('flame-diff-legend')).toBeVisible();
+  await expect(page.getByTestId('flame-panel')).toHaveAttribute('data-state', 'ready');
+
+  const saved = await savePprof(page, panel);
+  expect(saved.name).toBe('block-5-delay-delta.pb.gz');
+  const go = (JSON.parse(readFileSync(new URL('../shared/query/testdata/go-top/series.json', import.meta.url), 'utf8')) as { cases: { id: string; rows: unknown[] }[] }).cases.find(
+    (c) => c.id === 'block-5 --base block-0',
+  )!;
+  expect(saved.rows.map((r) => ({ function: r.function, flat: r.flat, cum: r.cum }))).toEqual(go.rows);
+});

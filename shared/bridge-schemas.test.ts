@@ -71,6 +71,7 @@ describe('page query schemas', () => {
       callTree: { profile: 'delay', range, inverted: true, focus: '^net/http', search: 'Read', rootPath: ['main.main'], minFraction: 1 / 1200, maxNodes: 4000 },
       topTable: { profile: 'delay', sortBy: 'cum', reverse: false, limit: 200 },
       exportStacks: { profile: 'cpu' },
+      shownPprof: { profile: 'sync', range, focus: '^net/http', ignore: 'x', hide: 'runtime' },
       heatmap: { range, bins: 600, mode: 'state', topN: 12 },
       socketsInCell: { snapshot: 3, row: 'ESTAB', mode: 'peer', state: 'ESTAB', rows: ['a', 'b'], limit: 500 },
       traceAnnotations: { range, logLimit: 200, instances: { kind: 'region', type: 'db', limit: 500 } },
@@ -145,5 +146,14 @@ describe('pprof fetch kinds', () => {
       expect(fetch(o), JSON.stringify(o)).toMatch(re);
     // A delta longer than the schedule's interval would overlap the next one.
     expect(validateRequestArg('setPprofSchedule', { collectionId: 'c1', schedule: { kind: 'block', port: 6060, everyS: 5, seconds: 10 } })).toMatch(/at least the block's 10 s/);
+  });
+});
+
+describe('diffPprof (Save as pprof of a diff)', () => {
+  it('takes a shownPprof query and the base; refuses other queries and a page-sent base', () => {
+    expect(validateRequestArg('diffPprof', { id: 's1', baseId: 's2', query: { type: 'shownPprof', profile: 'delay', hide: 'x' }, baseProfile: 'delay' })).toBeNull();
+    expect(validateRequestArg('diffPprof', { id: 's1', baseId: 's2', query: { type: 'callTree' } })).toMatch(/shownPprof/);
+    expect(validateRequestArg('diffPprof', { id: 's1', baseId: 's2', query: { type: 'shownPprof', base: {} } })).toMatch(/unknown field base/);
+    expect(validateRequestArg('diffPprof', { id: 's1', query: { type: 'shownPprof' } })).toMatch(/baseId required/);
   });
 });

@@ -249,6 +249,14 @@ const callTreeQuery = v.pipe(
     if (bad) addIssue({ message: `query: ${bad}` });
   }),
 );
+const shownPprofQuery = v.pipe(
+  v.looseObject({ type: v.literal('shownPprof', "query must be a {type: 'shownPprof'} query") }, "query must be a {type: 'shownPprof'} query"),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const bad = validateQueryArgs('shownPprof', dataset.value);
+    if (bad) addIssue({ message: `query: ${bad}` });
+  }),
+);
 const pageQuery = v.pipe(
   v.looseObject({ type: v.string('query {type} required') }, 'query {type} required'),
   v.rawCheck(({ dataset, addIssue }) => {
@@ -289,6 +297,12 @@ export const REQUEST_ARG_SCHEMAS = {
     query: callTreeQuery,
     baseProfile: v.optional(v.pipe(v.string('baseProfile must be a string'), v.maxLength(256, 'baseProfile must be a string'))),
     baseRange: v.optional(v.pipe(v.unknown(), v.check((r) => typeof r === 'object' && r !== null, 'baseRange must be {startNs, endNs}'), SourceRangeSchema)),
+  }),
+  diffPprof: fields({
+    id: sourceId('id and baseId required'),
+    baseId: sourceId('id and baseId required'),
+    query: shownPprofQuery,
+    baseProfile: v.optional(v.pipe(v.string('baseProfile must be a string'), v.maxLength(256, 'baseProfile must be a string'))),
   }),
   startCollection: StartCollectionArgsSchema,
   stopCollection: fields({ collectionId }),

@@ -90,6 +90,8 @@ export interface QueryMap {
   topTable: [TopTableArgs, { type: 'topTable'; profile: StackProfileInfo; table: TopTable }];
   /** The shown profile (one profile, range, focus/ignore/hide) as pprof protobuf bytes: "Save as pprof". */
   shownPprof: [ShownPprofArgs, ShownPprof];
+  /** The same, of a diff: this profile minus stacks exported from another source (host-built). */
+  shownPprofDiff: [ShownPprofArgs & { base: ExportedStacks }, ShownPprof];
   /** A profile reduced to function paths + weights, to diff against in another engine. */
   exportStacks: [{ profile?: string; range?: SourceRange }, { type: 'exportStacks'; stacks: ExportedStacks }];
   /** Connection heat map of an ss source: `bins` time bins over `range`. */

@@ -14,6 +14,7 @@ import { parseTrace } from '../ingest/gotrace/parse-trace.ts';
 import { readFixture } from '../test-support/fixtures.ts';
 import { epochAdd } from '../model/time.ts';
 import { runQuery } from './run-query.ts';
+import { exportStacks } from './stack-sources.ts';
 import { validateQueryArgs } from './query-schemas.ts';
 import { topTable } from './top-table.ts';
 import type { ShownPprofArgs } from './shown-pprof.ts';
@@ -27,7 +28,18 @@ interface GoCase {
   total: number;
   rows: { function: string; flat: number; cum: number }[];
 }
-const TRACES = (JSON.parse(readFileSync(fileURLToPath(new URL('./testdata/go-top/traces.json', import.meta.url)), 'utf8')) as { cases: GoCase[] }).cases;
+const goCases = <T>(name: string) => (JSON.parse(readFileSync(fileURLToPath(new URL(`./testdata/go-top/${name}`, import.meta.url)), 'utf8')) as { cases: T[] }).cases;
+const TRACES = goCases<GoCase>('traces.json');
+interface GoBaseCase {
+  id: string;
+  files: string[];
+  base?: string;
+  sampleIndex?: string;
+  focus?: string;
+  total: number;
+  rows: { function: string; flat: number; cum: number }[];
+}
+const BASES = goCases<GoBaseCase>('series.json').filter((c) => c.base && c.files.length === 1);
 
 const parsed = new Map<string, ParsedSource>();
 const source = (rel: string): ParsedSource => {
@@ -91,9 +103,23 @@ describe('shownPprof: the flame graph\'s profile as pprof bytes', () => {
     expect(got.total).toBeGreaterThan(0);
   });
 
+  it.each(BASES.map((c) => [c.id, c] as const))('%s: a diff saved reads back as go tool pprof -top -base prints it', (_id, c) => {
+    const cur = source(c.files[0]!);
+    const base = source(c.base!);
+    const profile = c.sampleIndex;
+    const r = runQuery(cur, { type: 'shownPprofDiff', profile, focus: c.focus, base: exportStacks(base, profile) });
+    const back = parsePprof(r.bytes).model;
+    const t = back.defaultSampleType;
+    const table = topTable({ stacks: back.stacks, sampleStack: back.sampleStack, weight: back.sampleValues[t]! });
+    expect(table.rows.map((x) => ({ function: x.function, flat: x.flat, cum: x.cum }))).toEqual(c.rows);
+    if (!c.focus) expect(table.rows.reduce((s, x) => s + x.flat, 0)).toBe(c.rows.reduce((s, x) => s + x.flat, 0));
+  });
+
   it('its page schema takes what the flame panel sends and nothing else', () => {
     expect(validateQueryArgs('shownPprof', { type: 'shownPprof', profile: 'sync', range: { startNs: 0, endNs: 5 }, focus: 'x', ignore: 'y', hide: 'z' })).toBeNull();
     expect(validateQueryArgs('shownPprof', { type: 'shownPprof', inverted: true })).toMatch(/unknown field inverted/);
     expect(validateQueryArgs('shownPprof', { type: 'shownPprof', focus: 'x'.repeat(5000) })).toMatch(/focus/);
+    // The diff's base is exported by the host from another engine, never sent by the page.
+    expect(validateQueryArgs('shownPprofDiff', { type: 'shownPprofDiff' })).toMatch(/built by the host/);
   });
 });

@@ -149,11 +149,15 @@ export function FlameGraphPanel() {
           {saveError && <span className="error" role="alert" data-testid="flame-save-pprof-error">{saveError}</span>}
           <button
             data-testid="flame-save-pprof"
-            disabled={!profile || !!diffWith}
-            title={diffWith ? 'A diff is not a profile of its own: clear the diff base to save this profile' : 'Save the profile shown (range and filters applied) as .pb.gz for go tool pprof'}
+            disabled={!profile}
+            title={
+              diffWith
+                ? 'Save the diff shown as .pb.gz: this profile minus the base (go tool pprof -base), filters applied'
+                : 'Save the profile shown (range and filters applied) as .pb.gz for go tool pprof'
+            }
             onClick={() => {
               setSaveError(null);
-              if (profile) saveShownPprof(src.id, src.name, { profile: profile.key, range, ...filters }).catch((e: Error) => setSaveError(`Save as pprof failed: ${e.message}`));
+              if (profile) saveShownPprof(src.id, src.name, { profile: profile.key, range, ...filters }, diffWith).catch((e: Error) => setSaveError(`Save as pprof failed: ${e.message}`));
             }}
           >
             Save as pprof
