@@ -156,6 +156,10 @@ describe('pprof over an SSH direct-tcpip forward to a real sshd', () => {
     await expect(fetchPprof(client, { kind: 'mutex', port: httpPort }, { hostLabel: 'h' })).rejects.toThrow(
       `http://127.0.0.1:${httpPort}/debug/pprof/mutex?debug=0 on h: HTTP 404 Not Found: Unknown profile`,
     );
+    // What a Go 1.26 binary without the experiment answers (checked against a real one).
+    await expect(fetchPprof(client, { kind: 'goroutineleak', port: httpPort }, { hostLabel: 'h' })).rejects.toThrow(
+      /HTTP 404 Not Found: Unknown profile \(the goroutine leak profile needs Go 1\.27, or Go 1\.26 built with GOEXPERIMENT=goroutineleakprofile\)/,
+    );
     await expect(fetchPprof(client, { kind: 'block', port: rawPort, timeoutMs: 5000 }, { hostLabel: 'h' })).rejects.toThrow(/incomplete response/);
     const closed = await new Promise<number>((resolve) => {
       const s = net.createServer().listen(0, '127.0.0.1', () => {

@@ -174,7 +174,9 @@ export async function fetchPprof(client: Client, req: PprofRequest, opts: { host
   const endedAtEpochNs = clock.nowNs();
   if (res.status !== 200) {
     const text = Buffer.from(res.body.subarray(0, 300)).toString('utf8').replace(/\s+/g, ' ').trim();
-    throw new Error(`${url} on ${opts.hostLabel}: HTTP ${res.status} ${res.reason}${text ? `: ${text}` : ''}`);
+    // Go 1.26 without GOEXPERIMENT=goroutineleakprofile (and older Go) has no such profile.
+    const hint = req.kind === 'goroutineleak' && res.status === 404 ? ' (the goroutine leak profile needs Go 1.27, or Go 1.26 built with GOEXPERIMENT=goroutineleakprofile)' : '';
+    throw new Error(`${url} on ${opts.hostLabel}: HTTP ${res.status} ${res.reason}${text ? `: ${text}` : ''}${hint}`);
   }
   return {
     bytes: res.body,
