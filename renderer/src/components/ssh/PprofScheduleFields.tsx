@@ -13,6 +13,7 @@ export const SCHEDULE_CHOICES = {
   allocs: { label: 'allocs', kind: 'allocs' },
   profile: { label: 'CPU profile', kind: 'profile' },
   trace: { label: 'execution trace', kind: 'trace' },
+  custom: { label: 'a path (e.g. a flight recorder)', kind: 'custom' },
 } as const satisfies Record<string, Pick<PprofSchedule, 'kind' | 'debug'> & { label: string }>;
 export type ScheduleChoice = keyof typeof SCHEDULE_CHOICES;
 
@@ -22,9 +23,11 @@ export interface ScheduleValues {
   everyS: string;
   /** profile / trace duration. */
   seconds: string;
+  /** choice 'custom': the endpoint's path on the listener. */
+  path: string;
 }
 
-export const SCHEDULE_DEFAULTS: ScheduleValues = { port: '6060', choice: 'goroutine', everyS: '30', seconds: '10' };
+export const SCHEDULE_DEFAULTS: ScheduleValues = { port: '6060', choice: 'goroutine', everyS: '30', seconds: '10', path: '/debug/flightrecorder' };
 
 const timed = (c: ScheduleChoice) => c === 'profile' || c === 'trace';
 /**
@@ -51,6 +54,11 @@ export function toPprofSchedule(v: ScheduleValues): PprofSchedule | string {
     s.seconds = seconds;
   }
   if (delta(v.choice)) s.seconds = everyS > 3600 ? 3600 : everyS;
+  if (v.choice === 'custom') {
+    // The host checks the rest (no '..', no spaces, length) and says why.
+    if (!v.path.startsWith('/')) return "The path must start with '/'.";
+    s.path = v.path;
+  }
   return s;
 }
 
@@ -96,6 +104,9 @@ export function PprofScheduleFields({
           <input aria-label="Duration (seconds)" data-testid={`${idPrefix}-seconds`} inputMode="numeric" size={4} value={v.seconds} onChange={set('seconds')} />
           <span>s</span>
         </>
+      )}
+      {v.choice === 'custom' && (
+        <input aria-label="Endpoint path" data-testid={`${idPrefix}-path`} className="ssh-pprof-path" maxLength={512} value={v.path} onChange={set('path')} />
       )}
       {showPort && (
         <>
