@@ -149,6 +149,7 @@ export function FlameGraphPanel() {
           {saveError && <span className="error" role="alert" data-testid="flame-save-pprof-error">{saveError}</span>}
           <button
             data-testid="flame-save-pprof"
+            data-export-skip=""
             disabled={!profile}
             title={
               diffWith
