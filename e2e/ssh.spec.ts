@@ -15,6 +15,8 @@ import { formatKnownHostsLine } from '../electron/host/ssh/known-hosts.ts';
 import { createTestSshd, pubKeyBlob, sshKeygenFingerprint, type TestSshd } from '../electron/host/ssh/test-sshd.ts';
 import { test, expect, fixture, screenshot } from './support.ts';
 
+const GO_BLOCK_DELTA = path.join(path.dirname(new URL(import.meta.url).pathname), '../electron/host/testdata/go-pprof-kinds/block-delta.pb.gz');
+
 let sshd: TestSshd;
 let work: string;
 const ENV = ['TRACEDECK_KNOWN_HOSTS', 'TRACEDECK_SSH_CONFIG', 'TRACEDECK_CAPTURE_DIR'] as const;
@@ -68,6 +70,9 @@ test('collect over SSH from the form: accept the host key, watch snapshots arriv
   const pprofSrv = http.createServer((req, res) => {
     pprofRequests.push(req.url ?? '');
     if (req.url === '/debug/pprof/goroutine?debug=0') res.end(goroutineProfileNow());
+    // A delta answers after its seconds (Go waits between its two snapshots): Go 1.27's real answer.
+    else if (req.url === '/debug/pprof/block?seconds=1') setTimeout(() => res.end(readFileSync(GO_BLOCK_DELTA)), 1000);
+    else if (req.url === '/debug/flightrecorder') res.end(readFileSync(fixture('scenarios/conn-leak-go1.27/trace.out')));
     else res.writeHead(404).end('404 page not found\n');
   });
   await new Promise<void>((r) => pprofSrv.listen(0, '127.0.0.1', r));
@@ -169,6 +174,23 @@ test('collect over SSH from the form: accept the host key, watch snapshots arriv
     await page.waitForTimeout(2500); // longer than the cleared schedule's interval: nothing more is fetched
     expect(pprofRequests.length).toBe(scheduled + 1);
     await expect(pprofRows).toHaveCount(rowsBefore + 1);
+
+    // block over the last second only (Go's delta), and a custom path answering a trace.
+    await status.getByTestId('ssh-pprof').click();
+    await menu.getByTestId('ssh-pprof-port').fill(String(pprofPort));
+    await menu.getByTestId('ssh-pprof-delta-seconds').fill('1');
+    await menu.getByTestId('ssh-pprof-block-delta').click();
+    await expect(pprofRows).toHaveCount(rowsBefore + 2);
+    await expect(pprofRows.last()).toHaveAttribute('data-name', /^.+-block-delta1s-\d+\.pb\.gz$/);
+    await expect(pprofRows.last()).toHaveAttribute('data-status', 'ready');
+    await status.getByTestId('ssh-pprof').click();
+    await menu.getByTestId('ssh-pprof-port').fill(String(pprofPort));
+    await menu.getByTestId('ssh-pprof-custom-path').fill('/debug/flightrecorder');
+    await menu.getByTestId('ssh-pprof-custom').click();
+    const traceRow = page.locator('[data-testid="source"][data-kind="gotrace"]');
+    await expect(traceRow).toHaveAttribute('data-name', /^.+-custom-\d+\.trace\.out$/);
+    await expect(traceRow).toHaveAttribute('data-status', 'ready');
+    expect(pprofRequests.slice(-2)).toEqual(['/debug/pprof/block?seconds=1', '/debug/flightrecorder']);
     await row.click();
 
     // The server dies: the collection reports it and reconnects when it is back; the gap stays in the capture.

@@ -24,6 +24,7 @@ let servers: TestSshd[] = [];
 let work: string;
 let pprofSrv: http.Server;
 let pprofPort: number;
+const pprofUrls = new Set<string>();
 const GOROUTINE = 'scenarios/timewait-storm-go1.27/goroutine.pb.gz';
 
 beforeAll(async () => {
@@ -34,7 +35,11 @@ beforeAll(async () => {
   writeFileSync(path.join(work, 'ssh_config'), servers.map((s, i) => `Host node-${i + 1}\n  HostName ${s.address}\n  Port ${s.port}\n  User ${s.user}\n`).join(''));
   writeFileSync(path.join(work, 'known_hosts'), servers.map((s) => `${formatKnownHostsLine(s.address, s.port, pubKeyBlob(s.hostKeyPub))}\n`).join(''));
   const body = Buffer.from(readFixture(GOROUTINE));
-  pprofSrv = http.createServer((req, res) => (req.url === '/debug/pprof/goroutine?debug=0' ? res.end(body) : res.writeHead(404).end('404 page not found\n')));
+  pprofSrv = http.createServer((req, res) => {
+    pprofUrls.add(req.url ?? '');
+    if (req.url === '/debug/pprof/goroutine?debug=0') res.end(body);
+    else res.writeHead(404).end('404 page not found\n');
+  });
   await new Promise<void>((r) => pprofSrv.listen(0, '127.0.0.1', r));
   pprofPort = (pprofSrv.address() as net.AddressInfo).port;
 });
@@ -102,17 +107,28 @@ describe('tracedeck collect', () => {
       hosts: ['a', 'b'],
       intervalMs: 1000,
       jump: 'gw',
-      pprof: { port: 6060, profiles: ['block', 'mutex'], everyMs: 10_000 },
+      pprof: { port: 6060, profiles: [{ kind: 'block' }, { kind: 'mutex' }], everyMs: 10_000 },
     });
     expect(() => parseCollectArgs([])).toThrow(/at least one HOST/);
     expect(() => parseCollectArgs(['a', '--profiles', 'cpu', '--pprof', '1'])).toThrow(/unknown profile "cpu"/);
     expect(() => parseCollectArgs(['a', '--pprof', '1', '--profiles', 'profile', '--every', '10s'])).toThrow(/at least 30s for profile/);
+    expect(parseCollectArgs(['a', '--pprof', '1', '--profiles', 'block:10s,mutex:5s,goroutineleak,trace:2s,custom:/debug/fr?s=1', '--every', '10s']).pprof?.profiles).toEqual([
+      { kind: 'block', seconds: 10 },
+      { kind: 'mutex', seconds: 5 },
+      { kind: 'goroutineleak' },
+      { kind: 'trace', seconds: 2 },
+      { kind: 'custom', path: '/debug/fr?s=1' },
+    ]);
+    expect(() => parseCollectArgs(['a', '--pprof', '1', '--profiles', 'block:20s', '--every', '10s'])).toThrow(/at least 20s for block/);
+    expect(() => parseCollectArgs(['a', '--profiles', 'custom:/a/../etc'])).toThrow(/must not contain '\.\.'/);
+    expect(() => parseCollectArgs(['a', '--profiles', 'custom:debug'])).toThrow(/must start with '\/'/);
+    expect(() => parseCollectArgs(['a', '--profiles', 'block:1.5s'])).toThrow(/whole seconds/);
     expect(() => parseCollectArgs(['a', '--password', 'x'])).toThrow(/unknown option --password/);
   });
 
   it('three hosts for its duration: captures and fetched profiles reopen with the reported figures', async () => {
     const out = path.join(work, 'run-duration');
-    const r = await collect([...common(), '--duration', '6s', '--out', out, '--pprof', String(pprofPort), '--profiles', 'goroutine,mutex', '--every', '2s']);
+    const r = await collect([...common(), '--duration', '6s', '--out', out, '--pprof', String(pprofPort), '--profiles', 'goroutine,mutex:1s', '--every', '2s']);
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as HostSummary[];
     expect(summary.map((s) => s.host)).toEqual(['node-1', 'node-2', 'node-3']);
@@ -122,6 +138,8 @@ describe('tracedeck collect', () => {
     // Progress on stderr: each host connected; a 404 endpoint is reported per host and the run goes on.
     for (const h of ['node-1', 'node-2', 'node-3']) expect(r.stderr).toContain(`${h}: connected (`);
     expect(r.stderr).toMatch(/node-1: pprof mutex failed: .*404/);
+    // mutex:1s asked Go for its delta over one second.
+    expect([...pprofUrls].sort()).toEqual(['/debug/pprof/goroutine?debug=0', '/debug/pprof/mutex?seconds=1']);
     // Profiles: fetched per host every 2 s, each with its provenance, reopening as the same profile.
     const totals = expectedFigures()[GOROUTINE]!.totals;
     for (const s of summary) {

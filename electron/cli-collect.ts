@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SSH_PPROF_KINDS, type SshPprofKind } from '../shared/bridge.ts';
+import { pprofFetchProblem } from '../shared/bridge-schemas.ts';
 import { SshCollector } from './host/ssh/collector.ts';
 import type { CollectorStatus } from './host/ssh/collector.ts';
 import type { HostKeyPrompt } from './host/ssh/connection.ts';
@@ -23,11 +24,39 @@ import type { SshTarget } from './host/ssh/ssh-config.ts';
 
 export const COLLECT_USAGE = `usage:
   tracedeck collect HOST… [--interval 1s] [--duration 10m] [--out DIR]
-                    [--pprof PORT --profiles block,mutex,goroutine --every 30s]
+                    [--pprof PORT --profiles block,mutex:10s,goroutineleak,trace:2s,custom:/debug/fr --every 30s]
                     [--key FILE] [--user U] [--port N] [-J JUMP,…] [--ports P,…] [--pid PID]
                     [--ssh-config FILE] [--known-hosts FILE] [--accept-new-host-keys] [--json]
       collect ss snapshots (and pprof profiles) over SSH from each HOST (alias, user@host, or an
-      ssh-config pattern like web-*) into DIR until --duration or Ctrl-C; open DIR's files later`;
+      ssh-config pattern like web-*) into DIR until --duration or Ctrl-C; open DIR's files later.
+      --profiles: KIND (cumulative), KIND:Ns (block, mutex, goroutine, goroutineleak, heap, allocs,
+      threadcreate: the delta Go computes over N s; profile, trace: their duration), or
+      custom:/PATH (any endpoint on the pprof port, e.g. a flight recorder's; no ',' in PATH)`;
+
+/** One entry of --profiles: what to fetch from the pprof port each round. */
+export interface ProfileSpec {
+  kind: SshPprofKind;
+  seconds?: number;
+  path?: string;
+}
+
+/** `block`, `mutex:10s`, `trace:2s`, `custom:/debug/fr?x=1` → a fetch, checked by the bridge's own rules. */
+export function parseProfileSpec(text: string): ProfileSpec {
+  const colon = text.indexOf(':');
+  const kind = (colon < 0 ? text : text.slice(0, colon)) as SshPprofKind;
+  const rest = colon < 0 ? undefined : text.slice(colon + 1);
+  if (!SSH_PPROF_KINDS.includes(kind)) throw new Error(`--profiles: unknown profile "${kind}" (one of ${SSH_PPROF_KINDS.join(', ')})`);
+  const spec: ProfileSpec = { kind };
+  if (kind === 'custom') spec.path = rest ?? '';
+  else if (rest !== undefined) {
+    const ms = parseDuration(rest);
+    if (ms % 1000 !== 0) throw new Error(`--profiles: ${text}: whole seconds only`);
+    spec.seconds = ms / 1000;
+  }
+  const bad = pprofFetchProblem('', spec);
+  if (bad) throw new Error(`--profiles: ${text}: ${bad}`);
+  return spec;
+}
 
 /** `500ms`, `1s`, `1.5s`, `10m`, `2h`; a bare number is seconds. */
 export function parseDuration(text: string): number {
@@ -42,7 +71,7 @@ export interface CollectOptions {
   intervalMs: number;
   durationMs?: number;
   outDir: string;
-  pprof?: { port: number; profiles: SshPprofKind[]; everyMs: number };
+  pprof?: { port: number; profiles: ProfileSpec[]; everyMs: number };
   keyFile?: string;
   user?: string;
   port?: number;
@@ -69,7 +98,7 @@ function stamp(d: Date): string {
 export function parseCollectArgs(args: string[]): CollectOptions {
   const o: CollectOptions = { hosts: [], intervalMs: 1000, outDir: `tracedeck-collect-${stamp(new Date())}`, acceptNewHostKeys: false, json: false };
   let pprofPort: number | undefined;
-  let profiles: SshPprofKind[] = ['goroutine'];
+  let profiles: ProfileSpec[] = [{ kind: 'goroutine' }];
   let everyMs = 30_000;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -95,8 +124,7 @@ export function parseCollectArgs(args: string[]): CollectOptions {
         pprofPort = int('--pprof', value(), 1, 65535);
         break;
       case '--profiles':
-        profiles = value().split(',').filter(Boolean) as SshPprofKind[];
-        for (const p of profiles) if (!SSH_PPROF_KINDS.includes(p)) throw new Error(`--profiles: unknown profile "${p}" (one of ${SSH_PPROF_KINDS.join(', ')})`);
+        profiles = value().split(',').filter(Boolean).map(parseProfileSpec);
         break;
       case '--every':
         everyMs = parseDuration(value());
@@ -140,10 +168,11 @@ export function parseCollectArgs(args: string[]): CollectOptions {
   }
   if (o.hosts.length === 0) throw new Error('name at least one HOST');
   if (pprofPort !== undefined) {
-    // Go serves one CPU profile at a time: a timed profile must fit in the interval.
+    // Go serves one CPU profile at a time, and overlapping deltas would count an interval twice:
+    // a timed profile or a delta must fit in the interval.
     for (const p of profiles) {
-      const seconds = p === 'profile' ? 30 : p === 'trace' ? 1 : 0;
-      if (seconds * 1000 > everyMs) throw new Error(`--every must be at least ${seconds}s for ${p}`);
+      const seconds = p.seconds ?? (p.kind === 'profile' ? 30 : p.kind === 'trace' ? 1 : 0);
+      if (seconds * 1000 > everyMs) throw new Error(`--every must be at least ${seconds}s for ${p.kind}`);
     }
     o.pprof = { port: pprofPort, profiles, everyMs };
   }
@@ -265,9 +294,10 @@ export async function runCollect(
           if (fetchAbort.signal.aborted) break;
           next = Date.now() + pp.everyMs;
           if (!r.collector.connected) continue;
-          for (const kind of pp.profiles) {
+          for (const spec of pp.profiles) {
+            const kind = spec.kind === 'custom' ? spec.path : spec.kind;
             try {
-              const file = await r.collector.fetchPprofToFolder({ kind, port: pp.port, signal: fetchAbort.signal }, o.outDir);
+              const file = await r.collector.fetchPprofToFolder({ ...spec, port: pp.port, signal: fetchAbort.signal }, o.outDir);
               r.summary.profiles.push(file);
             } catch (err) {
               if (fetchAbort.signal.aborted) break;

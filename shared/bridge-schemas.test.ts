@@ -71,6 +71,7 @@ describe('page query schemas', () => {
       callTree: { profile: 'delay', range, inverted: true, focus: '^net/http', search: 'Read', rootPath: ['main.main'], minFraction: 1 / 1200, maxNodes: 4000 },
       topTable: { profile: 'delay', sortBy: 'cum', reverse: false, limit: 200 },
       exportStacks: { profile: 'cpu' },
+      shownPprof: { profile: 'sync', range, focus: '^net/http', ignore: 'x', hide: 'runtime' },
       heatmap: { range, bins: 600, mode: 'state', topN: 12 },
       socketsInCell: { snapshot: 3, row: 'ESTAB', mode: 'peer', state: 'ESTAB', rows: ['a', 'b'], limit: 500 },
       traceAnnotations: { range, logLimit: 200, instances: { kind: 'region', type: 'db', limit: 500 } },
@@ -105,6 +106,54 @@ describe('fleet and jump-host arguments', () => {
     expect(validateRequestArg('stopFleet', { fleetId: 'f1', cancel: true })).toBeNull();
     expect(validateRequestArg('stopFleet', { fleetId: '../x' })).toMatch(/fleetId required/);
     expect(validateRequestArg('fetchPprofFleet', { fleetId: 'f1', kind: 'block', port: 6060 })).toBeNull();
-    expect(validateRequestArg('fetchPprofFleet', { fleetId: 'f1', kind: 'block', port: 6060, seconds: 5 })).toMatch(/seconds/);
+    expect(validateRequestArg('fetchPprofFleet', { fleetId: 'f1', kind: 'block', port: 6060, seconds: 5, debug: 1 })).toMatch(/seconds/);
+    expect(validateRequestArg('fetchPprofFleet', { fleetId: 'f1', kind: 'threadcreate', port: 6060, seconds: 5 })).toBeNull();
+  });
+});
+
+describe('pprof fetch kinds', () => {
+  const fetch = (o: object) => validateRequestArg('fetchPprofOverSsh', { collectionId: 'c1', port: 6060, ...o });
+  it('accepts deltas, the goroutine leak profile, traces and custom paths', () => {
+    for (const o of [
+      { kind: 'block', seconds: 10 },
+      { kind: 'mutex', seconds: 3600, debug: 0 },
+      { kind: 'goroutineleak' },
+      { kind: 'goroutineleak', debug: 2 },
+      { kind: 'goroutineleak', seconds: 5 },
+      { kind: 'trace', seconds: 5 },
+      { kind: 'custom', path: '/debug/flightrecorder' },
+      { kind: 'custom', path: '/admin/fr?window=10s&format=trace' },
+    ])
+      expect(fetch(o), JSON.stringify(o)).toBeNull();
+    expect(validateRequestArg('setPprofSchedule', { collectionId: 'c1', schedule: { kind: 'custom', port: 6060, everyS: 60, path: '/debug/fr' } })).toBeNull();
+  });
+  it('refuses what Go refuses and paths that would leave the endpoint, saying why', () => {
+    for (const [o, re] of [
+      [{ kind: 'block', seconds: 0 }, /seconds must be an integer 1\.\.3600/],
+      [{ kind: 'block', seconds: 5, debug: 1 }, /needs debug 0/],
+      [{ kind: 'heap', debug: 2 }, /goroutine, goroutineleak only/],
+      [{ kind: 'trace', debug: 1 }, /debug is not for trace/],
+      [{ kind: 'custom' }, /path required/],
+      [{ kind: 'custom', path: 'debug/fr' }, /start with '\/'/],
+      [{ kind: 'custom', path: '/a/../b' }, /'\.\.'/],
+      [{ kind: 'custom', path: '/a b' }, /printable ASCII/],
+      [{ kind: 'custom', path: '/a\r\nX-Evil: 1' }, /printable ASCII/],
+      [{ kind: 'custom', path: '/a#frag' }, /'#'/],
+      [{ kind: 'custom', path: `/${'a'.repeat(600)}` }, /longer than 512/],
+      [{ kind: 'custom', path: '/fr', seconds: 5 }, /not for a custom endpoint/],
+      [{ kind: 'goroutine', path: '/x' }, /custom endpoint only/],
+    ] as const)
+      expect(fetch(o), JSON.stringify(o)).toMatch(re);
+    // A delta longer than the schedule's interval would overlap the next one.
+    expect(validateRequestArg('setPprofSchedule', { collectionId: 'c1', schedule: { kind: 'block', port: 6060, everyS: 5, seconds: 10 } })).toMatch(/at least the block's 10 s/);
+  });
+});
+
+describe('diffPprof (Save as pprof of a diff)', () => {
+  it('takes a shownPprof query and the base; refuses other queries and a page-sent base', () => {
+    expect(validateRequestArg('diffPprof', { id: 's1', baseId: 's2', query: { type: 'shownPprof', profile: 'delay', hide: 'x' }, baseProfile: 'delay' })).toBeNull();
+    expect(validateRequestArg('diffPprof', { id: 's1', baseId: 's2', query: { type: 'callTree' } })).toMatch(/shownPprof/);
+    expect(validateRequestArg('diffPprof', { id: 's1', baseId: 's2', query: { type: 'shownPprof', base: {} } })).toMatch(/unknown field base/);
+    expect(validateRequestArg('diffPprof', { id: 's1', query: { type: 'shownPprof' } })).toMatch(/baseId required/);
   });
 });

@@ -95,20 +95,60 @@ export const SessionUiStateSchema = fields(
 
 // ---- SSH ----------------------------------------------------------------------------------------
 
-export const SSH_PPROF_KINDS = ['goroutine', 'block', 'mutex', 'heap', 'allocs', 'threadcreate', 'profile', 'trace'] as const;
+export const SSH_PPROF_KINDS = ['goroutine', 'goroutineleak', 'block', 'mutex', 'heap', 'allocs', 'threadcreate', 'profile', 'trace', 'custom'] as const;
+/** Endpoints that run for `seconds` (CPU profile, execution trace). */
 const isTimed = (kind: string) => kind === 'profile' || kind === 'trace';
+/**
+ * Endpoints whose `seconds=N` asks Go for a delta: net/http/pprof takes the profile, waits N s,
+ * takes it again and answers the difference (its profileSupportsDelta set), so a cumulative block
+ * or mutex profile covers just those N seconds. Not with debug > 0 (Go answers 400).
+ */
+export const PPROF_DELTA_KINDS: readonly string[] = ['goroutine', 'goroutineleak', 'block', 'mutex', 'heap', 'allocs', 'threadcreate'];
+/** debug=2 (every goroutine's stack, the panic format) exists for these only. */
+const DEBUG2_KINDS: readonly string[] = ['goroutine', 'goroutineleak'];
+export const CUSTOM_PPROF_PATH_MAX = 512;
+
+/**
+ * Why a custom endpoint path (e.g. an application's flight-recorder handler) cannot be sent, or
+ * null. It becomes the request line's target verbatim, so: an absolute path, printable ASCII
+ * without space (no CR/LF: no header injection), no `..` (stays under the listener's own paths),
+ * no `#`, bounded length. A query string is allowed.
+ */
+export function customPprofPathProblem(p: unknown): string | null {
+  if (typeof p !== 'string' || !p.startsWith('/')) return "path must start with '/'";
+  if (p.length > CUSTOM_PPROF_PATH_MAX) return `path is longer than ${CUSTOM_PPROF_PATH_MAX} characters`;
+  if (!/^[\x21-\x7e]+$/.test(p)) return 'path must be printable ASCII without spaces, CR or LF';
+  if (p.includes('..')) return "path must not contain '..'";
+  if (p.includes('#')) return "path must not contain '#'";
+  return null;
+}
 
 /** A pprof fetch's own rules (shared by the one-off fetch and the schedule): the reason, or null. */
-function pprofFetchProblem(prefix: string, o: { kind: string; seconds?: number | undefined; debug?: number | undefined }): string | null {
-  if (o.seconds !== undefined && !isTimed(o.kind)) return `${prefix}seconds (1..3600) is for profile and trace only`;
-  if (o.debug !== undefined && !(!isTimed(o.kind) && (o.debug !== 2 || o.kind === 'goroutine'))) return `${prefix}debug must be 0, 1 or (goroutine only) 2`;
+export function pprofFetchProblem(
+  prefix: string,
+  o: { kind: string; seconds?: number | undefined; debug?: number | undefined; path?: string | undefined },
+): string | null {
+  if (o.kind === 'custom') {
+    if (o.path === undefined) return `${prefix}path required for a custom endpoint`;
+    const bad = customPprofPathProblem(o.path);
+    if (bad) return `${prefix}${bad}`;
+    if (o.seconds !== undefined || o.debug !== undefined) return `${prefix}seconds and debug are not for a custom endpoint (put its query in path)`;
+    return null;
+  }
+  if (o.path !== undefined) return `${prefix}path is for a custom endpoint only`;
+  if (o.seconds !== undefined && !isTimed(o.kind) && !PPROF_DELTA_KINDS.includes(o.kind)) return `${prefix}seconds (1..3600) is not for ${o.kind}`;
+  if (o.debug !== undefined && isTimed(o.kind)) return `${prefix}debug is not for ${o.kind}`;
+  if (o.debug === 2 && !DEBUG2_KINDS.includes(o.kind)) return `${prefix}debug must be 0, 1 or (goroutine, goroutineleak only) 2`;
+  if (o.seconds !== undefined && (o.debug ?? 0) !== 0) return `${prefix}seconds (a delta) needs debug 0: Go refuses seconds with debug`;
   return null;
 }
 
 const pprofKind = (prefix: string) => v.picklist(SSH_PPROF_KINDS, `${prefix}kind must be one of ${SSH_PPROF_KINDS.join(', ')}`);
 const port = (prefix: string) => int(1, 65535, `${prefix}port must be an integer 1..65535`);
-const seconds = (prefix: string) => v.optional(int(1, 3600, `${prefix}seconds (1..3600) is for profile and trace only`));
-const debug = (prefix: string) => v.optional(v.picklist([0, 1, 2], `${prefix}debug must be 0, 1 or (goroutine only) 2`));
+const seconds = (prefix: string) => v.optional(int(1, 3600, `${prefix}seconds must be an integer 1..3600`));
+const debug = (prefix: string) => v.optional(v.picklist([0, 1, 2], `${prefix}debug must be 0, 1 or (goroutine, goroutineleak only) 2`));
+const customPath = (prefix: string) =>
+  v.optional(v.pipe(v.string(`${prefix}path must be a string`), v.maxLength(CUSTOM_PPROF_PATH_MAX, `${prefix}path is longer than ${CUSTOM_PPROF_PATH_MAX} characters`)));
 
 /** "Every everyS seconds fetch KIND" over a collection's connection; each fetch becomes a source. */
 export const PprofScheduleSchema = v.pipe(
@@ -119,10 +159,12 @@ export const PprofScheduleSchema = v.pipe(
       port: port('pprofSchedule.'),
       /** Seconds between the starts of two fetches (1..86400); a fetch still running delays the next. */
       everyS: int(1, 86_400, 'pprofSchedule.everyS must be an integer 1..86400 (seconds)'),
-      /** profile / trace only: 1..everyS (default 30 for profile, 1 for trace, as Go's). */
+      /** profile / trace: 1..everyS (default 30 for profile, 1 for trace, as Go's); block, mutex…: a delta over that long. */
       seconds: seconds('pprofSchedule.'),
       /** 0 (default) protobuf; 1 text; 2 goroutine only: every stack, STOPS THE WORLD on each fetch. */
       debug: debug('pprofSchedule.'),
+      /** kind 'custom' only: the endpoint's path (and query) on the listener, e.g. a flight recorder's. */
+      path: customPath('pprofSchedule.'),
     },
     'pprofSchedule',
   ),
@@ -131,8 +173,9 @@ export const PprofScheduleSchema = v.pipe(
     const o = dataset.value;
     const bad = pprofFetchProblem('pprofSchedule.', o);
     if (bad) return addIssue({ message: bad });
-    // Go serves one CPU profile at a time: overlapping fetches would only fail.
-    const s = isTimed(o.kind) ? (o.seconds ?? (o.kind === 'profile' ? 30 : 1)) : 0;
+    // Go serves one CPU profile at a time: overlapping fetches would only fail (and overlapping
+    // deltas would count the same interval twice).
+    const s = isTimed(o.kind) ? (o.seconds ?? (o.kind === 'profile' ? 30 : 1)) : (o.seconds ?? 0);
     if (s > o.everyS) addIssue({ message: `pprofSchedule.everyS must be at least the ${o.kind}'s ${s} s` });
   }),
 );
@@ -186,7 +229,7 @@ export const StartFleetCollectionArgsSchema = fields({
 const collectionId = hostMadeId('collectionId required');
 
 const FetchPprofArgsSchema = v.pipe(
-  fields({ collectionId, kind: pprofKind(''), port: port(''), seconds: seconds(''), debug: debug('') }),
+  fields({ collectionId, kind: pprofKind(''), port: port(''), seconds: seconds(''), debug: debug(''), path: customPath('') }),
   v.rawCheck(({ dataset, addIssue }) => {
     const bad = dataset.typed ? pprofFetchProblem('', dataset.value) : null;
     if (bad) addIssue({ message: bad });
@@ -203,6 +246,14 @@ const callTreeQuery = v.pipe(
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const bad = validateQueryArgs('callTree', dataset.value);
+    if (bad) addIssue({ message: `query: ${bad}` });
+  }),
+);
+const shownPprofQuery = v.pipe(
+  v.looseObject({ type: v.literal('shownPprof', "query must be a {type: 'shownPprof'} query") }, "query must be a {type: 'shownPprof'} query"),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const bad = validateQueryArgs('shownPprof', dataset.value);
     if (bad) addIssue({ message: `query: ${bad}` });
   }),
 );
@@ -247,6 +298,12 @@ export const REQUEST_ARG_SCHEMAS = {
     baseProfile: v.optional(v.pipe(v.string('baseProfile must be a string'), v.maxLength(256, 'baseProfile must be a string'))),
     baseRange: v.optional(v.pipe(v.unknown(), v.check((r) => typeof r === 'object' && r !== null, 'baseRange must be {startNs, endNs}'), SourceRangeSchema)),
   }),
+  diffPprof: fields({
+    id: sourceId('id and baseId required'),
+    baseId: sourceId('id and baseId required'),
+    query: shownPprofQuery,
+    baseProfile: v.optional(v.pipe(v.string('baseProfile must be a string'), v.maxLength(256, 'baseProfile must be a string'))),
+  }),
   startCollection: StartCollectionArgsSchema,
   stopCollection: fields({ collectionId }),
   cancelCollection: fields({ collectionId }),
@@ -258,7 +315,7 @@ export const REQUEST_ARG_SCHEMAS = {
   startFleetCollection: StartFleetCollectionArgsSchema,
   stopFleet: fields({ fleetId: hostMadeId('fleetId required'), cancel: v.optional(v.boolean('cancel must be a boolean')) }),
   fetchPprofFleet: v.pipe(
-    fields({ fleetId: hostMadeId('fleetId required'), kind: pprofKind(''), port: port(''), seconds: seconds(''), debug: debug('') }),
+    fields({ fleetId: hostMadeId('fleetId required'), kind: pprofKind(''), port: port(''), seconds: seconds(''), debug: debug(''), path: customPath('') }),
     v.rawCheck(({ dataset, addIssue }) => {
       const bad = dataset.typed ? pprofFetchProblem('', dataset.value) : null;
       if (bad) addIssue({ message: bad });

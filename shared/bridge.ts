@@ -7,7 +7,7 @@
  */
 import type { SourceKind } from './model/source.ts';
 import type { SourceClock, EpochNsString, Nanoseconds } from './model/time.ts';
-import type { SourceQuery, QueryResult, CallTreeQuery, QueryResultOf } from './query/query-types.ts';
+import type { SourceQuery, QueryResult, CallTreeQuery, QueryResultOf, SourceQueryOf } from './query/query-types.ts';
 import type { SourceRange } from './query/stack-sources.ts';
 import type { GoroutineGroupsResult } from './query/goroutine-groups.ts';
 import type { WhatChangedResult } from './query/what-changed.ts';
@@ -216,7 +216,7 @@ export interface FleetPprofResult {
   error?: string;
 }
 
-export const SSH_PPROF_KINDS = ['goroutine', 'block', 'mutex', 'heap', 'allocs', 'threadcreate', 'profile', 'trace'] as const;
+export const SSH_PPROF_KINDS = ['goroutine', 'goroutineleak', 'block', 'mutex', 'heap', 'allocs', 'threadcreate', 'profile', 'trace', 'custom'] as const;
 export type SshPprofKind = (typeof SSH_PPROF_KINDS)[number];
 
 /** request name → [argument, response] */
@@ -251,6 +251,8 @@ export interface BridgeRequests {
    * clock), the current source's engine builds the diff tree.
    */
   diffCallTree: [{ id: SourceId; baseId: SourceId; query: CallTreeQuery; baseProfile?: string; baseRange?: SourceRange }, QueryResultOf<'callTree'>];
+  /** "Save as pprof" of that diff: source `id`'s shown profile minus `baseId`'s (pprof -base), as pprof bytes. */
+  diffPprof: [{ id: SourceId; baseId: SourceId; query: SourceQueryOf<'shownPprof'>; baseProfile?: string }, QueryResultOf<'shownPprof'>];
   /** Starts collecting `ss` snapshots over SSH into a capture file that is a live source. */
   startCollection: [StartCollectionArgs, { collectionId: string; sourceId: SourceId }];
   /** Finishes the snapshot in flight and disconnects; the file and the source stay. */
@@ -343,6 +345,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'whatChangedAcross',
   'findings',
   'diffCallTree',
+  'diffPprof',
   'startCollection',
   'stopCollection',
   'cancelCollection',

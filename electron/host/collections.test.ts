@@ -389,7 +389,7 @@ describe('SSH collections in the session', () => {
         ['answerHostKey', { requestId: 'k1', accept: 'yes' }, /accept/],
         ['fetchPprofOverSsh', { collectionId: 'c1', kind: 'cmdline', port: 6060 }, /kind must be/],
         ['fetchPprofOverSsh', { collectionId: 'c1', kind: 'block', port: 6060, debug: 2 }, /debug/],
-        ['fetchPprofOverSsh', { collectionId: 'c1', kind: 'goroutine', port: 6060, seconds: 5 }, /seconds/],
+        ['fetchPprofOverSsh', { collectionId: 'c1', kind: 'goroutine', port: 6060, seconds: 5, debug: 1 }, /seconds/],
         ['stopCollection', { collectionId: '../x' }, /collectionId/],
         ['startCollection', { host: 'box', pprofSchedule: { kind: 'goroutine', port: 6060 } }, /everyS/],
         ['startCollection', { host: 'box', pprofSchedule: { kind: 'goroutine', port: 6060, everyS: 0.5 } }, /everyS/],

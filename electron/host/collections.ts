@@ -33,7 +33,7 @@ import type { SessionStore } from './session-store.ts';
 import { SshCollector, ssCommand } from './ssh/collector.ts';
 import type { CollectorStatus, SshCollectorOptions } from './ssh/collector.ts';
 import type { HostKeyPrompt } from './ssh/connection.ts';
-import { savePprofResult } from './ssh/pprof-over-ssh.ts';
+import { pprofDeltaSeconds, savePprofResult } from './ssh/pprof-over-ssh.ts';
 import type { PprofRequest } from './ssh/pprof-over-ssh.ts';
 import { expandHostPatterns, loadSshConfig, loadSshTarget, processSshEnv } from './ssh/ssh-config.ts';
 import type { SshEnv } from './ssh/ssh-config.ts';
@@ -182,7 +182,7 @@ export class Collections {
       members.map(async (c): Promise<FleetPprofResult> => {
         const base = { collectionId: c.info.collectionId, host: c.info.host };
         try {
-          return { ...base, sourceId: await this.fetchToSource(c, { kind: a.kind, port: a.port, seconds: a.seconds, debug: a.debug }) };
+          return { ...base, sourceId: await this.fetchToSource(c, { kind: a.kind, port: a.port, seconds: a.seconds, debug: a.debug, path: a.path }) };
         } catch (err) {
           return { ...base, error: (err as Error).message };
         }
@@ -323,7 +323,7 @@ export class Collections {
   async fetchPprof(a: RequestArg<'fetchPprofOverSsh'>): Promise<{ sourceId: SourceId }> {
     const c = this.collections.get(a.collectionId);
     if (!c) throw new Error(`no collection ${a.collectionId}`);
-    return { sourceId: await this.fetchToSource(c, { kind: a.kind, port: a.port, seconds: a.seconds, debug: a.debug }) };
+    return { sourceId: await this.fetchToSource(c, { kind: a.kind, port: a.port, seconds: a.seconds, debug: a.debug, path: a.path }) };
   }
 
   /** One pprof fetch over c's connection, saved beside the capture and opened as a source. */
@@ -337,6 +337,10 @@ export class Collections {
     const sourceId = this.opts.store.add(path.basename(file), { path: file }, { type: 'ssh', host: prov.host, command: `GET ${prov.url}`, path: file }, size);
     // Text dumps carry no timestamp of their own: place them at the moment they were fetched.
     if ((req.debug ?? 0) > 0) this.opts.store.placeAt(sourceId, prov.startedAtEpochNs, `fetched over SSH from ${prov.host}`);
+    // Go stamps a seconds=N delta with the time of its SECOND snapshot, so its time_nanos would put
+    // the interval N s late: it began when the request reached the server, i.e. when we sent it.
+    const delta = pprofDeltaSeconds(prov);
+    if (delta > 0) this.opts.store.placeAt(sourceId, prov.startedAtEpochNs, `delta over ${delta} s fetched over SSH from ${prov.host}, placed at the request`);
     return sourceId;
   }
 
@@ -379,7 +383,7 @@ export class Collections {
     run.lastStartAt = Date.now();
     st.fetching = true;
     this.emit(c);
-    const req: PprofRequest = { kind: st.kind, port: st.port, seconds: st.seconds, debug: st.debug, signal: abort.signal };
+    const req: PprofRequest = { kind: st.kind, port: st.port, seconds: st.seconds, debug: st.debug, path: st.path, signal: abort.signal };
     const p = this.fetchToSource(c, req).then(
       () => {
         st.fetched++;

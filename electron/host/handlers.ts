@@ -90,6 +90,7 @@ export class Host implements SessionHost {
       whatChangedAcross: async ({ ids, selection, baseline, limit }) => this.store.whatChangedAcross(ids, selection, baseline, limit),
       findings: async ({ ids }) => this.store.findingsAcross(ids),
       diffCallTree: async (a) => this.store.diffCallTree(a.id, a.baseId, a.query, a.baseProfile, a.baseRange),
+      diffPprof: async (a) => this.store.diffPprof(a.id, a.baseId, a.query, a.baseProfile),
       startCollection: async (a) => this.collections.start(a),
       stopCollection: async ({ collectionId }) => ({ ok: await this.collections.stop(collectionId) }),
       cancelCollection: async ({ collectionId }) => ({ ok: await this.collections.cancel(collectionId) }),

@@ -390,6 +390,12 @@ export class SessionStore {
     return this.query(id, { ...q, type: 'callTreeDiff', base: exp.stacks });
   }
 
+  /** The same diff as pprof bytes ("Save as pprof"): the base's engine exports, the current one encodes. */
+  async diffPprof(id: SourceId, baseId: SourceId, q: SourceQueryOf<'shownPprof'>, baseProfile?: string): Promise<QueryResultOf<'shownPprof'>> {
+    const exp = await this.query(baseId, { type: 'exportStacks', profile: baseProfile ?? q.profile });
+    return this.query(id, { ...q, type: 'shownPprofDiff', base: exp.stacks });
+  }
+
   /** Waits until no source is ingesting (for the CLI and tests). */
   async settled(): Promise<void> {
     await Promise.all([...this.entries.values()].map((e) => e.engine?.ready.catch(() => {})));

@@ -21,6 +21,7 @@ import type { WcRange, WhatChangedPart, WhatChangedResult } from './what-changed
 import type { GoroutineBreakdownResult, TraceAnnotations } from './trace-annotations.ts';
 import type { DiagnoseResult, FindingFacts, SourceRef } from './findings/types.ts';
 import type { PlacedFacts } from './findings/context.ts';
+import type { ShownPprof, ShownPprofArgs } from './shown-pprof.ts';
 
 /** No arguments. */
 export type NoArgs = Record<never, never>;
@@ -88,6 +89,10 @@ export interface QueryMap {
   /** The same call tree as a diff against stacks exported from another source (host-built). */
   callTreeDiff: [CallTreeArgs & { base: ExportedStacks }, CallTreeResult];
   topTable: [TopTableArgs, { type: 'topTable'; profile: StackProfileInfo; table: TopTable }];
+  /** The shown profile (one profile, range, focus/ignore/hide) as pprof protobuf bytes: "Save as pprof". */
+  shownPprof: [ShownPprofArgs, ShownPprof];
+  /** The same, of a diff: this profile minus stacks exported from another source (host-built). */
+  shownPprofDiff: [ShownPprofArgs & { base: ExportedStacks }, ShownPprof];
   /** A profile reduced to function paths + weights, to diff against in another engine. */
   exportStacks: [{ profile?: string; range?: SourceRange }, { type: 'exportStacks'; stacks: ExportedStacks }];
   /** Connection heat map of an ss source: `bins` time bins over `range`. */

@@ -15,6 +15,7 @@ import { mergeWhatChanged, whatChangedPart } from './what-changed.ts';
 import { goroutineBreakdown, traceAnnotations } from './trace-annotations.ts';
 import { findingFacts } from './findings/facts.ts';
 import { diagnose } from './findings/diagnose.ts';
+import { shownPprof, shownPprofDiff } from './shown-pprof.ts';
 
 /** The `inspect --json` figures of a source (without `file`/`kind`, which the caller adds). */
 export function summarize(src: ParsedSource): Record<string, unknown> {
@@ -59,6 +60,8 @@ const handlers: QueryHandlers = {
   callTree: callTreeQuery,
   callTreeDiff: callTreeDiffQuery,
   topTable: topTableQuery,
+  shownPprof,
+  shownPprofDiff,
   exportStacks: (src, q) => ({ type: 'exportStacks', stacks: exportStacks(src, q.profile, q.range) }),
   heatmap: (src, q) => ({
     type: 'heatmap',

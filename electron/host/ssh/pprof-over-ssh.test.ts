@@ -99,7 +99,13 @@ describe('pprofPath', () => {
     expect(pprofPath({ kind: 'mutex', port: 6060, pathPrefix: '/admin/pprof/' })).toBe('/admin/pprof/mutex?debug=0');
     expect(pprofPath({ kind: 'profile', port: 6060 })).toBe('/debug/pprof/profile?seconds=30');
     expect(pprofPath({ kind: 'trace', port: 6060, seconds: 5 })).toBe('/debug/pprof/trace?seconds=5');
-    expect(() => pprofPath({ kind: 'heap', port: 6060, debug: 2 })).toThrow(/goroutine only/);
+    expect(pprofPath({ kind: 'block', port: 6060, seconds: 10 })).toBe('/debug/pprof/block?seconds=10');
+    expect(pprofPath({ kind: 'goroutineleak', port: 6060, debug: 2 })).toBe('/debug/pprof/goroutineleak?debug=2');
+    expect(pprofPath({ kind: 'custom', port: 6060, path: '/debug/fr?x=1' })).toBe('/debug/fr?x=1');
+    expect(() => pprofPath({ kind: 'custom', port: 6060, path: '/a/../b' })).toThrow(/invalid custom path/);
+    expect(() => pprofPath({ kind: 'custom', port: 6060, path: '/fr', seconds: 1 })).toThrow(/not for a custom endpoint/);
+    expect(() => pprofPath({ kind: 'mutex', port: 6060, seconds: 5, debug: 1 })).toThrow(/needs debug 0/);
+    expect(() => pprofPath({ kind: 'heap', port: 6060, debug: 2 })).toThrow(/goroutine and goroutineleak only/);
     expect(() => pprofPath({ kind: 'profile', port: 6060, seconds: 0.5 })).toThrow(/invalid seconds/);
     expect(() => pprofPath({ kind: 'goroutine', port: 0 })).toThrow(/invalid port/);
     expect(() => pprofPath({ kind: 'goroutine', port: 1, pathPrefix: '/x?y=/' })).toThrow(/invalid path prefix/);
@@ -149,6 +155,10 @@ describe('pprof over an SSH direct-tcpip forward to a real sshd', () => {
   it('reports HTTP errors, cut-off bodies, closed ports and timeouts clearly', async () => {
     await expect(fetchPprof(client, { kind: 'mutex', port: httpPort }, { hostLabel: 'h' })).rejects.toThrow(
       `http://127.0.0.1:${httpPort}/debug/pprof/mutex?debug=0 on h: HTTP 404 Not Found: Unknown profile`,
+    );
+    // What a Go 1.26 binary without the experiment answers (checked against a real one).
+    await expect(fetchPprof(client, { kind: 'goroutineleak', port: httpPort }, { hostLabel: 'h' })).rejects.toThrow(
+      /HTTP 404 Not Found: Unknown profile \(the goroutine leak profile needs Go 1\.27, or Go 1\.26 built with GOEXPERIMENT=goroutineleakprofile\)/,
     );
     await expect(fetchPprof(client, { kind: 'block', port: rawPort, timeoutMs: 5000 }, { hostLabel: 'h' })).rejects.toThrow(/incomplete response/);
     const closed = await new Promise<number>((resolve) => {

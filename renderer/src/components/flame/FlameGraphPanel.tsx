@@ -17,6 +17,7 @@ import { querySource } from '../../query/query-client.ts';
 import { useRequest, useSourceQueries, useSourceQuery } from '../../query/use-source-query.ts';
 import { Panel } from '../Panel.tsx';
 import { FlameView, validRegex, type FlameViewActions } from './FlameView.tsx';
+import { saveShownPprof } from './save-pprof.ts';
 
 /** The renderer never draws more frames than this (d3-flame-graph is SVG: ~5 DOM nodes a frame). */
 const MAX_NODES = 5000;
@@ -115,6 +116,7 @@ export function FlameGraphPanel() {
     if (!diffWith || !baseTop.data) return top.data.table.rows;
     return withDeltas(top.data.table.rows, baseTop.data.table.rows, baseTop.data.table.rows.length < BASE_TOP_ROWS);
   }, [top.data, baseTop.data, !!diffWith]);
+  const [saveError, setSaveError] = useState<string | null>(null);
 
   const actions: FlameViewActions | null = useMemo(() => {
     if (!src) return null;
@@ -154,7 +156,32 @@ export function FlameGraphPanel() {
     );
   }
   return (
-    <Panel title={`Flame graph · ${src.name}`} testId="panel-flame" actions={tree.loading ? <span className="muted flame-busy">updating…</span> : null}>
+    <Panel
+      title={`Flame graph · ${src.name}`}
+      testId="panel-flame"
+      actions={
+        <>
+          {tree.loading ? <span className="muted flame-busy">updating…</span> : null}
+          {saveError && <span className="error" role="alert" data-testid="flame-save-pprof-error">{saveError}</span>}
+          <button
+            data-testid="flame-save-pprof"
+            data-export-skip=""
+            disabled={!profile}
+            title={
+              diffWith
+                ? 'Save the diff shown as .pb.gz: this profile minus the base (go tool pprof -base), filters applied'
+                : 'Save the profile shown (range and filters applied) as .pb.gz for go tool pprof'
+            }
+            onClick={() => {
+              setSaveError(null);
+              if (profile) saveShownPprof(src.id, src.name, { profile: profile.key, range, ...filters }, diffWith).catch((e: Error) => setSaveError(`Save as pprof failed: ${e.message}`));
+            }}
+          >
+            Save as pprof
+          </button>
+        </>
+      }
+    >
       <FlameView
         view={view}
         profiles={profiles}

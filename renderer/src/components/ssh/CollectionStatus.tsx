@@ -7,6 +7,8 @@ export interface PprofFetch {
   port: number;
   seconds?: number;
   debug?: 0 | 1 | 2;
+  /** kind 'custom': the endpoint's path on the listener (the host validates it). */
+  path?: string;
 }
 
 const STATE_LABEL: Record<CollectionInfo['state'], string> = {
@@ -163,6 +165,8 @@ export function PprofMenu({
   const planned = toPprofSchedule({ ...every, port });
   const [cpuS, setCpuS] = useState('30');
   const [traceS, setTraceS] = useState('5');
+  const [deltaS, setDeltaS] = useState('10');
+  const [customPath, setCustomPath] = useState('/debug/flightrecorder');
   const p = Number(port);
   const okPort = Number.isInteger(p) && p >= 1 && p <= 65535;
   const secs = (s: string) => (/^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 3600 ? Number(s) : null);
@@ -192,6 +196,42 @@ export function PprofMenu({
           goroutine, every stack (debug=2)
         </button>
         <span className="ssh-warn">stops the world while it is written</span>
+      </div>
+      <div className="ssh-pprof-row" data-testid="ssh-pprof-delta-row">
+        <span title="Go takes the profile now and again N s later, and answers the difference: what blocked during those N s only">during the next</span>
+        <input aria-label="delta seconds" data-testid="ssh-pprof-delta-seconds" value={deltaS} onChange={(e) => setDeltaS(e.target.value)} size={4} /> s:
+        <button disabled={!okPort || secs(deltaS) === null} onClick={() => go({ kind: 'block', seconds: secs(deltaS)! })} data-testid="ssh-pprof-block-delta">
+          block
+        </button>
+        <button disabled={!okPort || secs(deltaS) === null} onClick={() => go({ kind: 'mutex', seconds: secs(deltaS)! })} data-testid="ssh-pprof-mutex-delta">
+          mutex
+        </button>
+        <button
+          disabled={!okPort}
+          onClick={() => go({ kind: 'goroutineleak' })}
+          data-testid="ssh-pprof-goroutineleak"
+          title="Go 1.26+ (1.26 with GOEXPERIMENT=goroutineleakprofile): goroutines blocked forever, found by a leak-detecting GC"
+        >
+          goroutine leaks
+        </button>
+      </div>
+      <div className="ssh-pprof-row">
+        <input
+          aria-label="custom endpoint path"
+          data-testid="ssh-pprof-custom-path"
+          value={customPath}
+          onChange={(e) => setCustomPath(e.target.value)}
+          className="ssh-pprof-path"
+          maxLength={512}
+        />
+        <button
+          disabled={!okPort || !customPath.startsWith('/')}
+          onClick={() => go({ kind: 'custom', path: customPath })}
+          data-testid="ssh-pprof-custom"
+          title="Any endpoint on this port, e.g. an application's runtime/trace.FlightRecorder handler: a trace or a profile"
+        >
+          fetch path
+        </button>
       </div>
       <div className="ssh-pprof-row">
         <button disabled={!okPort || secs(cpuS) === null} onClick={() => go({ kind: 'profile', seconds: secs(cpuS)! })}>

@@ -5,11 +5,15 @@ export const SCHEDULE_CHOICES = {
   goroutine: { label: 'goroutine', kind: 'goroutine' },
   'goroutine-debug2': { label: 'goroutine, every stack (debug=2)', kind: 'goroutine', debug: 2 },
   block: { label: 'block', kind: 'block' },
+  'block-delta': { label: 'block, each interval only', kind: 'block' },
   mutex: { label: 'mutex', kind: 'mutex' },
+  'mutex-delta': { label: 'mutex, each interval only', kind: 'mutex' },
+  goroutineleak: { label: 'goroutine leaks (Go 1.26+)', kind: 'goroutineleak' },
   heap: { label: 'heap', kind: 'heap' },
   allocs: { label: 'allocs', kind: 'allocs' },
   profile: { label: 'CPU profile', kind: 'profile' },
   trace: { label: 'execution trace', kind: 'trace' },
+  custom: { label: 'a path (e.g. a flight recorder)', kind: 'custom' },
 } as const satisfies Record<string, Pick<PprofSchedule, 'kind' | 'debug'> & { label: string }>;
 export type ScheduleChoice = keyof typeof SCHEDULE_CHOICES;
 
@@ -19,11 +23,18 @@ export interface ScheduleValues {
   everyS: string;
   /** profile / trace duration. */
   seconds: string;
+  /** choice 'custom': the endpoint's path on the listener. */
+  path: string;
 }
 
-export const SCHEDULE_DEFAULTS: ScheduleValues = { port: '6060', choice: 'goroutine', everyS: '30', seconds: '10' };
+export const SCHEDULE_DEFAULTS: ScheduleValues = { port: '6060', choice: 'goroutine', everyS: '30', seconds: '10', path: '/debug/flightrecorder' };
 
 const timed = (c: ScheduleChoice) => c === 'profile' || c === 'trace';
+/**
+ * A delta every interval: Go answers what blocked during the `seconds` before its answer, so with
+ * seconds = everyS the fetches tile the time axis (each starts when the previous one answered).
+ */
+const delta = (c: ScheduleChoice) => c === 'block-delta' || c === 'mutex-delta';
 const int = (s: string) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : NaN);
 
 /** The fields as a schedule, or the first problem with them (the host checks again). */
@@ -42,13 +53,20 @@ export function toPprofSchedule(v: ScheduleValues): PprofSchedule | string {
     if (seconds > everyS) return `A ${choice.label} of ${seconds} s cannot start every ${everyS} s: Go serves one at a time.`;
     s.seconds = seconds;
   }
+  if (delta(v.choice)) s.seconds = everyS > 3600 ? 3600 : everyS;
+  if (v.choice === 'custom') {
+    // The host checks the rest (no '..', no spaces, length) and says why.
+    if (!v.path.startsWith('/')) return "The path must start with '/'.";
+    s.path = v.path;
+  }
   return s;
 }
 
 /** "every N s", e.g. for the status line: `goroutine debug=2 every 10 s`. */
 export function scheduleLabel(s: PprofSchedule): string {
-  const what = s.kind === 'profile' ? 'CPU profile' : s.kind;
-  const opt = s.seconds ? ` ${s.seconds} s` : s.debug ? ` debug=${s.debug}` : '';
+  const what = s.kind === 'profile' ? 'CPU profile' : s.kind === 'custom' ? (s.path ?? 'custom') : s.kind;
+  const isTimed = s.kind === 'profile' || s.kind === 'trace';
+  const opt = s.seconds ? (isTimed ? ` ${s.seconds} s` : ` delta ${s.seconds} s`) : s.debug ? ` debug=${s.debug}` : '';
   return `${what}${opt} every ${s.everyS} s`;
 }
 
@@ -86,6 +104,9 @@ export function PprofScheduleFields({
           <input aria-label="Duration (seconds)" data-testid={`${idPrefix}-seconds`} inputMode="numeric" size={4} value={v.seconds} onChange={set('seconds')} />
           <span>s</span>
         </>
+      )}
+      {v.choice === 'custom' && (
+        <input aria-label="Endpoint path" data-testid={`${idPrefix}-path`} className="ssh-pprof-path" maxLength={512} value={v.path} onChange={set('path')} />
       )}
       {showPort && (
         <>

@@ -16,6 +16,7 @@ import { pendingHostKey, subscribeSsh, useSsh } from './collections-store.ts';
 import './ssh.css';
 
 function fetchLabel(f: PprofFetch): string {
+  if (f.path) return f.path;
   if (f.seconds) return `${f.kind} (${f.seconds} s)`;
   return f.debug ? `${f.kind} debug=${f.debug}` : f.kind;
 }
