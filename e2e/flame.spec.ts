@@ -212,6 +212,9 @@ test('trace CPU samples read as time; the diff list offers only profiles measuri
   const dir = 'scenarios/conn-leak-go1.27';
   await dropFiles(page, [{ path: fixture(`${dir}/trace.out`) }, { path: fixture(`${dir}/goroutine-debug2.txt`) }, { path: fixture(`${dir}/cpu.pb.gz`) }]);
   for (const n of ['trace.out', 'goroutine-debug2.txt', 'cpu.pb.gz']) await expect(sourceRow(page, n)).toHaveAttribute('data-status', 'ready');
+  // Show another source first: the flame panel may already have picked the trace by itself.
+  await sourceRow(page, 'cpu.pb.gz').click();
+  await flameReady(page);
   // Hold the trace's first call tree back a moment: until it arrives the panel says it is loading
   // (it used to print "total 0 ns", an empty profile).
   let release!: () => void;
