@@ -8,6 +8,7 @@ import { useApp } from '../store.ts';
 import { selectFlameSource, selectHeatmapSource } from '../selectors.ts';
 import { captionHeight, captionLines, captionSvg } from './caption.ts';
 import { esc, serializeElement, wrapText, type SerializedPart } from './dom-to-svg.ts';
+import { onExportStage } from './stage.ts';
 
 // The list lives in the bridge contract: the Electron menu names the same views.
 export { EXPORT_VIEWS };
@@ -178,8 +179,18 @@ function stamp(d = new Date()): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
+/**
+ * A view alone is laid out again for the picture first (export width, all rows, no controls:
+ * stage.ts); the workspace is pictured as it is laid out, every panel in full.
+ */
+export async function renderView(view: ExportView): Promise<RenderedSvg> {
+  const el = exportTarget(view);
+  if (!el || view === 'workspace') return renderSvg(view);
+  return onExportStage(el, () => renderSvg(view));
+}
+
 export async function exportImage(view: ExportView, format: ExportFormat, scale = 1): Promise<ExportedImage> {
-  const r = renderSvg(view);
+  const r = await renderView(view);
   if (format === 'svg') {
     return { blob: new Blob([r.svg], { type: 'image/svg+xml' }), fileName: `tracedeck-${view}-${stamp()}.svg`, width: r.width, height: r.height, caption: r.caption };
   }
