@@ -79,7 +79,7 @@ export async function onExportStage<T>(el: HTMLElement, draw: () => T): Promise<
         set(saved, d, 'flex-direction', 'column');
         for (const c of d.children) if (c instanceof HTMLElement) set(saved, c, 'width', 'auto');
       }
-      if (d.hasAttribute('data-export-skip') || isFormControl(d)) {
+      if (d.hasAttribute('data-export-skip') || d.classList.contains('sr-only') || isFormControl(d)) {
         set(saved, d, 'display', 'none');
         continue;
       }

@@ -1,6 +1,7 @@
 /** pprof's `top` table (flat, flat%, cum, cum%), sortable by its headers; a row click picks a function. */
 import type { TopRow, TopSortKey } from '../../../../shared/query/top-table.ts';
 import { formatValue } from '../../format.ts';
+import { entryKeys } from '../keyboard.ts';
 
 export interface TopTableProps {
   rows: TopRow[];
@@ -22,7 +23,7 @@ const COLUMNS: { key: TopSortKey; label: string; num: boolean }[] = [
 
 export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTableProps) {
   return (
-    <table className="top-table" data-testid="top-table">
+    <table className="top-table" data-testid="top-table" role="grid" aria-label="Top functions (Enter focuses the flame graph on one)">
       <thead>
         <tr>
           {COLUMNS.map((c) => (
@@ -32,6 +33,13 @@ export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTab
               aria-sort={sortBy === c.key ? (c.key === 'function' ? 'ascending' : 'descending') : 'none'}
               data-testid={`top-sort-${c.key}`}
               onClick={() => onSort(c.key)}
+              tabIndex={0}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  onSort(c.key);
+                }
+              }}
               title={`Sort by ${c.label}`}
             >
               {c.label}
@@ -48,6 +56,8 @@ export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTab
             data-testid="top-row"
             data-function={r.function}
             onClick={() => onPick(r.function)}
+            aria-selected={focused === r.function}
+            {...entryKeys(() => onPick(r.function))}
             title={`Focus the flame graph on ${r.function}`}
           >
             <td className="num">{formatValue(r.flat, unit)}</td>
