@@ -214,7 +214,7 @@ export function FlameGraph(props: FlameGraphProps) {
       role="tree"
       aria-label="Flame graph: arrows move between frames (parent, child, sibling), Enter zooms, Esc resets"
       onKeyDown={onKey}
-      onFocus={(e) => e.target === e.currentTarget && showCursor(cursor.current)}
+      onFocus={(e) => e.target === e.currentTarget && e.currentTarget.matches(':focus-visible') && showCursor(cursor.current)}
       onBlur={() => showCursor(null)}
     >
       <div className="flame-svg-host" />

@@ -226,7 +226,8 @@ export function Heatmap(p: HeatmapProps) {
         aria-label="Heat map cells: arrows move the cell cursor, Enter lists its sockets"
         data-cursor={cursor ? `${cursor.row}:${cursor.bin}` : ''}
         onKeyDown={onKey}
-        onFocus={() => showCursor(cursor ?? { row: 0, bin: lastShownBin() })}
+        // Only a keyboard focus shows the cursor (a click focuses the canvas too).
+        onFocus={(e) => e.currentTarget.matches(':focus-visible') && showCursor(cursor ?? { row: 0, bin: lastShownBin() })}
         onBlur={() => setHover(null)}
         onPointerDown={(e) => {
           if (e.button !== 0) return;
