@@ -485,6 +485,13 @@ test.describe('headless CLI export', () => {
       expect(t).toContain('TraceDeck · ');
       expect(t).toContain('Sources: ');
     }
+    // The workspace: every panel grown to all its rows (the views' rows are all in it), at the window's width.
+    const ws = join(out, 'workspace.svg');
+    await cli([...files, '--view', 'workspace', '--out', ws]);
+    const wt = readFileSync(ws, 'utf8');
+    expect(Number(/<svg [^>]*width="(\d+)"/.exec(wt)![1])).toBeGreaterThanOrEqual(1000);
+    expect(wt.split('data-row=""').length - 1).toBeGreaterThanOrEqual(want.heatmap + want.blocking + want.flame);
+    expect(wt.split('data-testid="timeline-lane"').length - 1).toBe(want.timeline);
   });
 
 

@@ -180,12 +180,14 @@ function stamp(d = new Date()): string {
 }
 
 /**
- * A view alone is laid out again for the picture first (export width, all rows, no controls:
- * stage.ts); the workspace is pictured as it is laid out, every panel in full.
+ * Every picture is laid out again first (stage.ts): a view alone at the export width with all its
+ * rows and no controls; the workspace at its own width, every panel grown to all its rows.
  */
 export async function renderView(view: ExportView): Promise<RenderedSvg> {
   const el = exportTarget(view);
-  if (!el || view === 'workspace') return renderSvg(view);
+  if (!el) return renderSvg(view);
+  // The workspace keeps its controls; its layout rows and every panel grow to their content.
+  if (view === 'workspace') return onExportStage(el, () => renderSvg(view), { keepControls: true, autoHeight: '.layout-row, .panels, .workspace' });
   return onExportStage(el, () => renderSvg(view));
 }
 

@@ -59,7 +59,14 @@ async function settle(root: Element, quietMs = 250, maxMs = 6000): Promise<void>
  * is lifted out of the workspace (fixed at the window's top-left, above everything) so its width is
  * its own and its height its content's.
  */
-export async function onExportStage<T>(el: HTMLElement, draw: () => T): Promise<T> {
+export interface StageOptions {
+  /** Keep the form controls (the workspace picture shows the app as it is set up). */
+  keepControls?: boolean;
+  /** Containers with a set height of their own (the workspace's layout rows) that grow to their content. */
+  autoHeight?: string;
+}
+
+export async function onExportStage<T>(el: HTMLElement, draw: () => T, opts: StageOptions = {}): Promise<T> {
   const saved: Saved = [];
   const width = Math.max(EXPORT_MIN_WIDTH, Math.round(el.getBoundingClientRect().width));
   try {
@@ -79,7 +86,8 @@ export async function onExportStage<T>(el: HTMLElement, draw: () => T): Promise<
         set(saved, d, 'flex-direction', 'column');
         for (const c of d.children) if (c instanceof HTMLElement) set(saved, c, 'width', 'auto');
       }
-      if (d.hasAttribute('data-export-skip') || d.classList.contains('sr-only') || isFormControl(d)) {
+      if (opts.autoHeight && d.matches(opts.autoHeight)) set(saved, d, 'height', 'auto');
+      if (d.hasAttribute('data-export-skip') || d.classList.contains('sr-only') || (!opts.keepControls && isFormControl(d))) {
         set(saved, d, 'display', 'none');
         continue;
       }
