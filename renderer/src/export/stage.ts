@@ -20,9 +20,11 @@ function set(saved: Saved, el: HTMLElement, prop: string, value: string) {
   el.style.setProperty(prop, value, 'important');
 }
 
-/** Form controls (and the labels around them) are for using the view, not for the picture: the caption lists their state. */
+/** Form controls (and the labels and hints around them) are for using the view, not for the picture: the caption lists their state. */
 export function isFormControl(el: Element): boolean {
   if (el.matches('select, input, textarea')) return true;
+  // Usage hints ("drag: select · wheel: zoom …") are about the controls, too.
+  if (el.classList.contains('hint')) return true;
   if (el.matches('label') && el.querySelector('select, input, textarea')) return true;
   // Buttons outside tables (mode tabs, toggles, panel tools); a table's row toggles stay (they show ▸/▾).
   if (el.matches('button') && !el.closest('table, svg')) return true;
