@@ -104,13 +104,18 @@ test('every view exports to PNG (1×, 2×) and SVG with a caption; the PNGs deco
     expect(dec).toMatchObject({ width: w, height: h });
     sizes.set(view, { width: w, height: h });
     expect(dec.variance, `${view} PNG luminance variance`).toBeGreaterThan(200);
-    // Width of a panel picture = the panel on screen; the caption strip below it.
+    // A view alone is laid out again at the export width (≥ 1200 px, wider if it already is), without its controls.
     if (view !== 'workspace') {
       const target = view === 'timeline' ? page.getByTestId('timeline') : page.getByTestId(`panel-${view}`);
       const box = (await target.boundingBox())!;
-      expect(Math.abs(w - Math.max(480, Math.round(box.width)))).toBeLessThanOrEqual(1);
-      expect(h).toBeGreaterThan(box.height);
+      expect(w).toBe(Math.max(1200, Math.round(box.width)));
+      expect(text).not.toContain('<g data-row=""></g>');
+      // …and the panel on screen is back as it was.
+      const after = (await target.boundingBox())!;
+      expect(Math.round(after.width)).toBe(Math.round(box.width));
     }
+    if (view === 'heatmap') expect(text).not.toMatch(/>(log scale|Peers|Local ports)<\/text>/);
+    if (view === 'blocking') expect(text).not.toMatch(/>Dumps<\/text>/);
     const png2 = await download(page, () => menu('png2'));
     expect(pngSize(png2.bytes)).toEqual({ width: 2 * w, height: 2 * h });
     // Caption: sources, the range in wall-clock time with the zone, filters; text stays text.
@@ -207,7 +212,8 @@ test('notes, a postmortem bundle, and its session reopening to the same state', 
   expect(report).toContain('pool exhausted: ESTAB climbs');
   expect(report).toContain('GC storm');
   expect(report).toMatch(/## Selected range\n\n2026-11-22 \d\d:\d\d:\d\d\.\d{3} UTC \(UTC\+00:00\) – /);
-  expect(report).toContain('- sampleCount: 21');
+  expect(report).toContain('| samples | 21 |');
+  expect(report).toContain('| totals | contentions 2,240, delay 221 s |');
   expect(report).toContain('![workspace.png](images/workspace.png)');
   expect(readFileSync(join(dir, 'images', 'flame.svg'), 'utf8')).toContain(`focus: ${chip}`);
 
@@ -225,7 +231,7 @@ test('notes, a postmortem bundle, and its session reopening to the same state', 
   for (const f of FILES) expect(Buffer.from(entries.find((e) => e.name === `${top}/sources/${f}`)!.bytes).equals(readFileSync(fixture(`${SCEN}/${f}`))), f).toBe(true);
   const zipReport = Buffer.from(entries.find((e) => e.name === `${top}/report.md`)!.bytes).toString('utf8');
   expect(zipReport).toContain('pool exhausted: ESTAB climbs');
-  expect(zipReport).toContain('- sampleCount: 21');
+  expect(zipReport).toContain('| samples | 21 |');
   const zipFile = join(mkdtempSync(join(tmpdir(), 'tracedeck-e2e-zip-')), zip.d.suggestedFilename());
   writeFileSync(zipFile, zip.bytes);
   // An independent reader too, when installed.
@@ -428,7 +434,67 @@ test('notes show on the goroutine lanes, where right-click pins one too', async 
   writeFileSync(join(ARTIFACTS, 'export-blocking-lanes.png'), png.bytes);
 });
 
+/** Rows of a view as the app shows them (a source per view as the CLI picks it: the profile for the flame graph). */
+async function liveRowCounts(page: Page) {
+  await sourceRow(page, 'block.pb.gz').click();
+  await expect(page.locator('[data-testid="flame-panel"][data-state="ready"] [data-testid="flame-graph"] svg')).toBeVisible();
+  await expect(page.locator('.top-table tbody tr').first()).toBeVisible();
+  await expect(page.locator('[data-testid="panel-blocking"] tbody tr').first()).toBeVisible();
+  return {
+    heatmap: ((await page.getByTestId('heatmap-plot').getAttribute('data-rows')) ?? '').split('|').length,
+    blocking: await page.locator('[data-testid="panel-blocking"] tbody tr').count(),
+    flame: await page.locator('.top-table tbody tr').count(),
+    timeline: await page.getByTestId('timeline-lane').count(),
+  };
+}
+
 test.describe('headless CLI export', () => {
+  test('tracedeck export --view heatmap|blocking|flame|timeline: at least 1000 px wide, every row of the view, no controls', async ({ page, app }) => {
+    test.setTimeout(300_000);
+    await openApp(page, app.url);
+    const want = await liveRowCounts(page);
+    // More rows than any panel shows without scrolling: the picture must not be a screenshot.
+    expect(want.blocking).toBeGreaterThan(20);
+    expect(want.flame).toBeGreaterThan(20);
+    expect(want.heatmap).toBeGreaterThanOrEqual(10);
+    expect(want.timeline).toBe(4);
+    const out = mkdtempSync(join(tmpdir(), 'tracedeck-e2e-cli-whole-'));
+    const files = FILES.map((f) => fixture(`${SCEN}/${f}`));
+    const cli = (args: string[]) => run(process.execPath, [join(ROOT, 'bin', 'tracedeck.mjs'), 'export', ...args], { cwd: ROOT, env: { ...process.env, TZ: 'UTC' }, timeout: 120_000 });
+    for (const view of ['heatmap', 'blocking', 'flame', 'timeline'] as const) {
+      const png = join(out, `${view}.png`);
+      await cli([...files, '--view', view, '--out', png]);
+      const pb = readFileSync(png);
+      const { width, height } = pngSize(pb);
+      expect(width, `${view} PNG width`).toBeGreaterThanOrEqual(1000);
+      writeFileSync(join(ARTIFACTS, `export-cli-whole-${view}.png`), pb);
+      const dec = await decodePng(page, pb);
+      expect(dec).toMatchObject({ width, height });
+      expect(dec.variance, `${view} PNG luminance variance`).toBeGreaterThan(200);
+
+      const svgFile = join(out, `${view}.svg`);
+      await cli([...files, '--view', view, '--out', svgFile]);
+      const t = readFileSync(svgFile, 'utf8');
+      expect(Number(/<svg [^>]*width="(\d+)"/.exec(t)![1])).toBe(width);
+      // Every row of the view is in the picture (table rows and heat-map rows carry data-row; lanes their test id).
+      const rows = view === 'timeline' ? t.split('data-testid="timeline-lane"').length - 1 : t.split('data-row=""').length - 1;
+      expect(rows, `${view} rows in the SVG`).toBe(want[view]);
+      if (view === 'blocking') expect(t).toContain(`${want.blocking} groups`);
+      // No form controls: their state is in the caption instead.
+      expect(t).not.toMatch(/>(log scale|zoom to selection|Peers|Dumps|Invert)<\/text>/);
+      expect(t).toContain('TraceDeck · ');
+      expect(t).toContain('Sources: ');
+    }
+    // The workspace: every panel grown to all its rows (the views' rows are all in it), at the window's width.
+    const ws = join(out, 'workspace.svg');
+    await cli([...files, '--view', 'workspace', '--out', ws]);
+    const wt = readFileSync(ws, 'utf8');
+    expect(Number(/<svg [^>]*width="(\d+)"/.exec(wt)![1])).toBeGreaterThanOrEqual(1000);
+    expect(wt.split('data-row=""').length - 1).toBeGreaterThanOrEqual(want.heatmap + want.blocking + want.flame);
+    expect(wt.split('data-testid="timeline-lane"').length - 1).toBe(want.timeline);
+  });
+
+
   test('tracedeck export renders each view from the fixtures; bad input exits non-zero with the reason', async () => {
     test.setTimeout(240_000);
     const out = mkdtempSync(join(tmpdir(), 'tracedeck-e2e-cli-'));

@@ -68,17 +68,20 @@ describe('exportBundle', () => {
     const exp = expectedFigures();
     expect(report).toContain('## Selected range\n\n2026-11-22 19:37:20.000 UTC (UTC+00:00) – 2026-11-22 19:37:30.500 UTC (UTC+00:00) (10.500 s)');
     expect(report).toContain(`- SHA-256: \`${sha(readFixture(BLOCK))}\``);
-    expect(report).toContain(`- size: ${readFixture(BLOCK).length.toLocaleString('en-US')} bytes`);
+    expect(report).toContain(`- size: 4.3 KiB (${readFixture(BLOCK).length.toLocaleString('en-US')} bytes)`);
     expect(report).toContain(`- provenance: file \`${fixturePath(BLOCK)}\``);
     expect(report).toContain('- provenance: uploaded in the browser (copied into sources/)');
     // Key inspect figures, as expected.json has them.
     const eb = exp[BLOCK]!;
-    expect(report).toContain(`- sampleCount: ${eb.sampleCount}`);
-    expect(report).toContain(`- totals: contentions=2,240, delay=${(220842387189).toLocaleString('en-US')}`);
+    // …in human units, as tables (report-figures.test.ts checks the wording per kind).
+    expect(report).toContain(`| samples | ${eb.sampleCount} |`);
+    expect((eb.totals as Record<string, number>).delay).toBe(220842387189);
+    expect(report).toContain('| totals | contentions 2,240, delay 221 s |');
     expect(report).toContain(`| ${eb.topFlatFunction} |`);
+    expect(report).not.toContain('220,842,387,189');
     const es = exp[SS]!;
-    expect(report).toContain(`- snapshots: ${es.snapshots}`);
-    expect(report).toContain(`- sockets: ${(es.sockets as number).toLocaleString('en-US')}`);
+    expect(report).toContain(`| snapshots | ${es.snapshots} |`);
+    expect(report).toContain(`| sockets | ${(es.sockets as number).toLocaleString('en-US')} |`);
     // Capture time of the ss source: its first and last snapshot on the wall clock.
     expect(report).toContain(`- capture time: ${formatWallClock(es.startNs as string, 'UTC')} – ${formatWallClock(es.endNs as string, 'UTC')}`);
     expect(report).toContain('- **2026-11-22 19:37:25.000 UTC (UTC+00:00) – 2026-11-22 19:37:26.000 UTC (UTC+00:00) (1.000 s)** — pool exhausted');
@@ -121,7 +124,7 @@ describe('exportBundle', () => {
     expect(sha(get('sources/block.pb.gz'))).toBe(sha(readFixture(BLOCK)));
     expect(sha(get('sources/ss-capture.txt.gz'))).toBe(sha(readFixture(SS)));
     const report = get('report.md').toString('utf8');
-    expect(report).toContain(`- sampleCount: ${expectedFigures()[BLOCK]!.sampleCount}`);
+    expect(report).toContain(`| samples | ${expectedFigures()[BLOCK]!.sampleCount} |`);
     expect(report).toContain('pool exhausted');
     // Unzipped anywhere: the upload is found through its path relative to the session file.
     const elsewhere = join(tmp, 'z1-unzipped', top);

@@ -21,6 +21,8 @@ import type { Annotation, SessionUiState, SourceInfo } from '../../shared/bridge
 import { epochAdd } from '../../shared/model/time.ts';
 import { formatSpanNs, formatWallClock } from '../../shared/wall-clock.ts';
 import { writeZipFile, zipToBytes, type ZipEntry } from './zip-writer.ts';
+import { figuresMarkdown, mdEscape, oneLine } from './report-figures.ts';
+import { bytes } from '../../shared/query/findings/format.ts';
 import type { Finding } from '../../shared/query/findings/types.ts';
 
 export interface BundleSource {
@@ -72,45 +74,8 @@ export { formatWallClock };
 
 const formatNsDuration = formatSpanNs;
 
-/**
- * Text from files and sessions someone else made goes into report.md as text, never as markdown: line
- * breaks and control characters become spaces (a newline could start a heading, a link or HTML) and
- * markdown's punctuation is escaped.
- */
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
-const mdEscape = (s: string) => oneLine(s).replace(/([\\`*_[\]|<>])/g, '\\$1');
-
-function figureValue(v: unknown): string {
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : String(v);
-  if (typeof v !== 'object') return mdEscape(String(v));
-  if (Array.isArray(v)) {
-    const s = JSON.stringify(v);
-    return mdEscape(s.length > 160 ? `${s.slice(0, 157)}…` : s);
-  }
-  const entries = Object.entries(v as Record<string, unknown>);
-  const flat = entries.every(([, x]) => typeof x !== 'object' || x === null);
-  const s = flat ? entries.map(([k, x]) => `${k}=${typeof x === 'number' ? x.toLocaleString('en-US') : String(x)}`).join(', ') : JSON.stringify(v);
-  return mdEscape(s.length > 200 ? `${s.slice(0, 197)}…` : s);
-}
-
-/** The `inspect` figures: scalars and small objects as a list, the `top` list as a short table. */
-function figuresMarkdown(figures: Record<string, unknown> | undefined): string[] {
-  if (!figures) return ['_no figures (the source did not parse)_'];
-  const lines: string[] = [];
-  for (const [k, v] of Object.entries(figures)) {
-    if (k === 'top' || k === 'warnings') continue;
-    lines.push(`- ${k}: ${figureValue(v)}`);
-  }
-  const top = figures.top;
-  if (Array.isArray(top) && top.length > 0 && typeof top[0] === 'object') {
-    const rows = top.slice(0, 5) as Record<string, unknown>[];
-    const cols = Object.keys(rows[0]!);
-    lines.push('', `Top ${rows.length}:`, '', `| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`);
-    for (const r of rows) lines.push(`| ${cols.map((c) => figureValue(r[c])).join(' | ')} |`);
-  }
-  return lines;
-}
+// Text from files and sessions someone else made goes into report.md as text, never as markdown
+// (report-figures.ts says how).
 
 /** A code span that holds any text: the fence is longer than any run of backticks inside. */
 function mdCode(s: string): string {
@@ -176,7 +141,7 @@ export function buildReport(input: BundleInput, names: Map<string, string>): str
     out.push(`### ${mdEscape(info.name)}`, '');
     out.push(`- kind: ${info.kind} (${mdEscape(info.format || 'unknown format')})${info.partial ? ' — **partial** (truncated or damaged; figures cover what parsed)' : ''}`);
     out.push(`- provenance: ${provenance(info)}`);
-    out.push(`- size: ${info.sizeBytes.toLocaleString('en-US')} bytes`);
+    out.push(`- size: ${info.sizeBytes >= 1024 ? `${bytes(info.sizeBytes)} (${info.sizeBytes.toLocaleString('en-US')} bytes)` : `${info.sizeBytes} bytes`}`);
     if (info.sha256) out.push(`- SHA-256: \`${info.sha256}\``);
     const name = names.get(info.id);
     if (name) out.push(`- copy: [sources/${name}](sources/${encodeURI(name)})`);
@@ -188,7 +153,7 @@ export function buildReport(input: BundleInput, names: Map<string, string>): str
     if (info.clock) out.push(`- clock: ${info.clock.quality} (${mdEscape(info.clock.basis)})${info.offsetNs ? `, shifted by ${formatNsDuration(info.offsetNs)}` : ''}`);
     if (info.status === 'error') out.push(`- **error**: ${mdEscape(info.error ?? 'unknown')}`);
     for (const w of info.warnings ?? []) out.push(`- warning: ${mdEscape(w)}`);
-    out.push('', ...figuresMarkdown(info.figures), '');
+    out.push('', ...figuresMarkdown(info.figures, tz), '');
   }
 
   if (input.leftOut?.length) {

@@ -4,6 +4,7 @@ import { useApp } from '../store.ts';
 import { axisToDate, formatBytes, formatClock, formatDuration } from '../format.ts';
 import { OffsetEditor } from './alignment/OffsetEditor.tsx';
 import './ssh/ssh.css'; // .live-badge
+import { entryKeys } from './keyboard.ts';
 
 const KIND_LABEL: Record<SourceInfo['kind'], string> = {
   pprof: 'profile',
@@ -45,6 +46,10 @@ function SourceRow({ s, origin, focused }: { s: SourceInfo; origin: string | nul
       data-status={s.status}
       data-name={s.name}
       onClick={() => s.status === 'ready' && focus(s.id)}
+      role="option"
+      aria-selected={focused}
+      aria-label={`${s.name} (${s.kind})`}
+      {...entryKeys(() => s.status === 'ready' && focus(s.id))}
     >
       <div className="source-line">
         {/* A live capture is not "reading": it waits for snapshots, then grows. */}
@@ -104,7 +109,7 @@ export function SourcesPanel() {
   return (
     <aside className="sources" data-testid="sources-panel" aria-label="Sources">
       <h2>Sources</h2>
-      <ul>
+      <ul role="listbox" aria-label="Sources (Enter shows one in the views)">
         {session.sources.map((s) => (
           <SourceRow key={s.id} s={s} origin={session.originEpochNs} focused={s.id === focused} />
         ))}

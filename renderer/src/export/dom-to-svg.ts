@@ -311,7 +311,7 @@ function rowLabelsAsText(w: Writer, canvas: HTMLCanvasElement, r: Rect, clip: Re
   labels.forEach((label, i) => {
     const shown = fitText(label, font, px - 14);
     w.body.push(
-      `<text x="${num(x0 + px - 8)}" y="${num(y0 + py + (i + 0.5) * rh)}" text-anchor="end" dominant-baseline="central" font-family="${esc(cs.fontFamily)}" font-size="11px" fill="${esc(fg)}"${w.clipAttr(clip)}>${esc(shown)}</text>`,
+      `<text data-row="" x="${num(x0 + px - 8)}" y="${num(y0 + py + (i + 0.5) * rh)}" text-anchor="end" dominant-baseline="central" font-family="${esc(cs.fontFamily)}" font-size="11px" fill="${esc(fg)}"${w.clipAttr(clip)}>${esc(shown)}</text>`,
     );
   });
 }
@@ -416,10 +416,20 @@ function walk(w: Writer, el: Element, clip: Rect | null, opts: SerializeOptions)
   let inner = clip;
   const clips = cs.overflowX !== 'visible' || cs.overflowY !== 'visible';
   if (clips && !opts.noClip?.(el)) inner = clip ? intersect(clip, r) : r;
+  // A table's rows stay rows in the picture (<g data-row>): whoever reads the SVG can count them.
+  const row = isDataRow(el) && visibleIn(r, clip);
+  if (row) w.body.push('<g data-row="">');
   for (const child of el.childNodes) {
     if (child.nodeType === Node.TEXT_NODE) emitText(w, child as Text, cs, inner);
     else if (child.nodeType === Node.ELEMENT_NODE) walk(w, child as Element, inner, opts);
   }
+  if (row) w.body.push('</g>');
+}
+
+/** A row of data: a table body's row or an element with the ARIA role row (not a header row). */
+function isDataRow(el: Element): boolean {
+  if (el.closest('thead')) return false;
+  return (el.localName === 'tr' && el.parentElement?.localName === 'tbody') || el.getAttribute('role') === 'row';
 }
 
 /** The element as SVG content in its own coordinates (0,0 = its top-left corner). */

@@ -8,6 +8,7 @@ import { useApp } from '../store.ts';
 import { selectFlameSource, selectHeatmapSource } from '../selectors.ts';
 import { captionHeight, captionLines, captionSvg } from './caption.ts';
 import { esc, serializeElement, wrapText, type SerializedPart } from './dom-to-svg.ts';
+import { onExportStage } from './stage.ts';
 
 // The list lives in the bridge contract: the Electron menu names the same views.
 export { EXPORT_VIEWS };
@@ -178,8 +179,20 @@ function stamp(d = new Date()): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
+/**
+ * Every picture is laid out again first (stage.ts): a view alone at the export width with all its
+ * rows and no controls; the workspace at its own width, every panel grown to all its rows.
+ */
+export async function renderView(view: ExportView): Promise<RenderedSvg> {
+  const el = exportTarget(view);
+  if (!el) return renderSvg(view);
+  // The workspace keeps its controls; its layout rows and every panel grow to their content.
+  if (view === 'workspace') return onExportStage(el, () => renderSvg(view), { keepControls: true, autoHeight: '.layout-row, .panels, .workspace' });
+  return onExportStage(el, () => renderSvg(view));
+}
+
 export async function exportImage(view: ExportView, format: ExportFormat, scale = 1): Promise<ExportedImage> {
-  const r = renderSvg(view);
+  const r = await renderView(view);
   if (format === 'svg') {
     return { blob: new Blob([r.svg], { type: 'image/svg+xml' }), fileName: `tracedeck-${view}-${stamp()}.svg`, width: r.width, height: r.height, caption: r.caption };
   }

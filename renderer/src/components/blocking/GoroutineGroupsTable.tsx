@@ -4,6 +4,7 @@ import { useExpandedGroup } from '../../selectors.ts';
 import { DUMPS_TABLE } from '../../state/table-views.ts';
 import type { GoroutineGroupsResult } from '../../../../shared/query/goroutine-groups.ts';
 import { formatCount, shortFunctionName } from '../../format.ts';
+import { entryKeys } from '../keyboard.ts';
 
 export interface GoroutineGroupsTableProps {
   result: GoroutineGroupsResult;
@@ -23,7 +24,7 @@ export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: Gorouti
   // Dumps print a wait's length only past a minute: a column of dashes would just take room.
   const waits = result.rows.some((r) => r.maxWaitMinutes !== null);
   return (
-    <table className="groups-table" data-testid="goroutine-groups">
+    <table className="groups-table" data-testid="goroutine-groups" role="grid" aria-label="Goroutine groups (Enter or Space expands a row)">
       <thead>
         <tr>
           {result.withState && <th className="state-col">State</th>}
@@ -45,6 +46,8 @@ export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: Gorouti
               data-testid="goroutine-group"
               data-function={r.function ?? ''}
               onClick={() => toggle(DUMPS_TABLE, r.key)}
+              aria-expanded={open === r.key}
+              {...entryKeys(() => toggle(DUMPS_TABLE, r.key))}
             >
               {result.withState && <td className="state">{r.rawStates.join(', ') || r.state}</td>}
               <td className="fn" title={r.function ?? ''}>

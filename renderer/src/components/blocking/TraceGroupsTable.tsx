@@ -6,6 +6,7 @@ import { useElementWidth } from '../../use-element-width.ts';
 import { useApp } from '../../store.ts';
 import { useExpandedGroup } from '../../selectors.ts';
 import { GoroutineLanes } from './GoroutineLanes.tsx';
+import { entryKeys } from '../keyboard.ts';
 
 export interface TraceGroupsTableProps {
   sourceId: string;
@@ -26,7 +27,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
   const open = useExpandedGroup(sourceId);
   const toggle = useApp((s) => s.toggleExpandedGroup);
   return (
-    <table className="groups-table" data-testid="trace-groups">
+    <table className="groups-table" data-testid="trace-groups" role="grid" aria-label="Goroutine groups (Enter or Space expands a row)">
       <thead>
         <tr>
           <th className="state-col">Wait reason</th>
@@ -39,7 +40,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
       <tbody>
         {result.groups.map((g) => (
           <Fragment key={g.key}>
-            <tr className={`group-row ${open === g.key ? 'open' : ''}`} data-testid="trace-group" data-state={g.state} data-function={g.function ?? ''} onClick={() => toggle(sourceId, g.key)}>
+            <tr className={`group-row ${open === g.key ? 'open' : ''}`} data-testid="trace-group" data-state={g.state} data-function={g.function ?? ''} onClick={() => toggle(sourceId, g.key)} aria-expanded={open === g.key} {...entryKeys(() => toggle(sourceId, g.key))}>
               <td className="state" title={g.state === UNKNOWN_PRE_TRACE_REASON ? UNKNOWN_REASON_HINT : undefined}>
                 {g.rawReasons.join(', ')}
               </td>

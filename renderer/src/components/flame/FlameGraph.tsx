@@ -127,6 +127,63 @@ export function FlameGraph(props: FlameGraphProps) {
     };
   }, []);
 
+  // Keyboard: a frame cursor (a path of names from the drawn root), outlined and read out.
+  const cursor = useRef<string[]>([]);
+  const [cursorText, setCursorText] = useState('');
+  const framesByPath = () => {
+    const out = new Map<string, { g: Element; d: Node }>();
+    for (const g of host.current?.querySelectorAll('g.frame') ?? []) {
+      const d = (g as Element & { __data__?: Node }).__data__;
+      if (d) out.set(pathOf(d).join('\u0000'), { g, d });
+    }
+    return out;
+  };
+  const showCursor = (path: string[] | null) => {
+    const frames = framesByPath();
+    host.current?.querySelectorAll('g.frame.kbd-cursor').forEach((g) => g.classList.remove('kbd-cursor'));
+    if (!path) return setCursorText('');
+    const hit = frames.get(path.join('\u0000')) ?? frames.get('');
+    if (!hit) return setCursorText('');
+    cursor.current = pathOf(hit.d);
+    hit.g.classList.add('kbd-cursor');
+    hit.g.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+    host.current?.setAttribute('data-cursor', hit.d.data.name);
+    const v = formatValue(hit.d.data.value, latest.current.unit);
+    setCursorText(`${hit.d.data.name}: ${v} (${pct(hit.d.data.value, latest.current.total)})`);
+  };
+  const onKey = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget) return;
+    const frames = framesByPath();
+    const cur = frames.get(cursor.current.join('\u0000')) ?? frames.get('');
+    if (!cur) return;
+    const drawn = (n: Node | null | undefined) => !!n && frames.has(pathOf(n).join('\u0000'));
+    const d = cur.d;
+    // Towards the leaves: the widest drawn child; towards the root: the parent (drawn root = top of the path).
+    const child = () => (d.children ?? []).filter(drawn).sort((a, b) => (b.value ?? 0) - (a.value ?? 0))[0];
+    const sibling = (step: 1 | -1) => {
+      const sibs = (d.parent?.children ?? []).filter(drawn);
+      return sibs[sibs.indexOf(d) + step];
+    };
+    const leafward = latest.current.icicle ? 'ArrowDown' : 'ArrowUp';
+    const rootward = latest.current.icicle ? 'ArrowUp' : 'ArrowDown';
+    const next = e.key === leafward ? child() : e.key === rootward ? d.parent : e.key === 'ArrowLeft' ? sibling(-1) : e.key === 'ArrowRight' ? sibling(1) : undefined;
+    if (next && drawn(next)) {
+      e.preventDefault();
+      showCursor(pathOf(next));
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      latest.current.onZoom(pathOf(d));
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      cursor.current = [];
+      latest.current.onZoom([]);
+    } else if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
+      e.preventDefault();
+      const r = cur.g.getBoundingClientRect();
+      latest.current.onContextMenu(pathOf(d), d.data.name, r.left + 8, r.bottom);
+    } else if (e.key.startsWith('Arrow')) e.preventDefault();
+  };
+
   // Redraw on new data or layout options (transitions are off: a big tree redraws in one go).
   useEffect(() => {
     const c = chart.current;
@@ -144,11 +201,26 @@ export function FlameGraph(props: FlameGraphProps) {
     // For the bench and e2e: the frame after the redraw, i.e. when it is on screen.
     requestAnimationFrame(() => (el.dataset.paintedAt = String(performance.now())));
     setDrawn((n) => n + 1);
+    // The keyboard cursor survives a redraw when its frame still is drawn (else it goes to the root).
+    if (el.contains(document.activeElement)) showCursor(cursor.current);
   }, [props.root, props.width, props.icicle, props.diff, props.search]);
 
   return (
-    <div className={`flame-scroll ${props.icicle ? 'flame-down' : 'flame-up'}`} ref={host} data-testid="flame-graph">
+    <div
+      className={`flame-scroll ${props.icicle ? 'flame-down' : 'flame-up'}`}
+      ref={host}
+      data-testid="flame-graph"
+      tabIndex={0}
+      role="tree"
+      aria-label="Flame graph: arrows move between frames (parent, child, sibling), Enter zooms, Esc resets"
+      onKeyDown={onKey}
+      onFocus={(e) => e.target === e.currentTarget && e.currentTarget.matches(':focus-visible') && showCursor(cursor.current)}
+      onBlur={() => showCursor(null)}
+    >
       <div className="flame-svg-host" />
+      <span className="sr-only" aria-live="polite" data-testid="flame-cursor-text">
+        {cursorText}
+      </span>
       <div className="flame-tip" ref={tipEl} data-testid="flame-tooltip" role="tooltip" />
     </div>
   );

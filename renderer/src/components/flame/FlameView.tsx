@@ -173,7 +173,7 @@ export function FlameView(props: FlameViewProps) {
           </p>
         )}
 
-        <div className="flame-body">
+        <div className="flame-body" data-export-stack="">
           <div className="flame-graph-col" ref={props.graphRef}>
             {tree && total > 0 ? (
               <FlameGraph

@@ -4,6 +4,7 @@
  */
 import type { TopDeltaRow, TopRow, TopSortKey } from '../../../../shared/query/top-table.ts';
 import { formatValue } from '../../format.ts';
+import { entryKeys } from '../keyboard.ts';
 
 export interface TopTableProps {
   rows: TopRow[] | TopDeltaRow[];
@@ -35,7 +36,7 @@ function delta(v: number | null, unit: string): string {
 export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTableProps) {
   const diff = isDelta(rows);
   return (
-    <table className="top-table" data-testid="top-table" data-diff={diff ? 'true' : 'false'}>
+    <table className="top-table" data-testid="top-table" data-diff={diff ? 'true' : 'false'} role="grid" aria-label="Top functions (Enter focuses the flame graph on one)">
       <thead>
         <tr>
           {COLUMNS.map((c) => (
@@ -45,6 +46,13 @@ export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTab
               aria-sort={sortBy === c.key ? (c.key === 'function' ? 'ascending' : 'descending') : 'none'}
               data-testid={`top-sort-${c.key}`}
               onClick={() => onSort(c.key)}
+              tabIndex={0}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  onSort(c.key);
+                }
+              }}
               title={`Sort by ${c.label}`}
             >
               {c.label}
@@ -71,6 +79,8 @@ export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTab
             data-testid="top-row"
             data-function={r.function}
             onClick={() => onPick(r.function)}
+            aria-selected={focused === r.function}
+            {...entryKeys(() => onPick(r.function))}
             title={`Focus the flame graph on ${r.function}`}
           >
             <td className="num">{formatValue(r.flat, unit)}</td>

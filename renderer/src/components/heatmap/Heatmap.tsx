@@ -143,6 +143,57 @@ export function Heatmap(p: HeatmapProps) {
     }
   });
 
+  // Keyboard: a cell cursor (arrows move it, Enter lists the cell's sockets), shown as the hover is.
+  const [cursor, setCursor] = useState<{ row: number; bin: number } | null>(null);
+  const cellHit = (row: number, bin: number): CellHit => {
+    const shown = p.grid.shownBin[bin] ?? -1;
+    return { row, bin, shown, count: shown < 0 ? 0 : p.grid.counts[row * p.grid.bins + shown]! };
+  };
+  // The cursor sits on the first bin of a run that repeats one snapshot (a held snapshot spans several bins).
+  const runStart = (b: number) => {
+    while (b > 0 && p.grid.shownBin[b - 1] === p.grid.shownBin[b]) b--;
+    return b;
+  };
+  const lastShownBin = () => {
+    for (let b = p.grid.bins - 1; b >= 0; b--) if (p.grid.shownBin[b]! >= 0) return runStart(b);
+    return 0;
+  };
+  const showCursor = (c: { row: number; bin: number }) => {
+    setCursor(c);
+    const x = (nsToX(g, p.view, p.grid.edgesNs[c.bin]!) + nsToX(g, p.view, p.grid.edgesNs[c.bin + 1]!)) / 2;
+    setHover({ x: clampX(x), y: g.plotY + (c.row + 0.5) * g.rowH, hit: cellHit(c.row, c.bin) });
+  };
+  const onKey = (e: React.KeyboardEvent) => {
+    const rows = p.grid.rows.length;
+    if (rows === 0 || p.grid.bins === 0) return;
+    const lastShown = lastShownBin();
+    const c = cursor && cursor.row < rows && cursor.bin < p.grid.bins ? cursor : { row: 0, bin: lastShown };
+    // ←/→ step to the next snapshot, not the next pixel column (a held snapshot spans several bins).
+    const step = (dir: 1 | -1) => {
+      let b = c.bin;
+      const from = p.grid.shownBin[b];
+      while (b + dir >= 0 && b + dir < p.grid.bins && p.grid.shownBin[b + dir] === from) b += dir;
+      return runStart(Math.min(p.grid.bins - 1, Math.max(0, b + dir)));
+    };
+    const next =
+      e.key === 'ArrowLeft' ? { ...c, bin: step(-1) }
+      : e.key === 'ArrowRight' ? { ...c, bin: step(1) }
+      : e.key === 'ArrowUp' ? { ...c, row: Math.max(0, c.row - 1) }
+      : e.key === 'ArrowDown' ? { ...c, row: Math.min(rows - 1, c.row + 1) }
+      : e.key === 'Home' ? { ...c, bin: 0 }
+      : e.key === 'End' ? { ...c, bin: lastShown }
+      : null;
+    if (next) {
+      e.preventDefault();
+      showCursor(next);
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      const hit = cellHit(c.row, c.bin);
+      if (hit.shown >= 0) p.onPick(hit);
+      showCursor(c);
+    }
+  };
+
   const local = (e: React.PointerEvent | React.MouseEvent) => {
     const r = over.current!.getBoundingClientRect();
     return { x: e.clientX - r.left, y: e.clientY - r.top };
@@ -170,6 +221,14 @@ export function Heatmap(p: HeatmapProps) {
         height={Math.round(g.height * dpr)}
         style={cssSize}
         data-testid="heatmap-overlay"
+        tabIndex={0}
+        role="grid"
+        aria-label="Heat map cells: arrows move the cell cursor, Enter lists its sockets"
+        data-cursor={cursor ? `${cursor.row}:${cursor.bin}` : ''}
+        onKeyDown={onKey}
+        // Only a keyboard focus shows the cursor (a click focuses the canvas too).
+        onFocus={(e) => e.currentTarget.matches(':focus-visible') && showCursor(cursor ?? { row: 0, bin: lastShownBin() })}
+        onBlur={() => setHover(null)}
         onPointerDown={(e) => {
           if (e.button !== 0) return;
           (e.target as Element).setPointerCapture?.(e.pointerId);
@@ -200,6 +259,9 @@ export function Heatmap(p: HeatmapProps) {
       <svg width={g.width} height={g.height} style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none' }} data-testid="heatmap-notes">
         <AnnotationMarks x={(ns) => nsToX(g, p.view, ns)} top={g.plotY} bottom={g.plotY + g.rows * g.rowH} x0={g.plotX} x1={g.plotX + g.plotW} />
       </svg>
+      <span className="sr-only" aria-live="polite" data-testid="heatmap-cursor-text">
+        {cursor && tip ? `${tip.row}: ${tip.count}, ${tip.time}` : ''}
+      </span>
       {tip && hover && (
         <div
           className="heatmap-tooltip"

@@ -40,6 +40,10 @@ export const SHORTCUTS: { view: string; items: Shortcut[] }[] = [
       { keys: 'drag', what: 'select a time range' },
       { keys: 'click a cell', what: 'list the sockets of that snapshot and row' },
       { keys: 'double-click', what: 'clear the selection' },
+      { keys: <>{k('Tab')} to the cells, {k('←', '→')}</>, what: 'move the cell cursor to the previous / next snapshot' },
+      { keys: k('↑', '↓'), what: 'move the cell cursor to the row above / below' },
+      { keys: k('Home', 'End'), what: 'first / last snapshot' },
+      { keys: <>{k('Enter')} or {k('Space')}</>, what: 'list the sockets of the cell under the cursor' },
     ],
   },
   {
@@ -50,6 +54,12 @@ export const SHORTCUTS: { view: string; items: Shortcut[] }[] = [
       { keys: k('Esc'), what: 'close the frame menu' },
       { keys: 'click a top-table row', what: 'focus on that function (again: show all)' },
       { keys: 'search box', what: 'highlight functions matching a regex' },
+      { keys: <>{k('Tab')} to the graph, {k('↑', '↓')}</>, what: 'move the frame cursor to a child / the parent (flipped in an icicle)' },
+      { keys: k('←', '→'), what: 'move the frame cursor to the previous / next sibling' },
+      { keys: <>{k('Enter')} or {k('Space')}</>, what: 'zoom into the frame under the cursor' },
+      { keys: k('Esc'), what: 'reset the zoom (graph focused)' },
+      { keys: <>{k('Shift', 'F10')} or {k('Menu')}</>, what: 'the frame menu: focus on / ignore / hide' },
+      { keys: <>{k('Tab')} to a top-table row, {k('Enter')}</>, what: 'focus on that function (↑ / ↓ move between rows; Enter on a column heading sorts)' },
     ],
   },
   {
@@ -57,6 +67,8 @@ export const SHORTCUTS: { view: string; items: Shortcut[] }[] = [
     items: [
       { keys: 'click a group', what: 'expand it: its stack and one lane per goroutine' },
       { keys: '“Show in flame graph”', what: 'the group’s stack, focused, in the flame graph' },
+      { keys: <>{k('Tab')} to a group, {k('Enter')} or {k('Space')}</>, what: 'expand / collapse it' },
+      { keys: k('↑', '↓'), what: 'previous / next group' },
     ],
   },
   {
@@ -67,8 +79,16 @@ export const SHORTCUTS: { view: string; items: Shortcut[] }[] = [
     ],
   },
   {
+    view: 'Sources',
+    items: [
+      { keys: <>{k('Tab')} to a source, {k('Enter')} or {k('Space')}</>, what: 'show it in the views (flame graph, heat map)' },
+      { keys: k('↑', '↓'), what: 'previous / next source' },
+    ],
+  },
+  {
     view: 'Layout and app',
     items: [
+      { keys: k('Tab'), what: 'reach every control, view mode, row, heat-map cell and flame frame (focus is outlined)' },
       { keys: 'drag a handle', what: 'resize the panels on either side (or the sources list)' },
       { keys: <>{k('Tab')} to a handle, {k('←', '→', '↑', '↓')}</>, what: 'resize by keyboard (with Shift: bigger steps)' },
       { keys: 'Layout menu', what: 'presets: triage overview, flame graph focus, network focus' },
