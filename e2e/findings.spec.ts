@@ -56,6 +56,14 @@ test('findings name the fd leak; Show brushes the evidence and opens its view', 
   await listing.getByTestId('finding-show').click();
   await expect(page.getByTestId('heatmap-source')).toHaveValue((await listing.getAttribute('data-source'))!);
 
+  // Goroutine evidence: the goroutines view opens on that group's own row.
+  const goroutinesEv = panel.locator('[data-testid="finding-evidence"][data-view="blocking"]').first();
+  await panel.scrollIntoViewIfNeeded();
+  await goroutinesEv.getByTestId('finding-show').click();
+  const openRow = page.locator('[data-testid="panel-blocking"] tr.group-row.open');
+  await expect(openRow).toHaveCount(1);
+  await expect(openRow).toHaveAttribute('data-function', /./);
+
   await panel.scrollIntoViewIfNeeded();
   await screenshot(page, 'findings-fd-leak');
 

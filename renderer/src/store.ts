@@ -53,6 +53,8 @@ export interface ViewActions {
   updateTraceDetailsView(id: SourceId, change: Partial<TraceDetailsViewState>): void;
   /** Expands `group` in a goroutine table (null: none); the same group again folds it. */
   toggleExpandedGroup(table: string, group: string): void;
+  /** Expands `group` in a goroutine table and keeps it open ("Show" from the findings). */
+  expandGroup(table: string, group: string): void;
   /**
    * "Show in flame graph" from another view: focus the source and show only `fn`'s stacks (in the
    * profile it names, e.g. a trace's `net`). An action on the flame view's state, not a request.
@@ -171,6 +173,7 @@ function viewSlices(set: Set, get: () => AppState): ViewSlices & ViewActions {
       set((st) => ({ traceDetailsViews: { ...st.traceDetailsViews, [id]: { ...(st.traceDetailsViews[id] ?? DEFAULT_TRACE_DETAILS_VIEW), ...change } } })),
     toggleExpandedGroup: (table, group) =>
       set((st) => ({ expandedGroups: { ...st.expandedGroups, [table]: st.expandedGroups[table] === group ? null : group } })),
+    expandGroup: (table, group) => set((st) => ({ expandedGroups: { ...st.expandedGroups, [table]: group } })),
     toggleLaneGroup: (key) =>
       set((st) => ({ collapsedLaneGroups: st.collapsedLaneGroups.includes(key) ? st.collapsedLaneGroups.filter((k) => k !== key) : [...st.collapsedLaneGroups, key] })),
     showInFlameGraph: (sourceId, fn, profile) => {

@@ -24,6 +24,16 @@ export const DEFAULT_TRACE_DETAILS_VIEW: TraceDetailsViewState = Object.freeze({
 /** The key of the dumps table's expanded row (trace tables use the trace's source id). */
 export const DUMPS_TABLE = 'dumps';
 
+/**
+ * The row of a dumps table that stands for a one-dump group key (`state|functions`): the same key,
+ * or, when a debug=1 dump (no states) is among the dumps, the table's stateless `|functions` key.
+ */
+export function dumpsRowKey(rowKeys: readonly string[], groupKey: string | null): string | null {
+  if (groupKey === null || rowKeys.includes(groupKey)) return groupKey;
+  const stateless = `|${groupKey.slice(groupKey.indexOf('|') + 1)}`;
+  return rowKeys.includes(stateless) ? stateless : groupKey;
+}
+
 export function loadTraceDetailsView(raw: unknown): TraceDetailsViewState {
   const v = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<Record<keyof TraceDetailsViewState, unknown>>;
   const o = v.open as { kind?: unknown; type?: unknown } | null | undefined;

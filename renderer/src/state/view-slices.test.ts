@@ -110,3 +110,19 @@ describe('time domains', () => {
     expect(toSourceSpan(sel, {})).toEqual(sel);
   });
 });
+
+describe('expanding a goroutine group from elsewhere ("Show" in the findings)', () => {
+  it('expandGroup opens and keeps open; the dumps table finds a one-dump key among stateless rows', async () => {
+    const { dumpsRowKey, DUMPS_TABLE } = await import('./table-views.ts');
+    useApp.setState({ expandedGroups: {} });
+    const a = useApp.getState();
+    a.expandGroup(DUMPS_TABLE, 'IO wait|net/http.(*persistConn).readLoop');
+    a.expandGroup(DUMPS_TABLE, 'IO wait|net/http.(*persistConn).readLoop');
+    expect(useApp.getState().expandedGroups[DUMPS_TABLE]).toBe('IO wait|net/http.(*persistConn).readLoop');
+    // With a debug=1 dump among them, the merged rows carry no state: the same functions' row opens.
+    expect(dumpsRowKey(['|net/http.(*persistConn).readLoop', '|main.main'], 'IO wait|net/http.(*persistConn).readLoop')).toBe('|net/http.(*persistConn).readLoop');
+    expect(dumpsRowKey(['select|main.a', 'IO wait|main.b'], 'IO wait|main.b')).toBe('IO wait|main.b');
+    expect(dumpsRowKey(['select|main.a'], 'IO wait|main.zzz')).toBe('IO wait|main.zzz');
+    expect(dumpsRowKey(['select|main.a'], null)).toBeNull();
+  });
+});

@@ -1,7 +1,7 @@
 import { Fragment } from 'react';
 import { useApp } from '../../store.ts';
 import { useExpandedGroup } from '../../selectors.ts';
-import { DUMPS_TABLE } from '../../state/table-views.ts';
+import { DUMPS_TABLE, dumpsRowKey } from '../../state/table-views.ts';
 import type { GoroutineGroupsResult } from '../../../../shared/query/goroutine-groups.ts';
 import { formatCount, shortFunctionName } from '../../format.ts';
 import { entryKeys } from '../keyboard.ts';
@@ -18,7 +18,10 @@ export interface GoroutineGroupsTableProps {
  * first row. A row expands to its stack.
  */
 export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: GoroutineGroupsTableProps) {
-  const open = useExpandedGroup(DUMPS_TABLE);
+  const open = dumpsRowKey(
+    result.rows.map((r) => r.key),
+    useExpandedGroup(DUMPS_TABLE),
+  );
   const toggle = useApp((s) => s.toggleExpandedGroup);
   const many = dumpNames.length > 1;
   // Dumps print a wait's length only past a minute: a column of dashes would just take room.

@@ -5,6 +5,7 @@ import { Panel } from '../Panel.tsx';
 import { revealSlot } from '../layout/reveal.ts';
 import { FindingsList } from './FindingsList.tsx';
 import { brushOf, flameFocusOf, rebased } from './show-evidence.ts';
+import { DUMPS_TABLE } from '../../state/table-views.ts';
 import { useFindings } from './use-findings.ts';
 import './findings.css';
 
@@ -17,6 +18,7 @@ export function FindingsPanel() {
   const showInFlameGraph = useApp((s) => s.showInFlameGraph);
   const updateHeatmapView = useApp((s) => s.updateHeatmapView);
   const showHeatmapOf = useApp((s) => s.showHeatmapOf);
+  const expandGroup = useApp((s) => s.expandGroup);
   const { result, shifts, error, loading } = useFindings(sources);
   const now = new Map(sources.map((s) => [s.id, s.axisShiftNs]));
   const onAxis = (e: Evidence) => rebased(e, shifts[e.source], now.get(e.source));
@@ -29,6 +31,11 @@ export function FindingsPanel() {
       // A state's sockets by peer, or the states view (the heat map's own slice, per capture).
       showHeatmapOf(e.source);
       updateHeatmapView(e.source, e.focus.peer ? { mode: 'peer', state: e.focus.state } : { mode: 'state' });
+    }
+    if (e.view === 'blocking' && e.focus?.groupKey) {
+      // The group row itself, opened: a dump's in the dumps table, a trace's in that trace's table.
+      const kind = sources.find((s) => s.id === e.source)?.kind;
+      expandGroup(kind === 'goroutine-dump' ? DUMPS_TABLE : e.source, e.focus.groupKey);
     }
     const flame = flameFocusOf(e);
     if (flame) showInFlameGraph(e.source, flame.fn, flame.profile);
