@@ -3,10 +3,8 @@ import type { SourceInfo } from '../../../../shared/bridge.ts';
 import { bridge } from '../../bridge-client.ts';
 import { useApp } from '../../store.ts';
 import { axisToDate, formatDateTime, formatDuration, timeZoneName } from '../../format.ts';
-import { parseOffset, parseStartAt, type ClockContext } from './offset-parse.ts';
+import { formatOffset, parseOffset, parseStartAt, type ClockContext } from './offset-parse.ts';
 import { alignTargets, offsetToAlign, type AlignPoint } from './align-with.ts';
-
-const fmtSeconds = (ns: number) => `${ns >= 0 ? '+' : '−'}${(Math.abs(ns) / 1e9).toFixed(3)}s`;
 
 /**
  * Moves one source along the session axis: by an offset with units (from its own clock), by putting
@@ -26,7 +24,7 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
   const zone = timeZoneName();
   const apply = (offsetNs: number) => {
     void bridge.request('setSourceOffset', { id: s.id, offsetNs });
-    setOffset(fmtSeconds(offsetNs));
+    setOffset(formatOffset(offsetNs));
   };
   const offNs = parseOffset(offset);
   // A time of day keeps the source's date, unless that date is only a guess (a copied file's mtime):
@@ -48,7 +46,7 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
         title="Move this source along the time axis"
         onClick={(e) => {
           e.stopPropagation();
-          setOffset(fmtSeconds(s.offsetNs));
+          setOffset(formatOffset(s.offsetNs));
           setStart(formatDateTime(startDate));
           setOpen(true);
         }}
@@ -71,7 +69,7 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
           <input
             aria-label={`Offset of ${s.name}, with units`}
             data-testid="offset-input"
-            className={offNs === null ? 'invalid' : ''}
+            className={`offset-input ${offNs === null ? 'invalid' : ''}`}
             value={offset}
             onChange={(e) => setOffset(e.target.value)}
           />
@@ -113,7 +111,7 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
       )}
       {targets.length > 0 && (
         <form
-          className="offset-editor"
+          className="offset-editor align-with"
           data-testid="align-with"
           onSubmit={(e) => {
             e.preventDefault();
@@ -121,7 +119,7 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
           }}
         >
           <label>
-            put start on{' '}
+            start on{' '}
             <select aria-label="Which point" data-testid="align-point" value={point} onChange={(e) => setPoint(e.target.value as AlignPoint)}>
               <option value="start">start</option>
               <option value="end">end</option>

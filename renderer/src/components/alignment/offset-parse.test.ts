@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDateTime, parseOffset, parseStartAt, parseTimeOfDay } from './offset-parse.ts';
+import { formatOffset, parseDateTime, parseOffset, parseStartAt, parseTimeOfDay } from './offset-parse.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -18,6 +18,15 @@ describe('offset with units', () => {
     expect(parseOffset('+1.25')).toBe(1.25e9);
     expect(parseOffset('−2')).toBe(-2e9);
     expect(parseOffset('.5')).toBe(0.5e9);
+  });
+  it('shows an offset in units it reads back exactly', () => {
+    expect(formatOffset(0)).toBe('0s');
+    expect(formatOffset(2.5e9)).toBe('+2.5s');
+    expect(formatOffset(-300e6)).toBe('-0.3s');
+    expect(formatOffset(-(2 * 86400e9 + 3 * 3600e9))).toBe('-2d 3h');
+    const twelveDays = -(11 * 86400e9 + 16 * 3600e9 + 19 * 60e9 + 45.397123456e9);
+    expect(formatOffset(twelveDays)).toBe('-11d 16h 19m 45.397123456s');
+    for (const ns of [0, 1, -40, 2.5e9, twelveDays, 86400e9, 59.999999999e9]) expect(parseOffset(formatOffset(ns))).toBeCloseTo(ns, -1);
   });
   it('refuses anything else', () => {
     for (const bad of ['', 'abc', '1.2.3', '+-1', '1e5', '12:00', '3 x', '2dd', 's', '1h -2m', '3 seconds']) expect(parseOffset(bad)).toBeNull();

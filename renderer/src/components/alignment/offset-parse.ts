@@ -39,6 +39,23 @@ export function parseOffset(text: string): number | null {
 }
 
 /**
+ * An offset as the box shows it, in the units parseOffset reads back exactly: `-11d 16h 19m 45.397s`,
+ * `+2.5s`, `0s`. Seconds keep every nanosecond there is (trailing zeros dropped).
+ */
+export function formatOffset(ns: number): string {
+  if (ns === 0) return '0s';
+  let rest = Math.abs(Math.round(ns));
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86400e9], ['h', 3600e9], ['m', 60e9]] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  if (rest > 0 || parts.length === 0) parts.push(`${(rest / 1e9).toFixed(9).replace(/\.?0+$/, '')}s`);
+  return `${ns < 0 ? '-' : '+'}${parts.join(' ')}`;
+}
+
+/**
  * A full date-time → epoch ms, or null. ISO 8601 with a zone (`2026-11-22T19:46:31.5Z`,
  * `…+01:00`) is that instant; without one (`2026-11-22T19:46:31`, or the shown format
  * `2026-11-22 19:46:31.500`) it is read on the wall clock of `timeZone`. Milliseconds precision.
