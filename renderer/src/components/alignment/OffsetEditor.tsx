@@ -1,25 +1,43 @@
 import { useState } from 'react';
 import type { SourceInfo } from '../../../../shared/bridge.ts';
 import { bridge } from '../../bridge-client.ts';
-import { axisToDate, formatClock } from '../../format.ts';
-import { parseClockOn, parseOffsetSeconds } from './offset-parse.ts';
-
-const fmtSeconds = (ns: number) => `${ns >= 0 ? '+' : '−'}${(Math.abs(ns) / 1e9).toFixed(3)}`;
+import { useApp } from '../../store.ts';
+import { axisToDate, formatDateTime, formatDuration, timeZoneName } from '../../format.ts';
+import { formatOffset, parseOffset, parseStartAt, type ClockContext } from './offset-parse.ts';
+import { alignTargets, offsetToAlign, type AlignPoint } from './align-with.ts';
 
 /**
- * Moves one source along the session axis: by an offset in seconds (from its own clock), or by
- * putting its start at a wall-clock time. Either way the host marks its clock as 'manual'.
+ * Moves one source along the session axis: by an offset with units (from its own clock), by putting
+ * its start at a date-time or a time of day, or by putting its start on another source's start or
+ * end. Every way goes through setSourceOffset, and the host marks the clock 'manual'.
  */
 export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | null }) {
   const [open, setOpen] = useState(false);
   const [offset, setOffset] = useState('');
   const [start, setStart] = useState('');
+  const [targetId, setTargetId] = useState('');
+  const [point, setPoint] = useState<AlignPoint>('start');
+  const sources = useApp((st) => st.session.sources);
+  const evidence = useApp((st) => st.session.evidenceSpan);
   if (s.axisStartNs === undefined || !origin) return null;
   const startDate = axisToDate(origin, s.axisStartNs);
-  const apply = (offsetNs: number) => void bridge.request('setSourceOffset', { id: s.id, offsetNs });
-  const offNs = parseOffsetSeconds(offset);
-  const at = parseClockOn(start, startDate);
-  const atOffset = at ? s.offsetNs + ((at.getTime() - startDate.getTime()) * 1e6) : null;
+  const zone = timeZoneName();
+  const apply = (offsetNs: number) => {
+    void bridge.request('setSourceOffset', { id: s.id, offsetNs });
+    setOffset(formatOffset(offsetNs));
+  };
+  const offNs = parseOffset(offset);
+  // A time of day keeps the source's date, unless that date is only a guess (a copied file's mtime):
+  // then it lands on the day nearest the evidence whose time is known.
+  const ctx: ClockContext = { currentMs: startDate.getTime(), timeZone: zone };
+  if (s.clock?.quality === 'estimated' && evidence) {
+    ctx.near = { startMs: axisToDate(origin, evidence.startNs).getTime(), endMs: axisToDate(origin, evidence.endNs).getTime() };
+  }
+  const atMs = parseStartAt(start, ctx);
+  const atOffset = atMs !== null ? s.offsetNs + (atMs - startDate.getTime()) * 1e6 : null;
+  const targets = alignTargets(s, sources);
+  const target = targets.find((t) => t.id === targetId) ?? targets[0];
+  const alignOffset = target ? offsetToAlign(s, target, point) : null;
   if (!open) {
     return (
       <button
@@ -28,8 +46,8 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
         title="Move this source along the time axis"
         onClick={(e) => {
           e.stopPropagation();
-          setOffset(fmtSeconds(s.offsetNs));
-          setStart(formatClock(startDate));
+          setOffset(formatOffset(s.offsetNs));
+          setStart(formatDateTime(startDate));
           setOpen(true);
         }}
       >
@@ -46,21 +64,20 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
           if (offNs !== null) apply(offNs);
         }}
       >
-        <label>
+        <label title="From the source's own clock: +2.5s, -300ms, +1h, -2d 3h (a bare number is seconds)">
           offset{' '}
           <input
-            aria-label={`Offset of ${s.name} in seconds`}
+            aria-label={`Offset of ${s.name}, with units`}
             data-testid="offset-input"
-            className={offNs === null ? 'invalid' : ''}
+            className={`offset-input ${offNs === null ? 'invalid' : ''}`}
             value={offset}
             onChange={(e) => setOffset(e.target.value)}
-          />{' '}
-          s
+          />
         </label>
-        <button type="submit" disabled={offNs === null}>
+        <button type="submit" data-testid="offset-apply" disabled={offNs === null}>
           Apply
         </button>
-        <button type="button" data-testid="offset-reset" disabled={s.offsetNs === 0} onClick={() => (apply(0), setOffset(fmtSeconds(0)))}>
+        <button type="button" data-testid="offset-reset" disabled={s.offsetNs === 0} onClick={() => apply(0)}>
           Reset
         </button>
       </form>
@@ -68,18 +85,17 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
         className="offset-editor"
         onSubmit={(e) => {
           e.preventDefault();
-          if (atOffset !== null) {
-            apply(atOffset);
-            setOffset(fmtSeconds(atOffset));
-          }
+          if (atOffset !== null) apply(atOffset);
         }}
       >
-        <label>
+        <label
+          title={`A date-time (2026-11-22 19:46:31.5, or ISO 8601 with a zone) or a time of day, in ${zone}. A time of day keeps the source's date; for an estimated source it takes the day nearest the evidence.`}
+        >
           starts at{' '}
           <input
             aria-label={`Wall-clock start of ${s.name}`}
             data-testid="start-input"
-            className={at === null ? 'invalid' : ''}
+            className={`start-input ${atMs === null ? 'invalid' : ''}`}
             value={start}
             onChange={(e) => setStart(e.target.value)}
           />
@@ -87,10 +103,47 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
         <button type="submit" data-testid="start-apply" disabled={atOffset === null}>
           Place
         </button>
-        <button type="button" className="link" onClick={() => setOpen(false)}>
-          Done
-        </button>
       </form>
+      {atMs !== null && atMs !== startDate.getTime() && (
+        <div className="offset-preview muted" data-testid="start-preview">
+          → {formatDateTime(new Date(atMs))} {zone}
+        </div>
+      )}
+      {targets.length > 0 && (
+        <form
+          className="offset-editor align-with"
+          data-testid="align-with"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (alignOffset !== null) apply(alignOffset);
+          }}
+        >
+          <label>
+            start on{' '}
+            <select aria-label="Which point" data-testid="align-point" value={point} onChange={(e) => setPoint(e.target.value as AlignPoint)}>
+              <option value="start">start</option>
+              <option value="end">end</option>
+            </select>
+          </label>
+          <label>
+            of{' '}
+            <select aria-label={`Source to align ${s.name} with`} data-testid="align-target" value={target?.id ?? ''} onChange={(e) => setTargetId(e.target.value)}>
+              {targets.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                  {t.axisEndNs !== undefined && t.axisEndNs > t.axisStartNs! ? ` (${formatDuration(t.axisEndNs - t.axisStartNs!)})` : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" data-testid="align-apply" disabled={alignOffset === null}>
+            Align
+          </button>
+        </form>
+      )}
+      <button type="button" className="link" onClick={() => setOpen(false)}>
+        Done
+      </button>
     </div>
   );
 }

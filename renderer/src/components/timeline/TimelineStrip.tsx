@@ -6,6 +6,7 @@ import { useSourceQueries } from '../../query/use-source-query.ts';
 import { axisSpan } from '../../time-domains.ts';
 import { laneGroups, type LaneGroup } from './lane-groups.ts';
 import { MIN_TRACK_POINTS, trackResolution } from './track-window.ts';
+import { tickLabels, tickStep } from './tick-labels.ts';
 import { defaultViewWindow, sessionExtent, useApp, type TimeRange } from '../../store.ts';
 import { axisToDate, formatClock, formatDuration, timeZoneName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
@@ -26,14 +27,6 @@ const GROUP_H = 17;
 const PAD = 8;
 /** Zooming asks for a new track resolution once the wheel pauses this long. */
 const TRACK_PAUSE_MS = 300;
-
-/** Nice tick step (1/2/5 × 10^k ns) for about `target` ticks over `span`. */
-function tickStep(span: number, target: number): number {
-  const raw = span / target;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
-  return 10 * p;
-}
 
 /**
  * Each ready source's track at about one point per pixel its span covers at the current zoom
@@ -126,6 +119,8 @@ export function TimelineStrip() {
   const originRem = Number(BigInt(origin) % BigInt(Math.max(1, Math.round(step))));
   const ticks: number[] = [];
   for (let t = Math.ceil((view.startNs + originRem) / step) * step - originRem; t <= view.endNs; t += step) ticks.push(t);
+  const toMs = (t: number) => axisToDate(origin, t).getTime();
+  const labels = tickLabels(ticks.map(toMs), toMs(view.startNs), toMs(view.endNs), step, timeZoneName());
 
   const localX = (clientX: number) => clientX - (svgRef.current?.getBoundingClientRect().left ?? 0);
   const zoom = (factor: number, centerNs: number) => {
@@ -251,11 +246,11 @@ export function TimelineStrip() {
             <rect x={PAD} y={0} width={w} height={height} />
           </clipPath>
         </defs>
-        {ticks.map((t) => (
+        {ticks.map((t, i) => (
           <g key={t}>
             <line x1={x(t)} x2={x(t)} y1={AXIS_H - 4} y2={height} className="tick-line" />
-            <text x={x(t) + 3} y={12} className="tick-label">
-              {formatClock(axisToDate(origin, t), step < 1e9)}
+            <text x={x(t) + 3} y={12} className="tick-label" data-testid="tick-label">
+              {labels[i]}
             </text>
           </g>
         ))}
