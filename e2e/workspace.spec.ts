@@ -43,6 +43,18 @@ test.describe('a workspace that fits', () => {
     expect((await page.getByTestId('panel-flame').boundingBox())!.height).toBeGreaterThan(300);
     await screenshot(page, 'workspace-3-profiles-only');
   });
+
+  test('a capture alone: the connections panel takes the room its collapsed neighbour leaves', async ({ page, app }) => {
+    await page.goto(app.url);
+    await dropFiles(page, [{ path: fixture(`${DIR}/ss-capture.txt.gz`) }]);
+    await expect(sourceRow(page, 'ss-capture.txt.gz')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+    await expect(page.getByTestId('panel-blocking')).toHaveAttribute('data-empty', 'true');
+    const row = (await page.locator('.layout-row', { has: page.getByTestId('panel-heatmap') }).boundingBox())!;
+    const heatmap = (await page.getByTestId('panel-heatmap').boundingBox())!;
+    const blocking = (await page.getByTestId('panel-blocking').boundingBox())!;
+    // Its preset share was 0.55 of the row; with the goroutines header at its fixed width, it gets the rest.
+    expect(heatmap.width + blocking.width).toBeGreaterThan(row.width - 40);
+  });
 });
 
 test.describe('lanes by folder', () => {
