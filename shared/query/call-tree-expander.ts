@@ -8,7 +8,7 @@
  */
 import { growF64, growI32 } from '../model/pair-map.ts';
 import { childrenOf, leafLevelsOf, type Children, type LeafLevels, type NameIds } from './stack-index.ts';
-import { cumOf, selfOf, type Prepared } from './call-tree-input.ts';
+import { cumOf, selfOf, type Prepared } from './prepared.ts';
 
 /** Reusable traversal stack for walks through hidden stacks. */
 let walk = new Int32Array(256);

@@ -11,35 +11,13 @@
  * draw, no more. Per (input, focus, ignore, hide) the prepared weights and the expanded trees are
  * cached, so a zoom, a search or a reset only walks the tree again.
  */
-import type { StackTable } from '../model/stacks.ts';
+import type { StackFilterOptions, WeightedStacks } from './weighted-stacks.ts';
 import { NameIds } from './stack-index.ts';
 import { cachedPrep, matchedWeight } from './call-tree-input.ts';
 import { Expander } from './call-tree-expander.ts';
 import { displayName } from './stack-names.ts';
 
 export { NameIds };
-
-/** Any stacks with a weight per sample. The table must list a prefix before its extensions (as
- * StackTableBuilder and the pprof parser do): per-stack passes run in index order. */
-export interface WeightedStacks {
-  stacks: StackTable;
-  /** Stack of each sample (-1 = no frames). */
-  sampleStack: Int32Array;
-  /** Weight of each sample (same length as sampleStack). */
-  weight: Float64Array | number[];
-}
-
-/** Sample filters, matched against function, file and module (pprof mapping) names, as pprof matches them. */
-export interface StackFilterOptions {
-  /** Keep only samples with a frame matching this regex. */
-  focus?: string;
-  /** Drop samples with a frame matching this regex. */
-  ignore?: string;
-  /** Remove matching frames from stacks; their weight goes to their caller. */
-  hide?: string;
-  /** Report the weight of samples with a (visible) frame matching this regex as `matched`. */
-  search?: string;
-}
 
 export interface CallTreeOptions extends StackFilterOptions {
   /** Bottom-up: leaf functions become roots. */

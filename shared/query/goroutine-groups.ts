@@ -186,7 +186,7 @@ export function goroutineGroups(
   return { sourceIds: models.map((m) => m.sourceId), withState, rows: opts.limit === undefined ? out : out.slice(0, opts.limit) };
 }
 
-/** Stacks with weights, the input shape of the call-tree query (shared/query/call-tree.ts). */
+/** Stacks with weights, the input shape of the call-tree query (shared/query/weighted-stacks.ts). */
 export interface GoroutineWeightedStacks {
   stacks: StackTable;
   sampleStack: Int32Array;

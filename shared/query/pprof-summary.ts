@@ -3,7 +3,7 @@
  * shared/fixtures/README.md, "Reference figures"), and the weighted-stacks view of one sample type.
  */
 import type { PprofModel } from '../model/pprof.ts';
-import type { WeightedStacks } from './call-tree.ts';
+import type { WeightedStacks } from './weighted-stacks.ts';
 import { topTable } from './top-table.ts';
 
 export interface PprofFigures {

@@ -13,7 +13,7 @@ import type { TrackData } from './tracks.ts';
 import type { GoroutineLane, TraceGoroutineGroupsResult } from './trace-goroutine-groups.ts';
 import type { CallTree, DiffCallTree } from './call-tree.ts';
 import type { TopSortKey, TopTable } from './top-table.ts';
-import type { ExportedStacks, SourceRange, StackProfileInfo } from './stack-sources.ts';
+import type { ExportedStacks, ShownPprof, ShownPprofArgs, SourceRange, StackProfileInfo } from './stack-types.ts';
 import type { HeatmapMode } from './socket-heatmap.ts';
 import type { CellSockets, HeatmapView, SocketSort } from './heatmap-view.ts';
 import type { SocketMeasure } from './socket-series.ts';
@@ -21,7 +21,6 @@ import type { WcRange, WhatChangedPart, WhatChangedResult } from './what-changed
 import type { GoroutineBreakdownResult, TraceAnnotations } from './trace-annotations.ts';
 import type { DiagnoseResult, FindingFacts, SourceRef } from './findings/types.ts';
 import type { PlacedFacts } from './findings/context.ts';
-import type { ShownPprof, ShownPprofArgs } from './shown-pprof.ts';
 
 /** No arguments. */
 export type NoArgs = Record<never, never>;

@@ -17,7 +17,7 @@ import { runQuery } from './run-query.ts';
 import { exportStacks } from './stack-sources.ts';
 import { validateQueryArgs } from './query-schemas.ts';
 import { topTable } from './top-table.ts';
-import type { ShownPprofArgs } from './shown-pprof.ts';
+import type { ShownPprofArgs } from './stack-types.ts';
 
 interface GoCase {
   id: string;

@@ -14,26 +14,11 @@
 import type { ParsedSource } from '../model/source.ts';
 import { epochAdd } from '../model/time.ts';
 import { keptStacks } from './call-tree-input.ts';
-import type { WeightedStacks } from './call-tree.ts';
+import type { WeightedStacks } from './weighted-stacks.ts';
 import { mergeWeightedStacks } from './stack-merge.ts';
 import { exportStacks, stackProfileInfo, weightedStacksOf } from './stack-sources.ts';
-import type { ExportedStacks, SourceRange, StackProfileInfo } from './stack-sources.ts';
+import type { ExportedStacks, ShownPprof, ShownPprofArgs, StackProfileInfo } from './stack-types.ts';
 import { encodePprof } from './stack-pprof.ts';
-
-export interface ShownPprofArgs {
-  profile?: string;
-  range?: SourceRange;
-  focus?: string;
-  ignore?: string;
-  hide?: string;
-}
-
-export interface ShownPprof {
-  type: 'shownPprof';
-  profile: StackProfileInfo;
-  /** perftools.profiles.Profile, not gzipped. */
-  bytes: Uint8Array;
-}
 
 /** The sample type pprof tools expect for a profile key (go tool trace -pprof writes delay/nanoseconds). */
 function sampleTypeOf(src: ParsedSource, p: StackProfileInfo): { type: string; unit: string } {

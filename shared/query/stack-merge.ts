@@ -6,7 +6,7 @@
  * pprof leaves out samples whose value is zero.
  */
 import { StackTableBuilder, type StackTable } from '../model/stacks.ts';
-import type { WeightedStacks } from './call-tree.ts';
+import type { WeightedStacks } from './weighted-stacks.ts';
 
 export interface SignedStacks {
   input: WeightedStacks;

@@ -10,39 +10,14 @@
  * crosses from one engine to another for a diff against another source.
  */
 import type { ParsedSource } from '../model/source.ts';
-import type { StackTable } from '../model/stacks.ts';
 import { StackTableBuilder } from '../model/stacks.ts';
-import type { WeightedStacks } from './call-tree.ts';
+import type { WeightedStacks } from './weighted-stacks.ts';
+import type { ExportedStacks, SourceRange, StackProfileInfo } from './stack-types.ts';
 import { buildCallTree, buildDiffTree } from './call-tree.ts';
 import { warmBottomUpLevel } from './call-tree-input.ts';
 import { topTable, warmTopTable } from './top-table.ts';
 import type { QueryResult, SourceQuery } from './query-types.ts';
 import { blockingProfile, cpuSampleStacks } from './trace-blocking.ts';
-
-/** A range in SOURCE-relative ns (the source's own clock). */
-export interface SourceRange {
-  startNs: number;
-  endNs: number;
-}
-
-export interface StackProfileInfo {
-  /** Stable key for queries (pprof: the sample type name; traces: sync/net/syscall/sched/cpu). */
-  key: string;
-  label: string;
-  /** pprof unit: `nanoseconds`, `bytes`, `count` … (what format.ts formatValue understands). */
-  unit: string;
-  /** The profile to show first (pprof: the default sample type). */
-  default: boolean;
-  /** True when a time range narrows it (trace-derived profiles). */
-  rangeable: boolean;
-  /**
-   * What the values measure, across source kinds: `cpu` (a CPU profile's time, a trace's CPU samples),
-   * `delay` (block/mutex delay, a trace's blocking), `goroutines` (a goroutine profile or dump), else
-   * the sample type's name. Two profiles diff only when quantity and unit agree: goroutine counts
-   * minus CPU samples means nothing, though both once counted.
-   */
-  quantity: string;
-}
 
 /** The quantity a pprof sample type measures (see StackProfileInfo.quantity). */
 export function pprofQuantity(type: string): string {
@@ -174,17 +149,6 @@ export function pcZeroAsNoStack<T extends WeightedStacks>(p: T): T {
     out[i] = -1;
   }
   return out ? { ...p, sampleStack: out } : p;
-}
-
-/**
- * A profile reduced to what a diff compares — function and file per frame, one entry per distinct
- * path with its summed weight — so it can travel to another source's engine (structured clone).
- */
-export interface ExportedStacks {
-  unit: string;
-  stacks: StackTable;
-  sampleStack: Int32Array;
-  weight: Float64Array;
 }
 
 export function exportStacks(src: ParsedSource, key: string | undefined, range?: SourceRange): ExportedStacks {

@@ -3,7 +3,7 @@
  * is that function) and cum (weight of samples with that function anywhere on the stack, counted
  * once per sample even when recursive), with the same focus / ignore / hide filters as call trees.
  */
-import type { StackFilterOptions, WeightedStacks } from './call-tree.ts';
+import type { StackFilterOptions, WeightedStacks } from './weighted-stacks.ts';
 import { topByName } from './call-tree-input.ts';
 import { leafSlotsOf, outermostCallsBuilder } from './stack-index.ts';
 import { displayName } from './stack-names.ts';

@@ -1,6 +1,6 @@
 /** Timeline track of a trace: goroutines by state (stacked), the live heap as a line, GC/STW bands. */
 import type { ParsedSource } from '../model/source.ts';
-import type { TrackBand, TrackData } from './tracks.ts';
+import type { TrackBand, TrackData } from './track-types.ts';
 import { gcBands, goroutineStateSeries, heapSeries } from './trace-series.ts';
 
 function pairs(label: string, flat: Float64Array): TrackBand {

@@ -7,7 +7,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SourceInfo } from '../../../../shared/bridge.ts';
 import type { CallTreeArgs, TopTableArgs } from '../../../../shared/query/query-types.ts';
-import { diffCompatible, type StackProfileInfo } from '../../../../shared/query/stack-sources.ts';
+import { diffCompatible } from '../../../../shared/query/stack-sources.ts';
+import type { StackProfileInfo } from '../../../../shared/query/stack-types.ts';
 import { withDeltas, type TopDeltaRow, type TopRow } from '../../../../shared/query/top-table.ts';
 import { bridge } from '../../bridge-client.ts';
 import { useApp } from '../../store.ts';

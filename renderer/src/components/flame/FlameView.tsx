@@ -5,7 +5,7 @@
  * back up as an action.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { StackProfileInfo } from '../../../../shared/query/stack-sources.ts';
+import type { StackProfileInfo } from '../../../../shared/query/stack-types.ts';
 import type { TopDeltaRow, TopRow, TopSortKey } from '../../../../shared/query/top-table.ts';
 import type { DiffCallTree } from '../../../../shared/query/call-tree.ts';
 import type { CallTreeResult } from '../../../../shared/query/query-types.ts';

@@ -4,7 +4,7 @@
  * shared/query/shown-pprof.ts), gzipped here and downloaded as `.pb.gz` — a Blob behind a download
  * link, which browser mode and Electron (its save dialog) both handle, so there is one path.
  */
-import type { ShownPprofArgs } from '../../../../shared/query/shown-pprof.ts';
+import type { ShownPprofArgs } from '../../../../shared/query/stack-types.ts';
 import { bridge } from '../../bridge-client.ts';
 import { downloadBlob } from '../../export/exporter.ts';
 import { querySource } from '../../query/query-client.ts';
