@@ -4,8 +4,8 @@
  * point (a goroutine dump). Compact: at most `maxPoints` points per series.
  */
 import type { ParsedSource } from '../model/source.ts';
-import { fdCountSeries, queuedBytes, socketsByState } from './socket-series.ts';
-import { traceTrack } from './trace-track.ts';
+import { fdCountSeries, queuedBytes, socketsByState } from './sockets/socket-series.ts';
+import { traceTrack } from './trace/trace-track.ts';
 import type { TrackData, TrackSeries } from './track-types.ts';
 
 export type { TrackBand, TrackData, TrackSeries } from './track-types.ts';
