@@ -1,6 +1,7 @@
 // Lint: typescript-eslint's recommended rules, plus the layer rules of docs/ARCHITECTURE.md:
 //   shared/   never imports electron/, renderer/, Node built-ins or 'electron'
-//   shared/model never imports ingest/ or query/; shared/ingest never imports query/
+//   shared/model never imports ingest/ or query/; shared/ingest never imports query/;
+//   shared/query never imports ingest/ values, only its types (queries read the model, never a parser)
 //   renderer/ never imports electron/ or Node built-ins
 //   electron/host never imports 'electron' (it runs in the CLI and browser mode too)
 import tseslint from 'typescript-eslint';
@@ -49,6 +50,18 @@ export default tseslint.config(
         [{ group: ['**/query/**', '**/electron/**', 'electron', '**/renderer/**'], message: 'ingest may import model only (ingest → model → query → renderer).' }],
         noNode,
       ),
+    },
+  },
+  {
+    // Tests may parse fixtures with ingest's parsers; query code itself sees only the model.
+    files: ['shared/query/**/*.ts'],
+    ignores: ['shared/**/*.test.ts'],
+    rules: {
+      // Types may cross (ingest's result shapes); values may not: query never runs a parser.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/ingest/**'], allowTypeImports: true, message: 'query reads the model only: import ingest types with `import type`, move values to shared/model.' }] },
+      ],
     },
   },
   {

@@ -16,8 +16,8 @@ for (let k = 0; k < 4; k++) {
   if (which === 'wc') runQuery(src, { type: 'whatChangedPart', sourceId: 't', a: oneSec, b: [{ startNs: m.startNs, endNs: oneSec.startNs }, { startNs: oneSec.endNs, endNs: m.endNs }] });
   console.log(which, (performance.now() - t0).toFixed(0), 'ms');
 }
-const { blockingTotals } = await import('../shared/query/trace-blocking.ts');
-const { traceGoroutineGroups } = await import('../shared/query/trace-goroutine-groups.ts');
+const { blockingTotals } = await import('../shared/query/trace/trace-blocking.ts');
+const { traceGoroutineGroups } = await import('../shared/query/trace/trace-goroutine-groups.ts');
 for (let k = 0; k < 3; k++) {
   let t0 = performance.now(); blockingTotals(m, ['sync', 'net', 'syscall', 'sched'], { startNs: m.startNs, endNs: m.endNs }); const a = performance.now() - t0;
   t0 = performance.now(); traceGoroutineGroups(m, { startNs: m.startNs, endNs: m.endNs }, { maxIds: 0 }); const b = performance.now() - t0;

@@ -7,7 +7,7 @@
  * Synthetic data: a TIME-WAIT storm-like capture built straight into the model's typed columns.
  */
 import { TCP_STATES, type SocketCaptureModel } from '../shared/model/sockets.ts';
-import { heatmapView } from '../shared/query/heatmap-view.ts';
+import { heatmapView } from '../shared/query/sockets/heatmap-view.ts';
 import { drawHeatmap, heatmapGeometry, LIGHT_THEME, type Ctx2D, type HeatmapGrid } from '../renderer/src/components/heatmap/heatmap-draw.ts';
 
 const SNAPSHOTS = 10_000;

@@ -10,9 +10,9 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { BENCH_DATA } from '../shared/test-support/fixtures.ts';
 import { parsePprof } from '../shared/ingest/pprof/parse-pprof.ts';
-import { summarizePprof, pprofWeightedStacks } from '../shared/query/pprof-summary.ts';
-import { buildCallTree, type CallTreeOptions } from '../shared/query/call-tree.ts';
-import { topTable, warmTopTable, type TopTableOptions } from '../shared/query/top-table.ts';
+import { summarizePprof, pprofWeightedStacks } from '../shared/query/stacks/pprof-summary.ts';
+import { buildCallTree, type CallTreeOptions } from '../shared/query/stacks/call-tree.ts';
+import { topTable, warmTopTable, type TopTableOptions } from '../shared/query/stacks/top-table.ts';
 
 const file = process.argv[2] ?? join(BENCH_DATA, 'big-heap-go1.27.pb.gz');
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;

@@ -4,8 +4,8 @@
  */
 import { parseSocketText } from '../shared/ingest/ss/parse-ss.ts';
 import { TCP_STATES, type SocketCaptureModel } from '../shared/model/sockets.ts';
-import { socketHeatmap } from '../shared/query/socket-heatmap.ts';
-import { socketsByState } from '../shared/query/socket-series.ts';
+import { socketHeatmap } from '../shared/query/sockets/socket-heatmap.ts';
+import { socketsByState } from '../shared/query/sockets/socket-series.ts';
 import { repeatedCapture } from './repeated-capture.ts';
 
 function timeParse(rel: string, copies: number): void {

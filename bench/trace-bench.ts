@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseTrace } from '../shared/ingest/gotrace/parse-trace.ts';
-import { summarizeTrace } from '../shared/query/trace-summary.ts';
+import { summarizeTrace } from '../shared/query/trace/trace-summary.ts';
 import { BENCH_DATA } from '../shared/test-support/fixtures.ts';
 
 const GO_ANCHOR_MS = 24_500; // README: go1.27.4 `go tool trace -pprof=sync`, this machine class

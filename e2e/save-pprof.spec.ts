@@ -2,18 +2,18 @@
  * "Save as pprof" end to end: a trace's sync blocking profile, shown in the flame graph, saved from
  * the panel; the downloaded .pb.gz is read back with the project's own parser and its top rows are
  * the on-screen top table's — and Go's (`go tool trace -pprof=sync` | `go tool pprof -top`, committed
- * in shared/query/testdata/go-top/traces.json).
+ * in shared/query/stacks/testdata/go-top/traces.json).
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, dropFiles, fixture, screenshot, sourceRow } from './support.ts';
 import { parsePprof } from '../shared/ingest/pprof/parse-pprof.ts';
-import { topTable } from '../shared/query/top-table.ts';
+import { topTable } from '../shared/query/stacks/top-table.ts';
 import { formatValue } from '../renderer/src/format.ts';
 
 const TRACE_REL = 'scenarios/conn-leak-go1.27/trace.out';
-const GO_TOP = new URL('../shared/query/testdata/go-top/traces.json', import.meta.url);
+const GO_TOP = new URL('../shared/query/stacks/testdata/go-top/traces.json', import.meta.url);
 
 /** Clicks Save as pprof; the download's name and its top rows (as the table lists and formats them). */
 async function savePprof(page: Page, panel: Locator) {
@@ -103,7 +103,7 @@ test('a diff shown against an earlier profile of the series saves as go tool ppr
 
   const saved = await savePprof(page, panel);
   expect(saved.name).toBe('block-5-delay-delta.pb.gz');
-  const go = (JSON.parse(readFileSync(new URL('../shared/query/testdata/go-top/series.json', import.meta.url), 'utf8')) as { cases: { id: string; rows: unknown[] }[] }).cases.find(
+  const go = (JSON.parse(readFileSync(new URL('../shared/query/stacks/testdata/go-top/series.json', import.meta.url), 'utf8')) as { cases: { id: string; rows: unknown[] }[] }).cases.find(
     (c) => c.id === 'block-5 --base block-0',
   )!;
   expect(saved.rows.map((r) => ({ function: r.function, flat: r.flat, cum: r.cum }))).toEqual(go.rows);

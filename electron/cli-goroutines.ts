@@ -7,7 +7,7 @@
  */
 import { IngestError } from '../shared/ingest/errors.ts';
 import { ingestBytes } from '../shared/ingest/ingest.ts';
-import { goroutineSummary, type GoroutineSummaryRow } from '../shared/query/trace-goroutine-summary.ts';
+import { goroutineSummary, type GoroutineSummaryRow } from '../shared/query/trace/trace-goroutine-summary.ts';
 import { readInput, reasonOf } from './host/ingest-input.ts';
 
 export const GOROUTINES_USAGE = `  tracedeck goroutines TRACE [--json]              per-goroutine time of a Go execution trace (Go's goroutine summary)`;

@@ -1,5 +1,5 @@
 /**
- * `tracedeck top` against Go's own figures, committed in shared/query/testdata/go-top/ (generate.mjs
+ * `tracedeck top` against Go's own figures, committed in shared/query/stacks/testdata/go-top/ (generate.mjs
  * there says how they were made; these tests do not need Go): every row of `go tool pprof -top` — per
  * function flat and cum, in pprof's order — and its total, for single profiles, filters, `-base`
  * deltas, merges and traces' blocking profiles.
@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixturePath } from '../shared/test-support/fixtures.ts';
 import { parsePprof } from '../shared/ingest/pprof/parse-pprof.ts';
-import { topTable } from '../shared/query/top-table.ts';
-import { goGenericShort } from '../shared/query/stack-names.ts';
+import { topTable } from '../shared/query/stacks/top-table.ts';
+import { goGenericShort } from '../shared/query/stacks/stack-names.ts';
 import { cmdTop, formatTopTable, parseTopArgs, scaledValue, shownProfile, topReport, type TopArgs, type TopRowJson } from './cli-top.ts';
 
-const GO_TOP = fileURLToPath(new URL('../shared/query/testdata/go-top/', import.meta.url));
+const GO_TOP = fileURLToPath(new URL('../shared/query/stacks/testdata/go-top/', import.meta.url));
 
 interface GoCase {
   id: string;
@@ -39,7 +39,7 @@ function goCases(name: string): GoCase[] {
   return (JSON.parse(readFileSync(join(GO_TOP, name), 'utf8')) as { cases: GoCase[] }).cases;
 }
 
-/** A fixture, or `@go-real/…`: the profiles made for these tests (shared/query/testdata/go-real). */
+/** A fixture, or `@go-real/…`: the profiles made for these tests (shared/query/stacks/testdata/go-real). */
 function pathOf(rel: string): string {
   return rel.startsWith('@go-real/') ? join(GO_TOP, '../go-real', rel.slice('@go-real/'.length)) : fixturePath(rel);
 }

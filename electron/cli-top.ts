@@ -15,13 +15,14 @@ import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ParsedSource } from '../shared/model/source.ts';
-import type { WeightedStacks } from '../shared/query/call-tree.ts';
-import { keptStacks } from '../shared/query/call-tree-input.ts';
-import { pcZeroAsNoStack, stackProfileInfo, weightedStacksOf, type SourceRange } from '../shared/query/stack-sources.ts';
-import { absoluteTotal, mergeWeightedStacks } from '../shared/query/stack-merge.ts';
-import { encodePprof } from '../shared/query/stack-pprof.ts';
-import { topTable } from '../shared/query/top-table.ts';
-import { blockingProfile, cpuSampleStacks } from '../shared/query/trace-blocking.ts';
+import type { WeightedStacks } from '../shared/query/stacks/weighted-stacks.ts';
+import { keptStacks } from '../shared/query/stacks/call-tree-input.ts';
+import { pcZeroAsNoStack, stackProfileInfo, weightedStacksOf } from '../shared/query/stacks/stack-sources.ts';
+import type { SourceRange } from '../shared/query/stacks/stack-types.ts';
+import { absoluteTotal, mergeWeightedStacks } from '../shared/query/stacks/stack-merge.ts';
+import { encodePprof } from '../shared/query/stacks/stack-pprof.ts';
+import { topTable } from '../shared/query/stacks/top-table.ts';
+import { blockingProfile, cpuSampleStacks } from '../shared/query/trace/trace-blocking.ts';
 import { ingestInput, reasonOf } from './host/ingest-input.ts';
 
 export const TOP_USAGE = `usage:

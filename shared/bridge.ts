@@ -8,8 +8,8 @@
 import type { SourceKind } from './model/source.ts';
 import type { SourceClock, EpochNsString, Nanoseconds } from './model/time.ts';
 import type { SourceQuery, QueryResult, CallTreeQuery, QueryResultOf, SourceQueryOf } from './query/query-types.ts';
-import type { SourceRange } from './query/stack-sources.ts';
-import type { GoroutineGroupsResult } from './query/goroutine-groups.ts';
+import type { SourceRange } from './query/stacks/stack-types.ts';
+import type { GoroutineGroupsResult } from './query/dumps/goroutine-groups.ts';
 import type { WhatChangedResult } from './query/what-changed.ts';
 import type { AnnotationArg, PprofScheduleArg, SchemaArg, SessionUiStateArg, StartCollectionArg } from './bridge-schemas.ts';
 import type { DiagnoseResult } from './query/findings/types.ts';

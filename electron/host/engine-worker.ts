@@ -7,7 +7,7 @@
 import type { ParsedSource } from '../../shared/model/source.ts';
 import type { SourceQuery } from '../../shared/query/query-types.ts';
 import { runQuery } from '../../shared/query/run-query.ts';
-import { stackIndexWarmUps } from '../../shared/query/stack-sources.ts';
+import { stackIndexWarmUps } from '../../shared/query/stacks/stack-sources.ts';
 import { placementFingerprint } from '../../shared/query/placement/fingerprint.ts';
 import { ingestInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';

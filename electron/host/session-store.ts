@@ -11,8 +11,8 @@ import { disposeSpareWorkers, prewarmEngine, startEngine, type Engine } from './
 import type { SourceHeader } from './engine-protocol.ts';
 import type { IngestInput } from './ingest-input.ts';
 import type { CallTreeQuery, QueryName, QueryResultOf, SourceQuery, SourceQueryOf } from '../../shared/query/query-types.ts';
-import type { SourceRange } from '../../shared/query/stack-sources.ts';
-import type { GoroutineGroupsResult } from '../../shared/query/goroutine-groups.ts';
+import type { SourceRange } from '../../shared/query/stacks/stack-types.ts';
+import type { GoroutineGroupsResult } from '../../shared/query/dumps/goroutine-groups.ts';
 import type { WcRange, WhatChangedResult } from '../../shared/query/what-changed.ts';
 import type { DiagnoseResult } from '../../shared/query/findings/types.ts';
 

@@ -21,7 +21,7 @@ const STATE_COLORS: Record<string, string> = {
   'blocked (net)': '#1c7ed6',
   'blocked (chan/select)': '#f76707',
   'GC assist': '#9775fa',
-  // goroutine analysis categories (shared/query/trace-annotations.ts BREAKDOWN_LABELS), as the states above
+  // goroutine analysis categories (shared/query/trace/trace-annotations.ts BREAKDOWN_LABELS), as the states above
   Execution: '#0ca678',
   'Scheduler wait': '#fab005',
   Syscall: '#4dabf7',

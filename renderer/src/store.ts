@@ -10,7 +10,7 @@ import { axisSpan, type AxisSpan } from './time-domains.ts';
 import { DEFAULT_FLAME_VIEW, flameTransitions, type FlameFilter, type FilterKind, type FlameViewState } from './state/flame-view.ts';
 import { DEFAULT_HEATMAP_VIEW, type HeatmapViewState } from './state/heatmap-view.ts';
 import { DEFAULT_TRACE_DETAILS_VIEW, type TraceDetailsViewState } from './state/table-views.ts';
-import type { TopSortKey } from '../../shared/query/top-table.ts';
+import type { TopSortKey } from '../../shared/query/stacks/top-table.ts';
 
 /** A range on the session axis, ns relative to SessionInfo.originEpochNs. */
 export type TimeRange = AxisSpan;

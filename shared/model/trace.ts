@@ -16,9 +16,9 @@
  *   tasks / regions / logs / cpuSamples          user annotations and CPU profile samples
  *
  * The transition table alone is enough to recompute Go's blocking profiles for any time range
- * (see shared/query/trace-blocking.ts). It holds Go's event stream as it is, including the status
+ * (see shared/query/trace/trace-blocking.ts). It holds Go's event stream as it is, including the status
  * every generation re-states (from === to): Go's profiles see those events; Go's per-goroutine
- * summary skips them (shared/query/trace-goroutine-summary.ts), and so do the goroutine views.
+ * summary skips them (shared/query/trace/trace-goroutine-summary.ts), and so do the goroutine views.
  */
 import type { StackIndex, StackTable } from './stacks.ts';
 import type { EpochNsString, Nanoseconds } from './time.ts';

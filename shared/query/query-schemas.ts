@@ -9,8 +9,8 @@
  */
 import * as v from 'valibot';
 import type { SourceQuery } from './query-types.ts';
-import { SOCKET_COLUMNS } from './heatmap-view.ts';
-import { SOCKET_MEASURES } from './socket-series.ts';
+import { SOCKET_COLUMNS } from './sockets/heatmap-view.ts';
+import { SOCKET_MEASURES } from './sockets/socket-series.ts';
 
 /** A query's arguments: exactly these fields (an unknown or missing one is named). */
 function args<E extends v.ObjectEntries>(entries: E) {

@@ -8,20 +8,19 @@
  * (callTreeDiff answers a 'callTree', the two merges 'goroutineGroups' / 'whatChanged'); callers never
  * narrow on it: the map types each answer.
  */
-import type { GoroutineGroupsResult } from './goroutine-groups.ts';
+import type { GoroutineGroupsResult } from './dumps/goroutine-groups.ts';
 import type { TrackData } from './tracks.ts';
-import type { GoroutineLane, TraceGoroutineGroupsResult } from './trace-goroutine-groups.ts';
-import type { CallTree, DiffCallTree } from './call-tree.ts';
-import type { TopSortKey, TopTable } from './top-table.ts';
-import type { ExportedStacks, SourceRange, StackProfileInfo } from './stack-sources.ts';
-import type { HeatmapMode } from './socket-heatmap.ts';
-import type { CellSockets, HeatmapView, SocketSort } from './heatmap-view.ts';
-import type { SocketMeasure } from './socket-series.ts';
+import type { GoroutineLane, TraceGoroutineGroupsResult } from './trace/trace-goroutine-groups.ts';
+import type { CallTree, DiffCallTree } from './stacks/call-tree.ts';
+import type { TopSortKey, TopTable } from './stacks/top-table.ts';
+import type { ExportedStacks, ShownPprof, ShownPprofArgs, SourceRange, StackProfileInfo } from './stacks/stack-types.ts';
+import type { HeatmapMode } from './sockets/socket-heatmap.ts';
+import type { CellSockets, HeatmapView, SocketSort } from './sockets/heatmap-view.ts';
+import type { SocketMeasure } from './sockets/socket-series.ts';
 import type { WcRange, WhatChangedPart, WhatChangedResult } from './what-changed.ts';
-import type { GoroutineBreakdownResult, TraceAnnotations } from './trace-annotations.ts';
+import type { GoroutineBreakdownResult, TraceAnnotations } from './trace/trace-annotations.ts';
 import type { DiagnoseResult, FindingFacts, SourceRef } from './findings/types.ts';
 import type { PlacedFacts } from './findings/context.ts';
-import type { ShownPprof, ShownPprofArgs } from './shown-pprof.ts';
 
 /** No arguments. */
 export type NoArgs = Record<never, never>;

@@ -1,21 +1,21 @@
 /** Answers a query of one source: the handler its name maps to (query-types.ts), over the source's model. */
 import type { ParsedSource } from '../model/source.ts';
 import type { QueryName, QueryResultOf, SourceQueryOf } from './query-types.ts';
-import { summarizePprof } from './pprof-summary.ts';
-import { summarizeGoroutineDump } from './goroutine-summary.ts';
-import { summarizeTrace } from './trace-summary.ts';
-import { summarizeSockets } from './ss-summary.ts';
-import { goroutineGroups } from './goroutine-groups.ts';
+import { summarizePprof } from './stacks/pprof-summary.ts';
+import { summarizeGoroutineDump } from './dumps/goroutine-summary.ts';
+import { summarizeTrace } from './trace/trace-summary.ts';
+import { summarizeSockets } from './sockets/ss-summary.ts';
+import { goroutineGroups } from './dumps/goroutine-groups.ts';
 import { trackOf } from './tracks.ts';
-import { goroutineLanes, traceGoroutineGroups } from './trace-goroutine-groups.ts';
-import { mergeGoroutineGroups } from './goroutine-groups-merge.ts';
-import { callTreeDiffQuery, callTreeQuery, exportStacks, stackProfilesOf, topTableQuery } from './stack-sources.ts';
-import { cellSockets, heatmapView } from './heatmap-view.ts';
+import { goroutineLanes, traceGoroutineGroups } from './trace/trace-goroutine-groups.ts';
+import { mergeGoroutineGroups } from './dumps/goroutine-groups-merge.ts';
+import { callTreeDiffQuery, callTreeQuery, exportStacks, stackProfilesOf, topTableQuery } from './stacks/stack-sources.ts';
+import { cellSockets, heatmapView } from './sockets/heatmap-view.ts';
 import { mergeWhatChanged, whatChangedPart } from './what-changed.ts';
-import { goroutineBreakdown, traceAnnotations } from './trace-annotations.ts';
+import { goroutineBreakdown, traceAnnotations } from './trace/trace-annotations.ts';
 import { findingFacts } from './findings/facts.ts';
 import { diagnose } from './findings/diagnose.ts';
-import { shownPprof, shownPprofDiff } from './shown-pprof.ts';
+import { shownPprof, shownPprofDiff } from './stacks/shown-pprof.ts';
 
 /** The `inspect --json` figures of a source (without `file`/`kind`, which the caller adds). */
 export function summarize(src: ParsedSource): Record<string, unknown> {

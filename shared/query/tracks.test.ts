@@ -61,7 +61,7 @@ describe('timeline tracks', () => {
 describe('fd counts', () => {
   it('an lsof listing draws its fd count as the socket track line and prints it as a figure', async () => {
     const { parseLsof } = await import('../ingest/fd/parse-lsof.ts');
-    const { summarizeSockets } = await import('./ss-summary.ts');
+    const { summarizeSockets } = await import('./sockets/ss-summary.ts');
     const src = parseLsof(readFixture('scenarios/fd-leak-go1.27/lsof.txt'), {});
     const t = trackOf(src);
     if (t.kind !== 'series') throw new Error('expected a series track');

@@ -4,34 +4,11 @@
  * point (a goroutine dump). Compact: at most `maxPoints` points per series.
  */
 import type { ParsedSource } from '../model/source.ts';
-import { fdCountSeries, queuedBytes, socketsByState } from './socket-series.ts';
-import { traceTrack } from './trace-track.ts';
+import { fdCountSeries, queuedBytes, socketsByState } from './sockets/socket-series.ts';
+import { traceTrack } from './trace/trace-track.ts';
+import type { TrackData, TrackSeries } from './track-types.ts';
 
-export interface TrackSeries {
-  name: string;
-  values: Float64Array;
-}
-
-export interface TrackBand {
-  label: string;
-  startNs: Float64Array;
-  endNs: Float64Array;
-}
-
-export type TrackData =
-  | {
-      kind: 'series';
-      /** What the values count, e.g. "sockets", "goroutines". */
-      unit: string;
-      /** Point times; a value holds from its time to the next point's (step). */
-      timeNs: Float64Array;
-      series: TrackSeries[];
-      bands: TrackBand[];
-      /** An optional line drawn over the stack, e.g. heap bytes. */
-      line?: { name: string; unit: string; timeNs: Float64Array; values: Float64Array };
-    }
-  | { kind: 'span'; label: string; startNs: number; endNs: number }
-  | { kind: 'point'; label: string; atNs: number };
+export type { TrackBand, TrackData, TrackSeries } from './track-types.ts';
 
 export interface TrackOptions {
   /** Points per series at most (the renderer passes about its pixel width). */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixturesOfKind, readFixture } from '../test-support/fixtures.ts';
 import { ingestBytes } from '../ingest/ingest.ts';
-import { blockingTotals } from './trace-blocking.ts';
+import { blockingTotals } from './trace/trace-blocking.ts';
 import { restOf, whatChangedPart } from './what-changed.ts';
 
 const traces = fixturesOfKind('gotrace').map(([file]) => file);

@@ -5,8 +5,8 @@ import { parseSocketText } from '../ingest/ss/parse-ss.ts';
 import { parseTrace } from '../ingest/gotrace/parse-trace.ts';
 import { parseGoroutineDump } from '../ingest/goroutines/parse-goroutines.ts';
 import type { ParsedSource } from '../model/source.ts';
-import { blockingTotals } from './trace-blocking.ts';
-import { traceGoroutineGroups } from './trace-goroutine-groups.ts';
+import { blockingTotals } from './trace/trace-blocking.ts';
+import { traceGoroutineGroups } from './trace/trace-goroutine-groups.ts';
 import { mergeWhatChanged, restOf, scoreRow, whatChangedPart, type ChangeRow, type WcRange } from './what-changed.ts';
 import { fuzzTimeout } from '../test-support/fuzz.ts';
 

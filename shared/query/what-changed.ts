@@ -22,11 +22,11 @@ import type { ParsedSource } from '../model/source.ts';
 import type { SocketCaptureModel } from '../model/sockets.ts';
 import type { TraceModel } from '../model/trace.ts';
 import type { GoroutineDumpModel } from '../model/goroutines.ts';
-import { goroutineGroups } from './goroutine-groups.ts';
-import { traceGoroutineGroups } from './trace-goroutine-groups.ts';
-import { blockingTotals, type BlockingKind } from './trace-blocking.ts';
-import { summarizeTrace } from './trace-summary.ts';
-import { transitionIndex } from './transition-index.ts';
+import { goroutineGroups } from './dumps/goroutine-groups.ts';
+import { traceGoroutineGroups } from './trace/trace-goroutine-groups.ts';
+import { blockingTotals, type BlockingKind } from './trace/trace-blocking.ts';
+import { summarizeTrace } from './trace/trace-summary.ts';
+import { transitionIndex } from './trace/transition-index.ts';
 
 export interface WcRange {
   startNs: number;

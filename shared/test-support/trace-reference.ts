@@ -1,18 +1,18 @@
 /**
  * Test-only: the plain, unindexed trace queries as they were before the transition index
- * (shared/query/transition-index.ts), their walks kept as they were, so tests can check that the
+ * (shared/query/trace/transition-index.ts), their walks kept as they were, so tests can check that the
  * indexed paths give exactly the same results on real fixtures. Never imported by production code.
  */
 import { frameFuncName, stackFramesLeafFirst, type StackIndex } from '../model/stacks.ts';
 import type { TraceModel } from '../model/trace.ts';
-import { framesOf, goroutineGroupKey, keyFunctions, normalizeWaitReason } from '../query/goroutine-groups.ts';
-import type { BlockingKind, BlockingProfile, TimeRange } from '../query/trace-blocking.ts';
+import { framesOf, goroutineGroupKey, keyFunctions, normalizeWaitReason } from '../query/dumps/goroutine-groups.ts';
+import type { BlockingKind, BlockingProfile, TimeRange } from '../query/trace/trace-blocking.ts';
 // The state codes, reason classes, goroutine windows and profile building are shared: what this
 // file keeps as it was is the walks themselves.
-import { goroutineWindows, profileOfIntervals, KIND_MASK, KIND_STATE, overlap, reasonClasses } from '../query/trace-blocking.ts';
+import { goroutineWindows, profileOfIntervals, KIND_MASK, KIND_STATE, overlap, reasonClasses } from '../query/trace/trace-blocking.ts';
 import { G_RUNNABLE as RUNNABLE, G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../model/trace.ts';
-import type { GoroutineLane, TraceGoroutineGroup, TraceGoroutineGroupsResult } from '../query/trace-goroutine-groups.ts';
-import { START_FUNCTION_NOTE, UNKNOWN_PRE_TRACE_REASON } from '../query/trace-goroutine-groups.ts';
+import type { GoroutineLane, TraceGoroutineGroup, TraceGoroutineGroupsResult } from '../query/trace/trace-goroutine-groups.ts';
+import { START_FUNCTION_NOTE, UNKNOWN_PRE_TRACE_REASON } from '../query/trace/trace-goroutine-groups.ts';
 
 // ---- trace-goroutine-groups.ts ----
 

@@ -5,7 +5,7 @@
  * "show in flame graph" from another view is one action, not a request stored as state.
  */
 import type { SourceId } from '../../../shared/bridge.ts';
-import type { TopSortKey } from '../../../shared/query/top-table.ts';
+import type { TopSortKey } from '../../../shared/query/stacks/top-table.ts';
 
 export type FilterKind = 'focus' | 'ignore' | 'hide';
 export interface FlameFilter {

@@ -3,10 +3,10 @@
  * cell adds up (sockets or queued bytes), the state the peer/port/process modes count, how many rows,
  * log colour, zoom-to-selection, and the socket table's order and filter.
  */
-import type { HeatmapMode } from '../../../shared/query/socket-heatmap.ts';
-import type { SocketMeasure } from '../../../shared/query/socket-series.ts';
-import { SOCKET_MEASURES } from '../../../shared/query/socket-series.ts';
-import { SOCKET_COLUMNS, type SocketSort } from '../../../shared/query/heatmap-view.ts';
+import type { HeatmapMode } from '../../../shared/query/sockets/socket-heatmap.ts';
+import type { SocketMeasure } from '../../../shared/query/sockets/socket-series.ts';
+import { SOCKET_MEASURES } from '../../../shared/query/sockets/socket-series.ts';
+import { SOCKET_COLUMNS, type SocketSort } from '../../../shared/query/sockets/heatmap-view.ts';
 
 export interface HeatmapViewState {
   mode: HeatmapMode;

@@ -9,8 +9,8 @@ import { classifyFdTarget, parseProcFdListing, readProcFdListing } from './parse
 import type { ParsedFdSource } from './fd-model.ts';
 import { fixturePath, readFixture } from '../../test-support/fixtures.ts';
 import { fuzzCases, mulberry32 } from '../../test-support/fuzz.ts';
-import { stateCounts, summarizeSockets } from '../../query/ss-summary.ts';
-import { fdCountSeries } from '../../query/socket-series.ts';
+import { stateCounts, summarizeSockets } from '../../query/sockets/ss-summary.ts';
+import { fdCountSeries } from '../../query/sockets/socket-series.ts';
 import { formatEndpoint } from '../../model/sockets.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fixturesOfKind, readFixture, fixturePath } from '../../test-support/fixtures.ts';
 import { IngestCancelled, IngestError } from '../errors.ts';
 import { StackTableBuilder } from '../../model/stacks.ts';
-import { summarizeTrace } from '../../query/trace-summary.ts';
+import { summarizeTrace } from '../../query/trace/trace-summary.ts';
 import { parseTrace } from './parse-trace.ts';
 import { decodeTraceV2 } from './v2/decode.ts';
 import type { TraceEventSink } from './events.ts';

@@ -1,7 +1,7 @@
 /**
  * Go execution trace → ParsedSource. Reads the 16-byte `go 1.NN trace` header, runs the decoder for
  * that format generation (v1: go 1.11–1.21, v2: go 1.22+) into the model builder and counts the
- * whole-trace figures. (Blocking totals are a query over the model: shared/query/trace-summary.ts.)
+ * whole-trace figures. (Blocking totals are a query over the model: shared/query/trace/trace-summary.ts.)
  */
 import type { ParsedSource } from '../../model/source.ts';
 import { StackTableBuilder } from '../../model/stacks.ts';

@@ -5,7 +5,7 @@ import { detect } from '../detect.ts';
 import { ingestBytes } from '../ingest.ts';
 import { legacyProfileKind, parseLegacyProfile, type ParsedPprof } from './parse-legacy.ts';
 import { scaleHeapSample } from './text-profiles.ts';
-import { summarizePprof } from '../../query/pprof-summary.ts';
+import { summarizePprof } from '../../query/stacks/pprof-summary.ts';
 import { frameFuncName, stackFramesLeafFirst } from '../../model/stacks.ts';
 import { fixturePath, readFixture } from '../../test-support/fixtures.ts';
 import { fuzzCases, mulberry32 } from '../../test-support/fuzz.ts';

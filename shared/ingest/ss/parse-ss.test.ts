@@ -3,9 +3,9 @@ import { gunzipSync } from 'node:zlib';
 import { IngestCancelled, IngestError } from '../errors.ts';
 import { parseSocketText, parseSsDuration, type ParsedSocketSource } from './parse-ss.ts';
 import { fixturesOfKind, readFixture } from '../../test-support/fixtures.ts';
-import { socketView } from '../../query/socket-heatmap.ts';
-import { stateCounts } from '../../query/ss-summary.ts';
-import { fdCountSeries } from '../../query/socket-series.ts';
+import { socketView } from '../../query/sockets/socket-heatmap.ts';
+import { stateCounts } from '../../query/sockets/ss-summary.ts';
+import { fdCountSeries } from '../../query/sockets/socket-series.ts';
 import type { SocketCaptureModel } from '../../model/sockets.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestBytes } from '../../ingest/ingest.ts';
 import { readFixture } from '../../test-support/fixtures.ts';
-import { socketsByState } from '../socket-series.ts';
+import { socketsByState } from '../sockets/socket-series.ts';
 import { findingFacts } from './facts.ts';
 import { diagnose } from './diagnose.ts';
 import { seriesTrend } from './series-trend.ts';

@@ -2,7 +2,7 @@ import { Fragment } from 'react';
 import { useApp } from '../../store.ts';
 import { useExpandedGroup } from '../../selectors.ts';
 import { DUMPS_TABLE, dumpsRowKey } from '../../state/table-views.ts';
-import type { GoroutineGroupsResult } from '../../../../shared/query/goroutine-groups.ts';
+import type { GoroutineGroupsResult } from '../../../../shared/query/dumps/goroutine-groups.ts';
 import { formatCount, shortFunctionName } from '../../format.ts';
 import { entryKeys } from '../keyboard.ts';
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { GoroutineLane } from '../../../../shared/query/trace-goroutine-groups.ts';
+import type { GoroutineLane } from '../../../../shared/query/trace/trace-goroutine-groups.ts';
 import { stateColor } from '../../palette.ts';
 import { AnnotationMarks } from '../notes/AnnotationMarks.tsx';
 import { startNoteAt } from '../notes/annotations.ts';

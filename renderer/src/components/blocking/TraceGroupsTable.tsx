@@ -1,5 +1,5 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
-import { UNKNOWN_PRE_TRACE_REASON, type GoroutineLane, type TraceGoroutineGroupsResult } from '../../../../shared/query/trace-goroutine-groups.ts';
+import { UNKNOWN_PRE_TRACE_REASON, type GoroutineLane, type TraceGoroutineGroupsResult } from '../../../../shared/query/trace/trace-goroutine-groups.ts';
 import { querySource } from '../../query/query-client.ts';
 import { formatCount, formatDuration, shortFunctionName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';

@@ -6,7 +6,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { select } from 'd3-selection';
 import flamegraph, { type FlameGraph as Chart, type FlameHierarchyNode } from 'd3-flame-graph';
 import 'd3-flame-graph/dist/d3-flamegraph.css';
-import type { FlameNode } from '../../../../shared/query/call-tree.ts';
+import type { FlameNode } from '../../../../shared/query/stacks/call-tree.ts';
 import { formatValue } from '../../format.ts';
 import './flame.css';
 

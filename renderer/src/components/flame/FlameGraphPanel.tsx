@@ -2,13 +2,14 @@
  * The flame graph panel, connected: the focused source, its flame view state (store slice) and the
  * selection in its clock (selector) become two engine queries (call tree pruned to the drawn width,
  * top table) through useSourceQuery; the plain FlameView draws the answers and sends actions back.
- * Every aggregation runs in the source's engine (shared/query/stack-sources.ts).
+ * Every aggregation runs in the source's engine (shared/query/stacks/stack-sources.ts).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SourceInfo } from '../../../../shared/bridge.ts';
 import type { CallTreeArgs, TopTableArgs } from '../../../../shared/query/query-types.ts';
-import { diffCompatible, type StackProfileInfo } from '../../../../shared/query/stack-sources.ts';
-import { withDeltas, type TopDeltaRow, type TopRow } from '../../../../shared/query/top-table.ts';
+import { diffCompatible } from '../../../../shared/query/stacks/stack-sources.ts';
+import type { StackProfileInfo } from '../../../../shared/query/stacks/stack-types.ts';
+import { withDeltas, type TopDeltaRow, type TopRow } from '../../../../shared/query/stacks/top-table.ts';
 import { bridge } from '../../bridge-client.ts';
 import { useApp } from '../../store.ts';
 import { useFlameView, useSourceSelection } from '../../selectors.ts';

@@ -5,9 +5,9 @@
  * back up as an action.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { StackProfileInfo } from '../../../../shared/query/stack-sources.ts';
-import type { TopDeltaRow, TopRow, TopSortKey } from '../../../../shared/query/top-table.ts';
-import type { DiffCallTree } from '../../../../shared/query/call-tree.ts';
+import type { StackProfileInfo } from '../../../../shared/query/stacks/stack-types.ts';
+import type { TopDeltaRow, TopRow, TopSortKey } from '../../../../shared/query/stacks/top-table.ts';
+import type { DiffCallTree } from '../../../../shared/query/stacks/call-tree.ts';
 import type { CallTreeResult } from '../../../../shared/query/query-types.ts';
 import type { SourceId } from '../../../../shared/bridge.ts';
 import type { FilterKind, FlameFilter, FlameViewState } from '../../state/flame-view.ts';

@@ -2,7 +2,7 @@
  * pprof's `top` table (flat, flat%, cum, cum%), sortable by its headers; a row click picks a function.
  * In a diff, two more columns: flat and cum minus the base's.
  */
-import type { TopDeltaRow, TopRow, TopSortKey } from '../../../../shared/query/top-table.ts';
+import type { TopDeltaRow, TopRow, TopSortKey } from '../../../../shared/query/stacks/top-table.ts';
 import { formatValue } from '../../format.ts';
 import { entryKeys } from '../keyboard.ts';
 

@@ -1,10 +1,10 @@
 /**
  * "Save as pprof": the profile the flame graph shows (one profile of the focused source, its range
  * and its focus / ignore / hide), built as pprof bytes in the source's engine (the shownPprof query,
- * shared/query/shown-pprof.ts), gzipped here and downloaded as `.pb.gz` — a Blob behind a download
+ * shared/query/stacks/shown-pprof.ts), gzipped here and downloaded as `.pb.gz` — a Blob behind a download
  * link, which browser mode and Electron (its save dialog) both handle, so there is one path.
  */
-import type { ShownPprofArgs } from '../../../../shared/query/shown-pprof.ts';
+import type { ShownPprofArgs } from '../../../../shared/query/stacks/stack-types.ts';
 import { bridge } from '../../bridge-client.ts';
 import { downloadBlob } from '../../export/exporter.ts';
 import { querySource } from '../../query/query-client.ts';

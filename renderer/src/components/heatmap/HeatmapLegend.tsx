@@ -1,4 +1,4 @@
-import type { SocketMeasure } from '../../../../shared/query/socket-series.ts';
+import type { SocketMeasure } from '../../../../shared/query/sockets/socket-series.ts';
 import { cssColor, paletteColor, scaleValue } from './heatmap-draw.ts';
 import { formatBytes, formatCount } from '../../format.ts';
 

@@ -4,9 +4,9 @@
  * never queries: HeatmapPanel (connected) gives it the answers and takes its changes.
  */
 import type { Ref } from 'react';
-import type { HeatmapMode } from '../../../../shared/query/socket-heatmap.ts';
-import type { CellSockets, SocketSort } from '../../../../shared/query/heatmap-view.ts';
-import type { SocketMeasure } from '../../../../shared/query/socket-series.ts';
+import type { HeatmapMode } from '../../../../shared/query/sockets/socket-heatmap.ts';
+import type { CellSockets, SocketSort } from '../../../../shared/query/sockets/heatmap-view.ts';
+import type { SocketMeasure } from '../../../../shared/query/sockets/socket-series.ts';
 import { TCP_STATES } from '../../../../shared/model/sockets.ts';
 import { formatBytes, formatCount, formatDuration } from '../../format.ts';
 import type { HeatmapViewState } from '../../state/heatmap-view.ts';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { SocketView } from '../../../../shared/query/socket-heatmap.ts';
-import { processText, type SocketColumn, type SocketSort } from '../../../../shared/query/heatmap-view.ts';
+import type { SocketView } from '../../../../shared/query/sockets/socket-heatmap.ts';
+import { processText, type SocketColumn, type SocketSort } from '../../../../shared/query/sockets/heatmap-view.ts';
 import { formatBytes, formatCount } from '../../format.ts';
 
 const num = (v: number | undefined, digits = 0) => (v === undefined ? '' : v.toFixed(digits));

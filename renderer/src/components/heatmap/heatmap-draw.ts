@@ -20,7 +20,7 @@ export interface HeatmapGrid {
   edgesNs: ArrayLike<number>;
   /** rows × bins, row-major. */
   counts: ArrayLike<number>;
-  /** Per bin: the bin whose counts it shows, -1 = no snapshot (see shared/query/heatmap-view.ts). */
+  /** Per bin: the bin whose counts it shows, -1 = no snapshot (see shared/query/sockets/heatmap-view.ts). */
   shownBin: ArrayLike<number>;
   max: number;
 }

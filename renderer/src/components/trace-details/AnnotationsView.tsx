@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import type { AnnotationInstances, AnnotationTypeRow, TraceAnnotations } from '../../../../shared/query/trace-annotations.ts';
+import type { AnnotationInstances, AnnotationTypeRow, TraceAnnotations } from '../../../../shared/query/trace/trace-annotations.ts';
 import type { TimeRange } from '../../store.ts';
 import { axisToDate, formatClock, formatCount, formatDuration } from '../../format.ts';
 

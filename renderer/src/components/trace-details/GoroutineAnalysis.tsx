@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import { BREAKDOWN_LABELS, type BreakdownRow, type GoroutineBreakdownResult } from '../../../../shared/query/trace-annotations.ts';
+import { BREAKDOWN_LABELS, type BreakdownRow, type GoroutineBreakdownResult } from '../../../../shared/query/trace/trace-annotations.ts';
 import { formatCount, formatDuration, shortFunctionName } from '../../format.ts';
 import { stateColor } from '../../palette.ts';
 

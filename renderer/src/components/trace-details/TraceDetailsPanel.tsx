@@ -1,4 +1,4 @@
-import type { AnnotationInstances } from '../../../../shared/query/trace-annotations.ts';
+import type { AnnotationInstances } from '../../../../shared/query/trace/trace-annotations.ts';
 import { useApp } from '../../store.ts';
 import { useSourceSelection, useTraceDetailsView } from '../../selectors.ts';
 import { useSourceQuery } from '../../query/use-source-query.ts';

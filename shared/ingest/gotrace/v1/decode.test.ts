@@ -7,7 +7,7 @@ import { decodeTraceV1, decodeTraceV1WithStats, FALLBACK_TICKS_PER_SEC } from '.
 import { FigureSink } from './test-sink.ts';
 import { Ev, RecordReader } from './wire.ts';
 import { parseTrace } from '../parse-trace.ts';
-import { summarizeTrace } from '../../../query/trace-summary.ts';
+import { summarizeTrace } from '../../../query/trace/trace-summary.ts';
 import { mulberry32 as rng } from '../../../test-support/fuzz.ts';
 
 const OLD = fixturesOfKind('gotrace').filter(([, e]) => /^go 1\.(1\d|2[01]) trace$/.test(String(e.format)));

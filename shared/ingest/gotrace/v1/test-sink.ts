@@ -2,7 +2,7 @@
  * Test helpers: a sink that records the figures of expected.json from the normalized stream, with
  * the blocking totals computed as cmd/trace's pprof.go computes them (state intervals per goroutine,
  * clipped to the goroutine's [first start, end] as internal/trace's summary defines them). It is an
- * independent oracle for the stream, not the app's implementation (shared/query/trace-blocking.ts).
+ * independent oracle for the stream, not the app's implementation (shared/query/trace/trace-blocking.ts).
  */
 import type { StackIndex } from '../../../model/stacks.ts';
 import { GoState, type RangeScope, type TraceEventSink, type TraceHeaderInfo } from '../events.ts';

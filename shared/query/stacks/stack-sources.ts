@@ -1,0 +1,272 @@
+/**
+ * The stack profiles a source offers to the flame graph, whatever its kind, and their weighted
+ * stacks (the one input shape of call-tree.ts / top-table.ts):
+ *
+ *   pprof           one profile per sample type (`delay`, `contentions`, `inuse_space` …)
+ *   gotrace         blocking profiles as `go tool trace -pprof=sync|net|syscall|sched` (ns), and CPU samples
+ *   goroutine-dump  goroutines by stack (count)
+ *
+ * Also the compact, source-independent export of a profile (frames reduced to function + file) that
+ * crosses from one engine to another for a diff against another source.
+ */
+import type { ParsedSource } from '../../model/source.ts';
+import { StackTableBuilder } from '../../model/stacks.ts';
+import type { WeightedStacks } from './weighted-stacks.ts';
+import type { ExportedStacks, SourceRange, StackProfileInfo } from './stack-types.ts';
+import { buildCallTree, buildDiffTree } from './call-tree.ts';
+import { warmBottomUpLevel } from './call-tree-input.ts';
+import { topTable, warmTopTable } from './top-table.ts';
+import type { QueryResult, SourceQuery } from '../query-types.ts';
+import { blockingProfile, cpuSampleStacks } from '../trace/trace-blocking.ts';
+
+/** The quantity a pprof sample type measures (see StackProfileInfo.quantity). */
+export function pprofQuantity(type: string): string {
+  if (type === 'goroutine' || type === 'goroutines') return 'goroutines';
+  return type;
+}
+
+/** Whether `base` can be subtracted from `cur` in a diff. */
+export function diffCompatible(cur: StackProfileInfo, base: StackProfileInfo): boolean {
+  return cur.quantity === base.quantity && cur.unit === base.unit;
+}
+
+const TRACE_PROFILES: readonly { key: 'sync' | 'net' | 'syscall' | 'sched'; label: string }[] = [
+  { key: 'sync', label: 'sync blocking' },
+  { key: 'net', label: 'network blocking' },
+  { key: 'syscall', label: 'syscall blocking' },
+  { key: 'sched', label: 'scheduler latency' },
+];
+
+/** The profiles `src` offers, default first-marked (exactly one has default: true, if any exist). */
+export function stackProfilesOf(src: ParsedSource): StackProfileInfo[] {
+  switch (src.kind) {
+    case 'pprof': {
+      const m = src.model;
+      return m.sampleTypes.map((t, i) => ({
+        key: t.type,
+        label: `${t.type} (${t.unit})`,
+        unit: t.unit,
+        default: i === m.defaultSampleType,
+        rangeable: false,
+        quantity: pprofQuantity(t.type),
+      }));
+    }
+    case 'gotrace':
+      return [
+        ...TRACE_PROFILES.map((p, i) => ({ key: p.key, label: p.label, unit: 'nanoseconds', default: i === 0, rangeable: true, quantity: 'delay' })),
+        { key: 'cpu', label: 'CPU time (samples × 10 ms)', unit: 'nanoseconds', default: false, rangeable: true, quantity: 'cpu' },
+      ];
+    case 'goroutine-dump':
+      return [{ key: 'goroutines', label: 'goroutines', unit: 'count', default: true, rangeable: false, quantity: 'goroutines' }];
+    case 'ss':
+      return [];
+  }
+}
+
+/** The profile named `key` (or the default one when key is undefined); throws naming the choices. */
+export function stackProfileInfo(src: ParsedSource, key: string | undefined): StackProfileInfo {
+  const all = stackProfilesOf(src);
+  const p = key === undefined ? (all.find((x) => x.default) ?? all[0]) : all.find((x) => x.key === key);
+  if (!p) {
+    const names = all.map((x) => x.key).join(', ');
+    throw new Error(
+      all.length === 0 ? `a ${src.kind} source has no stack profiles` : `no profile ${JSON.stringify(key)} (this source offers ${names})`,
+    );
+  }
+  return p;
+}
+
+const TRACE_CACHE_SIZE = 8;
+const traceCache = new WeakMap<object, Map<string, WeightedStacks>>();
+const dumpStacks = new WeakMap<object, WeightedStacks>();
+
+/** The weighted stacks of profile `key` of `src`, narrowed to `range` for trace-derived ones. */
+export function weightedStacksOf(src: ParsedSource, key: string | undefined, range?: SourceRange): WeightedStacks {
+  const p = stackProfileInfo(src, key);
+  switch (src.kind) {
+    case 'pprof': {
+      const m = src.model;
+      const t = m.sampleTypes.findIndex((x) => x.type === p.key);
+      return { stacks: m.stacks, sampleStack: m.sampleStack, weight: m.sampleValues[t]! };
+    }
+    case 'gotrace': {
+      // Zoom, search and filters re-query the same range: keep the last few walks of the trace.
+      const model = src.model;
+      let cache = traceCache.get(model);
+      if (!cache) traceCache.set(model, (cache = new Map()));
+      const ck = `${p.key}|${range ? `${range.startNs}|${range.endNs}` : ''}`;
+      let ws = cache.get(ck);
+      if (!ws) {
+        ws = p.key === 'cpu' ? cpuTime(cpuSampleStacks(model, range)) : pcZeroAsNoStack(blockingProfile(model, p.key as 'sync' | 'net' | 'syscall' | 'sched', range));
+        if (cache.size >= TRACE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(ck, ws);
+      }
+      return ws;
+    }
+    case 'goroutine-dump': {
+      // One entry per group, weighted by its goroutine count. Groups without a printed frame
+      // (stack -1) stay in, as root self weight: the total must be the dump's goroutine count.
+      // The same object every time, so that call-tree.ts's per-input cache recognises it.
+      let ws = dumpStacks.get(src.model);
+      const g = src.model.groups;
+      if (!ws || ws.stacks !== src.model.stacks || ws.sampleStack.buffer !== g.stack.buffer || ws.sampleStack.length !== g.count) {
+        ws = { stacks: src.model.stacks, sampleStack: g.stack.subarray(0, g.count), weight: g.size.subarray(0, g.count) };
+        dumpStacks.set(src.model, ws);
+      }
+      return ws;
+    }
+    case 'ss':
+      throw new Error('an ss capture has no stacks');
+  }
+}
+
+/**
+ * The trace's CPU samples are those of the runtime's CPU profiler (they appear only while
+ * runtime/pprof.StartCPUProfile runs), which samples at 100 Hz: one sample stands for 10 ms of CPU.
+ * The trace does not record the rate; a program that changed it with SetCPUProfileRate is the
+ * exception the profile's label names ("samples × 10 ms").
+ */
+export const TRACE_CPU_SAMPLE_NS = 10e6;
+
+function cpuTime(p: WeightedStacks): WeightedStacks {
+  return { ...p, weight: Float64Array.from(p.weight, (w) => w * TRACE_CPU_SAMPLE_NS) };
+}
+
+/**
+ * Go keys a trace profile's stacks by PCs, and a stack whose only frame has PC 0 (no function) is the
+ * same record as an event without a stack (`go tool trace -pprof=sched` files it so): such samples
+ * become frameless (-1), counted in the total but under no function. Returns `p` when there are none.
+ */
+export function pcZeroAsNoStack<T extends WeightedStacks>(p: T): T {
+  const t = p.stacks;
+  let out: Int32Array | null = null;
+  for (let i = 0; i < p.sampleStack.length; i++) {
+    const s = p.sampleStack[i]!;
+    if (s < 0 || t.stackPrefix[s] !== -1) continue;
+    const f = t.stackFrame[s]!;
+    if ((t.strings[t.frameFunc[f]!] ?? '') !== '' || t.frameLine[f] !== 0) continue;
+    out ??= Int32Array.from(p.sampleStack);
+    out[i] = -1;
+  }
+  return out ? { ...p, sampleStack: out } : p;
+}
+
+export function exportStacks(src: ParsedSource, key: string | undefined, range?: SourceRange): ExportedStacks {
+  const unit = stackProfileInfo(src, key).unit;
+  const input = weightedStacksOf(src, key, range);
+  const t = input.stacks;
+  const b = new StackTableBuilder();
+  // Old stack -> new stack, filled lazily from the root (a prefix always has a smaller index), only
+  // along paths that carry weight: a big session table holds stacks of other profiles too.
+  const map = new Int32Array(t.stackCount).fill(-2);
+  const frameMap = new Int32Array(t.frameCount).fill(-1);
+  const chain: number[] = [];
+  const mapStack = (s: number): number => {
+    chain.length = 0;
+    let x = s;
+    while (x >= 0 && map[x] === -2) {
+      chain.push(x);
+      x = t.stackPrefix[x]!;
+    }
+    let cur = x < 0 ? -1 : map[x]!;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const st = chain[i]!;
+      const f = t.stackFrame[st]!;
+      let nf = frameMap[f]!;
+      if (nf < 0) nf = frameMap[f] = b.internFrame({ func: t.strings[t.frameFunc[f]!] ?? '', file: t.strings[t.frameFile[f]!] ?? '', line: 0 });
+      cur = b.internStackStep(cur, nf);
+      map[st] = cur;
+    }
+    return cur;
+  };
+  const sums = new Map<number, number>();
+  const ss = input.sampleStack;
+  for (let i = 0; i < ss.length; i++) {
+    const w = input.weight[i]!;
+    if (w === 0 || w !== w) continue;
+    const s = ss[i]!;
+    const ns = s < 0 ? -1 : mapStack(s);
+    sums.set(ns, (sums.get(ns) ?? 0) + w);
+  }
+  const sampleStack = new Int32Array(sums.size);
+  const weight = new Float64Array(sums.size);
+  let j = 0;
+  for (const [s, w] of sums) {
+    sampleStack[j] = s;
+    weight[j++] = w;
+  }
+  return { unit, stacks: b.build(), sampleStack, weight };
+}
+
+type Q<T extends SourceQuery['type']> = Extract<SourceQuery, { type: T }>;
+type R<T extends QueryResult['type']> = Extract<QueryResult, { type: T }>;
+
+function treeOptions(q: Q<'callTree'> | Q<'callTreeDiff'>) {
+  return {
+    inverted: q.inverted,
+    focus: q.focus,
+    ignore: q.ignore,
+    hide: q.hide,
+    search: q.search,
+    rootPath: q.rootPath,
+    minFraction: q.minFraction,
+    maxNodes: q.maxNodes,
+  };
+}
+
+/** The flame graph's call tree of one profile of `src`. */
+export function callTreeQuery(src: ParsedSource, q: Q<'callTree'>): R<'callTree'> {
+  const profile = stackProfileInfo(src, q.profile);
+  const tree = buildCallTree(weightedStacksOf(src, profile.key, q.range), treeOptions(q));
+  return { type: 'callTree', profile, tree, diff: false };
+}
+
+/** The call tree of `src` as a diff against `q.base` (pprof -diff_base: current minus base). */
+export function callTreeDiffQuery(src: ParsedSource, q: Q<'callTreeDiff'>): R<'callTree'> {
+  const profile = stackProfileInfo(src, q.profile);
+  if (q.base.unit !== profile.unit) {
+    throw new Error(`cannot diff ${profile.key} (${profile.unit}) against a base in ${q.base.unit}`);
+  }
+  const tree = buildDiffTree(weightedStacksOf(src, profile.key, q.range), q.base, treeOptions(q));
+  return { type: 'callTree', profile, tree, diff: true };
+}
+
+/** One piece of idle work: run() does a slice and returns true while more remains. */
+export interface WarmUpStep {
+  run: () => boolean;
+  /** 'short': slices of ~10–20 ms, fine between two queries; 'long': one block, for a quiet spell. */
+  slices: 'short' | 'long';
+}
+
+/**
+ * Idle work after a profile's first plain flame graph (the engine worker runs it while the user looks
+ * at the graph): the indexes a filtered top table and a bottom-up tree build on first use — a few
+ * hundred ms each on millions of stack nodes — so that applying a filter or switching to inverted
+ * answers at once. Results never depend on it: a query that finds no index walks the stacks or
+ * builds it.
+ */
+export function stackIndexWarmUps(src: ParsedSource, q: Q<'callTree'>): WarmUpStep[] {
+  return [
+    // 10–20 ms slices on a profile of 7.6 M stack nodes.
+    { slices: 'short', run: () => warmTopTable(weightedStacksOf(src, stackProfileInfo(src, q.profile).key, q.range), WARM_LEAVES_PER_SLICE) },
+    // The bottom-up levels, one per slice (5–10 ms each there)…
+    { slices: 'short', run: () => warmBottomUpLevel(weightedStacksOf(src, stackProfileInfo(src, q.profile).key, q.range), q.minFraction ?? 0) },
+    // …then the bottom-up tree itself (about 130 ms there).
+    {
+      slices: 'long',
+      run: () => {
+        callTreeQuery(src, { ...q, inverted: true, search: undefined });
+        return false;
+      },
+    },
+  ];
+}
+
+const WARM_LEAVES_PER_SLICE = 50_000;
+
+export function topTableQuery(src: ParsedSource, q: Q<'topTable'>): R<'topTable'> {
+  const profile = stackProfileInfo(src, q.profile);
+  const { focus, ignore, hide, sortBy, reverse, limit } = q;
+  const table = topTable(weightedStacksOf(src, profile.key, q.range), { focus, ignore, hide, sortBy, reverse, limit });
+  return { type: 'topTable', profile, table };
+}
