@@ -14,14 +14,20 @@ export interface SignedStacks {
   sign: 1 | -1;
 }
 
-/** Maps the stacks of one table into a builder, lazily and only along the paths that carry weight. */
-class StackMapper {
+/**
+ * Maps the stacks of one table into a builder, lazily and only along the paths that carry weight (a
+ * big session table holds stacks of other profiles too). `frames`: 'full' keeps every frame field
+ * (merges, -base); 'function' keeps function and file only, at line 0 (stacks compared across
+ * sources by function, as the flame graph's diff does).
+ */
+export class StackMapper {
   private readonly map: Int32Array;
   private readonly frameMap: Int32Array;
   private readonly chain: number[] = [];
   constructor(
     private readonly t: StackTable,
     private readonly b: StackTableBuilder,
+    private readonly frames: 'full' | 'function' = 'full',
   ) {
     this.map = new Int32Array(t.stackCount).fill(-2);
     this.frameMap = new Int32Array(t.frameCount).fill(-1);
@@ -32,13 +38,17 @@ class StackMapper {
     if (nf < 0) {
       const t = this.t;
       const s = (i: number | undefined) => (i === undefined ? '' : (t.strings[i] ?? ''));
-      nf = this.frameMap[f] = this.b.internFrame({
-        func: s(t.frameFunc[f]),
-        file: s(t.frameFile[f]),
-        line: t.frameLine[f]!,
-        inlined: t.frameInlined[f] === 1,
-        module: s(t.frameModule?.[f]),
-      });
+      nf = this.frameMap[f] = this.b.internFrame(
+        this.frames === 'function'
+          ? { func: s(t.frameFunc[f]), file: s(t.frameFile[f]), line: 0 }
+          : {
+              func: s(t.frameFunc[f]),
+              file: s(t.frameFile[f]),
+              line: t.frameLine[f]!,
+              inlined: t.frameInlined[f] === 1,
+              module: s(t.frameModule?.[f]),
+            },
+      );
     }
     return nf;
   }

@@ -12,6 +12,7 @@
 import type { ParsedSource } from '../../model/source.ts';
 import { StackTableBuilder } from '../../model/stacks.ts';
 import type { WeightedStacks } from './weighted-stacks.ts';
+import { StackMapper } from './stack-merge.ts';
 import type { ExportedStacks, SourceRange, StackProfileInfo } from './stack-types.ts';
 import { buildCallTree, buildDiffTree } from './call-tree.ts';
 import { warmBottomUpLevel } from './call-tree-input.ts';
@@ -156,36 +157,14 @@ export function exportStacks(src: ParsedSource, key: string | undefined, range?:
   const input = weightedStacksOf(src, key, range);
   const t = input.stacks;
   const b = new StackTableBuilder();
-  // Old stack -> new stack, filled lazily from the root (a prefix always has a smaller index), only
-  // along paths that carry weight: a big session table holds stacks of other profiles too.
-  const map = new Int32Array(t.stackCount).fill(-2);
-  const frameMap = new Int32Array(t.frameCount).fill(-1);
-  const chain: number[] = [];
-  const mapStack = (s: number): number => {
-    chain.length = 0;
-    let x = s;
-    while (x >= 0 && map[x] === -2) {
-      chain.push(x);
-      x = t.stackPrefix[x]!;
-    }
-    let cur = x < 0 ? -1 : map[x]!;
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const st = chain[i]!;
-      const f = t.stackFrame[st]!;
-      let nf = frameMap[f]!;
-      if (nf < 0) nf = frameMap[f] = b.internFrame({ func: t.strings[t.frameFunc[f]!] ?? '', file: t.strings[t.frameFile[f]!] ?? '', line: 0 });
-      cur = b.internStackStep(cur, nf);
-      map[st] = cur;
-    }
-    return cur;
-  };
+  const mapper = new StackMapper(t, b, 'function');
   const sums = new Map<number, number>();
   const ss = input.sampleStack;
   for (let i = 0; i < ss.length; i++) {
     const w = input.weight[i]!;
     if (w === 0 || w !== w) continue;
     const s = ss[i]!;
-    const ns = s < 0 ? -1 : mapStack(s);
+    const ns = s < 0 ? -1 : mapper.stack(s);
     sums.set(ns, (sums.get(ns) ?? 0) + w);
   }
   const sampleStack = new Int32Array(sums.size);
