@@ -20,6 +20,40 @@ const STATE_LABEL: Record<CollectionInfo['state'], string> = {
   error: 'failed',
 };
 
+/** The pprof button and its menu (a fetch now, or a schedule); closes once a choice is made. */
+export function PprofMenuButton(props: {
+  testId: string;
+  label: string;
+  title: string;
+  disabled: boolean;
+  schedule: PprofScheduleState | undefined;
+  onFetch(f: PprofFetch): void;
+  onSchedule(s: PprofSchedule | null): void;
+}) {
+  const [menu, setMenu] = useState(false);
+  return (
+    <span className="ssh-menu-anchor">
+      <button data-testid={props.testId} disabled={props.disabled} title={props.title} onClick={() => setMenu(!menu)} aria-expanded={menu}>
+        {props.label}
+      </button>
+      {menu && (
+        <PprofMenu
+          schedule={props.schedule}
+          onFetch={(f) => {
+            setMenu(false);
+            props.onFetch(f);
+          }}
+          onSchedule={(sch) => {
+            setMenu(false);
+            props.onSchedule(sch);
+          }}
+          onClose={() => setMenu(false)}
+        />
+      )}
+    </span>
+  );
+}
+
 /** One collection in the toolbar: state, snapshots, reconnect attempts, Stop / Cancel, the pprof menu. */
 export function CollectionStatus({
   c,
@@ -39,7 +73,6 @@ export function CollectionStatus({
   /** Sets (or, with null, clears) the interval fetch. */
   onSchedule: (s: PprofSchedule | null) => void;
 }) {
-  const [menu, setMenu] = useState(false);
   // Inline only when it failed (the full text is also a notice); drop reasons stay in the tooltip.
   const showMessage = c.message && c.state === 'error';
   const name = c.remoteHostname && c.remoteHostname !== c.host ? `${c.host} (${c.remoteHostname})` : c.host;
@@ -77,31 +110,15 @@ export function CollectionStatus({
       {c.pprofSchedule && <ScheduleChip s={c.pprofSchedule} running={c.running} />}
       {c.running ? (
         <>
-          <span className="ssh-menu-anchor">
-            <button
-              data-testid="ssh-pprof"
-              disabled={c.state !== 'connected'}
-              title={c.state === 'connected' ? 'Fetch Go pprof data over this connection' : 'Available while connected'}
-              onClick={() => setMenu(!menu)}
-              aria-expanded={menu}
-            >
-              pprof ▾
-            </button>
-            {menu && (
-              <PprofMenu
-                schedule={c.pprofSchedule}
-                onFetch={(f) => {
-                  setMenu(false);
-                  onFetch(f);
-                }}
-                onSchedule={(s) => {
-                  setMenu(false);
-                  onSchedule(s);
-                }}
-                onClose={() => setMenu(false)}
-              />
-            )}
-          </span>
+          <PprofMenuButton
+            testId="ssh-pprof"
+            label="pprof ▾"
+            disabled={c.state !== 'connected'}
+            title={c.state === 'connected' ? 'Fetch Go pprof data over this connection' : 'Available while connected'}
+            schedule={c.pprofSchedule}
+            onFetch={onFetch}
+            onSchedule={onSchedule}
+          />
           <button data-testid="ssh-stop" title="Finish the snapshot in flight, then disconnect; the capture stays" onClick={onStop}>
             Stop
           </button>

@@ -1,6 +1,5 @@
-import { useState } from 'react';
 import type { CollectionInfo, PprofSchedule } from '../../../../shared/bridge.ts';
-import { PprofMenu, type PprofFetch } from './CollectionStatus.tsx';
+import { PprofMenuButton, type PprofFetch } from './CollectionStatus.tsx';
 
 /** Counts per state, in a fixed order, for the fleet's summary. */
 function stateSummary(members: CollectionInfo[]): string {
@@ -39,7 +38,6 @@ export function FleetStatus({
   onFetch: (f: PprofFetch) => void;
   onSchedule: (s: PprofSchedule | null) => void;
 }) {
-  const [menu, setMenu] = useState(false);
   const running = members.some((m) => m.running);
   const snapshots = members.reduce((n, m) => n + m.snapshots, 0);
   const anyConnected = members.some((m) => m.state === 'connected');
@@ -54,31 +52,15 @@ export function FleetStatus({
       <span className="ssh-count">{snapshots.toLocaleString('en-US')} snapshots</span>
       {running && (
         <>
-          <span className="ssh-menu-anchor">
-            <button
-              data-testid="ssh-fleet-pprof"
-              disabled={!anyConnected}
-              title="Fetch Go pprof data from every connected host, each over its own connection"
-              onClick={() => setMenu(!menu)}
-              aria-expanded={menu}
-            >
-              pprof all ▾
-            </button>
-            {menu && (
-              <PprofMenu
-                schedule={undefined}
-                onFetch={(f) => {
-                  setMenu(false);
-                  onFetch(f);
-                }}
-                onSchedule={(s) => {
-                  setMenu(false);
-                  onSchedule(s);
-                }}
-                onClose={() => setMenu(false)}
-              />
-            )}
-          </span>
+          <PprofMenuButton
+            testId="ssh-fleet-pprof"
+            label="pprof all ▾"
+            disabled={!anyConnected}
+            title="Fetch Go pprof data from every connected host, each over its own connection"
+            schedule={undefined}
+            onFetch={onFetch}
+            onSchedule={onSchedule}
+          />
           <button data-testid="ssh-fleet-stop" title="Stop every host of this fleet; the captures stay" onClick={onStop}>
             Stop all
           </button>
