@@ -45,6 +45,8 @@ test('a dump placed by a typed date-time, a trace by a time of day and then alig
   // ISO 8601 with a zone names the same instant another way: placing there again changes nothing.
   await dump.getByTestId('start-input').fill(new Date(snapshot).toISOString().replace('Z', '+00:00'));
   await expect(dump.getByTestId('start-preview')).toHaveCount(0);
+  // ...and it parsed (an unreadable entry has no preview either).
+  await expect(dump.getByTestId('start-apply')).toBeEnabled();
 
   // The trace: a bare time of day lands on the incident's day (nearest the evidence), not the copy's.
   const traceStart = eventMs('trace-start');

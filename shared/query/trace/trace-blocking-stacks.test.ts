@@ -46,6 +46,9 @@ function ours(model: ReturnType<typeof parseTrace>['model'], kind: BlockingKind)
 }
 
 describe('trace blocking profiles equal go tool trace -pprof=KIND stack by stack (go tool pprof -raw)', () => {
+  it('covers every fixture trace and the committed real ones', () => {
+    expect(traces().length).toBeGreaterThanOrEqual(21);
+  });
   for (const { name, path } of traces()) {
     it(name, () => {
       const b = readFileSync(path);
