@@ -18,6 +18,7 @@ import { stateCounts } from '../shared/query/sockets/ss-summary.ts';
 import { goroutineGroups } from '../shared/query/dumps/goroutine-groups.ts';
 import { traceGoroutineGroups } from '../shared/query/trace/trace-goroutine-groups.ts';
 import { funcsOfKey, traceWindows, LOCK_RELEASE_RE, LOCK_WAIT_RE } from '../shared/query/findings/facts.ts';
+import { seriesTrend } from '../shared/query/findings/series-trend.ts';
 import { topTable } from '../shared/query/stacks/top-table.ts';
 import { pprofWeightedStacks, summarizePprof } from '../shared/query/stacks/pprof-summary.ts';
 import { blockingProfile } from '../shared/query/trace/trace-blocking.ts';
@@ -84,11 +85,26 @@ function checkEvidence(e: Evidence, src: ParsedSource, shift: number): number {
     } else if (v.closeWait !== undefined) eq(stateCounts(m, 0)['CLOSE-WAIT'] ?? 0, v.closeWait, 'CLOSE-WAIT');
     else if (v.fds !== undefined) eq(Math.max(...fdCountSeries(m).flatMap((f) => [...f.values])), v.fds, 'fds');
     else if (v.earlyMean !== undefined) {
-      // Sockets per process, or the fd-count series: bounds of the range are the windows' ends.
-      const ser = socketSeries(m, 'process', { topN: 5, range: { startNs: lo, endNs: hi } });
-      const fd = fdCountSeries(m);
-      expect(ser.series.length + fd.length).toBeGreaterThan(0);
-      n++;
+      // Sockets of one owning process (the heat map's process row), or one pid's fd-count series:
+      // their early / late windows, read from the view's own series.
+      const owner = /^sockets owned by (.+): /.exec(e.figure);
+      const pid = /^fd count of pid (\d+):/.exec(e.figure);
+      let t: ReturnType<typeof seriesTrend> | null = null;
+      if (owner) {
+        const ser = socketSeries(m, 'process', { topN: 5 });
+        const row = ser.series.find((x) => x.name === owner[1]);
+        expect(row, `process row ${owner[1]}`).toBeDefined();
+        t = seriesTrend(ser.timeNs, row!.values);
+      } else if (pid) {
+        const f = fdCountSeries(m).find((x) => x.pid === Number(pid[1]));
+        expect(f, `fd series of pid ${pid[1]}`).toBeDefined();
+        t = seriesTrend(f!.timeNs, f!.values);
+      }
+      expect(t, `an owner or fd-count figure: ${e.figure}`).not.toBeNull();
+      eq(t!.early!.mean, v.earlyMean, 'early mean');
+      eq(t!.late!.mean, v.lateMean!, 'late mean');
+      eq(t!.early!.startNs, lo, 'range start');
+      eq(t!.late!.endNs, hi, 'range end');
     }
   } else if (e.focus?.search && v.goroutines !== undefined && src.kind !== 'pprof') {
     // Goroutines summed over every group whose stack holds a matching function.
@@ -142,7 +158,11 @@ function checkEvidence(e: Evidence, src: ParsedSource, shift: number): number {
       eq(m.durationNanos, v.durationNs!, 'duration');
     }
     if (v.goroutines !== undefined && v.total !== undefined) eq(totals.goroutine!, v.total, 'goroutines total');
-    else if (v.goroutines !== undefined) n++; // summed over groups; the total is checked above when present
+    else if (v.goroutines !== undefined && e.focus?.search) {
+      // Goroutines of the profile whose stacks hold a matching function (its top table, focused).
+      const goroutine = m.sampleTypes.findIndex((t) => t.type === 'goroutine');
+      eq(topTable(pprofWeightedStacks(m, goroutine), { focus: e.focus.search }).total, v.goroutines, 'goroutines over matching stacks');
+    }
   }
   return n;
 }
