@@ -11,12 +11,12 @@
  *
  * Plain Node (runs under tsx): never imports 'electron'.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SSH_PPROF_KINDS, type SshPprofKind } from '../shared/bridge.ts';
 import { pprofFetchProblem } from '../shared/bridge-schemas.ts';
 import { SshCollector } from './host/ssh/collector.ts';
+import { reserveFile } from './host/reserve-file.ts';
 import type { CollectorStatus } from './host/ssh/collector.ts';
 import type { HostKeyPrompt } from './host/ssh/connection.ts';
 import { expandHostPatterns, loadSshConfig, processSshEnv, resolveSshTarget } from './host/ssh/ssh-config.ts';
@@ -219,8 +219,7 @@ export async function runCollect(
     : undefined;
 
   const runs = targets.map(({ host, target }) => {
-    let capture = path.join(o.outDir, `${safeName(target.alias)}.txt`);
-    for (let i = 2; existsSync(capture); i++) capture = path.join(o.outDir, `${safeName(target.alias)}-${i}.txt`);
+    const capture = reserveFile(o.outDir, safeName(target.alias));
     const collector = new SshCollector({
       target,
       capturePath: capture,

@@ -12,7 +12,7 @@
  *   sshConfigPath   TRACEDECK_SSH_CONFIG     default: ~/.ssh/config
  * Passwords are never asked for or stored: ssh-agent or a key file only.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,7 @@ import type {
   FleetPprofResult,
 } from '../../shared/bridge.ts';
 import type { SessionStore } from './session-store.ts';
+import { reserveFile } from './reserve-file.ts';
 import { SshCollector, ssCommand } from './ssh/collector.ts';
 import type { CollectorStatus, SshCollectorOptions } from './ssh/collector.ts';
 import type { HostKeyPrompt } from './ssh/connection.ts';
@@ -37,6 +38,9 @@ import { pprofDeltaSeconds, savePprofResult } from './ssh/pprof-over-ssh.ts';
 import type { PprofRequest } from './ssh/pprof-over-ssh.ts';
 import { expandHostPatterns, loadSshConfig, loadSshTarget, processSshEnv } from './ssh/ssh-config.ts';
 import type { SshEnv } from './ssh/ssh-config.ts';
+
+/** Fleet pprof fetches running at once (each answer is held whole until it is written). */
+const FLEET_FETCHES_AT_ONCE = 4;
 
 export interface CollectionsOptions {
   store: SessionStore;
@@ -178,16 +182,22 @@ export class Collections {
     const ids = this.fleets.get(a.fleetId);
     if (!ids) throw new Error(`no fleet ${a.fleetId}`);
     const members = ids.flatMap((id) => this.collections.get(id) ?? []);
-    const results = await Promise.all(
-      members.map(async (c): Promise<FleetPprofResult> => {
+    // A few hosts at a time: each answer is held whole until written (up to the file limit), so
+    // 200 hosts at once could hold 200 of them.
+    const results: FleetPprofResult[] = new Array(members.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < members.length; i = next++) {
+        const c = members[i]!;
         const base = { collectionId: c.info.collectionId, host: c.info.host };
         try {
-          return { ...base, sourceId: await this.fetchToSource(c, { kind: a.kind, port: a.port, seconds: a.seconds, debug: a.debug, path: a.path }) };
+          results[i] = { ...base, sourceId: await this.fetchToSource(c, { kind: a.kind, port: a.port, seconds: a.seconds, debug: a.debug, path: a.path }) };
         } catch (err) {
-          return { ...base, error: (err as Error).message };
+          results[i] = { ...base, error: (err as Error).message };
         }
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FLEET_FETCHES_AT_ONCE, members.length) }, worker));
     return { results };
   }
 
@@ -202,8 +212,7 @@ export class Collections {
     await mkdir(folder, { recursive: true });
     // Named as the user knows the host (a fleet of aliases stays readable in the sources list).
     const base = `${safeName(target.alias)}-${stamp(new Date())}`;
-    let capturePath = path.join(folder, `${base}.txt`);
-    for (let i = 2; existsSync(capturePath); i++) capturePath = path.join(folder, `${base}-${i}.txt`);
+    const capturePath = reserveFile(folder, base);
 
     const collectionId = `c${this.nextId++}`;
     const collector = new SshCollector({

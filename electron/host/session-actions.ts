@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExportBundleResult, ExportImage, SessionOpened, SessionUiState, SourceId, SourceInfo } from '../../shared/bridge.ts';
@@ -68,6 +68,9 @@ async function verifiedFile(h: SessionHost, info: SourceInfo): Promise<{ path: s
   const path = sourceFile(h, info);
   if (!path || !info.sha256) return { reason: 'no file of its own in this session' };
   try {
+    // A pipe or device read once cannot be read again: opening a FIFO with no writer would block
+    // one of Node's I/O threads for good (and the export with it).
+    if (!(await stat(path)).isFile()) return { reason: `${path} is a pipe or device, not a file (it can be read only once)` };
     if ((await prefixSha256(path, info.sizeBytes)) !== info.sha256) return { reason: `${path} changed since it was opened (SHA-256 differs)` };
   } catch (e) {
     return { reason: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };

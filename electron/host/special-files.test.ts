@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -122,5 +122,14 @@ describe.runIf(linux)('a FIFO opened in the host', () => {
     await new Promise((r) => writer.on('exit', r));
     await host.store.settled();
     expect(await host.handle('query', { id: fifoId, query: { type: 'summary' } })).toEqual({ type: 'summary', figures: want });
+
+    // A bundle cannot read the pipe again (opening it with no writer would block for good): it is
+    // left out with the reason, and the bundle is written.
+    const out = join(dir, 'bundle');
+    const r = await host.handle('exportBundle', { dir: out, images: [], uiState: { selection: null, annotations: [], views: {} } });
+    expect(r.dir).toBe(out);
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toContain('is a pipe or device, not a file');
+    expect(readdirSync(join(out, 'sources'))).toEqual(['block.pb.gz']);
   });
 });
