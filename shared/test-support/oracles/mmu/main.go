@@ -5,7 +5,8 @@
 // spacing and 100 samples as internal/trace/traceviewer's HandlePlot) plus the ten worst windows
 // (MMUCurve.Examples, as the page's details list) for a few window sizes.
 //
-// Usage: td-trace-mmu-oracle TRACE FLAGS...   (FLAGS like "stw|background|assist|sweep|perProc")
+// Usage: td-trace-mmu-oracle [-series] TRACE FLAGS...   (FLAGS like "stw|background|assist|sweep|perProc";
+// -series also prints every utilization series point by point)
 package main
 
 import (
@@ -54,10 +55,11 @@ type result struct {
 	XMax   int64           `json:"xMax"`
 	Curve  [][2]float64    `json:"curve"`
 	Worst  []worst         `json:"worst"`
+	// Util is every series itself as [time, util] pairs (with -series).
+	Util [][][2]float64 `json:"util,omitempty"`
 }
 
 type output struct {
-	Trace        string   `json:"trace"`
 	FirstEventNs int64    `json:"firstEventNs"`
 	LastEventNs  int64    `json:"lastEventNs"`
 	Events       int      `json:"events"`
@@ -65,11 +67,16 @@ type output struct {
 }
 
 func main() {
-	if len(os.Args) < 3 {
+	args := os.Args[1:]
+	withSeries := len(args) > 0 && args[0] == "-series"
+	if withSeries {
+		args = args[1:]
+	}
+	if len(args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: td-trace-mmu-oracle TRACE FLAGS...")
 		os.Exit(2)
 	}
-	f, err := os.Open(os.Args[1])
+	f, err := os.Open(args[0])
 	if err != nil {
 		fail(err)
 	}
@@ -89,12 +96,12 @@ func main() {
 		}
 		events = append(events, ev)
 	}
-	out := output{Trace: os.Args[1], Events: len(events)}
+	out := output{Events: len(events)}
 	if len(events) > 0 {
 		out.FirstEventNs = int64(events[0].Time())
 		out.LastEventNs = int64(events[len(events)-1].Time())
 	}
-	for _, spec := range os.Args[2:] {
+	for _, spec := range args[1:] {
 		var flags trace.UtilFlags
 		for name := range strings.SplitSeq(spec, "|") {
 			flag, ok := flagNames[name]
@@ -103,16 +110,16 @@ func main() {
 			}
 			flags |= flag
 		}
-		out.Results = append(out.Results, compute(events, flags, spec))
+		out.Results = append(out.Results, compute(events, flags, spec, withSeries))
 	}
 	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", " ")
+	// Compact: the series can be long.
 	if err := enc.Encode(out); err != nil {
 		fail(err)
 	}
 }
 
-func compute(events []trace.Event, flags trace.UtilFlags, spec string) result {
+func compute(events []trace.Event, flags trace.UtilFlags, spec string, withSeries bool) result {
 	util := trace.MutatorUtilizationV2(events, flags)
 	res := result{Flags: spec, Curve: [][2]float64{}, Worst: []worst{}, Series: []seriesSummary{}}
 	for _, s := range util {
@@ -127,6 +134,13 @@ func compute(events []trace.Event, flags trace.UtilFlags, spec string) result {
 			sum.MinUtil = math.Min(sum.MinUtil, u.Util)
 		}
 		res.Series = append(res.Series, sum)
+		if withSeries {
+			points := make([][2]float64, len(s))
+			for i, u := range s {
+				points[i] = [2]float64{float64(u.Time), u.Util}
+			}
+			res.Util = append(res.Util, points)
+		}
 	}
 	if len(util) == 0 {
 		return res

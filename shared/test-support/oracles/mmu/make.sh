@@ -20,7 +20,7 @@ for f in $F/scenarios/*/trace.out $F/third-party/golang-go-trace/*_good $T/*.tra
   src=$f
   case "$f" in *.gz) gunzip -c "$f" > "$tmp/trace"; src=$tmp/trace ;; esac
   for i in $(seq 1 20); do
-    "$bin" "$src" 'stw|background|assist|sweep' 'stw|background|assist|sweep|perProc' | sed '/"trace":/d' > "$tmp/$i.json"
+    "$bin" -series "$src" 'stw|background|assist|sweep' 'stw|background|assist|sweep|perProc' > "$tmp/$i.json"
   done
   k=0
   for h in $(md5sum "$tmp"/*.json | awk '{print $1}' | sort -u); do
