@@ -14,6 +14,7 @@ const TRACES = join(here, 'traces');
 
 export const GO_DEFAULT_FLAGS = 'stw|background|assist|sweep';
 export const GO_PER_PROC_FLAGS = 'stw|background|assist|sweep|perProc';
+export const GO_PAGE_FLAGS = 'stw|background|assist';
 
 export interface GoMmuResult {
   flags: string;

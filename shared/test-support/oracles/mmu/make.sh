@@ -1,7 +1,7 @@
 #!/bin/sh
 # Regenerates the MMU references for every trace fixture (run from the project root):
-# builds td-trace-mmu-oracle with go on PATH (Go 1.27), runs it for Go's default /mmu flags and for
-# per-proc, and writes NAME.N.json.gz (NAME = the trace's path with `/` → `_`). Old-format traces
+# builds td-trace-mmu-oracle with go on PATH (Go 1.27), runs it for every GC cost (stw, background,
+# assist, sweep), the same per P, and the /mmu page's initial flags (no sweep), and writes NAME.N.json.gz (NAME = the trace's path with `/` → `_`). Old-format traces
 # whose tied events Go orders by map iteration can give different outputs: every distinct one seen
 # in 20 runs is kept (N = 0, 1, …); a test accepts any of them.
 set -e
@@ -20,7 +20,7 @@ for f in $F/scenarios/*/trace.out $F/third-party/golang-go-trace/*_good $T/*.tra
   src=$f
   case "$f" in *.gz) gunzip -c "$f" > "$tmp/trace"; src=$tmp/trace ;; esac
   for i in $(seq 1 20); do
-    "$bin" -series "$src" 'stw|background|assist|sweep' 'stw|background|assist|sweep|perProc' > "$tmp/$i.json"
+    "$bin" -series "$src" 'stw|background|assist|sweep' 'stw|background|assist|sweep|perProc' 'stw|background|assist' > "$tmp/$i.json"
   done
   k=0
   for h in $(md5sum "$tmp"/*.json | awk '{print $1}' | sort -u); do
