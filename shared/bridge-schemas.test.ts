@@ -76,6 +76,7 @@ describe('page query schemas', () => {
       socketsInCell: { snapshot: 3, row: 'ESTAB', mode: 'peer', state: 'ESTAB', rows: ['a', 'b'], limit: 500 },
       traceAnnotations: { range, logLimit: 200, instances: { kind: 'region', type: 'db', limit: 500 } },
       goroutineBreakdown: { range, groupBy: 'goroutine', name: 'main.worker', limit: 100 },
+      mmu: { range, flags: { stw: true, background: true, assist: true, perProc: true }, worstFor: 1e6 },
     };
     expect(Object.keys(ok).sort()).toEqual(Object.keys(QUERY_ARG_SCHEMAS).sort());
     for (const [type, args] of Object.entries(ok)) expect(validateQueryArgs(type, { type, ...args }), type).toBeNull();
@@ -91,6 +92,8 @@ describe('page query schemas', () => {
     expect(validateQueryArgs('callTree', { range: { startNs: 0, endNs: Number.NaN } })).toMatch(/^range.endNs: /);
     expect(validateQueryArgs('callTree', { focus: 'x'.repeat(4097) })).toMatch(/^focus: /);
     expect(validateQueryArgs('track', { maxPoints: 1.5 })).toMatch(/^maxPoints: /);
+    expect(validateQueryArgs('mmu', { flags: { gc: true } })).toBe('unknown field gc');
+    expect(validateQueryArgs('mmu', { flags: {}, worstFor: 0 })).toMatch(/^worstFor: /);
   });
 });
 

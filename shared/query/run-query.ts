@@ -16,6 +16,7 @@ import { goroutineBreakdown, traceAnnotations } from './trace/trace-annotations.
 import { findingFacts } from './findings/facts.ts';
 import { diagnose } from './findings/diagnose.ts';
 import { shownPprof, shownPprofDiff } from './stacks/shown-pprof.ts';
+import { mmuQuery } from './trace/mmu/mmu-query.ts';
 
 /** The `inspect --json` figures of a source (without `file`/`kind`, which the caller adds). */
 export function summarize(src: ParsedSource): Record<string, unknown> {
@@ -93,6 +94,14 @@ const handlers: QueryHandlers = {
       groupBy: q.groupBy ?? 'function',
       ...(q.name !== undefined ? { name: q.name } : {}),
       ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    }),
+  }),
+  mmu: (src, q) => ({
+    type: 'mmu',
+    result: mmuQuery(needs(src, 'gotrace', 'mmu needs a trace').model, {
+      flags: q.flags,
+      ...(q.range ? { range: q.range } : {}),
+      ...(q.worstFor !== undefined ? { worstFor: q.worstFor } : {}),
     }),
   }),
   findingFacts: (src, q) => ({ type: 'findingFacts', facts: findingFacts(src, q.ref) }),
