@@ -11,6 +11,12 @@
  * a series starts when GOMAXPROCS is first seen, at one timestamp the lowest utilization wins, a
  * background worker stays one for good, and a series ends at the last event with utilization 0 (or where
  * it last dropped to 0, when it stayed there).
+ *
+ * One of those quirks shapes every curve of a new-format trace: a background mark worker that runs again
+ * is counted twice on its P (once as it starts running, being a worker already, once more for the GC label
+ * it then emits) but released once as it stops, so after a GC cycle or two Go holds the Ps for good and
+ * the utilization stays 0 to the end (Go's series for the 18 s bench trace end 2 ms in). We keep it: the
+ * figures must be Go's.
  */
 import {
   G_RUNNING,
