@@ -15,6 +15,9 @@ import type { SourceRange } from '../../shared/query/stacks/stack-types.ts';
 import type { GoroutineGroupsResult } from '../../shared/query/dumps/goroutine-groups.ts';
 import type { WcRange, WhatChangedResult } from '../../shared/query/what-changed.ts';
 import type { DiagnoseResult } from '../../shared/query/findings/types.ts';
+import type { HeatmapAcross, HostHeatmapPart } from '../../shared/query/sockets/heatmap-across.ts';
+import type { SchemaArg } from '../../shared/bridge-schemas.ts';
+import { hostLabels, isHostCapture } from '../../shared/source-hosts.ts';
 
 interface Entry {
   info: SourceInfo;
@@ -355,6 +358,45 @@ export class SessionStore {
     );
     const merged = await this.query(usable[0]!, { type: 'mergeWhatChanged', parts, shifts, limit });
     return merged.result;
+  }
+
+  /**
+   * One heat map over several hosts' captures: each capture's engine draws its own map over the same
+   * axis range and bins (in its own clock), the first one joins them (the host only routes). Hosts
+   * are named as shared/source-hosts.ts names them.
+   */
+  async heatmapAcross(a: SchemaArg<'heatmapAcross'>): Promise<HeatmapAcross> {
+    const snap = this.snapshot().sources;
+    const chosen = new Set(a.ids);
+    const usable = snap.filter((s) => chosen.has(s.id) && isHostCapture(s) && s.axisShiftNs !== undefined);
+    if (usable.length === 0) throw new Error('no ready socket capture among the given sources');
+    const names = hostLabels(usable);
+    const rows = a.scope === 'rows';
+    const parts: HostHeatmapPart[] = await Promise.all(
+      usable.map(async (s) => {
+        const shift = s.axisShiftNs!;
+        const r = await this.query(s.id, {
+          type: 'heatmap',
+          range: { startNs: a.range.startNs - shift, endNs: a.range.endNs - shift },
+          bins: a.bins,
+          mode: rows ? 'state' : a.mode,
+          ...(a.state ? { state: a.state } : {}),
+          // Each host ranks its own rows; the join re-ranks over the fleet, so ask for more than shown.
+          topN: Math.max(50, a.topN ?? 10),
+          ...(a.measure ? { measure: a.measure } : {}),
+          ...(rows ? { total: true } : {}),
+        });
+        return { sourceId: s.id, host: names.get(s.id)!, shiftNs: shift, view: r.heatmap };
+      }),
+    );
+    const merged = await this.query(usable[0]!.id, {
+      type: 'mergeHeatmaps',
+      parts,
+      scope: a.scope,
+      topN: a.topN ?? (rows ? 20 : 10),
+      stateRows: !rows && a.mode === 'state',
+    });
+    return merged.heatmap;
   }
 
   /**
