@@ -17,17 +17,10 @@ function folderOf(s: SourceInfo): string | null {
   return parts.length >= 2 ? parts[parts.length - 2]! : null;
 }
 
-/** The one host name a capture's snapshot headers carry (figures.hosts), else null. */
-function headerHost(s: SourceInfo): string | null {
-  const h = s.figures?.hosts;
-  return Array.isArray(h) && h.length === 1 && typeof h[0] === 'string' && h[0] ? h[0] : null;
-}
-
 /**
- * A name per source telling the hosts apart: the SSH host for a live capture; for files, the host
- * name in the capture headers when those differ between the sources, else the folder each was read
- * from when those differ (captures copied off servers all say `vm` or `localhost`, but sit in a folder
- * per host), else the source's own name.
+ * A name per source telling the hosts apart: the SSH host for a live capture; for files, the folder
+ * each was read from when those differ (captures copied off servers sit in a folder per host), else
+ * the source's own name (`tracedeck collect` names each host's capture after it).
  */
 export function hostLabels(sources: readonly SourceInfo[]): Map<SourceId, string> {
   const out = new Map<SourceId, string>();
@@ -36,9 +29,8 @@ export function hostLabels(sources: readonly SourceInfo[]): Map<SourceId, string
     return s.origin.type !== 'ssh';
   });
   const distinct = (names: (string | null)[]) => names.every((n) => n !== null) && new Set(names).size === names.length;
-  const headers = rest.map(headerHost);
   const folders = rest.map(folderOf);
-  const pick = distinct(headers) ? headers : distinct(folders) ? folders : null;
+  const pick = distinct(folders) ? folders : distinct(rest.map((s) => s.name)) ? rest.map((s) => s.name) : null;
   rest.forEach((s, i) => out.set(s.id, pick?.[i] ?? (folders[i] ? `${folders[i]}/${s.name}` : s.name)));
   return out;
 }

@@ -27,8 +27,6 @@ export interface SocketFigures {
   last: Record<string, number>;
   /** In the last snapshot: up to 5 peer addresses with the most sockets in that state, most first. */
   topPeers: { ESTAB: PeerCount[]; 'TIME-WAIT': PeerCount[] };
-  /** Host names the capture's snapshot headers carry (`### ss-snapshot <ns> <host>`), first seen first; absent when none. */
-  hosts?: string[];
   /** `ss -s` totals, for summary input only. */
   totals?: Record<string, number>;
   /** Open fds per process at the last count (lsof, /proc/PID/fd, live collections with a pid). */
@@ -54,26 +52,11 @@ export function summarizeSockets(src: SocketSource): SocketFigures {
       'TIME-WAIT': n > 0 ? topPeers(m, n - 1, 'TIME-WAIT', 5) : [],
     },
   };
-  const hosts = headerHosts(m);
-  if (hosts.length) fig.hosts = hosts;
   if (m.summary) fig.totals = { ...m.summary.tcp };
   // fd counts (lsof, /proc/PID/fd listings, live collections with a pid): the last count per process.
   const fds = fdCountSeries(m);
   if (fds.length) fig.fds = fds.map((f) => ({ host: f.host, pid: f.pid, count: f.values[f.values.length - 1]!, samples: f.values.length }));
   return fig;
-}
-
-/** Distinct non-empty host names of the snapshots, in order of first appearance (at most 16). */
-function headerHosts(m: SocketCaptureModel): string[] {
-  const seen = new Set<number>();
-  const out: string[] = [];
-  for (let s = 0; s < m.snapshotCount && out.length < 16; s++) {
-    const h = m.snapshots.host[s]!;
-    if (h < 0 || seen.has(h)) continue;
-    seen.add(h);
-    if (m.strings[h]) out.push(m.strings[h]);
-  }
-  return out;
 }
 
 /** {state: count} for one snapshot (states with no sockets omitted). */
