@@ -357,7 +357,21 @@ export class SessionStore {
       }),
     );
     const merged = await this.query(usable[0]!, { type: 'mergeWhatChanged', parts, shifts, limit });
+    // Several hosts' captures: each socket row says which host it is of.
+    const hosts = this.hostNames(usable.map((id) => snap.get(id)!));
+    for (const c of merged.result.categories) {
+      for (const r of c.rows) {
+        const h = hosts.get(r.sourceId);
+        if (h !== undefined) r.host = h;
+      }
+    }
     return merged.result;
+  }
+
+  /** Host names of the host captures among `sources`, when there are several (one host names none). */
+  private hostNames(sources: SourceInfo[]): Map<SourceId, string> {
+    const caps = sources.filter(isHostCapture);
+    return caps.length >= 2 ? hostLabels(caps) : new Map();
   }
 
   /**
@@ -407,11 +421,14 @@ export class SessionStore {
     const snap = new Map(this.snapshot().sources.map((s) => [s.id, s]));
     const usable = [...new Set(ids)].filter((id) => snap.get(id)?.status === 'ready' && snap.get(id)?.axisShiftNs !== undefined);
     if (usable.length === 0) throw new Error('no ready source among the given ones');
+    // Several hosts' captures: evidence names the host with the file ("ss-capture.txt on web-02").
+    const hosts = this.hostNames(usable.map((id) => snap.get(id)!));
     const parts = (
       await Promise.all(
         usable.map(async (id) => {
           const s = snap.get(id)!;
-          const ref = { sourceId: id, name: s.name, clock: s.clock?.quality ?? 'estimated' };
+          const host = hosts.get(id);
+          const ref = { sourceId: id, name: host !== undefined ? `${s.name} on ${host}` : s.name, clock: s.clock?.quality ?? 'estimated' };
           const r = await this.query(id, { type: 'findingFacts', ref });
           if (r.type !== 'findingFacts') throw new Error('unexpected result');
           return r.facts ? { facts: r.facts, shiftNs: s.axisShiftNs! } : null;
