@@ -19,6 +19,9 @@ import { AnnotationMarks } from '../notes/AnnotationMarks.tsx';
 import { AnnotationControls } from '../notes/AnnotationControls.tsx';
 import { ExportButton } from '../export/ExportButton.tsx';
 import { startNoteAt } from '../notes/annotations.ts';
+import { EstimatedTray, TRAY_DRAG_TYPE } from '../alignment/EstimatedTray.tsx';
+import { offsetToPlaceAt, waitingSources } from '../alignment/align-with.ts';
+import { useAlignPick } from '../alignment/align-pick.ts';
 
 const AXIS_H = 22;
 const SERIES_H = 54;
@@ -71,6 +74,10 @@ export function TimelineStrip() {
   const [laneDrag, setLaneDrag] = useState<{ id: string; x0: number; x1: number } | null>(null);
   /** Dragging the time axis (the tick strip) pans the view: where it started, in px and ns. */
   const [panDrag, setPanDrag] = useState<{ x0: number; startNs: number } | null>(null);
+  // Placing: a tray item dragged over the axis; "pick the moment on a lane" (align box) waiting for its click.
+  const [trayOver, setTrayOver] = useState(false);
+  const alignPick = useAlignPick((st) => st.pick);
+  const clearPick = useAlignPick((st) => st.clear);
   const svgRef = useRef<SVGSVGElement>(null);
   const sources = useMemo(() => session.sources.filter((s) => s.status === 'ready' && s.axisStartNs !== undefined), [session]);
   const extent = useMemo(() => sessionExtent(session), [session]);
@@ -81,6 +88,8 @@ export function TimelineStrip() {
   const outside = defaultView && extent && (defaultView.startNs > extent.startNs || defaultView.endNs < extent.endNs)
     ? session.sources.filter((s) => s.axisStartNs !== undefined && (s.axisEndNs! < defaultView.startNs || s.axisStartNs > defaultView.endNs)).length
     : 0;
+  // Estimated sources out of the default window wait in the tray (one-click places).
+  const waiting = useMemo(() => (outside > 0 ? waitingSources(session.sources, defaultView) : []), [outside, session, defaultView]);
   const origin = session.originEpochNs;
   const groups = useMemo(() => laneGroups(sources), [sources]);
   const collapsed = useApp((s) => s.collapsedLaneGroups);
@@ -171,6 +180,15 @@ export function TimelineStrip() {
         <span className="muted hint">drag: select · wheel: zoom · shift+wheel or drag the time axis: pan · alt+drag a lane: move it · right-click: note · ?: help</span>
         <ExportButton view="timeline" label="Timeline" />
       </div>
+      <EstimatedTray waiting={waiting} session={session} />
+      {alignPick && (
+        <div className="align-pick-banner" data-testid="align-pick-banner">
+          Click the moment on {alignPick.targetName ? <b>{alignPick.targetName}</b> : 'a lane'}&rsquo;s lane to put the start of <b>{alignPick.sourceName}</b> there.
+          <button className="link" data-testid="align-pick-cancel" onClick={clearPick}>
+            Cancel
+          </button>
+        </div>
+      )}
       <svg
         ref={svgRef}
         width={width}
@@ -181,9 +199,36 @@ export function TimelineStrip() {
         data-view-end={view.endNs}
         data-plot-x0={PAD}
         data-plot-w={w}
-        className="timeline-svg"
+        className={`timeline-svg${trayOver ? ' drop-target' : ''}${alignPick ? ' picking' : ''}`}
+        onDragOver={(e) => {
+          if (!e.dataTransfer.types.includes(TRAY_DRAG_TYPE)) return;
+          e.preventDefault();
+          setTrayOver(true);
+          setHover(nsAt(localX(e.clientX)));
+        }}
+        onDragLeave={() => setTrayOver(false)}
+        onDrop={(e) => {
+          setTrayOver(false);
+          const id = e.dataTransfer.getData(TRAY_DRAG_TYPE);
+          const placed = session.sources.find((x) => x.id === id);
+          if (!placed) return;
+          e.preventDefault();
+          const off = offsetToPlaceAt(placed, nsAt(localX(e.clientX)));
+          if (off !== null) void bridge.request('setSourceOffset', { id, offsetNs: off });
+        }}
         onPointerDown={(e) => {
           if (e.button !== 0) return;
+          if (alignPick) {
+            // A click on the chosen lane puts the source's start at that moment; elsewhere it waits.
+            const lane = (e.target as Element).closest?.('[data-source-id]')?.getAttribute('data-source-id');
+            const moved = session.sources.find((x) => x.id === alignPick.sourceId);
+            if (moved && (alignPick.targetId === null || lane === alignPick.targetId)) {
+              const off = offsetToPlaceAt(moved, nsAt(localX(e.clientX)));
+              if (off !== null) void bridge.request('setSourceOffset', { id: moved.id, offsetNs: off });
+              clearPick();
+            }
+            return;
+          }
           (e.target as Element).setPointerCapture?.(e.pointerId);
           const px = localX(e.clientX);
           if (e.clientY - (svgRef.current?.getBoundingClientRect().top ?? 0) < AXIS_H - 4) {
@@ -236,7 +281,10 @@ export function TimelineStrip() {
           else if (e.key === 'ArrowLeft') pan(-span * 0.1);
           else if (e.key === 'ArrowRight') pan(span * 0.1);
           else if (e.key === '0') setViewWindow(null);
-          else if (e.key === 'Escape') setSelection(null);
+          else if (e.key === 'Escape') {
+            if (alignPick) clearPick();
+            else setSelection(null);
+          }
           else return;
           e.preventDefault();
         }}
