@@ -8,7 +8,7 @@ import type { ParsedSource } from '../../shared/model/source.ts';
 import type { SourceQuery } from '../../shared/query/query-types.ts';
 import { runQuery } from '../../shared/query/run-query.ts';
 import { stackIndexWarmUps } from '../../shared/query/stacks/stack-sources.ts';
-import { placementFingerprint } from '../../shared/query/placement/fingerprint.ts';
+import { extendPlacementFingerprint, placementFingerprint, type PlacementFingerprint } from '../../shared/query/placement/fingerprint.ts';
 import { ingestInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
 import { runQueryTestHook, runTestHook } from './engine-test-hooks.ts';
@@ -33,6 +33,8 @@ function onHostMessage(fn: (m: ToEngine) => void): void {
 if (!parentPort) process.on('disconnect', () => process.exit(0));
 
 let source: ParsedSource | null = null;
+/** The source's placement print as last sent (a live capture's grows with it). */
+let lastPrint: PlacementFingerprint | null = null;
 /** When the last query came or was answered (idle work waits for a quiet spell after it). */
 let lastQueryAt = 0;
 
@@ -54,7 +56,8 @@ onHostMessage(async (m: ToEngine) => {
       const out = await ingestInput(input, progress, runTestHook);
       source = out.source;
       const { model: _model, ...rest } = out.source;
-      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source) } });
+      lastPrint = placementFingerprint(out.source);
+      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: lastPrint } });
     } catch (e) {
       post({ type: 'failed', reason: reasonOf(e) });
     }
@@ -63,7 +66,9 @@ onHostMessage(async (m: ToEngine) => {
       const out = await ingestInput({ path: m.path, maxBytes: m.maxBytes });
       source = out.source; // swapped only on success: a failed parse keeps the previous model
       const { model: _model, ...rest } = out.source;
-      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source) } });
+      // A grown capture's print is the previous one plus its new snapshots' (not the whole capture again).
+      lastPrint = extendPlacementFingerprint(lastPrint, out.source);
+      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: lastPrint } });
     } catch (e) {
       post({ type: 'reloadFailed', reqId: m.reqId, reason: reasonOf(e) });
     }
