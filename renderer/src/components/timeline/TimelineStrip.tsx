@@ -183,7 +183,10 @@ export function TimelineStrip() {
       <EstimatedTray waiting={waiting} session={session} />
       {alignPick && (
         <div className="align-pick-banner" data-testid="align-pick-banner">
-          Click the moment on {alignPick.targetName ? <b>{alignPick.targetName}</b> : 'a lane'}&rsquo;s lane to put the start of <b>{alignPick.sourceName}</b> there.
+          <span>
+            Click the moment on the lane of {alignPick.targetName ? <b>{alignPick.targetName}</b> : 'a source'} to put the start of <b>{alignPick.sourceName}</b> there
+            (Esc cancels).
+          </span>
           <button className="link" data-testid="align-pick-cancel" onClick={clearPick}>
             Cancel
           </button>
@@ -331,6 +334,7 @@ export function TimelineStrip() {
                 data-kind={s.kind}
                 data-source-id={s.id}
                 data-clock={s.clock?.quality}
+                data-axis-start={s.axisStartNs}
                 data-nearest={nearest?.[0]}
                 className={`lane${s.id === focused ? ' focused' : ''}${nearest ? ' nearest' : ''}${dx ? ' moving' : ''}`}
               >
