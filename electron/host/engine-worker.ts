@@ -66,9 +66,18 @@ onHostMessage(async (m: ToEngine) => {
       const out = await ingestInput({ path: m.path, maxBytes: m.maxBytes });
       source = out.source; // swapped only on success: a failed parse keeps the previous model
       const { model: _model, ...rest } = out.source;
-      // A grown capture's print is the previous one plus its new snapshots' (not the whole capture again).
-      lastPrint = extendPlacementFingerprint(lastPrint, out.source);
-      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: lastPrint } });
+      // A grown capture's print is the previous one plus its new snapshots' (not the whole capture
+      // again), and only the new part crosses to the host, which holds the rest.
+      const prev = lastPrint;
+      lastPrint = extendPlacementFingerprint(prev, out.source);
+      const before = prev?.type === 'sockets' ? prev.snapshots : null;
+      const from = before ? before.length : -1;
+      const extended = before !== null && from > 0 && lastPrint?.type === 'sockets' && lastPrint.snapshots.length >= from && lastPrint.snapshots[from - 1] === before[from - 1];
+      const print =
+        extended && lastPrint?.type === 'sockets'
+          ? { fingerprintTail: { from, snapshots: lastPrint.snapshots.slice(from), summary: lastPrint.summary } }
+          : { fingerprint: lastPrint };
+      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, ...print } });
     } catch (e) {
       post({ type: 'reloadFailed', reqId: m.reqId, reason: reasonOf(e) });
     }

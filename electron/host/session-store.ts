@@ -38,6 +38,16 @@ interface Entry {
   noPairing?: boolean;
 }
 
+/**
+ * A live capture's print grown by the new snapshots' prints the engine sent (it sends only those).
+ * The engine extends the print it last sent, so `prev` holds exactly `from` snapshots; anything else
+ * (never expected) drops the print rather than pair against a wrong one.
+ */
+function grownPrint(prev: PlacementFingerprint | null | undefined, tail: NonNullable<SourceHeader['fingerprintTail']>): PlacementFingerprint | null {
+  if (prev?.type !== 'sockets' || prev.snapshots.length !== tail.from) return null;
+  return { type: 'sockets', snapshots: prev.snapshots.concat(tail.snapshots), summary: tail.summary };
+}
+
 export interface SessionStoreOptions {
   workerScript: string;
   onChange: (s: SessionInfo) => void;
@@ -122,7 +132,7 @@ export class SessionStore {
       sha256: h.sha256,
     });
     entry.span = { startNs: h.startNs, endNs: h.endNs };
-    entry.fingerprint = h.fingerprint ?? null;
+    entry.fingerprint = h.fingerprintTail ? grownPrint(entry.fingerprint, h.fingerprintTail) : (h.fingerprint ?? null);
     entry.ownClock = undefined; // the header's clock is the source's own again
     entry.info.pairedWith = undefined;
     if (entry.placement) this.applyPlacement(entry);
