@@ -36,6 +36,11 @@ async function plotRows(page: Page): Promise<string[]> {
 test('hosts as rows: the CLOSE-WAIT host stands out, a cell lists its sockets; all hosts summed', async ({ page, app }) => {
   await page.goto(app.url);
   await expect(page.locator('[data-testid="source"][data-status="ready"]')).toHaveCount(4, { timeout: 60_000 });
+  // The socket track: a lane of all hosts summed above each host's own lane.
+  const fleetLane = page.getByTestId('fleet-lane');
+  await expect(fleetLane).toHaveAttribute('data-hosts', '4');
+  await expect(fleetLane).toHaveAttribute('data-series', /CLOSE-WAIT/);
+  await expect(page.getByTestId('timeline-lane')).toHaveCount(4);
   const hosts = page.getByTestId('heatmap-hosts');
   await expect(hosts).toBeVisible();
   await hosts.selectOption('rows');

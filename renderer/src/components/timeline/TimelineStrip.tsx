@@ -22,6 +22,8 @@ import { startNoteAt } from '../notes/annotations.ts';
 import { EstimatedTray, TRAY_DRAG_TYPE } from '../alignment/EstimatedTray.tsx';
 import { offsetToPlaceAt, waitingSources } from '../alignment/align-with.ts';
 import { useAlignPick } from '../alignment/align-pick.ts';
+import { isHostCapture } from '../../../../shared/source-hosts.ts';
+import { useFleetTrack } from './fleet-track.ts';
 
 const AXIS_H = 22;
 const SERIES_H = 54;
@@ -97,6 +99,13 @@ export function TimelineStrip() {
   // Lanes under a header per folder / host once there is more than one; a folded group is its header.
   const rows: LaneRow[] = [];
   let bottom = AXIS_H;
+  // Several hosts' captures: first a lane of their sockets summed over the hosts (each host keeps its own lane).
+  const fleet = useMemo(() => session.sources.filter(isHostCapture), [session]);
+  const fleetTrack = useFleetTrack(fleet, view, width - 2 * PAD);
+  if (fleet.length >= 2) {
+    rows.push({ kind: 'fleet', top: bottom, h: SERIES_H, hosts: fleet.length });
+    bottom += SERIES_H;
+  }
   for (const g of groups) {
     if (groups.length > 1) {
       const folded = collapsed.includes(g.key);
@@ -307,6 +316,19 @@ export function TimelineStrip() {
         ))}
         <g clipPath="url(#timeline-clip)">
           {rows.map((row) => {
+            if (row.kind === 'fleet') {
+              return (
+                <g key="fleet" data-testid="fleet-lane" data-hosts={row.hosts} data-series={fleetTrack?.series.map((x) => x.name).join('|') ?? ''} className="lane fleet-lane">
+                  <rect x={0} y={row.top} width={width} height={row.h} className="lane-bg" />
+                  {fleetTrack && (
+                    <StackedTrack track={fleetTrack} top={row.top + 12} height={row.h - 14} x={x} endNs={view.endNs} labelX={width - PAD - 4} minX={PAD} maxX={width - PAD} fromNs={view.startNs} toNs={view.endNs} />
+                  )}
+                  <text x={PAD + 16} y={row.top + 11} className="lane-label">
+                    all {row.hosts} hosts · sockets, summed
+                  </text>
+                </g>
+              );
+            }
             if (row.kind === 'group') {
               return (
                 <LaneGroupHeader
@@ -422,7 +444,10 @@ export function TimelineStrip() {
   );
 }
 
-type LaneRow = { kind: 'group'; group: LaneGroup; top: number; h: number; folded: boolean } | { kind: 'lane'; s: SourceInfo; top: number; h: number };
+type LaneRow =
+  | { kind: 'group'; group: LaneGroup; top: number; h: number; folded: boolean }
+  | { kind: 'lane'; s: SourceInfo; top: number; h: number }
+  | { kind: 'fleet'; top: number; h: number; hosts: number };
 
 /**
  * A lane group's header: its folder or host and how many sources, a button that folds the group (a
