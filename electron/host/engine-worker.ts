@@ -8,6 +8,7 @@ import type { ParsedSource } from '../../shared/model/source.ts';
 import type { SourceQuery } from '../../shared/query/query-types.ts';
 import { runQuery } from '../../shared/query/run-query.ts';
 import { stackIndexWarmUps } from '../../shared/query/stacks/stack-sources.ts';
+import { noteCaptureGrowth } from '../../shared/query/sockets/socket-series.ts';
 import { extendPlacementFingerprint, placementFingerprint, type PlacementFingerprint } from '../../shared/query/placement/fingerprint.ts';
 import { ingestInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
@@ -64,6 +65,8 @@ onHostMessage(async (m: ToEngine) => {
   } else if (m.type === 'reload') {
     try {
       const out = await ingestInput({ path: m.path, maxBytes: m.maxBytes });
+      // Counts built over the capture so far are extended by the new snapshots, not built again.
+      if (source?.kind === 'ss' && out.source.kind === 'ss') noteCaptureGrowth(source.model, out.source.model);
       source = out.source; // swapped only on success: a failed parse keeps the previous model
       const { model: _model, ...rest } = out.source;
       // A grown capture's print is the previous one plus its new snapshots' (not the whole capture

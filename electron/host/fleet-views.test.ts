@@ -53,7 +53,7 @@ describe('several hosts through the host', () => {
       sources.map(async (s, i) => {
         const src = await ingestBytes(new TextEncoder().encode(texts[i]!));
         if (src.kind !== 'ss') throw new Error('not ss');
-        const view = heatmapView(src.model, { range: { startNs: range.startNs - s.axisShiftNs!, endNs: range.endNs - s.axisShiftNs! }, bins: 80, mode: 'state', state: 'CLOSE-WAIT', total: true, topN: 50 });
+        const view = heatmapView(src.model, { range: { startNs: range.startNs - s.axisShiftNs!, endNs: range.endNs - s.axisShiftNs! }, bins: 80, mode: 'state', state: 'CLOSE-WAIT', total: true, topN: 50, exits: false });
         return { sourceId: s.id, host: HOSTS[i]!.host, shiftNs: s.axisShiftNs!, view };
       }),
     );

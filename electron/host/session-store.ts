@@ -409,6 +409,7 @@ export class SessionStore {
           topN: Math.max(50, a.topN ?? 10),
           ...(a.measure ? { measure: a.measure } : {}),
           ...(rows ? { total: true } : {}),
+          exits: false,
         });
         return { sourceId: s.id, host: names.get(s.id)!, shiftNs: shift, view: r.heatmap };
       }),

@@ -71,7 +71,7 @@ export const QUERY_ARG_SCHEMAS = {
   }),
   exportStacks: args({ profile: profileKey, range }),
   shownPprof: args({ profile: profileKey, range, focus: v.optional(pattern), ignore: v.optional(pattern), hide: v.optional(pattern) }),
-  heatmap: args({ range, bins: int(1, 20_000), mode: heatmapMode, state: v.optional(text(64)), topN: v.optional(int(1, 10_000)), measure: v.optional(socketMeasure), total: v.optional(v.boolean()) }),
+  heatmap: args({ range, bins: int(1, 20_000), mode: heatmapMode, state: v.optional(text(64)), topN: v.optional(int(1, 10_000)), measure: v.optional(socketMeasure), total: v.optional(v.boolean()), exits: v.optional(v.boolean()) }),
   socketsInCell: args({
     snapshot: int(0, 2 ** 32),
     row: text(1024),

@@ -97,7 +97,7 @@ export interface QueryMap {
   exportStacks: [{ profile?: string; range?: SourceRange }, { type: 'exportStacks'; stacks: ExportedStacks }];
   /** Connection heat map of an ss source: `bins` time bins over `range`. */
   heatmap: [
-    { range?: SourceRange; bins: number; mode: HeatmapMode; state?: string; topN?: number; measure?: SocketMeasure; total?: boolean },
+    { range?: SourceRange; bins: number; mode: HeatmapMode; state?: string; topN?: number; measure?: SocketMeasure; total?: boolean; exits?: boolean },
     { type: 'heatmap'; heatmap: HeatmapView },
   ];
   /** Joins several hosts' heat maps (each drawn in its own engine) into one (any engine may run it). */

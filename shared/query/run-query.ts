@@ -74,6 +74,7 @@ const handlers: QueryHandlers = {
       topN: q.topN,
       measure: q.measure,
       total: q.total,
+      exits: q.exits,
     }),
   }),
   mergeHeatmaps: (_src, q) => ({ type: 'heatmapAcross', heatmap: mergeHostHeatmaps(q.parts, { scope: q.scope, topN: q.topN, stateRows: q.stateRows }) }),

@@ -119,3 +119,27 @@ describe('mergeHostHeatmaps over three real-capture hosts', () => {
     expect(() => mergeHostHeatmaps([ps[0]!, odd], { scope: 'rows', topN: 20, stateRows: false })).toThrow(/api-2: 61 bins, expected 60/);
   });
 });
+
+describe('counts inherited across a live capture’s refresh (noteCaptureGrowth)', () => {
+  const opts = { ...hosts[1]!, snapshots: 120 };
+  it('a grown model’s heat maps equal those of the same capture read whole', async () => {
+    const { noteCaptureGrowth } = await import('./socket-series.ts');
+    const before = parseSocketText(new TextEncoder().encode(hostCapture(opts, 0, 90)), {}).model;
+    const grown = parseSocketText(new TextEncoder().encode(hostCapture(opts, 0, 120)), {}).model;
+    const whole = parseSocketText(new TextEncoder().encode(hostCapture(opts, 0, 120)), {}).model;
+    const q = [
+      { bins: 50, mode: 'state' as const },
+      { bins: 50, mode: 'localPort' as const, state: 'CLOSE-WAIT' },
+      { bins: 50, mode: 'state' as const, state: 'CLOSE-WAIT', total: true },
+    ];
+    for (const o of q) heatmapView(before, o); // builds the counts the grown model inherits
+    noteCaptureGrowth(before, grown);
+    for (const o of q) expect(heatmapView(grown, o)).toEqual(heatmapView(whole, o));
+    // A model that is not a prefix inherits nothing (and still answers right).
+    const other = parseSocketText(new TextEncoder().encode(hostCapture({ ...opts, intervalNs: 700_000_000n }, 0, 90)), {}).model;
+    const grown2 = parseSocketText(new TextEncoder().encode(hostCapture(opts, 0, 120)), {}).model;
+    heatmapView(other, q[0]!);
+    noteCaptureGrowth(other, grown2);
+    expect(heatmapView(grown2, q[0]!)).toEqual(heatmapView(whole, q[0]!));
+  });
+});
