@@ -63,7 +63,7 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
           scope,
           mode: hostRows ? ('state' as const) : view.mode,
           ...(effState ? { state: effState } : {}),
-          topN: hostRows ? Math.max(view.topN, 20) : view.topN,
+          topN: view.topN,
           ...(view.measure !== 'sockets' ? { measure: view.measure } : {}),
         }
       : null;
