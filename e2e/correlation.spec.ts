@@ -134,7 +134,13 @@ test('one brush over the leak: heat map, goroutines, flame graph and what-change
   await expect(topSocket).toHaveAttribute('data-first', String(first));
   await expect(topSocket).toHaveAttribute('data-last', String(last));
   await expect(topSocket).toHaveAttribute('data-growth', String(last - first));
-  await expect(topSocket.getByTestId('change-main')).toContainText(`+${last - first}`);
+  // One measure per column: the movement inside the selection has its own, the change is selection − baseline.
+  await expect(topSocket.getByTestId('change-run')).toHaveText(`${first} → ${last}`);
+  const delta = Number(await topSocket.getAttribute('data-delta'));
+  const selMean = Number((await topSocket.getByTestId('change-sel').innerText()).replace(/,/g, ''));
+  const baseMean = Number((await topSocket.getByTestId('change-base').innerText()).replace(/,/g, ''));
+  expect(Math.abs(selMean - baseMean - delta)).toBeLessThanOrEqual(1.5); // both shown rounded
+  await expect(topSocket.getByTestId('change-delta')).toContainText(delta > 0 ? '▲' : '▼');
   await expect(changes.getByTestId('changes-headline')).toContainText(`ESTAB +${last - first} sockets`);
   await expect(changes.getByTestId('changes-headline')).toContainText(/\(\*persistConn\)\.(readLoop|writeLoop) \+[\d.]+ blocked/);
   const topGroup = changes.locator('[data-testid="change-row"][data-category="trace-group"]').first();

@@ -291,6 +291,16 @@ export const REQUEST_ARG_SCHEMAS = {
     baseline: v.pipe(v.array(wcRange('baseline must be up to 8 {startNs, endNs} ranges'), 'baseline must be up to 8 {startNs, endNs} ranges'), v.maxLength(8, 'baseline must be up to 8 {startNs, endNs} ranges')),
     limit: v.optional(int(1, 100, 'limit must be an integer in 1..100')),
   }),
+  heatmapAcross: fields({
+    ids: sourceIds(),
+    range: wcRange('range must be {startNs, endNs}'),
+    bins: int(1, 20_000, 'bins must be an integer in 1..20000'),
+    scope: v.picklist(['sum', 'rows'], "scope must be 'sum' or 'rows'"),
+    mode: v.picklist(['state', 'peer', 'localPort', 'process'], 'mode must be state, peer, localPort or process'),
+    state: v.optional(v.pipe(v.string('state must be a string'), v.maxLength(64, 'state must be a string'))),
+    topN: v.optional(int(1, 1000, 'topN must be an integer in 1..1000')),
+    measure: v.optional(v.picklist(['sockets', 'recvQ', 'sendQ'], 'measure must be sockets, recvQ or sendQ')),
+  }),
   diffCallTree: fields({
     id: sourceId('id and baseId required'),
     baseId: sourceId('id and baseId required'),

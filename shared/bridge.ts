@@ -13,6 +13,7 @@ import type { GoroutineGroupsResult } from './query/dumps/goroutine-groups.ts';
 import type { WhatChangedResult } from './query/what-changed.ts';
 import type { AnnotationArg, PprofScheduleArg, SchemaArg, SessionUiStateArg, StartCollectionArg } from './bridge-schemas.ts';
 import type { DiagnoseResult } from './query/findings/types.ts';
+import type { HeatmapAcross } from './query/sockets/heatmap-across.ts';
 
 export type SourceId = string;
 
@@ -243,6 +244,12 @@ export interface BridgeRequests {
    * engine computes its part, the first one joins them.
    */
   whatChangedAcross: [SchemaArg<'whatChangedAcross'>, WhatChangedResult];
+  /**
+   * One heat map over several hosts' captures `ids` (range in axis ns): all hosts summed (`sum`, rows
+   * as `mode`) or one row per host (`rows`, each host's `state` total, or every socket). Each capture's
+   * engine draws its part, the first one joins them (shared/query/sockets/heatmap-across.ts).
+   */
+  heatmapAcross: [SchemaArg<'heatmapAcross'>, HeatmapAcross];
   /** Ranked findings (incident patterns) over sources `ids`: each engine computes its facts, one joins them on the axis. */
   findings: [SchemaArg<'findings'>, DiagnoseResult];
   /**
@@ -343,6 +350,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'query',
   'goroutineGroupsAcross',
   'whatChangedAcross',
+  'heatmapAcross',
   'findings',
   'diffCallTree',
   'diffPprof',

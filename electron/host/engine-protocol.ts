@@ -5,7 +5,7 @@
  */
 import type { SourceQuery, QueryResult } from '../../shared/query/query-types.ts';
 import type { ParsedSource } from '../../shared/model/source.ts';
-import type { PlacementFingerprint } from '../../shared/query/placement/fingerprint.ts';
+import type { PlacementFingerprint, SocketSnapshotPrint } from '../../shared/query/placement/fingerprint.ts';
 
 export type ToEngine =
   | { type: 'open'; path?: string; maxBytes?: number; bytes?: Uint8Array; mtimeMs?: number }
@@ -20,6 +20,12 @@ export type SourceHeader = Omit<ParsedSource, 'model'> & {
   sha256: string;
   /** What the content says about when it was taken, for pairing clockless sources (SessionStore). */
   fingerprint?: PlacementFingerprint | null;
+  /**
+   * Instead of `fingerprint`, after a reload that only appended snapshots: the prints of the new
+   * snapshots (from index `from`), to add to the print the host holds (resending a 30-min capture's
+   * whole print on every refresh cost more than parsing the new snapshot).
+   */
+  fingerprintTail?: { from: number; snapshots: SocketSnapshotPrint[]; summary: Record<string, number> | null };
 };
 
 export type FromEngine =

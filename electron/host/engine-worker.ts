@@ -8,7 +8,8 @@ import type { ParsedSource } from '../../shared/model/source.ts';
 import type { SourceQuery } from '../../shared/query/query-types.ts';
 import { runQuery } from '../../shared/query/run-query.ts';
 import { stackIndexWarmUps } from '../../shared/query/stacks/stack-sources.ts';
-import { placementFingerprint } from '../../shared/query/placement/fingerprint.ts';
+import { noteCaptureGrowth } from '../../shared/query/sockets/socket-series.ts';
+import { extendPlacementFingerprint, placementFingerprint, type PlacementFingerprint } from '../../shared/query/placement/fingerprint.ts';
 import { ingestInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
 import { runQueryTestHook, runTestHook } from './engine-test-hooks.ts';
@@ -33,6 +34,8 @@ function onHostMessage(fn: (m: ToEngine) => void): void {
 if (!parentPort) process.on('disconnect', () => process.exit(0));
 
 let source: ParsedSource | null = null;
+/** The source's placement print as last sent (a live capture's grows with it). */
+let lastPrint: PlacementFingerprint | null = null;
 /** When the last query came or was answered (idle work waits for a quiet spell after it). */
 let lastQueryAt = 0;
 
@@ -54,16 +57,30 @@ onHostMessage(async (m: ToEngine) => {
       const out = await ingestInput(input, progress, runTestHook);
       source = out.source;
       const { model: _model, ...rest } = out.source;
-      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source) } });
+      lastPrint = placementFingerprint(out.source);
+      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: lastPrint } });
     } catch (e) {
       post({ type: 'failed', reason: reasonOf(e) });
     }
   } else if (m.type === 'reload') {
     try {
       const out = await ingestInput({ path: m.path, maxBytes: m.maxBytes });
+      // Counts built over the capture so far are extended by the new snapshots, not built again.
+      if (source?.kind === 'ss' && out.source.kind === 'ss') noteCaptureGrowth(source.model, out.source.model);
       source = out.source; // swapped only on success: a failed parse keeps the previous model
       const { model: _model, ...rest } = out.source;
-      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source) } });
+      // A grown capture's print is the previous one plus its new snapshots' (not the whole capture
+      // again), and only the new part crosses to the host, which holds the rest.
+      const prev = lastPrint;
+      lastPrint = extendPlacementFingerprint(prev, out.source);
+      const before = prev?.type === 'sockets' ? prev.snapshots : null;
+      const from = before ? before.length : -1;
+      const extended = before !== null && from > 0 && lastPrint?.type === 'sockets' && lastPrint.snapshots.length >= from && lastPrint.snapshots[from - 1] === before[from - 1];
+      const print =
+        extended && lastPrint?.type === 'sockets'
+          ? { fingerprintTail: { from, snapshots: lastPrint.snapshots.slice(from), summary: lastPrint.summary } }
+          : { fingerprint: lastPrint };
+      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, ...print } });
     } catch (e) {
       post({ type: 'reloadFailed', reqId: m.reqId, reason: reasonOf(e) });
     }

@@ -88,6 +88,7 @@ export class Host implements SessionHost {
       query: async ({ id, query }) => this.store.query(id, query),
       goroutineGroupsAcross: async ({ ids }) => this.store.goroutineGroupsAcross(ids),
       whatChangedAcross: async ({ ids, selection, baseline, limit }) => this.store.whatChangedAcross(ids, selection, baseline, limit),
+      heatmapAcross: async (a) => this.store.heatmapAcross(a),
       findings: async ({ ids }) => this.store.findingsAcross(ids),
       diffCallTree: async (a) => this.store.diffCallTree(a.id, a.baseId, a.query, a.baseProfile, a.baseRange),
       diffPprof: async (a) => this.store.diffPprof(a.id, a.baseId, a.query, a.baseProfile),

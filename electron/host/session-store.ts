@@ -15,6 +15,9 @@ import type { SourceRange } from '../../shared/query/stacks/stack-types.ts';
 import type { GoroutineGroupsResult } from '../../shared/query/dumps/goroutine-groups.ts';
 import type { WcRange, WhatChangedResult } from '../../shared/query/what-changed.ts';
 import type { DiagnoseResult } from '../../shared/query/findings/types.ts';
+import type { HeatmapAcross, HostHeatmapPart } from '../../shared/query/sockets/heatmap-across.ts';
+import type { SchemaArg } from '../../shared/bridge-schemas.ts';
+import { hostLabels, isHostCapture } from '../../shared/source-hosts.ts';
 
 interface Entry {
   info: SourceInfo;
@@ -33,6 +36,16 @@ interface Entry {
   ownClock?: SourceClock;
   /** Never placed by pairing: the user undid a pairing or placed the source by hand. */
   noPairing?: boolean;
+}
+
+/**
+ * A live capture's print grown by the new snapshots' prints the engine sent (it sends only those).
+ * The engine extends the print it last sent, so `prev` holds exactly `from` snapshots; anything else
+ * (never expected) drops the print rather than pair against a wrong one.
+ */
+function grownPrint(prev: PlacementFingerprint | null | undefined, tail: NonNullable<SourceHeader['fingerprintTail']>): PlacementFingerprint | null {
+  if (prev?.type !== 'sockets' || prev.snapshots.length !== tail.from) return null;
+  return { type: 'sockets', snapshots: prev.snapshots.concat(tail.snapshots), summary: tail.summary };
 }
 
 export interface SessionStoreOptions {
@@ -119,7 +132,7 @@ export class SessionStore {
       sha256: h.sha256,
     });
     entry.span = { startNs: h.startNs, endNs: h.endNs };
-    entry.fingerprint = h.fingerprint ?? null;
+    entry.fingerprint = h.fingerprintTail ? grownPrint(entry.fingerprint, h.fingerprintTail) : (h.fingerprint ?? null);
     entry.ownClock = undefined; // the header's clock is the source's own again
     entry.info.pairedWith = undefined;
     if (entry.placement) this.applyPlacement(entry);
@@ -354,7 +367,61 @@ export class SessionStore {
       }),
     );
     const merged = await this.query(usable[0]!, { type: 'mergeWhatChanged', parts, shifts, limit });
+    // Several hosts' captures: each socket row says which host it is of.
+    const hosts = this.hostNames(usable.map((id) => snap.get(id)!));
+    for (const c of merged.result.categories) {
+      for (const r of c.rows) {
+        const h = hosts.get(r.sourceId);
+        if (h !== undefined) r.host = h;
+      }
+    }
     return merged.result;
+  }
+
+  /** Host names of the host captures among `sources`, when there are several (one host names none). */
+  private hostNames(sources: SourceInfo[]): Map<SourceId, string> {
+    const caps = sources.filter(isHostCapture);
+    return caps.length >= 2 ? hostLabels(caps) : new Map();
+  }
+
+  /**
+   * One heat map over several hosts' captures: each capture's engine draws its own map over the same
+   * axis range and bins (in its own clock), the first one joins them (the host only routes). Hosts
+   * are named as shared/source-hosts.ts names them.
+   */
+  async heatmapAcross(a: SchemaArg<'heatmapAcross'>): Promise<HeatmapAcross> {
+    const snap = this.snapshot().sources;
+    const chosen = new Set(a.ids);
+    const usable = snap.filter((s) => chosen.has(s.id) && isHostCapture(s) && s.axisShiftNs !== undefined);
+    if (usable.length === 0) throw new Error('no ready socket capture among the given sources');
+    const names = hostLabels(usable);
+    const rows = a.scope === 'rows';
+    const parts: HostHeatmapPart[] = await Promise.all(
+      usable.map(async (s) => {
+        const shift = s.axisShiftNs!;
+        const r = await this.query(s.id, {
+          type: 'heatmap',
+          range: { startNs: a.range.startNs - shift, endNs: a.range.endNs - shift },
+          bins: a.bins,
+          mode: rows ? 'state' : a.mode,
+          ...(a.state ? { state: a.state } : {}),
+          // Each host ranks its own rows; the join re-ranks over the fleet, so ask for more than shown.
+          topN: Math.max(50, a.topN ?? 10),
+          ...(a.measure ? { measure: a.measure } : {}),
+          ...(rows ? { total: true } : {}),
+          exits: false,
+        });
+        return { sourceId: s.id, host: names.get(s.id)!, shiftNs: shift, view: r.heatmap };
+      }),
+    );
+    const merged = await this.query(usable[0]!.id, {
+      type: 'mergeHeatmaps',
+      parts,
+      scope: a.scope,
+      topN: a.topN ?? (rows ? 20 : 10),
+      stateRows: !rows && a.mode === 'state',
+    });
+    return merged.heatmap;
   }
 
   /**
@@ -365,11 +432,14 @@ export class SessionStore {
     const snap = new Map(this.snapshot().sources.map((s) => [s.id, s]));
     const usable = [...new Set(ids)].filter((id) => snap.get(id)?.status === 'ready' && snap.get(id)?.axisShiftNs !== undefined);
     if (usable.length === 0) throw new Error('no ready source among the given ones');
+    // Several hosts' captures: evidence names the host with the file ("ss-capture.txt on web-02").
+    const hosts = this.hostNames(usable.map((id) => snap.get(id)!));
     const parts = (
       await Promise.all(
         usable.map(async (id) => {
           const s = snap.get(id)!;
-          const ref = { sourceId: id, name: s.name, clock: s.clock?.quality ?? 'estimated' };
+          const host = hosts.get(id);
+          const ref = { sourceId: id, name: host !== undefined ? `${s.name} on ${host}` : s.name, clock: s.clock?.quality ?? 'estimated' };
           const r = await this.query(id, { type: 'findingFacts', ref });
           if (r.type !== 'findingFacts') throw new Error('unexpected result');
           return r.facts ? { facts: r.facts, shiftNs: s.axisShiftNs! } : null;

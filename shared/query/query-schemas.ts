@@ -71,7 +71,7 @@ export const QUERY_ARG_SCHEMAS = {
   }),
   exportStacks: args({ profile: profileKey, range }),
   shownPprof: args({ profile: profileKey, range, focus: v.optional(pattern), ignore: v.optional(pattern), hide: v.optional(pattern) }),
-  heatmap: args({ range, bins: int(1, 20_000), mode: heatmapMode, state: v.optional(text(64)), topN: v.optional(int(1, 10_000)), measure: v.optional(socketMeasure) }),
+  heatmap: args({ range, bins: int(1, 20_000), mode: heatmapMode, state: v.optional(text(64)), topN: v.optional(int(1, 10_000)), measure: v.optional(socketMeasure), total: v.optional(v.boolean()), exits: v.optional(v.boolean()) }),
   socketsInCell: args({
     snapshot: int(0, 2 ** 32),
     row: text(1024),
@@ -111,7 +111,7 @@ export type PageQueryName = keyof typeof QUERY_ARG_SCHEMAS;
 export type QueryArgs<K extends PageQueryName> = v.InferOutput<(typeof QUERY_ARG_SCHEMAS)[K]>;
 
 /** Built by the host from engine outputs (session-store.ts); never accepted from the page. */
-export const HOST_ONLY_QUERIES = ['mergeGoroutineGroups', 'callTreeDiff', 'shownPprofDiff', 'whatChangedPart', 'mergeWhatChanged', 'findingFacts', 'diagnose'] as const;
+export const HOST_ONLY_QUERIES = ['mergeGoroutineGroups', 'callTreeDiff', 'shownPprofDiff', 'whatChangedPart', 'mergeWhatChanged', 'findingFacts', 'diagnose', 'mergeHeatmaps'] as const;
 
 // Every SourceQuery type is a page query or a host-only one: adding a query without deciding which
 // (and, for a page query, its schema) fails to compile here.

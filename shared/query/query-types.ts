@@ -16,6 +16,7 @@ import type { TopSortKey, TopTable } from './stacks/top-table.ts';
 import type { ExportedStacks, ShownPprof, ShownPprofArgs, SourceRange, StackProfileInfo } from './stacks/stack-types.ts';
 import type { HeatmapMode } from './sockets/socket-heatmap.ts';
 import type { CellSockets, HeatmapView, SocketSort } from './sockets/heatmap-view.ts';
+import type { HeatmapAcross, HostHeatmapPart, MergeHeatmapOptions } from './sockets/heatmap-across.ts';
 import type { SocketMeasure } from './sockets/socket-series.ts';
 import type { WcRange, WhatChangedPart, WhatChangedResult } from './what-changed.ts';
 import type { GoroutineBreakdownResult, TraceAnnotations } from './trace/trace-annotations.ts';
@@ -96,7 +97,12 @@ export interface QueryMap {
   /** A profile reduced to function paths + weights, to diff against in another engine. */
   exportStacks: [{ profile?: string; range?: SourceRange }, { type: 'exportStacks'; stacks: ExportedStacks }];
   /** Connection heat map of an ss source: `bins` time bins over `range`. */
-  heatmap: [{ range?: SourceRange; bins: number; mode: HeatmapMode; state?: string; topN?: number; measure?: SocketMeasure }, { type: 'heatmap'; heatmap: HeatmapView }];
+  heatmap: [
+    { range?: SourceRange; bins: number; mode: HeatmapMode; state?: string; topN?: number; measure?: SocketMeasure; total?: boolean; exits?: boolean },
+    { type: 'heatmap'; heatmap: HeatmapView },
+  ];
+  /** Joins several hosts' heat maps (each drawn in its own engine) into one (any engine may run it). */
+  mergeHeatmaps: [{ parts: HostHeatmapPart[] } & MergeHeatmapOptions, { type: 'heatmapAcross'; heatmap: HeatmapAcross }];
   /** The sockets behind one heat-map cell (one snapshot, one row), first `limit` of them. */
   socketsInCell: [
     { snapshot: number; row: string; mode: HeatmapMode; state?: string; rows?: string[]; limit?: number; sort?: SocketSort; filter?: string },

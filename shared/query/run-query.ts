@@ -11,6 +11,7 @@ import { goroutineLanes, traceGoroutineGroups } from './trace/trace-goroutine-gr
 import { mergeGoroutineGroups } from './dumps/goroutine-groups-merge.ts';
 import { callTreeDiffQuery, callTreeQuery, exportStacks, stackProfilesOf, topTableQuery } from './stacks/stack-sources.ts';
 import { cellSockets, heatmapView } from './sockets/heatmap-view.ts';
+import { mergeHostHeatmaps } from './sockets/heatmap-across.ts';
 import { mergeWhatChanged, whatChangedPart } from './what-changed.ts';
 import { goroutineBreakdown, traceAnnotations } from './trace/trace-annotations.ts';
 import { findingFacts } from './findings/facts.ts';
@@ -73,8 +74,11 @@ const handlers: QueryHandlers = {
       state: q.state,
       topN: q.topN,
       measure: q.measure,
+      total: q.total,
+      exits: q.exits,
     }),
   }),
+  mergeHeatmaps: (_src, q) => ({ type: 'heatmapAcross', heatmap: mergeHostHeatmaps(q.parts, { scope: q.scope, topN: q.topN, stateRows: q.stateRows }) }),
   socketsInCell: (src, q) => ({ type: 'socketsInCell', cell: cellSockets(needs(src, 'ss', 'socketsInCell needs an ss socket capture').model, q) }),
   whatChangedPart: (src, q) => ({ type: 'whatChangedPart', part: whatChangedPart(src, q.sourceId, q.a, q.b.slice(0, 8)) }),
   mergeWhatChanged: (_src, q) => ({

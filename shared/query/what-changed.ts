@@ -62,6 +62,8 @@ export interface ChangeRow {
   score: number;
   /** Blocked ns inside A (trace rows), for display. */
   totalNsA?: number;
+  /** The host a socket row is of, when several hosts' captures are compared (set by the host's session store). */
+  host?: string;
 }
 
 /** One dump's groups and where the dump sits (merged across dumps by mergeWhatChanged). */

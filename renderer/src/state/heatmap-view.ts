@@ -21,7 +21,12 @@ export interface HeatmapViewState {
   socketSort: SocketSort | null;
   /** The socket table's filter text ('' = every socket of the cell). */
   socketFilter: string;
+  /** With several hosts' captures: this capture's host only, all hosts summed, or one row per host. */
+  hosts: HostsShown;
 }
+
+export type HostsShown = 'one' | 'sum' | 'rows';
+export const HOSTS_SHOWN: readonly HostsShown[] = ['one', 'sum', 'rows'];
 
 export const HEATMAP_MODES: readonly HeatmapMode[] = ['state', 'peer', 'localPort', 'process'];
 export const TOP_N_CHOICES: readonly number[] = [5, 10, 20];
@@ -35,6 +40,7 @@ export const DEFAULT_HEATMAP_VIEW: HeatmapViewState = Object.freeze({
   zoom: false,
   socketSort: null,
   socketFilter: '',
+  hosts: 'one',
 }) as HeatmapViewState;
 
 /** A saved heat-map view back (the session file keeps this shape as is; older files lack the newer keys). */
@@ -50,5 +56,6 @@ export function loadHeatmapView(raw: unknown): HeatmapViewState {
     zoom: v.zoom === true,
     socketSort: SOCKET_COLUMNS.includes(sort.column as SocketSort['column']) ? { column: sort.column as SocketSort['column'], desc: sort.desc === true } : null,
     socketFilter: typeof v.socketFilter === 'string' ? v.socketFilter.slice(0, 256) : '',
+    hosts: HOSTS_SHOWN.includes(v.hosts as HostsShown) ? (v.hosts as HostsShown) : 'one',
   };
 }

@@ -62,7 +62,7 @@ describe('view slices (state per source, actions, session round trip)', () => {
     a.flame.setDiffBase('s1', 's2');
     a.flame.setSort('s1', 'cum');
     a.flame.setInverted('s2', true);
-    a.updateHeatmapView('s3', { mode: 'peer', topN: 20, log: true, measure: 'recvQ', socketSort: { column: 'recvQ', desc: true }, socketFilter: '19090' });
+    a.updateHeatmapView('s3', { mode: 'peer', topN: 20, log: true, measure: 'recvQ', socketSort: { column: 'recvQ', desc: true }, socketFilter: '19090', hosts: 'rows' });
     a.toggleExpandedGroup('dumps', 'select|net/http.(*persistConn).readLoop');
     a.toggleExpandedGroup('s2', 'sync|main.f');
     a.toggleExpandedGroup('s2', 'sync|main.f');
@@ -84,6 +84,7 @@ describe('view slices (state per source, actions, session round trip)', () => {
       zoom: false,
       socketSort: { column: 'recvQ', desc: true },
       socketFilter: '19090',
+      hosts: 'rows',
     });
     expect(back.heatmapSourceId).toBe('s7');
     // s2's row was expanded and folded again: only s1's and the dumps table's rows come back.

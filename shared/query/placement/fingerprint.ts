@@ -100,11 +100,11 @@ function goroutinePrint(src: ParsedSource): GoroutineFingerprint | null {
  */
 export const MAX_KEYED_SOCKET_ROWS = 500_000;
 
-function socketPrint(m: SocketCaptureModel): SocketFingerprint {
+function socketPrint(m: SocketCaptureModel, earlier: readonly SocketSnapshotPrint[] = []): SocketFingerprint {
   const s = m.sockets;
   const keyed = s.length <= MAX_KEYED_SOCKET_ROWS;
-  const snapshots: SocketSnapshotPrint[] = [];
-  for (let i = 0; i < m.snapshotCount; i++) {
+  const snapshots: SocketSnapshotPrint[] = earlier.slice();
+  for (let i = earlier.length; i < m.snapshotCount; i++) {
     const keys = new Map<number, Set<string>>();
     const counts: Record<string, number> = {};
     const first = m.snapshots.firstRow[i]!;
@@ -123,6 +123,22 @@ function socketPrint(m: SocketCaptureModel): SocketFingerprint {
     snapshots.push({ timeNs: m.snapshots.timeNs[i]!, keys: byPid, counts });
   }
   return { type: 'sockets', snapshots, summary: m.summary ? { ...m.summary.tcp } : null };
+}
+
+/**
+ * The fingerprint of a live capture that grew: `prev` (its print before the new snapshots) extended
+ * by the new snapshots' prints, so a refresh costs the new part, not the whole capture again. Falls
+ * back to the whole print when `prev` is not a prefix of it (rewritten) or the keyed limit was crossed.
+ */
+export function extendPlacementFingerprint(prev: PlacementFingerprint | null | undefined, src: ParsedSource): PlacementFingerprint | null {
+  if (src.kind !== 'ss' || prev?.type !== 'sockets' || prev.snapshots.length === 0) return placementFingerprint(src);
+  const m = src.model;
+  const n = prev.snapshots.length;
+  const last = n - 1;
+  const sameLast = n <= m.snapshotCount && prev.snapshots[last]!.timeNs === m.snapshots.timeNs[last];
+  const sameCounts = sameLast && Object.values(prev.snapshots[last]!.counts).reduce((a, b) => a + b, 0) === m.snapshots.rowCount[last];
+  const keyedAll = m.sockets.length <= MAX_KEYED_SOCKET_ROWS || prev.snapshots.every((p) => Object.keys(p.keys).length === 0);
+  return sameCounts && keyedAll ? socketPrint(m, prev.snapshots) : placementFingerprint(src);
 }
 
 /** The fingerprint of a parsed source, or null for kinds that pairing does not use (traces). */

@@ -63,7 +63,7 @@ export function processExits(m: SocketCaptureModel): ProcessExit[] {
 /** Default: a pause longer than 3 usual intervals is a gap in the collection, not a wide column. */
 export const HOLD_FACTOR = 3;
 
-export function heatmapView(m: SocketCaptureModel, opts: HeatmapOptions & { holdFactor?: number }): HeatmapView {
+export function heatmapView(m: SocketCaptureModel, opts: HeatmapOptions & { holdFactor?: number; exits?: boolean }): HeatmapView {
   const hm = socketHeatmap(m, opts);
   const bins = hm.binSnapshots.length;
   const binTimeNs = new Float64Array(bins).fill(NaN);
@@ -78,7 +78,8 @@ export function heatmapView(m: SocketCaptureModel, opts: HeatmapOptions & { hold
     binTimeNs[b] = ts;
   }
   // When the last snapshot holds no owned socket, every owner exited: alive until the latest exit.
-  const exits = processExits(m);
+  // `exits: false`: a part of a several-hosts map, which shows no exits (they cost a pass by owner).
+  const exits = opts.exits === false ? [] : processExits(m);
   const stillOwned = exits.length > 0 && stillOwnedAtEnd(m);
   const lastAlive = exits.length > 0 && !stillOwned ? exits[exits.length - 1]!.lastSeenNs : NaN;
   let aliveBin = -1;

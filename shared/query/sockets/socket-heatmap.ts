@@ -43,7 +43,15 @@ export interface HeatmapOptions {
   host?: string;
   /** What a cell adds up: sockets (default), or their Recv-Q / Send-Q bytes (rows then rank by bytes). */
   measure?: SocketMeasure;
+  /**
+   * One row only, the whole capture's total (of `state` when given, else of every socket), named
+   * `state` or ALL: what a host contributes when hosts are the rows of a fleet's heat map.
+   */
+  total?: boolean;
 }
+
+/** The row of a `total` heat map over every state. */
+export const ALL = 'all sockets';
 
 export interface SocketHeatmap {
   rows: string[];
@@ -80,9 +88,9 @@ export function socketHeatmap(m: SocketCaptureModel, opts: HeatmapOptions): Sock
   for (let i = 0; i <= bins; i++) binEdgesNs[i] = start + i * width;
   binEdgesNs[bins] = end;
 
-  const g = grouping(m, opts.mode, opts.mode === 'state' ? undefined : opts.state);
   const measure = opts.measure ?? 'sockets';
-  const { rows, rowOfKey, hasOther } = groupRows(m, g, opts.mode, snaps, opts.topN ?? 10, measure);
+  const g = opts.total ? grouping(m, 'state') : grouping(m, opts.mode, opts.mode === 'state' ? undefined : opts.state);
+  const { rows, rowOfKey, hasOther } = opts.total ? totalRow(m, g.keyCount, opts.state) : groupRows(m, g, opts.mode, snaps, opts.topN ?? 10, measure);
   const sc = snapshotCounts(m, g, measure);
   const nRows = rows.length;
   const bytes = measure !== 'sockets';
@@ -107,6 +115,13 @@ export function socketHeatmap(m: SocketCaptureModel, opts: HeatmapOptions): Sock
     }
   }
   return { rows, binEdgesNs, measure, counts, binSnapshots, cellSnapshot, max, hasOther };
+}
+
+/** Every state key into row 0 (or only `state`'s; the others into the discarded slot 1). */
+function totalRow(m: SocketCaptureModel, keyCount: number, state: string | undefined): { rows: string[]; rowOfKey: Int32Array; hasOther: boolean } {
+  const rowOfKey = new Int32Array(keyCount).fill(1);
+  for (let k = 0; k < keyCount; k++) if (!state || m.states[k] === state) rowOfKey[k] = 0;
+  return { rows: [state || ALL], rowOfKey, hasOther: false };
 }
 
 /** One socket as a cell's table lists it. */

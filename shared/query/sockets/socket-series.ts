@@ -192,6 +192,51 @@ const countsCache = new WeakMap<SocketCaptureModel, Map<string, SnapshotCounts>>
 /** Above this many entries (~32 MB) counts are rebuilt per query rather than kept. */
 const MAX_CACHED_ENTRIES = 4 << 20;
 
+/**
+ * Counts a model inherits from the one it grew from (a live capture's refresh appends snapshots):
+ * per grouping id, built over its first `from` snapshots. Kept instead of the older model itself, so
+ * that one can be freed.
+ */
+const inherited = new WeakMap<SocketCaptureModel, { from: number; counts: Map<string, SnapshotCounts> }>();
+
+/**
+ * Tells the counts cache that `next` is `prev` with snapshots appended (the engine calls this after
+ * a live capture's refresh): the socket counts already built for `prev` are extended by the new
+ * snapshots instead of built again over the whole capture. Checked: the last snapshot of `prev`
+ * must be the same in `next`, else nothing is inherited.
+ */
+export function noteCaptureGrowth(prev: SocketCaptureModel, next: SocketCaptureModel): void {
+  const n = prev.snapshotCount;
+  const built = countsCache.get(prev);
+  if (!built || n === 0 || next.snapshotCount < n || prev === next) return;
+  const a = prev.snapshots;
+  const b = next.snapshots;
+  const last = n - 1;
+  if (a.timeNs[last] !== b.timeNs[last] || a.firstRow[last] !== b.firstRow[last] || a.rowCount[last] !== b.rowCount[last]) return;
+  const counts = new Map<string, SnapshotCounts>();
+  // Socket counts by state or local port: their keys mean the same in both models (peers and owners are
+  // numbered per model and may grow).
+  for (const [id, c] of built) if (id.endsWith(':sockets') && (id.startsWith('state:') || id.startsWith('port:'))) counts.set(id, c);
+  if (counts.size > 0) inherited.set(next, { from: n, counts });
+}
+
+/** `base` (the first `from` snapshots' counts) followed by the counts of snapshots from `from` on. */
+function extendCounts(m: SocketCaptureModel, g: Grouping, base: SnapshotCounts, from: number): SnapshotCounts {
+  const tail = buildCounts(m, g, from);
+  const n = m.snapshotCount;
+  const nnz0 = base.offsets[from]!;
+  const offsets = new Uint32Array(n + 1);
+  offsets.set(base.offsets.subarray(0, from + 1));
+  for (let s = from; s < n; s++) offsets[s + 1] = nnz0 + tail.offsets[s - from + 1]!;
+  const keys = new Int32Array(nnz0 + tail.keys.length);
+  keys.set(base.keys.subarray(0, nnz0));
+  keys.set(tail.keys, nnz0);
+  const counts = new Uint32Array(keys.length);
+  counts.set(base.counts.subarray(0, nnz0));
+  counts.set(tail.counts, nnz0);
+  return { offsets, keys, counts };
+}
+
 export function snapshotCounts(m: SocketCaptureModel, g: Grouping, measure: SocketMeasure = 'sockets'): SnapshotCounts {
   const so = m.sockets;
   const c = g.col;
@@ -204,7 +249,9 @@ export function snapshotCounts(m: SocketCaptureModel, g: Grouping, measure: Sock
   let perModel = countsCache.get(m);
   const hit = perModel?.get(id);
   if (hit) return hit;
-  const built = build();
+  const from = inherited.get(m);
+  const base = from?.counts.get(id);
+  const built = base ? extendCounts(m, g, base, from!.from) : build();
   if (built.keys.length <= MAX_CACHED_ENTRIES) {
     if (!perModel) countsCache.set(m, (perModel = new Map()));
     perModel.set(id, built);
@@ -212,7 +259,8 @@ export function snapshotCounts(m: SocketCaptureModel, g: Grouping, measure: Sock
   return built;
 }
 
-function buildCounts(m: SocketCaptureModel, g: Grouping): SnapshotCounts {
+/** Counts of snapshots `from` … last (offsets relative to `from`: offsets[s - from]). */
+function buildCounts(m: SocketCaptureModel, g: Grouping, from = 0): SnapshotCounts {
   const n = m.snapshotCount;
   const { firstRow, rowCount } = m.snapshots;
   const col = g.col;
@@ -225,11 +273,11 @@ function buildCounts(m: SocketCaptureModel, g: Grouping): SnapshotCounts {
   const cnt = new Uint32Array(nk * 4);
   const seen = new Uint8Array(nk);
   const touched = new Int32Array(nk);
-  const offsets = new Uint32Array(n + 1);
-  let keys = new Int32Array(Math.max(16, n * 4));
+  const offsets = new Uint32Array(n - from + 1);
+  let keys = new Int32Array(Math.max(16, (n - from) * 4));
   let counts = new Uint32Array(keys.length);
   let nnz = 0;
-  for (let s = 0; s < n; s++) {
+  for (let s = from; s < n; s++) {
     const first = firstRow[s]!;
     const end = first + rowCount[s]!;
     let nt = 0;
@@ -272,7 +320,7 @@ function buildCounts(m: SocketCaptureModel, g: Grouping): SnapshotCounts {
         nnz++;
       }
     }
-    offsets[s + 1] = nnz;
+    offsets[s - from + 1] = nnz;
   }
   return { offsets, keys: keys.slice(0, nnz), counts: counts.slice(0, nnz) };
 }

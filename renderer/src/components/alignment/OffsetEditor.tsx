@@ -4,7 +4,8 @@ import { bridge } from '../../bridge-client.ts';
 import { useApp } from '../../store.ts';
 import { axisToDate, formatDateTime, formatDuration, timeZoneName } from '../../format.ts';
 import { formatOffset, parseOffset, parseStartAt, type ClockContext } from './offset-parse.ts';
-import { alignTargets, offsetToAlign, type AlignPoint } from './align-with.ts';
+import { alignTargets, momentOn, offsetToAlign, offsetToPlaceAt, type AlignPoint } from './align-with.ts';
+import { useAlignPick } from './align-pick.ts';
 
 /**
  * Moves one source along the session axis: by an offset with units (from its own clock), by putting
@@ -16,7 +17,11 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
   const [offset, setOffset] = useState('');
   const [start, setStart] = useState('');
   const [targetId, setTargetId] = useState('');
-  const [point, setPoint] = useState<AlignPoint>('start');
+  const [point, setPoint] = useState<AlignPoint | 'moment'>('start');
+  /** A moment on the target: an offset from its start (+12.5s) or a date-time / time of day. */
+  const [moment, setMoment] = useState('');
+  const startPick = useAlignPick((st) => st.start);
+  const picking = useAlignPick((st) => st.pick?.sourceId === s.id);
   const sources = useApp((st) => st.session.sources);
   const evidence = useApp((st) => st.session.evidenceSpan);
   if (s.axisStartNs === undefined || !origin) return null;
@@ -37,7 +42,8 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
   const atOffset = atMs !== null ? s.offsetNs + (atMs - startDate.getTime()) * 1e6 : null;
   const targets = alignTargets(s, sources);
   const target = targets.find((t) => t.id === targetId) ?? targets[0];
-  const alignOffset = target ? offsetToAlign(s, target, point) : null;
+  const momentNs = target && point === 'moment' ? momentOn(target, moment, origin, zone) : null;
+  const alignOffset = !target ? null : point === 'moment' ? (momentNs === null ? null : offsetToPlaceAt(s, momentNs)) : offsetToAlign(s, target, point);
   if (!open) {
     return (
       <button
@@ -123,6 +129,7 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
             <select aria-label="Which point" data-testid="align-point" value={point} onChange={(e) => setPoint(e.target.value as AlignPoint)}>
               <option value="start">start</option>
               <option value="end">end</option>
+              <option value="moment">a moment</option>
             </select>
           </label>
           <label>
@@ -136,9 +143,33 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
               ))}
             </select>
           </label>
+          {point === 'moment' && (
+            <label title={`An offset from its start (+12.5s, 1m30s) or a date-time / time of day on it, in ${zone}`}>
+              at{' '}
+              <input
+                aria-label="Moment on the other source"
+                data-testid="align-moment"
+                className={`moment-input ${momentNs === null ? 'invalid' : ''}`}
+                placeholder="+12.5s or 19:37:40"
+                value={moment}
+                onChange={(e) => setMoment(e.target.value)}
+              />
+            </label>
+          )}
           <button type="submit" data-testid="align-apply" disabled={alignOffset === null}>
             Align
           </button>
+          {point === 'moment' && target && (
+            <button
+              type="button"
+              data-testid="align-pick"
+              className={picking ? 'on' : ''}
+              title={`Then click the moment on ${target.name}'s lane in the timeline`}
+              onClick={() => startPick({ sourceId: s.id, sourceName: s.name, targetId: target.id, targetName: target.name })}
+            >
+              {picking ? 'click its lane…' : 'pick on its lane'}
+            </button>
+          )}
         </form>
       )}
       <button type="button" className="link" onClick={() => setOpen(false)}>

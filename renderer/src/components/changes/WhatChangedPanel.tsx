@@ -125,14 +125,29 @@ export function WhatChangedTable({
               <thead>
                 <tr>
                   <th>What</th>
-                  <th className="num sel">In selection</th>
-                  <th className="num base">Baseline</th>
-                  <th className="num chg">Change</th>
+                  <th className="num sel" title={`Mean over the selection (${TITLES[c.category].note})`}>
+                    Selection
+                  </th>
+                  <th className="num base" title="Mean over the baseline">
+                    Baseline
+                  </th>
+                  <th className="num chg" title="Selection minus baseline">
+                    Change
+                  </th>
+                  <th className="num run" title={c.category === 'trace-group' || c.category === 'blocking-reason' ? 'First half → second half of the selection' : 'First → last snapshot or dump in the selection'}>
+                    Start → end
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {c.rows.map((r) => (
-                  <ChangeRowView key={`${r.sourceId}|${r.key}`} r={r} source={multiSource ? names.get(r.sourceId) : undefined} barShare={top > 0 ? r.score / top : 0} onOpen={onOpen} />
+                  <ChangeRowView
+                    key={`${r.sourceId}|${r.key}`}
+                    r={r}
+                    source={r.host !== undefined ? `host ${r.host}` : multiSource ? names.get(r.sourceId) : undefined}
+                    barShare={top > 0 ? r.score / top : 0}
+                    onOpen={onOpen}
+                  />
                 ))}
               </tbody>
             </table>
@@ -143,15 +158,16 @@ export function WhatChangedTable({
   );
 }
 
+/**
+ * One row, one measure per column: the selection's mean, the baseline's mean, their difference (the
+ * change), and the movement inside the selection (start → end). The bar and the colour follow the
+ * row's score, the larger of the two movements.
+ */
 function ChangeRowView({ r, source, barShare, onOpen }: { r: ChangeRow; source?: string; barShare: number; onOpen: (r: ChangeRow) => void }) {
-  const growthWins = r.growth !== null && (r.delta === null || Math.abs(r.growth) >= Math.abs(r.delta));
-  const main = growthWins ? r.growth! : (r.delta ?? 0);
+  const main = mainMove(r);
   const dir = main > 0 ? 'up' : main < 0 ? 'down' : 'flat';
-  const inSel = r.a
-    ? r.a.first !== null && r.a.last !== null
-      ? `${num(r.a.first)} → ${num(r.a.last)}`
-      : num(r.a.mean)
-    : '—';
+  const arrow = (v: number) => (v > 0 ? '▲' : v < 0 ? '▼' : '•');
+  const growthDir = r.growth === null ? 'flat' : r.growth > 0 ? 'up' : r.growth < 0 ? 'down' : 'flat';
   return (
     <tr
       className={`change-row ${dir}`}
@@ -163,6 +179,7 @@ function ChangeRowView({ r, source, barShare, onOpen }: { r: ChangeRow; source?:
       data-delta={r.delta ?? undefined}
       data-first={r.a?.first ?? undefined}
       data-last={r.a?.last ?? undefined}
+      data-host={r.host}
       tabIndex={0}
       title="Show it in its view"
       onClick={() => onOpen(r)}
@@ -177,24 +194,30 @@ function ChangeRowView({ r, source, barShare, onOpen }: { r: ChangeRow; source?:
         <span className="bar" style={{ width: `${Math.round(barShare * 100)}%` }} />
         <Label text={r.label} />
         {(source || (r.totalNsA !== undefined && r.totalNsA > 0)) && (
-          <div className="sub">
+          <div className="sub" data-testid="change-source">
             {[r.totalNsA ? `${formatDuration(r.totalNsA)} blocked in the selection` : '', source ?? ''].filter(Boolean).join(' · ')}
           </div>
         )}
       </td>
-      <td className="num">
-        {inSel}
-        {r.a && r.a.first !== null && <div className="sub">avg {num(r.a.mean)}</div>}
+      <td className="num" data-testid="change-sel">
+        {r.a ? num(r.a.mean) : <span className="muted">—</span>}
       </td>
-      <td className="num">{r.b ? `avg ${num(r.b.mean)}` : <span className="muted">no data</span>}</td>
-      <td className={`num change ${dir}`}>
-        <span data-testid="change-main">
-          {dir === 'up' ? '▲' : dir === 'down' ? '▼' : '•'} {signed(main)}
-        </span>
-        <div className="sub">{growthWins ? 'within the range' : 'vs baseline'}</div>
+      <td className="num" data-testid="change-base">
+        {r.b ? num(r.b.mean) : <span className="muted">no data</span>}
+      </td>
+      <td className={`num change ${r.delta === null ? 'flat' : r.delta > 0 ? 'up' : r.delta < 0 ? 'down' : 'flat'}`} data-testid="change-delta">
+        {r.delta === null ? <span className="muted">—</span> : `${arrow(r.delta)} ${signed(r.delta)}`}
+      </td>
+      <td className={`num change ${growthDir}`} data-testid="change-run">
+        {r.a && r.a.first !== null && r.a.last !== null ? `${num(r.a.first)} → ${num(r.a.last)}` : <span className="muted">—</span>}
       </td>
     </tr>
   );
+}
+
+/** The larger of the two movements (change vs baseline, or start → end inside the selection), signed. */
+function mainMove(r: ChangeRow): number {
+  return r.growth !== null && (r.delta === null || Math.abs(r.growth) >= Math.abs(r.delta)) ? r.growth : (r.delta ?? 0);
 }
 
 /** "fn [state]": the state muted, so the function reads first. */
@@ -223,11 +246,12 @@ function Headline({ result, onOpen }: { result: WhatChangedResult; onOpen: (r: C
     <div className="changes-headline" data-testid="changes-headline">
       <b>Biggest movers:</b>
       {tops.map((r) => {
-        const main = r.growth !== null && (r.delta === null || Math.abs(r.growth) >= Math.abs(r.delta)) ? r.growth : (r.delta ?? 0);
-        const name = r.function ? r.function.replace(/^.*\//, '') : r.label;
+        const main = mainMove(r);
+        const within = main === r.growth && main !== r.delta;
+        const name = `${r.function ? r.function.replace(/^.*\//, '') : r.label}${r.host !== undefined ? ` on ${r.host}` : ''}`;
         return (
           <button key={r.category} className={`headline-chip ${main > 0 ? 'up' : main < 0 ? 'down' : ''}`} onClick={() => onOpen(r)} title={r.label}>
-            {main > 0 ? '▲' : main < 0 ? '▼' : '•'} {name} {signed(main)} {HEAD_UNIT[r.category]}
+            {main > 0 ? '▲' : main < 0 ? '▼' : '•'} {name} {signed(main)} {HEAD_UNIT[r.category]} {within ? 'in the selection' : 'vs baseline'}
           </button>
         );
       })}

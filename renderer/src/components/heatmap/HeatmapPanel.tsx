@@ -4,7 +4,7 @@
  * canvas resolution (useSourceQuery), lists a clicked cell's sockets (`socketsInCell`), and hands
  * everything to the plain HeatmapView. Brushing sets the store's session selection.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { SourceInfo } from '../../../../shared/bridge.ts';
 import { useApp } from '../../store.ts';
 import { hasSocketLines, selectHeatmapSource, useHeatmapView } from '../../selectors.ts';
@@ -13,8 +13,12 @@ import { useElementWidth } from '../../use-element-width.ts';
 import { axisSpan, toAxisNs, toSourceSpan, sourceNs, type AxisSpan } from '../../time-domains.ts';
 import { useSourceQuery } from '../../query/use-source-query.ts';
 import { Panel } from '../Panel.tsx';
-import { formatMeasure, HeatmapView, type ExitShown, type Picked, type RowStat } from './HeatmapView.tsx';
+import { formatMeasure, HeatmapView, type ExitShown, type Picked } from './HeatmapView.tsx';
 import { binAt, type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
+import { rowStats } from './row-stats.ts';
+import { FleetHeatmap } from './FleetHeatmap.tsx';
+import { hostLabels, isHostCapture } from '../../../../shared/source-hosts.ts';
+import type { HostsShown } from '../../state/heatmap-view.ts';
 import './heatmap.css';
 
 /** Re-query at most this often while resizing or while a live capture grows. */
@@ -60,13 +64,38 @@ export function HeatmapPanel() {
   }
   return (
     <Panel title="Connections" testId="panel-heatmap" actions={picker}>
-      {!hasSocketLines(src) ? <NoSocketLines src={src} /> : <ConnectedHeatmap key={src.id} src={src} />}
+      <HostsOrOne src={src} captures={captures} />
     </Panel>
   );
 }
 
+/**
+ * With several hosts' captures open (a fleet, a folder per host): the chosen capture's host alone,
+ * all hosts summed, or one row per host; the choice is kept in the chosen capture's view slice.
+ */
+function HostsOrOne({ src, captures }: { src: SourceInfo; captures: SourceInfo[] }) {
+  const fleet = useMemo(() => captures.filter(isHostCapture), [captures]);
+  const view = useHeatmapView(src.id);
+  const update = useApp((s) => s.updateHeatmapView);
+  const names = useMemo(() => hostLabels(fleet), [fleet]);
+  const several = fleet.length >= 2;
+  const hosts: HostsShown = several ? view.hosts : 'one';
+  const control = several ? (
+    <label title="Which hosts the map shows (each host's capture is its own source)">
+      hosts{' '}
+      <select data-testid="heatmap-hosts" value={hosts} onChange={(e) => update(src.id, { hosts: e.target.value as HostsShown })}>
+        <option value="one">{names.get(src.id) ?? src.name} only</option>
+        <option value="sum">all {fleet.length} summed</option>
+        <option value="rows">{fleet.length} hosts as rows</option>
+      </select>
+    </label>
+  ) : null;
+  if (hosts !== 'one') return <FleetHeatmap key={hosts} src={src} fleet={fleet} scope={hosts} hostsControl={control} />;
+  return !hasSocketLines(src) ? <NoSocketLines src={src} /> : <ConnectedHeatmap key={src.id} src={src} hostsControl={control} />;
+}
+
 /** One capture's map: store slice + selection → queries → HeatmapView. */
-function ConnectedHeatmap({ src }: { src: SourceInfo }) {
+function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl: ReactNode }) {
   const origin = useApp((s) => s.session.originEpochNs);
   const selection = useApp((s) => s.selection);
   const setSelection = useApp((s) => s.setSelection);
@@ -243,6 +272,7 @@ function ConnectedHeatmap({ src }: { src: SourceInfo }) {
       onSelect={(r: ViewRange | null) => setSelection(r && axisSpan(r.startNs, r.endNs))}
       onPick={onPick}
       onCloseCell={() => setPicked(null)}
+      leadControls={hostsControl}
     />
   );
 }
@@ -279,27 +309,4 @@ function NoSocketLines({ src }: { src: SourceInfo }) {
       <p>Drop an <code>ss -tanoip</code> capture (or lsof output) to see TCP states over time.</p>
     </div>
   );
-}
-
-/**
- * first / last / max per row over the bins that show a snapshot, busiest rows first; and the value at
- * `aliveBin` (the last snapshot while any owning process lived, -1 = none) when it differs from the last.
- */
-function rowStats(grid: HeatmapGrid, aliveBin: number): RowStat[] {
-  let f = -1;
-  let l = -1;
-  for (let b = 0; b < grid.bins; b++) {
-    if (grid.shownBin[b]! < 0) continue;
-    if (f < 0) f = grid.shownBin[b]!;
-    l = grid.shownBin[b]!;
-  }
-  if (f < 0) return [];
-  return grid.rows
-    .map((row, r) => {
-      let max = 0;
-      for (let b = 0; b < grid.bins; b++) max = Math.max(max, grid.counts[r * grid.bins + b]!);
-      const alive = aliveBin >= 0 && aliveBin < l ? grid.counts[r * grid.bins + aliveBin]! : null;
-      return { row, first: grid.counts[r * grid.bins + f]!, last: grid.counts[r * grid.bins + l]!, max, lastAlive: alive };
-    })
-    .sort((a, b) => b.max - a.max);
 }

@@ -3,7 +3,7 @@
  * canvas (Heatmap), the legend and summary, and the listed cell's sockets. Holds no view state and
  * never queries: HeatmapPanel (connected) gives it the answers and takes its changes.
  */
-import type { Ref } from 'react';
+import type { ReactNode, Ref } from 'react';
 import type { HeatmapMode } from '../../../../shared/query/sockets/socket-heatmap.ts';
 import type { CellSockets, SocketSort } from '../../../../shared/query/sockets/heatmap-view.ts';
 import type { SocketMeasure } from '../../../../shared/query/sockets/socket-series.ts';
@@ -93,6 +93,12 @@ export interface HeatmapViewProps {
   onSelect(r: ViewRange | null): void;
   onPick(hit: CellHit): void;
   onCloseCell(): void;
+  /** Controls placed first (the hosts choice, when several hosts' captures are open). */
+  leadControls?: ReactNode;
+  /** Rows are hosts: no row-mode buttons; the state choice says what each host row counts. */
+  hostRows?: boolean;
+  /** The host whose sockets the listed cell shows (several hosts' map). */
+  cellHost?: string;
 }
 
 export function HeatmapView(p: HeatmapViewProps) {
@@ -100,19 +106,22 @@ export function HeatmapView(p: HeatmapViewProps) {
   return (
     <div className="heatmap" ref={p.rootRef} data-testid="heatmap" data-mode={view.mode} data-ready={p.ready ? 'true' : 'false'}>
       <div className="heatmap-controls">
-        <div className="segmented" role="group" aria-label="Rows">
-          {MODES.map((m) => (
-            <button
-              key={m.mode}
-              className={view.mode === m.mode ? 'on' : ''}
-              aria-pressed={view.mode === m.mode}
-              data-testid={`heatmap-mode-${m.mode}`}
-              onClick={() => p.onChange({ mode: m.mode })}
-            >
-              {m.label}
-            </button>
-          ))}
-        </div>
+        {p.leadControls}
+        {!p.hostRows && (
+          <div className="segmented" role="group" aria-label="Rows">
+            {MODES.map((m) => (
+              <button
+                key={m.mode}
+                className={view.mode === m.mode ? 'on' : ''}
+                aria-pressed={view.mode === m.mode}
+                data-testid={`heatmap-mode-${m.mode}`}
+                onClick={() => p.onChange({ mode: m.mode })}
+              >
+                {m.label}
+              </button>
+            ))}
+          </div>
+        )}
         <label title="What a cell adds up">
           measure{' '}
           <select data-testid="heatmap-measure" value={view.measure} onChange={(e) => p.onChange({ measure: e.target.value as SocketMeasure })}>
@@ -123,7 +132,7 @@ export function HeatmapView(p: HeatmapViewProps) {
             ))}
           </select>
         </label>
-        {view.mode !== 'state' && (
+        {(view.mode !== 'state' || p.hostRows) && (
           <>
             <label>
               state{' '}
@@ -198,7 +207,13 @@ export function HeatmapView(p: HeatmapViewProps) {
             <b data-testid="heatmap-cell-count" data-count={cell.result.total}>
               {formatCount(cell.result.total)} socket{cell.result.total === 1 ? '' : 's'}
             </b>
-            <span>{view.mode === 'state' ? cell.pick.row : `${cell.pick.row} · ${p.effState || 'any state'}`}</span>
+            {!p.hostRows && <span>{view.mode === 'state' ? cell.pick.row : `${cell.pick.row} · ${p.effState || 'any state'}`}</span>}
+            {p.cellHost && (
+              <span data-testid="heatmap-cell-host" data-host={p.cellHost}>
+                on host <b>{p.cellHost}</b>
+                {p.hostRows && ` · ${p.effState || 'any state'}`}
+              </span>
+            )}
             <span className="muted">
               snapshot at {p.fmtTime(cell.pick.axisNs)} {p.tz}
             </span>

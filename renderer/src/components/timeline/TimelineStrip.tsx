@@ -19,6 +19,11 @@ import { AnnotationMarks } from '../notes/AnnotationMarks.tsx';
 import { AnnotationControls } from '../notes/AnnotationControls.tsx';
 import { ExportButton } from '../export/ExportButton.tsx';
 import { startNoteAt } from '../notes/annotations.ts';
+import { EstimatedTray, TRAY_DRAG_TYPE } from '../alignment/EstimatedTray.tsx';
+import { offsetToPlaceAt, waitingSources } from '../alignment/align-with.ts';
+import { useAlignPick } from '../alignment/align-pick.ts';
+import { isHostCapture } from '../../../../shared/source-hosts.ts';
+import { useFleetTrack } from './fleet-track.ts';
 
 const AXIS_H = 22;
 const SERIES_H = 54;
@@ -71,6 +76,10 @@ export function TimelineStrip() {
   const [laneDrag, setLaneDrag] = useState<{ id: string; x0: number; x1: number } | null>(null);
   /** Dragging the time axis (the tick strip) pans the view: where it started, in px and ns. */
   const [panDrag, setPanDrag] = useState<{ x0: number; startNs: number } | null>(null);
+  // Placing: a tray item dragged over the axis; "pick the moment on a lane" (align box) waiting for its click.
+  const [trayOver, setTrayOver] = useState(false);
+  const alignPick = useAlignPick((st) => st.pick);
+  const clearPick = useAlignPick((st) => st.clear);
   const svgRef = useRef<SVGSVGElement>(null);
   const sources = useMemo(() => session.sources.filter((s) => s.status === 'ready' && s.axisStartNs !== undefined), [session]);
   const extent = useMemo(() => sessionExtent(session), [session]);
@@ -81,6 +90,8 @@ export function TimelineStrip() {
   const outside = defaultView && extent && (defaultView.startNs > extent.startNs || defaultView.endNs < extent.endNs)
     ? session.sources.filter((s) => s.axisStartNs !== undefined && (s.axisEndNs! < defaultView.startNs || s.axisStartNs > defaultView.endNs)).length
     : 0;
+  // Estimated sources out of the default window wait in the tray (one-click places).
+  const waiting = useMemo(() => (outside > 0 ? waitingSources(session.sources, defaultView) : []), [outside, session, defaultView]);
   const origin = session.originEpochNs;
   const groups = useMemo(() => laneGroups(sources), [sources]);
   const collapsed = useApp((s) => s.collapsedLaneGroups);
@@ -88,6 +99,13 @@ export function TimelineStrip() {
   // Lanes under a header per folder / host once there is more than one; a folded group is its header.
   const rows: LaneRow[] = [];
   let bottom = AXIS_H;
+  // Several hosts' captures: first a lane of their sockets summed over the hosts (each host keeps its own lane).
+  const fleet = useMemo(() => session.sources.filter(isHostCapture), [session]);
+  const fleetTrack = useFleetTrack(fleet, view, width - 2 * PAD);
+  if (fleet.length >= 2) {
+    rows.push({ kind: 'fleet', top: bottom, h: SERIES_H, hosts: fleet.length });
+    bottom += SERIES_H;
+  }
   for (const g of groups) {
     if (groups.length > 1) {
       const folded = collapsed.includes(g.key);
@@ -171,6 +189,18 @@ export function TimelineStrip() {
         <span className="muted hint">drag: select · wheel: zoom · shift+wheel or drag the time axis: pan · alt+drag a lane: move it · right-click: note · ?: help</span>
         <ExportButton view="timeline" label="Timeline" />
       </div>
+      <EstimatedTray waiting={waiting} session={session} />
+      {alignPick && (
+        <div className="align-pick-banner" data-testid="align-pick-banner">
+          <span>
+            Click the moment on the lane of {alignPick.targetName ? <b>{alignPick.targetName}</b> : 'a source'} to put the start of <b>{alignPick.sourceName}</b> there
+            (Esc cancels).
+          </span>
+          <button className="link" data-testid="align-pick-cancel" onClick={clearPick}>
+            Cancel
+          </button>
+        </div>
+      )}
       <svg
         ref={svgRef}
         width={width}
@@ -181,9 +211,36 @@ export function TimelineStrip() {
         data-view-end={view.endNs}
         data-plot-x0={PAD}
         data-plot-w={w}
-        className="timeline-svg"
+        className={`timeline-svg${trayOver ? ' drop-target' : ''}${alignPick ? ' picking' : ''}`}
+        onDragOver={(e) => {
+          if (!e.dataTransfer.types.includes(TRAY_DRAG_TYPE)) return;
+          e.preventDefault();
+          setTrayOver(true);
+          setHover(nsAt(localX(e.clientX)));
+        }}
+        onDragLeave={() => setTrayOver(false)}
+        onDrop={(e) => {
+          setTrayOver(false);
+          const id = e.dataTransfer.getData(TRAY_DRAG_TYPE);
+          const placed = session.sources.find((x) => x.id === id);
+          if (!placed) return;
+          e.preventDefault();
+          const off = offsetToPlaceAt(placed, nsAt(localX(e.clientX)));
+          if (off !== null) void bridge.request('setSourceOffset', { id, offsetNs: off });
+        }}
         onPointerDown={(e) => {
           if (e.button !== 0) return;
+          if (alignPick) {
+            // A click on the chosen lane puts the source's start at that moment; elsewhere it waits.
+            const lane = (e.target as Element).closest?.('[data-source-id]')?.getAttribute('data-source-id');
+            const moved = session.sources.find((x) => x.id === alignPick.sourceId);
+            if (moved && (alignPick.targetId === null || lane === alignPick.targetId)) {
+              const off = offsetToPlaceAt(moved, nsAt(localX(e.clientX)));
+              if (off !== null) void bridge.request('setSourceOffset', { id: moved.id, offsetNs: off });
+              clearPick();
+            }
+            return;
+          }
           (e.target as Element).setPointerCapture?.(e.pointerId);
           const px = localX(e.clientX);
           if (e.clientY - (svgRef.current?.getBoundingClientRect().top ?? 0) < AXIS_H - 4) {
@@ -236,7 +293,10 @@ export function TimelineStrip() {
           else if (e.key === 'ArrowLeft') pan(-span * 0.1);
           else if (e.key === 'ArrowRight') pan(span * 0.1);
           else if (e.key === '0') setViewWindow(null);
-          else if (e.key === 'Escape') setSelection(null);
+          else if (e.key === 'Escape') {
+            if (alignPick) clearPick();
+            else setSelection(null);
+          }
           else return;
           e.preventDefault();
         }}
@@ -256,6 +316,19 @@ export function TimelineStrip() {
         ))}
         <g clipPath="url(#timeline-clip)">
           {rows.map((row) => {
+            if (row.kind === 'fleet') {
+              return (
+                <g key="fleet" data-testid="fleet-lane" data-hosts={row.hosts} data-series={fleetTrack?.series.map((x) => x.name).join('|') ?? ''} className="lane fleet-lane">
+                  <rect x={0} y={row.top} width={width} height={row.h} className="lane-bg" />
+                  {fleetTrack && (
+                    <StackedTrack track={fleetTrack} top={row.top + 12} height={row.h - 14} x={x} endNs={view.endNs} labelX={width - PAD - 4} minX={PAD} maxX={width - PAD} fromNs={view.startNs} toNs={view.endNs} />
+                  )}
+                  <text x={PAD + 16} y={row.top + 11} className="lane-label">
+                    all {row.hosts} hosts · sockets, summed
+                  </text>
+                </g>
+              );
+            }
             if (row.kind === 'group') {
               return (
                 <LaneGroupHeader
@@ -283,6 +356,7 @@ export function TimelineStrip() {
                 data-kind={s.kind}
                 data-source-id={s.id}
                 data-clock={s.clock?.quality}
+                data-axis-start={s.axisStartNs}
                 data-nearest={nearest?.[0]}
                 className={`lane${s.id === focused ? ' focused' : ''}${nearest ? ' nearest' : ''}${dx ? ' moving' : ''}`}
               >
@@ -370,7 +444,10 @@ export function TimelineStrip() {
   );
 }
 
-type LaneRow = { kind: 'group'; group: LaneGroup; top: number; h: number; folded: boolean } | { kind: 'lane'; s: SourceInfo; top: number; h: number };
+type LaneRow =
+  | { kind: 'group'; group: LaneGroup; top: number; h: number; folded: boolean }
+  | { kind: 'lane'; s: SourceInfo; top: number; h: number }
+  | { kind: 'fleet'; top: number; h: number; hosts: number };
 
 /**
  * A lane group's header: its folder or host and how many sources, a button that folds the group (a
