@@ -1,0 +1,256 @@
+/**
+ * Profiles over time. Go's block, mutex, allocs, goroutine and threadcreate profiles are cumulative
+ * (goroutine: a count at that moment), so two snapshots of one process say what happened between
+ * them: `go tool pprof -base OLD NEW`. Several snapshots of one kind and binary form a SERIES on the
+ * axis, placed by their time_nanos, and each consecutive pair is the delta of its INTERVAL:
+ *
+ *   snapshots   s0 ────── s1 ────── s2 ────── s3        (axis time)
+ *   intervals        #1        #2        #3              interval k = (t[k-1], t[k]]
+ *   brush                  [=====]                       → intervals #2..#2: s2 − s1
+ *   brush              [==========]                      → intervals #1..#2: s2 − s0
+ *
+ * Boundary rule: a brushed range uses every interval it overlaps by more than an instant — the
+ * smallest run of whole intervals that contains the range (the last snapshot at or before its start
+ * to the first at or after its end). Nothing is known about when inside an interval something
+ * happened, so the delta shown always covers the brush and says which window it really is. Merged
+ * deltas of consecutive intervals telescope: the sum of (s[k] − s[k-1]) over k = a+1..b is s[b] − s[a],
+ * which is why one subtraction of two snapshots gives the merged deltas exactly.
+ *
+ * Here: what makes a pprof source part of a series (identity, in its engine), the series of a
+ * session (host, pure), the window a range uses, and the delta profiles (in the engine of the
+ * window's end snapshot, with the start snapshot's stacks exported from its own engine).
+ */
+import type { ParsedSource } from '../../model/source.ts';
+import type { PprofModel } from '../../model/pprof.ts';
+import { mergeWeightedStacks, StackMapper } from './stack-merge.ts';
+import { StackTableBuilder } from '../../model/stacks.ts';
+import { buildCallTree, buildDiffTree } from './call-tree.ts';
+import { topTable } from './top-table.ts';
+import type { WeightedStacks } from './weighted-stacks.ts';
+import { stackProfileInfo, weightedStacksOf } from './stack-sources.ts';
+import type { ExportedStacks } from './stack-types.ts';
+import type { CallTreeArgs, CallTreeResult, QueryResultOf, TopTableArgs } from '../query-types.ts';
+
+/** Profile kinds whose snapshots subtract (goroutine: a gauge, the delta is growth per stack). */
+export type SeriesKind = 'block' | 'mutex' | 'allocs' | 'goroutine' | 'threadcreate';
+
+/**
+ * What a pprof source says about the series it can join: its kind, the program (main mapping's file
+ * and build id) and its sample types. `contentions` profiles are block or mutex: Go writes both the
+ * same way, so the stacks' leaves decide (mutex stacks end in the unlock that released the lock);
+ * an empty one stays 'contentions' and the file name decides (SessionStore).
+ */
+export interface SeriesIdentity {
+  kind: SeriesKind | 'contentions';
+  binary: string;
+  sampleTypes: string;
+}
+
+const UNLOCK_LEAF = /(?:\.\(\*R?W?Mutex\)\.(?:R?Unlock)|^runtime\.unlock|^runtime\._LostContendedRuntimeLock)$/;
+
+/** The series identity of a source, or null when it cannot be part of one (not a cumulative pprof profile). */
+export function seriesIdentity(src: ParsedSource): SeriesIdentity | null {
+  if (src.kind !== 'pprof') return null;
+  const m = src.model;
+  // A profile covering a duration (CPU, `?seconds=N` deltas) is already an interval, not a snapshot.
+  if (m.timeNanos === null || m.durationNanos > 0) return null;
+  const types = m.sampleTypes.map((t) => t.type);
+  const kind = kindOf(m, types);
+  if (!kind) return null;
+  const main = m.mappings[0];
+  return {
+    kind,
+    binary: main ? `${main.file} ${main.buildId}`.trim() : '',
+    sampleTypes: m.sampleTypes.map((t) => `${t.type}/${t.unit}`).join(','),
+  };
+}
+
+function kindOf(m: PprofModel, types: string[]): SeriesIdentity['kind'] | null {
+  if (types.includes('alloc_space') || types.includes('alloc_objects')) return 'allocs';
+  if (types.length === 1 && (types[0] === 'goroutine' || types[0] === 'goroutines')) return 'goroutine';
+  if (types.length === 1 && types[0] === 'threadcreate') return 'threadcreate';
+  if (types.length === 2 && types[0] === 'contentions' && types[1] === 'delay') {
+    let leaves = 0;
+    const t = m.stacks;
+    for (let i = 0; i < m.sampleCount; i++) {
+      const s = m.sampleStack[i]!;
+      if (s < 0) continue;
+      leaves++;
+      if (UNLOCK_LEAF.test(t.strings[t.frameFunc[t.stackFrame[s]!]!] ?? '')) return 'mutex';
+    }
+    return leaves > 0 ? 'block' : 'contentions';
+  }
+  return null;
+}
+
+// ---- the series of a session (host side, pure) ----------------------------------------------------
+
+/** One snapshot of a series, at its place on the session axis. */
+export interface SeriesMember {
+  id: string;
+  name: string;
+  /** Session-axis ns. */
+  atNs: number;
+}
+
+export interface ProfileSeriesInfo {
+  /** `series:<kind>:<first member's id>`: stable while that member stays. */
+  id: string;
+  kind: SeriesKind;
+  /** e.g. "block profiles of pairs126 · 6 snapshots". */
+  label: string;
+  /** In time order; interval k (1-based) runs from members[k-1] to members[k]. */
+  members: SeriesMember[];
+}
+
+/** What the host knows of a ready pprof source. */
+export interface SeriesCandidate {
+  id: string;
+  name: string;
+  /** Session-axis ns (the profile's time_nanos placed on the axis). */
+  atNs: number;
+  identity: SeriesIdentity;
+  /** The SSH host it came from, if any: snapshots of one binary on two hosts are two processes. */
+  host?: string;
+}
+
+/**
+ * Groups snapshots into series: same kind, binary, sample types and host; two or more members.
+ * An undecided contention profile (empty: no leaf to tell) takes its kind from its file name.
+ */
+export function profileSeries(cands: readonly SeriesCandidate[]): ProfileSeriesInfo[] {
+  const groups = new Map<string, { kind: SeriesKind; binary: string; members: SeriesMember[] }>();
+  for (const c of cands) {
+    let kind = c.identity.kind;
+    if (kind === 'contentions') {
+      const hint = /mutex/i.test(c.name) ? 'mutex' : /block/i.test(c.name) ? 'block' : null;
+      if (!hint) continue;
+      kind = hint;
+    }
+    const key = JSON.stringify([kind, c.identity.binary, c.identity.sampleTypes, c.host ?? '']);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { kind, binary: c.identity.binary, members: [] }));
+    g.members.push({ id: c.id, name: c.name, atNs: c.atNs });
+  }
+  const out: ProfileSeriesInfo[] = [];
+  for (const g of groups.values()) {
+    if (g.members.length < 2) continue;
+    const members = g.members.sort((a, b) => a.atNs - b.atNs || a.id.localeCompare(b.id));
+    const program = g.binary.split(' ')[0]?.split('/').pop() || 'one program';
+    out.push({
+      id: `series:${g.kind}:${members[0]!.id}`,
+      kind: g.kind,
+      label: `${g.kind} profiles of ${program} · ${members.length} snapshots`,
+      members,
+    });
+  }
+  return out.sort((a, b) => a.members[0]!.atNs - b.members[0]!.atNs || a.id.localeCompare(b.id));
+}
+
+/** The snapshots a range uses: the delta is members[to] − members[from]; intervals from+1..to. */
+export interface SeriesWindow {
+  from: number;
+  to: number;
+}
+
+/**
+ * The window of whole intervals a range [startNs, endNs] (axis ns) uses (the boundary rule above), or
+ * null when it overlaps no interval (it lies before the first or after the last snapshot, or is an instant).
+ */
+export function seriesWindow(times: readonly number[], range: { startNs: number; endNs: number }): SeriesWindow | null {
+  const n = times.length;
+  if (n < 2 || !(range.endNs > range.startNs) || !(range.endNs > times[0]!) || !(range.startNs < times[n - 1]!)) return null;
+  let from = 0;
+  while (from + 1 < n && times[from + 1]! <= range.startNs) from++;
+  let to = n - 1;
+  while (to - 1 > from && times[to - 1]! >= range.endNs) to--;
+  return from < to ? { from, to } : null;
+}
+
+// ---- the deltas (engine side) -------------------------------------------------------------------
+
+/**
+ * The snapshot's stacks with every frame field (function, file, line, inlined, module), summed per
+ * stack: what the engine of a later snapshot subtracts, exactly as pprof -base does.
+ */
+export function exportSnapshotStacks(src: ParsedSource, key: string | undefined): ExportedStacks {
+  const unit = stackProfileInfo(src, key).unit;
+  const input = weightedStacksOf(src, key);
+  const b = new StackTableBuilder();
+  const mapper = new StackMapper(input.stacks, b, 'full');
+  const sums = new Map<number, number>();
+  for (let i = 0; i < input.sampleStack.length; i++) {
+    const w = input.weight[i]!;
+    if (w === 0 || w !== w) continue;
+    const s = input.sampleStack[i]!;
+    const ns = s < 0 ? -1 : mapper.stack(s);
+    sums.set(ns, (sums.get(ns) ?? 0) + w);
+  }
+  return { unit, stacks: b.build(), sampleStack: Int32Array.from(sums.keys()), weight: Float64Array.from(sums.values()) };
+}
+
+function checkUnit(unit: string, other: ExportedStacks, what: string) {
+  if (other.unit !== unit) throw new Error(`cannot subtract ${what} in ${other.unit} from a profile in ${unit}`);
+}
+
+/** `end − start` as one input (pprof -base start end), kept per end profile for the last start. */
+const deltaCache = new WeakMap<object, { startKey: string; ws: WeightedStacks }>();
+
+function deltaOf(end: WeightedStacks, start: ExportedStacks, startKey: string): WeightedStacks {
+  const hit = deltaCache.get(end.weight);
+  if (hit && hit.startKey === startKey) return hit.ws;
+  const ws = mergeWeightedStacks([
+    { input: end, sign: 1 },
+    { input: start, sign: -1 },
+  ]);
+  deltaCache.set(end.weight, { startKey, ws });
+  return ws;
+}
+
+/** Arguments of the engine queries below: `start` is the window's start snapshot, exported. */
+export interface SeriesDeltaArgs {
+  start: ExportedStacks;
+  /**
+   * Names the start snapshot's content (the host: its source id, sha-256 and profile): zoom, search and
+   * the top table re-ask the same window, and the subtraction is then done once.
+   */
+  startKey: string;
+  /**
+   * growth: the end snapshot drawn as a diff against the start (a goroutine series: growth per stack);
+   * baseline: this delta against another window's delta (`baselineEnd − baselineStart`).
+   */
+  compare?: { type: 'growth' } | { type: 'baseline'; end: ExportedStacks; start: ExportedStacks };
+}
+
+function treeOpts(q: CallTreeArgs) {
+  const { inverted, focus, ignore, hide, search, rootPath, minFraction, maxNodes } = q;
+  return { inverted, focus, ignore, hide, search, rootPath, minFraction, maxNodes };
+}
+
+/** The flame graph of a series window, computed in the engine of its end snapshot. */
+export function seriesCallTree(src: ParsedSource, q: CallTreeArgs & SeriesDeltaArgs): CallTreeResult {
+  const profile = stackProfileInfo(src, q.profile);
+  checkUnit(profile.unit, q.start, 'the start snapshot');
+  const end = weightedStacksOf(src, profile.key);
+  const c = q.compare;
+  if (c?.type === 'growth') return { type: 'callTree', profile, tree: buildDiffTree(end, q.start, treeOpts(q)), diff: true };
+  const delta = deltaOf(end, q.start, q.startKey);
+  if (c?.type === 'baseline') {
+    checkUnit(profile.unit, c.end, 'the baseline');
+    const base = mergeWeightedStacks([
+      { input: c.end, sign: 1 },
+      { input: c.start, sign: -1 },
+    ]);
+    return { type: 'callTree', profile, tree: buildDiffTree(delta, base, treeOpts(q)), diff: true };
+  }
+  return { type: 'callTree', profile, tree: buildCallTree(delta, treeOpts(q)), diff: false };
+}
+
+/** The top table of a series window (pprof -top -base start end), in the engine of its end snapshot. */
+export function seriesTopTable(src: ParsedSource, q: TopTableArgs & Omit<SeriesDeltaArgs, 'compare'>): QueryResultOf<'topTable'> {
+  const profile = stackProfileInfo(src, q.profile);
+  checkUnit(profile.unit, q.start, 'the start snapshot');
+  const { focus, ignore, hide, sortBy, reverse, limit } = q;
+  const table = topTable(deltaOf(weightedStacksOf(src, profile.key), q.start, q.startKey), { focus, ignore, hide, sortBy, reverse, limit });
+  return { type: 'topTable', profile, table };
+}
