@@ -6,6 +6,7 @@
 import type { SourceQuery, QueryResult } from '../../shared/query/query-types.ts';
 import type { ParsedSource } from '../../shared/model/source.ts';
 import type { PlacementFingerprint } from '../../shared/query/placement/fingerprint.ts';
+import type { SeriesIdentity } from '../../shared/query/stacks/profile-series.ts';
 
 export type ToEngine =
   | { type: 'open'; path?: string; maxBytes?: number; bytes?: Uint8Array; mtimeMs?: number }
@@ -20,6 +21,8 @@ export type SourceHeader = Omit<ParsedSource, 'model'> & {
   sha256: string;
   /** What the content says about when it was taken, for pairing clockless sources (SessionStore). */
   fingerprint?: PlacementFingerprint | null;
+  /** The profile series this snapshot can join (shared/query/stacks/profile-series.ts), if any. */
+  seriesIdentity?: SeriesIdentity | null;
 };
 
 export type FromEngine =

@@ -9,6 +9,7 @@ import type { SourceQuery } from '../../shared/query/query-types.ts';
 import { runQuery } from '../../shared/query/run-query.ts';
 import { stackIndexWarmUps } from '../../shared/query/stacks/stack-sources.ts';
 import { placementFingerprint } from '../../shared/query/placement/fingerprint.ts';
+import { seriesIdentity } from '../../shared/query/stacks/profile-series.ts';
 import { ingestInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
 import { runQueryTestHook, runTestHook } from './engine-test-hooks.ts';
@@ -54,7 +55,7 @@ onHostMessage(async (m: ToEngine) => {
       const out = await ingestInput(input, progress, runTestHook);
       source = out.source;
       const { model: _model, ...rest } = out.source;
-      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source) } });
+      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source), seriesIdentity: seriesIdentity(out.source) } });
     } catch (e) {
       post({ type: 'failed', reason: reasonOf(e) });
     }
@@ -63,7 +64,7 @@ onHostMessage(async (m: ToEngine) => {
       const out = await ingestInput({ path: m.path, maxBytes: m.maxBytes });
       source = out.source; // swapped only on success: a failed parse keeps the previous model
       const { model: _model, ...rest } = out.source;
-      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source) } });
+      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: placementFingerprint(out.source), seriesIdentity: seriesIdentity(out.source) } });
     } catch (e) {
       post({ type: 'reloadFailed', reqId: m.reqId, reason: reasonOf(e) });
     }

@@ -15,6 +15,8 @@ import type { SourceRange } from '../../shared/query/stacks/stack-types.ts';
 import type { GoroutineGroupsResult } from '../../shared/query/dumps/goroutine-groups.ts';
 import type { WcRange, WhatChangedResult } from '../../shared/query/what-changed.ts';
 import type { DiagnoseResult } from '../../shared/query/findings/types.ts';
+import { describeSeriesWindow, profileSeries, type ProfileSeriesInfo, type SeriesCandidate, type SeriesIdentity, type SeriesWindowInfo } from '../../shared/query/stacks/profile-series.ts';
+import type { SeriesAnswer } from '../../shared/bridge.ts';
 
 interface Entry {
   info: SourceInfo;
@@ -33,6 +35,8 @@ interface Entry {
   ownClock?: SourceClock;
   /** Never placed by pairing: the user undid a pairing or placed the source by hand. */
   noPairing?: boolean;
+  /** The profile series this snapshot can join (cumulative pprof profiles only). */
+  seriesIdentity?: SeriesIdentity | null;
 }
 
 export interface SessionStoreOptions {
@@ -120,6 +124,7 @@ export class SessionStore {
     });
     entry.span = { startNs: h.startNs, endNs: h.endNs };
     entry.fingerprint = h.fingerprint ?? null;
+    entry.seriesIdentity = h.seriesIdentity ?? null;
     entry.ownClock = undefined; // the header's clock is the source's own again
     entry.info.pairedWith = undefined;
     if (entry.placement) this.applyPlacement(entry);
@@ -396,6 +401,63 @@ export class SessionStore {
     return this.query(id, { ...q, type: 'shownPprofDiff', base: exp.stacks });
   }
 
+  /** Cumulative profiles of one process as series, each snapshot at its place on the axis. */
+  private seriesOf(sources: SourceInfo[]): ProfileSeriesInfo[] {
+    const cands: SeriesCandidate[] = [];
+    for (const s of sources) {
+      const identity = this.entries.get(s.id)?.seriesIdentity;
+      if (!identity || s.status !== 'ready' || s.axisStartNs === undefined) continue;
+      cands.push({ id: s.id, name: s.name, atNs: s.axisStartNs, identity, ...(s.origin.type === 'ssh' ? { host: s.origin.host } : {}) });
+    }
+    return profileSeries(cands);
+  }
+
+  private seriesWindowOf(seriesId: string, range: WcRange, what: string): SeriesWindowInfo {
+    const series = this.snapshot().profileSeries?.find((x) => x.id === seriesId);
+    if (!series) throw new Error(`no profile series ${seriesId} in this session`);
+    const w = describeSeriesWindow(series, range);
+    if (!w) throw new Error(`the ${what} lies outside the ${series.kind} series (its snapshots span ${series.members.length - 1} intervals)`);
+    return w;
+  }
+
+  /** The start snapshot of a window, exported by its engine for the end snapshot's engine. */
+  private async snapshotStart(w: SeriesWindowInfo, profile: string | undefined) {
+    const exp = await this.query(w.from.id, { type: 'exportSnapshot', profile });
+    const sha = this.entries.get(w.from.id)?.info.sha256 ?? '';
+    return { start: exp.stacks, startKey: `${w.from.id}|${sha}|${profile ?? ''}` };
+  }
+
+  /**
+   * A series' flame graph over `range` (axis ns): the window's start snapshot is exported by its
+   * engine and subtracted in the end snapshot's engine (the host only routes). A goroutine series
+   * is drawn as growth per stack; with `baseline`, the delta against the baseline window's delta.
+   */
+  async seriesCallTree(seriesId: string, range: WcRange, q: CallTreeQuery, baseline?: WcRange): Promise<SeriesAnswer<QueryResultOf<'callTree'>>> {
+    const window = this.seriesWindowOf(seriesId, range, 'selected range');
+    const { start, startKey } = await this.snapshotStart(window, q.profile);
+    if (baseline) {
+      const baselineWindow = this.seriesWindowOf(seriesId, baseline, 'baseline range');
+      const [bEnd, bStart] = await Promise.all([
+        this.query(baselineWindow.to.id, { type: 'exportSnapshot', profile: q.profile }),
+        this.query(baselineWindow.from.id, { type: 'exportSnapshot', profile: q.profile }),
+      ]);
+      const compare = { type: 'baseline' as const, end: bEnd.stacks, start: bStart.stacks };
+      const result = await this.query(window.to.id, { ...q, type: 'seriesCallTree', start, startKey, compare });
+      return { result, window, baselineWindow };
+    }
+    const compare = window.kind === 'goroutine' ? { type: 'growth' as const } : undefined;
+    const result = await this.query(window.to.id, { ...q, type: 'seriesCallTree', start, startKey, ...(compare ? { compare } : {}) });
+    return { result, window };
+  }
+
+  /** The top table of a series window: pprof -top -base start end. */
+  async seriesTopTable(seriesId: string, range: WcRange, q: SourceQueryOf<'topTable'>): Promise<SeriesAnswer<QueryResultOf<'topTable'>>> {
+    const window = this.seriesWindowOf(seriesId, range, 'selected range');
+    const { start, startKey } = await this.snapshotStart(window, q.profile);
+    const result = await this.query(window.to.id, { ...q, type: 'seriesTopTable', start, startKey });
+    return { result, window };
+  }
+
   /** Waits until no source is ingesting (for the CLI and tests). */
   async settled(): Promise<void> {
     await Promise.all([...this.entries.values()].map((e) => e.engine?.ready.catch(() => {})));
@@ -428,7 +490,8 @@ export class SessionStore {
       }
       return s;
     });
-    return { seq: ++this.snapshotSeq, originEpochNs: origin, sources, ...(evidenceSpan ? { evidenceSpan } : {}) };
+    const series = this.seriesOf(sources);
+    return { seq: ++this.snapshotSeq, originEpochNs: origin, sources, ...(evidenceSpan ? { evidenceSpan } : {}), ...(series.length ? { profileSeries: series } : {}) };
   }
 
   dispose(): void {

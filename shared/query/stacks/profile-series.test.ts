@@ -60,11 +60,11 @@ describe('series identity and grouping', () => {
 
   it('forms four series of six snapshots in time order (time_nanos), whatever the drop order', () => {
     const cands: SeriesCandidate[] = [];
-    const first = src(`${DIR}/block-0.pb.gz`).clock.originEpochNs;
+    const first = src(`${DIR}/block-0.pb.gz`).clock.originEpochNs!;
     for (const k of KINDS) {
       for (const i of [3, 0, 5, 1, 4, 2]) {
         const s = src(`${DIR}/${k}-${i}.pb.gz`);
-        cands.push({ id: `${k}${i}`, name: `${k}-${i}.pb.gz`, atNs: epochDiffNs(s.clock.originEpochNs, first), identity: seriesIdentity(s)! });
+        cands.push({ id: `${k}${i}`, name: `${k}-${i}.pb.gz`, atNs: epochDiffNs(s.clock.originEpochNs!, first), identity: seriesIdentity(s)! });
       }
     }
     const series = profileSeries(cands);

@@ -167,6 +167,41 @@ export function seriesWindow(times: readonly number[], range: { startNs: number;
   return from < to ? { from, to } : null;
 }
 
+/** A window as the UI states it: which snapshots, which intervals (1-based, inclusive), of how many. */
+export interface SeriesWindowInfo {
+  seriesId: string;
+  kind: SeriesKind;
+  from: SeriesMember;
+  to: SeriesMember;
+  firstInterval: number;
+  lastInterval: number;
+  intervals: number;
+  /** The boundary rule, in words (the UI and docs show it). */
+  rule: string;
+}
+
+export const SERIES_BOUNDARY_RULE =
+  'a range uses every interval between two snapshots that it overlaps: from the last snapshot at or before its start to the first at or after its end';
+
+/** The window `range` (axis ns) uses in `series`, described; null when it overlaps no interval. */
+export function describeSeriesWindow(series: ProfileSeriesInfo, range: { startNs: number; endNs: number }): SeriesWindowInfo | null {
+  const w = seriesWindow(
+    series.members.map((m) => m.atNs),
+    range,
+  );
+  if (!w) return null;
+  return {
+    seriesId: series.id,
+    kind: series.kind,
+    from: series.members[w.from]!,
+    to: series.members[w.to]!,
+    firstInterval: w.from + 1,
+    lastInterval: w.to,
+    intervals: series.members.length - 1,
+    rule: SERIES_BOUNDARY_RULE,
+  };
+}
+
 // ---- the deltas (engine side) -------------------------------------------------------------------
 
 /**
