@@ -19,6 +19,7 @@ import { AnnotationMarks } from '../notes/AnnotationMarks.tsx';
 import { AnnotationControls } from '../notes/AnnotationControls.tsx';
 import { ExportButton } from '../export/ExportButton.tsx';
 import { startNoteAt } from '../notes/annotations.ts';
+import { SeriesIntervalMarks } from './SeriesIntervalMarks.tsx';
 
 const AXIS_H = 22;
 const SERIES_H = 54;
@@ -82,14 +83,14 @@ export function TimelineStrip() {
     ? session.sources.filter((s) => s.axisStartNs !== undefined && (s.axisEndNs! < defaultView.startNs || s.axisStartNs > defaultView.endNs)).length
     : 0;
   const origin = session.originEpochNs;
-  const groups = useMemo(() => laneGroups(sources), [sources]);
+  const groups = useMemo(() => laneGroups(sources, session.profileSeries), [sources, session.profileSeries]);
   const collapsed = useApp((s) => s.collapsedLaneGroups);
   const toggleLaneGroup = useApp((s) => s.toggleLaneGroup);
   // Lanes under a header per folder / host once there is more than one; a folded group is its header.
   const rows: LaneRow[] = [];
   let bottom = AXIS_H;
   for (const g of groups) {
-    if (groups.length > 1) {
+    if (groups.length > 1 || g.series) {
       const folded = collapsed.includes(g.key);
       rows.push({ kind: 'group', group: g, top: bottom, h: GROUP_H, folded });
       bottom += GROUP_H;
@@ -266,6 +267,7 @@ export function TimelineStrip() {
                   width={width}
                   x={x}
                   onToggle={() => toggleLaneGroup(row.group.key)}
+                  selection={selection}
                 />
               );
             }
@@ -376,7 +378,7 @@ type LaneRow = { kind: 'group'; group: LaneGroup; top: number; h: number; folded
  * A lane group's header: its folder or host and how many sources, a button that folds the group (a
  * folded group still marks where its sources sit on the axis).
  */
-function LaneGroupHeader({ group, folded, top, width, x, onToggle }: { group: LaneGroup; folded: boolean; top: number; width: number; x: (ns: number) => number; onToggle(): void }) {
+function LaneGroupHeader({ group, folded, top, width, x, onToggle, selection }: { group: LaneGroup; folded: boolean; top: number; width: number; x: (ns: number) => number; onToggle(): void; selection: TimeRange | null }) {
   const n = group.sources.length;
   return (
     <g
@@ -399,7 +401,9 @@ function LaneGroupHeader({ group, folded, top, width, x, onToggle }: { group: La
       }}
     >
       <rect x={0} y={top} width={width} height={GROUP_H} className="lane-group-bg" />
+      {group.series && <SeriesIntervalMarks series={group.series} top={top} height={GROUP_H} x={x} selection={selection} />}
       {folded &&
+        !group.series &&
         group.sources.map((s) => (
           <rect key={s.id} x={x(s.axisStartNs!)} y={top + GROUP_H - 5} width={Math.max(2, x(s.axisEndNs!) - x(s.axisStartNs!))} height={3} className={`lane-bar kind-${s.kind}`} />
         ))}
