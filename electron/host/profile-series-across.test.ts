@@ -95,4 +95,30 @@ describe('profile series in a session', () => {
     await expect(host.handle('seriesTopTable', { seriesId: 'series:nope', range: before, query: { type: 'topTable' } })).rejects.toThrow(/no profile series series:nope/);
     await expect(host.handle('seriesTopTable', { seriesId: block.id, range: { startNs: 0 }, query: { type: 'topTable' } })).rejects.toThrow(/range must be/);
   });
+
+  it('names the profile movers in "what changed": each function delta per second, selection against the baseline intervals', async () => {
+    // The leak starts in interval 2 (goroutines parked in chansend); interval 1 pinned as the baseline.
+    const sel = inside(goroutine, 2);
+    const ids = [...block.members, ...goroutine.members].map((m) => m.id);
+    const r = await host.handle('whatChangedAcross', { ids, selection: sel, baseline: [inside(goroutine, 1)], limit: 20 });
+    const rows = r.categories.find((c) => c.category === 'profile-delta')?.rows ?? [];
+    const flat = (id: string, fn: string) => goRows(id).find((x) => x.function === fn)?.flat ?? 0;
+    const at = (s: ProfileSeriesInfo, i: number) => s.members[i]!.atNs;
+    const gopark = rows.find((x) => x.key === `${goroutine.id}|runtime.gopark`)!;
+    const wantA = flat('goroutine-2 --base goroutine-1', 'runtime.gopark') / ((at(goroutine, 2) - at(goroutine, 1)) / 1e9);
+    const wantB = flat('goroutine-1 --base goroutine-0', 'runtime.gopark') / ((at(goroutine, 1) - at(goroutine, 0)) / 1e9);
+    expect(wantA).toBeGreaterThan(400); // ~430 goroutines gained per second
+    expect(gopark.a!.mean).toBeCloseTo(wantA, 9);
+    expect(gopark.b!.mean).toBeCloseTo(wantB, 9);
+    expect(gopark.delta).toBeCloseTo(wantA - wantB, 9);
+    expect(gopark.unit).toBe('/s');
+    expect(rows[0]).toBe(gopark);
+    // The row opens the window's end snapshot, whose flame graph shows that growth.
+    expect(host.store.snapshot().sources.find((x) => x.id === gopark.sourceId)?.name).toBe('goroutine-2.pb.gz');
+    // The block series' contention is steady (each interval within 1 % of the others): no mover there.
+    expect(rows.filter((x) => x.key.startsWith(block.id))).toEqual([]);
+    const lockA = flat('block-2 --base block-1', 'sync.(*Mutex).Lock') / (at(block, 2) - at(block, 1));
+    const lockB = flat('block-1 --base block-0', 'sync.(*Mutex).Lock') / (at(block, 1) - at(block, 0));
+    expect(Math.abs(lockA - lockB) / (lockA + lockB)).toBeLessThan(0.05);
+  });
 });

@@ -13,9 +13,10 @@ import type { IngestInput } from './ingest-input.ts';
 import type { CallTreeQuery, QueryName, QueryResultOf, SourceQuery, SourceQueryOf } from '../../shared/query/query-types.ts';
 import type { SourceRange } from '../../shared/query/stacks/stack-types.ts';
 import type { GoroutineGroupsResult } from '../../shared/query/dumps/goroutine-groups.ts';
-import type { WcRange, WhatChangedResult } from '../../shared/query/what-changed.ts';
+import type { WcRange, WhatChangedPart, WhatChangedResult } from '../../shared/query/what-changed.ts';
+import { baselineRuns, seriesMoverRows, windowsNs } from '../../shared/query/stacks/series-movers.ts';
 import type { DiagnoseResult } from '../../shared/query/findings/types.ts';
-import { describeSeriesWindow, profileSeries, type ProfileSeriesInfo, type SeriesCandidate, type SeriesIdentity, type SeriesWindowInfo } from '../../shared/query/stacks/profile-series.ts';
+import { describeSeriesWindow, profileSeries, seriesWindow, type SeriesWindow, type ProfileSeriesInfo, type SeriesCandidate, type SeriesIdentity, type SeriesWindowInfo } from '../../shared/query/stacks/profile-series.ts';
 import type { SeriesAnswer } from '../../shared/bridge.ts';
 
 interface Entry {
@@ -358,6 +359,7 @@ export class SessionStore {
         return r.part;
       }),
     );
+    parts.push(...(await this.seriesMoverParts(usable, selection, baseline)));
     const merged = await this.query(usable[0]!, { type: 'mergeWhatChanged', parts, shifts, limit });
     return merged.result;
   }
@@ -448,6 +450,40 @@ export class SessionStore {
     const compare = window.kind === 'goroutine' ? { type: 'growth' as const } : undefined;
     const result = await this.query(window.to.id, { ...q, type: 'seriesCallTree', start, startKey, ...(compare ? { compare } : {}) });
     return { result, window };
+  }
+
+  /**
+   * "What changed" rows of the profile series among `ids`: each function's delta rate in the
+   * selection's window against the baseline's intervals (shared/query/stacks/series-movers.ts).
+   */
+  private async seriesMoverParts(ids: SourceId[], selection: WcRange, baseline: WcRange[]): Promise<WhatChangedPart[]> {
+    const wanted = new Set(ids);
+    const out: WhatChangedPart[] = [];
+    for (const series of this.snapshot().profileSeries ?? []) {
+      if (!series.members.some((m) => wanted.has(m.id))) continue;
+      const times = series.members.map((m) => m.atNs);
+      const a = seriesWindow(times, selection);
+      if (!a) continue;
+      const flatOf = async (ws: SeriesWindow[]) => {
+        const flat = new Map<string, number>();
+        let unit = '';
+        for (const w of ws) {
+          const from = series.members[w.from]!;
+          const exp = await this.query(from.id, { type: 'exportSnapshot' });
+          const sha = this.entries.get(from.id)?.info.sha256 ?? '';
+          const r = await this.query(series.members[w.to]!.id, { type: 'seriesTopTable', start: exp.stacks, startKey: `${from.id}|${sha}|`, limit: 100_000 });
+          unit = r.profile.unit;
+          for (const row of r.table.rows) if (row.flat !== 0) flat.set(row.function, (flat.get(row.function) ?? 0) + row.flat);
+        }
+        return { flat, unit, ns: windowsNs(series, ws) };
+      };
+      const fa = await flatOf([a]);
+      const runs = baselineRuns(times, a, baseline);
+      const fb = runs.length ? await flatOf(runs) : null;
+      const end = series.members[a.to]!.id;
+      out.push({ sourceId: end, kind: 'pprof', rows: seriesMoverRows(series, end, fa.unit, fa, fb) });
+    }
+    return out;
   }
 
   /** The top table of a series window: pprof -top -base start end. */
