@@ -33,8 +33,8 @@ const BLOCK5_MS = Date.UTC(2026, 11, 5, 9, 27, 9, 280.261776);
  * Drags across the capture's lane between two wall-clock times (ms). The axis mapping is read from the
  * strip itself: the series header's first interval starts at block-0, its last ends at block-5.
  */
-async function brush(page: Page, fromMs: number, toMs: number) {
-  const marks = page.getByTestId('series-marks');
+async function brush(page: Page, fromMs: number, toMs: number, kind = 'block') {
+  const marks = page.locator(`[data-testid="series-marks"][data-series^="series:${kind}:"]`);
   const first = (await marks.locator('[data-interval="1"] rect').boundingBox())!;
   const last = (await marks.locator('[data-interval="5"] rect').boundingBox())!;
   const [xa, xb] = [first.x, last.x + last.width];
@@ -116,5 +116,52 @@ test('a block-profile series with an ss capture: brushing the climb shows the de
   await expect(panel.getByTestId('flame-diff-legend')).toBeVisible();
   const baseSum = go('block-1 --base block-0').rows.reduce((a, r) => a + r.flat, 0);
   await expect(panel.getByTestId('flame-total')).toContainText(`base ${formatValue(baseSum, 'nanoseconds')}`);
+  // The top table gains delta columns: interval 3's flat minus interval 1's, per function (Go's figures of each).
+  const lockRow = panel.locator('[data-testid="top-row"][data-function="sync.(*Mutex).Lock"]');
+  const lockFlat = (id: string) => go(id).rows.find((r) => r.function === 'sync.(*Mutex).Lock')!.flat;
+  await expect.poll(async () => Math.round(Number(await lockRow.getByTestId('top-row-delta').getAttribute('data-delta')))).toBe(
+    lockFlat('block-3 --base block-2') - lockFlat('block-1 --base block-0'),
+  );
+  await panel.scrollIntoViewIfNeeded();
   await screenshot(page, 'profile-series-2-baseline-diff');
 });
+
+test('a goroutine-profile series: growth per stack in the flame graph, and the leak as the top profile mover in "what changed"', async ({ page, app }) => {
+  test.setTimeout(180_000);
+  await page.goto(app.url);
+  const gs = [0, 1, 2, 3, 4, 5].map((i) => `goroutine-${i}.pb.gz`);
+  await dropFiles(page, [...gs.map((b) => ({ path: fixture(`${SERIES}/${b}`) })), { path: fixture(SS) }]);
+  for (const f of [...gs, 'ss-capture.txt.gz']) await expect(sourceRow(page, f)).toHaveAttribute('data-status', 'ready', { timeout: 90_000 });
+  const row = sourceRow(page, 'ss-capture.txt.gz');
+  await row.getByTestId('align-source').click();
+  await row.getByTestId('start-input').fill(CAPTURE_AT);
+  await row.getByTestId('start-apply').click();
+  await expect(page.locator('[data-testid="timeline-lane"][data-name="ss-capture.txt.gz"]')).toHaveAttribute('data-clock', 'manual');
+  await sourceRow(page, 'goroutine-2.pb.gz').click();
+
+  // Interval 1 (no leak yet) pinned as the baseline, then interval 2 (the leak starts) brushed. The
+  // goroutine series' snapshot times differ from the block series' by a few ms only: the same ranges hold.
+  await brush(page, CAPTURE_AT_MS + 12_500, CAPTURE_AT_MS + 13_500, 'goroutine');
+  await page.getByTestId('changes-pin-baseline').click();
+  await page.getByTestId('changes-clear-baseline').waitFor();
+  await brush(page, CAPTURE_AT_MS + 14_500, CAPTURE_AT_MS + 15_500, 'goroutine');
+  const mover = page.locator('[data-testid="change-row"][data-category="profile-delta"]').first();
+  await expect(mover).toHaveAttribute('data-function', 'runtime.gopark');
+  const flat = (id: string) => go(id).rows.find((r) => r.function === 'runtime.gopark')?.flat ?? 0;
+  // ~430 goroutines gained per second in interval 2, none in interval 1: the delta is the rate of the leak.
+  const delta = Number(await mover.getAttribute('data-delta'));
+  expect(flat('goroutine-1 --base goroutine-0')).toBe(0);
+  expect(delta).toBeGreaterThan(flat('goroutine-2 --base goroutine-1') / 2.1);
+  expect(delta).toBeLessThan(flat('goroutine-2 --base goroutine-1') / 1.9);
+
+  // Without the baseline, the flame graph draws the window as growth per stack (end against start).
+  await page.getByTestId('changes-clear-baseline').click();
+  const panel = page.getByTestId('panel-flame');
+  await expect(panel.getByTestId('series-window-used')).toContainText('growth per stack, interval 2 of 5: goroutine-2.pb.gz − goroutine-1.pb.gz');
+  await expect(panel.getByTestId('flame-diff-legend')).toBeVisible();
+  const gopark = panel.locator('[data-testid="top-row"][data-function="runtime.gopark"]');
+  await expect(gopark).toHaveAttribute('data-flat', String(flat('goroutine-2 --base goroutine-1')));
+  await panel.scrollIntoViewIfNeeded();
+  await screenshot(page, 'profile-series-3-goroutine-growth');
+});
+

@@ -19,7 +19,7 @@ import { useRequest, useSourceQueries, useSourceQuery } from '../../query/use-so
 import { Panel } from '../Panel.tsx';
 import { FlameView, validRegex, type FlameViewActions } from './FlameView.tsx';
 import { saveShownPprof } from './save-pprof.ts';
-import { useSeriesDelta } from './series-delta.ts';
+import { BASE_TOP_ROWS as SERIES_BASE_TOP_ROWS, useSeriesDelta } from './series-delta.ts';
 import { SeriesWindowBar } from './SeriesWindowBar.tsx';
 
 /** The renderer never draws more frames than this (d3-flame-graph is SVG: ~5 DOM nodes a frame). */
@@ -129,7 +129,13 @@ export function FlameGraphPanel() {
     : { result: tree.data, loading: tree.loading, error: tree.error, elapsedMs: tree.elapsedMs, receivedAt: tree.receivedAt };
   const shownTop = seriesOn
     ? series.top.data && series.top.receivedAt !== null
-      ? { rows: series.top.data.result.table.rows, receivedAt: series.top.receivedAt }
+      ? {
+          // Against a pinned baseline: delta columns from the baseline window's table, as a source diff has them.
+          rows: series.baseline && series.baseTop.data
+            ? withDeltas(series.top.data.result.table.rows, series.baseTop.data.result.table.rows, series.baseTop.data.result.table.rows.length < SERIES_BASE_TOP_ROWS)
+            : series.top.data.result.table.rows,
+          receivedAt: series.top.receivedAt,
+        }
       : null
     : topRows && top.receivedAt !== null
       ? { rows: topRows, receivedAt: top.receivedAt }

@@ -53,6 +53,10 @@ export function SeriesWindowBar(p: SeriesWindowBarProps) {
           {p.series.kind === 'goroutine' && !p.baselineWindow ? 'growth per stack, ' : 'delta of '}
           {describe(w, p.originEpochNs)}
           {p.baselineWindow && <span data-testid="series-window-baseline"> · vs baseline {describe(p.baselineWindow, p.originEpochNs)}</span>}
+          <span className="muted" data-testid="series-window-rule">
+            {' '}
+            · whole intervals the range overlaps
+          </span>
         </span>
       ) : (
         <span className="muted">computing the delta…</span>

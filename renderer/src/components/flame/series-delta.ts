@@ -12,6 +12,9 @@ import type { ProfileSeriesInfo } from '../../../../shared/query/stacks/profile-
 import { useApp } from '../../store.ts';
 import { useBridgeRequest } from '../../query/use-source-query.ts';
 
+/** Baseline rows asked for the delta columns: enough that a cut-short baseline is rare (the columns say so then). */
+export const BASE_TOP_ROWS = 20_000;
+
 export interface SeriesDelta {
   series: ProfileSeriesInfo;
   /** Deltas are shown (a range is brushed and the user has not switched them off). */
@@ -20,6 +23,8 @@ export interface SeriesDelta {
   follow: boolean;
   tree: ReturnType<typeof useBridgeRequest<'seriesCallTree'>>;
   top: ReturnType<typeof useBridgeRequest<'seriesTopTable'>>;
+  /** The baseline window's top table (for the delta columns), when a baseline is pinned. */
+  baseTop: ReturnType<typeof useBridgeRequest<'seriesTopTable'>>;
   /** The baseline range the delta is compared with (axis ns), when one is pinned. */
   baseline: { startNs: number; endNs: number } | null;
 }
@@ -55,6 +60,11 @@ export function useSeriesDelta(sourceId: SourceId | undefined, treeArgs: CallTre
     { scope: series?.id },
   );
   const top = useBridgeRequest('seriesTopTable', active && topArgs && range ? { seriesId: series.id, range, query: { type: 'topTable', ...strip(topArgs) } } : null, { scope: series?.id });
+  const baseTop = useBridgeRequest(
+    'seriesTopTable',
+    active && baseline && topArgs ? { seriesId: series.id, range: baseline, query: { type: 'topTable', ...strip(topArgs), limit: BASE_TOP_ROWS } } : null,
+    { scope: series?.id },
+  );
   if (!series) return null;
-  return { series, active, follow, setFollow, tree, top, baseline };
+  return { series, active, follow, setFollow, tree, top, baseTop, baseline };
 }
