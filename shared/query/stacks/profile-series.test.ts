@@ -83,9 +83,28 @@ describe('series identity and grouping', () => {
   it('leaves out a single snapshot, CPU-like profiles and empty contention profiles without a name hint', () => {
     const one = src(`${DIR}/mutex-0.pb.gz`);
     expect(profileSeries([{ id: 'a', name: 'm', atNs: 0, identity: seriesIdentity(one)! }])).toEqual([]);
-    const empty = { kind: 'contentions' as const, binary: 'b', sampleTypes: 'contentions/count,delay/nanoseconds' };
+    const empty = { kind: 'contentions' as const, binary: 'b', sampleTypes: 'contentions/count,delay/nanoseconds', cumulativeTotal: 0 };
     expect(profileSeries([{ id: 'a', name: 'x1', atNs: 0, identity: empty }, { id: 'b', name: 'x2', atNs: 1, identity: empty }])).toEqual([]);
     expect(profileSeries([{ id: 'a', name: 'mutex1', atNs: 0, identity: empty }, { id: 'b', name: 'mutex2', atNs: 1, identity: empty }])[0]?.kind).toBe('mutex');
+  });
+
+  it('ends a series where a cumulative total falls: another process of the same binary', () => {
+    // block-0..2 of the fixture, then block-1 and block-2 again as if a restarted process wrote them later.
+    const first = src(`${DIR}/block-0.pb.gz`).clock.originEpochNs!;
+    const cand = (i: number, id: string, laterNs = 0): SeriesCandidate => {
+      const s = src(`${DIR}/block-${i}.pb.gz`);
+      return { id, name: `block-${i}`, atNs: epochDiffNs(s.clock.originEpochNs!, first) + laterNs, identity: seriesIdentity(s)! };
+    };
+    const totals = [0, 1, 2].map((i) => seriesIdentity(src(`${DIR}/block-${i}.pb.gz`))!.cumulativeTotal!);
+    expect(totals[1]! > totals[0]! && totals[2]! > totals[1]!).toBe(true);
+    const runs = profileSeries([cand(0, 'a'), cand(1, 'b'), cand(2, 'c'), cand(0, 'd', 60e9), cand(1, 'e', 60e9)]);
+    expect(runs.map((s) => s.members.map((m) => m.id))).toEqual([['a', 'b', 'c'], ['d', 'e']]);
+    // A goroutine count is a gauge: it may fall without any restart.
+    const g = [5, 2, 0].map((i, k) => {
+      const s = src(`${DIR}/goroutine-${i}.pb.gz`);
+      return { id: `g${k}`, name: `goroutine-${i}`, atNs: k * 1e9, identity: seriesIdentity(s)! };
+    });
+    expect(profileSeries(g).map((s) => s.members.length)).toEqual([3]);
   });
 });
 

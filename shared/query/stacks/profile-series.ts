@@ -44,6 +44,11 @@ export interface SeriesIdentity {
   kind: SeriesKind | 'contentions';
   binary: string;
   sampleTypes: string;
+  /**
+   * The sum of the first cumulative sample type (contentions, alloc_objects, threadcreate): it never
+   * falls within one process, so a fall between two snapshots is a restart. Null for goroutines (a gauge).
+   */
+  cumulativeTotal: number | null;
 }
 
 const UNLOCK_LEAF = /(?:\.\(\*R?W?Mutex\)\.(?:R?Unlock)|^runtime\.unlock|^runtime\._LostContendedRuntimeLock)$/;
@@ -58,10 +63,12 @@ export function seriesIdentity(src: ParsedSource): SeriesIdentity | null {
   const kind = kindOf(m, types);
   if (!kind) return null;
   const main = m.mappings[0];
+  const cum = kind === 'goroutine' ? -1 : types.findIndex((t) => t === 'contentions' || t === 'alloc_objects' || t === 'threadcreate');
   return {
     kind,
     binary: main ? `${main.file} ${main.buildId}`.trim() : '',
     sampleTypes: m.sampleTypes.map((t) => `${t.type}/${t.unit}`).join(','),
+    cumulativeTotal: cum < 0 ? null : m.sampleValues[cum]!.reduce((a, v) => a + v, 0),
   };
 }
 
@@ -116,10 +123,12 @@ export interface SeriesCandidate {
 
 /**
  * Groups snapshots into series: same kind, binary, sample types and host; two or more members.
- * An undecided contention profile (empty: no leaf to tell) takes its kind from its file name.
+ * An undecided contention profile (empty: no leaf to tell) takes its kind from its file name. A
+ * cumulative total that falls from one snapshot to the next is another process of the same binary
+ * (a restart, another run): the series ends there and the next one begins.
  */
 export function profileSeries(cands: readonly SeriesCandidate[]): ProfileSeriesInfo[] {
-  const groups = new Map<string, { kind: SeriesKind; binary: string; members: SeriesMember[] }>();
+  const groups = new Map<string, { kind: SeriesKind; binary: string; members: (SeriesMember & { total: number | null })[] }>();
   for (const c of cands) {
     let kind = c.identity.kind;
     if (kind === 'contentions') {
@@ -130,19 +139,29 @@ export function profileSeries(cands: readonly SeriesCandidate[]): ProfileSeriesI
     const key = JSON.stringify([kind, c.identity.binary, c.identity.sampleTypes, c.host ?? '']);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { kind, binary: c.identity.binary, members: [] }));
-    g.members.push({ id: c.id, name: c.name, atNs: c.atNs });
+    g.members.push({ id: c.id, name: c.name, atNs: c.atNs, total: c.identity.cumulativeTotal });
   }
   const out: ProfileSeriesInfo[] = [];
   for (const g of groups.values()) {
-    if (g.members.length < 2) continue;
-    const members = g.members.sort((a, b) => a.atNs - b.atNs || a.id.localeCompare(b.id));
+    const sorted = g.members.sort((a, b) => a.atNs - b.atNs || a.id.localeCompare(b.id));
+    const runs: (typeof sorted)[] = [];
+    for (const m of sorted) {
+      const run = runs[runs.length - 1];
+      const prev = run?.[run.length - 1];
+      if (run && prev && !(prev.total !== null && m.total !== null && m.total < prev.total)) run.push(m);
+      else runs.push([m]);
+    }
     const program = g.binary.split(' ')[0]?.split('/').pop() || 'one program';
-    out.push({
-      id: `series:${g.kind}:${members[0]!.id}`,
-      kind: g.kind,
-      label: `${g.kind} profiles of ${program} · ${members.length} snapshots`,
-      members,
-    });
+    for (const run of runs) {
+      if (run.length < 2) continue;
+      const members = run.map(({ id, name, atNs }) => ({ id, name, atNs }));
+      out.push({
+        id: `series:${g.kind}:${members[0]!.id}`,
+        kind: g.kind,
+        label: `${g.kind} profiles of ${program} · ${members.length} snapshots`,
+        members,
+      });
+    }
   }
   return out.sort((a, b) => a.members[0]!.atNs - b.members[0]!.atNs || a.id.localeCompare(b.id));
 }
