@@ -7,7 +7,10 @@
  * (shared/query/stacks/testdata/go-top/intervals.json). Then a baseline range makes it a diff.
  */
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
+import { parsePprof } from '../shared/ingest/pprof/parse-pprof.ts';
+import { topTable } from '../shared/query/stacks/top-table.ts';
 import { test, expect, dropFiles, fixture, screenshot, sourceRow, ROOT } from './support.ts';
 import { formatValue } from '../renderer/src/format.ts';
 
@@ -95,8 +98,15 @@ test('a block-profile series with an ss capture: brushing the climb shows the de
   expect(shown.map((r) => ({ ...r, flat: Math.round(r.flat), cum: Math.round(r.cum) }))).toEqual(want.rows);
   const flatSum = want.rows.reduce((a, r) => a + r.flat, 0);
   await expect(panel.getByTestId('flame-total')).toContainText(`total ${formatValue(flatSum, 'nanoseconds')}`);
-  // The cumulative snapshot would say far more (block-3 holds every contention since the start).
   await screenshot(page, 'profile-series-1-interval-delta');
+
+  // Save as pprof writes that delta: read back, its top table is Go's -base table again.
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByTestId('flame-save-pprof').click()]);
+  expect(download.suggestedFilename()).toBe('block-3-delay-delta.pb.gz');
+  const saved = parsePprof(new Uint8Array(gunzipSync(readFileSync((await download.path())!)))).model;
+  const st = saved.sampleTypes.findIndex((x) => x.type === 'delay');
+  const savedRows = topTable({ stacks: saved.stacks, sampleStack: saved.sampleStack, weight: saved.sampleValues[st]! }).rows;
+  expect(savedRows.map((r) => ({ function: r.function, flat: Math.round(r.flat), cum: Math.round(r.cum) }))).toEqual(want.rows);
 
   // A wider brush over intervals 2–4 merges their deltas: block-4 minus block-1.
   await brush(page, CAPTURE_AT_MS + 15_000, CAPTURE_AT_MS + 19_000);
