@@ -16,7 +16,7 @@ import type { GoroutineGroupsResult } from '../../shared/query/dumps/goroutine-g
 import type { WcRange, WhatChangedPart, WhatChangedResult } from '../../shared/query/what-changed.ts';
 import { baselineRuns, seriesMoverRows, windowsNs } from '../../shared/query/stacks/series-movers.ts';
 import type { DiagnoseResult } from '../../shared/query/findings/types.ts';
-import { describeSeriesWindow, profileSeries, seriesWindow, type SeriesWindow, type ProfileSeriesInfo, type SeriesCandidate, type SeriesIdentity, type SeriesWindowInfo } from '../../shared/query/stacks/profile-series.ts';
+import { describeSeriesWindow, profileSeries, seriesWindow, SERIES_NEEDS_STACKS, type StacksRef, type SeriesWindow, type ProfileSeriesInfo, type SeriesCandidate, type SeriesIdentity, type SeriesWindowInfo } from '../../shared/query/stacks/profile-series.ts';
 import type { SeriesAnswer } from '../../shared/bridge.ts';
 
 interface Entry {
@@ -422,11 +422,20 @@ export class SessionStore {
     return w;
   }
 
-  /** The start snapshot of a window, exported by its engine for the end snapshot's engine. */
-  private async snapshotStart(w: SeriesWindowInfo, profile: string | undefined) {
-    const exp = await this.query(w.from.id, { type: 'exportSnapshot', profile });
-    const sha = this.entries.get(w.from.id)?.info.sha256 ?? '';
-    return { start: exp.stacks, startKey: `${w.from.id}|${sha}|${profile ?? ''}` };
+  /**
+   * Asks an engine a question that names other snapshots (StacksRef): first by key alone — the engine
+   * keeps what it was sent, so zoom, search and the top table cost no export — and, when the engine
+   * does not hold one, again with every snapshot exported by its own engine.
+   */
+  private async withSnapshots<R>(snaps: { id: SourceId; profile: string | undefined }[], ask: (refs: StacksRef[]) => Promise<R>): Promise<R> {
+    const keys = snaps.map((x) => ({ key: `${x.id}|${this.entries.get(x.id)?.info.sha256 ?? ''}|${x.profile ?? ''}` }));
+    try {
+      return await ask(keys);
+    } catch (e) {
+      if (!(e instanceof Error) || !e.message.includes(SERIES_NEEDS_STACKS)) throw e;
+      const full = await Promise.all(snaps.map(async (x, i) => ({ key: keys[i]!.key, stacks: (await this.query(x.id, { type: 'exportSnapshot', profile: x.profile })).stacks })));
+      return ask(full);
+    }
   }
 
   /**
@@ -436,19 +445,19 @@ export class SessionStore {
    */
   async seriesCallTree(seriesId: string, range: WcRange, q: CallTreeQuery, baseline?: WcRange): Promise<SeriesAnswer<QueryResultOf<'callTree'>>> {
     const window = this.seriesWindowOf(seriesId, range, 'selected range');
-    const { start, startKey } = await this.snapshotStart(window, q.profile);
+    const p = q.profile;
     if (baseline) {
       const baselineWindow = this.seriesWindowOf(seriesId, baseline, 'baseline range');
-      const [bEnd, bStart] = await Promise.all([
-        this.query(baselineWindow.to.id, { type: 'exportSnapshot', profile: q.profile }),
-        this.query(baselineWindow.from.id, { type: 'exportSnapshot', profile: q.profile }),
-      ]);
-      const compare = { type: 'baseline' as const, end: bEnd.stacks, start: bStart.stacks };
-      const result = await this.query(window.to.id, { ...q, type: 'seriesCallTree', start, startKey, compare });
+      const snaps = [window.from.id, baselineWindow.to.id, baselineWindow.from.id].map((id) => ({ id, profile: p }));
+      const result = await this.withSnapshots(snaps, ([start, end, bStart]) =>
+        this.query(window.to.id, { ...q, type: 'seriesCallTree', start: start!, compare: { type: 'baseline', end: end!, start: bStart! } }),
+      );
       return { result, window, baselineWindow };
     }
     const compare = window.kind === 'goroutine' ? { type: 'growth' as const } : undefined;
-    const result = await this.query(window.to.id, { ...q, type: 'seriesCallTree', start, startKey, ...(compare ? { compare } : {}) });
+    const result = await this.withSnapshots([{ id: window.from.id, profile: p }], ([start]) =>
+      this.query(window.to.id, { ...q, type: 'seriesCallTree', start: start!, ...(compare ? { compare } : {}) }),
+    );
     return { result, window };
   }
 
@@ -468,10 +477,9 @@ export class SessionStore {
         const flat = new Map<string, number>();
         let unit = '';
         for (const w of ws) {
-          const from = series.members[w.from]!;
-          const exp = await this.query(from.id, { type: 'exportSnapshot' });
-          const sha = this.entries.get(from.id)?.info.sha256 ?? '';
-          const r = await this.query(series.members[w.to]!.id, { type: 'seriesTopTable', start: exp.stacks, startKey: `${from.id}|${sha}|`, limit: 100_000 });
+          const r = await this.withSnapshots([{ id: series.members[w.from]!.id, profile: undefined }], ([start]) =>
+            this.query(series.members[w.to]!.id, { type: 'seriesTopTable', start: start!, limit: 100_000 }),
+          );
           unit = r.profile.unit;
           for (const row of r.table.rows) if (row.flat !== 0) flat.set(row.function, (flat.get(row.function) ?? 0) + row.flat);
         }
@@ -489,8 +497,7 @@ export class SessionStore {
   /** The top table of a series window: pprof -top -base start end. */
   async seriesTopTable(seriesId: string, range: WcRange, q: SourceQueryOf<'topTable'>): Promise<SeriesAnswer<QueryResultOf<'topTable'>>> {
     const window = this.seriesWindowOf(seriesId, range, 'selected range');
-    const { start, startKey } = await this.snapshotStart(window, q.profile);
-    const result = await this.query(window.to.id, { ...q, type: 'seriesTopTable', start, startKey });
+    const result = await this.withSnapshots([{ id: window.from.id, profile: q.profile }], ([start]) => this.query(window.to.id, { ...q, type: 'seriesTopTable', start: start! }));
     return { result, window };
   }
 

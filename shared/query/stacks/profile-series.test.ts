@@ -19,6 +19,7 @@ import {
   seriesIdentity,
   seriesTopTable,
   seriesWindow,
+  SERIES_NEEDS_STACKS,
   type SeriesCandidate,
 } from './profile-series.ts';
 import type { CallTree, DiffCallTree } from './call-tree.ts';
@@ -44,8 +45,9 @@ beforeAll(async () => {
   for (const k of KINDS) for (let i = 0; i <= 5; i++) parsed.set(`${DIR}/${k}-${i}.pb.gz`, await ingestBytes(readFixture(`${DIR}/${k}-${i}.pb.gz`)));
 });
 
-/** The start snapshot as another engine receives it. */
-const exported = (rel: string, key: string) => structuredClone(exportSnapshotStacks(src(rel), key));
+/** A snapshot as another engine receives it (exported, structured-cloned), under a key naming it. */
+let sent = 0;
+const exported = (rel: string, key: string) => ({ key: `${rel}|${key}|${sent++}`, stacks: structuredClone(exportSnapshotStacks(src(rel), key)) });
 
 describe('series identity and grouping', () => {
   it('names each fixture kind and the one binary', () => {
@@ -133,13 +135,13 @@ describe('deltas equal go tool pprof -top -base OLD NEW', () => {
     it(c.id, () => {
       const end = src(c.files[0]!);
       const key = c.sampleType.type;
-      const q = { profile: key, start: exported(c.base, key), startKey: `${c.base}|${key}`, ...(c.focus ? { focus: c.focus } : {}) };
+      const q = { profile: key, start: exported(c.base, key), ...(c.focus ? { focus: c.focus } : {}) };
       const table = seriesTopTable(end, q).table;
       const ours = table.rows.map((r) => ({ function: r.function, flat: Math.round(r.flat), cum: Math.round(r.cum) }));
       expect(ours).toEqual(c.rows);
       if (!c.focus) {
         // The flame graph of the same window: its root holds the delta, positive and negative parts alike.
-        const tree = seriesCallTree(end, { profile: key, start: exported(c.base, key), startKey: `${c.base}|${key}` }).tree as CallTree;
+        const tree = seriesCallTree(end, { profile: key, start: exported(c.base, key) }).tree as CallTree;
         const flatSum = c.rows.reduce((a, r) => a + r.flat, 0);
         expect(Math.round(tree.root.value)).toBe(flatSum);
       }
@@ -147,10 +149,26 @@ describe('deltas equal go tool pprof -top -base OLD NEW', () => {
   }
 });
 
+describe('snapshots sent once', () => {
+  it('answers by key while the engine holds the stacks, and asks for them once it does not', () => {
+    const end = src(`${DIR}/block-4.pb.gz`);
+    const first = exported(`${DIR}/block-3.pb.gz`, 'delay');
+    const withStacks = seriesTopTable(end, { profile: 'delay', start: first }).table.rows;
+    // The same window again, by key only (zoom, search, the top table after the tree).
+    expect(seriesTopTable(end, { profile: 'delay', start: { key: first.key } }).table.rows).toEqual(withStacks);
+    expect(seriesCallTree(end, { profile: 'delay', start: { key: first.key }, search: 'Lock' }).tree.matched).toBeGreaterThan(0);
+    // A key never sent: the engine names what it needs.
+    expect(() => seriesTopTable(end, { profile: 'delay', start: { key: 'never-sent' } })).toThrow(`${SERIES_NEEDS_STACKS} never-sent`);
+    // Others sent since push the first one out: the host then sends it again.
+    for (let i = 0; i < 8; i++) seriesTopTable(src(`${DIR}/block-5.pb.gz`), { profile: 'delay', start: exported(`${DIR}/block-${i % 5}.pb.gz`, 'delay') });
+    expect(() => seriesCallTree(end, { profile: 'delay', start: { key: first.key }, compare: { type: 'growth' } })).toThrow(SERIES_NEEDS_STACKS);
+  });
+});
+
 describe('goroutine growth and baseline diffs', () => {
   it('draws a goroutine window as the end snapshot against the start: growth per stack', () => {
     const end = src(`${DIR}/goroutine-5.pb.gz`);
-    const r = seriesCallTree(end, { start: exported(`${DIR}/goroutine-2.pb.gz`, 'goroutine'), startKey: 'g2', compare: { type: 'growth' } });
+    const r = seriesCallTree(end, { start: exported(`${DIR}/goroutine-2.pb.gz`, 'goroutine'), compare: { type: 'growth' } });
     expect(r.diff).toBe(true);
     const tree = r.tree as DiffCallTree;
     const go = goCases.find((c) => c.id === 'goroutine-5 --base goroutine-2')!;
@@ -168,7 +186,6 @@ describe('goroutine growth and baseline diffs', () => {
     const r = seriesCallTree(end, {
       profile: 'delay',
       start: exported(`${DIR}/block-3.pb.gz`, 'delay'),
-      startKey: 'b3',
       compare: { type: 'baseline', end: exported(`${DIR}/block-1.pb.gz`, 'delay'), start: exported(`${DIR}/block-0.pb.gz`, 'delay') },
     });
     const tree = r.tree as DiffCallTree;
@@ -179,6 +196,6 @@ describe('goroutine growth and baseline diffs', () => {
 
   it('refuses a start snapshot in another unit', () => {
     const end = src(`${DIR}/block-4.pb.gz`);
-    expect(() => seriesTopTable(end, { profile: 'delay', start: exported(`${DIR}/block-3.pb.gz`, 'contentions'), startKey: 'x' })).toThrow(/cannot subtract the start snapshot in count from a profile in nanoseconds/);
+    expect(() => seriesTopTable(end, { profile: 'delay', start: exported(`${DIR}/block-3.pb.gz`, 'contentions') })).toThrow(/cannot subtract the start snapshot in count from a profile in nanoseconds/);
   });
 });

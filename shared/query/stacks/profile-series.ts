@@ -247,33 +247,83 @@ function checkUnit(unit: string, other: ExportedStacks, what: string) {
   if (other.unit !== unit) throw new Error(`cannot subtract ${what} in ${other.unit} from a profile in ${unit}`);
 }
 
-/** `end − start` as one input (pprof -base start end), kept per end profile for the last start. */
+/**
+ * Another snapshot's exported stacks, by a key naming its content (the host: source id, sha-256 and
+ * profile). The host first sends the key alone: exporting and sending a big snapshot costs seconds
+ * (a 28 MB heap profile: ~12 s to export, ~0.7 s to copy), and zoom, search and the top table re-ask
+ * the same window. An engine that no longer holds it answers SERIES_NEEDS_STACKS, and the host sends
+ * them again with the stacks.
+ */
+export interface StacksRef {
+  key: string;
+  stacks?: ExportedStacks;
+}
+
+/** The start of the error an engine answers when a StacksRef it does not hold came without its stacks. */
+export const SERIES_NEEDS_STACKS = 'series: stacks not held:';
+
+/** Received snapshots, most recent last (a window's start, a baseline's two ends, and some slack). */
+const received = new Map<string, ExportedStacks>();
+const RECEIVED_KEPT = 6;
+
+function resolve(ref: StacksRef): ExportedStacks {
+  if (ref.stacks) {
+    received.delete(ref.key);
+    received.set(ref.key, ref.stacks);
+    while (received.size > RECEIVED_KEPT) received.delete(received.keys().next().value!);
+    return ref.stacks;
+  }
+  const got = received.get(ref.key);
+  if (!got) throw new Error(`${SERIES_NEEDS_STACKS} ${ref.key}`);
+  received.delete(ref.key);
+  received.set(ref.key, got);
+  return got;
+}
+
+/**
+ * `end − start` as one input (pprof -base start end), kept per end profile for the last start (the
+ * subtraction re-interns both tables: ~30 s on that heap profile, so it is done once per window).
+ */
 const deltaCache = new WeakMap<object, { startKey: string; ws: WeightedStacks }>();
 
-function deltaOf(end: WeightedStacks, start: ExportedStacks, startKey: string): WeightedStacks {
+function deltaOf(end: WeightedStacks, start: StacksRef, unit: string): WeightedStacks {
   const hit = deltaCache.get(end.weight);
-  if (hit && hit.startKey === startKey) return hit.ws;
+  if (hit && hit.startKey === start.key) return hit.ws;
+  const st = resolve(start);
+  checkUnit(unit, st, 'the start snapshot');
   const ws = mergeWeightedStacks([
     { input: end, sign: 1 },
-    { input: start, sign: -1 },
+    { input: st, sign: -1 },
   ]);
-  deltaCache.set(end.weight, { startKey, ws });
+  deltaCache.set(end.weight, { startKey: start.key, ws });
   return ws;
 }
 
-/** Arguments of the engine queries below: `start` is the window's start snapshot, exported. */
+/** The baseline window's delta, kept for the last baseline. */
+let baselineCache: { key: string; ws: WeightedStacks } | null = null;
+
+function baselineDelta(end: StacksRef, start: StacksRef, unit: string): WeightedStacks {
+  const key = `${end.key}\n${start.key}`;
+  if (baselineCache?.key === key) return baselineCache.ws;
+  const e = resolve(end);
+  const s = resolve(start);
+  checkUnit(unit, e, 'the baseline');
+  const ws = mergeWeightedStacks([
+    { input: e, sign: 1 },
+    { input: s, sign: -1 },
+  ]);
+  baselineCache = { key, ws };
+  return ws;
+}
+
+/** Arguments of the engine queries below: `start` is the window's start snapshot. */
 export interface SeriesDeltaArgs {
-  start: ExportedStacks;
-  /**
-   * Names the start snapshot's content (the host: its source id, sha-256 and profile): zoom, search and
-   * the top table re-ask the same window, and the subtraction is then done once.
-   */
-  startKey: string;
+  start: StacksRef;
   /**
    * growth: the end snapshot drawn as a diff against the start (a goroutine series: growth per stack);
    * baseline: this delta against another window's delta (`baselineEnd − baselineStart`).
    */
-  compare?: { type: 'growth' } | { type: 'baseline'; end: ExportedStacks; start: ExportedStacks };
+  compare?: { type: 'growth' } | { type: 'baseline'; end: StacksRef; start: StacksRef };
 }
 
 function treeOpts(q: CallTreeArgs) {
@@ -284,17 +334,16 @@ function treeOpts(q: CallTreeArgs) {
 /** The flame graph of a series window, computed in the engine of its end snapshot. */
 export function seriesCallTree(src: ParsedSource, q: CallTreeArgs & SeriesDeltaArgs): CallTreeResult {
   const profile = stackProfileInfo(src, q.profile);
-  checkUnit(profile.unit, q.start, 'the start snapshot');
   const end = weightedStacksOf(src, profile.key);
   const c = q.compare;
-  if (c?.type === 'growth') return { type: 'callTree', profile, tree: buildDiffTree(end, q.start, treeOpts(q)), diff: true };
-  const delta = deltaOf(end, q.start, q.startKey);
+  if (c?.type === 'growth') {
+    const start = resolve(q.start);
+    checkUnit(profile.unit, start, 'the start snapshot');
+    return { type: 'callTree', profile, tree: buildDiffTree(end, start, treeOpts(q)), diff: true };
+  }
+  const delta = deltaOf(end, q.start, profile.unit);
   if (c?.type === 'baseline') {
-    checkUnit(profile.unit, c.end, 'the baseline');
-    const base = mergeWeightedStacks([
-      { input: c.end, sign: 1 },
-      { input: c.start, sign: -1 },
-    ]);
+    const base = baselineDelta(c.end, c.start, profile.unit);
     return { type: 'callTree', profile, tree: buildDiffTree(delta, base, treeOpts(q)), diff: true };
   }
   return { type: 'callTree', profile, tree: buildCallTree(delta, treeOpts(q)), diff: false };
@@ -303,8 +352,7 @@ export function seriesCallTree(src: ParsedSource, q: CallTreeArgs & SeriesDeltaA
 /** The top table of a series window (pprof -top -base start end), in the engine of its end snapshot. */
 export function seriesTopTable(src: ParsedSource, q: TopTableArgs & Omit<SeriesDeltaArgs, 'compare'>): QueryResultOf<'topTable'> {
   const profile = stackProfileInfo(src, q.profile);
-  checkUnit(profile.unit, q.start, 'the start snapshot');
   const { focus, ignore, hide, sortBy, reverse, limit } = q;
-  const table = topTable(deltaOf(weightedStacksOf(src, profile.key), q.start, q.startKey), { focus, ignore, hide, sortBy, reverse, limit });
+  const table = topTable(deltaOf(weightedStacksOf(src, profile.key), q.start, profile.unit), { focus, ignore, hide, sortBy, reverse, limit });
   return { type: 'topTable', profile, table };
 }
