@@ -19,10 +19,14 @@ import {
   seriesIdentity,
   seriesTopTable,
   seriesWindow,
+  subtractOnEndTable,
   SERIES_NEEDS_STACKS,
   type SeriesCandidate,
 } from './profile-series.ts';
 import type { CallTree, DiffCallTree } from './call-tree.ts';
+import { weightedStacksOf } from './stack-sources.ts';
+import { mergeWeightedStacks } from './stack-merge.ts';
+import { topTable } from './top-table.ts';
 
 interface GoCase {
   id: string;
@@ -147,6 +151,35 @@ describe('deltas equal go tool pprof -top -base OLD NEW', () => {
       }
     });
   }
+});
+
+describe('the subtraction on the end snapshot\'s own table', () => {
+  it('equals the merge of both tables for every pair, and declines when a start stack is gone', () => {
+    let declined = 0;
+    for (const k of KINDS) {
+      for (let a = 0; a < 5; a++) {
+        for (let b = a + 1; b <= 5; b++) {
+          const end = weightedStacksOf(src(`${DIR}/${k}-${b}.pb.gz`), undefined);
+          const start = structuredClone(exportSnapshotStacks(src(`${DIR}/${k}-${a}.pb.gz`), undefined));
+          const fast = subtractOnEndTable(end, start);
+          const merged = mergeWeightedStacks([
+            { input: end, sign: 1 },
+            { input: start, sign: -1 },
+          ]);
+          if (!fast) {
+            declined++;
+            continue;
+          }
+          expect(fast.stacks).toBe(end.stacks); // no new table
+          expect(topTable(fast).rows, `${k}-${b} − ${k}-${a}`).toEqual(topTable(merged).rows);
+          expect(fast.weight.reduce((x, w) => x + w, 0)).toBeCloseTo(merged.weight.reduce((x, w) => x + w, 0), 3);
+        }
+      }
+    }
+    // Cumulative kinds keep every stack; goroutines end, and their stacks go with them.
+    expect(declined).toBeGreaterThan(0);
+    for (const k of ['block', 'mutex', 'allocs']) expect(subtractOnEndTable(weightedStacksOf(src(`${DIR}/${k}-5.pb.gz`), undefined), exportSnapshotStacks(src(`${DIR}/${k}-0.pb.gz`), undefined))).not.toBeNull();
+  });
 });
 
 describe('snapshots sent once', () => {
