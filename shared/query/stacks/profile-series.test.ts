@@ -232,3 +232,27 @@ describe('goroutine growth and baseline diffs', () => {
     expect(() => seriesTopTable(end, { profile: 'delay', start: exported(`${DIR}/block-3.pb.gz`, 'contentions') })).toThrow(/cannot subtract the start snapshot in count from a profile in nanoseconds/);
   });
 });
+
+describe('a threadcreate series (testdata/threadcreate-series, our own program)', () => {
+  const here = (f: string) => readFileSync(fileURLToPath(new URL(`./testdata/threadcreate-series/${f}`, import.meta.url)));
+  const tcGo = (JSON.parse(here('go-top.json').toString('utf8')) as { cases: GoCase[] }).cases;
+  it('forms a series and each window equals go tool pprof -top -base', async () => {
+    const tc = await Promise.all([0, 1, 2].map((i) => ingestBytes(here(`threadcreate-${i}.pb.gz`))));
+    const ids = tc.map((x) => seriesIdentity(x)!);
+    expect(ids.map((x) => [x.kind, x.cumulativeTotal])).toEqual([
+      ['threadcreate', 8],
+      ['threadcreate', 15],
+      ['threadcreate', 21],
+    ]);
+    const first = tc[0]!.clock.originEpochNs!;
+    const series = profileSeries(tc.map((x, i) => ({ id: `t${i}`, name: `threadcreate-${i}`, atNs: epochDiffNs(x.clock.originEpochNs!, first), identity: ids[i]! })));
+    expect(series.map((x) => x.members.length)).toEqual([3]);
+    for (const [a, b] of [[0, 1], [1, 2], [0, 2]] as const) {
+      const want = tcGo.find((c) => c.id === `threadcreate-${b} --base threadcreate-${a}`)!;
+      const start = { key: `tc${a}`, stacks: structuredClone(exportSnapshotStacks(tc[a]!, undefined)) };
+      const rows = seriesTopTable(tc[b]!, { start }).table.rows.map((r) => ({ function: r.function, flat: r.flat, cum: r.cum }));
+      expect(rows).toEqual(want.rows);
+    }
+  });
+});
+
