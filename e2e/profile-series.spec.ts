@@ -117,6 +117,15 @@ test('a block-profile series with an ss capture: brushing the climb shows the de
     merged.rows.find((r) => r.function === 'main.main.func1')!.cum,
   );
 
+  // A click on an interval of the series header selects exactly that interval.
+  await group.locator('[data-testid="series-interval"][data-interval="5"]').click();
+  await expect(win).toHaveAttribute('data-first-interval', '5');
+  await expect(win).toHaveAttribute('data-last-interval', '5');
+  await expect(group).toHaveAttribute('data-folded', 'false');
+  await expect.poll(async () => Number(await panel.locator('[data-testid="top-row"][data-function="sync.(*Mutex).Lock"]').getAttribute('data-flat'))).toBe(
+    go('block-5 --base block-4').rows.find((r) => r.function === 'sync.(*Mutex).Lock')!.flat,
+  );
+
   // Baseline: interval 1 pinned, interval 3 brushed again: the flame graph is a diff of the two deltas.
   await brush(page, CAPTURE_AT_MS + 12_500, CAPTURE_AT_MS + 13_500);
   await expect(win).toHaveAttribute('data-first-interval', '1');

@@ -268,6 +268,7 @@ export function TimelineStrip() {
                   x={x}
                   onToggle={() => toggleLaneGroup(row.group.key)}
                   selection={selection}
+                  onPickInterval={(a, b) => setSelection(axisSpan(a, b))}
                 />
               );
             }
@@ -378,7 +379,25 @@ type LaneRow = { kind: 'group'; group: LaneGroup; top: number; h: number; folded
  * A lane group's header: its folder or host and how many sources, a button that folds the group (a
  * folded group still marks where its sources sit on the axis).
  */
-function LaneGroupHeader({ group, folded, top, width, x, onToggle, selection }: { group: LaneGroup; folded: boolean; top: number; width: number; x: (ns: number) => number; onToggle(): void; selection: TimeRange | null }) {
+function LaneGroupHeader({
+  group,
+  folded,
+  top,
+  width,
+  x,
+  onToggle,
+  selection,
+  onPickInterval,
+}: {
+  group: LaneGroup;
+  folded: boolean;
+  top: number;
+  width: number;
+  x: (ns: number) => number;
+  onToggle(): void;
+  selection: TimeRange | null;
+  onPickInterval(startNs: number, endNs: number): void;
+}) {
   const n = group.sources.length;
   return (
     <g
@@ -401,7 +420,7 @@ function LaneGroupHeader({ group, folded, top, width, x, onToggle, selection }: 
       }}
     >
       <rect x={0} y={top} width={width} height={GROUP_H} className="lane-group-bg" />
-      {group.series && <SeriesIntervalMarks series={group.series} top={top} height={GROUP_H} x={x} selection={selection} />}
+      {group.series && <SeriesIntervalMarks series={group.series} top={top} height={GROUP_H} x={x} selection={selection} onPick={onPickInterval} />}
       {folded &&
         !group.series &&
         group.sources.map((s) => (
