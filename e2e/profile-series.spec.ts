@@ -77,6 +77,11 @@ test('a block-profile series with an ss capture: brushing the climb shows the de
   const panel = page.getByTestId('panel-flame');
   await expect(panel.getByTestId('series-window')).toContainText('brush the timeline');
 
+  // A range before the first snapshot overlaps no interval: the snapshot's own figures stay, and the line says so.
+  await brush(page, CAPTURE_AT_MS + 2_000, CAPTURE_AT_MS + 6_000);
+  await expect(panel.getByTestId('series-window-outside')).toBeVisible();
+  await expect(panel.getByTestId('series-window')).not.toHaveAttribute('data-first-interval', /./);
+
   // The capture climbs (ESTAB 82 → 96) from +16.5 s to +18 s of its run: inside the interval block-2 → block-3
   // (09:27:03.230 – 09:27:05.249 on the axis). The session axis starts at the capture, now the earliest.
   await brush(page, CAPTURE_AT_MS + 16_500, CAPTURE_AT_MS + 18_000);

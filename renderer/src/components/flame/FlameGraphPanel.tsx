@@ -218,6 +218,7 @@ export function FlameGraphPanel() {
           follow={series.follow}
           setFollow={series.setFollow}
           hasSelection={!!selection}
+          outside={series.outside}
           window={seriesWindow}
           baselineWindow={series.tree.data?.baselineWindow}
           error={series.tree.error ?? series.top.error}

@@ -14,6 +14,8 @@ export interface SeriesWindowBarProps {
   follow: boolean;
   setFollow(on: boolean): void;
   hasSelection: boolean;
+  /** The selection overlaps no interval of the series. */
+  outside: boolean;
   window: SeriesWindowInfo | undefined;
   baselineWindow: SeriesWindowInfo | undefined;
   error: string | null;
@@ -44,6 +46,10 @@ export function SeriesWindowBar(p: SeriesWindowBarProps) {
         <span className="muted">showing this snapshot's cumulative figures</span>
       ) : !p.hasSelection ? (
         <span className="muted">this snapshot's cumulative figures · brush the timeline for the delta of the intervals it covers</span>
+      ) : p.outside ? (
+        <span className="muted" data-testid="series-window-outside">
+          the selection lies outside the series' snapshots: this snapshot's cumulative figures
+        </span>
       ) : p.error ? (
         <span className="error" role="alert" data-testid="series-window-error">
           {p.error}

@@ -8,7 +8,7 @@
 import { useState } from 'react';
 import type { SourceId } from '../../../../shared/bridge.ts';
 import type { CallTreeArgs, TopTableArgs } from '../../../../shared/query/query-types.ts';
-import type { ProfileSeriesInfo } from '../../../../shared/query/stacks/profile-series.ts';
+import { seriesWindow, type ProfileSeriesInfo } from '../../../../shared/query/stacks/profile-series.ts';
 import { useApp } from '../../store.ts';
 import { useBridgeRequest } from '../../query/use-source-query.ts';
 
@@ -17,8 +17,10 @@ export const BASE_TOP_ROWS = 20_000;
 
 export interface SeriesDelta {
   series: ProfileSeriesInfo;
-  /** Deltas are shown (a range is brushed and the user has not switched them off). */
+  /** Deltas are shown (a range is brushed over the series and the user has not switched them off). */
   active: boolean;
+  /** A range is brushed, but it overlaps no interval of the series (the snapshot's own figures show). */
+  outside: boolean;
   setFollow(on: boolean): void;
   follow: boolean;
   tree: ReturnType<typeof useBridgeRequest<'seriesCallTree'>>;
@@ -46,8 +48,10 @@ export function useSeriesDelta(sourceId: SourceId | undefined, treeArgs: CallTre
   const selection = useApp((s) => s.selection);
   const pinned = useApp((s) => s.baseline);
   const [follow, setFollow] = useState(true);
+  // A range that overlaps no interval (before the first snapshot, after the last) leaves the snapshot as it is.
+  const outside = !!series && !!selection && seriesWindow(series.members.map((m) => m.atNs), selection) === null;
   // A source diff chosen by hand wins: the user asked for that comparison.
-  const active = !!series && !!selection && follow && !otherDiff;
+  const active = !!series && !!selection && !outside && follow && !otherDiff;
   const range = selection ? { startNs: selection.startNs, endNs: selection.endNs } : null;
   const baseline = active && pinned ? { startNs: pinned.startNs, endNs: pinned.endNs } : null;
   const strip = <T extends { range?: unknown }>(a: T): Omit<T, 'range'> => {
@@ -66,5 +70,5 @@ export function useSeriesDelta(sourceId: SourceId | undefined, treeArgs: CallTre
     { scope: series?.id },
   );
   if (!series) return null;
-  return { series, active, follow, setFollow, tree, top, baseTop, baseline };
+  return { series, active, outside, follow, setFollow, tree, top, baseTop, baseline };
 }
