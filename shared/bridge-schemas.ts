@@ -257,6 +257,15 @@ const shownPprofQuery = v.pipe(
     if (bad) addIssue({ message: `query: ${bad}` });
   }),
 );
+const topTableQuery = v.pipe(
+  v.looseObject({ type: v.literal('topTable', "query must be a {type: 'topTable'} query") }, "query must be a {type: 'topTable'} query"),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const bad = validateQueryArgs('topTable', dataset.value);
+    if (bad) addIssue({ message: `query: ${bad}` });
+  }),
+);
+const seriesId = v.pipe(v.string('seriesId must be a string'), v.minLength(1, 'seriesId must be a string'), v.maxLength(128, 'seriesId must be a string'));
 const pageQuery = v.pipe(
   v.looseObject({ type: v.string('query {type} required') }, 'query {type} required'),
   v.rawCheck(({ dataset, addIssue }) => {
@@ -308,6 +317,13 @@ export const REQUEST_ARG_SCHEMAS = {
     baseProfile: v.optional(v.pipe(v.string('baseProfile must be a string'), v.maxLength(256, 'baseProfile must be a string'))),
     baseRange: v.optional(v.pipe(v.unknown(), v.check((r) => typeof r === 'object' && r !== null, 'baseRange must be {startNs, endNs}'), SourceRangeSchema)),
   }),
+  seriesCallTree: fields({
+    seriesId,
+    range: wcRange('range must be {startNs, endNs}'),
+    query: callTreeQuery,
+    baseline: v.optional(wcRange('baseline must be {startNs, endNs}')),
+  }),
+  seriesTopTable: fields({ seriesId, range: wcRange('range must be {startNs, endNs}'), query: topTableQuery }),
   diffPprof: fields({
     id: sourceId('id and baseId required'),
     baseId: sourceId('id and baseId required'),

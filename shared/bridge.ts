@@ -14,6 +14,7 @@ import type { WhatChangedResult } from './query/what-changed.ts';
 import type { AnnotationArg, PprofScheduleArg, SchemaArg, SessionUiStateArg, StartCollectionArg } from './bridge-schemas.ts';
 import type { DiagnoseResult } from './query/findings/types.ts';
 import type { HeatmapAcross } from './query/sockets/heatmap-across.ts';
+import type { ProfileSeriesInfo, SeriesWindowInfo } from './query/stacks/profile-series.ts';
 
 export type SourceId = string;
 
@@ -80,6 +81,8 @@ export interface SessionInfo {
    * not stretch it. Absent when no source's time is known.
    */
   evidenceSpan?: { startNs: Nanoseconds; endNs: Nanoseconds };
+  /** Snapshots of one process's cumulative profiles, as series on the axis (shared/query/stacks/profile-series.ts). */
+  profileSeries?: ProfileSeriesInfo[];
 }
 
 export type FileBytes = SchemaArg<'openBytes'>;
@@ -258,6 +261,14 @@ export interface BridgeRequests {
    * clock), the current source's engine builds the diff tree.
    */
   diffCallTree: [{ id: SourceId; baseId: SourceId; query: CallTreeQuery; baseProfile?: string; baseRange?: SourceRange }, QueryResultOf<'callTree'>];
+  /**
+   * The flame graph of a profile series over `range` (axis ns): the merged deltas of the intervals the
+   * range uses (profile-series.ts, boundary rule), a goroutine series as growth per stack, or with
+   * `baseline` that delta against the baseline range's. Says which window each side really used.
+   */
+  seriesCallTree: [SchemaArg<'seriesCallTree'>, SeriesAnswer<QueryResultOf<'callTree'>>];
+  /** The top table of the same window (pprof -top -base start end). */
+  seriesTopTable: [SchemaArg<'seriesTopTable'>, SeriesAnswer<QueryResultOf<'topTable'>>];
   /** "Save as pprof" of that diff: source `id`'s shown profile minus `baseId`'s (pprof -base), as pprof bytes. */
   diffPprof: [{ id: SourceId; baseId: SourceId; query: SourceQueryOf<'shownPprof'>; baseProfile?: string }, QueryResultOf<'shownPprof'>];
   /** Starts collecting `ss` snapshots over SSH into a capture file that is a live source. */
@@ -291,6 +302,13 @@ export interface BridgeRequests {
   exportBundle: [SchemaArg<'exportBundle'>, ExportBundleResult];
   /** Recently opened files and sessions, most recent first. */
   listRecent: [SchemaArg<'listRecent'>, { items: RecentItem[] }];
+}
+
+/** A series answer and the window(s) it was computed over. */
+export interface SeriesAnswer<R> {
+  result: R;
+  window: SeriesWindowInfo;
+  baselineWindow?: SeriesWindowInfo;
 }
 
 export type RequestName = keyof BridgeRequests;
@@ -353,6 +371,8 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'heatmapAcross',
   'findings',
   'diffCallTree',
+  'seriesCallTree',
+  'seriesTopTable',
   'diffPprof',
   'startCollection',
   'stopCollection',

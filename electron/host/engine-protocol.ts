@@ -6,6 +6,7 @@
 import type { SourceQuery, QueryResult } from '../../shared/query/query-types.ts';
 import type { ParsedSource } from '../../shared/model/source.ts';
 import type { PlacementFingerprint, SocketSnapshotPrint } from '../../shared/query/placement/fingerprint.ts';
+import type { SeriesIdentity } from '../../shared/query/stacks/profile-series.ts';
 
 export type ToEngine =
   | { type: 'open'; path?: string; maxBytes?: number; bytes?: Uint8Array; mtimeMs?: number }
@@ -26,6 +27,8 @@ export type SourceHeader = Omit<ParsedSource, 'model'> & {
    * whole print on every refresh cost more than parsing the new snapshot).
    */
   fingerprintTail?: { from: number; snapshots: SocketSnapshotPrint[]; summary: Record<string, number> | null };
+  /** The profile series this snapshot can join (shared/query/stacks/profile-series.ts), if any. */
+  seriesIdentity?: SeriesIdentity | null;
 };
 
 export type FromEngine =

@@ -10,6 +10,7 @@ import { runQuery } from '../../shared/query/run-query.ts';
 import { stackIndexWarmUps } from '../../shared/query/stacks/stack-sources.ts';
 import { noteCaptureGrowth } from '../../shared/query/sockets/socket-series.ts';
 import { extendPlacementFingerprint, placementFingerprint, type PlacementFingerprint } from '../../shared/query/placement/fingerprint.ts';
+import { seriesIdentity } from '../../shared/query/stacks/profile-series.ts';
 import { ingestInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
 import { runQueryTestHook, runTestHook } from './engine-test-hooks.ts';
@@ -58,7 +59,7 @@ onHostMessage(async (m: ToEngine) => {
       source = out.source;
       const { model: _model, ...rest } = out.source;
       lastPrint = placementFingerprint(out.source);
-      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: lastPrint } });
+      post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: lastPrint, seriesIdentity: seriesIdentity(out.source) } });
     } catch (e) {
       post({ type: 'failed', reason: reasonOf(e) });
     }
@@ -80,7 +81,7 @@ onHostMessage(async (m: ToEngine) => {
         extended && lastPrint?.type === 'sockets'
           ? { fingerprintTail: { from, snapshots: lastPrint.snapshots.slice(from), summary: lastPrint.summary } }
           : { fingerprint: lastPrint };
-      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, ...print } });
+      post({ type: 'reloaded', reqId: m.reqId, header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, ...print, seriesIdentity: seriesIdentity(out.source) } });
     } catch (e) {
       post({ type: 'reloadFailed', reqId: m.reqId, reason: reasonOf(e) });
     }

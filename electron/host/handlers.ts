@@ -91,6 +91,8 @@ export class Host implements SessionHost {
       heatmapAcross: async (a) => this.store.heatmapAcross(a),
       findings: async ({ ids }) => this.store.findingsAcross(ids),
       diffCallTree: async (a) => this.store.diffCallTree(a.id, a.baseId, a.query, a.baseProfile, a.baseRange),
+      seriesCallTree: async (a) => this.store.seriesCallTree(a.seriesId, a.range, a.query, a.baseline),
+      seriesTopTable: async (a) => this.store.seriesTopTable(a.seriesId, a.range, a.query),
       diffPprof: async (a) => this.store.diffPprof(a.id, a.baseId, a.query, a.baseProfile),
       startCollection: async (a) => this.collections.start(a),
       stopCollection: async ({ collectionId }) => ({ ok: await this.collections.stop(collectionId) }),

@@ -13,11 +13,14 @@ import type { IngestInput } from './ingest-input.ts';
 import type { CallTreeQuery, QueryName, QueryResultOf, SourceQuery, SourceQueryOf } from '../../shared/query/query-types.ts';
 import type { SourceRange } from '../../shared/query/stacks/stack-types.ts';
 import type { GoroutineGroupsResult } from '../../shared/query/dumps/goroutine-groups.ts';
-import type { WcRange, WhatChangedResult } from '../../shared/query/what-changed.ts';
+import type { WcRange, WhatChangedPart, WhatChangedResult } from '../../shared/query/what-changed.ts';
+import { baselineRuns, seriesMoverRows, windowsNs } from '../../shared/query/stacks/series-movers.ts';
 import type { DiagnoseResult } from '../../shared/query/findings/types.ts';
 import type { HeatmapAcross, HostHeatmapPart } from '../../shared/query/sockets/heatmap-across.ts';
 import type { SchemaArg } from '../../shared/bridge-schemas.ts';
 import { hostLabels, isHostCapture } from '../../shared/source-hosts.ts';
+import { describeSeriesWindow, profileSeries, seriesWindow, SERIES_NEEDS_STACKS, type StacksRef, type SeriesWindow, type ProfileSeriesInfo, type SeriesCandidate, type SeriesIdentity, type SeriesWindowInfo } from '../../shared/query/stacks/profile-series.ts';
+import type { SeriesAnswer } from '../../shared/bridge.ts';
 
 interface Entry {
   info: SourceInfo;
@@ -36,6 +39,8 @@ interface Entry {
   ownClock?: SourceClock;
   /** Never placed by pairing: the user undid a pairing or placed the source by hand. */
   noPairing?: boolean;
+  /** The profile series this snapshot can join (cumulative pprof profiles only). */
+  seriesIdentity?: SeriesIdentity | null;
 }
 
 /**
@@ -133,6 +138,7 @@ export class SessionStore {
     });
     entry.span = { startNs: h.startNs, endNs: h.endNs };
     entry.fingerprint = h.fingerprintTail ? grownPrint(entry.fingerprint, h.fingerprintTail) : (h.fingerprint ?? null);
+    entry.seriesIdentity = h.seriesIdentity ?? null;
     entry.ownClock = undefined; // the header's clock is the source's own again
     entry.info.pairedWith = undefined;
     if (entry.placement) this.applyPlacement(entry);
@@ -366,6 +372,7 @@ export class SessionStore {
         return r.part;
       }),
     );
+    parts.push(...(await this.seriesMoverParts(usable, selection, baseline)));
     const merged = await this.query(usable[0]!, { type: 'mergeWhatChanged', parts, shifts, limit });
     // Several hosts' captures: each socket row says which host it is of.
     const hosts = this.hostNames(usable.map((id) => snap.get(id)!));
@@ -466,6 +473,104 @@ export class SessionStore {
     return this.query(id, { ...q, type: 'shownPprofDiff', base: exp.stacks });
   }
 
+  /** Cumulative profiles of one process as series, each snapshot at its place on the axis. */
+  private seriesOf(sources: SourceInfo[]): ProfileSeriesInfo[] {
+    const cands: SeriesCandidate[] = [];
+    for (const s of sources) {
+      const identity = this.entries.get(s.id)?.seriesIdentity;
+      if (!identity || s.status !== 'ready' || s.axisStartNs === undefined) continue;
+      cands.push({ id: s.id, name: s.name, atNs: s.axisStartNs, identity, ...(s.origin.type === 'ssh' ? { host: s.origin.host } : {}) });
+    }
+    return profileSeries(cands);
+  }
+
+  private seriesWindowOf(seriesId: string, range: WcRange, what: string): SeriesWindowInfo {
+    const series = this.snapshot().profileSeries?.find((x) => x.id === seriesId);
+    if (!series) throw new Error(`no profile series ${seriesId} in this session`);
+    const w = describeSeriesWindow(series, range);
+    if (!w) throw new Error(`the ${what} lies outside the ${series.kind} series (its snapshots span ${series.members.length - 1} intervals)`);
+    return w;
+  }
+
+  /**
+   * Asks an engine a question that names other snapshots (StacksRef): first by key alone — the engine
+   * keeps what it was sent, so zoom, search and the top table cost no export — and, when the engine
+   * does not hold one, again with every snapshot exported by its own engine.
+   */
+  private async withSnapshots<R>(snaps: { id: SourceId; profile: string | undefined }[], ask: (refs: StacksRef[]) => Promise<R>): Promise<R> {
+    const keys = snaps.map((x) => ({ key: `${x.id}|${this.entries.get(x.id)?.info.sha256 ?? ''}|${x.profile ?? ''}` }));
+    try {
+      return await ask(keys);
+    } catch (e) {
+      if (!(e instanceof Error) || !e.message.includes(SERIES_NEEDS_STACKS)) throw e;
+      const full = await Promise.all(snaps.map(async (x, i) => ({ key: keys[i]!.key, stacks: (await this.query(x.id, { type: 'exportSnapshot', profile: x.profile })).stacks })));
+      return ask(full);
+    }
+  }
+
+  /**
+   * A series' flame graph over `range` (axis ns): the window's start snapshot is exported by its
+   * engine and subtracted in the end snapshot's engine (the host only routes). A goroutine series
+   * is drawn as growth per stack; with `baseline`, the delta against the baseline window's delta.
+   */
+  async seriesCallTree(seriesId: string, range: WcRange, q: CallTreeQuery, baseline?: WcRange): Promise<SeriesAnswer<QueryResultOf<'callTree'>>> {
+    const window = this.seriesWindowOf(seriesId, range, 'selected range');
+    const p = q.profile;
+    if (baseline) {
+      const baselineWindow = this.seriesWindowOf(seriesId, baseline, 'baseline range');
+      const snaps = [window.from.id, baselineWindow.to.id, baselineWindow.from.id].map((id) => ({ id, profile: p }));
+      const result = await this.withSnapshots(snaps, ([start, end, bStart]) =>
+        this.query(window.to.id, { ...q, type: 'seriesCallTree', start: start!, compare: { type: 'baseline', end: end!, start: bStart! } }),
+      );
+      return { result, window, baselineWindow };
+    }
+    const compare = window.kind === 'goroutine' ? { type: 'growth' as const } : undefined;
+    const result = await this.withSnapshots([{ id: window.from.id, profile: p }], ([start]) =>
+      this.query(window.to.id, { ...q, type: 'seriesCallTree', start: start!, ...(compare ? { compare } : {}) }),
+    );
+    return { result, window };
+  }
+
+  /**
+   * "What changed" rows of the profile series among `ids`: each function's delta rate in the
+   * selection's window against the baseline's intervals (shared/query/stacks/series-movers.ts).
+   */
+  private async seriesMoverParts(ids: SourceId[], selection: WcRange, baseline: WcRange[]): Promise<WhatChangedPart[]> {
+    const wanted = new Set(ids);
+    const out: WhatChangedPart[] = [];
+    for (const series of this.snapshot().profileSeries ?? []) {
+      if (!series.members.some((m) => wanted.has(m.id))) continue;
+      const times = series.members.map((m) => m.atNs);
+      const a = seriesWindow(times, selection);
+      if (!a) continue;
+      const flatOf = async (ws: SeriesWindow[]) => {
+        const flat = new Map<string, number>();
+        let unit = '';
+        for (const w of ws) {
+          const r = await this.withSnapshots([{ id: series.members[w.from]!.id, profile: undefined }], ([start]) =>
+            this.query(series.members[w.to]!.id, { type: 'seriesTopTable', start: start!, limit: 100_000 }),
+          );
+          unit = r.profile.unit;
+          for (const row of r.table.rows) if (row.flat !== 0) flat.set(row.function, (flat.get(row.function) ?? 0) + row.flat);
+        }
+        return { flat, unit, ns: windowsNs(series, ws) };
+      };
+      const fa = await flatOf([a]);
+      const runs = baselineRuns(times, a, baseline);
+      const fb = runs.length ? await flatOf(runs) : null;
+      const end = series.members[a.to]!.id;
+      out.push({ sourceId: end, kind: 'pprof', rows: seriesMoverRows(series, end, fa.unit, fa, fb) });
+    }
+    return out;
+  }
+
+  /** The top table of a series window: pprof -top -base start end. */
+  async seriesTopTable(seriesId: string, range: WcRange, q: SourceQueryOf<'topTable'>): Promise<SeriesAnswer<QueryResultOf<'topTable'>>> {
+    const window = this.seriesWindowOf(seriesId, range, 'selected range');
+    const result = await this.withSnapshots([{ id: window.from.id, profile: q.profile }], ([start]) => this.query(window.to.id, { ...q, type: 'seriesTopTable', start: start! }));
+    return { result, window };
+  }
+
   /** Waits until no source is ingesting (for the CLI and tests). */
   async settled(): Promise<void> {
     await Promise.all([...this.entries.values()].map((e) => e.engine?.ready.catch(() => {})));
@@ -498,7 +603,8 @@ export class SessionStore {
       }
       return s;
     });
-    return { seq: ++this.snapshotSeq, originEpochNs: origin, sources, ...(evidenceSpan ? { evidenceSpan } : {}) };
+    const series = this.seriesOf(sources);
+    return { seq: ++this.snapshotSeq, originEpochNs: origin, sources, ...(evidenceSpan ? { evidenceSpan } : {}), ...(series.length ? { profileSeries: series } : {}) };
   }
 
   dispose(): void {

@@ -111,7 +111,7 @@ export type PageQueryName = keyof typeof QUERY_ARG_SCHEMAS;
 export type QueryArgs<K extends PageQueryName> = v.InferOutput<(typeof QUERY_ARG_SCHEMAS)[K]>;
 
 /** Built by the host from engine outputs (session-store.ts); never accepted from the page. */
-export const HOST_ONLY_QUERIES = ['mergeGoroutineGroups', 'callTreeDiff', 'shownPprofDiff', 'whatChangedPart', 'mergeWhatChanged', 'findingFacts', 'diagnose', 'mergeHeatmaps'] as const;
+export const HOST_ONLY_QUERIES = ['mergeGoroutineGroups', 'callTreeDiff', 'shownPprofDiff', 'whatChangedPart', 'mergeWhatChanged', 'findingFacts', 'diagnose', 'mergeHeatmaps', 'exportSnapshot', 'seriesCallTree', 'seriesTopTable'] as const;
 
 // Every SourceQuery type is a page query or a host-only one: adding a query without deciding which
 // (and, for a page query, its schema) fails to compile here.

@@ -23,6 +23,7 @@ import type { GoroutineBreakdownResult, TraceAnnotations } from './trace/trace-a
 import type { MmuFlags, MmuResult } from './trace/timeline/timeline-types.ts';
 import type { DiagnoseResult, FindingFacts, SourceRef } from './findings/types.ts';
 import type { PlacedFacts } from './findings/context.ts';
+import type { SeriesDeltaArgs } from './stacks/profile-series.ts';
 
 /** No arguments. */
 export type NoArgs = Record<never, never>;
@@ -96,6 +97,12 @@ export interface QueryMap {
   shownPprofDiff: [ShownPprofArgs & { base: ExportedStacks }, ShownPprof];
   /** A profile reduced to function paths + weights, to diff against in another engine. */
   exportStacks: [{ profile?: string; range?: SourceRange }, { type: 'exportStacks'; stacks: ExportedStacks }];
+  /** A series snapshot's stacks with every frame field, for the engine of a later snapshot (profile-series.ts). */
+  exportSnapshot: [{ profile?: string }, { type: 'exportStacks'; stacks: ExportedStacks }];
+  /** The flame graph of a series window: this (end) snapshot minus the exported start one (host-built). */
+  seriesCallTree: [CallTreeArgs & SeriesDeltaArgs, CallTreeResult];
+  /** Its top table: pprof -top -base start end (host-built). */
+  seriesTopTable: [TopTableArgs & Omit<SeriesDeltaArgs, 'compare'>, { type: 'topTable'; profile: StackProfileInfo; table: TopTable }];
   /** Connection heat map of an ss source: `bins` time bins over `range`. */
   heatmap: [
     { range?: SourceRange; bins: number; mode: HeatmapMode; state?: string; topN?: number; measure?: SocketMeasure; total?: boolean; exits?: boolean },

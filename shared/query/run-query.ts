@@ -18,6 +18,7 @@ import { findingFacts } from './findings/facts.ts';
 import { diagnose } from './findings/diagnose.ts';
 import { shownPprof, shownPprofDiff } from './stacks/shown-pprof.ts';
 import { mmuQuery } from './trace/mmu/mmu-query.ts';
+import { exportSnapshotStacks, seriesCallTree, seriesTopTable } from './stacks/profile-series.ts';
 
 /** The `inspect --json` figures of a source (without `file`/`kind`, which the caller adds). */
 export function summarize(src: ParsedSource): Record<string, unknown> {
@@ -65,6 +66,9 @@ const handlers: QueryHandlers = {
   shownPprof,
   shownPprofDiff,
   exportStacks: (src, q) => ({ type: 'exportStacks', stacks: exportStacks(src, q.profile, q.range) }),
+  exportSnapshot: (src, q) => ({ type: 'exportStacks', stacks: exportSnapshotStacks(src, q.profile) }),
+  seriesCallTree,
+  seriesTopTable,
   heatmap: (src, q) => ({
     type: 'heatmap',
     heatmap: heatmapView(needs(src, 'ss', 'the heat map needs an ss socket capture').model, {

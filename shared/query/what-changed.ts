@@ -10,7 +10,9 @@
  *    range the trace covers (so "4.0" = four goroutines parked there all the time);
  *  - blocked time by reason (trace, go tool trace -pprof=sync|net|syscall|sched semantics): the same
  *    mean, from blockingTotals;
- *  - goroutine dump groups: the count per dump, averaged over the dumps in the range.
+ *  - goroutine dump groups: the count per dump, averaged over the dumps in the range;
+ *  - profile movers (a series of cumulative profiles): each function's delta per second of the
+ *    intervals the range uses (stacks/series-movers.ts; the host builds these rows across engines).
  * and the movement INSIDE the selection:
  *  - `first` / `last`: the first and last snapshot (ss) or dump in A; for traces, the mean over the
  *    first and the second half of the part of A the trace covers.
@@ -33,9 +35,9 @@ export interface WcRange {
   endNs: number;
 }
 
-export type ChangeCategory = 'socket-state' | 'socket-peer' | 'trace-group' | 'dump-group' | 'blocking-reason';
+export type ChangeCategory = 'socket-state' | 'socket-peer' | 'trace-group' | 'dump-group' | 'blocking-reason' | 'profile-delta';
 
-export const CATEGORY_ORDER: readonly ChangeCategory[] = ['socket-state', 'socket-peer', 'trace-group', 'dump-group', 'blocking-reason'];
+export const CATEGORY_ORDER: readonly ChangeCategory[] = ['socket-state', 'socket-peer', 'trace-group', 'dump-group', 'blocking-reason', 'profile-delta'];
 
 export interface RangeStat {
   mean: number;

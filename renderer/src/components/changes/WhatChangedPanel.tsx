@@ -13,6 +13,7 @@ const TITLES: Record<ChangeCategory, { title: string; note: string }> = {
   'trace-group': { title: 'Goroutine groups (trace)', note: 'goroutines blocked there on average' },
   'dump-group': { title: 'Goroutine groups (dumps)', note: 'goroutines per dump' },
   'blocking-reason': { title: 'Blocked time by reason (trace)', note: 'goroutines blocked on average' },
+  'profile-delta': { title: 'Profile movers (series)', note: 'flat delta per second of the intervals used; delay in s/s = goroutines blocked' },
 };
 
 /** Small numbers keep a decimal (a trace mean of 0.4 goroutines), counts do not. */
@@ -36,7 +37,7 @@ export function WhatChangedPanel() {
   const focusSource = useApp((s) => s.focusSource);
   const showInFlameGraph = useApp((s) => s.showInFlameGraph);
   const extent = useMemo(() => sessionExtent(session), [session]);
-  const { result, error, loading } = useWhatChanged(session.sources, selection, baseline, extent);
+  const { result, error, loading } = useWhatChanged(session.sources, selection, baseline, extent, session.profileSeries);
   const origin = session.originEpochNs;
   const fmtRange = (r: TimeRange) => (origin ? `${formatClock(axisToDate(origin, r.startNs))}–${formatClock(axisToDate(origin, r.endNs))}` : '');
   const names = new Map(session.sources.map((s) => [s.id, s.name]));
@@ -237,6 +238,7 @@ const HEAD_UNIT: Record<ChangeCategory, string> = {
   'trace-group': 'blocked',
   'dump-group': 'goroutines',
   'blocking-reason': 'blocked',
+  'profile-delta': '/s',
 };
 
 /** The top mover of each category on one line: the story at a glance. */

@@ -8,6 +8,7 @@ import { restOf, type WhatChangedResult } from '../../../../shared/query/what-ch
 import type { TimeRange } from '../../store.ts';
 import { useBridgeRequest } from '../../query/use-source-query.ts';
 import { axisSpan } from '../../time-domains.ts';
+import type { ProfileSeriesInfo } from '../../../../shared/query/stacks/profile-series.ts';
 
 export interface WhatChangedState {
   result: WhatChangedResult | null;
@@ -19,8 +20,16 @@ export interface WhatChangedState {
 
 const DEBOUNCE_MS = 150;
 
-export function useWhatChanged(sources: SourceInfo[], selection: TimeRange | null, pinned: TimeRange | null, extent: TimeRange | null): WhatChangedState {
-  const usable = sources.filter((s) => s.status === 'ready' && s.kind !== 'pprof' && s.kind !== 'error' && s.axisShiftNs !== undefined);
+export function useWhatChanged(
+  sources: SourceInfo[],
+  selection: TimeRange | null,
+  pinned: TimeRange | null,
+  extent: TimeRange | null,
+  series: readonly ProfileSeriesInfo[] = [],
+): WhatChangedState {
+  // Profiles take part only as snapshots of a series (their movers); a lone profile has no time range.
+  const inSeries = new Set(series.flatMap((x) => x.members.map((m) => m.id)));
+  const usable = sources.filter((s) => s.status === 'ready' && (s.kind !== 'pprof' || inSeries.has(s.id)) && s.kind !== 'error' && s.axisShiftNs !== undefined);
   // Offsets (alignment) change the answer too: the host reads them, but the question must change.
   const shifts = usable.map((s) => `${s.id}@${s.axisShiftNs}`).join(',');
   const baseline = useMemo(

@@ -19,6 +19,8 @@ import { useRequest, useSourceQueries, useSourceQuery } from '../../query/use-so
 import { Panel } from '../Panel.tsx';
 import { FlameView, validRegex, type FlameViewActions } from './FlameView.tsx';
 import { saveShownPprof } from './save-pprof.ts';
+import { BASE_TOP_ROWS as SERIES_BASE_TOP_ROWS, useSeriesDelta } from './series-delta.ts';
+import { SeriesWindowBar } from './SeriesWindowBar.tsx';
 
 /** The renderer never draws more frames than this (d3-flame-graph is SVG: ~5 DOM nodes a frame). */
 const MAX_NODES = 5000;
@@ -118,6 +120,29 @@ export function FlameGraphPanel() {
     return withDeltas(top.data.table.rows, baseTop.data.table.rows, baseTop.data.table.rows.length < BASE_TOP_ROWS);
   }, [top.data, baseTop.data, !!diffWith]);
   const [saveError, setSaveError] = useState<string | null>(null);
+  // A snapshot of a profile series: the brushed range's deltas replace its cumulative figures.
+  const series = useSeriesDelta(src?.id, treeArgs, topArgs, !!diffWith);
+  const seriesOn = !!series?.active;
+  const seriesWindow = series?.tree.data?.window ?? series?.top.data?.window;
+  const shownTree = seriesOn
+    ? { result: series.tree.data?.result ?? null, loading: series.tree.loading, error: series.tree.error, elapsedMs: series.tree.elapsedMs, receivedAt: series.tree.receivedAt }
+    : { result: tree.data, loading: tree.loading, error: tree.error, elapsedMs: tree.elapsedMs, receivedAt: tree.receivedAt };
+  const shownTop = seriesOn
+    ? series.top.data && series.top.receivedAt !== null
+      ? {
+          // Against a pinned baseline: delta columns from the baseline window's table, as a source diff has them.
+          rows: series.baseline && series.baseTop.data
+            ? withDeltas(series.top.data.result.table.rows, series.baseTop.data.result.table.rows, series.baseTop.data.result.table.rows.length < SERIES_BASE_TOP_ROWS)
+            : series.top.data.result.table.rows,
+          receivedAt: series.top.receivedAt,
+        }
+      : null
+    : topRows && top.receivedAt !== null
+      ? { rows: topRows, receivedAt: top.receivedAt }
+      : null;
+  // Saving a series window writes its delta (end snapshot minus start, as pprof -base); a baseline diff is not saved.
+  const seriesSave = seriesOn && seriesWindow && !series.baseline ? { baseId: seriesWindow.from.id, baseProfile: profile?.key ?? '' } : null;
+  const originEpochNs = useApp((s) => s.session.originEpochNs);
 
   const actions: FlameViewActions | null = useMemo(() => {
     if (!src) return null;
@@ -162,12 +187,12 @@ export function FlameGraphPanel() {
       testId="panel-flame"
       actions={
         <>
-          {tree.loading ? <span className="muted flame-busy">updating…</span> : null}
+          {shownTree.loading ? <span className="muted flame-busy">updating…</span> : null}
           {saveError && <span className="error" role="alert" data-testid="flame-save-pprof-error">{saveError}</span>}
           <button
             data-testid="flame-save-pprof"
             data-export-skip=""
-            disabled={!profile}
+            disabled={!profile || (seriesOn && !seriesSave)}
             title={
               diffWith
                 ? 'Save the diff shown as .pb.gz: this profile minus the base (go tool pprof -base), filters applied'
@@ -175,7 +200,9 @@ export function FlameGraphPanel() {
             }
             onClick={() => {
               setSaveError(null);
-              if (profile) saveShownPprof(src.id, src.name, { profile: profile.key, range, ...filters }, diffWith).catch((e: Error) => setSaveError(`Save as pprof failed: ${e.message}`));
+              if (seriesSave && seriesWindow && profile)
+                saveShownPprof(seriesWindow.to.id, seriesWindow.to.name, { profile: profile.key, ...filters }, seriesSave).catch((e: Error) => setSaveError(`Save as pprof failed: ${e.message}`));
+              else if (profile) saveShownPprof(src.id, src.name, { profile: profile.key, range, ...filters }, diffWith).catch((e: Error) => setSaveError(`Save as pprof failed: ${e.message}`));
             }}
           >
             Save as pprof
@@ -183,16 +210,30 @@ export function FlameGraphPanel() {
         </>
       }
     >
+      {series && (
+        <SeriesWindowBar
+          series={series.series}
+          originEpochNs={originEpochNs}
+          active={seriesOn}
+          follow={series.follow}
+          setFollow={series.setFollow}
+          hasSelection={!!selection}
+          outside={series.outside}
+          window={seriesWindow}
+          baselineWindow={series.tree.data?.baselineWindow}
+          error={series.tree.error ?? series.top.error}
+        />
+      )}
       <FlameView
         view={view}
         profiles={profiles}
         profile={profile}
         appliedSearch={appliedSearch}
         diffCandidates={diffCandidates}
-        baseName={base?.name}
+        baseName={seriesOn ? (series.baseline ? 'the baseline range' : seriesWindow?.from.name) : base?.name}
         rangeLimited={!!range}
-        tree={{ result: tree.data, loading: tree.loading, error: tree.error, elapsedMs: tree.elapsedMs, receivedAt: tree.receivedAt }}
-        top={topRows && top.receivedAt !== null ? { rows: topRows, receivedAt: top.receivedAt } : null}
+        tree={shownTree}
+        top={shownTop}
         width={drawWidth}
         graphRef={graphRef}
         actions={actions}

@@ -78,6 +78,8 @@ export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTab
             className={focused === r.function ? 'focused' : ''}
             data-testid="top-row"
             data-function={r.function}
+            data-flat={r.flat}
+            data-cum={r.cum}
             onClick={() => onPick(r.function)}
             aria-selected={focused === r.function}
             {...entryKeys(() => onPick(r.function))}

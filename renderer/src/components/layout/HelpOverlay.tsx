@@ -31,6 +31,7 @@ export const SHORTCUTS: { view: string; items: Shortcut[] }[] = [
       { keys: k('←', '→'), what: 'pan by a tenth of the view' },
       { keys: k('0'), what: 'reset zoom' },
       { keys: <>{k('Alt')} + drag a lane</>, what: 'move that source along the axis (manual alignment)' },
+      { keys: 'click an interval of a profile series', what: 'select it: the flame graph shows that interval’s delta' },
       { keys: 'hover', what: 'time cursor shared by every time-based view' },
     ],
   },

@@ -24,6 +24,7 @@ import { offsetToPlaceAt, waitingSources } from '../alignment/align-with.ts';
 import { useAlignPick } from '../alignment/align-pick.ts';
 import { isHostCapture } from '../../../../shared/source-hosts.ts';
 import { useFleetTrack } from './fleet-track.ts';
+import { SeriesIntervalMarks } from './SeriesIntervalMarks.tsx';
 
 const AXIS_H = 22;
 const SERIES_H = 54;
@@ -93,7 +94,7 @@ export function TimelineStrip() {
   // Estimated sources out of the default window wait in the tray (one-click places).
   const waiting = useMemo(() => (outside > 0 ? waitingSources(session.sources, defaultView) : []), [outside, session, defaultView]);
   const origin = session.originEpochNs;
-  const groups = useMemo(() => laneGroups(sources), [sources]);
+  const groups = useMemo(() => laneGroups(sources, session.profileSeries), [sources, session.profileSeries]);
   const collapsed = useApp((s) => s.collapsedLaneGroups);
   const toggleLaneGroup = useApp((s) => s.toggleLaneGroup);
   // Lanes under a header per folder / host once there is more than one; a folded group is its header.
@@ -107,7 +108,7 @@ export function TimelineStrip() {
     bottom += SERIES_H;
   }
   for (const g of groups) {
-    if (groups.length > 1) {
+    if (groups.length > 1 || g.series) {
       const folded = collapsed.includes(g.key);
       rows.push({ kind: 'group', group: g, top: bottom, h: GROUP_H, folded });
       bottom += GROUP_H;
@@ -339,6 +340,8 @@ export function TimelineStrip() {
                   width={width}
                   x={x}
                   onToggle={() => toggleLaneGroup(row.group.key)}
+                  selection={selection}
+                  onPickInterval={(a, b) => setSelection(axisSpan(a, b))}
                 />
               );
             }
@@ -453,7 +456,25 @@ type LaneRow =
  * A lane group's header: its folder or host and how many sources, a button that folds the group (a
  * folded group still marks where its sources sit on the axis).
  */
-function LaneGroupHeader({ group, folded, top, width, x, onToggle }: { group: LaneGroup; folded: boolean; top: number; width: number; x: (ns: number) => number; onToggle(): void }) {
+function LaneGroupHeader({
+  group,
+  folded,
+  top,
+  width,
+  x,
+  onToggle,
+  selection,
+  onPickInterval,
+}: {
+  group: LaneGroup;
+  folded: boolean;
+  top: number;
+  width: number;
+  x: (ns: number) => number;
+  onToggle(): void;
+  selection: TimeRange | null;
+  onPickInterval(startNs: number, endNs: number): void;
+}) {
   const n = group.sources.length;
   return (
     <g
@@ -476,7 +497,9 @@ function LaneGroupHeader({ group, folded, top, width, x, onToggle }: { group: La
       }}
     >
       <rect x={0} y={top} width={width} height={GROUP_H} className="lane-group-bg" />
+      {group.series && <SeriesIntervalMarks series={group.series} top={top} height={GROUP_H} x={x} selection={selection} onPick={onPickInterval} />}
       {folded &&
+        !group.series &&
         group.sources.map((s) => (
           <rect key={s.id} x={x(s.axisStartNs!)} y={top + GROUP_H - 5} width={Math.max(2, x(s.axisEndNs!) - x(s.axisStartNs!))} height={3} className={`lane-bar kind-${s.kind}`} />
         ))}

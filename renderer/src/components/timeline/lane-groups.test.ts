@@ -20,4 +20,14 @@ describe('laneGroups', () => {
       ['incidents/x', ['e']],
     ]);
   });
+
+  it('puts the snapshots of a profile series in one group of their own, in time order', () => {
+    const f = (id: string) => src(id, { type: 'file', path: `/data/series/${id}` });
+    const series = { id: 'series:block:b0', kind: 'block' as const, label: 'block profiles of p · 3 snapshots', members: ['b0', 'b1', 'b2'].map((id, i) => ({ id, name: id, atNs: i })) };
+    const g = laneGroups([f('trace'), f('b2'), f('b0'), f('heap'), f('b1')], [series]);
+    expect(g.map((x) => [x.label, x.sources.map((s) => s.id), x.series?.id])).toEqual([
+      ['data/series', ['trace', 'heap'], undefined],
+      ['block profiles of p · 3 snapshots', ['b0', 'b1', 'b2'], 'series:block:b0'],
+    ]);
+  });
 });

@@ -4,11 +4,14 @@
  * folds away. Pure.
  */
 import type { SourceInfo } from '../../../../shared/bridge.ts';
+import type { ProfileSeriesInfo } from '../../../../shared/query/stacks/profile-series.ts';
 
 export interface LaneGroup {
   key: string;
   label: string;
   sources: SourceInfo[];
+  /** A profile series: its snapshots, in time order, are this group's lanes (the header marks its intervals). */
+  series?: ProfileSeriesInfo;
 }
 
 /** The group a source's lane belongs to. */
@@ -25,10 +28,23 @@ export function laneGroupOf(s: SourceInfo): { key: string; label: string } {
   return { key: 'upload', label: 'dropped files' };
 }
 
-/** Sources in groups, groups in the order their first source appears, sources in their own order. */
-export function laneGroups(sources: SourceInfo[]): LaneGroup[] {
+/**
+ * Sources in groups, groups in the order their first source appears, sources in their own order; the
+ * snapshots of a profile series form one group of their own, in time order.
+ */
+export function laneGroups(sources: SourceInfo[], series: readonly ProfileSeriesInfo[] = []): LaneGroup[] {
   const groups = new Map<string, LaneGroup>();
+  const seriesOf = new Map(series.flatMap((x) => x.members.map((m) => [m.id, x] as const)));
+  const byId = new Map(sources.map((s) => [s.id, s]));
   for (const s of sources) {
+    const ser = seriesOf.get(s.id);
+    if (ser) {
+      if (!groups.has(ser.id)) {
+        const members = ser.members.flatMap((m) => byId.get(m.id) ?? []);
+        groups.set(ser.id, { key: ser.id, label: ser.label, sources: members, series: ser });
+      }
+      continue;
+    }
     const g = laneGroupOf(s);
     let group = groups.get(g.key);
     if (!group) groups.set(g.key, (group = { ...g, sources: [] }));

@@ -145,6 +145,14 @@ const cases = {
     { id: 'merge goroutine 0..5', files: [0, 1, 2, 3, 4, 5].map((i) => `${SER}/goroutine-${i}.pb.gz`) },
     { id: 'merge mutex 4 5 hide', files: [4, 5].map((i) => `${SER}/mutex-${i}.pb.gz`), hide: 'runtime' },
   ],
+  // Profiles over time (shared/query/stacks/profile-series.ts): the delta of every interval of the
+  // series (consecutive snapshots), every sample type of allocs, and windows of several intervals.
+  intervals: [
+    ...['block', 'mutex', 'goroutine'].flatMap((k) => [1, 2, 3, 4, 5].map((i) => ({ id: `${k}-${i} --base ${k}-${i - 1}`, files: [`${SER}/${k}-${i}.pb.gz`], base: `${SER}/${k}-${i - 1}.pb.gz` }))),
+    ...['alloc_space', 'alloc_objects', 'inuse_space'].flatMap((t) => [1, 2, 3, 4, 5].map((i) => ({ id: `allocs-${i} --base allocs-${i - 1} ${t}`, files: [`${SER}/allocs-${i}.pb.gz`], base: `${SER}/allocs-${i - 1}.pb.gz`, sampleIndex: t }))),
+    ...['block', 'mutex', 'goroutine'].flatMap((k) => [[1, 3], [2, 5], [0, 4]].map(([a, b]) => ({ id: `${k}-${b} --base ${k}-${a}`, files: [`${SER}/${k}-${b}.pb.gz`], base: `${SER}/${k}-${a}.pb.gz` }))),
+    { id: 'block-4 --base block-1 focus', files: [`${SER}/block-4.pb.gz`], base: `${SER}/block-1.pb.gz`, focus: 'main\\.main\\.func1' },
+  ],
   generated: [
     { id: 'stripped binary, cgo and generics: cpu', files: ['@go-real/cpu-stripped-cgo.pb.gz'] },
     { id: 'stripped binary: cpu focus on generics', files: ['@go-real/cpu-stripped-cgo.pb.gz'], focus: '\\[go\\.shape' },
