@@ -39,6 +39,10 @@ export interface CallTreeArgs {
   rootPath?: string[];
   minFraction?: number;
   maxNodes?: number;
+  /** pprof's -tagfocus / -tagignore / -tagroot (stacks/stack-labels.ts). */
+  tagfocus?: string;
+  tagignore?: string;
+  tagroot?: string;
 }
 
 export interface TopTableArgs {
@@ -47,6 +51,9 @@ export interface TopTableArgs {
   focus?: string;
   ignore?: string;
   hide?: string;
+  tagfocus?: string;
+  tagignore?: string;
+  tagroot?: string;
   sortBy?: TopSortKey;
   reverse?: boolean;
   limit?: number;
