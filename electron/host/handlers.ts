@@ -2,6 +2,7 @@
  * The bridge's request handlers, written once and served by both transports (Electron IPC and the
  * browser-mode server). Plain Node: never imports 'electron'.
  */
+import { findGoroot, readListing } from './source-files.ts';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -86,6 +87,8 @@ export class Host implements SessionHost {
       setSourceOffset: async ({ id, offsetNs }) => ({ ok: this.store.setOffset(id, offsetNs) }),
       undoPairing: async ({ id }) => ({ ok: this.store.undoPairing(id) }),
       query: async ({ id, query }) => this.store.query(id, query),
+      sourceListing: async ({ id, query, roots, trimPath }) =>
+        readListing(await this.store.query(id, query), { roots, trimPath, goroot: findGoroot() }),
       goroutineGroupsAcross: async ({ ids }) => this.store.goroutineGroupsAcross(ids),
       whatChangedAcross: async ({ ids, selection, baseline, limit }) => this.store.whatChangedAcross(ids, selection, baseline, limit),
       findings: async ({ ids }) => this.store.findingsAcross(ids),

@@ -13,6 +13,8 @@ import type { TrackData } from './tracks.ts';
 import type { GoroutineLane, TraceGoroutineGroupsResult } from './trace/trace-goroutine-groups.ts';
 import type { CallTree, DiffCallTree } from './stacks/call-tree.ts';
 import type { TopSortKey, TopTable } from './stacks/top-table.ts';
+import type { PeekResult } from './stacks/peek.ts';
+import type { SourceLinesArgs, SourceLinesResult } from './stacks/source-lines.ts';
 import type { ExportedStacks, ShownPprof, ShownPprofArgs, SourceRange, StackProfileInfo } from './stacks/stack-types.ts';
 import type { HeatmapMode } from './sockets/socket-heatmap.ts';
 import type { CellSockets, HeatmapView, SocketSort } from './sockets/heatmap-view.ts';
@@ -95,6 +97,13 @@ export interface QueryMap {
   /** The same call tree as a diff against stacks exported from another source (host-built). */
   callTreeDiff: [CallTreeArgs & { base: ExportedStacks }, CallTreeResult];
   topTable: [TopTableArgs, { type: 'topTable'; profile: StackProfileInfo; table: TopTable }];
+  /** Callers and callees of the functions matching `regex` (pprof -peek), under the same filters as topTable. */
+  peek: [Omit<TopTableArgs, 'sortBy' | 'reverse' | 'limit'> & { regex: string; limit?: number }, { type: 'peek'; profile: StackProfileInfo; peek: PeekResult }];
+  /**
+   * Per source line of the functions matching `regex`, flat and cum (pprof -list), with the files
+   * they are in; the host reads those files from the user's source roots (electron/host/source-files.ts).
+   */
+  sourceLines: [SourceLinesArgs, SourceLinesResult];
   /** The shown profile (one profile, range, focus/ignore/hide) as pprof protobuf bytes: "Save as pprof". */
   shownPprof: [ShownPprofArgs, ShownPprof];
   /** The same, of a diff: this profile minus stacks exported from another source (host-built). */

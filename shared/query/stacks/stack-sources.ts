@@ -21,6 +21,8 @@ import type { QueryResult, SourceQuery } from '../query-types.ts';
 import { blockingProfile, cpuSampleStacks } from '../trace/trace-blocking.ts';
 import { hasLabelOptions, labelTableFromPairs, tagRootKeys, withLabels, type LabelOptions, type LabelTable } from './stack-labels.ts';
 import { parseLabelText } from '../dumps/dump-labels.ts';
+import { peek } from './peek.ts';
+import { sourceLines } from './source-lines.ts';
 
 /** The quantity a pprof sample type measures (see StackProfileInfo.quantity). */
 export function pprofQuantity(type: string): string {
@@ -313,4 +315,18 @@ export function topTableQuery(src: ParsedSource, q: Q<'topTable'>): R<'topTable'
   const { focus, ignore, hide, sortBy, reverse, limit } = q;
   const table = topTable(labelledStacksOf(src, profile.key, q.range, q), { focus, ignore, hide, sortBy, reverse, limit });
   return { type: 'topTable', profile, table };
+}
+
+/** Callers and callees of the functions matching q.regex (pprof -peek). */
+export function peekQuery(src: ParsedSource, q: Q<'peek'>): R<'peek'> {
+  const profile = stackProfileInfo(src, q.profile);
+  const { focus, ignore, hide, regex, limit } = q;
+  return { type: 'peek', profile, peek: peek(labelledStacksOf(src, profile.key, q.range, q), { focus, ignore, hide, regex, limit }) };
+}
+
+/** Flat and cum per source line of the functions matching q.regex (pprof -list), before the host reads the files. */
+export function sourceLinesQuery(src: ParsedSource, q: Q<'sourceLines'>): R<'sourceLines'> {
+  const profile = stackProfileInfo(src, q.profile);
+  const { focus, ignore, hide, regex, limit } = q;
+  return { type: 'sourceLines', profile, ...sourceLines(labelledStacksOf(src, profile.key, q.range, q), { focus, ignore, hide, regex, limit }) };
 }
