@@ -9,7 +9,7 @@
  * Plain Node; never imports 'electron'.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { ListedFile, ListedLine, SourceLinesResult, SourceListing } from '../../shared/query/stacks/source-lines.ts';
