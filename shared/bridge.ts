@@ -347,6 +347,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'setSourceOffset',
   'undoPairing',
   'query',
+  'sourceListing',
   'goroutineGroupsAcross',
   'whatChangedAcross',
   'findings',

@@ -76,6 +76,7 @@ export const QUERY_ARG_SCHEMAS = {
     reverse: v.optional(v.boolean()),
     limit: v.optional(int(1, 100_000)),
   }),
+  labelKeys: args({ profile: profileKey, range }),
   peek: args({
     profile: profileKey,
     range,

@@ -14,6 +14,7 @@ import type { GoroutineLane, TraceGoroutineGroupsResult } from './trace/trace-go
 import type { CallTree, DiffCallTree } from './stacks/call-tree.ts';
 import type { TopSortKey, TopTable } from './stacks/top-table.ts';
 import type { PeekResult } from './stacks/peek.ts';
+import type { LabelKeySummary } from './stacks/stack-labels.ts';
 import type { SourceLinesArgs, SourceLinesResult } from './stacks/source-lines.ts';
 import type { ExportedStacks, ShownPprof, ShownPprofArgs, SourceRange, StackProfileInfo } from './stacks/stack-types.ts';
 import type { HeatmapMode } from './sockets/socket-heatmap.ts';
@@ -97,6 +98,8 @@ export interface QueryMap {
   /** The same call tree as a diff against stacks exported from another source (host-built). */
   callTreeDiff: [CallTreeArgs & { base: ExportedStacks }, CallTreeResult];
   topTable: [TopTableArgs, { type: 'topTable'; profile: StackProfileInfo; table: TopTable }];
+  /** A profile's label keys and their heaviest values (pprof -tags). */
+  labelKeys: [{ profile?: string; range?: SourceRange }, { type: 'labelKeys'; profile: StackProfileInfo; keys: LabelKeySummary[] }];
   /** Callers and callees of the functions matching `regex` (pprof -peek), under the same filters as topTable. */
   peek: [Omit<TopTableArgs, 'sortBy' | 'reverse' | 'limit'> & { regex: string; limit?: number }, { type: 'peek'; profile: StackProfileInfo; peek: PeekResult }];
   /**

@@ -9,7 +9,7 @@ import { goroutineGroups } from './dumps/goroutine-groups.ts';
 import { trackOf } from './tracks.ts';
 import { goroutineLanes, traceGoroutineGroups } from './trace/trace-goroutine-groups.ts';
 import { mergeGoroutineGroups } from './dumps/goroutine-groups-merge.ts';
-import { callTreeDiffQuery, callTreeQuery, exportStacks, peekQuery, sourceLinesQuery, stackProfilesOf, topTableQuery } from './stacks/stack-sources.ts';
+import { callTreeDiffQuery, callTreeQuery, exportStacks, labelKeysQuery, peekQuery, sourceLinesQuery, stackProfilesOf, topTableQuery } from './stacks/stack-sources.ts';
 import { cellSockets, heatmapView } from './sockets/heatmap-view.ts';
 import { mergeWhatChanged, whatChangedPart } from './what-changed.ts';
 import { goroutineBreakdown, traceAnnotations } from './trace/trace-annotations.ts';
@@ -60,6 +60,7 @@ const handlers: QueryHandlers = {
   callTree: callTreeQuery,
   callTreeDiff: callTreeDiffQuery,
   topTable: topTableQuery,
+  labelKeys: labelKeysQuery,
   peek: peekQuery,
   sourceLines: sourceLinesQuery,
   shownPprof,

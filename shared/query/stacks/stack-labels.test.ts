@@ -90,3 +90,22 @@ describe('pprof units', () => {
     expect([0, 1, 2].map((i) => all(t, i))).toEqual([true, false, false]);
   });
 });
+
+describe('label keys', () => {
+  it('weighs keys and values as `go tool pprof -tags cpu.pb.gz` does', async () => {
+    const { labelKeysQuery } = await import('./stack-sources.ts');
+    const src = await load('cpu.pb.gz');
+    const keys = labelKeysQuery(src, { type: 'labelKeys', profile: 'cpu' }).keys;
+    // go tool pprof -tags: phase 2.09s of 2.25s (encode 1.49s, parse 600ms); worker 2.25s (beta 1.15s, alpha 1.10s).
+    const phase = keys.find((k) => k.key === 'phase')!;
+    expect(phase.weight).toBe(2.09e9);
+    expect(phase.values).toEqual([
+      { value: 'encode', weight: 1.49e9 },
+      { value: 'parse', weight: 0.6e9 },
+    ]);
+    expect(keys.find((k) => k.key === 'worker')!.values).toEqual([
+      { value: 'beta', weight: 1.15e9 },
+      { value: 'alpha', weight: 1.1e9 },
+    ]);
+  });
+});

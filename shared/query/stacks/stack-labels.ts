@@ -272,3 +272,45 @@ function underLabelFrames(input: WeightedStacks, t: LabelTable, keys: readonly s
   }
   return { stacks: b.build(), sampleStack, weight: input.weight };
 }
+
+/** One label key of a profile and its heaviest values (pprof's `-tags`), for choosing filters and groupings. */
+export interface LabelKeySummary {
+  key: string;
+  /** Weight of the samples carrying the key. */
+  weight: number;
+  /** Values by weight, heaviest first (numbers as pprof prints them); at most `maxValues`. */
+  values: { value: string; weight: number }[];
+  /** Distinct values in all. */
+  valueCount: number;
+}
+
+/** The label keys of `labels` weighted by `input`'s samples (|weight|), keys by weight. */
+export function labelSummary(input: WeightedStacks, labels: LabelTable | null, maxValues = 20): LabelKeySummary[] {
+  if (!labels) return [];
+  const byKey = new Map<string, { weight: number; values: Map<string, number> }>();
+  const n = input.sampleStack.length;
+  for (let i = 0; i < n; i++) {
+    const w = Math.abs(input.weight[i]!);
+    if (!(w > 0)) continue;
+    const seen = new Set<string>();
+    for (let j = labels.start[i]!; j < labels.start[i + 1]!; j++) {
+      if (!present(labels, j)) continue;
+      const k = labels.strings[labels.key[j]!]!;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      let e = byKey.get(k);
+      if (!e) byKey.set(k, (e = { weight: 0, values: new Map() }));
+      e.weight += w;
+      const v = labelValues(labels, i, k);
+      e.values.set(v, (e.values.get(v) ?? 0) + w);
+    }
+  }
+  return [...byKey]
+    .map(([key, e]) => ({
+      key,
+      weight: e.weight,
+      valueCount: e.values.size,
+      values: [...e.values].map(([value, weight]) => ({ value, weight })).sort((a, b) => b.weight - a.weight || (a.value < b.value ? -1 : 1)).slice(0, maxValues),
+    }))
+    .sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1));
+}

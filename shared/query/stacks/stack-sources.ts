@@ -19,7 +19,7 @@ import { warmBottomUpLevel } from './call-tree-input.ts';
 import { topTable, warmTopTable } from './top-table.ts';
 import type { QueryResult, SourceQuery } from '../query-types.ts';
 import { blockingProfile, cpuSampleStacks } from '../trace/trace-blocking.ts';
-import { hasLabelOptions, labelTableFromPairs, tagRootKeys, withLabels, type LabelOptions, type LabelTable } from './stack-labels.ts';
+import { hasLabelOptions, labelSummary, labelTableFromPairs, tagRootKeys, withLabels, type LabelOptions, type LabelTable } from './stack-labels.ts';
 import { parseLabelText } from '../dumps/dump-labels.ts';
 import { peek } from './peek.ts';
 import { sourceLines } from './source-lines.ts';
@@ -329,4 +329,11 @@ export function sourceLinesQuery(src: ParsedSource, q: Q<'sourceLines'>): R<'sou
   const profile = stackProfileInfo(src, q.profile);
   const { focus, ignore, hide, regex, limit } = q;
   return { type: 'sourceLines', profile, ...sourceLines(labelledStacksOf(src, profile.key, q.range, q), { focus, ignore, hide, regex, limit }) };
+}
+
+/** The label keys of profile `key` and their heaviest values (pprof -tags), for the label controls. */
+export function labelKeysQuery(src: ParsedSource, q: Q<'labelKeys'>): R<'labelKeys'> {
+  const profile = stackProfileInfo(src, q.profile);
+  const { input, labels } = labelledInput(src, profile.key, q.range);
+  return { type: 'labelKeys', profile, keys: labelSummary(input, labels) };
 }

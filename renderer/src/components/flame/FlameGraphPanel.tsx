@@ -19,6 +19,9 @@ import { useRequest, useSourceQueries, useSourceQuery } from '../../query/use-so
 import { Panel } from '../Panel.tsx';
 import { FlameView, validRegex, type FlameViewActions } from './FlameView.tsx';
 import { saveShownPprof } from './save-pprof.ts';
+import { PeekView } from './PeekView.tsx';
+import { SourceLinesView } from './SourceLinesView.tsx';
+import { rootList, useSourceRoots } from './source-roots.ts';
 
 /** The renderer never draws more frames than this (d3-flame-graph is SVG: ~5 DOM nodes a frame). */
 const MAX_NODES = 5000;
@@ -81,6 +84,10 @@ export function FlameGraphPanel() {
     focus: filterRegex(view.filters, 'focus'),
     ignore: filterRegex(view.filters, 'ignore'),
     hide: filterRegex(view.filters, 'hide'),
+    // pprof's label options ride with the filters to every query (tree, top, peek, list, Save as pprof).
+    tagfocus: view.labels.tagfocus || undefined,
+    tagignore: view.labels.tagignore || undefined,
+    tagroot: view.labels.tagroot || undefined,
   };
   const treeArgs: CallTreeArgs | null =
     src && profile && width > 0
@@ -118,6 +125,18 @@ export function FlameGraphPanel() {
     return withDeltas(top.data.table.rows, baseTop.data.table.rows, baseTop.data.table.rows.length < BASE_TOP_ROWS);
   }, [top.data, baseTop.data, !!diffWith]);
   const [saveError, setSaveError] = useState<string | null>(null);
+  const labelKeys = useSourceQuery(src?.id, 'labelKeys', profile ? { profile: profile.key, range } : null);
+
+  // Peek / source lines of one function, asked only while shown; the function matched exactly.
+  const sideFn = view.side !== 'top' ? view.sideFn : null;
+  const sideArgs = sideFn && profile ? { profile: profile.key, range, ...filters, regex: `^${escapeRe(sideFn)}$` } : null;
+  const peek = useSourceQuery(src?.id, 'peek', view.side === 'peek' ? sideArgs : null);
+  const [roots, setRoots] = useSourceRoots();
+  const listing = useRequest(
+    view.side === 'source' && sideArgs && src ? JSON.stringify([src.id, sideArgs, roots]) : null,
+    () => bridge.request('sourceListing', { id: src!.id, query: { type: 'sourceLines', ...sideArgs! }, roots: rootList(roots.roots), trimPath: roots.trimPath || undefined }),
+    { scope: src?.id },
+  );
 
   const actions: FlameViewActions | null = useMemo(() => {
     if (!src) return null;
@@ -134,6 +153,8 @@ export function FlameGraphPanel() {
       zoomTo: (p) => act.zoomTo(id, p),
       zoomIn: (p) => act.zoomIn(id, p),
       zoomOut: () => act.zoomOut(id),
+      setLabels: (l) => act.setLabels(id, l),
+      showSide: (side, fn) => act.showSide(id, side, fn),
     };
   }, [src?.id, act]);
 
@@ -196,6 +217,33 @@ export function FlameGraphPanel() {
         width={drawWidth}
         graphRef={graphRef}
         actions={actions}
+        labelKeys={labelKeys.data?.keys}
+        sideContent={
+          view.side === 'peek' && sideFn ? (
+            <PeekView
+              fn={sideFn}
+              result={peek.data?.peek ?? null}
+              unit={profile?.unit ?? 'count'}
+              loading={peek.loading}
+              error={peek.error}
+              onPeek={(fn) => actions.showSide('peek', fn)}
+              onSource={(fn) => actions.showSide('source', fn)}
+              onClose={() => actions.showSide('top')}
+            />
+          ) : view.side === 'source' && sideFn ? (
+            <SourceLinesView
+              fn={sideFn}
+              listing={listing.data}
+              loading={listing.loading}
+              error={listing.error}
+              roots={roots.roots}
+              trimPath={roots.trimPath}
+              onRoots={(r, t) => setRoots({ roots: r, trimPath: t })}
+              onPeek={(fn) => actions.showSide('peek', fn)}
+              onClose={() => actions.showSide('top')}
+            />
+          ) : null
+        }
       />
     </Panel>
   );
