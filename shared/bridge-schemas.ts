@@ -297,7 +297,12 @@ export const REQUEST_ARG_SCHEMAS = {
     roots: v.pipe(v.array(filePath('roots must be folder paths'), 'roots must be an array of folder paths'), v.maxLength(32, 'at most 32 source roots')),
     trimPath: v.optional(v.pipe(v.string('trimPath must be a string'), v.maxLength(4096, 'trimPath must be a string'))),
   }),
-  goroutineGroupsAcross: fields({ ids: sourceIds() }),
+  goroutineGroupsAcross: fields({
+    ids: sourceIds(),
+    // pprof's -tagfocus / -tagignore over each goroutine's labels (regexes: the engine reports a bad one).
+    tagfocus: v.optional(v.pipe(v.string('tagfocus must be a string'), v.maxLength(4096, 'tagfocus must be a string'))),
+    tagignore: v.optional(v.pipe(v.string('tagignore must be a string'), v.maxLength(4096, 'tagignore must be a string'))),
+  }),
   findings: fields({ ids: sourceIds() }),
   whatChangedAcross: fields({
     ids: sourceIds(),

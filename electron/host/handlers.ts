@@ -89,7 +89,7 @@ export class Host implements SessionHost {
       query: async ({ id, query }) => this.store.query(id, query),
       sourceListing: async ({ id, query, roots, trimPath }) =>
         readListing(await this.store.query(id, query), { roots, trimPath, goroot: findGoroot() }),
-      goroutineGroupsAcross: async ({ ids }) => this.store.goroutineGroupsAcross(ids),
+      goroutineGroupsAcross: async ({ ids, tagfocus, tagignore }) => this.store.goroutineGroupsAcross(ids, { tagfocus, tagignore }),
       whatChangedAcross: async ({ ids, selection, baseline, limit }) => this.store.whatChangedAcross(ids, selection, baseline, limit),
       findings: async ({ ids }) => this.store.findingsAcross(ids),
       diffCallTree: async (a) => this.store.diffCallTree(a.id, a.baseId, a.query, a.baseProfile, a.baseRange),

@@ -62,7 +62,7 @@ export const QUERY_ARG_SCHEMAS = {
     range,
     resolutionNs: v.optional(v.pipe(finite, v.minValue(0))),
   }),
-  goroutineGroups: args({ sourceId: v.optional(text(64)) }),
+  goroutineGroups: args({ sourceId: v.optional(text(64)), tagfocus: v.optional(pattern), tagignore: v.optional(pattern) }),
   stackProfiles: args({}),
   callTree: args(callTreeArgs),
   topTable: args({

@@ -89,7 +89,7 @@ export interface QueryMap {
     { type: 'goroutineLanes'; lanes: GoroutineLane[] },
   ];
   /** Goroutine groups of one dump (rows keyed by wait reason + stack). */
-  goroutineGroups: [{ sourceId?: string }, { type: 'goroutineGroups'; result: GoroutineGroupsResult }];
+  goroutineGroups: [{ sourceId?: string; tagfocus?: string; tagignore?: string }, { type: 'goroutineGroups'; result: GoroutineGroupsResult }];
   /** Merges per-dump groups (computed in each dump's own engine), in time order. */
   mergeGoroutineGroups: [{ parts: GoroutineGroupsResult[]; limit?: number }, { type: 'goroutineGroups'; result: GoroutineGroupsResult }];
   /** The stack profiles this source offers (flame graph picker). */

@@ -53,7 +53,10 @@ const handlers: QueryHandlers = {
   }),
   goroutineGroups: (src, q) => ({
     type: 'goroutineGroups',
-    result: goroutineGroups([{ sourceId: q.sourceId ?? '', model: needs(src, 'goroutine-dump', 'goroutineGroups needs a goroutine dump').model }]),
+    result: goroutineGroups([{ sourceId: q.sourceId ?? '', model: needs(src, 'goroutine-dump', 'goroutineGroups needs a goroutine dump').model }], {
+      tagfocus: q.tagfocus,
+      tagignore: q.tagignore,
+    }),
   }),
   mergeGoroutineGroups: (_src, q) => ({ type: 'goroutineGroups', result: mergeGoroutineGroups(q.parts, q.limit) }),
   stackProfiles: (src) => ({ type: 'stackProfiles', profiles: stackProfilesOf(src) }),

@@ -13,8 +13,8 @@ import { comparePprofFlat, topTable } from './top-table.ts';
 import { absoluteTotal } from './stack-merge.ts';
 import { buildCallTree } from './call-tree.ts';
 import { callTreeQuery } from './stack-sources.ts';
-import { scaledLabel, scaleValue } from './pprof-units.ts';
-import { compileTagFilter, labelTableFromPairs } from './stack-labels.ts';
+import { scaledLabel, scaleValue } from '../labels/pprof-units.ts';
+import { compileTagFilter, labelTableFromPairs } from '../labels/label-filter.ts';
 
 const DIR = fileURLToPath(new URL('./testdata/go-labels/', import.meta.url));
 

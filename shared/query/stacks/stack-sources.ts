@@ -20,7 +20,7 @@ import { topTable, warmTopTable } from './top-table.ts';
 import type { QueryResult, SourceQuery } from '../query-types.ts';
 import { blockingProfile, cpuSampleStacks } from '../trace/trace-blocking.ts';
 import { hasLabelOptions, labelSummary, labelTableFromPairs, tagRootKeys, withLabels, type LabelOptions, type LabelTable } from './stack-labels.ts';
-import { parseLabelText } from '../dumps/dump-labels.ts';
+import { parseLabelText } from '../labels/label-text.ts';
 import { peek } from './peek.ts';
 import { sourceLines } from './source-lines.ts';
 
