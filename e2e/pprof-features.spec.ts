@@ -128,3 +128,21 @@ test('peek from a top-table row', async ({ page, app }) => {
   await view.getByTestId('side-close').click();
   await expect(panel.getByTestId('flame-chip')).toHaveCount(0);
 });
+
+test('a Go 1.27 goroutine dump: labels per group, and a label filter (counts as go tool pprof -tagfocus)', async ({ page, app }) => {
+  await page.goto(app.url);
+  await dropFiles(page, [{ path: join(DATA, 'goroutine-debug2.txt') }]);
+  await expect(sourceRow(page, 'goroutine-debug2.txt')).toHaveAttribute('data-status', 'ready');
+  const panel = page.getByTestId('panel-blocking');
+  const waiters = panel.locator('[data-testid="goroutine-group"][data-function="main.waiter.func1"]');
+  await expect(waiters.getByTestId('group-count')).toHaveText('7');
+  await expect(waiters.getByTestId('group-labels')).toContainText('role=waiter, shard=0, team=ingest');
+  await waiters.click();
+  await expect(panel.getByTestId('group-label-sets')).toContainText('team=report "q"');
+  await panel.getByTestId('blocking-label-filter').fill('team=ingest');
+  await panel.getByTestId('blocking-label-filter').press('Enter');
+  const go = TOP.find((c) => c.file === 'goroutine.pb.gz' && c.tagfocus === 'team=ingest')!.rows.find((r) => r.function === 'main.waiter')!;
+  await expect(waiters.getByTestId('group-count')).toHaveText(String(go.cum));
+  await expect(panel.getByTestId('goroutine-group')).toHaveCount(1);
+  await screenshot(page, 'pprof-features-dump-labels');
+});
