@@ -89,7 +89,7 @@ export async function cmdList(cmd: 'list' | 'peek', args: string[]): Promise<num
       { roots: a.sourcePath, trimPath: a.trimPath, goroot: findGoroot() },
     );
     if (a.top.json) {
-      process.stdout.write(JSON.stringify({ file: report.file, sampleType: report.sampleType, total: report.total, ...listing }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ ...listing, file: report.file, sampleType: report.sampleType, total: report.total }, null, 2) + '\n');
       return listing.functions.length ? 0 : 1;
     }
     if (!listing.functions.length) throw new Error(`no matches found for regexp: ${a.regex}`);

@@ -90,7 +90,7 @@ export function TopTable({ rows, unit, sortBy, onSort, focused, onPick, onPeek }
             <td className="num">{formatValue(r.cum, unit)}</td>
             <td className="num">{r.cumPct.toFixed(2)}%</td>
             <td className="fn" title={r.function}>
-              {r.display ?? r.function}
+              {/* At the cell's far end: a click on the row (focus) does not land on it by chance. */}
               {onPeek && (
                 <button
                   className="icon peek-button"
@@ -106,6 +106,7 @@ export function TopTable({ rows, unit, sortBy, onSort, focused, onPick, onPeek }
                   ⇅
                 </button>
               )}
+              {r.display ?? r.function}
             </td>
             {diff && (
               <>
