@@ -109,3 +109,18 @@ describe('label keys', () => {
     ]);
   });
 });
+
+describe('Save as pprof with labels', () => {
+  it.each([{ tagfocus: 'worker=alpha' }, { tagroot: 'worker,phase' }])('%o: the saved profile lists what Go lists with the same options', async (o) => {
+    const { shownPprof } = await import('./shown-pprof.ts');
+    const { parsePprof } = await import('../../ingest/pprof/parse-pprof.ts');
+    const src = await load('cpu.pb.gz');
+    const saved = parsePprof(shownPprof(src, { profile: 'cpu', ...o }).bytes).model;
+    const rows = topTable({ stacks: saved.stacks, sampleStack: saved.sampleStack, weight: saved.sampleValues[0]! })
+      .rows.map((r) => ({ ...r, function: r.function === '' ? '<unknown>' : r.function }))
+      .sort(comparePprofFlat)
+      .map((r) => ({ function: r.function, flat: r.flat, cum: r.cum }));
+    const go = CASES.find((c) => c.file === 'cpu.pb.gz' && c.tagfocus === o.tagfocus && c.tagroot === (o as { tagroot?: string }).tagroot && !c.tagignore && !c.focus)!;
+    expect(rows).toEqual(go.rows);
+  });
+});
