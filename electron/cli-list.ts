@@ -86,7 +86,7 @@ export async function cmdList(cmd: 'list' | 'peek', args: string[]): Promise<num
     const lines = sourceLines(shown, { ...filters, regex: a.regex, limit: 1000 });
     const listing = await readListing(
       { type: 'sourceLines', profile: { key: report.sampleType.type, label: report.sampleType.type, unit, default: true, rangeable: false, quantity: report.sampleType.type }, ...lines },
-      { roots: a.sourcePath, trimPath: a.trimPath, goroot: findGoroot() },
+      { roots: a.sourcePath, trimPath: a.trimPath, goroot: await findGoroot() },
     );
     if (a.top.json) {
       process.stdout.write(JSON.stringify({ ...listing, file: report.file, sampleType: report.sampleType, total: report.total }, null, 2) + '\n');

@@ -88,7 +88,7 @@ export class Host implements SessionHost {
       undoPairing: async ({ id }) => ({ ok: this.store.undoPairing(id) }),
       query: async ({ id, query }) => this.store.query(id, query),
       sourceListing: async ({ id, query, roots, trimPath }) =>
-        readListing(await this.store.query(id, query), { roots, trimPath, goroot: findGoroot() }),
+        readListing(await this.store.query(id, query), { roots, trimPath, goroot: await findGoroot() }),
       goroutineGroupsAcross: async ({ ids, tagfocus, tagignore }) => this.store.goroutineGroupsAcross(ids, { tagfocus, tagignore }),
       whatChangedAcross: async ({ ids, selection, baseline, limit }) => this.store.whatChangedAcross(ids, selection, baseline, limit),
       findings: async ({ ids }) => this.store.findingsAcross(ids),

@@ -18,6 +18,7 @@ const DATA = fileURLToPath(new URL('../../shared/query/stacks/testdata/go-labels
 const SRC = join(DATA, 'src');
 const tmp = mkdtempSync(join(tmpdir(), 'source-files-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const GOROOT = await findGoroot();
 
 async function linesOf(file: string, regex: string): Promise<SourceLinesResult> {
   const src = await ingestBytes(readFileSync(join(DATA, file)));
@@ -58,8 +59,8 @@ describe('source files', () => {
     expect(candidatePaths('a/../../etc/passwd', '', [])).toEqual(['etc/passwd', 'passwd']);
   });
 
-  it.skipIf(!findGoroot())('finds standard-library files under GOROOT (found by `go env GOROOT`)', async () => {
-    const listing = await readListing(await linesOf('goroutine.pb.gz', 'runtime.chanrecv$'), { roots: [SRC], goroot: findGoroot() });
+  it.skipIf(!GOROOT)('finds standard-library files under GOROOT (found by `go env GOROOT`)', async () => {
+    const listing = await readListing(await linesOf('goroutine.pb.gz', 'runtime.chanrecv$'), { roots: [SRC], goroot: GOROOT });
     const f = listing.functions[0]!.files[0]!;
     expect(f.found!.path).toBe('runtime/chan.go');
     expect(f.lines!.find((l) => l.cum === 7)!.text).toMatch(/gopark/);

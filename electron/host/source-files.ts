@@ -8,7 +8,8 @@
  *
  * Plain Node; never imports 'electron'.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve, sep } from 'node:path';
@@ -18,6 +19,7 @@ import type { ListedFile, ListedLine, SourceLinesResult, SourceListing } from '.
 export const MAX_SOURCE_BYTES = 8 * 2 ** 20;
 /** Lines shown before the first and after the last line with samples (pprof's margin). */
 const MARGIN = 5;
+const run = promisify(execFile);
 /** Lines shown per file at most (a function spread over a huge file is cut, saying so). */
 const MAX_SHOWN_LINES = 3000;
 
@@ -30,28 +32,27 @@ export interface SourceRootOptions {
   goroot: string | null;
 }
 
-let gorootCache: string | null | undefined;
+let gorootCache: Promise<string | null> | undefined;
 
 /**
  * GOROOT: `go env GOROOT` when a go command runs here, else $GOROOT, else the places Go installs
- * put it. Null when there is none (standard-library files then read as not found).
+ * put it. Null when there is none (standard-library files then read as not found). Asked once, without
+ * blocking the host's event loop.
  */
-export function findGoroot(): string | null {
-  if (gorootCache !== undefined) return gorootCache;
-  const ok = (d: string | undefined) => !!d && isAbsolute(d) && existsSync(join(d, 'src', 'runtime'));
-  let found: string | null = null;
-  try {
-    const d = execFileSync('go', ['env', 'GOROOT'], { timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    if (ok(d)) found = d;
-  } catch {
-    // no go command: fall through to the known places
-  }
-  if (!found) {
+export function findGoroot(): Promise<string | null> {
+  gorootCache ??= (async () => {
+    const ok = (d: string | undefined) => !!d && isAbsolute(d) && existsSync(join(d, 'src', 'runtime'));
+    try {
+      const { stdout } = await run('go', ['env', 'GOROOT'], { timeout: 5000 });
+      const d = stdout.trim();
+      if (ok(d)) return d;
+    } catch {
+      // no go command: the known places
+    }
     const known = [process.env.GOROOT, '/usr/local/go', '/usr/lib/go', '/opt/homebrew/opt/go/libexec', '/usr/local/opt/go/libexec', 'C:\\Program Files\\Go'];
-    found = known.find(ok) ?? null;
-  }
-  gorootCache = found;
-  return found;
+    return known.find(ok) ?? null;
+  })();
+  return gorootCache;
 }
 
 const toSlash = (p: string) => p.replace(/\\/g, '/');
