@@ -138,7 +138,7 @@ export function labelSummary(input: WeightedStacks, labels: LabelTable | null, m
   const n = input.sampleStack.length;
   for (let i = 0; i < n; i++) {
     const w = Math.abs(input.weight[i]!);
-    if (!(w > 0)) continue;
+    if (!(w > 0) || labels.start[i] === labels.start[i + 1]) continue;
     const seen = new Set<string>();
     for (let j = labels.start[i]!; j < labels.start[i + 1]!; j++) {
       if (!present(labels, j)) continue;
