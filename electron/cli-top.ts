@@ -17,16 +17,18 @@ import { gzipSync } from 'node:zlib';
 import type { ParsedSource } from '../shared/model/source.ts';
 import type { WeightedStacks } from '../shared/query/stacks/weighted-stacks.ts';
 import { keptStacks } from '../shared/query/stacks/call-tree-input.ts';
-import { pcZeroAsNoStack, stackProfileInfo, weightedStacksOf } from '../shared/query/stacks/stack-sources.ts';
+import { labelledStacksOf, pcZeroAsNoStack, stackProfileInfo, weightedStacksOf } from '../shared/query/stacks/stack-sources.ts';
+import { withLabels, type LabelOptions } from '../shared/query/stacks/stack-labels.ts';
 import type { SourceRange } from '../shared/query/stacks/stack-types.ts';
 import { absoluteTotal, mergeWeightedStacks } from '../shared/query/stacks/stack-merge.ts';
 import { encodePprof } from '../shared/query/stacks/stack-pprof.ts';
-import { topTable } from '../shared/query/stacks/top-table.ts';
+import { comparePprofFlat, topTable } from '../shared/query/stacks/top-table.ts';
 import { blockingProfile, cpuSampleStacks } from '../shared/query/trace/trace-blocking.ts';
 import { ingestInput, reasonOf } from './host/ingest-input.ts';
 
 export const TOP_USAGE = `usage:
   tracedeck top FILE… [--sample-index TYPE] [--focus RE] [--ignore RE] [--hide RE] [--base OLD]
+                [--tagfocus F] [--tagignore F] [--tagroot KEY[,KEY…]]
                 [--profile sync|net|syscall|sched|cpu] [--range START..END] [--json] [--out FILE.pb.gz]
     pprof's top table, every function: equals \`go tool pprof -top\` with the same options (several
     FILEs merge; --base OLD subtracts OLD). A trace's --profile (default sync) is what
@@ -42,6 +44,10 @@ export interface TopArgs {
   focus?: string;
   ignore?: string;
   hide?: string;
+  /** pprof's -tagfocus / -tagignore / -tagroot. */
+  tagfocus?: string;
+  tagignore?: string;
+  tagroot?: string;
   base: string[];
   profile?: string;
   range?: [string, string];
@@ -78,6 +84,11 @@ export function parseTopArgs(args: string[]): TopArgs {
         break;
       case '--base':
         a.base.push(value());
+        break;
+      case '--tagfocus':
+      case '--tagignore':
+      case '--tagroot':
+        a[flag.slice(2) as 'tagfocus' | 'tagignore' | 'tagroot'] = value();
         break;
       case '--profile': {
         const v = value();
@@ -123,7 +134,10 @@ export interface TopReport {
 export interface Loaded {
   file: string;
   src: ParsedSource;
+  /** Under the label options (stack-labels.ts). */
   ws: WeightedStacks;
+  /** The same with -tagroot only: pprof's total is taken before any filter. */
+  unfiltered: WeightedStacks;
   sampleType: { type: string; unit: string };
 }
 
@@ -141,6 +155,14 @@ export function parseRangeBound(v: string, src: ParsedSource): number {
 }
 
 async function load(file: string, a: TopArgs): Promise<Loaded> {
+  const l = await loadPlain(file, a);
+  // A pprof sample type's key is its name; a dump's its one profile; a trace's stacks carry no labels.
+  const key = l.src.kind === 'pprof' ? l.sampleType.type : l.src.kind === 'goroutine-dump' ? stackProfileInfo(l.src, undefined).key : null;
+  const labelled = (o: LabelOptions) => (key !== null ? labelledStacksOf(l.src, key, undefined, o) : withLabels(l.ws, null, o));
+  return { ...l, ws: labelled(a), unfiltered: labelled({ tagroot: a.tagroot }) };
+}
+
+async function loadPlain(file: string, a: TopArgs): Promise<Omit<Loaded, 'unfiltered'>> {
   let src: ParsedSource;
   try {
     src = (await ingestInput({ path: file })).source;
@@ -203,16 +225,22 @@ export async function topReport(a: TopArgs): Promise<{ report: TopReport; shown:
     }
   }
   // One file: its own stacks, as the app queries them. Several, or a base: merged as pprof merges.
-  const shown =
+  const merged = (pick: (l: Loaded) => WeightedStacks) =>
     loaded.length === 1 && bases.length === 0
-      ? loaded[0]!.ws
-      : mergeWeightedStacks([...loaded.map((l) => ({ input: l.ws, sign: 1 as const })), ...bases.map((l) => ({ input: l.ws, sign: -1 as const }))]);
+      ? pick(loaded[0]!)
+      : mergeWeightedStacks([...loaded.map((l) => ({ input: pick(l), sign: 1 as const })), ...bases.map((l) => ({ input: pick(l), sign: -1 as const }))]);
+  const shown = merged((l) => l.ws);
+  const tagFiltered = !!(a.tagfocus || a.tagignore);
   const table = topTable(shown, { focus: a.focus, ignore: a.ignore, hide: a.hide });
   const report: TopReport = {
     file: a.files.join(' '),
     sampleType,
-    total: Math.round(absoluteTotal(shown)),
-    rows: table.rows.map((r) => ({ function: r.function, flat: Math.round(r.flat), cum: Math.round(r.cum) })),
+    total: Math.round(absoluteTotal(tagFiltered ? merged((l) => l.unfiltered) : shown)),
+    // A function without a name (a tagroot frame of samples lacking the label) is named, and sorted, as pprof prints it.
+    rows: table.rows
+      .map((r) => (r.function === '' ? { ...r, function: '<unknown>' } : r))
+      .sort(comparePprofFlat)
+      .map((r) => ({ function: r.function, flat: Math.round(r.flat), cum: Math.round(r.cum) })),
   };
   return { report, shown, loaded };
 }
@@ -295,7 +323,7 @@ export function formatTopTable(r: TopReport, a: TopArgs): string {
   const fmt = (v: number) => inUnit(v, tu);
   const lines: string[] = [`File: ${r.file}`, `Type: ${r.sampleType.type}`];
   if (a.base.length) lines.push(`Base: ${a.base.join(' ')}`);
-  const filters = (['focus', 'ignore', 'hide'] as const).filter((k) => a[k]).map((k) => `   ${k}=${a[k]}`);
+  const filters = (['focus', 'ignore', 'hide', 'tagfocus', 'tagignore', 'tagroot'] as const).filter((k) => a[k]).map((k) => `   ${k}=${a[k]}`);
   if (a.range) filters.push(`   range=${a.range.join('..')}`);
   if (filters.length) lines.push('Active filters:', ...filters);
   const shown = r.rows.reduce((s, x) => s + x.flat, 0);

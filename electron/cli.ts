@@ -29,6 +29,7 @@ import { cmdExport, EXPORT_USAGE } from './export-cli.ts';
 import { cmdCollect, COLLECT_USAGE } from './cli-collect.ts';
 import { cmdDiagnose, DIAGNOSE_USAGE } from './cli-diagnose.ts';
 import { cmdTop, TOP_USAGE } from './cli-top.ts';
+import { cmdList, LIST_USAGE } from './cli-list.ts';
 import { cmdGoroutines, GOROUTINES_USAGE } from './cli-goroutines.ts';
 import { cmdMmu, MMU_USAGE } from './cli-mmu.ts';
 
@@ -41,6 +42,7 @@ ${MMU_USAGE}
 ${DIAGNOSE_USAGE}
 ${EXPORT_USAGE.replace(/^usage:\n/, '')}
 ${TOP_USAGE.replace(/^usage:\n/, '')}
+${LIST_USAGE.replace(/^usage:\n/, '')}
 ${COLLECT_USAGE.replace(/^usage:\n/, '')}`;
 
 interface InspectRow {
@@ -207,6 +209,7 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd === 'collect') return cmdCollect(rest);
   if (cmd === 'diagnose') return cmdDiagnose(rest);
   if (cmd === 'top') return cmdTop(rest);
+  if (cmd === 'list' || cmd === 'peek') return cmdList(cmd, rest);
   if (cmd === 'serve') return cmdServe(rest);
   if (cmd === 'open') return cmdOpen(rest);
   const files = argv.filter((a) => a !== '--');

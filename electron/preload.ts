@@ -7,7 +7,7 @@ import type { Bridge, BridgeEvents, EventName, RequestName } from '../shared/bri
 
 // Kept inline (not imported from shared/bridge.ts at runtime): a sandboxed preload cannot load chunks.
 // The type check below fails the build when a request is added to the bridge but not here.
-const REQUESTS = ['getSession', 'openPaths', 'openBytes', 'openDemo', 'cancelIngest', 'removeSource', 'setSourceOffset', 'undoPairing', 'query', 'goroutineGroupsAcross', 'whatChangedAcross', 'heatmapAcross', 'findings', 'diffCallTree', 'seriesCallTree', 'seriesTopTable', 'diffPprof', 'startCollection', 'stopCollection', 'cancelCollection', 'answerHostKey', 'listCollections', 'fetchPprofOverSsh', 'setPprofSchedule', 'startFleetCollection', 'stopFleet', 'fetchPprofFleet', 'saveSession', 'openSession', 'exportBundle', 'listRecent'] as const satisfies readonly RequestName[];
+const REQUESTS = ['getSession', 'openPaths', 'openBytes', 'openDemo', 'cancelIngest', 'removeSource', 'setSourceOffset', 'undoPairing', 'query', 'sourceListing', 'goroutineGroupsAcross', 'whatChangedAcross', 'heatmapAcross', 'findings', 'diffCallTree', 'seriesCallTree', 'seriesTopTable', 'diffPprof', 'startCollection', 'stopCollection', 'cancelCollection', 'answerHostKey', 'listCollections', 'fetchPprofOverSsh', 'setPprofSchedule', 'startFleetCollection', 'stopFleet', 'fetchPprofFleet', 'saveSession', 'openSession', 'exportBundle', 'listRecent'] as const satisfies readonly RequestName[];
 type MissingRequests = Exclude<RequestName, (typeof REQUESTS)[number]>;
 const everyRequestListed: [MissingRequests] extends [never] ? true : MissingRequests = true;
 void everyRequestListed;

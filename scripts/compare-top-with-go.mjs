@@ -3,7 +3,7 @@
 // row (needs Go on PATH) — for checking files the tests have never seen:
 //
 //   node scripts/compare-top-with-go.mjs FILE… [--profile sync|net|syscall|sched] [--sample-index T]
-//        [--focus RE] [--ignore RE] [--hide RE] [--base OLD]
+//        [--focus RE] [--ignore RE] [--hide RE] [--tagfocus F] [--tagignore F] [--tagroot KEYS] [--base OLD]
 //
 // A trace is first turned into Go's profile with `go tool trace -pprof=KIND`. Exit code 1 on any
 // difference (the first differing row is printed).
@@ -35,7 +35,7 @@ const UNIT = { nanoseconds: 'ns', microseconds: 'us', milliseconds: 'ms', second
 const u = UNIT[ours.sampleType.unit] ?? '';
 const flags = ['-top', '-nodecount=1000000', '-nodefraction=0', '-edgefraction=0', `-sample_index=${ours.sampleType.type}`];
 if (u) flags.push(`-unit=${u}`);
-for (const k of ['focus', 'ignore', 'hide']) if (opt[k]) flags.push(`-${k}=${opt[k]}`);
+for (const k of ['focus', 'ignore', 'hide', 'tagfocus', 'tagignore', 'tagroot']) if (opt[k]) flags.push(`-${k}=${opt[k]}`);
 if (opt.base) flags.push(`-base=${asProfile(opt.base, 'base')}`);
 const text = run('go', ['tool', 'pprof', ...flags, ...files.map(asProfile)]);
 const num = (s) => (s === '0' ? 0 : Math.round(Number(u && s.endsWith(u) ? s.slice(0, -u.length) : s)));

@@ -77,6 +77,9 @@ describe('page query schemas', () => {
       traceAnnotations: { range, logLimit: 200, instances: { kind: 'region', type: 'db', limit: 500 } },
       goroutineBreakdown: { range, groupBy: 'goroutine', name: 'main.worker', limit: 100 },
       mmu: { range, flags: { stw: true, background: true, assist: true, perProc: true }, worstFor: 1e6 },
+      labelKeys: { profile: 'cpu' },
+      peek: { profile: 'cpu', regex: '^main\\.encode$', tagfocus: 'worker=alpha', tagroot: 'worker' },
+      sourceLines: { profile: 'cpu', regex: '^main\\.encode$', hide: 'runtime', tagignore: 'bytes=:512' },
     };
     expect(Object.keys(ok).sort()).toEqual(Object.keys(QUERY_ARG_SCHEMAS).sort());
     for (const [type, args] of Object.entries(ok)) expect(validateQueryArgs(type, { type, ...args }), type).toBeNull();
@@ -149,6 +152,16 @@ describe('pprof fetch kinds', () => {
       expect(fetch(o), JSON.stringify(o)).toMatch(re);
     // A delta longer than the schedule's interval would overlap the next one.
     expect(validateRequestArg('setPprofSchedule', { collectionId: 'c1', schedule: { kind: 'block', port: 6060, everyS: 5, seconds: 10 } })).toMatch(/at least the block's 10 s/);
+  });
+});
+
+describe('sourceListing (pprof list)', () => {
+  it('takes a sourceLines query, the roots and a trim path; refuses other queries and roots that are not paths', () => {
+    const query = { type: 'sourceLines', profile: 'cpu', regex: '^main\\.encode$' };
+    expect(validateRequestArg('sourceListing', { id: 's1', query, roots: ['/src/app'], trimPath: 'example.com/app' })).toBeNull();
+    expect(validateRequestArg('sourceListing', { id: 's1', query: { type: 'peek', regex: 'x' }, roots: [] })).toMatch(/sourceLines/);
+    expect(validateRequestArg('sourceListing', { id: 's1', query, roots: ['/a\0b'] })).toMatch(/roots must be folder paths/);
+    expect(validateRequestArg('sourceListing', { id: 's1', query: { type: 'sourceLines' }, roots: [] })).toMatch(/regex/);
   });
 });
 

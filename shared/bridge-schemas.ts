@@ -274,6 +274,14 @@ const pageQuery = v.pipe(
     if (bad) addIssue({ message: bad.startsWith('unknown query') || bad.includes('built by the host') ? bad : `${dataset.value.type}: ${bad}` });
   }),
 );
+const sourceLinesQuery = v.pipe(
+  v.looseObject({ type: v.literal('sourceLines', "query must be a {type: 'sourceLines'} query") }, "query must be a {type: 'sourceLines'} query"),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const bad = validateQueryArgs('sourceLines', dataset.value);
+    if (bad) addIssue({ message: `query: ${bad}` });
+  }),
+);
 const imageName = /^[\w.-]{1,100}$/;
 
 /** request name → the schema of its argument. */
@@ -292,7 +300,18 @@ export const REQUEST_ARG_SCHEMAS = {
   undoPairing: fields({ id: sourceId() }),
   setSourceOffset: fields({ id: sourceId(), offsetNs: OffsetNsSchema }),
   query: fields({ id: sourceId(), query: pageQuery }),
-  goroutineGroupsAcross: fields({ ids: sourceIds() }),
+  sourceListing: fields({
+    id: sourceId(),
+    query: sourceLinesQuery,
+    roots: v.pipe(v.array(filePath('roots must be folder paths'), 'roots must be an array of folder paths'), v.maxLength(32, 'at most 32 source roots')),
+    trimPath: v.optional(v.pipe(v.string('trimPath must be a string'), v.maxLength(4096, 'trimPath must be a string'))),
+  }),
+  goroutineGroupsAcross: fields({
+    ids: sourceIds(),
+    // pprof's -tagfocus / -tagignore over each goroutine's labels (regexes: the engine reports a bad one).
+    tagfocus: v.optional(v.pipe(v.string('tagfocus must be a string'), v.maxLength(4096, 'tagfocus must be a string'))),
+    tagignore: v.optional(v.pipe(v.string('tagignore must be a string'), v.maxLength(4096, 'tagignore must be a string'))),
+  }),
   findings: fields({ ids: sourceIds() }),
   whatChangedAcross: fields({
     ids: sourceIds(),

@@ -9,6 +9,7 @@ import type { SourceKind } from './model/source.ts';
 import type { SourceClock, EpochNsString, Nanoseconds } from './model/time.ts';
 import type { SourceQuery, QueryResult, CallTreeQuery, QueryResultOf, SourceQueryOf } from './query/query-types.ts';
 import type { SourceRange } from './query/stacks/stack-types.ts';
+import type { SourceListing } from './query/stacks/source-lines.ts';
 import type { GoroutineGroupsResult } from './query/dumps/goroutine-groups.ts';
 import type { WhatChangedResult } from './query/what-changed.ts';
 import type { AnnotationArg, PprofScheduleArg, SchemaArg, SessionUiStateArg, StartCollectionArg } from './bridge-schemas.ts';
@@ -240,6 +241,11 @@ export interface BridgeRequests {
    * query's own arguments are checked by shared/query/query-schemas.ts (page queries only).
    */
   query: [{ id: SourceId; query: SourceQuery }, QueryResult];
+  /**
+   * pprof's `list`: flat / cum per source line of the functions matching `query.regex`, beside the
+   * lines of their files, read by the host under `roots` (folders the user named) and GOROOT only.
+   */
+  sourceListing: [{ id: SourceId; query: SourceQueryOf<'sourceLines'>; roots: string[]; trimPath?: string }, SourceListing];
   /** Goroutine groups across several dumps (time order), a count per dump: leaks show as growth. */
   goroutineGroupsAcross: [SchemaArg<'goroutineGroupsAcross'>, GoroutineGroupsResult];
   /**
@@ -366,6 +372,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'setSourceOffset',
   'undoPairing',
   'query',
+  'sourceListing',
   'goroutineGroupsAcross',
   'whatChangedAcross',
   'heatmapAcross',

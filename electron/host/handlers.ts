@@ -2,6 +2,7 @@
  * The bridge's request handlers, written once and served by both transports (Electron IPC and the
  * browser-mode server). Plain Node: never imports 'electron'.
  */
+import { findGoroot, readListing } from './source-files.ts';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -86,7 +87,9 @@ export class Host implements SessionHost {
       setSourceOffset: async ({ id, offsetNs }) => ({ ok: this.store.setOffset(id, offsetNs) }),
       undoPairing: async ({ id }) => ({ ok: this.store.undoPairing(id) }),
       query: async ({ id, query }) => this.store.query(id, query),
-      goroutineGroupsAcross: async ({ ids }) => this.store.goroutineGroupsAcross(ids),
+      sourceListing: async ({ id, query, roots, trimPath }) =>
+        readListing(await this.store.query(id, query), { roots, trimPath, goroot: await findGoroot() }),
+      goroutineGroupsAcross: async ({ ids, tagfocus, tagignore }) => this.store.goroutineGroupsAcross(ids, { tagfocus, tagignore }),
       whatChangedAcross: async ({ ids, selection, baseline, limit }) => this.store.whatChangedAcross(ids, selection, baseline, limit),
       heatmapAcross: async (a) => this.store.heatmapAcross(a),
       findings: async ({ ids }) => this.store.findingsAcross(ids),

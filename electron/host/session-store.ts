@@ -339,7 +339,7 @@ export class SessionStore {
    * Groups each dump in its own engine, then merges the parts in the first dump's engine (the host
    * only routes). Dumps are ordered by their place on the axis.
    */
-  async goroutineGroupsAcross(ids: SourceId[]): Promise<GoroutineGroupsResult> {
+  async goroutineGroupsAcross(ids: SourceId[], labels: { tagfocus?: string; tagignore?: string } = {}): Promise<GoroutineGroupsResult> {
     const snap = new Map(this.snapshot().sources.map((s) => [s.id, s]));
     const ordered = [...new Set(ids)]
       .filter((id) => snap.get(id)?.kind === 'goroutine-dump')
@@ -347,7 +347,7 @@ export class SessionStore {
     if (ordered.length === 0) throw new Error('no goroutine dump among the given sources');
     const parts = await Promise.all(
       ordered.map(async (id) => {
-        const r = await this.query(id, { type: 'goroutineGroups', sourceId: id });
+        const r = await this.query(id, { type: 'goroutineGroups', sourceId: id, ...labels });
         return r.result;
       }),
     );

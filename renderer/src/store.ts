@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import type { Annotation, SessionInfo, SourceId } from '../../shared/bridge.ts';
 import { DEFAULT_LAYOUT, presetLayout, type Layout, type PresetId } from './components/layout/layout-model.ts';
 import { axisSpan, type AxisSpan } from './time-domains.ts';
-import { DEFAULT_FLAME_VIEW, flameTransitions, type FlameFilter, type FilterKind, type FlameViewState } from './state/flame-view.ts';
+import { DEFAULT_FLAME_VIEW, flameTransitions, type FlameFilter, type FilterKind, type FlameLabels, type FlameSide, type FlameViewState } from './state/flame-view.ts';
 import { DEFAULT_HEATMAP_VIEW, type HeatmapViewState } from './state/heatmap-view.ts';
 import { DEFAULT_TRACE_DETAILS_VIEW, type TraceDetailsViewState } from './state/table-views.ts';
 import type { TopSortKey } from '../../shared/query/stacks/top-table.ts';
@@ -44,6 +44,8 @@ export interface ViewActions {
     zoomTo(id: SourceId, rootPath: string[]): void;
     zoomIn(id: SourceId, path: string[]): void;
     zoomOut(id: SourceId): void;
+    setLabels(id: SourceId, labels: Partial<FlameLabels>): void;
+    showSide(id: SourceId, side: FlameSide, fn?: string | null): void;
   };
   /** Changes one capture's heat-map settings. */
   updateHeatmapView(id: SourceId, change: Partial<HeatmapViewState>): void;
@@ -164,6 +166,8 @@ function viewSlices(set: Set, get: () => AppState): ViewSlices & ViewActions {
       zoomTo: flame(flameTransitions.zoomTo),
       zoomIn: flame(flameTransitions.zoomIn),
       zoomOut: flame(flameTransitions.zoomOut),
+      setLabels: flame(flameTransitions.setLabels),
+      showSide: flame(flameTransitions.showSide),
     },
     updateHeatmapView: (id, change) =>
       set((st) => ({ heatmapViews: { ...st.heatmapViews, [id]: { ...(st.heatmapViews[id] ?? DEFAULT_HEATMAP_VIEW), ...change } } })),

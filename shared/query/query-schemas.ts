@@ -33,6 +33,11 @@ const socketMeasure = v.picklist([...SOCKET_MEASURES]);
 const socketSort = v.strictObject({ column: v.picklist([...SOCKET_COLUMNS]), desc: v.boolean() });
 const profileKey = v.optional(text(256));
 
+/** pprof's -tagfocus / -tagignore (regexes or numeric ranges) and -tagroot (label keys). */
+function labelArgs() {
+  return { tagfocus: v.optional(pattern), tagignore: v.optional(pattern), tagroot: v.optional(text(1024)) };
+}
+
 const callTreeArgs = {
   profile: profileKey,
   range,
@@ -44,6 +49,7 @@ const callTreeArgs = {
   rootPath: v.optional(v.pipe(v.array(text(4096)), v.maxLength(2000))),
   minFraction: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(1))),
   maxNodes: v.optional(int(1, 200_000)),
+  ...labelArgs(),
 };
 
 /** Query name → the schema of its arguments (the query object without `type`). */
@@ -56,7 +62,7 @@ export const QUERY_ARG_SCHEMAS = {
     range,
     resolutionNs: v.optional(v.pipe(finite, v.minValue(0))),
   }),
-  goroutineGroups: args({ sourceId: v.optional(text(64)) }),
+  goroutineGroups: args({ sourceId: v.optional(text(64)), tagfocus: v.optional(pattern), tagignore: v.optional(pattern) }),
   stackProfiles: args({}),
   callTree: args(callTreeArgs),
   topTable: args({
@@ -65,12 +71,34 @@ export const QUERY_ARG_SCHEMAS = {
     focus: v.optional(pattern),
     ignore: v.optional(pattern),
     hide: v.optional(pattern),
+    ...labelArgs(),
     sortBy: v.optional(v.picklist(['flat', 'flatPct', 'cum', 'cumPct', 'function'])),
     reverse: v.optional(v.boolean()),
     limit: v.optional(int(1, 100_000)),
   }),
+  labelKeys: args({ profile: profileKey, range }),
+  peek: args({
+    profile: profileKey,
+    range,
+    focus: v.optional(pattern),
+    ignore: v.optional(pattern),
+    hide: v.optional(pattern),
+    ...labelArgs(),
+    regex: pattern,
+    limit: v.optional(int(1, 1000)),
+  }),
+  sourceLines: args({
+    profile: profileKey,
+    range,
+    focus: v.optional(pattern),
+    ignore: v.optional(pattern),
+    hide: v.optional(pattern),
+    ...labelArgs(),
+    regex: pattern,
+    limit: v.optional(int(1, 1000)),
+  }),
   exportStacks: args({ profile: profileKey, range }),
-  shownPprof: args({ profile: profileKey, range, focus: v.optional(pattern), ignore: v.optional(pattern), hide: v.optional(pattern) }),
+  shownPprof: args({ profile: profileKey, range, focus: v.optional(pattern), ignore: v.optional(pattern), hide: v.optional(pattern), ...labelArgs() }),
   heatmap: args({ range, bins: int(1, 20_000), mode: heatmapMode, state: v.optional(text(64)), topN: v.optional(int(1, 10_000)), measure: v.optional(socketMeasure), total: v.optional(v.boolean()), exits: v.optional(v.boolean()) }),
   socketsInCell: args({
     snapshot: int(0, 2 ** 32),

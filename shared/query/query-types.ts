@@ -13,6 +13,9 @@ import type { TrackData } from './tracks.ts';
 import type { GoroutineLane, TraceGoroutineGroupsResult } from './trace/trace-goroutine-groups.ts';
 import type { CallTree, DiffCallTree } from './stacks/call-tree.ts';
 import type { TopSortKey, TopTable } from './stacks/top-table.ts';
+import type { PeekResult } from './stacks/peek.ts';
+import type { LabelKeySummary } from './stacks/stack-labels.ts';
+import type { SourceLinesArgs, SourceLinesResult } from './stacks/source-lines.ts';
 import type { ExportedStacks, ShownPprof, ShownPprofArgs, SourceRange, StackProfileInfo } from './stacks/stack-types.ts';
 import type { HeatmapMode } from './sockets/socket-heatmap.ts';
 import type { CellSockets, HeatmapView, SocketSort } from './sockets/heatmap-view.ts';
@@ -42,6 +45,10 @@ export interface CallTreeArgs {
   rootPath?: string[];
   minFraction?: number;
   maxNodes?: number;
+  /** pprof's -tagfocus / -tagignore / -tagroot (stacks/stack-labels.ts). */
+  tagfocus?: string;
+  tagignore?: string;
+  tagroot?: string;
 }
 
 export interface TopTableArgs {
@@ -50,6 +57,9 @@ export interface TopTableArgs {
   focus?: string;
   ignore?: string;
   hide?: string;
+  tagfocus?: string;
+  tagignore?: string;
+  tagroot?: string;
   sortBy?: TopSortKey;
   reverse?: boolean;
   limit?: number;
@@ -82,7 +92,7 @@ export interface QueryMap {
     { type: 'goroutineLanes'; lanes: GoroutineLane[] },
   ];
   /** Goroutine groups of one dump (rows keyed by wait reason + stack). */
-  goroutineGroups: [{ sourceId?: string }, { type: 'goroutineGroups'; result: GoroutineGroupsResult }];
+  goroutineGroups: [{ sourceId?: string; tagfocus?: string; tagignore?: string }, { type: 'goroutineGroups'; result: GoroutineGroupsResult }];
   /** Merges per-dump groups (computed in each dump's own engine), in time order. */
   mergeGoroutineGroups: [{ parts: GoroutineGroupsResult[]; limit?: number }, { type: 'goroutineGroups'; result: GoroutineGroupsResult }];
   /** The stack profiles this source offers (flame graph picker). */
@@ -91,6 +101,15 @@ export interface QueryMap {
   /** The same call tree as a diff against stacks exported from another source (host-built). */
   callTreeDiff: [CallTreeArgs & { base: ExportedStacks }, CallTreeResult];
   topTable: [TopTableArgs, { type: 'topTable'; profile: StackProfileInfo; table: TopTable }];
+  /** A profile's label keys and their heaviest values (pprof -tags). */
+  labelKeys: [{ profile?: string; range?: SourceRange }, { type: 'labelKeys'; profile: StackProfileInfo; keys: LabelKeySummary[] }];
+  /** Callers and callees of the functions matching `regex` (pprof -peek), under the same filters as topTable. */
+  peek: [Omit<TopTableArgs, 'sortBy' | 'reverse' | 'limit'> & { regex: string; limit?: number }, { type: 'peek'; profile: StackProfileInfo; peek: PeekResult }];
+  /**
+   * Per source line of the functions matching `regex`, flat and cum (pprof -list), with the files
+   * they are in; the host reads those files from the user's source roots (electron/host/source-files.ts).
+   */
+  sourceLines: [SourceLinesArgs, SourceLinesResult];
   /** The shown profile (one profile, range, focus/ignore/hide) as pprof protobuf bytes: "Save as pprof". */
   shownPprof: [ShownPprofArgs, ShownPprof];
   /** The same, of a diff: this profile minus stacks exported from another source (host-built). */

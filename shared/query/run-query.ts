@@ -9,7 +9,7 @@ import { goroutineGroups } from './dumps/goroutine-groups.ts';
 import { trackOf } from './tracks.ts';
 import { goroutineLanes, traceGoroutineGroups } from './trace/trace-goroutine-groups.ts';
 import { mergeGoroutineGroups } from './dumps/goroutine-groups-merge.ts';
-import { callTreeDiffQuery, callTreeQuery, exportStacks, stackProfilesOf, topTableQuery } from './stacks/stack-sources.ts';
+import { callTreeDiffQuery, callTreeQuery, exportStacks, labelKeysQuery, peekQuery, sourceLinesQuery, stackProfilesOf, topTableQuery } from './stacks/stack-sources.ts';
 import { cellSockets, heatmapView } from './sockets/heatmap-view.ts';
 import { mergeHostHeatmaps } from './sockets/heatmap-across.ts';
 import { mergeWhatChanged, whatChangedPart } from './what-changed.ts';
@@ -56,13 +56,19 @@ const handlers: QueryHandlers = {
   }),
   goroutineGroups: (src, q) => ({
     type: 'goroutineGroups',
-    result: goroutineGroups([{ sourceId: q.sourceId ?? '', model: needs(src, 'goroutine-dump', 'goroutineGroups needs a goroutine dump').model }]),
+    result: goroutineGroups([{ sourceId: q.sourceId ?? '', model: needs(src, 'goroutine-dump', 'goroutineGroups needs a goroutine dump').model }], {
+      tagfocus: q.tagfocus,
+      tagignore: q.tagignore,
+    }),
   }),
   mergeGoroutineGroups: (_src, q) => ({ type: 'goroutineGroups', result: mergeGoroutineGroups(q.parts, q.limit) }),
   stackProfiles: (src) => ({ type: 'stackProfiles', profiles: stackProfilesOf(src) }),
   callTree: callTreeQuery,
   callTreeDiff: callTreeDiffQuery,
   topTable: topTableQuery,
+  labelKeys: labelKeysQuery,
+  peek: peekQuery,
+  sourceLines: sourceLinesQuery,
   shownPprof,
   shownPprofDiff,
   exportStacks: (src, q) => ({ type: 'exportStacks', stacks: exportStacks(src, q.profile, q.range) }),

@@ -13,6 +13,16 @@ export interface FlameFilter {
   fn: string;
 }
 
+/** pprof's label options as typed (-tagfocus, -tagignore, -tagroot); '' for none. */
+export interface FlameLabels {
+  tagfocus: string;
+  tagignore: string;
+  tagroot: string;
+}
+
+/** What the area under the graph shows: the top table, one function's callers and callees (peek), or its source lines. */
+export type FlameSide = 'top' | 'peek' | 'source';
+
 export interface FlameViewState {
   /** StackProfileInfo.key; null: the source's default profile. */
   profileKey: string | null;
@@ -25,7 +35,13 @@ export interface FlameViewState {
   /** Another source to diff against; null: no diff. */
   diffBaseId: SourceId | null;
   sortBy: TopSortKey;
+  labels: FlameLabels;
+  side: FlameSide;
+  /** The function peek / source lines show (null with side 'top'). */
+  sideFn: string | null;
 }
+
+export const NO_LABELS: FlameLabels = Object.freeze({ tagfocus: '', tagignore: '', tagroot: '' }) as FlameLabels;
 
 export const TOP_SORT_KEYS: readonly TopSortKey[] = ['flat', 'flatPct', 'cum', 'cumPct', 'function'];
 
@@ -37,6 +53,9 @@ export const DEFAULT_FLAME_VIEW: FlameViewState = Object.freeze({
   search: '',
   diffBaseId: null,
   sortBy: 'flat',
+  labels: NO_LABELS,
+  side: 'top',
+  sideFn: null,
 }) as FlameViewState;
 
 /** Each transition of the view; what changes the drawn tree's shape also resets the zoom. */
@@ -63,6 +82,13 @@ export const flameTransitions = {
     const rest = v.filters.filter((f) => f.kind !== 'focus' && f.fn !== fn);
     return { ...v, rootPath: [], filters: focused === fn ? v.filters.filter((f) => f.kind !== 'focus') : [...rest, { kind: 'focus', fn }] };
   },
+  /** Label filters and grouping; a new grouping changes the tree's shape, so the zoom resets. */
+  setLabels: (v: FlameViewState, labels: Partial<FlameLabels>): FlameViewState => {
+    const next = { ...v.labels, ...labels };
+    return { ...v, labels: next, rootPath: next.tagroot !== v.labels.tagroot ? [] : v.rootPath };
+  },
+  /** The area under the graph: the top table, or peek / source lines of `fn`. */
+  showSide: (v: FlameViewState, side: FlameSide, fn: string | null = null): FlameViewState => ({ ...v, side, sideFn: side === 'top' ? null : fn }),
   /** Zoom to a path from the root ([] = the whole tree). */
   zoomTo: (v: FlameViewState, rootPath: string[]): FlameViewState => ({ ...v, rootPath }),
   /** Zoom into a frame below the current root (its path relative to it). */
@@ -86,6 +112,9 @@ export interface SavedFlameView {
   search: string;
   diffBase: string | null;
   sortBy: TopSortKey;
+  labels?: FlameLabels;
+  side?: FlameSide;
+  sideFn?: string | null;
 }
 
 export function saveFlameView(v: FlameViewState, nameOf: (id: SourceId) => string | undefined): SavedFlameView {
@@ -108,5 +137,14 @@ export function loadFlameView(raw: unknown, idOf: (name: string) => SourceId | u
     search: typeof v.search === 'string' ? v.search : '',
     diffBaseId: (typeof v.diffBase === 'string' && idOf(v.diffBase)) || null,
     sortBy: TOP_SORT_KEYS.includes(v.sortBy as TopSortKey) ? (v.sortBy as TopSortKey) : 'flat',
+    labels: loadLabels(v.labels),
+    side: v.side === 'peek' || v.side === 'source' ? v.side : 'top',
+    sideFn: (v.side === 'peek' || v.side === 'source') && typeof v.sideFn === 'string' ? v.sideFn : null,
   };
+}
+
+function loadLabels(raw: unknown): FlameLabels {
+  const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const str = (x: unknown) => (typeof x === 'string' ? x : '');
+  return { tagfocus: str(o.tagfocus), tagignore: str(o.tagignore), tagroot: str(o.tagroot) };
 }

@@ -14,6 +14,8 @@ import type { GoroutineDumpModel } from '../../model/goroutines.ts';
 import { NO_WAIT } from '../../model/goroutines.ts';
 import type { StackIndex, StackTable } from '../../model/stacks.ts';
 import { frameFuncName, stackFramesLeafFirst } from '../../model/stacks.ts';
+import { compileTagFilter, labelTableFromPairs, type LabelTable } from '../labels/label-filter.ts';
+import { labelPairsText, parseLabelText } from '../labels/label-text.ts';
 
 export interface GoroutineGroupFrame {
   function: string;
@@ -39,6 +41,12 @@ export interface GoroutineGroupRow {
   frames: GoroutineGroupFrame[];
   /** Where those frames come from: the source and its StackIndex (for "show in flame graph"). */
   stackRef: { sourceId: string; stack: StackIndex } | null;
+  /**
+   * The pprof label sets of the row's goroutines (`k=v, k2=v2`; '' for none), with how many goroutines
+   * carry each over all dumps, most first. Go prints them in debug=1 records and, from Go 1.27, in
+   * debug=2 headers.
+   */
+  labels: { text: string; count: number }[];
 }
 
 export interface GoroutineGroupsOptions {
@@ -46,6 +54,9 @@ export interface GoroutineGroupsOptions {
   withState?: boolean;
   /** Keep only the first `limit` rows after sorting. */
   limit?: number;
+  /** pprof's -tagfocus / -tagignore over each goroutine's labels (../labels/label-filter.ts). */
+  tagfocus?: string;
+  tagignore?: string;
 }
 
 export interface GoroutineGroupsResult {
@@ -120,6 +131,42 @@ interface RowAcc {
   row: GoroutineGroupRow;
   rawStates: Set<string>;
   maxWait: number;
+  labels: Map<string, number>;
+}
+
+/**
+ * The goroutines of a dump as members to group: one per goroutine for debug=2 (its groups join
+ * goroutines whose labels differ), one per `N @` record for debug=1 (already one per label set).
+ */
+interface Members {
+  count: number;
+  stack: (i: number) => StackIndex;
+  state: (i: number) => number;
+  size: (i: number) => number;
+  wait: (i: number) => number;
+  /** Index into model.labels. */
+  labels: (i: number) => number;
+}
+
+function membersOf(model: GoroutineDumpModel): Members {
+  const g = model.goroutines;
+  if (model.debug === 2 && g.count > 0) {
+    return { count: g.count, stack: (i) => g.stack[i]!, state: (i) => g.state[i]!, size: () => 1, wait: (i) => g.waitMinutes[i]!, labels: (i) => g.labels[i]! };
+  }
+  const gr = model.groups;
+  return { count: gr.count, stack: (i) => gr.stack[i]!, state: (i) => gr.state[i]!, size: (i) => gr.size[i]!, wait: (i) => gr.maxWaitMinutes[i]!, labels: (i) => gr.labels[i]! };
+}
+
+/** A dump's label texts read once: per text, its pairs as one display line and as a label table row. */
+function dumpLabels(model: GoroutineDumpModel): { text: string[]; table: LabelTable } {
+  const pairs = model.labels.map((t) => {
+    try {
+      return parseLabelText(t);
+    } catch {
+      return []; // a label text Go did not write: shown as none rather than failing the table
+    }
+  });
+  return { text: pairs.map(labelPairsText), table: labelTableFromPairs(pairs) };
 }
 
 /** Row order over n dumps: growth first (what leaks); for one dump growth is 0, so the count decides. */
@@ -139,15 +186,20 @@ export function goroutineGroups(
     const t = model.stacks;
     // Keys per stack are cached: many groups of one dump share a stack under different states.
     const funcsByStack = new Map<StackIndex, string[]>();
-    const gr = model.groups;
-    for (let g = 0; g < gr.count; g++) {
-      const stack = gr.stack[g]!;
+    const mem = membersOf(model);
+    const lab = dumpLabels(model);
+    // The filters test a label text once (a table row per distinct text), not each goroutine.
+    const keepText = (opts.tagfocus || opts.tagignore) ? labelTextFilter(lab.table, opts) : null;
+    for (let g = 0; g < mem.count; g++) {
+      const li = mem.labels(g);
+      if (keepText && !keepText[li]) continue;
+      const stack = mem.stack(g);
       let funcs = funcsByStack.get(stack);
       if (!funcs) {
         funcs = stack < 0 ? [] : keyFunctions(stackFramesLeafFirst(t, stack).map((f) => frameFuncName(t, f)));
         funcsByStack.set(stack, funcs);
       }
-      const raw = model.states[gr.state[g]!] ?? '';
+      const raw = model.states[mem.state(g)] ?? '';
       const state = withState ? normalizeWaitReason(raw) : '';
       const key = `${state}|${funcs.join(';')}`;
       let acc = rows.get(key);
@@ -163,15 +215,20 @@ export function goroutineGroups(
             function: funcs[0] ?? null,
             frames: framesOf(t, stack),
             stackRef: stack < 0 ? null : { sourceId, stack },
+            labels: [],
           },
           rawStates: new Set(),
           maxWait: NO_WAIT,
+          labels: new Map(),
         };
         rows.set(key, acc);
       }
-      acc.row.counts[d]! += gr.size[g]!;
+      const size = mem.size(g);
+      acc.row.counts[d]! += size;
       if (raw !== '') acc.rawStates.add(raw);
-      acc.maxWait = Math.max(acc.maxWait, gr.maxWaitMinutes[g]!);
+      acc.maxWait = Math.max(acc.maxWait, mem.wait(g));
+      const lt = lab.text[li] ?? '';
+      acc.labels.set(lt, (acc.labels.get(lt) ?? 0) + size);
     }
   });
   const out: GoroutineGroupRow[] = [];
@@ -179,6 +236,7 @@ export function goroutineGroups(
     const r = acc.row;
     r.rawStates = [...acc.rawStates].sort();
     r.maxWaitMinutes = acc.maxWait === NO_WAIT ? null : acc.maxWait;
+    r.labels = labelCounts(acc.labels);
     r.growth = n === 0 ? 0 : r.counts[n - 1]! - r.counts[0]!;
     out.push(r);
   }
@@ -210,4 +268,19 @@ export function goroutineDumpWeightedStacks(model: GoroutineDumpModel): Goroutin
     weight[j++] = gr.size[g]!;
   }
   return { stacks: model.stacks, sampleStack, weight };
+}
+
+/** Label sets by count, most first (then by text). */
+export function labelCounts(m: Map<string, number>): { text: string; count: number }[] {
+  return [...m].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+}
+
+/** Per label text of a dump: whether goroutines carrying it pass -tagfocus / -tagignore. Throws naming a bad filter. */
+function labelTextFilter(table: LabelTable, opts: GoroutineGroupsOptions): Uint8Array {
+  const focus = compileTagFilter('tagfocus', opts.tagfocus, new Map());
+  const ignore = compileTagFilter('tagignore', opts.tagignore, new Map());
+  const n = table.start.length - 1;
+  const keep = new Uint8Array(n);
+  for (let i = 0; i < n; i++) keep[i] = (focus && !focus(table, i)) || (ignore && ignore(table, i)) ? 0 : 1;
+  return keep;
 }

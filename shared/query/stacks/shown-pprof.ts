@@ -16,7 +16,7 @@ import { epochAdd } from '../../model/time.ts';
 import { keptStacks } from './call-tree-input.ts';
 import type { WeightedStacks } from './weighted-stacks.ts';
 import { mergeWeightedStacks } from './stack-merge.ts';
-import { exportStacks, stackProfileInfo, weightedStacksOf } from './stack-sources.ts';
+import { exportStacks, labelledStacksOf, stackProfileInfo } from './stack-sources.ts';
 import type { ExportedStacks, ShownPprof, ShownPprofArgs, StackProfileInfo } from './stack-types.ts';
 import { encodePprof } from './stack-pprof.ts';
 
@@ -51,13 +51,13 @@ function encodeShown(src: ParsedSource, q: ShownPprofArgs, base: ExportedStacks 
         { input: exportStacks(src, profile.key, range), sign: 1 },
         { input: base, sign: -1 },
       ])
-    : weightedStacksOf(src, profile.key, range);
+    : labelledStacksOf(src, profile.key, range, q);
   const kept = keptStacks(input, { focus: q.focus, ignore: q.ignore, hide: q.hide });
   // Only a time the source knows: a guessed clock stamped as time_nanos would read as exact.
   const origin = src.clock.quality !== 'estimated' ? src.clock.originEpochNs : null;
   const startNs = range ? range.startNs : src.startNs;
   const durationNanos = range ? range.endNs - range.startNs : src.endNs - src.startNs;
-  const filters = (['focus', 'ignore', 'hide'] as const).filter((k) => q[k]).map((k) => `-${k}=${q[k]}`);
+  const filters = (['focus', 'ignore', 'hide', 'tagfocus', 'tagignore', 'tagroot'] as const).filter((k) => q[k]).map((k) => `-${k}=${q[k]}`);
   const what = `${profile.label}${range ? ` over ${Math.round(range.startNs)}..${Math.round(range.endNs)} ns of the source` : ''}${base ? ' minus a base profile (-base)' : ''}`;
   const bytes = encodePprof({
     ...kept,

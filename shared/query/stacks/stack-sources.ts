@@ -14,11 +14,15 @@ import { StackTableBuilder } from '../../model/stacks.ts';
 import type { WeightedStacks } from './weighted-stacks.ts';
 import { StackMapper } from './stack-merge.ts';
 import type { ExportedStacks, SourceRange, StackProfileInfo } from './stack-types.ts';
-import { buildCallTree, buildDiffTree } from './call-tree.ts';
+import { buildCallTree, buildDiffTree, type FlameNode } from './call-tree.ts';
 import { warmBottomUpLevel } from './call-tree-input.ts';
 import { topTable, warmTopTable } from './top-table.ts';
 import type { QueryResult, SourceQuery } from '../query-types.ts';
 import { blockingProfile, cpuSampleStacks } from '../trace/trace-blocking.ts';
+import { hasLabelOptions, labelSummary, labelTableFromPairs, tagRootKeys, withLabels, type LabelOptions, type LabelTable } from './stack-labels.ts';
+import { parseLabelText } from '../labels/label-text.ts';
+import { peek } from './peek.ts';
+import { sourceLines } from './source-lines.ts';
 
 /** The quantity a pprof sample type measures (see StackProfileInfo.quantity). */
 export function pprofQuantity(type: string): string {
@@ -152,6 +156,54 @@ export function pcZeroAsNoStack<T extends WeightedStacks>(p: T): T {
   return out ? { ...p, sampleStack: out } : p;
 }
 
+const pprofLabels = new WeakMap<object, LabelTable>();
+const dumpLabelled = new WeakMap<object, { input: WeightedStacks; labels: LabelTable }>();
+
+/** Each label text of a dump read once (one text per distinct label set). */
+function dumpLabelTable(texts: readonly string[], perSample: Int32Array): LabelTable {
+  const pairs = texts.map((x) => parseLabelText(x));
+  return labelTableFromPairs(Array.from(perSample, (k) => pairs[k] ?? []));
+}
+
+/**
+ * The input label options apply to, and its samples' labels: a pprof profile's samples; a debug=2
+ * dump's goroutines one by one (its groups merge goroutines whose labels differ), a debug=1 dump's
+ * records (already one per label set); a trace's stacks carry none.
+ */
+function labelledInput(src: ParsedSource, key: string | undefined, range?: SourceRange): { input: WeightedStacks; labels: LabelTable | null } {
+  const input = weightedStacksOf(src, key, range);
+  switch (src.kind) {
+    case 'pprof': {
+      const m = src.model;
+      let labels = pprofLabels.get(m);
+      if (!labels) pprofLabels.set(m, (labels = { strings: m.stacks.strings, ...m.labels }));
+      return { input, labels };
+    }
+    case 'goroutine-dump': {
+      const m = src.model;
+      let hit = dumpLabelled.get(m);
+      if (!hit) {
+        const g = m.goroutines;
+        hit =
+          m.debug === 2 && g.count > 0
+            ? { input: { stacks: m.stacks, sampleStack: g.stack.subarray(0, g.count), weight: new Float64Array(g.count).fill(1) }, labels: dumpLabelTable(m.labels, g.labels.subarray(0, g.count)) }
+            : { input, labels: dumpLabelTable(m.labels, m.groups.labels.subarray(0, m.groups.count)) };
+        dumpLabelled.set(m, hit);
+      }
+      return hit;
+    }
+    default:
+      return { input, labels: null };
+  }
+}
+
+/** The weighted stacks of profile `key` under label options (stack-labels.ts): what stack queries show. */
+export function labelledStacksOf(src: ParsedSource, key: string | undefined, range: SourceRange | undefined, o: LabelOptions | undefined): WeightedStacks {
+  if (!hasLabelOptions(o)) return weightedStacksOf(src, key, range);
+  const { input, labels } = labelledInput(src, key, range);
+  return withLabels(input, labels, o!);
+}
+
 export function exportStacks(src: ParsedSource, key: string | undefined, range?: SourceRange): ExportedStacks {
   const unit = stackProfileInfo(src, key).unit;
   const input = weightedStacksOf(src, key, range);
@@ -196,7 +248,7 @@ function treeOptions(q: Q<'callTree'> | Q<'callTreeDiff'>) {
 /** The flame graph's call tree of one profile of `src`. */
 export function callTreeQuery(src: ParsedSource, q: Q<'callTree'>): R<'callTree'> {
   const profile = stackProfileInfo(src, q.profile);
-  const tree = buildCallTree(weightedStacksOf(src, profile.key, q.range), treeOptions(q));
+  const tree = labelRootDisplay(buildCallTree(labelledStacksOf(src, profile.key, q.range, q), treeOptions(q)), q.tagroot);
   return { type: 'callTree', profile, tree, diff: false };
 }
 
@@ -206,8 +258,23 @@ export function callTreeDiffQuery(src: ParsedSource, q: Q<'callTreeDiff'>): R<'c
   if (q.base.unit !== profile.unit) {
     throw new Error(`cannot diff ${profile.key} (${profile.unit}) against a base in ${q.base.unit}`);
   }
-  const tree = buildDiffTree(weightedStacksOf(src, profile.key, q.range), q.base, treeOptions(q));
+  const tree = labelRootDisplay(buildDiffTree(labelledStacksOf(src, profile.key, q.range, q), q.base, treeOptions(q)), q.tagroot);
   return { type: 'callTree', profile, tree, diff: true };
+}
+
+/**
+ * tagroot's frames are named by the label's value alone (as pprof names them, so the top table equals
+ * pprof's); the flame graph draws them as `key:value`, known by their file being the key.
+ */
+function labelRootDisplay<T extends { root: FlameNode }>(tree: T, tagroot: string | undefined): T {
+  const keys = new Set(tagRootKeys(tagroot));
+  if (keys.size === 0) return tree;
+  const walk = (n: FlameNode) => {
+    if (n.file !== undefined && keys.has(n.file)) n.display = `${n.file}:${n.name === '' ? '(none)' : n.name}`;
+    n.children.forEach(walk);
+  };
+  walk(tree.root);
+  return tree;
 }
 
 /** One piece of idle work: run() does a slice and returns true while more remains. */
@@ -227,9 +294,9 @@ export interface WarmUpStep {
 export function stackIndexWarmUps(src: ParsedSource, q: Q<'callTree'>): WarmUpStep[] {
   return [
     // 10–20 ms slices on a profile of 7.6 M stack nodes.
-    { slices: 'short', run: () => warmTopTable(weightedStacksOf(src, stackProfileInfo(src, q.profile).key, q.range), WARM_LEAVES_PER_SLICE) },
+    { slices: 'short', run: () => warmTopTable(labelledStacksOf(src, stackProfileInfo(src, q.profile).key, q.range, q), WARM_LEAVES_PER_SLICE) },
     // The bottom-up levels, one per slice (5–10 ms each there)…
-    { slices: 'short', run: () => warmBottomUpLevel(weightedStacksOf(src, stackProfileInfo(src, q.profile).key, q.range), q.minFraction ?? 0) },
+    { slices: 'short', run: () => warmBottomUpLevel(labelledStacksOf(src, stackProfileInfo(src, q.profile).key, q.range, q), q.minFraction ?? 0) },
     // …then the bottom-up tree itself (about 130 ms there).
     {
       slices: 'long',
@@ -246,6 +313,27 @@ const WARM_LEAVES_PER_SLICE = 50_000;
 export function topTableQuery(src: ParsedSource, q: Q<'topTable'>): R<'topTable'> {
   const profile = stackProfileInfo(src, q.profile);
   const { focus, ignore, hide, sortBy, reverse, limit } = q;
-  const table = topTable(weightedStacksOf(src, profile.key, q.range), { focus, ignore, hide, sortBy, reverse, limit });
+  const table = topTable(labelledStacksOf(src, profile.key, q.range, q), { focus, ignore, hide, sortBy, reverse, limit });
   return { type: 'topTable', profile, table };
+}
+
+/** Callers and callees of the functions matching q.regex (pprof -peek). */
+export function peekQuery(src: ParsedSource, q: Q<'peek'>): R<'peek'> {
+  const profile = stackProfileInfo(src, q.profile);
+  const { focus, ignore, hide, regex, limit } = q;
+  return { type: 'peek', profile, peek: peek(labelledStacksOf(src, profile.key, q.range, q), { focus, ignore, hide, regex, limit }) };
+}
+
+/** Flat and cum per source line of the functions matching q.regex (pprof -list), before the host reads the files. */
+export function sourceLinesQuery(src: ParsedSource, q: Q<'sourceLines'>): R<'sourceLines'> {
+  const profile = stackProfileInfo(src, q.profile);
+  const { focus, ignore, hide, regex, limit } = q;
+  return { type: 'sourceLines', profile, ...sourceLines(labelledStacksOf(src, profile.key, q.range, q), { focus, ignore, hide, regex, limit }) };
+}
+
+/** The label keys of profile `key` and their heaviest values (pprof -tags), for the label controls. */
+export function labelKeysQuery(src: ParsedSource, q: Q<'labelKeys'>): R<'labelKeys'> {
+  const profile = stackProfileInfo(src, q.profile);
+  const { input, labels } = labelledInput(src, profile.key, q.range);
+  return { type: 'labelKeys', profile, keys: labelSummary(input, labels) };
 }

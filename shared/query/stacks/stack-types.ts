@@ -48,6 +48,9 @@ export interface ShownPprofArgs {
   focus?: string;
   ignore?: string;
   hide?: string;
+  tagfocus?: string;
+  tagignore?: string;
+  tagroot?: string;
 }
 
 export interface ShownPprof {

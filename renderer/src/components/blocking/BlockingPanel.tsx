@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../store.ts';
 import { useSourceSelection } from '../../selectors.ts';
 import { useBridgeRequest, useSourceQuery } from '../../query/use-source-query.ts';
@@ -47,7 +47,13 @@ export function BlockingPanel() {
   const trace = traces.find((t) => t.id === focusedId) ?? traces[0];
 
   const dumpIds = dumps.map((d) => d.id);
-  const dumpAnswer = useBridgeRequest('goroutineGroupsAcross', effectiveMode === 'dumps' && dumpIds.length ? { ids: dumpIds } : null);
+  // pprof's -tagfocus over the dumps' goroutine labels (typed; applied on Enter or leaving the field).
+  const [labelDraft, setLabelDraft] = useState('');
+  const [labelFilter, setLabelFilter] = useState('');
+  const dumpAnswer = useBridgeRequest(
+    'goroutineGroupsAcross',
+    effectiveMode === 'dumps' && dumpIds.length ? { ids: dumpIds, ...(labelFilter ? { tagfocus: labelFilter } : {}) } : null,
+  );
   const range = useSourceSelection(trace?.id);
   const traceAnswer = useSourceQuery(trace?.id, 'traceGoroutineGroups', effectiveMode === 'trace' ? (range ? { range } : {}) : null, { debounceMs: 120 });
   const dumpResult = dumpAnswer.data;
@@ -84,6 +90,18 @@ export function BlockingPanel() {
           <span className="muted" data-testid="blocking-summary" data-result-at={resultAt ?? undefined}>
             {summary}
           </span>
+          {effectiveMode === 'dumps' && (
+            <input
+              className="label-filter"
+              data-testid="blocking-label-filter"
+              placeholder="labels: key=value"
+              title="Only goroutines with these pprof labels (pprof -tagfocus: key=regex, or a regex on key:value)"
+              value={labelDraft}
+              onChange={(e) => setLabelDraft(e.target.value)}
+              onBlur={() => setLabelFilter(labelDraft.trim())}
+              onKeyDown={(e) => e.key === 'Enter' && setLabelFilter(labelDraft.trim())}
+            />
+          )}
           {traces.length > 0 && dumps.length > 0 && (
             <span className="seg">
               <button className={effectiveMode === 'trace' ? 'on' : ''} onClick={() => setMode('trace')}>

@@ -26,6 +26,8 @@ export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: Gorouti
   const many = dumpNames.length > 1;
   // Dumps print a wait's length only past a minute: a column of dashes would just take room.
   const waits = result.rows.some((r) => r.maxWaitMinutes !== null);
+  // pprof labels (Go prints them in debug=1 records and, from 1.27, in debug=2 headers): a column only when some goroutine has any.
+  const labels = result.rows.some((r) => r.labels?.some((l) => l.text !== ''));
   return (
     <table className="groups-table" data-testid="goroutine-groups" role="grid" aria-label="Goroutine groups (Enter or Space expands a row)">
       <thead>
@@ -39,6 +41,7 @@ export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: Gorouti
           ))}
           {many && <th className="num">Growth</th>}
           {waits && <th className="num">Longest wait</th>}
+          {labels && <th>Labels</th>}
         </tr>
       </thead>
       <tbody>
@@ -68,10 +71,25 @@ export function GoroutineGroupsTable({ result, dumpNames, onShowStack }: Gorouti
                 </td>
               )}
               {waits && <td className="num">{r.maxWaitMinutes === null ? '—' : `${r.maxWaitMinutes} min`}</td>}
+              {labels && (
+                <td className="labels" data-testid="group-labels" title={(r.labels ?? []).map((l) => `${l.count} × ${l.text || '(no labels)'}`).join('\n')}>
+                  {r.labels?.[0]?.text || (r.labels?.length ? '(none)' : '')}
+                  {(r.labels?.length ?? 0) > 1 && <span className="muted"> +{r.labels!.length - 1} more</span>}
+                </td>
+              )}
             </tr>
             {open === r.key && (
               <tr className="group-stack">
-                <td colSpan={(result.withState ? 2 : 1) + r.counts.length + (many ? 1 : 0) + (waits ? 1 : 0)}>
+                <td colSpan={(result.withState ? 2 : 1) + r.counts.length + (many ? 1 : 0) + (waits ? 1 : 0) + (labels ? 1 : 0)}>
+                  {labels && (
+                    <ul className="group-label-sets" data-testid="group-label-sets">
+                      {r.labels.map((l) => (
+                        <li key={l.text}>
+                          {formatCount(l.count)} × <code>{l.text || '(no labels)'}</code>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
                   <ol className="stack-frames">
                     {r.frames.map((f, i) => (
                       <li key={i}>

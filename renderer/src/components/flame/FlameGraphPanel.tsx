@@ -21,6 +21,9 @@ import { FlameView, validRegex, type FlameViewActions } from './FlameView.tsx';
 import { saveShownPprof } from './save-pprof.ts';
 import { BASE_TOP_ROWS as SERIES_BASE_TOP_ROWS, useSeriesDelta } from './series-delta.ts';
 import { SeriesWindowBar } from './SeriesWindowBar.tsx';
+import { PeekView } from './PeekView.tsx';
+import { SourceLinesView } from './SourceLinesView.tsx';
+import { rootList, useSourceRoots } from './source-roots.ts';
 
 /** The renderer never draws more frames than this (d3-flame-graph is SVG: ~5 DOM nodes a frame). */
 const MAX_NODES = 5000;
@@ -83,6 +86,10 @@ export function FlameGraphPanel() {
     focus: filterRegex(view.filters, 'focus'),
     ignore: filterRegex(view.filters, 'ignore'),
     hide: filterRegex(view.filters, 'hide'),
+    // pprof's label options ride with the filters to every query (tree, top, peek, list, Save as pprof).
+    tagfocus: view.labels.tagfocus || undefined,
+    tagignore: view.labels.tagignore || undefined,
+    tagroot: view.labels.tagroot || undefined,
   };
   const treeArgs: CallTreeArgs | null =
     src && profile && width > 0
@@ -143,6 +150,18 @@ export function FlameGraphPanel() {
   // Saving a series window writes its delta (end snapshot minus start, as pprof -base); a baseline diff is not saved.
   const seriesSave = seriesOn && seriesWindow && !series.baseline ? { baseId: seriesWindow.from.id, baseProfile: profile?.key ?? '' } : null;
   const originEpochNs = useApp((s) => s.session.originEpochNs);
+  const labelKeys = useSourceQuery(src?.id, 'labelKeys', profile ? { profile: profile.key, range } : null);
+
+  // Peek / source lines of one function, asked only while shown; the function matched exactly.
+  const sideFn = view.side !== 'top' ? view.sideFn : null;
+  const sideArgs = sideFn && profile ? { profile: profile.key, range, ...filters, regex: `^${escapeRe(sideFn)}$` } : null;
+  const peek = useSourceQuery(src?.id, 'peek', view.side === 'peek' ? sideArgs : null);
+  const [roots, setRoots] = useSourceRoots();
+  const listing = useRequest(
+    view.side === 'source' && sideArgs && src ? JSON.stringify([src.id, sideArgs, roots]) : null,
+    () => bridge.request('sourceListing', { id: src!.id, query: { type: 'sourceLines', ...sideArgs! }, roots: rootList(roots.roots), trimPath: roots.trimPath || undefined }),
+    { scope: src?.id },
+  );
 
   const actions: FlameViewActions | null = useMemo(() => {
     if (!src) return null;
@@ -159,6 +178,8 @@ export function FlameGraphPanel() {
       zoomTo: (p) => act.zoomTo(id, p),
       zoomIn: (p) => act.zoomIn(id, p),
       zoomOut: () => act.zoomOut(id),
+      setLabels: (l) => act.setLabels(id, l),
+      showSide: (side, fn) => act.showSide(id, side, fn),
     };
   }, [src?.id, act]);
 
@@ -237,6 +258,33 @@ export function FlameGraphPanel() {
         width={drawWidth}
         graphRef={graphRef}
         actions={actions}
+        labelKeys={labelKeys.data?.keys}
+        sideContent={
+          view.side === 'peek' && sideFn ? (
+            <PeekView
+              fn={sideFn}
+              result={peek.data?.peek ?? null}
+              unit={profile?.unit ?? 'count'}
+              loading={peek.loading}
+              error={peek.error}
+              onPeek={(fn) => actions.showSide('peek', fn)}
+              onSource={(fn) => actions.showSide('source', fn)}
+              onClose={() => actions.showSide('top')}
+            />
+          ) : view.side === 'source' && sideFn ? (
+            <SourceLinesView
+              fn={sideFn}
+              listing={listing.data}
+              loading={listing.loading}
+              error={listing.error}
+              roots={roots.roots}
+              trimPath={roots.trimPath}
+              onRoots={(r, t) => setRoots({ roots: r, trimPath: t })}
+              onPeek={(fn) => actions.showSide('peek', fn)}
+              onClose={() => actions.showSide('top')}
+            />
+          ) : null
+        }
       />
     </Panel>
   );

@@ -4,13 +4,14 @@
  * open context menu): what it shows comes from the connected FlameGraphPanel, every change goes
  * back up as an action.
  */
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import type { LabelKeySummary } from '../../../../shared/query/stacks/stack-labels.ts';
 import type { StackProfileInfo } from '../../../../shared/query/stacks/stack-types.ts';
 import type { TopDeltaRow, TopRow, TopSortKey } from '../../../../shared/query/stacks/top-table.ts';
 import type { DiffCallTree } from '../../../../shared/query/stacks/call-tree.ts';
 import type { CallTreeResult } from '../../../../shared/query/query-types.ts';
 import type { SourceId } from '../../../../shared/bridge.ts';
-import type { FilterKind, FlameFilter, FlameViewState } from '../../state/flame-view.ts';
+import type { FilterKind, FlameFilter, FlameLabels, FlameSide, FlameViewState } from '../../state/flame-view.ts';
 import { formatValue } from '../../format.ts';
 import { FlameGraph } from './FlameGraph.tsx';
 import { TopTable } from './TopTable.tsx';
@@ -27,6 +28,9 @@ export interface FlameViewActions {
   zoomTo(path: string[]): void;
   zoomIn(path: string[]): void;
   zoomOut(): void;
+  setLabels(labels: Partial<FlameLabels>): void;
+  /** The area under the graph: top table, or peek / source lines of a function. */
+  showSide(side: FlameSide, fn?: string | null): void;
 }
 
 export interface FlameViewProps {
@@ -47,6 +51,10 @@ export interface FlameViewProps {
   width: number;
   graphRef(el: HTMLDivElement | null): void;
   actions: FlameViewActions;
+  /** The profile's label keys (pprof -tags), for the label controls' suggestions; [] when it has none. */
+  labelKeys: LabelKeySummary[] | undefined;
+  /** What peek / source lines show when view.side is not 'top' (the connected panel queries it). */
+  sideContent: ReactNode;
 }
 
 export function validRegex(s: string): boolean {
@@ -119,6 +127,8 @@ export function FlameView(props: FlameViewProps) {
             </span>
           )}
         </div>
+
+        <LabelControls labels={view.labels} keys={props.labelKeys} onChange={actions.setLabels} />
 
         <div className="flame-status">
           {matchedPct !== null && (
@@ -199,14 +209,45 @@ export function FlameView(props: FlameViewProps) {
               <p className="muted">Loading…</p>
             )}
           </div>
+          <nav className="flame-side-tabs" role="tablist" aria-label="Under the graph" data-export-skip="">
+            {(['top', 'peek', 'source'] as const).map((side) => (
+              <button
+                key={side}
+                role="tab"
+                aria-selected={view.side === side}
+                data-testid={`flame-side-${side}`}
+                disabled={side !== 'top' && !view.sideFn}
+                onClick={() => actions.showSide(side, view.sideFn)}
+              >
+                {side === 'top' ? 'Top functions' : side === 'peek' ? `Callers & callees${view.sideFn ? ` · ${view.sideFn}` : ''}` : 'Source lines'}
+              </button>
+            ))}
+          </nav>
           {/* data-result-at: when the table's answer arrived (page clock), for bench/flame-bench.ts. */}
-          <div className="flame-top-col" data-testid="flame-top" data-result-at={props.top?.receivedAt.toFixed(1)}>
-            {props.top && <TopTable rows={props.top.rows} unit={unit} sortBy={view.sortBy} onSort={actions.setSort} focused={focusedFn} onPick={actions.toggleFocus} />}
+          <div className="flame-top-col" data-testid="flame-top" data-result-at={props.top?.receivedAt.toFixed(1)} hidden={view.side !== 'top'}>
+            {props.top && (
+              <TopTable
+                rows={props.top.rows}
+                unit={unit}
+                sortBy={view.sortBy}
+                onSort={actions.setSort}
+                focused={focusedFn}
+                onPick={actions.toggleFocus}
+                onPeek={(fn) => actions.showSide('peek', fn)}
+              />
+            )}
           </div>
+          {view.side !== 'top' && <div className="flame-side">{props.sideContent}</div>}
         </div>
       </div>
       {menu && (
-        <FrameMenu {...menu} onClose={() => setMenu(null)} onZoom={() => actions.zoomIn(menu.path)} onFilter={(kind) => actions.addFilter(kind, menu.name)} />
+        <FrameMenu
+          {...menu}
+          onClose={() => setMenu(null)}
+          onZoom={() => actions.zoomIn(menu.path)}
+          onFilter={(kind) => actions.addFilter(kind, menu.name)}
+          onSide={(side) => actions.showSide(side, menu.name)}
+        />
       )}
     </>
   );
@@ -219,6 +260,7 @@ function FrameMenu(props: {
   onClose(): void;
   onZoom(): void;
   onFilter(kind: FilterKind): void;
+  onSide(side: 'peek' | 'source'): void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -263,6 +305,64 @@ function FrameMenu(props: {
       <button role="menuitem" data-testid="menu-hide" onClick={act(() => props.onFilter('hide'))}>
         Hide (merge into its caller)
       </button>
+      <button role="menuitem" data-testid="menu-peek" onClick={act(() => props.onSide('peek'))}>
+        Callers &amp; callees (peek)
+      </button>
+      <button role="menuitem" data-testid="menu-source" onClick={act(() => props.onSide('source'))}>
+        Source lines (list)
+      </button>
     </div>
+  );
+}
+
+/**
+ * pprof's label options as inputs (applied on Enter or when the field is left): keep / drop samples by
+ * label (-tagfocus / -tagignore: `key=regex`, `regex`, or a numeric range like `bytes=1kb:64kb`), and
+ * group the graph under `key:value` root frames (-tagroot). Suggestions from the profile's own labels.
+ */
+function LabelControls({ labels, keys, onChange }: { labels: FlameLabels; keys: LabelKeySummary[] | undefined; onChange(l: Partial<FlameLabels>): void }) {
+  if (!keys || (keys.length === 0 && !labels.tagfocus && !labels.tagignore && !labels.tagroot)) return null;
+  const pairs = keys.flatMap((k) => k.values.map((v) => `${k.key}=${v.value}`));
+  const field = (name: keyof FlameLabels, label: string, hint: string, options: string[]) => (
+    <label title={hint}>
+      {label}{' '}
+      <DraftInput testId={`flame-${name}`} value={labels[name]} list={`flame-${name}-options`} placeholder={name === 'tagroot' ? 'label key(s)' : 'key=value'} onCommit={(v) => onChange({ [name]: v })} />
+      <datalist id={`flame-${name}-options`}>
+        {options.map((o) => (
+          <option key={o} value={o} />
+        ))}
+      </datalist>
+    </label>
+  );
+  return (
+    <div className="flame-labels" data-testid="flame-labels">
+      <span className="muted">Labels</span>
+      {field('tagfocus', 'keep', 'pprof -tagfocus: only samples with this label (key=regex, regex on key:value, or key=1kb:64kb)', pairs)}
+      {field('tagignore', 'drop', 'pprof -tagignore: drop samples with this label', pairs)}
+      {field('tagroot', 'group by', 'pprof -tagroot: the graph under a key:value frame per label value (keys separated by commas)', keys.map((k) => k.key))}
+      {keys.length > 0 && (
+        <span className="muted flame-label-keys" data-testid="flame-label-keys">
+          {keys.map((k) => `${k.key} (${k.valueCount})`).join(' · ')}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** A text input whose value is committed on Enter or blur (a filter applied per keystroke would query per keystroke). */
+function DraftInput(props: { value: string; testId: string; list: string; placeholder: string; onCommit(v: string): void }) {
+  const [draft, setDraft] = useState(props.value);
+  useEffect(() => setDraft(props.value), [props.value]);
+  const commit = () => draft.trim() !== props.value && props.onCommit(draft.trim());
+  return (
+    <input
+      data-testid={props.testId}
+      list={props.list}
+      value={draft}
+      placeholder={props.placeholder}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => e.key === 'Enter' && commit()}
+    />
   );
 }

@@ -14,6 +14,8 @@ export interface TopTableProps {
   /** The focused function (highlighted row), if any. */
   focused: string | null;
   onPick(fn: string): void;
+  /** Callers and callees of a row's function (pprof -peek). */
+  onPeek?(fn: string): void;
 }
 
 const COLUMNS: { key: TopSortKey; label: string; num: boolean }[] = [
@@ -33,7 +35,7 @@ function delta(v: number | null, unit: string): string {
   return `${v > 0 ? '+' : '−'}${formatValue(Math.abs(v), unit)}`;
 }
 
-export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTableProps) {
+export function TopTable({ rows, unit, sortBy, onSort, focused, onPick, onPeek }: TopTableProps) {
   const diff = isDelta(rows);
   return (
     <table className="top-table" data-testid="top-table" data-diff={diff ? 'true' : 'false'} role="grid" aria-label="Top functions (Enter focuses the flame graph on one)">
@@ -89,7 +91,25 @@ export function TopTable({ rows, unit, sortBy, onSort, focused, onPick }: TopTab
             <td className="num">{r.flatPct.toFixed(2)}%</td>
             <td className="num">{formatValue(r.cum, unit)}</td>
             <td className="num">{r.cumPct.toFixed(2)}%</td>
-            <td className="fn" title={r.function}>{r.display ?? r.function}</td>
+            <td className="fn" title={r.function}>
+              {/* At the cell's far end: a click on the row (focus) does not land on it by chance. */}
+              {onPeek && (
+                <button
+                  className="icon peek-button"
+                  data-testid="top-peek"
+                  aria-label={`Callers and callees of ${r.function}`}
+                  title="Callers and callees (pprof -peek)"
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    onPeek(r.function);
+                  }}
+                  onKeyDown={(e) => e.stopPropagation()}
+                >
+                  ⇅
+                </button>
+              )}
+              {r.display ?? r.function}
+            </td>
             {diff && (
               <>
                 <td className={`num delta ${sign((r as TopDeltaRow).flatDelta)}`} data-testid="top-row-delta" data-delta={(r as TopDeltaRow).flatDelta ?? ''}>

@@ -20,7 +20,8 @@ export function pprofFileName(sourceName: string, profileKey: string, args: Show
   const base = sourceName.replace(/\.(pb\.gz|pb|pprof|gz|out|txt)$/i, '').replace(/[^\w.-]+/g, '_').slice(0, 80) || 'profile';
   const parts = [base, profileKey.replace(/[^\w.-]+/g, '_')];
   if (args.range) parts.push('range');
-  if (args.focus || args.ignore || args.hide) parts.push('filtered');
+  if (args.focus || args.ignore || args.hide || args.tagfocus || args.tagignore) parts.push('filtered');
+  if (args.tagroot) parts.push('by-label');
   if (diff) parts.push('delta');
   return `${parts.join('-')}.pb.gz`;
 }

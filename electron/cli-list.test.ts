@@ -1,0 +1,53 @@
+/**
+ * `tracedeck peek` and `tracedeck list` against Go's `-peek` / `-list` figures for the committed
+ * labelled profiles (shared/query/stacks/testdata/go-labels: peek.json, list.json).
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cmdList } from './cli-list.ts';
+
+const DATA = fileURLToPath(new URL('../shared/query/stacks/testdata/go-labels/', import.meta.url));
+const cases = (f: string) => (JSON.parse(readFileSync(join(DATA, f), 'utf8')) as { cases: Record<string, unknown>[] }).cases;
+
+async function run(cmd: 'list' | 'peek', args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const w = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(console, 'error').mockImplementation((s) => void (err += String(s)));
+  try {
+    return { code: await cmdList(cmd, args), out, err };
+  } finally {
+    w.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('tracedeck peek / list', () => {
+  it('peek with a label filter and a hide equals go tool pprof -peek', async () => {
+    const go = cases('peek.json').find((c) => c.tagfocus === 'worker=alpha') as { entries: unknown[] };
+    const r = await run('peek', [join(DATA, 'cpu.pb.gz'), 'main.checksum', '--tagfocus', 'worker=alpha', '--hide', 'main.encode', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).entries).toEqual(go.entries);
+  });
+
+  it('list reads the lines under --source-path, figures as go tool pprof -list', async () => {
+    const go = (cases('list.json')[0] as { routines: { function: string; lines: unknown[] }[] }).routines.find((x) => x.function === 'main.checksum')!;
+    const r = await run('list', [join(DATA, 'cpu.pb.gz'), '^main\\.checksum$', '--source-path', join(DATA, 'src'), '--json']);
+    expect(r.code).toBe(0);
+    const f = JSON.parse(r.out).functions[0].files[0];
+    expect(f.found.path).toBe('main.go');
+    expect(f.lines.filter((l: { flat: number; cum: number }) => l.flat || l.cum).map(({ line, flat, cum }: { line: number; flat: number; cum: number }) => ({ line, flat, cum }))).toEqual(go.lines);
+    const text = await run('list', [join(DATA, 'cpu.pb.gz'), '^main\\.checksum$', '--source-path', join(DATA, 'src')]);
+    expect(text.out).toMatch(/ROUTINE =+ main\.checksum in tracedeck\.test\/labels\/main\.go/);
+    expect(text.out).toMatch(/ {4}25:\t\tfor _, b := range data \{/);
+  });
+
+  it('says what is missing', async () => {
+    expect((await run('list', [join(DATA, 'cpu.pb.gz')])).code).toBe(2);
+    const none = await run('peek', [join(DATA, 'cpu.pb.gz'), '^no\\.such$']);
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(/no matches found/);
+  });
+});

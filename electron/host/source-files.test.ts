@@ -1,0 +1,92 @@
+/**
+ * Reading source lines for pprof's list: found under the user's roots as pprof trims paths (the
+ * committed Go program of shared/query/stacks/testdata/go-labels and its real profile), and refused
+ * for hostile profile paths — `..`, absolute paths outside the roots, symlinks leading out, files over
+ * the size limit — with a message naming the file.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ingestBytes } from '../../shared/ingest/ingest.ts';
+import { labelledStacksOf, stackProfileInfo } from '../../shared/query/stacks/stack-sources.ts';
+import { sourceLines, type SourceLinesResult } from '../../shared/query/stacks/source-lines.ts';
+import { candidatePaths, findGoroot, MAX_SOURCE_BYTES, readListing, trimProfilePath } from './source-files.ts';
+
+const DATA = fileURLToPath(new URL('../../shared/query/stacks/testdata/go-labels/', import.meta.url));
+const SRC = join(DATA, 'src');
+const tmp = mkdtempSync(join(tmpdir(), 'source-files-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const GOROOT = await findGoroot();
+
+async function linesOf(file: string, regex: string): Promise<SourceLinesResult> {
+  const src = await ingestBytes(readFileSync(join(DATA, file)));
+  const profile = stackProfileInfo(src, undefined);
+  return { type: 'sourceLines', profile, ...sourceLines(labelledStacksOf(src, profile.key, undefined, {}), { regex }) };
+}
+
+/** A result naming one file, as a hostile profile could. */
+function naming(file: string): SourceLinesResult {
+  return {
+    type: 'sourceLines',
+    profile: { key: 'cpu', label: 'cpu', unit: 'nanoseconds', default: true, rangeable: false, quantity: 'cpu' },
+    total: 1,
+    truncated: false,
+    functions: [{ function: 'evil', files: [{ file, flat: 1, cum: 1, lines: [{ line: 1, flat: 1, cum: 1 }] }] }],
+  };
+}
+
+describe('source files', () => {
+  it("finds a -trimpath build's files under the module folder, lines and figures side by side", async () => {
+    const listing = await readListing(await linesOf('cpu.pb.gz', 'main.checksum'), { roots: [SRC], goroot: null });
+    const f = listing.functions[0]!.files[0]!;
+    expect(f.error).toBeUndefined();
+    expect(f.found!.path).toBe('main.go');
+    const go = JSON.parse(readFileSync(join(DATA, 'list.json'), 'utf8')).cases[0].routines[0];
+    const hot = f.lines!.filter((l) => l.flat !== 0 || l.cum !== 0).map(({ line, flat, cum }) => ({ line, flat, cum }));
+    expect(hot).toEqual(go.lines);
+    // The text is the file's own line.
+    const text = readFileSync(join(SRC, 'main.go'), 'utf8').split('\n');
+    expect(f.lines!.find((l) => l.line === 25)!.text).toBe(text[24]);
+    expect(f.lines![0]!.line).toBe(20);
+  });
+
+  it('trims as pprof does: -trim_path prefixes, else the root folder name found in the path', () => {
+    expect(trimProfilePath('/build/ci/app/internal/x.go', '', ['/home/me/app'])).toBe('internal/x.go');
+    expect(trimProfilePath('/build/ci/app/internal/x.go', '/build/ci', [])).toBe('app/internal/x.go');
+    expect(trimProfilePath('/proc/self/cwd/pkg/y.go', '', [])).toBe('pkg/y.go');
+    expect(candidatePaths('a/../../etc/passwd', '', [])).toEqual(['etc/passwd', 'passwd']);
+  });
+
+  it.skipIf(!GOROOT)('finds standard-library files under GOROOT (found by `go env GOROOT`)', async () => {
+    const listing = await readListing(await linesOf('goroutine.pb.gz', 'runtime.chanrecv$'), { roots: [SRC], goroot: GOROOT });
+    const f = listing.functions[0]!.files[0]!;
+    expect(f.found!.path).toBe('runtime/chan.go');
+    expect(f.lines!.find((l) => l.cum === 7)!.text).toMatch(/gopark/);
+  });
+
+  it('never reads outside the roots, whatever the profile names', async () => {
+    const root = join(tmp, 'root');
+    mkdirSync(join(root, 'pkg'), { recursive: true });
+    writeFileSync(join(tmp, 'secret.go'), 'package secret\n');
+    symlinkSync(join(tmp, 'secret.go'), join(root, 'pkg', 'link.go'));
+    for (const file of ['../secret.go', join(tmp, 'secret.go'), 'pkg/link.go', '/etc/passwd', 'pkg/\0x.go']) {
+      const l = await readListing(naming(file), { roots: [root], goroot: null });
+      const f = l.functions[0]!.files[0]!;
+      expect(f.lines, file).toBeUndefined();
+      expect(f.error, file).toMatch(/not found under/);
+    }
+  });
+
+  it('refuses a file over the size limit, and roots that are not absolute folders', async () => {
+    const root = join(tmp, 'big');
+    mkdirSync(root);
+    writeFileSync(join(root, 'huge.go'), '');
+    truncateSync(join(root, 'huge.go'), MAX_SOURCE_BYTES + 1);
+    const f = (await readListing(naming('huge.go'), { roots: [root], goroot: null })).functions[0]!.files[0]!;
+    expect(f.error).toMatch(/huge\.go is larger than/);
+    await expect(readListing(naming('x.go'), { roots: ['relative/dir'], goroot: null })).rejects.toThrow(/not an absolute path/);
+    await expect(readListing(naming('x.go'), { roots: [join(root, 'huge.go')], goroot: null })).rejects.toThrow(/not a folder/);
+  });
+});

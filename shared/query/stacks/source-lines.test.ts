@@ -1,0 +1,51 @@
+/**
+ * Per-line figures (pprof's list) against Go's `go tool pprof -list=REGEX` on real profiles
+ * (testdata/go-labels/list.json, made by generate.mjs there): every function, file and line with a
+ * value, and the ROUTINE sums. Go shows files trimmed by -trim_path=tracedeck.test/labels; the engine
+ * keeps the profile's names (the host trims when it looks files up).
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ingestBytes } from '../../ingest/ingest.ts';
+import { labelledStacksOf } from './stack-sources.ts';
+import { sourceLines } from './source-lines.ts';
+
+const DIR = fileURLToPath(new URL('./testdata/go-labels/', import.meta.url));
+
+interface GoList {
+  command: string;
+  file: string;
+  sampleIndex: string;
+  regex: string;
+  tagfocus?: string;
+  total: number;
+  routines: { function: string; file: string; flat: number; cum: number; lines: { line: number; flat: number; cum: number }[] }[];
+}
+const CASES = (JSON.parse(readFileSync(join(DIR, 'list.json'), 'utf8')) as { cases: GoList[] }).cases;
+
+describe('source lines equal go tool pprof -list', () => {
+  it.each(CASES.map((c) => [c.command, c] as const))('%s', async (_, c) => {
+    const src = await ingestBytes(readFileSync(join(DIR, c.file)));
+    const r = sourceLines(labelledStacksOf(src, c.sampleIndex, undefined, { tagfocus: c.tagfocus }), { regex: c.regex });
+    const ours = r.functions.flatMap((fn) =>
+      fn.files.map((f) => ({
+        function: fn.function,
+        file: f.file.replace(/^tracedeck\.test\/labels\//, ''),
+        flat: Math.round(f.flat),
+        cum: Math.round(f.cum),
+        lines: f.lines.map((l) => ({ line: l.line, flat: Math.round(l.flat), cum: Math.round(l.cum) })),
+      })),
+    );
+    expect(ours).toEqual(c.routines);
+    expect(c.routines.length).toBeGreaterThan(0);
+  });
+
+  it('limits the functions listed and says so', async () => {
+    const src = await ingestBytes(readFileSync(join(DIR, 'cpu.pb.gz')));
+    const r = sourceLines(labelledStacksOf(src, 'cpu', undefined, {}), { regex: '^main\\.', limit: 2 });
+    expect(r.functions.map((f) => f.function)).toEqual(['main.checksum', 'main.encode']);
+    expect(r.truncated).toBe(true);
+  });
+});

@@ -1,0 +1,3 @@
+module tracedeck.test/labels
+
+go 1.27
