@@ -280,15 +280,15 @@ function spansIn(model: TraceModel, goroutineIds: number[], lo: number, hi: numb
 }
 
 /** The window's resolution: as asked, but never more than MAX_COLUMNS pixels over the range. */
-export function windowResolution(lo: number, hi: number, resolutionNs: number): number {
-  return Math.max(resolutionNs > 0 ? resolutionNs : 0, (hi - lo) / MAX_COLUMNS);
+export function windowResolution(lo: number, hi: number, resolutionNs: number, maxColumns = MAX_COLUMNS): number {
+  return Math.max(resolutionNs > 0 ? resolutionNs : 0, (hi - lo) / maxColumns);
 }
 
 /** What the timeline draws for one window (TimelineWindowArgs). */
-export function timelineWindow(model: TraceModel, args: TimelineWindowArgs): TimelineWindow {
+export function timelineWindow(model: TraceModel, args: TimelineWindowArgs, opts: { maxColumns?: number } = {}): TimelineWindow {
   const lo = args.range.startNs;
   const hi = Math.max(lo, args.range.endNs);
-  const res = windowResolution(lo, hi, args.resolutionNs);
+  const res = windowResolution(lo, hi, args.resolutionNs, opts.maxColumns);
   const colRes = res > 0 ? res : 1;
   const labels = new WindowLabels(labelTable(model));
   const byRegion = args.colorBy === 'region';
