@@ -17,7 +17,10 @@ import { SLICE_KINDS } from './timeline-types.ts';
 
 export const KIND_COUNT = SLICE_KINDS.length;
 /** A merged slice with at most this many runs names its dominant goroutine and label exactly. */
-const EXACT_MERGE_WALK = 64;
+const EXACT_MERGE_WALK = 16;
+// Scratch of the walk: goroutines seen and their ns (at most EXACT_MERGE_WALK).
+const walkG = new Int32Array(EXACT_MERGE_WALK);
+const walkNs = new Float64Array(EXACT_MERGE_WALK);
 
 export interface LaneRuns {
   n: number;
@@ -35,6 +38,8 @@ export interface LaneRuns {
   src: Int32Array | null;
   /** cum[k]: ns of kind k in runs [0, i), length n + 1; null for kinds the lane never has. */
   cum: (Float64Array | null)[];
+  /** The kinds that have a cum column. */
+  kinds: number[];
   sameG: Int32Array;
 }
 
@@ -129,6 +134,7 @@ export class RunsBuilder {
       label: keep.label ? pick(this.label, (k) => new Int32Array(k)) : null,
       src: keep.src ? pick(this.src, (k) => new Int32Array(k)) : null,
       cum,
+      kinds: cum.flatMap((c, k) => (c ? [k] : [])),
       sameG,
     };
   }
@@ -183,7 +189,7 @@ export function kindTotals(r: LaneRuns, lo: number, hi: number): number[] {
   const i = firstRunEndingAfter(r, lo);
   const j = firstRunStartingFrom(r, hi) - 1;
   if (j < i) return out;
-  for (let k = 0; k < KIND_COUNT; k++) if (r.cum[k]) out[k] = Math.max(0, kindNsIn(r, k, i, j, lo, hi));
+  for (const k of r.kinds) out[k] = Math.max(0, kindNsIn(r, k, i, j, lo, hi));
   return out;
 }
 
@@ -221,8 +227,7 @@ export function lodSlices(r: LaneRuns, lo: number, hi: number, res: number, sink
     const mergedEnd = Math.min(r.end[j]!, hi);
     let best = kindOf(r, i);
     let bestNs = -1;
-    for (let k = 0; k < KIND_COUNT; k++) {
-      if (!r.cum[k]) continue;
+    for (const k of r.kinds) {
       const ns = kindNsIn(r, k, i, j, lo, hi);
       if (ns > bestNs) {
         bestNs = ns;
@@ -233,22 +238,23 @@ export function lodSlices(r: LaneRuns, lo: number, hi: number, res: number, sink
     let lab = -1;
     if (j - i < EXACT_MERGE_WALK) {
       // Few runs: the goroutine and label that held most of the dominant kind's time.
-      const byG = new Map<number, number>();
+      let m = 0;
       let longest = -1;
       let longestI = -1;
       for (let k = i; k <= j; k++) {
         if (kindOf(r, k) !== best) continue;
         const d = Math.min(r.end[k]!, hi) - Math.max(r.start[k]!, lo);
-        const gk = gOf(r, k);
-        byG.set(gk, (byG.get(gk) ?? 0) + d);
-        if (d > longest) {
-          longest = d;
-          longestI = k;
-        }
+        if (d > longest) [longest, longestI] = [d, k];
+        if (!r.g) continue;
+        const gk = r.g[k]!;
+        let x = 0;
+        while (x < m && walkG[x] !== gk) x++;
+        if (x === m) [walkG[m], walkNs[m++]] = [gk, 0];
+        walkNs[x]! += d;
       }
-      let gNs = -1;
-      for (const [gk, ns] of byG) if (ns > gNs) [g, gNs] = [gk, ns];
-      if (longestI >= 0) lab = byG.size === 1 || !r.g ? label(longestI) : -1;
+      if (!r.g) g = r.constG;
+      else for (let x = 0, gNs = -1; x < m; x++) if (walkNs[x]! > gNs) [g, gNs] = [walkG[x]!, walkNs[x]!];
+      if (longestI >= 0 && (!r.g || m === 1)) lab = label(longestI);
     } else if (r.sameG[i]! > j) {
       g = gOf(r, i);
       lab = r.label ? -1 : label(i);

@@ -132,6 +132,7 @@ interface TimelineCache {
   goroutineCount: StepSeries | null;
   regions: Map<number, RegionGroup> | null;
   taskDepth: Uint8Array | null;
+  tasks: RegionGroup | null;
   order: Map<string, Int32Array>;
 }
 
@@ -151,6 +152,7 @@ function cacheOf(model: TraceModel): TimelineCache {
       goroutineCount: null,
       regions: null,
       taskDepth: null,
+      tasks: null,
       order: new Map(),
     };
     caches.set(model, c);
@@ -303,13 +305,15 @@ export function heapSeriesIndex(model: TraceModel): StepSeries {
   const c = cacheOf(model);
   if (c.heap) return c.heap;
   const m = model.metrics;
-  const ids = new Set<number>();
+  const isHeap = new Uint8Array(256);
   m.names.forEach((name, i) => {
-    if (HEAP_LIVE_METRICS.includes(name)) ids.add(i);
+    if (HEAP_LIVE_METRICS.includes(name)) isHeap[i] = 1;
   });
   const rows: number[] = [];
-  for (let i = 0; i < m.count; i++) if (ids.has(m.metric[i]!)) rows.push(i);
-  rows.sort((a, b) => m.t[a]! - m.t[b]! || a - b);
+  for (let i = 0; i < m.count; i++) if (isHeap[m.metric[i]!]) rows.push(i);
+  let sorted = true;
+  for (let k = 1; k < rows.length && sorted; k++) sorted = m.t[rows[k]!]! >= m.t[rows[k - 1]!]!;
+  if (!sorted) rows.sort((a, b) => m.t[a]! - m.t[b]! || a - b);
   c.heap = stepSeries(Float64Array.from(rows, (i) => m.t[i]!), Float64Array.from(rows, (i) => m.value[i]!));
   return c.heap;
 }
@@ -414,4 +418,20 @@ export function taskDepths(model: TraceModel): Uint8Array {
   }
   c.taskDepth = depth;
   return depth;
+}
+
+/** Tasks in start order (the same shape as a goroutine's regions: rows, start, end, depth, maxEnd). */
+export function taskGroup(model: TraceModel): RegionGroup {
+  const c = cacheOf(model);
+  if (c.tasks) return c.tasks;
+  const tk = model.tasks;
+  const depth = taskDepths(model);
+  const s = (i: number) => (tk.start[i]! === tk.start[i]! ? tk.start[i]! : model.startNs);
+  const e = (i: number) => (tk.end[i]! === tk.end[i]! ? tk.end[i]! : model.endNs);
+  const rows = Int32Array.from({ length: tk.count }, (_, i) => i).sort((a, b) => s(a) - s(b) || a - b);
+  const maxEnd = new Float64Array(tk.count);
+  let mx = -Infinity;
+  rows.forEach((r, k) => (maxEnd[k] = mx = Math.max(mx, e(r))));
+  c.tasks = { rows, start: Float64Array.from(rows, s), end: Float64Array.from(rows, e), depth: Uint8Array.from(rows, (r) => depth[r]!), maxEnd };
+  return c.tasks;
 }

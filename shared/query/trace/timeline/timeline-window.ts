@@ -20,7 +20,7 @@ import {
   procLanes,
   regionGroups,
   SERIES_BLOCK,
-  taskDepths,
+  taskGroup,
   timeOrder,
   type LabelTable,
   type StepSeries,
@@ -214,6 +214,16 @@ function logsIn(model: TraceModel, lo: number, hi: number, res: number): Timelin
     if (lg.t[order[m]!]! < lo) a = m + 1;
     else b = m;
   }
+  const firstFrom = (x: number, from: number) => {
+    let l = from;
+    let r = lg.count;
+    while (l < r) {
+      const m = (l + r) >>> 1;
+      if (lg.t[order[m]!]! < x) l = m + 1;
+      else r = m;
+    }
+    return l;
+  };
   let col = -1;
   let inCol = 0;
   for (let k = a; k < lg.count && out.length < LOG_LIMIT; k++) {
@@ -222,11 +232,27 @@ function logsIn(model: TraceModel, lo: number, hi: number, res: number): Timelin
     if (t >= hi) break;
     const c = Math.floor((t - lo) / res);
     if (c !== col) [col, inCol] = [c, 0];
-    if (inCol++ >= LOGS_PER_COLUMN) continue;
+    if (inCol++ >= LOGS_PER_COLUMN) {
+      // The column is full: go on from the next one.
+      k = Math.max(k, firstFrom(lo + (col + 1) * res, k) - 1);
+      continue;
+    }
     const g = lg.g[i]!;
     out.push({ t, g: g === g ? g : -1, category: model.strings[lg.category[i]!] ?? '', message: model.strings[lg.message[i]!] ?? '' });
   }
   return out;
+}
+
+/** The first k whose running max of ends is after lo (the first span that can reach the window). */
+function firstEndingAfter(maxEnd: Float64Array, lo: number): number {
+  let a = 0;
+  let b = maxEnd.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (maxEnd[m]! < lo) a = m + 1;
+    else b = m;
+  }
+  return a;
 }
 
 /**
@@ -239,15 +265,8 @@ function spansIn(model: TraceModel, goroutineIds: number[], lo: number, hi: numb
   for (const gid of goroutineIds) {
     const grp = groups.get(gid);
     if (!grp) continue;
-    let a = 0;
-    let b = grp.start.length;
-    while (a < b) {
-      const m = (a + b) >>> 1;
-      if (grp.maxEnd[m]! <= lo) a = m + 1;
-      else b = m;
-    }
     const lastCol = new Map<number, number>();
-    for (let k = a; k < grp.start.length && grp.start[k]! < hi && out.length < SPAN_LIMIT; k++) {
+    for (let k = firstEndingAfter(grp.maxEnd, lo); k < grp.start.length && grp.start[k]! < hi && out.length < SPAN_LIMIT; k++) {
       const s = grp.start[k]!;
       const e = grp.end[k]!;
       if (e <= lo && !(e === s && s >= lo)) continue;
@@ -262,19 +281,21 @@ function spansIn(model: TraceModel, goroutineIds: number[], lo: number, hi: numb
     }
   }
   const tk = model.tasks;
-  const depth = taskDepths(model);
+  const tg = taskGroup(model);
   const lastCol = new Map<number, number>();
-  for (let i = 0; i < tk.count && out.length < SPAN_LIMIT; i++) {
-    const s = tk.start[i]! === tk.start[i]! ? tk.start[i]! : model.startNs;
-    const e = tk.end[i]! === tk.end[i]! ? tk.end[i]! : model.endNs;
-    if (e < lo || s >= hi) continue;
+  for (let k = firstEndingAfter(tg.maxEnd, lo); k < tg.start.length && tg.start[k]! < hi && out.length < SPAN_LIMIT; k++) {
+    const s = tg.start[k]!;
+    const e = tg.end[k]!;
+    if (e < lo) continue;
+    const d = tg.depth[k]!;
     if (e - s < res) {
       const col = Math.floor((Math.max(s, lo) - lo) / res);
-      if (lastCol.get(depth[i]!) === col) continue;
-      lastCol.set(depth[i]!, col);
+      if (lastCol.get(d) === col) continue;
+      lastCol.set(d, col);
     }
+    const i = tg.rows[k]!;
     const g = tk.g[i]!;
-    out.push({ kind: 'task', id: tk.id[i]!, g: g === g ? g : -1, type: model.strings[tk.type[i]!] ?? '', start: s, end: e, depth: depth[i]! });
+    out.push({ kind: 'task', id: tk.id[i]!, g: g === g ? g : -1, type: model.strings[tk.type[i]!] ?? '', start: s, end: e, depth: d });
   }
   return out;
 }
