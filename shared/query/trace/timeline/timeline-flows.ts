@@ -6,7 +6,7 @@
  */
 import { G_RUNNING, type TraceModel } from '../../../model/trace.ts';
 import { transitionIndex } from '../transition-index.ts';
-import { NO_PROC_ID, type TimelineTransitions } from './timeline-index.ts';
+import { NO_PROC_ID } from './timeline-index.ts';
 import type { WakeFlow } from './timeline-types.ts';
 
 /** Wakers rows (indexes into wakers.at) grouped by goroutine row, in time order inside each group. */
@@ -34,7 +34,7 @@ function group(n: number, nG: number, keyOf: (k: number) => number): Grouping {
 }
 
 function flowIndex(model: TraceModel): FlowIndex | null {
-  const w = (model.transitions as TimelineTransitions).wakers;
+  const w = model.transitions.wakers;
   if (!w) return null;
   const hit = cache.get(model);
   if (hit) return hit;
@@ -73,7 +73,7 @@ export function nextRunAfter(model: TraceModel, row: number, j: number): number 
 
 /** The flow of wakers row k. */
 export function flowOf(model: TraceModel, k: number): WakeFlow {
-  const tr = model.transitions as TimelineTransitions;
+  const tr = model.transitions;
   const w = tr.wakers!;
   const j = w.at[k]!;
   const by = w.by[k]!;
@@ -90,7 +90,7 @@ export function flowOf(model: TraceModel, k: number): WakeFlow {
 
 /** Wakers rows [a, b) of a grouping part whose time is in [lo, hi) (rows in time order). */
 function timeSlice(model: TraceModel, rows: Int32Array, a: number, b: number, lo: number, hi: number): [number, number] {
-  const w = (model.transitions as TimelineTransitions).wakers!;
+  const w = model.transitions.wakers!;
   const T = model.transitions.t;
   const first = (x: number) => {
     let l = a;
@@ -111,7 +111,7 @@ function timeSlice(model: TraceModel, rows: Int32Array, a: number, b: number, lo
  */
 export function wakeFlows(model: TraceModel, lo: number, hi: number, goroutineIds: number[] | null, limit: number): { flows: WakeFlow[]; omitted: number } {
   const ix = flowIndex(model);
-  const w = (model.transitions as TimelineTransitions).wakers;
+  const w = model.transitions.wakers;
   if (!ix || !w) return { flows: [], omitted: 0 };
   const T = model.transitions.t;
   const picked = new Set<number>();
@@ -156,7 +156,7 @@ export function wakeFlows(model: TraceModel, lo: number, hi: number, goroutineId
 /** Wakers rows of flows woken by goroutine row `row` in [lo, hi), and the one that woke it last before `t` (-1). */
 export function flowsOfGoroutine(model: TraceModel, row: number, lo: number, hi: number): { woke: number[]; wokenBefore: (t: number) => number } | null {
   const ix = flowIndex(model);
-  const w = (model.transitions as TimelineTransitions).wakers;
+  const w = model.transitions.wakers;
   if (!ix || !w) return null;
   const [a0, b0] = groupRows(ix.byWaker, row);
   const [a, b] = timeSlice(model, ix.byWaker.rows, a0, b0, lo, hi);

@@ -22,7 +22,7 @@ import {
   G_UNDETERMINED,
   G_WAITING,
   HEAP_LIVE_METRICS,
-  type GoTransitionTable,
+  NO_PROC,
   type TraceModel,
 } from '../../../model/trace.ts';
 import { goroutineStartFunctions } from '../trace-annotations.ts';
@@ -31,13 +31,7 @@ import { RunsBuilder, type LaneRuns } from './lane-runs.ts';
 import { SLICE_KINDS, type SliceKind } from './timeline-types.ts';
 
 /** The P of a transition's event when it has none (Go's NoProc), as GoTransitionTable.p stores it. */
-export const NO_PROC_ID = 0xffff;
-
-/** The timeline columns trace-ingest adds to the transition table (absent in a model built without them). */
-export type TimelineTransitions = GoTransitionTable & {
-  p?: Uint16Array;
-  wakers?: { at: Int32Array; by: Int32Array };
-};
+export const NO_PROC_ID = NO_PROC;
 
 export const kindIndex = (k: SliceKind): number => SLICE_KINDS.indexOf(k);
 export const K_RUNNING = kindIndex('running');
@@ -213,9 +207,10 @@ export function goroutineRuns(model: TraceModel, row: number): LaneRuns {
 export function procLanes(model: TraceModel): Map<number, LaneRuns> {
   const c = cacheOf(model);
   if (c.procLanes) return c.procLanes;
-  const tr = model.transitions as TimelineTransitions;
+  const tr = model.transitions;
   const lanes = new Map<number, LaneRuns>();
   const P = tr.p;
+  // A model built without the P column (older builders) has no P lanes.
   if (P && P.length >= tr.count) {
     const nG = model.goroutines.count;
     const state = new Uint8Array(nG).fill(G_UNDETERMINED);
