@@ -106,8 +106,10 @@ function timeSlice(model: TraceModel, rows: Int32Array, a: number, b: number, lo
 }
 
 /**
- * Flows whose wake-up is in [lo, hi): all of them, or only those with either end among `goroutineIds`
- * (null: all), earliest first, at most `limit`; `omitted` counts the rest.
+ * Flows whose wake-up is in [lo, hi), in time order, at most `limit`; `omitted` counts the rest.
+ * All flows (goroutineIds null): the earliest `limit`. Those with either end among `goroutineIds`:
+ * all when they fit, else `limit` spread evenly over the window (then a wake-up between two asked
+ * goroutines that was not read may be counted twice in `omitted`).
  */
 export function wakeFlows(model: TraceModel, lo: number, hi: number, goroutineIds: number[] | null, limit: number): { flows: WakeFlow[]; omitted: number } {
   const ix = flowIndex(model);
@@ -133,21 +135,33 @@ export function wakeFlows(model: TraceModel, lo: number, hi: number, goroutineId
     total = b - a;
     for (let k = a; k < b && picked.size < limit; k++) picked.add(k);
   } else {
+    // Per asked goroutine, its flows as waker and as woken are each a slice of a time-ordered group:
+    // counted by binary search, read whole when few, else `limit` of them evenly spread over the window.
     const rowOf = transitionIndex(model).rowOfId;
+    // Each side reads its share of the limit (a little more, as the sides overlap).
+    const perSide = Math.max(16, Math.ceil(limit / Math.max(1, goroutineIds.length)));
     for (const id of goroutineIds) {
       const row = rowOf.get(id);
       if (row === undefined) continue;
       for (const gr of [ix.byWaker, ix.byWoken]) {
         const [a0, b0] = groupRows(gr, row);
         const [a, b] = timeSlice(model, gr.rows, a0, b0, lo, hi);
-        for (let m = a; m < b; m++) {
-          const k = gr.rows[m]!;
-          if (picked.has(k)) continue;
-          total++;
-          picked.add(k);
+        const n = b - a;
+        const step = n > perSide ? n / perSide : 1;
+        for (let x = 0; x < n; x += step) {
+          const k = gr.rows[a + Math.floor(x)]!;
+          if (picked.has(k)) total--;
+          else picked.add(k);
         }
+        total += n;
       }
     }
+  }
+  if (picked.size > limit && goroutineIds !== null) {
+    // Several lanes' flows: keep `limit` spread evenly over time.
+    const all = [...picked].sort((x, y) => x - y);
+    picked.clear();
+    for (let x = 0; x < all.length && picked.size < limit; x += all.length / limit) picked.add(all[Math.floor(x)]!);
   }
   const keep = [...picked].sort((x, y) => x - y).slice(0, limit);
   return { flows: keep.map((k) => flowOf(model, k)), omitted: total - keep.length };

@@ -287,7 +287,8 @@ export function timeOrder(model: TraceModel, name: string, t: Float64Array, n: n
   const c = cacheOf(model);
   const hit = c.order.get(name);
   if (hit && hit.length === n) return hit;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   let sorted = true;
   for (let i = 1; i < n; i++) if (!(t[i]! >= t[i - 1]!)) sorted = false;
   if (!sorted) order.sort((a, b) => (t[a]! - t[b]! || a - b));
@@ -304,12 +305,26 @@ export function heapSeriesIndex(model: TraceModel): StepSeries {
   m.names.forEach((name, i) => {
     if (HEAP_LIVE_METRICS.includes(name)) isHeap[i] = 1;
   });
-  const rows: number[] = [];
-  for (let i = 0; i < m.count; i++) if (isHeap[m.metric[i]!]) rows.push(i);
+  let n = 0;
+  for (let i = 0; i < m.count; i++) n += isHeap[m.metric[i]!]!;
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
   let sorted = true;
-  for (let k = 1; k < rows.length && sorted; k++) sorted = m.t[rows[k]!]! >= m.t[rows[k - 1]!]!;
-  if (!sorted) rows.sort((a, b) => m.t[a]! - m.t[b]! || a - b);
-  c.heap = stepSeries(Float64Array.from(rows, (i) => m.t[i]!), Float64Array.from(rows, (i) => m.value[i]!));
+  for (let i = 0, k = 0; i < m.count; i++) {
+    if (!isHeap[m.metric[i]!]) continue;
+    t[k] = m.t[i]!;
+    v[k] = m.value[i]!;
+    if (k && t[k]! < t[k - 1]!) sorted = false;
+    k++;
+  }
+  if (!sorted) {
+    const order = [...t.keys()].sort((a, b) => t[a]! - t[b]! || a - b);
+    const t2 = Float64Array.from(order, (k) => t[k]!);
+    const v2 = Float64Array.from(order, (k) => v[k]!);
+    t.set(t2);
+    v.set(v2);
+  }
+  c.heap = stepSeries(t, v);
   return c.heap;
 }
 

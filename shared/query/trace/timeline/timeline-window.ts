@@ -23,6 +23,7 @@ import {
   taskGroup,
   timeOrder,
   type LabelTable,
+  type RegionGroup,
   type StepSeries,
 } from './timeline-index.ts';
 import { wakeFlows } from './timeline-flows.ts';
@@ -256,6 +257,30 @@ function firstEndingAfter(maxEnd: Float64Array, lo: number): number {
 }
 
 /**
+ * A span narrower than a pixel stands for the narrow spans starting in its pixel column after it
+ * (whatever their depth): the index to go on from is the last of them, so a window reads O(pixels)
+ * spans however many thousands a pixel holds. A wide span among the next 64 is not skipped; past
+ * those (a pixel with thousands of spans) only a wide one right at the column's end is kept.
+ */
+function narrowSkip(grp: RegionGroup, k: number, lo: number, res: number): number {
+  const colEnd = lo + (Math.floor((Math.max(grp.start[k]!, lo) - lo) / res) + 1) * res;
+  let j = k;
+  while (j + 1 < grp.start.length && grp.start[j + 1]! < colEnd && grp.end[j + 1]! - grp.start[j + 1]! < res && j - k < 64) j++;
+  if (j - k < 64) return j;
+  // Many: binary search the column's end, then step back over a wide one.
+  let a = j;
+  let b = grp.start.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (grp.start[m]! < colEnd) a = m + 1;
+    else b = m;
+  }
+  let last = a - 1;
+  while (last > k && grp.end[last]! - grp.start[last]! >= res) last--;
+  return last;
+}
+
+/**
  * Regions of the asked goroutines and tasks overlapping [lo, hi), outer first. Spans narrower than a
  * pixel are sent once per pixel, depth and goroutine (the first there stands for the others).
  */
@@ -265,37 +290,25 @@ function spansIn(model: TraceModel, goroutineIds: number[], lo: number, hi: numb
   for (const gid of goroutineIds) {
     const grp = groups.get(gid);
     if (!grp) continue;
-    const lastCol = new Map<number, number>();
     for (let k = firstEndingAfter(grp.maxEnd, lo); k < grp.start.length && grp.start[k]! < hi && out.length < SPAN_LIMIT; k++) {
       const s = grp.start[k]!;
       const e = grp.end[k]!;
       if (e <= lo && !(e === s && s >= lo)) continue;
-      const d = grp.depth[k]!;
-      if (e - s < res) {
-        const col = Math.floor((Math.max(s, lo) - lo) / res);
-        if (lastCol.get(d) === col) continue;
-        lastCol.set(d, col);
-      }
       const row = grp.rows[k]!;
-      out.push({ kind: 'region', id: row, g: gid, type: model.strings[model.regions.type[row]!] ?? '', start: s, end: e, depth: d });
+      out.push({ kind: 'region', id: row, g: gid, type: model.strings[model.regions.type[row]!] ?? '', start: s, end: e, depth: grp.depth[k]! });
+      if (e - s < res) k = narrowSkip(grp, k, lo, res);
     }
   }
   const tk = model.tasks;
   const tg = taskGroup(model);
-  const lastCol = new Map<number, number>();
   for (let k = firstEndingAfter(tg.maxEnd, lo); k < tg.start.length && tg.start[k]! < hi && out.length < SPAN_LIMIT; k++) {
     const s = tg.start[k]!;
     const e = tg.end[k]!;
     if (e < lo) continue;
-    const d = tg.depth[k]!;
-    if (e - s < res) {
-      const col = Math.floor((Math.max(s, lo) - lo) / res);
-      if (lastCol.get(d) === col) continue;
-      lastCol.set(d, col);
-    }
     const i = tg.rows[k]!;
     const g = tk.g[i]!;
-    out.push({ kind: 'task', id: tk.id[i]!, g: g === g ? g : -1, type: model.strings[tk.type[i]!] ?? '', start: s, end: e, depth: d });
+    out.push({ kind: 'task', id: tk.id[i]!, g: g === g ? g : -1, type: model.strings[tk.type[i]!] ?? '', start: s, end: e, depth: tg.depth[k]! });
+    if (e - s < res) k = narrowSkip(tg, k, lo, res);
   }
   return out;
 }
