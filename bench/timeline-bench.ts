@@ -44,8 +44,16 @@ const busiest = [...ix.rowOfId]
   .sort((a, b) => b[1] - a[1])
   .slice(0, 20)
   .map(([id]) => id);
+const heapNow = () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+};
+const before = heapNow();
 const [overview, overviewMs] = time(() => timelineOverview(model));
-console.log(`overview (builds the P lanes): ${overviewMs.toFixed(0)} ms, ${overview.procs.length} P lanes, ${overview.threads.length} thread lanes`);
+console.log(
+  `overview (builds the P and thread lanes): ${overviewMs.toFixed(0)} ms, ${overview.procs.length} P lanes, ${overview.threads.length} thread lanes, ` +
+    `indexes ${((heapNow() - before) / 1e6).toFixed(0)} MB`,
+);
 const lanes: LaneRef[] = [
   ...[...procLanes(model).keys()].map((id) => ({ kind: 'proc' as const, id })),
   ...overview.threads.map((t) => ({ kind: 'thread' as const, id: t.id })),
@@ -77,6 +85,7 @@ function bench(name: string, lo: number, hi: number): void {
 }
 
 bench('whole trace', model.startNs, model.endNs);
+console.log(`memory of every timeline index (P, thread, 20 goroutine lanes, flows, series): ${((heapNow() - before) / 1e6).toFixed(0)} MB`);
 const mid = (model.startNs + model.endNs) / 2;
 bench('1 ms zoom', mid, mid + 1e6);
 

@@ -8,7 +8,7 @@ import { goroutineLanes } from '../trace-goroutine-groups.ts';
 import { transitionIndex } from '../transition-index.ts';
 import { searchGoroutines } from './search-goroutines.ts';
 import { timelineSliceDetail } from './slice-detail.ts';
-import { K_RUNNING, K_WAITING, procLanes } from './timeline-index.ts';
+import { K_RUNNING, K_WAITING, procLanes, regionGroups } from './timeline-index.ts';
 import { SLICE_KINDS, type LaneRef, type LaneSlices } from './timeline-types.ts';
 import { timelineOverview, timelineWindow } from './timeline-window.ts';
 
@@ -152,6 +152,47 @@ describe('timelineWindow level of detail', () => {
     // A deeper region lies inside a shallower one of the same goroutine.
     for (const r of rs.filter((x) => x.depth > 0)) expect(rs.some((p) => p.g === r.g && p.depth === r.depth - 1 && p.start <= r.start && p.end >= r.end)).toBe(true);
     expect(w.logs.length).toBe(regions.logs.count);
+  });
+});
+
+describe('spans and region colouring', () => {
+  const byG = regionGroups(cpuPool);
+  const gids = [...byG.keys()].filter((g) => g >= 0).sort((a, b) => byG.get(b)!.start.length - byG.get(a)!.start.length).slice(0, 6);
+  const range = { startNs: cpuPool.startNs, endNs: cpuPool.endNs };
+  const lanes = gids.map((id) => ({ kind: 'goroutine' as const, id }));
+
+  it('coarse: every span as wide as a pixel, and at most one narrow one per pixel column and goroutine (and for tasks)', () => {
+    const pixels = 200;
+    const res = (range.endNs - range.startNs) / pixels;
+    const w = timelineWindow(cpuPool, { range, resolutionNs: res, lanes });
+    const exact = timelineWindow(cpuPool, { range, resolutionNs: 0, lanes }, EXACT);
+    expect(exact.spans.length).toBeGreaterThan(w.spans.length);
+    const key = (x: (typeof w.spans)[number]) => `${x.kind}:${x.id}`;
+    const shown = new Set(w.spans.map(key));
+    for (const x of exact.spans) if (x.end - x.start >= res) expect(shown.has(key(x)), key(x)).toBe(true);
+    const narrow = new Map<string, number>();
+    for (const x of w.spans.filter((y) => y.end - y.start < res)) {
+      const k = `${x.kind}:${x.kind === 'region' ? x.g : ''}:${Math.floor((x.start - range.startNs) / res)}`;
+      narrow.set(k, (narrow.get(k) ?? 0) + 1);
+    }
+    expect(Math.max(...narrow.values())).toBe(1);
+  });
+
+  it("colorBy 'region': a running slice inside a region is named by its innermost region", () => {
+    const plain = timelineWindow(cpuPool, { range, resolutionNs: 0, lanes }, EXACT);
+    const w = timelineWindow(cpuPool, { range, resolutionNs: 0, lanes, colorBy: 'region' }, EXACT);
+    let inRegion = 0;
+    w.lanes.forEach((l, li) => {
+      const spans = plain.spans.filter((x) => x.kind === 'region' && x.g === l.lane.id);
+      l.start.forEach((s, i) => {
+        if (l.kind[i] !== K_RUNNING) return;
+        const inner = spans.filter((x) => x.start <= s && x.end > s).sort((a, b) => b.depth - a.depth)[0];
+        const fn = plain.labels[plain.lanes[li]!.label[i]!];
+        expect(w.labels[l.label[i]!]).toBe(inner ? inner.type : fn);
+        if (inner) inRegion++;
+      });
+    });
+    expect(inRegion).toBeGreaterThan(0);
   });
 });
 

@@ -258,7 +258,7 @@ function firstEndingAfter(maxEnd: Float64Array, lo: number): number {
 
 /**
  * A span narrower than a pixel stands for the narrow spans starting in its pixel column after it
- * (whatever their depth): the index to go on from is the last of them, so a window reads O(pixels)
+ * (whatever their depth; one narrow span per column and goroutine is sent): the index to go on from is the last of them, so a window reads O(pixels)
  * spans however many thousands a pixel holds. A wide span among the next 64 is not skipped; past
  * those (a pixel with thousands of spans) only a wide one right at the column's end is kept.
  */
@@ -287,28 +287,47 @@ function narrowSkip(grp: RegionGroup, k: number, lo: number, res: number): numbe
 function spansIn(model: TraceModel, goroutineIds: number[], lo: number, hi: number, res: number): TimelineWindow['spans'] {
   const out: TimelineWindow['spans'] = [];
   const groups = regionGroups(model);
+  const pushRegion = (gid: number, row: number, s: number, e: number, depth: number) =>
+    out.push({ kind: 'region', id: row, g: gid, type: model.strings[model.regions.type[row]!] ?? '', start: s, end: e, depth });
   for (const gid of goroutineIds) {
     const grp = groups.get(gid);
     if (!grp) continue;
+    let lastNarrowCol = -1;
     for (let k = firstEndingAfter(grp.maxEnd, lo); k < grp.start.length && grp.start[k]! < hi && out.length < SPAN_LIMIT; k++) {
       const s = grp.start[k]!;
       const e = grp.end[k]!;
       if (e <= lo && !(e === s && s >= lo)) continue;
-      const row = grp.rows[k]!;
-      out.push({ kind: 'region', id: row, g: gid, type: model.strings[model.regions.type[row]!] ?? '', start: s, end: e, depth: grp.depth[k]! });
-      if (e - s < res) k = narrowSkip(grp, k, lo, res);
+      if (e - s < res) {
+        const col = Math.floor((Math.max(s, lo) - lo) / res);
+        const first = col !== lastNarrowCol;
+        lastNarrowCol = col;
+        const at = k;
+        k = narrowSkip(grp, k, lo, res);
+        if (!first) continue;
+        pushRegion(gid, grp.rows[at]!, s, e, grp.depth[at]!);
+        continue;
+      }
+      pushRegion(gid, grp.rows[k]!, s, e, grp.depth[k]!);
     }
   }
   const tk = model.tasks;
   const tg = taskGroup(model);
+  let lastNarrowCol = -1;
   for (let k = firstEndingAfter(tg.maxEnd, lo); k < tg.start.length && tg.start[k]! < hi && out.length < SPAN_LIMIT; k++) {
     const s = tg.start[k]!;
     const e = tg.end[k]!;
     if (e < lo) continue;
-    const i = tg.rows[k]!;
+    const at = k;
+    if (e - s < res) {
+      const col = Math.floor((Math.max(s, lo) - lo) / res);
+      const first = col !== lastNarrowCol;
+      lastNarrowCol = col;
+      k = narrowSkip(tg, k, lo, res);
+      if (!first) continue;
+    }
+    const i = tg.rows[at]!;
     const g = tk.g[i]!;
-    out.push({ kind: 'task', id: tk.id[i]!, g: g === g ? g : -1, type: model.strings[tk.type[i]!] ?? '', start: s, end: e, depth: tg.depth[k]! });
-    if (e - s < res) k = narrowSkip(tg, k, lo, res);
+    out.push({ kind: 'task', id: tk.id[i]!, g: g === g ? g : -1, type: model.strings[tk.type[i]!] ?? '', start: s, end: e, depth: tg.depth[at]! });
   }
   return out;
 }
