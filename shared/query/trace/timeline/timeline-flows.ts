@@ -107,9 +107,9 @@ function timeSlice(model: TraceModel, rows: Int32Array, a: number, b: number, lo
 
 /**
  * Flows whose wake-up is in [lo, hi), in time order, at most `limit`; `omitted` counts the rest.
- * All flows (goroutineIds null): the earliest `limit`. Those with either end among `goroutineIds`:
- * all when they fit, else `limit` spread evenly over the window (then a wake-up between two asked
- * goroutines that was not read may be counted twice in `omitted`).
+ * All flows (goroutineIds null), or those with either end among `goroutineIds`: all when they fit,
+ * else `limit` spread evenly over the window (then, for asked goroutines, a wake-up between two of
+ * them that was not read may be counted twice in `omitted`).
  */
 export function wakeFlows(model: TraceModel, lo: number, hi: number, goroutineIds: number[] | null, limit: number): { flows: WakeFlow[]; omitted: number } {
   const ix = flowIndex(model);
@@ -133,7 +133,9 @@ export function wakeFlows(model: TraceModel, lo: number, hi: number, goroutineId
     const a = first(lo);
     const b = first(hi);
     total = b - a;
-    for (let k = a; k < b && picked.size < limit; k++) picked.add(k);
+    // All when they fit, else `limit` spread evenly over the window (never only its first moments).
+    const step = total > limit ? total / limit : 1;
+    for (let x = 0; x < total && picked.size < limit; x += step) picked.add(a + Math.floor(x));
   } else {
     // Per asked goroutine, its flows as waker and as woken are each a slice of a time-ordered group:
     // counted by binary search, read whole when few, else `limit` of them evenly spread over the window.

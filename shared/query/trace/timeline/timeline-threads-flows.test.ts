@@ -47,14 +47,23 @@ describe('wake-up flows', () => {
   const m = load('scenarios/lock-contention-go1.27/trace.out');
   const w = m.transitions.wakers;
   const ids = m.goroutines.id;
-  it('all flows of a range: each wake-up once, earliest first, the rest counted', () => {
+  it('all flows of a range: every one when they fit, else spread over the range, the rest counted', () => {
     const lo = 1e9;
     const hi = 1.1e9;
     const brute = [...w.at].filter((j) => m.transitions.t[j]! >= lo && m.transitions.t[j]! < hi);
+    expect(brute.length).toBeGreaterThan(200);
+    const all = wakeFlows(m, lo, hi, null, 1e9);
+    expect(all.omitted).toBe(0);
+    expect(all.flows.map((f) => f.t)).toEqual(brute.map((j) => m.transitions.t[j]!));
+    expect(all.flows.map((f) => f.toG)).toEqual(brute.map((j) => ids[m.transitions.g[j]!]));
     const r = wakeFlows(m, lo, hi, null, 100);
     expect(r.flows.length).toBe(100);
     expect(r.flows.length + r.omitted).toBe(brute.length);
-    expect(r.flows.map((f) => f.t)).toEqual(brute.slice(0, 100).map((j) => m.transitions.t[j]!));
+    // In time order, from the range's first wake-up to its last tenth.
+    const ts = r.flows.map((f) => f.t);
+    expect(ts).toEqual([...ts].sort((a, b) => a - b));
+    expect(ts[0]).toBe(m.transitions.t[brute[0]!]);
+    expect(ts[99]!).toBeGreaterThan(lo + 0.9 * (hi - lo));
     for (const f of r.flows) {
       // The woken goroutine runs after it was woken (or never again in the trace).
       if (f.toRunT === f.toRunT) expect(f.toRunT).toBeGreaterThanOrEqual(f.t);
