@@ -3,10 +3,11 @@
  *
  *   runs    sorted by start, never overlapping (a P runs one goroutine at a time, a goroutine is in
  *           one state): start[i] ≤ end[i] ≤ start[i + 1]
- *   cum     per kind present in the lane, ns of that kind in runs [0, i): any window's time per
- *           kind is two binary searches, whatever the number of runs inside
- *   sameG   the first run after i whose goroutine differs from run i's: "one goroutine held this
- *           whole pixel" is a lookup, not a walk
+ *   cum     per kind present in the lane, ns of that kind in the runs before each block of
+ *           BLOCK runs: a window's time per kind is two binary searches and two partial blocks,
+ *           whatever the number of runs inside (and a few bytes per block, not per run)
+ *   blockG  per block, its goroutine when every run of the block has the same one: "one goroutine
+ *           held this whole pixel" reads blocks, not runs
  *
  * `lodSlices` walks a window pixel by pixel: a run as wide as a pixel is sent as it is; runs narrower
  * than a pixel that start inside one pixel become one merged slice (the kind holding most of their
@@ -36,12 +37,17 @@ export interface LaneRuns {
   label: Int32Array | null;
   /** The transition (index into model.transitions) that began each run, -1 none. */
   src: Int32Array | null;
-  /** cum[k]: ns of kind k in runs [0, i), length n + 1; null for kinds the lane never has. */
+  /** cum[k][b]: ns of kind k in runs [0, b·BLOCK), length blocks + 1; null for kinds the lane never has. */
   cum: (Float64Array | null)[];
   /** The kinds that have a cum column. */
   kinds: number[];
-  sameG: Int32Array;
+  /** Per block: the goroutine row all its runs have, MIXED_G when they differ. */
+  blockG: Int32Array;
 }
+
+/** Runs per block of the per-kind sums. */
+export const BLOCK = 32;
+const MIXED_G = -2;
 
 /** Grows typed columns while a lane is collected, then freezes them into LaneRuns. */
 export class RunsBuilder {
@@ -104,19 +110,21 @@ export class RunsBuilder {
     const g = pick(this.g, (k) => new Int32Array(k));
     // A run starting before the previous one ends (only a malformed trace makes them) starts at its end.
     if (keep.clipOverlaps) for (let i = 1; i < n; i++) if (start[i]! < end[i - 1]!) start[i] = Math.min(end[i - 1]!, end[i]!);
+    const nb = Math.ceil(n / BLOCK);
     const cum: (Float64Array | null)[] = new Array<Float64Array | null>(KIND_COUNT).fill(null);
-    for (let i = 0; i < n; i++) if (!cum[kind[i]!]) cum[kind[i]!] = new Float64Array(n + 1);
-    for (let k = 0; k < KIND_COUNT; k++) {
-      const c = cum[k];
-      if (!c) continue;
-      let acc = 0;
-      for (let i = 0; i < n; i++) {
-        if (kind[i] === k) acc += end[i]! - start[i]!;
-        c[i + 1] = acc;
+    for (let i = 0; i < n; i++) if (!cum[kind[i]!]) cum[kind[i]!] = new Float64Array(nb + 1);
+    const acc = new Float64Array(KIND_COUNT);
+    const blockG = new Int32Array(nb);
+    for (let b = 0; b < nb; b++) {
+      const g0 = g[b * BLOCK]!;
+      let same = true;
+      for (let i = b * BLOCK, e = Math.min(n, i + BLOCK); i < e; i++) {
+        acc[kind[i]!]! += end[i]! - start[i]!;
+        if (g[i] !== g0) same = false;
       }
+      blockG[b] = same ? g0 : MIXED_G;
+      for (let k = 0; k < KIND_COUNT; k++) if (cum[k]) cum[k]![b + 1] = acc[k]!;
     }
-    const sameG = new Int32Array(n);
-    for (let i = n - 1; i >= 0; i--) sameG[i] = i + 1 < n && g[i + 1] === g[i] ? sameG[i + 1]! : i + 1;
     return {
       n,
       start,
@@ -129,7 +137,7 @@ export class RunsBuilder {
       src: keep.src ? pick(this.src, (k) => new Int32Array(k)) : null,
       cum,
       kinds: cum.flatMap((c, k) => (c ? [k] : [])),
-      sameG,
+      blockG,
     };
   }
 }
@@ -206,24 +214,49 @@ export function runAt(r: LaneRuns, t: number): number {
   return i < r.n && r.start[i]! <= t ? i : -1;
 }
 
-/** ns of kind k inside [lo, hi) in runs [i, j] (inclusive), clipped to the window. */
-function kindNsIn(r: LaneRuns, k: number, i: number, j: number, lo: number, hi: number): number {
-  const c = r.cum[k];
-  if (!c || j < i) return 0;
-  let ns = c[j + 1]! - c[i]!;
-  if (kindOf(r, i) === k && r.start[i]! < lo) ns -= lo - r.start[i]!;
-  if (kindOf(r, j) === k && r.end[j]! > hi) ns -= r.end[j]! - Math.max(hi, r.start[j]!);
-  return ns;
+/** Adds ns of runs [i, j) per kind to out (a part of at most one block: walked). */
+function walkKinds(r: LaneRuns, i: number, j: number, out: Float64Array): void {
+  for (let k = i; k < j; k++) out[kindOf(r, k)]! += r.end[k]! - r.start[k]!;
 }
+
+/**
+ * ns per kind inside [lo, hi) of runs [i, j] (inclusive), into out (zeroed first): whole blocks from
+ * the sums, the partial blocks at both ends walked, runs i and j clipped to the window.
+ */
+function kindNsIn(r: LaneRuns, i: number, j: number, lo: number, hi: number, out: Float64Array): void {
+  out.fill(0);
+  if (j < i) return;
+  const b0 = Math.ceil(i / BLOCK);
+  const b1 = Math.floor((j + 1) / BLOCK);
+  if (b0 >= b1) walkKinds(r, i, j + 1, out);
+  else {
+    walkKinds(r, i, b0 * BLOCK, out);
+    for (const k of r.kinds) out[k]! += r.cum[k]![b1]! - r.cum[k]![b0]!;
+    walkKinds(r, b1 * BLOCK, j + 1, out);
+  }
+  if (r.start[i]! < lo) out[kindOf(r, i)]! -= lo - r.start[i]!;
+  if (r.end[j]! > hi) out[kindOf(r, j)]! -= r.end[j]! - Math.max(hi, r.start[j]!);
+}
+
+/** Whether runs [i, j] all have run i's goroutine. */
+function oneGoroutine(r: LaneRuns, i: number, j: number): boolean {
+  if (!r.g) return true;
+  const g0 = r.g[i]!;
+  let k = i;
+  for (; k <= j && k % BLOCK !== 0; k++) if (r.g[k] !== g0) return false;
+  for (; k + BLOCK - 1 <= j; k += BLOCK) if (r.blockG[k / BLOCK] !== g0) return false;
+  for (; k <= j; k++) if (r.g[k] !== g0) return false;
+  return true;
+}
+
+const scratch = new Float64Array(KIND_COUNT);
 
 /** ns per kind (SLICE_KINDS order) of the lane's runs inside [lo, hi). */
 export function kindTotals(r: LaneRuns, lo: number, hi: number): number[] {
-  const out = new Array<number>(KIND_COUNT).fill(0);
   const i = firstRunEndingAfter(r, lo);
   const j = firstRunStartingFrom(r, hi) - 1;
-  if (j < i) return out;
-  for (const k of r.kinds) out[k] = Math.max(0, kindNsIn(r, k, i, j, lo, hi));
-  return out;
+  kindNsIn(r, i, j, lo, hi, scratch);
+  return Array.from(scratch, (ns) => Math.max(0, ns));
 }
 
 /** Where a lane's slices go: the window's columns, labels mapped to the window's label list. */
@@ -258,15 +291,9 @@ export function lodSlices(r: LaneRuns, lo: number, hi: number, res: number, sink
       continue;
     }
     const mergedEnd = Math.min(r.end[j]!, hi);
+    kindNsIn(r, i, j, lo, hi, scratch);
     let best = kindOf(r, i);
-    let bestNs = -1;
-    for (const k of r.kinds) {
-      const ns = kindNsIn(r, k, i, j, lo, hi);
-      if (ns > bestNs) {
-        bestNs = ns;
-        best = k;
-      }
-    }
+    for (const k of r.kinds) if (scratch[k]! > scratch[best]!) best = k;
     let g = -1;
     let lab = -1;
     if (j - i < EXACT_MERGE_WALK) {
@@ -288,7 +315,7 @@ export function lodSlices(r: LaneRuns, lo: number, hi: number, res: number, sink
       if (!r.g) g = r.constG;
       else for (let x = 0, gNs = -1; x < m; x++) if (walkNs[x]! > gNs) [g, gNs] = [walkG[x]!, walkNs[x]!];
       if (longestI >= 0 && (!r.g || m === 1)) lab = label(longestI);
-    } else if (r.sameG[i]! > j) {
+    } else if (oneGoroutine(r, i, j)) {
       g = gOf(r, i);
       lab = r.label ? -1 : label(i);
     }

@@ -15,6 +15,12 @@
  * end of the trace ends there; a Running run belongs to the P of the event that began it.
  */
 import {
+  GC_EV_ASSIST_ACTIVE,
+  GC_EV_ASSIST_BEGIN,
+  GC_EV_ASSIST_END,
+  GC_EV_SWEEP_ACTIVE,
+  GC_EV_SWEEP_BEGIN,
+  GC_EV_SWEEP_END,
   G_NOTEXIST,
   G_RUNNABLE,
   G_RUNNING,
@@ -27,7 +33,7 @@ import {
 } from '../../../model/trace.ts';
 import { goroutineStartFunctions } from '../trace-annotations.ts';
 import { transitionIndex } from '../transition-index.ts';
-import { RunsBuilder, type LaneRuns } from './lane-runs.ts';
+import { KIND_COUNT, RunsBuilder, type LaneRuns } from './lane-runs.ts';
 import { SLICE_KINDS, type SliceKind } from './timeline-types.ts';
 
 /** The P of a transition's event when it has none (Go's NoProc), as GoTransitionTable.p stores it. */
@@ -41,6 +47,8 @@ export const K_SYSCALL = kindIndex('syscall');
 export const K_SYSCALL_BLOCKED = kindIndex('syscall-blocked');
 export const K_GC_MARK = kindIndex('gc-mark');
 export const K_STW = kindIndex('stw');
+export const K_ASSIST = kindIndex('assist');
+export const K_SWEEP = kindIndex('sweep');
 
 /** GoState → slice kind (-1: not drawn: not existing or undetermined). */
 const KIND_OF_STATE: number[] = [];
@@ -248,13 +256,16 @@ export function procLanes(model: TraceModel): Map<number, LaneRuns> {
   return lanes;
 }
 
-/** GC mark phases and stop-the-world ranges as one lane of runs (STW drawn over the mark it is in). */
+/**
+ * GC as one lane of runs: stop-the-world over mark assists (some goroutine assisting) over mark phases
+ * over sweeping (some P sweeping), each stretch drawn as the first of those that holds there.
+ */
 export function gcLane(model: TraceModel): LaneRuns {
   const c = cacheOf(model);
   if (c.gc) return c.gc;
   const lo = model.startNs;
   const hi = model.endNs;
-  // Boundaries: +1/-1 of mark and stw depth; walked in time order, each stretch takes the top kind.
+  // Boundaries: +1/-1 of each kind's depth; walked in time order, each stretch takes the top kind.
   const ev: [number, number, number, number][] = [];
   const add = (s: number, e: number, kind: number, label: number) => {
     const a = s === s ? s : lo;
@@ -264,19 +275,34 @@ export function gcLane(model: TraceModel): LaneRuns {
   };
   for (let i = 0; i < model.gcCycles.count; i++) add(model.gcCycles.start[i]!, model.gcCycles.end[i]!, K_GC_MARK, -1);
   for (let i = 0; i < model.stw.count; i++) add(model.stw.start[i]!, model.stw.end[i]!, K_STW, c.labels.ofModelString(model.stw.kind[i]!));
+  // Assists by goroutine, sweeps by P: begin … end, or found in progress (ACTIVE) when not open.
+  const ge = model.gcEvents;
+  const open = new Map<number, number>();
+  const rangeKey = (kind: number, v: number) => (kind === K_ASSIST ? v * 2 : v * 2 + 1);
+  for (let i = 0; i < ge.count; i++) {
+    const k = ge.kind[i]!;
+    const kind = k === GC_EV_ASSIST_BEGIN || k === GC_EV_ASSIST_END || k === GC_EV_ASSIST_ACTIVE ? K_ASSIST : k === GC_EV_SWEEP_BEGIN || k === GC_EV_SWEEP_END || k === GC_EV_SWEEP_ACTIVE ? K_SWEEP : -1;
+    if (kind < 0) continue;
+    const key = rangeKey(kind, ge.value[i]!);
+    if (k === GC_EV_ASSIST_END || k === GC_EV_SWEEP_END) {
+      const s = open.get(key);
+      if (s !== undefined) add(s, ge.t[i]!, kind, -1);
+      open.delete(key);
+    } else if (!open.has(key)) open.set(key, ge.t[i]!);
+  }
+  for (const [key, s] of open) add(s, hi, key % 2 === 0 ? K_ASSIST : K_SWEEP, -1);
   ev.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   const b = new RunsBuilder();
-  let mark = 0;
-  let stw = 0;
+  const depth = new Int32Array(KIND_COUNT);
   let stwLabel = -1;
   let at = NaN;
+  const top = () => (depth[K_STW]! > 0 ? K_STW : depth[K_ASSIST]! > 0 ? K_ASSIST : depth[K_GC_MARK]! > 0 ? K_GC_MARK : depth[K_SWEEP]! > 0 ? K_SWEEP : -1);
   for (const [t, d, kind, label] of ev) {
-    if (at === at && t > at && (mark > 0 || stw > 0)) b.push(at, t, stw > 0 ? K_STW : K_GC_MARK, -1, stw > 0 ? stwLabel : -1, -1);
+    const k = top();
+    if (at === at && t > at && k >= 0) b.push(at, t, k, -1, k === K_STW ? stwLabel : -1, -1);
     at = t;
-    if (kind === K_STW) {
-      stw += d;
-      if (d > 0) stwLabel = label;
-    } else mark += d;
+    depth[kind]! += d;
+    if (kind === K_STW && d > 0) stwLabel = label;
   }
   c.gc = b.finish({ kind: true, g: false, label: true, src: false });
   return c.gc;
