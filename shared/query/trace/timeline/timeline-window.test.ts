@@ -126,10 +126,9 @@ describe('timelineWindow level of detail', () => {
     for (let i = 0; i < cpuPool.stw.count; i++) stwNs += cpuPool.stw.end[i]! - cpuPool.stw.start[i]!;
     expect(w.gc.kindNs![SLICE_KINDS.indexOf('stw')]).toBeCloseTo(stwNs, 0);
     expect(w.gc.kindNs![SLICE_KINDS.indexOf('gc-mark')]).toBeGreaterThan(0);
-    // Mark assists and sweeping (Go's GC ranges) show where no STW / assist / mark is drawn over them.
+    // Mark assists (Go's GC ranges) show where no STW is drawn over them.
     expect(w.gc.kindNs![SLICE_KINDS.indexOf('assist')]).toBeGreaterThan(0);
-    expect(w.gc.kindNs![SLICE_KINDS.indexOf('sweep')]).toBeGreaterThan(0);
-    expect(new Set(w.gc.kind.map((k) => SLICE_KINDS[k]))).toEqual(new Set(['gc-mark', 'stw', 'assist', 'sweep']));
+    expect(new Set(w.gc.kind.map((k) => SLICE_KINDS[k]))).toEqual(new Set(['gc-mark', 'stw', 'assist']));
     // The lane covers exactly the union of the GC's ranges: the mark phases at least.
     let markNs = 0;
     for (let i = 0; i < cpuPool.gcCycles.count; i++) markNs += (cpuPool.gcCycles.end[i]! === cpuPool.gcCycles.end[i]! ? cpuPool.gcCycles.end[i]! : cpuPool.endNs) - cpuPool.gcCycles.start[i]!;
