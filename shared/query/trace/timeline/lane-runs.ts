@@ -220,24 +220,33 @@ export function runAt(r: LaneRuns, t: number): number {
 
 /** Adds ns of runs [i, j) per kind to out (a part of at most one block: walked). */
 function walkKinds(r: LaneRuns, i: number, j: number, out: Float64Array): void {
-  for (let k = i; k < j; k++) out[kindOf(r, k)]! += r.end[k]! - r.start[k]!;
+  const K = r.kind;
+  if (!K) {
+    for (let k = i; k < j; k++) out[r.constKind]! += r.end[k]! - r.start[k]!;
+    return;
+  }
+  for (let k = i; k < j; k++) out[K[k]!]! += r.end[k]! - r.start[k]!;
 }
 
 /**
- * ns per kind inside [lo, hi) of runs [i, j] (inclusive), into out (zeroed first): whole blocks from
- * the sums, the partial blocks at both ends walked, runs i and j clipped to the window.
+ * ns per kind inside [lo, hi) of runs [i, j] (inclusive), into out (the lane's kinds zeroed first):
+ * whole blocks from the sums, the partial blocks at both ends walked, runs i and j clipped to the window.
  */
 function kindNsIn(r: LaneRuns, i: number, j: number, lo: number, hi: number, out: Float64Array): void {
-  out.fill(0);
+  const kinds = r.kinds;
+  for (let x = 0; x < kinds.length; x++) out[kinds[x]!] = 0;
   if (j < i) return;
   const B = r.block;
-  const b0 = Math.ceil(i / B);
-  const b1 = Math.floor((j + 1) / B);
+  const b0 = B === 1 ? i : Math.ceil(i / B);
+  const b1 = B === 1 ? j + 1 : Math.floor((j + 1) / B);
   if (b0 >= b1) walkKinds(r, i, j + 1, out);
   else {
-    walkKinds(r, i, b0 * B, out);
-    for (const k of r.kinds) out[k]! += r.cum[k]![b1]! - r.cum[k]![b0]!;
-    walkKinds(r, b1 * B, j + 1, out);
+    if (B !== 1) walkKinds(r, i, b0 * B, out);
+    for (let x = 0; x < kinds.length; x++) {
+      const c = r.cum[kinds[x]!]!;
+      out[kinds[x]!]! += c[b1]! - c[b0]!;
+    }
+    if (B !== 1) walkKinds(r, b1 * B, j + 1, out);
   }
   if (r.start[i]! < lo) out[kindOf(r, i)]! -= lo - r.start[i]!;
   if (r.end[j]! > hi) out[kindOf(r, j)]! -= r.end[j]! - Math.max(hi, r.start[j]!);
@@ -261,6 +270,7 @@ const scratch = new Float64Array(KIND_COUNT);
 export function kindTotals(r: LaneRuns, lo: number, hi: number): number[] {
   const i = firstRunEndingAfter(r, lo);
   const j = firstRunStartingFrom(r, hi) - 1;
+  scratch.fill(0);
   kindNsIn(r, i, j, lo, hi, scratch);
   return Array.from(scratch, (ns) => Math.max(0, ns));
 }
@@ -301,7 +311,7 @@ export function lodSlices(r: LaneRuns, lo: number, hi: number, res: number, sink
     let best = kindOf(r, i);
     if (r.kinds.length > 1) {
       kindNsIn(r, i, j, lo, hi, scratch);
-      for (const k of r.kinds) if (scratch[k]! > scratch[best]!) best = k;
+      for (let x = 0; x < r.kinds.length; x++) if (scratch[r.kinds[x]!]! > scratch[best]!) best = r.kinds[x]!;
     }
     let g = -1;
     let lab = -1;

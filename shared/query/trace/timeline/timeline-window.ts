@@ -125,13 +125,19 @@ function laneSlices(
   return out;
 }
 
-/** The first i with t[i] > x (strict: true) or t[i] >= x. */
-function bound(t: Float64Array, x: number, strict: boolean): number {
-  let a = 0;
-  let b = t.length;
+/** The first i ≥ from with t[i] > x (strict: true) or t[i] >= x; galloping from `from` (columns move forward). */
+function bound(t: Float64Array, x: number, strict: boolean, from: number): number {
+  const before = (v: number) => v < x || (strict && v === x);
+  let a = from;
+  let step = 1;
+  while (a + step < t.length && before(t[a + step]!)) {
+    a += step;
+    step *= 2;
+  }
+  let b = Math.min(a + step, t.length);
   while (a < b) {
     const m = (a + b) >>> 1;
-    if (t[m]! < x || (strict && t[m]! === x)) a = m + 1;
+    if (before(t[m]!)) a = m + 1;
     else b = m;
   }
   return a;
@@ -159,10 +165,11 @@ function seriesColumns(s: StepSeries, lo: number, hi: number, res: number): { t:
   if (!n || !(hi > lo)) return out;
   const cols = Math.ceil((hi - lo) / res);
   let col = 0;
+  let i = bound(s.t, lo, true, 0) - 1; // the point in effect at the column's start (-1: none yet)
   while (col < cols) {
     const a = lo + col * res;
-    const i = bound(s.t, a, true) - 1; // the point in effect at a (-1: none yet)
-    const j = bound(s.t, Math.min(a + res, hi), false); // points before the column's end
+    i = bound(s.t, a, true, Math.max(i, 0)) - 1;
+    const j = bound(s.t, Math.min(a + res, hi), false, Math.max(i, 0)); // points before the column's end
     if (j > i + 1 || (i >= 0 && col === 0)) {
       out.t.push(a);
       out.v.push(rangeMax(s, Math.max(i, 0), j));
