@@ -163,6 +163,21 @@ describe('timelineWindow level of detail', () => {
   });
 });
 
+describe('lanes asked again', () => {
+  it('the same window with a scrolled lane list gives each lane the same slices, labels named alike', () => {
+    const [x, y, z] = busiest(lock, 3).map((id) => ({ kind: 'goroutine' as const, id }));
+    const range = { startNs: lock.startNs, endNs: lock.endNs };
+    const res = (range.endNs - range.startNs) / 700;
+    const a = timelineWindow(lock, { range, resolutionNs: res, lanes: [x!, y!] });
+    const b = timelineWindow(lock, { range, resolutionNs: res, lanes: [z!, y!] });
+    const named = (w: typeof a, l: LaneSlices) => ({ ...l, label: l.label.map((k) => (k < 0 ? null : w.labels[k])) });
+    expect(named(b, b.lanes[1]!)).toEqual(named(a, a.lanes[1]!));
+    // An answer changed by its caller does not change the next one.
+    a.lanes[1]!.start.length = 0;
+    expect(timelineWindow(lock, { range, resolutionNs: res, lanes: [y!] }).lanes[0]!.start.length).toBe(b.lanes[1]!.start.length);
+  });
+});
+
 describe('spans and region colouring', () => {
   const byG = regionGroups(cpuPool);
   const gids = [...byG.keys()].filter((g) => g >= 0).sort((a, b) => byG.get(b)!.start.length - byG.get(a)!.start.length).slice(0, 6);

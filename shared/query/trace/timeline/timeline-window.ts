@@ -87,21 +87,26 @@ function regionLabelAt(model: TraceModel, labels: LabelTable, gid: number, t: nu
   return -1;
 }
 
-function laneSlices(
-  model: TraceModel,
-  lane: LaneRef,
-  runs: LaneRuns | null,
-  lo: number,
-  hi: number,
-  res: number,
-  labels: WindowLabels,
-  byRegion: boolean,
-): LaneSlices {
-  const out: LaneSlices = { lane, start: [], end: [], kind: [], g: [], label: [], merged: [], kindNs: [] };
-  if (!runs) {
-    out.kindNs = new Array<number>(KIND_COUNT).fill(0);
-    return out;
-  }
+/** A lane's slices with model label ids (the window maps them to its own label list). */
+interface CachedLane {
+  start: number[];
+  end: number[];
+  kind: number[];
+  g: number[];
+  labelId: number[];
+  merged: number[];
+  kindNs: number[];
+}
+
+/**
+ * The last lanes computed, per model, by (lane, window, resolution, colouring): a view that scrolls its
+ * lane list or redraws asks the same window again, and only the lanes it did not have are computed.
+ */
+const laneCaches = new WeakMap<TraceModel, Map<string, CachedLane>>();
+const LANES_CACHED = 512;
+
+function computeLane(model: TraceModel, runs: LaneRuns, lo: number, hi: number, res: number, byRegion: boolean): CachedLane {
+  const out: CachedLane = { start: [], end: [], kind: [], g: [], labelId: [], merged: [], kindNs: [] };
   const ids = model.goroutines.id;
   const table = labelTable(model);
   const sink: SliceSink = {
@@ -116,13 +121,37 @@ function laneSlices(
       out.end.push(e);
       out.kind.push(kind);
       out.g.push(gid);
-      out.label.push(labels.of(lab));
+      out.labelId.push(lab);
       out.merged.push(merged);
     },
   };
   lodSlices(runs, lo, hi, res, sink, (i) => table.ofGoroutine(gOf(runs, i)));
   out.kindNs = kindTotals(runs, lo, hi);
   return out;
+}
+
+function laneSlices(
+  model: TraceModel,
+  lane: LaneRef,
+  runs: LaneRuns | null,
+  lo: number,
+  hi: number,
+  res: number,
+  labels: WindowLabels,
+  byRegion: boolean,
+): LaneSlices {
+  if (!runs) return { lane, start: [], end: [], kind: [], g: [], label: [], merged: [], kindNs: new Array<number>(KIND_COUNT).fill(0) };
+  let cache = laneCaches.get(model);
+  if (!cache) laneCaches.set(model, (cache = new Map()));
+  const key = `${lane.kind}:${lane.id}|${lo}|${hi}|${res}|${byRegion ? 'r' : 'g'}`;
+  let c = cache.get(key);
+  if (!c) {
+    c = computeLane(model, runs, lo, hi, res, byRegion);
+    if (cache.size >= LANES_CACHED) cache.delete(cache.keys().next().value!);
+    cache.set(key, c);
+  }
+  // Copies: a caller may keep or change its answer.
+  return { lane, start: c.start.slice(), end: c.end.slice(), kind: c.kind.slice(), g: c.g.slice(), label: c.labelId.map((id) => labels.of(id)), merged: c.merged.slice(), kindNs: c.kindNs.slice() };
 }
 
 /** The first i ≥ from with t[i] > x (strict: true) or t[i] >= x; galloping from `from` (columns move forward). */
