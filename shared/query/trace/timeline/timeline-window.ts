@@ -103,7 +103,7 @@ interface CachedLane {
  * lane list or redraws asks the same window again, and only the lanes it did not have are computed.
  */
 const laneCaches = new WeakMap<TraceModel, Map<string, CachedLane>>();
-const LANES_CACHED = 512;
+const LANES_CACHED = 128;
 
 function computeLane(model: TraceModel, runs: LaneRuns, lo: number, hi: number, res: number, byRegion: boolean): CachedLane {
   const out: CachedLane = { start: [], end: [], kind: [], g: [], labelId: [], merged: [], kindNs: [] };
@@ -139,11 +139,13 @@ function laneSlices(
   res: number,
   labels: WindowLabels,
   byRegion: boolean,
+  /** What the lane is cached as (the GC lane is not a P lane). */
+  tag = `${lane.kind}:${lane.id}`,
 ): LaneSlices {
   if (!runs) return { lane, start: [], end: [], kind: [], g: [], label: [], merged: [], kindNs: new Array<number>(KIND_COUNT).fill(0) };
   let cache = laneCaches.get(model);
   if (!cache) laneCaches.set(model, (cache = new Map()));
-  const key = `${lane.kind}:${lane.id}|${lo}|${hi}|${res}|${byRegion ? 'r' : 'g'}`;
+  const key = `${tag}|${lo}|${hi}|${res}|${byRegion ? 'r' : 'g'}`;
   let c = cache.get(key);
   if (!c) {
     c = computeLane(model, runs, lo, hi, res, byRegion);
@@ -382,7 +384,7 @@ export function timelineWindow(model: TraceModel, args: TimelineWindowArgs, opts
   const labels = new WindowLabels(labelTable(model));
   const byRegion = args.colorBy === 'region';
   const lanes = args.lanes.map((lane) => laneSlices(model, lane, laneRuns(model, lane), lo, hi, res, labels, byRegion));
-  const gc = laneSlices(model, { kind: 'proc', id: -1 }, gcLane(model), lo, hi, res, labels, false);
+  const gc = laneSlices(model, { kind: 'proc', id: -1 }, gcLane(model), lo, hi, res, labels, false, 'gc');
   const goroutineIds = args.lanes.filter((l) => l.kind === 'goroutine').map((l) => l.id);
   const flows = wakeFlows(model, lo, hi, args.lanes.some((l) => l.kind === 'goroutine') ? goroutineIds : null, args.flowLimit ?? FLOW_LIMIT);
   return {
