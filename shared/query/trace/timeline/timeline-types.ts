@@ -5,6 +5,13 @@
  *
  * Times are source-relative ns (the model's time), like every SourceRange. Slices are columnar
  * (parallel arrays) because a window at pixel resolution holds tens of thousands of them.
+ *
+ * Changes since the first contract (trace-queries), all additive: LaneSlices.kindNs (optional: exact
+ * ns per kind of the lane in the window, whatever the merging). The queries' QueryMap entries:
+ * timelineOverview → { overview }, timelineWindow → { window }, timelineSliceDetail → { detail | null },
+ * searchGoroutines → { matches }. A proc lane's id is the P id (-1: transitions without a P); a thread
+ * lane's the M id; slices shorter than resolutionNs are merged; a window never has more than 100,000
+ * pixel columns (a smaller resolutionNs is raised to that).
  */
 import type { SourceRange } from '../../stacks/stack-types.ts';
 
@@ -51,6 +58,12 @@ export interface LaneSlices {
   label: number[];
   /** How many exact slices this one stands for: 1 = exact; > 1 = a level-of-detail summary narrower than a pixel. */
   merged: number[];
+  /**
+   * Exact ns per kind (SLICE_KINDS order) of the lane inside the window, whatever the merging: a
+   * merged slice is drawn in its dominant kind, these say how the time really splits. (Added by
+   * trace-queries; additive.)
+   */
+  kindNs?: number[];
 }
 
 export interface TimelineWindowArgs {
@@ -78,7 +91,10 @@ export interface TimelineWindow {
   resolutionNs: number;
   labels: string[];
   lanes: LaneSlices[];
-  /** Whole-process GC marks in the window (one lane): kinds 'gc-mark' / 'stw', merged at the resolution. */
+  /**
+   * Whole-process GC marks in the window (one lane), merged at the resolution: 'stw' over 'assist'
+   * (some goroutine in a mark assist) over 'gc-mark' ('sweep' is not sent).
+   */
   gc: LaneSlices;
   /** User regions of the asked goroutine lanes and user tasks overlapping the window, nested by depth. */
   spans: { kind: 'task' | 'region'; id: number; g: number; type: string; start: number; end: number; depth: number }[];
