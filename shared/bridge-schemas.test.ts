@@ -76,6 +76,10 @@ describe('page query schemas', () => {
       socketsInCell: { snapshot: 3, row: 'ESTAB', mode: 'peer', state: 'ESTAB', rows: ['a', 'b'], limit: 500 },
       traceAnnotations: { range, logLimit: 200, instances: { kind: 'region', type: 'db', limit: 500 } },
       goroutineBreakdown: { range, groupBy: 'goroutine', name: 'main.worker', limit: 100 },
+      timelineOverview: {},
+      timelineWindow: { range, resolutionNs: 1000, lanes: [{ kind: 'proc', id: 0 }, { kind: 'goroutine', id: 7 }], colorBy: 'region', flowLimit: 100 },
+      timelineSliceDetail: { lane: { kind: 'thread', id: 3 }, t: 1500, eventLimit: 20 },
+      searchGoroutines: { text: 'worker', limit: 20 },
     };
     expect(Object.keys(ok).sort()).toEqual(Object.keys(QUERY_ARG_SCHEMAS).sort());
     for (const [type, args] of Object.entries(ok)) expect(validateQueryArgs(type, { type, ...args }), type).toBeNull();
@@ -86,6 +90,7 @@ describe('page query schemas', () => {
     expect(validateQueryArgs('constructor', {})).toBe('unknown query type "constructor"');
     for (const name of HOST_ONLY_QUERIES) expect(validateQueryArgs(name, { type: name })).toContain('built by the host');
     expect(validateQueryArgs('goroutineLanes', { ids: Array.from({ length: 5001 }, (_, i) => i) })).toMatch(/^ids: /);
+    expect(validateQueryArgs('timelineWindow', { range: { startNs: 0, endNs: 1 }, resolutionNs: 1, lanes: [{ kind: 'cpu', id: 0 }] })).toMatch(/^lanes\.0\.kind: /);
     expect(validateQueryArgs('heatmap', { bins: 20_001, mode: 'state' })).toMatch(/^bins: /);
     expect(validateQueryArgs('heatmap', { bins: 10, mode: 'dns' })).toMatch(/^mode: /);
     expect(validateQueryArgs('callTree', { range: { startNs: 0, endNs: Number.NaN } })).toMatch(/^range.endNs: /);

@@ -46,6 +46,8 @@ const callTreeArgs = {
   maxNodes: v.optional(int(1, 200_000)),
 };
 
+const laneRef = v.strictObject({ kind: v.picklist(['proc', 'thread', 'goroutine']), id: v.pipe(v.number(), v.integer()) });
+
 /** Query name → the schema of its arguments (the query object without `type`). */
 export const QUERY_ARG_SCHEMAS = {
   summary: args({}),
@@ -93,6 +95,16 @@ export const QUERY_ARG_SCHEMAS = {
     name: v.optional(text(4096)),
     limit: v.optional(int(1, 100_000)),
   }),
+  timelineOverview: args({}),
+  timelineWindow: args({
+    range: SourceRangeSchema,
+    resolutionNs: v.pipe(finite, v.minValue(0)),
+    lanes: v.pipe(v.array(laneRef), v.maxLength(5000)),
+    colorBy: v.optional(v.picklist(['goroutine', 'region'])),
+    flowLimit: v.optional(int(0, 10_000)),
+  }),
+  timelineSliceDetail: args({ lane: laneRef, t: finite, eventLimit: v.optional(int(0, 5000)) }),
+  searchGoroutines: args({ text: text(256), limit: v.optional(int(1, 1000)) }),
 };
 
 export type PageQueryName = keyof typeof QUERY_ARG_SCHEMAS;

@@ -21,6 +21,7 @@ import type { WcRange, WhatChangedPart, WhatChangedResult } from './what-changed
 import type { GoroutineBreakdownResult, TraceAnnotations } from './trace/trace-annotations.ts';
 import type { DiagnoseResult, FindingFacts, SourceRef } from './findings/types.ts';
 import type { PlacedFacts } from './findings/context.ts';
+import type { GoroutineMatch, LaneRef, SliceDetail, TimelineOverview, TimelineWindow, TimelineWindowArgs } from './trace/timeline/timeline-types.ts';
 
 /** No arguments. */
 export type NoArgs = Record<never, never>;
@@ -119,6 +120,14 @@ export interface QueryMap {
   findingFacts: [{ ref: SourceRef }, { type: 'findingFacts'; facts: FindingFacts | null }];
   /** Ranked findings from every source's facts placed on the axis (any engine may run it). */
   diagnose: [{ parts: PlacedFacts[] }, { type: 'diagnose'; result: DiagnoseResult }];
+  /** A trace's timeline lanes (Ps, threads, goroutine count) and extent (shared/query/trace/timeline). */
+  timelineOverview: [NoArgs, { type: 'timelineOverview'; overview: TimelineOverview }];
+  /** The asked timeline lanes, GC, spans, logs, CPU samples and series in one window, per pixel. */
+  timelineWindow: [TimelineWindowArgs, { type: 'timelineWindow'; window: TimelineWindow }];
+  /** What a click on the slice of `lane` at time `t` opens (null: nothing there). */
+  timelineSliceDetail: [{ lane: LaneRef; t: number; eventLimit?: number }, { type: 'timelineSliceDetail'; detail: SliceDetail | null }];
+  /** Goroutines by id (exact, prefix) or start function (substring, case-insensitive), ranked. */
+  searchGoroutines: [{ text: string; limit?: number }, { type: 'searchGoroutines'; matches: GoroutineMatch[] }];
 }
 
 export type QueryName = keyof QueryMap;

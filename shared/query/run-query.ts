@@ -16,6 +16,9 @@ import { goroutineBreakdown, traceAnnotations } from './trace/trace-annotations.
 import { findingFacts } from './findings/facts.ts';
 import { diagnose } from './findings/diagnose.ts';
 import { shownPprof, shownPprofDiff } from './stacks/shown-pprof.ts';
+import { timelineOverview, timelineWindow } from './trace/timeline/timeline-window.ts';
+import { timelineSliceDetail } from './trace/timeline/slice-detail.ts';
+import { searchGoroutines } from './trace/timeline/search-goroutines.ts';
 
 /** The `inspect --json` figures of a source (without `file`/`kind`, which the caller adds). */
 export function summarize(src: ParsedSource): Record<string, unknown> {
@@ -97,6 +100,29 @@ const handlers: QueryHandlers = {
   }),
   findingFacts: (src, q) => ({ type: 'findingFacts', facts: findingFacts(src, q.ref) }),
   diagnose: (_src, q) => ({ type: 'diagnose', result: diagnose(q.parts) }),
+  timelineOverview: (src) => ({ type: 'timelineOverview', overview: timelineOverview(needs(src, 'gotrace', 'timelineOverview needs a trace').model) }),
+  timelineWindow: (src, q) => ({
+    type: 'timelineWindow',
+    window: timelineWindow(needs(src, 'gotrace', 'timelineWindow needs a trace').model, {
+      range: q.range,
+      resolutionNs: q.resolutionNs,
+      lanes: q.lanes.slice(0, 5000),
+      ...(q.colorBy !== undefined ? { colorBy: q.colorBy } : {}),
+      ...(q.flowLimit !== undefined ? { flowLimit: Math.min(q.flowLimit, 10_000) } : {}),
+    }),
+  }),
+  timelineSliceDetail: (src, q) => ({
+    type: 'timelineSliceDetail',
+    detail: timelineSliceDetail(needs(src, 'gotrace', 'timelineSliceDetail needs a trace').model, {
+      lane: q.lane,
+      t: q.t,
+      eventLimit: Math.min(q.eventLimit ?? 50, 5000),
+    }),
+  }),
+  searchGoroutines: (src, q) => ({
+    type: 'searchGoroutines',
+    matches: searchGoroutines(needs(src, 'gotrace', 'searchGoroutines needs a trace').model, { text: q.text, limit: Math.min(q.limit ?? 50, 1000) }),
+  }),
 };
 
 /** Whether `name` is a query this engine answers (the bridge and the engine protocol carry strings). */

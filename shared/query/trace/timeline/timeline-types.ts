@@ -51,6 +51,12 @@ export interface LaneSlices {
   label: number[];
   /** How many exact slices this one stands for: 1 = exact; > 1 = a level-of-detail summary narrower than a pixel. */
   merged: number[];
+  /**
+   * Exact ns per kind (SLICE_KINDS order) of the lane inside the window, whatever the merging: a
+   * merged slice is drawn in its dominant kind, these say how the time really splits. (Added by
+   * trace-queries; additive.)
+   */
+  kindNs?: number[];
 }
 
 export interface TimelineWindowArgs {

@@ -1,0 +1,173 @@
+/**
+ * Wake-up flows: goroutine A made B runnable (an unblock or a creation) at t, B next ran at toRunT.
+ * Read from the model's wakers table (GoTransitionTable.wakers: the transition rows into Runnable
+ * with the waker's goroutine row), indexed once per model by waker and by woken goroutine so that a
+ * window of a few lanes reads only their flows.
+ */
+import { G_RUNNING, type TraceModel } from '../../../model/trace.ts';
+import { transitionIndex } from '../transition-index.ts';
+import { NO_PROC_ID, type TimelineTransitions } from './timeline-index.ts';
+import type { WakeFlow } from './timeline-types.ts';
+
+/** Wakers rows (indexes into wakers.at) grouped by goroutine row, in time order inside each group. */
+interface Grouping {
+  rows: Int32Array;
+  start: Int32Array;
+}
+
+interface FlowIndex {
+  byWaker: Grouping;
+  byWoken: Grouping;
+}
+
+const cache = new WeakMap<TraceModel, FlowIndex>();
+
+function group(n: number, nG: number, keyOf: (k: number) => number): Grouping {
+  const start = new Int32Array(nG + 2);
+  for (let k = 0; k < n; k++) start[keyOf(k) + 2]!++;
+  for (let g = 0; g <= nG; g++) start[g + 1]! += start[g]!;
+  const rows = new Int32Array(n);
+  const fill = start.slice(0, nG + 1);
+  // Key -1 (no waker) goes to slot 0; goroutine row g to slot g + 1.
+  for (let k = 0; k < n; k++) rows[fill[keyOf(k) + 1]!++] = k;
+  return { rows, start: start.subarray(1) };
+}
+
+function flowIndex(model: TraceModel): FlowIndex | null {
+  const w = (model.transitions as TimelineTransitions).wakers;
+  if (!w) return null;
+  const hit = cache.get(model);
+  if (hit) return hit;
+  const nG = model.goroutines.count;
+  const g = model.transitions.g;
+  const ix: FlowIndex = {
+    byWaker: group(w.at.length, nG, (k) => w.by[k]!),
+    byWoken: group(w.at.length, nG, (k) => g[w.at[k]!]!),
+  };
+  cache.set(model, ix);
+  return ix;
+}
+
+/** The rows of goroutine row `row` in a grouping (row -1: the flows without a waker). */
+function groupRows(gr: Grouping, row: number): [number, number] {
+  return [gr.start[row]!, gr.start[row + 1]!];
+}
+
+/** When goroutine row `row` next runs after transition `j` (NaN: never in the trace). */
+export function nextRunAfter(model: TraceModel, row: number, j: number): number {
+  const ix = transitionIndex(model);
+  const tr = model.transitions;
+  let a = ix.gStart[row]!;
+  let b = ix.gStart[row + 1]!;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (ix.byG[m]! <= j) a = m + 1;
+    else b = m;
+  }
+  for (let p = a; p < ix.gStart[row + 1]!; p++) {
+    const i = ix.byG[p]!;
+    if (tr.to[i] === G_RUNNING && tr.from[i] !== G_RUNNING) return tr.t[i]!;
+  }
+  return NaN;
+}
+
+/** The flow of wakers row k. */
+export function flowOf(model: TraceModel, k: number): WakeFlow {
+  const tr = model.transitions as TimelineTransitions;
+  const w = tr.wakers!;
+  const j = w.at[k]!;
+  const by = w.by[k]!;
+  const p = tr.p ? tr.p[j]! : NO_PROC_ID;
+  const toRow = tr.g[j]!;
+  return {
+    t: tr.t[j]!,
+    fromG: by >= 0 ? model.goroutines.id[by]! : -1,
+    toG: model.goroutines.id[toRow]!,
+    fromP: p === NO_PROC_ID ? -1 : p,
+    toRunT: nextRunAfter(model, toRow, j),
+  };
+}
+
+/** Wakers rows [a, b) of a grouping part whose time is in [lo, hi) (rows in time order). */
+function timeSlice(model: TraceModel, rows: Int32Array, a: number, b: number, lo: number, hi: number): [number, number] {
+  const w = (model.transitions as TimelineTransitions).wakers!;
+  const T = model.transitions.t;
+  const first = (x: number) => {
+    let l = a;
+    let r = b;
+    while (l < r) {
+      const m = (l + r) >>> 1;
+      if (T[w.at[rows[m]!]!]! < x) l = m + 1;
+      else r = m;
+    }
+    return l;
+  };
+  return [first(lo), first(hi)];
+}
+
+/**
+ * Flows whose wake-up is in [lo, hi): all of them, or only those with either end among `goroutineIds`
+ * (null: all), earliest first, at most `limit`; `omitted` counts the rest.
+ */
+export function wakeFlows(model: TraceModel, lo: number, hi: number, goroutineIds: number[] | null, limit: number): { flows: WakeFlow[]; omitted: number } {
+  const ix = flowIndex(model);
+  const w = (model.transitions as TimelineTransitions).wakers;
+  if (!ix || !w) return { flows: [], omitted: 0 };
+  const T = model.transitions.t;
+  const picked = new Set<number>();
+  let total = 0;
+  if (goroutineIds === null) {
+    // wakers.at ascends and transitions are in time order: the window is one slice of it.
+    const first = (x: number) => {
+      let l = 0;
+      let r = w.at.length;
+      while (l < r) {
+        const m = (l + r) >>> 1;
+        if (T[w.at[m]!]! < x) l = m + 1;
+        else r = m;
+      }
+      return l;
+    };
+    const a = first(lo);
+    const b = first(hi);
+    total = b - a;
+    for (let k = a; k < b && picked.size < limit; k++) picked.add(k);
+  } else {
+    const rowOf = transitionIndex(model).rowOfId;
+    for (const id of goroutineIds) {
+      const row = rowOf.get(id);
+      if (row === undefined) continue;
+      for (const gr of [ix.byWaker, ix.byWoken]) {
+        const [a0, b0] = groupRows(gr, row);
+        const [a, b] = timeSlice(model, gr.rows, a0, b0, lo, hi);
+        for (let m = a; m < b; m++) {
+          const k = gr.rows[m]!;
+          if (picked.has(k)) continue;
+          total++;
+          picked.add(k);
+        }
+      }
+    }
+  }
+  const keep = [...picked].sort((x, y) => x - y).slice(0, limit);
+  return { flows: keep.map((k) => flowOf(model, k)), omitted: total - keep.length };
+}
+
+/** Wakers rows of flows woken by goroutine row `row` in [lo, hi), and the one that woke it last before `t` (-1). */
+export function flowsOfGoroutine(model: TraceModel, row: number, lo: number, hi: number): { woke: number[]; wokenBefore: (t: number) => number } | null {
+  const ix = flowIndex(model);
+  const w = (model.transitions as TimelineTransitions).wakers;
+  if (!ix || !w) return null;
+  const [a0, b0] = groupRows(ix.byWaker, row);
+  const [a, b] = timeSlice(model, ix.byWaker.rows, a0, b0, lo, hi);
+  const woke = Array.from(ix.byWaker.rows.subarray(a, b));
+  const wokenBefore = (t: number): number => {
+    const [c0, d0] = groupRows(ix.byWoken, row);
+    // The last wake-up at or before t.
+    const [, d] = timeSlice(model, ix.byWoken.rows, c0, d0, -Infinity, t);
+    let m = d;
+    while (m < d0 && model.transitions.t[w.at[ix.byWoken.rows[m]!]!]! <= t) m++;
+    return m > c0 ? ix.byWoken.rows[m - 1]! : -1;
+  };
+  return { woke, wokenBefore };
+}

@@ -1,0 +1,417 @@
+/**
+ * The timeline's per-lane indexes, built once per model on first use and kept beside it (WeakMap),
+ * so that every window afterwards is binary searches:
+ *
+ *   goroutine lanes   one goroutine's state runs (from the transition index's per-goroutine rows),
+ *                     built when its lane is first asked, kept for the most recent lanes
+ *   proc lanes        every P's Running runs (goroutine, start, end), from one pass over all
+ *                     transitions with the P of each (GoTransitionTable.p)
+ *   gc                GC mark phases and stop-the-world ranges as one lane, STW over mark
+ *   labels            the names slices carry (start functions, wait reasons), interned once
+ *
+ * Lane semantics equal Go's internal/trace (shared/test-support/oracles/timeline checks them): a
+ * transition into the state a goroutine is already in (statuses every generation re-states) changes
+ * nothing; a state first seen through a status holds from the trace's start; a run still open at the
+ * end of the trace ends there; a Running run belongs to the P of the event that began it.
+ */
+import {
+  G_NOTEXIST,
+  G_RUNNABLE,
+  G_RUNNING,
+  G_SYSCALL,
+  G_UNDETERMINED,
+  G_WAITING,
+  HEAP_LIVE_METRICS,
+  type GoTransitionTable,
+  type TraceModel,
+} from '../../../model/trace.ts';
+import { goroutineStartFunctions } from '../trace-annotations.ts';
+import { transitionIndex } from '../transition-index.ts';
+import { RunsBuilder, type LaneRuns } from './lane-runs.ts';
+import { SLICE_KINDS, type SliceKind } from './timeline-types.ts';
+
+/** The P of a transition's event when it has none (Go's NoProc), as GoTransitionTable.p stores it. */
+export const NO_PROC_ID = 0xffff;
+
+/** The timeline columns trace-ingest adds to the transition table (absent in a model built without them). */
+export type TimelineTransitions = GoTransitionTable & {
+  p?: Uint16Array;
+  wakers?: { at: Int32Array; by: Int32Array };
+};
+
+export const kindIndex = (k: SliceKind): number => SLICE_KINDS.indexOf(k);
+export const K_RUNNING = kindIndex('running');
+export const K_RUNNABLE = kindIndex('runnable');
+export const K_WAITING = kindIndex('waiting');
+export const K_SYSCALL = kindIndex('syscall');
+export const K_SYSCALL_BLOCKED = kindIndex('syscall-blocked');
+export const K_GC_MARK = kindIndex('gc-mark');
+export const K_STW = kindIndex('stw');
+
+/** GoState → slice kind (-1: not drawn: not existing or undetermined). */
+const KIND_OF_STATE: number[] = [];
+KIND_OF_STATE[G_UNDETERMINED] = -1;
+KIND_OF_STATE[G_NOTEXIST] = -1;
+KIND_OF_STATE[G_RUNNABLE] = K_RUNNABLE;
+KIND_OF_STATE[G_RUNNING] = K_RUNNING;
+KIND_OF_STATE[G_WAITING] = K_WAITING;
+KIND_OF_STATE[G_SYSCALL] = K_SYSCALL;
+
+/** Names that slices carry, interned once per model. */
+export class LabelTable {
+  names: string[] = [];
+  private idOf = new Map<string, number>();
+  private ofString = new Map<number, number>();
+  private ofRow: Int32Array;
+  constructor(private readonly model: TraceModel) {
+    this.ofRow = new Int32Array(model.goroutines.count).fill(-2);
+  }
+
+  intern(name: string): number {
+    if (!name) return -1;
+    let id = this.idOf.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.idOf.set(name, id);
+    }
+    return id;
+  }
+
+  /** A model string (a wait reason, a region type). */
+  ofModelString(i: number): number {
+    let id = this.ofString.get(i);
+    if (id === undefined) this.ofString.set(i, (id = this.intern(this.model.strings[i] ?? '')));
+    return id;
+  }
+
+  /** A goroutine row's start function (Go's summary name). */
+  ofGoroutine(row: number): number {
+    if (row < 0 || row >= this.ofRow.length) return -1;
+    let id = this.ofRow[row]!;
+    if (id === -2) this.ofRow[row] = id = this.intern(goroutineStartFunctions(this.model)[row] ?? '');
+    return id;
+  }
+}
+
+/** A step series (a value holding from each point to the next) with block maxima, for per-pixel peaks. */
+export interface StepSeries {
+  t: Float64Array;
+  v: Float64Array;
+  /** max of v over points [64·b, 64·b + 64). */
+  blockMax: Float64Array;
+}
+
+export const SERIES_BLOCK = 64;
+
+function stepSeries(t: Float64Array, v: Float64Array): StepSeries {
+  const nb = Math.ceil(t.length / SERIES_BLOCK);
+  const blockMax = new Float64Array(nb).fill(-Infinity);
+  for (let i = 0; i < t.length; i++) {
+    const b = (i / SERIES_BLOCK) | 0;
+    if (v[i]! > blockMax[b]!) blockMax[b] = v[i]!;
+  }
+  return { t, v, blockMax };
+}
+
+/** User regions of one goroutine, in start order, with their nesting depth and the running max of ends. */
+export interface RegionGroup {
+  rows: Int32Array;
+  start: Float64Array;
+  end: Float64Array;
+  depth: Uint8Array;
+  maxEnd: Float64Array;
+}
+
+interface TimelineCache {
+  labels: LabelTable;
+  goroutineRuns: Map<number, LaneRuns>;
+  procLanes: Map<number, LaneRuns> | null;
+  gc: LaneRuns | null;
+  heap: StepSeries | null;
+  goroutineCount: StepSeries | null;
+  regions: Map<number, RegionGroup> | null;
+  taskDepth: Uint8Array | null;
+  order: Map<string, Int32Array>;
+}
+
+const caches = new WeakMap<TraceModel, TimelineCache>();
+/** How many goroutine lanes stay indexed (a view shows a few dozen; a search may visit more). */
+const GOROUTINE_LANES_KEPT = 4096;
+
+function cacheOf(model: TraceModel): TimelineCache {
+  let c = caches.get(model);
+  if (!c) {
+    c = {
+      labels: new LabelTable(model),
+      goroutineRuns: new Map(),
+      procLanes: null,
+      gc: null,
+      heap: null,
+      goroutineCount: null,
+      regions: null,
+      taskDepth: null,
+      order: new Map(),
+    };
+    caches.set(model, c);
+  }
+  return c;
+}
+
+export function labelTable(model: TraceModel): LabelTable {
+  return cacheOf(model).labels;
+}
+
+/**
+ * Goroutine row's state runs. Labels: a wait (or a runnable, syscall) run carries the reason of the
+ * transition that began it; a running run the goroutine's start function.
+ */
+export function goroutineRuns(model: TraceModel, row: number): LaneRuns {
+  const c = cacheOf(model);
+  const hit = c.goroutineRuns.get(row);
+  if (hit) return hit;
+  const ix = transitionIndex(model);
+  const tr = model.transitions;
+  const T = tr.t;
+  const FROM = tr.from;
+  const TO = tr.to;
+  const b = new RunsBuilder();
+  const fnLabel = c.labels.ofGoroutine(row);
+  let last = NaN;
+  let lastState = -1;
+  let lastSrc = -1;
+  const close = (at: number) => {
+    const k = KIND_OF_STATE[lastState] ?? -1;
+    if (k < 0) return;
+    const r = tr.reason[lastSrc]!;
+    b.push(last, at, k, row, k === K_RUNNING ? fnLabel : r ? c.labels.ofModelString(r) : -1, lastSrc);
+  };
+  if (row >= 0 && row < model.goroutines.count) {
+    for (let p = ix.gStart[row]!, end = ix.gStart[row + 1]!; p < end; p++) {
+      const j = ix.byG[p]!;
+      if (FROM[j] === TO[j]) continue;
+      const t = FROM[j] === G_UNDETERMINED ? model.startNs : T[j]!;
+      if (last === last) close(t);
+      last = t;
+      lastState = TO[j]!;
+      lastSrc = j;
+    }
+    if (last === last) close(Math.max(model.endNs, last));
+  }
+  const runs = b.finish({ kind: true, g: false, label: true, src: true });
+  if (c.goroutineRuns.size >= GOROUTINE_LANES_KEPT) c.goroutineRuns.clear();
+  c.goroutineRuns.set(row, runs);
+  return runs;
+}
+
+/**
+ * Every P's Running runs: a goroutine's run in Running belongs to the P of the transition that began
+ * it (NO_PROC_ID when that event had none). Empty when the model has no P per transition.
+ */
+export function procLanes(model: TraceModel): Map<number, LaneRuns> {
+  const c = cacheOf(model);
+  if (c.procLanes) return c.procLanes;
+  const tr = model.transitions as TimelineTransitions;
+  const lanes = new Map<number, LaneRuns>();
+  const P = tr.p;
+  if (P && P.length >= tr.count) {
+    const nG = model.goroutines.count;
+    const state = new Uint8Array(nG).fill(G_UNDETERMINED);
+    const since = new Float64Array(nG).fill(NaN);
+    const onP = new Int32Array(nG);
+    const src = new Int32Array(nG);
+    const builders = new Map<number, RunsBuilder>();
+    const close = (g: number, at: number) => {
+      let b = builders.get(onP[g]!);
+      if (!b) builders.set(onP[g]!, (b = new RunsBuilder()));
+      b.push(since[g]!, at, K_RUNNING, g, -1, src[g]!);
+    };
+    const T = tr.t;
+    const G = tr.g;
+    const FROM = tr.from;
+    const TO = tr.to;
+    for (let i = 0, n = tr.count; i < n; i++) {
+      const from = FROM[i]!;
+      const to = TO[i]!;
+      if (from === to) continue;
+      const g = G[i]!;
+      const t = from === G_UNDETERMINED ? model.startNs : T[i]!;
+      if (state[g] === G_RUNNING && since[g] === since[g]) close(g, t);
+      state[g] = to;
+      if (to === G_RUNNING) {
+        since[g] = t;
+        onP[g] = P[i]!;
+        src[g] = i;
+      }
+    }
+    for (let g = 0; g < nG; g++) if (state[g] === G_RUNNING && since[g] === since[g]) close(g, Math.max(model.endNs, since[g]!));
+    for (const [p, b] of [...builders].sort((x, y) => x[0] - y[0])) lanes.set(p, b.finish({ kind: false, g: true, label: false, src: true }));
+  }
+  c.procLanes = lanes;
+  return lanes;
+}
+
+/** GC mark phases and stop-the-world ranges as one lane of runs (STW drawn over the mark it is in). */
+export function gcLane(model: TraceModel): LaneRuns {
+  const c = cacheOf(model);
+  if (c.gc) return c.gc;
+  const lo = model.startNs;
+  const hi = model.endNs;
+  // Boundaries: +1/-1 of mark and stw depth; walked in time order, each stretch takes the top kind.
+  const ev: [number, number, number, number][] = [];
+  const add = (s: number, e: number, kind: number, label: number) => {
+    const a = s === s ? s : lo;
+    const z = e === e ? e : hi;
+    if (z < a) return;
+    ev.push([a, 1, kind, label], [z, -1, kind, label]);
+  };
+  for (let i = 0; i < model.gcCycles.count; i++) add(model.gcCycles.start[i]!, model.gcCycles.end[i]!, K_GC_MARK, -1);
+  for (let i = 0; i < model.stw.count; i++) add(model.stw.start[i]!, model.stw.end[i]!, K_STW, c.labels.ofModelString(model.stw.kind[i]!));
+  ev.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const b = new RunsBuilder();
+  let mark = 0;
+  let stw = 0;
+  let stwLabel = -1;
+  let at = NaN;
+  for (const [t, d, kind, label] of ev) {
+    if (at === at && t > at && (mark > 0 || stw > 0)) b.push(at, t, stw > 0 ? K_STW : K_GC_MARK, -1, stw > 0 ? stwLabel : -1, -1);
+    at = t;
+    if (kind === K_STW) {
+      stw += d;
+      if (d > 0) stwLabel = label;
+    } else mark += d;
+  }
+  c.gc = b.finish({ kind: true, g: false, label: true, src: false });
+  return c.gc;
+}
+
+/** Rows of a column in time order (identity when already sorted), cached per model and name. */
+export function timeOrder(model: TraceModel, name: string, t: Float64Array, n: number): Int32Array {
+  const c = cacheOf(model);
+  const hit = c.order.get(name);
+  if (hit && hit.length === n) return hit;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  let sorted = true;
+  for (let i = 1; i < n; i++) if (!(t[i]! >= t[i - 1]!)) sorted = false;
+  if (!sorted) order.sort((a, b) => (t[a]! - t[b]! || a - b));
+  c.order.set(name, order);
+  return order;
+}
+
+/** The live heap (the metric Go reports it in), as a step series. */
+export function heapSeriesIndex(model: TraceModel): StepSeries {
+  const c = cacheOf(model);
+  if (c.heap) return c.heap;
+  const m = model.metrics;
+  const ids = new Set<number>();
+  m.names.forEach((name, i) => {
+    if (HEAP_LIVE_METRICS.includes(name)) ids.add(i);
+  });
+  const rows: number[] = [];
+  for (let i = 0; i < m.count; i++) if (ids.has(m.metric[i]!)) rows.push(i);
+  rows.sort((a, b) => m.t[a]! - m.t[b]! || a - b);
+  c.heap = stepSeries(Float64Array.from(rows, (i) => m.t[i]!), Float64Array.from(rows, (i) => m.value[i]!));
+  return c.heap;
+}
+
+/**
+ * Goroutines alive over time: one point per change of the count. A goroutine counts from its first
+ * real state (a status found at the start counts from the start) until it ends (NotExist).
+ */
+export function goroutineCountIndex(model: TraceModel): StepSeries {
+  const c = cacheOf(model);
+  if (c.goroutineCount) return c.goroutineCount;
+  const tr = model.transitions;
+  // Goroutines first seen through a status (they existed before the trace) count from the start.
+  const seen = new Uint8Array(model.goroutines.count);
+  let atStart = 0;
+  for (let i = 0; i < tr.count; i++) {
+    const g = tr.g[i]!;
+    if (seen[g] || tr.from[i] === tr.to[i]) continue;
+    seen[g] = 1;
+    if (tr.from[i] === G_UNDETERMINED && tr.to[i] !== G_NOTEXIST) atStart++;
+  }
+  const alive = new Uint8Array(model.goroutines.count);
+  const t: number[] = [model.startNs];
+  const v: number[] = [atStart];
+  let n = atStart;
+  for (let i = 0; i < tr.count; i++) {
+    const from = tr.from[i]!;
+    const to = tr.to[i]!;
+    if (from === to) continue;
+    const g = tr.g[i]!;
+    const live = to !== G_NOTEXIST ? 1 : 0;
+    if (from === G_UNDETERMINED) {
+      alive[g] = live;
+      continue;
+    }
+    if (alive[g] === live) continue;
+    alive[g] = live;
+    n += live ? 1 : -1;
+    if (t[t.length - 1] === tr.t[i]) v[v.length - 1] = n;
+    else {
+      t.push(tr.t[i]!);
+      v.push(n);
+    }
+  }
+  c.goroutineCount = stepSeries(Float64Array.from(t), Float64Array.from(v));
+  return c.goroutineCount;
+}
+
+/** User regions grouped by goroutine id, nested by time (a region inside another is one deeper). */
+export function regionGroups(model: TraceModel): Map<number, RegionGroup> {
+  const c = cacheOf(model);
+  if (c.regions) return c.regions;
+  const rg = model.regions;
+  const byG = new Map<number, number[]>();
+  const s = (i: number) => (rg.start[i]! === rg.start[i]! ? rg.start[i]! : model.startNs);
+  const e = (i: number) => (rg.end[i]! === rg.end[i]! ? rg.end[i]! : model.endNs);
+  for (let i = 0; i < rg.count; i++) {
+    const g = rg.g[i]!;
+    let list = byG.get(g);
+    if (!list) byG.set(g, (list = []));
+    list.push(i);
+  }
+  const out = new Map<number, RegionGroup>();
+  for (const [g, list] of byG) {
+    // Outer first when two start together (the longer one contains the other).
+    list.sort((a, b) => s(a) - s(b) || e(b) - e(a) || a - b);
+    const n = list.length;
+    const grp: RegionGroup = {
+      rows: Int32Array.from(list),
+      start: Float64Array.from(list, s),
+      end: Float64Array.from(list, e),
+      depth: new Uint8Array(n),
+      maxEnd: new Float64Array(n),
+    };
+    const open: number[] = [];
+    let mx = -Infinity;
+    for (let k = 0; k < n; k++) {
+      while (open.length && open[open.length - 1]! <= grp.start[k]!) open.pop();
+      grp.depth[k] = Math.min(open.length, 255);
+      open.push(grp.end[k]!);
+      mx = Math.max(mx, grp.end[k]!);
+      grp.maxEnd[k] = mx;
+    }
+    out.set(g, grp);
+  }
+  c.regions = out;
+  return out;
+}
+
+/** Each task's depth in the task tree (a task whose parent is not in the trace is a root). */
+export function taskDepths(model: TraceModel): Uint8Array {
+  const c = cacheOf(model);
+  if (c.taskDepth) return c.taskDepth;
+  const tk = model.tasks;
+  const rowOf = new Map<number, number>();
+  for (let i = 0; i < tk.count; i++) rowOf.set(tk.id[i]!, i);
+  const depth = new Uint8Array(tk.count);
+  for (let i = 0; i < tk.count; i++) {
+    let d = 0;
+    for (let p = rowOf.get(tk.parent[i]!); p !== undefined && d < 255; p = rowOf.get(tk.parent[p]!)) d++;
+    depth[i] = d;
+  }
+  c.taskDepth = depth;
+  return depth;
+}

@@ -1,0 +1,152 @@
+/**
+ * Per-thread (M) lanes: what each OS thread did, from the model's thread columns
+ * (ProcTransitionTable.m, GoTransitionTable.syscallP.m and syscallExits), built once per model:
+ *
+ *   running          the M held a P (from the P's transition to Running by this M until the P's next
+ *                    transition out of Running) and the P ran goroutine g (the P lane's runs)
+ *   syscall          a goroutine on this M was in a syscall while the M kept its P
+ *   syscall-blocked  the rest of that syscall, after the P was taken (or the whole syscall when it
+ *                    began without a P)
+ *
+ * Empty when the model has no thread columns.
+ */
+import { G_SYSCALL, G_UNDETERMINED, P_RUNNING, P_UNDETERMINED, type ProcTransitionTable, type TraceModel } from '../../../model/trace.ts';
+import { firstRunEndingAfter, gOf, RunsBuilder, type LaneRuns } from './lane-runs.ts';
+import { K_RUNNING, K_SYSCALL, K_SYSCALL_BLOCKED, procLanes, type TimelineTransitions } from './timeline-index.ts';
+
+type ThreadProcs = ProcTransitionTable & { m?: Int32Array };
+type ThreadTransitions = TimelineTransitions & {
+  syscallP?: { at: Int32Array; p: Int32Array; m?: Int32Array };
+  syscallExits?: { at: Int32Array; m: Int32Array };
+};
+
+interface Held {
+  start: number;
+  end: number;
+  p: number;
+}
+
+const cache = new WeakMap<TraceModel, Map<number, LaneRuns>>();
+
+/** Index of `j` in an ascending array, or -1. */
+function indexOf(a: Int32Array, j: number): number {
+  let l = 0;
+  let r = a.length;
+  while (l < r) {
+    const m = (l + r) >>> 1;
+    if (a[m]! < j) l = m + 1;
+    else r = m;
+  }
+  return l < a.length && a[l] === j ? l : -1;
+}
+
+/** Each M's stretches holding a P. */
+function heldByThread(model: TraceModel): Map<number, Held[]> {
+  const pr = model.procs as ThreadProcs;
+  const out = new Map<number, Held[]>();
+  const M = pr.m;
+  if (!M) return out;
+  const holder = new Map<number, { m: number; since: number }>();
+  const close = (p: number, at: number) => {
+    const h = holder.get(p);
+    if (!h) return;
+    holder.delete(p);
+    let list = out.get(h.m);
+    if (!list) out.set(h.m, (list = []));
+    list.push({ start: h.since, end: at, p });
+  };
+  for (let i = 0; i < pr.count; i++) {
+    const from = pr.from[i]!;
+    const to = pr.to[i]!;
+    if (from === to) continue;
+    const p = pr.p[i]!;
+    const t = from === P_UNDETERMINED ? model.startNs : pr.t[i]!;
+    if (from === P_RUNNING || holder.has(p)) close(p, t);
+    if (to === P_RUNNING && M[i]! >= 0) holder.set(p, { m: M[i]!, since: t });
+  }
+  for (const p of [...holder.keys()]) close(p, Math.max(model.endNs, holder.get(p)!.since));
+  for (const list of out.values()) list.sort((a, b) => a.start - b.start);
+  return out;
+}
+
+/** The held stretch of `list` containing t, or null. */
+function heldAt(list: Held[] | undefined, t: number): Held | null {
+  if (!list) return null;
+  let l = 0;
+  let r = list.length;
+  while (l < r) {
+    const m = (l + r) >>> 1;
+    if (list[m]!.start <= t) l = m + 1;
+    else r = m;
+  }
+  const h = list[l - 1];
+  return h && h.end > t ? h : null;
+}
+
+export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
+  const hit = cache.get(model);
+  if (hit) return hit;
+  const lanes = new Map<number, LaneRuns>();
+  cache.set(model, lanes);
+  const tr = model.transitions as ThreadTransitions;
+  const held = heldByThread(model);
+  const sys = tr.syscallP;
+  if (!held.size && !sys?.m) return lanes;
+  const builders = new Map<number, RunsBuilder>();
+  const builder = (m: number) => {
+    let b = builders.get(m);
+    if (!b) builders.set(m, (b = new RunsBuilder()));
+    return b;
+  };
+  // Running: the P lane's runs inside each stretch the M held that P.
+  const pl = procLanes(model);
+  for (const [m, list] of held) {
+    for (const h of list) {
+      const runs = pl.get(h.p);
+      if (!runs) continue;
+      for (let i = firstRunEndingAfter(runs, h.start); i < runs.n && runs.start[i]! < h.end; i++) {
+        const s = Math.max(runs.start[i]!, h.start);
+        const e = Math.min(runs.end[i]!, h.end);
+        if (e > s) builder(m).push(s, e, K_RUNNING, gOf(runs, i), -1, runs.src ? runs.src[i]! : -1);
+      }
+    }
+  }
+  // Syscalls: from each entry to the goroutine's next transition out of Syscall.
+  if (sys?.m) {
+    const exits = tr.syscallExits;
+    const pending = new Int32Array(model.goroutines.count).fill(-1);
+    const entryT = new Float64Array(model.goroutines.count);
+    let k = 0;
+    for (let i = 0; i < tr.count; i++) {
+      const from = tr.from[i]!;
+      const to = tr.to[i]!;
+      const g = tr.g[i]!;
+      if (from === G_SYSCALL && to !== G_SYSCALL && pending[g]! >= 0) {
+        const e = pending[g]!;
+        pending[g] = -1;
+        let m = sys.m[e]!;
+        if (m < 0 && exits) {
+          const x = indexOf(exits.at, i);
+          if (x >= 0) m = exits.m[x]!;
+        }
+        if (m >= 0) {
+          const s = entryT[g]!;
+          const t = tr.t[i]!;
+          const h = sys.p[e]! >= 0 ? heldAt(held.get(m), s) : null;
+          const split = h ? Math.min(t, h.end) : s;
+          if (split > s) builder(m).push(s, split, K_SYSCALL, g, -1, sys.at[e]!);
+          if (t > split) builder(m).push(split, t, K_SYSCALL_BLOCKED, g, -1, sys.at[e]!);
+        }
+      }
+      while (k < sys.at.length && sys.at[k]! < i) k++;
+      if (k < sys.at.length && sys.at[k] === i && from !== to) {
+        pending[g] = k;
+        entryT[g] = from === G_UNDETERMINED ? model.startNs : tr.t[i]!;
+      }
+    }
+  }
+  for (const [m, b] of [...builders].sort((x, y) => x[0] - y[0])) {
+    lanes.set(m, b.finish({ kind: true, g: true, label: false, src: true, clipOverlaps: true }));
+  }
+  return lanes;
+}

@@ -1,0 +1,329 @@
+/**
+ * The timeline's window query: the asked lanes, GC, spans, logs, CPU samples, heap and goroutine
+ * count in one time range at the drawing's resolution, and the overview of the lanes a trace has.
+ *
+ * Everything is read from per-lane indexes built once per model (timeline-index.ts) by binary search,
+ * and every lane is summarised per pixel (lane-runs.ts): a window's answer is O(pixels × lanes), the
+ * same for a 1 ms zoom as for the whole of a 1 GB trace.
+ */
+import type { TraceModel } from '../../../model/trace.ts';
+import { transitionIndex } from '../transition-index.ts';
+import { gOf, KIND_COUNT, kindTotals, lodSlices, type LaneRuns, type SliceSink } from './lane-runs.ts';
+import {
+  gcLane,
+  goroutineCountIndex,
+  goroutineRuns,
+  heapSeriesIndex,
+  K_RUNNING,
+  labelTable,
+  NO_PROC_ID,
+  procLanes,
+  regionGroups,
+  SERIES_BLOCK,
+  taskDepths,
+  timeOrder,
+  type LabelTable,
+  type StepSeries,
+} from './timeline-index.ts';
+import { wakeFlows } from './timeline-flows.ts';
+import { threadLanes } from './timeline-threads.ts';
+import type { LaneRef, LaneSlices, TimelineOverview, TimelineWindow, TimelineWindowArgs } from './timeline-types.ts';
+
+/** At most this many pixel columns per window, whatever resolution is asked (a bound, not a view). */
+export const MAX_COLUMNS = 100_000;
+const SPAN_LIMIT = 20_000;
+const LOG_LIMIT = 2_000;
+const LOGS_PER_COLUMN = 4;
+const FLOW_LIMIT = 500;
+/** How far back the innermost-region lookup walks among earlier siblings. */
+const REGION_WALK = 64;
+
+/** The lane's runs, or null when the trace has no such lane. */
+export function laneRuns(model: TraceModel, lane: LaneRef): LaneRuns | null {
+  switch (lane.kind) {
+    case 'proc':
+      return procLanes(model).get(lane.id < 0 ? NO_PROC_ID : lane.id) ?? null;
+    case 'thread':
+      return threadLanes(model).get(lane.id) ?? null;
+    case 'goroutine': {
+      const row = transitionIndex(model).rowOfId.get(lane.id);
+      return row === undefined ? null : goroutineRuns(model, row);
+    }
+  }
+}
+
+/** Window-local label list: each model label id used gets one index. */
+class WindowLabels {
+  names: string[] = [];
+  private at = new Map<number, number>();
+  constructor(private readonly table: LabelTable) {}
+  of(id: number): number {
+    if (id < 0) return -1;
+    let k = this.at.get(id);
+    if (k === undefined) {
+      k = this.names.length;
+      this.names.push(this.table.names[id]!);
+      this.at.set(id, k);
+    }
+    return k;
+  }
+}
+
+/** The innermost user region of goroutine `gid` open at t (label id), or -1. */
+function regionLabelAt(model: TraceModel, labels: LabelTable, gid: number, t: number): number {
+  const grp = regionGroups(model).get(gid);
+  if (!grp) return -1;
+  let a = 0;
+  let b = grp.start.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (grp.start[m]! <= t) a = m + 1;
+    else b = m;
+  }
+  for (let k = a - 1, walked = 0; k >= 0 && walked < REGION_WALK && grp.maxEnd[k]! > t; k--, walked++) {
+    if (grp.end[k]! > t) return labels.ofModelString(model.regions.type[grp.rows[k]!]!);
+  }
+  return -1;
+}
+
+function laneSlices(
+  model: TraceModel,
+  lane: LaneRef,
+  runs: LaneRuns | null,
+  lo: number,
+  hi: number,
+  res: number,
+  labels: WindowLabels,
+  byRegion: boolean,
+): LaneSlices {
+  const out: LaneSlices = { lane, start: [], end: [], kind: [], g: [], label: [], merged: [], kindNs: [] };
+  if (!runs) {
+    out.kindNs = new Array<number>(KIND_COUNT).fill(0);
+    return out;
+  }
+  const ids = model.goroutines.id;
+  const table = labelTable(model);
+  const sink: SliceSink = {
+    push(s, e, kind, gRow, label, merged) {
+      const gid = gRow >= 0 ? ids[gRow]! : -1;
+      let lab = label;
+      if (byRegion && kind === K_RUNNING && gid >= 0) {
+        const r = regionLabelAt(model, table, gid, s);
+        if (r >= 0) lab = r;
+      }
+      out.start.push(s);
+      out.end.push(e);
+      out.kind.push(kind);
+      out.g.push(gid);
+      out.label.push(labels.of(lab));
+      out.merged.push(merged);
+    },
+  };
+  lodSlices(runs, lo, hi, res, sink, (i) => table.ofGoroutine(gOf(runs, i)));
+  out.kindNs = kindTotals(runs, lo, hi);
+  return out;
+}
+
+/** The first i with t[i] > x (strict: true) or t[i] >= x. */
+function bound(t: Float64Array, x: number, strict: boolean): number {
+  let a = 0;
+  let b = t.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (t[m]! < x || (strict && t[m]! === x)) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
+/** Max of v over points [i, j). */
+function rangeMax(s: StepSeries, i: number, j: number): number {
+  let mx = -Infinity;
+  while (i < j && i % SERIES_BLOCK !== 0) mx = Math.max(mx, s.v[i++]!);
+  while (i + SERIES_BLOCK <= j) {
+    mx = Math.max(mx, s.blockMax[i / SERIES_BLOCK]!);
+    i += SERIES_BLOCK;
+  }
+  while (i < j) mx = Math.max(mx, s.v[i++]!);
+  return mx;
+}
+
+/**
+ * A step series at one point per pixel column that has something: the column's first column, and
+ * each column holding a change, valued at the highest level the series reached in it.
+ */
+function seriesColumns(s: StepSeries, lo: number, hi: number, res: number): { t: number[]; v: number[] } {
+  const out = { t: [] as number[], v: [] as number[] };
+  const n = s.t.length;
+  if (!n || !(hi > lo)) return out;
+  const cols = Math.ceil((hi - lo) / res);
+  let col = 0;
+  while (col < cols) {
+    const a = lo + col * res;
+    const i = bound(s.t, a, true) - 1; // the point in effect at a (-1: none yet)
+    const j = bound(s.t, Math.min(a + res, hi), false); // points before the column's end
+    if (j > i + 1 || (i >= 0 && col === 0)) {
+      out.t.push(a);
+      out.v.push(rangeMax(s, Math.max(i, 0), j));
+    }
+    // The columns up to the next change hold the step: skip them.
+    if (j >= n) break;
+    col = Math.max(col + 1, Math.floor((s.t[j]! - lo) / res));
+  }
+  return out;
+}
+
+function cpuColumns(model: TraceModel, lo: number, hi: number, res: number): TimelineWindow['cpuSamples'] {
+  const cs = model.cpuSamples;
+  const out = { t: [] as number[], n: [] as number[], p: [] as number[] };
+  if (!cs.count) return out;
+  const order = timeOrder(model, 'cpuSamples', cs.t, cs.count);
+  const at = (k: number) => cs.t[order[k]!]!;
+  const lowerK = (x: number) => {
+    let a = 0;
+    let b = cs.count;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if (at(m) < x) a = m + 1;
+      else b = m;
+    }
+    return a;
+  };
+  let k = lowerK(lo);
+  while (k < cs.count && at(k) < hi) {
+    const col = Math.floor((at(k) - lo) / res);
+    const a = lo + col * res;
+    const e = lowerK(Math.min(a + res, hi));
+    out.t.push(a);
+    out.n.push(Math.max(1, e - k));
+    out.p.push(cs.p[order[k]!]!);
+    k = Math.max(e, k + 1);
+  }
+  return out;
+}
+
+function logsIn(model: TraceModel, lo: number, hi: number, res: number): TimelineWindow['logs'] {
+  const lg = model.logs;
+  const out: TimelineWindow['logs'] = [];
+  if (!lg.count) return out;
+  const order = timeOrder(model, 'logs', lg.t, lg.count);
+  let a = 0;
+  let b = lg.count;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (lg.t[order[m]!]! < lo) a = m + 1;
+    else b = m;
+  }
+  let col = -1;
+  let inCol = 0;
+  for (let k = a; k < lg.count && out.length < LOG_LIMIT; k++) {
+    const i = order[k]!;
+    const t = lg.t[i]!;
+    if (t >= hi) break;
+    const c = Math.floor((t - lo) / res);
+    if (c !== col) [col, inCol] = [c, 0];
+    if (inCol++ >= LOGS_PER_COLUMN) continue;
+    const g = lg.g[i]!;
+    out.push({ t, g: g === g ? g : -1, category: model.strings[lg.category[i]!] ?? '', message: model.strings[lg.message[i]!] ?? '' });
+  }
+  return out;
+}
+
+/**
+ * Regions of the asked goroutines and tasks overlapping [lo, hi), outer first. Spans narrower than a
+ * pixel are sent once per pixel, depth and goroutine (the first there stands for the others).
+ */
+function spansIn(model: TraceModel, goroutineIds: number[], lo: number, hi: number, res: number): TimelineWindow['spans'] {
+  const out: TimelineWindow['spans'] = [];
+  const groups = regionGroups(model);
+  for (const gid of goroutineIds) {
+    const grp = groups.get(gid);
+    if (!grp) continue;
+    let a = 0;
+    let b = grp.start.length;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if (grp.maxEnd[m]! <= lo) a = m + 1;
+      else b = m;
+    }
+    const lastCol = new Map<number, number>();
+    for (let k = a; k < grp.start.length && grp.start[k]! < hi && out.length < SPAN_LIMIT; k++) {
+      const s = grp.start[k]!;
+      const e = grp.end[k]!;
+      if (e <= lo && !(e === s && s >= lo)) continue;
+      const d = grp.depth[k]!;
+      if (e - s < res) {
+        const col = Math.floor((Math.max(s, lo) - lo) / res);
+        if (lastCol.get(d) === col) continue;
+        lastCol.set(d, col);
+      }
+      const row = grp.rows[k]!;
+      out.push({ kind: 'region', id: row, g: gid, type: model.strings[model.regions.type[row]!] ?? '', start: s, end: e, depth: d });
+    }
+  }
+  const tk = model.tasks;
+  const depth = taskDepths(model);
+  const lastCol = new Map<number, number>();
+  for (let i = 0; i < tk.count && out.length < SPAN_LIMIT; i++) {
+    const s = tk.start[i]! === tk.start[i]! ? tk.start[i]! : model.startNs;
+    const e = tk.end[i]! === tk.end[i]! ? tk.end[i]! : model.endNs;
+    if (e < lo || s >= hi) continue;
+    if (e - s < res) {
+      const col = Math.floor((Math.max(s, lo) - lo) / res);
+      if (lastCol.get(depth[i]!) === col) continue;
+      lastCol.set(depth[i]!, col);
+    }
+    const g = tk.g[i]!;
+    out.push({ kind: 'task', id: tk.id[i]!, g: g === g ? g : -1, type: model.strings[tk.type[i]!] ?? '', start: s, end: e, depth: depth[i]! });
+  }
+  return out;
+}
+
+/** The window's resolution: as asked, but never more than MAX_COLUMNS pixels over the range. */
+export function windowResolution(lo: number, hi: number, resolutionNs: number): number {
+  return Math.max(resolutionNs > 0 ? resolutionNs : 0, (hi - lo) / MAX_COLUMNS);
+}
+
+/** What the timeline draws for one window (TimelineWindowArgs). */
+export function timelineWindow(model: TraceModel, args: TimelineWindowArgs): TimelineWindow {
+  const lo = args.range.startNs;
+  const hi = Math.max(lo, args.range.endNs);
+  const res = windowResolution(lo, hi, args.resolutionNs);
+  const colRes = res > 0 ? res : 1;
+  const labels = new WindowLabels(labelTable(model));
+  const byRegion = args.colorBy === 'region';
+  const lanes = args.lanes.map((lane) => laneSlices(model, lane, laneRuns(model, lane), lo, hi, res, labels, byRegion));
+  const gc = laneSlices(model, { kind: 'proc', id: -1 }, gcLane(model), lo, hi, res, labels, false);
+  const goroutineIds = args.lanes.filter((l) => l.kind === 'goroutine').map((l) => l.id);
+  const flows = wakeFlows(model, lo, hi, args.lanes.some((l) => l.kind === 'goroutine') ? goroutineIds : null, args.flowLimit ?? FLOW_LIMIT);
+  return {
+    range: { startNs: lo, endNs: hi },
+    resolutionNs: res,
+    labels: labels.names,
+    lanes,
+    gc,
+    spans: spansIn(model, goroutineIds, lo, hi, colRes),
+    logs: logsIn(model, lo, hi, colRes),
+    cpuSamples: cpuColumns(model, lo, hi, colRes),
+    heap: seriesColumns(heapSeriesIndex(model), lo, hi, colRes),
+    goroutineCount: seriesColumns(goroutineCountIndex(model), lo, hi, colRes),
+    flows: flows.flows,
+    flowsOmitted: flows.omitted,
+  };
+}
+
+/** The lanes a trace has, with each P's and thread's busy time, for the lane list and the minimap. */
+export function timelineOverview(model: TraceModel): TimelineOverview {
+  const busy = (runs: LaneRuns) => kindTotals(runs, -Infinity, Infinity).reduce((a, b) => a + b, 0);
+  const procs = [...procLanes(model)].map(([id, runs]) => ({ id: id === NO_PROC_ID ? -1 : id, busyNs: busy(runs) }));
+  const threads = [...threadLanes(model)].map(([id, runs]) => ({ id, busyNs: busy(runs) }));
+  return {
+    startNs: model.startNs,
+    endNs: model.endNs,
+    procs,
+    threads,
+    goroutineCount: model.goroutines.count,
+    hasTasks: model.tasks.count > 0 || model.regions.count > 0,
+    hasCpuSamples: model.cpuSamples.count > 0,
+  };
+}
