@@ -71,8 +71,9 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
       return n;
     });
 
-  const [visible, setVisible] = useState<{ lanes: LaneRef[]; px: number }>({ lanes: [], px: 800 });
-  const winArgs = useMemo(() => (view && bounds && visible.lanes.length ? fetchWindow(view, bounds, visible.px, visible.lanes, colorBy, FLOW_LIMIT) : null), [view, bounds, visible, colorBy]);
+  // The lanes in view, once the canvas has measured itself (the trace-wide tracks are asked even with none).
+  const [visible, setVisible] = useState<{ lanes: LaneRef[]; px: number } | null>(null);
+  const winArgs = useMemo(() => (view && bounds && visible ? fetchWindow(view, bounds, visible.px, visible.lanes, colorBy, FLOW_LIMIT) : null), [view, bounds, visible, colorBy]);
   const winQ = useTimelineWindow(sourceId, winArgs, { debounceMs: WINDOW_DEBOUNCE_MS });
   const win: TimelineWindow | null = winQ.data?.window ?? null;
 
@@ -235,7 +236,7 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
               onBrush={brushTo}
               onPick={pick}
               onToggleGroup={(g) => g === 'threads' && act.update(sourceId, { showThreads: !v.showThreads })}
-              onVisible={(lanes, px) => setVisible((old) => (old.px === px && old.lanes.map(laneKey).join() === lanes.map(laneKey).join() ? old : { lanes, px }))}
+              onVisible={(lanes, px) => setVisible((old) => (old && old.px === px && old.lanes.map(laneKey).join() === lanes.map(laneKey).join() ? old : { lanes, px }))}
               onBack={v.back.length ? () => act.goBack(sourceId) : undefined}
               goroutineFn={fnOf}
             />
