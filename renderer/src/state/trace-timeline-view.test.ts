@@ -31,7 +31,7 @@ describe('trace timeline view state', () => {
   it('round-trips through a session file, dropping what is transient and anything damaged', () => {
     const v = { ...T.pin(DEFAULT_TRACE_TIMELINE_VIEW, 12), colorBy: 'region' as const, window: sourceSpan(10, 20), tab: 'mmu' as const, pinQuery: 'x' };
     const back = loadTraceTimelineView(JSON.parse(JSON.stringify(saveTraceTimelineView(v))));
-    expect(back).toEqual({ ...v, reveal: null, pinQuery: null });
+    expect(back).toEqual({ ...v, reveal: null, pinQuery: null, highlight: null });
     expect(loadTraceTimelineView({ window: { startNs: 5, endNs: 1 }, pinned: [1, 1, -2, 'x'], selected: { lane: { kind: 'bogus', id: 1 }, t: 1 } })).toEqual({ ...DEFAULT_TRACE_TIMELINE_VIEW, pinned: [1] });
   });
   it('"show in trace timeline" picks that trace, pins the goroutine and opens its slice at the moment', () => {

@@ -34,6 +34,8 @@ export interface TraceTimelineViewState {
   reveal: number | null;
   /** A function (regex) whose goroutines the view should pin (a finding's "show"); resolved by the panel. */
   pinQuery: string | null;
+  /** The goroutine whose slices stand out on the P and thread lanes (the last pinned or opened); null none. */
+  highlight: number | null;
 }
 
 export const MAX_PINNED = 64;
@@ -52,19 +54,20 @@ export const DEFAULT_TRACE_TIMELINE_VIEW: TraceTimelineViewState = Object.freeze
   mmuFlags: DEFAULT_MMU_FLAGS,
   reveal: null,
   pinQuery: null,
+  highlight: null,
 }) as TraceTimelineViewState;
 
 /** Pure transitions; the store turns each into an action keyed by source id. */
 export const traceTimelineTransitions = {
   /** Pins goroutine `g` (first in the list; at most MAX_PINNED kept) and asks the view to scroll to it. */
   pin(v: TraceTimelineViewState, g: number): TraceTimelineViewState {
-    return { ...v, pinned: [g, ...v.pinned.filter((x) => x !== g)].slice(0, MAX_PINNED), reveal: g };
+    return { ...v, pinned: [g, ...v.pinned.filter((x) => x !== g)].slice(0, MAX_PINNED), reveal: g, highlight: g };
   },
   unpin(v: TraceTimelineViewState, g: number): TraceTimelineViewState {
-    return { ...v, pinned: v.pinned.filter((x) => x !== g) };
+    return { ...v, pinned: v.pinned.filter((x) => x !== g), highlight: v.highlight === g ? null : v.highlight };
   },
   select(v: TraceTimelineViewState, pick: SlicePick | null): TraceTimelineViewState {
-    return { ...v, selected: pick };
+    return { ...v, selected: pick, highlight: pick ? v.highlight : null };
   },
   /**
    * Follows a link to another slice (the waker's): the current pick and window go on the back stack, the
@@ -117,6 +120,7 @@ export function loadTraceTimelineView(raw: unknown): TraceTimelineViewState {
     mmuFlags,
     reveal: null,
     pinQuery: null,
+    highlight: null,
   };
 }
 

@@ -21,6 +21,7 @@ export interface TraceTimelineProps {
   colorBy: TraceColorBy;
   selected: Highlight | null;
   flows: DrawInput['flows'];
+  focusG: number | null;
   /** A row to scroll into view (then onRevealed). */
   reveal: string | null;
   onRevealed(): void;
@@ -134,13 +135,14 @@ export function TraceTimeline(p: TraceTimelineProps) {
       hover: hl,
       selected: p.selected,
       focusRowKey: focusRow,
+      focusG: p.focusG,
       flows: p.flows,
       cursorX: pointer?.x ?? null,
       pendingBrush: drag?.mode === 'brush' && drag.moved ? spanOf(vp, drag.x0, drag.x1) : null,
       theme: readTheme(c),
     });
     c.setAttribute('data-drawn-at', String(Math.round(performance.now())));
-  }, [width, canvasH, vp, p.rows, top, p.win, lanes, p.colorBy, p.brush, p.selected, focusRow, p.flows, pointer, drag, hit]);
+  }, [width, canvasH, vp, p.rows, top, p.win, lanes, p.colorBy, p.brush, p.selected, focusRow, p.flows, pointer, drag, hit, p.focusG]);
 
   // Ctrl/⌘ + wheel zooms at the pointer and shift + wheel (or a sideways wheel) pans, as in Perfetto; a
   // plain wheel scrolls the lanes (over the time axis it zooms). Native listener: React's is passive.

@@ -230,6 +230,7 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
               colorBy={colorBy}
               selected={selectedHl}
               flows={flows}
+              focusG={detail?.g ?? v.highlight}
               reveal={v.reveal !== null ? `goroutine:${v.reveal}` : null}
               onRevealed={() => act.update(sourceId, { reveal: null })}
               onView={setView}

@@ -48,6 +48,8 @@ export interface DrawInput {
   brush: Span | null;
   hover: Highlight | null;
   selected: Highlight | null;
+  /** A goroutine whose slices stand out on the P and thread lanes (the others fade); null none. */
+  focusG: number | null;
   /** The row with keyboard focus (outlined). */
   focusRowKey: string | null;
   /** Wake-ups to draw as arrows (waker → woken), with the rows to draw them between. */
@@ -96,7 +98,8 @@ function sliceText(lane: LaneSlices, i: number, labels: readonly string[]): stri
   return g >= 0 ? `G${g}${label ? ` ${label}` : ''}` : label;
 }
 
-function drawLane(ctx: CanvasRenderingContext2D, lane: LaneSlices, labels: readonly string[], vp: Viewport, y: number, h: number, colorBy: TraceColorBy, fg: string) {
+function drawLane(ctx: CanvasRenderingContext2D, lane: LaneSlices, labels: readonly string[], vp: Viewport, y: number, h: number, colorBy: TraceColorBy, fg: string, focusG: number | null = null) {
+  const fades = focusG !== null && lane.lane.kind !== 'goroutine';
   const n = lane.start.length;
   const left = vp.x0;
   const right = vp.x0 + vp.w;
@@ -112,10 +115,17 @@ function drawLane(ctx: CanvasRenderingContext2D, lane: LaneSlices, labels: reado
     const w = Math.max(1, x1 - x0);
     ctx.fillStyle = sliceColor(lane, i, labels, colorBy);
     // A level-of-detail summary reads lighter: many short slices, not one long one.
-    ctx.globalAlpha = lane.merged[i]! > 1 ? 0.55 : 1;
+    const faded = fades && lane.g[i] !== focusG;
+    ctx.globalAlpha = (lane.merged[i]! > 1 ? 0.55 : 1) * (faded ? 0.22 : 1);
     ctx.fillRect(x0, y, w, h);
     ctx.globalAlpha = 1;
-    if (w > 34 && h >= 12) {
+    if (fades && !faded) {
+      ctx.strokeStyle = fg;
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(x0 + 0.75, y + 0.75, Math.max(1, w - 1.5), h - 1.5);
+      ctx.lineWidth = 1;
+    }
+    if (w > 34 && h >= 12 && !faded) {
       const t = ellipsize(ctx, sliceText(lane, i, labels), w - 6);
       if (t) {
         ctx.fillStyle = kind === 'running' || kind === 'stw' || kind === 'syscall-blocked' ? '#fff' : fg;
@@ -351,7 +361,7 @@ function drawRow(ctx: CanvasRenderingContext2D, d: DrawInput, r: Row, top: numbe
     case 'goroutine': {
       const lane = d.lanes.get(laneKey(r.lane!));
       const h = r.kind === 'goroutine' ? GOROUTINE_H : r.h;
-      if (lane) drawLane(ctx, lane, win.labels, vp, top + 2, h - 4, d.colorBy, theme.fg);
+      if (lane) drawLane(ctx, lane, win.labels, vp, top + 2, h - 4, d.colorBy, theme.fg, d.focusG);
       if (r.kind === 'goroutine') {
         const g = r.lane!.id;
         drawSpans(ctx, d, (s) => s.kind === 'region' && s.g === g, top + GOROUTINE_H, 7);

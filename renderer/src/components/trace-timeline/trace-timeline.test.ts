@@ -8,6 +8,7 @@ import { heaviestStacks } from './SliceDetailPane.tsx';
 import { describeHit } from './describe.ts';
 import type { LaneSlices, TimelineOverview, TimelineWindow } from '../../../../shared/query/trace/timeline/timeline-types.ts';
 import type { Evidence } from '../../../../shared/query/findings/types.ts';
+import type { FlameNode } from '../../../../shared/query/stacks/call-tree.ts';
 
 const bounds = { startNs: 0, endNs: 5e9 };
 
@@ -179,7 +180,7 @@ describe('links from other views', () => {
     expect(traceFunctionOf(e({ view: 'heatmap', focus: { function: 'x' } }), 'gotrace')).toBeNull();
   });
   it('lists the heaviest sampled stacks of a call tree', () => {
-    const n = (name: string, self: number, children: ReturnType<typeof n>[] = []) => ({ name, value: self + children.reduce((s, c) => s + c.value, 0), self, children });
+    const n = (name: string, self: number, children: FlameNode[] = []): FlameNode => ({ name, value: self + children.reduce((s, c) => s + c.value, 0), self, children });
     const root = n('root', 0, [n('main', 0, [n('a', 5), n('b', 9, [n('c', 2)])])]);
     expect(heaviestStacks(root, 2)).toEqual([
       { frames: ['main', 'b'], weight: 9 },
