@@ -3,7 +3,7 @@ import type { LaneRef, LaneSlices, TimelineOverview, TimelineWindow } from '../.
 import { AXIS_H, drawTimeline, LABEL_W, RIGHT_PAD, type DrawInput, type Highlight, type Theme } from './draw.ts';
 import { hitTest, sliceAt, type Hit } from './hit-test.ts';
 import { laneKey, rowAt, rowsHeight, visibleLanes, type Row } from './lane-layout.ts';
-import { around, nsOf, nsPerPx, panBy, zoomAt, type Span, type Viewport } from './time-scale.ts';
+import { around, axisTicks, nsOf, nsPerPx, panBy, zoomAt, type Span, type Viewport } from './time-scale.ts';
 import { describeHit, type HitText } from './describe.ts';
 import { useElementSize } from './use-element-size.ts';
 import type { TraceColorBy } from '../../state/trace-timeline-view.ts';
@@ -219,7 +219,14 @@ export function TraceTimeline(p: TraceTimelineProps) {
         data-plot-x0={vp.x0}
         data-plot-w={vp.w}
         data-axis-h={AXIS_H}
-        data-rows={p.rows.length}
+        data-row-count={p.rows.length}
+        // The lanes as drawn (key, top in content px, height) and the scroll, for tests and tools reading the canvas.
+        data-lanes={JSON.stringify(p.rows.map((r) => [r.key, r.top, r.h]))}
+        data-scroll-top={top}
+        data-tick-step={axisTicks(vp, vp.w, p.bounds.startNs).stepNs}
+        data-selected={p.selected ? `${p.selected.rowKey}@${p.selected.start}-${p.selected.end}` : undefined}
+        data-focus-row={focusRow ?? undefined}
+        data-focus-g={p.focusG ?? undefined}
         data-ready={p.win && !p.loading ? 'true' : 'false'}
         aria-busy={p.loading}
         tabIndex={0}

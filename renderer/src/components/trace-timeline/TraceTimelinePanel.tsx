@@ -185,7 +185,7 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
     >
       {ovQ.error && <p className="panel-error">{ovQ.error}</p>}
       {v.tab === 'lanes' && ov && view && bounds && (
-        <div className="tt" data-testid="trace-timeline" data-color-by={colorBy}>
+        <div className="tt" data-testid="trace-timeline" data-color-by={colorBy} data-pinned={v.pinned.join(",")} data-back={v.back.length}>
           <div className="tt-toolbar" role="toolbar" aria-label="Trace timeline tools">
             <GoroutineSearch
               sourceId={sourceId}
