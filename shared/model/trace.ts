@@ -8,8 +8,12 @@
  *                                               endNs (NaN = never ended), firstRunNs / summaryEndNs
  *                                               (Go's summary StartTime / EndTime; NaN = unset)
  *   transitions  one row per goroutine state     t, g (→ goroutines row), from, to (GoState),
- *                change, in Go's event order      reason (→ strings), stack (the event's stack)
- *   procs        one row per P state change      t, p, from, to (ProcState)
+ *                change, in Go's event order      reason (→ strings), stack (the event's stack),
+ *                                               p (the event's P); sparse side tables: wakers,
+ *                                               syscallP (entries), syscallExits, keyed by row index
+ *   procs        one row per P state change      t, p, from, to (ProcState), m (thread), stolen
+ *   gcEvents     what Go's MMU reads, in order   t, kind (GC_EV_*), p, g, value, seq (transitions
+ *                                               emitted before it: interleaves with transitions)
  *   gcCycles     GC mark phases                 start (NaN = began before the trace), end (NaN = open)
  *   stw          stop-the-world ranges          start, end, kind (→ strings)
  *   metrics      metric samples                 t, metric (→ metricNames), value
@@ -75,6 +79,12 @@ export interface GoroutineTable {
   summaryEndNs: Float64Array;
 }
 
+/** `GoTransitionTable.p` of a transition whose event had no P (Go's NoProc), or a P id ≥ 0xffff. */
+export const NO_PROC = 0xffff;
+
+/** Index into TraceModel.transitions. */
+export type TransitionIndex = number;
+
 export interface GoTransitionTable {
   count: number;
   t: Float64Array;
@@ -84,10 +94,25 @@ export interface GoTransitionTable {
   reason: Uint16Array;
   stack: Int32Array;
   /**
-   * The transitions into Syscall (indexes into this table, ascending) with the P of each event
-   * (-1: none). Go's summary tells syscall time from syscall block time by it.
+   * The P of each transition's event context (Go's `Event.Proc()`; for a goroutine starting to run,
+   * the P it runs on), NO_PROC when none. Two bytes a row: this table can hold 170 M rows.
    */
-  syscallP?: { at: Int32Array; p: Int32Array };
+  p: Uint16Array;
+  /**
+   * Who made a goroutine runnable: every transition into Runnable from Waiting (an unblock) or from
+   * NotExist/Undetermined (a creation, or a goroutine first seen runnable), ascending `at`
+   * (transition indexes). `by` = goroutine row of the event's executing goroutine (Go's
+   * `Event.Goroutine()`), -1 when none (netpoll, timers, the runtime without a G).
+   */
+  wakers: { at: Int32Array; by: Int32Array };
+  /**
+   * The transitions into Syscall (ascending indexes) with the P of each event (-1: none; Go's summary
+   * tells syscall time from syscall block time by it) and its thread (M id, Go's `Event.Thread()`; -1
+   * unknown).
+   */
+  syscallP: { at: Int32Array; p: Int32Array; m: Int32Array };
+  /** The transitions out of Syscall (ascending indexes) with the thread of each event (-1 unknown). */
+  syscallExits: { at: Int32Array; m: Int32Array };
 }
 
 export interface ProcTransitionTable {
@@ -96,6 +121,56 @@ export interface ProcTransitionTable {
   p: Int32Array;
   from: Uint8Array;
   to: Uint8Array;
+  /** Thread (M id) of the event (Go's `Event.Thread()`): for a steal, the stealing thread. -1 unknown. */
+  m: Int32Array;
+  /** 1 when the transition is a ProcSteal: the P was taken from a thread in (or leaving) a syscall. */
+  stolen: Uint8Array;
+}
+
+/*
+ * GC event log kinds (GcEventTable.kind). `value` per kind:
+ *   STW_BEGIN / STW_END         1 when Go counts it as a GC stop-the-world (name has "GC"), else 0
+ *   SWEEP_BEGIN / END / ACTIVE  the P the sweep range is on (its scope)
+ *   ASSIST_BEGIN / END / ACTIVE goroutine row of the range's scope (Go's `Range.Scope.Goroutine()`), -1 none
+ *   LABEL                       1 "GC (dedicated)", 2 "GC (fractional)", 3 "GC (idle)", 0 other "GC ..." label
+ *   GOMAXPROCS                  the new GOMAXPROCS (the /sched/gomaxprocs:threads metric)
+ *   SYNC                        the sync number N as Go counts it (1 = the trace's first sync)
+ *   LAST                        0; one row, at the time of Go's last event (where utilization series end)
+ */
+export const GC_EV_STW_BEGIN = 1;
+export const GC_EV_STW_END = 2;
+export const GC_EV_SWEEP_BEGIN = 3;
+export const GC_EV_SWEEP_END = 4;
+export const GC_EV_SWEEP_ACTIVE = 5;
+export const GC_EV_ASSIST_BEGIN = 6;
+export const GC_EV_ASSIST_END = 7;
+export const GC_EV_ASSIST_ACTIVE = 8;
+export const GC_EV_LABEL = 9;
+export const GC_EV_GOMAXPROCS = 10;
+export const GC_EV_SYNC = 11;
+export const GC_EV_LAST = 12;
+
+/** GC_EV_LABEL values. */
+export const GC_LABEL_OTHER = 0;
+export const GC_LABEL_DEDICATED = 1;
+export const GC_LABEL_FRACTIONAL = 2;
+export const GC_LABEL_IDLE = 3;
+
+/**
+ * Every event Go's `internal/trace.MutatorUtilizationV2` reads besides goroutine transitions, in Go's
+ * event order: row i came after `seq[i]` goroutine transitions, so a consumer walking both tables
+ * sees Go's exact sequence (transitions with index < seq[i] first).
+ */
+export interface GcEventTable {
+  count: number;
+  t: Float64Array;
+  kind: Uint8Array;
+  /** The event's P (Go's `Event.Proc()`), -1 none. */
+  p: Int32Array;
+  /** Goroutine row of the event's executing goroutine (Go's `Event.Goroutine()`), -1 none. */
+  g: Int32Array;
+  value: Float64Array;
+  seq: Int32Array;
 }
 
 export interface RangeTable {
@@ -176,6 +251,7 @@ export interface TraceModel {
   goroutines: GoroutineTable;
   transitions: GoTransitionTable;
   procs: ProcTransitionTable;
+  gcEvents: GcEventTable;
   gcCycles: RangeTable;
   stw: RangeTable & { kind: Int32Array };
   metrics: MetricTable;

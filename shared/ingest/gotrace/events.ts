@@ -4,6 +4,9 @@
  *    EventRangeActive, e.g. a GC mark phase that began before the trace did).
  *  - `warning?`: a non-fatal problem (e.g. a corrupt later generation that was dropped).
  *  - `goTransition`'s trailing `p` (the event's P) and `goroutineStartStack?` (old formats).
+ *  - Timelines (issue 14): the event's thread `m` on `goTransition` and `procTransition` (and
+ *    `stolen` for a ProcSteal), the event's P and goroutine on range events, and `label?` (Go's
+ *    EventLabel: the "GC (dedicated)" … labels of mark workers).
  */
 /**
  * The normalized Go trace event stream: what both decoders (v1 = go 1.11–1.21, v2 = go 1.22+) emit,
@@ -53,7 +56,8 @@ export interface TraceEventSink {
    * `reason` is Go's reason string (e.g. "chan receive", "network", "sync", "select", "sleep",
    * "preempted"); "" when none. `g` of the event's executing goroutine is `byG` (-1 when none).
    * `p` is the P of the event's context (Go's `Event.Proc()`, -1 when none): Go's summary tells a
-   * syscall with a P from one without by it.
+   * syscall with a P from one without by it. `m` is the event's thread (Go's `Event.Thread()`, -1
+   * when none).
    */
   goTransition(
     t: TraceTime,
@@ -65,6 +69,7 @@ export interface TraceEventSink {
     resourceStack: StackIndex,
     byG: number,
     p?: number,
+    m?: number,
   ): void;
 
   /**
@@ -74,17 +79,27 @@ export interface TraceEventSink {
    */
   goroutineStartStack?(g: number, stack: StackIndex): void;
 
-  /** A P changes state. */
-  procTransition(t: TraceTime, p: number, from: ProcState, to: ProcState): void;
+  /**
+   * A P changes state. `m` is the event's thread (Go's `Event.Thread()`, -1 unknown; for a steal the
+   * stealing thread); `stolen` is true for a ProcSteal (the P taken from a thread in a syscall).
+   */
+  procTransition(t: TraceTime, p: number, from: ProcState, to: ProcState, m?: number, stolen?: boolean): void;
 
   /**
    * Range begin/end, named as Go names them: "GC concurrent mark phase", "stop-the-world (<reason>)",
-   * "GC incremental sweep", "GC mark assist".
+   * "GC incremental sweep", "GC mark assist". `p` and `g` are the event's P and executing goroutine
+   * (Go's `Event.Proc()` / `Event.Goroutine()`, -1 none): Go's MMU counts a sweep or assist on `p`.
    */
-  rangeBegin(t: TraceTime, name: string, scope: RangeScope, stack: StackIndex): void;
-  rangeEnd(t: TraceTime, name: string, scope: RangeScope, stack: StackIndex): void;
+  rangeBegin(t: TraceTime, name: string, scope: RangeScope, stack: StackIndex, p?: number, g?: number): void;
+  rangeEnd(t: TraceTime, name: string, scope: RangeScope, stack: StackIndex, p?: number, g?: number): void;
   /** Optional: a range seen as already active at a generation start (Go's EventRangeActive). */
-  rangeActive?(t: TraceTime, name: string, scope: RangeScope): void;
+  rangeActive?(t: TraceTime, name: string, scope: RangeScope, p?: number, g?: number): void;
+
+  /**
+   * Optional: a goroutine label (Go's EventLabel; the runtime labels GC mark workers "GC (dedicated)",
+   * "GC (fractional)", "GC (idle)"). `g` is the labelled goroutine (the event's), `p` the event's P.
+   */
+  label?(t: TraceTime, g: number, p: number, label: string): void;
 
   /** Metric sample: "/gc/heap/live:bytes", "/gc/heap/goal:bytes", "/sched/gomaxprocs:threads". */
   metric(t: TraceTime, name: string, value: number): void;

@@ -6,10 +6,38 @@
  */
 import type { StackTableBuilder } from '../../model/stacks.ts';
 import type { TraceModel } from '../../model/trace.ts';
+import {
+  GC_EV_ASSIST_ACTIVE,
+  GC_EV_ASSIST_BEGIN,
+  GC_EV_ASSIST_END,
+  GC_EV_GOMAXPROCS,
+  GC_EV_LABEL,
+  GC_EV_LAST,
+  GC_EV_STW_BEGIN,
+  GC_EV_STW_END,
+  GC_EV_SWEEP_ACTIVE,
+  GC_EV_SWEEP_BEGIN,
+  GC_EV_SWEEP_END,
+  GC_EV_SYNC,
+  GC_LABEL_DEDICATED,
+  GC_LABEL_FRACTIONAL,
+  GC_LABEL_IDLE,
+  GC_LABEL_OTHER,
+  G_RUNNABLE as RUNNABLE,
+  NO_PROC,
+} from '../../model/trace.ts';
 import type { GoState, ProcState, RangeScope, TraceEventSink, TraceHeaderInfo, TraceTime } from './events.ts';
 import { G_NOTEXIST as NOTEXIST, G_RUNNING as RUNNING, G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../../model/trace.ts';
 
 const GC_MARK = 'GC concurrent mark phase';
+const GC_SWEEP = 'GC incremental sweep';
+const GC_ASSIST = 'GC mark assist';
+const GOMAXPROCS = '/sched/gomaxprocs:threads';
+const GC_LABEL_VALUE: Record<string, number> = {
+  'GC (dedicated)': GC_LABEL_DEDICATED,
+  'GC (fractional)': GC_LABEL_FRACTIONAL,
+  'GC (idle)': GC_LABEL_IDLE,
+};
 
 /**
  * A growable typed-array column. One class per element type (made by this factory), so each column
@@ -76,10 +104,22 @@ export class TraceModelBuilder implements TraceEventSink {
   private tTo: U8;
   private tReason: U16;
   private tStack: I32;
-  // transitions into Syscall: index and the event's P
+  private tP: U16;
+  /** Transitions whose P id did not fit the two-byte column (stored as NO_PROC). */
+  private bigProcs = 0;
+  // transitions into Runnable from Waiting/NotExist/Undetermined: index and the waker's row
+  private wN = 0;
+  private wAt = new I32(1024);
+  private wBy = new I32(1024);
+  // transitions into Syscall: index, the event's P and thread
   private sN = 0;
   private sAt = new I32(64);
   private sP = new I32(64);
+  private sM = new I32(64);
+  // transitions out of Syscall: index and the event's thread
+  private xN = 0;
+  private xAt = new I32(64);
+  private xM = new I32(64);
 
   // procs
   private pN = 0;
@@ -87,7 +127,19 @@ export class TraceModelBuilder implements TraceEventSink {
   private pP = new I32();
   private pFrom = new U8();
   private pTo = new U8();
+  private pM = new I32();
+  private pStolen = new U8();
   private procIds = new Set<number>();
+
+  // the GC event log (what Go's MMU reads besides goroutine transitions)
+  private eN = 0;
+  private eT = new F64(256);
+  private eKind = new U8(256);
+  private eP = new I32(256);
+  private eG = new I32(256);
+  private eV = new F64(256);
+  private eSeq = new I32(256);
+  private syncs = 0;
 
   // ranges
   private gcN = 0;
@@ -154,6 +206,30 @@ export class TraceModelBuilder implements TraceEventSink {
     this.tTo = new U8(cap);
     this.tReason = new U16(cap);
     this.tStack = new I32(cap);
+    this.tP = new U16(cap);
+  }
+
+  /** Goroutine row of a goroutine id named by an event (-1: none, or never seen in a transition). */
+  private rowOf(g: number): number {
+    return g < 0 ? -1 : (this.gRow.get(g) ?? -1);
+  }
+
+  private gcEvent(t: number, kind: number, p: number, g: number, value: number): void {
+    const i = this.eN++;
+    if (i >= this.eT.a.length) {
+      this.eT.grow(i + 1);
+      this.eKind.grow(i + 1);
+      this.eP.grow(i + 1);
+      this.eG.grow(i + 1);
+      this.eV.grow(i + 1);
+      this.eSeq.grow(i + 1);
+    }
+    this.eT.a[i] = t;
+    this.eKind.a[i] = kind;
+    this.eP.a[i] = p;
+    this.eG.a[i] = this.rowOf(g);
+    this.eV.a[i] = value;
+    this.eSeq.a[i] = this.tN;
   }
 
   private rel(t: TraceTime): number {
@@ -206,7 +282,7 @@ export class TraceModelBuilder implements TraceEventSink {
     this.ticksPerSec = info.ticksPerSec;
   }
 
-  goTransition(tAbs: TraceTime, g: number, from: GoState, to: GoState, reason: string, eventStack: number, resourceStack: number, _byG: number, p = -1): void {
+  goTransition(tAbs: TraceTime, g: number, from: GoState, to: GoState, reason: string, eventStack: number, resourceStack: number, byG: number, p = -1, m = -1): void {
     const t = this.rel(tAbs);
     const row = this.goroutine(g, t);
     let reasonIdx = 0;
@@ -223,6 +299,7 @@ export class TraceModelBuilder implements TraceEventSink {
       this.tTo.grow(n);
       this.tReason.grow(n);
       this.tStack.grow(n);
+      this.tP.grow(n);
     }
     this.tT.a[i] = t;
     this.tG.a[i] = row;
@@ -230,14 +307,40 @@ export class TraceModelBuilder implements TraceEventSink {
     this.tTo.a[i] = to;
     this.tReason.a[i] = reasonIdx;
     this.tStack.a[i] = eventStack;
-    if (to === SYSCALL && from !== SYSCALL) {
-      const k = this.sN++;
-      if (k >= this.sAt.a.length) {
-        this.sAt.grow(k + 1);
-        this.sP.grow(k + 1);
+    if (p >= 0 && p < NO_PROC) this.tP.a[i] = p;
+    else {
+      this.tP.a[i] = NO_PROC;
+      if (p >= NO_PROC) this.bigProcs++;
+    }
+    if (to === RUNNABLE && (from === WAITING || from === NOTEXIST || from === UNDETERMINED)) {
+      const k = this.wN++;
+      if (k >= this.wAt.a.length) {
+        this.wAt.grow(k + 1);
+        this.wBy.grow(k + 1);
       }
-      this.sAt.a[k] = i;
-      this.sP.a[k] = p;
+      this.wAt.a[k] = i;
+      this.wBy.a[k] = this.rowOf(byG);
+    }
+    if (to === SYSCALL) {
+      if (from !== SYSCALL) {
+        const k = this.sN++;
+        if (k >= this.sAt.a.length) {
+          this.sAt.grow(k + 1);
+          this.sP.grow(k + 1);
+          this.sM.grow(k + 1);
+        }
+        this.sAt.a[k] = i;
+        this.sP.a[k] = p;
+        this.sM.a[k] = m;
+      }
+    } else if (from === SYSCALL) {
+      const k = this.xN++;
+      if (k >= this.xAt.a.length) {
+        this.xAt.grow(k + 1);
+        this.xM.grow(k + 1);
+      }
+      this.xAt.a[k] = i;
+      this.xM.a[k] = m;
     }
 
     if (from === NOTEXIST && to !== NOTEXIST) {
@@ -266,7 +369,7 @@ export class TraceModelBuilder implements TraceEventSink {
     else this.gStartStack.a[row] = stack;
   }
 
-  procTransition(tAbs: TraceTime, p: number, from: ProcState, to: ProcState): void {
+  procTransition(tAbs: TraceTime, p: number, from: ProcState, to: ProcState, m = -1, stolen = false): void {
     const t = this.rel(tAbs);
     const i = this.pN++;
     if (i >= this.pT.a.length) {
@@ -274,11 +377,15 @@ export class TraceModelBuilder implements TraceEventSink {
       this.pP.grow(i + 1);
       this.pFrom.grow(i + 1);
       this.pTo.grow(i + 1);
+      this.pM.grow(i + 1);
+      this.pStolen.grow(i + 1);
     }
     this.pT.a[i] = t;
     this.pP.a[i] = p;
     this.pFrom.a[i] = from;
     this.pTo.a[i] = to;
+    this.pM.a[i] = m;
+    this.pStolen.a[i] = stolen ? 1 : 0;
     this.procIds.add(p);
   }
 
@@ -293,8 +400,16 @@ export class TraceModelBuilder implements TraceEventSink {
     return i;
   }
 
-  rangeBegin(tAbs: TraceTime, name: string, scope: RangeScope, _stack: number): void {
+  /** The GC event log row of a range event, when Go's MMU reads that range. */
+  private gcRange(t: number, name: string, scope: RangeScope, p: number, g: number, sweep: number, assist: number, stw: number): void {
+    if (name === GC_SWEEP) this.gcEvent(t, sweep, p, g, scope.kind === 'proc' ? scope.id : -1);
+    else if (name === GC_ASSIST) this.gcEvent(t, assist, p, g, scope.kind === 'goroutine' ? this.rowOf(scope.id) : -1);
+    else if (stw !== 0 && name.startsWith('stop-the-world')) this.gcEvent(t, stw, p, g, name.includes('GC') ? 1 : 0);
+  }
+
+  rangeBegin(tAbs: TraceTime, name: string, scope: RangeScope, _stack: number, p = -1, g = -1): void {
     const t = this.rel(tAbs);
+    this.gcRange(t, name, scope, p, g, GC_EV_SWEEP_BEGIN, GC_EV_ASSIST_BEGIN, GC_EV_STW_BEGIN);
     if (name === GC_MARK) {
       this.gcBegins++;
       this.gcOpen = this.gcRow(t);
@@ -312,13 +427,15 @@ export class TraceModelBuilder implements TraceEventSink {
     }
   }
 
-  rangeActive(tAbs: TraceTime, name: string, _scope: RangeScope): void {
-    this.rel(tAbs);
+  rangeActive(tAbs: TraceTime, name: string, scope: RangeScope, p = -1, g = -1): void {
+    const t = this.rel(tAbs);
+    this.gcRange(t, name, scope, p, g, GC_EV_SWEEP_ACTIVE, GC_EV_ASSIST_ACTIVE, 0);
     if (name === GC_MARK && this.gcOpen < 0) this.gcOpen = this.gcRow(NaN);
   }
 
-  rangeEnd(tAbs: TraceTime, name: string, scope: RangeScope, _stack: number): void {
+  rangeEnd(tAbs: TraceTime, name: string, scope: RangeScope, _stack: number, p = -1, g = -1): void {
     const t = this.rel(tAbs);
+    this.gcRange(t, name, scope, p, g, GC_EV_SWEEP_END, GC_EV_ASSIST_END, GC_EV_STW_END);
     if (name === GC_MARK) {
       if (this.gcOpen >= 0) this.gcEnd.a[this.gcOpen] = t;
       else this.gcEnd.a[this.gcRow(NaN)] = t;
@@ -333,8 +450,15 @@ export class TraceModelBuilder implements TraceEventSink {
     }
   }
 
+  label(tAbs: TraceTime, g: number, p: number, label: string): void {
+    const t = this.rel(tAbs);
+    // Go's MMU reads the labels of GC mark workers only.
+    if (label.startsWith('GC ')) this.gcEvent(t, GC_EV_LABEL, p, g, GC_LABEL_VALUE[label] ?? GC_LABEL_OTHER);
+  }
+
   metric(tAbs: TraceTime, name: string, value: number): void {
     const t = this.rel(tAbs);
+    if (name === GOMAXPROCS) this.gcEvent(t, GC_EV_GOMAXPROCS, -1, -1, value);
     let m = this.metricIndex.get(name);
     if (m === undefined) {
       m = this.metricNames.length;
@@ -468,6 +592,7 @@ export class TraceModelBuilder implements TraceEventSink {
 
   sync(tAbs: TraceTime, wallEpochNs?: string): void {
     const t = this.rel(tAbs);
+    this.gcEvent(t, GC_EV_SYNC, -1, -1, ++this.syncs);
     if (wallEpochNs !== undefined && this.wallAtZero === null) {
       this.wallAtZero = (BigInt(wallEpochNs) - BigInt(t)).toString();
     }
@@ -485,11 +610,16 @@ export class TraceModelBuilder implements TraceEventSink {
     if (partial && this.warnings.length === 0) {
       this.warnings.push(`the trace is cut short: only what precedes byte ${lastGoodOffset} was read`);
     }
+    if (this.bigProcs > 0) {
+      this.warnings.push(`${this.bigProcs} goroutine transition(s) name a P id of 65535 or more: stored as no P`);
+    }
   }
 
   /** The model, without figures (the caller computes them from the tables). */
   finish(): Omit<TraceModel, 'figures'> {
     const gcStart = this.gcStart.done(this.gcN);
+    // Go's MMU ends every utilization series at its last event's time (the final sync): one row for it.
+    if (this.eN === 0 || this.eKind.a[this.eN - 1] !== GC_EV_LAST) this.gcEvent(this.lastT, GC_EV_LAST, -1, -1, 0);
     return {
       stacks: this.stackBuilder.build(),
       goMinor: this.goMinor,
@@ -519,9 +649,29 @@ export class TraceModelBuilder implements TraceEventSink {
         to: this.tTo.done(this.tN),
         reason: this.tReason.done(this.tN),
         stack: this.tStack.done(this.tN),
-        syscallP: { at: this.sAt.done(this.sN), p: this.sP.done(this.sN) },
+        p: this.tP.done(this.tN),
+        wakers: { at: this.wAt.done(this.wN), by: this.wBy.done(this.wN) },
+        syscallP: { at: this.sAt.done(this.sN), p: this.sP.done(this.sN), m: this.sM.done(this.sN) },
+        syscallExits: { at: this.xAt.done(this.xN), m: this.xM.done(this.xN) },
       },
-      procs: { count: this.pN, t: this.pT.done(this.pN), p: this.pP.done(this.pN), from: this.pFrom.done(this.pN), to: this.pTo.done(this.pN) },
+      procs: {
+        count: this.pN,
+        t: this.pT.done(this.pN),
+        p: this.pP.done(this.pN),
+        from: this.pFrom.done(this.pN),
+        to: this.pTo.done(this.pN),
+        m: this.pM.done(this.pN),
+        stolen: this.pStolen.done(this.pN),
+      },
+      gcEvents: {
+        count: this.eN,
+        t: this.eT.done(this.eN),
+        kind: this.eKind.done(this.eN),
+        p: this.eP.done(this.eN),
+        g: this.eG.done(this.eN),
+        value: this.eV.done(this.eN),
+        seq: this.eSeq.done(this.eN),
+      },
       gcCycles: { count: this.gcN, start: gcStart, end: this.gcEnd.done(this.gcN) },
       stw: { count: this.stwN, start: this.stwStart.done(this.stwN), end: this.stwEnd.done(this.stwN), kind: this.stwKind.done(this.stwN) },
       metrics: { names: this.metricNames, count: this.mN, t: this.mT.done(this.mN), metric: this.mM.done(this.mN), value: this.mV.done(this.mN) },

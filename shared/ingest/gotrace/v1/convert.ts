@@ -20,6 +20,13 @@ const hasStack = evHasStack;
 
 const GLOBAL: RangeScope = { kind: 'global' };
 const NO_G = -1;
+/**
+ * The P of an event on one of the pseudo-Ps Go's old parser moves some events to (1000001 …: timer
+ * unblocks, network unblocks, syscall exits, GC starts): that id names no P, so we emit none; their
+ * thread is unknown, as in Go (no thread runs a pseudo-P).
+ */
+const NO_P = -1;
+const NO_M = -1;
 const NO_TASK = -1;
 
 const BLOCK_REASON: Record<number, string> = {
@@ -176,6 +183,8 @@ export function convertEvents(
   const activeRegions = new Map<number, number[]>(); // g -> [task, name, task, name, ...]
   let inGC = false;
   let inSTW = false;
+  /** Thread of each running P, from ProcStart to ProcStop (Go's converter's procMs). */
+  const procMs = new Map<number, number>();
   gs.set(0, { state: vRunning, evType: 0, markAssist: false });
   const gdesc = (g: number): GDesc => {
     let d = gs.get(g);
@@ -456,6 +465,14 @@ export function convertEvents(
     a0 = r.nargs > 1 ? r.args[1]! : 0;
     a1 = r.nargs > 2 ? r.args[2]! : 0;
     a2 = r.nargs > 3 ? r.args[3]! : 0;
+    // The event's P and thread as Go's Event.Proc()/Thread() give them (pseudo-Ps: see PSEUDO_P).
+    let pseudo = false;
+    if (t === E.GoUnblock) pseudo = ix.timerGoids.has(G) || gs.get(a0)?.evType === E.GoBlockNet;
+    else if (t === E.GoSysExit || t === E.GCStart) pseudo = true;
+    if (t === E.ProcStart) procMs.set(P, a0);
+    const evP = pseudo ? NO_P : P;
+    const evM = pseudo || P === -1 ? NO_M : (procMs.get(P) ?? NO_M);
+    if (t === E.ProcStop) procMs.delete(P);
     const stkId = r.args[r.nargs - 1]! >>> 0;
     const hasStk = hasStack(raw);
     if (hasStk && stkId !== 0 && !ix.stackLen.has(stkId)) missing(offset);
@@ -481,7 +498,7 @@ export function convertEvents(
           // neither running nor waiting are runnable.
           preInit = false;
           for (const gid of createdPreInit.keys()) {
-            sink.goTransition(bump(ts), gid, GS.Undetermined, GS.Runnable, '', NOSTK, NOSTK, NO_G, P);
+            sink.goTransition(bump(ts), gid, GS.Undetermined, GS.Runnable, '', NOSTK, NOSTK, NO_G, NO_P, NO_M);
           }
           createdPreInit.clear();
         } else {
@@ -489,37 +506,37 @@ export function convertEvents(
         }
         break;
       case E.ProcStart:
-        if (seenProcs.has(P)) sink.procTransition(bump(ts), P, PS.Idle, PS.Running);
+        if (seenProcs.has(P)) sink.procTransition(bump(ts), P, PS.Idle, PS.Running, evM);
         else {
           seenProcs.add(P);
-          sink.procTransition(bump(ts), P, PS.Undetermined, PS.Running);
+          sink.procTransition(bump(ts), P, PS.Undetermined, PS.Running, evM);
         }
         break;
       case E.ProcStop:
-        if (seenProcs.has(P)) sink.procTransition(bump(ts), P, PS.Running, PS.Idle);
+        if (seenProcs.has(P)) sink.procTransition(bump(ts), P, PS.Running, PS.Idle, evM);
         else {
           seenProcs.add(P);
-          sink.procTransition(bump(ts), P, PS.Undetermined, PS.Idle);
+          sink.procTransition(bump(ts), P, PS.Undetermined, PS.Idle, evM);
         }
         break;
       case E.GCStart:
-        sink.rangeBegin(bump(ts), 'GC concurrent mark phase', GLOBAL, stk);
+        sink.rangeBegin(bump(ts), 'GC concurrent mark phase', GLOBAL, stk, evP, gctx);
         break;
       case E.GCDone:
-        sink.rangeEnd(bump(ts), 'GC concurrent mark phase', GLOBAL, NOSTK);
+        sink.rangeEnd(bump(ts), 'GC concurrent mark phase', GLOBAL, NOSTK, evP, gctx);
         break;
       case E.STWStart:
         lastStw = stwReason(version, a0);
-        sink.rangeBegin(bump(ts), `stop-the-world (${lastStw})`, onG(gctx), NOSTK);
+        sink.rangeBegin(bump(ts), `stop-the-world (${lastStw})`, onG(gctx), NOSTK, evP, gctx);
         break;
       case E.STWDone:
-        sink.rangeEnd(bump(ts), `stop-the-world (${lastStw})`, onG(gctx), NOSTK);
+        sink.rangeEnd(bump(ts), `stop-the-world (${lastStw})`, onG(gctx), NOSTK, evP, gctx);
         break;
       case E.GCSweepStart:
-        sink.rangeBegin(bump(ts), 'GC incremental sweep', onProc(P), stk);
+        sink.rangeBegin(bump(ts), 'GC incremental sweep', onProc(P), stk, evP, gctx);
         break;
       case E.GCSweepDone:
-        sink.rangeEnd(bump(ts), 'GC incremental sweep', onProc(P), NOSTK);
+        sink.rangeEnd(bump(ts), 'GC incremental sweep', onProc(P), NOSTK, evP, gctx);
         break;
       case E.GoCreate:
         if (preInit) {
@@ -529,29 +546,33 @@ export function convertEvents(
           if (start !== NOSTK) sink.goroutineStartStack?.(a0, start);
           break;
         }
-        sink.goTransition(bump(ts), a0, GS.NotExist, GS.Runnable, '', stk, stackOfId(a1), gctx, P);
+        sink.goTransition(bump(ts), a0, GS.NotExist, GS.Runnable, '', stk, stackOfId(a1), gctx, evP, evM);
         break;
       case E.GoStart:
         if (preInit) {
-          sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Running, '', NOSTK, NOSTK, gctx, P);
+          sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Running, '', NOSTK, NOSTK, gctx, evP, evM);
           createdPreInit.delete(a0);
         } else {
-          sink.goTransition(bump(ts), a0, GS.Runnable, GS.Running, '', NOSTK, NOSTK, gctx, P);
+          sink.goTransition(bump(ts), a0, GS.Runnable, GS.Running, '', NOSTK, NOSTK, gctx, evP, evM);
         }
         break;
-      case E.GoStartLabel:
-        // A start plus a label event at the same time (the label takes a timestamp too).
-        sink.goTransition(bump(ts), a0, GS.Runnable, GS.Running, '', NOSTK, NOSTK, G, P);
-        bump(ts);
+      case E.GoStartLabel: {
+        // A start plus a label event at the same time (the label takes a timestamp too). Go builds
+        // both with the P's thread looked up directly: 0 when the P has none.
+        const m0 = procMs.get(P) ?? 0;
+        sink.goTransition(bump(ts), a0, GS.Runnable, GS.Running, '', NOSTK, NOSTK, G, P, m0);
+        const tl = bump(ts);
+        sink.label?.(tl, G, P, str(a2));
         break;
+      }
       case E.GoEnd:
-        sink.goTransition(bump(ts), gctx, GS.Running, GS.NotExist, '', NOSTK, NOSTK, gctx, P);
+        sink.goTransition(bump(ts), gctx, GS.Running, GS.NotExist, '', NOSTK, NOSTK, gctx, evP, evM);
         break;
       case E.GoSched:
-        sink.goTransition(bump(ts), gctx, GS.Running, GS.Runnable, 'runtime.Gosched', stk, stk, gctx, P);
+        sink.goTransition(bump(ts), gctx, GS.Running, GS.Runnable, 'runtime.Gosched', stk, stk, gctx, evP, evM);
         break;
       case E.GoPreempt:
-        sink.goTransition(bump(ts), gctx, GS.Running, GS.Runnable, 'preempted', stk, stk, gctx, P);
+        sink.goTransition(bump(ts), gctx, GS.Running, GS.Runnable, 'preempted', stk, stk, gctx, evP, evM);
         break;
       case E.GoStop:
       case E.GoSleep:
@@ -563,31 +584,33 @@ export function convertEvents(
       case E.GoBlockCond:
       case E.GoBlockNet:
       case E.GoBlockGC:
-        sink.goTransition(bump(ts), gctx, GS.Running, GS.Waiting, BLOCK_REASON[t]!, stk, stk, gctx, P);
+        sink.goTransition(bump(ts), gctx, GS.Running, GS.Waiting, BLOCK_REASON[t]!, stk, stk, gctx, evP, evM);
         break;
       case E.GoUnblock:
-        sink.goTransition(bump(ts), a0, GS.Waiting, GS.Runnable, '', stk, NOSTK, gctx, P);
+        sink.goTransition(bump(ts), a0, GS.Waiting, GS.Runnable, '', stk, NOSTK, gctx, evP, evM);
         break;
       case E.GoSysCall:
         if (blocked[i] === 1) {
-          sink.goTransition(bump(ts), gctx, GS.Running, GS.Syscall, '', stk, stk, gctx, P);
+          sink.goTransition(bump(ts), gctx, GS.Running, GS.Syscall, '', stk, stk, gctx, evP, evM);
         } else {
-          // An instantaneous syscall becomes a 1 ns begin/end pair (Go keeps a raw 0 as the goroutine here).
-          sink.goTransition(bump(ts), G, GS.Running, GS.Syscall, '', stk, stk, G, P);
-          sink.goTransition(bump(ts + 1), G, GS.Syscall, GS.Running, '', NOSTK, NOSTK, G, P);
+          // An instantaneous syscall becomes a 1 ns begin/end pair (Go keeps a raw 0 as the goroutine
+          // here, and looks the thread up directly: 0 when the P has none).
+          const m0 = procMs.get(P) ?? 0;
+          sink.goTransition(bump(ts), G, GS.Running, GS.Syscall, '', stk, stk, G, P, m0);
+          sink.goTransition(bump(ts + 1), G, GS.Syscall, GS.Running, '', NOSTK, NOSTK, G, P, m0);
         }
         break;
       case E.GoSysExit:
-        sink.goTransition(bump(ts), gctx, GS.Syscall, GS.Runnable, '', NOSTK, NOSTK, gctx, P);
+        sink.goTransition(bump(ts), gctx, GS.Syscall, GS.Runnable, '', NOSTK, NOSTK, gctx, evP, evM);
         break;
       case E.GoSysBlock:
         break;
       case E.GoWaiting:
-        sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Waiting, '', NOSTK, NOSTK, gctx, P);
+        sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Waiting, '', NOSTK, NOSTK, gctx, evP, evM);
         createdPreInit.delete(a0);
         break;
       case E.GoInSyscall:
-        sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Syscall, '', NOSTK, NOSTK, gctx, P);
+        sink.goTransition(bump(ts), a0, GS.Undetermined, GS.Syscall, '', NOSTK, NOSTK, gctx, evP, evM);
         createdPreInit.delete(a0);
         break;
       case E.HeapAlloc:
@@ -597,10 +620,10 @@ export function convertEvents(
         sink.metric(bump(ts), METRIC_HEAP_GOAL, a0);
         break;
       case E.GCMarkAssistStart:
-        sink.rangeBegin(bump(ts), 'GC mark assist', onG(gctx), stk);
+        sink.rangeBegin(bump(ts), 'GC mark assist', onG(gctx), stk, evP, gctx);
         break;
       case E.GCMarkAssistDone:
-        sink.rangeEnd(bump(ts), 'GC mark assist', onG(gctx), NOSTK);
+        sink.rangeEnd(bump(ts), 'GC mark assist', onG(gctx), NOSTK, evP, gctx);
         break;
       case E.UserTaskCreate: {
         sink.taskBegin(bump(ts), a0, a1 === 0 ? NO_TASK : a1, str(a2), gctx, stk);

@@ -202,6 +202,7 @@ function dispatch(out: OutBuf, gen: Generation, sink: TraceEventSink): void {
     const t = f[o]!;
     const g = f[o + 1]!;
     const pp = f[o + 2]!;
+    const m = f[o + 3]!;
     const a0 = f[o + 4]!;
     switch (typ[i]) {
       case Ev.SyncOut: {
@@ -217,108 +218,107 @@ function dispatch(out: OutBuf, gen: Generation, sink: TraceEventSink): void {
         sink.stackSample(t, g, f[o + 2]!, a0);
         break;
       case Ev.ProcStart:
-        sink.procTransition(t, a0, P_IDLE, P_RUNNING);
+        sink.procTransition(t, a0, P_IDLE, P_RUNNING, m);
         break;
       case Ev.ProcStop:
-        sink.procTransition(t, f[o + 2]!, P_RUNNING, P_IDLE);
+        sink.procTransition(t, pp, P_RUNNING, P_IDLE, m);
         break;
       case Ev.ProcSteal:
-        sink.procTransition(t, a0, f[o + 7] === WireProc.SyscallAbandoned ? P_IDLE : P_RUNNING, P_IDLE);
+        sink.procTransition(t, a0, f[o + 7] === WireProc.SyscallAbandoned ? P_IDLE : P_RUNNING, P_IDLE, m, true);
         break;
       case Ev.ProcStatus:
-        sink.procTransition(t, a0, f[o + 6]! as 0, PROC_STATUS_STATE[f[o + 5]!]! as 0);
+        sink.procTransition(t, a0, f[o + 6]! as 0, PROC_STATUS_STATE[f[o + 5]!]! as 0, m);
         break;
       case Ev.ProcsChange:
         sink.metric(t, GOMAXPROCS, a0);
         break;
       case Ev.GoCreate:
-        sink.goTransition(t, a0, NOTEXIST, RUNNABLE, '', st(f[o + 6]!), st(f[o + 5]!), g, pp);
+        sink.goTransition(t, a0, NOTEXIST, RUNNABLE, '', st(f[o + 6]!), st(f[o + 5]!), g, pp, m);
         break;
       case Ev.GoCreateBlocked:
-        sink.goTransition(t, a0, NOTEXIST, WAITING, '', st(f[o + 6]!), st(f[o + 5]!), g, pp);
+        sink.goTransition(t, a0, NOTEXIST, WAITING, '', st(f[o + 6]!), st(f[o + 5]!), g, pp, m);
         break;
       case Ev.GoCreateSyscall:
-        sink.goTransition(t, a0, NOTEXIST, SYSCALL, '', -1, -1, g, pp);
+        sink.goTransition(t, a0, NOTEXIST, SYSCALL, '', -1, -1, g, pp, m);
         break;
       case Ev.GoStart:
-        sink.goTransition(t, a0, RUNNABLE, RUNNING, '', -1, -1, g, pp);
+        sink.goTransition(t, a0, RUNNABLE, RUNNING, '', -1, -1, g, pp, m);
         break;
       case Ev.GoDestroy:
-        sink.goTransition(t, g, RUNNING, NOTEXIST, '', -1, -1, g, pp);
+        sink.goTransition(t, g, RUNNING, NOTEXIST, '', -1, -1, g, pp, m);
         break;
       case Ev.GoDestroySyscall:
-        sink.goTransition(t, g, SYSCALL, NOTEXIST, '', -1, -1, g, pp);
+        sink.goTransition(t, g, SYSCALL, NOTEXIST, '', -1, -1, g, pp, m);
         break;
       case Ev.GoStop: {
         const s = st(f[o + 5]!);
-        sink.goTransition(t, g, RUNNING, RUNNABLE, str(a0), s, s, g, pp);
+        sink.goTransition(t, g, RUNNING, RUNNABLE, str(a0), s, s, g, pp, m);
         break;
       }
       case Ev.GoBlock: {
         const s = st(f[o + 5]!);
-        sink.goTransition(t, g, RUNNING, WAITING, str(a0), s, s, g, pp);
+        sink.goTransition(t, g, RUNNING, WAITING, str(a0), s, s, g, pp, m);
         break;
       }
       case Ev.GoUnblock:
-        sink.goTransition(t, a0, WAITING, RUNNABLE, '', st(f[o + 6]!), -1, g, pp);
+        sink.goTransition(t, a0, WAITING, RUNNABLE, '', st(f[o + 6]!), -1, g, pp, m);
         break;
       case Ev.GoSwitch:
       case Ev.GoSwitchDestroy:
-        sink.goTransition(t, a0, WAITING, RUNNABLE, '', -1, -1, g, pp);
+        sink.goTransition(t, a0, WAITING, RUNNABLE, '', -1, -1, g, pp, m);
         break;
       case Ev.GoSyscallBegin: {
         const s = st(f[o + 5]!);
-        sink.goTransition(t, g, RUNNING, SYSCALL, '', s, s, g, pp);
+        sink.goTransition(t, g, RUNNING, SYSCALL, '', s, s, g, pp, m);
         break;
       }
       case Ev.GoSyscallEnd:
-        sink.goTransition(t, g, SYSCALL, RUNNING, '', -1, -1, g, pp);
+        sink.goTransition(t, g, SYSCALL, RUNNING, '', -1, -1, g, pp, m);
         break;
       case Ev.GoSyscallEndBlocked:
-        sink.goTransition(t, g, SYSCALL, RUNNABLE, '', -1, -1, g, pp);
+        sink.goTransition(t, g, SYSCALL, RUNNABLE, '', -1, -1, g, pp, m);
         break;
       case Ev.GoStatus:
-        sink.goTransition(t, a0, f[o + 8]! as 0, GO_STATUS_STATE[f[o + 6]!]! as 0, '', -1, -1, g, pp);
+        sink.goTransition(t, a0, f[o + 8]! as 0, GO_STATUS_STATE[f[o + 6]!]! as 0, '', -1, -1, g, pp, m);
         break;
       case Ev.GoStatusStack: {
         // Go's transition stack of a status is the event's own stack (what names the goroutine).
         const s = st(f[o + 7]!);
-        sink.goTransition(t, a0, f[o + 8]! as 0, GO_STATUS_STATE[f[o + 6]!]! as 0, '', s, s, g, pp);
+        sink.goTransition(t, a0, f[o + 8]! as 0, GO_STATUS_STATE[f[o + 6]!]! as 0, '', s, s, g, pp, m);
         break;
       }
-        break;
       case Ev.STWBegin:
-        sink.rangeBegin(t, `stop-the-world (${str(a0)})`, gScope(g), st(f[o + 5]!));
+        sink.rangeBegin(t, `stop-the-world (${str(a0)})`, gScope(g), st(f[o + 5]!), pp, g);
         break;
       case Ev.STWEnd:
-        sink.rangeEnd(t, `stop-the-world (${str(a0)})`, gScope(g), -1);
+        sink.rangeEnd(t, `stop-the-world (${str(a0)})`, gScope(g), -1, pp, g);
         break;
       case Ev.GCActive:
-        sink.rangeActive?.(t, GC_MARK, SCOPE_GLOBAL);
+        sink.rangeActive?.(t, GC_MARK, SCOPE_GLOBAL, pp, g);
         break;
       case Ev.GCBegin:
-        sink.rangeBegin(t, GC_MARK, SCOPE_GLOBAL, st(f[o + 5]!));
+        sink.rangeBegin(t, GC_MARK, SCOPE_GLOBAL, st(f[o + 5]!), pp, g);
         break;
       case Ev.GCEnd:
-        sink.rangeEnd(t, GC_MARK, SCOPE_GLOBAL, -1);
+        sink.rangeEnd(t, GC_MARK, SCOPE_GLOBAL, -1, pp, g);
         break;
       case Ev.GCSweepActive:
-        sink.rangeActive?.(t, GC_SWEEP, procScope(a0));
+        sink.rangeActive?.(t, GC_SWEEP, procScope(a0), pp, g);
         break;
       case Ev.GCSweepBegin:
-        sink.rangeBegin(t, GC_SWEEP, procScope(f[o + 2]!), st(a0));
+        sink.rangeBegin(t, GC_SWEEP, procScope(pp), st(a0), pp, g);
         break;
       case Ev.GCSweepEnd:
-        sink.rangeEnd(t, GC_SWEEP, procScope(f[o + 2]!), -1);
+        sink.rangeEnd(t, GC_SWEEP, procScope(pp), -1, pp, g);
         break;
       case Ev.GCMarkAssistActive:
-        sink.rangeActive?.(t, GC_ASSIST, gScope(a0));
+        sink.rangeActive?.(t, GC_ASSIST, gScope(a0), pp, g);
         break;
       case Ev.GCMarkAssistBegin:
-        sink.rangeBegin(t, GC_ASSIST, gScope(g), st(a0));
+        sink.rangeBegin(t, GC_ASSIST, gScope(g), st(a0), pp, g);
         break;
       case Ev.GCMarkAssistEnd:
-        sink.rangeEnd(t, GC_ASSIST, gScope(g), -1);
+        sink.rangeEnd(t, GC_ASSIST, gScope(g), -1, pp, g);
         break;
       case Ev.HeapAlloc:
         sink.metric(t, HEAP_LIVE, a0);
@@ -341,8 +341,11 @@ function dispatch(out: OutBuf, gen: Generation, sink: TraceEventSink): void {
       case Ev.UserLog:
         sink.log(t, a0, str(f[o + 5]!), str(f[o + 6]!), g, st(f[o + 7]!));
         break;
+      case Ev.GoLabel:
+        sink.label?.(t, g, pp, str(a0));
+        break;
       default:
-        break; // GoLabel and experimental events: not part of the model
+        break; // experimental events: not part of the model
     }
   }
 }
