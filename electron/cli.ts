@@ -5,6 +5,7 @@
  *   tracedeck serve [--port N] [--no-open] [FILES…]   browser mode on 127.0.0.1
  *   tracedeck inspect FILE… [--json]         print what each file is and its figures, no UI (one engine process per file)
  *   tracedeck goroutines TRACE [--json]      per-goroutine time of a trace (cli-goroutines.ts)
+ *   tracedeck mmu TRACE [--flags …] [--window D] [--json]   minimum mutator utilization, as Go's /mmu (cli-mmu.ts)
  *   tracedeck export FILE… --view V [...]     render a view to PNG/SVG (or a bundle) headless
  *   tracedeck collect HOST… [...]             collect ss snapshots / pprof over SSH into a folder (cli-collect.ts)
  *   tracedeck diagnose FILE|DIR… [--json]    ranked findings (incident patterns) with evidence
@@ -29,12 +30,14 @@ import { cmdCollect, COLLECT_USAGE } from './cli-collect.ts';
 import { cmdDiagnose, DIAGNOSE_USAGE } from './cli-diagnose.ts';
 import { cmdTop, TOP_USAGE } from './cli-top.ts';
 import { cmdGoroutines, GOROUTINES_USAGE } from './cli-goroutines.ts';
+import { cmdMmu, MMU_USAGE } from './cli-mmu.ts';
 
 const USAGE = `usage:
   tracedeck [FILES…]                              open the app on FILES (the bundled demo incident when none)
   tracedeck serve [--port N] [--no-open] [FILES…] browser mode: serve the app on 127.0.0.1
   tracedeck inspect FILE… [--json]                print the kind, format and figures of each file
 ${GOROUTINES_USAGE}
+${MMU_USAGE}
 ${DIAGNOSE_USAGE}
 ${EXPORT_USAGE.replace(/^usage:\n/, '')}
 ${TOP_USAGE.replace(/^usage:\n/, '')}
@@ -199,6 +202,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (cmd === 'inspect') return cmdInspect(rest);
   if (cmd === 'goroutines') return cmdGoroutines(rest, USAGE);
+  if (cmd === 'mmu') return cmdMmu(rest, USAGE);
   if (cmd === 'export') return cmdExport(rest);
   if (cmd === 'collect') return cmdCollect(rest);
   if (cmd === 'diagnose') return cmdDiagnose(rest);

@@ -80,6 +80,7 @@ describe('page query schemas', () => {
       timelineWindow: { range, resolutionNs: 1000, lanes: [{ kind: 'proc', id: 0 }, { kind: 'goroutine', id: 7 }], colorBy: 'region', flowLimit: 100 },
       timelineSliceDetail: { lane: { kind: 'thread', id: 3 }, t: 1500, eventLimit: 20 },
       searchGoroutines: { text: 'worker', limit: 20 },
+      mmu: { range, flags: { stw: true, background: true, assist: true, perProc: true }, worstFor: 1e6 },
     };
     expect(Object.keys(ok).sort()).toEqual(Object.keys(QUERY_ARG_SCHEMAS).sort());
     for (const [type, args] of Object.entries(ok)) expect(validateQueryArgs(type, { type, ...args }), type).toBeNull();
@@ -96,6 +97,8 @@ describe('page query schemas', () => {
     expect(validateQueryArgs('callTree', { range: { startNs: 0, endNs: Number.NaN } })).toMatch(/^range.endNs: /);
     expect(validateQueryArgs('callTree', { focus: 'x'.repeat(4097) })).toMatch(/^focus: /);
     expect(validateQueryArgs('track', { maxPoints: 1.5 })).toMatch(/^maxPoints: /);
+    expect(validateQueryArgs('mmu', { flags: { gc: true } })).toBe('unknown field gc');
+    expect(validateQueryArgs('mmu', { flags: {}, worstFor: 0 })).toMatch(/^worstFor: /);
   });
 });
 

@@ -105,6 +105,18 @@ export const QUERY_ARG_SCHEMAS = {
   }),
   timelineSliceDetail: args({ lane: laneRef, t: finite, eventLimit: v.optional(int(0, 5000)) }),
   searchGoroutines: args({ text: text(256), limit: v.optional(int(1, 1000)) }),
+  mmu: args({
+    range,
+    flags: args({
+      perProc: v.optional(v.boolean()),
+      stw: v.optional(v.boolean()),
+      background: v.optional(v.boolean()),
+      assist: v.optional(v.boolean()),
+      sweep: v.optional(v.boolean()),
+    }),
+    // A window of 1 ns up to about 11.6 days.
+    worstFor: v.optional(v.pipe(finite, v.minValue(1), v.maxValue(1e15))),
+  }),
 };
 
 export type PageQueryName = keyof typeof QUERY_ARG_SCHEMAS;

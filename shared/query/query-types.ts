@@ -19,6 +19,7 @@ import type { CellSockets, HeatmapView, SocketSort } from './sockets/heatmap-vie
 import type { SocketMeasure } from './sockets/socket-series.ts';
 import type { WcRange, WhatChangedPart, WhatChangedResult } from './what-changed.ts';
 import type { GoroutineBreakdownResult, TraceAnnotations } from './trace/trace-annotations.ts';
+import type { MmuFlags, MmuResult } from './trace/timeline/timeline-types.ts';
 import type { DiagnoseResult, FindingFacts, SourceRef } from './findings/types.ts';
 import type { PlacedFacts } from './findings/context.ts';
 import type { GoroutineMatch, LaneRef, SliceDetail, TimelineOverview, TimelineWindow, TimelineWindowArgs } from './trace/timeline/timeline-types.ts';
@@ -116,6 +117,11 @@ export interface QueryMap {
     { range?: SourceRange; groupBy?: 'function' | 'goroutine'; name?: string; limit?: number },
     { type: 'goroutineBreakdown'; breakdown: GoroutineBreakdownResult },
   ];
+  /**
+   * Minimum mutator utilization of a trace (Go's /mmu page): the curve at the window sizes Go plots, for
+   * the trace or `range`, and the ten worst windows of `worstFor` ns when asked.
+   */
+  mmu: [{ range?: SourceRange; flags: MmuFlags; worstFor?: number }, { type: 'mmu'; result: MmuResult }];
   /** This source's findings facts (shared/query/findings), computed where its model lives. */
   findingFacts: [{ ref: SourceRef }, { type: 'findingFacts'; facts: FindingFacts | null }];
   /** Ranked findings from every source's facts placed on the axis (any engine may run it). */

@@ -19,6 +19,7 @@ import { shownPprof, shownPprofDiff } from './stacks/shown-pprof.ts';
 import { timelineOverview, timelineWindow } from './trace/timeline/timeline-window.ts';
 import { timelineSliceDetail } from './trace/timeline/slice-detail.ts';
 import { searchGoroutines } from './trace/timeline/search-goroutines.ts';
+import { mmuQuery } from './trace/mmu/mmu-query.ts';
 
 /** The `inspect --json` figures of a source (without `file`/`kind`, which the caller adds). */
 export function summarize(src: ParsedSource): Record<string, unknown> {
@@ -96,6 +97,14 @@ const handlers: QueryHandlers = {
       groupBy: q.groupBy ?? 'function',
       ...(q.name !== undefined ? { name: q.name } : {}),
       ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    }),
+  }),
+  mmu: (src, q) => ({
+    type: 'mmu',
+    result: mmuQuery(needs(src, 'gotrace', 'mmu needs a trace').model, {
+      flags: q.flags,
+      ...(q.range ? { range: q.range } : {}),
+      ...(q.worstFor !== undefined ? { worstFor: q.worstFor } : {}),
     }),
   }),
   findingFacts: (src, q) => ({ type: 'findingFacts', facts: findingFacts(src, q.ref) }),
