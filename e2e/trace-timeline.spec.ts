@@ -1,9 +1,15 @@
-import { copyFileSync } from 'node:fs';
+/**
+ * The trace timeline (issue 14) on real traces: the journey of the issue's "Done when" on the
+ * lock-contention trace — a goroutine found from the blocking view, its slices on its P, hover and
+ * click for stack and waker, zoom to a single event and back, the MMU curve, the view exported — and
+ * screenshots of the cpu-pool and lock-contention traces telling the fixtures README's story.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Download, Locator, Page } from '@playwright/test';
 import { test, expect, dropFiles, fixture, sourceRow, ARTIFACTS, type AppServer } from './support.ts';
-import type { Page } from '@playwright/test';
 
-/** Where the final screenshots of the view are kept for people to look at. */
+/** Also copy the screenshots here (for people to look at), when set. */
 const SHOTS = process.env.TRACE_VIEW_SHOTS ?? '';
 
 async function openTrace(page: Page, app: AppServer, scenario: string) {
@@ -18,13 +24,208 @@ async function openTrace(page: Page, app: AppServer, scenario: string) {
   return { panel, host };
 }
 
-async function shot(page: Page, el: import('@playwright/test').Locator, name: string) {
+async function shot(el: Locator, name: string) {
   const path = join(ARTIFACTS, `${name}.png`);
   await el.screenshot({ path });
-  if (SHOTS) copyFileSync(path, join(SHOTS, `${name}.png`));
+  if (SHOTS) {
+    mkdirSync(SHOTS, { recursive: true });
+    copyFileSync(path, join(SHOTS, `${name}.png`));
+  }
 }
 
+interface HostGeometry {
+  box: { x: number; y: number; width: number; height: number };
+  viewStart: number;
+  viewEnd: number;
+  x0: number;
+  w: number;
+  axisH: number;
+  scrollTop: number;
+  lanes: Map<string, { top: number; h: number }>;
+}
+
+/** The canvas's layout as the view publishes it (times in the trace's clock). */
+async function geometry(host: Locator): Promise<HostGeometry> {
+  const a = await host.evaluate((el) => Object.fromEntries([...el.attributes].map((x) => [x.name, x.value])));
+  const box = (await host.boundingBox())!;
+  const lanes = new Map((JSON.parse(a['data-lanes']!) as [string, number, number][]).map(([k, top, h]) => [k, { top, h }]));
+  return { box, viewStart: Number(a['data-view-start']), viewEnd: Number(a['data-view-end']), x0: Number(a['data-plot-x0']), w: Number(a['data-plot-w']), axisH: Number(a['data-axis-h']), scrollTop: Number(a['data-scroll-top']), lanes };
+}
+
+/** Page coordinates of time `ns` on lane `key`. */
+function at(g: HostGeometry, key: string, ns: number): { x: number; y: number } {
+  const lane = g.lanes.get(key);
+  if (!lane) throw new Error(`no lane ${key} (have ${[...g.lanes.keys()].join(', ')})`);
+  return { x: g.box.x + 1 + g.x0 + ((ns - g.viewStart) / (g.viewEnd - g.viewStart)) * g.w, y: g.box.y + 1 + g.axisH + lane.top - g.scrollTop + Math.min(lane.h, 18) / 2 };
+}
+
+/** The slice open in the detail pane: its lane and span, from the host's data-selected. */
+async function selectedSlice(host: Locator): Promise<{ key: string; start: number; end: number }> {
+  const s = (await host.getAttribute('data-selected'))!;
+  const m = /^(.+)@(.+)-(.+)$/.exec(s)!;
+  return { key: m[1]!, start: Number(m[2]), end: Number(m[3]) };
+}
+
+function pngSize(b: Buffer): { width: number; height: number } {
+  expect(b.subarray(1, 4).toString()).toBe('PNG');
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+async function download(page: Page, click: () => Promise<void>): Promise<{ d: Download; bytes: Buffer }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), click()]);
+  const path = await d.path();
+  const { readFileSync } = await import('node:fs');
+  return { d, bytes: readFileSync(path!) };
+}
+
+test('journey: a goroutine from the blocking view, its slices on its P, stack and waker, zoom to one event and back, MMU, export', async ({ page, app }) => {
+  test.setTimeout(180_000);
+  const { panel, host } = await openTrace(page, app, 'lock-contention-go1.27');
+  const bounds = { start: Number(await host.getAttribute('data-view-start')), end: Number(await host.getAttribute('data-view-end')) };
+  expect(bounds.end - bounds.start).toBeGreaterThan(4.9e9);
+
+  // 1. The blocking view: the sync.Mutex waiters; "show in trace timeline" gives them lanes.
+  const blocking = page.getByTestId('panel-blocking');
+  const syncGroup = blocking.locator('[data-testid="trace-group"][data-state="sync"]').first();
+  await syncGroup.scrollIntoViewIfNeeded();
+  await syncGroup.click();
+  await blocking.getByTestId('group-show-in-trace-timeline').click();
+  const tt = panel.getByTestId('trace-timeline');
+  await expect(tt).not.toHaveAttribute('data-pinned', '');
+  const pinned = (await tt.getAttribute('data-pinned'))!.split(',').map(Number);
+  expect(pinned.length).toBeGreaterThanOrEqual(2);
+  const g = pinned[0]!;
+  await expect(host).toHaveAttribute('data-focus-row', `goroutine:${g}`);
+  await expect(host).toHaveAttribute('data-focus-g', String(g));
+  await expect(host).toHaveAttribute('data-ready', 'true');
+  await panel.scrollIntoViewIfNeeded();
+  await shot(panel, 'trace-timeline-lock-contention-pinned');
+
+  // 2. Keyboard: step through the goroutine's slices (→) until one it ran, and open it.
+  const detail = panel.getByTestId('trace-slice-detail');
+  await host.focus();
+  let ran = false;
+  for (let i = 0; i < 40 && !ran; i++) {
+    await page.keyboard.press('ArrowRight');
+    await expect(detail).toHaveAttribute('data-state', 'ready');
+    ran = (await detail.getByTestId('detail-title').innerText()).includes('running');
+  }
+  expect(ran).toBe(true);
+  await expect(detail.getByTestId('detail-title')).toContainText(`G${g} · running`);
+  // The stack at that moment, and the goroutine's events.
+  await expect(detail.getByTestId('detail-stack').locator('li').first()).toBeVisible();
+  expect(await detail.getByTestId('detail-events').locator('tr').count()).toBeGreaterThan(1);
+  const onP = /^P(\d+)$/.exec(await detail.locator('dt:text-is("on") + dd').innerText())![1]!;
+
+  // 3. Zoom to the slice (F): on its P the same goroutine runs then; hover says so.
+  await page.keyboard.press('f');
+  const sel = await selectedSlice(host);
+  expect(sel.key).toBe(`goroutine:${g}`);
+  await expect.poll(async () => Number(await host.getAttribute('data-view-end')) - Number(await host.getAttribute('data-view-start'))).toBeLessThan((sel.end - sel.start) * 1.5);
+  await expect(host).toHaveAttribute('data-ready', 'true');
+  const tooltip = panel.getByTestId('trace-timeline-tooltip');
+  let geo = await geometry(host);
+  const mid = (sel.start + sel.end) / 2;
+  const onProc = at(geo, `proc:${onP}`, mid);
+  await page.mouse.move(onProc.x, onProc.y);
+  await expect(tooltip).toContainText(`P${onP} · G${g} running`);
+  // The same goroutine and start function as the detail pane names.
+  const fn = (await detail.locator('dt:text-is("function") + dd').getAttribute('title'))!;
+  expect(fn).toMatch(/\./);
+  await expect(tooltip.locator('[data-key="function"]')).toContainText(fn);
+  await expect(tooltip.locator('[data-key="duration"]')).toBeVisible();
+  // Hover on its own lane: state and duration.
+  const onLane = at(geo, sel.key, mid);
+  await page.mouse.move(onLane.x, onLane.y);
+  await expect(tooltip).toContainText(`G${g}`);
+  await expect(tooltip.locator('[data-key="state"]')).toHaveText(/running/);
+
+  // 4. Who woke it: "unblocked by G…", a link to the waker's slice and back.
+  await expect(detail.getByTestId('detail-waker')).toContainText('Unblocked by G');
+  const waker = Number(await detail.getByTestId('waker-link').getAttribute('data-g'));
+  expect(waker).not.toBe(g);
+  await shot(panel, 'trace-timeline-lock-contention-slice');
+  await detail.getByTestId('waker-link').click();
+  await expect(tt).toHaveAttribute('data-back', '1');
+  await expect(detail.getByTestId('detail-title')).toContainText(`G${waker} ·`);
+  expect((await tt.getAttribute('data-pinned'))!.split(',').map(Number)).toContain(waker);
+  await expect(host).toHaveAttribute('data-selected', new RegExp(`^goroutine:${waker}@`));
+  await detail.getByTestId('detail-back').click();
+  await expect(detail.getByTestId('detail-title')).toContainText(`G${g} · running`);
+  await expect(tt).toHaveAttribute('data-back', '0');
+
+  // 5. Zoom to a single event (ns ticks) with W, then back to the whole trace with 0.
+  await host.focus();
+  for (let i = 0; i < 60; i++) {
+    const span = Number(await host.getAttribute('data-view-end')) - Number(await host.getAttribute('data-view-start'));
+    if (span <= 200) break;
+    await page.keyboard.press('w');
+  }
+  const span = Number(await host.getAttribute('data-view-end')) - Number(await host.getAttribute('data-view-start'));
+  expect(span).toBeLessThanOrEqual(200);
+  expect(Number(await host.getAttribute('data-tick-step'))).toBeLessThanOrEqual(50);
+  await expect(host).toHaveAttribute('data-ready', 'true');
+  geo = await geometry(host);
+  await page.mouse.move(at(geo, sel.key, (geo.viewStart + geo.viewEnd) / 2).x, at(geo, sel.key, 0).y);
+  await expect(tooltip).toContainText(`G${g}`);
+  await page.keyboard.press('0');
+  await expect(host).toHaveAttribute('data-view-start', String(bounds.start));
+  await expect(host).toHaveAttribute('data-view-end', String(bounds.end));
+
+  // 6. The MMU curve of the trace: read a point.
+  await panel.getByTestId('tab-mmu').click();
+  const mmu = panel.getByTestId('trace-mmu');
+  await expect(mmu).toHaveAttribute('data-state', 'ready');
+  expect(Number(await mmu.getAttribute('data-points'))).toBeGreaterThan(10);
+  const plot = mmu.locator('svg[aria-label="Minimum mutator utilization by window size"]');
+  const pb = (await plot.boundingBox())!;
+  await page.mouse.move(pb.x + pb.width * 0.6, pb.y + pb.height / 2);
+  await expect(mmu.locator('.mmu-reading')).toHaveText(/windows: MMU \d+\.\d+ %/);
+  await shot(panel, 'trace-timeline-lock-contention-mmu');
+  await panel.getByRole('tab', { name: 'Lanes' }).click();
+  await expect(host).toHaveAttribute('data-ready', 'true');
+
+  // 7. Export the view: the whole view at ≥ 1200 px, every lane drawn.
+  await panel.getByTestId('panel-export-trace').click();
+  const png = await download(page, () => panel.getByTestId('panel-export-trace-png').click());
+  expect(png.d.suggestedFilename()).toMatch(/^tracedeck-trace-.*\.png$/);
+  const size = pngSize(png.bytes);
+  expect(size.width).toBeGreaterThanOrEqual(1200);
+  const svg = await download(page, async () => {
+    await panel.getByTestId('panel-export-trace').click();
+    await panel.getByTestId('panel-export-trace-svg').click();
+  });
+  const text = svg.bytes.toString('utf8');
+  expect(text).toContain('Trace timeline');
+  expect(text).toContain('<image');
+});
+
 test('cpu-pool: both Ps busy with job:<kind> regions', async ({ page, app }) => {
-  const { panel } = await openTrace(page, app, 'cpu-pool-go1.27');
-  await shot(page, panel, 'trace-timeline-cpu-pool');
+  const { panel, host } = await openTrace(page, app, 'cpu-pool-go1.27');
+  // Coloured by region: the Ps run the pool's job regions nearly all the time.
+  await expect(panel.getByTestId('trace-timeline')).toHaveAttribute('data-color-by', 'region');
+  const geo = await geometry(host);
+  expect([...geo.lanes.keys()].filter((k) => k.startsWith('proc:'))).toEqual(['proc:0', 'proc:1']);
+  await expect(panel.getByTestId('legend-regions')).toContainText('gzip');
+  await shot(panel, 'trace-timeline-cpu-pool');
+  // Zoomed in to 20 ms: each job's slice reads with its goroutine and region.
+  await host.focus();
+  for (let i = 0; i < 40; i++) {
+    const span = Number(await host.getAttribute('data-view-end')) - Number(await host.getAttribute('data-view-start'));
+    if (span <= 20e6) break;
+    await page.keyboard.press('w');
+  }
+  await expect(host).toHaveAttribute('data-ready', 'true');
+  const g2 = await geometry(host);
+  await page.mouse.move(at(g2, 'proc:0', (g2.viewStart + g2.viewEnd) / 2).x, at(g2, 'proc:0', 0).y);
+  const tooltip = panel.getByTestId('trace-timeline-tooltip');
+  await expect(tooltip).toContainText('P0 · G');
+  await expect(tooltip.locator('[data-key="region"]')).toBeVisible();
+  await page.mouse.move(0, 0);
+  await shot(panel, 'trace-timeline-cpu-pool-zoomed');
+});
+
+test('lock-contention: whole trace', async ({ page, app }) => {
+  const { panel } = await openTrace(page, app, 'lock-contention-go1.27');
+  await shot(panel, 'trace-timeline-lock-contention');
 });

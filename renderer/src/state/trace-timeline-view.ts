@@ -41,7 +41,8 @@ export interface TraceTimelineViewState {
 export const MAX_PINNED = 64;
 export const MAX_BACK = 32;
 
-export const DEFAULT_MMU_FLAGS: MmuFlags = Object.freeze({ perProc: false, stw: true, background: true, assist: true, sweep: true });
+/** What `go tool trace`'s /mmu page starts with: system view, STW, background workers and mark assist (no sweep). */
+export const DEFAULT_MMU_FLAGS: MmuFlags = Object.freeze({ perProc: false, stw: true, background: true, assist: true, sweep: false });
 
 export const DEFAULT_TRACE_TIMELINE_VIEW: TraceTimelineViewState = Object.freeze({
   window: null,

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { LaneRef, TimelineWindow, WakeFlow } from '../../../../shared/query/trace/timeline/timeline-types.ts';
+import type { LaneRef, MmuFlags, TimelineWindow, WakeFlow } from '../../../../shared/query/trace/timeline/timeline-types.ts';
+import { MmuChart } from './MmuChart.tsx';
 import { useApp } from '../../store.ts';
 import { selectTraceTimelineSource, useSourceSelection, useTraceTimelineView } from '../../selectors.ts';
 import { useSourceQuery } from '../../query/use-source-query.ts';
@@ -260,18 +261,25 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
           <TimelineLegend colorBy={colorBy} win={win} />
         </div>
       )}
-      {v.tab === 'mmu' && <MmuSection sourceId={sourceId} range={brush ?? null} />}
+      {v.tab === 'mmu' && <MmuSection sourceId={sourceId} range={brush ?? null} flags={v.mmuFlags} onFlags={(mmuFlags) => act.update(sourceId, { mmuFlags })} onSelect={brushTo} />}
     </Panel>
   );
 }
 
-/** The MMU curve of the trace or the brushed range (trace-mmu's chart). */
-function MmuSection({ sourceId, range }: { sourceId: string; range: SourceSpan | null }) {
+/**
+ * The MMU curve (trace-mmu's chart, Go's /mmu page) of the brushed range or the whole trace: the flags
+ * are the trace's view state; a picked window size asks for its worst windows, and a worst window
+ * becomes the brush (this view then shows it).
+ */
+function MmuSection({ sourceId, range, flags, onFlags, onSelect }: { sourceId: string; range: SourceSpan | null; flags: MmuFlags; onFlags(f: MmuFlags): void; onSelect(s: Span): void }) {
+  const [worstFor, setWorstFor] = useState<number | null>(null);
+  const q = useSourceQuery(sourceId, 'mmu', { flags, ...(range ? { range } : {}), ...(worstFor !== null ? { worstFor } : {}) }, { debounceMs: 100 });
   return (
-    <div className="tt-mmu" data-testid="trace-mmu">
-      <p className="muted">
-        Minimum mutator utilization {range ? `of the brushed ${formatDuration(range.endNs - range.startNs)}` : 'of the whole trace'} ({sourceId}).
+    <div className="tt-mmu" data-testid="trace-mmu" data-state={q.fresh ? 'ready' : 'loading'} data-points={q.data?.result.curve.length ?? 0}>
+      <p className="muted" data-testid="trace-mmu-scope">
+        Minimum mutator utilization {range ? `of the brushed ${formatDuration(range.endNs - range.startNs)}` : 'of the whole trace'}: the least CPU share left to the program in any window of each size.
       </p>
+      <MmuChart result={q.data?.result ?? null} loading={q.loading} error={q.error} flags={flags} onFlagsChange={onFlags} onPickWindow={setWorstFor} onSelectRange={(a, b) => onSelect({ startNs: a, endNs: b })} />
     </div>
   );
 }
