@@ -4,7 +4,7 @@
  * click for stack and waker, zoom to a single event and back, the MMU curve, the view exported — and
  * screenshots of the cpu-pool and lock-contention traces telling the fixtures README's story.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Download, Locator, Page } from '@playwright/test';
 import { test, expect, dropFiles, fixture, sourceRow, ARTIFACTS, type AppServer } from './support.ts';
@@ -207,6 +207,23 @@ test('cpu-pool: both Ps busy with job:<kind> regions', async ({ page, app }) => 
   const geo = await geometry(host);
   expect([...geo.lanes.keys()].filter((k) => k.startsWith('proc:'))).toEqual(['proc:0', 'proc:1']);
   await expect(panel.getByTestId('legend-regions')).toContainText('gzip');
+  // Search the pool's workers by function and give four of them lanes: running or runnable, never idle.
+  const search = panel.getByTestId('goroutine-search');
+  for (let i = 0; i < 4; i++) {
+    await search.fill('main.worker');
+    const matches = panel.getByTestId('goroutine-match');
+    await expect(matches.nth(i)).toBeVisible();
+    await expect(matches.nth(i)).toContainText('main.worker');
+    await matches.nth(i).click();
+  }
+  await expect.poll(async () => (await panel.getByTestId('trace-timeline').getAttribute('data-pinned'))!.split(',').length).toBe(4);
+  await page.keyboard.press('Escape');
+  // Escape on the canvas: no goroutine singled out, every P slice in its region's colour.
+  await host.focus();
+  await page.keyboard.press('Escape');
+  await expect(host).not.toHaveAttribute('data-focus-g');
+  await expect(host).toHaveAttribute('data-ready', 'true');
+  await page.mouse.move(0, 0);
   await shot(panel, 'trace-timeline-cpu-pool');
   // Zoomed in to 20 ms: each job's slice reads with its goroutine and region.
   await host.focus();
@@ -225,7 +242,30 @@ test('cpu-pool: both Ps busy with job:<kind> regions', async ({ page, app }) => 
   await shot(panel, 'trace-timeline-cpu-pool-zoomed');
 });
 
-test('lock-contention: whole trace', async ({ page, app }) => {
-  const { panel } = await openTrace(page, app, 'lock-contention-go1.27');
+test('lock-contention: mutex waiters and leaked senders from the blocking view, whole trace', async ({ page, app }) => {
+  const { panel, host } = await openTrace(page, app, 'lock-contention-go1.27');
+  await shot(panel, 'trace-timeline-lock-contention-empty');
+  const blocking = page.getByTestId('panel-blocking');
+  // The handlers waiting on the mutex, then the leaked goroutines (chan send in main.handler.func1.2) on top: lanes for both.
+  for (const group of [blocking.locator('[data-testid="trace-group"][data-state="sync"]').first(), blocking.locator('[data-testid="trace-group"][data-function="main.handler.func1.2"]').first()]) {
+    await group.scrollIntoViewIfNeeded();
+    await group.click();
+    await blocking.getByTestId('group-show-in-trace-timeline').click();
+  }
+  await expect.poll(async () => (await panel.getByTestId('trace-timeline').getAttribute('data-pinned'))!.split(',').length).toBeGreaterThanOrEqual(10);
+  await panel.scrollIntoViewIfNeeded();
+  await host.focus();
+  await page.keyboard.press('Escape');
+  await expect(host).toHaveAttribute('data-ready', 'true');
+  await page.mouse.move(0, 0);
   await shot(panel, 'trace-timeline-lock-contention');
+  // The exported view holds every lane (the panel scrolls; the picture does not).
+  await panel.getByTestId('panel-export-trace').click();
+  const png = await download(page, () => panel.getByTestId('panel-export-trace-png').click());
+  const lanes = JSON.parse((await host.getAttribute('data-lanes'))!) as [string, number, number][];
+  const last = lanes[lanes.length - 1]!;
+  expect(pngSize(png.bytes).height).toBeGreaterThan(last[1] + last[2]);
+  const path = join(ARTIFACTS, 'trace-timeline-lock-contention-export.png');
+  writeFileSync(path, png.bytes);
+  if (SHOTS) copyFileSync(path, join(SHOTS, 'trace-timeline-lock-contention-export.png'));
 });

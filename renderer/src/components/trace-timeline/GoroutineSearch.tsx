@@ -3,17 +3,15 @@ import type { GoroutineMatch } from '../../../../shared/query/trace/timeline/tim
 import { formatDuration, shortFunctionName } from '../../format.ts';
 import { useGoroutineSearch } from './timeline-queries.ts';
 
-/** Find goroutines by id ("123", "G123") or function; picking one gives it a lane and scrolls to it. */
+/** Find goroutines by id ("123") or start function; picking one gives it a lane and scrolls to it. */
 export function GoroutineSearch({ sourceId, onPick }: { sourceId: string; onPick(m: GoroutineMatch): void }) {
   const [q, setQ] = useState('');
   const [open, setOpen] = useState(false);
   const [cursor, setCursor] = useState(0);
   const res = useGoroutineSearch(sourceId, q);
   const matches = res.data?.matches ?? [];
-  const choose = (m: GoroutineMatch) => {
-    onPick(m);
-    setOpen(false);
-  };
+  // The list stays open, so several goroutines can be given lanes in a row (Escape or leaving closes it).
+  const choose = (m: GoroutineMatch) => onPick(m);
   return (
     <div className="tt-search" onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && setOpen(false)}>
       <input

@@ -71,7 +71,8 @@ export function TraceTimeline(p: TraceTimelineProps) {
   const [exporting, setExporting] = useState(false);
   const contentH = rowsHeight(p.rows);
   // On the export stage the scroller opens to its content: the canvas then draws every row.
-  const canvasH = exporting ? contentH + AXIS_H : Math.max(120, Math.min(box.height, contentH + AXIS_H));
+  // (30 px under the last row for the hint on giving goroutines lanes.)
+  const canvasH = exporting ? contentH + AXIS_H + 30 : Math.max(120, box.height);
   const width = box.width;
   const vp: Viewport = useMemo(() => ({ ...p.view, x0: LABEL_W, w: Math.max(10, width - LABEL_W - RIGHT_PAD) }), [p.view, width]);
   const lanes = useMemo(() => {
@@ -206,10 +207,10 @@ export function TraceTimeline(p: TraceTimelineProps) {
   };
 
   const tip: HitText | null = hit && p.win && pointer ? describeHit(hit, p.win, p.goroutineFn, p.colorBy) : null;
-  const total = contentH + AXIS_H;
+  const total = contentH + AXIS_H + 30;
 
   return (
-    <div className="tt-box" ref={boxRef}>
+    <div className={`tt-box${exporting ? ' exporting' : ''}`} ref={boxRef}>
       <div
         ref={scroller}
         className="tt-scroll"

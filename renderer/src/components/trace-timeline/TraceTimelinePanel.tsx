@@ -3,7 +3,8 @@ import type { LaneRef, MmuFlags, TimelineWindow, WakeFlow } from '../../../../sh
 import { MmuChart } from './MmuChart.tsx';
 import { useApp } from '../../store.ts';
 import { selectTraceTimelineSource, useSourceSelection, useTraceTimelineView } from '../../selectors.ts';
-import { useSourceQuery } from '../../query/use-source-query.ts';
+import { useRequest, useSourceQuery } from '../../query/use-source-query.ts';
+import { querySource } from '../../query/query-client.ts';
 import { sourceSpan, toAxisSpan, type SourceSpan } from '../../time-domains.ts';
 import { axisToDate, formatClock, formatDuration } from '../../format.ts';
 import { Panel } from '../Panel.tsx';
@@ -125,7 +126,10 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
     const byKey = new Map(rows.map((r) => [r.key, r]));
     const gRow = (g: number) => byKey.get(`goroutine:${g}`);
     const pRow = (p: number) => byKey.get(`proc:${p}`);
+    // Wake-ups in the window, of the goroutine in focus only: all of them at once would be a thicket.
+    const focus = detail?.g ?? v.highlight;
     for (const f of win?.flows ?? []) {
+      if (focus === null || (f.fromG !== focus && f.toG !== focus) || out.length >= 60) continue;
       const from = gRow(f.fromG) ?? (f.fromP >= 0 ? pRow(f.fromP) : undefined);
       const to = gRow(f.toG);
       if (from && to && from !== to) out.push({ flow: f, fromRow: from, toRow: to, strong: false });
@@ -138,7 +142,17 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
       if (from && to) out.push({ flow, fromRow: from, toRow: to, strong: true });
     }
     return out;
-  }, [win, rows, detail, v.selected]);
+  }, [win, rows, detail, v.selected, v.highlight]);
+
+  // Start functions of pinned goroutines not yet known (pinned from another view): asked by id.
+  const unnamed = v.pinned.filter((g) => !fnOf.has(g)).slice(0, 16);
+  const namesQ = useRequest(unnamed.length ? `${sourceId}|names|${unnamed.join(',')}` : null, () =>
+    Promise.all(unnamed.map((g) => querySource(sourceId, 'searchGoroutines', { text: String(g), limit: 1 }).then((r) => r.matches.find((m) => m.id === g)))),
+  );
+  useEffect(() => {
+    const found = (namesQ.data ?? []).filter((m): m is NonNullable<typeof m> => !!m && !!m.fn);
+    if (found.length) learn(found.map((m) => [m.id, m.fn]));
+  }, [namesQ.data]);
 
   const pick = (hit: Hit | null) => {
     setCpuPick(null);

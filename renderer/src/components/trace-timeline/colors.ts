@@ -45,7 +45,8 @@ const KIND_COLORS: Record<SliceKind, string> = {
   syscall: stateColor('syscall'),
   'syscall-blocked': '#1971c2',
   'gc-mark': '#9775fa',
-  stw: stateColor('STW'),
+  // Not the app's STW red: here it sits beside "blocked (sync)", which is that red.
+  stw: '#a61e4d',
   assist: '#b197fc',
   sweep: '#d0bfff',
   'not-exist': 'transparent',

@@ -38,7 +38,8 @@ export function describeHit(hit: Hit, win: TimelineWindow, fnOf?: ReadonlyMap<nu
       if (kind === 'waiting' && lab) lines.push(['reason', lab]);
       lines.push(['duration', formatDuration(dur)]);
       if (merged > 1) lines.push(['summary', `${formatCount(merged)} slices narrower than a pixel; zoom in for each`]);
-      return { title: merged > 1 ? `${onLane} · ${formatCount(merged)} slices` : `${onLane} · ${g >= 0 ? `G${g} ` : ''}${KIND_NAMES[kind]}`, lines };
+      const who = g >= 0 && lane.lane.kind !== 'goroutine' ? `G${g} ` : '';
+      return { title: merged > 1 ? `${onLane} · ${formatCount(merged)} slices` : `${onLane} · ${who}${KIND_NAMES[kind]}`, lines };
     }
     case 'gc': {
       const s = win.gc;

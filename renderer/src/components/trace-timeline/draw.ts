@@ -139,11 +139,17 @@ function drawCounter(ctx: CanvasRenderingContext2D, series: { t: number[]; v: nu
   const n = series.t.length;
   if (!n) return;
   let max = 0;
-  for (const v of series.v) max = Math.max(max, v);
+  let min = Infinity;
+  for (const v of series.v) {
+    max = Math.max(max, v);
+    min = Math.min(min, v);
+  }
   if (max <= 0) return;
+  // A count that never gets near zero is scaled from its minimum, so growth reads as growth.
+  const floor = min > 0.25 * max && max > min ? min : 0;
   const top = y + 3;
   const hh = h - 5;
-  const yOf = (v: number) => top + hh - (v / max) * hh;
+  const yOf = (v: number) => top + hh - ((v - floor) / (max - floor)) * hh;
   ctx.beginPath();
   ctx.moveTo(Math.max(vp.x0, xOf(vp, series.t[0]!)), top + hh);
   for (let i = 0; i < n; i++) {
@@ -163,7 +169,7 @@ function drawCounter(ctx: CanvasRenderingContext2D, series: { t: number[]; v: nu
   ctx.stroke();
   ctx.fillStyle = muted;
   ctx.textAlign = 'right';
-  ctx.fillText(`max ${fmt(max)}`, vp.x0 + vp.w - 2, y + 8);
+  ctx.fillText(floor > 0 ? `${fmt(floor)} – ${fmt(max)}` : `max ${fmt(max)}`, vp.x0 + vp.w - 2, y + 8);
   ctx.textAlign = 'left';
 }
 
@@ -222,6 +228,10 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, d: DrawInput): void 
       ctx.font = `600 11px ${theme.font}`;
       ctx.fillText(`${r.group ? (r.folded ? '▸ ' : '▾ ') : ''}${r.label}`, 6, top + r.h / 2);
       ctx.font = `11px ${theme.font}`;
+      if (r.group === 'goroutines' && r === d.rows[d.rows.length - 1]) {
+        ctx.fillStyle = theme.muted;
+        ctx.fillText('Give a goroutine a lane: find it above, open it from a slice (its lane), or use “show in trace timeline” in the blocking view, goroutine analysis or findings.', 14, top + r.h + 16);
+      }
       continue;
     }
     if (win) drawRow(ctx, d, r, top);

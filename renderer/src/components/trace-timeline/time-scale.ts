@@ -88,7 +88,7 @@ export interface AxisTicks {
   base: { ns: number; label: string } | null;
 }
 
-const MAX_LABEL = 10;
+const MAX_LABEL = 9;
 
 /** Ticks for a window drawn `widthPx` wide, labelled as time since `originNs` (the trace's start). */
 export function axisTicks(win: Span, widthPx: number, originNs: number): AxisTicks {
