@@ -120,6 +120,7 @@ export function TraceTimeline(p: TraceTimelineProps) {
     c.height = Math.round(canvasH * dpr);
     const ctx = c.getContext('2d');
     if (!ctx) return;
+    const t0 = performance.now();
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const hl = hit?.kind === 'slice' ? { rowKey: hit.row.key, start: hit.lane.start[hit.i]!, end: hit.lane.end[hit.i]! } : null;
     drawTimeline(ctx, {
@@ -142,6 +143,8 @@ export function TraceTimeline(p: TraceTimelineProps) {
       pendingBrush: drag?.mode === 'brush' && drag.moved ? spanOf(vp, drag.x0, drag.x1) : null,
       theme: readTheme(c),
     });
+    // When and how long the last draw took (bench/trace-timeline-bench.ts reads these).
+    c.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
     c.setAttribute('data-drawn-at', String(Math.round(performance.now())));
   }, [width, canvasH, vp, p.rows, top, p.win, lanes, p.colorBy, p.brush, p.selected, focusRow, p.flows, pointer, drag, hit, p.focusG]);
 
