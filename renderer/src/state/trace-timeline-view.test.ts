@@ -45,3 +45,19 @@ describe('trace timeline view state', () => {
     expect(useApp.getState().traceTimelineViews.s2!.pinQuery).toBe('main.handler');
   });
 });
+
+describe('trace timeline view in a session file', () => {
+  it('is saved by trace name and restored onto the reopened session’s ids, with the trace shown', async () => {
+    const { saveViewSlices, restoreViewSlices } = await import('../export/view-state.ts');
+    const src = (id: string, name: string) => ({ id, name, kind: 'gotrace' as const, format: 'go trace', origin: { type: 'upload' as const }, status: 'ready' as const, progress: 1, sizeBytes: 1, offsetNs: 0, axisShiftNs: 0, axisStartNs: 0, axisEndNs: 5e9 });
+    useApp.setState({ traceTimelineViews: {}, traceTimelineSourceId: null, session: { seq: 1000, originEpochNs: '1700000000000000000', sources: [src('a', 'one.trace'), src('b', 'two.trace')] } });
+    const st = useApp.getState();
+    st.traceTimeline.update('b', { colorBy: 'goroutine', showThreads: true, window: sourceSpan(1e9, 2e9) });
+    st.showInTraceTimeline('b', 77, 1.5e9);
+    const saved = JSON.parse(JSON.stringify(saveViewSlices(useApp.getState())));
+    expect(saved.traceTimeline.scope).toBe('two.trace');
+    const back = restoreViewSlices(saved, [src('x', 'one.trace'), src('y', 'two.trace')]);
+    expect(back.traceTimelineSourceId).toBe('y');
+    expect(back.traceTimelineViews?.y).toMatchObject({ colorBy: 'goroutine', showThreads: true, window: { startNs: 1e9, endNs: 2e9 }, pinned: [77], selected: { lane: { kind: 'goroutine', id: 77 }, t: 1.5e9 } });
+  });
+});
