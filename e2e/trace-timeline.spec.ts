@@ -269,3 +269,60 @@ test('lock-contention: mutex waiters and leaked senders from the blocking view, 
   writeFileSync(path, png.bytes);
   if (SHOTS) copyFileSync(path, join(SHOTS, 'trace-timeline-lock-contention-export.png'));
 });
+
+test('cpu-pool: a range dragged on the axis becomes the brush; threads; a CPU tick opens its stacks; goroutine analysis links here', async ({ page, app }) => {
+  const { panel, host } = await openTrace(page, app, 'cpu-pool-go1.27');
+  let geo = await geometry(host);
+  const label = page.getByTestId('selection-label');
+  await expect(label).toContainText('whole session');
+
+  // A CPU sample tick (the trace has samples in its first ~2 s): its stacks.
+  const cpuRow = geo.lanes.get('cpu')!;
+  const cpuY = geo.box.y + 1 + geo.axisH + cpuRow.top + cpuRow.h - 3;
+  let opened = false;
+  for (let x = geo.box.x + geo.x0 + 5; x < geo.box.x + geo.x0 + geo.w * 0.35 && !opened; x += 7) {
+    await page.mouse.move(x, cpuY);
+    const tip = panel.getByTestId('trace-timeline-tooltip');
+    if ((await tip.count()) && (await tip.innerText()).includes('CPU sample')) {
+      await page.mouse.click(x, cpuY);
+      opened = true;
+    }
+  }
+  expect(opened).toBe(true);
+  const cpu = panel.getByTestId('trace-cpu-detail');
+  await expect(cpu).toHaveAttribute('data-state', 'ready');
+  await expect(cpu.getByTestId('cpu-stack').first().locator('li').first()).toBeVisible();
+
+  // Threads: their lanes appear under the header.
+  await panel.getByLabel('threads').check();
+  await expect.poll(async () => (await geometry(host)).lanes.size).toBeGreaterThan(geo.lanes.size);
+  geo = await geometry(host);
+  expect([...geo.lanes.keys()].some((k) => k.startsWith('thread:'))).toBe(true);
+
+  // Drag 1 s → 2 s on the time axis: the session's brush, and this view shows exactly it.
+  const ax = (ns: number) => geo.box.x + 1 + geo.x0 + ((ns - geo.viewStart) / (geo.viewEnd - geo.viewStart)) * geo.w;
+  const axisY = geo.box.y + 10;
+  await page.mouse.move(ax(geo.viewStart + 1e9), axisY);
+  await page.mouse.down();
+  await page.mouse.move(ax(geo.viewStart + 1.5e9), axisY, { steps: 4 });
+  await page.mouse.move(ax(geo.viewStart + 2e9), axisY, { steps: 4 });
+  await page.mouse.up();
+  await expect(label).not.toContainText('whole session');
+  await expect.poll(async () => Number(await host.getAttribute('data-view-end')) - Number(await host.getAttribute('data-view-start'))).toBeGreaterThan(0.97e9);
+  const span = Number(await host.getAttribute('data-view-end')) - Number(await host.getAttribute('data-view-start'));
+  expect(span).toBeLessThan(1.03e9);
+  await expect(panel.getByTestId('trace-timeline-summary')).toContainText('the brush');
+  // The other views follow the brush: the blocking view now speaks of the selection.
+  await expect(page.getByTestId('panel-blocking').getByTestId('blocking-summary')).toContainText('selected');
+
+  // The goroutine analysis (trace details): a worker's row links to its lane here.
+  const details = page.getByTestId('panel-trace');
+  await details.scrollIntoViewIfNeeded();
+  await details.getByRole('tab', { name: 'Goroutine analysis' }).click();
+  await details.locator('[data-testid="breakdown-row"][data-name="main.worker"]').click();
+  const member = details.getByTestId('breakdown-member').first();
+  const id = Number(/goroutine (\d+)/.exec(await member.innerText())![1]);
+  await member.getByTestId('show-in-trace-timeline').click();
+  await expect(panel.getByTestId('trace-timeline')).toHaveAttribute('data-pinned', String(id));
+  await expect(host).toHaveAttribute('data-focus-row', `goroutine:${id}`);
+});

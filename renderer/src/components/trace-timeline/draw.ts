@@ -372,6 +372,8 @@ function drawRow(ctx: CanvasRenderingContext2D, d: DrawInput, r: Row, top: numbe
       const lane = d.lanes.get(laneKey(r.lane!));
       const h = r.kind === 'goroutine' ? GOROUTINE_H : r.h;
       if (lane) drawLane(ctx, lane, win.labels, vp, top + 2, h - 4, d.colorBy, theme.fg, d.focusG);
+      // Stop-the-world stops every P: its bands run across the top of each P lane.
+      if (r.kind === 'proc') drawGcBands(ctx, win.gc, vp, top, 'stw');
       if (r.kind === 'goroutine') {
         const g = r.lane!.id;
         drawSpans(ctx, d, (s) => s.kind === 'region' && s.g === g, top + GOROUTINE_H, 7);
@@ -414,5 +416,18 @@ function drawLogs(ctx: CanvasRenderingContext2D, d: DrawInput, want: (l: Timelin
     ctx.lineTo(x, top + 6);
     ctx.closePath();
     ctx.fill();
+  }
+}
+
+/** The GC lane's marks of one kind as thin bands at the top of a lane. */
+function drawGcBands(ctx: CanvasRenderingContext2D, gc: LaneSlices, vp: Viewport, top: number, kind: SliceKind) {
+  const k = SLICE_KINDS.indexOf(kind);
+  ctx.fillStyle = kindColor(kind);
+  for (let i = 0; i < gc.start.length; i++) {
+    if (gc.kind[i] !== k) continue;
+    const x0 = Math.max(vp.x0, xOf(vp, gc.start[i]!));
+    const x1 = Math.min(vp.x0 + vp.w, xOf(vp, gc.end[i]!));
+    if (x1 < vp.x0 || x0 > vp.x0 + vp.w) continue;
+    ctx.fillRect(x0, top, Math.max(1.5, x1 - x0), 3);
   }
 }
