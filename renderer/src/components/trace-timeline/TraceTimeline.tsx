@@ -26,6 +26,8 @@ export interface TraceTimelineProps {
   reveal: string | null;
   onRevealed(): void;
   onView(span: Span): void;
+  /** Back to following the brush (or the whole trace). */
+  onReset(): void;
   /** A range dragged on the axis (or shift-dragged on the lanes): the session's new brush. */
   onBrush(span: Span): void;
   onPick(hit: Hit | null): void;
@@ -294,7 +296,7 @@ export function TraceTimeline(p: TraceTimelineProps) {
           else if (k === 'ArrowLeft') stepSlice(-1);
           else if (k === 'ArrowRight') stepSlice(1);
           else if (k === 'f' && p.selected) p.onView(around(p.selected.start, p.selected.end, 0.1, p.bounds));
-          else if (k === '0') p.onView(p.brush ?? p.bounds);
+          else if (k === '0') p.onReset();
           else if (k === 'b') p.onBrush(p.view);
           else if (k === 'Backspace' && p.onBack) p.onBack();
           else if (k === 'Enter' && focusIdx >= 0) stepSlice(1);

@@ -60,7 +60,9 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
     lastBrush.current = brush;
     if (v.window) act.update(sourceId, { window: null });
   }, [brush]);
-  const view: Span | null = bounds ? clampSpan(v.window ?? brush ?? bounds, bounds) : null;
+  // The brush's part inside this trace (a brush elsewhere on the session's axis leaves the whole trace shown).
+  const brushIn: Span | null = brush && bounds && brush.endNs > bounds.startNs && brush.startNs < bounds.endNs ? { startNs: Math.max(brush.startNs, bounds.startNs), endNs: Math.min(brush.endNs, bounds.endNs) } : null;
+  const view: Span | null = bounds ? clampSpan(v.window ?? brushIn ?? bounds, bounds) : null;
   const colorBy = v.colorBy ?? (ov?.hasTasks ? 'region' : 'goroutine');
 
   // Start functions of pinned goroutines, learnt from search answers and slice details.
@@ -185,7 +187,7 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
         <>
           <span className="muted" data-testid="trace-timeline-summary">
             {viewLabel}
-            {followsBrush ? (brush ? ' · the brush' : ' · whole trace') : ''}
+            {followsBrush ? (brushIn ? ' · the brush' : brush ? ' · whole trace (the brush is outside it)' : ' · whole trace') : ''}
           </span>
           <span className="seg" role="tablist" aria-label="Trace timeline view">
             <button role="tab" aria-selected={v.tab === 'lanes'} className={v.tab === 'lanes' ? 'on' : ''} onClick={() => act.update(sourceId, { tab: 'lanes' })}>
@@ -240,7 +242,7 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
               loading={winQ.loading}
               view={view}
               bounds={bounds}
-              brush={brush ?? null}
+              brush={brushIn}
               rows={rows}
               colorBy={colorBy}
               selected={selectedHl}
@@ -249,6 +251,7 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
               reveal={v.reveal !== null ? `goroutine:${v.reveal}` : null}
               onRevealed={() => act.update(sourceId, { reveal: null })}
               onView={setView}
+              onReset={() => act.update(sourceId, { window: null })}
               onBrush={brushTo}
               onPick={pick}
               onToggleGroup={(g) => g === 'threads' && act.update(sourceId, { showThreads: !v.showThreads })}
