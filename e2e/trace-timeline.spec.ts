@@ -326,3 +326,28 @@ test('cpu-pool: a range dragged on the axis becomes the brush; threads; a CPU ti
   await expect(panel.getByTestId('trace-timeline')).toHaveAttribute('data-pinned', String(id));
   await expect(host).toHaveAttribute('data-focus-row', `goroutine:${id}`);
 });
+
+test('findings: a trace group named by a finding gets lanes in the trace timeline', async ({ page, app }) => {
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto(app.url);
+  await dropFiles(page, [{ path: fixture('scenarios/lock-contention-go1.27/trace.out') }, { path: fixture('scenarios/lock-contention-go1.27/goroutine-debug2.txt') }]);
+  await expect(sourceRow(page, 'trace.out')).toHaveAttribute('data-status', 'ready');
+  const findings = page.getByTestId('panel-findings');
+  await findings.scrollIntoViewIfNeeded();
+  const link = findings.getByTestId('finding-show-trace-timeline').first();
+  await expect(link).toBeVisible();
+  const fn = (await link.getAttribute('title'))!.replace(/^Lanes for the goroutines of (.*) in the trace timeline$/, '$1');
+  await link.click();
+  const panel = page.getByTestId('panel-trace-timeline');
+  await expect(panel.getByTestId('trace-timeline')).not.toHaveAttribute('data-pinned', '');
+  const pinned = (await panel.getByTestId('trace-timeline').getAttribute('data-pinned'))!.split(',');
+  expect(pinned.length).toBeGreaterThan(0);
+  // Each pinned goroutine's lane names its start function: the finding's function.
+  const host = panel.getByTestId('trace-timeline-canvas-host');
+  await expect(host).toHaveAttribute('data-focus-row', `goroutine:${pinned[0]}`);
+  const subs = async () => {
+    const lanes = JSON.parse((await host.getAttribute('data-lanes'))!) as [string, number, number, string][];
+    return pinned.map((g) => lanes.find((l) => l[0] === `goroutine:${g}`)?.[3]);
+  };
+  await expect.poll(subs).toEqual(pinned.map(() => fn));
+});

@@ -227,7 +227,7 @@ export function TraceTimeline(p: TraceTimelineProps) {
         data-axis-h={AXIS_H}
         data-row-count={p.rows.length}
         // The lanes as drawn (key, top in content px, height) and the scroll, for tests and tools reading the canvas.
-        data-lanes={JSON.stringify(p.rows.map((r) => [r.key, r.top, r.h]))}
+        data-lanes={JSON.stringify(p.rows.map((r) => [r.key, r.top, r.h, r.sub ?? '']))}
         data-scroll-top={top}
         data-tick-step={axisTicks(vp, vp.w, p.bounds.startNs).stepNs}
         data-selected={p.selected ? `${p.selected.rowKey}@${p.selected.start}-${p.selected.end}` : undefined}
