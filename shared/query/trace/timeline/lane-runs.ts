@@ -3,10 +3,11 @@
  *
  *   runs    sorted by start, never overlapping (a P runs one goroutine at a time, a goroutine is in
  *           one state): start[i] ≤ end[i] ≤ start[i + 1]
- *   cum     per kind present in the lane, ns of that kind in runs [0, i): any window's time per
- *           kind is two binary searches, whatever the number of runs inside
- *   sameG   the first run after i whose goroutine differs from run i's: "one goroutine held this
- *           whole pixel" is a lookup, not a walk
+ *   cum     per kind present in the lane, ns of that kind in the runs before each block of
+ *           BLOCK runs: a window's time per kind is two binary searches and two partial blocks,
+ *           whatever the number of runs inside (and a few bytes per block, not per run)
+ *   blockG  per block, its goroutine when every run of the block has the same one: "one goroutine
+ *           held this whole pixel" reads blocks, not runs
  *
  * `lodSlices` walks a window pixel by pixel: a run as wide as a pixel is sent as it is; runs narrower
  * than a pixel that start inside one pixel become one merged slice (the kind holding most of their
@@ -17,7 +18,10 @@ import { SLICE_KINDS } from './timeline-types.ts';
 
 export const KIND_COUNT = SLICE_KINDS.length;
 /** A merged slice with at most this many runs names its dominant goroutine and label exactly. */
-const EXACT_MERGE_WALK = 64;
+const EXACT_MERGE_WALK = 16;
+// Scratch of the walk: goroutines seen and their ns (at most EXACT_MERGE_WALK).
+const walkG = new Int32Array(EXACT_MERGE_WALK);
+const walkNs = new Float64Array(EXACT_MERGE_WALK);
 
 export interface LaneRuns {
   n: number;
@@ -33,10 +37,17 @@ export interface LaneRuns {
   label: Int32Array | null;
   /** The transition (index into model.transitions) that began each run, -1 none. */
   src: Int32Array | null;
-  /** cum[k]: ns of kind k in runs [0, i), length n + 1; null for kinds the lane never has. */
+  /** cum[k][b]: ns of kind k in runs [0, b·BLOCK), length blocks + 1; null for kinds the lane never has. */
   cum: (Float64Array | null)[];
-  sameG: Int32Array;
+  /** The kinds that have a cum column. */
+  kinds: number[];
+  /** Per block: the goroutine row all its runs have, MIXED_G when they differ. */
+  blockG: Int32Array;
 }
+
+/** Runs per block of the per-kind sums. */
+export const BLOCK = 32;
+const MIXED_G = -2;
 
 /** Grows typed columns while a lane is collected, then freezes them into LaneRuns. */
 export class RunsBuilder {
@@ -86,13 +97,7 @@ export class RunsBuilder {
    */
   finish(keep: { kind: boolean; g: boolean; label: boolean; src: boolean; clipOverlaps?: boolean }): LaneRuns {
     const n = this.n;
-    let order: Int32Array | null = null;
-    for (let i = 1; i < n; i++) {
-      if (this.start[i]! < this.start[i - 1]!) {
-        order = Int32Array.from({ length: n }, (_, k) => k).sort((a, b) => this.start[a]! - this.start[b]! || a - b);
-        break;
-      }
-    }
+    const order = startOrder(this.start, n);
     const pick = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
       const out = make(n);
       if (order) for (let i = 0; i < n; i++) out[i] = a[order[i]!]!;
@@ -105,19 +110,21 @@ export class RunsBuilder {
     const g = pick(this.g, (k) => new Int32Array(k));
     // A run starting before the previous one ends (only a malformed trace makes them) starts at its end.
     if (keep.clipOverlaps) for (let i = 1; i < n; i++) if (start[i]! < end[i - 1]!) start[i] = Math.min(end[i - 1]!, end[i]!);
+    const nb = Math.ceil(n / BLOCK);
     const cum: (Float64Array | null)[] = new Array<Float64Array | null>(KIND_COUNT).fill(null);
-    for (let i = 0; i < n; i++) if (!cum[kind[i]!]) cum[kind[i]!] = new Float64Array(n + 1);
-    for (let k = 0; k < KIND_COUNT; k++) {
-      const c = cum[k];
-      if (!c) continue;
-      let acc = 0;
-      for (let i = 0; i < n; i++) {
-        if (kind[i] === k) acc += end[i]! - start[i]!;
-        c[i + 1] = acc;
+    for (let i = 0; i < n; i++) if (!cum[kind[i]!]) cum[kind[i]!] = new Float64Array(nb + 1);
+    const acc = new Float64Array(KIND_COUNT);
+    const blockG = new Int32Array(nb);
+    for (let b = 0; b < nb; b++) {
+      const g0 = g[b * BLOCK]!;
+      let same = true;
+      for (let i = b * BLOCK, e = Math.min(n, i + BLOCK); i < e; i++) {
+        acc[kind[i]!]! += end[i]! - start[i]!;
+        if (g[i] !== g0) same = false;
       }
+      blockG[b] = same ? g0 : MIXED_G;
+      for (let k = 0; k < KIND_COUNT; k++) if (cum[k]) cum[k]![b + 1] = acc[k]!;
     }
-    const sameG = new Int32Array(n);
-    for (let i = n - 1; i >= 0; i--) sameG[i] = i + 1 < n && g[i + 1] === g[i] ? sameG[i + 1]! : i + 1;
     return {
       n,
       start,
@@ -129,9 +136,44 @@ export class RunsBuilder {
       label: keep.label ? pick(this.label, (k) => new Int32Array(k)) : null,
       src: keep.src ? pick(this.src, (k) => new Int32Array(k)) : null,
       cum,
-      sameG,
+      kinds: cum.flatMap((c, k) => (c ? [k] : [])),
+      blockG,
     };
   }
+}
+
+/**
+ * The order of runs by start (stable), or null when already in order. Lanes are pushed as a few
+ * sorted sequences (a thread's P stretches, then its syscalls): a natural merge sort merges those
+ * sequences in O(n log k) instead of comparing millions of runs through a callback.
+ */
+function startOrder(start: Float64Array, n: number): Int32Array | null {
+  const bounds = [0];
+  for (let i = 1; i < n; i++) if (start[i]! < start[i - 1]!) bounds.push(i);
+  if (bounds.length === 1) return null;
+  bounds.push(n);
+  let src = new Int32Array(n);
+  for (let k = 0; k < n; k++) src[k] = k;
+  let dst = new Int32Array(n);
+  let b = bounds;
+  while (b.length > 2) {
+    const next = [0];
+    for (let r = 0; r + 1 < b.length; r += 2) {
+      const lo = b[r]!;
+      const mid = b[r + 1]!;
+      const hi = r + 2 < b.length ? b[r + 2]! : mid;
+      let x = lo;
+      let y = mid;
+      let o = lo;
+      while (x < mid && y < hi) dst[o++] = start[src[y]!]! < start[src[x]!]! ? src[y++]! : src[x++]!;
+      while (x < mid) dst[o++] = src[x++]!;
+      while (y < hi) dst[o++] = src[y++]!;
+      next.push(hi);
+    }
+    [src, dst] = [dst, src];
+    b = next;
+  }
+  return src;
 }
 
 export const kindOf = (r: LaneRuns, i: number): number => (r.kind ? r.kind[i]! : r.constKind);
@@ -149,10 +191,15 @@ export function firstRunEndingAfter(r: LaneRuns, x: number): number {
   return a;
 }
 
-/** The first run starting at or after x. */
-export function firstRunStartingFrom(r: LaneRuns, x: number): number {
-  let a = 0;
-  let b = r.n;
+/** The first run starting at or after x, searching from run `from` on (galloping: near runs are found in a few steps). */
+export function firstRunStartingFrom(r: LaneRuns, x: number, from = 0): number {
+  let a = from;
+  let step = 1;
+  while (a + step < r.n && r.start[a + step]! < x) {
+    a += step;
+    step *= 2;
+  }
+  let b = Math.min(a + step, r.n);
   while (a < b) {
     const m = (a + b) >>> 1;
     if (r.start[m]! < x) a = m + 1;
@@ -167,24 +214,49 @@ export function runAt(r: LaneRuns, t: number): number {
   return i < r.n && r.start[i]! <= t ? i : -1;
 }
 
-/** ns of kind k inside [lo, hi) in runs [i, j] (inclusive), clipped to the window. */
-function kindNsIn(r: LaneRuns, k: number, i: number, j: number, lo: number, hi: number): number {
-  const c = r.cum[k];
-  if (!c || j < i) return 0;
-  let ns = c[j + 1]! - c[i]!;
-  if (kindOf(r, i) === k && r.start[i]! < lo) ns -= lo - r.start[i]!;
-  if (kindOf(r, j) === k && r.end[j]! > hi) ns -= r.end[j]! - Math.max(hi, r.start[j]!);
-  return ns;
+/** Adds ns of runs [i, j) per kind to out (a part of at most one block: walked). */
+function walkKinds(r: LaneRuns, i: number, j: number, out: Float64Array): void {
+  for (let k = i; k < j; k++) out[kindOf(r, k)]! += r.end[k]! - r.start[k]!;
 }
+
+/**
+ * ns per kind inside [lo, hi) of runs [i, j] (inclusive), into out (zeroed first): whole blocks from
+ * the sums, the partial blocks at both ends walked, runs i and j clipped to the window.
+ */
+function kindNsIn(r: LaneRuns, i: number, j: number, lo: number, hi: number, out: Float64Array): void {
+  out.fill(0);
+  if (j < i) return;
+  const b0 = Math.ceil(i / BLOCK);
+  const b1 = Math.floor((j + 1) / BLOCK);
+  if (b0 >= b1) walkKinds(r, i, j + 1, out);
+  else {
+    walkKinds(r, i, b0 * BLOCK, out);
+    for (const k of r.kinds) out[k]! += r.cum[k]![b1]! - r.cum[k]![b0]!;
+    walkKinds(r, b1 * BLOCK, j + 1, out);
+  }
+  if (r.start[i]! < lo) out[kindOf(r, i)]! -= lo - r.start[i]!;
+  if (r.end[j]! > hi) out[kindOf(r, j)]! -= r.end[j]! - Math.max(hi, r.start[j]!);
+}
+
+/** Whether runs [i, j] all have run i's goroutine. */
+function oneGoroutine(r: LaneRuns, i: number, j: number): boolean {
+  if (!r.g) return true;
+  const g0 = r.g[i]!;
+  let k = i;
+  for (; k <= j && k % BLOCK !== 0; k++) if (r.g[k] !== g0) return false;
+  for (; k + BLOCK - 1 <= j; k += BLOCK) if (r.blockG[k / BLOCK] !== g0) return false;
+  for (; k <= j; k++) if (r.g[k] !== g0) return false;
+  return true;
+}
+
+const scratch = new Float64Array(KIND_COUNT);
 
 /** ns per kind (SLICE_KINDS order) of the lane's runs inside [lo, hi). */
 export function kindTotals(r: LaneRuns, lo: number, hi: number): number[] {
-  const out = new Array<number>(KIND_COUNT).fill(0);
   const i = firstRunEndingAfter(r, lo);
   const j = firstRunStartingFrom(r, hi) - 1;
-  if (j < i) return out;
-  for (let k = 0; k < KIND_COUNT; k++) if (r.cum[k]) out[k] = Math.max(0, kindNsIn(r, k, i, j, lo, hi));
-  return out;
+  kindNsIn(r, i, j, lo, hi, scratch);
+  return Array.from(scratch, (ns) => Math.max(0, ns));
 }
 
 /** Where a lane's slices go: the window's columns, labels mapped to the window's label list. */
@@ -211,7 +283,7 @@ export function lodSlices(r: LaneRuns, lo: number, hi: number, res: number, sink
     }
     // Runs starting inside this pixel; a wide last one is sent on its own.
     const cellEnd = s + res;
-    let j = firstRunStartingFrom(r, Math.min(cellEnd, hi)) - 1;
+    let j = firstRunStartingFrom(r, Math.min(cellEnd, hi), i) - 1;
     if (j > i && Math.min(r.end[j]!, hi) - r.start[j]! >= res) j--;
     if (j <= i) {
       sink.push(s, e, kindOf(r, i), gOf(r, i), label(i), 1);
@@ -219,37 +291,31 @@ export function lodSlices(r: LaneRuns, lo: number, hi: number, res: number, sink
       continue;
     }
     const mergedEnd = Math.min(r.end[j]!, hi);
+    kindNsIn(r, i, j, lo, hi, scratch);
     let best = kindOf(r, i);
-    let bestNs = -1;
-    for (let k = 0; k < KIND_COUNT; k++) {
-      if (!r.cum[k]) continue;
-      const ns = kindNsIn(r, k, i, j, lo, hi);
-      if (ns > bestNs) {
-        bestNs = ns;
-        best = k;
-      }
-    }
+    for (const k of r.kinds) if (scratch[k]! > scratch[best]!) best = k;
     let g = -1;
     let lab = -1;
     if (j - i < EXACT_MERGE_WALK) {
       // Few runs: the goroutine and label that held most of the dominant kind's time.
-      const byG = new Map<number, number>();
+      let m = 0;
       let longest = -1;
       let longestI = -1;
       for (let k = i; k <= j; k++) {
         if (kindOf(r, k) !== best) continue;
         const d = Math.min(r.end[k]!, hi) - Math.max(r.start[k]!, lo);
-        const gk = gOf(r, k);
-        byG.set(gk, (byG.get(gk) ?? 0) + d);
-        if (d > longest) {
-          longest = d;
-          longestI = k;
-        }
+        if (d > longest) [longest, longestI] = [d, k];
+        if (!r.g) continue;
+        const gk = r.g[k]!;
+        let x = 0;
+        while (x < m && walkG[x] !== gk) x++;
+        if (x === m) [walkG[m], walkNs[m++]] = [gk, 0];
+        walkNs[x]! += d;
       }
-      let gNs = -1;
-      for (const [gk, ns] of byG) if (ns > gNs) [g, gNs] = [gk, ns];
-      if (longestI >= 0) lab = byG.size === 1 || !r.g ? label(longestI) : -1;
-    } else if (r.sameG[i]! > j) {
+      if (!r.g) g = r.constG;
+      else for (let x = 0, gNs = -1; x < m; x++) if (walkNs[x]! > gNs) [g, gNs] = [walkG[x]!, walkNs[x]!];
+      if (longestI >= 0 && (!r.g || m === 1)) lab = label(longestI);
+    } else if (oneGoroutine(r, i, j)) {
       g = gOf(r, i);
       lab = r.label ? -1 : label(i);
     }

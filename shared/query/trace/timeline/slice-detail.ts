@@ -8,7 +8,7 @@ import { goroutineStartFunctions } from '../trace-annotations.ts';
 import { firstPosAfterTime, transitionIndex } from '../transition-index.ts';
 import { gOf, kindOf, runAt } from './lane-runs.ts';
 import { flowsOfGoroutine } from './timeline-flows.ts';
-import { goroutineRuns, K_RUNNABLE, K_RUNNING, NO_PROC_ID, type TimelineTransitions } from './timeline-index.ts';
+import { goroutineRuns, K_RUNNABLE, K_RUNNING, NO_PROC_ID } from './timeline-index.ts';
 import { laneRuns } from './timeline-window.ts';
 import { SLICE_KINDS, type GoroutineEventRow, type LaneRef, type SliceDetail, type StackFrameRef } from './timeline-types.ts';
 
@@ -56,7 +56,7 @@ export function timelineSliceDetail(model: TraceModel, args: SliceDetailArgs): S
   if (i < 0) return null;
   const gRow = gOf(runs, i);
   if (gRow < 0) return null;
-  const tr = model.transitions as TimelineTransitions;
+  const tr = model.transitions;
   const ix = transitionIndex(model);
   const ids = model.goroutines.id;
   // The goroutine's own run at t: its state, the transition that began it, the reason.

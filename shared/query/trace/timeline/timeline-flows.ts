@@ -6,7 +6,7 @@
  */
 import { G_RUNNING, type TraceModel } from '../../../model/trace.ts';
 import { transitionIndex } from '../transition-index.ts';
-import { NO_PROC_ID, type TimelineTransitions } from './timeline-index.ts';
+import { NO_PROC_ID } from './timeline-index.ts';
 import type { WakeFlow } from './timeline-types.ts';
 
 /** Wakers rows (indexes into wakers.at) grouped by goroutine row, in time order inside each group. */
@@ -34,7 +34,7 @@ function group(n: number, nG: number, keyOf: (k: number) => number): Grouping {
 }
 
 function flowIndex(model: TraceModel): FlowIndex | null {
-  const w = (model.transitions as TimelineTransitions).wakers;
+  const w = model.transitions.wakers;
   if (!w) return null;
   const hit = cache.get(model);
   if (hit) return hit;
@@ -73,7 +73,7 @@ export function nextRunAfter(model: TraceModel, row: number, j: number): number 
 
 /** The flow of wakers row k. */
 export function flowOf(model: TraceModel, k: number): WakeFlow {
-  const tr = model.transitions as TimelineTransitions;
+  const tr = model.transitions;
   const w = tr.wakers!;
   const j = w.at[k]!;
   const by = w.by[k]!;
@@ -90,7 +90,7 @@ export function flowOf(model: TraceModel, k: number): WakeFlow {
 
 /** Wakers rows [a, b) of a grouping part whose time is in [lo, hi) (rows in time order). */
 function timeSlice(model: TraceModel, rows: Int32Array, a: number, b: number, lo: number, hi: number): [number, number] {
-  const w = (model.transitions as TimelineTransitions).wakers!;
+  const w = model.transitions.wakers!;
   const T = model.transitions.t;
   const first = (x: number) => {
     let l = a;
@@ -106,12 +106,14 @@ function timeSlice(model: TraceModel, rows: Int32Array, a: number, b: number, lo
 }
 
 /**
- * Flows whose wake-up is in [lo, hi): all of them, or only those with either end among `goroutineIds`
- * (null: all), earliest first, at most `limit`; `omitted` counts the rest.
+ * Flows whose wake-up is in [lo, hi), in time order, at most `limit`; `omitted` counts the rest.
+ * All flows (goroutineIds null), or those with either end among `goroutineIds`: all when they fit,
+ * else `limit` spread evenly over the window (then, for asked goroutines, a wake-up between two of
+ * them that was not read may be counted twice in `omitted`).
  */
 export function wakeFlows(model: TraceModel, lo: number, hi: number, goroutineIds: number[] | null, limit: number): { flows: WakeFlow[]; omitted: number } {
   const ix = flowIndex(model);
-  const w = (model.transitions as TimelineTransitions).wakers;
+  const w = model.transitions.wakers;
   if (!ix || !w) return { flows: [], omitted: 0 };
   const T = model.transitions.t;
   const picked = new Set<number>();
@@ -131,23 +133,37 @@ export function wakeFlows(model: TraceModel, lo: number, hi: number, goroutineId
     const a = first(lo);
     const b = first(hi);
     total = b - a;
-    for (let k = a; k < b && picked.size < limit; k++) picked.add(k);
+    // All when they fit, else `limit` spread evenly over the window (never only its first moments).
+    const step = total > limit ? total / limit : 1;
+    for (let x = 0; x < total && picked.size < limit; x += step) picked.add(a + Math.floor(x));
   } else {
+    // Per asked goroutine, its flows as waker and as woken are each a slice of a time-ordered group:
+    // counted by binary search, read whole when few, else `limit` of them evenly spread over the window.
     const rowOf = transitionIndex(model).rowOfId;
+    // Each side reads its share of the limit (a little more, as the sides overlap).
+    const perSide = Math.max(16, Math.ceil(limit / Math.max(1, goroutineIds.length)));
     for (const id of goroutineIds) {
       const row = rowOf.get(id);
       if (row === undefined) continue;
       for (const gr of [ix.byWaker, ix.byWoken]) {
         const [a0, b0] = groupRows(gr, row);
         const [a, b] = timeSlice(model, gr.rows, a0, b0, lo, hi);
-        for (let m = a; m < b; m++) {
-          const k = gr.rows[m]!;
-          if (picked.has(k)) continue;
-          total++;
-          picked.add(k);
+        const n = b - a;
+        const step = n > perSide ? n / perSide : 1;
+        for (let x = 0; x < n; x += step) {
+          const k = gr.rows[a + Math.floor(x)]!;
+          if (picked.has(k)) total--;
+          else picked.add(k);
         }
+        total += n;
       }
     }
+  }
+  if (picked.size > limit && goroutineIds !== null) {
+    // Several lanes' flows: keep `limit` spread evenly over time.
+    const all = [...picked].sort((x, y) => x - y);
+    picked.clear();
+    for (let x = 0; x < all.length && picked.size < limit; x += all.length / limit) picked.add(all[Math.floor(x)]!);
   }
   const keep = [...picked].sort((x, y) => x - y).slice(0, limit);
   return { flows: keep.map((k) => flowOf(model, k)), omitted: total - keep.length };
@@ -156,7 +172,7 @@ export function wakeFlows(model: TraceModel, lo: number, hi: number, goroutineId
 /** Wakers rows of flows woken by goroutine row `row` in [lo, hi), and the one that woke it last before `t` (-1). */
 export function flowsOfGoroutine(model: TraceModel, row: number, lo: number, hi: number): { woke: number[]; wokenBefore: (t: number) => number } | null {
   const ix = flowIndex(model);
-  const w = (model.transitions as TimelineTransitions).wakers;
+  const w = model.transitions.wakers;
   if (!ix || !w) return null;
   const [a0, b0] = groupRows(ix.byWaker, row);
   const [a, b] = timeSlice(model, ix.byWaker.rows, a0, b0, lo, hi);

@@ -15,6 +15,12 @@
  * end of the trace ends there; a Running run belongs to the P of the event that began it.
  */
 import {
+  GC_EV_ASSIST_ACTIVE,
+  GC_EV_ASSIST_BEGIN,
+  GC_EV_ASSIST_END,
+  GC_EV_SWEEP_ACTIVE,
+  GC_EV_SWEEP_BEGIN,
+  GC_EV_SWEEP_END,
   G_NOTEXIST,
   G_RUNNABLE,
   G_RUNNING,
@@ -22,22 +28,16 @@ import {
   G_UNDETERMINED,
   G_WAITING,
   HEAP_LIVE_METRICS,
-  type GoTransitionTable,
+  NO_PROC,
   type TraceModel,
 } from '../../../model/trace.ts';
 import { goroutineStartFunctions } from '../trace-annotations.ts';
 import { transitionIndex } from '../transition-index.ts';
-import { RunsBuilder, type LaneRuns } from './lane-runs.ts';
+import { KIND_COUNT, RunsBuilder, type LaneRuns } from './lane-runs.ts';
 import { SLICE_KINDS, type SliceKind } from './timeline-types.ts';
 
 /** The P of a transition's event when it has none (Go's NoProc), as GoTransitionTable.p stores it. */
-export const NO_PROC_ID = 0xffff;
-
-/** The timeline columns trace-ingest adds to the transition table (absent in a model built without them). */
-export type TimelineTransitions = GoTransitionTable & {
-  p?: Uint16Array;
-  wakers?: { at: Int32Array; by: Int32Array };
-};
+export const NO_PROC_ID = NO_PROC;
 
 export const kindIndex = (k: SliceKind): number => SLICE_KINDS.indexOf(k);
 export const K_RUNNING = kindIndex('running');
@@ -47,6 +47,8 @@ export const K_SYSCALL = kindIndex('syscall');
 export const K_SYSCALL_BLOCKED = kindIndex('syscall-blocked');
 export const K_GC_MARK = kindIndex('gc-mark');
 export const K_STW = kindIndex('stw');
+export const K_ASSIST = kindIndex('assist');
+export const K_SWEEP = kindIndex('sweep');
 
 /** GoState → slice kind (-1: not drawn: not existing or undetermined). */
 const KIND_OF_STATE: number[] = [];
@@ -132,6 +134,7 @@ interface TimelineCache {
   goroutineCount: StepSeries | null;
   regions: Map<number, RegionGroup> | null;
   taskDepth: Uint8Array | null;
+  tasks: RegionGroup | null;
   order: Map<string, Int32Array>;
 }
 
@@ -151,6 +154,7 @@ function cacheOf(model: TraceModel): TimelineCache {
       goroutineCount: null,
       regions: null,
       taskDepth: null,
+      tasks: null,
       order: new Map(),
     };
     caches.set(model, c);
@@ -211,9 +215,10 @@ export function goroutineRuns(model: TraceModel, row: number): LaneRuns {
 export function procLanes(model: TraceModel): Map<number, LaneRuns> {
   const c = cacheOf(model);
   if (c.procLanes) return c.procLanes;
-  const tr = model.transitions as TimelineTransitions;
+  const tr = model.transitions;
   const lanes = new Map<number, LaneRuns>();
   const P = tr.p;
+  // A model built without the P column (older builders) has no P lanes.
   if (P && P.length >= tr.count) {
     const nG = model.goroutines.count;
     const state = new Uint8Array(nG).fill(G_UNDETERMINED);
@@ -251,13 +256,16 @@ export function procLanes(model: TraceModel): Map<number, LaneRuns> {
   return lanes;
 }
 
-/** GC mark phases and stop-the-world ranges as one lane of runs (STW drawn over the mark it is in). */
+/**
+ * GC as one lane of runs: stop-the-world over mark assists (some goroutine assisting) over mark phases
+ * over sweeping (some P sweeping), each stretch drawn as the first of those that holds there.
+ */
 export function gcLane(model: TraceModel): LaneRuns {
   const c = cacheOf(model);
   if (c.gc) return c.gc;
   const lo = model.startNs;
   const hi = model.endNs;
-  // Boundaries: +1/-1 of mark and stw depth; walked in time order, each stretch takes the top kind.
+  // Boundaries: +1/-1 of each kind's depth; walked in time order, each stretch takes the top kind.
   const ev: [number, number, number, number][] = [];
   const add = (s: number, e: number, kind: number, label: number) => {
     const a = s === s ? s : lo;
@@ -267,19 +275,34 @@ export function gcLane(model: TraceModel): LaneRuns {
   };
   for (let i = 0; i < model.gcCycles.count; i++) add(model.gcCycles.start[i]!, model.gcCycles.end[i]!, K_GC_MARK, -1);
   for (let i = 0; i < model.stw.count; i++) add(model.stw.start[i]!, model.stw.end[i]!, K_STW, c.labels.ofModelString(model.stw.kind[i]!));
+  // Assists by goroutine, sweeps by P: begin … end, or found in progress (ACTIVE) when not open.
+  const ge = model.gcEvents;
+  const open = new Map<number, number>();
+  const rangeKey = (kind: number, v: number) => (kind === K_ASSIST ? v * 2 : v * 2 + 1);
+  for (let i = 0; i < ge.count; i++) {
+    const k = ge.kind[i]!;
+    const kind = k === GC_EV_ASSIST_BEGIN || k === GC_EV_ASSIST_END || k === GC_EV_ASSIST_ACTIVE ? K_ASSIST : k === GC_EV_SWEEP_BEGIN || k === GC_EV_SWEEP_END || k === GC_EV_SWEEP_ACTIVE ? K_SWEEP : -1;
+    if (kind < 0) continue;
+    const key = rangeKey(kind, ge.value[i]!);
+    if (k === GC_EV_ASSIST_END || k === GC_EV_SWEEP_END) {
+      const s = open.get(key);
+      if (s !== undefined) add(s, ge.t[i]!, kind, -1);
+      open.delete(key);
+    } else if (!open.has(key)) open.set(key, ge.t[i]!);
+  }
+  for (const [key, s] of open) add(s, hi, key % 2 === 0 ? K_ASSIST : K_SWEEP, -1);
   ev.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   const b = new RunsBuilder();
-  let mark = 0;
-  let stw = 0;
+  const depth = new Int32Array(KIND_COUNT);
   let stwLabel = -1;
   let at = NaN;
+  const top = () => (depth[K_STW]! > 0 ? K_STW : depth[K_ASSIST]! > 0 ? K_ASSIST : depth[K_GC_MARK]! > 0 ? K_GC_MARK : depth[K_SWEEP]! > 0 ? K_SWEEP : -1);
   for (const [t, d, kind, label] of ev) {
-    if (at === at && t > at && (mark > 0 || stw > 0)) b.push(at, t, stw > 0 ? K_STW : K_GC_MARK, -1, stw > 0 ? stwLabel : -1, -1);
+    const k = top();
+    if (at === at && t > at && k >= 0) b.push(at, t, k, -1, k === K_STW ? stwLabel : -1, -1);
     at = t;
-    if (kind === K_STW) {
-      stw += d;
-      if (d > 0) stwLabel = label;
-    } else mark += d;
+    depth[kind]! += d;
+    if (kind === K_STW && d > 0) stwLabel = label;
   }
   c.gc = b.finish({ kind: true, g: false, label: true, src: false });
   return c.gc;
@@ -290,7 +313,8 @@ export function timeOrder(model: TraceModel, name: string, t: Float64Array, n: n
   const c = cacheOf(model);
   const hit = c.order.get(name);
   if (hit && hit.length === n) return hit;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   let sorted = true;
   for (let i = 1; i < n; i++) if (!(t[i]! >= t[i - 1]!)) sorted = false;
   if (!sorted) order.sort((a, b) => (t[a]! - t[b]! || a - b));
@@ -303,14 +327,30 @@ export function heapSeriesIndex(model: TraceModel): StepSeries {
   const c = cacheOf(model);
   if (c.heap) return c.heap;
   const m = model.metrics;
-  const ids = new Set<number>();
+  const isHeap = new Uint8Array(256);
   m.names.forEach((name, i) => {
-    if (HEAP_LIVE_METRICS.includes(name)) ids.add(i);
+    if (HEAP_LIVE_METRICS.includes(name)) isHeap[i] = 1;
   });
-  const rows: number[] = [];
-  for (let i = 0; i < m.count; i++) if (ids.has(m.metric[i]!)) rows.push(i);
-  rows.sort((a, b) => m.t[a]! - m.t[b]! || a - b);
-  c.heap = stepSeries(Float64Array.from(rows, (i) => m.t[i]!), Float64Array.from(rows, (i) => m.value[i]!));
+  let n = 0;
+  for (let i = 0; i < m.count; i++) n += isHeap[m.metric[i]!]!;
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  let sorted = true;
+  for (let i = 0, k = 0; i < m.count; i++) {
+    if (!isHeap[m.metric[i]!]) continue;
+    t[k] = m.t[i]!;
+    v[k] = m.value[i]!;
+    if (k && t[k]! < t[k - 1]!) sorted = false;
+    k++;
+  }
+  if (!sorted) {
+    const order = [...t.keys()].sort((a, b) => t[a]! - t[b]! || a - b);
+    const t2 = Float64Array.from(order, (k) => t[k]!);
+    const v2 = Float64Array.from(order, (k) => v[k]!);
+    t.set(t2);
+    v.set(v2);
+  }
+  c.heap = stepSeries(t, v);
   return c.heap;
 }
 
@@ -414,4 +454,20 @@ export function taskDepths(model: TraceModel): Uint8Array {
   }
   c.taskDepth = depth;
   return depth;
+}
+
+/** Tasks in start order (the same shape as a goroutine's regions: rows, start, end, depth, maxEnd). */
+export function taskGroup(model: TraceModel): RegionGroup {
+  const c = cacheOf(model);
+  if (c.tasks) return c.tasks;
+  const tk = model.tasks;
+  const depth = taskDepths(model);
+  const s = (i: number) => (tk.start[i]! === tk.start[i]! ? tk.start[i]! : model.startNs);
+  const e = (i: number) => (tk.end[i]! === tk.end[i]! ? tk.end[i]! : model.endNs);
+  const rows = Int32Array.from({ length: tk.count }, (_, i) => i).sort((a, b) => s(a) - s(b) || a - b);
+  const maxEnd = new Float64Array(tk.count);
+  let mx = -Infinity;
+  rows.forEach((r, k) => (maxEnd[k] = mx = Math.max(mx, e(r))));
+  c.tasks = { rows, start: Float64Array.from(rows, s), end: Float64Array.from(rows, e), depth: Uint8Array.from(rows, (r) => depth[r]!), maxEnd };
+  return c.tasks;
 }

@@ -10,15 +10,10 @@
  *
  * Empty when the model has no thread columns.
  */
-import { G_SYSCALL, G_UNDETERMINED, P_RUNNING, P_UNDETERMINED, type ProcTransitionTable, type TraceModel } from '../../../model/trace.ts';
+import { G_SYSCALL, G_UNDETERMINED, P_RUNNING, P_UNDETERMINED, type TraceModel } from '../../../model/trace.ts';
 import { firstRunEndingAfter, gOf, RunsBuilder, type LaneRuns } from './lane-runs.ts';
-import { K_RUNNING, K_SYSCALL, K_SYSCALL_BLOCKED, procLanes, type TimelineTransitions } from './timeline-index.ts';
+import { K_RUNNING, K_SYSCALL, K_SYSCALL_BLOCKED, procLanes } from './timeline-index.ts';
 
-type ThreadProcs = ProcTransitionTable & { m?: Int32Array };
-type ThreadTransitions = TimelineTransitions & {
-  syscallP?: { at: Int32Array; p: Int32Array; m?: Int32Array };
-  syscallExits?: { at: Int32Array; m: Int32Array };
-};
 
 interface Held {
   start: number;
@@ -42,7 +37,7 @@ function indexOf(a: Int32Array, j: number): number {
 
 /** Each M's stretches holding a P. */
 function heldByThread(model: TraceModel): Map<number, Held[]> {
-  const pr = model.procs as ThreadProcs;
+  const pr = model.procs;
   const out = new Map<number, Held[]>();
   const M = pr.m;
   if (!M) return out;
@@ -88,7 +83,7 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
   if (hit) return hit;
   const lanes = new Map<number, LaneRuns>();
   cache.set(model, lanes);
-  const tr = model.transitions as ThreadTransitions;
+  const tr = model.transitions;
   const held = heldByThread(model);
   const sys = tr.syscallP;
   if (!held.size && !sys?.m) return lanes;
@@ -116,27 +111,27 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
     const exits = tr.syscallExits;
     const pending = new Int32Array(model.goroutines.count).fill(-1);
     const entryT = new Float64Array(model.goroutines.count);
+    const close = (g: number, e: number, t: number, exitAt: number) => {
+      let m = sys.m[e]!;
+      if (m < 0 && exitAt >= 0 && exits) {
+        const x = indexOf(exits.at, exitAt);
+        if (x >= 0) m = exits.m[x]!;
+      }
+      if (m < 0) return;
+      const s = entryT[g]!;
+      const h = sys.p[e]! >= 0 ? heldAt(held.get(m), s) : null;
+      const split = h ? Math.min(t, h.end) : s;
+      if (split > s) builder(m).push(s, split, K_SYSCALL, g, -1, sys.at[e]!);
+      if (t > split) builder(m).push(split, t, K_SYSCALL_BLOCKED, g, -1, sys.at[e]!);
+    };
     let k = 0;
     for (let i = 0; i < tr.count; i++) {
       const from = tr.from[i]!;
       const to = tr.to[i]!;
       const g = tr.g[i]!;
       if (from === G_SYSCALL && to !== G_SYSCALL && pending[g]! >= 0) {
-        const e = pending[g]!;
+        close(g, pending[g]!, tr.t[i]!, i);
         pending[g] = -1;
-        let m = sys.m[e]!;
-        if (m < 0 && exits) {
-          const x = indexOf(exits.at, i);
-          if (x >= 0) m = exits.m[x]!;
-        }
-        if (m >= 0) {
-          const s = entryT[g]!;
-          const t = tr.t[i]!;
-          const h = sys.p[e]! >= 0 ? heldAt(held.get(m), s) : null;
-          const split = h ? Math.min(t, h.end) : s;
-          if (split > s) builder(m).push(s, split, K_SYSCALL, g, -1, sys.at[e]!);
-          if (t > split) builder(m).push(split, t, K_SYSCALL_BLOCKED, g, -1, sys.at[e]!);
-        }
       }
       while (k < sys.at.length && sys.at[k]! < i) k++;
       if (k < sys.at.length && sys.at[k] === i && from !== to) {
@@ -144,9 +139,11 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
         entryT[g] = from === G_UNDETERMINED ? model.startNs : tr.t[i]!;
       }
     }
+    // Syscalls still running when the trace ends, end there.
+    for (let g = 0; g < pending.length; g++) if (pending[g]! >= 0) close(g, pending[g]!, Math.max(model.endNs, entryT[g]!), -1);
   }
   for (const [m, b] of [...builders].sort((x, y) => x[0] - y[0])) {
-    lanes.set(m, b.finish({ kind: true, g: true, label: false, src: true, clipOverlaps: true }));
+    lanes.set(m, b.finish({ kind: true, g: true, label: false, src: false, clipOverlaps: true }));
   }
   return lanes;
 }

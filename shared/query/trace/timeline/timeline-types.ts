@@ -5,6 +5,13 @@
  *
  * Times are source-relative ns (the model's time), like every SourceRange. Slices are columnar
  * (parallel arrays) because a window at pixel resolution holds tens of thousands of them.
+ *
+ * Changes since the first contract (trace-queries), all additive: LaneSlices.kindNs (optional: exact
+ * ns per kind of the lane in the window, whatever the merging). The queries' QueryMap entries:
+ * timelineOverview → { overview }, timelineWindow → { window }, timelineSliceDetail → { detail | null },
+ * searchGoroutines → { matches }. A proc lane's id is the P id (-1: transitions without a P); a thread
+ * lane's the M id; slices shorter than resolutionNs are merged; a window never has more than 100,000
+ * pixel columns (a smaller resolutionNs is raised to that).
  */
 import type { SourceRange } from '../../stacks/stack-types.ts';
 

@@ -20,9 +20,10 @@ import {
   procLanes,
   regionGroups,
   SERIES_BLOCK,
-  taskDepths,
+  taskGroup,
   timeOrder,
   type LabelTable,
+  type RegionGroup,
   type StepSeries,
 } from './timeline-index.ts';
 import { wakeFlows } from './timeline-flows.ts';
@@ -214,6 +215,16 @@ function logsIn(model: TraceModel, lo: number, hi: number, res: number): Timelin
     if (lg.t[order[m]!]! < lo) a = m + 1;
     else b = m;
   }
+  const firstFrom = (x: number, from: number) => {
+    let l = from;
+    let r = lg.count;
+    while (l < r) {
+      const m = (l + r) >>> 1;
+      if (lg.t[order[m]!]! < x) l = m + 1;
+      else r = m;
+    }
+    return l;
+  };
   let col = -1;
   let inCol = 0;
   for (let k = a; k < lg.count && out.length < LOG_LIMIT; k++) {
@@ -222,11 +233,51 @@ function logsIn(model: TraceModel, lo: number, hi: number, res: number): Timelin
     if (t >= hi) break;
     const c = Math.floor((t - lo) / res);
     if (c !== col) [col, inCol] = [c, 0];
-    if (inCol++ >= LOGS_PER_COLUMN) continue;
+    if (inCol++ >= LOGS_PER_COLUMN) {
+      // The column is full: go on from the next one.
+      k = Math.max(k, firstFrom(lo + (col + 1) * res, k) - 1);
+      continue;
+    }
     const g = lg.g[i]!;
     out.push({ t, g: g === g ? g : -1, category: model.strings[lg.category[i]!] ?? '', message: model.strings[lg.message[i]!] ?? '' });
   }
   return out;
+}
+
+/** The first k whose running max of ends is after lo (the first span that can reach the window). */
+function firstEndingAfter(maxEnd: Float64Array, lo: number): number {
+  let a = 0;
+  let b = maxEnd.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (maxEnd[m]! < lo) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
+/**
+ * A span narrower than a pixel stands for the narrow spans starting in its pixel column after it
+ * (whatever their depth; one narrow span per column and goroutine is sent): the index to go on from is the last of them, so a window reads O(pixels)
+ * spans however many thousands a pixel holds. A wide span among the next 64 is not skipped; past
+ * those (a pixel with thousands of spans) only a wide one right at the column's end is kept.
+ */
+function narrowSkip(grp: RegionGroup, k: number, lo: number, res: number): number {
+  const colEnd = lo + (Math.floor((Math.max(grp.start[k]!, lo) - lo) / res) + 1) * res;
+  let j = k;
+  while (j + 1 < grp.start.length && grp.start[j + 1]! < colEnd && grp.end[j + 1]! - grp.start[j + 1]! < res && j - k < 64) j++;
+  if (j - k < 64) return j;
+  // Many: binary search the column's end, then step back over a wide one.
+  let a = j;
+  let b = grp.start.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (grp.start[m]! < colEnd) a = m + 1;
+    else b = m;
+  }
+  let last = a - 1;
+  while (last > k && grp.end[last]! - grp.start[last]! >= res) last--;
+  return last;
 }
 
 /**
@@ -236,59 +287,61 @@ function logsIn(model: TraceModel, lo: number, hi: number, res: number): Timelin
 function spansIn(model: TraceModel, goroutineIds: number[], lo: number, hi: number, res: number): TimelineWindow['spans'] {
   const out: TimelineWindow['spans'] = [];
   const groups = regionGroups(model);
+  const pushRegion = (gid: number, row: number, s: number, e: number, depth: number) =>
+    out.push({ kind: 'region', id: row, g: gid, type: model.strings[model.regions.type[row]!] ?? '', start: s, end: e, depth });
   for (const gid of goroutineIds) {
     const grp = groups.get(gid);
     if (!grp) continue;
-    let a = 0;
-    let b = grp.start.length;
-    while (a < b) {
-      const m = (a + b) >>> 1;
-      if (grp.maxEnd[m]! <= lo) a = m + 1;
-      else b = m;
-    }
-    const lastCol = new Map<number, number>();
-    for (let k = a; k < grp.start.length && grp.start[k]! < hi && out.length < SPAN_LIMIT; k++) {
+    let lastNarrowCol = -1;
+    for (let k = firstEndingAfter(grp.maxEnd, lo); k < grp.start.length && grp.start[k]! < hi && out.length < SPAN_LIMIT; k++) {
       const s = grp.start[k]!;
       const e = grp.end[k]!;
       if (e <= lo && !(e === s && s >= lo)) continue;
-      const d = grp.depth[k]!;
       if (e - s < res) {
         const col = Math.floor((Math.max(s, lo) - lo) / res);
-        if (lastCol.get(d) === col) continue;
-        lastCol.set(d, col);
+        const first = col !== lastNarrowCol;
+        lastNarrowCol = col;
+        const at = k;
+        k = narrowSkip(grp, k, lo, res);
+        if (!first) continue;
+        pushRegion(gid, grp.rows[at]!, s, e, grp.depth[at]!);
+        continue;
       }
-      const row = grp.rows[k]!;
-      out.push({ kind: 'region', id: row, g: gid, type: model.strings[model.regions.type[row]!] ?? '', start: s, end: e, depth: d });
+      pushRegion(gid, grp.rows[k]!, s, e, grp.depth[k]!);
     }
   }
   const tk = model.tasks;
-  const depth = taskDepths(model);
-  const lastCol = new Map<number, number>();
-  for (let i = 0; i < tk.count && out.length < SPAN_LIMIT; i++) {
-    const s = tk.start[i]! === tk.start[i]! ? tk.start[i]! : model.startNs;
-    const e = tk.end[i]! === tk.end[i]! ? tk.end[i]! : model.endNs;
-    if (e < lo || s >= hi) continue;
+  const tg = taskGroup(model);
+  let lastNarrowCol = -1;
+  for (let k = firstEndingAfter(tg.maxEnd, lo); k < tg.start.length && tg.start[k]! < hi && out.length < SPAN_LIMIT; k++) {
+    const s = tg.start[k]!;
+    const e = tg.end[k]!;
+    if (e < lo) continue;
+    const at = k;
     if (e - s < res) {
       const col = Math.floor((Math.max(s, lo) - lo) / res);
-      if (lastCol.get(depth[i]!) === col) continue;
-      lastCol.set(depth[i]!, col);
+      const first = col !== lastNarrowCol;
+      lastNarrowCol = col;
+      k = narrowSkip(tg, k, lo, res);
+      if (!first) continue;
     }
+    const i = tg.rows[at]!;
     const g = tk.g[i]!;
-    out.push({ kind: 'task', id: tk.id[i]!, g: g === g ? g : -1, type: model.strings[tk.type[i]!] ?? '', start: s, end: e, depth: depth[i]! });
+    out.push({ kind: 'task', id: tk.id[i]!, g: g === g ? g : -1, type: model.strings[tk.type[i]!] ?? '', start: s, end: e, depth: tg.depth[at]! });
   }
   return out;
 }
 
 /** The window's resolution: as asked, but never more than MAX_COLUMNS pixels over the range. */
-export function windowResolution(lo: number, hi: number, resolutionNs: number): number {
-  return Math.max(resolutionNs > 0 ? resolutionNs : 0, (hi - lo) / MAX_COLUMNS);
+export function windowResolution(lo: number, hi: number, resolutionNs: number, maxColumns = MAX_COLUMNS): number {
+  return Math.max(resolutionNs > 0 ? resolutionNs : 0, (hi - lo) / maxColumns);
 }
 
 /** What the timeline draws for one window (TimelineWindowArgs). */
-export function timelineWindow(model: TraceModel, args: TimelineWindowArgs): TimelineWindow {
+export function timelineWindow(model: TraceModel, args: TimelineWindowArgs, opts: { maxColumns?: number } = {}): TimelineWindow {
   const lo = args.range.startNs;
   const hi = Math.max(lo, args.range.endNs);
-  const res = windowResolution(lo, hi, args.resolutionNs);
+  const res = windowResolution(lo, hi, args.resolutionNs, opts.maxColumns);
   const colRes = res > 0 ? res : 1;
   const labels = new WindowLabels(labelTable(model));
   const byRegion = args.colorBy === 'region';
