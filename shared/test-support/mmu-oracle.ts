@@ -11,6 +11,8 @@ import { FIXTURES, listFixtures } from './fixtures.ts';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const ORACLES = join(here, 'oracles/mmu');
 const TRACES = join(here, 'traces');
+/** Traces made for the MMU tests (oracles/mmu/gcheavy): the collector always busy, GOMAXPROCS changing. */
+const GC_HEAVY = join(ORACLES, 'gcheavy');
 
 export const GO_DEFAULT_FLAGS = 'stw|background|assist|sweep';
 export const GO_PER_PROC_FLAGS = 'stw|background|assist|sweep|perProc';
@@ -36,7 +38,7 @@ export interface GoMmuOutput {
   results: GoMmuResult[];
 }
 
-/** Every trace the references cover: scenario and third-party fixtures, and shared/test-support/traces. */
+/** Every trace the references cover: scenario and third-party fixtures, shared/test-support/traces, gcheavy. */
 export function mmuTraces(): { name: string; path: string }[] {
   const fx = listFixtures()
     .filter((f) => /^scenarios\/[^/]+\/trace\.out$/.test(f) || /^third-party\/golang-go-trace\/.*_good$/.test(f))
@@ -44,7 +46,10 @@ export function mmuTraces(): { name: string; path: string }[] {
   const own = readdirSync(TRACES)
     .filter((f) => f.endsWith('.trace.gz'))
     .map((f) => ({ name: `traces_${f}`, path: join(TRACES, f) }));
-  return [...fx, ...own];
+  const gc = readdirSync(GC_HEAVY)
+    .filter((f) => f.endsWith('.trace.gz'))
+    .map((f) => ({ name: `gcheavy_${f}`, path: join(GC_HEAVY, f) }));
+  return [...fx, ...own, ...gc];
 }
 
 /** The oracle's outputs for a trace (several when Go's own event order varied run to run). */

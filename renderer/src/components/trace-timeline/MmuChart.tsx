@@ -24,6 +24,8 @@ export interface MmuChartProps {
   /** A worst window was clicked: select it on the session's axis (source ns). */
   onSelectRange(startNs: number, endNs: number): void;
   height?: number;
+  /** Fixed width in px; by default the chart fills its container's width. */
+  width?: number;
 }
 
 const INCLUDE: { key: 'stw' | 'background' | 'assist' | 'sweep'; label: string; help: string }[] = [
@@ -35,8 +37,9 @@ const INCLUDE: { key: 'stw' | 'background' | 'assist' | 'sweep'; label: string; 
 
 const PAD = { left: 46, right: 14, top: 10, bottom: 34 };
 
-export function MmuChart({ result, loading, error, flags, onFlagsChange, onPickWindow, onSelectRange, height = 260 }: MmuChartProps) {
-  const [ref, width] = useElementWidth<HTMLDivElement>();
+export function MmuChart({ result, loading, error, flags, onFlagsChange, onPickWindow, onSelectRange, height = 260, width: fixedWidth }: MmuChartProps) {
+  const [ref, measured] = useElementWidth<HTMLDivElement>();
+  const width = fixedWidth ?? measured;
   const [hover, setHover] = useState(-1);
   const curve = result?.curve ?? [];
   const area: MmuPlotArea = { left: PAD.left, top: PAD.top, width: Math.max(10, width - PAD.left - PAD.right), height: height - PAD.top - PAD.bottom };

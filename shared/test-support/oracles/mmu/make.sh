@@ -10,9 +10,10 @@ F=../shared/fixtures
 T=shared/test-support/traces
 bin=$(mktemp -d)/td-trace-mmu-oracle
 sh "$out/build.sh" go "$bin"
-for f in $F/scenarios/*/trace.out $F/third-party/golang-go-trace/*_good $T/*.trace.gz; do
+for f in $F/scenarios/*/trace.out $F/third-party/golang-go-trace/*_good $T/*.trace.gz $out/gcheavy/*.trace.gz; do
   case "$f" in
     $F/*) name=$(echo "${f#$F/}" | tr '/' '_') ;;
+    $out/gcheavy/*) name=gcheavy_$(basename "$f") ;;
     *) name=traces_$(basename "$f") ;;
   esac
   rm -f "$out/$name".*.json.gz
