@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { LaneRef, LaneSlices, TimelineOverview, TimelineWindow } from '../../../../shared/query/trace/timeline/timeline-types.ts';
 import { AXIS_H, drawTimeline, LABEL_W, RIGHT_PAD, type DrawInput, type Highlight, type Theme } from './draw.ts';
 import { hitTest, sliceAt, type Hit } from './hit-test.ts';
-import { laneKey, rowAt, rowsHeight, visibleLanes, type Row } from './lane-layout.ts';
+import { laneKey, rowAt, rowsHeight, taskLevels, visibleLanes, type Row } from './lane-layout.ts';
 import { around, axisTicks, nsOf, nsPerPx, panBy, zoomAt, type Span, type Viewport } from './time-scale.ts';
 import { describeHit, type HitText } from './describe.ts';
 import { useElementSize } from './use-element-size.ts';
@@ -82,11 +82,12 @@ export function TraceTimeline(p: TraceTimelineProps) {
     for (const l of p.win?.lanes ?? []) m.set(laneKey(l.lane), l);
     return m;
   }, [p.win]);
+  const taskLevel = useMemo(() => taskLevels(p.win?.spans ?? []), [p.win]);
   const top = exporting ? 0 : scrollTop;
   const contentY = (y: number) => y - AXIS_H + top;
   const hit = useMemo(() => {
     if (!pointer || !p.win || drag?.moved || pointer.y < AXIS_H) return null;
-    return hitTest({ win: p.win, lanes, rows: p.rows, vp, x: pointer.x, y: contentY(pointer.y) });
+    return hitTest({ win: p.win, lanes, rows: p.rows, vp, x: pointer.x, y: contentY(pointer.y), taskLevel });
   }, [pointer, p.win, lanes, p.rows, vp, drag, top]);
 
   useLayoutEffect(() => {
@@ -141,6 +142,7 @@ export function TraceTimeline(p: TraceTimelineProps) {
       focusRowKey: focusRow,
       focusG: p.focusG,
       flows: p.flows,
+      taskLevel,
       cursorX: pointer?.x ?? null,
       pendingBrush: drag?.mode === 'brush' && drag.moved ? spanOf(vp, drag.x0, drag.x1) : null,
       theme: readTheme(c),
@@ -148,7 +150,7 @@ export function TraceTimeline(p: TraceTimelineProps) {
     // When and how long the last draw took (bench/trace-timeline-bench.ts reads these).
     c.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
     c.setAttribute('data-drawn-at', String(Math.round(performance.now())));
-  }, [width, canvasH, vp, p.rows, top, p.win, lanes, p.colorBy, p.brush, p.selected, focusRow, p.flows, pointer, drag, hit, p.focusG]);
+  }, [width, canvasH, vp, p.rows, top, p.win, lanes, p.colorBy, p.brush, p.selected, focusRow, p.flows, pointer, drag, hit, p.focusG, taskLevel]);
 
   // Ctrl/⌘ + wheel zooms at the pointer and shift + wheel (or a sideways wheel) pans, as in Perfetto; a
   // plain wheel scrolls the lanes (over the time axis it zooms). Native listener: React's is passive.
@@ -275,7 +277,7 @@ export function TraceTimeline(p: TraceTimelineProps) {
           if (!d.moved) {
             const { x, y } = local(e);
             if (y < AXIS_H || !p.win) return;
-            p.onPick(hitTest({ win: p.win, lanes, rows: p.rows, vp, x, y: contentY(y) }));
+            p.onPick(hitTest({ win: p.win, lanes, rows: p.rows, vp, x, y: contentY(y), taskLevel }));
           }
         }}
         onDoubleClick={(e) => {

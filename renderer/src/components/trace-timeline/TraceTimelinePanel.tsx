@@ -12,7 +12,7 @@ import { TraceTimeline } from './TraceTimeline.tsx';
 import { CpuSamplePane, heaviestStacks, SliceDetailPane } from './SliceDetailPane.tsx';
 import { GoroutineSearch } from './GoroutineSearch.tsx';
 import { TimelineLegend } from './TimelineLegend.tsx';
-import { layoutRows, laneKey, MAX_REGION_DEPTH, type Row } from './lane-layout.ts';
+import { layoutRows, laneKey, MAX_REGION_DEPTH, taskLevels, type Row } from './lane-layout.ts';
 import { around, clampSpan, type Span } from './time-scale.ts';
 import { fetchWindow } from './window-request.ts';
 import { useGoroutineSearch, useOverview, useSliceDetail, useTimelineWindow } from './timeline-queries.ts';
@@ -82,11 +82,12 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
   const win: TimelineWindow | null = winQ.data?.window ?? null;
 
   const [taskDepth, regionDepth] = useMemo(() => {
-    let t = 0;
+    const levels = taskLevels(win?.spans ?? []);
+    let t = 1;
+    for (const l of levels) t = Math.max(t, l + 1);
     const r = new Map<number, number>();
     for (const s of win?.spans ?? []) {
-      if (s.kind === 'task') t = Math.max(t, s.depth + 1);
-      else r.set(s.g, Math.min(MAX_REGION_DEPTH, Math.max(r.get(s.g) ?? 0, s.depth + 1)));
+      if (s.kind !== 'task') r.set(s.g, Math.min(MAX_REGION_DEPTH, Math.max(r.get(s.g) ?? 0, s.depth + 1)));
     }
     return [t, r];
   }, [win]);

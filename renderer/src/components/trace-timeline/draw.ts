@@ -52,6 +52,8 @@ export interface DrawInput {
   focusG: number | null;
   /** The row with keyboard focus (outlined). */
   focusRowKey: string | null;
+  /** Row of each task span (lane-layout.ts taskLevels), by span index. */
+  taskLevel: readonly number[];
   /** Wake-ups to draw as arrows (waker → woken), with the rows to draw them between. */
   flows: { flow: WakeFlow; fromRow: Row; toRow: Row; strong: boolean }[];
   /** Pointer position (x, CSS px) for the cursor line. */
@@ -387,12 +389,14 @@ function drawRow(ctx: CanvasRenderingContext2D, d: DrawInput, r: Row, top: numbe
 
 function drawSpans(ctx: CanvasRenderingContext2D, d: DrawInput, want: (s: TimelineWindow['spans'][number]) => boolean, top: number, levelH: number) {
   const { vp } = d;
-  for (const s of d.win!.spans) {
+  const spans = d.win!.spans;
+  for (let k = 0; k < spans.length; k++) {
+    const s = spans[k]!;
     if (!want(s)) continue;
     const x0 = Math.max(vp.x0, xOf(vp, s.start));
     const x1 = Math.min(vp.x0 + vp.w, xOf(vp, s.end));
     if (x1 < vp.x0 || x0 > vp.x0 + vp.w) continue;
-    const yy = top + s.depth * levelH;
+    const yy = top + (s.kind === 'task' ? Math.max(0, d.taskLevel[k] ?? 0) : s.depth) * levelH;
     ctx.fillStyle = labelColor(s.type);
     ctx.fillRect(x0, yy, Math.max(1, x1 - x0), levelH - 1);
     if (levelH >= 12 && x1 - x0 > 30) {

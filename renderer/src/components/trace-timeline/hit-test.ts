@@ -61,9 +61,11 @@ export interface HitInput {
   y: number;
   x: number;
   slopPx?: number;
+  /** Row of each task span (lane-layout.ts taskLevels). */
+  taskLevel?: readonly number[];
 }
 
-export function hitTest({ win, lanes, rows, vp, x, y, slopPx = 3 }: HitInput): Hit | null {
+export function hitTest({ win, lanes, rows, vp, x, y, slopPx = 3, taskLevel }: HitInput): Hit | null {
   if (x < vp.x0 || x > vp.x0 + vp.w) return null;
   const row = rowAt(rows, y);
   if (!row) return null;
@@ -83,7 +85,7 @@ export function hitTest({ win, lanes, rows, vp, x, y, slopPx = 3 }: HitInput): H
       const depth = Math.floor((y - row.top - 1) / SPAN_H);
       const logI = win.logs.findIndex((l) => near(l.t));
       if (logI >= 0) return { kind: 'log', i: logI };
-      const i = win.spans.findIndex((s) => s.kind === 'task' && s.depth === depth && s.start - slop <= ns && s.end + slop >= ns);
+      const i = win.spans.findIndex((s, k) => s.kind === 'task' && (taskLevel?.[k] ?? s.depth) === depth && s.start - slop <= ns && s.end + slop >= ns);
       return i >= 0 ? { kind: 'span', i } : null;
     }
     case 'gcount':

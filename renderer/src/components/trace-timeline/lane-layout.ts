@@ -96,3 +96,23 @@ export function visibleLanes(rows: readonly Row[], top: number, bottom: number):
 }
 
 export const laneKey = (l: LaneRef): string => `${l.kind}:${l.id}`;
+
+/**
+ * A row per task so overlapping tasks do not hide each other (tasks run concurrently: the trace's nesting
+ * depth alone would draw them on top of one another): greedy packing in start order, at most `maxLevels`
+ * rows (the last row takes the rest). Level per span index; -1 for spans that are not tasks.
+ */
+export function taskLevels(spans: readonly { kind: string; start: number; end: number }[], maxLevels = MAX_TASK_DEPTH): number[] {
+  const out = spans.map(() => -1);
+  const order = spans.map((_, i) => i).filter((i) => spans[i]!.kind === 'task');
+  order.sort((a, b) => spans[a]!.start - spans[b]!.start || spans[b]!.end - spans[a]!.end);
+  const ends: number[] = [];
+  for (const i of order) {
+    const s = spans[i]!;
+    let level = ends.findIndex((e) => e <= s.start);
+    if (level < 0) level = ends.length < maxLevels ? ends.length : maxLevels - 1;
+    ends[level] = Math.max(ends[level] ?? -Infinity, s.end);
+    out[i] = level;
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { axisTicks, formatAt, formatPrecise, niceStep, panBy, zoomAt, nsOf, xOf, MIN_SPAN_NS } from './time-scale.ts';
-import { layoutRows, rowAt, visibleLanes, rowsHeight } from './lane-layout.ts';
+import { layoutRows, rowAt, visibleLanes, rowsHeight, taskLevels } from './lane-layout.ts';
 import { hitTest, sliceAt, stepAt } from './hit-test.ts';
 import { fetchWindow } from './window-request.ts';
 import { traceFunctionOf } from './evidence-link.ts';
@@ -82,6 +82,13 @@ describe('lane layout', () => {
     expect(rowAt(rows, p1.top + 1)).toBe(p1);
     expect(rowAt(rows, rowsHeight(rows) + 1)).toBeUndefined();
     expect(visibleLanes(rows, p1.top, p1.top + p1.h)).toEqual([{ kind: 'proc', id: 1 }]);
+  });
+  it('packs overlapping tasks into rows, at most the given number', () => {
+    const t = (start: number, end: number) => ({ kind: 'task', start, end });
+    const spans = [t(0, 10), { kind: 'region', start: 0, end: 100 }, t(5, 20), t(12, 30), t(21, 22), t(6, 7)];
+    expect(taskLevels(spans)).toEqual([0, -1, 1, 0, 1, 2]);
+    // Beyond the cap the last row takes the rest.
+    expect(taskLevels(spans, 2)).toEqual([0, -1, 1, 0, 1, 1]);
   });
   it('shows thread lanes only when asked', () => {
     const rows = layoutRows({ overview, pinned: [], showThreads: true, taskDepth: 0 });
