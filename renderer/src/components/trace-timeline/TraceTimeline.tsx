@@ -3,7 +3,7 @@ import type { LaneRef, LaneSlices, TimelineOverview, TimelineWindow } from '../.
 import { AXIS_H, drawTimeline, LABEL_W, RIGHT_PAD, type DrawInput, type Highlight, type Theme } from './draw.ts';
 import { hitTest, sliceAt, type Hit } from './hit-test.ts';
 import { laneKey, rowAt, rowsHeight, taskLevels, visibleLanes, type Row } from './lane-layout.ts';
-import { around, axisTicks, nsOf, nsPerPx, panBy, zoomAt, type Span, type Viewport } from './time-scale.ts';
+import { around, axisTicks, nsOf, nsPerPx, panBy, xOf, zoomAt, type Span, type Viewport } from './time-scale.ts';
 import { describeHit, type HitText } from './describe.ts';
 import { useElementSize } from './use-element-size.ts';
 import type { TraceColorBy } from '../../state/trace-timeline-view.ts';
@@ -35,6 +35,10 @@ export interface TraceTimelineProps {
   /** The lanes in view (and the plot's pixel width), so only those are asked for. */
   onVisible(lanes: LaneRef[], plotWidthPx: number): void;
   onBack?(): void;
+  /** The shared time cursor (trace clock ns; null: the pointer left): other time-based views draw it too. */
+  onHoverNs?(ns: number | null): void;
+  /** The shared cursor set by another view (trace clock ns), drawn when the pointer is elsewhere. */
+  cursorNs?: number | null;
   /** Opens the slice under the keyboard in the detail pane ("F" zooms to it). */
   goroutineFn?: ReadonlyMap<number, string>;
 }
@@ -143,14 +147,14 @@ export function TraceTimeline(p: TraceTimelineProps) {
       focusG: p.focusG,
       flows: p.flows,
       taskLevel,
-      cursorX: pointer?.x ?? null,
+      cursorX: pointer?.x ?? (p.cursorNs != null ? xOf(vp, p.cursorNs) : null),
       pendingBrush: drag?.mode === 'brush' && drag.moved ? spanOf(vp, drag.x0, drag.x1) : null,
       theme: readTheme(c),
     });
     // When and how long the last draw took (bench/trace-timeline-bench.ts reads these).
     c.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
     c.setAttribute('data-drawn-at', String(Math.round(performance.now())));
-  }, [width, canvasH, vp, p.rows, top, p.win, lanes, p.colorBy, p.brush, p.selected, focusRow, p.flows, pointer, drag, hit, p.focusG, taskLevel]);
+  }, [width, canvasH, vp, p.rows, top, p.win, lanes, p.colorBy, p.brush, p.selected, focusRow, p.flows, pointer, drag, hit, p.focusG, taskLevel, p.cursorNs]);
 
   // Ctrl/⌘ + wheel zooms at the pointer and shift + wheel (or a sideways wheel) pans, as in Perfetto; a
   // plain wheel scrolls the lanes (over the time axis it zooms). Native listener: React's is passive.
@@ -259,12 +263,16 @@ export function TraceTimeline(p: TraceTimelineProps) {
         onPointerMove={(e) => {
           const pt = local(e);
           setPointer(pt);
+          p.onHoverNs?.(pt.x >= vp.x0 ? nsOf(vp, pt.x) : null);
           if (!drag) return;
           const moved = drag.moved || Math.abs(pt.x - drag.x0) >= 3;
           setDrag({ ...drag, x1: pt.x, moved });
           if (drag.mode === 'pan' && moved) p.onView(panBy(drag.view, -((pt.x - drag.x0) / vp.w) * (drag.view.endNs - drag.view.startNs), p.bounds));
         }}
-        onPointerLeave={() => setPointer(null)}
+        onPointerLeave={() => {
+          setPointer(null);
+          p.onHoverNs?.(null);
+        }}
         onPointerUp={(e) => {
           const d = drag;
           setDrag(null);

@@ -46,6 +46,8 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
   const v = useTraceTimelineView(sourceId);
   const act = useApp((s) => s.traceTimeline);
   const setSelection = useApp((s) => s.setSelection);
+  const setHover = useApp((s) => s.setHover);
+  const hoverAxis = useApp((s) => s.hoverNs);
   const origin = useApp((s) => s.session.originEpochNs);
   const shift = useApp((s) => s.session.sources.find((x) => x.id === sourceId)?.axisShiftNs ?? 0);
   const brush = useSourceSelection(sourceId);
@@ -259,6 +261,8 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
               onVisible={(lanes, px) => setVisible((old) => (old && old.px === px && old.lanes.map(laneKey).join() === lanes.map(laneKey).join() ? old : { lanes, px }))}
               onBack={v.back.length ? () => act.goBack(sourceId) : undefined}
               goroutineFn={fnOf}
+              onHoverNs={(ns) => setHover(ns === null ? null : ns + shift)}
+              cursorNs={hoverAxis === null ? null : hoverAxis - shift}
             />
             {v.selected && (
               <SliceDetailPane
