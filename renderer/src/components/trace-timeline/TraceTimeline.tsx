@@ -75,6 +75,15 @@ export function TraceTimeline(p: TraceTimelineProps) {
   const [drag, setDrag] = useState<Drag | null>(null);
   const [focusRow, setFocusRow] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
+  // The theme's colours, read once (getComputedStyle forces a style pass over the whole page on every
+  // draw otherwise) and again when the colour scheme changes.
+  const theme = useRef<Theme | null>(null);
+  useEffect(() => {
+    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
+    const reset = () => (theme.current = null);
+    mq?.addEventListener?.('change', reset);
+    return () => mq?.removeEventListener?.('change', reset);
+  }, []);
   const contentH = rowsHeight(p.rows);
   // On the export stage the scroller opens to its content: the canvas then draws every row.
   // (30 px under the last row for the hint on giving goroutines lanes.)
@@ -149,7 +158,7 @@ export function TraceTimeline(p: TraceTimelineProps) {
       taskLevel,
       cursorX: pointer?.x ?? (p.cursorNs != null ? xOf(vp, p.cursorNs) : null),
       pendingBrush: drag?.mode === 'brush' && drag.moved ? spanOf(vp, drag.x0, drag.x1) : null,
-      theme: readTheme(c),
+      theme: (theme.current ??= readTheme(c)),
     });
     // When and how long the last draw took (bench/trace-timeline-bench.ts reads these).
     c.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
