@@ -246,8 +246,8 @@ test('lock-contention: mutex waiters and leaked senders from the blocking view, 
   const { panel, host } = await openTrace(page, app, 'lock-contention-go1.27');
   await shot(panel, 'trace-timeline-lock-contention-empty');
   const blocking = page.getByTestId('panel-blocking');
-  // The handlers waiting on the mutex, then the leaked goroutines (chan send in main.handler.func1.2) on top: lanes for both.
-  for (const group of [blocking.locator('[data-testid="trace-group"][data-state="sync"]').first(), blocking.locator('[data-testid="trace-group"][data-function="main.handler.func1.2"]').first()]) {
+  // The leaked goroutines (chan send in main.handler.func1.2), then the handlers waiting on the mutex on top: lanes for both.
+  for (const group of [blocking.locator('[data-testid="trace-group"][data-function="main.handler.func1.2"]').first(), blocking.locator('[data-testid="trace-group"][data-state="sync"]').first()]) {
     await group.scrollIntoViewIfNeeded();
     await group.click();
     await blocking.getByTestId('group-show-in-trace-timeline').click();

@@ -31,7 +31,7 @@ export const THREAD_H = 14;
 export const GOROUTINE_H = 18;
 /** Region depth drawn under a goroutine lane, at most this many levels. */
 export const MAX_REGION_DEPTH = 4;
-export const MAX_TASK_DEPTH = 6;
+export const MAX_TASK_DEPTH = 4;
 
 export interface LayoutInput {
   overview: TimelineOverview;

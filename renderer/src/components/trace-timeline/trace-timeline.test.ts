@@ -86,7 +86,7 @@ describe('lane layout', () => {
   it('packs overlapping tasks into rows, at most the given number', () => {
     const t = (start: number, end: number) => ({ kind: 'task', start, end });
     const spans = [t(0, 10), { kind: 'region', start: 0, end: 100 }, t(5, 20), t(12, 30), t(21, 22), t(6, 7)];
-    expect(taskLevels(spans)).toEqual([0, -1, 1, 0, 1, 2]);
+    expect(taskLevels(spans, 6)).toEqual([0, -1, 1, 0, 1, 2]);
     // Beyond the cap the last row takes the rest.
     expect(taskLevels(spans, 2)).toEqual([0, -1, 1, 0, 1, 1]);
   });
