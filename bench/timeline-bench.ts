@@ -71,8 +71,8 @@ function bench(name: string, lo: number, hi: number): void {
   const ms: number[] = [];
   let slices = 0;
   for (let i = 0; i < REPEAT; i++) {
-    // Pans by a few pixels, as a drag does (the whole trace: the same window again).
-    const shift = span < (model.endNs - model.startNs) / 2 ? (i * span) / 50 : 0;
+    // Pans by a few pixels, as a drag does (new windows each time: computed, not cached).
+    const shift = ((i + 1) * span) / (span < (model.endNs - model.startNs) / 2 ? 50 : 1000);
     const [w, t] = time(() => timelineWindow(model, args(shift)));
     ms.push(t);
     slices = w.lanes.reduce((a, l) => a + l.start.length, 0) + w.gc.start.length;
@@ -85,6 +85,15 @@ function bench(name: string, lo: number, hi: number): void {
 }
 
 bench('whole trace', model.startNs, model.endNs);
+{
+  // The same window again with its lane list scrolled by one lane: only the new lane is computed.
+  const span = model.endNs - model.startNs;
+  const again = (ls: LaneRef[]) => time(() => timelineWindow(model, { range: { startNs: model.startNs, endNs: model.endNs }, resolutionNs: span / PIXELS, lanes: ls }))[1];
+  again(lanes);
+  const other = busiest.length ? [...ix.rowOfId.keys()].find((id) => !busiest.includes(id)) : undefined;
+  const scrolled = other === undefined ? lanes : [...lanes.slice(1), { kind: 'goroutine' as const, id: other }];
+  console.log(`whole trace, lane list scrolled by one lane: ${again(scrolled).toFixed(2)} ms`);
+}
 console.log(`memory of every timeline index (P, thread, 20 goroutine lanes, flows, series): ${((heapNow() - before) / 1e6).toFixed(0)} MB`);
 const mid = (model.startNs + model.endNs) / 2;
 bench('1 ms zoom', mid, mid + 1e6);

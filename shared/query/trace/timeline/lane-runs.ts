@@ -43,9 +43,11 @@ export interface LaneRuns {
   kinds: number[];
   /** Per block: the goroutine row all its runs have, MIXED_G when they differ. */
   blockG: Int32Array;
+  /** Runs per block: 1 for a goroutine's own lane (small: exact sums per run, O(1) per pixel); more for the big P and thread lanes. */
+  block: number;
 }
 
-/** Runs per block of the per-kind sums. */
+/** Runs per block of the per-kind sums of a P or thread lane, unless the lane asks otherwise. */
 export const BLOCK = 32;
 const MIXED_G = -2;
 
@@ -95,7 +97,7 @@ export class RunsBuilder {
    * The lane's runs. Runs pushed out of start order are sorted first. `keep` says which columns vary
    * (the others collapse to a constant: a goroutine's own lane has one goroutine, a P lane one kind).
    */
-  finish(keep: { kind: boolean; g: boolean; label: boolean; src: boolean; clipOverlaps?: boolean }): LaneRuns {
+  finish(keep: { kind: boolean; g: boolean; label: boolean; src: boolean; clipOverlaps?: boolean; block?: number }): LaneRuns {
     const n = this.n;
     const order = startOrder(this.start, n);
     const pick = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
@@ -110,15 +112,16 @@ export class RunsBuilder {
     const g = pick(this.g, (k) => new Int32Array(k));
     // A run starting before the previous one ends (only a malformed trace makes them) starts at its end.
     if (keep.clipOverlaps) for (let i = 1; i < n; i++) if (start[i]! < end[i - 1]!) start[i] = Math.min(end[i - 1]!, end[i]!);
-    const nb = Math.ceil(n / BLOCK);
+    const B = Math.max(1, keep.block ?? BLOCK);
+    const nb = Math.ceil(n / B);
     const cum: (Float64Array | null)[] = new Array<Float64Array | null>(KIND_COUNT).fill(null);
     for (let i = 0; i < n; i++) if (!cum[kind[i]!]) cum[kind[i]!] = new Float64Array(nb + 1);
     const acc = new Float64Array(KIND_COUNT);
     const blockG = new Int32Array(nb);
     for (let b = 0; b < nb; b++) {
-      const g0 = g[b * BLOCK]!;
+      const g0 = g[b * B]!;
       let same = true;
-      for (let i = b * BLOCK, e = Math.min(n, i + BLOCK); i < e; i++) {
+      for (let i = b * B, e = Math.min(n, i + B); i < e; i++) {
         acc[kind[i]!]! += end[i]! - start[i]!;
         if (g[i] !== g0) same = false;
       }
@@ -138,6 +141,7 @@ export class RunsBuilder {
       cum,
       kinds: cum.flatMap((c, k) => (c ? [k] : [])),
       blockG,
+      block: B,
     };
   }
 }
@@ -216,23 +220,33 @@ export function runAt(r: LaneRuns, t: number): number {
 
 /** Adds ns of runs [i, j) per kind to out (a part of at most one block: walked). */
 function walkKinds(r: LaneRuns, i: number, j: number, out: Float64Array): void {
-  for (let k = i; k < j; k++) out[kindOf(r, k)]! += r.end[k]! - r.start[k]!;
+  const K = r.kind;
+  if (!K) {
+    for (let k = i; k < j; k++) out[r.constKind]! += r.end[k]! - r.start[k]!;
+    return;
+  }
+  for (let k = i; k < j; k++) out[K[k]!]! += r.end[k]! - r.start[k]!;
 }
 
 /**
- * ns per kind inside [lo, hi) of runs [i, j] (inclusive), into out (zeroed first): whole blocks from
- * the sums, the partial blocks at both ends walked, runs i and j clipped to the window.
+ * ns per kind inside [lo, hi) of runs [i, j] (inclusive), into out (the lane's kinds zeroed first):
+ * whole blocks from the sums, the partial blocks at both ends walked, runs i and j clipped to the window.
  */
 function kindNsIn(r: LaneRuns, i: number, j: number, lo: number, hi: number, out: Float64Array): void {
-  out.fill(0);
+  const kinds = r.kinds;
+  for (let x = 0; x < kinds.length; x++) out[kinds[x]!] = 0;
   if (j < i) return;
-  const b0 = Math.ceil(i / BLOCK);
-  const b1 = Math.floor((j + 1) / BLOCK);
+  const B = r.block;
+  const b0 = B === 1 ? i : Math.ceil(i / B);
+  const b1 = B === 1 ? j + 1 : Math.floor((j + 1) / B);
   if (b0 >= b1) walkKinds(r, i, j + 1, out);
   else {
-    walkKinds(r, i, b0 * BLOCK, out);
-    for (const k of r.kinds) out[k]! += r.cum[k]![b1]! - r.cum[k]![b0]!;
-    walkKinds(r, b1 * BLOCK, j + 1, out);
+    if (B !== 1) walkKinds(r, i, b0 * B, out);
+    for (let x = 0; x < kinds.length; x++) {
+      const c = r.cum[kinds[x]!]!;
+      out[kinds[x]!]! += c[b1]! - c[b0]!;
+    }
+    if (B !== 1) walkKinds(r, b1 * B, j + 1, out);
   }
   if (r.start[i]! < lo) out[kindOf(r, i)]! -= lo - r.start[i]!;
   if (r.end[j]! > hi) out[kindOf(r, j)]! -= r.end[j]! - Math.max(hi, r.start[j]!);
@@ -242,9 +256,10 @@ function kindNsIn(r: LaneRuns, i: number, j: number, lo: number, hi: number, out
 function oneGoroutine(r: LaneRuns, i: number, j: number): boolean {
   if (!r.g) return true;
   const g0 = r.g[i]!;
+  const B = r.block;
   let k = i;
-  for (; k <= j && k % BLOCK !== 0; k++) if (r.g[k] !== g0) return false;
-  for (; k + BLOCK - 1 <= j; k += BLOCK) if (r.blockG[k / BLOCK] !== g0) return false;
+  for (; k <= j && k % B !== 0; k++) if (r.g[k] !== g0) return false;
+  for (; k + B - 1 <= j; k += B) if (r.blockG[k / B] !== g0) return false;
   for (; k <= j; k++) if (r.g[k] !== g0) return false;
   return true;
 }
@@ -255,6 +270,7 @@ const scratch = new Float64Array(KIND_COUNT);
 export function kindTotals(r: LaneRuns, lo: number, hi: number): number[] {
   const i = firstRunEndingAfter(r, lo);
   const j = firstRunStartingFrom(r, hi) - 1;
+  scratch.fill(0);
   kindNsIn(r, i, j, lo, hi, scratch);
   return Array.from(scratch, (ns) => Math.max(0, ns));
 }
@@ -291,9 +307,12 @@ export function lodSlices(r: LaneRuns, lo: number, hi: number, res: number, sink
       continue;
     }
     const mergedEnd = Math.min(r.end[j]!, hi);
-    kindNsIn(r, i, j, lo, hi, scratch);
+    // The kind holding most of the merged time (one kind: no sums to read).
     let best = kindOf(r, i);
-    for (const k of r.kinds) if (scratch[k]! > scratch[best]!) best = k;
+    if (r.kinds.length > 1) {
+      kindNsIn(r, i, j, lo, hi, scratch);
+      for (let x = 0; x < r.kinds.length; x++) if (scratch[r.kinds[x]!]! > scratch[best]!) best = r.kinds[x]!;
+    }
     let g = -1;
     let lab = -1;
     if (j - i < EXACT_MERGE_WALK) {

@@ -18,9 +18,6 @@ import {
   GC_EV_ASSIST_ACTIVE,
   GC_EV_ASSIST_BEGIN,
   GC_EV_ASSIST_END,
-  GC_EV_SWEEP_ACTIVE,
-  GC_EV_SWEEP_BEGIN,
-  GC_EV_SWEEP_END,
   G_NOTEXIST,
   G_RUNNABLE,
   G_RUNNING,
@@ -48,7 +45,6 @@ export const K_SYSCALL_BLOCKED = kindIndex('syscall-blocked');
 export const K_GC_MARK = kindIndex('gc-mark');
 export const K_STW = kindIndex('stw');
 export const K_ASSIST = kindIndex('assist');
-export const K_SWEEP = kindIndex('sweep');
 
 /** GoState → slice kind (-1: not drawn: not existing or undetermined). */
 const KIND_OF_STATE: number[] = [];
@@ -128,6 +124,7 @@ export interface RegionGroup {
 interface TimelineCache {
   labels: LabelTable;
   goroutineRuns: Map<number, LaneRuns>;
+  goroutineRunsHeld: number;
   procLanes: Map<number, LaneRuns> | null;
   gc: LaneRuns | null;
   heap: StepSeries | null;
@@ -141,6 +138,8 @@ interface TimelineCache {
 const caches = new WeakMap<TraceModel, TimelineCache>();
 /** How many goroutine lanes stay indexed (a view shows a few dozen; a search may visit more). */
 const GOROUTINE_LANES_KEPT = 4096;
+/** …and at most about this many runs (25 bytes each) across them, whatever the goroutines. */
+const GOROUTINE_RUNS_KEPT = 8_000_000;
 
 function cacheOf(model: TraceModel): TimelineCache {
   let c = caches.get(model);
@@ -148,6 +147,7 @@ function cacheOf(model: TraceModel): TimelineCache {
     c = {
       labels: new LabelTable(model),
       goroutineRuns: new Map(),
+      goroutineRunsHeld: 0,
       procLanes: null,
       gc: null,
       heap: null,
@@ -202,8 +202,12 @@ export function goroutineRuns(model: TraceModel, row: number): LaneRuns {
     }
     if (last === last) close(Math.max(model.endNs, last));
   }
-  const runs = b.finish({ kind: true, g: false, label: true, src: true });
-  if (c.goroutineRuns.size >= GOROUTINE_LANES_KEPT) c.goroutineRuns.clear();
+  const runs = b.finish({ kind: true, g: false, label: true, src: true, block: 1 });
+  c.goroutineRunsHeld += runs.n;
+  if (c.goroutineRuns.size >= GOROUTINE_LANES_KEPT || c.goroutineRunsHeld > GOROUTINE_RUNS_KEPT) {
+    c.goroutineRuns.clear();
+    c.goroutineRunsHeld = runs.n;
+  }
   c.goroutineRuns.set(row, runs);
   return runs;
 }
@@ -250,15 +254,16 @@ export function procLanes(model: TraceModel): Map<number, LaneRuns> {
       }
     }
     for (let g = 0; g < nG; g++) if (state[g] === G_RUNNING && since[g] === since[g]) close(g, Math.max(model.endNs, since[g]!));
-    for (const [p, b] of [...builders].sort((x, y) => x[0] - y[0])) lanes.set(p, b.finish({ kind: false, g: true, label: false, src: true }));
+    for (const [p, b] of [...builders].sort((x, y) => x[0] - y[0])) lanes.set(p, b.finish({ kind: false, g: true, label: false, src: false }));
   }
   c.procLanes = lanes;
   return lanes;
 }
 
 /**
- * GC as one lane of runs: stop-the-world over mark assists (some goroutine assisting) over mark phases
- * over sweeping (some P sweeping), each stretch drawn as the first of those that holds there.
+ * GC as one lane of runs: stop-the-world over mark assists (some goroutine assisting) over mark
+ * phases, each stretch drawn as the first of those that holds there. (Sweeping is left out: Go
+ * records one range per swept span, millions in a big trace, with nothing to see at any zoom.)
  */
 export function gcLane(model: TraceModel): LaneRuns {
   const c = cacheOf(model);
@@ -275,28 +280,27 @@ export function gcLane(model: TraceModel): LaneRuns {
   };
   for (let i = 0; i < model.gcCycles.count; i++) add(model.gcCycles.start[i]!, model.gcCycles.end[i]!, K_GC_MARK, -1);
   for (let i = 0; i < model.stw.count; i++) add(model.stw.start[i]!, model.stw.end[i]!, K_STW, c.labels.ofModelString(model.stw.kind[i]!));
-  // Assists by goroutine, sweeps by P: begin … end, or found in progress (ACTIVE) when not open.
+  // Assists by goroutine: begin … end, or found in progress (ACTIVE) when not open.
   const ge = model.gcEvents;
   const open = new Map<number, number>();
-  const rangeKey = (kind: number, v: number) => (kind === K_ASSIST ? v * 2 : v * 2 + 1);
   for (let i = 0; i < ge.count; i++) {
     const k = ge.kind[i]!;
-    const kind = k === GC_EV_ASSIST_BEGIN || k === GC_EV_ASSIST_END || k === GC_EV_ASSIST_ACTIVE ? K_ASSIST : k === GC_EV_SWEEP_BEGIN || k === GC_EV_SWEEP_END || k === GC_EV_SWEEP_ACTIVE ? K_SWEEP : -1;
-    if (kind < 0) continue;
-    const key = rangeKey(kind, ge.value[i]!);
-    if (k === GC_EV_ASSIST_END || k === GC_EV_SWEEP_END) {
+    if (k !== GC_EV_ASSIST_BEGIN && k !== GC_EV_ASSIST_END && k !== GC_EV_ASSIST_ACTIVE) continue;
+    const kind = K_ASSIST;
+    const key = ge.value[i]!;
+    if (k === GC_EV_ASSIST_END) {
       const s = open.get(key);
       if (s !== undefined) add(s, ge.t[i]!, kind, -1);
       open.delete(key);
     } else if (!open.has(key)) open.set(key, ge.t[i]!);
   }
-  for (const [key, s] of open) add(s, hi, key % 2 === 0 ? K_ASSIST : K_SWEEP, -1);
+  for (const s of open.values()) add(s, hi, K_ASSIST, -1);
   ev.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   const b = new RunsBuilder();
   const depth = new Int32Array(KIND_COUNT);
   let stwLabel = -1;
   let at = NaN;
-  const top = () => (depth[K_STW]! > 0 ? K_STW : depth[K_ASSIST]! > 0 ? K_ASSIST : depth[K_GC_MARK]! > 0 ? K_GC_MARK : depth[K_SWEEP]! > 0 ? K_SWEEP : -1);
+  const top = () => (depth[K_STW]! > 0 ? K_STW : depth[K_ASSIST]! > 0 ? K_ASSIST : depth[K_GC_MARK]! > 0 ? K_GC_MARK : -1);
   for (const [t, d, kind, label] of ev) {
     const k = top();
     if (at === at && t > at && k >= 0) b.push(at, t, k, -1, k === K_STW ? stwLabel : -1, -1);
@@ -304,7 +308,7 @@ export function gcLane(model: TraceModel): LaneRuns {
     depth[kind]! += d;
     if (kind === K_STW && d > 0) stwLabel = label;
   }
-  c.gc = b.finish({ kind: true, g: false, label: true, src: false });
+  c.gc = b.finish({ kind: true, g: false, label: true, src: false, block: 4 });
   return c.gc;
 }
 

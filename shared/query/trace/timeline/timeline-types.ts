@@ -91,7 +91,10 @@ export interface TimelineWindow {
   resolutionNs: number;
   labels: string[];
   lanes: LaneSlices[];
-  /** Whole-process GC marks in the window (one lane): kinds 'gc-mark' / 'stw', merged at the resolution. */
+  /**
+   * Whole-process GC marks in the window (one lane), merged at the resolution: 'stw' over 'assist'
+   * (some goroutine in a mark assist) over 'gc-mark' ('sweep' is not sent).
+   */
   gc: LaneSlices;
   /** User regions of the asked goroutine lanes and user tasks overlapping the window, nested by depth. */
   spans: { kind: 'task' | 'region'; id: number; g: number; type: string; start: number; end: number; depth: number }[];

@@ -87,21 +87,26 @@ function regionLabelAt(model: TraceModel, labels: LabelTable, gid: number, t: nu
   return -1;
 }
 
-function laneSlices(
-  model: TraceModel,
-  lane: LaneRef,
-  runs: LaneRuns | null,
-  lo: number,
-  hi: number,
-  res: number,
-  labels: WindowLabels,
-  byRegion: boolean,
-): LaneSlices {
-  const out: LaneSlices = { lane, start: [], end: [], kind: [], g: [], label: [], merged: [], kindNs: [] };
-  if (!runs) {
-    out.kindNs = new Array<number>(KIND_COUNT).fill(0);
-    return out;
-  }
+/** A lane's slices with model label ids (the window maps them to its own label list). */
+interface CachedLane {
+  start: number[];
+  end: number[];
+  kind: number[];
+  g: number[];
+  labelId: number[];
+  merged: number[];
+  kindNs: number[];
+}
+
+/**
+ * The last lanes computed, per model, by (lane, window, resolution, colouring): a view that scrolls its
+ * lane list or redraws asks the same window again, and only the lanes it did not have are computed.
+ */
+const laneCaches = new WeakMap<TraceModel, Map<string, CachedLane>>();
+const LANES_CACHED = 512;
+
+function computeLane(model: TraceModel, runs: LaneRuns, lo: number, hi: number, res: number, byRegion: boolean): CachedLane {
+  const out: CachedLane = { start: [], end: [], kind: [], g: [], labelId: [], merged: [], kindNs: [] };
   const ids = model.goroutines.id;
   const table = labelTable(model);
   const sink: SliceSink = {
@@ -116,7 +121,7 @@ function laneSlices(
       out.end.push(e);
       out.kind.push(kind);
       out.g.push(gid);
-      out.label.push(labels.of(lab));
+      out.labelId.push(lab);
       out.merged.push(merged);
     },
   };
@@ -125,13 +130,43 @@ function laneSlices(
   return out;
 }
 
-/** The first i with t[i] > x (strict: true) or t[i] >= x. */
-function bound(t: Float64Array, x: number, strict: boolean): number {
-  let a = 0;
-  let b = t.length;
+function laneSlices(
+  model: TraceModel,
+  lane: LaneRef,
+  runs: LaneRuns | null,
+  lo: number,
+  hi: number,
+  res: number,
+  labels: WindowLabels,
+  byRegion: boolean,
+): LaneSlices {
+  if (!runs) return { lane, start: [], end: [], kind: [], g: [], label: [], merged: [], kindNs: new Array<number>(KIND_COUNT).fill(0) };
+  let cache = laneCaches.get(model);
+  if (!cache) laneCaches.set(model, (cache = new Map()));
+  const key = `${lane.kind}:${lane.id}|${lo}|${hi}|${res}|${byRegion ? 'r' : 'g'}`;
+  let c = cache.get(key);
+  if (!c) {
+    c = computeLane(model, runs, lo, hi, res, byRegion);
+    if (cache.size >= LANES_CACHED) cache.delete(cache.keys().next().value!);
+    cache.set(key, c);
+  }
+  // Copies: a caller may keep or change its answer.
+  return { lane, start: c.start.slice(), end: c.end.slice(), kind: c.kind.slice(), g: c.g.slice(), label: c.labelId.map((id) => labels.of(id)), merged: c.merged.slice(), kindNs: c.kindNs.slice() };
+}
+
+/** The first i ≥ from with t[i] > x (strict: true) or t[i] >= x; galloping from `from` (columns move forward). */
+function bound(t: Float64Array, x: number, strict: boolean, from: number): number {
+  const before = (v: number) => v < x || (strict && v === x);
+  let a = from;
+  let step = 1;
+  while (a + step < t.length && before(t[a + step]!)) {
+    a += step;
+    step *= 2;
+  }
+  let b = Math.min(a + step, t.length);
   while (a < b) {
     const m = (a + b) >>> 1;
-    if (t[m]! < x || (strict && t[m]! === x)) a = m + 1;
+    if (before(t[m]!)) a = m + 1;
     else b = m;
   }
   return a;
@@ -159,10 +194,11 @@ function seriesColumns(s: StepSeries, lo: number, hi: number, res: number): { t:
   if (!n || !(hi > lo)) return out;
   const cols = Math.ceil((hi - lo) / res);
   let col = 0;
+  let i = bound(s.t, lo, true, 0) - 1; // the point in effect at the column's start (-1: none yet)
   while (col < cols) {
     const a = lo + col * res;
-    const i = bound(s.t, a, true) - 1; // the point in effect at a (-1: none yet)
-    const j = bound(s.t, Math.min(a + res, hi), false); // points before the column's end
+    i = bound(s.t, a, true, Math.max(i, 0)) - 1;
+    const j = bound(s.t, Math.min(a + res, hi), false, Math.max(i, 0)); // points before the column's end
     if (j > i + 1 || (i >= 0 && col === 0)) {
       out.t.push(a);
       out.v.push(rangeMax(s, Math.max(i, 0), j));
