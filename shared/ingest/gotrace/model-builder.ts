@@ -1,37 +1,26 @@
 /**
  * A TraceEventSink that builds the TraceModel from either decoder's event stream. Columns
- * (shared/model/column.ts) grow by doubling; nothing is allocated per event except when a new goroutine, string or task appears.
+ * (shared/model/column.ts) grow by doubling; nothing is allocated per event except when a new
+ * goroutine, string or task appears.
  * It also keeps Go's goroutine-summary StartTime/EndTime (internal/trace summary.go semantics),
  * which cmd/trace uses to clip blocking intervals.
  */
-import { Column } from '../../model/column.ts';
+import { Column, ensureCapacity } from '../../model/column.ts';
 import { StringInterner } from '../../model/interner.ts';
 import type { StackTableBuilder } from '../../model/stacks.ts';
 import type { TraceModel } from '../../model/trace.ts';
-import {
-  GC_EV_ASSIST_ACTIVE,
-  GC_EV_ASSIST_BEGIN,
-  GC_EV_ASSIST_END,
-  GC_EV_GOMAXPROCS,
-  GC_EV_LABEL,
-  GC_EV_LAST,
-  GC_EV_STW_BEGIN,
-  GC_EV_STW_END,
-  GC_EV_SWEEP_ACTIVE,
-  GC_EV_SWEEP_BEGIN,
-  GC_EV_SWEEP_END,
-  GC_EV_SYNC,
-  GC_LABEL_DEDICATED,
-  GC_LABEL_FRACTIONAL,
-  GC_LABEL_IDLE,
-  GC_LABEL_OTHER,
-  G_RUNNABLE as RUNNABLE,
-  NO_PROC,
-} from '../../model/trace.ts';
+import * as M from '../../model/trace.ts';
 import type { GoState, ProcState, RangeScope, TraceEventSink, TraceHeaderInfo, TraceTime } from './events.ts';
-import { G_NOTEXIST as NOTEXIST, G_RUNNING as RUNNING, G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../../model/trace.ts';
+
+// Module-local copies of the model's constants: tsx and test runners reach an imported binding through
+// a getter call on every use, and goTransition reads several per event.
+const { G_NOTEXIST: NOTEXIST, G_RUNNABLE: RUNNABLE, G_RUNNING: RUNNING, G_SYSCALL: SYSCALL, G_UNDETERMINED: UNDETERMINED, G_WAITING: WAITING, NO_PROC } = M;
+const { GC_EV_ASSIST_ACTIVE, GC_EV_ASSIST_BEGIN, GC_EV_ASSIST_END, GC_EV_GOMAXPROCS, GC_EV_LABEL, GC_EV_LAST, GC_EV_STW_BEGIN, GC_EV_STW_END } = M;
+const { GC_EV_SWEEP_ACTIVE, GC_EV_SWEEP_BEGIN, GC_EV_SWEEP_END, GC_EV_SYNC, GC_LABEL_DEDICATED, GC_LABEL_FRACTIONAL, GC_LABEL_IDLE, GC_LABEL_OTHER } = M;
 
 const GC_MARK = 'GC concurrent mark phase';
+/** Goroutine ids below this are indexed densely (at most 64 MB of index; Go's ids count up from 1). */
+const DENSE_IDS = 1 << 24;
 const GC_SWEEP = 'GC incremental sweep';
 const GC_ASSIST = 'GC mark assist';
 const GOMAXPROCS = '/sched/gomaxprocs:threads';
@@ -56,6 +45,12 @@ export class TraceModelBuilder implements TraceEventSink {
   private strings = new StringInterner(['']);
 
   // goroutines
+  /**
+   * Goroutine id → row. Go hands out ids densely from 1, so ids below DENSE_IDS index a typed array
+   * (row + 1; 0 = none) — a Map lookup per transition was the builder's largest cost; larger or odd
+   * ids (never seen from Go's runtime) fall back to a Map.
+   */
+  private rowById: Int32Array = new Int32Array(1024);
   private gRow = new Map<number, number>();
   private gN = 0;
   private gId = new Column(Float64Array);
@@ -184,7 +179,9 @@ export class TraceModelBuilder implements TraceEventSink {
 
   /** Goroutine row of a goroutine id named by an event (-1: none, or never seen in a transition). */
   private rowOf(g: number): number {
-    return g < 0 ? -1 : (this.gRow.get(g) ?? -1);
+    if (g >= 0 && g < this.rowById.length && (g | 0) === g) return this.rowById[g]! - 1;
+    if (g < DENSE_IDS && (g | 0) === g) return -1;
+    return this.gRow.get(g) ?? -1;
   }
 
   private gcEvent(t: number, kind: number, p: number, g: number, value: number): void {
@@ -217,8 +214,8 @@ export class TraceModelBuilder implements TraceEventSink {
   }
 
   private goroutine(id: number, t: number): number {
-    let r = this.gRow.get(id);
-    if (r === undefined) {
+    let r = this.rowOf(id);
+    if (r < 0) {
       r = this.gN++;
       if (r >= this.gId.a.length) {
         const n = r + 1;
@@ -238,11 +235,17 @@ export class TraceModelBuilder implements TraceEventSink {
       this.gEnd.a[r] = NaN;
       this.gRun.a[r] = NaN;
       this.gSumEnd.a[r] = NaN;
-      this.gRow.set(id, r);
+      if (id >= 0 && id < DENSE_IDS && (id | 0) === id) {
+        if (id >= this.rowById.length) this.rowById = ensureCapacity(this.rowById, id + 1);
+        this.rowById[id] = r + 1;
+      } else {
+        this.gRow.set(id, r);
+      }
     }
     this.gLast.a[r] = t;
     return r;
   }
+
 
   begin(info: TraceHeaderInfo): void {
     this.goMinor = info.goMinor;
@@ -331,8 +334,8 @@ export class TraceModelBuilder implements TraceEventSink {
 
   goroutineStartStack(g: number, stack: number): void {
     // Rows are made by transitions only (the goroutine count is Go's): keep it for when one comes.
-    const row = this.gRow.get(g);
-    if (row === undefined) this.pendingStart.set(g, stack);
+    const row = this.rowOf(g);
+    if (row < 0) this.pendingStart.set(g, stack);
     else this.gStartStack.a[row] = stack;
   }
 
