@@ -152,7 +152,8 @@ export function TraceTimeline(p: TraceTimelineProps) {
       brush: p.brush,
       hover: hl,
       selected: p.selected,
-      focusRowKey: focusRow,
+      // (Not in an exported picture: the keyboard's lane outline is for using the view.)
+      focusRowKey: exporting ? null : focusRow,
       focusG: p.focusG,
       flows: p.flows,
       taskLevel,
@@ -163,7 +164,7 @@ export function TraceTimeline(p: TraceTimelineProps) {
     // When and how long the last draw took (bench/trace-timeline-bench.ts reads these).
     c.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
     c.setAttribute('data-drawn-at', String(Math.round(performance.now())));
-  }, [width, canvasH, vp, p.rows, top, p.win, lanes, p.colorBy, p.brush, p.selected, focusRow, p.flows, pointer, drag, hit, p.focusG, taskLevel, p.cursorNs]);
+  }, [width, canvasH, vp, p.rows, top, p.win, lanes, p.colorBy, p.brush, p.selected, focusRow, p.flows, pointer, drag, hit, p.focusG, taskLevel, p.cursorNs, exporting]);
 
   // Ctrl/⌘ + wheel zooms at the pointer and shift + wheel (or a sideways wheel) pans, as in Perfetto; a
   // plain wheel scrolls the lanes (over the time axis it zooms). Native listener: React's is passive.
