@@ -208,7 +208,7 @@ test('layout: presets, keyboard-resizable panels, and the shortcut help', async 
   const help = page.getByTestId('help-overlay');
   await expect(help).toBeVisible();
   for (const view of ['Timeline', 'Connections heat map', 'Flame graph', 'Goroutines', 'What changed', 'Layout and app']) {
-    await expect(help.getByRole('heading', { name: view })).toBeVisible();
+    await expect(help.getByRole('heading', { name: view, exact: true })).toBeVisible();
   }
   for (const k of ['Shift', '+', '-', '0', '←', '→', 'Esc']) await expect(help.locator('kbd', { hasText: k }).first()).toBeVisible();
   await expect(help).toContainText('double-click');

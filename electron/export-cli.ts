@@ -1,5 +1,5 @@
 /**
- * `tracedeck export FILES… --view flame|heatmap|blocking|timeline|workspace [--range START..END]
+ * `tracedeck export FILES… --view flame|heatmap|blocking|timeline|trace|workspace [--range START..END]
  * [--sample-type T] [--out FILE.png|.svg] [--scale 1|2] [--bundle DIR|FILE.zip]`
  *
  * Renders without a window: the browser-mode server runs in this process, headless Chromium loads
@@ -18,12 +18,12 @@ import { engineWorkerScript } from './worker-build.ts';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.ts';
 
 export const EXPORT_USAGE = `usage:
-  tracedeck export FILE… --view flame|heatmap|blocking|timeline|workspace
+  tracedeck export FILE… --view flame|heatmap|blocking|timeline|trace|workspace
                    [--range START..END] [--sample-type T] [--out FILE.png|FILE.svg] [--scale 1|2] [--bundle DIR|FILE.zip]
     START/END: seconds from the session start (2.5, 300ms) or ISO times (2026-11-22T19:37:20Z)
     --bundle: a postmortem folder, or one .zip when the name ends in .zip`;
 
-const VIEWS = ['flame', 'heatmap', 'blocking', 'timeline', 'workspace'] as const;
+const VIEWS = ['flame', 'heatmap', 'blocking', 'timeline', 'trace', 'workspace'] as const;
 type View = (typeof VIEWS)[number];
 
 
@@ -207,6 +207,8 @@ async function waitForView(page: Page, view: View): Promise<void> {
   if (view === 'heatmap' || view === 'workspace') await wait('[data-testid="heatmap"][data-ready="true"], [data-testid="heatmap-empty"]');
   if (view === 'timeline' || view === 'workspace') await wait('[data-testid="timeline-lane"]');
   if (view === 'blocking' || view === 'workspace') await wait('[data-testid="panel-blocking"]');
+  // The trace timeline: its canvas drew an answer for the lanes in view.
+  if (view === 'trace') await wait('[data-testid="trace-timeline-canvas-host"][data-ready="true"], [data-testid="panel-trace-timeline"][data-empty="true"]');
   // Quiet: the text on the page stays the same for 400 ms (tables and tracks arrive asynchronously).
   let last = '';
   let stableSince = Date.now();

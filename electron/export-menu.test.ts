@@ -26,7 +26,7 @@ describe('File > Export menu', () => {
     const sent = clickAll();
     const views = MENU_VIEWS.map(([v]) => v);
     expect(views.every((v) => (EXPORT_VIEWS as readonly string[]).includes(v))).toBe(true);
-    expect(views).toEqual(['workspace', 'timeline', 'flame', 'heatmap', 'blocking', 'changes']);
+    expect(views).toEqual(['workspace', 'timeline', 'flame', 'heatmap', 'blocking', 'changes', 'trace']);
     const want: MenuCommand[] = [
       ...views.flatMap((view): MenuCommand[] => [
         { kind: 'exportImage', view, format: 'png', scale: 1 },

@@ -14,6 +14,7 @@ export const MENU_VIEWS: readonly [ExportViewName, string][] = [
   ['heatmap', 'Connections Heat Map'],
   ['blocking', 'Goroutine Blocking'],
   ['changes', 'What Changed'],
+  ['trace', 'Trace Timeline'],
 ];
 
 export function exportMenuTemplate(send: (command: MenuCommand) => void): MenuItemConstructorOptions[] {

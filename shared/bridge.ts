@@ -341,7 +341,7 @@ export type EventName = keyof BridgeEvents;
 export type HostEventName = Exclude<EventName, 'menuCommand'>;
 
 /** Views the page can export as pictures (the renderer's exporter; the Electron menu lists them). */
-export const EXPORT_VIEWS = ['workspace', 'timeline', 'flame', 'heatmap', 'blocking', 'changes', 'details'] as const;
+export const EXPORT_VIEWS = ['workspace', 'timeline', 'flame', 'heatmap', 'blocking', 'changes', 'details', 'trace'] as const;
 export type ExportViewName = (typeof EXPORT_VIEWS)[number];
 
 /**

@@ -10,6 +10,7 @@ import { toSourceSpan, type SourceSpan } from './time-domains.ts';
 import { DEFAULT_FLAME_VIEW, type FlameViewState } from './state/flame-view.ts';
 import { DEFAULT_HEATMAP_VIEW, type HeatmapViewState } from './state/heatmap-view.ts';
 import { DEFAULT_TRACE_DETAILS_VIEW, type TraceDetailsViewState } from './state/table-views.ts';
+import { DEFAULT_TRACE_TIMELINE_VIEW, type TraceTimelineViewState } from './state/trace-timeline-view.ts';
 
 export const selectSource = (st: AppState, id: SourceId | null | undefined): SourceInfo | undefined =>
   id ? st.session.sources.find((s) => s.id === id) : undefined;
@@ -65,3 +66,13 @@ export function selectHeatmapSource(st: AppState, captures = st.session.sources.
 
 /** The source the flame graph shows: the focused one, when ready. */
 export const selectFlameSource = (st: AppState): SourceInfo | undefined => st.session.sources.find((s) => s.id === st.focusedSourceId && s.status === 'ready');
+
+export const selectTraceTimelineView = (st: AppState, id: SourceId | null | undefined): TraceTimelineViewState =>
+  (id && st.traceTimelineViews[id]) || DEFAULT_TRACE_TIMELINE_VIEW;
+export const useTraceTimelineView = (id: SourceId | null | undefined): TraceTimelineViewState => useApp((s) => selectTraceTimelineView(s, id));
+
+/** The trace the trace timeline shows: the one chosen, else the focused trace, else the first ready trace. */
+export function selectTraceTimelineSource(st: AppState): SourceInfo | undefined {
+  const traces = st.session.sources.filter((s) => s.kind === 'gotrace' && s.status === 'ready');
+  return traces.find((s) => s.id === st.traceTimelineSourceId) ?? traces.find((s) => s.id === st.focusedSourceId) ?? traces[0];
+}

@@ -11,6 +11,8 @@ import { DEFAULT_FLAME_VIEW, flameTransitions, type FlameFilter, type FilterKind
 import { DEFAULT_HEATMAP_VIEW, type HeatmapViewState } from './state/heatmap-view.ts';
 import { DEFAULT_TRACE_DETAILS_VIEW, type TraceDetailsViewState } from './state/table-views.ts';
 import type { TopSortKey } from '../../shared/query/stacks/top-table.ts';
+import { DEFAULT_TRACE_TIMELINE_VIEW, traceTimelineTransitions, type SlicePick, type TraceTimelineViewState } from './state/trace-timeline-view.ts';
+import type { SourceSpan } from './time-domains.ts';
 
 /** A range on the session axis, ns relative to SessionInfo.originEpochNs. */
 export type TimeRange = AxisSpan;
@@ -28,6 +30,10 @@ export interface ViewSlices {
   traceDetailsViews: Record<SourceId, TraceDetailsViewState>;
   /** The goroutine tables' expanded row: by trace source id, or DUMPS_TABLE for the dumps table. */
   expandedGroups: Record<string, string | null>;
+  /** The trace timeline's state per trace source (state/trace-timeline-view.ts). */
+  traceTimelineViews: Record<SourceId, TraceTimelineViewState>;
+  /** The trace the trace timeline shows (null: the focused trace, else the first). */
+  traceTimelineSourceId: SourceId | null;
 }
 
 /** The actions on the view slices: every change a view makes to its state is one of these. */
@@ -62,6 +68,22 @@ export interface ViewActions {
    * profile it names, e.g. a trace's `net`). An action on the flame view's state, not a request.
    */
   showInFlameGraph(sourceId: SourceId, fn: string, profile?: string): void;
+  traceTimeline: {
+    update(id: SourceId, change: Partial<TraceTimelineViewState>): void;
+    pin(id: SourceId, g: number): void;
+    unpin(id: SourceId, g: number): void;
+    select(id: SourceId, pick: SlicePick | null): void;
+    jump(id: SourceId, to: SlicePick, shownWindow: SourceSpan): void;
+    goBack(id: SourceId): void;
+  };
+  showTraceTimelineOf(id: SourceId | null): void;
+  /**
+   * "Show in trace timeline" from another view: show that trace, give goroutine `g` its lane (scrolled
+   * into view) and, with `atNs` (trace clock), open its slice at that moment.
+   */
+  showInTraceTimeline(sourceId: SourceId, g: number, atNs?: number): void;
+  /** The same for every goroutine whose start or blocking function matches `fnPattern` (a finding's group). */
+  showFunctionInTraceTimeline(sourceId: SourceId, fnPattern: string): void;
 }
 
 export interface Notice {
@@ -146,6 +168,10 @@ function viewSlices(set: Set, get: () => AppState): ViewSlices & ViewActions {
     <A extends unknown[]>(t: (v: FlameViewState, ...a: A) => FlameViewState) =>
     (id: SourceId, ...a: A) =>
       set((st) => ({ flameViews: { ...st.flameViews, [id]: t(st.flameViews[id] ?? DEFAULT_FLAME_VIEW, ...a) } }));
+  const tt =
+    <A extends unknown[]>(t: (v: TraceTimelineViewState, ...a: A) => TraceTimelineViewState) =>
+    (id: SourceId, ...a: A) =>
+      set((st) => ({ traceTimelineViews: { ...st.traceTimelineViews, [id]: t(st.traceTimelineViews[id] ?? DEFAULT_TRACE_TIMELINE_VIEW, ...a) } }));
   return {
     flameViews: {},
     heatmapViews: {},
@@ -154,6 +180,8 @@ function viewSlices(set: Set, get: () => AppState): ViewSlices & ViewActions {
     collapsedLaneGroups: [],
     traceDetailsViews: {},
     expandedGroups: {},
+    traceTimelineViews: {},
+    traceTimelineSourceId: null,
     flame: {
       setProfile: flame(flameTransitions.setProfile),
       setInverted: flame(flameTransitions.setInverted),
@@ -180,6 +208,26 @@ function viewSlices(set: Set, get: () => AppState): ViewSlices & ViewActions {
     expandGroup: (table, group) => set((st) => ({ expandedGroups: { ...st.expandedGroups, [table]: group } })),
     toggleLaneGroup: (key) =>
       set((st) => ({ collapsedLaneGroups: st.collapsedLaneGroups.includes(key) ? st.collapsedLaneGroups.filter((k) => k !== key) : [...st.collapsedLaneGroups, key] })),
+    traceTimeline: {
+      update: (id, change) => tt((v) => ({ ...v, ...change }))(id),
+      pin: tt(traceTimelineTransitions.pin),
+      unpin: tt(traceTimelineTransitions.unpin),
+      select: tt(traceTimelineTransitions.select),
+      jump: tt(traceTimelineTransitions.jump),
+      goBack: tt(traceTimelineTransitions.goBack),
+    },
+    showTraceTimelineOf: (traceTimelineSourceId) => set(() => ({ traceTimelineSourceId })),
+    showInTraceTimeline: (sourceId, g, atNs) => {
+      tt((v) => {
+        const pinned = traceTimelineTransitions.pin(v, g);
+        return atNs === undefined ? pinned : { ...pinned, tab: 'lanes', selected: { lane: { kind: 'goroutine', id: g }, t: atNs } };
+      })(sourceId);
+      set(() => ({ traceTimelineSourceId: sourceId }));
+    },
+    showFunctionInTraceTimeline: (sourceId, fnPattern) => {
+      tt((v) => ({ ...v, tab: 'lanes', pinQuery: fnPattern }))(sourceId);
+      set(() => ({ traceTimelineSourceId: sourceId }));
+    },
     showInFlameGraph: (sourceId, fn, profile) => {
       flame(flameTransitions.showFunction)(sourceId, fn, profile);
       if (get().focusedSourceId !== sourceId) set(() => ({ focusedSourceId: sourceId }));

@@ -5,6 +5,8 @@
  * bench-data/big-heap-go1.27.pb.gz; this takes a fraction of a second. StackTableBuilder and the
  * pprof parser intern stacks with it.
  */
+import { ensureCapacity } from './column.ts';
+
 export class PairMap {
   private bits: number;
   private mask: number;
@@ -79,28 +81,6 @@ export class PairMap {
   }
 }
 
-/** Growable Int32Array. */
-export function growI32(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  const b = new Int32Array(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
-
-export function growF64(a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  const b = new Float64Array(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
-
-export function growU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
-  if (need <= a.length) return a;
-  const b = new Uint8Array(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
-
 /**
  * A prefix tree with integer labels: node = (parent, label), ids 0,1,2… in creation order, so a
  * parent always has a smaller id than its children. Children are a linked list while few (a new
@@ -171,7 +151,7 @@ export class Trie {
 
   private push(parent: number, lbl: number): number {
     const c = this.count++;
-    if (c * 4 >= this.nodes.length) this.nodes = growI32(this.nodes, this.nodes.length * 2);
+    if (c * 4 >= this.nodes.length) this.nodes = ensureCapacity(this.nodes, this.nodes.length * 2);
     this.nodes[c * 4] = lbl;
     this.nodes[c * 4 + 1] = parent;
     return c;

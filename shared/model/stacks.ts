@@ -10,6 +10,8 @@
  * the same index when they share one table, so "this stack" means the same thing everywhere.
  */
 
+import { ensureCapacity } from './column.ts';
+import { StringInterner } from './interner.ts';
 import { PairMap } from './pair-map.ts';
 
 export type StringIndex = number;
@@ -45,23 +47,9 @@ export interface StackTable {
   readonly stackCount: number;
 }
 
-function grow(a: Int32Array<ArrayBufferLike>, need: number): Int32Array<ArrayBufferLike> {
-  if (need <= a.length) return a;
-  const b = new Int32Array(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
-function growU8(a: Uint8Array<ArrayBufferLike>, need: number): Uint8Array<ArrayBufferLike> {
-  if (need <= a.length) return a;
-  const b = new Uint8Array(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
-
 /** Builds a StackTable incrementally; interning is O(1) per frame and per stack step. */
 export class StackTableBuilder {
-  private strings: string[] = [];
-  private stringIndex = new Map<string, StringIndex>();
+  private strings = new StringInterner();
   private frameFunc: Int32Array<ArrayBufferLike> = new Int32Array(1024);
   private frameFile: Int32Array<ArrayBufferLike> = new Int32Array(1024);
   private frameLine: Int32Array<ArrayBufferLike> = new Int32Array(1024);
@@ -76,13 +64,7 @@ export class StackTableBuilder {
   private stackIndex = new PairMap(4096);
 
   internString(s: string): StringIndex {
-    let i = this.stringIndex.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
-      this.stringIndex.set(s, i);
-    }
-    return i;
+    return this.strings.intern(s);
   }
 
   internFrame(f: FrameInput): FrameIndex {
@@ -94,11 +76,11 @@ export class StackTableBuilder {
     let i = this.frameIndex.get(key);
     if (i === undefined) {
       i = this.frameCount++;
-      this.frameFunc = grow(this.frameFunc, this.frameCount);
-      this.frameFile = grow(this.frameFile, this.frameCount);
-      this.frameLine = grow(this.frameLine, this.frameCount);
-      this.frameInlined = growU8(this.frameInlined, this.frameCount);
-      this.frameModule = grow(this.frameModule, this.frameCount);
+      this.frameFunc = ensureCapacity(this.frameFunc, this.frameCount);
+      this.frameFile = ensureCapacity(this.frameFile, this.frameCount);
+      this.frameLine = ensureCapacity(this.frameLine, this.frameCount);
+      this.frameInlined = ensureCapacity(this.frameInlined, this.frameCount);
+      this.frameModule = ensureCapacity(this.frameModule, this.frameCount);
       this.frameModule[i] = module;
       this.frameFunc[i] = func;
       this.frameFile[i] = file;
@@ -115,8 +97,8 @@ export class StackTableBuilder {
     const s = this.stackIndex.getOrAdd(prefix, frame, next);
     if (s === next) {
       this.stackCount++;
-      this.stackFrame = grow(this.stackFrame, this.stackCount);
-      this.stackPrefix = grow(this.stackPrefix, this.stackCount);
+      this.stackFrame = ensureCapacity(this.stackFrame, this.stackCount);
+      this.stackPrefix = ensureCapacity(this.stackPrefix, this.stackCount);
       this.stackFrame[s] = frame;
       this.stackPrefix[s] = prefix;
     }
@@ -132,7 +114,7 @@ export class StackTableBuilder {
 
   build(): StackTable {
     return {
-      strings: this.strings,
+      strings: this.strings.list,
       frameFunc: this.frameFunc.subarray(0, this.frameCount),
       frameFile: this.frameFile.subarray(0, this.frameCount),
       frameLine: this.frameLine.subarray(0, this.frameCount),

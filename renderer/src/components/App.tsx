@@ -14,6 +14,7 @@ import { WhatChangedPanel } from './changes/WhatChangedPanel.tsx';
 import { Workspace } from './layout/Workspace.tsx';
 import { TraceDetailsPanel } from './trace-details/TraceDetailsPanel.tsx';
 import { FindingsPanel } from './findings/FindingsPanel.tsx';
+import { TraceTimelinePanel } from './trace-timeline/TraceTimelinePanel.tsx';
 
 export function App() {
   const hasSources = useApp((s) => s.session.sources.length > 0);
@@ -39,6 +40,7 @@ export function App() {
                 ),
                 trace: <TraceDetailsPanel />,
                 findings: <FindingsPanel />,
+                traceTimeline: <TraceTimelinePanel />,
               }}
             />
           </>

@@ -34,7 +34,8 @@ export function Panel({
   }
   // Known panels get an export button without asking (`panel-flame` → 'flame').
   const fromTestId = testId?.replace(/^panel-/, '') as ExportView | undefined;
-  const exp = exportId ?? (fromTestId && EXPORT_VIEWS.includes(fromTestId) ? fromTestId : undefined);
+  // (`panel-trace` is the trace details, not the `trace` view: the trace timeline names its exportId.)
+  const exp = exportId ?? (fromTestId && fromTestId !== 'trace' && EXPORT_VIEWS.includes(fromTestId) ? fromTestId : undefined);
   return (
     <section className="panel" data-testid={testId} aria-label={title} data-export-id={exp}>
       <header className="panel-header">

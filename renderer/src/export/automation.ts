@@ -64,7 +64,7 @@ export const exportApi: TracedeckExportApi = {
   focusSourceFor(view) {
     const st = useApp.getState();
     const ready = st.session.sources.filter((s) => s.status === 'ready');
-    const pick = view === 'heatmap' ? ready.find((s) => s.kind === 'ss') : view === 'flame' ? ready.find((s) => s.kind !== 'ss') : undefined;
+    const pick = view === 'heatmap' ? ready.find((s) => s.kind === 'ss') : view === 'flame' ? ready.find((s) => s.kind !== 'ss') : view === 'trace' ? ready.find((s) => s.kind === 'gotrace') : undefined;
     if (pick) st.focusSource(pick.id);
   },
   async render(view, format, scale) {

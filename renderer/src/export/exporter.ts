@@ -5,7 +5,7 @@
  */
 import { EXPORT_VIEWS, type ExportViewName, type SourceInfo } from '../../../shared/bridge.ts';
 import { useApp } from '../store.ts';
-import { selectFlameSource, selectHeatmapSource } from '../selectors.ts';
+import { selectFlameSource, selectHeatmapSource, selectTraceTimelineSource } from '../selectors.ts';
 import { captionHeight, captionLines, captionSvg } from './caption.ts';
 import { esc, serializeElement, wrapText, type SerializedPart } from './dom-to-svg.ts';
 import { onExportStage } from './stage.ts';
@@ -22,6 +22,7 @@ const TITLES: Record<ExportView, string> = {
   blocking: 'Goroutine blocking',
   changes: 'What changed',
   details: 'Details',
+  trace: 'Trace timeline',
 };
 
 export function exportTarget(view: ExportView): HTMLElement | null {
@@ -49,6 +50,10 @@ function viewSources(view: ExportView): SourceInfo[] {
   if (view === 'heatmap') {
     const one = selectHeatmapSource(st);
     return one ? [one] : [];
+  }
+  if (view === 'trace') {
+    const t = selectTraceTimelineSource(st);
+    return t ? [t] : [];
   }
   return readySources();
 }

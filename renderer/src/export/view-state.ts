@@ -11,6 +11,7 @@ import { selectFlameSource, selectFlameView, selectHeatmapSource, selectHeatmapV
 import { loadFlameView, saveFlameView } from '../state/flame-view.ts';
 import { loadHeatmapView } from '../state/heatmap-view.ts';
 import { DUMPS_TABLE, loadTraceDetailsView } from '../state/table-views.ts';
+import { loadTraceTimelineView, saveTraceTimelineView, DEFAULT_TRACE_TIMELINE_VIEW } from '../state/trace-timeline-view.ts';
 
 export interface SavedView {
   scope: string;
@@ -42,6 +43,12 @@ export function saveViewSlices(st: AppState): Record<string, SavedView> {
     if (group !== null && key !== undefined) expanded[key] = group;
   }
   if (Object.keys(expanded).length) out.goroutineTables = { scope: '', state: expanded };
+  const ttIds = Object.keys(st.traceTimelineViews);
+  if (ttIds.length) {
+    const tt = (id: SourceId) => saveTraceTimelineView(st.traceTimelineViews[id] ?? DEFAULT_TRACE_TIMELINE_VIEW);
+    const first = [st.traceTimelineSourceId, ...ttIds].find((id) => id && nameOf(id) !== undefined);
+    if (first) out.traceTimeline = { scope: nameOf(first)!, state: tt(first), sources: byName(ttIds, nameOf, tt) };
+  }
   if (st.collapsedLaneGroups.length) out.timeline = { scope: '', state: { collapsedGroups: st.collapsedLaneGroups } };
   return out;
 }
@@ -85,6 +92,16 @@ export function restoreViewSlices(views: Record<string, unknown>, sources: Sourc
       const id = idOf(name);
       if (id) out.traceDetailsViews[id] = loadTraceDetailsView(raw);
     }
+  }
+  const traceTimeline = entries(views.traceTimeline);
+  if (traceTimeline.length) {
+    out.traceTimelineViews = {};
+    for (const [name, raw] of traceTimeline) {
+      const id = idOf(name);
+      if (id) out.traceTimelineViews[id] = loadTraceTimelineView(raw);
+    }
+    const shown = idOf((views.traceTimeline as SavedView).scope);
+    if (shown) out.traceTimelineSourceId = shown;
   }
   const expanded = (views.goroutineTables as SavedView | undefined)?.state;
   if (expanded && typeof expanded === 'object') {

@@ -4,6 +4,7 @@
  * Built here rather than with shared/ingest/ss's growable columns: these inputs are a few thousand
  * rows at most, and keeping the two folders independent lets each change its internals freely.
  */
+import { StringInterner } from '../../model/interner.ts';
 import type { ParsedSource } from '../../model/source.ts';
 import type { SocketCaptureModel, TcpInfoTable } from '../../model/sockets.ts';
 import { TCP_INFO_F32, TCP_INFO_F64, TCP_STATES, UNKNOWN_STATE } from '../../model/sockets.ts';
@@ -106,17 +107,8 @@ function emptyTcpInfo(): TcpInfoTable {
  * per process at the same moment.
  */
 export function buildFdModel(rows: readonly FdSocketRow[], samples: readonly FdCountSample[], skippedLines: number): SocketCaptureModel {
-  const strings: string[] = [''];
-  const stringIdx = new Map<string, number>([['', 0]]);
-  const intern = (s: string) => {
-    let i = stringIdx.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      stringIdx.set(s, i);
-    }
-    return i;
-  };
+  const strings = new StringInterner(['']);
+  const intern = (s: string) => strings.intern(s);
   const states: string[] = [...TCP_STATES, UNKNOWN_STATE];
   const stateIdx = new Map(states.map((s, i) => [s, i]));
   const n = rows.length;
@@ -167,7 +159,7 @@ export function buildFdModel(rows: readonly FdSocketRow[], samples: readonly FdC
     },
     sockets,
     tcpInfo: emptyTcpInfo(),
-    strings,
+    strings: strings.list,
     states,
     timerKinds: [''],
     fdCounts: {

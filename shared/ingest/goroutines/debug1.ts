@@ -7,10 +7,11 @@
  *   #	0x6718b4	net/http.(*persistConn).writeLoop+0xf4	net/http/transport.go:2392
  *   <blank line>
  */
+import { StringInterner } from '../../model/interner.ts';
 import { IngestError } from '../errors.ts';
 import { StackTableBuilder, type FrameIndex, type FrameInput } from '../../model/stacks.ts';
 import { NO_STATE_TEXT, NO_WAIT, type GoroutineDumpModel, type GoroutineGroupTable } from '../../model/goroutines.ts';
-import { GoroutineColumns, Interner, SkippedLines, splitFileLine, type Lines, type Progress } from './text-lines.ts';
+import { GoroutineColumns, SkippedLines, splitFileLine, type Lines, type Progress } from './text-lines.ts';
 
 /** Go 1.26+ writes the goroutineleak profile in the same format. */
 export const DEBUG1_HEADER = /^goroutine(?:leak)? profile: total (\d+)\s*$/;
@@ -54,8 +55,8 @@ function reachesOutermost(pcs: number[], lastFramePc: number | null): boolean {
 export function parseDebug1(lines: Lines, header: string, progress: Progress): PartResult {
   const total = Number(DEBUG1_HEADER.exec(header)![1]);
   const b = new StackTableBuilder();
-  const states = new Interner([NO_STATE_TEXT]);
-  const labels = new Interner(['']);
+  const states = new StringInterner([NO_STATE_TEXT]);
+  const labels = new StringInterner(['']);
   const gState: number[] = [];
   const gStack: number[] = [];
   const gSize: number[] = [];
@@ -107,7 +108,7 @@ export function parseDebug1(lines: Lines, header: string, progress: Progress): P
       continue;
     }
     if (count >= 0 && line.startsWith('# labels:')) {
-      label = labels.get(line.slice('# labels:'.length).trim());
+      label = labels.intern(line.slice('# labels:'.length).trim());
       continue;
     }
     if (count >= 0 && line.startsWith('#\t')) {

@@ -17,10 +17,11 @@
  * the one after a crash message is read (the largest of those), else the largest, and the others
  * are named in a warning.
  */
+import { StringInterner } from '../../model/interner.ts';
 import { StackTableBuilder, type FrameIndex, type StackIndex } from '../../model/stacks.ts';
 import { GoroutineFlag, NO_GOROUTINE, NO_WAIT, type GoroutineGroupTable } from '../../model/goroutines.ts';
 import { IngestError } from '../errors.ts';
-import { GoroutineColumns, Interner, SkippedLines, type Lines, type Progress } from './text-lines.ts';
+import { GoroutineColumns, SkippedLines, type Lines, type Progress } from './text-lines.ts';
 import type { PartResult } from './debug1.ts';
 
 /** `goroutine 7` then optional `gp=0x… m=0 mp=0x…` (GOTRACEBACK=system and up), then `[`. */
@@ -136,8 +137,8 @@ interface Block {
 /** One run of goroutine blocks: its own tables, so that the snapshots not chosen leave no trace. */
 class Snapshot {
   private readonly b = new StackTableBuilder();
-  private readonly states = new Interner([]);
-  private readonly labels = new Interner(['']);
+  private readonly states = new StringInterner([]);
+  private readonly labels = new StringInterner(['']);
   private readonly cols = new GoroutineColumns();
   private readonly ids = new Set<number>();
   readonly skipped = new SkippedLines();
@@ -300,13 +301,13 @@ class Snapshot {
     const h = g.header;
     const c = this.cols;
     c.id.push(h.id);
-    c.state.push(this.states.get(h.state));
+    c.state.push(this.states.intern(h.state));
     c.waitMinutes.push(h.waitMinutes);
     c.flags.push(g.flags);
     c.stack.push(this.b.internStack(g.frames.slice().reverse()));
     c.creatorId.push(g.creatorId);
     c.createdByFrame.push(g.createdBy);
-    c.labels.push(this.labels.get(h.labels));
+    c.labels.push(this.labels.intern(h.labels));
     this.ids.add(h.id);
     if (h.id !== 1 && !g.sawCreatedBy) this.withoutCreator++;
     this.cur = null;
@@ -443,8 +444,8 @@ function groupByStateAndStack(cols: GoroutineColumns, n: number): { groups: Goro
   const firstOf: number[] = [];
   const groupOf: number[] = new Array<number>(n);
   for (let i = 0; i < n; i++) {
-    const s = cols.state[i]!;
-    const st = cols.stack[i]!;
+    const s = cols.state.a[i]!;
+    const st = cols.stack.a[i]!;
     let byStack = byKey.get(s);
     if (!byStack) byKey.set(s, (byStack = new Map()));
     let g = byStack.get(st);
@@ -455,11 +456,11 @@ function groupByStateAndStack(cols: GoroutineColumns, n: number): { groups: Goro
       stack.push(st);
       size.push(0);
       maxWait.push(NO_WAIT);
-      labels.push(cols.labels[i]!);
+      labels.push(cols.labels.a[i]!);
       firstOf.push(i);
     }
     size[g]!++;
-    maxWait[g] = Math.max(maxWait[g]!, cols.waitMinutes[i]!);
+    maxWait[g] = Math.max(maxWait[g]!, cols.waitMinutes.a[i]!);
     groupOf[i] = g;
   }
   // Largest first; ties keep the order of first appearance.

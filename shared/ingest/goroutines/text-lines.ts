@@ -2,6 +2,7 @@
  * Small pieces both dump formats share: the line reader (byte offsets, CRLF), the one-warning
  * collector for unknown lines, string interning, progress/abort ticks and the goroutine columns.
  */
+import { Column } from '../../model/column.ts';
 import { throwIfAborted, type ParseOptions } from '../errors.ts';
 import type { GoroutineTable } from '../../model/goroutines.ts';
 
@@ -60,22 +61,6 @@ export class SkippedLines {
   }
 }
 
-export class Interner {
-  readonly list: string[] = [];
-  private readonly index = new Map<string, number>();
-  constructor(first: string[]) {
-    for (const s of first) this.get(s);
-  }
-  get(s: string): number {
-    let i = this.index.get(s);
-    if (i === undefined) {
-      i = this.list.length;
-      this.list.push(s);
-      this.index.set(s, i);
-    }
-    return i;
-  }
-}
 
 export interface Progress {
   tick(lines: Lines): void;
@@ -97,26 +82,26 @@ export function progressReporter(opts: ParseOptions, total: number): Progress {
 
 /** Column builder for the goroutine table (sizes unknown up front). */
 export class GoroutineColumns {
-  id: number[] = [];
-  state: number[] = [];
-  waitMinutes: number[] = [];
-  flags: number[] = [];
-  stack: number[] = [];
-  creatorId: number[] = [];
-  createdByFrame: number[] = [];
-  labels: number[] = [];
+  id = new Column(Float64Array);
+  state = new Column(Int32Array);
+  waitMinutes = new Column(Float64Array);
+  flags = new Column(Uint8Array);
+  stack = new Column(Int32Array);
+  creatorId = new Column(Float64Array);
+  createdByFrame = new Column(Int32Array);
+  labels = new Column(Int32Array);
 
   table(groupOf: number[]): GoroutineTable {
     return {
       count: this.id.length,
-      id: Float64Array.from(this.id),
-      state: Int32Array.from(this.state),
-      waitMinutes: Float64Array.from(this.waitMinutes),
-      flags: Uint8Array.from(this.flags),
-      stack: Int32Array.from(this.stack),
-      creatorId: Float64Array.from(this.creatorId),
-      createdByFrame: Int32Array.from(this.createdByFrame),
-      labels: Int32Array.from(this.labels),
+      id: this.id.trimmed(),
+      state: this.state.trimmed(),
+      waitMinutes: this.waitMinutes.trimmed(),
+      flags: this.flags.trimmed(),
+      stack: this.stack.trimmed(),
+      creatorId: this.creatorId.trimmed(),
+      createdByFrame: this.createdByFrame.trimmed(),
+      labels: this.labels.trimmed(),
       group: Int32Array.from(groupOf),
     };
   }

@@ -1,35 +1,26 @@
 /**
- * A TraceEventSink that builds the TraceModel from either decoder's event stream. Columns grow by
- * doubling; nothing is allocated per event except when a new goroutine, string or task appears.
+ * A TraceEventSink that builds the TraceModel from either decoder's event stream. Columns
+ * (shared/model/column.ts) grow by doubling; nothing is allocated per event except when a new
+ * goroutine, string or task appears.
  * It also keeps Go's goroutine-summary StartTime/EndTime (internal/trace summary.go semantics),
  * which cmd/trace uses to clip blocking intervals.
  */
+import { Column, ensureCapacity } from '../../model/column.ts';
+import { StringInterner } from '../../model/interner.ts';
 import type { StackTableBuilder } from '../../model/stacks.ts';
 import type { TraceModel } from '../../model/trace.ts';
-import {
-  GC_EV_ASSIST_ACTIVE,
-  GC_EV_ASSIST_BEGIN,
-  GC_EV_ASSIST_END,
-  GC_EV_GOMAXPROCS,
-  GC_EV_LABEL,
-  GC_EV_LAST,
-  GC_EV_STW_BEGIN,
-  GC_EV_STW_END,
-  GC_EV_SWEEP_ACTIVE,
-  GC_EV_SWEEP_BEGIN,
-  GC_EV_SWEEP_END,
-  GC_EV_SYNC,
-  GC_LABEL_DEDICATED,
-  GC_LABEL_FRACTIONAL,
-  GC_LABEL_IDLE,
-  GC_LABEL_OTHER,
-  G_RUNNABLE as RUNNABLE,
-  NO_PROC,
-} from '../../model/trace.ts';
+import * as M from '../../model/trace.ts';
 import type { GoState, ProcState, RangeScope, TraceEventSink, TraceHeaderInfo, TraceTime } from './events.ts';
-import { G_NOTEXIST as NOTEXIST, G_RUNNING as RUNNING, G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../../model/trace.ts';
+
+// Module-local copies of the model's constants: tsx and test runners reach an imported binding through
+// a getter call on every use, and goTransition reads several per event.
+const { G_NOTEXIST: NOTEXIST, G_RUNNABLE: RUNNABLE, G_RUNNING: RUNNING, G_SYSCALL: SYSCALL, G_UNDETERMINED: UNDETERMINED, G_WAITING: WAITING, NO_PROC } = M;
+const { GC_EV_ASSIST_ACTIVE, GC_EV_ASSIST_BEGIN, GC_EV_ASSIST_END, GC_EV_GOMAXPROCS, GC_EV_LABEL, GC_EV_LAST, GC_EV_STW_BEGIN, GC_EV_STW_END } = M;
+const { GC_EV_SWEEP_ACTIVE, GC_EV_SWEEP_BEGIN, GC_EV_SWEEP_END, GC_EV_SYNC, GC_LABEL_DEDICATED, GC_LABEL_FRACTIONAL, GC_LABEL_IDLE, GC_LABEL_OTHER } = M;
 
 const GC_MARK = 'GC concurrent mark phase';
+/** Goroutine ids below this are indexed densely (at most 64 MB of index; Go's ids count up from 1). */
+const DENSE_IDS = 1 << 24;
 const GC_SWEEP = 'GC incremental sweep';
 const GC_ASSIST = 'GC mark assist';
 const GOMAXPROCS = '/sched/gomaxprocs:threads';
@@ -39,34 +30,6 @@ const GC_LABEL_VALUE: Record<string, number> = {
   'GC (idle)': GC_LABEL_IDLE,
 };
 
-/**
- * A growable typed-array column. One class per element type (made by this factory), so each column
- * field stays monomorphic on the hot path of a 20 M-event trace.
- */
-function columnOf<T extends Float64Array | Int32Array | Uint8Array | Uint16Array>(Ctor: new (n: number) => T) {
-  return class Column {
-    a: T;
-    constructor(cap = 256) {
-      this.a = new Ctor(cap);
-    }
-    grow(n: number): void {
-      const b = new Ctor(Math.max(n, this.a.length * 2));
-      b.set(this.a);
-      this.a = b;
-    }
-    done(n: number): T {
-      return this.a.subarray(0, n) as T;
-    }
-  };
-}
-const F64 = columnOf(Float64Array);
-const I32 = columnOf(Int32Array);
-const U8 = columnOf(Uint8Array);
-const U16 = columnOf(Uint16Array);
-type F64 = InstanceType<typeof F64>;
-type I32 = InstanceType<typeof I32>;
-type U8 = InstanceType<typeof U8>;
-type U16 = InstanceType<typeof U16>;
 
 export class TraceModelBuilder implements TraceEventSink {
   goMinor = 0;
@@ -79,120 +42,125 @@ export class TraceModelBuilder implements TraceEventSink {
   warnings: string[] = [];
   private ended = false;
 
-  private strings: string[] = [''];
-  private stringIndex = new Map<string, number>([['', 0]]);
+  private strings = new StringInterner(['']);
 
   // goroutines
+  /**
+   * Goroutine id → row. Go hands out ids densely from 1, so ids below DENSE_IDS index a typed array
+   * (row + 1; 0 = none) — a Map lookup per transition was the builder's largest cost; larger or odd
+   * ids (never seen from Go's runtime) fall back to a Map.
+   */
+  private rowById: Int32Array = new Int32Array(1024);
   private gRow = new Map<number, number>();
   private gN = 0;
-  private gId = new F64();
-  private gCreate = new I32();
-  private gStartStack = new I32();
-  private gFirst = new F64();
-  private gLast = new F64();
-  private gEnd = new F64();
-  private gRun = new F64();
-  private gSumEnd = new F64();
+  private gId = new Column(Float64Array);
+  private gCreate = new Column(Int32Array);
+  private gStartStack = new Column(Int32Array);
+  private gFirst = new Column(Float64Array);
+  private gLast = new Column(Float64Array);
+  private gEnd = new Column(Float64Array);
+  private gRun = new Column(Float64Array);
+  private gSumEnd = new Column(Float64Array);
   /** Start stacks announced (old formats) before the goroutine's first transition. */
   private pendingStart = new Map<number, number>();
 
   // transitions
   private tN = 0;
-  private tT: F64;
-  private tG: I32;
-  private tFrom: U8;
-  private tTo: U8;
-  private tReason: U16;
-  private tStack: I32;
-  private tP: U16;
+  private tT: Column<Float64Array>;
+  private tG: Column<Int32Array>;
+  private tFrom: Column<Uint8Array>;
+  private tTo: Column<Uint8Array>;
+  private tReason: Column<Uint16Array>;
+  private tStack: Column<Int32Array>;
+  private tP: Column<Uint16Array>;
   /** Transitions whose P id did not fit the two-byte column (stored as NO_PROC). */
   private bigProcs = 0;
   // transitions into Runnable from Waiting/NotExist/Undetermined: index and the waker's row
   private wN = 0;
-  private wAt = new I32(1024);
-  private wBy = new I32(1024);
+  private wAt = new Column(Int32Array, 1024);
+  private wBy = new Column(Int32Array, 1024);
   // transitions into Syscall: index, the event's P and thread
   private sN = 0;
-  private sAt = new I32(64);
-  private sP = new I32(64);
-  private sM = new I32(64);
+  private sAt = new Column(Int32Array, 64);
+  private sP = new Column(Int32Array, 64);
+  private sM = new Column(Int32Array, 64);
   // transitions out of Syscall: index and the event's thread
   private xN = 0;
-  private xAt = new I32(64);
-  private xM = new I32(64);
+  private xAt = new Column(Int32Array, 64);
+  private xM = new Column(Int32Array, 64);
 
   // procs
   private pN = 0;
-  private pT = new F64();
-  private pP = new I32();
-  private pFrom = new U8();
-  private pTo = new U8();
-  private pM = new I32();
-  private pStolen = new U8();
+  private pT = new Column(Float64Array);
+  private pP = new Column(Int32Array);
+  private pFrom = new Column(Uint8Array);
+  private pTo = new Column(Uint8Array);
+  private pM = new Column(Int32Array);
+  private pStolen = new Column(Uint8Array);
   private procIds = new Set<number>();
 
   // the GC event log (what Go's MMU reads besides goroutine transitions)
   private eN = 0;
-  private eT = new F64(256);
-  private eKind = new U8(256);
-  private eP = new I32(256);
-  private eG = new I32(256);
-  private eV = new F64(256);
-  private eSeq = new I32(256);
+  private eT = new Column(Float64Array, 256);
+  private eKind = new Column(Uint8Array, 256);
+  private eP = new Column(Int32Array, 256);
+  private eG = new Column(Int32Array, 256);
+  private eV = new Column(Float64Array, 256);
+  private eSeq = new Column(Int32Array, 256);
   private syncs = 0;
 
   // ranges
   private gcN = 0;
-  private gcStart = new F64(64);
-  private gcEnd = new F64(64);
+  private gcStart = new Column(Float64Array, 64);
+  private gcEnd = new Column(Float64Array, 64);
   private gcOpen = -1;
   private gcBegins = 0;
   private stwN = 0;
-  private stwStart = new F64(64);
-  private stwEnd = new F64(64);
-  private stwKind = new I32(64);
+  private stwStart = new Column(Float64Array, 64);
+  private stwEnd = new Column(Float64Array, 64);
+  private stwKind = new Column(Int32Array, 64);
   private stwOpen = new Map<number, number>();
 
   // metrics
-  private metricNames: string[] = [];
-  private metricIndex = new Map<string, number>();
+  /** Metric names (at most 256: the metric column is a byte). */
+  private metricNames = new StringInterner();
   private mN = 0;
-  private mT = new F64();
-  private mM = new U8();
-  private mV = new F64();
+  private mT = new Column(Float64Array);
+  private mM = new Column(Uint8Array);
+  private mV = new Column(Float64Array);
 
   // tasks, regions, logs
   private taskRow = new Map<number, number>();
   private kN = 0;
-  private kId = new F64(64);
-  private kParent = new F64(64);
-  private kType = new I32(64);
-  private kStart = new F64(64);
-  private kEnd = new F64(64);
-  private kG = new F64(64);
-  private kStack = new I32(64);
+  private kId = new Column(Float64Array, 64);
+  private kParent = new Column(Float64Array, 64);
+  private kType = new Column(Int32Array, 64);
+  private kStart = new Column(Float64Array, 64);
+  private kEnd = new Column(Float64Array, 64);
+  private kG = new Column(Float64Array, 64);
+  private kStack = new Column(Int32Array, 64);
   private rN = 0;
-  private rTask = new F64(64);
-  private rType = new I32(64);
-  private rG = new F64(64);
-  private rStart = new F64(64);
-  private rEnd = new F64(64);
-  private rStack = new I32(64);
+  private rTask = new Column(Float64Array, 64);
+  private rType = new Column(Int32Array, 64);
+  private rG = new Column(Float64Array, 64);
+  private rStart = new Column(Float64Array, 64);
+  private rEnd = new Column(Float64Array, 64);
+  private rStack = new Column(Int32Array, 64);
   private openRegions = new Map<number, number[]>();
   private lN = 0;
-  private lT = new F64(64);
-  private lTask = new F64(64);
-  private lCat = new I32(64);
-  private lMsg = new I32(64);
-  private lG = new F64(64);
-  private lStack = new I32(64);
+  private lT = new Column(Float64Array, 64);
+  private lTask = new Column(Float64Array, 64);
+  private lCat = new Column(Int32Array, 64);
+  private lMsg = new Column(Int32Array, 64);
+  private lG = new Column(Float64Array, 64);
+  private lStack = new Column(Int32Array, 64);
 
   // CPU samples
   private cN = 0;
-  private cT = new F64(64);
-  private cG = new F64(64);
-  private cP = new F64(64);
-  private cStack = new I32(64);
+  private cT = new Column(Float64Array, 64);
+  private cG = new Column(Float64Array, 64);
+  private cP = new Column(Float64Array, 64);
+  private cStack = new Column(Int32Array, 64);
 
   constructor(
     private readonly stackBuilder: StackTableBuilder,
@@ -200,29 +168,31 @@ export class TraceModelBuilder implements TraceEventSink {
     inputBytes = 0,
   ) {
     const cap = Math.max(1024, Math.min(1 << 26, Math.floor(inputBytes / 6)));
-    this.tT = new F64(cap);
-    this.tG = new I32(cap);
-    this.tFrom = new U8(cap);
-    this.tTo = new U8(cap);
-    this.tReason = new U16(cap);
-    this.tStack = new I32(cap);
-    this.tP = new U16(cap);
+    this.tT = new Column(Float64Array, cap);
+    this.tG = new Column(Int32Array, cap);
+    this.tFrom = new Column(Uint8Array, cap);
+    this.tTo = new Column(Uint8Array, cap);
+    this.tReason = new Column(Uint16Array, cap);
+    this.tStack = new Column(Int32Array, cap);
+    this.tP = new Column(Uint16Array, cap);
   }
 
   /** Goroutine row of a goroutine id named by an event (-1: none, or never seen in a transition). */
   private rowOf(g: number): number {
-    return g < 0 ? -1 : (this.gRow.get(g) ?? -1);
+    if (g >= 0 && g < this.rowById.length && (g | 0) === g) return this.rowById[g]! - 1;
+    if (g < DENSE_IDS && (g | 0) === g) return -1;
+    return this.gRow.get(g) ?? -1;
   }
 
   private gcEvent(t: number, kind: number, p: number, g: number, value: number): void {
     const i = this.eN++;
     if (i >= this.eT.a.length) {
-      this.eT.grow(i + 1);
-      this.eKind.grow(i + 1);
-      this.eP.grow(i + 1);
-      this.eG.grow(i + 1);
-      this.eV.grow(i + 1);
-      this.eSeq.grow(i + 1);
+      this.eT.ensure(i + 1);
+      this.eKind.ensure(i + 1);
+      this.eP.ensure(i + 1);
+      this.eG.ensure(i + 1);
+      this.eV.ensure(i + 1);
+      this.eSeq.ensure(i + 1);
     }
     this.eT.a[i] = t;
     this.eKind.a[i] = kind;
@@ -240,29 +210,23 @@ export class TraceModelBuilder implements TraceEventSink {
   }
 
   private str(s: string): number {
-    let i = this.stringIndex.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
-      this.stringIndex.set(s, i);
-    }
-    return i;
+    return this.strings.intern(s);
   }
 
   private goroutine(id: number, t: number): number {
-    let r = this.gRow.get(id);
-    if (r === undefined) {
+    let r = this.rowOf(id);
+    if (r < 0) {
       r = this.gN++;
       if (r >= this.gId.a.length) {
         const n = r + 1;
-        this.gId.grow(n);
-        this.gCreate.grow(n);
-        this.gStartStack.grow(n);
-        this.gFirst.grow(n);
-        this.gLast.grow(n);
-        this.gEnd.grow(n);
-        this.gRun.grow(n);
-        this.gSumEnd.grow(n);
+        this.gId.ensure(n);
+        this.gCreate.ensure(n);
+        this.gStartStack.ensure(n);
+        this.gFirst.ensure(n);
+        this.gLast.ensure(n);
+        this.gEnd.ensure(n);
+        this.gRun.ensure(n);
+        this.gSumEnd.ensure(n);
       }
       this.gId.a[r] = id;
       this.gCreate.a[r] = -1;
@@ -271,11 +235,17 @@ export class TraceModelBuilder implements TraceEventSink {
       this.gEnd.a[r] = NaN;
       this.gRun.a[r] = NaN;
       this.gSumEnd.a[r] = NaN;
-      this.gRow.set(id, r);
+      if (id >= 0 && id < DENSE_IDS && (id | 0) === id) {
+        if (id >= this.rowById.length) this.rowById = ensureCapacity(this.rowById, id + 1);
+        this.rowById[id] = r + 1;
+      } else {
+        this.gRow.set(id, r);
+      }
     }
     this.gLast.a[r] = t;
     return r;
   }
+
 
   begin(info: TraceHeaderInfo): void {
     this.goMinor = info.goMinor;
@@ -287,19 +257,19 @@ export class TraceModelBuilder implements TraceEventSink {
     const row = this.goroutine(g, t);
     let reasonIdx = 0;
     if (reason !== '') {
-      reasonIdx = this.stringIndex.get(reason) ?? this.str(reason);
+      reasonIdx = this.strings.intern(reason);
       if (reasonIdx > 0xffff) reasonIdx = 0xffff; // more than 65k distinct reasons: never in practice
     }
     const i = this.tN++;
     if (i >= this.tT.a.length) {
       const n = i + 1;
-      this.tT.grow(n);
-      this.tG.grow(n);
-      this.tFrom.grow(n);
-      this.tTo.grow(n);
-      this.tReason.grow(n);
-      this.tStack.grow(n);
-      this.tP.grow(n);
+      this.tT.ensure(n);
+      this.tG.ensure(n);
+      this.tFrom.ensure(n);
+      this.tTo.ensure(n);
+      this.tReason.ensure(n);
+      this.tStack.ensure(n);
+      this.tP.ensure(n);
     }
     this.tT.a[i] = t;
     this.tG.a[i] = row;
@@ -315,8 +285,8 @@ export class TraceModelBuilder implements TraceEventSink {
     if (to === RUNNABLE && (from === WAITING || from === NOTEXIST || from === UNDETERMINED)) {
       const k = this.wN++;
       if (k >= this.wAt.a.length) {
-        this.wAt.grow(k + 1);
-        this.wBy.grow(k + 1);
+        this.wAt.ensure(k + 1);
+        this.wBy.ensure(k + 1);
       }
       this.wAt.a[k] = i;
       this.wBy.a[k] = this.rowOf(byG);
@@ -325,9 +295,9 @@ export class TraceModelBuilder implements TraceEventSink {
       if (from !== SYSCALL) {
         const k = this.sN++;
         if (k >= this.sAt.a.length) {
-          this.sAt.grow(k + 1);
-          this.sP.grow(k + 1);
-          this.sM.grow(k + 1);
+          this.sAt.ensure(k + 1);
+          this.sP.ensure(k + 1);
+          this.sM.ensure(k + 1);
         }
         this.sAt.a[k] = i;
         this.sP.a[k] = p;
@@ -336,8 +306,8 @@ export class TraceModelBuilder implements TraceEventSink {
     } else if (from === SYSCALL) {
       const k = this.xN++;
       if (k >= this.xAt.a.length) {
-        this.xAt.grow(k + 1);
-        this.xM.grow(k + 1);
+        this.xAt.ensure(k + 1);
+        this.xM.ensure(k + 1);
       }
       this.xAt.a[k] = i;
       this.xM.a[k] = m;
@@ -364,8 +334,8 @@ export class TraceModelBuilder implements TraceEventSink {
 
   goroutineStartStack(g: number, stack: number): void {
     // Rows are made by transitions only (the goroutine count is Go's): keep it for when one comes.
-    const row = this.gRow.get(g);
-    if (row === undefined) this.pendingStart.set(g, stack);
+    const row = this.rowOf(g);
+    if (row < 0) this.pendingStart.set(g, stack);
     else this.gStartStack.a[row] = stack;
   }
 
@@ -373,12 +343,12 @@ export class TraceModelBuilder implements TraceEventSink {
     const t = this.rel(tAbs);
     const i = this.pN++;
     if (i >= this.pT.a.length) {
-      this.pT.grow(i + 1);
-      this.pP.grow(i + 1);
-      this.pFrom.grow(i + 1);
-      this.pTo.grow(i + 1);
-      this.pM.grow(i + 1);
-      this.pStolen.grow(i + 1);
+      this.pT.ensure(i + 1);
+      this.pP.ensure(i + 1);
+      this.pFrom.ensure(i + 1);
+      this.pTo.ensure(i + 1);
+      this.pM.ensure(i + 1);
+      this.pStolen.ensure(i + 1);
     }
     this.pT.a[i] = t;
     this.pP.a[i] = p;
@@ -392,8 +362,8 @@ export class TraceModelBuilder implements TraceEventSink {
   private gcRow(start: number): number {
     const i = this.gcN++;
     if (i >= this.gcStart.a.length) {
-      this.gcStart.grow(i + 1);
-      this.gcEnd.grow(i + 1);
+      this.gcStart.ensure(i + 1);
+      this.gcEnd.ensure(i + 1);
     }
     this.gcStart.a[i] = start;
     this.gcEnd.a[i] = NaN;
@@ -416,9 +386,9 @@ export class TraceModelBuilder implements TraceEventSink {
     } else if (name.startsWith('stop-the-world')) {
       const i = this.stwN++;
       if (i >= this.stwStart.a.length) {
-        this.stwStart.grow(i + 1);
-        this.stwEnd.grow(i + 1);
-        this.stwKind.grow(i + 1);
+        this.stwStart.ensure(i + 1);
+        this.stwEnd.ensure(i + 1);
+        this.stwKind.ensure(i + 1);
       }
       this.stwStart.a[i] = t;
       this.stwEnd.a[i] = NaN;
@@ -459,18 +429,16 @@ export class TraceModelBuilder implements TraceEventSink {
   metric(tAbs: TraceTime, name: string, value: number): void {
     const t = this.rel(tAbs);
     if (name === GOMAXPROCS) this.gcEvent(t, GC_EV_GOMAXPROCS, -1, -1, value);
-    let m = this.metricIndex.get(name);
+    let m = this.metricNames.find(name);
     if (m === undefined) {
-      m = this.metricNames.length;
-      if (m > 255) return;
-      this.metricNames.push(name);
-      this.metricIndex.set(name, m);
+      if (this.metricNames.size > 255) return;
+      m = this.metricNames.intern(name);
     }
     const i = this.mN++;
     if (i >= this.mT.a.length) {
-      this.mT.grow(i + 1);
-      this.mM.grow(i + 1);
-      this.mV.grow(i + 1);
+      this.mT.ensure(i + 1);
+      this.mM.ensure(i + 1);
+      this.mV.ensure(i + 1);
     }
     this.mT.a[i] = t;
     this.mM.a[i] = m;
@@ -481,10 +449,10 @@ export class TraceModelBuilder implements TraceEventSink {
     const t = this.rel(tAbs);
     const i = this.cN++;
     if (i >= this.cT.a.length) {
-      this.cT.grow(i + 1);
-      this.cG.grow(i + 1);
-      this.cP.grow(i + 1);
-      this.cStack.grow(i + 1);
+      this.cT.ensure(i + 1);
+      this.cG.ensure(i + 1);
+      this.cP.ensure(i + 1);
+      this.cStack.ensure(i + 1);
     }
     this.cT.a[i] = t;
     this.cG.a[i] = g;
@@ -497,9 +465,9 @@ export class TraceModelBuilder implements TraceEventSink {
     if (r === undefined) {
       r = this.kN++;
       if (r >= this.kId.a.length) {
-        for (const c of [this.kId, this.kParent, this.kStart, this.kEnd, this.kG]) c.grow(r + 1);
-        this.kType.grow(r + 1);
-        this.kStack.grow(r + 1);
+        for (const c of [this.kId, this.kParent, this.kStart, this.kEnd, this.kG]) c.ensure(r + 1);
+        this.kType.ensure(r + 1);
+        this.kStack.ensure(r + 1);
       }
       this.kId.a[r] = id;
       this.kParent.a[r] = -1;
@@ -532,9 +500,9 @@ export class TraceModelBuilder implements TraceEventSink {
     const t = this.rel(tAbs);
     const i = this.rN++;
     if (i >= this.rTask.a.length) {
-      for (const c of [this.rTask, this.rG, this.rStart, this.rEnd]) c.grow(i + 1);
-      this.rType.grow(i + 1);
-      this.rStack.grow(i + 1);
+      for (const c of [this.rTask, this.rG, this.rStart, this.rEnd]) c.ensure(i + 1);
+      this.rType.ensure(i + 1);
+      this.rStack.ensure(i + 1);
     }
     this.rTask.a[i] = task;
     this.rType.a[i] = this.str(type);
@@ -561,9 +529,9 @@ export class TraceModelBuilder implements TraceEventSink {
     // A region that began before the trace: record it with an unknown start.
     const i = this.rN++;
     if (i >= this.rTask.a.length) {
-      for (const c of [this.rTask, this.rG, this.rStart, this.rEnd]) c.grow(i + 1);
-      this.rType.grow(i + 1);
-      this.rStack.grow(i + 1);
+      for (const c of [this.rTask, this.rG, this.rStart, this.rEnd]) c.ensure(i + 1);
+      this.rType.ensure(i + 1);
+      this.rStack.ensure(i + 1);
     }
     this.rTask.a[i] = task;
     this.rType.a[i] = ty;
@@ -577,10 +545,10 @@ export class TraceModelBuilder implements TraceEventSink {
     const t = this.rel(tAbs);
     const i = this.lN++;
     if (i >= this.lT.a.length) {
-      for (const c of [this.lT, this.lTask, this.lG]) c.grow(i + 1);
-      this.lCat.grow(i + 1);
-      this.lMsg.grow(i + 1);
-      this.lStack.grow(i + 1);
+      for (const c of [this.lT, this.lTask, this.lG]) c.ensure(i + 1);
+      this.lCat.ensure(i + 1);
+      this.lMsg.ensure(i + 1);
+      this.lStack.ensure(i + 1);
     }
     this.lT.a[i] = t;
     this.lTask.a[i] = task;
@@ -629,7 +597,7 @@ export class TraceModelBuilder implements TraceEventSink {
       startNs: 0,
       endNs: this.lastT,
       partial: this.partial || !this.ended,
-      strings: this.strings,
+      strings: this.strings.list,
       goroutines: {
         count: this.gN,
         id: this.gId.done(this.gN),
@@ -674,7 +642,7 @@ export class TraceModelBuilder implements TraceEventSink {
       },
       gcCycles: { count: this.gcN, start: gcStart, end: this.gcEnd.done(this.gcN) },
       stw: { count: this.stwN, start: this.stwStart.done(this.stwN), end: this.stwEnd.done(this.stwN), kind: this.stwKind.done(this.stwN) },
-      metrics: { names: this.metricNames, count: this.mN, t: this.mT.done(this.mN), metric: this.mM.done(this.mN), value: this.mV.done(this.mN) },
+      metrics: { names: this.metricNames.list, count: this.mN, t: this.mT.done(this.mN), metric: this.mM.done(this.mN), value: this.mV.done(this.mN) },
       tasks: {
         count: this.kN,
         id: this.kId.done(this.kN),

@@ -14,7 +14,8 @@ import type { PprofLabels, PprofMapping, PprofModel, PprofValueType } from '../.
 import type { SourceClock } from '../../model/time.ts';
 import { StackTableBuilder, type StackTable } from '../../model/stacks.ts';
 import { PbReader, WIRE_LEN, WIRE_VARINT, decodeString } from './protobuf-reader.ts';
-import { PairMap, Trie, growF64, growI32, growU8 } from '../../model/pair-map.ts';
+import { ensureCapacity } from '../../model/column.ts';
+import { PairMap, Trie } from '../../model/pair-map.ts';
 
 export type ParsedPprof = Extract<ParsedSource, { kind: 'pprof' }>;
 
@@ -198,7 +199,7 @@ function readTopLevel(r: PbReader): RawProfile {
         bounded(raw.sampleCount, MAX_SAMPLES, 'samples', at);
         const e = r.lenEnd();
         const n = raw.sampleCount;
-        raw.sampleSpans = growI32(raw.sampleSpans, n * 2 + 2);
+        raw.sampleSpans = ensureCapacity(raw.sampleSpans, n * 2 + 2);
         raw.sampleSpans[n * 2] = r.pos;
         raw.sampleSpans[n * 2 + 1] = e;
         raw.sampleBytes += e - r.pos;
@@ -538,12 +539,12 @@ function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: Locatio
         const outer = r.end;
         r.end = e;
         while (r.pos < e) {
-          if (n === locScratch2.length) locScratch2 = growI32(locScratch2, n + 1);
+          if (n === locScratch2.length) locScratch2 = ensureCapacity(locScratch2, n + 1);
           locScratch2[n++] = r.uvarint();
         }
         r.end = outer;
       } else {
-        if (n === locScratch2.length) locScratch2 = growI32(locScratch2, n + 1);
+        if (n === locScratch2.length) locScratch2 = ensureCapacity(locScratch2, n + 1);
         locScratch2[n++] = r.uvarint();
       }
     }
@@ -574,13 +575,13 @@ function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: Locatio
           const saveEnd = r.end;
           r.end = e;
           while (r.pos < e) {
-            if (nLocs === locScratch.length) locScratch = growI32(locScratch, nLocs + 1);
+            if (nLocs === locScratch.length) locScratch = ensureCapacity(locScratch, nLocs + 1);
             locScratch[nLocs++] = r.uvarint();
           }
           r.end = saveEnd;
         } else {
           expectWire(wire, WIRE_VARINT, 'sample.location_id', at);
-          if (nLocs === locScratch.length) locScratch = growI32(locScratch, nLocs + 1);
+          if (nLocs === locScratch.length) locScratch = ensureCapacity(locScratch, nLocs + 1);
           locScratch[nLocs++] = r.uvarint();
         }
       } else if (field === 2) {
@@ -625,10 +626,10 @@ function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: Locatio
         }
         r.end = saveEnd;
         if (labelCount === labelKey.length) {
-          labelKey = growI32(labelKey, labelCount + 1);
-          labelStr = growI32(labelStr, labelCount + 1);
-          labelNum = growF64(labelNum, labelCount + 1);
-          labelUnit = growI32(labelUnit, labelCount + 1);
+          labelKey = ensureCapacity(labelKey, labelCount + 1);
+          labelStr = ensureCapacity(labelStr, labelCount + 1);
+          labelNum = ensureCapacity(labelNum, labelCount + 1);
+          labelUnit = ensureCapacity(labelUnit, labelCount + 1);
         }
         labelKey[labelCount] = labelString(k);
         labelStr[labelCount] = s !== 0 ? labelString(s) : -1;
@@ -679,7 +680,7 @@ function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: Locatio
     }
     sampleStack[i] = s;
     if (injective) {
-      if (s >= leafSeen.length) leafSeen = growU8(leafSeen, trie.count);
+      if (s >= leafSeen.length) leafSeen = ensureCapacity(leafSeen, trie.count);
       if (!leafSeen[s]) {
         leafSeen[s] = 1;
         distinctLists++;

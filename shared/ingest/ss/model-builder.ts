@@ -1,7 +1,7 @@
 /**
- * Growable column storage for the socket model. Columns double when full and are trimmed once at the
- * end, so appending a row is a handful of typed-array stores. Optional columns get their "empty"
- * value ahead of use, a block of rows at a time with native fills, rather than per row.
+ * Growable column storage for the socket model (growth and trimming: shared/model/column.ts). Columns
+ * double when full and are trimmed once at the end, so appending a row is a handful of typed-array
+ * stores. Optional columns get their "empty" value ahead of use, a block of rows at a time with native fills, rather than per row.
  */
 
 /** Rows pre-filled with empty values at a time. */
@@ -17,25 +17,7 @@ import type {
   TcpInfoTable,
 } from '../../model/sockets.ts';
 import { TCP_INFO_F32, TCP_INFO_F64 } from '../../model/sockets.ts';
-
-type Typed =
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array
-  | Int32Array
-  | Float32Array
-  | Float64Array;
-
-function grown<T extends Typed>(a: T, cap: number): T {
-  const b = new (a.constructor as new (n: number) => T)(cap);
-  b.set(a as never);
-  return b;
-}
-
-function trimmed<T extends Typed>(a: T, n: number): T {
-  // Copy when most of the buffer would be wasted; otherwise a view is enough.
-  return (n * 4 < a.length * 3 ? a.slice(0, n) : a.subarray(0, n)) as T;
-}
+import { ensureCapacity, trimTo } from '../../model/column.ts';
 
 export class SocketColumns {
   length = 0;
@@ -106,40 +88,40 @@ export class SocketColumns {
   private grow(): void {
     const c = this.cap * 2;
     this.cap = c;
-    this.state = grown(this.state, c);
-    this.localAddr = grown(this.localAddr, c);
-    this.localPort = grown(this.localPort, c);
-    this.peerAddr = grown(this.peerAddr, c);
-    this.peerPort = grown(this.peerPort, c);
-    this.recvQ = grown(this.recvQ, c);
-    this.sendQ = grown(this.sendQ, c);
-    this.timerKind = grown(this.timerKind, c);
-    this.timerMs = grown(this.timerMs, c);
-    this.timerRetrans = grown(this.timerRetrans, c);
-    this.process = grown(this.process, c);
-    this.pid = grown(this.pid, c);
-    this.fd = grown(this.fd, c);
-    this.info = grown(this.info, c);
+    this.state = ensureCapacity(this.state, c);
+    this.localAddr = ensureCapacity(this.localAddr, c);
+    this.localPort = ensureCapacity(this.localPort, c);
+    this.peerAddr = ensureCapacity(this.peerAddr, c);
+    this.peerPort = ensureCapacity(this.peerPort, c);
+    this.recvQ = ensureCapacity(this.recvQ, c);
+    this.sendQ = ensureCapacity(this.sendQ, c);
+    this.timerKind = ensureCapacity(this.timerKind, c);
+    this.timerMs = ensureCapacity(this.timerMs, c);
+    this.timerRetrans = ensureCapacity(this.timerRetrans, c);
+    this.process = ensureCapacity(this.process, c);
+    this.pid = ensureCapacity(this.pid, c);
+    this.fd = ensureCapacity(this.fd, c);
+    this.info = ensureCapacity(this.info, c);
   }
 
   finish(): SocketTable {
     const n = this.length;
     return {
       length: n,
-      state: trimmed(this.state, n),
-      localAddr: trimmed(this.localAddr, n),
-      localPort: trimmed(this.localPort, n),
-      peerAddr: trimmed(this.peerAddr, n),
-      peerPort: trimmed(this.peerPort, n),
-      recvQ: trimmed(this.recvQ, n),
-      sendQ: trimmed(this.sendQ, n),
-      timerKind: trimmed(this.timerKind, n),
-      timerMs: trimmed(this.timerMs, n),
-      timerRetrans: trimmed(this.timerRetrans, n),
-      process: trimmed(this.process, n),
-      pid: trimmed(this.pid, n),
-      fd: trimmed(this.fd, n),
-      info: trimmed(this.info, n),
+      state: trimTo(this.state, n),
+      localAddr: trimTo(this.localAddr, n),
+      localPort: trimTo(this.localPort, n),
+      peerAddr: trimTo(this.peerAddr, n),
+      peerPort: trimTo(this.peerPort, n),
+      recvQ: trimTo(this.recvQ, n),
+      sendQ: trimTo(this.sendQ, n),
+      timerKind: trimTo(this.timerKind, n),
+      timerMs: trimTo(this.timerMs, n),
+      timerRetrans: trimTo(this.timerRetrans, n),
+      process: trimTo(this.process, n),
+      pid: trimTo(this.pid, n),
+      fd: trimTo(this.fd, n),
+      info: trimTo(this.info, n),
     };
   }
 }
@@ -181,8 +163,8 @@ export class TcpInfoColumns {
   private fillBlock(): void {
     if (this.length === this.cap) {
       this.cap *= 2;
-      this.f32 = this.f32.map((a) => grown(a, this.cap));
-      this.f64 = this.f64.map((a) => grown(a, this.cap));
+      this.f32 = this.f32.map((a) => ensureCapacity(a, this.cap));
+      this.f64 = this.f64.map((a) => ensureCapacity(a, this.cap));
       this.cols = [...this.f32, ...this.f64];
     }
     const a = this.filled;
@@ -195,8 +177,8 @@ export class TcpInfoColumns {
   finish(): TcpInfoTable {
     const n = this.length;
     const t: Record<string, Float32Array | Float64Array | number> = { length: n };
-    TcpInfoColumns.F32.forEach((k, i) => (t[k] = trimmed(this.f32[i]!, n)));
-    TcpInfoColumns.F64.forEach((k, i) => (t[k] = trimmed(this.f64[i]!, n)));
+    TcpInfoColumns.F32.forEach((k, i) => (t[k] = trimTo(this.f32[i]!, n)));
+    TcpInfoColumns.F64.forEach((k, i) => (t[k] = trimTo(this.f64[i]!, n)));
     return t as unknown as TcpInfoTable;
   }
 }

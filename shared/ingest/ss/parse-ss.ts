@@ -9,6 +9,7 @@
  *  - `netstat -tan[p][o]` output;
  *  - `ss -s` (totals only).
  */
+import { StringInterner } from '../../model/interner.ts';
 import type { ParsedSource } from '../../model/source.ts';
 import type { CollectionGap, SocketSummaryTotals, TcpInfoField } from '../../model/sockets.ts';
 import { TCP_STATES, UNKNOWN_STATE } from '../../model/sockets.ts';
@@ -229,8 +230,7 @@ class SsParser {
 
   private readonly sockets: SocketColumns;
   private readonly info: TcpInfoColumns;
-  private readonly strings: string[] = [''];
-  private readonly stringIndex = new Map<string, number>([['', 0]]);
+  private readonly strings = new StringInterner(['']);
   private readonly states: string[] = [...TCP_STATES, UNKNOWN_STATE];
   private readonly timerKinds: string[] = [''];
 
@@ -549,7 +549,7 @@ class SsParser {
     }
     let re = end;
     while (re > rs && isBlank(b[re - 1]!)) re--;
-    this.gaps.push({ timeNs: rel, host: this.strings[host]!, reason: decoder.decode(b.subarray(rs, re)) });
+    this.gaps.push({ timeNs: rel, host: this.strings.list[host]!, reason: decoder.decode(b.subarray(rs, re)) });
   }
 
   /** ns since the first header seen (exact: the difference is taken in BigInt). */
@@ -1016,13 +1016,7 @@ class SsParser {
   }
 
   private str(s: string): number {
-    let i = this.stringIndex.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
-      this.stringIndex.set(s, i);
-    }
-    return i;
+    return this.strings.intern(s);
   }
 
   // ---------------------------------------------------------------- result
@@ -1096,7 +1090,7 @@ class SsParser {
       shiftNs: shift,
       sockets: this.sockets,
       tcpInfo: this.info,
-      strings: this.strings,
+      strings: this.strings.list,
       states: this.states,
       timerKinds: this.timerKinds,
       fdCounts: this.fdCounts,

@@ -6,7 +6,7 @@
  *   top-down   a node's members are stacks; its children's members are their visible child stacks
  *   bottom-up  a node's members are leaf slots; a node at depth d groups them by level d
  */
-import { growF64, growI32 } from '../../model/pair-map.ts';
+import { ensureCapacity } from '../../model/column.ts';
 import { childrenOf, leafLevelsOf, type Children, type LeafLevels, type NameIds } from './stack-index.ts';
 import { cumOf, selfOf, type Prepared } from './prepared.ts';
 
@@ -95,22 +95,22 @@ export class Expander {
     const need = this.count + extra;
     if (need <= this.name.length) return;
     const cap = Math.max(need, this.name.length * 2);
-    this.name = growI32(this.name, cap);
-    this.firstMember = growI32(this.firstMember, cap);
-    this.depth = growI32(this.depth, cap);
+    this.name = ensureCapacity(this.name, cap);
+    this.firstMember = ensureCapacity(this.firstMember, cap);
+    this.depth = ensureCapacity(this.depth, cap);
     const fs = new Uint8Array(cap);
     fs.set(this.firstSide);
     this.firstSide = fs;
     const ex = new Uint8Array(cap);
     ex.set(this.expanded);
     this.expanded = ex;
-    this.childStart = growI32(this.childStart, cap);
-    this.childCount = growI32(this.childCount, cap);
+    this.childStart = ensureCapacity(this.childStart, cap);
+    this.childCount = ensureCapacity(this.childCount, cap);
     for (let k = 0; k < this.k; k++) {
-      this.value[k] = growF64(this.value[k]!, cap);
-      this.self[k] = growF64(this.self[k]!, cap);
-      this.mStart[k] = growI32(this.mStart[k]!, cap);
-      this.mLen[k] = growI32(this.mLen[k]!, cap);
+      this.value[k] = ensureCapacity(this.value[k]!, cap);
+      this.self[k] = ensureCapacity(this.self[k]!, cap);
+      this.mStart[k] = ensureCapacity(this.mStart[k]!, cap);
+      this.mLen[k] = ensureCapacity(this.mLen[k]!, cap);
     }
   }
 
@@ -130,7 +130,7 @@ export class Expander {
   private reserve(sd: Side, extra: number): void {
     const need = sd.poolLen + extra;
     if (need > sd.pool.length) {
-      sd.pool = growI32(sd.pool, need);
+      sd.pool = ensureCapacity(sd.pool, need);
     }
   }
 
@@ -199,7 +199,7 @@ export class Expander {
           if (size[c] === 0) continue; // no sample under it
           if (hidden && hidden[frame[c]!]) {
             // A hidden stack's children belong to its nearest visible caller.
-            if (top === walk.length) walk = growI32(walk, top + 1);
+            if (top === walk.length) walk = ensureCapacity(walk, top + 1);
             walk[top++] = c;
             continue;
           }
@@ -324,8 +324,8 @@ export class Expander {
 
   private growScratch(need: number): void {
     const cap = Math.max(need, this.scratchNext.length * 2);
-    this.scratchNext = growI32(this.scratchNext, cap);
-    this.scratchLocal = growI32(this.scratchLocal, cap);
+    this.scratchNext = ensureCapacity(this.scratchNext, cap);
+    this.scratchLocal = ensureCapacity(this.scratchLocal, cap);
   }
 
   priority(node: number): number {

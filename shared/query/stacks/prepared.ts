@@ -4,7 +4,7 @@
  * tree expander (call-tree-expander.ts) use it, and the cache holds expanders.
  */
 import type { StackTable } from '../../model/stacks.ts';
-import { growI32 } from '../../model/pair-map.ts';
+import { ensureCapacity } from '../../model/column.ts';
 import type { Children, FrameNames, LeafSlots } from './stack-index.ts';
 
 /** One input under one set of focus / ignore / hide. */
@@ -70,7 +70,7 @@ export function selfOf(p: Prepared, s: number, ch: Children): number {
       const c = list[i]!;
       if (!p.hidden[frame[c]!] || p.slots.size[c] === 0) continue;
       self += ownOf(p, c);
-      if (top === selfWalk.length) selfWalk = growI32(selfWalk, top + 1);
+      if (top === selfWalk.length) selfWalk = ensureCapacity(selfWalk, top + 1);
       selfWalk[top++] = c;
     }
   }

@@ -12,7 +12,7 @@
  *   outermostCallsOf  the stacks where a function first appears on its path, for the top table
  */
 import type { StackTable } from '../../model/stacks.ts';
-import { growI32 } from '../../model/pair-map.ts';
+import { ensureCapacity } from '../../model/column.ts';
 
 /** Global function-name ids shared by the inputs of one query (so two tables can be compared). */
 export class NameIds {
@@ -350,7 +350,7 @@ export class OutermostCallsBuilder {
           topmost[id] = x;
           if (seenIn[id] !== i) {
             seenIn[id] = i;
-            this.onPath = growI32(this.onPath, distinct + 1);
+            this.onPath = ensureCapacity(this.onPath, distinct + 1);
             this.onPath[distinct++] = id;
           }
         }

@@ -25,6 +25,7 @@ export function GoroutineLanes({
   width,
   axisShiftNs = 0,
   onRows,
+  onPickRow,
 }: {
   /** Goroutine ids, one row each, in order. */
   ids: readonly number[];
@@ -35,6 +36,8 @@ export function GoroutineLanes({
   width: number;
   axisShiftNs?: number;
   onRows?: (first: number, last: number) => void;
+  /** A click on a row's label (its goroutine id): "show in trace timeline". */
+  onPickRow?: (id: number) => void;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -90,6 +93,13 @@ export function GoroutineLanes({
       data-axis-end={endNs + axisShiftNs}
       style={{ height }}
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onClick={(e) => {
+        const r = e.currentTarget.getBoundingClientRect();
+        if (!onPickRow || e.clientX - r.left >= LABEL_W) return;
+        const id = ids[Math.floor((e.clientY - r.top + scrollTop) / ROW_H)];
+        if (id !== undefined) onPickRow(id);
+      }}
+      title={onPickRow ? 'Click a goroutine id to show it in the trace timeline' : undefined}
       onContextMenu={(e) => {
         const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
         if (x < LABEL_W) return;

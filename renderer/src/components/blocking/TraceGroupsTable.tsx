@@ -7,6 +7,7 @@ import { useApp } from '../../store.ts';
 import { useExpandedGroup } from '../../selectors.ts';
 import { GoroutineLanes } from './GoroutineLanes.tsx';
 import { entryKeys } from '../keyboard.ts';
+import { revealSlot } from '../layout/reveal.ts';
 
 export interface TraceGroupsTableProps {
   sourceId: string;
@@ -26,6 +27,12 @@ const UNKNOWN_REASON_HINT =
 export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsTableProps) {
   const open = useExpandedGroup(sourceId);
   const toggle = useApp((s) => s.toggleExpandedGroup);
+  const showInTraceTimeline = useApp((s) => s.showInTraceTimeline);
+  /** Lanes for these goroutines in the trace timeline, the first on top and scrolled into view. */
+  const showGoroutines = (id: string, ids: readonly number[]) => {
+    for (const g of [...ids].reverse()) showInTraceTimeline(id, g);
+    revealSlot('traceTimeline');
+  };
   return (
     <table className="groups-table" data-testid="trace-groups" role="grid" aria-label="Goroutine groups (Enter or Space expands a row)">
       <thead>
@@ -63,7 +70,7 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
               <tr className="group-stack">
                 <td colSpan={5}>
                   {g.note && <p className="muted">{g.note}.</p>}
-                  <GroupDetail sourceId={sourceId} ids={g.goroutineIds} range={result.range} />
+                  <GroupDetail sourceId={sourceId} ids={g.goroutineIds} range={result.range} onPickRow={(id) => showGoroutines(sourceId, [id])} />
                   <ol className="stack-frames">
                     {g.frames.map((f, i) => (
                       <li key={i}>
@@ -71,7 +78,10 @@ export function TraceGroupsTable({ sourceId, result, onShowStack }: TraceGroupsT
                       </li>
                     ))}
                   </ol>
-                  {onShowStack && g.function && <button onClick={() => onShowStack(g.function!, g.state)}>Show in flame graph</button>}
+                  {onShowStack && g.function && <button onClick={() => onShowStack(g.function!, g.state)}>Show in flame graph</button>}{' '}
+                  <button data-testid="group-show-in-trace-timeline" title="Give the group's first goroutines lanes in the trace timeline" onClick={() => showGoroutines(sourceId, g.goroutineIds.slice(0, 8))}>
+                    Show in trace timeline
+                  </button>
                 </td>
               </tr>
             )}
@@ -91,7 +101,7 @@ const LABEL_W = 70;
  * only the rows in view are asked for (a chunk at a time), at about the drawing resolution (runs
  * shorter than a pixel merged in the engine).
  */
-function GroupDetail({ sourceId, ids, range }: { sourceId: string; ids: number[]; range: { startNs: number; endNs: number } }) {
+function GroupDetail({ sourceId, ids, range, onPickRow }: { sourceId: string; ids: number[]; range: { startNs: number; endNs: number }; onPickRow?: (id: number) => void }) {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const axisShiftNs = useApp((s) => s.session.sources.find((x) => x.id === sourceId)?.axisShiftNs ?? 0);
   // About one run a pixel, rounded up so a small resize does not fetch again.
@@ -128,7 +138,7 @@ function GroupDetail({ sourceId, ids, range }: { sourceId: string; ids: number[]
   return (
     <div ref={ref} className="group-detail">
       {width > 0 ? (
-        <GoroutineLanes ids={ids} lanes={lanes} startNs={range.startNs} endNs={range.endNs} width={width} axisShiftNs={axisShiftNs} onRows={onRows} />
+        <GoroutineLanes ids={ids} lanes={lanes} startNs={range.startNs} endNs={range.endNs} width={width} axisShiftNs={axisShiftNs} onRows={onRows} {...(onPickRow ? { onPickRow } : {})} />
       ) : (
         <p className="muted">Loading lanes…</p>
       )}

@@ -15,6 +15,7 @@ const NAMES: Record<ExportView, string> = {
   blocking: 'Blocking',
   changes: 'What changed',
   details: 'Details',
+  trace: 'Trace timeline',
 };
 
 /** The toolbar's Export menu: pictures of any view, session files, the postmortem bundle. */

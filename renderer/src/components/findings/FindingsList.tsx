@@ -15,6 +15,8 @@ export function FindingsList({
   onShow,
   describeRange,
   brushLabel,
+  traceFunction,
+  onShowInTraceTimeline,
 }: {
   findings: Finding[];
   loading: boolean;
@@ -23,6 +25,9 @@ export function FindingsList({
   describeRange: (e: Evidence) => string;
   /** The selection label "Show" will produce (the timeline's own wording), for tests and tooltips. */
   brushLabel?: (e: Evidence) => string;
+  /** The function whose goroutines a trace's evidence names (null: none), and showing them in the trace timeline. */
+  traceFunction?: (e: Evidence) => string | null;
+  onShowInTraceTimeline?: (e: Evidence) => void;
 }) {
   if (findings.length === 0)
     return (
@@ -49,6 +54,14 @@ export function FindingsList({
                   Show
                 </button>{' '}
                 <span className="figure">{e.figure}</span> <span className="muted">· {e.sourceName} · {VIEW_NAMES[e.view]} · {describeRange(e)}</span>
+                {onShowInTraceTimeline && traceFunction?.(e) && (
+                  <>
+                    {' '}
+                    <button className="link" data-testid="finding-show-trace-timeline" title={`Lanes for the goroutines of ${traceFunction(e)} in the trace timeline`} onClick={() => onShowInTraceTimeline(e)}>
+                      in trace timeline
+                    </button>
+                  </>
+                )}
               </li>
             ))}
           </ul>

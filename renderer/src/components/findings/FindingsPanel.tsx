@@ -8,6 +8,7 @@ import { brushOf, flameFocusOf, rebased } from './show-evidence.ts';
 import { DUMPS_TABLE } from '../../state/table-views.ts';
 import { useFindings } from './use-findings.ts';
 import './findings.css';
+import { traceFunctionOf } from '../trace-timeline/evidence-link.ts';
 
 /** Findings (connected): ranked incident patterns of the loaded sources; "Show" brushes and focuses the evidence. */
 export function FindingsPanel() {
@@ -19,6 +20,8 @@ export function FindingsPanel() {
   const updateHeatmapView = useApp((s) => s.updateHeatmapView);
   const showHeatmapOf = useApp((s) => s.showHeatmapOf);
   const expandGroup = useApp((s) => s.expandGroup);
+  const showFunctionInTraceTimeline = useApp((s) => s.showFunctionInTraceTimeline);
+  const traceFn = (e: Evidence) => traceFunctionOf(e, sources.find((s) => s.id === e.source)?.kind);
   const { result, shifts, error, loading } = useFindings(sources);
   const now = new Map(sources.map((s) => [s.id, s.axisShiftNs]));
   const onAxis = (e: Evidence) => rebased(e, shifts[e.source], now.get(e.source));
@@ -61,7 +64,21 @@ export function FindingsPanel() {
       ) : !result ? (
         <p className="muted">{loading ? 'Diagnosing…' : 'Load evidence to get findings.'}</p>
       ) : (
-        <FindingsList findings={result.findings} loading={loading} onShow={show} describeRange={describeRange} brushLabel={brushLabel} />
+        <FindingsList
+          findings={result.findings}
+          loading={loading}
+          onShow={show}
+          describeRange={describeRange}
+          brushLabel={brushLabel}
+          traceFunction={traceFn}
+          onShowInTraceTimeline={(e) => {
+            const fn = traceFn(e);
+            if (!fn) return;
+            setSelection(brushOf(onAxis(e)));
+            showFunctionInTraceTimeline(e.source, fn);
+            revealSlot('traceTimeline');
+          }}
+        />
       )}
     </Panel>
   );

@@ -36,6 +36,23 @@ export const SHORTCUTS: { view: string; items: Shortcut[] }[] = [
     ],
   },
   {
+    view: 'Trace timeline',
+    items: [
+      { keys: <>{k('Ctrl')} + wheel, or {k('W', 'S')}</>, what: 'zoom in / out (around the pointer), down to single events' },
+      { keys: <>{k('A', 'D')}, {k('Shift')} + wheel, or drag</>, what: 'pan' },
+      { keys: 'wheel', what: 'scroll the lanes' },
+      { keys: <>drag the time axis, or {k('Shift')} + drag</>, what: 'select that range: the brush every view follows' },
+      { keys: k('B'), what: 'make the view the brush' },
+      { keys: k('0'), what: 'back to the brush (or the whole trace)' },
+      { keys: 'hover / click a slice', what: 'goroutine, function, state, reason, duration / stack, waker, events' },
+      { keys: k('↑', '↓'), what: 'choose a lane' },
+      { keys: k('←', '→'), what: 'open the previous / next slice on that lane' },
+      { keys: k('F'), what: 'zoom to the open slice' },
+      { keys: k('Backspace'), what: 'back from a jump to the waker' },
+      { keys: k('Esc'), what: 'close the slice' },
+    ],
+  },
+  {
     view: 'Connections heat map',
     items: [
       { keys: 'drag', what: 'select a time range' },

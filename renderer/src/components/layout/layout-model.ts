@@ -4,8 +4,8 @@
  * Pure: no React, no DOM.
  */
 
-export type SlotId = 'flame' | 'heatmap' | 'blocking' | 'changes' | 'details' | 'trace' | 'findings';
-export const SLOT_IDS: readonly SlotId[] = ['flame', 'heatmap', 'blocking', 'changes', 'details', 'trace', 'findings'];
+export type SlotId = 'flame' | 'heatmap' | 'blocking' | 'changes' | 'details' | 'trace' | 'findings' | 'traceTimeline';
+export const SLOT_IDS: readonly SlotId[] = ['flame', 'heatmap', 'blocking', 'changes', 'details', 'trace', 'findings', 'traceTimeline'];
 
 export type PresetId = 'triage' | 'flame' | 'network';
 
@@ -26,7 +26,7 @@ export interface Layout {
 }
 
 export const PRESETS: { id: PresetId; label: string; hint: string }[] = [
-  { id: 'triage', label: 'Triage overview', hint: 'timeline, connections, goroutines, flame graph, what changed, trace details, findings' },
+  { id: 'triage', label: 'Triage overview', hint: 'timeline, connections, goroutines, flame graph, trace timeline, what changed, trace details, findings' },
   { id: 'flame', label: 'Flame graph focus', hint: 'a tall flame graph; the rest below' },
   { id: 'network', label: 'Network focus', hint: 'a wide connection heat map and what changed' },
 ];
@@ -43,19 +43,19 @@ export function presetLayout(id: PresetId): Layout {
       return {
         preset: id,
         sourcesWidth: 250,
-        rows: [row(['heatmap', 'blocking'], 400, [0.55, 0.45]), row(['flame'], 460), row(['changes', 'details'], 380, [0.62, 0.38]), row(['trace'], 420), row(['findings'], 360)],
+        rows: [row(['heatmap', 'blocking'], 400, [0.55, 0.45]), row(['flame'], 460), row(['traceTimeline'], 560), row(['changes', 'details'], 380, [0.62, 0.38]), row(['trace'], 420), row(['findings'], 360)],
       };
     case 'flame':
       return {
         preset: id,
         sourcesWidth: 240,
-        rows: [row(['flame'], 640), row(['blocking', 'changes'], 340), row(['heatmap', 'details'], 320, [0.6, 0.4]), row(['trace'], 360), row(['findings'], 360)],
+        rows: [row(['flame'], 640), row(['blocking', 'changes'], 340), row(['heatmap', 'details'], 320, [0.6, 0.4]), row(['traceTimeline'], 480), row(['trace'], 360), row(['findings'], 360)],
       };
     case 'network':
       return {
         preset: id,
         sourcesWidth: 260,
-        rows: [row(['heatmap'], 460), row(['changes', 'blocking'], 360, [0.55, 0.45]), row(['flame'], 380), row(['details'], 240), row(['trace'], 360), row(['findings'], 360)],
+        rows: [row(['heatmap'], 460), row(['changes', 'blocking'], 360, [0.55, 0.45]), row(['flame'], 380), row(['details'], 240), row(['trace'], 360), row(['traceTimeline'], 480), row(['findings'], 360)],
       };
   }
 }

@@ -13,6 +13,8 @@ export interface GoroutineAnalysisProps {
   openGroup: string | null;
   members: GoroutineBreakdownResult | null;
   onToggle: (name: string) => void;
+  /** "Show in trace timeline" for one goroutine (its lane, scrolled into view). */
+  onShowGoroutine?: (id: number) => void;
 }
 
 /** Column headers (the legend spells the categories out). */
@@ -52,7 +54,7 @@ function sorted(rows: BreakdownRow[], key: SortKey, desc: boolean): BreakdownRow
  * go tool trace's goroutine analysis: time per category by start function, a stacked bar each — the
  * figures of Go's own goroutine summary (`tracedeck goroutines`), clipped to the selection.
  */
-export function GoroutineAnalysis({ data, sort, onSort: setSort, openGroup, members, onToggle }: GoroutineAnalysisProps) {
+export function GoroutineAnalysis({ data, sort, onSort: setSort, openGroup, members, onToggle, onShowGoroutine }: GoroutineAnalysisProps) {
   const cats = data.categories;
   const labels = cats.map((c) => BREAKDOWN_LABELS[c]);
   if (data.rows.length === 0) return <p className="muted">No goroutine was alive in this range.</p>;
@@ -115,7 +117,15 @@ export function GoroutineAnalysis({ data, sort, onSort: setSort, openGroup, memb
                   <>
                     {sorted(members.rows, sort.key === 'name' || sort.key === 'goroutines' ? 'total' : sort.key, sort.key === 'name' || sort.key === 'goroutines' ? true : sort.desc).map((m) => (
                       <tr key={m.id} className="td-member" data-testid="breakdown-member">
-                        <td className="name member">goroutine {m.id}</td>
+                        <td className="name member">
+                          goroutine {m.id}
+                          {onShowGoroutine && m.id !== null && (
+                            <button className="link" data-testid="show-in-trace-timeline" title="Show this goroutine in the trace timeline" onClick={() => onShowGoroutine(m.id!)}>
+                              {' '}
+                              timeline ›
+                            </button>
+                          )}
+                        </td>
                         <td />
                         {cells(m)}
                       </tr>

@@ -8,6 +8,7 @@ import { Panel } from '../Panel.tsx';
 import { AnnotationsView, type InstanceKey } from './AnnotationsView.tsx';
 import { GoroutineAnalysis } from './GoroutineAnalysis.tsx';
 import './trace-details.css';
+import { revealSlot } from '../layout/reveal.ts';
 
 type Tab = 'annotations' | 'goroutines';
 
@@ -27,6 +28,7 @@ export function TraceDetailsPanel() {
   // The trace's view state (store slice): tab, the listed task/region type, the opened analysis row, its sort.
   const tv = useTraceDetailsView(trace?.id);
   const update = useApp((s) => s.updateTraceDetailsView);
+  const showInTraceTimeline = useApp((s) => s.showInTraceTimeline);
   const { tab, open, openGroup } = tv;
   const setTab = (t: Tab) => trace && update(trace.id, { tab: t });
   const setOpen = (k: InstanceKey | null) => trace && update(trace.id, { open: k });
@@ -118,7 +120,11 @@ export function TraceDetailsPanel() {
           data={groups.data}
           sort={tv.sort}
           onSort={(sort) => update(trace.id, { sort })}
-          openGroup={openGroup} members={openGroup !== null && members.fresh ? members.data : null} onToggle={(name) => setOpenGroup(openGroup === name ? null : name)} />
+          openGroup={openGroup} members={openGroup !== null && members.fresh ? members.data : null} onToggle={(name) => setOpenGroup(openGroup === name ? null : name)}
+          onShowGoroutine={(g) => {
+            showInTraceTimeline(trace.id, g);
+            revealSlot('traceTimeline');
+          }} />
       )}
     </Panel>
   );

@@ -14,18 +14,15 @@ import { IngestError, throwIfAborted, type ParseOptions } from '../../errors.ts'
 import type { RangeScope, TraceEventSink } from '../events.ts';
 import { Generation, readBatch } from './generation.ts';
 import { Ordering, OutBuf } from './order.ts';
-import { Ev, WireError, WireProc, WireReader } from './wire.ts';
-import {
-  G_NOTEXIST as NOTEXIST,
-  G_RUNNABLE as RUNNABLE,
-  G_RUNNING as RUNNING,
-  G_SYSCALL as SYSCALL,
-  G_WAITING as WAITING,
-  GO_STATUS_STATE,
-  P_IDLE,
-  P_RUNNING,
-  PROC_STATUS_STATE,
-} from '../../../model/trace.ts';
+import * as W from './wire.ts';
+import { WireError, WireReader } from './wire.ts';
+import * as M from '../../../model/trace.ts';
+
+// Module-local copies of imported constants: tsx and test runners reach an imported binding through a
+// getter call on every use, and dispatch() reads several per event.
+const { Ev, WireProc } = W;
+const { G_NOTEXIST: NOTEXIST, G_RUNNABLE: RUNNABLE, G_RUNNING: RUNNING, G_SYSCALL: SYSCALL, G_WAITING: WAITING } = M;
+const { GO_STATUS_STATE, P_IDLE, P_RUNNING, PROC_STATUS_STATE } = M;
 
 /** Header minor versions this decoder reads (go 1.24 wrote `go 1.23`, go 1.27 writes `go 1.26`). */
 export const V2_VERSIONS: readonly number[] = [22, 23, 25, 26];
