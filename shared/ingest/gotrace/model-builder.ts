@@ -618,9 +618,11 @@ export class TraceModelBuilder implements TraceEventSink {
         reason: this.tReason.done(this.tN),
         stack: this.tStack.done(this.tN),
         p: this.tP.done(this.tN),
-        wakers: { at: this.wAt.done(this.wN), by: this.wBy.done(this.wN) },
-        syscallP: { at: this.sAt.done(this.sN), p: this.sP.done(this.sN), m: this.sM.done(this.sN) },
-        syscallExits: { at: this.xAt.done(this.xN), m: this.xM.done(this.xN) },
+        // The sparse tables are trimmed (copied when a view would keep a buffer over a third empty):
+        // they grew by doubling from small and hold millions of rows on a big trace.
+        wakers: { at: this.wAt.trimmed(this.wN), by: this.wBy.trimmed(this.wN) },
+        syscallP: { at: this.sAt.trimmed(this.sN), p: this.sP.trimmed(this.sN), m: this.sM.trimmed(this.sN) },
+        syscallExits: { at: this.xAt.trimmed(this.xN), m: this.xM.trimmed(this.xN) },
       },
       procs: {
         count: this.pN,
@@ -633,12 +635,12 @@ export class TraceModelBuilder implements TraceEventSink {
       },
       gcEvents: {
         count: this.eN,
-        t: this.eT.done(this.eN),
-        kind: this.eKind.done(this.eN),
-        p: this.eP.done(this.eN),
-        g: this.eG.done(this.eN),
-        value: this.eV.done(this.eN),
-        seq: this.eSeq.done(this.eN),
+        t: this.eT.trimmed(this.eN),
+        kind: this.eKind.trimmed(this.eN),
+        p: this.eP.trimmed(this.eN),
+        g: this.eG.trimmed(this.eN),
+        value: this.eV.trimmed(this.eN),
+        seq: this.eSeq.trimmed(this.eN),
       },
       gcCycles: { count: this.gcN, start: gcStart, end: this.gcEnd.done(this.gcN) },
       stw: { count: this.stwN, start: this.stwStart.done(this.stwN), end: this.stwEnd.done(this.stwN), kind: this.stwKind.done(this.stwN) },

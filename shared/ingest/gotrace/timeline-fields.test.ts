@@ -19,6 +19,7 @@ import {
   GC_EV_LAST,
   GC_EV_SYNC,
   NO_PROC,
+  P_IDLE,
   type TraceModel,
 } from '../../model/trace.ts';
 import { FIXTURES, listFixtures } from '../../test-support/fixtures.ts';
@@ -208,5 +209,22 @@ describe("timeline fields equal Go's internal/trace (td-trace-events-oracle) on 
     // seq interleaves the log with the transitions: never decreasing, never past the table.
     for (let i = 1; i < model.gcEvents.count; i++) expect(model.gcEvents.seq[i]! >= model.gcEvents.seq[i - 1]!).toBe(true);
     expect(model.gcEvents.seq[model.gcEvents.count - 1]).toBe(tr.count);
+  });
+
+  it('marks ProcSteal transitions (Go has no public flag for them, so checked for shape): a P taken to idle by a known thread', () => {
+    // cpu-pool's workers make syscalls while both Ps are busy: sysmon takes their Ps.
+    const pr = parseTrace(read(join(FIXTURES, 'scenarios/cpu-pool-go1.27/trace.out'))).model.procs;
+    let stolen = 0;
+    for (let i = 0; i < pr.count; i++) {
+      if (pr.stolen[i] !== 1) continue;
+      stolen++;
+      expect(pr.to[i]).toBe(P_IDLE);
+      expect(pr.m[i]).toBeGreaterThanOrEqual(0);
+    }
+    expect(stolen).toBeGreaterThan(10);
+    // Old formats have no steals.
+    const old = parseTrace(read(join(FIXTURES, 'scenarios/lock-contention-go1.21/trace.out'))).model.procs;
+    expect(old.stolen.includes(1)).toBe(false);
+    expect(old.m.some((m) => m >= 0)).toBe(true);
   });
 });
