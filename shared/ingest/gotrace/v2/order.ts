@@ -118,7 +118,8 @@ export class Ordering {
   extraStrings: string[] = [];
 
   constructor(
-    private readonly bytes: Uint8Array,
+    /** The bytes the generation's batches point into (the reader's window: reset per generation). */
+    public bytes: Uint8Array,
     readonly out: OutBuf,
   ) {}
 
