@@ -4,6 +4,7 @@
  * process), not wall time: the bench machine is shared. Median of RUNS (default 3).
  * Run: `node --import tsx --expose-gc bench/trace-parse-cpu.ts [trace-file] [runs]`.
  */
+import { ByteWindow, bytesSource } from '../shared/ingest/byte-source.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -51,7 +52,7 @@ const decodeOnly: number[] = [];
 let transitions = 0;
 for (let k = 0; k < runs; k++) {
   whole.push(cpuMs(() => (transitions = parseTrace(bytes).model.transitions.count)));
-  decodeOnly.push(cpuMs(() => decodeTraceV2(bytes, nullSink, new StackTableBuilder(), {})));
+  decodeOnly.push(cpuMs(() => decodeTraceV2(new ByteWindow(bytesSource(bytes)), nullSink, new StackTableBuilder(), {})));
 }
 const w = median(whole);
 const d = median(decodeOnly);

@@ -205,6 +205,37 @@ export async function ui(files: { trace: string; heap: string; ss: string }, rep
     const zoomMs = (await now(page)) - z0;
     rep(`timeline zoom: one wheel step (mean of ${wheels})`, zoomMs / Math.max(1, wheels), STEP_MS, `${frameNote(zoomU)}; 25 min → ${((g.end - g.start) / 1e9).toFixed(0)} s`);
 
+    // ---- wheel and pan steps timed in the page (issue 13: ≤ 50 ms a step): a wheel event dispatched
+    // on the strip, until the frame after the one that shows the new view (render + layout + paint),
+    // without the driver's round trips. Zoom steps alternate in and out, pans left and right, so the
+    // view stays about the trace's span.
+    const steps = (await page.evaluate(
+      async ({ x, y }) => {
+        const el = document.querySelector('[data-testid="timeline-svg"]')!;
+        const frame = () => new Promise<number>((ok) => requestAnimationFrame(() => ok(performance.now())));
+        const out: { wheel: number[]; pan: number[] } = { wheel: [], pan: [] };
+        for (let i = 0; i < 24; i++) {
+          for (const kind of ['wheel', 'pan'] as const) {
+            await frame();
+            const before = el.getAttribute('data-view-start');
+            const t0 = performance.now();
+            const sign = i % 2 === 0 ? -1 : 1;
+            el.dispatchEvent(
+              new WheelEvent('wheel', kind === 'wheel' ? { deltaY: 100 * sign, clientX: x, clientY: y, bubbles: true } : { deltaX: 80 * sign, clientX: x, clientY: y, bubbles: true }),
+            );
+            // React commits the update before a frame; the second frame comes after that one painted.
+            while (el.getAttribute('data-view-start') === before && performance.now() - t0 < 2000) await frame();
+            await frame();
+            out[kind].push(performance.now() - t0);
+          }
+        }
+        return out;
+      },
+      { x: xOf(g, traceMid), y: laneY },
+    )) as { wheel: number[]; pan: number[] };
+    rep(`timeline wheel step, in page (median of ${steps.wheel.length})`, pct(steps.wheel, 0.5), 50, `p90 ${pct(steps.wheel, 0.9).toFixed(0)} ms`);
+    rep(`timeline pan step, in page (median of ${steps.pan.length})`, pct(steps.pan, 0.5), 50, `p90 ${pct(steps.pan, 0.9).toFixed(0)} ms`);
+
     // ---- focus the trace: the flame graph shows its sync blocking profile ----
     await resetFrames(page);
     const f0 = await now(page);

@@ -48,4 +48,28 @@ test.describe('demo incident', () => {
     await expect.poll(viewStart).toBeGreaterThan(before);
     await expect(page.getByTestId('selection-label')).toContainText('whole session');
   });
+
+  test('zoomed into the trace, its lane draws the visible window at screen resolution (tracks by window)', async ({ page, app }) => {
+    await page.goto(app.url);
+    const lane = page.locator('[data-testid="timeline-lane"][data-kind="gotrace"]');
+    const track = lane.locator('g[data-points]');
+    await expect(track).toHaveAttribute('data-first-ns', '0'); // the whole trace, from its start
+    const svg = page.getByTestId('timeline-svg');
+    const box = (await svg.boundingBox())!;
+    const viewSpan = async () => Number(await svg.getAttribute('data-view-end')) - Number(await svg.getAttribute('data-view-start'));
+    // Wheel in over the middle of the trace's lane until the view shows a small part of it.
+    for (let i = 0; i < 40; i++) {
+      const b = (await lane.locator('rect.lane-bg').boundingBox())!;
+      const area = (await track.locator('path.track-area').first().boundingBox())!;
+      await page.mouse.move(area.x + area.width / 2, b.y + b.height / 2);
+      await page.mouse.wheel(0, -300);
+      if ((await viewSpan()) < 1e9) break;
+    }
+    expect(await viewSpan()).toBeLessThan(1e9);
+    // The window's track arrives: it starts inside the trace (not at its start), and its points are about the screen's width.
+    await expect.poll(async () => Number(await track.getAttribute('data-first-ns')), { timeout: 15_000 }).toBeGreaterThan(0);
+    const points = Number(await track.getAttribute('data-points'));
+    expect(points).toBeGreaterThanOrEqual(box.width);
+    expect(Number(await track.getAttribute('data-drawn-points'))).toBeLessThanOrEqual(points);
+  });
 });

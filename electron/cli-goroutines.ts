@@ -6,9 +6,8 @@
  * event. Plain Node: reads the file, ingests it in-process, formats the query's rows.
  */
 import { IngestError } from '../shared/ingest/errors.ts';
-import { ingestBytes } from '../shared/ingest/ingest.ts';
 import { goroutineSummary, type GoroutineSummaryRow } from '../shared/query/trace/trace-goroutine-summary.ts';
-import { readInput, reasonOf } from './host/ingest-input.ts';
+import { ingestInput, reasonOf } from './host/ingest-input.ts';
 
 export const GOROUTINES_USAGE = `  tracedeck goroutines TRACE [--json]              per-goroutine time of a Go execution trace (Go's goroutine summary)`;
 
@@ -19,8 +18,8 @@ export interface GoroutinesReport {
 
 /** The report for one trace file; throws an IngestError naming the file's problem. */
 export async function goroutinesReport(file: string): Promise<GoroutinesReport> {
-  const { bytes, mtimeMs } = await readInput({ path: file });
-  const source = await ingestBytes(bytes, { mtimeMs });
+  // A trace file is parsed as it is read (any size); other files are read whole and refused below.
+  const { source } = await ingestInput({ path: file });
   if (source.kind !== 'gotrace') throw new IngestError(`not a Go execution trace (it reads as ${source.kind}, ${source.format})`);
   return { file, goroutines: goroutineSummary(source.model) };
 }

@@ -22,7 +22,7 @@ import { isRequestName } from '../shared/bridge.ts';
 import { validateRequestArg } from '../shared/bridge-schemas.ts';
 import { toWire, fromWire, WireError } from '../shared/wire.ts';
 import type { Host } from './host/handlers.ts';
-import { MAX_FILE_BYTES } from './host/limits.ts';
+import { MAX_UPLOAD_BYTES } from './host/limits.ts';
 import { UploadTooLargeError } from './host/upload-files.ts';
 import { CONTENT_SECURITY_POLICY } from './csp.ts';
 
@@ -32,7 +32,7 @@ export interface ServerOptions {
   port?: number;
   /** Fixed token (tests); random by default. */
   token?: string;
-  /** Largest upload accepted (default MAX_FILE_BYTES; tests use less). */
+  /** Largest upload accepted (default MAX_UPLOAD_BYTES; tests use less). */
   maxUploadBytes?: number;
 }
 
@@ -94,7 +94,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const ourHost = (h: string | undefined) => h === `127.0.0.1:${port}` || h === `localhost:${port}`;
   const ourOrigin = (o: string | undefined) => o === `http://127.0.0.1:${port}` || o === `http://localhost:${port}`;
-  const maxUpload = opts.maxUploadBytes ?? MAX_FILE_BYTES;
+  const maxUpload = opts.maxUploadBytes ?? MAX_UPLOAD_BYTES;
 
   const server = createServer(async (req, res) => {
     try {

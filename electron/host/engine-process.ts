@@ -5,6 +5,7 @@
  * rather than JSON. (The Electron app starts the same entry with utilityProcess: electron/main.ts.)
  */
 import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EngineExit, EngineSpawner, FromEngine, ToEngine } from './engine-protocol.ts';
@@ -13,7 +14,11 @@ import type { EngineExit, EngineSpawner, FromEngine, ToEngine } from './engine-p
  * Runs a .ts entry under tsx (source checkouts). Resolved through a variable so bundlers leave it
  * alone; the Electron build passes a built .cjs entry and never loads it.
  */
-const TSX_BOOTSTRAP = fileURLToPath(new URL('./engine-worker-bootstrap.mjs', import.meta.url));
+const TSX_BOOTSTRAP = [
+  new URL('./engine-worker-bootstrap.mjs', import.meta.url),
+  // From the CLI bundle (dist/tracedeck-cli.mjs, scripts/cli-bundle.mjs): the source tree's copy.
+  new URL('../electron/host/engine-worker-bootstrap.mjs', import.meta.url),
+].map((u) => fileURLToPath(u)).find((p) => existsSync(p))!;
 
 /** How much of the engine's stderr is kept to explain its end (V8's fatal messages are short). */
 const STDERR_TAIL = 8192;

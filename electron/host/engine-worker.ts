@@ -11,6 +11,7 @@ import { stackIndexWarmUps } from '../../shared/query/stacks/stack-sources.ts';
 import { noteCaptureGrowth } from '../../shared/query/sockets/socket-series.ts';
 import { extendPlacementFingerprint, placementFingerprint, type PlacementFingerprint } from '../../shared/query/placement/fingerprint.ts';
 import { seriesIdentity } from '../../shared/query/stacks/profile-series.ts';
+import { traceWarmUps } from '../../shared/query/trace/trace-warm-ups.ts';
 import { ingestInput, reasonOf } from './ingest-input.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
 import { runQueryTestHook, runTestHook } from './engine-test-hooks.ts';
@@ -60,6 +61,7 @@ onHostMessage(async (m: ToEngine) => {
       const { model: _model, ...rest } = out.source;
       lastPrint = placementFingerprint(out.source);
       post({ type: 'ready', header: { ...rest, figures: out.figures, sizeBytes: out.sizeBytes, sha256: out.sha256, fingerprint: lastPrint, seriesIdentity: seriesIdentity(out.source) } });
+      if (source.kind === 'gotrace') runWhenQuiet(source, traceWarmUps(source.model));
     } catch (e) {
       post({ type: 'failed', reason: reasonOf(e) });
     }
@@ -128,6 +130,28 @@ function warmStackIndexes(src: ParsedSource, q: SourceQuery): void {
     setTimeout(next, 0);
   };
   setTimeout(next, 100);
+}
+
+/**
+ * Runs a trace's whole-trace walks (trace-warm-ups.ts) one at a time, each once no query has come for
+ * IDLE_MS: the views' own queries are answered first, and what they leave undone is ready before the
+ * first brush asks for it.
+ */
+function runWhenQuiet(src: ParsedSource, steps: (() => void)[]): void {
+  const next = () => {
+    const step = steps[0];
+    if (!step || source !== src) return;
+    const quiet = performance.now() - lastQueryAt;
+    if (quiet < IDLE_MS) return void setTimeout(next, IDLE_MS - quiet);
+    steps.shift();
+    try {
+      step();
+    } catch {
+      // a failing walk reports itself when a query asks for it
+    }
+    setTimeout(next, 0);
+  };
+  setTimeout(next, IDLE_MS);
 }
 
 post({ type: 'hello' });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,5 +49,31 @@ describe('ingestInput on a live capture (read up to maxBytes as it grows)', () =
     expect(again.figures).toEqual((await ingestInput({ bytes: other })).figures);
     expect(liveCaptureReads.whole - before.whole).toBe(2);
     expect(readFileSync(file).length).toBe(other.length);
+  });
+});
+
+describe('ingestInput on a Go trace file (parsed while read in chunks, no whole-file buffer)', () => {
+  it('gives the figures, size and SHA-256 of the whole-buffer read, for whole, cut and damaged traces', async () => {
+    const full = readFixture('scenarios/cpu-pool-go1.27/trace.out');
+    const cut = full.slice(0, Math.floor(full.length * 0.7));
+    const damaged = new Uint8Array(full); // a copy (Buffer.slice would be a view)
+    damaged[Math.floor(full.length * 0.8)]! ^= 0xff;
+    for (const [name, bytes] of [['whole', full], ['cut', cut], ['damaged', damaged]] as const) {
+      const file = path.join(dir, `${name}.trace`);
+      writeFileSync(file, bytes);
+      const fromFile = await ingestInput({ path: file });
+      const fromBytes = await ingestInput({ bytes });
+      expect(fromFile.figures, name).toEqual(fromBytes.figures);
+      expect(fromFile.source.partial, name).toBe(name !== 'whole');
+      expect(fromFile.source.model).toBeDefined();
+      expect(fromFile.sizeBytes, name).toBe(bytes.length);
+      expect(fromFile.sha256, name).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+  });
+
+  it('names the file offset when the first generation is cut', async () => {
+    const file = path.join(dir, 'early-cut.trace');
+    writeFileSync(file, readFixture('scenarios/cpu-pool-go1.27/trace.out').subarray(0, 3000));
+    await expect(ingestInput({ path: file })).rejects.toThrow('trace cut short before its first generation ended (at byte 3000)');
   });
 });

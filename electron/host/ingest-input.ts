@@ -2,17 +2,21 @@
  * Reads one input (a path or bytes), checks its size, hashes it and runs the shared ingest entry
  * point. Used inside engine processes (and in-process by the CLI's `top` and `diagnose`).
  *
- * A path is stat'ed first. Regular files are read at their stat size. Anything else that can be read
+ * A path is stat'ed first. A new-format Go trace is parsed while it is read in chunks (any size);
+ * other regular files are read whole at their stat size, up to MAX_FILE_BYTES. Anything else that can be read
  * (a FIFO, `<(cmd)`, a character device, a /proc or /sys file whose size reads as 0) is streamed with
  * the size limit and a timeout on silence, never a blocking open or read on the event loop.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { constants, createReadStream, open as openFd } from 'node:fs';
+import { constants, createReadStream, open as openFd, readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { ParsedSource } from '../../shared/model/source.ts';
 import { ingestBytes } from '../../shared/ingest/ingest.ts';
+import type { ByteSource } from '../../shared/ingest/byte-source.ts';
+import { parseTraceSource } from '../../shared/ingest/gotrace/parse-trace.ts';
+import { traceHeaderMinor } from '../../shared/ingest/gotrace/v2/decode.ts';
 import { IngestError } from '../../shared/ingest/errors.ts';
 import { summarize } from '../../shared/query/run-query.ts';
 import { CaptureAppender } from '../../shared/ingest/ss/append-capture.ts';
@@ -143,6 +147,9 @@ export async function ingestInput(input: IngestInput, onProgress?: (f: number) =
   if (liveInput) {
     const grown = await appendLive(liveInput.path, liveInput.maxBytes!);
     if (grown) return grown;
+  } else if ('path' in input) {
+    const streamed = await ingestTraceFile(input.path, onProgress);
+    if (streamed) return streamed;
   }
   const { bytes, mtimeMs } = await readInput(input);
   beforeParse?.(bytes);
@@ -154,6 +161,47 @@ export async function ingestInput(input: IngestInput, onProgress?: (f: number) =
     await rememberLive(liveInput.path, bytes, hash, source);
   }
   return { source, figures: summarize(source), sizeBytes: bytes.length, sha256 };
+}
+
+/**
+ * A new-format Go execution trace file is parsed as it is read, in chunks (shared/ingest/byte-source.ts),
+ * hashed on the way: no buffer for the whole file, so there is no size limit (a 1 GiB+ trace opens).
+ * Reads are synchronous: engines are processes of their own, and the parser is synchronous anyway.
+ * Null when the path is not a regular file starting with a `go 1.22+ trace` header: read it whole.
+ */
+async function ingestTraceFile(path: string, onProgress?: (f: number) => void): Promise<IngestOutcome | null> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch {
+    return null; // readInput names the reason
+  }
+  if (!st.isFile() || st.size < 16 || /^\/(proc|sys)\//.test(path)) return null;
+  const fh = await open(path, 'r');
+  try {
+    const head = new Uint8Array(16);
+    const { bytesRead } = await fh.read(head, 0, 16, 0);
+    const minor = bytesRead === 16 ? traceHeaderMinor(head) : null;
+    if (minor === null || minor < 22) return null;
+    const hash = createHash('sha256');
+    let at = 0;
+    const src: ByteSource = {
+      size: st.size,
+      read(into) {
+        const n = readSync(fh.fd, into, 0, into.length, at);
+        hash.update(into.subarray(0, n));
+        at += n;
+        return n;
+      },
+    };
+    const source = parseTraceSource(src, { onProgress, mtimeMs: st.mtimeMs });
+    // A damaged trace stops being read early; the hash is of the whole file all the same.
+    const rest = new Uint8Array(1 << 20);
+    for (let n; (n = readSync(fh.fd, rest, 0, rest.length, at)) > 0; at += n) hash.update(rest.subarray(0, n));
+    return { source, figures: summarize(source), sizeBytes: at, sha256: hash.digest('hex') };
+  } finally {
+    await fh.close();
+  }
 }
 
 /**

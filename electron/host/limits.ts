@@ -6,6 +6,13 @@ import { totalmem } from 'node:os';
 
 export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
+/**
+ * Largest browser-mode upload. Uploads are streamed to a file, and a Go trace is parsed from its file
+ * in chunks whatever its size (ingest-input.ts), so this only guards the temp folder's disk; other
+ * formats are still held to MAX_FILE_BYTES when the engine reads them.
+ */
+export const MAX_UPLOAD_BYTES = 64 * 1024 ** 3;
+
 /** A positive integer from the environment (tests and operators tune the engines), else the default. */
 function envInt(name: string, fallback: number): number {
   const v = Number(process.env[name]);

@@ -57,6 +57,36 @@ class HttpBridge implements Bridge {
     return body.result as RequestResult<K>;
   }
 
+  /**
+   * Browser mode's upload of a dropped file: the File itself is the request body, so the browser
+   * streams it from disk (never read into the page, no work per MB on the page thread), with
+   * progress events, cancelled by `signal` (the host deletes what it received).
+   */
+  upload(file: File, onProgress: (loaded: number, total: number) => void, signal: AbortSignal): Promise<RequestResult<'openBytes'>> {
+    const q = new URLSearchParams({ name: file.name, mtimeMs: String(file.lastModified) });
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `/api/openBytes?${q}`);
+      xhr.setRequestHeader('x-tracedeck-token', this.token);
+      xhr.setRequestHeader('content-type', 'application/octet-stream');
+      xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+      xhr.onload = () => {
+        try {
+          const body = fromWire<{ ok: boolean; result?: RequestResult<'openBytes'>; error?: string }>(xhr.responseText);
+          if (body.ok) resolve(body.result!);
+          else reject(new Error(body.error ?? 'upload failed'));
+        } catch {
+          reject(new Error(`upload failed (HTTP ${xhr.status})`));
+        }
+      };
+      xhr.onerror = () => reject(new Error('upload failed: the connection to TraceDeck was lost'));
+      xhr.onabort = () => reject(new UploadCancelled());
+      if (signal.aborted) return reject(new UploadCancelled());
+      signal.addEventListener('abort', () => xhr.abort(), { once: true });
+      xhr.send(file);
+    });
+  }
+
   on<E extends EventName>(name: E, fn: (payload: BridgeEvents[E]) => void): () => void {
     let set = this.listeners.get(name);
     if (!set) this.listeners.set(name, (set = new Set()));
@@ -82,5 +112,15 @@ function tokenFromUrl(): string {
   return sessionStorage.getItem('tracedeck-token') ?? '';
 }
 
-export const bridge: Bridge = window.tracedeck ?? new HttpBridge(tokenFromUrl());
+/** An upload the user cancelled. */
+export class UploadCancelled extends Error {
+  constructor() {
+    super('upload cancelled');
+  }
+}
+
+const httpBridge = window.tracedeck ? null : new HttpBridge(tokenFromUrl());
+export const bridge: Bridge = window.tracedeck ?? httpBridge!;
+/** Browser mode's streamed upload (HttpBridge.upload), or null in Electron (files go by path or bytes). */
+export const uploadFile = httpBridge ? httpBridge.upload.bind(httpBridge) : null;
 export const transportName: 'electron' | 'browser' = window.tracedeck ? 'electron' : 'browser';

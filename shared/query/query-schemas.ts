@@ -57,7 +57,7 @@ const laneRef = v.strictObject({ kind: v.picklist(['proc', 'thread', 'goroutine'
 /** Query name → the schema of its arguments (the query object without `type`). */
 export const QUERY_ARG_SCHEMAS = {
   summary: args({}),
-  track: args({ maxPoints: v.optional(int(1, 100_000)) }),
+  track: args({ maxPoints: v.optional(int(1, 100_000)), range }),
   traceGoroutineGroups: args({ range, limit: v.optional(int(1, 100_000)) }),
   goroutineLanes: args({
     ids: v.pipe(v.array(v.pipe(v.number(), v.integer())), v.maxLength(5000)),

@@ -78,8 +78,8 @@ export interface CallTreeResult {
 export interface QueryMap {
   /** The `inspect --json` figures. */
   summary: [NoArgs, { type: 'summary'; figures: Record<string, unknown> }];
-  /** What the timeline draws for this source (series, span or point), in source time. */
-  track: [{ maxPoints?: number }, { type: 'track'; track: TrackData }];
+  /** What the timeline draws for this source (series, span or point), in source time; `range`: the visible window only. */
+  track: [{ maxPoints?: number; range?: SourceRange }, { type: 'track'; track: TrackData }];
   /** A trace's goroutines grouped by wait reason + blocking stack over a range. */
   traceGoroutineGroups: [{ range?: SourceRange; limit?: number }, { type: 'traceGoroutineGroups'; result: TraceGoroutineGroupsResult }];
   /** State runs of some goroutines of a trace over a range, for their lanes. */

@@ -48,7 +48,7 @@ type QueryHandlers = { [K in QueryName]: (src: ParsedSource, q: SourceQueryOf<K>
 
 const handlers: QueryHandlers = {
   summary: (src) => ({ type: 'summary', figures: summarize(src) }),
-  track: (src, q) => ({ type: 'track', track: trackOf(src, { maxPoints: q.maxPoints }) }),
+  track: (src, q) => ({ type: 'track', track: trackOf(src, { maxPoints: q.maxPoints, range: q.range }) }),
   traceGoroutineGroups: (src, q) => ({
     type: 'traceGoroutineGroups',
     result: traceGoroutineGroups(needs(src, 'gotrace', 'traceGoroutineGroups needs a trace').model, q.range, { limit: q.limit ?? 300 }),

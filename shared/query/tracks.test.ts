@@ -37,6 +37,47 @@ describe('timeline tracks', () => {
     expect(d.timeNs.length).toBe(10);
     expect(Math.max(...d.series[0]!.values)).toBe(9);
   });
+  it('trace, a window: its points cover the window only, bands are clipped to it and bounded by pixels', () => {
+    const src = parseTrace(readFixture('scenarios/conn-leak-go1.27/trace.out'), {});
+    const m = src.model;
+    const span = m.endNs - m.startNs;
+    const range = { startNs: m.startNs + span * 0.4, endNs: m.startNs + span * 0.5 };
+    const t = trackOf(src, { maxPoints: 200, range });
+    if (t.kind !== 'series') throw new Error('expected a series track');
+    expect(t.timeNs.length).toBe(200);
+    expect(t.timeNs[0]).toBe(range.startNs);
+    expect(t.timeNs[199]!).toBeLessThan(range.endNs);
+    const whole = trackOf(src, { maxPoints: 2000 });
+    if (whole.kind !== 'series') throw new Error('expected a series track');
+    // The window's waiting level matches the whole track's at the same instant (10× finer buckets).
+    const mid = whole.timeNs.findIndex((x) => x >= range.startNs + span * 0.05);
+    const k = Math.round((whole.timeNs[mid]! - range.startNs) / (span * 0.1 / 200));
+    expect(t.series[2]!.values[k]!).toBeCloseTo(whole.series[2]!.values[mid]!, 0);
+    for (const b of t.bands) {
+      for (let i = 0; i < b.startNs.length; i++) {
+        expect(b.startNs[i]!).toBeGreaterThanOrEqual(range.startNs);
+        expect(b.endNs[i]!).toBeLessThanOrEqual(range.endNs);
+      }
+    }
+    // At 10 points for the whole trace, GC bands closer than half a bucket are one band each.
+    const coarse = trackOf(src, { maxPoints: 10 });
+    if (coarse.kind !== 'series') throw new Error('expected a series track');
+    const gc = coarse.bands.find((b) => b.label === 'GC')!;
+    expect(gc.startNs.length).toBeGreaterThan(0);
+    expect(gc.startNs.length).toBeLessThan(m.gcCycles.count);
+    // Asked again (a re-render), the answer is the one computed before.
+    expect(trackOf(src, { maxPoints: 200, range })).toBe(t);
+  });
+  it('ss capture, a window: only its snapshots and the one before it', () => {
+    const src = parseSocketText(gunzipSync(readFixture('scenarios/timewait-storm-go1.27/ss-capture.txt.gz')), {});
+    const all = trackOf(src);
+    if (all.kind !== 'series') throw new Error('expected a series track');
+    const range = { startNs: (all.timeNs[10]! + all.timeNs[11]!) / 2, endNs: all.timeNs[20]! };
+    const t = trackOf(src, { range });
+    if (t.kind !== 'series') throw new Error('expected a series track');
+    expect([...t.timeNs]).toEqual([...all.timeNs.subarray(10, 21)]);
+    expect([...t.series[0]!.values]).toEqual([...all.series[0]!.values.subarray(10, 21)]);
+  });
   it('trace: goroutines by state, GC bands, heap line', () => {
     const src = parseTrace(readFixture('scenarios/conn-leak-go1.27/trace.out'), {});
     const t = trackOf(src, { maxPoints: 500 });

@@ -13,6 +13,22 @@ export type { TrackBand, TrackData, TrackSeries } from './track-types.ts';
 export interface TrackOptions {
   /** Points per series at most (the renderer passes about its pixel width). */
   maxPoints?: number;
+  /**
+   * Only this window (source ns; the timeline asks for what is visible, padded): its points are
+   * spent on it, so zooming in shows detail. Series outside it are left out (one point before it
+   * is kept: a step holds until the next point).
+   */
+  range?: { startNs: number; endNs: number };
+}
+
+/** The points of a step series inside [lo, hi], with the one before lo (its value holds into the window). */
+function crop(timeNs: Float64Array, series: TrackSeries[], lo: number, hi: number): { timeNs: Float64Array; series: TrackSeries[] } {
+  let a = 0;
+  while (a < timeNs.length && timeNs[a]! < lo) a++;
+  a = Math.max(0, a - 1);
+  let b = a;
+  while (b < timeNs.length && timeNs[b]! <= hi) b++;
+  return { timeNs: timeNs.subarray(a, b), series: series.map((s) => ({ name: s.name, values: s.values.subarray(a, b) })) };
 }
 
 /** Keeps at most `max` points by taking the maximum of each run (peaks stay visible). */
@@ -78,11 +94,9 @@ export function trackOf(src: ParsedSource, opts: TrackOptions = {}): TrackData {
         return { kind: 'point', label, atNs: src.startNs };
       }
       const s = socketsByState(src.model);
-      const d = decimate(
-        s.timeNs,
-        s.series.map((x) => ({ name: x.name, values: Float64Array.from(x.values) })),
-        max,
-      );
+      const all = { timeNs: s.timeNs, series: s.series.map((x) => ({ name: x.name, values: Float64Array.from(x.values) })) };
+      const seen = opts.range ? crop(all.timeNs, all.series, opts.range.startNs, opts.range.endNs) : all;
+      const d = decimate(Float64Array.from(seen.timeNs), seen.series.map((x) => ({ name: x.name, values: Float64Array.from(x.values) })), max);
       const gaps = src.model.gaps;
       // A gap lasts until the next snapshot (nothing was observed in between).
       const snapT = src.model.snapshots.timeNs;
@@ -109,7 +123,7 @@ export function trackOf(src: ParsedSource, opts: TrackOptions = {}): TrackData {
       };
     }
     case 'gotrace':
-      return traceTrack(src, max);
+      return traceTrack(src, max, opts.range);
     case 'pprof': {
       const m = src.model;
       const t = m.sampleTypes[m.defaultSampleType];

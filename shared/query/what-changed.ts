@@ -231,11 +231,10 @@ function isRestOfTrace(m: TraceModel, a: WcRange, pieces: readonly WcRange[]): b
 }
 
 /**
- * Totals over the trace outside A as whole-trace totals minus A's: blocked ns within a range add up
- * over adjacent ranges, so this equals walking the two pieces (up to float rounding of the range
- * ends), and a brush costs a walk of A instead of the whole trace.
+ * The whole trace's totals (what every brush's baseline is computed from), once per model. The
+ * engine runs it while idle after a trace is ready (traceWarmUps), so the first brush only walks A.
  */
-function restTotals(m: TraceModel, a: Totals, pieces: readonly WcRange[]): Totals {
+export function traceWholeTotals(m: TraceModel): Totals {
   let w = wholeTotals.get(m);
   if (!w) {
     // The reasons over [startNs, endNs] are the unranged totals `inspect` already computed at load
@@ -243,6 +242,16 @@ function restTotals(m: TraceModel, a: Totals, pieces: readonly WcRange[]): Total
     const known = eventsInsideSpan(m) ? summarizeTrace({ format: '', partial: false, model: m }).blockingNs : undefined;
     wholeTotals.set(m, (w = traceTotals(m, [{ startNs: m.startNs, endNs: m.endNs }], known)));
   }
+  return w;
+}
+
+/**
+ * Totals over the trace outside A as whole-trace totals minus A's: blocked ns within a range add up
+ * over adjacent ranges, so this equals walking the two pieces (up to float rounding of the range
+ * ends), and a brush costs a walk of A instead of the whole trace.
+ */
+function restTotals(m: TraceModel, a: Totals, pieces: readonly WcRange[]): Totals {
+  const w = traceWholeTotals(m);
   const groups = new Map<string, Acc>();
   for (const [key, g] of w.groups) {
     const inA = a.groups.get(key);
@@ -256,6 +265,20 @@ function restTotals(m: TraceModel, a: Totals, pieces: readonly WcRange[]): Total
   return { groups, reasons, covered };
 }
 
+/** Totals over two adjacent ranges added up (equal to walking their union, up to float rounding). */
+function sumTotals(x: Totals, y: Totals): Totals {
+  const groups = new Map<string, Acc>();
+  for (const [key, g] of x.groups) groups.set(key, { ...g });
+  for (const [key, g] of y.groups) {
+    const acc = groups.get(key);
+    if (acc) acc.ns += g.ns;
+    else groups.set(key, { ...g });
+  }
+  const reasons = { ...x.reasons };
+  for (const k of REASONS) reasons[k] += y.reasons[k];
+  return { groups, reasons, covered: x.covered + y.covered };
+}
+
 function groupLabel(state: string, fn: string | null): string {
   return `${fn ?? '(no stack)'} [${state || '?'}]`;
 }
@@ -264,9 +287,10 @@ function traceRows(m: TraceModel, sourceId: string, a: WcRange, b: readonly WcRa
   const ca = clip(a, m);
   if (!ca) return [];
   const mid = (ca.startNs + ca.endNs) / 2;
-  const whole = traceTotals(m, [ca]);
   const h1 = traceTotals(m, [{ startNs: ca.startNs, endNs: mid }]);
   const h2 = traceTotals(m, [{ startNs: mid, endNs: ca.endNs }]);
+  // Blocked ns add up over adjacent ranges: A's totals are its halves' (one walk of A, not two).
+  const whole = sumTotals(h1, h2);
   const pb = b.map((r) => clip(r, m)).filter((r): r is WcRange => r !== null);
   const base = pb.length ? (isRestOfTrace(m, ca, pb) ? restTotals(m, whole, pb) : traceTotals(m, pb)) : null;
   const out: ChangeRow[] = [];

@@ -4,6 +4,7 @@ import { EmptyState } from './EmptyState.tsx';
 import { SourcesPanel } from './SourcesPanel.tsx';
 import { TimelineStrip } from './timeline/TimelineStrip.tsx';
 import { Notices } from './Notices.tsx';
+import { UploadProgress } from './UploadProgress.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { SourceDetails } from './SourceDetails.tsx';
 import { Panel } from './Panel.tsx';
@@ -48,6 +49,7 @@ export function App() {
           <EmptyState />
         )}
         <Notices />
+        <UploadProgress />
       </div>
     </DropZone>
   );

@@ -7,6 +7,7 @@ import { StackTableBuilder } from '../../model/stacks.ts';
 import { summarizeTrace } from '../../query/trace/trace-summary.ts';
 import { parseTrace } from './parse-trace.ts';
 import { decodeTraceV2 } from './v2/decode.ts';
+import { bytesSource, ByteWindow } from '../byte-source.ts';
 import type { TraceEventSink } from './events.ts';
 import { Ev, readHeader, RecordReader } from './v1/wire.ts';
 
@@ -103,7 +104,7 @@ function syncCounts(bytes: Uint8Array): { atSync: number[]; total: number; parti
       lastGood = off;
     },
   };
-  decodeTraceV2(bytes, sink, new StackTableBuilder(), {});
+  decodeTraceV2(new ByteWindow(bytesSource(bytes)), sink, new StackTableBuilder(), {});
   return { atSync, total: n, partial, lastGood };
 }
 

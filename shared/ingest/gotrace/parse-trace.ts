@@ -7,6 +7,7 @@ import type { ParsedSource } from '../../model/source.ts';
 import { StackTableBuilder } from '../../model/stacks.ts';
 import type { SourceClock } from '../../model/time.ts';
 import type { TraceModel } from '../../model/trace.ts';
+import { bytesSource, ByteWindow, type ByteSource } from '../byte-source.ts';
 import { IngestError, type ParseOptions } from '../errors.ts';
 import { mtimeClock } from '../mtime-clock.ts';
 import { TraceModelBuilder } from './model-builder.ts';
@@ -16,18 +17,34 @@ import { decodeTraceV2, traceHeaderMinor } from './v2/decode.ts';
 export type ParsedTrace = Extract<ParsedSource, { kind: 'gotrace' }>;
 
 export function parseTrace(bytes: Uint8Array, opts: ParseOptions = {}): ParsedTrace {
-  if (bytes.length === 0) throw new IngestError('empty file', 0);
-  const minor = traceHeaderMinor(bytes);
+  return parseTraceSource(bytesSource(bytes), opts);
+}
+
+/**
+ * Old-format traces are ordered as a whole (v1/order.ts sorts every event), so they are read into one
+ * buffer, at most this big; new-format traces stream through a window of one generation, any size.
+ */
+export const V1_WHOLE_LIMIT = 1024 * 1024 * 1024;
+
+/** Parses a trace read from `src` in chunks (a file of any size: never one buffer for all of it). */
+export function parseTraceSource(src: ByteSource, opts: ParseOptions = {}): ParsedTrace {
+  const w = new ByteWindow(src);
+  w.ensure(16);
+  if (w.len === 0) throw new IngestError('empty file', 0);
+  const minor = traceHeaderMinor(w.buf.subarray(0, w.len));
   if (minor === null) {
-    const head = String.fromCharCode(...bytes.subarray(0, Math.min(16, bytes.length)));
-    if (bytes.length < 16 && 'go 1.'.startsWith(head.slice(0, 5))) throw new IngestError('trace header cut short', bytes.length);
+    const head = String.fromCharCode(...w.buf.subarray(0, Math.min(16, w.len)));
+    if (w.len < 16 && 'go 1.'.startsWith(head.slice(0, 5))) throw new IngestError('trace header cut short', w.len);
     throw new IngestError('not a Go execution trace (no "go 1.NN trace" header)', 0);
   }
   const stacks = new StackTableBuilder();
-  const b = new TraceModelBuilder(stacks, bytes.length);
-  if (minor >= 22) decodeTraceV2(bytes, b, stacks, opts);
-  else if (minor >= 11) decodeTraceV1(bytes, b, stacks, opts);
-  else throw new IngestError(`unsupported trace version go 1.${minor}`, 0);
+  const b = new TraceModelBuilder(stacks, w.size);
+  if (minor >= 22) decodeTraceV2(w, b, stacks, opts);
+  else if (minor >= 11) {
+    w.ensure(V1_WHOLE_LIMIT + 1);
+    if (w.len > V1_WHOLE_LIMIT) throw new IngestError(`old-format (go 1.${minor}) trace over ${V1_WHOLE_LIMIT / 2 ** 30} GiB: only go 1.22+ traces are read in parts`);
+    decodeTraceV1(w.buf.subarray(0, w.len), b, stacks, opts);
+  } else throw new IngestError(`unsupported trace version go 1.${minor}`, 0);
   const base = b.finish();
   let gcCount = 0;
   for (let i = 0; i < base.gcCycles.count; i++) if (base.gcCycles.start[i] === base.gcCycles.start[i]) gcCount++;

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFixture } from '../../test-support/fixtures.ts';
 import { parseTrace } from '../../ingest/gotrace/parse-trace.ts';
-import { HEAP_LIVE_METRICS } from '../../model/trace.ts';
+import { HEAP_LIVE_METRICS, type TraceModel } from '../../model/trace.ts';
 import { goroutineTimeBreakdown } from '../../test-support/trace-reference.ts';
 import { gcBands, goroutineStateSeries, heapSeries, SERIES_STATES } from './trace-series.ts';
 
@@ -33,6 +33,64 @@ describe('goroutineStateSeries', () => {
     const half = goroutineStateSeries(model, { startNs: whole.bucketNs * 50, endNs: whole.bucketNs * 100 }, 50);
     for (let k = 0; k < 50; k++) expect(half.values[2 * 50 + k]!).toBeCloseTo(whole.values[2 * 100 + 50 + k]!, 6);
   });
+});
+
+/** The series as a walk from the first transition (what a window's walk must equal, bit for bit). */
+function plainStateSeries(m: TraceModel, startNs: number, endNs: number, n: number): Float64Array {
+  const rowOf = [-1, -1, 1, 0, 2, 3];
+  const bucketNs = Math.max(endNs - startNs, 1) / n;
+  const end = startNs + bucketNs * n;
+  const step = new Float64Array(4 * (n + 1));
+  const part = new Float64Array(4 * n);
+  const change = (row: number, x: number, d: number) => {
+    if (row < 0 || x >= end) return;
+    if (x <= startNs) return void (step[row * (n + 1)]! += d);
+    const k = Math.min(n - 1, Math.floor((x - startNs) / bucketNs));
+    part[row * n + k]! += (d * (startNs + (k + 1) * bucketNs - x)) / bucketNs;
+    step[row * (n + 1) + k + 1]! += d;
+  };
+  const cur = new Int8Array(m.goroutines.count).fill(-1);
+  const tr = m.transitions;
+  for (let i = 0; i < tr.count && tr.t[i]! < end; i++) {
+    const g = tr.g[i]!;
+    const row = rowOf[tr.to[i]!] ?? -1;
+    if (cur[g] === row) continue;
+    if (cur[g]! >= 0) change(cur[g]!, tr.t[i]!, -1);
+    change(row, tr.t[i]!, +1);
+    cur[g] = row;
+  }
+  const out = new Float64Array(4 * n);
+  for (let r = 0; r < 4; r++) {
+    let level = 0;
+    for (let k = 0; k < n; k++) out[r * n + k] = (level += step[r * (n + 1) + k]!) + part[r * n + k]!;
+  }
+  return out;
+}
+
+describe('goroutineStateSeries of a window', () => {
+  for (const rel of ['scenarios/cpu-pool-go1.27/trace.out', 'scenarios/lock-contention-go1.21/trace.out']) {
+    it(`equals the walk from the first transition, bit for bit (${rel})`, () => {
+      const m = parseTrace(readFixture(rel), {}).model;
+      const span = m.endNs - m.startNs;
+      const windows = [
+        [0.5, 0.6],
+        [0.01, 0.99],
+        [0.3, 0.300001],
+        [0.9, 1.2],
+      ];
+      for (const [a, b] of windows) {
+        const startNs = m.startNs + a! * span;
+        const endNs = m.startNs + b! * span;
+        const got = goroutineStateSeries(m, { startNs, endNs }, 300);
+        expect(Buffer.from(got.values.buffer).equals(Buffer.from(plainStateSeries(m, startNs, endNs, 300).buffer)), `${a}–${b}`).toBe(true);
+        expect(got.values.some((v) => v > 0)).toBe(true);
+      }
+      // A window starting on a transition's exact time.
+      const t = m.transitions.t[Math.floor(m.transitions.count / 2)]!;
+      const got = goroutineStateSeries(m, { startNs: t, endNs: t + span / 10 }, 50);
+      expect(Buffer.from(got.values.buffer).equals(Buffer.from(plainStateSeries(m, t, t + span / 10, 50).buffer))).toBe(true);
+    });
+  }
 });
 
 describe('heapSeries', () => {

@@ -5,6 +5,7 @@
  */
 import { HEAP_LIVE_METRICS, type TraceModel } from '../../model/trace.ts';
 import type { TimeRange } from './trace-blocking.ts';
+import { firstPosFrom, transitionIndex, upperBound } from './transition-index.ts';
 
 /** Track order of `goroutineStateSeries` rows. */
 export const SERIES_STATES = ['running', 'runnable', 'waiting', 'syscall'] as const;
@@ -32,7 +33,8 @@ function axis(model: TraceModel, range: TimeRange | undefined, buckets: number):
 
 /**
  * Goroutines by state over time. A goroutine counts in a state from the transition into it until
- * its next transition (time before its first transition in the trace is not counted).
+ * its next transition (time before its first transition in the trace is not counted). A range walks
+ * only the transitions inside it (the timeline asks for the visible window).
  */
 export function goroutineStateSeries(model: TraceModel, range: TimeRange | undefined, buckets: number): GoroutineStateSeries {
   const ax = axis(model, range, buckets);
@@ -56,7 +58,22 @@ export function goroutineStateSeries(model: TraceModel, range: TimeRange | undef
   const gs = model.goroutines;
   const cur = new Int8Array(gs.count).fill(-1);
   const tr = model.transitions;
-  for (let i = 0; i < tr.count; i++) {
+  let from = 0;
+  const ix = transitionIndex(model);
+  if (ix.sorted && startNs > model.startNs) {
+    // A window: each goroutine's state when it opens comes from the index (its last transition at or
+    // before the start), and the walk covers the window's transitions only. The same sums as a walk
+    // from the first transition: those before the start only ever added whole ±1s to the opening level.
+    from = upperBound(tr.t, tr.count, startNs);
+    for (let g = 0; g < gs.count; g++) {
+      const p = firstPosFrom(ix, g, from) - 1;
+      if (p < ix.gStart[g]!) continue;
+      const row = ROW_OF_STATE[tr.to[ix.byG[p]!]!] ?? -1;
+      cur[g] = row;
+      if (row >= 0) step[row * (n + 1)]! += 1;
+    }
+  }
+  for (let i = from; i < tr.count; i++) {
     const g = tr.g[i]!;
     const t = tr.t[i]!;
     if (t >= endNs) break;

@@ -83,7 +83,7 @@ export function StackedTrack({
     lineEl = <path d={d} className="track-line" stroke={stateColor(line.name)} />;
   }
   return (
-    <g data-points={n} data-drawn-points={win ? i1 - i0 + 1 : 0}>
+    <g data-points={n} data-drawn-points={win ? i1 - i0 + 1 : 0} data-first-ns={track.timeNs[0]}>
       {track.bands.map((b) => {
         // One path per band kind, its runs merged to pixels (tens of thousands of GC bands otherwise).
         const d = runsPath(bandRuns(b.startNs, b.endNs, x, minX, maxX), top - 10, b.label === 'GC' ? 4 : height + 10);

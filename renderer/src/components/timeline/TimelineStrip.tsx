@@ -5,7 +5,7 @@ import { bridge } from '../../bridge-client.ts';
 import { useSourceQueries } from '../../query/use-source-query.ts';
 import { axisSpan } from '../../time-domains.ts';
 import { laneGroups, type LaneGroup } from './lane-groups.ts';
-import { MIN_TRACK_POINTS, trackResolution } from './track-window.ts';
+import { MIN_TRACK_POINTS, trackAskWindow, trackCovers, trackResolution } from './track-window.ts';
 import { tickLabels, tickStep } from './tick-labels.ts';
 import { defaultViewWindow, sessionExtent, useApp, type TimeRange } from '../../store.ts';
 import { axisToDate, formatClock, formatDuration, timeZoneName } from '../../format.ts';
@@ -35,14 +35,18 @@ const PAD = 8;
 const TRACK_PAUSE_MS = 300;
 
 /**
- * Each ready source's track at about one point per pixel its span covers at the current zoom
- * (track-window.ts), asked again as zooming crosses a doubling, or as a live capture grows.
+ * Each ready source's track. Captures: at about one point per pixel their span covers at the current
+ * zoom (track-window.ts), asked again as zooming crosses a doubling, or as a live capture grows.
+ * Traces: the whole trace at the screen's resolution, and, once zoomed in, the visible window
+ * (padded) at a point per pixel (trackAskWindow), drawn whenever it covers the view: zooming in
+ * shows detail, and no question walks the whole trace again.
  */
 function useTracks(sources: SourceInfo[], width: number, view: TimeRange | null): ReadonlyMap<string, TrackData> {
   const viewSpan = view ? view.endNs - view.startNs : 0;
+  const spanOf = (s: SourceInfo) => (s.axisEndNs ?? 0) - (s.axisStartNs ?? 0);
   // Profiles and dumps draw a span or a point: only series (traces, captures) gain from more points.
   const res = sources
-    .map((s) => (s.kind === 'gotrace' || s.kind === 'ss' ? trackResolution((s.axisEndNs ?? 0) - (s.axisStartNs ?? 0), viewSpan, width) : MIN_TRACK_POINTS))
+    .map((s) => (s.kind === 'ss' ? trackResolution(spanOf(s), viewSpan, width) : s.kind === 'gotrace' ? trackResolution(spanOf(s), Math.max(viewSpan, spanOf(s)), width) : MIN_TRACK_POINTS))
     .join(',');
   const asks = useMemo(() => {
     const r = res.split(',').map(Number);
@@ -50,7 +54,32 @@ function useTracks(sources: SourceInfo[], width: number, view: TimeRange | null)
   }, [sources, res]);
   // A wheel burst crosses several doublings: ask once it pauses (the engine computes every question it gets).
   const answers = useSourceQueries('track', asks, { debounceMs: TRACK_PAUSE_MS });
-  return useMemo(() => new Map([...answers].map(([id, r]) => [id, r.track])), [answers]);
+  // The visible window of each trace, in its own ns (session axis = source ns + shift).
+  const windowAsks = sources.flatMap((s) => {
+    if (s.kind !== 'gotrace' || !view) return [];
+    const shift = s.axisShiftNs ?? 0;
+    const ask = trackAskWindow(
+      { startNs: view.startNs - shift, endNs: view.endNs - shift },
+      { startNs: (s.axisStartNs ?? 0) - shift, endNs: (s.axisEndNs ?? 0) - shift },
+      width,
+    );
+    return ask ? [{ sourceId: s.id, args: ask, version: s.sha256 ?? '' }] : [];
+  });
+  const windowKey = JSON.stringify(windowAsks);
+  const windowAnswers = useSourceQueries('track', useMemo(() => windowAsks, [windowKey]), { debounceMs: TRACK_PAUSE_MS });
+  return useMemo(() => {
+    const out = new Map([...answers].map(([id, r]) => [id, r.track]));
+    if (!view) return out;
+    for (const s of sources) {
+      const w = windowAnswers.get(s.id)?.track;
+      const shift = s.axisShiftNs ?? 0;
+      // An answer for an earlier window is drawn only while it still covers the view.
+      if (w?.kind === 'series' && windowAsks.some((a) => a.sourceId === s.id) && trackCovers(w.timeNs, Math.max(view.startNs, s.axisStartNs ?? view.startNs) - shift, Math.min(view.endNs, s.axisEndNs ?? view.endNs) - shift)) {
+        out.set(s.id, w);
+      }
+    }
+    return out;
+  }, [answers, windowAnswers, view, sources, windowKey]);
 }
 
 function laneHeight(t: TrackData | undefined): number {

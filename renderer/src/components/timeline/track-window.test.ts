@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TRACK_POINTS, MIN_TRACK_POINTS, trackResolution, visibleSteps } from './track-window.ts';
+import { MAX_TRACK_POINTS, MIN_TRACK_POINTS, trackAskWindow, trackCovers, trackResolution, visibleSteps } from './track-window.ts';
 
 describe('trackResolution', () => {
   it('asks for about a point per pixel of the source at this zoom, in powers of two', () => {
@@ -23,5 +23,36 @@ describe('visibleSteps', () => {
     expect(visibleSteps(t, 45, 90)).toEqual([4, 4]);
     expect(visibleSteps(t, -20, -10)).toBeNull();
     expect(visibleSteps([], 0, 1)).toBeNull();
+  });
+});
+
+describe('trackAskWindow', () => {
+  const src = { startNs: 0, endNs: 100e9 };
+  it('asks the padded view, snapped to a power-of-two grid, at a point per pixel', () => {
+    const a = trackAskWindow({ startNs: 40e9, endNs: 41e9 }, src, 1000)!;
+    const q = 2 ** 30; // 1 s rounded up
+    expect(a.range.startNs).toBe(Math.floor((40e9 - q) / q) * q);
+    expect(a.range.endNs).toBe(Math.ceil((41e9 + q) / q) * q);
+    expect(a.range.startNs).toBeLessThanOrEqual(39e9);
+    expect(a.range.endNs).toBeGreaterThanOrEqual(42e9);
+    expect(a.maxPoints).toBe(Math.ceil((1000 * (a.range.endNs - a.range.startNs)) / q));
+    // A small pan and a wheel step inside the doubling ask the same.
+    expect(trackAskWindow({ startNs: 40.1e9, endNs: 41.1e9 }, src, 1000)).toEqual(a);
+    expect(trackAskWindow({ startNs: 40.05e9, endNs: 40.95e9 }, src, 1000)).toEqual(a);
+  });
+  it('clips to the source and asks nothing when the view holds most of it', () => {
+    const a = trackAskWindow({ startNs: 0, endNs: 1e9 }, src, 1000)!;
+    expect(a.range.startNs).toBe(0);
+    expect(trackAskWindow({ startNs: 0, endNs: 60e9 }, src, 1000)).toBeNull();
+    expect(trackAskWindow({ startNs: 0, endNs: 1e9 }, src, 0)).toBeNull();
+  });
+});
+
+describe('trackCovers', () => {
+  it('counts the last step as one step wide', () => {
+    expect(trackCovers([10, 20, 30], 10, 40)).toBe(true);
+    expect(trackCovers([10, 20, 30], 9, 40)).toBe(false);
+    expect(trackCovers([10, 20, 30], 10, 41)).toBe(false);
+    expect(trackCovers([10], 10, 10)).toBe(false);
   });
 });

@@ -33,3 +33,36 @@ export function visibleSteps(timeNs: ArrayLike<number>, fromNs: number, toNs: nu
   };
   return [atOrBefore(fromNs), atOrBefore(toNs)];
 }
+
+/** A source's window of time in its own ns. */
+export interface NsWindow {
+  startNs: number;
+  endNs: number;
+}
+
+/**
+ * What a trace's track is asked for when the view shows part of it (issue 13, "tracks by window";
+ * Perfetto's buffered bounds): the view padded by one view-width each side, snapped to a grid of the
+ * view span rounded up to a power of two, clipped to the source, at one point per pixel. Pans within
+ * the padding and wheel steps within one doubling ask nothing new. Null when the view holds the
+ * whole source (its whole track is then as fine as the screen).
+ */
+export function trackAskWindow(view: NsWindow, source: NsWindow, widthPx: number): { range: NsWindow; maxPoints: number } | null {
+  const span = view.endNs - view.startNs;
+  const srcSpan = source.endNs - source.startNs;
+  if (!(span > 0) || !(widthPx > 0) || span * 2 > srcSpan) return null;
+  const q = 2 ** Math.ceil(Math.log2(span));
+  const startNs = Math.max(source.startNs, Math.floor((view.startNs - q) / q) * q);
+  const endNs = Math.min(source.endNs, Math.ceil((view.endNs + q) / q) * q);
+  if (!(endNs > startNs)) return null;
+  const maxPoints = Math.min(MAX_TRACK_POINTS, Math.max(MIN_TRACK_POINTS, Math.ceil((widthPx * (endNs - startNs)) / q)));
+  return { range: { startNs, endNs }, maxPoints };
+}
+
+/** True when a series track's points span [fromNs, toNs] (its last step holds one step's width). */
+export function trackCovers(timeNs: ArrayLike<number>, fromNs: number, toNs: number): boolean {
+  const n = timeNs.length;
+  if (n < 2) return false;
+  const last = timeNs[n - 1]! + (timeNs[n - 1]! - timeNs[n - 2]!);
+  return timeNs[0]! <= fromNs && last >= toNs;
+}

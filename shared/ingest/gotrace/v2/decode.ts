@@ -12,6 +12,7 @@
 import type { StackTableBuilder } from '../../../model/stacks.ts';
 import { IngestError, throwIfAborted, type ParseOptions } from '../../errors.ts';
 import type { RangeScope, TraceEventSink } from '../events.ts';
+import type { ByteWindow } from '../../byte-source.ts';
 import { Generation, readBatch } from './generation.ts';
 import { Ordering, OutBuf } from './order.ts';
 import * as W from './wire.ts';
@@ -45,17 +46,27 @@ const HEAP_LIVE = '/memory/classes/heap/objects:bytes';
 const HEAP_GOAL = '/gc/heap/goal:bytes';
 const GOMAXPROCS = '/sched/gomaxprocs:threads';
 
-type Outcome = { kind: 'gen'; gen: Generation; cutAfter?: boolean } | { kind: 'done' } | { kind: 'truncated' } | { kind: 'corrupt'; err: WireError };
+type Outcome =
+  | { kind: 'gen'; gen: Generation; next: number; cutAfter?: boolean }
+  | { kind: 'done' }
+  | { kind: 'truncated' }
+  | { kind: 'corrupt'; err: WireError };
 
-export function decodeTraceV2(bytes: Uint8Array, sink: TraceEventSink, stacks: StackTableBuilder, opts: ParseOptions): void {
-  const goMinor = traceHeaderMinor(bytes);
+/**
+ * Decodes the trace in `w` (its 16-byte header already read). Reads the input one generation at a
+ * time through the window and drops each generation's bytes once it is handed over, so memory holds
+ * one generation, never the file. Positions inside are the window's; offsets in errors, warnings
+ * and `sink.end` are the file's.
+ */
+export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: StackTableBuilder, opts: ParseOptions): void {
+  w.ensure(16);
+  const goMinor = traceHeaderMinor(w.buf.subarray(0, Math.min(16, w.len)));
   if (goMinor === null) throw new IngestError('not a Go execution trace (bad header)', 0);
   if (!V2_VERSIONS.includes(goMinor)) throw new IngestError(`unsupported trace version go 1.${goMinor}`, 0);
 
-  const r = new WireReader(bytes);
-  r.pos = 16;
+  let pos = 16;
   const out = new OutBuf();
-  const ord = new Ordering(bytes, out);
+  const ord = new Ordering(w.buf, out);
   let begun = false;
   let partial = false;
   let lastGood = 16;
@@ -63,20 +74,24 @@ export function decodeTraceV2(bytes: Uint8Array, sink: TraceEventSink, stacks: S
 
   for (;;) {
     throwIfAborted(opts.signal);
-    const o = readGeneration(bytes, r, goMinor);
+    const startAt = pos;
+    const o = readGeneration(w, pos, goMinor);
     if (o.kind === 'done') break;
     if (o.kind === 'truncated') {
-      if (gens === 0) throw new IngestError('trace cut short before its first generation ended', bytes.length);
+      if (gens === 0) throw new IngestError('trace cut short before its first generation ended', w.base + w.len);
       partial = true;
       break;
     }
     let err: WireError | null = o.kind === 'corrupt' ? o.err : null;
     let gen: Generation | null = null;
+    let next = pos;
     if (o.kind === 'gen') {
       gen = o.gen;
+      next = o.next;
       try {
         gen.finish(stacks, goMinor);
         out.reset();
+        ord.bytes = w.buf; // the window may have grown while the generation was read
         ord.run(gen, gen.mul(gen.minTs));
       } catch (e) {
         if (!(e instanceof WireError)) throw e;
@@ -84,9 +99,10 @@ export function decodeTraceV2(bytes: Uint8Array, sink: TraceEventSink, stacks: S
       }
     }
     if (err !== null || gen === null) {
-      const e = err ?? new WireError('unreadable generation', r.pos);
-      if (gens === 0) throw new IngestError(`corrupt trace: ${e.reason}`, e.offset);
-      sink.warning?.(`corrupt trace data (${e.reason}); kept the ${gens} generation(s) before it`, e.offset);
+      const e = err ?? new WireError('unreadable generation', startAt);
+      const offset = w.base + e.offset;
+      if (gens === 0) throw new IngestError(`corrupt trace: ${e.reason}`, offset);
+      sink.warning?.(`corrupt trace data (${e.reason}); kept the ${gens} generation(s) before it`, offset);
       partial = true;
       break;
     }
@@ -96,12 +112,16 @@ export function decodeTraceV2(bytes: Uint8Array, sink: TraceEventSink, stacks: S
     }
     dispatch(out, gen, sink);
     gens++;
-    lastGood = gen.endOffset;
-    opts.onProgress?.(lastGood / bytes.length);
-    if (o.kind === 'gen' && o.cutAfter) {
+    lastGood = w.base + gen.endOffset;
+    opts.onProgress?.(lastGood / w.size);
+    if (o.kind === 'gen' && o.cutAfter === true) {
       partial = true;
       break;
     }
+    // This generation's bytes are no longer needed (the next one starts at `next`).
+    const base = w.base;
+    w.discard(next);
+    pos = next - (w.base - base);
   }
   if (gens === 0) throw new IngestError('trace holds no events after its header', 16);
   // Go's reader ends with a sync event just after the last event.
@@ -111,60 +131,65 @@ export function decodeTraceV2(bytes: Uint8Array, sink: TraceEventSink, stacks: S
   sink.end(partial, lastGood);
 }
 
-/** Reads the next generation's batches (Go's readGeneration / readGenerationWithSpill). */
-function readGeneration(bytes: Uint8Array, r: WireReader, goMinor: number): Outcome {
+/**
+ * Reads the next generation's batches from window position `pos` (Go's readGeneration /
+ * readGenerationWithSpill); `next` is where the following generation starts.
+ */
+function readGeneration(w: ByteWindow, start: number, goMinor: number): Outcome {
   const gen = new Generation();
-  gen.startOffset = r.pos;
+  gen.startOffset = start;
+  let pos = start;
   let any = false;
-  let save = r.pos;
+  let save = pos;
   try {
     for (;;) {
-      if (r.pos >= bytes.length) {
+      w.ensure(pos + 1);
+      if (pos >= w.len) {
         if (goMinor >= 26 && any) return { kind: 'truncated' };
         break;
       }
-      save = r.pos;
-      const b = readBatch(r);
+      save = pos;
+      const b = readBatch(w, pos);
       if (b.eog) {
         if (goMinor < 26) throw new WireError('unexpected end-of-generation marker', b.offset);
         if (!any) throw new WireError('empty generation', b.offset);
+        pos = b.dataEnd;
         break;
       }
       if (b.gen <= 0) throw new WireError(`invalid generation number ${b.gen}`, b.offset);
       if (gen.gen === 0) gen.gen = b.gen;
-      if (goMinor < 26 && b.gen === gen.gen + 1) {
-        r.pos = save; // first batch of the next generation: read again next time
-        break;
-      }
+      if (goMinor < 26 && b.gen === gen.gen + 1) break; // first batch of the next generation: read again next time
       if (b.gen !== gen.gen) {
         throw new WireError(goMinor >= 26 ? 'missing end-of-generation marker, or generations interleaved' : 'generations out of order', b.offset);
       }
-      gen.addBatch(bytes, b, goMinor);
+      gen.addBatch(w.buf, b, goMinor);
+      pos = b.dataEnd;
       any = true;
     }
   } catch (e) {
     if (!(e instanceof WireError)) throw e;
-    if (e.offset >= bytes.length) {
+    if (e.offset >= w.len) {
       // Before go 1.26 a generation has no end marker: when the cut batch already names the next
       // generation, this one is whole (Go keeps it too).
-      if (goMinor < 26 && any && nextGenAt(bytes, save) === gen.gen + 1) {
+      if (goMinor < 26 && any && nextGenAt(w, save) === gen.gen + 1) {
         gen.endOffset = save;
-        return { kind: 'gen', gen, cutAfter: true };
+        return { kind: 'gen', gen, next: save, cutAfter: true };
       }
-      return any || r.pos > gen.startOffset ? { kind: 'truncated' } : { kind: 'done' };
+      return { kind: 'truncated' }; // some bytes were there, but not a whole batch
     }
     return { kind: 'corrupt', err: e };
   }
   if (!any) return { kind: 'done' };
-  gen.endOffset = r.pos;
-  return { kind: 'gen', gen };
+  gen.endOffset = pos;
+  return { kind: 'gen', gen, next: pos };
 }
 
 /** The generation number in the (possibly cut) batch header at `at`, or -1 when unreadable. */
-function nextGenAt(bytes: Uint8Array, at: number): number {
+function nextGenAt(w: ByteWindow, at: number): number {
   try {
-    const r = new WireReader(bytes);
+    const r = new WireReader(w.buf);
     r.pos = at;
+    r.end = w.len;
     const typ = r.byte();
     if (typ === Ev.ExperimentalBatch) r.byte();
     else if (typ !== Ev.EventBatch) return -1;

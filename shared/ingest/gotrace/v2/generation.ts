@@ -1,10 +1,11 @@
 /**
  * One generation of a new-format trace: its batches found by their size fields (no copying: batches
- * are byte ranges of the input), its string and stack tables (stacks interned into the session's
+ * are byte ranges of the reader's window, which holds the whole generation while it is ordered), its string and stack tables (stacks interned into the session's
  * StackTableBuilder), its CPU samples, its clock (frequency, clock snapshot) and its event batches
  * grouped per thread (M) in order of first appearance — the order Go's reader builds its frontier in.
  */
 import type { StackTableBuilder, FrameIndex, StackIndex } from '../../../model/stacks.ts';
+import type { ByteWindow } from '../../byte-source.ts';
 import { Ev, MAX_BATCH_SIZE, MAX_FRAMES_PER_STACK, MAX_STRING_SIZE, WireError, WireReader } from './wire.ts';
 
 export interface Batch {
@@ -22,9 +23,20 @@ export interface Batch {
   eog: boolean;
 }
 
-/** Reads one batch at r.pos; throws WireError. Truncation is reported with offset ≥ input length. */
-export function readBatch(r: WireReader): Batch {
-  const offset = r.pos;
+/** Longest batch header: kind, experiment, then four varints of at most 10 bytes. */
+const MAX_BATCH_HEADER = 2 + 4 * 10;
+
+/**
+ * Reads one batch at window position `pos`, reading more of the input as it needs; throws
+ * WireError (positions are the window's). Truncation is reported with an offset ≥ w.len (the input
+ * ended).
+ */
+export function readBatch(w: ByteWindow, pos: number): Batch {
+  w.ensure(pos + MAX_BATCH_HEADER);
+  const r = new WireReader(w.buf);
+  r.pos = pos;
+  r.end = w.len;
+  const offset = pos;
   const typ = r.byte();
   if (typ === Ev.EndOfGeneration) {
     return { offset, gen: 0, m: -1, time: 0, dataStart: r.pos, dataEnd: r.pos, exp: 0, eog: true };
@@ -40,8 +52,8 @@ export function readBatch(r: WireReader): Batch {
   if (size < 0 || size > MAX_BATCH_SIZE) throw new WireError(`invalid batch size ${size}`, offset);
   const dataStart = r.pos;
   const dataEnd = dataStart + size;
-  if (dataEnd > r.end) throw new WireError('batch cut short', r.end);
-  r.pos = dataEnd;
+  w.ensure(dataEnd);
+  if (dataEnd > w.len) throw new WireError('batch cut short', w.len);
   return { offset, gen, m, time, dataStart, dataEnd, exp, eog: false };
 }
 

@@ -43,6 +43,36 @@ interface MState {
   p: number;
 }
 
+/** Ids below this are looked up in an array; larger ones (rare) in a Map. */
+const DENSE_IDS = 1 << 20;
+
+/**
+ * State per goroutine / proc id: a plain array for the small dense ids a runtime hands out (an
+ * indexed load instead of a hash lookup, several per event), a Map beyond.
+ */
+class IdTable<T> {
+  private readonly dense: (T | undefined)[] = [];
+  private readonly sparse = new Map<number, T>();
+  get(id: number): T | undefined {
+    return id >= 0 && id < DENSE_IDS ? this.dense[id] : this.sparse.get(id);
+  }
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+  set(id: number, v: T): void {
+    if (id >= 0 && id < DENSE_IDS) {
+      // Fill up to id first: the array stays packed (fast elements) rather than holey past its end.
+      while (this.dense.length < id) this.dense.push(undefined);
+      this.dense[id] = v;
+    } else this.sparse.set(id, v);
+  }
+  delete(id: number): void {
+    if (id >= 0 && id < DENSE_IDS) {
+      if (id < this.dense.length) this.dense[id] = undefined;
+    } else this.sparse.delete(id);
+  }
+}
+
 /** Per-M cursor over that M's batches in a generation. */
 class Cursor {
   m: number;
@@ -55,6 +85,8 @@ class Cursor {
   /** Offset of the current event (for errors). */
   at = 0;
   a = new Float64Array(MAX_ARGS);
+  /** This M's scheduling state, once looked up (entries of Ordering.mStates are never removed). */
+  ms: MState | undefined = undefined;
   constructor(m: number, batches: Batch[]) {
     this.m = m;
     this.batches = batches;
@@ -106,8 +138,8 @@ export class OutBuf {
 
 export class Ordering {
   // Scheduler state the handlers below read and change (Go's ordering fields).
-  readonly gStates = new Map<number, GState>();
-  readonly pStates = new Map<number, PState>();
+  readonly gStates = new IdTable<GState>();
+  readonly pStates = new IdTable<PState>();
   readonly mStates = new Map<number, MState>();
   readonly activeTasks = new Map<number, { name: string; parent: number }>();
   gcSeq = 0;
@@ -118,7 +150,8 @@ export class Ordering {
   extraStrings: string[] = [];
 
   constructor(
-    private readonly bytes: Uint8Array,
+    /** The bytes the generation's batches point into (the reader's window: reset per generation). */
+    public bytes: Uint8Array,
     readonly out: OutBuf,
   ) {}
 
@@ -197,13 +230,26 @@ export class Ordering {
     const typ = bytes[at]!;
     const argc = ARGC[typ]!;
     if (argc < 0) throw new WireError(`invalid event type ${typ} in an event batch`, at);
-    const r = READER;
-    r.buf = bytes;
-    r.pos = at + 1;
-    r.end = b.dataEnd;
-    const dt = r.uvarint();
+    // dt and the arguments: varints, most of them one byte (decoded here rather than through
+    // WireReader's method calls: this runs for every event).
+    const end = b.dataEnd;
     const a = c.a;
-    for (let k = 0; k < argc; k++) a[k] = r.uvarint();
+    let p = at + 1;
+    let dt = 0;
+    for (let k = -1; k < argc; k++) {
+      let v: number;
+      if (p < end && bytes[p]! < 0x80) v = bytes[p++]!;
+      else {
+        const r = READER;
+        r.buf = bytes;
+        r.pos = p;
+        r.end = end;
+        v = r.uvarint();
+        p = r.pos;
+      }
+      if (k < 0) dt = v;
+      else a[k] = v;
+    }
     for (let k = argc; k < MAX_ARGS; k++) a[k] = 0;
     // Table ids must resolve in this generation (Go's validateTableIDs).
     let s = STACK_ARG[typ]!;
@@ -218,7 +264,7 @@ export class Ordering {
     c.at = at;
     c.time = gen.mul(dt) + c.lastTs;
     c.lastTs = c.time;
-    c.pos = r.pos;
+    c.pos = p;
     return true;
   }
 
@@ -237,10 +283,14 @@ export class Ordering {
     s.curM = c.m;
     let ms: MState | undefined;
     if (c.m !== NONE) {
-      ms = this.mStates.get(c.m);
+      ms = c.ms;
       if (ms === undefined) {
-        ms = { g: NONE, p: NONE };
-        this.mStates.set(c.m, ms);
+        ms = this.mStates.get(c.m);
+        if (ms === undefined) {
+          ms = { g: NONE, p: NONE };
+          this.mStates.set(c.m, ms);
+        }
+        c.ms = ms;
       }
       s.curG = ms.g;
       s.curP = ms.p;

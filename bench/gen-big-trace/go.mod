@@ -1,0 +1,3 @@
+module tracedeck.local/gen-big-trace
+
+go 1.26
