@@ -18,6 +18,7 @@ import type { DiagnoseResult } from '../../shared/query/findings/types.ts';
 import type { HeatmapAcross, HostHeatmapPart } from '../../shared/query/sockets/heatmap-across.ts';
 import type { SchemaArg } from '../../shared/bridge-schemas.ts';
 import { hostLabels, isHostCapture } from '../../shared/source-hosts.ts';
+import { sourceDisplayNames } from '../../shared/source-names.ts';
 
 interface Entry {
   info: SourceInfo;
@@ -434,12 +435,15 @@ export class SessionStore {
     if (usable.length === 0) throw new Error('no ready source among the given ones');
     // Several hosts' captures: evidence names the host with the file ("ss-capture.txt on web-02").
     const hosts = this.hostNames(usable.map((id) => snap.get(id)!));
+    // Evidence names a source as the views do (equal names with the folder that tells them apart).
+    const names = sourceDisplayNames([...snap.values()]);
     const parts = (
       await Promise.all(
         usable.map(async (id) => {
           const s = snap.get(id)!;
           const host = hosts.get(id);
-          const ref = { sourceId: id, name: host !== undefined ? `${s.name} on ${host}` : s.name, clock: s.clock?.quality ?? 'estimated' };
+          const name = names.get(id) ?? s.name;
+          const ref = { sourceId: id, name: host !== undefined ? `${name} on ${host}` : name, clock: s.clock?.quality ?? 'estimated' };
           const r = await this.query(id, { type: 'findingFacts', ref });
           if (r.type !== 'findingFacts') throw new Error('unexpected result');
           return r.facts ? { facts: r.facts, shiftNs: s.axisShiftNs! } : null;

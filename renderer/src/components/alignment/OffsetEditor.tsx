@@ -6,6 +6,7 @@ import { axisToDate, formatDateTime, formatDuration, timeZoneName } from '../../
 import { formatOffset, parseOffset, parseStartAt, type ClockContext } from './offset-parse.ts';
 import { alignTargets, momentOn, offsetToAlign, offsetToPlaceAt, type AlignPoint } from './align-with.ts';
 import { useAlignPick } from './align-pick.ts';
+import { useSourceNames } from '../../selectors.ts';
 
 /**
  * Moves one source along the session axis: by an offset with units (from its own clock), by putting
@@ -24,6 +25,7 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
   const picking = useAlignPick((st) => st.pick?.sourceId === s.id);
   const sources = useApp((st) => st.session.sources);
   const evidence = useApp((st) => st.session.evidenceSpan);
+  const nameOf = useSourceNames();
   if (s.axisStartNs === undefined || !origin) return null;
   const startDate = axisToDate(origin, s.axisStartNs);
   const zone = timeZoneName();
@@ -73,7 +75,7 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
         <label title="From the source's own clock: +2.5s, -300ms, +1h, -2d 3h (a bare number is seconds)">
           offset{' '}
           <input
-            aria-label={`Offset of ${s.name}, with units`}
+            aria-label={`Offset of ${nameOf(s)}, with units`}
             data-testid="offset-input"
             className={`offset-input ${offNs === null ? 'invalid' : ''}`}
             value={offset}
@@ -99,7 +101,7 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
         >
           starts at{' '}
           <input
-            aria-label={`Wall-clock start of ${s.name}`}
+            aria-label={`Wall-clock start of ${nameOf(s)}`}
             data-testid="start-input"
             className={`start-input ${atMs === null ? 'invalid' : ''}`}
             value={start}
@@ -134,10 +136,10 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
           </label>
           <label>
             of{' '}
-            <select aria-label={`Source to align ${s.name} with`} data-testid="align-target" value={target?.id ?? ''} onChange={(e) => setTargetId(e.target.value)}>
+            <select aria-label={`Source to align ${nameOf(s)} with`} data-testid="align-target" value={target?.id ?? ''} onChange={(e) => setTargetId(e.target.value)}>
               {targets.map((t) => (
                 <option key={t.id} value={t.id}>
-                  {t.name}
+                  {nameOf(t)}
                   {t.axisEndNs !== undefined && t.axisEndNs > t.axisStartNs! ? ` (${formatDuration(t.axisEndNs - t.axisStartNs!)})` : ''}
                 </option>
               ))}
@@ -164,8 +166,8 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
               type="button"
               data-testid="align-pick"
               className={picking ? 'on' : ''}
-              title={`Then click the moment on ${target.name}'s lane in the timeline`}
-              onClick={() => startPick({ sourceId: s.id, sourceName: s.name, targetId: target.id, targetName: target.name })}
+              title={`Then click the moment on ${nameOf(target)}'s lane in the timeline`}
+              onClick={() => startPick({ sourceId: s.id, sourceName: nameOf(s), targetId: target.id, targetName: nameOf(target) })}
             >
               {picking ? 'click its lane…' : 'pick on its lane'}
             </button>
