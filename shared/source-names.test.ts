@@ -43,6 +43,15 @@ describe('sourceDisplayNames', () => {
     expect([...names.values()]).toEqual(['goroutines.txt', 'goroutines.txt (2)', 'inc/block.pb.gz', 'inc/block.pb.gz (2)']);
   });
 
+  it('tells apart uploads by the folder they came in (a dropped folder per host)', () => {
+    const names = sourceDisplayNames([
+      other('a', 'ss-capture.txt', { type: 'upload', folder: 'incident/web-01' }),
+      other('b', 'ss-capture.txt', { type: 'upload', folder: 'incident/web-02' }),
+      other('c', 'ss-capture.txt', { type: 'upload' }),
+    ]);
+    expect([...names.values()]).toEqual(['web-01/ss-capture.txt', 'web-02/ss-capture.txt', 'ss-capture.txt']);
+  });
+
   it('names an SSH capture by the folder of its capture file like a file', () => {
     const ssh = other('a', 'cap.txt', { type: 'ssh', host: 'h', command: 'ss', path: '/caps/h1/cap.txt' });
     const all = [ssh, file('b', '/x/cap.txt')];

@@ -12,9 +12,9 @@ type Named = Pick<SourceInfo, 'id' | 'name' | 'origin'>;
 /** The folders of the path a source was read from, outermost first (none for an upload). */
 function foldersOf(s: Named): string[] {
   const o = s.origin;
-  if (o.type === 'upload') return [];
+  if (o.type === 'upload') return o.folder ? o.folder.split(/[\\/]/).filter(Boolean) : [];
+  // The path ends with the file itself.
   const parts = o.path.split(/[\\/]/).filter(Boolean);
-  // A path whose last part is not the source's name (a renamed capture) still names its folders.
   return parts.slice(0, -1);
 }
 

@@ -39,7 +39,7 @@ class HttpBridge implements Bridge {
     let res: Response;
     if (name === 'openBytes') {
       const a = arg as RequestArg<'openBytes'>;
-      const q = new URLSearchParams({ name: a.name, ...(a.mtimeMs !== undefined ? { mtimeMs: String(a.mtimeMs) } : {}) });
+      const q = new URLSearchParams({ name: a.name, ...(a.mtimeMs !== undefined ? { mtimeMs: String(a.mtimeMs) } : {}), ...(a.folder ? { folder: a.folder } : {}) });
       res = await fetch(`/api/openBytes?${q}`, {
         method: 'POST',
         headers: { 'x-tracedeck-token': this.token, 'content-type': 'application/octet-stream' },
