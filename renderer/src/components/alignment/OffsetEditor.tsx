@@ -7,6 +7,7 @@ import { formatOffset, parseOffset, parseStartAt, type ClockContext } from './of
 import { alignTargets, momentOn, offsetToAlign, offsetToPlaceAt, type AlignPoint } from './align-with.ts';
 import { useAlignPick } from './align-pick.ts';
 import { useSourceNames } from '../../selectors.ts';
+import { useFollowingDraft } from './following-draft.ts';
 
 /**
  * Moves one source along the session axis: by an offset with units (from its own clock), by putting
@@ -15,8 +16,12 @@ import { useSourceNames } from '../../selectors.ts';
  */
 export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | null }) {
   const [open, setOpen] = useState(false);
-  const [offset, setOffset] = useState('');
-  const [start, setStart] = useState('');
+  // Both boxes follow the source as it moves (a drag, the tray, another align), unless typed in.
+  const offsetBox = useFollowingDraft(formatOffset(s.offsetNs));
+  const startText = s.axisStartNs !== undefined && origin ? formatDateTime(axisToDate(origin, s.axisStartNs)) : '';
+  const startBox = useFollowingDraft(startText);
+  const offset = offsetBox.value;
+  const start = startBox.value;
   const [targetId, setTargetId] = useState('');
   const [point, setPoint] = useState<AlignPoint | 'moment'>('start');
   /** A moment on the target: an offset from its start (+12.5s) or a date-time / time of day. */
@@ -31,7 +36,8 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
   const zone = timeZoneName();
   const apply = (offsetNs: number) => {
     void bridge.request('setSourceOffset', { id: s.id, offsetNs });
-    setOffset(formatOffset(offsetNs));
+    offsetBox.reset();
+    startBox.reset();
   };
   const offNs = parseOffset(offset);
   // A time of day keeps the source's date, unless that date is only a guess (a copied file's mtime):
@@ -54,8 +60,8 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
         title="Move this source along the time axis"
         onClick={(e) => {
           e.stopPropagation();
-          setOffset(formatOffset(s.offsetNs));
-          setStart(formatDateTime(startDate));
+          offsetBox.reset();
+          startBox.reset();
           setOpen(true);
         }}
       >
@@ -79,7 +85,9 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
             data-testid="offset-input"
             className={`offset-input ${offNs === null ? 'invalid' : ''}`}
             value={offset}
-            onChange={(e) => setOffset(e.target.value)}
+            onChange={(e) => offsetBox.onChange(e.target.value)}
+            onFocus={offsetBox.onFocus}
+            onBlur={offsetBox.onBlur}
           />
         </label>
         <button type="submit" data-testid="offset-apply" disabled={offNs === null}>
@@ -105,7 +113,9 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
             data-testid="start-input"
             className={`start-input ${atMs === null ? 'invalid' : ''}`}
             value={start}
-            onChange={(e) => setStart(e.target.value)}
+            onChange={(e) => startBox.onChange(e.target.value)}
+            onFocus={startBox.onFocus}
+            onBlur={startBox.onBlur}
           />
         </label>
         <button type="submit" data-testid="start-apply" disabled={atOffset === null}>
