@@ -137,6 +137,20 @@ describe('findings request', () => {
     }
   }, 60_000);
 
+  it('names evidence of equal file names with the folder that tells them apart', async () => {
+    const two = new Host({ workerScript: ENGINE_WORKER_TS, demoDir: DEMO_DIR });
+    try {
+      await two.handle('openPaths', { paths: [join(DIR, 'lsof.txt'), fixturePath('scenarios/conn-leak-go1.27/lsof.txt')] });
+      await two.store.settled();
+      const { findings } = await two.handle('findings', { ids: two.store.snapshot().sources.map((s) => s.id) });
+      const names = new Set(findings.flatMap((f) => f.evidence.map((e) => e.sourceName)));
+      expect(names.size).toBeGreaterThan(0);
+      for (const n of names) expect(['fd-leak-go1.27/lsof.txt', 'conn-leak-go1.27/lsof.txt']).toContain(n);
+    } finally {
+      two.dispose();
+    }
+  }, 60_000);
+
   it('refuses bad arguments by name', async () => {
     await expect(host.handle('findings', { ids: [] })).rejects.toThrow(/ids must be/);
     await expect(host.handle('findings', { ids: ['nope'] })).rejects.toThrow(/no ready source/);

@@ -442,8 +442,8 @@ export class SessionStore {
         usable.map(async (id) => {
           const s = snap.get(id)!;
           const host = hosts.get(id);
-          const name = names.get(id) ?? s.name;
-          const ref = { sourceId: id, name: host !== undefined ? `${name} on ${host}` : name, clock: s.clock?.quality ?? 'estimated' };
+          // The host tells equal names apart already ("ss-capture.txt on web-02").
+          const ref = { sourceId: id, name: host !== undefined ? `${s.name} on ${host}` : (names.get(id) ?? s.name), clock: s.clock?.quality ?? 'estimated' };
           const r = await this.query(id, { type: 'findingFacts', ref });
           if (r.type !== 'findingFacts') throw new Error('unexpected result');
           return r.facts ? { facts: r.facts, shiftNs: s.axisShiftNs! } : null;
