@@ -122,6 +122,11 @@ describe('fleet collection', () => {
       await host.store.settled();
       const totals = expectedFigures()['scenarios/timewait-storm-go1.27/goroutine.pb.gz']!.totals;
       for (const r of results.filter((x) => x.sourceId)) expect(host.store.snapshot().sources.find((s) => s.id === r.sourceId)?.figures?.totals).toEqual(totals);
+      // The fetched profiles belong to the same collection as the captures (one lane group).
+      for (const r of results.filter((x) => x.sourceId)) {
+        const o = host.store.snapshot().sources.find((s) => s.id === r.sourceId)!.origin;
+        expect(o.type === 'ssh' ? o.fleet?.key : undefined).toBe([...keys][0]);
+      }
 
       await servers[1]!.start();
       await until(() => latest(b.collectionId)?.state === 'connected', 'fleet-b reconnected');

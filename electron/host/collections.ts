@@ -352,7 +352,9 @@ export class Collections {
     const file = await savePprofResult(result, c.folder);
     const size = (await stat(file)).size;
     const prov = result.provenance;
-    const sourceId = this.opts.store.add(path.basename(file), { path: file }, { type: 'ssh', host: prov.host, command: `GET ${prov.url}`, path: file }, size);
+    // A fleet member's profiles belong to its collection too (their lanes group under it).
+    const fleet = c.origin.fleet ? { fleet: c.origin.fleet } : {};
+    const sourceId = this.opts.store.add(path.basename(file), { path: file }, { type: 'ssh', host: prov.host, command: `GET ${prov.url}`, path: file, ...fleet }, size);
     // Text dumps carry no timestamp of their own: place them at the moment they were fetched.
     if ((req.debug ?? 0) > 0) this.opts.store.placeAt(sourceId, prov.startedAtEpochNs, `fetched over SSH from ${prov.host}`);
     // Go stamps a seconds=N delta with the time of its SECOND snapshot, so its time_nanos would put
