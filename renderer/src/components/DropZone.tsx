@@ -1,6 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { useApp } from '../store.ts';
-import { droppedFiles, openFiles } from '../open-files.ts';
+import { openFiles } from '../open-files.ts';
+import { droppedFiles } from '../dropped-files.ts';
 
 /** The whole window accepts dropped files; a visible overlay shows while something is dragged over it. */
 export function DropZone({ children }: { children: ReactNode }) {
