@@ -123,10 +123,7 @@ async function engine(): Promise<void> {
       f();
       report(`PLAIN ${label}`, performance.now() - t0, QUERY_TARGET_MS);
     };
-    t('traceGoroutineGroups, whole trace', () => ref.plainTraceGoroutineGroups(m, undefined, { limit: 300 }));
-    t('traceGoroutineGroups, 1 s range', () => ref.plainTraceGoroutineGroups(m, oneSec, { limit: 300 }));
-    t(`goroutineLanes, ${ids.length} ids, whole trace`, () => ref.plainGoroutineLanes(m, ids));
-    t(`goroutineLanes, ${ids.length} ids, 1 s range`, () => ref.plainGoroutineLanes(m, ids, oneSec));
+    // (Goroutine groups and lanes are checked against Go's figures now: no plain walk of theirs is kept.)
     t('blockingProfile sync, 1 s range', () => ref.plainBlockingProfile(m, 'sync', oneSec));
     t('blockingTotals ×4 kinds, 1 s range', () => ref.plainBlockingTotals(m, ['sync', 'net', 'syscall', 'sched'], oneSec));
   }

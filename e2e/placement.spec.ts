@@ -85,3 +85,26 @@ test('a dump placed by a typed date-time, a trace by a time of day and then alig
   await expect(page.getByTestId('tick-label').first()).toContainText(/^(Nov|Dec) \d+ \d\d:\d\d:\d\d$/);
   await screenshot(page, 'placement-3-axis-over-days');
 });
+
+test('an open "starts at" box follows the source when it is placed another way', async ({ page, app }) => {
+  await page.goto(app.url);
+  const files = ['cpu.pb.gz', 'goroutine-debug2.txt'];
+  await dropFiles(page, files.map((f) => ({ path: fixture(`${DIR}/${f}`), lastModified: COPIED })));
+  for (const f of files) await expect(sourceRow(page, f)).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  const dump = sourceRow(page, 'goroutine-debug2.txt');
+  await dump.getByTestId('align-source').click();
+  // Opened on the copied file time.
+  await expect(dump.getByTestId('start-input')).toHaveValue(/^2026-12-0[34] /);
+  const opened = await dump.getByTestId('start-input').inputValue();
+
+  // Placed from the tray (not this box): the box now shows the new start, as the row does.
+  await page.locator('[data-testid="tray-item"][data-name="goroutine-debug2.txt"]').getByTestId('tray-place-evidence').click();
+  await expect(page.locator('[data-testid="timeline-lane"][data-name="goroutine-debug2.txt"]')).toHaveAttribute('data-clock', 'manual');
+  const placed = await rowStart(page, 'goroutine-debug2.txt');
+  await expect(dump.getByTestId('start-input')).toHaveValue(new RegExp(`^2026-11-2\\d ${placed.replace(/\./g, '\\.')}$`));
+  expect(await dump.getByTestId('start-input').inputValue()).not.toBe(opened);
+  // Nothing typed, so nothing to place: no preview of a move.
+  await expect(dump.getByTestId('start-preview')).toHaveCount(0);
+  // And the offset box shows the offset the tray applied, not the 0 it opened with.
+  await expect(dump.getByTestId('offset-input')).toHaveValue(/^-\d+d/);
+});

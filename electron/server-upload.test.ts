@@ -57,6 +57,8 @@ interface UploadOpts {
   chunks: Iterable<Uint8Array>;
   contentLength?: number;
   mtimeMs?: number;
+  /** The folder the file was in, inside a dropped or picked folder. */
+  folder?: string;
   /** Destroy the request after this many bytes (a closed tab, a dropped connection). */
   abortAfter?: number;
 }
@@ -64,7 +66,7 @@ interface UploadOpts {
 /** POSTs chunks to /api/openBytes as the page does, honouring backpressure; resolves with the reply or the socket error. */
 function upload(o: UploadOpts): Promise<{ status: number; body: string } | { error: string }> {
   const srv = o.srv ?? server;
-  const q = new URLSearchParams({ name: o.name, ...(o.mtimeMs !== undefined ? { mtimeMs: String(o.mtimeMs) } : {}) });
+  const q = new URLSearchParams({ name: o.name, ...(o.mtimeMs !== undefined ? { mtimeMs: String(o.mtimeMs) } : {}), ...(o.folder !== undefined ? { folder: o.folder } : {}) });
   return new Promise((resolve) => {
     const headers: Record<string, string | number> = {
       host: `127.0.0.1:${srv.port}`,
@@ -170,6 +172,17 @@ describe('browser-mode uploads', () => {
     expect('error' in r).toBe(true);
     await until(() => uploadFiles().length === 0, 'the partial upload to be deleted');
     expect(host.store.snapshot().sources.length).toBe(sources);
+  });
+
+  it('keeps the folder a file came in (equal names in a folder per host stay apart); refuses a runaway folder', async () => {
+    const bytes = readFileSync(fixturePath('scenarios/conn-leak-go1.27/goroutine-debug2.txt'));
+    const id = idOf(await upload({ name: 'goroutine-debug2.txt', chunks: [bytes], contentLength: bytes.length, folder: 'incident/web-01' }));
+    expect(host.store.snapshot().sources.find((s) => s.id === id)!.origin).toEqual({ type: 'upload', folder: 'incident/web-01' });
+    await host.handle('removeSource', { id });
+    const r = await upload({ name: 'a.txt', chunks: [new Uint8Array(16)], contentLength: 16, folder: 'x'.repeat(5000) });
+    if ('error' in r) throw new Error(r.error);
+    expect(fromWire<{ error: string }>(r.body).error).toBe('invalid openBytes request: folder is longer than 4096 characters');
+    expect(uploadFiles()).toEqual([]);
   });
 
   it('checks the name and time before writing a byte', async () => {

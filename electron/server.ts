@@ -117,15 +117,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           const mt = url.searchParams.get('mtimeMs');
           const mtimeMs = mt ? Number(mt) : undefined;
           const fileName = url.searchParams.get('name') || 'upload';
+          const folder = url.searchParams.get('folder') ?? undefined;
           // Its name and time are checked before a byte is written.
-          const bad = validateRequestArg('openBytes', { name: fileName, bytes: new Uint8Array(0), ...(mtimeMs !== undefined ? { mtimeMs } : {}) });
+          const bad = validateRequestArg('openBytes', { name: fileName, bytes: new Uint8Array(0), ...(mtimeMs !== undefined ? { mtimeMs } : {}), ...(folder !== undefined ? { folder } : {}) });
           if (bad) {
             res.setHeader('connection', 'close');
             return send(res, 400, toWire({ ok: false, error: `invalid openBytes request: ${bad}` }));
           }
           const { path, size } = await host.uploads.receive(req, maxUpload, mtimeMs);
           try {
-            const result = await host.openUploadedFile(fileName, path, size, mtimeMs);
+            const result = await host.openUploadedFile(fileName, path, size, mtimeMs, folder);
             return send(res, 200, toWire({ ok: true, result }));
           } catch (e) {
             return send(res, 200, toWire({ ok: false, error: (e as Error).message }));

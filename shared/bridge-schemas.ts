@@ -293,6 +293,8 @@ export const REQUEST_ARG_SCHEMAS = {
     bytes: bytes('bytes must be a Uint8Array'),
     /** File modification time (epoch ms), when the browser knows it. */
     mtimeMs: v.optional(finite('mtimeMs must be a number')),
+    /** The folder path inside a dropped or picked folder ("incident/web-01"): it tells equal names apart. */
+    folder: v.optional(v.pipe(v.string('folder must be a string'), v.maxLength(4096, 'folder is longer than 4096 characters'))),
   }),
   openDemo: none,
   cancelIngest: fields({ id: sourceId() }),

@@ -23,8 +23,13 @@ export type SourceStatus = 'ingesting' | 'ready' | 'error' | 'cancelled';
 
 export type SourceOrigin =
   | { type: 'file'; path: string }
-  | { type: 'upload' }
-  | { type: 'ssh'; host: string; command: string; path: string };
+  /** `folder`: the folder path inside what was dropped or picked ("incident/web-01"), when a folder was. */
+  | { type: 'upload'; folder?: string }
+  /**
+   * `fleet`: the several-hosts collection this capture is one host of (startFleetCollection): `key`
+   * is unique to that collection, `name` is what the user asked for ("web-01 web-02", "web-*").
+   */
+  | { type: 'ssh'; host: string; command: string; path: string; fleet?: { key: string; name: string } };
 
 /** What the UI knows about a source (small; the model itself stays in the host's engine). */
 export interface SourceInfo {

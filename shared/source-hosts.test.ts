@@ -28,6 +28,14 @@ describe('hostLabels', () => {
     ]);
   });
 
+  it('names uploads by the folder they were dropped in', () => {
+    const m = hostLabels([
+      src('u1', 'ss-capture.txt', { type: 'upload', folder: 'inc-7/web-01' }),
+      src('u2', 'ss-capture.txt', { type: 'upload', folder: 'inc-7/web-02' }),
+    ]);
+    expect([...m.values()]).toEqual(['web-01', 'web-02']);
+  });
+
   it('falls back to the file names when the folders are the same, and to folder/name when both clash', () => {
     const same = hostLabels([
       src('s1', 'web-01.ss-capture.txt', { type: 'file', path: '/out/web-01.ss-capture.txt' }),

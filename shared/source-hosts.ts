@@ -10,8 +10,9 @@ export function isHostCapture(s: SourceInfo): boolean {
   return s.kind === 'ss' && s.status === 'ready' && (s.format === 'ss capture' || s.live === true);
 }
 
-/** The folder a file source was read from (its last path component), else null. */
+/** The folder a file source was read from, or an upload came in (its last path component), else null. */
 function folderOf(s: SourceInfo): string | null {
+  if (s.origin.type === 'upload') return s.origin.folder?.split(/[\\/]/).filter(Boolean).pop() ?? null;
   if (s.origin.type !== 'file') return null;
   const parts = s.origin.path.split(/[\\/]/).filter(Boolean);
   return parts.length >= 2 ? parts[parts.length - 2]! : null;

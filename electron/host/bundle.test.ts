@@ -7,7 +7,7 @@ import type { SessionUiState, SourceInfo } from '../../shared/bridge.ts';
 import { expectedFigures, fixturePath, readFixture } from '../../shared/test-support/fixtures.ts';
 import { Host } from './handlers.ts';
 import { DEMO_DIR, ENGINE_WORKER_TS } from '../paths.ts';
-import { bundleSourceNames, formatWallClock } from './bundle.ts';
+import { buildReport, bundleSourceNames, formatWallClock } from './bundle.ts';
 import { parseSessionFile, resolveSessionSources } from './session-file.ts';
 import { readZip } from '../../shared/test-support/zip-reader.ts';
 
@@ -42,6 +42,20 @@ describe('bundleSourceNames', () => {
     const mk = (id: string, name: string) => ({ id, name }) as SourceInfo;
     const m = bundleSourceNames([mk('a', 'block.pb.gz'), mk('b', 'block.pb.gz'), mk('c', 'my dump?.txt')]);
     expect([...m.values()]).toEqual(['block.pb.gz', 'block-2.pb.gz', 'my_dump_.txt']);
+  });
+});
+
+describe('buildReport', () => {
+  it('names sources of equal names with the folder that tells them apart, in Sources and in findings evidence', () => {
+    const mk = (id: string, path: string) =>
+      ({ id, name: 'block.pb.gz', kind: 'pprof', format: 'pprof', origin: { type: 'file', path }, status: 'ready', progress: 1, sizeBytes: 10, offsetNs: 0 }) as SourceInfo;
+    const sources = [{ info: mk('a', '/inc/web-01/block.pb.gz') }, { info: mk('b', '/inc/web-02/block.pb.gz') }];
+    const evidence = { source: 'b', sourceName: 'block.pb.gz', view: 'flame', figure: '12 s blocked', range: { startNs: 0, endNs: 0 } };
+    const findings = [{ pattern: 'p', title: 'T', confidence: 'high', summary: 's', evidence: [evidence], next: [] }] as unknown as Parameters<typeof buildReport>[0]['findings'];
+    const md = buildReport({ sources, originEpochNs: null, ui: UI, images: [], sessionText: '', findings, timeZone: 'UTC' }, bundleSourceNames(sources.map((s) => s.info)));
+    expect(md).toContain('### web-01/block.pb.gz');
+    expect(md).toContain('### web-02/block.pb.gz');
+    expect(md).toContain('- 12 s blocked — web-02/block.pb.gz, flame view');
   });
 });
 

@@ -24,6 +24,7 @@ import { writeZipFile, zipToBytes, type ZipEntry } from './zip-writer.ts';
 import { figuresMarkdown, mdEscape, oneLine } from './report-figures.ts';
 import { bytes } from '../../shared/query/findings/format.ts';
 import type { Finding } from '../../shared/query/findings/types.ts';
+import { sourceDisplayNames } from '../../shared/source-names.ts';
 
 export interface BundleSource {
   info: SourceInfo;
@@ -109,7 +110,9 @@ const noHtml = (s: string) => s.replace(/([<>])/g, '\\$1');
 function findingsMarkdown(findings: Finding[], origin: string | null, names: Map<string, string>, sources: BundleSource[], tz: string): string[] {
   const out = ['## Findings', ''];
   if (findings.length === 0) out.push('None: nothing in these sources matches a known incident pattern.', '');
-  const fileOf = new Map(sources.map((s) => [s.info.id, names.get(s.info.id) ?? s.info.name]));
+  // Named as the views name them (equal names with their folder); the copy's name is under Sources.
+  const shown = sourceDisplayNames(sources.map((s) => s.info));
+  const fileOf = new Map(sources.map((s) => [s.info.id, shown.get(s.info.id) ?? names.get(s.info.id) ?? s.info.name]));
   for (const f of findings) {
     // Summaries and checks hold `code` spans on purpose: only HTML is escaped there.
     out.push(`### ${f.confidence.toUpperCase()}: ${mdEscape(f.title)} (\`${f.pattern}\`)`, '', noHtml(f.summary), '', 'Evidence:', '');
@@ -137,8 +140,9 @@ export function buildReport(input: BundleInput, names: Map<string, string>): str
   if (input.findings) out.push(...findingsMarkdown(input.findings, input.originEpochNs, names, input.sources, tz));
 
   out.push('## Sources', '');
+  const shown = sourceDisplayNames(input.sources.map((s) => s.info));
   for (const { info } of input.sources) {
-    out.push(`### ${mdEscape(info.name)}`, '');
+    out.push(`### ${mdEscape(shown.get(info.id) ?? info.name)}`, '');
     out.push(`- kind: ${info.kind} (${mdEscape(info.format || 'unknown format')})${info.partial ? ' — **partial** (truncated or damaged; figures cover what parsed)' : ''}`);
     out.push(`- provenance: ${provenance(info)}`);
     out.push(`- size: ${info.sizeBytes >= 1024 ? `${bytes(info.sizeBytes)} (${info.sizeBytes.toLocaleString('en-US')} bytes)` : `${info.sizeBytes} bytes`}`);

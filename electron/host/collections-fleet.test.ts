@@ -96,6 +96,13 @@ describe('fleet collection', () => {
         expect(latest(c.collectionId)).toMatchObject({ fleetId, state: 'connected', target: expect.stringContaining(servers[names.indexOf(c.host)]!.address) });
       }
       const [a, b, c] = collections as [typeof collections[0], typeof collections[0], typeof collections[0]];
+      // One collection: its hosts' live sources carry the same fleet (the timeline groups their lanes
+      // under it, lane-groups.ts), named as asked, each still naming its own host.
+      const origins = collections.map((m) => source(m.sourceId)!.origin);
+      expect(origins.map((o) => (o.type === 'ssh' ? [o.host, o.fleet?.name] : null))).toEqual(servers.map((s) => [s.address, 'fleet-*']));
+      const keys = new Set(origins.map((o) => (o.type === 'ssh' ? o.fleet?.key : undefined)));
+      expect(keys.size).toBe(1);
+      expect([...keys][0]).toMatch(/\/f\d+$/);
 
       // fleet-b's server dies: it alone goes to reconnecting; the others keep collecting.
       await servers[1]!.kill();
@@ -115,6 +122,11 @@ describe('fleet collection', () => {
       await host.store.settled();
       const totals = expectedFigures()['scenarios/timewait-storm-go1.27/goroutine.pb.gz']!.totals;
       for (const r of results.filter((x) => x.sourceId)) expect(host.store.snapshot().sources.find((s) => s.id === r.sourceId)?.figures?.totals).toEqual(totals);
+      // The fetched profiles belong to the same collection as the captures (one lane group).
+      for (const r of results.filter((x) => x.sourceId)) {
+        const o = host.store.snapshot().sources.find((s) => s.id === r.sourceId)!.origin;
+        expect(o.type === 'ssh' ? o.fleet?.key : undefined).toBe([...keys][0]);
+      }
 
       await servers[1]!.start();
       await until(() => latest(b.collectionId)?.state === 'connected', 'fleet-b reconnected');

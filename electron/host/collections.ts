@@ -154,7 +154,9 @@ export class Collections {
     const fleetId = `f${this.nextFleet++}`;
     const ids: string[] = [];
     this.fleets.set(fleetId, ids);
-    const settled = await Promise.allSettled(hosts.map((host) => this.start({ ...common, host }, fleetId)));
+    // Its sources' lanes group under the collection (not per host); the key outlives this process's ids.
+    const fleet = { id: fleetId, key: `${this.sessionStamp}/${fleetId}`, name: entries.join(' ') };
+    const settled = await Promise.allSettled(hosts.map((host) => this.start({ ...common, host }, fleet)));
     const collections: FleetMember[] = [];
     const failed: Array<{ host: string; error: string }> = [];
     settled.forEach((r, i) => {
@@ -202,7 +204,8 @@ export class Collections {
   }
 
   /** Resolves the target, creates the live source and starts collecting; connection happens in the background. */
-  async start(args: StartCollectionArgs, fleetId?: string): Promise<{ collectionId: string; sourceId: SourceId }> {
+  async start(args: StartCollectionArgs, fleet?: { id: string; key: string; name: string }): Promise<{ collectionId: string; sourceId: SourceId }> {
+    const fleetId = fleet?.id;
     const target = await loadSshTarget(
       { host: args.host, port: args.port, user: args.user, keyFile: args.keyPath, useAgent: args.useAgent, jump: args.jump },
       this.opts.sshConfigPath ?? process.env.TRACEDECK_SSH_CONFIG,
@@ -226,7 +229,13 @@ export class Collections {
       backoff: this.opts.backoff,
       ...this.opts.bounds,
     });
-    const origin = { type: 'ssh', host: target.host, command: ssCommand(true, args.filterPorts), path: capturePath } as const;
+    const origin: SourceOrigin & { type: 'ssh' } = {
+      type: 'ssh',
+      host: target.host,
+      command: ssCommand(true, args.filterPorts),
+      path: capturePath,
+      ...(fleet ? { fleet: { key: fleet.key, name: fleet.name } } : {}),
+    };
     const sourceId = this.opts.store.addLive(path.basename(capturePath), origin);
     let markFinished!: () => void;
     const finished = new Promise<void>((r) => (markFinished = r));
@@ -343,7 +352,9 @@ export class Collections {
     const file = await savePprofResult(result, c.folder);
     const size = (await stat(file)).size;
     const prov = result.provenance;
-    const sourceId = this.opts.store.add(path.basename(file), { path: file }, { type: 'ssh', host: prov.host, command: `GET ${prov.url}`, path: file }, size);
+    // A fleet member's profiles belong to its collection too (their lanes group under it).
+    const fleet = c.origin.fleet ? { fleet: c.origin.fleet } : {};
+    const sourceId = this.opts.store.add(path.basename(file), { path: file }, { type: 'ssh', host: prov.host, command: `GET ${prov.url}`, path: file, ...fleet }, size);
     // Text dumps carry no timestamp of their own: place them at the moment they were fetched.
     if ((req.debug ?? 0) > 0) this.opts.store.placeAt(sourceId, prov.startedAtEpochNs, `fetched over SSH from ${prov.host}`);
     // Go stamps a seconds=N delta with the time of its SECOND snapshot, so its time_nanos would put

@@ -6,7 +6,7 @@ import { findGoroot, readListing } from './source-files.ts';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { BridgeEvents, HostEventName, RequestArg, RequestName, RequestResult, SessionInfo, SourceId } from '../../shared/bridge.ts';
+import type { BridgeEvents, HostEventName, RequestArg, RequestName, RequestResult, SessionInfo, SourceId, SourceOrigin } from '../../shared/bridge.ts';
 import { validateRequestArg } from '../../shared/bridge-schemas.ts';
 import { SessionStore } from './session-store.ts';
 import { Collections, type CollectionsOptions } from './collections.ts';
@@ -29,6 +29,9 @@ export interface HostOptions {
   /** Where the private folder of uploaded files is made (default: the OS temp folder). */
   uploadParentDir?: string;
 }
+
+/** An upload's origin: with the folder it came in, when a folder was dropped or picked. */
+const uploadOrigin = (folder?: string): SourceOrigin => (folder ? { type: 'upload', folder } : { type: 'upload' });
 
 type Handlers = { [K in RequestName]: (arg: RequestArg<K>) => Promise<RequestResult<K>> };
 type Listener = { [E in HostEventName]: Set<(p: BridgeEvents[E]) => void> };
@@ -65,11 +68,11 @@ export class Host implements SessionHost {
       getSession: async () => this.store.snapshot(),
       // A .tracedeck file (found by content) restores its session instead of being ingested.
       openPaths: async ({ paths }) => ({ ids: await openPathsOrSessions(this, paths, (p) => this.openPath(p), (file, reason) => this.emit('error', { file, reason })) }),
-      openBytes: async ({ name, bytes, mtimeMs }) => {
+      openBytes: async ({ name, bytes, mtimeMs, folder }) => {
         if (isSessionBytes(bytes)) return { id: (await openSession(this, bytes, name)).ids[0] ?? '' };
         // The engine gets the bytes as before; the private copy serves later saves and bundles.
         const copy = await this.uploads.write(bytes, mtimeMs);
-        const id = this.store.add(name, { bytes, mtimeMs }, { type: 'upload' }, bytes.length);
+        const id = this.store.add(name, { bytes, mtimeMs }, uploadOrigin(folder), bytes.length);
         this.uploads.assign(id, copy);
         return { id };
       },
@@ -130,8 +133,8 @@ export class Host implements SessionHost {
    * read from that file, or, when it is a session file, restores that session (the file then goes).
    * `name` and `mtimeMs` are checked as openBytes' are.
    */
-  async openUploadedFile(name: string, path: string, size: number, mtimeMs?: number): Promise<{ id: SourceId }> {
-    const bad = validateRequestArg('openBytes', { name, bytes: new Uint8Array(0), ...(mtimeMs !== undefined ? { mtimeMs } : {}) });
+  async openUploadedFile(name: string, path: string, size: number, mtimeMs?: number, folder?: string): Promise<{ id: SourceId }> {
+    const bad = validateRequestArg('openBytes', { name, bytes: new Uint8Array(0), ...(mtimeMs !== undefined ? { mtimeMs } : {}), ...(folder !== undefined ? { folder } : {}) });
     if (bad) {
       await this.uploads.discard(path);
       throw new Error(`invalid openBytes request: ${bad}`);
@@ -143,7 +146,7 @@ export class Host implements SessionHost {
         await this.uploads.discard(path);
       }
     }
-    const id = this.store.add(name, { path }, { type: 'upload' }, size);
+    const id = this.store.add(name, { path }, uploadOrigin(folder), size);
     this.uploads.assign(id, path);
     return { id };
   }

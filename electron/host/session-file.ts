@@ -180,7 +180,12 @@ function sanitizeOrigin(o: unknown): SourceOrigin {
   const x = o as Record<string, unknown> | null;
   const str = (v: unknown) => typeof v === 'string' && v.length <= 4096;
   if (x && x.type === 'file' && str(x.path)) return { type: 'file', path: x.path as string };
-  if (x && x.type === 'ssh' && str(x.host) && str(x.command) && str(x.path)) return { type: 'ssh', host: x.host as string, command: x.command as string, path: x.path as string };
+  if (x && x.type === 'ssh' && str(x.host) && str(x.command) && str(x.path)) {
+    const f = x.fleet as Record<string, unknown> | undefined;
+    const fleet = f && typeof f === 'object' && str(f.key) && str(f.name) ? { fleet: { key: f.key as string, name: f.name as string } } : {};
+    return { type: 'ssh', host: x.host as string, command: x.command as string, path: x.path as string, ...fleet };
+  }
+  if (x && x.type === 'upload' && str(x.folder) && x.folder) return { type: 'upload', folder: x.folder as string };
   return { type: 'upload' };
 }
 

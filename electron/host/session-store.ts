@@ -21,6 +21,7 @@ import type { SchemaArg } from '../../shared/bridge-schemas.ts';
 import { hostLabels, isHostCapture } from '../../shared/source-hosts.ts';
 import { describeSeriesWindow, profileSeries, seriesWindow, SERIES_NEEDS_STACKS, type StacksRef, type SeriesWindow, type ProfileSeriesInfo, type SeriesCandidate, type SeriesIdentity, type SeriesWindowInfo } from '../../shared/query/stacks/profile-series.ts';
 import type { SeriesAnswer } from '../../shared/bridge.ts';
+import { sourceDisplayNames } from '../../shared/source-names.ts';
 
 interface Entry {
   info: SourceInfo;
@@ -441,12 +442,15 @@ export class SessionStore {
     if (usable.length === 0) throw new Error('no ready source among the given ones');
     // Several hosts' captures: evidence names the host with the file ("ss-capture.txt on web-02").
     const hosts = this.hostNames(usable.map((id) => snap.get(id)!));
+    // Evidence names a source as the views do (equal names with the folder that tells them apart).
+    const names = sourceDisplayNames([...snap.values()]);
     const parts = (
       await Promise.all(
         usable.map(async (id) => {
           const s = snap.get(id)!;
           const host = hosts.get(id);
-          const ref = { sourceId: id, name: host !== undefined ? `${s.name} on ${host}` : s.name, clock: s.clock?.quality ?? 'estimated' };
+          // The host tells equal names apart already ("ss-capture.txt on web-02").
+          const ref = { sourceId: id, name: host !== undefined ? `${s.name} on ${host}` : (names.get(id) ?? s.name), clock: s.clock?.quality ?? 'estimated' };
           const r = await this.query(id, { type: 'findingFacts', ref });
           if (r.type !== 'findingFacts') throw new Error('unexpected result');
           return r.facts ? { facts: r.facts, shiftNs: s.axisShiftNs! } : null;

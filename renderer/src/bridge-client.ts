@@ -39,7 +39,7 @@ class HttpBridge implements Bridge {
     let res: Response;
     if (name === 'openBytes') {
       const a = arg as RequestArg<'openBytes'>;
-      const q = new URLSearchParams({ name: a.name, ...(a.mtimeMs !== undefined ? { mtimeMs: String(a.mtimeMs) } : {}) });
+      const q = new URLSearchParams({ name: a.name, ...(a.mtimeMs !== undefined ? { mtimeMs: String(a.mtimeMs) } : {}), ...(a.folder ? { folder: a.folder } : {}) });
       res = await fetch(`/api/openBytes?${q}`, {
         method: 'POST',
         headers: { 'x-tracedeck-token': this.token, 'content-type': 'application/octet-stream' },
@@ -62,8 +62,8 @@ class HttpBridge implements Bridge {
    * streams it from disk (never read into the page, no work per MB on the page thread), with
    * progress events, cancelled by `signal` (the host deletes what it received).
    */
-  upload(file: File, onProgress: (loaded: number, total: number) => void, signal: AbortSignal): Promise<RequestResult<'openBytes'>> {
-    const q = new URLSearchParams({ name: file.name, mtimeMs: String(file.lastModified) });
+  upload(file: File, onProgress: (loaded: number, total: number) => void, signal: AbortSignal, folder?: string): Promise<RequestResult<'openBytes'>> {
+    const q = new URLSearchParams({ name: file.name, mtimeMs: String(file.lastModified), ...(folder ? { folder } : {}) });
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', `/api/openBytes?${q}`);

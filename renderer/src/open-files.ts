@@ -5,33 +5,35 @@
 import { bridge, UploadCancelled, uploadFile } from './bridge-client.ts';
 import { useApp } from './store.ts';
 import { useUploads } from './uploads.ts';
+import { folderOfRelativePath, type OpenedFile } from './dropped-files.ts';
 
 type Upload = NonNullable<typeof uploadFile>;
 
-async function streamUpload(f: File, upload: Upload): Promise<void> {
+async function streamUpload(f: File, upload: Upload, folder: string | undefined): Promise<void> {
   const ctl = new AbortController();
   const list = useUploads.getState();
   const key = list.start(f.name, f.size, () => ctl.abort());
   try {
-    await upload(f, (loaded, total) => useUploads.getState().progress(key, loaded, total), ctl.signal);
+    await upload(f, (loaded, total) => useUploads.getState().progress(key, loaded, total), ctl.signal, folder);
   } finally {
     useUploads.getState().end(key);
   }
 }
 
-export async function openFiles(files: File[]): Promise<void> {
+export async function openFiles(files: Array<File | OpenedFile>): Promise<void> {
   const paths: string[] = [];
-  const uploads: File[] = [];
-  for (const f of files) {
-    const p = bridge.pathForFile?.(f);
+  const uploads: OpenedFile[] = [];
+  for (const entry of files) {
+    const f = entry instanceof File ? { file: entry, folder: folderOfRelativePath(entry.webkitRelativePath ?? '') } : entry;
+    const p = bridge.pathForFile?.(f.file);
     if (p) paths.push(p);
     else uploads.push(f);
   }
   if (paths.length) await bridge.request('openPaths', { paths });
-  for (const f of uploads) {
+  for (const { file: f, folder } of uploads) {
     try {
-      if (uploadFile) await streamUpload(f, uploadFile);
-      else await bridge.request('openBytes', { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()), mtimeMs: f.lastModified });
+      if (uploadFile) await streamUpload(f, uploadFile, folder || undefined);
+      else await bridge.request('openBytes', { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()), mtimeMs: f.lastModified, ...(folder ? { folder } : {}) });
     } catch (e) {
       if (e instanceof UploadCancelled) continue;
       useApp.getState().notify(f.name, (e as Error).message);

@@ -7,6 +7,7 @@ import { useMemo } from 'react';
 import type { SourceId, SourceInfo } from '../../shared/bridge.ts';
 import { useApp, type AppState } from './store.ts';
 import { toSourceSpan, type SourceSpan } from './time-domains.ts';
+import { sourceDisplayNames } from '../../shared/source-names.ts';
 import { DEFAULT_FLAME_VIEW, type FlameViewState } from './state/flame-view.ts';
 import { DEFAULT_HEATMAP_VIEW, type HeatmapViewState } from './state/heatmap-view.ts';
 import { DEFAULT_TRACE_DETAILS_VIEW, type TraceDetailsViewState } from './state/table-views.ts';
@@ -75,4 +76,20 @@ export const useTraceTimelineView = (id: SourceId | null | undefined): TraceTime
 export function selectTraceTimelineSource(st: AppState): SourceInfo | undefined {
   const traces = st.session.sources.filter((s) => s.kind === 'gotrace' && s.status === 'ready');
   return traces.find((s) => s.id === st.traceTimelineSourceId) ?? traces.find((s) => s.id === st.focusedSourceId) ?? traces[0];
+}
+
+/**
+ * Every source's display name (shared/source-names.ts: equal names get the folder that tells them
+ * apart). Use it wherever a source is named, so a name reads the same in every view.
+ */
+export function useSourceNames(): (s: SourceInfo | SourceId | null | undefined) => string {
+  const sources = useApp((s) => s.session.sources);
+  return useMemo(() => {
+    const names = sourceDisplayNames(sources);
+    return (s) => {
+      if (!s) return '';
+      if (typeof s === 'string') return names.get(s) ?? sources.find((x) => x.id === s)?.name ?? s;
+      return names.get(s.id) ?? s.name;
+    };
+  }, [sources]);
 }

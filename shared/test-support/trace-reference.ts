@@ -1,177 +1,104 @@
 /**
- * Test-only: the plain, unindexed trace queries as they were before the transition index
- * (shared/query/trace/transition-index.ts), their walks kept as they were, so tests can check that the
- * indexed paths give exactly the same results on real fixtures. Never imported by production code.
+ * Test-only. Goroutine groups and lanes (trace-goroutine-groups.ts) are checked against Go's own
+ * per-goroutine figures (go-trace-summary outputs committed under ./oracles), summed here the way
+ * each view sums them: no second walk of the transitions that could share a mistake with the first.
+ * The blocking queries keep their plain, unindexed walks as they were before the transition index
+ * (shared/query/trace/transition-index.ts), so tests can check the indexed paths give the same
+ * results on real fixtures. Never imported by production code.
  */
-import { frameFuncName, stackFramesLeafFirst, type StackIndex } from '../model/stacks.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import type { TraceModel } from '../model/trace.ts';
-import { framesOf, goroutineGroupKey, keyFunctions, normalizeWaitReason } from '../query/dumps/goroutine-groups.ts';
+import { normalizeWaitReason } from '../query/dumps/goroutine-groups.ts';
 import type { BlockingKind, BlockingProfile, TimeRange } from '../query/trace/trace-blocking.ts';
 // The state codes, reason classes, goroutine windows and profile building are shared: what this
 // file keeps as it was is the walks themselves.
 import { goroutineWindows, profileOfIntervals, KIND_MASK, KIND_STATE, overlap, reasonClasses } from '../query/trace/trace-blocking.ts';
-import { G_RUNNABLE as RUNNABLE, G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../model/trace.ts';
-import type { GoroutineLane, TraceGoroutineGroup, TraceGoroutineGroupsResult } from '../query/trace/trace-goroutine-groups.ts';
-import { START_FUNCTION_NOTE, UNKNOWN_PRE_TRACE_REASON } from '../query/trace/trace-goroutine-groups.ts';
+import { G_RUNNABLE as RUNNABLE, G_RUNNING as RUNNING, G_SYSCALL as SYSCALL, G_WAITING as WAITING } from '../model/trace.ts';
+import type { GoroutineLane, TraceGoroutineGroupsResult } from '../query/trace/trace-goroutine-groups.ts';
+import { UNKNOWN_PRE_TRACE_REASON } from '../query/trace/trace-goroutine-groups.ts';
 
-// ---- trace-goroutine-groups.ts ----
+// ---- trace-goroutine-groups.ts: checked against Go's own figures, not a second walk ----
 
-interface Acc {
-  g: TraceGoroutineGroup;
-  raw: Set<string>;
-  perG: Map<number, number>;
+/**
+ * Go's per-goroutine summary of a whole trace (go-trace-summary, committed under
+ * oracles/go-trace-summary): every output Go printed for it (old traces vary run to run).
+ */
+export interface GoGoroutineSummary {
+  id: number;
+  execNs: number;
+  schedWaitNs: number;
+  syscallNs: number;
+  syscallBlockNs: number;
+  blockNsByReason: Record<string, number>;
 }
 
-export function plainTraceGoroutineGroups(model: TraceModel, range?: TimeRange, opts: { limit?: number; maxIds?: number } = {}): TraceGoroutineGroupsResult {
-  const lo = range?.startNs ?? model.startNs;
-  const hi = range?.endNs ?? model.endNs;
-  const tr = model.transitions;
-  const st = model.stacks;
-  const n = model.goroutines.count;
-  // Per goroutine row: the open blocked interval (start time, reason, stack), or NaN.
-  const openAt = new Float64Array(n).fill(NaN);
-  const openReason = new Int32Array(n);
-  const openStack = new Int32Array(n);
-  const openSyscall = new Uint8Array(n);
-  // 0 began in the trace, 1 found blocked at its start, 2 that and keyed by the start function.
-  const openOrigin = new Uint8Array(n);
-  const funcsOfStack = new Map<StackIndex, string[]>();
-  const groups = new Map<string, Acc>();
+const GO_SUMMARY_DIR = fileURLToPath(new URL('./oracles/go-trace-summary/', import.meta.url));
 
-  const close = (row: number, end: number) => {
-    const start = openAt[row]!;
-    openAt[row] = NaN;
-    const a = Math.max(start, lo);
-    const b = Math.min(end, hi);
-    if (!(b > a) && !(start >= lo && start <= hi && end === start)) return;
-    const stack = openStack[row]!;
-    let funcs = funcsOfStack.get(stack);
-    if (!funcs) {
-      funcs = stack < 0 ? [] : keyFunctions(stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)));
-      funcsOfStack.set(stack, funcs);
-    }
-    const origin = openOrigin[row]!;
-    const raw = openSyscall[row] ? 'syscall' : model.strings[openReason[row]!] || (origin === 0 ? 'waiting' : UNKNOWN_PRE_TRACE_REASON);
-    const state = normalizeWaitReason(raw);
-    let key = goroutineGroupKey(state, funcs.length ? stackFramesLeafFirst(st, stack).map((f) => frameFuncName(st, f)) : []);
-    if (origin === 2) key += '|start function';
-    let acc = groups.get(key);
-    if (!acc) {
-      acc = {
-        g: {
-          key,
-          state,
-          rawReasons: [],
-          function: funcs[0] ?? null,
-          frames: framesOf(st, stack),
-          stack,
-          goroutines: 0,
-          intervals: 0,
-          totalNs: 0,
-          longestNs: 0,
-          goroutineIds: [],
-          note: origin === 2 ? START_FUNCTION_NOTE : null,
-        },
-        raw: new Set(),
-        perG: new Map(),
-      };
-      groups.set(key, acc);
-    }
-    const d = Math.max(0, b - a);
-    acc.raw.add(raw);
-    acc.g.intervals++;
-    acc.g.totalNs += d;
-    acc.g.longestNs = Math.max(acc.g.longestNs, d);
-    const id = model.goroutines.id[row]!;
-    acc.perG.set(id, (acc.perG.get(id) ?? 0) + d);
-  };
-
-  /** Opens the blocked interval transition i begins, if it begins one. */
-  const openFrom = (row: number, i: number) => {
-    const to = tr.to[i]!;
-    if ((to === WAITING && model.strings[tr.reason[i]!] !== 'forever') || to === SYSCALL) {
-      const pre = tr.from[i] === UNDETERMINED;
-      const startFn = pre && tr.stack[i]! < 0 && model.goroutines.startStack[row]! >= 0;
-      openAt[row] = pre ? model.startNs : tr.t[i]!;
-      openReason[row] = tr.reason[i]!;
-      openStack[row] = startFn ? model.goroutines.startStack[row]! : tr.stack[i]!;
-      openSyscall[row] = to === SYSCALL ? 1 : 0;
-      openOrigin[row] = startFn ? 2 : pre ? 1 : 0;
-    }
-  };
-  // A goroutine's first status holds from the trace's start, however late it comes: rows in order,
-  // each opened at its first transition when that is a status.
-  const firstOf = new Int32Array(n).fill(-1);
-  for (let i = 0; i < tr.count; i++) if (firstOf[tr.g[i]!] === -1) firstOf[tr.g[i]!] = i;
-  for (let row = 0; row < n; row++) if (firstOf[row]! >= 0 && tr.from[firstOf[row]!] === UNDETERMINED) openFrom(row, firstOf[row]!);
-  for (let i = 0; i < tr.count; i++) {
-    const t = tr.t[i]!;
-    if (t > hi) break;
-    if (tr.from[i] === tr.to[i] || tr.from[i] === UNDETERMINED) continue; // a re-stated or first status
-    const row = tr.g[i]!;
-    if (openAt[row]! === openAt[row]!) close(row, t);
-    openFrom(row, i);
-  }
-  for (let row = 0; row < n; row++) if (openAt[row]! === openAt[row]!) close(row, Math.min(model.endNs, hi));
-
-  const maxIds = opts.maxIds ?? 2000;
-  const out = [...groups.values()].map(({ g, raw, perG }) => {
-    g.rawReasons = [...raw].sort();
-    g.goroutines = perG.size;
-    g.goroutineIds = [...perG.entries()]
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, maxIds)
-      .map(([id]) => id);
-    return g;
-  });
-  out.sort((a, b) => b.totalNs - a.totalNs || b.goroutines - a.goroutines || (a.key < b.key ? -1 : 1));
-  return { range: { startNs: lo, endNs: hi }, groups: opts.limit === undefined ? out : out.slice(0, opts.limit) };
+export function goSummaries(fixture: string): GoGoroutineSummary[][] {
+  const prefix = `${fixture.replaceAll('/', '_')}.`;
+  return readdirSync(GO_SUMMARY_DIR)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.json.gz'))
+    .map((f) => JSON.parse(gunzipSync(readFileSync(join(GO_SUMMARY_DIR, f))).toString('utf8')) as GoGoroutineSummary[]);
 }
 
-/** Lanes for the given goroutine ids over the range (state runs clipped to it). */
-export function plainGoroutineLanes(model: TraceModel, ids: readonly number[], range?: TimeRange): GoroutineLane[] {
-  const lo = range?.startNs ?? model.startNs;
-  const hi = range?.endNs ?? model.endNs;
-  const want = new Map<number, number>();
-  ids.forEach((id, i) => want.set(id, i));
-  const runs: { s: number[]; e: number[]; st: number[]; last: number; lastState: number }[] = ids.map(() => ({ s: [], e: [], st: [], last: NaN, lastState: -1 }));
-  const tr = model.transitions;
-  const push = (r: (typeof runs)[number], a: number, b: number, state: number) => {
-    const x = Math.max(a, lo);
-    const y = Math.min(b, hi);
-    if (y > x) {
-      r.s.push(x);
-      r.e.push(y);
-      r.st.push(state);
-    }
+/** Blocked time and goroutines per wait state. Go gives no reason ('') both for waits begun before the trace and for reasonless ones. */
+export type BlockedByState = Map<string, { ns: number; ids: Set<number> }>;
+
+const NO_REASON = '';
+
+/** Go's figures per state: wait reasons (normalised as every view does), and syscalls (time in and blocked in). */
+export function goBlockedByState(summary: readonly GoGoroutineSummary[]): BlockedByState {
+  const out: BlockedByState = new Map();
+  const add = (state: string, ns: number, id: number) => {
+    if (!ns) return;
+    let e = out.get(state);
+    if (!e) out.set(state, (e = { ns: 0, ids: new Set() }));
+    e.ns += ns;
+    e.ids.add(id);
   };
-  const seen = new Uint8Array(ids.length);
-  for (let i = 0; i < tr.count; i++) {
-    const k = want.get(model.goroutines.id[tr.g[i]!]!);
-    if (k === undefined || seen[k]) continue;
-    seen[k] = 1;
-    if (tr.from[i] === UNDETERMINED) {
-      runs[k]!.last = model.startNs;
-      runs[k]!.lastState = tr.to[i]!;
-    }
+  for (const g of summary) {
+    for (const [reason, ns] of Object.entries(g.blockNsByReason)) add(reason === '' ? NO_REASON : normalizeWaitReason(reason), ns, g.id);
+    add('syscall', g.syscallNs + g.syscallBlockNs, g.id);
   }
-  for (let i = 0; i < tr.count; i++) {
-    const t = tr.t[i]!;
-    const k = want.get(model.goroutines.id[tr.g[i]!]!);
-    if (k === undefined) continue;
-    const r = runs[k]!;
-    if ((tr.from[i] === tr.to[i] || tr.from[i] === UNDETERMINED) && r.last === r.last) continue;
-    const at = tr.from[i] === UNDETERMINED ? model.startNs : t;
-    if (r.last === r.last) push(r, r.last, at, r.lastState);
-    r.last = at;
-    r.lastState = tr.to[i]!;
-    if (t > hi) break;
+  return out;
+}
+
+/** Our groups of a whole trace, summed per state the way goBlockedByState sums Go's (needs every id: a large maxIds). */
+export function groupsBlockedByState(result: TraceGoroutineGroupsResult): BlockedByState {
+  const out: BlockedByState = new Map();
+  for (const g of result.groups) {
+    const state = g.state === UNKNOWN_PRE_TRACE_REASON || g.state === 'waiting' ? NO_REASON : g.state;
+    let e = out.get(state);
+    if (!e) out.set(state, (e = { ns: 0, ids: new Set() }));
+    e.ns += g.totalNs;
+    for (const id of g.goroutineIds) e.ids.add(id);
   }
-  return ids.map((id, k) => {
-    const r = runs[k]!;
-    if (r.last === r.last && r.lastState !== 1) push(r, r.last, model.endNs, r.lastState);
-    return { id, start: Float64Array.from(r.s), end: Float64Array.from(r.e), state: Uint8Array.from(r.st) };
-  });
+  return out;
+}
+
+/** Per goroutine of `summary`: [running, runnable, in syscall, waiting] ns, as Go sums them. */
+export function goStateTimes(summary: readonly GoGoroutineSummary[]): Map<number, number[]> {
+  return new Map(
+    summary.map((g) => [g.id, [g.execNs, g.schedWaitNs, g.syscallNs + g.syscallBlockNs, Object.values(g.blockNsByReason).reduce((a, b) => a + b, 0)]]),
+  );
+}
+
+/** The same four times summed from lanes' runs. */
+export function laneStateTimes(lanes: readonly GoroutineLane[]): Map<number, number[]> {
+  const at = { [RUNNING]: 0, [RUNNABLE]: 1, [SYSCALL]: 2, [WAITING]: 3 } as Record<number, number>;
+  return new Map(
+    lanes.map((l) => {
+      const t = [0, 0, 0, 0];
+      for (let i = 0; i < l.start.length; i++) {
+        const k = at[l.state[i]!];
+        if (k !== undefined) t[k]! += l.end[i]! - l.start[i]!;
+      }
+      return [l.id, t];
+    }),
+  );
 }
 
 // ---- trace-blocking.ts ----

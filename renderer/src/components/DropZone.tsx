@@ -1,6 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { useApp } from '../store.ts';
 import { openFiles } from '../open-files.ts';
+import { droppedFiles } from '../dropped-files.ts';
 
 /** The whole window accepts dropped files; a visible overlay shows while something is dragged over it. */
 export function DropZone({ children }: { children: ReactNode }) {
@@ -28,8 +29,9 @@ export function DropZone({ children }: { children: ReactNode }) {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      const files = Array.from(e.dataTransfer?.files ?? []);
-      if (files.length) void openFiles(files);
+      if (!e.dataTransfer) return;
+      // Folders are walked (each file keeps the folder it was in); entries are taken before any await.
+      void droppedFiles(e.dataTransfer).then((files) => (files.length ? openFiles(files) : undefined));
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);

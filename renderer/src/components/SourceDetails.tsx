@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useApp } from '../store.ts';
+import { useSourceNames } from '../selectors.ts';
 import { bridge } from '../bridge-client.ts';
 import { formatDateTime, formatDuration, formatValue, timeZoneName } from '../format.ts';
 
@@ -81,6 +82,7 @@ function FigureValue({ k, v, unitOf, rowUnit }: { k: string; v: unknown; unitOf:
 /** The focused source's `inspect` figures, as a readable key/value list. */
 export function SourceDetails() {
   const src = useApp((s) => s.session.sources.find((x) => x.id === s.focusedSourceId));
+  const nameOf = useSourceNames();
   if (!src) return <p className="muted">Select a source to see its figures.</p>;
   const figures = src.figures ?? {};
   // pprof totals and top rows are in the sample types' units.
@@ -90,7 +92,7 @@ export function SourceDetails() {
   return (
     <div className="details" data-testid="source-details">
       <h3>
-        {src.name} <span className="muted">— {src.format}</span>
+        {nameOf(src)} <span className="muted">— {src.format}</span>
       </h3>
       {src.clock && (
         <p className="muted">

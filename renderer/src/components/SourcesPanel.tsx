@@ -5,6 +5,7 @@ import { axisToDate, formatBytes, formatClock, formatDuration } from '../format.
 import { OffsetEditor } from './alignment/OffsetEditor.tsx';
 import './ssh/ssh.css'; // .live-badge
 import { entryKeys } from './keyboard.ts';
+import { useSourceNames } from '../selectors.ts';
 
 const KIND_LABEL: Record<SourceInfo['kind'], string> = {
   pprof: 'profile',
@@ -36,7 +37,7 @@ function LiveBadge({ s }: { s: SourceInfo }) {
   );
 }
 
-function SourceRow({ s, origin, focused }: { s: SourceInfo; origin: string | null; focused: boolean }) {
+function SourceRow({ s, label, origin, focused }: { s: SourceInfo; label: string; origin: string | null; focused: boolean }) {
   const focus = useApp((st) => st.focusSource);
   return (
     <li
@@ -45,10 +46,11 @@ function SourceRow({ s, origin, focused }: { s: SourceInfo; origin: string | nul
       data-kind={s.kind}
       data-status={s.status}
       data-name={s.name}
+      data-label={label}
       onClick={() => s.status === 'ready' && focus(s.id)}
       role="option"
       aria-selected={focused}
-      aria-label={`${s.name} (${s.kind})`}
+      aria-label={`${label} (${s.kind})`}
       {...entryKeys(() => s.status === 'ready' && focus(s.id))}
     >
       <div className="source-line">
@@ -59,12 +61,12 @@ function SourceRow({ s, origin, focused }: { s: SourceInfo; origin: string | nul
           </span>
         )}
         {s.live && s.status === 'ingesting' && <LiveBadge s={s} />}
-        <span className="source-name" title={s.origin.type === 'file' ? s.origin.path : s.name}>
-          {s.name}
+        <span className="source-name" data-testid="source-name" title={s.origin.type === 'upload' ? label : s.origin.path}>
+          {label}
         </span>
         <button
           className="icon"
-          aria-label={`Remove ${s.name}`}
+          aria-label={`Remove ${label}`}
           data-testid="remove-source"
           onClick={(e) => {
             e.stopPropagation();
@@ -77,7 +79,7 @@ function SourceRow({ s, origin, focused }: { s: SourceInfo; origin: string | nul
       {s.status === 'ingesting' && s.live && <div className="source-live-wait muted">waiting for the first snapshot…</div>}
       {s.status === 'ingesting' && !s.live && (
         <div className="source-progress">
-          <progress max={1} value={s.progress} aria-label={`Reading ${s.name}`} />
+          <progress max={1} value={s.progress} aria-label={`Reading ${label}`} />
           <button onClick={() => void bridge.request('cancelIngest', { id: s.id })}>Cancel</button>
         </div>
       )}
@@ -106,12 +108,13 @@ function SourceRow({ s, origin, focused }: { s: SourceInfo; origin: string | nul
 export function SourcesPanel() {
   const session = useApp((s) => s.session);
   const focused = useApp((s) => s.focusedSourceId);
+  const nameOf = useSourceNames();
   return (
     <aside className="sources" data-testid="sources-panel" aria-label="Sources">
       <h2>Sources</h2>
       <ul role="listbox" aria-label="Sources (Enter shows one in the views)">
         {session.sources.map((s) => (
-          <SourceRow key={s.id} s={s} origin={session.originEpochNs} focused={s.id === focused} />
+          <SourceRow key={s.id} s={s} label={nameOf(s)} origin={session.originEpochNs} focused={s.id === focused} />
         ))}
       </ul>
     </aside>

@@ -9,6 +9,7 @@ import { ExportMenu } from './export/ExportMenu.tsx';
 
 export function Toolbar() {
   const input = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
   const count = useApp((s) => s.session.sources.length);
   return (
     <header className="toolbar">
@@ -24,6 +25,22 @@ export function Toolbar() {
         data-testid="file-input"
         onChange={(e) => {
           const files = Array.from(e.target.files ?? []);
+          e.target.value = '';
+          if (files.length) void openFiles(files);
+        }}
+      />
+      <button onClick={() => folderInput.current?.click()} data-testid="open-folder" title="A whole incident folder (a folder per host, say): equal file names are told apart by their folder">
+        Open folder…
+      </button>
+      <input
+        ref={folderInput}
+        type="file"
+        hidden
+        data-testid="folder-input"
+        // Not in React's types: picks a folder; each file's webkitRelativePath names its folder.
+        {...{ webkitdirectory: '' }}
+        onChange={(e) => {
+          const files = Array.from(e.target.files ?? []).filter((f) => !f.webkitRelativePath.split('/').some((p) => p.startsWith('.')));
           e.target.value = '';
           if (files.length) void openFiles(files);
         }}

@@ -9,6 +9,7 @@ import { formatSpanNs, formatWallClock } from '../../../shared/wall-clock.ts';
 import { sessionExtent, useApp } from '../store.ts';
 import { timeZoneName } from '../format.ts';
 import { esc } from './dom-to-svg.ts';
+import { sourceDisplayNames } from '../../../shared/source-names.ts';
 
 export interface CaptionInput {
   title: string;
@@ -23,7 +24,9 @@ export function captionLines(input: CaptionInput): string[] {
   const origin = st.session.originEpochNs;
   const tz = timeZoneName();
   const lines = [`TraceDeck · ${input.title}`];
-  lines.push(`Sources: ${input.sources.map((s) => s.name).join(', ') || 'none'}`);
+  // Named as every view names them (equal names with their folder), among all the session's sources.
+  const names = sourceDisplayNames(st.session.sources);
+  lines.push(`Sources: ${input.sources.map((s) => names.get(s.id) ?? s.name).join(', ') || 'none'}`);
   // The host's evidence span: estimated sources far off (mtimes after a copy) do not stretch it.
   // Points in time (dumps, one profile) get ±1 s, as sessionExtent gives them.
   const ev = st.session.evidenceSpan;

@@ -5,7 +5,8 @@
 import type { SessionOpened, SessionUiState } from '../../../shared/bridge.ts';
 import { epochAdd, epochDiffNs } from '../../../shared/model/time.ts';
 import { useApp, type TimeRange } from '../store.ts';
-import { restoreViewSlices, saveViewSlices } from './view-state.ts';
+import { restoreViewSlices, saveViewSlices, sourceByName } from './view-state.ts';
+import { sourceDisplayNames } from '../../../shared/source-names.ts';
 import { normalizeLayout } from '../components/layout/layout-model.ts';
 import { axisSpan } from '../time-domains.ts';
 
@@ -29,7 +30,7 @@ export function collectUiState(): SessionUiState {
     selection: toEpoch(origin, st.selection),
     viewWindow: toEpoch(origin, st.viewWindow),
     annotations: st.annotations,
-    focusedSource: focused?.name ?? null,
+    focusedSource: focused ? (sourceDisplayNames(st.session.sources).get(focused.id) ?? focused.name) : null,
     views: { ...saveViewSlices(st), [LAYOUT_KEY]: st.layout },
   };
 }
@@ -61,7 +62,8 @@ export function applyUiStateWhenReady(opened: SessionOpened): Promise<void> {
 export function applyUiState(ui: SessionUiState): void {
   const st = useApp.getState();
   const origin = st.session.originEpochNs;
-  const focus = ui.focusedSource ? st.session.sources.find((s) => s.name === ui.focusedSource && s.status === 'ready') : undefined;
+  const focusId = ui.focusedSource ? sourceByName(st.session.sources)(ui.focusedSource) : undefined;
+  const focus = focusId ? st.session.sources.find((s) => s.id === focusId) : undefined;
   const { [LAYOUT_KEY]: layout, ...views } = ui.views;
   useApp.setState({
     ...restoreViewSlices(views, st.session.sources),

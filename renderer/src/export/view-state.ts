@@ -1,6 +1,8 @@
 /**
  * What a session file keeps of the views: each view's store slice (state per source), by source
- * name, since ids are new in a reopened session. Pure over the store's state, both ways.
+ * display name (shared/source-names.ts: equal file names keep their folder, so two `block.pb.gz`
+ * keep their own views), since ids are new in a reopened session. Files saved by plain name still
+ * restore. Pure over the store's state, both ways.
  *
  * Saved shape per view: `{ scope, state, sources }` — `scope`/`state` the source on screen and its
  * state (the shape older files have, and all they have), `sources` every source's state by name.
@@ -12,6 +14,7 @@ import { loadFlameView, saveFlameView } from '../state/flame-view.ts';
 import { loadHeatmapView } from '../state/heatmap-view.ts';
 import { DUMPS_TABLE, loadTraceDetailsView } from '../state/table-views.ts';
 import { loadTraceTimelineView, saveTraceTimelineView, DEFAULT_TRACE_TIMELINE_VIEW } from '../state/trace-timeline-view.ts';
+import { sourceDisplayNames } from '../../../shared/source-names.ts';
 
 export interface SavedView {
   scope: string;
@@ -20,15 +23,15 @@ export interface SavedView {
 }
 
 export function saveViewSlices(st: AppState): Record<string, SavedView> {
-  const byId = new Map(st.session.sources.map((s) => [s.id, s]));
-  const nameOf = (id: SourceId) => byId.get(id)?.name;
+  const names = sourceDisplayNames(st.session.sources);
+  const nameOf = (id: SourceId) => names.get(id);
   const out: Record<string, SavedView> = {};
   const flameSrc = selectFlameSource(st);
   const flame = (id: SourceId) => saveFlameView(selectFlameView(st, id), nameOf);
-  if (flameSrc && flameSrc.kind !== 'ss') out.flame = { scope: flameSrc.name, state: flame(flameSrc.id), sources: byName(Object.keys(st.flameViews), nameOf, flame) };
+  if (flameSrc && flameSrc.kind !== 'ss') out.flame = { scope: nameOf(flameSrc.id)!, state: flame(flameSrc.id), sources: byName(Object.keys(st.flameViews), nameOf, flame) };
   const hmSrc = selectHeatmapSource(st);
   const heatmap = (id: SourceId) => ({ ...selectHeatmapView(st, id) });
-  if (hmSrc) out.heatmap = { scope: hmSrc.name, state: heatmap(hmSrc.id), sources: byName(Object.keys(st.heatmapViews), nameOf, heatmap) };
+  if (hmSrc) out.heatmap = { scope: nameOf(hmSrc.id)!, state: heatmap(hmSrc.id), sources: byName(Object.keys(st.heatmapViews), nameOf, heatmap) };
   if (st.blockingMode) out.blocking = { scope: '', state: { mode: st.blockingMode } };
   const traceIds = Object.keys(st.traceDetailsViews);
   if (traceIds.length) {
@@ -62,17 +65,27 @@ function byName(ids: SourceId[], nameOf: (id: SourceId) => string | undefined, s
   return out;
 }
 
+/**
+ * The ready source a saved name means: its display name first (as saved now), else its plain name
+ * (files saved before display names); `not` leaves one source out (a diff base is another source).
+ */
+export function sourceByName(sources: SourceInfo[]): (name: string, not?: SourceId) => SourceId | undefined {
+  const names = sourceDisplayNames(sources);
+  const ready = sources.filter((s) => s.status === 'ready');
+  return (name, not) =>
+    (ready.find((s) => names.get(s.id) === name && s.id !== not) ?? ready.find((s) => s.name === name && s.id !== not))?.id;
+}
+
 /** The slices a session file's views give, for the sources now in the session (matched by name). */
 export function restoreViewSlices(views: Record<string, unknown>, sources: SourceInfo[]): Partial<ViewSlices> {
-  const ready = sources.filter((s) => s.status === 'ready');
-  const idOf = (name: string) => ready.find((s) => s.name === name)?.id;
+  const idOf = sourceByName(sources);
   const out: Partial<ViewSlices> = {};
   const flame = entries(views.flame);
   if (flame.length) {
     out.flameViews = {};
     for (const [name, raw] of flame) {
       const id = idOf(name);
-      if (id) out.flameViews[id] = loadFlameView(raw, (n) => ready.find((s) => s.name === n && s.id !== id)?.id);
+      if (id) out.flameViews[id] = loadFlameView(raw, (n) => idOf(n, id));
     }
   }
   const heatmap = entries(views.heatmap);

@@ -92,6 +92,23 @@ describe('view slices (state per source, actions, session round trip)', () => {
     expect(back.traceDetailsViews?.s9).toEqual({ tab: 'goroutines', open: null, openGroup: 'main.worker', sort: { key: 2, desc: false } });
   });
 
+  it('keeps the views of two sources of one name apart (saved by the folder that tells them apart)', () => {
+    const inFolder = (id: string, folder: string): SourceInfo => ({ ...src(id, 'block.pb.gz', 'pprof'), origin: { type: 'file', path: `/inc/${folder}/block.pb.gz` } });
+    useApp.getState().setSession(session([inFolder('s1', 'web-01'), inFolder('s2', 'web-02')]));
+    const a = useApp.getState();
+    a.focusSource('s2');
+    a.flame.setSort('s1', 'cum');
+    a.flame.setInverted('s2', true);
+    a.flame.setDiffBase('s2', 's1');
+    const saved = saveViewSlices(useApp.getState());
+    expect(saved.flame!.scope).toBe('web-02/block.pb.gz');
+    expect(Object.keys(saved.flame!.sources!).sort()).toEqual(['web-01/block.pb.gz', 'web-02/block.pb.gz']);
+    // Reopened in another order: each view goes back to the file of its folder.
+    const back = restoreViewSlices(JSON.parse(JSON.stringify(saved)), [inFolder('s8', 'web-02'), inFolder('s9', 'web-01')]);
+    expect(back.flameViews?.s9).toMatchObject({ sortBy: 'cum', inverted: false });
+    expect(back.flameViews?.s8).toMatchObject({ inverted: true, diffBaseId: 's9' });
+  });
+
   it('reads an older file (scope + state only) and ignores what it cannot use', () => {
     const back = restoreViewSlices(
       { flame: { scope: 'block.pb.gz', state: { filters: [{ kind: 'focus', fn: 'main.f' }, { kind: 'explode', fn: 'x' }], sortBy: 'nonsense', rootPath: ['a', 3] } }, heatmap: { scope: 'gone.txt', state: {} } },

@@ -3,6 +3,7 @@ import { bridge } from '../../bridge-client.ts';
 import { axisToDate, formatDateTime, timeZoneName } from '../../format.ts';
 import { offsetToPlaceAt, placementPartner } from './align-with.ts';
 import { OffsetEditor } from './OffsetEditor.tsx';
+import { useSourceNames } from '../../selectors.ts';
 
 /** The drag payload type a tray item carries onto the timeline ("place it where dropped"). */
 export const TRAY_DRAG_TYPE = 'application/x-tracedeck-source';
@@ -16,6 +17,7 @@ export const TRAY_DRAG_TYPE = 'application/x-tracedeck-source';
 export function EstimatedTray({ waiting, session }: { waiting: SourceInfo[]; session: SessionInfo }) {
   const origin = session.originEpochNs;
   const evidence = session.evidenceSpan;
+  const nameOf = useSourceNames();
   if (waiting.length === 0 || !origin) return null;
   const place = (s: SourceInfo, atNs: number) => {
     const off = offsetToPlaceAt(s, atNs);
@@ -41,7 +43,7 @@ export function EstimatedTray({ waiting, session }: { waiting: SourceInfo[]; ses
               e.dataTransfer.effectAllowed = 'move';
             }}
           >
-            <b>{s.name}</b>
+            <b>{nameOf(s)}</b>
             <span className="muted">file time {formatDateTime(axisToDate(origin, s.axisStartNs!))} {timeZoneName()}</span>
             {evidence && (
               <button data-testid="tray-place-evidence" title="Put its start where the evidence whose time is known starts" onClick={() => place(s, evidence.startNs)}>
@@ -52,10 +54,10 @@ export function EstimatedTray({ waiting, session }: { waiting: SourceInfo[]; ses
               <button
                 data-testid="tray-place-partner"
                 data-partner={partner.name}
-                title={`Taken with ${partner.name} (same folder, ${partner.clock?.quality} time): put its start at that one's`}
+                title={`Taken with ${nameOf(partner)} (same folder, ${partner.clock?.quality} time): put its start at that one's`}
                 onClick={() => place(s, partner.axisStartNs!)}
               >
-                with {partner.name}
+                with {nameOf(partner)}
               </button>
             )}
             <OffsetEditor s={s} origin={origin} />

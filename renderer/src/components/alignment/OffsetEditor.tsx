@@ -6,6 +6,8 @@ import { axisToDate, formatDateTime, formatDuration, timeZoneName } from '../../
 import { formatOffset, parseOffset, parseStartAt, type ClockContext } from './offset-parse.ts';
 import { alignTargets, momentOn, offsetToAlign, offsetToPlaceAt, type AlignPoint } from './align-with.ts';
 import { useAlignPick } from './align-pick.ts';
+import { useSourceNames } from '../../selectors.ts';
+import { useFollowingDraft } from './following-draft.ts';
 
 /**
  * Moves one source along the session axis: by an offset with units (from its own clock), by putting
@@ -14,8 +16,12 @@ import { useAlignPick } from './align-pick.ts';
  */
 export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | null }) {
   const [open, setOpen] = useState(false);
-  const [offset, setOffset] = useState('');
-  const [start, setStart] = useState('');
+  // Both boxes follow the source as it moves (a drag, the tray, another align), unless typed in.
+  const offsetBox = useFollowingDraft(formatOffset(s.offsetNs));
+  const startText = s.axisStartNs !== undefined && origin ? formatDateTime(axisToDate(origin, s.axisStartNs)) : '';
+  const startBox = useFollowingDraft(startText);
+  const offset = offsetBox.value;
+  const start = startBox.value;
   const [targetId, setTargetId] = useState('');
   const [point, setPoint] = useState<AlignPoint | 'moment'>('start');
   /** A moment on the target: an offset from its start (+12.5s) or a date-time / time of day. */
@@ -24,12 +30,14 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
   const picking = useAlignPick((st) => st.pick?.sourceId === s.id);
   const sources = useApp((st) => st.session.sources);
   const evidence = useApp((st) => st.session.evidenceSpan);
+  const nameOf = useSourceNames();
   if (s.axisStartNs === undefined || !origin) return null;
   const startDate = axisToDate(origin, s.axisStartNs);
   const zone = timeZoneName();
   const apply = (offsetNs: number) => {
     void bridge.request('setSourceOffset', { id: s.id, offsetNs });
-    setOffset(formatOffset(offsetNs));
+    offsetBox.reset();
+    startBox.reset();
   };
   const offNs = parseOffset(offset);
   // A time of day keeps the source's date, unless that date is only a guess (a copied file's mtime):
@@ -52,8 +60,8 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
         title="Move this source along the time axis"
         onClick={(e) => {
           e.stopPropagation();
-          setOffset(formatOffset(s.offsetNs));
-          setStart(formatDateTime(startDate));
+          offsetBox.reset();
+          startBox.reset();
           setOpen(true);
         }}
       >
@@ -73,11 +81,13 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
         <label title="From the source's own clock: +2.5s, -300ms, +1h, -2d 3h (a bare number is seconds)">
           offset{' '}
           <input
-            aria-label={`Offset of ${s.name}, with units`}
+            aria-label={`Offset of ${nameOf(s)}, with units`}
             data-testid="offset-input"
             className={`offset-input ${offNs === null ? 'invalid' : ''}`}
             value={offset}
-            onChange={(e) => setOffset(e.target.value)}
+            onChange={(e) => offsetBox.onChange(e.target.value)}
+            onFocus={offsetBox.onFocus}
+            onBlur={offsetBox.onBlur}
           />
         </label>
         <button type="submit" data-testid="offset-apply" disabled={offNs === null}>
@@ -99,11 +109,13 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
         >
           starts at{' '}
           <input
-            aria-label={`Wall-clock start of ${s.name}`}
+            aria-label={`Wall-clock start of ${nameOf(s)}`}
             data-testid="start-input"
             className={`start-input ${atMs === null ? 'invalid' : ''}`}
             value={start}
-            onChange={(e) => setStart(e.target.value)}
+            onChange={(e) => startBox.onChange(e.target.value)}
+            onFocus={startBox.onFocus}
+            onBlur={startBox.onBlur}
           />
         </label>
         <button type="submit" data-testid="start-apply" disabled={atOffset === null}>
@@ -134,10 +146,10 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
           </label>
           <label>
             of{' '}
-            <select aria-label={`Source to align ${s.name} with`} data-testid="align-target" value={target?.id ?? ''} onChange={(e) => setTargetId(e.target.value)}>
+            <select aria-label={`Source to align ${nameOf(s)} with`} data-testid="align-target" value={target?.id ?? ''} onChange={(e) => setTargetId(e.target.value)}>
               {targets.map((t) => (
                 <option key={t.id} value={t.id}>
-                  {t.name}
+                  {nameOf(t)}
                   {t.axisEndNs !== undefined && t.axisEndNs > t.axisStartNs! ? ` (${formatDuration(t.axisEndNs - t.axisStartNs!)})` : ''}
                 </option>
               ))}
@@ -164,8 +176,8 @@ export function OffsetEditor({ s, origin }: { s: SourceInfo; origin: string | nu
               type="button"
               data-testid="align-pick"
               className={picking ? 'on' : ''}
-              title={`Then click the moment on ${target.name}'s lane in the timeline`}
-              onClick={() => startPick({ sourceId: s.id, sourceName: s.name, targetId: target.id, targetName: target.name })}
+              title={`Then click the moment on ${nameOf(target)}'s lane in the timeline`}
+              onClick={() => startPick({ sourceId: s.id, sourceName: nameOf(s), targetId: target.id, targetName: nameOf(target) })}
             >
               {picking ? 'click its lane…' : 'pick on its lane'}
             </button>

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../../store.ts';
-import { useSourceSelection } from '../../selectors.ts';
+import { useSourceNames, useSourceSelection } from '../../selectors.ts';
 import { useBridgeRequest, useSourceQuery } from '../../query/use-source-query.ts';
 import { revealSlot } from '../layout/reveal.ts';
 import { axisToDate, formatClock, formatDuration, timeZoneName } from '../../format.ts';
@@ -31,6 +31,7 @@ export function BlockingPanel() {
   const showInFlameGraph = useApp((s) => s.showInFlameGraph);
   const mode = useApp((s) => s.blockingMode);
   const setMode = useApp((s) => s.setBlockingMode);
+  const nameOf = useSourceNames();
   const ready = sources.filter((s) => s.status === 'ready');
   const dumps = useMemo(
     () => ready.filter((s) => s.kind === 'goroutine-dump').sort((a, b) => (a.axisStartNs ?? 0) - (b.axisStartNs ?? 0)),
@@ -118,7 +119,7 @@ export function BlockingPanel() {
       {error && <p className="panel-error">{error}</p>}
       {effectiveMode === 'trace' && traceResult && trace && traceResult.groups.length === 0 && (
         <p className="muted" data-testid="blocking-empty">
-          {selection ? `No goroutine of ${trace.name} in the selected range` : `${trace.name} records no goroutines`}
+          {selection ? `No goroutine of ${nameOf(trace)} in the selected range` : `${nameOf(trace)} records no goroutines`}
           {origin && trace.axisStartNs !== undefined && trace.axisEndNs !== undefined
             ? ` (the trace covers ${formatClock(axisToDate(origin, trace.axisStartNs))}–${formatClock(axisToDate(origin, trace.axisEndNs))} ${timeZoneName()})`
             : ''}
@@ -135,7 +136,7 @@ export function BlockingPanel() {
       {effectiveMode === 'dumps' && dumpResult && (
         <GoroutineGroupsTable
           result={dumpResult}
-          dumpNames={dumpResult.sourceIds.map((id) => dumps.find((d) => d.id === id)?.name ?? id)}
+          dumpNames={dumpResult.sourceIds.map((id) => nameOf(id))}
           onShowStack={(sourceId, fn) => showStack(sourceId, fn)}
         />
       )}

@@ -6,6 +6,7 @@ import { Panel } from '../Panel.tsx';
 import { revealSlot } from '../layout/reveal.ts';
 import { useWhatChanged } from './use-what-changed.ts';
 import './changes.css';
+import { sourceDisplayNames } from '../../../../shared/source-names.ts';
 
 const TITLES: Record<ChangeCategory, { title: string; note: string }> = {
   'socket-state': { title: 'Sockets by state', note: 'mean sockets per snapshot' },
@@ -40,7 +41,7 @@ export function WhatChangedPanel() {
   const { result, error, loading } = useWhatChanged(session.sources, selection, baseline, extent, session.profileSeries);
   const origin = session.originEpochNs;
   const fmtRange = (r: TimeRange) => (origin ? `${formatClock(axisToDate(origin, r.startNs))}–${formatClock(axisToDate(origin, r.endNs))}` : '');
-  const names = new Map(session.sources.map((s) => [s.id, s.name]));
+  const names = useMemo(() => sourceDisplayNames(session.sources), [session.sources]);
 
   const open = (r: ChangeRow) => {
     focusSource(r.sourceId);

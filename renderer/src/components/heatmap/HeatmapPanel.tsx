@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { SourceInfo } from '../../../../shared/bridge.ts';
 import { useApp } from '../../store.ts';
-import { hasSocketLines, selectHeatmapSource, useHeatmapView } from '../../selectors.ts';
+import { hasSocketLines, selectHeatmapSource, useHeatmapView, useSourceNames } from '../../selectors.ts';
 import { axisToDate, formatClock, formatCount, timeZoneName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
 import { axisSpan, toAxisNs, toSourceSpan, sourceNs, type AxisSpan } from '../../time-domains.ts';
@@ -37,13 +37,14 @@ export function HeatmapPanel() {
     if (f && hasSocketLines(f)) showHeatmapOf(f.id);
   }, [focused, captures]);
   const src = useApp((s) => selectHeatmapSource(s, captures));
+  const nameOf = useSourceNames();
 
   const picker =
     captures.length > 1 ? (
       <select aria-label="Socket capture" data-testid="heatmap-source" value={src?.id} onChange={(e) => showHeatmapOf(e.target.value)}>
         {captures.map((s) => (
           <option key={s.id} value={s.id}>
-            {s.name}
+            {nameOf(s)}
           </option>
         ))}
       </select>
@@ -280,6 +281,7 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
 /** Says why a socket source draws no map, with the totals it does hold. */
 function NoSocketLines({ src }: { src: SourceInfo }) {
   const tcp = src.figures?.totals;
+  const nameOf = useSourceNames();
   const totals =
     tcp && typeof tcp === 'object'
       ? Object.entries(tcp as Record<string, unknown>)
@@ -291,7 +293,7 @@ function NoSocketLines({ src }: { src: SourceInfo }) {
   return (
     <div className="muted" data-testid="heatmap-no-sockets">
       <p>
-        <b>{src.name}</b> ({src.format}) holds no socket addresses or states, so there is nothing to map over time
+        <b>{nameOf(src)}</b> ({src.format}) holds no socket addresses or states, so there is nothing to map over time
         {src.format === 'ss summary' ? (
           <>
             : <code>ss -s</code> prints host-wide totals (earlier runs included).

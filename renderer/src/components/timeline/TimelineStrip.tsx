@@ -25,6 +25,7 @@ import { useAlignPick } from '../alignment/align-pick.ts';
 import { isHostCapture } from '../../../../shared/source-hosts.ts';
 import { useFleetTrack } from './fleet-track.ts';
 import { SeriesIntervalMarks } from './SeriesIntervalMarks.tsx';
+import { useSourceNames } from '../../selectors.ts';
 
 const AXIS_H = 22;
 const SERIES_H = 54;
@@ -124,6 +125,7 @@ export function TimelineStrip() {
   const waiting = useMemo(() => (outside > 0 ? waitingSources(session.sources, defaultView) : []), [outside, session, defaultView]);
   const origin = session.originEpochNs;
   const groups = useMemo(() => laneGroups(sources, session.profileSeries), [sources, session.profileSeries]);
+  const nameOf = useSourceNames();
   const collapsed = useApp((s) => s.collapsedLaneGroups);
   const toggleLaneGroup = useApp((s) => s.toggleLaneGroup);
   // Lanes under a header per folder / host once there is more than one; a folded group is its header.
@@ -385,6 +387,7 @@ export function TimelineStrip() {
                 key={s.id}
                 data-testid="timeline-lane"
                 data-name={s.name}
+                data-label={nameOf(s)}
                 data-kind={s.kind}
                 data-source-id={s.id}
                 data-clock={s.clock?.quality}
@@ -392,7 +395,7 @@ export function TimelineStrip() {
                 data-nearest={nearest?.[0]}
                 className={`lane${s.id === focused ? ' focused' : ''}${nearest ? ' nearest' : ''}${dx ? ' moving' : ''}`}
               >
-                <title>{`${s.name} (${s.format})${s.clock ? ` · placed by ${s.clock.basis} (${s.clock.quality})` : ''}`}</title>
+                <title>{`${nameOf(s)} (${s.format})${s.clock ? ` · placed by ${s.clock.basis} (${s.clock.quality})` : ''}`}</title>
                 <rect x={0} y={top} width={width} height={h} className="lane-bg" />
                 <g transform={dx ? `translate(${dx},0)` : undefined}>
                 {t?.kind === 'series' ? (
@@ -427,7 +430,7 @@ export function TimelineStrip() {
                   <title>Drag to move this source along the axis (manual alignment)</title>⇔
                 </text>
                 <text x={PAD + 16} y={top + 11} className="lane-label">
-                  {s.name}
+                  {nameOf(s)}
                   {t && t.kind !== 'series' ? ` · ${t.label}` : ''}
                   {t?.kind === 'series' ? ` · ${t.unit}` : ''}
                   {flag && (
@@ -466,9 +469,9 @@ export function TimelineStrip() {
         <TrackLegend tracks={[...tracks.values()]} />
           {near && (near.dump || near.profile) && (
             <span className="muted nearest-summary" data-testid="nearest-summary">
-              {near.dump && `nearest dump: ${sources.find((x) => x.id === near.dump!.id)?.name} ${describeNearest(near.dump)}`}
+              {near.dump && `nearest dump: ${nameOf(near.dump.id)} ${describeNearest(near.dump)}`}
               {near.dump && near.profile && ' · '}
-              {near.profile && `nearest profile: ${sources.find((x) => x.id === near.profile!.id)?.name} ${describeNearest(near.profile)}`}
+              {near.profile && `nearest profile: ${nameOf(near.profile.id)} ${describeNearest(near.profile)}`}
             </span>
           )}
       </div>

@@ -30,4 +30,35 @@ describe('laneGroups', () => {
       ['block profiles of p · 3 snapshots', ['b0', 'b1', 'b2'], 'series:block:b0'],
     ]);
   });
+
+  it('puts the live lanes of a several-hosts collection under that collection, not a group per host', () => {
+    const fleet = (key: string, name: string) => ({ key, name });
+    const ssh = (host: string, f?: { key: string; name: string }) => ({ type: 'ssh' as const, host, command: 'ss -tanoip', path: `/caps/${host}.txt`, ...(f ? { fleet: f } : {}) });
+    const g = laneGroups([
+      src('a', ssh('10.0.0.1', fleet('s/f1', 'web-*'))),
+      src('b', ssh('10.0.0.9')),
+      src('c', ssh('10.0.0.2', fleet('s/f1', 'web-*'))),
+      src('d', ssh('10.0.0.3', fleet('s/f2', 'db-01 db-02'))),
+      src('e', ssh('10.0.0.1', fleet('s/f2', 'db-01 db-02'))),
+    ]);
+    expect(g.map((x) => [x.key, x.label, x.sources.map((s) => s.id)])).toEqual([
+      ['fleet:s/f1', 'collection web-*', ['a', 'c']],
+      ['ssh:10.0.0.9', 'host 10.0.0.9', ['b']],
+      ['fleet:s/f2', 'collection db-01 db-02', ['d', 'e']],
+    ]);
+  });
+
+  it('groups files dropped with their folder by that folder', () => {
+    const g = laneGroups([
+      src('a', { type: 'upload', folder: 'incident/web-01' }),
+      src('b', { type: 'upload', folder: 'incident/web-02' }),
+      src('c', { type: 'upload' }),
+      src('d', { type: 'upload', folder: 'incident/web-01' }),
+    ]);
+    expect(g.map((x) => [x.label, x.sources.map((s) => s.id)])).toEqual([
+      ['incident/web-01', ['a', 'd']],
+      ['incident/web-02', ['b']],
+      ['dropped files', ['c']],
+    ]);
+  });
 });

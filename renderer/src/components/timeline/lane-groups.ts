@@ -1,6 +1,7 @@
 /**
- * Timeline lanes grouped by where the evidence came from: the folder of an opened file, the host of
- * an SSH capture, or "dropped files". An incident folder per host reads as one block of lanes that
+ * Timeline lanes grouped by where the evidence came from: the folder of an opened or dropped file,
+ * the collection of a several-hosts SSH capture (its hosts' lanes together), the host of a one-host
+ * SSH capture, or "dropped files". An incident folder per host reads as one block of lanes that
  * folds away. Pure.
  */
 import type { SourceInfo } from '../../../../shared/bridge.ts';
@@ -14,17 +15,24 @@ export interface LaneGroup {
   series?: ProfileSeriesInfo;
 }
 
+/** The last two folder names say enough (scenarios/conn-leak); the full path is the group's key. */
+function folderLabel(dir: string): string {
+  return dir.split(/[\\/]/).filter(Boolean).slice(-2).join('/') || dir;
+}
+
 /** The group a source's lane belongs to. */
 export function laneGroupOf(s: SourceInfo): { key: string; label: string } {
   const o = s.origin;
-  if (o.type === 'ssh') return { key: `ssh:${o.host}`, label: `host ${o.host}` };
+  if (o.type === 'ssh') {
+    if (o.fleet) return { key: `fleet:${o.fleet.key}`, label: `collection ${o.fleet.name}` };
+    return { key: `ssh:${o.host}`, label: `host ${o.host}` };
+  }
   if (o.type === 'file') {
     const cut = Math.max(o.path.lastIndexOf('/'), o.path.lastIndexOf('\\'));
     const dir = cut > 0 ? o.path.slice(0, cut) : o.path.slice(0, cut + 1) || '.';
-    const parts = dir.split(/[\\/]/).filter(Boolean);
-    // The last two folder names say enough (scenarios/conn-leak); the full path is the key.
-    return { key: `dir:${dir}`, label: parts.slice(-2).join('/') || dir };
+    return { key: `dir:${dir}`, label: folderLabel(dir) };
   }
+  if (o.folder) return { key: `upload:${o.folder}`, label: folderLabel(o.folder) };
   return { key: 'upload', label: 'dropped files' };
 }
 

@@ -1,6 +1,6 @@
 import type { AnnotationInstances } from '../../../../shared/query/trace/trace-annotations.ts';
 import { useApp } from '../../store.ts';
-import { useSourceSelection, useTraceDetailsView } from '../../selectors.ts';
+import { useSourceNames, useSourceSelection, useTraceDetailsView } from '../../selectors.ts';
 import { useSourceQuery } from '../../query/use-source-query.ts';
 import { axisSpan } from '../../time-domains.ts';
 import { formatDuration } from '../../format.ts';
@@ -19,6 +19,7 @@ type Tab = 'annotations' | 'goroutines';
  */
 export function TraceDetailsPanel() {
   const sources = useApp((s) => s.session.sources);
+  const nameOf = useSourceNames();
   const origin = useApp((s) => s.session.originEpochNs);
   const selection = useApp((s) => s.selection);
   const setSelection = useApp((s) => s.setSelection);
@@ -77,7 +78,7 @@ export function TraceDetailsPanel() {
   }
   return (
     <Panel
-      title={trace && traces.length > 1 ? `Trace details · ${trace.name}` : 'Trace details'}
+      title={trace && traces.length > 1 ? `Trace details · ${nameOf(trace)}` : 'Trace details'}
       testId="panel-trace"
       actions={
         <>
