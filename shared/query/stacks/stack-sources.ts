@@ -204,9 +204,25 @@ export function labelledStacksOf(src: ParsedSource, key: string | undefined, ran
   return withLabels(input, labels, o!);
 }
 
-export function exportStacks(src: ParsedSource, key: string | undefined, range?: SourceRange): ExportedStacks {
+/**
+ * The weighted stacks of profile `key` under label options, with each sample's labels (null when the
+ * source's samples carry none): what "Save as pprof" writes, labels and all. Unlike
+ * labelledStacksOf, a debug=2 dump gives its goroutines one by one even without options (its groups
+ * merge goroutines whose labels differ).
+ */
+export function stacksWithLabelsOf(src: ParsedSource, key: string | undefined, range: SourceRange | undefined, o: LabelOptions | undefined): { input: WeightedStacks; labels: LabelTable | null } {
+  const { input, labels } = labelledInput(src, key, range);
+  return { input: o ? withLabels(input, labels, o) : input, labels };
+}
+
+/**
+ * Profile `key` reduced to function paths and weights, for a diff in another engine. Label options
+ * apply here, on the side that has the labels, as pprof's -diff_base / -base applies -tagfocus,
+ * -tagignore and -tagroot to the base's samples as well as the profile's.
+ */
+export function exportStacks(src: ParsedSource, key: string | undefined, range?: SourceRange, o?: LabelOptions): ExportedStacks {
   const unit = stackProfileInfo(src, key).unit;
-  const input = weightedStacksOf(src, key, range);
+  const input = labelledStacksOf(src, key, range, o);
   const t = input.stacks;
   const b = new StackTableBuilder();
   const mapper = new StackMapper(t, b, 'function');

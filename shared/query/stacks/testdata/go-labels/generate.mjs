@@ -135,3 +135,63 @@ const lists = LIST_CASES.map(([file, sampleIndex, unit, regex, opts]) => {
 });
 writeFileSync(join(here, 'list.json'), JSON.stringify({ go: go(['version']).trim(), cases: lists }, null, 1) + '\n');
 console.log(`list.json: ${lists.length} cases`);
+
+// saved-top.json: the same -top cases on what `tracedeck top FILE --sample-index T --out F` wrote
+// (saved/*.tracedeck-out.pb.gz, committed): the labels survive "Save as pprof", so Go's tag figures of the
+// saved file are those of the original (the test also checks our encoder still writes exactly these files).
+const project = join(here, '../../../../..');
+const SAVED = [
+  ['cpu.pb.gz', 'cpu'],
+  ['heap.pb.gz', 'alloc_space'],
+  ['heap.pb.gz', 'inuse_space'],
+  ['heap.pb.gz', 'inuse_objects'],
+  ['goroutine.pb.gz', 'goroutine'],
+];
+const savedName = (file, si) => `saved/${file.replace(/\.pb\.gz$/, '')}-${si}.tracedeck-out.pb.gz`;
+for (const [file, si] of SAVED) {
+  execFileSync(process.execPath, [join(project, 'bin/tracedeck.mjs'), 'top', join(here, file), '--sample-index', si, '--out', join(here, savedName(file, si))], { stdio: 'ignore' });
+}
+const savedCases = TOP_CASES.filter(([file, si]) => SAVED.some(([f, s]) => f === file && s === si)).map(([file, sampleIndex, unit, opts]) => {
+  const u = UNIT_FLAG[unit];
+  const out = savedName(file, sampleIndex);
+  const flags = ['-top', '-nodecount=1000000', '-nodefraction=0', '-edgefraction=0', `-sample_index=${sampleIndex}`];
+  if (u) flags.push(`-unit=${u}`);
+  for (const [k, v] of Object.entries(opts)) flags.push(`-${k}=${v}`);
+  const text = go(['tool', 'pprof', ...flags, out]);
+  const lines = text.split('\n');
+  const h = lines.findIndex((l) => /^\s+flat\s+flat%\s+sum%\s+cum\s+cum%$/.test(l));
+  const rows = lines.slice(h + 1).filter((l) => l.trim()).map((l) => {
+    const m = /^\s*(\S+)\s+\S+\s+\S+\s+(\S+)\s+\S+\s+(.*)$/.exec(l);
+    return { function: m[3].replace(/ \((?:partial-)?inline\)$/, ''), flat: num(m[1], u), cum: num(m[2], u) };
+  });
+  return { command: `go tool pprof ${flags.join(' ')} ${out}`, original: file, file: out, sampleIndex, ...opts, total: num(/of (\S+) total/.exec(text)[1], u), rows };
+});
+writeFileSync(join(here, 'saved-top.json'), JSON.stringify({ go: go(['version']).trim(), cases: savedCases }, null, 1) + '\n');
+console.log(`saved-top.json: ${savedCases.length} cases`);
+
+// diff.json: `go tool pprof -top -diff_base=cpu-base.pb.gz [-tagfocus…] cpu.pb.gz` (cpu-base.pb.gz: a
+// second run of src/main.go): the label options filter the base's samples too. Each case also keeps
+// the flat sum Go shows of the base alone under the same options (`-top [-tagfocus…] cpu-base.pb.gz`).
+const DIFF_CASES = [{}, { tagfocus: 'worker=alpha' }, { tagignore: 'phase=parse' }, { tagfocus: 'phase=encode', tagignore: 'worker=beta' }, { tagroot: 'worker' }];
+const topRows = (text, u) => {
+  const lines = text.split('\n');
+  const h = lines.findIndex((l) => /^\s+flat\s+flat%\s+sum%\s+cum\s+cum%$/.test(l));
+  return lines.slice(h + 1).filter((l) => l.trim()).map((l) => {
+    const m = /^\s*(\S+)\s+\S+\s+\S+\s+(\S+)\s+\S+\s+(.*)$/.exec(l);
+    return { function: m[3].replace(/ \((?:partial-)?inline\)$/, ''), flat: num(m[1], u), cum: num(m[2], u) };
+  });
+};
+const diffs = DIFF_CASES.map((opts) => {
+  const flags = ['-top', '-nodecount=1000000', '-nodefraction=0', '-edgefraction=0', '-sample_index=cpu', '-unit=ns'];
+  for (const [k, v] of Object.entries(opts)) flags.push(`-${k}=${v}`);
+  const text = go(['tool', 'pprof', ...flags, '-diff_base=cpu-base.pb.gz', 'cpu.pb.gz']);
+  const baseText = go(['tool', 'pprof', ...flags, 'cpu-base.pb.gz']);
+  return {
+    command: `go tool pprof ${flags.join(' ')} -diff_base=cpu-base.pb.gz cpu.pb.gz`,
+    ...opts,
+    rows: topRows(text, 'ns'),
+    baseShown: num(/accounting for (\S+),/.exec(baseText)[1], 'ns'),
+  };
+});
+writeFileSync(join(here, 'diff.json'), JSON.stringify({ go: go(['version']).trim(), cases: diffs }, null, 1) + '\n');
+console.log(`diff.json: ${diffs.length} cases`);
