@@ -22,7 +22,8 @@ import { blockingProfile, cpuSampleStacks } from '../trace/trace-blocking.ts';
 import { hasLabelOptions, labelSummary, labelTableFromPairs, tagRootKeys, withLabels, type LabelOptions, type LabelTable } from './stack-labels.ts';
 import { parseLabelText } from '../labels/label-text.ts';
 import { peek } from './peek.ts';
-import { sourceLines } from './source-lines.ts';
+import { sourceLines, startLineKey } from './source-lines.ts';
+import type { PprofModel } from '../../model/pprof.ts';
 
 /** The quantity a pprof sample type measures (see StackProfileInfo.quantity). */
 export function pprofQuantity(type: string): string {
@@ -344,7 +345,24 @@ export function peekQuery(src: ParsedSource, q: Q<'peek'>): R<'peek'> {
 export function sourceLinesQuery(src: ParsedSource, q: Q<'sourceLines'>): R<'sourceLines'> {
   const profile = stackProfileInfo(src, q.profile);
   const { focus, ignore, hide, regex, limit } = q;
-  return { type: 'sourceLines', profile, ...sourceLines(labelledStacksOf(src, profile.key, q.range, q), { focus, ignore, hide, regex, limit }) };
+  const startLines = startLinesOf(src);
+  return { type: 'sourceLines', profile, ...sourceLines(labelledStacksOf(src, profile.key, q.range, q), { focus, ignore, hide, regex, limit, startLines }) };
+}
+
+const startLineMaps = new WeakMap<object, Map<string, number>>();
+
+/** A pprof profile's function start lines by name and file (source-lines.ts startLineKey); other sources give none. */
+export function startLinesOf(src: ParsedSource): Map<string, number> | undefined {
+  return src.kind === 'pprof' ? startLinesOfModel(src.model) : undefined;
+}
+
+function startLinesOfModel(m: PprofModel): Map<string, number> {
+  let map = startLineMaps.get(m);
+  if (!map) {
+    map = new Map((m.functionStartLines ?? []).map((f) => [startLineKey(f.func, f.file), f.startLine]));
+    startLineMaps.set(m, map);
+  }
+  return map;
 }
 
 /** The label keys of profile `key` and their heaviest values (pprof -tags), for the label controls. */

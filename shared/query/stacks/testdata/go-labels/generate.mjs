@@ -97,7 +97,8 @@ writeFileSync(join(here, 'peek.json'), JSON.stringify({ go: go(['version']).trim
 console.log(`peek.json: ${peeks.length} cases`);
 
 // list.json: `go tool pprof -list=REGEX -trim_path=tracedeck.test/labels -source_path=src:$GOROOT/src …`:
-// per function and file (as the profile names it) the ROUTINE sums, and flat / cum of every line with a value.
+// per function and file (as the profile names it) the ROUTINE sums, flat / cum of every line with a value,
+// and `shown`: the first and last line Go prints.
 const GOROOT = go(['env', 'GOROOT']).trim();
 const LIST_CASES = [
   ['cpu.pb.gz', 'cpu', 'nanoseconds', 'main.checksum|main.encode|main.work$', {}],
@@ -128,6 +129,11 @@ const lists = LIST_CASES.map(([file, sampleIndex, unit, regex, opts]) => {
       continue;
     }
     const m = /^\s*(\S+)\s+(\S+)\s+(\d+):/.exec(l);
+    if (m && cur) {
+      // The range Go shows: from the function's start_line (else 5 before the first sampled line).
+      cur.shown ??= [Number(m[3]), Number(m[3])];
+      cur.shown[1] = Number(m[3]);
+    }
     if (m && cur && (m[1] !== '.' || m[2] !== '.')) cur.lines.push({ line: Number(m[3]), flat: val(m[1]), cum: val(m[2]) });
   }
   const command = `go tool pprof ${flags.join(' ')} ${file}`.replace(join(here, 'src'), 'src').replace(GOROOT, '$GOROOT');
