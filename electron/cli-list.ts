@@ -10,9 +10,8 @@
 import { resolve } from 'node:path';
 import { peek } from '../shared/query/stacks/peek.ts';
 import { sourceLines } from '../shared/query/stacks/source-lines.ts';
-import { startLinesOf } from '../shared/query/stacks/stack-sources.ts';
 import { findGoroot, readListing } from './host/source-files.ts';
-import { parseTopArgs, scaledValue, topReport, TopUsageError, type TopArgs } from './cli-top.ts';
+import { parseTopArgs, scaledValue, startLinesOfAll, topReport, TopUsageError, type TopArgs } from './cli-top.ts';
 
 export const LIST_USAGE = `usage:
   tracedeck list FILE… REGEX [--source-path DIR[:DIR…]] [--trim-path PREFIX[:…]] [top's options] [--json]
@@ -85,9 +84,7 @@ export async function cmdList(cmd: 'list' | 'peek', args: string[]): Promise<num
       return 0;
     }
     // Where each function starts (pprof's start_line): the first file that gives it.
-    const startLines = new Map<string, number>();
-    for (const l of loaded) for (const [k, v] of startLinesOf(l.src) ?? []) if (!startLines.has(k)) startLines.set(k, v);
-    const lines = sourceLines(shown, { ...filters, regex: a.regex, limit: 1000, startLines });
+    const lines = sourceLines(shown, { ...filters, regex: a.regex, limit: 1000, startLines: startLinesOfAll(loaded) });
     const listing = await readListing(
       { type: 'sourceLines', profile: { key: report.sampleType.type, label: report.sampleType.type, unit, default: true, rangeable: false, quantity: report.sampleType.type }, ...lines },
       { roots: a.sourcePath, trimPath: a.trimPath, goroot: await findGoroot() },

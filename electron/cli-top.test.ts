@@ -133,6 +133,11 @@ describe('tracedeck top --out', () => {
         expect(c.rows, c.command).toEqual(orig.rows);
         expect(c.total).toBe(orig.total);
       }
+      // Functions keep their start_line: Go's -list of the written file spans the lines of the original's.
+      const lists = (name: string) => (JSON.parse(readFileSync(join(LABELS, name), 'utf8')) as { cases: { command: string; file: string; routines: unknown[] }[] }).cases;
+      for (const c of lists('saved-list.json').filter((x) => x.file === out)) {
+        expect(c.routines, c.command).toEqual(lists('list.json').find((x) => x.command === c.command.replace(out, (c as unknown as { original: string }).original))!.routines);
+      }
     });
   }
 

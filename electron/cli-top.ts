@@ -17,7 +17,7 @@ import { gzipSync } from 'node:zlib';
 import type { ParsedSource } from '../shared/model/source.ts';
 import type { WeightedStacks } from '../shared/query/stacks/weighted-stacks.ts';
 import { keptSamples, keptStacks } from '../shared/query/stacks/call-tree-input.ts';
-import { labelledStacksOf, pcZeroAsNoStack, stackProfileInfo, stacksWithLabelsOf, weightedStacksOf } from '../shared/query/stacks/stack-sources.ts';
+import { labelledStacksOf, pcZeroAsNoStack, stackProfileInfo, stacksWithLabelsOf, startLinesOf, weightedStacksOf } from '../shared/query/stacks/stack-sources.ts';
 import { withLabels, type LabelOptions, type LabelTable } from '../shared/query/stacks/stack-labels.ts';
 import type { SourceRange } from '../shared/query/stacks/stack-types.ts';
 import { absoluteTotal, mergeWeightedStacks } from '../shared/query/stacks/stack-merge.ts';
@@ -256,6 +256,13 @@ export async function topReport(a: TopArgs): Promise<{ report: TopReport; shown:
   return { report, shown, labels: labels ?? null, loaded };
 }
 
+/** The functions' start lines the files give (the first file's where several do). */
+export function startLinesOfAll(loaded: readonly Loaded[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of loaded) for (const [k, v] of startLinesOf(l.src) ?? []) if (!out.has(k)) out.set(k, v);
+  return out;
+}
+
 /** The shown profile (after merge, base and filters) as a pprof protobuf, not gzipped. */
 export function shownProfile(a: TopArgs, shown: WeightedStacks, loaded: Loaded[], sampleType: TopReport['sampleType'], labels: LabelTable | null = null): Uint8Array {
   const filters = { focus: a.focus, ignore: a.ignore, hide: a.hide };
@@ -266,6 +273,7 @@ export function shownProfile(a: TopArgs, shown: WeightedStacks, loaded: Loaded[]
   return encodePprof({
     ...kept,
     labels,
+    startLines: startLinesOfAll(loaded),
     sampleType,
     // Only a time the source knows: an mtime guess stamped as time_nanos would read as exact.
     timeNanos: one && first.clock.quality !== 'estimated' ? first.clock.originEpochNs : null,

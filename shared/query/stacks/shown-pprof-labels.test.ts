@@ -64,6 +64,16 @@ describe('Save as pprof keeps the samples\' labels', () => {
     expect(absoluteTotal(labelledStacksOf(back, c.sampleIndex, undefined, { tagroot: c.tagroot }))).toBe(c.total);
   });
 
+  it("keeps each function's start_line: the saved file's source lines start where Go's -list of the original does", async () => {
+    const lists = cases<{ file: string; sampleIndex: string; regex: string; tagfocus?: string; routines: { function: string; shown: [number, number] }[] }>('list.json');
+    for (const c of lists) {
+      const back = await saved(await load(c.file), { profile: c.sampleIndex });
+      const r = runQuery(back, { type: 'sourceLines', profile: c.sampleIndex, regex: c.regex, tagfocus: c.tagfocus });
+      const starts = r.functions.flatMap((fn) => fn.files.map((f) => [fn.function, f.startLine]));
+      expect(starts).toEqual(c.routines.map((x) => [x.function, x.shown[0]]));
+    }
+  });
+
   it('a view grouped by a label is saved with its label frames, and the labels still on the samples', async () => {
     const src = await load('cpu.pb.gz');
     const back = await saved(src, { profile: 'cpu', tagroot: 'worker' });

@@ -5,7 +5,8 @@
  * stack-pprof.ts so that `go tool pprof -top` on the file lists what the top table lists.
  *
  * Samples keep their labels, so `go tool pprof -tags` / `-tagfocus` on the file give the figures
- * they give on the original (tagroot's frames stay frames, as pprof writes them with -proto).
+ * they give on the original (tagroot's frames stay frames, as pprof writes them with -proto), and
+ * functions keep their start_line (where `-list` starts).
  *
  * A diff the flame graph shows (this source against another's exported stacks) is saved as what
  * `go tool pprof -base BASE THIS -tagfocus…` computes: this profile minus the base, both under the
@@ -21,7 +22,7 @@ import { keptSamples, keptStacks } from './call-tree-input.ts';
 import type { WeightedStacks } from './weighted-stacks.ts';
 import type { LabelTable } from './stack-labels.ts';
 import { mergeWeightedStacks } from './stack-merge.ts';
-import { exportStacks, stackProfileInfo, stacksWithLabelsOf } from './stack-sources.ts';
+import { exportStacks, stackProfileInfo, stacksWithLabelsOf, startLinesOf } from './stack-sources.ts';
 import type { ExportedStacks, ShownPprof, ShownPprofArgs, StackProfileInfo } from './stack-types.ts';
 import { encodePprof } from './stack-pprof.ts';
 
@@ -75,6 +76,7 @@ function encodeShown(src: ParsedSource, q: ShownPprofArgs, base: ExportedStacks 
   const bytes = encodePprof({
     ...kept,
     labels,
+    startLines: startLinesOf(src),
     sampleType: sampleTypeOf(src, profile),
     timeNanos: origin !== null ? epochAdd(origin, startNs) : null,
     durationNanos: Math.max(0, Math.round(durationNanos)),

@@ -7,11 +7,13 @@
  * first), so pprof's "(inline)" marks survive; one mapping per module, so `-focus=binary` still
  * selects what it selected in the original. Weights are rounded to integers (pprof values are int64).
  * Samples keep their labels (string ones, and numeric ones with their units), so `-tags`,
- * `-tagfocus` and `-tagroot` on the file see what they see in the original.
+ * `-tagfocus` and `-tagroot` on the file see what they see in the original; functions keep their
+ * start_line when the caller knows it, so `-list` starts where it starts on the original.
  */
 import { Function as PFunction, Label, Line, Location, Mapping, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import type { StackTable } from '../../model/stacks.ts';
 import { present, type LabelTable } from '../labels/label-filter.ts';
+import { startLineKey } from './source-lines.ts';
 
 export interface PprofOut {
   stacks: StackTable;
@@ -21,6 +23,8 @@ export interface PprofOut {
   hidden?: Uint8Array | null;
   /** Each sample's labels (one row per sample of sampleStack), or null when they carry none. */
   labels?: LabelTable | null;
+  /** Functions' start lines by name and file (source-lines.ts startLineKey), when the source gives them. */
+  startLines?: ReadonlyMap<string, number>;
   sampleType: { type: string; unit: string };
   /** Profile start, Unix-epoch ns as a decimal string. */
   timeNanos?: string | null;
@@ -39,7 +43,8 @@ export function encodePprof(out: PprofOut): Uint8Array {
     let id = funcIds.get(key);
     if (id === undefined) {
       id = functions.length + 1;
-      functions.push(new PFunction({ id, name: str(t.frameFunc[f]), systemName: str(t.frameFunc[f]), filename: str(t.frameFile[f]) }));
+      const startLine = out.startLines?.get(startLineKey(t.strings[t.frameFunc[f]!] ?? '', t.strings[t.frameFile[f]!] ?? '')) ?? 0;
+      functions.push(new PFunction({ id, name: str(t.frameFunc[f]), systemName: str(t.frameFunc[f]), filename: str(t.frameFile[f]), startLine }));
       funcIds.set(key, id);
     }
     return id;

@@ -106,7 +106,7 @@ const LIST_CASES = [
   ['heap.pb.gz', 'alloc_space', 'bytes', 'main.allocate', {}],
   ['goroutine.pb.gz', 'goroutine', 'count', 'runtime.chanrecv$|main.waiter', {}],
 ];
-const lists = LIST_CASES.map(([file, sampleIndex, unit, regex, opts]) => {
+const listOf = (file, sampleIndex, unit, regex, opts) => {
   const u = UNIT_FLAG[unit];
   const flags = [`-list=${regex}`, '-trim_path=tracedeck.test/labels', `-source_path=${join(here, 'src')}:${GOROOT}/src`, `-sample_index=${sampleIndex}`];
   if (u) flags.push(`-unit=${u}`);
@@ -138,7 +138,8 @@ const lists = LIST_CASES.map(([file, sampleIndex, unit, regex, opts]) => {
   }
   const command = `go tool pprof ${flags.join(' ')} ${file}`.replace(join(here, 'src'), 'src').replace(GOROOT, '$GOROOT');
   return { command, file, sampleIndex, regex, ...opts, total: num(/^Total: (\S+)/m.exec(text)[1], u), routines };
-});
+};
+const lists = LIST_CASES.map((c) => listOf(...c));
 writeFileSync(join(here, 'list.json'), JSON.stringify({ go: go(['version']).trim(), cases: lists }, null, 1) + '\n');
 console.log(`list.json: ${lists.length} cases`);
 
@@ -201,3 +202,8 @@ const diffs = DIFF_CASES.map((opts) => {
 });
 writeFileSync(join(here, 'diff.json'), JSON.stringify({ go: go(['version']).trim(), cases: diffs }, null, 1) + '\n');
 console.log(`diff.json: ${diffs.length} cases`);
+
+// saved-list.json: the -list cases on the saved files (functions keep their start_line there too).
+const savedLists = LIST_CASES.filter(([file, si]) => SAVED.some(([f, s]) => f === file && s === si)).map(([file, ...rest]) => ({ original: file, ...listOf(savedName(file, rest[0]), ...rest) }));
+writeFileSync(join(here, 'saved-list.json'), JSON.stringify({ go: go(['version']).trim(), cases: savedLists }, null, 1) + '\n');
+console.log(`saved-list.json: ${savedLists.length} cases`);
