@@ -206,14 +206,15 @@ export function labelledStacksOf(src: ParsedSource, key: string | undefined, ran
 }
 
 /**
- * The weighted stacks of profile `key` under label options, with each sample's labels (null when the
- * source's samples carry none): what "Save as pprof" writes, labels and all. Unlike
+ * The weighted stacks of profile `key` under label options, with each sample's labels (null when no
+ * sample of the source carries one): what "Save as pprof" writes, labels and all. Unlike
  * labelledStacksOf, a debug=2 dump gives its goroutines one by one even without options (its groups
  * merge goroutines whose labels differ).
  */
 export function stacksWithLabelsOf(src: ParsedSource, key: string | undefined, range: SourceRange | undefined, o: LabelOptions | undefined): { input: WeightedStacks; labels: LabelTable | null } {
   const { input, labels } = labelledInput(src, key, range);
-  return { input: o ? withLabels(input, labels, o) : input, labels };
+  // A profile whose samples carry no label at all is written (and merged) as before: by stack.
+  return { input: o ? withLabels(input, labels, o) : input, labels: labels && labels.key.length > 0 ? labels : null };
 }
 
 /**
