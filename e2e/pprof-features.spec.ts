@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, dropFiles, screenshot, sourceRow, ROOT } from './support.ts';
+import { test, expect, dropFiles, screenshot, sourceRow, startApp, ROOT } from './support.ts';
 import { formatValue } from '../renderer/src/format.ts';
 
 const DATA = join(ROOT, 'shared/query/stacks/testdata/go-labels');
@@ -129,7 +129,7 @@ test('peek from a top-table row', async ({ page, app }) => {
   await expect(panel.getByTestId('flame-chip')).toHaveCount(0);
 });
 
-test('a Go 1.27 goroutine dump: labels per group, and a label filter (counts as go tool pprof -tagfocus)', async ({ page, app }) => {
+test('a Go 1.27 goroutine dump: labels per group, and a label filter (counts as go tool pprof -tagfocus), kept by a session file', async ({ page, app, browser }) => {
   await page.goto(app.url);
   await dropFiles(page, [{ path: join(DATA, 'goroutine-debug2.txt') }]);
   await expect(sourceRow(page, 'goroutine-debug2.txt')).toHaveAttribute('data-status', 'ready');
@@ -145,4 +145,24 @@ test('a Go 1.27 goroutine dump: labels per group, and a label filter (counts as 
   await expect(waiters.getByTestId('group-count')).toHaveText(String(go.cum));
   await expect(panel.getByTestId('goroutine-group')).toHaveCount(1);
   await screenshot(page, 'pprof-features-dump-labels');
+
+  // The session file keeps the filter: a fresh app opening it shows the same filtered groups.
+  await page.getByTestId('export-menu').click();
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-session').click()]);
+  const session = readFileSync((await d.path())!);
+  expect(JSON.parse(session.toString('utf8')).ui.views.blocking.state).toMatchObject({ labelFilter: 'team=ingest' });
+  const app2 = await startApp([]);
+  try {
+    const page2 = await browser.newPage();
+    await page2.goto(app2.url);
+    await dropFiles(page2, [{ name: 'labels.tracedeck', bytes: session }]);
+    await expect(sourceRow(page2, 'goroutine-debug2.txt')).toHaveAttribute('data-status', 'ready');
+    const panel2 = page2.getByTestId('panel-blocking');
+    await expect(panel2.getByTestId('blocking-label-filter')).toHaveValue('team=ingest');
+    await expect(panel2.locator('[data-testid="goroutine-group"][data-function="main.waiter.func1"]').getByTestId('group-count')).toHaveText(String(go.cum));
+    await expect(panel2.getByTestId('goroutine-group')).toHaveCount(1);
+    await page2.close();
+  } finally {
+    app2.proc.kill('SIGTERM');
+  }
 });

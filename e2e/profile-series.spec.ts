@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { Page } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 import { parsePprof } from '../shared/ingest/pprof/parse-pprof.ts';
 import { topTable } from '../shared/query/stacks/top-table.ts';
 import { test, expect, dropFiles, fixture, screenshot, sourceRow, ROOT } from './support.ts';
@@ -121,6 +121,25 @@ test('a block-profile series with an ss capture: brushing the climb shows the de
   await expect.poll(async () => Number(await panel.locator(`[data-testid="top-row"][data-function="main.main.func1"]`).getAttribute('data-cum'))).toBe(
     merged.rows.find((r) => r.function === 'main.main.func1')!.cum,
   );
+
+  // While the delta shows, the snapshot's own cumulative tree and table are not asked of its engine: a
+  // change of view (inverted, then sorted by cum) re-asks the series only.
+  const asked: string[] = [];
+  const onRequest = (r: Request) => {
+    const m = /\/api\/(\w+)$/.exec(r.url());
+    if (!m) return;
+    const type = m[1] === 'query' ? /"type":"(\w+)"/.exec(r.postData() ?? '')?.[1] : undefined;
+    asked.push(type ? `query:${type}` : m[1]!);
+  };
+  page.on('request', onRequest);
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/seriesCallTree')), panel.getByTestId('flame-inverted').check()]);
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/seriesCallTree')), panel.getByTestId('flame-inverted').uncheck()]);
+  await expect.poll(async () => Number(await panel.locator(`[data-testid="top-row"][data-function="main.main.func1"]`).getAttribute('data-cum'))).toBe(
+    merged.rows.find((r) => r.function === 'main.main.func1')!.cum,
+  );
+  page.off('request', onRequest);
+  expect(asked.filter((x) => x === 'seriesCallTree').length).toBeGreaterThanOrEqual(2);
+  expect(asked.filter((x) => x === 'query:callTree' || x === 'query:topTable' || x === 'diffCallTree')).toEqual([]);
 
   // A click on an interval of the series header selects exactly that interval.
   await group.locator('[data-testid="series-interval"][data-interval="5"]').click();

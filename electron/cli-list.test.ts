@@ -42,6 +42,9 @@ describe('tracedeck peek / list', () => {
     const text = await run('list', [join(DATA, 'cpu.pb.gz'), '^main\\.checksum$', '--source-path', join(DATA, 'src')]);
     expect(text.out).toMatch(/ROUTINE =+ main\.checksum in tracedeck\.test\/labels\/main\.go/);
     expect(text.out).toMatch(/ {4}25:\t\tfor _, b := range data \{/);
+    // The listing spans the lines Go's does: from `func checksum` (the profile's start_line) to 5 past the last sample.
+    const shown = (cases('list.json')[0] as { routines: { function: string; shown: [number, number] }[] }).routines.find((x) => x.function === 'main.checksum')!.shown;
+    expect([f.lines[0].line, f.lines.at(-1).line]).toEqual(shown);
   });
 
   it('says what is missing', async () => {

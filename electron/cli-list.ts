@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { peek } from '../shared/query/stacks/peek.ts';
 import { sourceLines } from '../shared/query/stacks/source-lines.ts';
 import { findGoroot, readListing } from './host/source-files.ts';
-import { parseTopArgs, scaledValue, topReport, TopUsageError, type TopArgs } from './cli-top.ts';
+import { parseTopArgs, scaledValue, startLinesOfAll, topReport, TopUsageError, type TopArgs } from './cli-top.ts';
 
 export const LIST_USAGE = `usage:
   tracedeck list FILE… REGEX [--source-path DIR[:DIR…]] [--trim-path PREFIX[:…]] [top's options] [--json]
@@ -61,7 +61,7 @@ export async function cmdList(cmd: 'list' | 'peek', args: string[]): Promise<num
     return 2;
   }
   try {
-    const { report, shown } = await topReport(a.top);
+    const { report, shown, loaded } = await topReport(a.top);
     const unit = report.sampleType.unit;
     const v = (x: number) => scaledValue(x, unit);
     const filters = { focus: a.top.focus, ignore: a.top.ignore, hide: a.top.hide };
@@ -83,7 +83,8 @@ export async function cmdList(cmd: 'list' | 'peek', args: string[]): Promise<num
       process.stdout.write(out.join('\n') + '\n');
       return 0;
     }
-    const lines = sourceLines(shown, { ...filters, regex: a.regex, limit: 1000 });
+    // Where each function starts (pprof's start_line): the first file that gives it.
+    const lines = sourceLines(shown, { ...filters, regex: a.regex, limit: 1000, startLines: startLinesOfAll(loaded) });
     const listing = await readListing(
       { type: 'sourceLines', profile: { key: report.sampleType.type, label: report.sampleType.type, unit, default: true, rangeable: false, quantity: report.sampleType.type }, ...lines },
       { roots: a.sourcePath, trimPath: a.trimPath, goroot: await findGoroot() },

@@ -114,6 +114,33 @@ function withoutTime(bytes: Uint8Array): Buffer {
 
 describe('tracedeck top --out', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tracedeck-top-'));
+  // Labelled profiles: --out keeps the samples' labels, so Go's -tagfocus / -tagignore / -tagroot of the
+  // written file equal Go's of the original (testdata/go-labels/saved-top.json vs top.json, generate.mjs there).
+  const LABELS = fileURLToPath(new URL('../shared/query/stacks/testdata/go-labels/', import.meta.url));
+  const labelCases = (name: string) => (JSON.parse(readFileSync(join(LABELS, name), 'utf8')) as { cases: (GoCase & { file: string; sampleIndex: string; original?: string })[] }).cases;
+  const savedCases = labelCases('saved-top.json');
+  const originalCases = labelCases('top.json');
+  for (const out of [...new Set(savedCases.map((c) => c.file))]) {
+    it(`${out}: --out writes the labels; Go's tag figures of it are those of the original`, async () => {
+      const c0 = savedCases.find((c) => c.file === out)!;
+      const a = parseTopArgs([join(LABELS, c0.original!), '--sample-index', c0.sampleIndex, '--out', join(dir, 'labelled.pb.gz')]);
+      const { report, shown, labels, loaded } = await topReport(a);
+      expect(labels).not.toBeNull();
+      const committed = gunzipSync(readFileSync(join(LABELS, out)));
+      expect(Buffer.from(shownProfile(a, shown, loaded, report.sampleType, labels)).equals(committed)).toBe(true);
+      for (const c of savedCases.filter((x) => x.file === out)) {
+        const orig = originalCases.find((x) => x.command === c.command.replace(out, c.original!))!;
+        expect(c.rows, c.command).toEqual(orig.rows);
+        expect(c.total).toBe(orig.total);
+      }
+      // Functions keep their start_line: Go's -list of the written file spans the lines of the original's.
+      const lists = (name: string) => (JSON.parse(readFileSync(join(LABELS, name), 'utf8')) as { cases: { command: string; file: string; routines: unknown[] }[] }).cases;
+      for (const c of lists('saved-list.json').filter((x) => x.file === out)) {
+        expect(c.routines, c.command).toEqual(lists('list.json').find((x) => x.command === c.command.replace(out, (c as unknown as { original: string }).original))!.routines);
+      }
+    });
+  }
+
   const roundtrip = goCases('roundtrip.json') as (GoCase & { out: string; trace?: string; topArgs?: string[] })[];
   for (const c of roundtrip.filter((x) => x.topArgs)) {
     it(`${c.out}: a filtered delta written by --out reads back in go tool pprof with tracedeck's rows`, async () => {

@@ -16,9 +16,9 @@ import { basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ParsedSource } from '../shared/model/source.ts';
 import type { WeightedStacks } from '../shared/query/stacks/weighted-stacks.ts';
-import { keptStacks } from '../shared/query/stacks/call-tree-input.ts';
-import { labelledStacksOf, pcZeroAsNoStack, stackProfileInfo, weightedStacksOf } from '../shared/query/stacks/stack-sources.ts';
-import { withLabels, type LabelOptions } from '../shared/query/stacks/stack-labels.ts';
+import { keptSamples, keptStacks } from '../shared/query/stacks/call-tree-input.ts';
+import { labelledStacksOf, pcZeroAsNoStack, stackProfileInfo, stacksWithLabelsOf, startLinesOf, weightedStacksOf } from '../shared/query/stacks/stack-sources.ts';
+import { withLabels, type LabelOptions, type LabelTable } from '../shared/query/stacks/stack-labels.ts';
 import type { SourceRange } from '../shared/query/stacks/stack-types.ts';
 import { absoluteTotal, mergeWeightedStacks } from '../shared/query/stacks/stack-merge.ts';
 import { encodePprof } from '../shared/query/stacks/stack-pprof.ts';
@@ -136,6 +136,8 @@ export interface Loaded {
   src: ParsedSource;
   /** Under the label options (stack-labels.ts). */
   ws: WeightedStacks;
+  /** Each sample of ws's labels (null: the source's samples carry none), written by --out. */
+  labels: LabelTable | null;
   /** The same with -tagroot only: pprof's total is taken before any filter. */
   unfiltered: WeightedStacks;
   sampleType: { type: string; unit: string };
@@ -159,10 +161,12 @@ async function load(file: string, a: TopArgs): Promise<Loaded> {
   // A pprof sample type's key is its name; a dump's its one profile; a trace's stacks carry no labels.
   const key = l.src.kind === 'pprof' ? l.sampleType.type : l.src.kind === 'goroutine-dump' ? stackProfileInfo(l.src, undefined).key : null;
   const labelled = (o: LabelOptions) => (key !== null ? labelledStacksOf(l.src, key, undefined, o) : withLabels(l.ws, null, o));
-  return { ...l, ws: labelled(a), unfiltered: labelled({ tagroot: a.tagroot }) };
+  // The shown stacks sample by sample with their labels (a debug=2 dump: goroutine by goroutine).
+  const shown = key !== null ? stacksWithLabelsOf(l.src, key, undefined, a) : { input: labelled(a), labels: null };
+  return { ...l, ws: shown.input, labels: shown.labels, unfiltered: labelled({ tagroot: a.tagroot }) };
 }
 
-async function loadPlain(file: string, a: TopArgs): Promise<Omit<Loaded, 'unfiltered'>> {
+async function loadPlain(file: string, a: TopArgs): Promise<Omit<Loaded, 'unfiltered' | 'labels'>> {
   let src: ParsedSource;
   try {
     src = (await ingestInput({ path: file })).source;
@@ -213,7 +217,7 @@ async function loadPlain(file: string, a: TopArgs): Promise<Omit<Loaded, 'unfilt
 }
 
 /** The top table `tracedeck top` prints, and (for --out) the profile it shows. */
-export async function topReport(a: TopArgs): Promise<{ report: TopReport; shown: WeightedStacks; loaded: Loaded[] }> {
+export async function topReport(a: TopArgs): Promise<{ report: TopReport; shown: WeightedStacks; labels: LabelTable | null; loaded: Loaded[] }> {
   const loaded: Loaded[] = [];
   for (const f of a.files) loaded.push(await load(f, a));
   const bases: Loaded[] = [];
@@ -225,11 +229,18 @@ export async function topReport(a: TopArgs): Promise<{ report: TopReport; shown:
     }
   }
   // One file: its own stacks, as the app queries them. Several, or a base: merged as pprof merges.
-  const merged = (pick: (l: Loaded) => WeightedStacks) =>
+  const merged = (pick: (l: Loaded) => WeightedStacks, labels?: (l: Loaded) => LabelTable | null): WeightedStacks & { labels?: LabelTable | null } =>
     loaded.length === 1 && bases.length === 0
-      ? pick(loaded[0]!)
-      : mergeWeightedStacks([...loaded.map((l) => ({ input: pick(l), sign: 1 as const })), ...bases.map((l) => ({ input: pick(l), sign: -1 as const }))]);
-  const shown = merged((l) => l.ws);
+      ? { ...pick(loaded[0]!), labels: labels?.(loaded[0]!) }
+      : mergeWeightedStacks([
+          ...loaded.map((l) => ({ input: pick(l), sign: 1 as const, labels: labels?.(l) })),
+          ...bases.map((l) => ({ input: pick(l), sign: -1 as const, labels: labels?.(l) })),
+        ]);
+  // Samples merge by stack and labels (as pprof merges them), so --out keeps the labels.
+  const { labels, ...shown } = merged(
+    (l) => l.ws,
+    (l) => l.labels,
+  );
   const tagFiltered = !!(a.tagfocus || a.tagignore);
   const table = topTable(shown, { focus: a.focus, ignore: a.ignore, hide: a.hide });
   const report: TopReport = {
@@ -242,16 +253,27 @@ export async function topReport(a: TopArgs): Promise<{ report: TopReport; shown:
       .sort(comparePprofFlat)
       .map((r) => ({ function: r.function, flat: Math.round(r.flat), cum: Math.round(r.cum) })),
   };
-  return { report, shown, loaded };
+  return { report, shown, labels: labels ?? null, loaded };
+}
+
+/** The functions' start lines the files give (the first file's where several do). */
+export function startLinesOfAll(loaded: readonly Loaded[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of loaded) for (const [k, v] of startLinesOf(l.src) ?? []) if (!out.has(k)) out.set(k, v);
+  return out;
 }
 
 /** The shown profile (after merge, base and filters) as a pprof protobuf, not gzipped. */
-export function shownProfile(a: TopArgs, shown: WeightedStacks, loaded: Loaded[], sampleType: TopReport['sampleType']): Uint8Array {
-  const kept = keptStacks(shown, { focus: a.focus, ignore: a.ignore, hide: a.hide });
+export function shownProfile(a: TopArgs, shown: WeightedStacks, loaded: Loaded[], sampleType: TopReport['sampleType'], labels: LabelTable | null = null): Uint8Array {
+  const filters = { focus: a.focus, ignore: a.ignore, hide: a.hide };
+  // With labels, sample by sample (each keeps its own); without, one sample per stack.
+  const kept = labels ? keptSamples(shown, filters) : keptStacks(shown, filters);
   const first = loaded[0]!.src;
   const one = loaded.length === 1 && a.base.length === 0;
   return encodePprof({
     ...kept,
+    labels,
+    startLines: startLinesOfAll(loaded),
     sampleType,
     // Only a time the source knows: an mtime guess stamped as time_nanos would read as exact.
     timeNanos: one && first.clock.quality !== 'estimated' ? first.clock.originEpochNs : null,
@@ -347,11 +369,11 @@ export async function cmdTop(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const { report, shown, loaded } = await topReport(a);
+    const { report, shown, labels, loaded } = await topReport(a);
     for (const l of loaded) {
       if (a.range && l.src.kind !== 'gotrace') console.error(`tracedeck top: ${l.file}: --range applies to traces only; the whole profile is shown`);
     }
-    if (a.out) writeFileSync(a.out, gzipSync(shownProfile(a, shown, loaded, report.sampleType)));
+    if (a.out) writeFileSync(a.out, gzipSync(shownProfile(a, shown, loaded, report.sampleType, labels)));
     process.stdout.write(a.json ? JSON.stringify(report, null, 2) + '\n' : formatTopTable(report, a));
     return 0;
   } catch (e) {

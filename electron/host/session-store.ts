@@ -467,13 +467,16 @@ export class SessionStore {
    * paths + weights), then the current source's engine builds the diff. The host only routes.
    */
   async diffCallTree(id: SourceId, baseId: SourceId, q: CallTreeQuery, baseProfile?: string, baseRange?: SourceRange): Promise<QueryResultOf<'callTree'>> {
-    const exp = await this.query(baseId, { type: 'exportStacks', profile: baseProfile ?? q.profile, range: baseRange });
+    // The label options apply to the base too (pprof -diff_base with -tagfocus filters both sides).
+    const { tagfocus, tagignore, tagroot } = q;
+    const exp = await this.query(baseId, { type: 'exportStacks', profile: baseProfile ?? q.profile, range: baseRange, tagfocus, tagignore, tagroot });
     return this.query(id, { ...q, type: 'callTreeDiff', base: exp.stacks });
   }
 
   /** The same diff as pprof bytes ("Save as pprof"): the base's engine exports, the current one encodes. */
   async diffPprof(id: SourceId, baseId: SourceId, q: SourceQueryOf<'shownPprof'>, baseProfile?: string): Promise<QueryResultOf<'shownPprof'>> {
-    const exp = await this.query(baseId, { type: 'exportStacks', profile: baseProfile ?? q.profile });
+    const { tagfocus, tagignore, tagroot } = q;
+    const exp = await this.query(baseId, { type: 'exportStacks', profile: baseProfile ?? q.profile, tagfocus, tagignore, tagroot });
     return this.query(id, { ...q, type: 'shownPprofDiff', base: exp.stacks });
   }
 

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestBytes } from '../../shared/ingest/ingest.ts';
-import { labelledStacksOf, stackProfileInfo } from '../../shared/query/stacks/stack-sources.ts';
-import { sourceLines, type SourceLinesResult } from '../../shared/query/stacks/source-lines.ts';
+import { runQuery } from '../../shared/query/run-query.ts';
+import type { SourceLinesResult } from '../../shared/query/stacks/source-lines.ts';
 import { candidatePaths, findGoroot, MAX_SOURCE_BYTES, readListing, trimProfilePath } from './source-files.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/query/stacks/testdata/go-labels/', import.meta.url));
@@ -20,10 +20,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'source-files-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const GOROOT = await findGoroot();
 
-async function linesOf(file: string, regex: string): Promise<SourceLinesResult> {
+/** The engine's sourceLines query, as the app asks it. */
+async function linesOf(file: string, regex: string, o: { sampleIndex?: string; tagfocus?: string } = {}): Promise<SourceLinesResult> {
   const src = await ingestBytes(readFileSync(join(DATA, file)));
-  const profile = stackProfileInfo(src, undefined);
-  return { type: 'sourceLines', profile, ...sourceLines(labelledStacksOf(src, profile.key, undefined, {}), { regex }) };
+  return runQuery(src, { type: 'sourceLines', profile: o.sampleIndex, regex, tagfocus: o.tagfocus });
 }
 
 /** A result naming one file, as a hostile profile could. */
@@ -49,7 +49,24 @@ describe('source files', () => {
     // The text is the file's own line.
     const text = readFileSync(join(SRC, 'main.go'), 'utf8').split('\n');
     expect(f.lines!.find((l) => l.line === 25)!.text).toBe(text[24]);
-    expect(f.lines![0]!.line).toBe(20);
+    // As Go lists it: from the function's `func` line (the profile's start_line), not 5 before line 25.
+    expect(f.lines![0]!.line).toBe(22);
+    expect(f.lines![0]!.text).toMatch(/^func checksum\(/);
+  });
+
+  interface GoList {
+    command: string;
+    file: string;
+    sampleIndex: string;
+    regex: string;
+    tagfocus?: string;
+    routines: { function: string; file: string; shown: [number, number] }[];
+  }
+  const LISTS = JSON.parse(readFileSync(join(DATA, 'list.json'), 'utf8')).cases as GoList[];
+  it.skipIf(!GOROOT).each(LISTS.map((c) => [c.command, c] as const))('shows the lines go tool pprof shows: %s', async (_, c) => {
+    const listing = await readListing(await linesOf(c.file, c.regex, c), { roots: [SRC], goroot: GOROOT, trimPath: 'tracedeck.test/labels' });
+    const got = listing.functions.flatMap((fn) => fn.files.map((f) => ({ function: fn.function, file: f.found?.path ?? f.file, shown: [f.lines?.[0]?.line, f.lines?.at(-1)?.line] })));
+    expect(got).toEqual(c.routines.map((r) => ({ function: r.function, file: r.file, shown: r.shown })));
   });
 
   it('trims as pprof does: -trim_path prefixes, else the root folder name found in the path', () => {

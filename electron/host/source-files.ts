@@ -17,7 +17,10 @@ import type { ListedFile, ListedLine, SourceLinesResult, SourceListing } from '.
 
 /** Biggest source file read (Go's biggest generated files are a few MB). */
 export const MAX_SOURCE_BYTES = 8 * 2 ** 20;
-/** Lines shown before the first and after the last line with samples (pprof's margin). */
+/**
+ * Lines shown after the last line with samples, and before the first when the profile does not give
+ * the function's start line (pprof's margin); with it, the listing starts at the function's `func` line.
+ */
 const MARGIN = 5;
 const run = promisify(execFile);
 /** Lines shown per file at most (a function spread over a huge file is cut, saying so). */
@@ -196,7 +199,7 @@ export async function readListing(r: SourceLinesResult, o: SourceRootOptions): P
       } else {
         const text = got.lines;
         const byLine = new Map(f.lines.map((l) => [l.line, l]));
-        const first = Math.max(1, (f.lines[0]?.line ?? 1) - MARGIN);
+        const first = Math.max(1, f.startLine ?? (f.lines[0]?.line ?? 1) - MARGIN);
         const last = Math.min(text.length, (f.lines[f.lines.length - 1]?.line ?? 1) + MARGIN, first + MAX_SHOWN_LINES - 1);
         const lines: ListedLine[] = [];
         for (let n = first; n <= last; n++) lines.push({ line: n, text: text[n - 1] ?? '', flat: byLine.get(n)?.flat ?? 0, cum: byLine.get(n)?.cum ?? 0 });

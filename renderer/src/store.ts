@@ -25,6 +25,8 @@ export interface ViewSlices {
   heatmapSourceId: SourceId | null;
   /** What the goroutines panel shows when both kinds are loaded (null: follow the focused source). */
   blockingMode: 'trace' | 'dumps' | null;
+  /** pprof's -tagfocus over the dumps' goroutine labels, as applied ('' for none). */
+  dumpsLabelFilter: string;
   /** Timeline lane groups (components/timeline/lane-groups.ts keys) folded to their header. */
   collapsedLaneGroups: string[];
   traceDetailsViews: Record<SourceId, TraceDetailsViewState>;
@@ -57,6 +59,7 @@ export interface ViewActions {
   updateHeatmapView(id: SourceId, change: Partial<HeatmapViewState>): void;
   showHeatmapOf(id: SourceId | null): void;
   setBlockingMode(mode: 'trace' | 'dumps' | null): void;
+  setDumpsLabelFilter(filter: string): void;
   toggleLaneGroup(key: string): void;
   updateTraceDetailsView(id: SourceId, change: Partial<TraceDetailsViewState>): void;
   /** Expands `group` in a goroutine table (null: none); the same group again folds it. */
@@ -177,6 +180,7 @@ function viewSlices(set: Set, get: () => AppState): ViewSlices & ViewActions {
     heatmapViews: {},
     heatmapSourceId: null,
     blockingMode: null,
+    dumpsLabelFilter: '',
     collapsedLaneGroups: [],
     traceDetailsViews: {},
     expandedGroups: {},
@@ -201,6 +205,7 @@ function viewSlices(set: Set, get: () => AppState): ViewSlices & ViewActions {
       set((st) => ({ heatmapViews: { ...st.heatmapViews, [id]: { ...(st.heatmapViews[id] ?? DEFAULT_HEATMAP_VIEW), ...change } } })),
     showHeatmapOf: (heatmapSourceId) => set(() => ({ heatmapSourceId })),
     setBlockingMode: (blockingMode) => set(() => ({ blockingMode })),
+    setDumpsLabelFilter: (dumpsLabelFilter) => set(() => ({ dumpsLabelFilter })),
     updateTraceDetailsView: (id, change) =>
       set((st) => ({ traceDetailsViews: { ...st.traceDetailsViews, [id]: { ...(st.traceDetailsViews[id] ?? DEFAULT_TRACE_DETAILS_VIEW), ...change } } })),
     toggleExpandedGroup: (table, group) =>

@@ -68,6 +68,17 @@ export interface PprofModel {
   keepFrames: string;
   /** Distinct location-id lists among samples (pprof's notion of "stacks", before frame merging). */
   locationStackCount: number;
+  /**
+   * Function.start_line of the functions that give one (the line of `func`), one entry per name and
+   * file: where pprof's `list` starts a function's source. Absent in models built before it was kept.
+   */
+  functionStartLines?: PprofFunctionStart[];
+}
+
+export interface PprofFunctionStart {
+  func: string;
+  file: string;
+  startLine: number;
 }
 
 /** Label string lookups, typed so that a wrong index reads wrong. */

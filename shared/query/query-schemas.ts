@@ -99,7 +99,7 @@ export const QUERY_ARG_SCHEMAS = {
     regex: pattern,
     limit: v.optional(int(1, 1000)),
   }),
-  exportStacks: args({ profile: profileKey, range }),
+  exportStacks: args({ profile: profileKey, range, ...labelArgs() }),
   shownPprof: args({ profile: profileKey, range, focus: v.optional(pattern), ignore: v.optional(pattern), hide: v.optional(pattern), ...labelArgs() }),
   heatmap: args({ range, bins: int(1, 20_000), mode: heatmapMode, state: v.optional(text(64)), topN: v.optional(int(1, 10_000)), measure: v.optional(socketMeasure), total: v.optional(v.boolean()), exits: v.optional(v.boolean()) }),
   socketsInCell: args({

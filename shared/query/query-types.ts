@@ -115,8 +115,8 @@ export interface QueryMap {
   shownPprof: [ShownPprofArgs, ShownPprof];
   /** The same, of a diff: this profile minus stacks exported from another source (host-built). */
   shownPprofDiff: [ShownPprofArgs & { base: ExportedStacks }, ShownPprof];
-  /** A profile reduced to function paths + weights, to diff against in another engine. */
-  exportStacks: [{ profile?: string; range?: SourceRange }, { type: 'exportStacks'; stacks: ExportedStacks }];
+  /** A profile reduced to function paths + weights, to diff against in another engine (label options apply to it, as pprof's -diff_base applies them to the base). */
+  exportStacks: [{ profile?: string; range?: SourceRange; tagfocus?: string; tagignore?: string; tagroot?: string }, { type: 'exportStacks'; stacks: ExportedStacks }];
   /** A series snapshot's stacks with every frame field, for the engine of a later snapshot (profile-series.ts). */
   exportSnapshot: [{ profile?: string }, { type: 'exportStacks'; stacks: ExportedStacks }];
   /** The flame graph of a series window: this (end) snapshot minus the exported start one (host-built). */

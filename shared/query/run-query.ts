@@ -74,7 +74,7 @@ const handlers: QueryHandlers = {
   sourceLines: sourceLinesQuery,
   shownPprof,
   shownPprofDiff,
-  exportStacks: (src, q) => ({ type: 'exportStacks', stacks: exportStacks(src, q.profile, q.range) }),
+  exportStacks: (src, q) => ({ type: 'exportStacks', stacks: exportStacks(src, q.profile, q.range, q) }),
   exportSnapshot: (src, q) => ({ type: 'exportStacks', stacks: exportSnapshotStacks(src, q.profile) }),
   seriesCallTree,
   seriesTopTable,

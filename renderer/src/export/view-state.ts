@@ -32,7 +32,10 @@ export function saveViewSlices(st: AppState): Record<string, SavedView> {
   const hmSrc = selectHeatmapSource(st);
   const heatmap = (id: SourceId) => ({ ...selectHeatmapView(st, id) });
   if (hmSrc) out.heatmap = { scope: nameOf(hmSrc.id)!, state: heatmap(hmSrc.id), sources: byName(Object.keys(st.heatmapViews), nameOf, heatmap) };
-  if (st.blockingMode) out.blocking = { scope: '', state: { mode: st.blockingMode } };
+  // The goroutines panel: its mode, and the dumps' label filter (applied to all dumps, so not per source).
+  if (st.blockingMode || st.dumpsLabelFilter) {
+    out.blocking = { scope: '', state: { mode: st.blockingMode, ...(st.dumpsLabelFilter ? { labelFilter: st.dumpsLabelFilter } : {}) } };
+  }
   const traceIds = Object.keys(st.traceDetailsViews);
   if (traceIds.length) {
     const trace = (id: SourceId) => ({ ...selectTraceDetailsView(st, id) });
@@ -124,8 +127,10 @@ export function restoreViewSlices(views: Record<string, unknown>, sources: Sourc
       if (table && typeof group === 'string') out.expandedGroups[table] = group;
     }
   }
-  const mode = (views.blocking as SavedView | undefined)?.state as { mode?: unknown } | undefined;
+  const mode = (views.blocking as SavedView | undefined)?.state as { mode?: unknown; labelFilter?: unknown } | undefined;
   if (mode?.mode === 'trace' || mode?.mode === 'dumps') out.blockingMode = mode.mode;
+  // Bounded as the query's own pattern is (query-schemas.ts): a longer one would be refused there.
+  if (typeof mode?.labelFilter === 'string' && mode.labelFilter.length <= 4096) out.dumpsLabelFilter = mode.labelFilter;
   const folded = ((views.timeline as SavedView | undefined)?.state as { collapsedGroups?: unknown } | undefined)?.collapsedGroups;
   if (Array.isArray(folded)) out.collapsedLaneGroups = folded.filter((k): k is string => typeof k === 'string');
   return out;

@@ -26,7 +26,7 @@ const session = (sources: SourceInfo[]): SessionInfo => ({ seq: ++seq, originEpo
 
 describe('view slices (state per source, actions, session round trip)', () => {
   beforeEach(() => {
-    useApp.setState({ flameViews: {}, heatmapViews: {}, heatmapSourceId: null, blockingMode: null, focusedSourceId: null, traceDetailsViews: {}, expandedGroups: {} });
+    useApp.setState({ flameViews: {}, heatmapViews: {}, heatmapSourceId: null, blockingMode: null, dumpsLabelFilter: '', focusedSourceId: null, traceDetailsViews: {}, expandedGroups: {} });
     useApp.getState().setSession(session([src('s1', 'block.pb.gz', 'pprof'), src('s2', 'base-block.pb.gz', 'pprof'), src('s3', 'ss-capture.txt.gz', 'ss', 2e9)]));
   });
 
@@ -54,6 +54,23 @@ describe('view slices (state per source, actions, session round trip)', () => {
     const st = useApp.getState();
     expect(st.focusedSourceId).toBe('s2');
     expect(selectFlameView(st, 's2')).toMatchObject({ profileKey: 'delay', rootPath: [], filters: [{ kind: 'focus', fn: 'net/http.(*persistConn).readLoop' }] });
+  });
+
+  it("keeps the dumps' label filter in the session file (with the panel's mode), and only a usable one comes back", () => {
+    const a = useApp.getState();
+    a.setDumpsLabelFilter('team=ingest|query');
+    const saved = saveViewSlices(useApp.getState());
+    expect(saved.blocking).toEqual({ scope: '', state: { mode: null, labelFilter: 'team=ingest|query' } });
+    const back = restoreViewSlices(JSON.parse(JSON.stringify(saved)), []);
+    expect(back.dumpsLabelFilter).toBe('team=ingest|query');
+    expect(back.blockingMode).toBeUndefined();
+    a.setBlockingMode('dumps');
+    expect(restoreViewSlices(JSON.parse(JSON.stringify(saveViewSlices(useApp.getState()))), [])).toMatchObject({ blockingMode: 'dumps', dumpsLabelFilter: 'team=ingest|query' });
+    // Without a filter nothing is written for it; a file's non-string or oversized one is left out.
+    a.setDumpsLabelFilter('');
+    expect(saveViewSlices(useApp.getState()).blocking).toEqual({ scope: '', state: { mode: 'dumps' } });
+    expect(restoreViewSlices({ blocking: { scope: '', state: { labelFilter: 7 } } }, []).dumpsLabelFilter).toBeUndefined();
+    expect(restoreViewSlices({ blocking: { scope: '', state: { labelFilter: 'x'.repeat(5000) } } }, []).dumpsLabelFilter).toBeUndefined();
   });
 
   it('saves every source’s view by name and restores it onto the new ids of a reopened session', () => {

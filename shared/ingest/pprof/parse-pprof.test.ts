@@ -151,6 +151,17 @@ describe('parsePprof on real fixtures', () => {
     expect(m.mappings[0]!.hasFunctions).toBe(true);
   });
 
+  it("keeps each function's start_line (where pprof's list starts), as an independent decoder reads it", () => {
+    const bytes = raw('scenarios/conn-leak-go1.27/cpu.pb.gz');
+    const m = parsePprof(bytes).model;
+    const p = Profile.decode(bytes);
+    const s = (i: number | bigint) => String(p.stringTable.strings[Number(i)] ?? '');
+    const want = new Map<string, number>();
+    for (const f of p.function) if (Number(f.startLine) > 0 && !want.has(`${s(f.name)}|${s(f.filename)}`)) want.set(`${s(f.name)}|${s(f.filename)}`, Number(f.startLine));
+    expect(want.size).toBeGreaterThan(10);
+    expect(new Map(m.functionStartLines!.map((f) => [`${f.func}|${f.file}`, f.startLine]))).toEqual(want);
+  });
+
   it('reports progress up to 1', () => {
     const seen: number[] = [];
     parsePprof(raw('scenarios/cpu-pool-go1.27/cpu.pb.gz'), { onProgress: (f) => seen.push(f) });

@@ -10,7 +10,7 @@
 import { IngestError, throwIfAborted, type ParseOptions } from '../errors.ts';
 import { mtimeClock } from '../mtime-clock.ts';
 import type { ParsedSource } from '../../model/source.ts';
-import type { PprofLabels, PprofMapping, PprofModel, PprofValueType } from '../../model/pprof.ts';
+import type { PprofFunctionStart, PprofLabels, PprofMapping, PprofModel, PprofValueType } from '../../model/pprof.ts';
 import type { SourceClock } from '../../model/time.ts';
 import { StackTableBuilder, type StackTable } from '../../model/stacks.ts';
 import { PbReader, WIRE_LEN, WIRE_VARINT, decodeString } from './protobuf-reader.ts';
@@ -119,6 +119,22 @@ interface Samples {
   distinctLists: number;
 }
 
+/** start_line per function name and file (the first function's when several share them), for `list`. */
+function functionStartLines(tables: Tables): PprofFunctionStart[] {
+  const out: PprofFunctionStart[] = [];
+  const seen = new Set<string>();
+  for (const f of tables.funcById.values()) {
+    if (!(f.startLine > 0)) continue;
+    const func = tables.str(f.name, 'function name');
+    const file = tables.str(f.filename, 'function filename');
+    const key = `${func}\0${file}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ func, file, startLine: f.startLine });
+  }
+  return out;
+}
+
 export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPprof {
   if (bytes.length === 0) throw new IngestError('empty input: not a pprof profile');
   const warnings: string[] = [];
@@ -148,6 +164,7 @@ export function parsePprof(bytes: Uint8Array, opts: ParseOptions = {}): ParsedPp
     dropFrames: tables.dropFrames,
     keepFrames: tables.keepFrames,
     locationStackCount: distinctLists,
+    functionStartLines: functionStartLines(tables),
   };
   const { clock, startNs, endNs } = clockOf(raw, opts);
   opts.onProgress?.(1);

@@ -506,3 +506,24 @@ export function keptStacks(input: WeightedStacks, opts: StackFilterOptions): Kep
   }
   return { stacks: p.t, sampleStack: Int32Array.from(stacks), weight: Float64Array.from(weights), hidden: p.hidden };
 }
+
+/**
+ * The same filters sample by sample, for a writer that keeps what each sample carries besides its
+ * stack (its labels): every sample keeps its place and stack, a dropped one gets weight 0; `hidden`
+ * as in keptStacks.
+ */
+export function keptSamples(input: WeightedStacks, opts: StackFilterOptions): KeptStacks {
+  const { p } = cachedPrep(input, opts);
+  const n = input.sampleStack.length;
+  const weight = new Float64Array(n);
+  const { sampleSlot } = p.slots;
+  for (let i = 0; i < n; i++) {
+    const w = input.weight[i]!;
+    if (w === 0 || w !== w) continue;
+    const j = sampleSlot[i]!;
+    // Exact weights: a slot's samples are kept together (a kept slot has weight); else per sample.
+    const kept = p.keptSample ? p.keptSample[i] === 1 : j < 0 ? p.rootSelf !== 0 : p.W[j] !== 0;
+    if (kept) weight[i] = w;
+  }
+  return { stacks: p.t, sampleStack: input.sampleStack, weight, hidden: p.hidden };
+}

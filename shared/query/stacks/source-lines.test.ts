@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { ingestBytes } from '../../ingest/ingest.ts';
 import { labelledStacksOf } from './stack-sources.ts';
 import { sourceLines } from './source-lines.ts';
+import { runQuery } from '../run-query.ts';
 
 const DIR = fileURLToPath(new URL('./testdata/go-labels/', import.meta.url));
 
@@ -21,14 +22,15 @@ interface GoList {
   regex: string;
   tagfocus?: string;
   total: number;
-  routines: { function: string; file: string; flat: number; cum: number; lines: { line: number; flat: number; cum: number }[] }[];
+  routines: { function: string; file: string; flat: number; cum: number; lines: { line: number; flat: number; cum: number }[]; shown: [number, number] }[];
 }
 const CASES = (JSON.parse(readFileSync(join(DIR, 'list.json'), 'utf8')) as { cases: GoList[] }).cases;
 
 describe('source lines equal go tool pprof -list', () => {
   it.each(CASES.map((c) => [c.command, c] as const))('%s', async (_, c) => {
     const src = await ingestBytes(readFileSync(join(DIR, c.file)));
-    const r = sourceLines(labelledStacksOf(src, c.sampleIndex, undefined, { tagfocus: c.tagfocus }), { regex: c.regex });
+    // The app's query: it also gives each function's start line (the profile's start_line), where Go's listing starts.
+    const r = runQuery(src, { type: 'sourceLines', profile: c.sampleIndex, tagfocus: c.tagfocus, regex: c.regex });
     const ours = r.functions.flatMap((fn) =>
       fn.files.map((f) => ({
         function: fn.function,
@@ -36,9 +38,10 @@ describe('source lines equal go tool pprof -list', () => {
         flat: Math.round(f.flat),
         cum: Math.round(f.cum),
         lines: f.lines.map((l) => ({ line: l.line, flat: Math.round(l.flat), cum: Math.round(l.cum) })),
+        startLine: f.startLine,
       })),
     );
-    expect(ours).toEqual(c.routines);
+    expect(ours).toEqual(c.routines.map(({ shown, ...x }) => ({ ...x, startLine: shown[0] })));
     expect(c.routines.length).toBeGreaterThan(0);
   });
 

@@ -25,6 +25,8 @@ export interface FunctionFile {
   cum: number;
   /** Lines with samples, ascending. */
   lines: LineFigures[];
+  /** The function's first line in this file (pprof's Function.start_line), when the profile gives it: `list` starts there. */
+  startLine?: number;
 }
 
 export interface FunctionLines {
@@ -58,9 +60,12 @@ export interface SourceLinesResult {
   truncated: boolean;
 }
 
+/** The key of a function's start line in `startLines`: its name and file. */
+export const startLineKey = (func: string, file: string): string => `${func}\0${file}`;
+
 export function sourceLines(
   input: WeightedStacks,
-  opts: StackFilterOptions & { regex: string; limit?: number },
+  opts: StackFilterOptions & { regex: string; limit?: number; startLines?: ReadonlyMap<string, number> },
 ): { total: number; functions: FunctionLines[]; truncated: boolean } {
   const rx = compile(opts.regex, 'list');
   if (!rx) throw new Error('list needs a function regex');
@@ -120,7 +125,10 @@ export function sourceLines(
       .map(([file, lines]) => ({ file: t.strings[file] ?? '', lines: lines.sort((a, b) => a.line - b.line) }))
       .filter((f) => f.file !== '')
       .sort((a, b) => cmp(a.file, b.file))
-      .map((f) => ({ ...f, flat: f.lines.reduce((s, l) => s + l.flat, 0), cum: f.lines.reduce((s, l) => s + l.cum, 0) }));
+      .map((f): FunctionFile => {
+        const startLine = opts.startLines?.get(startLineKey(names.names[id]!, f.file));
+        return { ...f, flat: f.lines.reduce((s, l) => s + l.flat, 0), cum: f.lines.reduce((s, l) => s + l.cum, 0), ...(startLine ? { startLine } : {}) };
+      });
     return { function: names.names[id]!, files };
   });
   return { total: p.total, functions, truncated: ids.length > limit };

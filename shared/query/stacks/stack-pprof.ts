@@ -6,9 +6,14 @@
  * One location per non-inlined frame, holding the frames inlined into it (pprof lists them leaf
  * first), so pprof's "(inline)" marks survive; one mapping per module, so `-focus=binary` still
  * selects what it selected in the original. Weights are rounded to integers (pprof values are int64).
+ * Samples keep their labels (string ones, and numeric ones with their units), so `-tags`,
+ * `-tagfocus` and `-tagroot` on the file see what they see in the original; functions keep their
+ * start_line when the caller knows it, so `-list` starts where it starts on the original.
  */
-import { Function as PFunction, Line, Location, Mapping, Profile, Sample, StringTable, ValueType } from 'pprof-format';
+import { Function as PFunction, Label, Line, Location, Mapping, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import type { StackTable } from '../../model/stacks.ts';
+import { present, type LabelTable } from '../labels/label-filter.ts';
+import { startLineKey } from './source-lines.ts';
 
 export interface PprofOut {
   stacks: StackTable;
@@ -16,6 +21,10 @@ export interface PprofOut {
   weight: Float64Array | number[];
   /** Per frame: 1 to leave it out of every stack (hide), or null. */
   hidden?: Uint8Array | null;
+  /** Each sample's labels (one row per sample of sampleStack), or null when they carry none. */
+  labels?: LabelTable | null;
+  /** Functions' start lines by name and file (source-lines.ts startLineKey), when the source gives them. */
+  startLines?: ReadonlyMap<string, number>;
   sampleType: { type: string; unit: string };
   /** Profile start, Unix-epoch ns as a decimal string. */
   timeNanos?: string | null;
@@ -34,7 +43,8 @@ export function encodePprof(out: PprofOut): Uint8Array {
     let id = funcIds.get(key);
     if (id === undefined) {
       id = functions.length + 1;
-      functions.push(new PFunction({ id, name: str(t.frameFunc[f]), systemName: str(t.frameFunc[f]), filename: str(t.frameFile[f]) }));
+      const startLine = out.startLines?.get(startLineKey(t.strings[t.frameFunc[f]!] ?? '', t.strings[t.frameFile[f]!] ?? '')) ?? 0;
+      functions.push(new PFunction({ id, name: str(t.frameFunc[f]), systemName: str(t.frameFunc[f]), filename: str(t.frameFile[f]), startLine }));
       funcIds.set(key, id);
     }
     return id;
@@ -74,6 +84,23 @@ export function encodePprof(out: PprofOut): Uint8Array {
   };
 
   const hidden = out.hidden ?? null;
+  const labels = out.labels ?? null;
+  if (labels && labels.start.length !== out.sampleStack.length + 1) {
+    throw new Error(`labels for ${labels.start.length - 1} samples, but the profile has ${out.sampleStack.length}`);
+  }
+  const labelsOf = (i: number): Label[] => {
+    if (!labels) return [];
+    const ls = (k: number) => st.dedup(labels.strings[k] ?? '');
+    const got: Label[] = [];
+    for (let j = labels.start[i]!; j < labels.start[i + 1]!; j++) {
+      // What pprof's decoder would drop is left out (an empty string value, a bare 0).
+      if (!present(labels, j)) continue;
+      const key = ls(labels.key[j]!);
+      if (labels.str[j]! >= 0) got.push(new Label({ key, str: ls(labels.str[j]!) }));
+      else got.push(new Label({ key, num: Math.round(labels.num[j]!), numUnit: labels.unit[j]! >= 0 ? ls(labels.unit[j]!) : 0 }));
+    }
+    return got;
+  };
   const samples: Sample[] = [];
   const group: number[] = [];
   for (let i = 0; i < out.sampleStack.length; i++) {
@@ -100,7 +127,7 @@ export function encodePprof(out: PprofOut): Uint8Array {
       }
     }
     if (group.length > 0) locationId.push(locationOf(group));
-    samples.push(new Sample({ locationId, value: [w] }));
+    samples.push(new Sample({ locationId, value: [w], label: labelsOf(i) }));
   }
 
   const sampleType = new ValueType({ type: st.dedup(out.sampleType.type), unit: st.dedup(out.sampleType.unit) });

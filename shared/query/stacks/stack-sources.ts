@@ -22,7 +22,8 @@ import { blockingProfile, cpuSampleStacks } from '../trace/trace-blocking.ts';
 import { hasLabelOptions, labelSummary, labelTableFromPairs, tagRootKeys, withLabels, type LabelOptions, type LabelTable } from './stack-labels.ts';
 import { parseLabelText } from '../labels/label-text.ts';
 import { peek } from './peek.ts';
-import { sourceLines } from './source-lines.ts';
+import { sourceLines, startLineKey } from './source-lines.ts';
+import type { PprofModel } from '../../model/pprof.ts';
 
 /** The quantity a pprof sample type measures (see StackProfileInfo.quantity). */
 export function pprofQuantity(type: string): string {
@@ -204,9 +205,26 @@ export function labelledStacksOf(src: ParsedSource, key: string | undefined, ran
   return withLabels(input, labels, o!);
 }
 
-export function exportStacks(src: ParsedSource, key: string | undefined, range?: SourceRange): ExportedStacks {
+/**
+ * The weighted stacks of profile `key` under label options, with each sample's labels (null when no
+ * sample of the source carries one): what "Save as pprof" writes, labels and all. Unlike
+ * labelledStacksOf, a debug=2 dump gives its goroutines one by one even without options (its groups
+ * merge goroutines whose labels differ).
+ */
+export function stacksWithLabelsOf(src: ParsedSource, key: string | undefined, range: SourceRange | undefined, o: LabelOptions | undefined): { input: WeightedStacks; labels: LabelTable | null } {
+  const { input, labels } = labelledInput(src, key, range);
+  // A profile whose samples carry no label at all is written (and merged) as before: by stack.
+  return { input: o ? withLabels(input, labels, o) : input, labels: labels && labels.key.length > 0 ? labels : null };
+}
+
+/**
+ * Profile `key` reduced to function paths and weights, for a diff in another engine. Label options
+ * apply here, on the side that has the labels, as pprof's -diff_base / -base applies -tagfocus,
+ * -tagignore and -tagroot to the base's samples as well as the profile's.
+ */
+export function exportStacks(src: ParsedSource, key: string | undefined, range?: SourceRange, o?: LabelOptions): ExportedStacks {
   const unit = stackProfileInfo(src, key).unit;
-  const input = weightedStacksOf(src, key, range);
+  const input = labelledStacksOf(src, key, range, o);
   const t = input.stacks;
   const b = new StackTableBuilder();
   const mapper = new StackMapper(t, b, 'function');
@@ -328,7 +346,24 @@ export function peekQuery(src: ParsedSource, q: Q<'peek'>): R<'peek'> {
 export function sourceLinesQuery(src: ParsedSource, q: Q<'sourceLines'>): R<'sourceLines'> {
   const profile = stackProfileInfo(src, q.profile);
   const { focus, ignore, hide, regex, limit } = q;
-  return { type: 'sourceLines', profile, ...sourceLines(labelledStacksOf(src, profile.key, q.range, q), { focus, ignore, hide, regex, limit }) };
+  const startLines = startLinesOf(src);
+  return { type: 'sourceLines', profile, ...sourceLines(labelledStacksOf(src, profile.key, q.range, q), { focus, ignore, hide, regex, limit, startLines }) };
+}
+
+const startLineMaps = new WeakMap<object, Map<string, number>>();
+
+/** A pprof profile's function start lines by name and file (source-lines.ts startLineKey); other sources give none. */
+export function startLinesOf(src: ParsedSource): Map<string, number> | undefined {
+  return src.kind === 'pprof' ? startLinesOfModel(src.model) : undefined;
+}
+
+function startLinesOfModel(m: PprofModel): Map<string, number> {
+  let map = startLineMaps.get(m);
+  if (!map) {
+    map = new Map((m.functionStartLines ?? []).map((f) => [startLineKey(f.func, f.file), f.startLine]));
+    startLineMaps.set(m, map);
+  }
+  return map;
 }
 
 /** The label keys of profile `key` and their heaviest values (pprof -tags), for the label controls. */

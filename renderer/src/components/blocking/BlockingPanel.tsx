@@ -49,8 +49,11 @@ export function BlockingPanel() {
 
   const dumpIds = dumps.map((d) => d.id);
   // pprof's -tagfocus over the dumps' goroutine labels (typed; applied on Enter or leaving the field).
-  const [labelDraft, setLabelDraft] = useState('');
-  const [labelFilter, setLabelFilter] = useState('');
+  // The applied filter is store state, so a session file keeps it; the draft follows it when it changes.
+  const labelFilter = useApp((s) => s.dumpsLabelFilter);
+  const setLabelFilter = useApp((s) => s.setDumpsLabelFilter);
+  const [labelDraft, setLabelDraft] = useState(labelFilter);
+  useEffect(() => setLabelDraft(labelFilter), [labelFilter]);
   const dumpAnswer = useBridgeRequest(
     'goroutineGroupsAcross',
     effectiveMode === 'dumps' && dumpIds.length ? { ids: dumpIds, ...(labelFilter ? { tagfocus: labelFilter } : {}) } : null,

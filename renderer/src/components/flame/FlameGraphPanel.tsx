@@ -107,16 +107,20 @@ export function FlameGraphPanel() {
       : null;
   // A diff is its own host request (the base's engine exports its stacks); both answer a call tree.
   const diffWith = base && baseProfile ? { baseId: base.id, baseProfile: baseProfile.key } : null;
+  const topArgs: TopTableArgs | null = profile ? { profile: profile.key, range, ...filters, sortBy: view.sortBy, reverse: false, limit: TOP_ROWS } : null;
+  // A snapshot of a profile series: the brushed range's deltas replace its cumulative figures, so
+  // while they show, the snapshot's own tree and table are not asked (the engine would build them for nothing).
+  const series = useSeriesDelta(src?.id, treeArgs, topArgs, !!diffWith);
+  const seriesOn = !!series?.active;
   const tree = useRequest(
-    treeArgs ? JSON.stringify([src!.id, diffWith, treeArgs]) : null,
+    treeArgs && !seriesOn ? JSON.stringify([src!.id, diffWith, treeArgs]) : null,
     () =>
       diffWith
         ? bridge.request('diffCallTree', { id: src!.id, ...diffWith, query: { type: 'callTree', ...treeArgs! } })
         : querySource(src!.id, 'callTree', treeArgs!),
     { scope: src?.id },
   );
-  const topArgs: TopTableArgs | null = profile ? { profile: profile.key, range, ...filters, sortBy: view.sortBy, reverse: false, limit: TOP_ROWS } : null;
-  const top = useSourceQuery(src?.id, 'topTable', topArgs);
+  const top = useSourceQuery(src?.id, 'topTable', seriesOn ? null : topArgs);
   // A diff's top table gets delta columns: the base's table (same filters, its own whole span) joined by function.
   const baseTopArgs: TopTableArgs | null =
     diffWith && topArgs ? { profile: diffWith.baseProfile, ...filters, sortBy: 'flat', reverse: false, limit: BASE_TOP_ROWS } : null;
@@ -127,9 +131,6 @@ export function FlameGraphPanel() {
     return withDeltas(top.data.table.rows, baseTop.data.table.rows, baseTop.data.table.rows.length < BASE_TOP_ROWS);
   }, [top.data, baseTop.data, !!diffWith]);
   const [saveError, setSaveError] = useState<string | null>(null);
-  // A snapshot of a profile series: the brushed range's deltas replace its cumulative figures.
-  const series = useSeriesDelta(src?.id, treeArgs, topArgs, !!diffWith);
-  const seriesOn = !!series?.active;
   const seriesWindow = series?.tree.data?.window ?? series?.top.data?.window;
   const shownTree = seriesOn
     ? { result: series.tree.data?.result ?? null, loading: series.tree.loading, error: series.tree.error, elapsedMs: series.tree.elapsedMs, receivedAt: series.tree.receivedAt }

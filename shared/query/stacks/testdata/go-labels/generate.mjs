@@ -97,7 +97,8 @@ writeFileSync(join(here, 'peek.json'), JSON.stringify({ go: go(['version']).trim
 console.log(`peek.json: ${peeks.length} cases`);
 
 // list.json: `go tool pprof -list=REGEX -trim_path=tracedeck.test/labels -source_path=src:$GOROOT/src …`:
-// per function and file (as the profile names it) the ROUTINE sums, and flat / cum of every line with a value.
+// per function and file (as the profile names it) the ROUTINE sums, flat / cum of every line with a value,
+// and `shown`: the first and last line Go prints.
 const GOROOT = go(['env', 'GOROOT']).trim();
 const LIST_CASES = [
   ['cpu.pb.gz', 'cpu', 'nanoseconds', 'main.checksum|main.encode|main.work$', {}],
@@ -105,7 +106,7 @@ const LIST_CASES = [
   ['heap.pb.gz', 'alloc_space', 'bytes', 'main.allocate', {}],
   ['goroutine.pb.gz', 'goroutine', 'count', 'runtime.chanrecv$|main.waiter', {}],
 ];
-const lists = LIST_CASES.map(([file, sampleIndex, unit, regex, opts]) => {
+const listOf = (file, sampleIndex, unit, regex, opts) => {
   const u = UNIT_FLAG[unit];
   const flags = [`-list=${regex}`, '-trim_path=tracedeck.test/labels', `-source_path=${join(here, 'src')}:${GOROOT}/src`, `-sample_index=${sampleIndex}`];
   if (u) flags.push(`-unit=${u}`);
@@ -128,10 +129,81 @@ const lists = LIST_CASES.map(([file, sampleIndex, unit, regex, opts]) => {
       continue;
     }
     const m = /^\s*(\S+)\s+(\S+)\s+(\d+):/.exec(l);
+    if (m && cur) {
+      // The range Go shows: from the function's start_line (else 5 before the first sampled line).
+      cur.shown ??= [Number(m[3]), Number(m[3])];
+      cur.shown[1] = Number(m[3]);
+    }
     if (m && cur && (m[1] !== '.' || m[2] !== '.')) cur.lines.push({ line: Number(m[3]), flat: val(m[1]), cum: val(m[2]) });
   }
   const command = `go tool pprof ${flags.join(' ')} ${file}`.replace(join(here, 'src'), 'src').replace(GOROOT, '$GOROOT');
   return { command, file, sampleIndex, regex, ...opts, total: num(/^Total: (\S+)/m.exec(text)[1], u), routines };
-});
+};
+const lists = LIST_CASES.map((c) => listOf(...c));
 writeFileSync(join(here, 'list.json'), JSON.stringify({ go: go(['version']).trim(), cases: lists }, null, 1) + '\n');
 console.log(`list.json: ${lists.length} cases`);
+
+// saved-top.json: the same -top cases on what `tracedeck top FILE --sample-index T --out F` wrote
+// (saved/*.tracedeck-out.pb.gz, committed): the labels survive "Save as pprof", so Go's tag figures of the
+// saved file are those of the original (the test also checks our encoder still writes exactly these files).
+const project = join(here, '../../../../..');
+const SAVED = [
+  ['cpu.pb.gz', 'cpu'],
+  ['heap.pb.gz', 'alloc_space'],
+  ['heap.pb.gz', 'inuse_space'],
+  ['heap.pb.gz', 'inuse_objects'],
+  ['goroutine.pb.gz', 'goroutine'],
+];
+const savedName = (file, si) => `saved/${file.replace(/\.pb\.gz$/, '')}-${si}.tracedeck-out.pb.gz`;
+for (const [file, si] of SAVED) {
+  execFileSync(process.execPath, [join(project, 'bin/tracedeck.mjs'), 'top', join(here, file), '--sample-index', si, '--out', join(here, savedName(file, si))], { stdio: 'ignore' });
+}
+const savedCases = TOP_CASES.filter(([file, si]) => SAVED.some(([f, s]) => f === file && s === si)).map(([file, sampleIndex, unit, opts]) => {
+  const u = UNIT_FLAG[unit];
+  const out = savedName(file, sampleIndex);
+  const flags = ['-top', '-nodecount=1000000', '-nodefraction=0', '-edgefraction=0', `-sample_index=${sampleIndex}`];
+  if (u) flags.push(`-unit=${u}`);
+  for (const [k, v] of Object.entries(opts)) flags.push(`-${k}=${v}`);
+  const text = go(['tool', 'pprof', ...flags, out]);
+  const lines = text.split('\n');
+  const h = lines.findIndex((l) => /^\s+flat\s+flat%\s+sum%\s+cum\s+cum%$/.test(l));
+  const rows = lines.slice(h + 1).filter((l) => l.trim()).map((l) => {
+    const m = /^\s*(\S+)\s+\S+\s+\S+\s+(\S+)\s+\S+\s+(.*)$/.exec(l);
+    return { function: m[3].replace(/ \((?:partial-)?inline\)$/, ''), flat: num(m[1], u), cum: num(m[2], u) };
+  });
+  return { command: `go tool pprof ${flags.join(' ')} ${out}`, original: file, file: out, sampleIndex, ...opts, total: num(/of (\S+) total/.exec(text)[1], u), rows };
+});
+writeFileSync(join(here, 'saved-top.json'), JSON.stringify({ go: go(['version']).trim(), cases: savedCases }, null, 1) + '\n');
+console.log(`saved-top.json: ${savedCases.length} cases`);
+
+// diff.json: `go tool pprof -top -diff_base=cpu-base.pb.gz [-tagfocus…] cpu.pb.gz` (cpu-base.pb.gz: a
+// second run of src/main.go): the label options filter the base's samples too. Each case also keeps
+// the flat sum Go shows of the base alone under the same options (`-top [-tagfocus…] cpu-base.pb.gz`).
+const DIFF_CASES = [{}, { tagfocus: 'worker=alpha' }, { tagignore: 'phase=parse' }, { tagfocus: 'phase=encode', tagignore: 'worker=beta' }, { tagroot: 'worker' }];
+const topRows = (text, u) => {
+  const lines = text.split('\n');
+  const h = lines.findIndex((l) => /^\s+flat\s+flat%\s+sum%\s+cum\s+cum%$/.test(l));
+  return lines.slice(h + 1).filter((l) => l.trim()).map((l) => {
+    const m = /^\s*(\S+)\s+\S+\s+\S+\s+(\S+)\s+\S+\s+(.*)$/.exec(l);
+    return { function: m[3].replace(/ \((?:partial-)?inline\)$/, ''), flat: num(m[1], u), cum: num(m[2], u) };
+  });
+};
+const diffs = DIFF_CASES.map((opts) => {
+  const flags = ['-top', '-nodecount=1000000', '-nodefraction=0', '-edgefraction=0', '-sample_index=cpu', '-unit=ns'];
+  for (const [k, v] of Object.entries(opts)) flags.push(`-${k}=${v}`);
+  const text = go(['tool', 'pprof', ...flags, '-diff_base=cpu-base.pb.gz', 'cpu.pb.gz']);
+  const baseText = go(['tool', 'pprof', ...flags, 'cpu-base.pb.gz']);
+  return {
+    command: `go tool pprof ${flags.join(' ')} -diff_base=cpu-base.pb.gz cpu.pb.gz`,
+    ...opts,
+    rows: topRows(text, 'ns'),
+    baseShown: num(/accounting for (\S+),/.exec(baseText)[1], 'ns'),
+  };
+});
+writeFileSync(join(here, 'diff.json'), JSON.stringify({ go: go(['version']).trim(), cases: diffs }, null, 1) + '\n');
+console.log(`diff.json: ${diffs.length} cases`);
+
+// saved-list.json: the -list cases on the saved files (functions keep their start_line there too).
+const savedLists = LIST_CASES.filter(([file, si]) => SAVED.some(([f, s]) => f === file && s === si)).map(([file, ...rest]) => ({ original: file, ...listOf(savedName(file, rest[0]), ...rest) }));
+writeFileSync(join(here, 'saved-list.json'), JSON.stringify({ go: go(['version']).trim(), cases: savedLists }, null, 1) + '\n');
+console.log(`saved-list.json: ${savedLists.length} cases`);
