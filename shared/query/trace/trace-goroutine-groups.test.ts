@@ -4,6 +4,7 @@ import { parseTrace } from '../../ingest/gotrace/parse-trace.ts';
 import { goroutineLanes, START_FUNCTION_NOTE, traceGoroutineGroups, UNKNOWN_PRE_TRACE_REASON } from './trace-goroutine-groups.ts';
 import { goroutineSummary } from './trace-goroutine-summary.ts';
 import { blockingTotals } from './trace-blocking.ts';
+import { G_WAITING } from '../../model/trace.ts';
 
 const model = parseTrace(readFixture('scenarios/lock-contention-go1.27/trace.out'), {}).model;
 
@@ -95,5 +96,22 @@ describe('goroutines blocked since before the trace (connection leaks)', () => {
     expect(leak.length).toBe(1);
     expect(leak[0]!.goroutines).toBeGreaterThan(10);
     expect(leak[0]!.longestNs).toBe(m.endNs);
+  });
+});
+
+describe('a goroutine blocked "forever"', () => {
+  // stress_1_21 g38 (Go's runtime trace test): created, runs twice, then blocks forever at
+  // 371,641,562 ns (go-trace-summary: endNs 371641562, no blocked time).
+  const m = parseTrace(readFixture('third-party/golang-go-trace/stress_1_21_good'), {}).model;
+  it('ends its lane there, as Go ends the goroutine, instead of waiting to the end of the trace', () => {
+    const [lane] = goroutineLanes(m, [38]);
+    const end = 371_641_562 + m.startNs;
+    expect(lane!.end[lane!.end.length - 1]).toBe(end);
+    expect(end).toBeLessThan(m.endNs);
+    expect([...lane!.state].includes(G_WAITING)).toBe(false);
+  });
+  it('counts in no blocked group', () => {
+    const groups = traceGoroutineGroups(m, undefined, { maxIds: Number.MAX_SAFE_INTEGER }).groups;
+    expect(groups.some((g) => g.goroutineIds.includes(38))).toBe(false);
   });
 });

@@ -16,14 +16,15 @@
  * Speed (a 105 MB trace holds 13.8 M transitions): a range query binary-searches where the range
  * starts and reads each goroutine's state there from the transition index; the grouping key of a
  * (stack, reason) pair is computed once per model. Results are those of a walk from the first
- * transition, sums added in the same order (shared/test-support/trace-reference.ts checks it).
+ * transition, sums added in the same order (goroutine-groups-go.test.ts checks both groups and lanes
+ * against Go's own per-goroutine summary on every trace fixture).
  */
 import type { TraceModel } from '../../model/trace.ts';
 import { frameFuncName, stackFramesLeafFirst, type StackIndex } from '../../model/stacks.ts';
 import { framesOf, goroutineGroupKey, keyFunctions, normalizeWaitReason, type GoroutineGroupFrame } from '../dumps/goroutine-groups.ts';
 import type { TimeRange } from './trace-blocking.ts';
 import { firstPosAfterTime, firstPosFrom, lowerBound, transitionIndex, type TransitionIndex } from './transition-index.ts';
-import { G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../../model/trace.ts';
+import { G_NOTEXIST as NOTEXIST, G_SYSCALL as SYSCALL, G_UNDETERMINED as UNDETERMINED, G_WAITING as WAITING } from '../../model/trace.ts';
 
 /** What a wait the trace found in progress, without a reason, is called. */
 export const UNKNOWN_PRE_TRACE_REASON = 'reason unknown (blocked before the trace)';
@@ -411,6 +412,7 @@ export function goroutineLanes(model: TraceModel, ids: readonly number[], range?
   const T = tr.t;
   const TO = tr.to;
   const FROM = tr.from;
+  const stateAfter = laneStateAfter(model);
   const want = new Map<number, number>();
   ids.forEach((id, i) => want.set(id, i));
   // The walk stops after the first transition past the range of any wanted goroutine.
@@ -440,11 +442,11 @@ export function goroutineLanes(model: TraceModel, ids: readonly number[], range?
       if (q >= 0) {
         const j = ix.byG[q]!;
         last = FROM[j] === UNDETERMINED ? model.startNs : T[j]!;
-        lastState = TO[j]!;
+        lastState = stateAfter(j);
       } else if (p < end && p === ix.gStart[row]! && FROM[ix.byG[p]!] === UNDETERMINED) {
         // First seen through its status, however late that comes: in that state from the start.
         last = model.startNs;
-        lastState = TO[ix.byG[p]!]!;
+        lastState = stateAfter(ix.byG[p]!);
         p++;
       }
       for (; p < end; p++) {
@@ -455,13 +457,25 @@ export function goroutineLanes(model: TraceModel, ids: readonly number[], range?
         const t = FROM[j] === UNDETERMINED ? model.startNs : T[j]!;
         if (last === last) push(last, t, lastState);
         last = t;
-        lastState = TO[j]!;
+        lastState = stateAfter(j);
       }
-      if (last === last && lastState !== 1) push(last, model.endNs, lastState);
+      if (last === last && lastState !== NOTEXIST) push(last, model.endNs, lastState);
     }
     r.flush();
     return { id, start: Float64Array.from(r.s), end: Float64Array.from(r.e), state: Uint8Array.from(r.st) };
   });
+}
+
+/**
+ * The state a lane shows after transition j: its target state, except that a block "forever" (a
+ * select with no cases, or a goroutine parked for good) ends the goroutine as Go's summary counts it
+ * (and the blocking groups above): the lane stops there instead of showing waiting to the trace's end.
+ */
+function laneStateAfter(model: TraceModel): (j: number) => number {
+  const tr = model.transitions;
+  const forever = model.strings.indexOf('forever');
+  if (forever < 0) return (j) => tr.to[j]!;
+  return (j) => (tr.to[j] === WAITING && tr.reason[j] === forever ? NOTEXIST : tr.to[j]!);
 }
 
 /** Lanes by walking every transition (unsorted times or repeated goroutine ids: malformed input). */
@@ -470,6 +484,7 @@ function lanesByWalk(model: TraceModel, ids: readonly number[], lo: number, hi: 
   ids.forEach((id, i) => want.set(id, i));
   const runs = ids.map(() => ({ b: new RunBuilder(res), last: NaN, lastState: -1 }));
   const tr = model.transitions;
+  const stateAfter = laneStateAfter(model);
   const push = (r: (typeof runs)[number], a: number, b: number, state: number) => {
     const x = Math.max(a, lo);
     const y = Math.min(b, hi);
@@ -483,7 +498,7 @@ function lanesByWalk(model: TraceModel, ids: readonly number[], lo: number, hi: 
     seen[k] = 1;
     if (tr.from[i] === UNDETERMINED) {
       runs[k]!.last = model.startNs;
-      runs[k]!.lastState = tr.to[i]!;
+      runs[k]!.lastState = stateAfter(i);
     }
   }
   for (let i = 0; i < tr.count; i++) {
@@ -495,12 +510,12 @@ function lanesByWalk(model: TraceModel, ids: readonly number[], lo: number, hi: 
     const at = tr.from[i] === UNDETERMINED ? model.startNs : t;
     if (r.last === r.last) push(r, r.last, at, r.lastState);
     r.last = at;
-    r.lastState = tr.to[i]!;
+    r.lastState = stateAfter(i);
     if (t > hi) break;
   }
   return ids.map((id, k) => {
     const r = runs[k]!;
-    if (r.last === r.last && r.lastState !== 1) push(r, r.last, model.endNs, r.lastState);
+    if (r.last === r.last && r.lastState !== NOTEXIST) push(r, r.last, model.endNs, r.lastState);
     r.b.flush();
     return { id, start: Float64Array.from(r.b.s), end: Float64Array.from(r.b.e), state: Uint8Array.from(r.b.st) };
   });
