@@ -2,7 +2,7 @@
  * Issue 15: a folder opened as a whole, holding a folder per host with the same file names in each
  * (`block.pb.gz`, `ss-capture.txt.gz`): every place a source is named shows the folder that tells
  * equal names apart — the sources list, the lane labels and their groups, the align picker, the heat
- * map's capture picker.
+ * map's capture picker, the flame graph's title and diff-base picker.
  */
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,4 +57,12 @@ test('two folders each holding files of the same name: each is named with its fo
   expect(targets.some((t) => t.startsWith('web-02/block.pb.gz'))).toBe(true);
   expect(targets.some((t) => /^block\.pb\.gz/.test(t))).toBe(false);
   await screenshot(page, 'source-names-1-folder-per-host');
+
+  // The flame graph names the focused profile, and the profiles it can diff against, by folder.
+  await row.getByTestId('source-name').click();
+  const flame = page.getByTestId('panel-flame');
+  await expect(flame.locator('h2').first()).toHaveText('Flame graph · web-01/block.pb.gz', { timeout: 60_000 });
+  const bases = flame.getByTestId('flame-diff-base').locator('option');
+  await expect(bases.filter({ hasText: /^web-02\/block\.pb\.gz \(/ })).toHaveCount(1);
+  expect((await bases.allTextContents()).some((t) => /^block\.pb\.gz/.test(t))).toBe(false);
 });

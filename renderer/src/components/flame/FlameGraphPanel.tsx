@@ -12,7 +12,7 @@ import type { StackProfileInfo } from '../../../../shared/query/stacks/stack-typ
 import { withDeltas, type TopDeltaRow, type TopRow } from '../../../../shared/query/stacks/top-table.ts';
 import { bridge } from '../../bridge-client.ts';
 import { useApp } from '../../store.ts';
-import { useFlameView, useSourceSelection } from '../../selectors.ts';
+import { useFlameView, useSourceNames, useSourceSelection } from '../../selectors.ts';
 import type { FilterKind, FlameFilter } from '../../state/flame-view.ts';
 import { querySource } from '../../query/query-client.ts';
 import { useRequest, useSourceQueries, useSourceQuery } from '../../query/use-source-query.ts';
@@ -55,6 +55,8 @@ const hasStacks = (s: SourceInfo) => s.status === 'ready' && s.kind !== 'ss' && 
 
 export function FlameGraphPanel() {
   const sources = useApp((s) => s.session.sources);
+  // Sources are named as everywhere else: equal file names get the folder that tells them apart.
+  const nameOf = useSourceNames();
   const focusedId = useApp((s) => s.focusedSourceId);
   const src = sources.find((s) => s.id === focusedId && s.status === 'ready');
   const view = useFlameView(src?.id);
@@ -77,7 +79,7 @@ export function FlameGraphPanel() {
   const diffCandidates = profile
     ? sources.flatMap((s) => {
         const p = s.id !== src?.id && s.status === 'ready' ? pickBaseProfile(profilesOf(s.id), profile) : undefined;
-        return p ? [{ id: s.id, label: `${s.name} (${p.key})` }] : [];
+        return p ? [{ id: s.id, label: `${nameOf(s)} (${p.key})` }] : [];
       })
     : [];
 
@@ -197,7 +199,7 @@ export function FlameGraphPanel() {
         testId="panel-flame"
         empty={
           <span data-testid="flame-no-stacks">
-            {src.kind === 'ss' ? 'ss captures have no stacks' : `${src.name} holds no stacks`}: pick a profile, goroutine dump or trace in the sources list.
+            {src.kind === 'ss' ? 'ss captures have no stacks' : `${nameOf(src)} holds no stacks`}: pick a profile, goroutine dump or trace in the sources list.
           </span>
         }
       />
@@ -205,7 +207,7 @@ export function FlameGraphPanel() {
   }
   return (
     <Panel
-      title={`Flame graph · ${src.name}`}
+      title={`Flame graph · ${nameOf(src)}`}
       testId="panel-flame"
       actions={
         <>
@@ -223,8 +225,8 @@ export function FlameGraphPanel() {
             onClick={() => {
               setSaveError(null);
               if (seriesSave && seriesWindow && profile)
-                saveShownPprof(seriesWindow.to.id, seriesWindow.to.name, { profile: profile.key, ...filters }, seriesSave).catch((e: Error) => setSaveError(`Save as pprof failed: ${e.message}`));
-              else if (profile) saveShownPprof(src.id, src.name, { profile: profile.key, range, ...filters }, diffWith).catch((e: Error) => setSaveError(`Save as pprof failed: ${e.message}`));
+                saveShownPprof(seriesWindow.to.id, nameOf(seriesWindow.to.id), { profile: profile.key, ...filters }, seriesSave).catch((e: Error) => setSaveError(`Save as pprof failed: ${e.message}`));
+              else if (profile) saveShownPprof(src.id, nameOf(src), { profile: profile.key, range, ...filters }, diffWith).catch((e: Error) => setSaveError(`Save as pprof failed: ${e.message}`));
             }}
           >
             Save as pprof
@@ -252,7 +254,7 @@ export function FlameGraphPanel() {
         profile={profile}
         appliedSearch={appliedSearch}
         diffCandidates={diffCandidates}
-        baseName={seriesOn ? (series.baseline ? 'the baseline range' : seriesWindow?.from.name) : base?.name}
+        baseName={seriesOn ? (series.baseline ? 'the baseline range' : seriesWindow ? nameOf(seriesWindow.from.id) : undefined) : base ? nameOf(base) : undefined}
         rangeLimited={!!range}
         tree={shownTree}
         top={shownTop}
