@@ -349,6 +349,13 @@ test('a session keeps the flame graph diff base and the top-table sort', async (
   await page.getByTestId('top-sort-cum').click();
   await expect(page.getByTestId('top-sort-cum')).toHaveAttribute('aria-sort', 'descending');
   await expect(page.getByTestId('top-sort-flat')).toHaveAttribute('aria-sort', 'none');
+  // The header flips before the re-sorted table arrives: wait for rows in cum order.
+  await expect
+    .poll(async () => {
+      const cums = await page.locator('.top-table tbody tr').evaluateAll((rs) => rs.slice(0, 5).map((r) => Number(r.getAttribute('data-cum'))));
+      return cums.length === 5 && cums.every((c, i) => i === 0 || c <= cums[i - 1]!);
+    })
+    .toBe(true);
   const firstRows = await page.locator('.top-table tbody tr').evaluateAll((rs) => rs.slice(0, 5).map((r) => r.textContent));
   const baseTotal = await page.getByTestId('flame-total').innerText();
   expect(baseTotal).toContain(' · base ');
