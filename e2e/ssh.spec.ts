@@ -275,15 +275,17 @@ test('a fleet from the form: an ssh-config pattern starts one collection per hos
     await bar.getByTestId('ssh-pprof-port').fill(String(pprofPort));
     await bar.getByTestId('ssh-pprof-goroutine').click();
     await expect.poll(() => page.locator('[data-testid="source"][data-kind="pprof"]').count(), { timeout: 20_000 }).toBe(before + 3);
-    // On the timeline the hosts' live lanes and their profiles sit under the collection, not under a
-    // header per host: with nothing else open, that is the only group (so no header is drawn).
+    // On the timeline the hosts' live lanes sit under the collection, not under a header per host. The
+    // three hosts here forward to one pprof server (one process, and every sshd reports this machine's
+    // hostname), so their three goroutine profiles are one process's series: a group of their own.
     await expect(page.getByTestId('timeline-lane')).toHaveCount(6);
-    await expect(page.getByTestId('lane-group')).toHaveCount(0);
-    // A file opened beside them makes two groups: the collection's header holds all six.
-    await page.getByTestId('file-input').setInputFiles(fixture('scenarios/conn-leak-go1.27/mutex.pb.gz'));
     const collection = page.locator('[data-testid="lane-group"][data-group="collection web-*"]');
     await expect(collection).toHaveCount(1, { timeout: 20_000 });
-    await expect(collection).toContainText('collection web-* · 6 sources');
+    await expect(collection).toContainText('collection web-* · 3 sources');
+    const series = page.locator('[data-testid="lane-group"][data-group^="goroutine profiles of "]');
+    await expect(series).toHaveCount(1);
+    await expect(series).toContainText('3 snapshots');
+    await expect(page.getByTestId('lane-group')).toHaveCount(2);
     await expect(page.locator('[data-testid="lane-group"][data-group^="host "]')).toHaveCount(0);
     await screenshot(page, 'ssh-fleet-lanes');
 
