@@ -232,7 +232,7 @@ function walkKinds(r: LaneRuns, i: number, j: number, out: Float64Array): void {
  * ns per kind inside [lo, hi) of runs [i, j] (inclusive), into out (the lane's kinds zeroed first):
  * whole blocks from the sums, the partial blocks at both ends walked, runs i and j clipped to the window.
  */
-function kindNsIn(r: LaneRuns, i: number, j: number, lo: number, hi: number, out: Float64Array): void {
+export function kindNsIn(r: LaneRuns, i: number, j: number, lo: number, hi: number, out: Float64Array): void {
   const kinds = r.kinds;
   for (let x = 0; x < kinds.length; x++) out[kinds[x]!] = 0;
   if (j < i) return;
@@ -313,32 +313,45 @@ export function lodSlices(r: LaneRuns, lo: number, hi: number, res: number, sink
       kindNsIn(r, i, j, lo, hi, scratch);
       for (let x = 0; x < r.kinds.length; x++) if (scratch[r.kinds[x]!]! > scratch[best]!) best = r.kinds[x]!;
     }
-    let g = -1;
-    let lab = -1;
-    if (j - i < EXACT_MERGE_WALK) {
-      // Few runs: the goroutine and label that held most of the dominant kind's time.
-      let m = 0;
-      let longest = -1;
-      let longestI = -1;
-      for (let k = i; k <= j; k++) {
-        if (kindOf(r, k) !== best) continue;
-        const d = Math.min(r.end[k]!, hi) - Math.max(r.start[k]!, lo);
-        if (d > longest) [longest, longestI] = [d, k];
-        if (!r.g) continue;
-        const gk = r.g[k]!;
-        let x = 0;
-        while (x < m && walkG[x] !== gk) x++;
-        if (x === m) [walkG[m], walkNs[m++]] = [gk, 0];
-        walkNs[x]! += d;
-      }
-      if (!r.g) g = r.constG;
-      else for (let x = 0, gNs = -1; x < m; x++) if (walkNs[x]! > gNs) [g, gNs] = [walkG[x]!, walkNs[x]!];
-      if (longestI >= 0 && (!r.g || m === 1)) lab = label(longestI);
-    } else if (oneGoroutine(r, i, j)) {
-      g = gOf(r, i);
-      lab = r.label ? -1 : label(i);
-    }
-    sink.push(s, mergedEnd, best, g, lab, j - i + 1);
+    mergedIdentity(r, i, j, lo, hi, best, label);
+    sink.push(s, mergedEnd, best, merged.g, merged.label, j - i + 1);
     i = j + 1;
   }
+}
+
+/**
+ * The goroutine row and label a merged slice of runs [i, j] (kind `best` dominant) shows: with at most
+ * EXACT_MERGE_WALK runs, the goroutine holding most of the dominant kind's time and the label of its
+ * longest run (when one goroutine); with more, the goroutine when every run has the same one. Into
+ * `merged` (no array per pixel).
+ */
+export const merged = { g: -1, label: -1 };
+export function mergedIdentity(r: LaneRuns, i: number, j: number, lo: number, hi: number, best: number, label: (k: number) => number): void {
+  let g = -1;
+  let lab = -1;
+  if (j - i < EXACT_MERGE_WALK) {
+    // Few runs: the goroutine and label that held most of the dominant kind's time.
+    let m = 0;
+    let longest = -1;
+    let longestI = -1;
+    for (let k = i; k <= j; k++) {
+      if (kindOf(r, k) !== best) continue;
+      const d = Math.min(r.end[k]!, hi) - Math.max(r.start[k]!, lo);
+      if (d > longest) [longest, longestI] = [d, k];
+      if (!r.g) continue;
+      const gk = r.g[k]!;
+      let x = 0;
+      while (x < m && walkG[x] !== gk) x++;
+      if (x === m) [walkG[m], walkNs[m++]] = [gk, 0];
+      walkNs[x]! += d;
+    }
+    if (!r.g) g = r.constG;
+    else for (let x = 0, gNs = -1; x < m; x++) if (walkNs[x]! > gNs) [g, gNs] = [walkG[x]!, walkNs[x]!];
+    if (longestI >= 0 && (!r.g || m === 1)) lab = label(longestI);
+  } else if (oneGoroutine(r, i, j)) {
+    g = gOf(r, i);
+    lab = r.label ? -1 : label(i);
+  }
+  merged.g = g;
+  merged.label = lab;
 }

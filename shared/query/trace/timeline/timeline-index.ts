@@ -112,6 +112,43 @@ function stepSeries(t: Float64Array, v: Float64Array): StepSeries {
   return { t, v, blockMax };
 }
 
+/** A series level exists when its cells hold at least this many points on average. */
+const SERIES_LEVEL_MIN_POINTS = 8;
+const seriesLevels = new WeakMap<StepSeries, Map<number, StepSeries>>();
+
+/**
+ * The series as a window at `res` ns per pixel reads it: itself when it has a few points per pixel;
+ * else its level with cells of 2^L ≤ res / 4 ns, one point per cell that has any (at the cell's first
+ * point, valued at the cell's highest): an envelope whose peaks are placed within a quarter pixel,
+ * with a few points per pixel whatever the points the series has. Built once per level, lazily.
+ */
+export function seriesForResolution(s: StepSeries, res: number): StepSeries {
+  const n = s.t.length;
+  if (n < 2 * SERIES_LEVEL_MIN_POINTS || !(res > 0)) return s;
+  const span = s.t[n - 1]! - s.t[0]!;
+  const level = Math.floor(Math.log2(res / 4));
+  if (!(span > 0) || 2 ** level < (SERIES_LEVEL_MIN_POINTS * span) / n) return s;
+  let levels = seriesLevels.get(s);
+  if (!levels) seriesLevels.set(s, (levels = new Map()));
+  let out = levels.get(level);
+  if (out) return out;
+  const cell = 2 ** level;
+  const t: number[] = [];
+  const v: number[] = [];
+  let at = NaN;
+  for (let i = 0; i < n; i++) {
+    const c = Math.floor(s.t[i]! / cell);
+    if (c !== at) {
+      at = c;
+      t.push(s.t[i]!);
+      v.push(s.v[i]!);
+    } else if (s.v[i]! > v[v.length - 1]!) v[v.length - 1] = s.v[i]!;
+  }
+  out = stepSeries(Float64Array.from(t), Float64Array.from(v));
+  levels.set(level, out);
+  return out;
+}
+
 /** User regions of one goroutine, in start order, with their nesting depth and the running max of ends. */
 export interface RegionGroup {
   rows: Int32Array;

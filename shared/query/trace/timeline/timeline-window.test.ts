@@ -8,6 +8,7 @@ import { goroutineLanes } from '../trace-goroutine-groups.ts';
 import { transitionIndex } from '../transition-index.ts';
 import { searchGoroutines } from './search-goroutines.ts';
 import { timelineSliceDetail } from './slice-detail.ts';
+import { laneLevel, levelForResolution } from './lane-levels.ts';
 import { K_RUNNING, K_WAITING, procLanes, regionGroups } from './timeline-index.ts';
 import { SLICE_KINDS, type LaneRef, type LaneSlices } from './timeline-types.ts';
 import { timelineOverview, timelineWindow } from './timeline-window.ts';
@@ -84,6 +85,17 @@ describe('timelineWindow level of detail', () => {
   it('whole trace at 1,000 pixels: ≤ 2 slices per pixel per lane, time per kind conserved, merged kinds dominant', () => {
     const lanes: LaneRef[] = [...busiest(lock, 20).map((id) => ({ kind: 'goroutine' as const, id })), ...[...procLanes(lock).keys()].map((id) => ({ kind: 'proc' as const, id }))];
     checkLod(lock, lanes, lock.startNs, lock.endNs, 1000);
+  });
+  it('whole trace at 150 pixels, read from the lanes\' summary levels: the same rules hold', () => {
+    const lanes: LaneRef[] = [...busiest(lock, 8).map((id) => ({ kind: 'goroutine' as const, id })), ...[...procLanes(lock).keys()].map((id) => ({ kind: 'proc' as const, id }))];
+    for (const pixels of [150]) {
+      const res = (lock.endNs - lock.startNs) / pixels;
+      // The P lanes are dense enough at these resolutions to have a level (else this test reads runs).
+      for (const r of procLanes(lock).values()) expect(laneLevel(r, levelForResolution(res))).not.toBeNull();
+      checkLod(lock, lanes, lock.startNs, lock.endNs, pixels);
+      // A window cut inside items (edges not on a cell) too.
+      checkLod(lock, lanes, lock.startNs + 12_345_678, lock.endNs - 98_765_432, pixels);
+    }
   });
   it('a 1 ms zoom and a 10 µs zoom of the busiest goroutines', () => {
     const lanes = busiest(cpuPool, 12).map((id) => ({ kind: 'goroutine' as const, id }));

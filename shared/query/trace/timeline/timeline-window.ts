@@ -8,7 +8,8 @@
  */
 import type { TraceModel } from '../../../model/trace.ts';
 import { transitionIndex } from '../transition-index.ts';
-import { gOf, KIND_COUNT, kindTotals, lodSlices, type LaneRuns, type SliceSink } from './lane-runs.ts';
+import { laneSlicesAt } from './lane-levels.ts';
+import { gOf, KIND_COUNT, kindTotals, type LaneRuns, type SliceSink } from './lane-runs.ts';
 import {
   gcLane,
   goroutineCountIndex,
@@ -20,6 +21,7 @@ import {
   procLanes,
   regionGroups,
   SERIES_BLOCK,
+  seriesForResolution,
   taskGroup,
   timeOrder,
   type LabelTable,
@@ -104,6 +106,9 @@ interface CachedLane {
  */
 const laneCaches = new WeakMap<TraceModel, Map<string, CachedLane>>();
 const LANES_CACHED = 128;
+/** Lane keys asked once (not cached yet), per model. */
+const seenOnce = new WeakMap<TraceModel, Set<string>>();
+const SEEN_KEPT = 4096;
 
 function computeLane(model: TraceModel, runs: LaneRuns, lo: number, hi: number, res: number, byRegion: boolean): CachedLane {
   const out: CachedLane = { start: [], end: [], kind: [], g: [], labelId: [], merged: [], kindNs: [] };
@@ -125,7 +130,7 @@ function computeLane(model: TraceModel, runs: LaneRuns, lo: number, hi: number, 
       out.merged.push(merged);
     },
   };
-  lodSlices(runs, lo, hi, res, sink, (i) => table.ofGoroutine(gOf(runs, i)));
+  laneSlicesAt(runs, lo, hi, res, sink, (i) => table.ofGoroutine(gOf(runs, i)));
   out.kindNs = kindTotals(runs, lo, hi);
   return out;
 }
@@ -149,6 +154,14 @@ function laneSlices(
   let c = cache.get(key);
   if (!c) {
     c = computeLane(model, runs, lo, hi, res, byRegion);
+    // Kept from its second asking on: a pan asks every window once, and then costs no copies.
+    let seen = seenOnce.get(model);
+    if (!seen) seenOnce.set(model, (seen = new Set()));
+    if (!seen.has(key)) {
+      if (seen.size >= SEEN_KEPT) seen.clear();
+      seen.add(key);
+      return { lane, start: c.start, end: c.end, kind: c.kind, g: c.g, label: c.labelId.map((id) => labels.of(id)), merged: c.merged, kindNs: c.kindNs };
+    }
     if (cache.size >= LANES_CACHED) cache.delete(cache.keys().next().value!);
     cache.set(key, c);
   }
@@ -158,17 +171,17 @@ function laneSlices(
 
 /** The first i ≥ from with t[i] > x (strict: true) or t[i] >= x; galloping from `from` (columns move forward). */
 function bound(t: Float64Array, x: number, strict: boolean, from: number): number {
-  const before = (v: number) => v < x || (strict && v === x);
+  // (No closure for "before x": this runs twice per pixel column.)
   let a = from;
   let step = 1;
-  while (a + step < t.length && before(t[a + step]!)) {
+  while (a + step < t.length && (t[a + step]! < x || (strict && t[a + step] === x))) {
     a += step;
     step *= 2;
   }
   let b = Math.min(a + step, t.length);
   while (a < b) {
     const m = (a + b) >>> 1;
-    if (before(t[m]!)) a = m + 1;
+    if (t[m]! < x || (strict && t[m] === x)) a = m + 1;
     else b = m;
   }
   return a;
@@ -396,8 +409,8 @@ export function timelineWindow(model: TraceModel, args: TimelineWindowArgs, opts
     spans: spansIn(model, goroutineIds, lo, hi, colRes),
     logs: logsIn(model, lo, hi, colRes),
     cpuSamples: cpuColumns(model, lo, hi, colRes),
-    heap: seriesColumns(heapSeriesIndex(model), lo, hi, colRes),
-    goroutineCount: seriesColumns(goroutineCountIndex(model), lo, hi, colRes),
+    heap: seriesColumns(seriesForResolution(heapSeriesIndex(model), colRes), lo, hi, colRes),
+    goroutineCount: seriesColumns(seriesForResolution(goroutineCountIndex(model), colRes), lo, hi, colRes),
     flows: flows.flows,
     flowsOmitted: flows.omitted,
   };
