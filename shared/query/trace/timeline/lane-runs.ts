@@ -30,8 +30,11 @@ export interface LaneRuns {
   /** Index into SLICE_KINDS per run; null: every run is `constKind`. */
   kind: Uint8Array | null;
   constKind: number;
-  /** Goroutine ROW per run (-1 none); null: every run is `constG`'s. */
-  g: Int32Array | null;
+  /**
+   * Goroutine ROW per run (-1 none); null: every run is `constG`'s. 16 bits when every run has a row
+   * below 0xffff (P and thread lanes hold millions of runs: 2 bytes each saved).
+   */
+  g: Int32Array | Uint16Array | null;
   constG: number;
   /** Label id per run (timeline label table, -1 none); null: the label of the run's goroutine. */
   label: Int32Array | null;
@@ -134,7 +137,7 @@ export class RunsBuilder {
       end,
       kind: keep.kind ? kind : null,
       constKind: n ? kind[0]! : 0,
-      g: keep.g ? g : null,
+      g: keep.g ? compactRows(g) : null,
       constG: n ? g[0]! : -1,
       label: keep.label ? pick(this.label, (k) => new Int32Array(k)) : null,
       src: keep.src ? pick(this.src, (k) => new Int32Array(k)) : null,
@@ -178,6 +181,12 @@ function startOrder(start: Float64Array, n: number): Int32Array | null {
     b = next;
   }
   return src;
+}
+
+/** Rows as 16 bits when they all fit (no -1, all below 0xffff), else as they are. */
+function compactRows(g: Int32Array): Int32Array | Uint16Array {
+  for (let i = 0; i < g.length; i++) if (g[i]! < 0 || g[i]! >= 0xffff) return g;
+  return Uint16Array.from(g);
 }
 
 export const kindOf = (r: LaneRuns, i: number): number => (r.kind ? r.kind[i]! : r.constKind);

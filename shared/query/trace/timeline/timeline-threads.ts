@@ -143,7 +143,7 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
     for (let g = 0; g < pending.length; g++) if (pending[g]! >= 0) close(g, pending[g]!, Math.max(model.endNs, entryT[g]!), -1);
   }
   for (const [m, b] of [...builders].sort((x, y) => x[0] - y[0])) {
-    lanes.set(m, b.finish({ kind: true, g: true, label: false, src: false, clipOverlaps: true, block: 8 }));
+    lanes.set(m, b.finish({ kind: true, g: true, label: false, src: false, clipOverlaps: true }));
   }
   return lanes;
 }
