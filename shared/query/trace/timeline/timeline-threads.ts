@@ -8,6 +8,8 @@
  *   syscall-blocked  the rest of that syscall, after the P was taken (or the whole syscall when it
  *                    began without a P)
  *
+ * Syscalls whose thread is unknown are on lanes with ids -1, -2, … (placeUnknown).
+ *
  * Empty when the model has no thread columns.
  */
 import { G_SYSCALL, G_UNDETERMINED, P_RUNNING, P_UNDETERMINED, type TraceModel } from '../../../model/trace.ts';
@@ -22,6 +24,32 @@ interface Held {
 }
 
 const cache = new WeakMap<TraceModel, Map<number, LaneRuns>>();
+
+/** A syscall whose thread neither its entry nor its exit names. */
+interface Unknown {
+  s: number;
+  e: number;
+  g: number;
+  kind: number;
+  src: number;
+}
+
+/**
+ * Syscalls on no known thread go to lanes -1, -2, … ("syscall (thread unknown)"): a syscall a Go ≤ 1.21
+ * trace finds in progress at its start (EvGoInSyscall) has no thread in Go either (its converter gives
+ * NoThread) and, when it never ends, no exit names one. Each takes the first such lane free at its start,
+ * so a lane never holds two at once.
+ */
+function placeUnknown(list: Unknown[], builder: (m: number) => RunsBuilder): void {
+  list.sort((a, b) => a.s - b.s || a.e - b.e);
+  const laneEnd: number[] = [];
+  for (const u of list) {
+    let k = laneEnd.findIndex((end) => end <= u.s);
+    if (k < 0) k = laneEnd.push(u.s) - 1;
+    laneEnd[k] = u.e;
+    if (u.e > u.s) builder(-(k + 1)).push(u.s, u.e, u.kind, u.g, -1, u.src);
+  }
+}
 
 /** Index of `j` in an ascending array, or -1. */
 function indexOf(a: Int32Array, j: number): number {
@@ -107,6 +135,7 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
     }
   }
   // Syscalls: from each entry to the goroutine's next transition out of Syscall.
+  const unknown: Unknown[] = [];
   if (sys?.m) {
     const exits = tr.syscallExits;
     const pending = new Int32Array(model.goroutines.count).fill(-1);
@@ -117,8 +146,11 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
         const x = indexOf(exits.at, exitAt);
         if (x >= 0) m = exits.m[x]!;
       }
-      if (m < 0) return;
       const s = entryT[g]!;
+      if (m < 0) {
+        unknown.push({ s, e: t, g, kind: sys.p[e]! >= 0 ? K_SYSCALL : K_SYSCALL_BLOCKED, src: sys.at[e]! });
+        return;
+      }
       const h = sys.p[e]! >= 0 ? heldAt(held.get(m), s) : null;
       const split = h ? Math.min(t, h.end) : s;
       if (split > s) builder(m).push(s, split, K_SYSCALL, g, -1, sys.at[e]!);
@@ -142,6 +174,7 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
     // Syscalls still running when the trace ends, end there.
     for (let g = 0; g < pending.length; g++) if (pending[g]! >= 0) close(g, pending[g]!, Math.max(model.endNs, entryT[g]!), -1);
   }
+  placeUnknown(unknown, builder);
   for (const [m, b] of [...builders].sort((x, y) => x[0] - y[0])) {
     lanes.set(m, b.finish({ kind: true, g: true, label: false, src: false, clipOverlaps: true }));
   }

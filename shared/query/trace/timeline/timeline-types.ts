@@ -10,7 +10,8 @@
  * ns per kind of the lane in the window, whatever the merging). The queries' QueryMap entries:
  * timelineOverview → { overview }, timelineWindow → { window }, timelineSliceDetail → { detail | null },
  * searchGoroutines → { matches }. A proc lane's id is the P id (-1: transitions without a P); a thread
- * lane's the M id; slices shorter than resolutionNs are merged; a window never has more than 100,000
+ * lane's the M id (ids -1, -2, …: "syscall (thread unknown)" lanes, syscalls no event names a thread
+ * for, e.g. one a Go ≤ 1.21 trace finds in progress at its start; added by timeline-speed, additive); slices shorter than resolutionNs are merged; a window never has more than 100,000
  * pixel columns (a smaller resolutionNs is raised to that).
  */
 import type { SourceRange } from '../../stacks/stack-types.ts';
