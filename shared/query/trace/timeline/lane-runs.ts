@@ -100,7 +100,7 @@ export class RunsBuilder {
    * The lane's runs. Runs pushed out of start order are sorted first. `keep` says which columns vary
    * (the others collapse to a constant: a goroutine's own lane has one goroutine, a P lane one kind).
    */
-  finish(keep: { kind: boolean; g: boolean; label: boolean; src: boolean; clipOverlaps?: boolean; block?: number }): LaneRuns {
+  finish(keep: { kind: boolean; g: boolean; label: boolean; src: boolean; clipOverlaps?: boolean; yielding?: number; block?: number }): LaneRuns {
     const n = this.n;
     const order = startOrder(this.start, n);
     const pick = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
@@ -115,6 +115,21 @@ export class RunsBuilder {
     const g = pick(this.g, (k) => new Int32Array(k));
     // A run starting before the previous one ends (only a malformed trace makes them) starts at its end.
     if (keep.clipOverlaps) for (let i = 1; i < n; i++) if (start[i]! < end[i - 1]!) start[i] = Math.min(end[i - 1]!, end[i]!);
+    // Runs of kind `yielding` (a P's syscall stretches) give way to the others: they start no earlier
+    // than every run before has ended and end no later than the next starts (nothing left: zero
+    // length); the other runs are never changed.
+    const y = keep.yielding ?? -1;
+    if (y >= 0) {
+      let reached = -Infinity;
+      for (let i = 0; i < n; i++) {
+        if (kind[i] === y) {
+          const s = Math.max(start[i]!, reached);
+          start[i] = s;
+          end[i] = Math.max(s, i + 1 < n ? Math.min(end[i]!, start[i + 1]!) : end[i]!);
+        }
+        reached = Math.max(reached, end[i]!);
+      }
+    }
     const B = Math.max(1, keep.block ?? BLOCK);
     const nb = Math.ceil(n / B);
     const cum: (Float64Array | null)[] = new Array<Float64Array | null>(KIND_COUNT).fill(null);

@@ -4,8 +4,8 @@
  *
  *   goroutine lanes   one goroutine's state runs (from the transition index's per-goroutine rows),
  *                     built when its lane is first asked, kept for the most recent lanes
- *   proc lanes        every P's Running runs (goroutine, start, end), from one pass over all
- *                     transitions with the P of each (GoTransitionTable.p)
+ *   proc lanes        every P's Running runs (goroutine, start, end) and its syscalls holding the P,
+ *                     from one pass over all transitions with the P of each (GoTransitionTable.p)
  *   gc                GC mark phases and stop-the-world ranges as one lane, STW over mark
  *   labels            the names slices carry (start functions, wait reasons), interned once
  *
@@ -250,8 +250,10 @@ export function goroutineRuns(model: TraceModel, row: number): LaneRuns {
 }
 
 /**
- * Every P's Running runs: a goroutine's run in Running belongs to the P of the transition that began
- * it (NO_PROC_ID when that event had none). Empty when the model has no P per transition.
+ * Every P's runs: 'running' (a goroutine's run in Running belongs to the P of the transition that began
+ * it, NO_PROC_ID when that event had none) and 'syscall' (the goroutine that entered a syscall on the P
+ * holds it until it leaves the syscall or the P changes state: stolen, stopped; Go's P view shows it
+ * so). Empty when the model has no P per transition.
  */
 export function procLanes(model: TraceModel): Map<number, LaneRuns> {
   const c = cacheOf(model);
@@ -267,10 +269,18 @@ export function procLanes(model: TraceModel): Map<number, LaneRuns> {
     const onP = new Int32Array(nG);
     const src = new Int32Array(nG);
     const builders = new Map<number, RunsBuilder>();
-    const close = (g: number, at: number) => {
-      let b = builders.get(onP[g]!);
-      if (!b) builders.set(onP[g]!, (b = new RunsBuilder()));
-      b.push(since[g]!, at, K_RUNNING, g, -1, src[g]!);
+    const builder = (p: number) => {
+      let b = builders.get(p);
+      if (!b) builders.set(p, (b = new RunsBuilder()));
+      return b;
+    };
+    const changes = procChangeTimes(model);
+    const close = (g: number, at: number) => builder(onP[g]!).push(since[g]!, at, K_RUNNING, g, -1, src[g]!);
+    // A syscall on P p from t to at, cut where the P next changes state.
+    const closeSyscall = (g: number, at: number) => {
+      const p = onP[g]!;
+      const e = Math.min(at, nextChangeAfter(changes.get(p), since[g]!));
+      if (e > since[g]!) builder(p).push(since[g]!, e, K_SYSCALL, g, -1, src[g]!);
     };
     const T = tr.t;
     const G = tr.g;
@@ -282,19 +292,53 @@ export function procLanes(model: TraceModel): Map<number, LaneRuns> {
       if (from === to) continue;
       const g = G[i]!;
       const t = from === G_UNDETERMINED ? model.startNs : T[i]!;
-      if (state[g] === G_RUNNING && since[g] === since[g]) close(g, t);
+      if (since[g] === since[g]) {
+        if (state[g] === G_RUNNING) close(g, t);
+        else if (state[g] === G_SYSCALL) closeSyscall(g, t);
+      }
       state[g] = to;
-      if (to === G_RUNNING) {
+      since[g] = NaN;
+      if (to === G_RUNNING || (to === G_SYSCALL && P[i] !== NO_PROC)) {
         since[g] = t;
         onP[g] = P[i]!;
         src[g] = i;
       }
     }
-    for (let g = 0; g < nG; g++) if (state[g] === G_RUNNING && since[g] === since[g]) close(g, Math.max(model.endNs, since[g]!));
-    for (const [p, b] of [...builders].sort((x, y) => x[0] - y[0])) lanes.set(p, b.finish({ kind: false, g: true, label: false, src: false }));
+    for (let g = 0; g < nG; g++) {
+      if (!(since[g] === since[g])) continue;
+      if (state[g] === G_RUNNING) close(g, Math.max(model.endNs, since[g]!));
+      else if (state[g] === G_SYSCALL) closeSyscall(g, Math.max(model.endNs, since[g]!));
+    }
+    for (const [p, b] of [...builders].sort((x, y) => x[0] - y[0])) lanes.set(p, b.finish({ kind: true, g: true, label: false, src: false, yielding: K_SYSCALL }));
   }
   c.procLanes = lanes;
   return lanes;
+}
+
+/** Per P, the times it changed state (ascending). */
+function procChangeTimes(model: TraceModel): Map<number, Float64Array> {
+  const pr = model.procs;
+  const lists = new Map<number, number[]>();
+  for (let i = 0; i < pr.count; i++) {
+    if (pr.from[i] === pr.to[i]) continue;
+    let l = lists.get(pr.p[i]!);
+    if (!l) lists.set(pr.p[i]!, (l = []));
+    l.push(pr.t[i]!);
+  }
+  return new Map([...lists].map(([p, l]) => [p, Float64Array.from(l).sort()]));
+}
+
+/** The first time in `times` after t (Infinity: none). */
+function nextChangeAfter(times: Float64Array | undefined, t: number): number {
+  if (!times) return Infinity;
+  let a = 0;
+  let b = times.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (times[m]! <= t) a = m + 1;
+    else b = m;
+  }
+  return a < times.length ? times[a]! : Infinity;
 }
 
 /**

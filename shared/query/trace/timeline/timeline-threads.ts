@@ -13,7 +13,7 @@
  * Empty when the model has no thread columns.
  */
 import { G_SYSCALL, G_UNDETERMINED, P_RUNNING, P_UNDETERMINED, type TraceModel } from '../../../model/trace.ts';
-import { firstRunEndingAfter, gOf, RunsBuilder, type LaneRuns } from './lane-runs.ts';
+import { firstRunEndingAfter, gOf, kindOf, RunsBuilder, type LaneRuns } from './lane-runs.ts';
 import { K_RUNNING, K_SYSCALL, K_SYSCALL_BLOCKED, procLanes } from './timeline-index.ts';
 
 
@@ -130,7 +130,8 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
       for (let i = firstRunEndingAfter(runs, h.start); i < runs.n && runs.start[i]! < h.end; i++) {
         const s = Math.max(runs.start[i]!, h.start);
         const e = Math.min(runs.end[i]!, h.end);
-        if (e > s) builder(m).push(s, e, K_RUNNING, gOf(runs, i), -1, runs.src ? runs.src[i]! : -1);
+        // (The P lane's syscall runs are the thread's own syscalls, read below.)
+        if (e > s && kindOf(runs, i) === K_RUNNING) builder(m).push(s, e, K_RUNNING, gOf(runs, i), -1, runs.src ? runs.src[i]! : -1);
       }
     }
   }

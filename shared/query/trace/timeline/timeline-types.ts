@@ -24,8 +24,8 @@ export interface LaneRef {
 }
 
 /**
- * What a slice is. Proc lane: 'running' (a goroutine ran on the P; `g` says which), 'idle' gaps are not
- * sent. Thread lane: 'running' (the M held a P and ran `g`), 'syscall' (in a syscall holding its P),
+ * What a slice is. Proc lane: 'running' (a goroutine ran on the P; `g` says which), 'syscall' (goroutine
+ * `g` in a syscall still holding the P; added by timeline-speed), 'idle' gaps are not sent. Thread lane: 'running' (the M held a P and ran `g`), 'syscall' (in a syscall holding its P),
  * 'syscall-blocked' (in a syscall after its P was taken). Goroutine lane: its state.
  * GC lane (kind 'proc' id -1 is never used; GC is in `TimelineWindow.gc`): 'gc-mark', 'stw', 'assist', 'sweep'.
  */

@@ -419,7 +419,8 @@ export function timelineWindow(model: TraceModel, args: TimelineWindowArgs, opts
 /** The lanes a trace has, with each P's and thread's busy time, for the lane list and the minimap. */
 export function timelineOverview(model: TraceModel): TimelineOverview {
   const busy = (runs: LaneRuns) => kindTotals(runs, -Infinity, Infinity).reduce((a, b) => a + b, 0);
-  const procs = [...procLanes(model)].map(([id, runs]) => ({ id: id === NO_PROC_ID ? -1 : id, busyNs: busy(runs) }));
+  // A P is busy while it runs a goroutine (its syscall stretches are not counted).
+  const procs = [...procLanes(model)].map(([id, runs]) => ({ id: id === NO_PROC_ID ? -1 : id, busyNs: kindTotals(runs, -Infinity, Infinity)[K_RUNNING]! }));
   const threads = [...threadLanes(model)].map(([id, runs]) => ({ id, busyNs: busy(runs) }));
   return {
     startNs: model.startNs,
