@@ -170,6 +170,7 @@ interface TimelineCache {
   taskDepth: Uint8Array | null;
   tasks: RegionGroup | null;
   order: Map<string, Int32Array>;
+  assists: Map<number, AssistRanges> | null;
 }
 
 const caches = new WeakMap<TraceModel, TimelineCache>();
@@ -193,6 +194,7 @@ function cacheOf(model: TraceModel): TimelineCache {
       taskDepth: null,
       tasks: null,
       order: new Map(),
+      assists: null,
     };
     caches.set(model, c);
   }
@@ -391,6 +393,48 @@ export function gcLane(model: TraceModel): LaneRuns {
   }
   c.gc = b.finish({ kind: true, g: false, label: true, src: false, block: 4 });
   return c.gc;
+}
+
+/** One goroutine's GC mark assists, in time order. */
+export interface AssistRanges {
+  start: Float64Array;
+  end: Float64Array;
+}
+
+/**
+ * Each goroutine row's mark assists (Go's "GC mark assist" ranges, scoped to a goroutine): begin … end,
+ * or found in progress (ACTIVE) when not open; one still open at the trace's end ends there.
+ */
+export function assistRanges(model: TraceModel): Map<number, AssistRanges> {
+  const c = cacheOf(model);
+  if (c.assists) return c.assists;
+  const ge = model.gcEvents;
+  const open = new Map<number, number>();
+  const lists = new Map<number, number[]>();
+  const add = (row: number, s: number, e: number) => {
+    let l = lists.get(row);
+    if (!l) lists.set(row, (l = []));
+    l.push(s, e);
+  };
+  for (let i = 0; i < ge.count; i++) {
+    const k = ge.kind[i]!;
+    if (k !== GC_EV_ASSIST_BEGIN && k !== GC_EV_ASSIST_END && k !== GC_EV_ASSIST_ACTIVE) continue;
+    const row = ge.value[i]!;
+    if (!(row >= 0)) continue;
+    if (k === GC_EV_ASSIST_END) {
+      const s = open.get(row);
+      if (s !== undefined) add(row, s, Math.max(s, ge.t[i]!));
+      open.delete(row);
+    } else if (!open.has(row)) open.set(row, ge.t[i]!);
+  }
+  for (const [row, s] of open) add(row, s, Math.max(s, model.endNs));
+  const out = new Map<number, AssistRanges>();
+  for (const [row, l] of lists) {
+    const idx = Array.from({ length: l.length / 2 }, (_, k) => k).sort((a, b) => l[2 * a]! - l[2 * b]!);
+    out.set(row, { start: Float64Array.from(idx, (k) => l[2 * k]!), end: Float64Array.from(idx, (k) => l[2 * k + 1]!) });
+  }
+  c.assists = out;
+  return out;
 }
 
 /** Rows of a column in time order (identity when already sorted), cached per model and name. */

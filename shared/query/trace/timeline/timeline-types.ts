@@ -65,6 +65,12 @@ export interface LaneSlices {
    * trace-queries; additive.)
    */
   kindNs?: number[];
+  /**
+   * Marks drawn over a goroutine lane's slices: its GC mark assists (kind 'assist', from the model's GC
+   * event log), those closer than a pixel merged into one. Goroutine lanes only. (Added by
+   * timeline-speed; additive.)
+   */
+  marks?: { start: number[]; end: number[]; kind: number[] };
 }
 
 export interface TimelineWindowArgs {

@@ -15,8 +15,10 @@ import {
   goroutineCountIndex,
   goroutineRuns,
   heapSeriesIndex,
+  K_ASSIST,
   K_RUNNING,
   labelTable,
+  assistRanges,
   NO_PROC_ID,
   procLanes,
   regionGroups,
@@ -383,6 +385,34 @@ function spansIn(model: TraceModel, goroutineIds: number[], lo: number, hi: numb
   return out;
 }
 
+/** Goroutine `gid`'s mark assists overlapping [lo, hi), clipped, those less than `res` apart merged. */
+export function assistMarks(model: TraceModel, gid: number, lo: number, hi: number, res: number): NonNullable<LaneSlices['marks']> {
+  const out = { start: [] as number[], end: [] as number[], kind: [] as number[] };
+  const row = transitionIndex(model).rowOfId.get(gid);
+  const a = row === undefined ? undefined : assistRanges(model).get(row);
+  if (!a) return out;
+  // Ranges of one goroutine never overlap (one assist at a time): ends ascend with starts.
+  let x = 0;
+  let y = a.end.length;
+  while (x < y) {
+    const m = (x + y) >>> 1;
+    if (a.end[m]! <= lo && !(a.end[m] === a.start[m] && a.start[m]! >= lo)) x = m + 1;
+    else y = m;
+  }
+  for (let k = x; k < a.start.length && a.start[k]! < hi; k++) {
+    const s = Math.max(a.start[k]!, lo);
+    const e = Math.min(a.end[k]!, hi);
+    const last = out.end.length - 1;
+    if (last >= 0 && s - out.end[last]! < res) out.end[last] = Math.max(out.end[last]!, e);
+    else {
+      out.start.push(s);
+      out.end.push(e);
+      out.kind.push(K_ASSIST);
+    }
+  }
+  return out;
+}
+
 /** The window's resolution: as asked, but never more than MAX_COLUMNS pixels over the range. */
 export function windowResolution(lo: number, hi: number, resolutionNs: number, maxColumns = MAX_COLUMNS): number {
   return Math.max(resolutionNs > 0 ? resolutionNs : 0, (hi - lo) / maxColumns);
@@ -396,7 +426,11 @@ export function timelineWindow(model: TraceModel, args: TimelineWindowArgs, opts
   const colRes = res > 0 ? res : 1;
   const labels = new WindowLabels(labelTable(model));
   const byRegion = args.colorBy === 'region';
-  const lanes = args.lanes.map((lane) => laneSlices(model, lane, laneRuns(model, lane), lo, hi, res, labels, byRegion));
+  const lanes = args.lanes.map((lane) => {
+    const l = laneSlices(model, lane, laneRuns(model, lane), lo, hi, res, labels, byRegion);
+    if (lane.kind === 'goroutine') l.marks = assistMarks(model, lane.id, lo, hi, res);
+    return l;
+  });
   const gc = laneSlices(model, { kind: 'proc', id: -1 }, gcLane(model), lo, hi, res, labels, false, 'gc');
   const goroutineIds = args.lanes.filter((l) => l.kind === 'goroutine').map((l) => l.id);
   const flows = wakeFlows(model, lo, hi, args.lanes.some((l) => l.kind === 'goroutine') ? goroutineIds : null, args.flowLimit ?? FLOW_LIMIT);
