@@ -37,7 +37,8 @@ interface Unknown {
 /**
  * Syscalls on no known thread go to lanes -1, -2, … ("syscall (thread unknown)"): a syscall a Go ≤ 1.21
  * trace finds in progress at its start (EvGoInSyscall) has no thread in Go either (its converter gives
- * NoThread) and, when it never ends, no exit names one. Each takes the first such lane free at its start,
+ * NoThread) and, when it never ends, no exit names one; and the rest of a Go ≤ 1.21 syscall after its
+ * thread (named by its P) ran goroutines again. Each takes the first such lane free at its start,
  * so a lane never holds two at once.
  */
 function placeUnknown(list: Unknown[], builder: (m: number) => RunsBuilder): void {
@@ -123,6 +124,7 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
   };
   // Running: the P lane's runs inside each stretch the M held that P.
   const pl = procLanes(model);
+  const running = new Map<number, number[]>();
   for (const [m, list] of held) {
     for (const h of list) {
       const runs = pl.get(h.p);
@@ -131,10 +133,35 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
         const s = Math.max(runs.start[i]!, h.start);
         const e = Math.min(runs.end[i]!, h.end);
         // (The P lane's syscall runs are the thread's own syscalls, read below.)
-        if (e > s && kindOf(runs, i) === K_RUNNING) builder(m).push(s, e, K_RUNNING, gOf(runs, i), -1, runs.src ? runs.src[i]! : -1);
+        if (e > s && kindOf(runs, i) === K_RUNNING) {
+          builder(m).push(s, e, K_RUNNING, gOf(runs, i), -1, runs.src ? runs.src[i]! : -1);
+          let r = running.get(m);
+          if (!r) running.set(m, (r = []));
+          r.push(s, e);
+        }
       }
     }
   }
+  // Each M's running stretches as [start, end] pairs in time order (held stretches are sorted per M).
+  const runningOf = new Map([...running].map(([m, r]) => [m, Float64Array.from(r)]));
+  /**
+   * Where a syscall on M from s must stop: the start of M's first running stretch ending after s (s
+   * itself when one holds s), or Infinity. A Go <= 1.21 trace names the thread of a syscall by its P
+   * (Go's converter), and when that syscall blocks the P goes on running other goroutines on that
+   * thread: the syscall's rest is on a thread the trace does not name.
+   */
+  const runningFrom = (m: number, s: number): number => {
+    const r = runningOf.get(m);
+    if (!r) return Infinity;
+    let a = 0;
+    let b = r.length / 2;
+    while (a < b) {
+      const x = (a + b) >>> 1;
+      if (r[2 * x + 1]! <= s) a = x + 1;
+      else b = x;
+    }
+    return a < r.length / 2 ? Math.max(s, r[2 * a]!) : Infinity;
+  };
   // Syscalls: from each entry to the goroutine's next transition out of Syscall.
   const unknown: Unknown[] = [];
   if (sys?.m) {
@@ -154,8 +181,11 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
       }
       const h = sys.p[e]! >= 0 ? heldAt(held.get(m), s) : null;
       const split = h ? Math.min(t, h.end) : s;
-      if (split > s) builder(m).push(s, split, K_SYSCALL, g, -1, sys.at[e]!);
-      if (t > split) builder(m).push(split, t, K_SYSCALL_BLOCKED, g, -1, sys.at[e]!);
+      // The part from where M runs goroutines again is on an unknown thread.
+      const cut = Math.min(t, runningFrom(m, s));
+      if (Math.min(split, cut) > s) builder(m).push(s, Math.min(split, cut), K_SYSCALL, g, -1, sys.at[e]!);
+      if (cut > split) builder(m).push(split, cut, K_SYSCALL_BLOCKED, g, -1, sys.at[e]!);
+      if (t > cut) unknown.push({ s: cut, e: t, g, kind: K_SYSCALL_BLOCKED, src: sys.at[e]! });
     };
     let k = 0;
     for (let i = 0; i < tr.count; i++) {
