@@ -13,7 +13,9 @@ import { parseTrace } from '../shared/ingest/gotrace/parse-trace.ts';
 import { transitionIndex } from '../shared/query/trace/transition-index.ts';
 import { searchGoroutines } from '../shared/query/trace/timeline/search-goroutines.ts';
 import { timelineSliceDetail } from '../shared/query/trace/timeline/slice-detail.ts';
+import type { LaneRuns } from '../shared/query/trace/timeline/lane-runs.ts';
 import { procLanes } from '../shared/query/trace/timeline/timeline-index.ts';
+import { threadLanes } from '../shared/query/trace/timeline/timeline-threads.ts';
 import type { LaneRef, TimelineWindowArgs } from '../shared/query/trace/timeline/timeline-types.ts';
 import { timelineOverview, timelineWindow } from '../shared/query/trace/timeline/timeline-window.ts';
 import { BENCH_DATA } from '../shared/test-support/fixtures.ts';
@@ -53,6 +55,18 @@ const [overview, overviewMs] = time(() => timelineOverview(model));
 console.log(
   `overview (builds the P and thread lanes): ${overviewMs.toFixed(0)} ms, ${overview.procs.length} P lanes, ${overview.threads.length} thread lanes, ` +
     `indexes ${((heapNow() - before) / 1e6).toFixed(0)} MB`,
+);
+/** Bytes of a lane index's typed columns (what the heap holds for it, whatever the GC timing). */
+const laneBytes = (runs: Iterable<LaneRuns>) => {
+  let b = 0;
+  for (const r of runs) for (const a of [r.start, r.end, r.kind, r.g, r.label, r.src, r.blockG, ...r.cum]) b += a ? a.byteLength : 0;
+  return b;
+};
+const runsOf = (m: Map<number, LaneRuns>) => [...m.values()].reduce((a, r) => a + r.n, 0);
+console.log(
+  `P lanes ${(laneBytes(procLanes(model).values()) / 1e6).toFixed(0)} MB (${runsOf(procLanes(model))} runs), ` +
+    `thread lanes ${(laneBytes(threadLanes(model).values()) / 1e6).toFixed(0)} MB (${runsOf(threadLanes(model))} runs); ` +
+    `process heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB + array buffers ${(process.memoryUsage().arrayBuffers / 1e6).toFixed(0)} MB, rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`,
 );
 const lanes: LaneRef[] = [
   ...[...procLanes(model).keys()].map((id) => ({ kind: 'proc' as const, id })),

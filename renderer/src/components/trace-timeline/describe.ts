@@ -7,6 +7,7 @@ import { SLICE_KINDS, type SliceKind } from '../../../../shared/query/trace/time
 import { formatBytes, formatCount, formatDuration } from '../../format.ts';
 import { KIND_NAMES } from './colors.ts';
 import type { Hit } from './hit-test.ts';
+import { threadLabel } from './lane-layout.ts';
 
 export interface HitText {
   title: string;
@@ -27,7 +28,7 @@ export function describeHit(hit: Hit, win: TimelineWindow, fnOf?: ReadonlyMap<nu
       const dur = lane.end[i]! - lane.start[i]!;
       const merged = lane.merged[i]!;
       const lines: [string, string][] = [];
-      const onLane = lane.lane.kind === 'proc' ? `P${lane.lane.id}` : lane.lane.kind === 'thread' ? `M${lane.lane.id}` : `G${lane.lane.id}`;
+      const onLane = lane.lane.kind === 'proc' ? `P${lane.lane.id}` : lane.lane.kind === 'thread' ? threadLabel(lane.lane.id) : `G${lane.lane.id}`;
       if (g >= 0) lines.push(['goroutine', `G${g}`]);
       // A running slice's label is its start function, or its innermost region when coloured by region.
       const labelIsRegion = kind === 'running' && colorBy === 'region';

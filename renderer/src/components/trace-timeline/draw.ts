@@ -378,6 +378,7 @@ function drawRow(ctx: CanvasRenderingContext2D, d: DrawInput, r: Row, top: numbe
       if (r.kind === 'proc') drawGcBands(ctx, win.gc, vp, top, 'stw');
       if (r.kind === 'goroutine') {
         const g = r.lane!.id;
+        if (lane?.marks) drawLaneMarks(ctx, lane.marks, vp, top + 2);
         drawSpans(ctx, d, (s) => s.kind === 'region' && s.g === g, top + GOROUTINE_H, 7);
         drawLogs(ctx, d, (l) => l.g === g, top);
       }
@@ -420,6 +421,17 @@ function drawLogs(ctx: CanvasRenderingContext2D, d: DrawInput, want: (l: Timelin
     ctx.lineTo(x, top + 6);
     ctx.closePath();
     ctx.fill();
+  }
+}
+
+/** A goroutine lane's own marks (its GC mark assists) as thin bands along the top of its slices. */
+function drawLaneMarks(ctx: CanvasRenderingContext2D, marks: NonNullable<LaneSlices['marks']>, vp: Viewport, top: number) {
+  for (let i = 0; i < marks.start.length; i++) {
+    const x0 = Math.max(vp.x0, xOf(vp, marks.start[i]!));
+    const x1 = Math.min(vp.x0 + vp.w, xOf(vp, marks.end[i]!));
+    if (x1 < vp.x0 || x0 > vp.x0 + vp.w) continue;
+    ctx.fillStyle = kindColor(kindOf(marks.kind[i]!));
+    ctx.fillRect(x0, top, Math.max(1.5, x1 - x0), 3);
   }
 }
 

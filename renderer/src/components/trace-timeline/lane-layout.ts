@@ -64,7 +64,7 @@ export function layoutRows(inp: LayoutInput): Row[] {
   add({ key: 'h:procs', kind: 'header', label: `Procs (${ov.procs.length})`, h: HEADER_H });
   for (const p of ov.procs) add({ key: `proc:${p.id}`, kind: 'proc', label: `P${p.id}`, sub: pct(p.busyNs, span), h: PROC_H, lane: { kind: 'proc', id: p.id } });
   add({ key: 'h:threads', kind: 'header', label: `Threads (${ov.threads.length})`, h: HEADER_H, group: 'threads', folded: !inp.showThreads });
-  if (inp.showThreads) for (const m of ov.threads) add({ key: `thread:${m.id}`, kind: 'thread', label: `M${m.id}`, sub: pct(m.busyNs, span), h: THREAD_H, lane: { kind: 'thread', id: m.id } });
+  if (inp.showThreads) for (const m of ov.threads) add({ key: `thread:${m.id}`, kind: 'thread', label: threadLabel(m.id), sub: pct(m.busyNs, span), h: THREAD_H, lane: { kind: 'thread', id: m.id } });
   add({ key: 'h:goroutines', kind: 'header', label: `Goroutines (${inp.pinned.length} of ${ov.goroutineCount.toLocaleString('en-US')} shown)`, h: HEADER_H, group: 'goroutines' });
   for (const g of inp.pinned) {
     const depth = Math.min(MAX_REGION_DEPTH, inp.regionDepth?.get(g) ?? 0);
@@ -115,4 +115,9 @@ export function taskLevels(spans: readonly { kind: string; start: number; end: n
     out[i] = level;
   }
   return out;
+}
+
+/** A thread lane's name; ids below 0 hold syscalls no event names a thread for (old traces: Go's converter gives none). */
+export function threadLabel(id: number): string {
+  return id >= 0 ? `M${id}` : `no thread${id < -1 ? ` ${-id}` : ''} (syscall)`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { axisTicks, formatAt, formatPrecise, niceStep, panBy, zoomAt, nsOf, xOf, MIN_SPAN_NS } from './time-scale.ts';
-import { layoutRows, rowAt, visibleLanes, rowsHeight, taskLevels } from './lane-layout.ts';
+import { layoutRows, rowAt, visibleLanes, rowsHeight, taskLevels, threadLabel } from './lane-layout.ts';
 import { hitTest, sliceAt, stepAt } from './hit-test.ts';
 import { fetchWindow } from './window-request.ts';
 import { traceFunctionOf } from './evidence-link.ts';
@@ -193,5 +193,9 @@ describe('links from other views', () => {
       { frames: ['main', 'b'], weight: 9 },
       { frames: ['main', 'a'], weight: 5 },
     ]);
+  });
+
+  it('names thread lanes, and the lanes of syscalls no event names a thread for', () => {
+    expect([threadLabel(3), threadLabel(-1), threadLabel(-2)]).toEqual(['M3', 'no thread (syscall)', 'no thread 2 (syscall)']);
   });
 });

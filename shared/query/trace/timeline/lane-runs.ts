@@ -30,8 +30,11 @@ export interface LaneRuns {
   /** Index into SLICE_KINDS per run; null: every run is `constKind`. */
   kind: Uint8Array | null;
   constKind: number;
-  /** Goroutine ROW per run (-1 none); null: every run is `constG`'s. */
-  g: Int32Array | null;
+  /**
+   * Goroutine ROW per run (-1 none); null: every run is `constG`'s. 16 bits when every run has a row
+   * below 0xffff (P and thread lanes hold millions of runs: 2 bytes each saved).
+   */
+  g: Int32Array | Uint16Array | null;
   constG: number;
   /** Label id per run (timeline label table, -1 none); null: the label of the run's goroutine. */
   label: Int32Array | null;
@@ -97,7 +100,7 @@ export class RunsBuilder {
    * The lane's runs. Runs pushed out of start order are sorted first. `keep` says which columns vary
    * (the others collapse to a constant: a goroutine's own lane has one goroutine, a P lane one kind).
    */
-  finish(keep: { kind: boolean; g: boolean; label: boolean; src: boolean; clipOverlaps?: boolean; block?: number }): LaneRuns {
+  finish(keep: { kind: boolean; g: boolean; label: boolean; src: boolean; clipOverlaps?: boolean; yielding?: number; block?: number }): LaneRuns {
     const n = this.n;
     const order = startOrder(this.start, n);
     const pick = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
@@ -112,6 +115,21 @@ export class RunsBuilder {
     const g = pick(this.g, (k) => new Int32Array(k));
     // A run starting before the previous one ends (only a malformed trace makes them) starts at its end.
     if (keep.clipOverlaps) for (let i = 1; i < n; i++) if (start[i]! < end[i - 1]!) start[i] = Math.min(end[i - 1]!, end[i]!);
+    // Runs of kind `yielding` (a P's syscall stretches) give way to the others: they start no earlier
+    // than every run before has ended and end no later than the next starts (nothing left: zero
+    // length); the other runs are never changed.
+    const y = keep.yielding ?? -1;
+    if (y >= 0) {
+      let reached = -Infinity;
+      for (let i = 0; i < n; i++) {
+        if (kind[i] === y) {
+          const s = Math.max(start[i]!, reached);
+          start[i] = s;
+          end[i] = Math.max(s, i + 1 < n ? Math.min(end[i]!, start[i + 1]!) : end[i]!);
+        }
+        reached = Math.max(reached, end[i]!);
+      }
+    }
     const B = Math.max(1, keep.block ?? BLOCK);
     const nb = Math.ceil(n / B);
     const cum: (Float64Array | null)[] = new Array<Float64Array | null>(KIND_COUNT).fill(null);
@@ -134,7 +152,7 @@ export class RunsBuilder {
       end,
       kind: keep.kind ? kind : null,
       constKind: n ? kind[0]! : 0,
-      g: keep.g ? g : null,
+      g: keep.g ? compactRows(g) : null,
       constG: n ? g[0]! : -1,
       label: keep.label ? pick(this.label, (k) => new Int32Array(k)) : null,
       src: keep.src ? pick(this.src, (k) => new Int32Array(k)) : null,
@@ -178,6 +196,12 @@ function startOrder(start: Float64Array, n: number): Int32Array | null {
     b = next;
   }
   return src;
+}
+
+/** Rows as 16 bits when they all fit (no -1, all below 0xffff), else as they are. */
+function compactRows(g: Int32Array): Int32Array | Uint16Array {
+  for (let i = 0; i < g.length; i++) if (g[i]! < 0 || g[i]! >= 0xffff) return g;
+  return Uint16Array.from(g);
 }
 
 export const kindOf = (r: LaneRuns, i: number): number => (r.kind ? r.kind[i]! : r.constKind);
@@ -232,7 +256,7 @@ function walkKinds(r: LaneRuns, i: number, j: number, out: Float64Array): void {
  * ns per kind inside [lo, hi) of runs [i, j] (inclusive), into out (the lane's kinds zeroed first):
  * whole blocks from the sums, the partial blocks at both ends walked, runs i and j clipped to the window.
  */
-function kindNsIn(r: LaneRuns, i: number, j: number, lo: number, hi: number, out: Float64Array): void {
+export function kindNsIn(r: LaneRuns, i: number, j: number, lo: number, hi: number, out: Float64Array): void {
   const kinds = r.kinds;
   for (let x = 0; x < kinds.length; x++) out[kinds[x]!] = 0;
   if (j < i) return;
@@ -313,32 +337,45 @@ export function lodSlices(r: LaneRuns, lo: number, hi: number, res: number, sink
       kindNsIn(r, i, j, lo, hi, scratch);
       for (let x = 0; x < r.kinds.length; x++) if (scratch[r.kinds[x]!]! > scratch[best]!) best = r.kinds[x]!;
     }
-    let g = -1;
-    let lab = -1;
-    if (j - i < EXACT_MERGE_WALK) {
-      // Few runs: the goroutine and label that held most of the dominant kind's time.
-      let m = 0;
-      let longest = -1;
-      let longestI = -1;
-      for (let k = i; k <= j; k++) {
-        if (kindOf(r, k) !== best) continue;
-        const d = Math.min(r.end[k]!, hi) - Math.max(r.start[k]!, lo);
-        if (d > longest) [longest, longestI] = [d, k];
-        if (!r.g) continue;
-        const gk = r.g[k]!;
-        let x = 0;
-        while (x < m && walkG[x] !== gk) x++;
-        if (x === m) [walkG[m], walkNs[m++]] = [gk, 0];
-        walkNs[x]! += d;
-      }
-      if (!r.g) g = r.constG;
-      else for (let x = 0, gNs = -1; x < m; x++) if (walkNs[x]! > gNs) [g, gNs] = [walkG[x]!, walkNs[x]!];
-      if (longestI >= 0 && (!r.g || m === 1)) lab = label(longestI);
-    } else if (oneGoroutine(r, i, j)) {
-      g = gOf(r, i);
-      lab = r.label ? -1 : label(i);
-    }
-    sink.push(s, mergedEnd, best, g, lab, j - i + 1);
+    mergedIdentity(r, i, j, lo, hi, best, label);
+    sink.push(s, mergedEnd, best, merged.g, merged.label, j - i + 1);
     i = j + 1;
   }
+}
+
+/**
+ * The goroutine row and label a merged slice of runs [i, j] (kind `best` dominant) shows: with at most
+ * EXACT_MERGE_WALK runs, the goroutine holding most of the dominant kind's time and the label of its
+ * longest run (when one goroutine); with more, the goroutine when every run has the same one. Into
+ * `merged` (no array per pixel).
+ */
+export const merged = { g: -1, label: -1 };
+export function mergedIdentity(r: LaneRuns, i: number, j: number, lo: number, hi: number, best: number, label: (k: number) => number): void {
+  let g = -1;
+  let lab = -1;
+  if (j - i < EXACT_MERGE_WALK) {
+    // Few runs: the goroutine and label that held most of the dominant kind's time.
+    let m = 0;
+    let longest = -1;
+    let longestI = -1;
+    for (let k = i; k <= j; k++) {
+      if (kindOf(r, k) !== best) continue;
+      const d = Math.min(r.end[k]!, hi) - Math.max(r.start[k]!, lo);
+      if (d > longest) [longest, longestI] = [d, k];
+      if (!r.g) continue;
+      const gk = r.g[k]!;
+      let x = 0;
+      while (x < m && walkG[x] !== gk) x++;
+      if (x === m) [walkG[m], walkNs[m++]] = [gk, 0];
+      walkNs[x]! += d;
+    }
+    if (!r.g) g = r.constG;
+    else for (let x = 0, gNs = -1; x < m; x++) if (walkNs[x]! > gNs) [g, gNs] = [walkG[x]!, walkNs[x]!];
+    if (longestI >= 0 && (!r.g || m === 1)) lab = label(longestI);
+  } else if (oneGoroutine(r, i, j)) {
+    g = gOf(r, i);
+    lab = r.label ? -1 : label(i);
+  }
+  merged.g = g;
+  merged.label = lab;
 }

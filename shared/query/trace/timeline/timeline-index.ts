@@ -4,8 +4,8 @@
  *
  *   goroutine lanes   one goroutine's state runs (from the transition index's per-goroutine rows),
  *                     built when its lane is first asked, kept for the most recent lanes
- *   proc lanes        every P's Running runs (goroutine, start, end), from one pass over all
- *                     transitions with the P of each (GoTransitionTable.p)
+ *   proc lanes        every P's Running runs (goroutine, start, end) and its syscalls holding the P,
+ *                     from one pass over all transitions with the P of each (GoTransitionTable.p)
  *   gc                GC mark phases and stop-the-world ranges as one lane, STW over mark
  *   labels            the names slices carry (start functions, wait reasons), interned once
  *
@@ -112,6 +112,43 @@ function stepSeries(t: Float64Array, v: Float64Array): StepSeries {
   return { t, v, blockMax };
 }
 
+/** A series level exists when its cells hold at least this many points on average. */
+const SERIES_LEVEL_MIN_POINTS = 8;
+const seriesLevels = new WeakMap<StepSeries, Map<number, StepSeries>>();
+
+/**
+ * The series as a window at `res` ns per pixel reads it: itself when it has a few points per pixel;
+ * else its level with cells of 2^L ≤ res / 4 ns, one point per cell that has any (at the cell's first
+ * point, valued at the cell's highest): an envelope whose peaks are placed within a quarter pixel,
+ * with a few points per pixel whatever the points the series has. Built once per level, lazily.
+ */
+export function seriesForResolution(s: StepSeries, res: number): StepSeries {
+  const n = s.t.length;
+  if (n < 2 * SERIES_LEVEL_MIN_POINTS || !(res > 0)) return s;
+  const span = s.t[n - 1]! - s.t[0]!;
+  const level = Math.floor(Math.log2(res / 4));
+  if (!(span > 0) || 2 ** level < (SERIES_LEVEL_MIN_POINTS * span) / n) return s;
+  let levels = seriesLevels.get(s);
+  if (!levels) seriesLevels.set(s, (levels = new Map()));
+  let out = levels.get(level);
+  if (out) return out;
+  const cell = 2 ** level;
+  const t: number[] = [];
+  const v: number[] = [];
+  let at = NaN;
+  for (let i = 0; i < n; i++) {
+    const c = Math.floor(s.t[i]! / cell);
+    if (c !== at) {
+      at = c;
+      t.push(s.t[i]!);
+      v.push(s.v[i]!);
+    } else if (s.v[i]! > v[v.length - 1]!) v[v.length - 1] = s.v[i]!;
+  }
+  out = stepSeries(Float64Array.from(t), Float64Array.from(v));
+  levels.set(level, out);
+  return out;
+}
+
 /** User regions of one goroutine, in start order, with their nesting depth and the running max of ends. */
 export interface RegionGroup {
   rows: Int32Array;
@@ -133,6 +170,7 @@ interface TimelineCache {
   taskDepth: Uint8Array | null;
   tasks: RegionGroup | null;
   order: Map<string, Int32Array>;
+  assists: Map<number, AssistRanges> | null;
 }
 
 const caches = new WeakMap<TraceModel, TimelineCache>();
@@ -156,6 +194,7 @@ function cacheOf(model: TraceModel): TimelineCache {
       taskDepth: null,
       tasks: null,
       order: new Map(),
+      assists: null,
     };
     caches.set(model, c);
   }
@@ -213,8 +252,10 @@ export function goroutineRuns(model: TraceModel, row: number): LaneRuns {
 }
 
 /**
- * Every P's Running runs: a goroutine's run in Running belongs to the P of the transition that began
- * it (NO_PROC_ID when that event had none). Empty when the model has no P per transition.
+ * Every P's runs: 'running' (a goroutine's run in Running belongs to the P of the transition that began
+ * it, NO_PROC_ID when that event had none) and 'syscall' (the goroutine that entered a syscall on the P
+ * holds it until it leaves the syscall or the P changes state: stolen, stopped; Go's P view shows it
+ * so). Empty when the model has no P per transition.
  */
 export function procLanes(model: TraceModel): Map<number, LaneRuns> {
   const c = cacheOf(model);
@@ -230,10 +271,18 @@ export function procLanes(model: TraceModel): Map<number, LaneRuns> {
     const onP = new Int32Array(nG);
     const src = new Int32Array(nG);
     const builders = new Map<number, RunsBuilder>();
-    const close = (g: number, at: number) => {
-      let b = builders.get(onP[g]!);
-      if (!b) builders.set(onP[g]!, (b = new RunsBuilder()));
-      b.push(since[g]!, at, K_RUNNING, g, -1, src[g]!);
+    const builder = (p: number) => {
+      let b = builders.get(p);
+      if (!b) builders.set(p, (b = new RunsBuilder()));
+      return b;
+    };
+    const changes = procChangeTimes(model);
+    const close = (g: number, at: number) => builder(onP[g]!).push(since[g]!, at, K_RUNNING, g, -1, src[g]!);
+    // A syscall on P p from t to at, cut where the P next changes state.
+    const closeSyscall = (g: number, at: number) => {
+      const p = onP[g]!;
+      const e = Math.min(at, nextChangeAfter(changes.get(p), since[g]!));
+      if (e > since[g]!) builder(p).push(since[g]!, e, K_SYSCALL, g, -1, src[g]!);
     };
     const T = tr.t;
     const G = tr.g;
@@ -245,19 +294,53 @@ export function procLanes(model: TraceModel): Map<number, LaneRuns> {
       if (from === to) continue;
       const g = G[i]!;
       const t = from === G_UNDETERMINED ? model.startNs : T[i]!;
-      if (state[g] === G_RUNNING && since[g] === since[g]) close(g, t);
+      if (since[g] === since[g]) {
+        if (state[g] === G_RUNNING) close(g, t);
+        else if (state[g] === G_SYSCALL) closeSyscall(g, t);
+      }
       state[g] = to;
-      if (to === G_RUNNING) {
+      since[g] = NaN;
+      if (to === G_RUNNING || (to === G_SYSCALL && P[i] !== NO_PROC)) {
         since[g] = t;
         onP[g] = P[i]!;
         src[g] = i;
       }
     }
-    for (let g = 0; g < nG; g++) if (state[g] === G_RUNNING && since[g] === since[g]) close(g, Math.max(model.endNs, since[g]!));
-    for (const [p, b] of [...builders].sort((x, y) => x[0] - y[0])) lanes.set(p, b.finish({ kind: false, g: true, label: false, src: false }));
+    for (let g = 0; g < nG; g++) {
+      if (!(since[g] === since[g])) continue;
+      if (state[g] === G_RUNNING) close(g, Math.max(model.endNs, since[g]!));
+      else if (state[g] === G_SYSCALL) closeSyscall(g, Math.max(model.endNs, since[g]!));
+    }
+    for (const [p, b] of [...builders].sort((x, y) => x[0] - y[0])) lanes.set(p, b.finish({ kind: true, g: true, label: false, src: false, yielding: K_SYSCALL }));
   }
   c.procLanes = lanes;
   return lanes;
+}
+
+/** Per P, the times it changed state (ascending). */
+function procChangeTimes(model: TraceModel): Map<number, Float64Array> {
+  const pr = model.procs;
+  const lists = new Map<number, number[]>();
+  for (let i = 0; i < pr.count; i++) {
+    if (pr.from[i] === pr.to[i]) continue;
+    let l = lists.get(pr.p[i]!);
+    if (!l) lists.set(pr.p[i]!, (l = []));
+    l.push(pr.t[i]!);
+  }
+  return new Map([...lists].map(([p, l]) => [p, Float64Array.from(l).sort()]));
+}
+
+/** The first time in `times` after t (Infinity: none). */
+function nextChangeAfter(times: Float64Array | undefined, t: number): number {
+  if (!times) return Infinity;
+  let a = 0;
+  let b = times.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (times[m]! <= t) a = m + 1;
+    else b = m;
+  }
+  return a < times.length ? times[a]! : Infinity;
 }
 
 /**
@@ -310,6 +393,48 @@ export function gcLane(model: TraceModel): LaneRuns {
   }
   c.gc = b.finish({ kind: true, g: false, label: true, src: false, block: 4 });
   return c.gc;
+}
+
+/** One goroutine's GC mark assists, in time order. */
+export interface AssistRanges {
+  start: Float64Array;
+  end: Float64Array;
+}
+
+/**
+ * Each goroutine row's mark assists (Go's "GC mark assist" ranges, scoped to a goroutine): begin … end,
+ * or found in progress (ACTIVE) when not open; one still open at the trace's end ends there.
+ */
+export function assistRanges(model: TraceModel): Map<number, AssistRanges> {
+  const c = cacheOf(model);
+  if (c.assists) return c.assists;
+  const ge = model.gcEvents;
+  const open = new Map<number, number>();
+  const lists = new Map<number, number[]>();
+  const add = (row: number, s: number, e: number) => {
+    let l = lists.get(row);
+    if (!l) lists.set(row, (l = []));
+    l.push(s, e);
+  };
+  for (let i = 0; i < ge.count; i++) {
+    const k = ge.kind[i]!;
+    if (k !== GC_EV_ASSIST_BEGIN && k !== GC_EV_ASSIST_END && k !== GC_EV_ASSIST_ACTIVE) continue;
+    const row = ge.value[i]!;
+    if (!(row >= 0)) continue;
+    if (k === GC_EV_ASSIST_END) {
+      const s = open.get(row);
+      if (s !== undefined) add(row, s, Math.max(s, ge.t[i]!));
+      open.delete(row);
+    } else if (!open.has(row)) open.set(row, ge.t[i]!);
+  }
+  for (const [row, s] of open) add(row, s, Math.max(s, model.endNs));
+  const out = new Map<number, AssistRanges>();
+  for (const [row, l] of lists) {
+    const idx = Array.from({ length: l.length / 2 }, (_, k) => k).sort((a, b) => l[2 * a]! - l[2 * b]!);
+    out.set(row, { start: Float64Array.from(idx, (k) => l[2 * k]!), end: Float64Array.from(idx, (k) => l[2 * k + 1]!) });
+  }
+  c.assists = out;
+  return out;
 }
 
 /** Rows of a column in time order (identity when already sorted), cached per model and name. */

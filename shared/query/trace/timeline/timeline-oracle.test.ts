@@ -13,7 +13,7 @@ import type { TraceModel } from '../../../model/trace.ts';
 import { FIXTURES } from '../../../test-support/fixtures.ts';
 import { transitionIndex } from '../transition-index.ts';
 import { gOf, kindOf } from './lane-runs.ts';
-import { goroutineRuns, NO_PROC_ID, procLanes } from './timeline-index.ts';
+import { goroutineRuns, K_RUNNING, NO_PROC_ID, procLanes } from './timeline-index.ts';
 import { SLICE_KINDS } from './timeline-types.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -52,7 +52,8 @@ function procDigests(model: TraceModel): ProcDigest[] {
   const out: ProcDigest[] = [];
   for (const [p, runs] of procLanes(model)) {
     const list: [number, number, number][] = [];
-    for (let i = 0; i < runs.n; i++) list.push([ids[gOf(runs, i)]!, runs.start[i]!, runs.end[i]!]);
+    // The Running intervals (a P lane also shows syscalls holding the P: not in Go's Running digest).
+    for (let i = 0; i < runs.n; i++) if (kindOf(runs, i) === K_RUNNING) list.push([ids[gOf(runs, i)]!, runs.start[i]!, runs.end[i]!]);
     list.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
     const byG = new Map<number, number>();
     let total = 0;
@@ -62,6 +63,7 @@ function procDigests(model: TraceModel): ProcDigest[] {
       byG.set(g, (byG.get(g) ?? 0) + e - s);
       total += e - s;
     }
+    if (!list.length) continue;
     const top = [...byG].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 20);
     out.push({ p: p === NO_PROC_ID ? -1 : p, intervals: list.length, hash: fnv32a(text), runningNs: total, top });
   }

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../../../ingest/gotrace/parse-trace.ts';
 import { G_RUNNABLE, G_WAITING, type TraceModel } from '../../../model/trace.ts';
 import { FIXTURES } from '../../../test-support/fixtures.ts';
-import { kindTotals, type LaneRuns } from './lane-runs.ts';
+import { gOf, kindOf, kindTotals, runAt, type LaneRuns } from './lane-runs.ts';
+import { transitionIndex } from '../transition-index.ts';
 import { timelineSliceDetail } from './slice-detail.ts';
 import { wakeFlows } from './timeline-flows.ts';
 import { goroutineRuns, K_RUNNING, K_SYSCALL, K_SYSCALL_BLOCKED, procLanes } from './timeline-index.ts';
@@ -41,6 +42,49 @@ describe('thread (M) lanes', () => {
       expect(o.procs.reduce((a, x) => a + x.busyNs, 0)).toBe(p[K_RUNNING]);
     });
   }
+});
+
+describe('P lanes: syscalls holding the P', () => {
+  for (const rel of ['scenarios/cpu-pool-go1.27/trace.out', 'scenarios/conn-leak-go1.27/trace.out', 'scenarios/lock-contention-go1.21/trace.out']) {
+    it(`${rel}: each lies inside its goroutine's syscall, none overlaps, and their time is the threads' syscall-with-P time`, () => {
+      const m = load(rel);
+      const ix = transitionIndex(m);
+      let n = 0;
+      for (const r of procLanes(m).values()) {
+        for (let i = 0; i < r.n; i++) {
+          if (i) expect(r.start[i]!).toBeGreaterThanOrEqual(r.end[i - 1]!);
+          if (kindOf(r, i) !== K_SYSCALL) continue;
+          n++;
+          const own = goroutineRuns(m, gOf(r, i));
+          const k = runAt(own, r.start[i]!);
+          expect(k, `g ${m.goroutines.id[gOf(r, i)]} at ${r.start[i]}`).toBeGreaterThanOrEqual(0);
+          expect(kindOf(own, k)).toBe(K_SYSCALL);
+          expect(own.end[k]!).toBeGreaterThanOrEqual(r.end[i]!);
+        }
+      }
+      expect(n).toBeGreaterThan(0);
+      expect(ix.rowOfId.size).toBeGreaterThan(0);
+      if (rel.includes('1.27')) expect(totals(procLanes(m).values())[K_SYSCALL]).toBe(totals(threadLanes(m).values())[K_SYSCALL]);
+    });
+  }
+});
+
+describe('syscalls on no known thread', () => {
+  it('lock-contention 1.21: the syscall found in progress at the start (Go: NoThread) is on lane -1; thread lanes hold every syscall ns and every running ns', () => {
+    const m = load('scenarios/lock-contention-go1.21/trace.out');
+    const th = threadLanes(m);
+    const g = totals(Array.from({ length: m.goroutines.count }, (_, r) => goroutineRuns(m, r)));
+    const t = totals(th.values());
+    expect(t[K_SYSCALL]! + t[K_SYSCALL_BLOCKED]!).toBe(g[K_SYSCALL]);
+    const unknown = th.get(-1);
+    // Held from the trace's start to its end (it never exits).
+    expect([unknown!.start[0], unknown!.end[0]]).toEqual([m.startNs, m.endNs]);
+    // The running time is the P lanes' to the ns: a syscall named on a thread (by its P) that then runs
+    // another goroutine goes on on an unknown thread.
+    expect(t[K_RUNNING]).toBe(totals(procLanes(m).values())[K_RUNNING]);
+    expect([...th.keys()].filter((id) => id < 0).length).toBeGreaterThanOrEqual(1);
+    for (const r of th.values()) for (let i = 1; i < r.n; i++) expect(r.start[i]!).toBeGreaterThanOrEqual(r.end[i - 1]!);
+  });
 });
 
 describe('wake-up flows', () => {

@@ -10,7 +10,8 @@
  * ns per kind of the lane in the window, whatever the merging). The queries' QueryMap entries:
  * timelineOverview → { overview }, timelineWindow → { window }, timelineSliceDetail → { detail | null },
  * searchGoroutines → { matches }. A proc lane's id is the P id (-1: transitions without a P); a thread
- * lane's the M id; slices shorter than resolutionNs are merged; a window never has more than 100,000
+ * lane's the M id (ids -1, -2, …: "syscall (thread unknown)" lanes, syscalls no event names a thread
+ * for, e.g. one a Go ≤ 1.21 trace finds in progress at its start; added by timeline-speed, additive); slices shorter than resolutionNs are merged; a window never has more than 100,000
  * pixel columns (a smaller resolutionNs is raised to that).
  */
 import type { SourceRange } from '../../stacks/stack-types.ts';
@@ -23,8 +24,8 @@ export interface LaneRef {
 }
 
 /**
- * What a slice is. Proc lane: 'running' (a goroutine ran on the P; `g` says which), 'idle' gaps are not
- * sent. Thread lane: 'running' (the M held a P and ran `g`), 'syscall' (in a syscall holding its P),
+ * What a slice is. Proc lane: 'running' (a goroutine ran on the P; `g` says which), 'syscall' (goroutine
+ * `g` in a syscall still holding the P; added by timeline-speed), 'idle' gaps are not sent. Thread lane: 'running' (the M held a P and ran `g`), 'syscall' (in a syscall holding its P),
  * 'syscall-blocked' (in a syscall after its P was taken). Goroutine lane: its state.
  * GC lane (kind 'proc' id -1 is never used; GC is in `TimelineWindow.gc`): 'gc-mark', 'stw', 'assist', 'sweep'.
  */
@@ -64,6 +65,12 @@ export interface LaneSlices {
    * trace-queries; additive.)
    */
   kindNs?: number[];
+  /**
+   * Marks drawn over a goroutine lane's slices: its GC mark assists (kind 'assist', from the model's GC
+   * event log), those closer than a pixel merged into one. Goroutine lanes only. (Added by
+   * timeline-speed; additive.)
+   */
+  marks?: { start: number[]; end: number[]; kind: number[] };
 }
 
 export interface TimelineWindowArgs {

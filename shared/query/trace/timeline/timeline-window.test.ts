@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../../../ingest/gotrace/parse-trace.ts';
-import type { TraceModel } from '../../../model/trace.ts';
+import { GC_EV_ASSIST_ACTIVE, GC_EV_ASSIST_BEGIN, GC_EV_ASSIST_END, type TraceModel } from '../../../model/trace.ts';
 import { FIXTURES } from '../../../test-support/fixtures.ts';
 import { goroutineLanes } from '../trace-goroutine-groups.ts';
 import { transitionIndex } from '../transition-index.ts';
 import { searchGoroutines } from './search-goroutines.ts';
 import { timelineSliceDetail } from './slice-detail.ts';
+import { laneLevel, levelForResolution } from './lane-levels.ts';
 import { K_RUNNING, K_WAITING, procLanes, regionGroups } from './timeline-index.ts';
 import { SLICE_KINDS, type LaneRef, type LaneSlices } from './timeline-types.ts';
 import { timelineOverview, timelineWindow } from './timeline-window.ts';
@@ -85,6 +86,17 @@ describe('timelineWindow level of detail', () => {
     const lanes: LaneRef[] = [...busiest(lock, 20).map((id) => ({ kind: 'goroutine' as const, id })), ...[...procLanes(lock).keys()].map((id) => ({ kind: 'proc' as const, id }))];
     checkLod(lock, lanes, lock.startNs, lock.endNs, 1000);
   });
+  it('whole trace at 150 pixels, read from the lanes\' summary levels: the same rules hold', () => {
+    const lanes: LaneRef[] = [...busiest(lock, 8).map((id) => ({ kind: 'goroutine' as const, id })), ...[...procLanes(lock).keys()].map((id) => ({ kind: 'proc' as const, id }))];
+    for (const pixels of [150]) {
+      const res = (lock.endNs - lock.startNs) / pixels;
+      // The P lanes are dense enough at these resolutions to have a level (else this test reads runs).
+      for (const r of procLanes(lock).values()) expect(laneLevel(r, levelForResolution(res))).not.toBeNull();
+      checkLod(lock, lanes, lock.startNs, lock.endNs, pixels);
+      // A window cut inside items (edges not on a cell) too.
+      checkLod(lock, lanes, lock.startNs + 12_345_678, lock.endNs - 98_765_432, pixels);
+    }
+  });
   it('a 1 ms zoom and a 10 µs zoom of the busiest goroutines', () => {
     const lanes = busiest(cpuPool, 12).map((id) => ({ kind: 'goroutine' as const, id }));
     const mid = (cpuPool.startNs + cpuPool.endNs) / 2;
@@ -160,6 +172,47 @@ describe('timelineWindow level of detail', () => {
     // A deeper region lies inside a shallower one of the same goroutine.
     for (const r of rs.filter((x) => x.depth > 0)) expect(rs.some((p) => p.g === r.g && p.depth === r.depth - 1 && p.start <= r.start && p.end >= r.end)).toBe(true);
     expect(w.logs.length).toBe(regions.logs.count);
+  });
+});
+
+describe('mark assists on goroutine lanes', () => {
+  it("cpu-pool: each goroutine's assists (Go's GC mark assist ranges) as marks, exact and merged per pixel", () => {
+    // Brute force from the GC event log: begin/active … end per goroutine row.
+    const ge = cpuPool.gcEvents;
+    const open = new Map<number, number>();
+    const want = new Map<number, [number, number][]>();
+    for (let i = 0; i < ge.count; i++) {
+      const k = ge.kind[i]!;
+      const row = ge.value[i]!;
+      if (k === GC_EV_ASSIST_END && open.has(row)) {
+        const id = cpuPool.goroutines.id[row]!;
+        want.set(id, [...(want.get(id) ?? []), [open.get(row)!, ge.t[i]!]]);
+        open.delete(row);
+      } else if ((k === GC_EV_ASSIST_BEGIN || k === GC_EV_ASSIST_ACTIVE) && row >= 0 && !open.has(row)) open.set(row, ge.t[i]!);
+    }
+    for (const [row, s] of open) {
+      const id = cpuPool.goroutines.id[row]!;
+      want.set(id, [...(want.get(id) ?? []), [s, cpuPool.endNs]]);
+    }
+    expect(want.size).toBeGreaterThan(0);
+    const ids = [...want.keys()];
+    const lanes = ids.map((id) => ({ kind: 'goroutine' as const, id }));
+    const range = { startNs: cpuPool.startNs, endNs: cpuPool.endNs };
+    const exact = timelineWindow(cpuPool, { range, resolutionNs: 0, lanes }, EXACT);
+    exact.lanes.forEach((l, i) => {
+      const w = want.get(ids[i]!)!.filter(([a, b]) => b > a || a >= range.startNs);
+      expect(l.marks!.start.map((x, k) => [x, l.marks!.end[k]])).toEqual(w);
+      expect(new Set(l.marks!.kind.map((k) => SLICE_KINDS[k]))).toEqual(new Set(['assist']));
+    });
+    const pixels = 300;
+    const coarse = timelineWindow(cpuPool, { range, resolutionNs: (range.endNs - range.startNs) / pixels, lanes });
+    coarse.lanes.forEach((l, i) => {
+      const m = l.marks!;
+      expect(m.start.length).toBeLessThanOrEqual(pixels + 1);
+      for (const [a, b] of want.get(ids[i]!)!) expect(m.start.some((x, k) => x <= a && m.end[k]! >= b)).toBe(true);
+    });
+    // A P lane has no marks.
+    expect(timelineWindow(cpuPool, { range, resolutionNs: 0, lanes: [{ kind: 'proc', id: 0 }] }, EXACT).lanes[0]!.marks).toBeUndefined();
   });
 });
 

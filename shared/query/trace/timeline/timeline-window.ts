@@ -8,18 +8,22 @@
  */
 import type { TraceModel } from '../../../model/trace.ts';
 import { transitionIndex } from '../transition-index.ts';
-import { gOf, KIND_COUNT, kindTotals, lodSlices, type LaneRuns, type SliceSink } from './lane-runs.ts';
+import { laneSlicesAt } from './lane-levels.ts';
+import { gOf, KIND_COUNT, kindTotals, type LaneRuns, type SliceSink } from './lane-runs.ts';
 import {
   gcLane,
   goroutineCountIndex,
   goroutineRuns,
   heapSeriesIndex,
+  K_ASSIST,
   K_RUNNING,
   labelTable,
+  assistRanges,
   NO_PROC_ID,
   procLanes,
   regionGroups,
   SERIES_BLOCK,
+  seriesForResolution,
   taskGroup,
   timeOrder,
   type LabelTable,
@@ -104,6 +108,9 @@ interface CachedLane {
  */
 const laneCaches = new WeakMap<TraceModel, Map<string, CachedLane>>();
 const LANES_CACHED = 128;
+/** Lane keys asked once (not cached yet), per model. */
+const seenOnce = new WeakMap<TraceModel, Set<string>>();
+const SEEN_KEPT = 4096;
 
 function computeLane(model: TraceModel, runs: LaneRuns, lo: number, hi: number, res: number, byRegion: boolean): CachedLane {
   const out: CachedLane = { start: [], end: [], kind: [], g: [], labelId: [], merged: [], kindNs: [] };
@@ -125,7 +132,7 @@ function computeLane(model: TraceModel, runs: LaneRuns, lo: number, hi: number, 
       out.merged.push(merged);
     },
   };
-  lodSlices(runs, lo, hi, res, sink, (i) => table.ofGoroutine(gOf(runs, i)));
+  laneSlicesAt(runs, lo, hi, res, sink, (i) => table.ofGoroutine(gOf(runs, i)));
   out.kindNs = kindTotals(runs, lo, hi);
   return out;
 }
@@ -149,6 +156,14 @@ function laneSlices(
   let c = cache.get(key);
   if (!c) {
     c = computeLane(model, runs, lo, hi, res, byRegion);
+    // Kept from its second asking on: a pan asks every window once, and then costs no copies.
+    let seen = seenOnce.get(model);
+    if (!seen) seenOnce.set(model, (seen = new Set()));
+    if (!seen.has(key)) {
+      if (seen.size >= SEEN_KEPT) seen.clear();
+      seen.add(key);
+      return { lane, start: c.start, end: c.end, kind: c.kind, g: c.g, label: c.labelId.map((id) => labels.of(id)), merged: c.merged, kindNs: c.kindNs };
+    }
     if (cache.size >= LANES_CACHED) cache.delete(cache.keys().next().value!);
     cache.set(key, c);
   }
@@ -158,17 +173,17 @@ function laneSlices(
 
 /** The first i ≥ from with t[i] > x (strict: true) or t[i] >= x; galloping from `from` (columns move forward). */
 function bound(t: Float64Array, x: number, strict: boolean, from: number): number {
-  const before = (v: number) => v < x || (strict && v === x);
+  // (No closure for "before x": this runs twice per pixel column.)
   let a = from;
   let step = 1;
-  while (a + step < t.length && before(t[a + step]!)) {
+  while (a + step < t.length && (t[a + step]! < x || (strict && t[a + step] === x))) {
     a += step;
     step *= 2;
   }
   let b = Math.min(a + step, t.length);
   while (a < b) {
     const m = (a + b) >>> 1;
-    if (before(t[m]!)) a = m + 1;
+    if (t[m]! < x || (strict && t[m] === x)) a = m + 1;
     else b = m;
   }
   return a;
@@ -370,6 +385,34 @@ function spansIn(model: TraceModel, goroutineIds: number[], lo: number, hi: numb
   return out;
 }
 
+/** Goroutine `gid`'s mark assists overlapping [lo, hi), clipped, those less than `res` apart merged. */
+export function assistMarks(model: TraceModel, gid: number, lo: number, hi: number, res: number): NonNullable<LaneSlices['marks']> {
+  const out = { start: [] as number[], end: [] as number[], kind: [] as number[] };
+  const row = transitionIndex(model).rowOfId.get(gid);
+  const a = row === undefined ? undefined : assistRanges(model).get(row);
+  if (!a) return out;
+  // Ranges of one goroutine never overlap (one assist at a time): ends ascend with starts.
+  let x = 0;
+  let y = a.end.length;
+  while (x < y) {
+    const m = (x + y) >>> 1;
+    if (a.end[m]! <= lo && !(a.end[m] === a.start[m] && a.start[m]! >= lo)) x = m + 1;
+    else y = m;
+  }
+  for (let k = x; k < a.start.length && a.start[k]! < hi; k++) {
+    const s = Math.max(a.start[k]!, lo);
+    const e = Math.min(a.end[k]!, hi);
+    const last = out.end.length - 1;
+    if (last >= 0 && s - out.end[last]! < res) out.end[last] = Math.max(out.end[last]!, e);
+    else {
+      out.start.push(s);
+      out.end.push(e);
+      out.kind.push(K_ASSIST);
+    }
+  }
+  return out;
+}
+
 /** The window's resolution: as asked, but never more than MAX_COLUMNS pixels over the range. */
 export function windowResolution(lo: number, hi: number, resolutionNs: number, maxColumns = MAX_COLUMNS): number {
   return Math.max(resolutionNs > 0 ? resolutionNs : 0, (hi - lo) / maxColumns);
@@ -383,7 +426,11 @@ export function timelineWindow(model: TraceModel, args: TimelineWindowArgs, opts
   const colRes = res > 0 ? res : 1;
   const labels = new WindowLabels(labelTable(model));
   const byRegion = args.colorBy === 'region';
-  const lanes = args.lanes.map((lane) => laneSlices(model, lane, laneRuns(model, lane), lo, hi, res, labels, byRegion));
+  const lanes = args.lanes.map((lane) => {
+    const l = laneSlices(model, lane, laneRuns(model, lane), lo, hi, res, labels, byRegion);
+    if (lane.kind === 'goroutine') l.marks = assistMarks(model, lane.id, lo, hi, res);
+    return l;
+  });
   const gc = laneSlices(model, { kind: 'proc', id: -1 }, gcLane(model), lo, hi, res, labels, false, 'gc');
   const goroutineIds = args.lanes.filter((l) => l.kind === 'goroutine').map((l) => l.id);
   const flows = wakeFlows(model, lo, hi, args.lanes.some((l) => l.kind === 'goroutine') ? goroutineIds : null, args.flowLimit ?? FLOW_LIMIT);
@@ -396,8 +443,8 @@ export function timelineWindow(model: TraceModel, args: TimelineWindowArgs, opts
     spans: spansIn(model, goroutineIds, lo, hi, colRes),
     logs: logsIn(model, lo, hi, colRes),
     cpuSamples: cpuColumns(model, lo, hi, colRes),
-    heap: seriesColumns(heapSeriesIndex(model), lo, hi, colRes),
-    goroutineCount: seriesColumns(goroutineCountIndex(model), lo, hi, colRes),
+    heap: seriesColumns(seriesForResolution(heapSeriesIndex(model), colRes), lo, hi, colRes),
+    goroutineCount: seriesColumns(seriesForResolution(goroutineCountIndex(model), colRes), lo, hi, colRes),
     flows: flows.flows,
     flowsOmitted: flows.omitted,
   };
@@ -406,7 +453,8 @@ export function timelineWindow(model: TraceModel, args: TimelineWindowArgs, opts
 /** The lanes a trace has, with each P's and thread's busy time, for the lane list and the minimap. */
 export function timelineOverview(model: TraceModel): TimelineOverview {
   const busy = (runs: LaneRuns) => kindTotals(runs, -Infinity, Infinity).reduce((a, b) => a + b, 0);
-  const procs = [...procLanes(model)].map(([id, runs]) => ({ id: id === NO_PROC_ID ? -1 : id, busyNs: busy(runs) }));
+  // A P is busy while it runs a goroutine (its syscall stretches are not counted).
+  const procs = [...procLanes(model)].map(([id, runs]) => ({ id: id === NO_PROC_ID ? -1 : id, busyNs: kindTotals(runs, -Infinity, Infinity)[K_RUNNING]! }));
   const threads = [...threadLanes(model)].map(([id, runs]) => ({ id, busyNs: busy(runs) }));
   return {
     startNs: model.startNs,
