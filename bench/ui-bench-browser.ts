@@ -187,7 +187,9 @@ export async function ui(files: { trace: string; heap: string; ss: string }, rep
         };
       });
     const xOf = (g: Awaited<ReturnType<typeof geo>>, ns: number) => box.x + g.x0 + ((ns - g.start) / (g.end - g.start)) * g.w;
-    const laneY = box.y + 40;
+    // Inside the trace's own lane (lanes sit under folder headers; a header or grip would not brush).
+    const laneBox = (await page.locator('[data-testid="timeline-lane"]').first().boundingBox())!;
+    const laneY = laneBox.y + laneBox.height / 2;
     const traceMid = (tr.axisStartNs! + tr.axisEndNs!) / 2;
     await resetFrames(page);
     let g = await geo();
@@ -286,8 +288,12 @@ export async function ui(files: { trace: string; heap: string; ss: string }, rep
 
     // ---- brush 1 s in the middle of the trace: every view follows ----
     g = await geo();
-    const bx0 = xOf(g, traceMid - 0.5e9);
-    const bx1 = xOf(g, traceMid + 0.5e9);
+    // The pan steps above may have left the trace's middle off screen: brush 1 s of the trace in view.
+    const shownLo = Math.max(g.start, tr.axisStartNs!) + 0.6e9;
+    const shownHi = Math.min(g.end, tr.axisEndNs!) - 0.6e9;
+    const brushMid = shownLo <= shownHi ? Math.min(Math.max(traceMid, shownLo), shownHi) : traceMid;
+    const bx0 = xOf(g, brushMid - 0.5e9);
+    const bx1 = xOf(g, brushMid + 0.5e9);
     await page.mouse.move(bx0, laneY);
     await page.mouse.down();
     await page.mouse.move(bx1, laneY, { steps: 12 });
