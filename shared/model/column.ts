@@ -13,6 +13,19 @@
  * store site stays monomorphic in the engine however many element types this module serves.
  */
 
+/**
+ * A big table's reserve in elements: at least `rows`, and, once it is over 1 MB, never under 32 MB. A
+ * reserve is meant to cost address space only until rows are written, which holds when the allocator
+ * maps it fresh (zero pages on demand); glibc maps anything over its mmap threshold, which it raises up
+ * to 32 MB after big frees, and below that it memsets the whole reserve from its heap.
+ */
+export function reserveLength(rows: number, bytesPerElement: number): number {
+  const bytes = rows * bytesPerElement;
+  if (bytes <= 1 << 20 || bytes > MMAP_THRESHOLD_MAX) return rows;
+  return Math.ceil((MMAP_THRESHOLD_MAX + 65536) / bytesPerElement);
+}
+const MMAP_THRESHOLD_MAX = 32 << 20;
+
 export type NumericArray = Uint8Array | Uint16Array | Uint32Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 type Ctor<T extends NumericArray> = new (n: number) => T;

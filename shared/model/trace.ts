@@ -26,6 +26,13 @@
  */
 import type { StackIndex, StackTable } from './stacks.ts';
 import type { EpochNsString, Nanoseconds } from './time.ts';
+import type { TimeColumn } from './time-column.ts';
+
+/**
+ * Goroutine rows, stack indexes and the like in the big tables: Int16Array when every value fits
+ * (most traces), else Int32Array — two bytes a row matter at 170 M rows. -1 means none in both.
+ */
+export type IndexColumn = Int16Array | Int32Array;
 
 /** Goroutine states, as transitions store them (Go's trace.GoState numbering). */
 export const G_UNDETERMINED = 0;
@@ -87,12 +94,14 @@ export type TransitionIndex = number;
 
 export interface GoTransitionTable {
   count: number;
-  t: Float64Array;
-  g: Int32Array;
+  /** Times in 4 bytes a row (read with `t.at(i)`). */
+  t: TimeColumn;
+  g: IndexColumn;
   from: Uint8Array;
   to: Uint8Array;
-  reason: Uint16Array;
-  stack: Int32Array;
+  /** Index into strings: Uint8Array while every reason's index fits a byte. */
+  reason: Uint8Array | Uint16Array;
+  stack: IndexColumn;
   /**
    * The P of each transition's event context (Go's `Event.Proc()`; for a goroutine starting to run,
    * the P it runs on), NO_PROC when none. Two bytes a row: this table can hold 170 M rows.
@@ -104,7 +113,7 @@ export interface GoTransitionTable {
    * (transition indexes). `by` = goroutine row of the event's executing goroutine (Go's
    * `Event.Goroutine()`), -1 when none (netpoll, timers, the runtime without a G).
    */
-  wakers: { at: Int32Array; by: Int32Array };
+  wakers: { at: Int32Array; by: IndexColumn };
   /**
    * The transitions into Syscall (ascending indexes) with the P of each event (-1: none; Go's summary
    * tells syscall time from syscall block time by it) and its thread (M id, Go's `Event.Thread()`; -1
@@ -163,13 +172,15 @@ export const GC_LABEL_IDLE = 3;
  */
 export interface GcEventTable {
   count: number;
-  t: Float64Array;
+  /** Times in 4 bytes a row (read with `t.at(i)`): millions of sweep rows on a busy trace. */
+  t: TimeColumn;
   kind: Uint8Array;
   /** The event's P (Go's `Event.Proc()`), -1 none. */
-  p: Int32Array;
+  p: Int16Array;
   /** Goroutine row of the event's executing goroutine (Go's `Event.Goroutine()`), -1 none. */
-  g: Int32Array;
-  value: Float64Array;
+  g: IndexColumn;
+  /** Always an integer (P, goroutine row, label, GOMAXPROCS, sync number). */
+  value: IndexColumn;
   seq: Int32Array;
 }
 
@@ -182,7 +193,8 @@ export interface RangeTable {
 export interface MetricTable {
   names: string[];
   count: number;
-  t: Float64Array;
+  /** Times in 4 bytes a row (read with `t.at(i)`): a sample per heap change, millions on a busy trace. */
+  t: TimeColumn;
   metric: Uint8Array;
   value: Float64Array;
 }

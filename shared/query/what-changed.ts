@@ -212,7 +212,7 @@ const wholeTotals = new WeakMap<TraceModel, Totals>();
 function eventsInsideSpan(m: TraceModel): boolean {
   const T = m.transitions.t;
   const n = m.transitions.count;
-  if (!transitionIndex(m).sorted || (n > 0 && (T[0]! < m.startNs || T[n - 1]! > m.endNs))) return false;
+  if (!transitionIndex(m).sorted || (n > 0 && (T.at(0) < m.startNs || T.at(n - 1) > m.endNs))) return false;
   const gs = m.goroutines;
   for (let g = 0; g < gs.count; g++) {
     const a = gs.firstRunNs[g]!;

@@ -144,7 +144,7 @@ function plainWalk(model: TraceModel, kinds: readonly BlockingKind[], range: Tim
         if (to === state) {
           const m = masks[k]!;
           if (m === 0 || (cls[R[i]!]! & m) !== 0) {
-            start[slot] = T[i]!;
+            start[slot] = T.at(i);
             stk[slot] = S[i]!;
           }
         }
@@ -153,7 +153,7 @@ function plainWalk(model: TraceModel, kinds: readonly BlockingKind[], range: Tim
       if (to === state) continue;
       start[slot] = NaN;
       if (lo[g]! > hi[g]!) continue;
-      const d = overlap(lo[g]!, hi[g]!, s0, T[i]!);
+      const d = overlap(lo[g]!, hi[g]!, s0, T.at(i));
       if (d > 0) add(kinds[k]!, stk[slot]!, d);
     }
   }
@@ -233,7 +233,7 @@ export function goroutineTimeBreakdown(model: TraceModel, range?: TimeRange): Go
   const tr = model.transitions;
   for (let i = 0; i < tr.count; i++) {
     const g = tr.g[i]!;
-    const t = tr.t[i]!;
+    const t = tr.t.at(i);
     // Same-state events (each generation's status re-statement) carry no reason: keep the one we
     // have, as Go's summarizer skips old == new.
     if (tr.from[i] === tr.to[i] && since[g] === since[g] && state[g] === tr.to[i]) continue;

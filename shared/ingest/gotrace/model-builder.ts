@@ -1,13 +1,19 @@
 /**
- * A TraceEventSink that builds the TraceModel from either decoder's event stream. Columns
- * (shared/model/column.ts) grow by doubling; nothing is allocated per event except when a new
- * goroutine, string or task appears.
+ * A TraceEventSink that builds the TraceModel from either decoder's event stream. The big tables
+ * (transitions, wakers, the GC event log, metrics) are reserved up front from the input's size: an
+ * allocation is only address space until rows are written, so a generous reserve costs nothing and
+ * the finished columns are views of it, never copies (a trace past the reserve grows by doubling).
+ * Times take four bytes a row (shared/model/time-column.ts), goroutine rows and stacks two while they
+ * fit (index-column.ts). Small tables grow by doubling (column.ts). Nothing is allocated per event
+ * except when a new goroutine, string or task appears.
  * It also keeps Go's goroutine-summary StartTime/EndTime (internal/trace summary.go semantics),
  * which cmd/trace uses to clip blocking intervals.
  */
-import { Column, ensureCapacity } from '../../model/column.ts';
+import { Column, ensureCapacity, reserveLength } from '../../model/column.ts';
+import { indexColumnBuilder, stringIndexColumnBuilder, type NarrowColumnBuilder } from '../../model/index-column.ts';
 import { StringInterner } from '../../model/interner.ts';
 import type { StackTableBuilder } from '../../model/stacks.ts';
+import { TimeColumnBuilder } from '../../model/time-column.ts';
 import type { TraceModel } from '../../model/trace.ts';
 import * as M from '../../model/trace.ts';
 import type { GoState, ProcState, RangeScope, TraceEventSink, TraceHeaderInfo, TraceTime } from './events.ts';
@@ -66,19 +72,21 @@ export class TraceModelBuilder implements TraceEventSink {
 
   // transitions
   private tN = 0;
-  private tT: Column<Float64Array>;
-  private tG: Column<Int32Array>;
+  private tT: TimeColumnBuilder;
+  private tG: NarrowColumnBuilder<Int16Array, Int32Array>;
   private tFrom: Column<Uint8Array>;
   private tTo: Column<Uint8Array>;
-  private tReason: Column<Uint16Array>;
-  private tStack: Column<Int32Array>;
+  private tReason: NarrowColumnBuilder<Uint8Array, Uint16Array>;
+  private tStack: NarrowColumnBuilder<Int16Array, Int32Array>;
   private tP: Column<Uint16Array>;
+  /** Rows every plain transition column has room for (their reserves differ by element size). */
+  private tCap = 0;
   /** Transitions whose P id did not fit the two-byte column (stored as NO_PROC). */
   private bigProcs = 0;
   // transitions into Runnable from Waiting/NotExist/Undetermined: index and the waker's row
   private wN = 0;
-  private wAt = new Column(Int32Array, 1024);
-  private wBy = new Column(Int32Array, 1024);
+  private wAt: Column<Int32Array>;
+  private wBy: NarrowColumnBuilder<Int16Array, Int32Array>;
   // transitions into Syscall: index, the event's P and thread
   private sN = 0;
   private sAt = new Column(Int32Array, 64);
@@ -101,12 +109,13 @@ export class TraceModelBuilder implements TraceEventSink {
 
   // the GC event log (what Go's MMU reads besides goroutine transitions)
   private eN = 0;
-  private eT = new Column(Float64Array, 256);
-  private eKind = new Column(Uint8Array, 256);
-  private eP = new Column(Int32Array, 256);
-  private eG = new Column(Int32Array, 256);
-  private eV = new Column(Float64Array, 256);
-  private eSeq = new Column(Int32Array, 256);
+  private eT: TimeColumnBuilder;
+  private eKind: Column<Uint8Array>;
+  private eP: Column<Int16Array>;
+  private eG: NarrowColumnBuilder<Int16Array, Int32Array>;
+  private eV: NarrowColumnBuilder<Int16Array, Int32Array>;
+  private eSeq: Column<Int32Array>;
+  private eCap = 0;
   private syncs = 0;
 
   // ranges
@@ -125,9 +134,10 @@ export class TraceModelBuilder implements TraceEventSink {
   /** Metric names (at most 256: the metric column is a byte). */
   private metricNames = new StringInterner();
   private mN = 0;
-  private mT = new Column(Float64Array);
-  private mM = new Column(Uint8Array);
-  private mV = new Column(Float64Array);
+  private mT: TimeColumnBuilder;
+  private mM: Column<Uint8Array>;
+  private mV: Column<Float64Array>;
+  private mCap = 0;
 
   // tasks, regions, logs
   private taskRow = new Map<number, number>();
@@ -164,17 +174,35 @@ export class TraceModelBuilder implements TraceEventSink {
 
   constructor(
     private readonly stackBuilder: StackTableBuilder,
-    /** Expected input size, used to size the transition columns up front. */
+    /** The input's size in bytes (0: unknown), which bounds the big tables' reserves. */
     inputBytes = 0,
   ) {
-    const cap = Math.max(1024, Math.min(1 << 26, Math.floor(inputBytes / 6)));
-    this.tT = new Column(Float64Array, cap);
-    this.tG = new Column(Int32Array, cap);
-    this.tFrom = new Column(Uint8Array, cap);
-    this.tTo = new Column(Uint8Array, cap);
-    this.tReason = new Column(Uint16Array, cap);
-    this.tStack = new Column(Int32Array, cap);
-    this.tP = new Column(Uint16Array, cap);
+    // Rows per input byte at most seen in real traces (a transition is at least ~5 bytes of a new-format
+    // trace): reserving for them costs address space only; past a reserve a table grows by doubling.
+    // Reserves stay near the real need because some systems (Windows) charge address space as memory.
+    const rows = (bytesPerRow: number) => Math.max(1024, Math.min(1 << 28, Math.ceil(inputBytes / bytesPerRow)));
+    const tr = rows(5);
+    this.tT = new TimeColumnBuilder(tr);
+    this.tG = indexColumnBuilder(tr);
+    this.tFrom = new Column(Uint8Array, reserveLength(tr, 1));
+    this.tTo = new Column(Uint8Array, reserveLength(tr, 1));
+    this.tReason = stringIndexColumnBuilder(tr);
+    this.tStack = indexColumnBuilder(tr);
+    this.tP = new Column(Uint16Array, reserveLength(tr, 2));
+    const wk = rows(12);
+    this.wAt = new Column(Int32Array, reserveLength(wk, 4));
+    this.wBy = indexColumnBuilder(wk);
+    const ev = rows(24);
+    this.eT = new TimeColumnBuilder(ev);
+    this.eKind = new Column(Uint8Array, reserveLength(ev, 1));
+    this.eP = new Column(Int16Array, reserveLength(ev, 2));
+    this.eG = indexColumnBuilder(ev);
+    this.eV = indexColumnBuilder(ev);
+    this.eSeq = new Column(Int32Array, reserveLength(ev, 4));
+    const mt = rows(40);
+    this.mT = new TimeColumnBuilder(mt);
+    this.mM = new Column(Uint8Array, reserveLength(mt, 1));
+    this.mV = new Column(Float64Array, reserveLength(mt, 8));
   }
 
   /** Goroutine row of a goroutine id named by an event (-1: none, or never seen in a transition). */
@@ -186,19 +214,17 @@ export class TraceModelBuilder implements TraceEventSink {
 
   private gcEvent(t: number, kind: number, p: number, g: number, value: number): void {
     const i = this.eN++;
-    if (i >= this.eT.a.length) {
-      this.eT.ensure(i + 1);
+    if (i >= this.eCap) {
       this.eKind.ensure(i + 1);
       this.eP.ensure(i + 1);
-      this.eG.ensure(i + 1);
-      this.eV.ensure(i + 1);
       this.eSeq.ensure(i + 1);
+      this.eCap = Math.min(this.eKind.a.length, this.eP.a.length, this.eSeq.a.length);
     }
-    this.eT.a[i] = t;
+    this.eT.push(t);
     this.eKind.a[i] = kind;
-    this.eP.a[i] = p;
-    this.eG.a[i] = this.rowOf(g);
-    this.eV.a[i] = value;
+    this.eP.a[i] = p <= 0x7fff ? p : -1;
+    this.eG.set(i, this.rowOf(g));
+    this.eV.set(i, value);
     this.eSeq.a[i] = this.tN;
   }
 
@@ -261,22 +287,19 @@ export class TraceModelBuilder implements TraceEventSink {
       if (reasonIdx > 0xffff) reasonIdx = 0xffff; // more than 65k distinct reasons: never in practice
     }
     const i = this.tN++;
-    if (i >= this.tT.a.length) {
+    if (i >= this.tCap) {
       const n = i + 1;
-      this.tT.ensure(n);
-      this.tG.ensure(n);
       this.tFrom.ensure(n);
       this.tTo.ensure(n);
-      this.tReason.ensure(n);
-      this.tStack.ensure(n);
       this.tP.ensure(n);
+      this.tCap = Math.min(this.tFrom.a.length, this.tTo.a.length, this.tP.a.length);
     }
-    this.tT.a[i] = t;
-    this.tG.a[i] = row;
+    this.tT.push(t);
+    this.tG.set(i, row);
     this.tFrom.a[i] = from;
     this.tTo.a[i] = to;
-    this.tReason.a[i] = reasonIdx;
-    this.tStack.a[i] = eventStack;
+    this.tReason.set(i, reasonIdx);
+    this.tStack.set(i, eventStack);
     if (p >= 0 && p < NO_PROC) this.tP.a[i] = p;
     else {
       this.tP.a[i] = NO_PROC;
@@ -284,12 +307,9 @@ export class TraceModelBuilder implements TraceEventSink {
     }
     if (to === RUNNABLE && (from === WAITING || from === NOTEXIST || from === UNDETERMINED)) {
       const k = this.wN++;
-      if (k >= this.wAt.a.length) {
-        this.wAt.ensure(k + 1);
-        this.wBy.ensure(k + 1);
-      }
+      if (k >= this.wAt.a.length) this.wAt.ensure(k + 1);
       this.wAt.a[k] = i;
-      this.wBy.a[k] = this.rowOf(byG);
+      this.wBy.set(k, this.rowOf(byG));
     }
     if (to === SYSCALL) {
       if (from !== SYSCALL) {
@@ -435,12 +455,12 @@ export class TraceModelBuilder implements TraceEventSink {
       m = this.metricNames.intern(name);
     }
     const i = this.mN++;
-    if (i >= this.mT.a.length) {
-      this.mT.ensure(i + 1);
+    if (i >= this.mCap) {
       this.mM.ensure(i + 1);
       this.mV.ensure(i + 1);
+      this.mCap = Math.min(this.mM.a.length, this.mV.a.length);
     }
-    this.mT.a[i] = t;
+    this.mT.push(t);
     this.mM.a[i] = m;
     this.mV.a[i] = value;
   }
@@ -611,16 +631,14 @@ export class TraceModelBuilder implements TraceEventSink {
       },
       transitions: {
         count: this.tN,
-        t: this.tT.done(this.tN),
+        t: this.tT.done(),
         g: this.tG.done(this.tN),
         from: this.tFrom.done(this.tN),
         to: this.tTo.done(this.tN),
         reason: this.tReason.done(this.tN),
         stack: this.tStack.done(this.tN),
         p: this.tP.done(this.tN),
-        // The sparse tables are trimmed (copied when a view would keep a buffer over a third empty):
-        // they grew by doubling from small and hold millions of rows on a big trace.
-        wakers: { at: this.wAt.trimmed(this.wN), by: this.wBy.trimmed(this.wN) },
+        wakers: { at: this.wAt.done(this.wN), by: this.wBy.done(this.wN) },
         syscallP: { at: this.sAt.trimmed(this.sN), p: this.sP.trimmed(this.sN), m: this.sM.trimmed(this.sN) },
         syscallExits: { at: this.xAt.trimmed(this.xN), m: this.xM.trimmed(this.xN) },
       },
@@ -635,16 +653,16 @@ export class TraceModelBuilder implements TraceEventSink {
       },
       gcEvents: {
         count: this.eN,
-        t: this.eT.trimmed(this.eN),
-        kind: this.eKind.trimmed(this.eN),
-        p: this.eP.trimmed(this.eN),
-        g: this.eG.trimmed(this.eN),
-        value: this.eV.trimmed(this.eN),
-        seq: this.eSeq.trimmed(this.eN),
+        t: this.eT.done(),
+        kind: this.eKind.done(this.eN),
+        p: this.eP.done(this.eN),
+        g: this.eG.done(this.eN),
+        value: this.eV.done(this.eN),
+        seq: this.eSeq.done(this.eN),
       },
       gcCycles: { count: this.gcN, start: gcStart, end: this.gcEnd.done(this.gcN) },
       stw: { count: this.stwN, start: this.stwStart.done(this.stwN), end: this.stwEnd.done(this.stwN), kind: this.stwKind.done(this.stwN) },
-      metrics: { names: this.metricNames.list, count: this.mN, t: this.mT.done(this.mN), metric: this.mM.done(this.mN), value: this.mV.done(this.mN) },
+      metrics: { names: this.metricNames.list, count: this.mN, t: this.mT.done(), metric: this.mM.done(this.mN), value: this.mV.done(this.mN) },
       tasks: {
         count: this.kN,
         id: this.kId.done(this.kN),

@@ -76,7 +76,7 @@ function digestOf(model: TraceModel): Digest {
   const perP: Record<string, number> = {};
   const th = new Hash();
   for (let i = 0; i < tr.count; i++) {
-    const row = [tr.t[i]!, gid(tr.g[i]!), tr.from[i]!, tr.to[i]!, tr.p[i]!];
+    const row = [tr.t.at(i), gid(tr.g[i]!), tr.from[i]!, tr.to[i]!, tr.p[i]!];
     for (const v of row) th.int64(v);
     tRows.add(row);
     bump(perP, tr.p[i]!);
@@ -119,7 +119,7 @@ function digestOf(model: TraceModel): Digest {
     const kind = ev.kind[i]!;
     const assist = kind === GC_EV_ASSIST_BEGIN || kind === GC_EV_ASSIST_END || kind === GC_EV_ASSIST_ACTIVE;
     const value = assist ? gid(ev.value[i]!) : ev.value[i]!;
-    const row = [ev.t[i]!, kind, ev.p[i]!, gid(ev.g[i]!), value, ev.seq[i]!];
+    const row = [ev.t.at(i), kind, ev.p[i]!, gid(ev.g[i]!), value, ev.seq[i]!];
     for (const v of row) gh.int64(v);
     gRows.add(row);
     bump(perKind, kind);

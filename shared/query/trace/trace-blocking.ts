@@ -130,7 +130,7 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
           for (let p = q + 1; p < pEnd; p++) {
             const j = ix.byG[p]!;
             if (m === 0 || (cls[R[j]!]! & m) !== 0) {
-              start[g * nk + k] = T[j]!;
+              start[g * nk + k] = T.at(j);
               stk[g * nk + k] = S[j]!;
               open[g]! |= 1 << k;
               break;
@@ -156,7 +156,7 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
       if (starts & bit) {
         const m = masks[k]!;
         if (m === 0 || (cls[R[i]!]! & m) !== 0) {
-          start[slot] = T[i]!;
+          start[slot] = T.at(i);
           stk[slot] = S[i]!;
           open[g] = open[g]! | bit;
         }
@@ -165,7 +165,7 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
         start[slot] = NaN;
         open[g] = open[g]! & ~bit;
         if (lo[g]! > hi[g]!) continue;
-        const d = overlap(lo[g]!, hi[g]!, s0, T[i]!);
+        const d = overlap(lo[g]!, hi[g]!, s0, T.at(i));
         if (d > 0) add(kinds[k]!, stk[slot]!, d);
       }
     }
@@ -193,7 +193,7 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
     const s0 = start[slot]!;
     start[slot] = NaN;
     if (lo[g]! > hi[g]!) continue;
-    const d = overlap(lo[g]!, hi[g]!, s0, T[i]!);
+    const d = overlap(lo[g]!, hi[g]!, s0, T.at(i));
     if (d > 0) add(kinds[k]!, stk[slot]!, d);
   }
 }

@@ -254,7 +254,7 @@ function groupsOf(model: TraceModel, lo: number, hi: number, maxIds: number): Tr
       origin = PRE_TRACE_START_FN;
     }
     // Found blocked at the trace's start: blocked since its first sync (Go counts it from there).
-    openAt[row] = pre ? model.startNs : T[j]!;
+    openAt[row] = pre ? model.startNs : T.at(j);
     openReason[row] = tr.reason[j]!;
     openStack[row] = stack;
     openSyscall[row] = to === SYSCALL ? 1 : 0;
@@ -282,7 +282,7 @@ function groupsOf(model: TraceModel, lo: number, hi: number, maxIds: number): Tr
     if (FROM[j] === UNDETERMINED && j >= i0) open(row, j);
   }
   for (let i = i0; i < tr.count; i++) {
-    const t = T[i]!;
+    const t = T.at(i);
     if (t > hi) break;
     // A re-stated status is no change (Go's summary skips it); a first status was taken above.
     if (FROM[i] === TO[i] || FROM[i] === UNDETERMINED) continue;
@@ -441,7 +441,7 @@ export function goroutineLanes(model: TraceModel, ids: readonly number[], range?
       const q = lastRealChange(ix, FROM, TO, row, p - 1);
       if (q >= 0) {
         const j = ix.byG[q]!;
-        last = FROM[j] === UNDETERMINED ? model.startNs : T[j]!;
+        last = FROM[j] === UNDETERMINED ? model.startNs : T.at(j);
         lastState = stateAfter(j);
       } else if (p < end && p === ix.gStart[row]! && FROM[ix.byG[p]!] === UNDETERMINED) {
         // First seen through its status, however late that comes: in that state from the start.
@@ -454,7 +454,7 @@ export function goroutineLanes(model: TraceModel, ids: readonly number[], range?
         if (j > stopAt) break;
         // Re-stated statuses continue the run; a status found at the start holds from the start.
         if (FROM[j] === TO[j] && last === last) continue;
-        const t = FROM[j] === UNDETERMINED ? model.startNs : T[j]!;
+        const t = FROM[j] === UNDETERMINED ? model.startNs : T.at(j);
         if (last === last) push(last, t, lastState);
         last = t;
         lastState = stateAfter(j);
@@ -502,7 +502,7 @@ function lanesByWalk(model: TraceModel, ids: readonly number[], lo: number, hi: 
     }
   }
   for (let i = 0; i < tr.count; i++) {
-    const t = tr.t[i]!;
+    const t = tr.t.at(i);
     const k = want.get(model.goroutines.id[tr.g[i]!]!);
     if (k === undefined) continue;
     const r = runs[k]!;

@@ -228,7 +228,7 @@ function summarize(model: TraceModel, lo: number, hi: number): GoroutineSummaryC
     }
   };
   for (let i = 0; i < tr.count; i++) {
-    const t = T[i]!;
+    const t = T.at(i);
     procsUntil(t);
     let evP = -1;
     if (sAt !== undefined && sk < sAt.length && sAt[sk] === i) evP = sP![sk++]!;

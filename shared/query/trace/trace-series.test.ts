@@ -51,12 +51,12 @@ function plainStateSeries(m: TraceModel, startNs: number, endNs: number, n: numb
   };
   const cur = new Int8Array(m.goroutines.count).fill(-1);
   const tr = m.transitions;
-  for (let i = 0; i < tr.count && tr.t[i]! < end; i++) {
+  for (let i = 0; i < tr.count && tr.t.at(i) < end; i++) {
     const g = tr.g[i]!;
     const row = rowOf[tr.to[i]!] ?? -1;
     if (cur[g] === row) continue;
-    if (cur[g]! >= 0) change(cur[g]!, tr.t[i]!, -1);
-    change(row, tr.t[i]!, +1);
+    if (cur[g]! >= 0) change(cur[g]!, tr.t.at(i), -1);
+    change(row, tr.t.at(i), +1);
     cur[g] = row;
   }
   const out = new Float64Array(4 * n);
@@ -86,7 +86,7 @@ describe('goroutineStateSeries of a window', () => {
         expect(got.values.some((v) => v > 0)).toBe(true);
       }
       // A window starting on a transition's exact time.
-      const t = m.transitions.t[Math.floor(m.transitions.count / 2)]!;
+      const t = m.transitions.t.at(Math.floor(m.transitions.count / 2));
       const got = goroutineStateSeries(m, { startNs: t, endNs: t + span / 10 }, 50);
       expect(Buffer.from(got.values.buffer).equals(Buffer.from(plainStateSeries(m, t, t + span / 10, 50).buffer))).toBe(true);
     });

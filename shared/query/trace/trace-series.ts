@@ -75,7 +75,7 @@ export function goroutineStateSeries(model: TraceModel, range: TimeRange | undef
   }
   for (let i = from; i < tr.count; i++) {
     const g = tr.g[i]!;
-    const t = tr.t[i]!;
+    const t = tr.t.at(i);
     if (t >= endNs) break;
     const row = ROW_OF_STATE[tr.to[i]!] ?? -1;
     if (cur[g] === row) continue;
@@ -116,7 +116,7 @@ export function heapSeries(model: TraceModel, range: TimeRange | undefined, buck
   let k = 0;
   for (let i = 0; i < m.count; i++) {
     if (!ids.has(m.metric[i]!)) continue;
-    const t = m.t[i]!;
+    const t = m.t.at(i);
     const v = m.value[i]!;
     if (t < startNs) {
       carry = v;

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { fixturesOfKind, readFixture } from '../../test-support/fixtures.ts';
 import { laneStateTimes, plainBlockingProfile, plainBlockingTotals } from '../../test-support/trace-reference.ts';
 import { ingestBytes } from '../../ingest/ingest.ts';
+import { TimeColumn } from '../../model/time-column.ts';
 import type { TraceModel } from '../../model/trace.ts';
 import { goroutineLanes, traceGoroutineGroups } from './trace-goroutine-groups.ts';
 import { blockingProfile, blockingTotals, type BlockingKind, type TimeRange } from './trace-blocking.ts';
@@ -26,7 +27,7 @@ async function load(file: string): Promise<TraceModel> {
 function rangesOf(m: TraceModel): (TimeRange | undefined)[] {
   const T = m.transitions.t;
   const n = m.transitions.count;
-  const at = (f: number) => T[Math.min(n - 1, Math.floor(f * n))] ?? m.startNs;
+  const at = (f: number) => (n > 0 ? T.at(Math.min(n - 1, Math.floor(f * n))) : m.startNs);
   const span = m.endNs - m.startNs;
   return [
     undefined,
@@ -111,10 +112,11 @@ describe('transition index', () => {
   });
 
   it('binary searches agree with a scan', () => {
-    const t = Float64Array.from([1, 2, 2, 2, 5, 9]);
+    const plain = [1, 2, 2, 2, 5, 9];
+    const t = TimeColumn.from(plain);
     for (const x of [0, 1, 2, 3, 5, 9, 10, 2.5]) {
-      expect(lowerBound(t, t.length, x)).toBe(t.findIndex((v) => v >= x) < 0 ? t.length : t.findIndex((v) => v >= x));
-      expect(upperBound(t, t.length, x)).toBe(t.findIndex((v) => v > x) < 0 ? t.length : t.findIndex((v) => v > x));
+      expect(lowerBound(t, t.length, x)).toBe(plain.findIndex((v) => v >= x) < 0 ? t.length : plain.findIndex((v) => v >= x));
+      expect(upperBound(t, t.length, x)).toBe(plain.findIndex((v) => v > x) < 0 ? t.length : plain.findIndex((v) => v > x));
     }
     expect(lowerBound(t, t.length, NaN)).toBe(0);
   });

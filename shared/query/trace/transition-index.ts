@@ -9,6 +9,7 @@
  *   sorted  transition times never decrease (Go's event order is time order); when false, range
  *           queries fall back to walking from the first transition
  */
+import type { TimeColumn } from '../../model/time-column.ts';
 import type { GoTransitionTable, TraceModel } from '../../model/trace.ts';
 
 export interface TransitionIndex {
@@ -34,7 +35,7 @@ export function transitionIndex(model: TraceModel): TransitionIndex {
   const n = tr.count;
   let sorted = true;
   for (let i = 1; i < n; i++) {
-    if (!(T[i]! >= T[i - 1]!)) {
+    if (!(T.at(i) >= T.at(i - 1))) {
       sorted = false;
       break;
     }
@@ -65,29 +66,14 @@ export function transitionIndex(model: TraceModel): TransitionIndex {
   return ix;
 }
 
-/** The first i in [0, n) with t[i] >= x (n when none); NaN x gives 0, as a walk from the start. */
-export function lowerBound(t: Float64Array, n: number, x: number): number {
-  if (x !== x) return 0;
-  let a = 0;
-  let b = n;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (t[m]! < x) a = m + 1;
-    else b = m;
-  }
-  return a;
+/** The first i in [0, n) with t(i) >= x (n when none); NaN x gives 0, as a walk from the start. */
+export function lowerBound(t: TimeColumn, n: number, x: number): number {
+  return t.lowerBound(x, 0, n);
 }
 
-/** The first i in [0, n) with t[i] > x (n when none). */
-export function upperBound(t: Float64Array, n: number, x: number): number {
-  let a = 0;
-  let b = n;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (t[m]! <= x) a = m + 1;
-    else b = m;
-  }
-  return a;
+/** The first i in [0, n) with t(i) > x (n when none). */
+export function upperBound(t: TimeColumn, n: number, x: number): number {
+  return t.upperBound(x, 0, n);
 }
 
 /** Position in goroutine row g's part of byG of its first transition with table index >= i. */
@@ -104,13 +90,13 @@ export function firstPosFrom(ix: TransitionIndex, g: number, i: number): number 
 }
 
 /** Position in goroutine row g's part of byG of its first transition at a time > x (times sorted). */
-export function firstPosAfterTime(ix: TransitionIndex, t: Float64Array, g: number, x: number): number {
+export function firstPosAfterTime(ix: TransitionIndex, t: TimeColumn, g: number, x: number): number {
   let a = ix.gStart[g]!;
   let b = ix.gStart[g + 1]!;
   const byG = ix.byG;
   while (a < b) {
     const m = (a + b) >>> 1;
-    if (t[byG[m]!]! <= x) a = m + 1;
+    if (t.at(byG[m]!) <= x) a = m + 1;
     else b = m;
   }
   return a;

@@ -90,8 +90,19 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
       next = o.next;
       try {
         gen.finish(stacks, goMinor);
+        if (!begun) {
+          sink.begin({ goMinor, ticksPerSec: gen.ticksPerSec });
+          begun = true;
+        }
         out.reset();
         ord.bytes = w.buf; // the window may have grown while the generation was read
+        // Events go to the sink in pieces as they are ordered: a corrupt generation keeps what came
+        // before the fault, as Go's reader returns the events before its error.
+        const g = gen;
+        ord.onFull = () => {
+          dispatch(out, g, sink);
+          out.reset();
+        };
         ord.run(gen, gen.mul(gen.minTs));
       } catch (e) {
         if (!(e instanceof WireError)) throw e;
@@ -102,13 +113,10 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
       const e = err ?? new WireError('unreadable generation', startAt);
       const offset = w.base + e.offset;
       if (gens === 0) throw new IngestError(`corrupt trace: ${e.reason}`, offset);
-      sink.warning?.(`corrupt trace data (${e.reason}); kept the ${gens} generation(s) before it`, offset);
+      if (gen !== null) dispatch(out, gen, sink); // the ordered events before the fault
+      sink.warning?.(`corrupt trace data (${e.reason}); kept the ${gens} generation(s) before it and the events ordered before the fault`, offset);
       partial = true;
       break;
-    }
-    if (!begun) {
-      sink.begin({ goMinor, ticksPerSec: gen.ticksPerSec });
-      begun = true;
     }
     dispatch(out, gen, sink);
     gens++;

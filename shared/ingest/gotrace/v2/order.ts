@@ -94,6 +94,9 @@ class Cursor {
   }
 }
 
+/** Events `out` collects before Ordering.onFull hands them on. */
+export const OUT_FLUSH_EVENTS = 1 << 16;
+
 /** Output events: one row per event in Go's order. */
 export class OutBuf {
   n = 0;
@@ -148,6 +151,11 @@ export class Ordering {
   private readonly step = new Step();
   /** Task-end names, per generation (TaskEnd events carry an index into this). */
   extraStrings: string[] = [];
+  /**
+   * Called when `out` holds OUT_FLUSH_EVENTS events mid-generation: the caller hands them on and
+   * resets `out`, so a generation of millions of events never sits whole in `out` (72 bytes each).
+   */
+  onFull: (() => void) | null = null;
 
   constructor(
     /** The bytes the generation's batches point into (the reader's window: reset per generation). */
@@ -178,6 +186,7 @@ export class Ordering {
     }
 
     for (;;) {
+      if (out.n >= OUT_FLUSH_EVENTS && this.onFull !== null) this.onFull();
       if (sNext < nS) {
         const i = sOrder[sNext]!;
         const t = sTime[i]!;

@@ -127,7 +127,7 @@ export function mutatorUtilization(model: TraceModel, flags: MmuFlags): UtilSeri
 
   const gcEvent = (k: number): void => {
     const kind = ev.kind[k]!;
-    const t = ev.t[k]!;
+    const t = ev.t.at(k);
     const p = ev.p[k]!;
     if (kind === GC_EV_SYNC) nSync = ev.value[k]!;
     else if (kind === GC_EV_GOMAXPROCS) setProcs(t, ev.value[k]!);
@@ -242,7 +242,7 @@ export function mutatorUtilization(model: TraceModel, flags: MmuFlags): UtilSeri
         else if (was && !is) holdP(trP[i]!, -1);
       }
       states[g] = to;
-      if (dirty) record(trT[i]!);
+      if (dirty) record(trT.at(i));
     }
   }
   while (k < ev.count) gcEvent(k++);
@@ -252,11 +252,11 @@ export function mutatorUtilization(model: TraceModel, flags: MmuFlags): UtilSeri
   let last = NaN;
   for (let j = ev.count - 1; j >= 0; j--) {
     if (ev.kind[j] === GC_EV_LAST) {
-      last = ev.t[j]!;
+      last = ev.t.at(j);
       break;
     }
   }
-  if (Number.isNaN(last)) last = Math.max(tr.count ? tr.t[tr.count - 1]! : -Infinity, ev.count ? ev.t[ev.count - 1]! : -Infinity);
+  if (Number.isNaN(last)) last = Math.max(tr.count ? tr.t.at(tr.count - 1) : -Infinity, ev.count ? ev.t.at(ev.count - 1) : -Infinity);
   for (let p = 0; p < pGc.length; p++) addUtil(out[pSeries[p]!]!, last, 0);
   return out;
 }

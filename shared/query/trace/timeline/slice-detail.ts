@@ -96,14 +96,14 @@ export function timelineSliceDetail(model: TraceModel, args: SliceDetailArgs): S
     const k = wakeSrc >= 0 ? wakerRow(tr.wakers.at, wakeSrc) : -1;
     if (k >= 0) {
       const by = tr.wakers.by[k]!;
-      wokenBy = { g: by >= 0 ? ids[by]! : -1, t: tr.t[wakeSrc]!, fn: by >= 0 ? (names[by] ?? '') : '' };
+      wokenBy = { g: by >= 0 ? ids[by]! : -1, t: tr.t.at(wakeSrc), fn: by >= 0 ? (names[by] ?? '') : '' };
     }
   }
   const start = runs.start[i]!;
   const end = runs.end[i]!;
   const woke = (flowsOfGoroutine(model, gRow, start, end)?.woke ?? []).slice(0, WOKE_LIMIT).map((k) => {
     const j = tr.wakers!.at[k]!;
-    return { g: ids[tr.g[j]!]!, t: tr.t[j]! };
+    return { g: ids[tr.g[j]!]!, t: tr.t.at(j) };
   });
 
   // Its real transitions around t.
@@ -111,7 +111,7 @@ export function timelineSliceDetail(model: TraceModel, args: SliceDetailArgs): S
   for (let p = g0; p < ix.gStart[gRow + 1]!; p++) if (tr.from[ix.byG[p]!] !== tr.to[ix.byG[p]!]) real.push(ix.byG[p]!);
   const limit = Math.max(0, args.eventLimit ?? 50);
   let at = 0;
-  while (at < real.length && tr.t[real[at]!]! <= args.t) at++;
+  while (at < real.length && tr.t.at(real[at]!) <= args.t) at++;
   const from = Math.max(0, Math.min(at - Math.ceil(limit / 2), real.length - limit));
   const st = model.stacks;
   const events: GoroutineEventRow[] = real.slice(from, from + limit).map((j) => {
@@ -119,7 +119,7 @@ export function timelineSliceDetail(model: TraceModel, args: SliceDetailArgs): S
     const by = k >= 0 ? tr.wakers!.by[k]! : -1;
     const s = tr.stack[j]!;
     return {
-      t: tr.t[j]!,
+      t: tr.t.at(j),
       from: STATE_NAMES[tr.from[j]!] ?? '',
       to: STATE_NAMES[tr.to[j]!] ?? '',
       reason: model.strings[tr.reason[j]!] ?? '',

@@ -66,7 +66,7 @@ export function nextRunAfter(model: TraceModel, row: number, j: number): number 
   }
   for (let p = a; p < ix.gStart[row + 1]!; p++) {
     const i = ix.byG[p]!;
-    if (tr.to[i] === G_RUNNING && tr.from[i] !== G_RUNNING) return tr.t[i]!;
+    if (tr.to[i] === G_RUNNING && tr.from[i] !== G_RUNNING) return tr.t.at(i);
   }
   return NaN;
 }
@@ -80,7 +80,7 @@ export function flowOf(model: TraceModel, k: number): WakeFlow {
   const p = tr.p ? tr.p[j]! : NO_PROC_ID;
   const toRow = tr.g[j]!;
   return {
-    t: tr.t[j]!,
+    t: tr.t.at(j),
     fromG: by >= 0 ? model.goroutines.id[by]! : -1,
     toG: model.goroutines.id[toRow]!,
     fromP: p === NO_PROC_ID ? -1 : p,
@@ -97,7 +97,7 @@ function timeSlice(model: TraceModel, rows: Int32Array, a: number, b: number, lo
     let r = b;
     while (l < r) {
       const m = (l + r) >>> 1;
-      if (T[w.at[rows[m]!]!]! < x) l = m + 1;
+      if (T.at(w.at[rows[m]!]!) < x) l = m + 1;
       else r = m;
     }
     return l;
@@ -125,7 +125,7 @@ export function wakeFlows(model: TraceModel, lo: number, hi: number, goroutineId
       let r = w.at.length;
       while (l < r) {
         const m = (l + r) >>> 1;
-        if (T[w.at[m]!]! < x) l = m + 1;
+        if (T.at(w.at[m]!) < x) l = m + 1;
         else r = m;
       }
       return l;
@@ -182,7 +182,7 @@ export function flowsOfGoroutine(model: TraceModel, row: number, lo: number, hi:
     // The last wake-up at or before t.
     const [, d] = timeSlice(model, ix.byWoken.rows, c0, d0, -Infinity, t);
     let m = d;
-    while (m < d0 && model.transitions.t[w.at[ix.byWoken.rows[m]!]!]! <= t) m++;
+    while (m < d0 && model.transitions.t.at(w.at[ix.byWoken.rows[m]!]!) <= t) m++;
     return m > c0 ? ix.byWoken.rows[m - 1]! : -1;
   };
   return { woke, wokenBefore };

@@ -233,7 +233,7 @@ export function goroutineRuns(model: TraceModel, row: number): LaneRuns {
     for (let p = ix.gStart[row]!, end = ix.gStart[row + 1]!; p < end; p++) {
       const j = ix.byG[p]!;
       if (FROM[j] === TO[j]) continue;
-      const t = FROM[j] === G_UNDETERMINED ? model.startNs : T[j]!;
+      const t = FROM[j] === G_UNDETERMINED ? model.startNs : T.at(j);
       if (last === last) close(t);
       last = t;
       lastState = TO[j]!;
@@ -293,7 +293,7 @@ export function procLanes(model: TraceModel): Map<number, LaneRuns> {
       const to = TO[i]!;
       if (from === to) continue;
       const g = G[i]!;
-      const t = from === G_UNDETERMINED ? model.startNs : T[i]!;
+      const t = from === G_UNDETERMINED ? model.startNs : T.at(i);
       if (since[g] === since[g]) {
         if (state[g] === G_RUNNING) close(g, t);
         else if (state[g] === G_SYSCALL) closeSyscall(g, t);
@@ -373,9 +373,9 @@ export function gcLane(model: TraceModel): LaneRuns {
     const key = ge.value[i]!;
     if (k === GC_EV_ASSIST_END) {
       const s = open.get(key);
-      if (s !== undefined) add(s, ge.t[i]!, kind, -1);
+      if (s !== undefined) add(s, ge.t.at(i), kind, -1);
       open.delete(key);
-    } else if (!open.has(key)) open.set(key, ge.t[i]!);
+    } else if (!open.has(key)) open.set(key, ge.t.at(i));
   }
   for (const s of open.values()) add(s, hi, K_ASSIST, -1);
   ev.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
@@ -423,9 +423,9 @@ export function assistRanges(model: TraceModel): Map<number, AssistRanges> {
     if (!(row >= 0)) continue;
     if (k === GC_EV_ASSIST_END) {
       const s = open.get(row);
-      if (s !== undefined) add(row, s, Math.max(s, ge.t[i]!));
+      if (s !== undefined) add(row, s, Math.max(s, ge.t.at(i)));
       open.delete(row);
-    } else if (!open.has(row)) open.set(row, ge.t[i]!);
+    } else if (!open.has(row)) open.set(row, ge.t.at(i));
   }
   for (const [row, s] of open) add(row, s, Math.max(s, model.endNs));
   const out = new Map<number, AssistRanges>();
@@ -467,7 +467,7 @@ export function heapSeriesIndex(model: TraceModel): StepSeries {
   let sorted = true;
   for (let i = 0, k = 0; i < m.count; i++) {
     if (!isHeap[m.metric[i]!]) continue;
-    t[k] = m.t[i]!;
+    t[k] = m.t.at(i);
     v[k] = m.value[i]!;
     if (k && t[k]! < t[k - 1]!) sorted = false;
     k++;
@@ -517,9 +517,9 @@ export function goroutineCountIndex(model: TraceModel): StepSeries {
     if (alive[g] === live) continue;
     alive[g] = live;
     n += live ? 1 : -1;
-    if (t[t.length - 1] === tr.t[i]) v[v.length - 1] = n;
+    if (t[t.length - 1] === tr.t.at(i)) v[v.length - 1] = n;
     else {
-      t.push(tr.t[i]!);
+      t.push(tr.t.at(i));
       v.push(n);
     }
   }

@@ -94,11 +94,11 @@ describe('wake-up flows', () => {
   it('all flows of a range: every one when they fit, else spread over the range, the rest counted', () => {
     const lo = 1e9;
     const hi = 1.1e9;
-    const brute = [...w.at].filter((j) => m.transitions.t[j]! >= lo && m.transitions.t[j]! < hi);
+    const brute = [...w.at].filter((j) => m.transitions.t.at(j) >= lo && m.transitions.t.at(j) < hi);
     expect(brute.length).toBeGreaterThan(200);
     const all = wakeFlows(m, lo, hi, null, 1e9);
     expect(all.omitted).toBe(0);
-    expect(all.flows.map((f) => f.t)).toEqual(brute.map((j) => m.transitions.t[j]!));
+    expect(all.flows.map((f) => f.t)).toEqual(brute.map((j) => m.transitions.t.at(j)));
     expect(all.flows.map((f) => f.toG)).toEqual(brute.map((j) => ids[m.transitions.g[j]!]));
     const r = wakeFlows(m, lo, hi, null, 100);
     expect(r.flows.length).toBe(100);
@@ -106,7 +106,7 @@ describe('wake-up flows', () => {
     // In time order, from the range's first wake-up to its last tenth.
     const ts = r.flows.map((f) => f.t);
     expect(ts).toEqual([...ts].sort((a, b) => a - b));
-    expect(ts[0]).toBe(m.transitions.t[brute[0]!]);
+    expect(ts[0]).toBe(m.transitions.t.at(brute[0]!));
     expect(ts[99]!).toBeGreaterThan(lo + 0.9 * (hi - lo));
     for (const f of r.flows) {
       // The woken goroutine runs after it was woken (or never again in the trace).
@@ -134,7 +134,7 @@ describe('wake-up flows', () => {
     const k = [...w.at.keys()].find((x) => w.by[x]! >= 0 && m.transitions.from[w.at[x]!] === G_WAITING && m.transitions.to[w.at[x]!] === G_RUNNABLE)!;
     const j = w.at[k]!;
     const woken = ids[m.transitions.g[j]!]!;
-    const t = m.transitions.t[j]!;
+    const t = m.transitions.t.at(j);
     const d = timelineSliceDetail(m, { lane: { kind: 'goroutine', id: woken }, t })!;
     expect(d.state).toBe('runnable');
     expect(d.start).toBe(t);

@@ -193,13 +193,13 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
       const to = tr.to[i]!;
       const g = tr.g[i]!;
       if (from === G_SYSCALL && to !== G_SYSCALL && pending[g]! >= 0) {
-        close(g, pending[g]!, tr.t[i]!, i);
+        close(g, pending[g]!, tr.t.at(i), i);
         pending[g] = -1;
       }
       while (k < sys.at.length && sys.at[k]! < i) k++;
       if (k < sys.at.length && sys.at[k] === i && from !== to) {
         pending[g] = k;
-        entryT[g] = from === G_UNDETERMINED ? model.startNs : tr.t[i]!;
+        entryT[g] = from === G_UNDETERMINED ? model.startNs : tr.t.at(i);
       }
     }
     // Syscalls still running when the trace ends, end there.

@@ -186,9 +186,9 @@ describe('mark assists on goroutine lanes', () => {
       const row = ge.value[i]!;
       if (k === GC_EV_ASSIST_END && open.has(row)) {
         const id = cpuPool.goroutines.id[row]!;
-        want.set(id, [...(want.get(id) ?? []), [open.get(row)!, ge.t[i]!]]);
+        want.set(id, [...(want.get(id) ?? []), [open.get(row)!, ge.t.at(i)]]);
         open.delete(row);
-      } else if ((k === GC_EV_ASSIST_BEGIN || k === GC_EV_ASSIST_ACTIVE) && row >= 0 && !open.has(row)) open.set(row, ge.t[i]!);
+      } else if ((k === GC_EV_ASSIST_BEGIN || k === GC_EV_ASSIST_ACTIVE) && row >= 0 && !open.has(row)) open.set(row, ge.t.at(i));
     }
     for (const [row, s] of open) {
       const id = cpuPool.goroutines.id[row]!;
