@@ -53,4 +53,23 @@ describe('tracedeck peek / list', () => {
     expect(none.code).toBe(1);
     expect(none.err).toMatch(/no matches found/);
   });
+
+  it('takes REGEX by its place: an option value equal to it stays that option', async () => {
+    const go = (cases('list.json')[0] as { routines: { function: string; lines: unknown[] }[] }).routines.find((x) => x.function === 'main.checksum')!;
+    // --focus names the same text as REGEX, after it: REGEX is the last word that is no option's value.
+    const r = await run('list', [join(DATA, 'cpu.pb.gz'), 'main.checksum', '--focus', 'main.checksum', '--source-path', join(DATA, 'src'), '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const fns = JSON.parse(r.out).functions as { function: string; files: { lines: { line: number; flat: number; cum: number }[] }[] }[];
+    expect(fns.map((f) => f.function)).toEqual(['main.checksum']);
+    expect(fns[0]!.files[0]!.lines.filter((l) => l.flat || l.cum).map(({ line, flat, cum }) => ({ line, flat, cum }))).toEqual(go.lines);
+    // A value that starts with '-' is still the option's value, not an option.
+    const hidden = await run('peek', [join(DATA, 'cpu.pb.gz'), 'main.checksum', '--ignore', '-nothing-', '--json']);
+    expect(hidden.code).toBe(0);
+    expect(JSON.parse(hidden.out).entries.map((e: { function: string }) => e.function)).toEqual(['main.checksum']);
+    // --out writes a profile in `tracedeck top` only: here it is refused, not silently dropped.
+    const out = await run('peek', [join(DATA, 'cpu.pb.gz'), 'main.checksum', '--out', 'x.pb.gz']);
+    expect(out.code).toBe(2);
+    expect(out.err).toMatch(/--out is for tracedeck top/);
+  });
 });
