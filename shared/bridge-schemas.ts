@@ -9,6 +9,7 @@
  */
 import * as v from 'valibot';
 import { issueText, QUERY_ARG_SCHEMAS, SourceRangeSchema, validateQueryArgs } from './query/query-schemas.ts';
+import { hostRowsAsked, MAX_HEATMAP_ACROSS_CELLS } from './query/sockets/heatmap-across.ts';
 
 const int = (min: number, max: number, msg: string) => v.pipe(v.number(msg), v.integer(msg), v.minValue(min, msg), v.maxValue(max, msg));
 const finite = (msg: string) => v.pipe(v.number(msg), v.finite(msg));
@@ -321,16 +322,20 @@ export const REQUEST_ARG_SCHEMAS = {
     baseline: v.pipe(v.array(wcRange('baseline must be up to 8 {startNs, endNs} ranges'), 'baseline must be up to 8 {startNs, endNs} ranges'), v.maxLength(8, 'baseline must be up to 8 {startNs, endNs} ranges')),
     limit: v.optional(int(1, 100, 'limit must be an integer in 1..100')),
   }),
-  heatmapAcross: fields({
-    ids: sourceIds(),
-    range: wcRange('range must be {startNs, endNs}'),
-    bins: int(1, 20_000, 'bins must be an integer in 1..20000'),
-    scope: v.picklist(['sum', 'rows'], "scope must be 'sum' or 'rows'"),
-    mode: v.picklist(['state', 'peer', 'localPort', 'process'], 'mode must be state, peer, localPort or process'),
-    state: v.optional(v.pipe(v.string('state must be a string'), v.maxLength(64, 'state must be a string'))),
-    topN: v.optional(int(1, 1000, 'topN must be an integer in 1..1000')),
-    measure: v.optional(v.picklist(['sockets', 'recvQ', 'sendQ'], 'measure must be sockets, recvQ or sendQ')),
-  }),
+  heatmapAcross: v.pipe(
+    fields({
+      ids: sourceIds(),
+      range: wcRange('range must be {startNs, endNs}'),
+      bins: int(1, 20_000, 'bins must be an integer in 1..20000'),
+      scope: v.picklist(['sum', 'rows'], "scope must be 'sum' or 'rows'"),
+      mode: v.picklist(['state', 'peer', 'localPort', 'process'], 'mode must be state, peer, localPort or process'),
+      state: v.optional(v.pipe(v.string('state must be a string'), v.maxLength(64, 'state must be a string'))),
+      topN: v.optional(int(1, 1000, 'topN must be an integer in 1..1000')),
+      measure: v.optional(v.picklist(['sockets', 'recvQ', 'sendQ'], 'measure must be sockets, recvQ or sendQ')),
+    }),
+    // Each host's engine draws rows × bins: the product over the hosts is what the join holds.
+    v.check((a) => a.ids.length * a.bins * hostRowsAsked(a.topN) <= MAX_HEATMAP_ACROSS_CELLS, `hosts × bins × rows asked must stay within ${MAX_HEATMAP_ACROSS_CELLS.toLocaleString('en-US')} cells: fewer bins or hosts`),
+  ),
   diffCallTree: fields({
     id: sourceId('id and baseId required'),
     baseId: sourceId('id and baseId required'),
