@@ -242,30 +242,21 @@ const FetchPprofArgsSchema = v.pipe(
 const none = fields({});
 const wcRange = (msg: string) => v.strictObject({ startNs: finite(msg), endNs: finite(msg) }, msg);
 const bytes = (msg: string) => v.instance(Uint8Array, msg);
-const callTreeQuery = v.pipe(
-  v.looseObject({ type: v.literal('callTree', "query must be a {type: 'callTree'} query") }, "query must be a {type: 'callTree'} query"),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const bad = validateQueryArgs('callTree', dataset.value);
-    if (bad) addIssue({ message: `query: ${bad}` });
-  }),
-);
-const shownPprofQuery = v.pipe(
-  v.looseObject({ type: v.literal('shownPprof', "query must be a {type: 'shownPprof'} query") }, "query must be a {type: 'shownPprof'} query"),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const bad = validateQueryArgs('shownPprof', dataset.value);
-    if (bad) addIssue({ message: `query: ${bad}` });
-  }),
-);
-const topTableQuery = v.pipe(
-  v.looseObject({ type: v.literal('topTable', "query must be a {type: 'topTable'} query") }, "query must be a {type: 'topTable'} query"),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const bad = validateQueryArgs('topTable', dataset.value);
-    if (bad) addIssue({ message: `query: ${bad}` });
-  }),
-);
+/** A page query of one given type, its arguments checked as the `query` request checks them. */
+function queryOfType<T extends 'callTree' | 'shownPprof' | 'topTable' | 'sourceLines'>(type: T) {
+  const msg = `query must be a {type: '${type}'} query`;
+  return v.pipe(
+    v.looseObject({ type: v.literal(type, msg) }, msg),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const bad = validateQueryArgs(type, dataset.value);
+      if (bad) addIssue({ message: `query: ${bad}` });
+    }),
+  );
+}
+const callTreeQuery = queryOfType('callTree');
+const shownPprofQuery = queryOfType('shownPprof');
+const topTableQuery = queryOfType('topTable');
 const seriesId = v.pipe(v.string('seriesId must be a string'), v.minLength(1, 'seriesId must be a string'), v.maxLength(128, 'seriesId must be a string'));
 const pageQuery = v.pipe(
   v.looseObject({ type: v.string('query {type} required') }, 'query {type} required'),
@@ -275,14 +266,7 @@ const pageQuery = v.pipe(
     if (bad) addIssue({ message: bad.startsWith('unknown query') || bad.includes('built by the host') ? bad : `${dataset.value.type}: ${bad}` });
   }),
 );
-const sourceLinesQuery = v.pipe(
-  v.looseObject({ type: v.literal('sourceLines', "query must be a {type: 'sourceLines'} query") }, "query must be a {type: 'sourceLines'} query"),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const bad = validateQueryArgs('sourceLines', dataset.value);
-    if (bad) addIssue({ message: `query: ${bad}` });
-  }),
-);
+const sourceLinesQuery = queryOfType('sourceLines');
 const imageName = /^[\w.-]{1,100}$/;
 
 /** request name → the schema of its argument. */
