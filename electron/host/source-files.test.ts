@@ -8,14 +8,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ingestBytes } from '../../shared/ingest/ingest.ts';
 import { runQuery } from '../../shared/query/run-query.ts';
 import type { SourceLinesResult } from '../../shared/query/stacks/source-lines.ts';
 import { execFileSync } from 'node:child_process';
+import { GO_LABELS_DIR, goLabelsCases, type GoListCase } from '../../shared/test-support/go-labels.ts';
 import { candidatePaths, findGoroot, MAX_LINE_CHARS, MAX_LISTING_LINES, MAX_SOURCE_BYTES, readListing, readSourceLines, trimProfilePath } from './source-files.ts';
 
-const DATA = fileURLToPath(new URL('../../shared/query/stacks/testdata/go-labels/', import.meta.url));
+const DATA = GO_LABELS_DIR;
 const SRC = join(DATA, 'src');
 const tmp = mkdtempSync(join(tmpdir(), 'source-files-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -45,7 +45,7 @@ describe('source files', () => {
     const f = listing.functions[0]!.files[0]!;
     expect(f.error).toBeUndefined();
     expect(f.found!.path).toBe('main.go');
-    const go = JSON.parse(readFileSync(join(DATA, 'list.json'), 'utf8')).cases[0].routines[0];
+    const go = goLabelsCases<GoListCase>('list.json')[0]!.routines[0]!;
     const hot = f.lines!.filter((l) => l.flat !== 0 || l.cum !== 0).map(({ line, flat, cum }) => ({ line, flat, cum }));
     expect(hot).toEqual(go.lines);
     // The text is the file's own line.
@@ -56,15 +56,7 @@ describe('source files', () => {
     expect(f.lines![0]!.text).toMatch(/^func checksum\(/);
   });
 
-  interface GoList {
-    command: string;
-    file: string;
-    sampleIndex: string;
-    regex: string;
-    tagfocus?: string;
-    routines: { function: string; file: string; shown: [number, number] }[];
-  }
-  const LISTS = JSON.parse(readFileSync(join(DATA, 'list.json'), 'utf8')).cases as GoList[];
+  const LISTS = goLabelsCases<GoListCase>('list.json');
   it.skipIf(!GOROOT).each(LISTS.map((c) => [c.command, c] as const))('shows the lines go tool pprof shows: %s', async (_, c) => {
     const listing = await readListing(await linesOf(c.file, c.regex, c), { roots: [SRC], goroot: GOROOT, trimPath: 'tracedeck.test/labels' });
     const got = listing.functions.flatMap((fn) => fn.files.map((f) => ({ function: fn.function, file: f.found?.path ?? f.file, shown: [f.lines?.[0]?.line, f.lines?.at(-1)?.line] })));
