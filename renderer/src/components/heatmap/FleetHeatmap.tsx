@@ -14,7 +14,7 @@ import { useRequest, useSourceQuery } from '../../query/use-source-query.ts';
 import { bridge } from '../../bridge-client.ts';
 import { formatMeasure, HeatmapView, type Picked } from './HeatmapView.tsx';
 import { type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
-import { useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
+import { cellListOptions, useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
 import { rowStats } from './row-stats.ts';
 
 const DEBOUNCE_MS = 120;
@@ -91,9 +91,7 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
           mode: sourceMode,
           ...(effState && !(hostRows && sourceMode === 'state') ? { state: effState } : {}),
           rows: hostRows ? [] : data.rows,
-          limit: 500,
-          ...(view.socketSort ? { sort: view.socketSort } : view.measure !== 'sockets' ? { sort: { column: view.measure, desc: true } } : {}),
-          ...(view.socketFilter ? { filter: view.socketFilter } : {}),
+          ...cellListOptions(view),
         }
       : null,
   );

@@ -15,7 +15,7 @@ import { useSourceQuery } from '../../query/use-source-query.ts';
 import { Panel } from '../Panel.tsx';
 import { formatMeasure, HeatmapView, type ExitShown, type Picked } from './HeatmapView.tsx';
 import { type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
-import { useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
+import { cellListOptions, cellSocketSort, useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
 import { rowStats } from './row-stats.ts';
 import { FleetHeatmap } from './FleetHeatmap.tsx';
 import { hostLabels, isHostCapture } from '../../../../shared/source-hosts.ts';
@@ -166,7 +166,7 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
   }, [data, shown, src.axisShiftNs]);
 
   // Looking at queued bytes, a listed cell opens with its biggest queues first (unless a sort was chosen).
-  const socketSort = view.socketSort ?? (view.measure !== 'sockets' ? { column: view.measure, desc: true } : null);
+  const socketSort = cellSocketSort(view);
   const cell = useSourceQuery(
     src.id,
     'socketsInCell',
@@ -177,9 +177,7 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
           mode: view.mode,
           ...(effState ? { state: effState } : {}),
           rows: data.rows,
-          limit: 500,
-          ...(socketSort ? { sort: socketSort } : {}),
-          ...(view.socketFilter ? { filter: view.socketFilter } : {}),
+          ...cellListOptions(view),
         }
       : null,
   );

@@ -5,6 +5,8 @@
  */
 import { useCallback, useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
 import { axisToDate, formatClock, timeZoneName } from '../../format.ts';
+import type { SocketSort } from '../../../../shared/query/sockets/heatmap-view.ts';
+import type { HeatmapViewState } from '../../state/heatmap-view.ts';
 import type { Picked } from './HeatmapView.tsx';
 import { binAt, type HeatmapGrid } from './heatmap-draw.ts';
 
@@ -25,6 +27,17 @@ export function useAxisClock(origin: string | null | undefined): {
     return (step: number) => Number(o % BigInt(Math.round(step)));
   }, [origin]);
   return { fmtTime, tz: timeZoneName(), tickPhase };
+}
+
+/** The socket table's order: the chosen one, else (looking at queued bytes) the biggest queues first. */
+export function cellSocketSort(view: HeatmapViewState): SocketSort | null {
+  return view.socketSort ?? (view.measure !== 'sockets' ? { column: view.measure, desc: true } : null);
+}
+
+/** What a listed cell's `socketsInCell` asks besides the cell itself: 500 sockets at most, in that order, filtered. */
+export function cellListOptions(view: HeatmapViewState): { limit: number; sort?: SocketSort; filter?: string } {
+  const sort = cellSocketSort(view);
+  return { limit: 500, ...(sort ? { sort } : {}), ...(view.socketFilter ? { filter: view.socketFilter } : {}) };
 }
 
 /** Where a picked cell stands on the grid now (its row by name, its bin by time); null when off it. */
