@@ -142,4 +142,19 @@ describe('source files', () => {
     expect(shown[0]).toBe(3000);
     expect(tall.functions.at(-1)!.files[0]!.error).toMatch(/already shows 100,000 lines/);
   });
+
+  it('reads at most its budget of source bytes in one listing, saying which files it left out', async () => {
+    const root = join(tmp, 'many');
+    mkdirSync(root);
+    for (const n of ['a', 'b', 'c']) writeFileSync(join(root, `${n}.go`), `package ${n}\n${'// filler\n'.repeat(100)}`);
+    const size = 10 + 11 * 100; // each file's bytes
+    const three = naming('a.go', 1);
+    three.functions = ['a', 'b', 'c'].map((n) => ({ function: n, files: [{ file: `${n}.go`, flat: 1, cum: 1, lines: [{ line: 1, flat: 1, cum: 1 }] }] }));
+    // Room for two of the three (and a file named twice is read once).
+    three.functions.push({ function: 'a2', files: [{ file: 'a.go', flat: 1, cum: 1, lines: [{ line: 2, flat: 1, cum: 1 }] }] });
+    const l = await readListing(three, { roots: [root], goroot: null, readBudgetBytes: 2 * size + 5 });
+    const files = l.functions.map((fn) => fn.files[0]!);
+    expect(files.map((f) => f.lines?.[0]?.text ?? null)).toEqual(['package a', 'package b', null, 'package a']);
+    expect(files[2]!.error).toMatch(/^c\.go not read: this listing has read its \d+ MB of source/);
+  });
 });

@@ -33,6 +33,8 @@ const MAX_SHOWN_LINES = 3000;
  */
 export const MAX_LISTING_LINES = 100_000;
 export const MAX_LINE_CHARS = 2000;
+/** Bytes of source one listing reads in all (a thousand functions may name a thousand large files). */
+export const MAX_LISTING_READ_BYTES = 128 * 2 ** 20;
 /** Opened for reading without following a last symlink and without waiting on a FIFO's writer. */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
 
@@ -43,6 +45,8 @@ export interface SourceRootOptions {
   trimPath?: string;
   /** GOROOT, searched after the roots (its src/); null for none. */
   goroot: string | null;
+  /** Bytes read in all before further files are left out (default MAX_LISTING_READ_BYTES; tests use less). */
+  readBudgetBytes?: number;
 }
 
 let gorootCache: Promise<string | null> | undefined;
@@ -203,6 +207,7 @@ const shownText = (t: string) => (t.length > MAX_LINE_CHARS ? `${t.slice(0, MAX_
 export async function readListing(r: SourceLinesResult, o: SourceRootOptions): Promise<SourceListing> {
   const roots = await searchRoots(o);
   const cache = new Map<string, Promise<{ found: Found | null; lines?: string[]; error?: string }>>();
+  let readBudget = o.readBudgetBytes ?? MAX_LISTING_READ_BYTES;
   const load = (file: string) => {
     let p = cache.get(file);
     if (!p) {
@@ -210,6 +215,8 @@ export async function readListing(r: SourceLinesResult, o: SourceRootOptions): P
         const found = await locate(file, roots, o.trimPath);
         if (!found) return { found: null, error: `${file} not found under ${roots.length ? roots.join(', ') : 'any source root'}` };
         if (found.size > MAX_SOURCE_BYTES) return { found, error: `${found.path} is larger than ${MAX_SOURCE_BYTES / 2 ** 20} MB` };
+        if (found.size > readBudget) return { found, error: `${found.path} not read: this listing has read its ${((o.readBudgetBytes ?? MAX_LISTING_READ_BYTES) / 2 ** 20).toFixed(0)} MB of source (a narrower regex lists fewer functions)` };
+        readBudget -= found.size;
         try {
           return { found, lines: await readSourceLines(found) };
         } catch (e) {
