@@ -30,17 +30,22 @@ async function savePprof(page: Page, panel: Locator) {
 /** The on-screen top table, row by row: function, flat and cum as the table formats them. */
 const screenRows = (rows: Locator) => rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-function'), tr.children[0]!.textContent, tr.children[2]!.textContent]));
 
-test('save the shown sync profile of a trace as pprof: it reads back as the top table shows it, and as Go prints it', async ({ page, app }) => {
-  test.setTimeout(120_000);
-  await page.goto(app.url);
+/** The trace dropped, its sync profile in the flame panel, the top table's first row Go's first. */
+async function openTraceSync(page: Page, url: string): Promise<{ panel: Locator; rows: Locator }> {
+  await page.goto(url);
   await dropFiles(page, [{ path: fixture(TRACE_REL) }]);
   await expect(sourceRow(page, 'trace.out')).toHaveAttribute('data-status', 'ready');
   const panel = page.getByTestId('panel-flame');
   await panel.getByTestId('flame-profile').selectOption('sync');
   await expect(page.getByTestId('flame-panel')).toHaveAttribute('data-state', 'ready');
   const rows = panel.getByTestId('top-row');
-  await expect(rows.first()).toBeVisible();
   await expect(rows.first()).toHaveAttribute('data-function', 'runtime.selectgo');
+  return { panel, rows };
+}
+
+test('save the shown sync profile of a trace as pprof: it reads back as the top table shows it, and as Go prints it', async ({ page, app }) => {
+  test.setTimeout(120_000);
+  const { panel, rows } = await openTraceSync(page, app.url);
 
   const whole = await savePprof(page, panel);
   expect(whole.name).toBe('trace-sync.pb.gz');
@@ -57,13 +62,7 @@ test('save the shown sync profile of a trace as pprof: it reads back as the top 
 
 test('a brushed range of the trace with a function hidden: the saved profile is what the panel shows', async ({ page, app }) => {
   test.setTimeout(120_000);
-  await page.goto(app.url);
-  await dropFiles(page, [{ path: fixture(TRACE_REL) }]);
-  await expect(sourceRow(page, 'trace.out')).toHaveAttribute('data-status', 'ready');
-  const panel = page.getByTestId('panel-flame');
-  await panel.getByTestId('flame-profile').selectOption('sync');
-  const rows = panel.getByTestId('top-row');
-  await expect(rows.first()).toHaveAttribute('data-function', 'runtime.selectgo');
+  const { panel, rows } = await openTraceSync(page, app.url);
   const before = await screenRows(rows);
 
   // Brush the middle of the trace lane: the trace's profile follows the selection.

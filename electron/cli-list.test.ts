@@ -3,13 +3,11 @@
  * labelled profiles (shared/query/stacks/testdata/go-labels: peek.json, list.json).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cmdList } from './cli-list.ts';
+import { GO_LABELS_DIR as DATA, goLabelsCases, type GoListCase, type GoPeekCase } from '../shared/test-support/go-labels.ts';
 
-const DATA = fileURLToPath(new URL('../shared/query/stacks/testdata/go-labels/', import.meta.url));
-const cases = (f: string) => (JSON.parse(readFileSync(join(DATA, f), 'utf8')) as { cases: Record<string, unknown>[] }).cases;
+const lists = () => goLabelsCases<GoListCase>('list.json');
 
 async function run(cmd: 'list' | 'peek', args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -26,14 +24,14 @@ async function run(cmd: 'list' | 'peek', args: string[]): Promise<{ code: number
 
 describe('tracedeck peek / list', () => {
   it('peek with a label filter and a hide equals go tool pprof -peek', async () => {
-    const go = cases('peek.json').find((c) => c.tagfocus === 'worker=alpha') as { entries: unknown[] };
+    const go = goLabelsCases<GoPeekCase>('peek.json').find((c) => c.tagfocus === 'worker=alpha')!;
     const r = await run('peek', [join(DATA, 'cpu.pb.gz'), 'main.checksum', '--tagfocus', 'worker=alpha', '--hide', 'main.encode', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).entries).toEqual(go.entries);
   });
 
   it('list reads the lines under --source-path, figures as go tool pprof -list', async () => {
-    const go = (cases('list.json')[0] as { routines: { function: string; lines: unknown[] }[] }).routines.find((x) => x.function === 'main.checksum')!;
+    const go = lists()[0]!.routines.find((x) => x.function === 'main.checksum')!;
     const r = await run('list', [join(DATA, 'cpu.pb.gz'), '^main\\.checksum$', '--source-path', join(DATA, 'src'), '--json']);
     expect(r.code).toBe(0);
     const f = JSON.parse(r.out).functions[0].files[0];
@@ -43,7 +41,7 @@ describe('tracedeck peek / list', () => {
     expect(text.out).toMatch(/ROUTINE =+ main\.checksum in tracedeck\.test\/labels\/main\.go/);
     expect(text.out).toMatch(/ {4}25:\t\tfor _, b := range data \{/);
     // The listing spans the lines Go's does: from `func checksum` (the profile's start_line) to 5 past the last sample.
-    const shown = (cases('list.json')[0] as { routines: { function: string; shown: [number, number] }[] }).routines.find((x) => x.function === 'main.checksum')!.shown;
+    const shown = lists()[0]!.routines.find((x) => x.function === 'main.checksum')!.shown;
     expect([f.lines[0].line, f.lines.at(-1).line]).toEqual(shown);
   });
 
@@ -52,5 +50,24 @@ describe('tracedeck peek / list', () => {
     const none = await run('peek', [join(DATA, 'cpu.pb.gz'), '^no\\.such$']);
     expect(none.code).toBe(1);
     expect(none.err).toMatch(/no matches found/);
+  });
+
+  it('takes REGEX by its place: an option value equal to it stays that option', async () => {
+    const go = lists()[0]!.routines.find((x) => x.function === 'main.checksum')!;
+    // --focus names the same text as REGEX, after it: REGEX is the last word that is no option's value.
+    const r = await run('list', [join(DATA, 'cpu.pb.gz'), 'main.checksum', '--focus', 'main.checksum', '--source-path', join(DATA, 'src'), '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const fns = JSON.parse(r.out).functions as { function: string; files: { lines: { line: number; flat: number; cum: number }[] }[] }[];
+    expect(fns.map((f) => f.function)).toEqual(['main.checksum']);
+    expect(fns[0]!.files[0]!.lines.filter((l) => l.flat || l.cum).map(({ line, flat, cum }) => ({ line, flat, cum }))).toEqual(go.lines);
+    // A value that starts with '-' is still the option's value, not an option.
+    const hidden = await run('peek', [join(DATA, 'cpu.pb.gz'), 'main.checksum', '--ignore', '-nothing-', '--json']);
+    expect(hidden.code).toBe(0);
+    expect(JSON.parse(hidden.out).entries.map((e: { function: string }) => e.function)).toEqual(['main.checksum']);
+    // --out writes a profile in `tracedeck top` only: here it is refused, not silently dropped.
+    const out = await run('peek', [join(DATA, 'cpu.pb.gz'), 'main.checksum', '--out', 'x.pb.gz']);
+    expect(out.code).toBe(2);
+    expect(out.err).toMatch(/--out is for tracedeck top/);
   });
 });

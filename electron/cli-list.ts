@@ -7,7 +7,7 @@
  *
  * Plain Node; never imports 'electron'.
  */
-import { resolve } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 import { peek } from '../shared/query/stacks/peek.ts';
 import { sourceLines } from '../shared/query/stacks/source-lines.ts';
 import { findGoroot, readListing } from './host/source-files.ts';
@@ -16,7 +16,7 @@ import { parseTopArgs, scaledValue, startLinesOfAll, topReport, TopUsageError, t
 export const LIST_USAGE = `usage:
   tracedeck list FILE… REGEX [--source-path DIR[:DIR…]] [--trim-path PREFIX[:…]] [top's options] [--json]
     pprof's -list: per source line of the functions matching REGEX, flat and cum beside the line, the
-    files looked up under the --source-path folders (default: the current folder) and GOROOT only.
+    files looked up under the --source-path folders (default: the current folder; ';' between them on Windows) and GOROOT only.
   tracedeck peek FILE… REGEX [top's options] [--json]
     pprof's -peek: the callers and callees of the functions matching REGEX, with edge weights.`;
 
@@ -31,6 +31,10 @@ function parseListArgs(args: string[], withSource: boolean): ListArgs {
   const rest: string[] = [];
   let sourcePath: string[] | undefined;
   let trimPath: string | undefined;
+  // Where REGEX stands in `rest`: the last word that is neither an option nor an option's value
+  // (every option of top's but --json takes one). By place, not by text: a value may equal REGEX.
+  let regexAt = -1;
+  let files = 0;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -39,15 +43,20 @@ function parseListArgs(args: string[], withSource: boolean): ListArgs {
       if (v === undefined) throw new TopUsageError(`${flag} needs a value`);
       return v;
     };
-    if (withSource && flag === '--source-path') sourcePath = value().split(':').filter(Boolean).map((d) => resolve(d));
+    if (withSource && flag === '--source-path') sourcePath = value().split(delimiter).filter(Boolean).map((d) => resolve(d));
     else if (withSource && flag === '--trim-path') trimPath = value();
-    else rest.push(a);
+    else if (flag === '--out') throw new TopUsageError('--out is for tracedeck top');
+    else if (a.startsWith('-')) {
+      rest.push(a);
+      if (a.startsWith('--') && inline === undefined && a !== '--json' && i + 1 < args.length) rest.push(args[++i]!);
+    } else {
+      if (regexAt >= 0) files++;
+      regexAt = rest.length;
+      rest.push(a);
+    }
   }
-  const positional = rest.filter((a, i) => !a.startsWith('-') && !(i > 0 && rest[i - 1]!.startsWith('--') && !rest[i - 1]!.includes('=') && rest[i - 1] !== '--json'));
-  const regex = positional[positional.length - 1];
-  if (positional.length < 2 || regex === undefined) throw new TopUsageError('FILE and REGEX needed');
-  const idx = rest.lastIndexOf(regex);
-  rest.splice(idx, 1);
+  if (regexAt < 0 || files === 0) throw new TopUsageError('FILE and REGEX needed');
+  const regex = rest.splice(regexAt, 1)[0]!;
   return { top: parseTopArgs(rest), regex, sourcePath: sourcePath ?? [process.cwd()], trimPath };
 }
 

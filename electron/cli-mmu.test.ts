@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fixturePath } from '../shared/test-support/fixtures.ts';
 import { goMmu, GO_PAGE_FLAGS } from '../shared/test-support/mmu-oracle.ts';
-import { mmuReport, mmuTable, parseDurationNs, parseMmuFlags } from './cli-mmu.ts';
+import { cmdMmu, mmuReport, mmuTable, parseDurationNs, parseMmuFlags } from './cli-mmu.ts';
 import { GO_PAGE_DEFAULT_FLAGS } from '../shared/query/trace/mmu/mmu-query.ts';
 
 describe('tracedeck mmu', () => {
@@ -39,6 +39,29 @@ describe('tracedeck mmu', () => {
     expect(parseDurationNs('2.5s')).toBe(2.5e9);
     expect(parseDurationNs('1500')).toBe(1500);
     expect(() => parseDurationNs('1 minute')).toThrow(/not a duration/);
+    // Digits enough to read as Infinity, or past the bridge's bound, are no window.
+    expect(() => parseDurationNs('9'.repeat(400))).toThrow(/longer than 11\.57/);
+    expect(() => parseDurationNs('1000001s')).toThrow(/longer than/);
+    expect(parseDurationNs('1000000s')).toBe(1e15);
+  });
+  it('takes --window=D and --flags=LIST as it takes them with a space', async () => {
+    let out = '';
+    const w = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+    const e = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let code: number;
+    try {
+      code = await cmdMmu([fixturePath('scenarios/cpu-pool-go1.27/trace.out'), '--window=1ms', '--flags=stw,assist', '--json'], 'usage');
+    } finally {
+      w.mockRestore();
+      e.mockRestore();
+    }
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as { flags: object; worst: { windowNs: number } };
+    expect(r.flags).toEqual({ stw: true, assist: true });
+    expect(r.worst.windowNs).toBe(1e6);
+    // The same report as asked directly with those flags and window.
+    const direct = await mmuReport(fixturePath('scenarios/cpu-pool-go1.27/trace.out'), { stw: true, assist: true }, 1e6);
+    expect(r).toEqual(JSON.parse(JSON.stringify(direct)));
   });
   it('a file that is not a trace is an error naming what it is', async () => {
     await expect(mmuReport(fixturePath('scenarios/conn-leak-go1.27/goroutine-debug2.txt'), {})).rejects.toThrow(/not a Go execution trace \(it reads as goroutine-dump/);

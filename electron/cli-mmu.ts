@@ -30,11 +30,16 @@ export function parseMmuFlags(list: string): MmuFlags {
 
 const UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 };
 
-/** "1ms", "250µs", "2.5s", "1500" (ns) → whole ns; throws on anything else. */
+/** Longest window asked: the bridge's own bound for the mmu query (about 11.6 days). */
+const MAX_WINDOW_NS = 1e15;
+
+/** "1ms", "250µs", "2.5s", "1500" (ns) → whole ns, 1 ns .. MAX_WINDOW_NS; throws on anything else. */
 export function parseDurationNs(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)?$/.exec(text.trim());
   const ns = m ? Math.round(Number(m[1]) * UNITS[m[2] ?? 'ns']!) : NaN;
   if (!(ns >= 1)) throw new Error(`not a duration: "${text}" (e.g. 1ms, 250us, 2s, or ns)`);
+  // A run of digits reads as Infinity; the report could not name such a window.
+  if (!(ns <= MAX_WINDOW_NS)) throw new Error(`window "${text}" is longer than ${MAX_WINDOW_NS / 864e11} days`);
   return ns;
 }
 
@@ -80,15 +85,18 @@ export async function cmdMmu(args: string[], usage: string): Promise<number> {
   const files: string[] = [];
   try {
     for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === '--json') json = true;
+      const arg = args[i]!;
+      // --flags X and --flags=X alike, as the other commands take their options.
+      const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+      const [a, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+      if (a === '--json' && inline === undefined) json = true;
       else if (a === '--flags' || a === '--window') {
-        const value = args[++i];
+        const value = inline ?? args[++i];
         if (value === undefined) throw new Error(`${a} needs a value`);
         if (a === '--flags') flags = parseMmuFlags(value);
         else windowNs = parseDurationNs(value);
-      } else if (a.startsWith('-')) throw new Error(`unknown option: ${a}`);
-      else files.push(a);
+      } else if (a.startsWith('-')) throw new Error(`unknown option: ${arg}`);
+      else files.push(arg);
     }
     if (files.length !== 1) throw new Error('one trace file expected');
   } catch (e) {

@@ -22,6 +22,8 @@ describe('bridge request schemas', () => {
       ['exportBundle', { zip: true, images: [{ name: 'flame.png', base64: 'iVBORw0KGgo=' }], uiState: { ...UI, viewWindow: null, focusedSource: null } }],
       ['startCollection', { host: 'deploy@db1', intervalMs: 1000, filterPorts: [5432], pprofSchedule: { kind: 'profile', port: 6060, everyS: 60, seconds: 30 } }],
       ['setPprofSchedule', { collectionId: 'c1', schedule: null }],
+      // The widest map the UI asks: 200 hosts, 4,000 bins, 50 rows each.
+      ['heatmapAcross', { ids: Array.from({ length: 200 }, (_, i) => `s${i}`), range: { startNs: 0, endNs: 1e9 }, bins: 4000, scope: 'rows', mode: 'state', topN: 50 }],
     ];
     for (const [name, arg] of ok) expect(validateRequestArg(name as 'getSession', arg), name).toBeNull();
   });
@@ -44,6 +46,9 @@ describe('bridge request schemas', () => {
       ['exportBundle', { images: [], uiState: UI, dir: 'a\0b' }, /dir must be a folder path/],
       ['query', { id: 's1', query: { type: 'summary', extra: true } }, /unknown field extra/],
       ['diffCallTree', { id: 's1', baseId: 's2', query: { type: 'topTable' } }, /callTree/],
+      // Each field within its bound, the product not: 200 hosts × 20,000 bins × 1,000 rows.
+      ['heatmapAcross', { ids: Array.from({ length: 200 }, (_, i) => `s${i}`), range: { startNs: 0, endNs: 1e9 }, bins: 20_000, scope: 'sum', mode: 'peer', topN: 1000 }, /within 67,108,864 cells/],
+      ['heatmapAcross', { ids: ['s1', 's2', 's3', 's4'], range: { startNs: 0, endNs: 1e9 }, bins: 20_000, scope: 'sum', mode: 'peer', topN: 1000 }, /within 67,108,864 cells/],
     ];
     for (const [name, arg, re] of bad) expect(validateRequestArg(name as 'getSession', arg), `${name} ${JSON.stringify(arg)?.slice(0, 80)}`).toMatch(re);
   });

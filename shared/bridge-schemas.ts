@@ -9,6 +9,7 @@
  */
 import * as v from 'valibot';
 import { issueText, QUERY_ARG_SCHEMAS, SourceRangeSchema, validateQueryArgs } from './query/query-schemas.ts';
+import { hostRowsAsked, MAX_HEATMAP_ACROSS_CELLS } from './query/sockets/heatmap-across.ts';
 
 const int = (min: number, max: number, msg: string) => v.pipe(v.number(msg), v.integer(msg), v.minValue(min, msg), v.maxValue(max, msg));
 const finite = (msg: string) => v.pipe(v.number(msg), v.finite(msg));
@@ -241,30 +242,21 @@ const FetchPprofArgsSchema = v.pipe(
 const none = fields({});
 const wcRange = (msg: string) => v.strictObject({ startNs: finite(msg), endNs: finite(msg) }, msg);
 const bytes = (msg: string) => v.instance(Uint8Array, msg);
-const callTreeQuery = v.pipe(
-  v.looseObject({ type: v.literal('callTree', "query must be a {type: 'callTree'} query") }, "query must be a {type: 'callTree'} query"),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const bad = validateQueryArgs('callTree', dataset.value);
-    if (bad) addIssue({ message: `query: ${bad}` });
-  }),
-);
-const shownPprofQuery = v.pipe(
-  v.looseObject({ type: v.literal('shownPprof', "query must be a {type: 'shownPprof'} query") }, "query must be a {type: 'shownPprof'} query"),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const bad = validateQueryArgs('shownPprof', dataset.value);
-    if (bad) addIssue({ message: `query: ${bad}` });
-  }),
-);
-const topTableQuery = v.pipe(
-  v.looseObject({ type: v.literal('topTable', "query must be a {type: 'topTable'} query") }, "query must be a {type: 'topTable'} query"),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const bad = validateQueryArgs('topTable', dataset.value);
-    if (bad) addIssue({ message: `query: ${bad}` });
-  }),
-);
+/** A page query of one given type, its arguments checked as the `query` request checks them. */
+function queryOfType<T extends 'callTree' | 'shownPprof' | 'topTable' | 'sourceLines'>(type: T) {
+  const msg = `query must be a {type: '${type}'} query`;
+  return v.pipe(
+    v.looseObject({ type: v.literal(type, msg) }, msg),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const bad = validateQueryArgs(type, dataset.value);
+      if (bad) addIssue({ message: `query: ${bad}` });
+    }),
+  );
+}
+const callTreeQuery = queryOfType('callTree');
+const shownPprofQuery = queryOfType('shownPprof');
+const topTableQuery = queryOfType('topTable');
 const seriesId = v.pipe(v.string('seriesId must be a string'), v.minLength(1, 'seriesId must be a string'), v.maxLength(128, 'seriesId must be a string'));
 const pageQuery = v.pipe(
   v.looseObject({ type: v.string('query {type} required') }, 'query {type} required'),
@@ -274,14 +266,7 @@ const pageQuery = v.pipe(
     if (bad) addIssue({ message: bad.startsWith('unknown query') || bad.includes('built by the host') ? bad : `${dataset.value.type}: ${bad}` });
   }),
 );
-const sourceLinesQuery = v.pipe(
-  v.looseObject({ type: v.literal('sourceLines', "query must be a {type: 'sourceLines'} query") }, "query must be a {type: 'sourceLines'} query"),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const bad = validateQueryArgs('sourceLines', dataset.value);
-    if (bad) addIssue({ message: `query: ${bad}` });
-  }),
-);
+const sourceLinesQuery = queryOfType('sourceLines');
 const imageName = /^[\w.-]{1,100}$/;
 
 /** request name → the schema of its argument. */
@@ -321,16 +306,20 @@ export const REQUEST_ARG_SCHEMAS = {
     baseline: v.pipe(v.array(wcRange('baseline must be up to 8 {startNs, endNs} ranges'), 'baseline must be up to 8 {startNs, endNs} ranges'), v.maxLength(8, 'baseline must be up to 8 {startNs, endNs} ranges')),
     limit: v.optional(int(1, 100, 'limit must be an integer in 1..100')),
   }),
-  heatmapAcross: fields({
-    ids: sourceIds(),
-    range: wcRange('range must be {startNs, endNs}'),
-    bins: int(1, 20_000, 'bins must be an integer in 1..20000'),
-    scope: v.picklist(['sum', 'rows'], "scope must be 'sum' or 'rows'"),
-    mode: v.picklist(['state', 'peer', 'localPort', 'process'], 'mode must be state, peer, localPort or process'),
-    state: v.optional(v.pipe(v.string('state must be a string'), v.maxLength(64, 'state must be a string'))),
-    topN: v.optional(int(1, 1000, 'topN must be an integer in 1..1000')),
-    measure: v.optional(v.picklist(['sockets', 'recvQ', 'sendQ'], 'measure must be sockets, recvQ or sendQ')),
-  }),
+  heatmapAcross: v.pipe(
+    fields({
+      ids: sourceIds(),
+      range: wcRange('range must be {startNs, endNs}'),
+      bins: int(1, 20_000, 'bins must be an integer in 1..20000'),
+      scope: v.picklist(['sum', 'rows'], "scope must be 'sum' or 'rows'"),
+      mode: v.picklist(['state', 'peer', 'localPort', 'process'], 'mode must be state, peer, localPort or process'),
+      state: v.optional(v.pipe(v.string('state must be a string'), v.maxLength(64, 'state must be a string'))),
+      topN: v.optional(int(1, 1000, 'topN must be an integer in 1..1000')),
+      measure: v.optional(v.picklist(['sockets', 'recvQ', 'sendQ'], 'measure must be sockets, recvQ or sendQ')),
+    }),
+    // Each host's engine draws rows × bins: the product over the hosts is what the join holds.
+    v.check((a) => a.ids.length * a.bins * hostRowsAsked(a.topN) <= MAX_HEATMAP_ACROSS_CELLS, `hosts × bins × rows asked must stay within ${MAX_HEATMAP_ACROSS_CELLS.toLocaleString('en-US')} cells: fewer bins or hosts`),
+  ),
   diffCallTree: fields({
     id: sourceId('id and baseId required'),
     baseId: sourceId('id and baseId required'),

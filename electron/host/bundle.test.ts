@@ -43,6 +43,11 @@ describe('bundleSourceNames', () => {
     const m = bundleSourceNames([mk('a', 'block.pb.gz'), mk('b', 'block.pb.gz'), mk('c', 'my dump?.txt')]);
     expect([...m.values()]).toEqual(['block.pb.gz', 'block-2.pb.gz', 'my_dump_.txt']);
   });
+  it('never names a copy . or .. (the folder itself or the bundle above it)', () => {
+    const mk = (id: string, name: string) => ({ id, name }) as SourceInfo;
+    const m = bundleSourceNames([mk('a', '..'), mk('b', '.'), mk('c', '...'), mk('d', '..'), mk('e', '')]);
+    expect([...m.values()]).toEqual(['source..', 'source.', 'source...', 'source-2..', 'source']);
+  });
 });
 
 describe('buildReport', () => {

@@ -58,7 +58,9 @@ export function bundleSourceNames(infos: SourceInfo[]): Map<string, string> {
   const used = new Set<string>();
   const out = new Map<string, string>();
   for (const info of infos) {
-    const safe = info.name.replace(/[^\w.@+-]+/g, '_') || 'source';
+    // A name of dots alone ('.', '..': an upload may be named so) would name sources/ or the bundle itself.
+    const plain = info.name.replace(/[^\w.@+-]+/g, '_');
+    const safe = plain === '' ? 'source' : /^\.+$/.test(plain) ? `source${plain}` : plain;
     let name = safe;
     for (let i = 2; used.has(name); i++) name = safe.replace(/^([^.]*)/, `$1-${i}`);
     used.add(name);

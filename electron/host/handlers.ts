@@ -4,13 +4,12 @@
  */
 import { findGoroot, readListing } from './source-files.ts';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { BridgeEvents, HostEventName, RequestArg, RequestName, RequestResult, SessionInfo, SourceId, SourceOrigin } from '../../shared/bridge.ts';
 import { validateRequestArg } from '../../shared/bridge-schemas.ts';
 import { SessionStore } from './session-store.ts';
 import { Collections, type CollectionsOptions } from './collections.ts';
-import { exportBundle, isSessionPath, openPathsOrSessions, openSession, saveSession, type SessionHost } from './session-actions.ts';
+import { exportBundle, isSessionPath, openPathsOrSessions, openSession, readSessionFile, saveSession, type SessionHost } from './session-actions.ts';
 import { isSessionBytes } from './session-file.ts';
 import { UploadFiles } from './upload-files.ts';
 import { readRecent } from './recent.ts';
@@ -141,7 +140,7 @@ export class Host implements SessionHost {
     }
     if (isSessionPath(path)) {
       try {
-        return { id: (await openSession(this, new Uint8Array(await readFile(path)), name)).ids[0] ?? '' };
+        return { id: (await openSession(this, await readSessionFile(path), name)).ids[0] ?? '' };
       } finally {
         await this.uploads.discard(path);
       }

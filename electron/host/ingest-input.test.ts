@@ -65,7 +65,18 @@ describe('ingestInput on a Go trace file (parsed while read in chunks, no whole-
       const fromBytes = await ingestInput({ bytes });
       expect(fromFile.figures, name).toEqual(fromBytes.figures);
       expect(fromFile.source.partial, name).toBe(name !== 'whole');
-      expect(fromFile.source.model).toBeDefined();
+      // The same model as the whole-buffer parse: every goroutine and every transition, in order.
+      const a = fromFile.source;
+      const b = fromBytes.source;
+      if (a.kind !== 'gotrace' || b.kind !== 'gotrace') throw new Error(`${name}: read as ${a.kind} / ${b.kind}, not a Go trace`);
+      expect(a.model.transitions.count, name).toBe(b.model.transitions.count);
+      expect(a.model.transitions.count, name).toBeGreaterThan(1000);
+      expect(a.model.goroutines.count, name).toBe(b.model.goroutines.count);
+      const bytesOf = (x: Float64Array | Int32Array | Uint8Array, n: number) => Buffer.from(x.buffer, x.byteOffset, n * x.BYTES_PER_ELEMENT);
+      for (const col of ['t', 'g', 'from', 'to'] as const) {
+        expect(bytesOf(a.model.transitions[col], a.model.transitions.count).equals(bytesOf(b.model.transitions[col], b.model.transitions.count)), `${name} transitions.${col}`).toBe(true);
+      }
+      expect(bytesOf(a.model.goroutines.id, a.model.goroutines.count).equals(bytesOf(b.model.goroutines.id, b.model.goroutines.count)), `${name} goroutine ids`).toBe(true);
       expect(fromFile.sizeBytes, name).toBe(bytes.length);
       expect(fromFile.sha256, name).toBe(createHash('sha256').update(bytes).digest('hex'));
     }

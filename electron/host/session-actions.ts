@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, open, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExportBundleResult, ExportImage, SessionOpened, SessionUiState, SourceId, SourceInfo } from '../../shared/bridge.ts';
@@ -15,6 +15,7 @@ import type { UploadFiles } from './upload-files.ts';
 import { bundleSourceNames, bundleZipBytes, writeBundle, writeBundleZip, zipTopFolder } from './bundle.ts';
 import { addRecent } from './recent.ts';
 import { formatSize, readInput, reasonOf } from './ingest-input.ts';
+import { MAX_FILE_BYTES } from './limits.ts';
 
 /** What the session code needs from the Host. */
 export interface SessionHost {
@@ -172,6 +173,28 @@ export async function openSession(h: SessionHost, bytes: Uint8Array, name: strin
   return opened;
 }
 
+/**
+ * A session file's bytes, refused before it is read when over MAX_FILE_BYTES (as any input is): a
+ * session is parsed whole, and a crafted one could be an upload of any size behind a session header.
+ */
+export async function readSessionFile(path: string): Promise<Uint8Array> {
+  const h = await open(path, 'r');
+  try {
+    const { size } = await h.stat();
+    if (size > MAX_FILE_BYTES) throw new Error(`session file is larger than the ${formatSize(MAX_FILE_BYTES)} limit (${formatSize(size)})`);
+    const buf = new Uint8Array(size);
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await h.read(buf, at, size - at, at);
+      if (bytesRead === 0) break; // shrank meanwhile: what is there
+      at += bytesRead;
+    }
+    return buf.subarray(0, at);
+  } finally {
+    await h.close();
+  }
+}
+
 /** openPaths with session files picked out (by content) and restored instead of ingested. */
 export async function openPathsOrSessions(h: SessionHost, paths: string[], openPath: (p: string) => SourceId, onError: (file: string, reason: string) => void): Promise<SourceId[]> {
   const ids: SourceId[] = [];
@@ -185,7 +208,7 @@ export async function openPathsOrSessions(h: SessionHost, paths: string[], openP
     }
     recent.push({ path: abs, kind: 'session' });
     try {
-      const r = await openSession(h, new Uint8Array(await readFile(abs)), basename(abs), dirname(abs));
+      const r = await openSession(h, await readSessionFile(abs), basename(abs), dirname(abs));
       ids.push(...r.ids);
     } catch (e) {
       onError(basename(abs), (e as Error).message);

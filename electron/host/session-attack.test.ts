@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionUiState } from '../../shared/bridge.ts';
@@ -14,6 +14,7 @@ import { readZip } from '../../shared/test-support/zip-reader.ts';
 import { Host } from './handlers.ts';
 import { DEMO_DIR, ENGINE_WORKER_TS } from '../paths.ts';
 import { parseSessionFile } from './session-file.ts';
+import { MAX_FILE_BYTES } from './limits.ts';
 
 process.env.TRACEDECK_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'tracedeck-config-'));
 const tmp = mkdtempSync(join(tmpdir(), 'tracedeck-attack-'));
@@ -183,5 +184,23 @@ describe('a crafted session file', () => {
       expect(r.dir).toBe(dir);
     });
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('shifted by 60.00 min');
+  });
+
+  it('over the input size limit behind a session header: refused before it is read, the upload deleted', async () => {
+    // Sparse: a session's opening line, then 1 GiB of nothing (it takes no disk, reading it would take the memory).
+    const big = join(tmp, 'huge.tracedeck');
+    writeFileSync(big, '{"tracedeck-session": 2, ');
+    truncateSync(big, MAX_FILE_BYTES + 1);
+    await withHost(async (host) => {
+      await expect(host.openUploadedFile('huge.tracedeck', big, MAX_FILE_BYTES + 1)).rejects.toThrow(/session file is larger than the 1\.0 GiB limit/);
+      expect(existsSync(big)).toBe(false);
+      // Opened by path: the same reason, named with the file.
+      writeFileSync(big, '{"tracedeck-session": 2, ');
+      truncateSync(big, MAX_FILE_BYTES + 1);
+      const errors: { file: string; reason: string }[] = [];
+      host.on('error', (e) => errors.push(e));
+      expect(await host.handle('openPaths', { paths: [big] })).toEqual({ ids: [] });
+      expect(errors).toEqual([{ file: 'huge.tracedeck', reason: expect.stringMatching(/session file is larger than the 1\.0 GiB limit \(1\.0 GiB\)/) }]);
+    });
   });
 });

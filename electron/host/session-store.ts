@@ -16,7 +16,7 @@ import type { GoroutineGroupsResult } from '../../shared/query/dumps/goroutine-g
 import type { WcRange, WhatChangedPart, WhatChangedResult } from '../../shared/query/what-changed.ts';
 import { baselineRuns, seriesMoverRows, windowsNs } from '../../shared/query/stacks/series-movers.ts';
 import type { DiagnoseResult } from '../../shared/query/findings/types.ts';
-import type { HeatmapAcross, HostHeatmapPart } from '../../shared/query/sockets/heatmap-across.ts';
+import { hostRowsAsked, type HeatmapAcross, type HostHeatmapPart } from '../../shared/query/sockets/heatmap-across.ts';
 import type { SchemaArg } from '../../shared/bridge-schemas.ts';
 import { hostLabels, isHostCapture } from '../../shared/source-hosts.ts';
 import { describeSeriesWindow, profileSeries, seriesWindow, SERIES_NEEDS_STACKS, type StacksRef, type SeriesWindow, type ProfileSeriesInfo, type SeriesCandidate, type SeriesIdentity, type SeriesWindowInfo } from '../../shared/query/stacks/profile-series.ts';
@@ -413,8 +413,7 @@ export class SessionStore {
           bins: a.bins,
           mode: rows ? 'state' : a.mode,
           ...(a.state ? { state: a.state } : {}),
-          // Each host ranks its own rows; the join re-ranks over the fleet, so ask for more than shown.
-          topN: Math.max(50, a.topN ?? 10),
+          topN: hostRowsAsked(a.topN),
           ...(a.measure ? { measure: a.measure } : {}),
           ...(rows ? { total: true } : {}),
           exits: false,

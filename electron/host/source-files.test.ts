@@ -8,13 +8,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ingestBytes } from '../../shared/ingest/ingest.ts';
 import { runQuery } from '../../shared/query/run-query.ts';
 import type { SourceLinesResult } from '../../shared/query/stacks/source-lines.ts';
-import { candidatePaths, findGoroot, MAX_SOURCE_BYTES, readListing, trimProfilePath } from './source-files.ts';
+import { execFileSync } from 'node:child_process';
+import { GO_LABELS_DIR, goLabelsCases, type GoListCase } from '../../shared/test-support/go-labels.ts';
+import { candidatePaths, findGoroot, MAX_LINE_CHARS, MAX_LISTING_LINES, MAX_SOURCE_BYTES, readListing, readSourceLines, trimProfilePath } from './source-files.ts';
 
-const DATA = fileURLToPath(new URL('../../shared/query/stacks/testdata/go-labels/', import.meta.url));
+const DATA = GO_LABELS_DIR;
 const SRC = join(DATA, 'src');
 const tmp = mkdtempSync(join(tmpdir(), 'source-files-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -26,14 +27,15 @@ async function linesOf(file: string, regex: string, o: { sampleIndex?: string; t
   return runQuery(src, { type: 'sourceLines', profile: o.sampleIndex, regex, tagfocus: o.tagfocus });
 }
 
-/** A result naming one file, as a hostile profile could. */
-function naming(file: string): SourceLinesResult {
+/** A result naming one file (from `count` functions, each with samples on lines 1 and `lastLine`), as a hostile profile could. */
+function naming(file: string, count = 1, lastLine = 1): SourceLinesResult {
+  const lines = lastLine === 1 ? [{ line: 1, flat: 1, cum: 1 }] : [{ line: 1, flat: 1, cum: 1 }, { line: lastLine, flat: 1, cum: 1 }];
   return {
     type: 'sourceLines',
     profile: { key: 'cpu', label: 'cpu', unit: 'nanoseconds', default: true, rangeable: false, quantity: 'cpu' },
     total: 1,
     truncated: false,
-    functions: [{ function: 'evil', files: [{ file, flat: 1, cum: 1, lines: [{ line: 1, flat: 1, cum: 1 }] }] }],
+    functions: Array.from({ length: count }, (_, i) => ({ function: `evil${i}`, files: [{ file, flat: 1, cum: 1, lines }] })),
   };
 }
 
@@ -43,7 +45,7 @@ describe('source files', () => {
     const f = listing.functions[0]!.files[0]!;
     expect(f.error).toBeUndefined();
     expect(f.found!.path).toBe('main.go');
-    const go = JSON.parse(readFileSync(join(DATA, 'list.json'), 'utf8')).cases[0].routines[0];
+    const go = goLabelsCases<GoListCase>('list.json')[0]!.routines[0]!;
     const hot = f.lines!.filter((l) => l.flat !== 0 || l.cum !== 0).map(({ line, flat, cum }) => ({ line, flat, cum }));
     expect(hot).toEqual(go.lines);
     // The text is the file's own line.
@@ -54,15 +56,7 @@ describe('source files', () => {
     expect(f.lines![0]!.text).toMatch(/^func checksum\(/);
   });
 
-  interface GoList {
-    command: string;
-    file: string;
-    sampleIndex: string;
-    regex: string;
-    tagfocus?: string;
-    routines: { function: string; file: string; shown: [number, number] }[];
-  }
-  const LISTS = JSON.parse(readFileSync(join(DATA, 'list.json'), 'utf8')).cases as GoList[];
+  const LISTS = goLabelsCases<GoListCase>('list.json');
   it.skipIf(!GOROOT).each(LISTS.map((c) => [c.command, c] as const))('shows the lines go tool pprof shows: %s', async (_, c) => {
     const listing = await readListing(await linesOf(c.file, c.regex, c), { roots: [SRC], goroot: GOROOT, trimPath: 'tracedeck.test/labels' });
     const got = listing.functions.flatMap((fn) => fn.files.map((f) => ({ function: fn.function, file: f.found?.path ?? f.file, shown: [f.lines?.[0]?.line, f.lines?.at(-1)?.line] })));
@@ -105,5 +99,62 @@ describe('source files', () => {
     expect(f.error).toMatch(/huge\.go is larger than/);
     await expect(readListing(naming('x.go'), { roots: ['relative/dir'], goroot: null })).rejects.toThrow(/not an absolute path/);
     await expect(readListing(naming('x.go'), { roots: [join(root, 'huge.go')], goroot: null })).rejects.toThrow(/not a folder/);
+  });
+
+  // The file found may change before it is read (whoever owns the folder can race us): the read checks
+  // the opened handle itself. Each case is the state after such a swap, handed to the read directly.
+  it.skipIf(process.platform === 'win32')('refuses a found file swapped for a FIFO, a symlink, or a folder symlinked out, without waiting', async () => {
+    const root = join(tmp, 'swap');
+    mkdirSync(join(root, 'pkg'), { recursive: true });
+    const outside = join(tmp, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'x.go'), 'package secret\n');
+    // A FIFO no one writes: a blocking open would wait for good.
+    execFileSync('mkfifo', [join(root, 'pipe.go')]);
+    await expect(readSourceLines({ root, path: 'pipe.go', real: join(root, 'pipe.go'), size: 10 })).rejects.toThrow(/not a regular file/);
+    // The file itself became a symlink to a file outside.
+    symlinkSync(join(outside, 'x.go'), join(root, 'pkg', 'x.go'));
+    await expect(readSourceLines({ root, path: 'pkg/x.go', real: join(root, 'pkg', 'x.go'), size: 10 })).rejects.toThrow(/symlink/);
+    // A folder on its path became a symlink to a folder outside.
+    symlinkSync(outside, join(root, 'moved'));
+    await expect(readSourceLines({ root, path: 'moved/x.go', real: join(root, 'moved', 'x.go'), size: 10 })).rejects.toThrow(/moved out of/);
+    // A plain file inside still reads.
+    writeFileSync(join(root, 'pkg', 'ok.go'), 'package ok\n\nfunc f() {}\n');
+    expect(await readSourceLines({ root, path: 'pkg/ok.go', real: join(root, 'pkg', 'ok.go'), size: 10 })).toEqual(['package ok', '', 'func f() {}', '']);
+  });
+
+  it('keeps one listing a bounded size: long lines cut, lines in all capped', async () => {
+    const root = join(tmp, 'long');
+    mkdirSync(root);
+    // One 50,000-character line, named by 40 functions.
+    writeFileSync(join(root, 'wide.go'), 'x'.repeat(50_000) + '\nsecond\n');
+    const wide = await readListing(naming('wide.go', 40), { roots: [root], goroot: null });
+    const texts = wide.functions.flatMap((fn) => fn.files.flatMap((f) => f.lines!.map((l) => l.text)));
+    expect(texts).toHaveLength(40 * 3);
+    expect(texts[0]).toBe('x'.repeat(MAX_LINE_CHARS) + `… (${(50_000 - MAX_LINE_CHARS).toLocaleString('en-US')} more characters)`);
+    expect(texts[1]).toBe('second');
+    // 3,000 lines shown per function: the functions past the listing's budget say why they show none.
+    writeFileSync(join(root, 'tall.go'), Array.from({ length: 3100 }, (_, i) => `// line ${i + 1}`).join('\n'));
+    const count = Math.ceil(MAX_LISTING_LINES / 3000) + 3;
+    const tall = await readListing(naming('tall.go', count, 3000), { roots: [root], goroot: null });
+    const shown = tall.functions.map((fn) => fn.files[0]!.lines?.length ?? 0);
+    expect(shown.reduce((a, b) => a + b, 0)).toBe(MAX_LISTING_LINES);
+    expect(shown[0]).toBe(3000);
+    expect(tall.functions.at(-1)!.files[0]!.error).toMatch(/already shows 100,000 lines/);
+  });
+
+  it('reads at most its budget of source bytes in one listing, saying which files it left out', async () => {
+    const root = join(tmp, 'many');
+    mkdirSync(root);
+    for (const n of ['a', 'b', 'c']) writeFileSync(join(root, `${n}.go`), `package ${n}\n${'// filler\n'.repeat(100)}`);
+    const size = 10 + 11 * 100; // each file's bytes
+    const three = naming('a.go', 1);
+    three.functions = ['a', 'b', 'c'].map((n) => ({ function: n, files: [{ file: `${n}.go`, flat: 1, cum: 1, lines: [{ line: 1, flat: 1, cum: 1 }] }] }));
+    // Room for two of the three (and a file named twice is read once).
+    three.functions.push({ function: 'a2', files: [{ file: 'a.go', flat: 1, cum: 1, lines: [{ line: 2, flat: 1, cum: 1 }] }] });
+    const l = await readListing(three, { roots: [root], goroot: null, readBudgetBytes: 2 * size + 5 });
+    const files = l.functions.map((fn) => fn.files[0]!);
+    expect(files.map((f) => f.lines?.[0]?.text ?? null)).toEqual(['package a', 'package b', null, 'package a']);
+    expect(files[2]!.error).toMatch(/^c\.go not read: this listing has read its \d+ MB of source/);
   });
 });

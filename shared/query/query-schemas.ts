@@ -38,19 +38,30 @@ function labelArgs() {
   return { tagfocus: v.optional(pattern), tagignore: v.optional(pattern), tagroot: v.optional(text(1024)) };
 }
 
-const callTreeArgs = {
+/**
+ * The stacks a stack view shows: a sample type, a range, pprof's -focus / -ignore / -hide and the
+ * label options (every stack query takes these; each adds its own).
+ */
+const shownStacksArgs = {
   profile: profileKey,
   range,
-  inverted: v.optional(v.boolean()),
   focus: v.optional(pattern),
   ignore: v.optional(pattern),
   hide: v.optional(pattern),
+  ...labelArgs(),
+};
+
+const callTreeArgs = {
+  ...shownStacksArgs,
+  inverted: v.optional(v.boolean()),
   search: v.optional(pattern),
   rootPath: v.optional(v.pipe(v.array(text(4096)), v.maxLength(2000))),
   minFraction: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(1))),
   maxNodes: v.optional(int(1, 200_000)),
-  ...labelArgs(),
 };
+
+/** pprof's -peek and -list: the functions matching a regex among the shown stacks (at most 1,000). */
+const functionsArgs = { ...shownStacksArgs, regex: pattern, limit: v.optional(int(1, 1000)) };
 
 const laneRef = v.strictObject({ kind: v.picklist(['proc', 'thread', 'goroutine']), id: v.pipe(v.number(), v.integer()) });
 
@@ -68,39 +79,16 @@ export const QUERY_ARG_SCHEMAS = {
   stackProfiles: args({}),
   callTree: args(callTreeArgs),
   topTable: args({
-    profile: profileKey,
-    range,
-    focus: v.optional(pattern),
-    ignore: v.optional(pattern),
-    hide: v.optional(pattern),
-    ...labelArgs(),
+    ...shownStacksArgs,
     sortBy: v.optional(v.picklist(['flat', 'flatPct', 'cum', 'cumPct', 'function'])),
     reverse: v.optional(v.boolean()),
     limit: v.optional(int(1, 100_000)),
   }),
   labelKeys: args({ profile: profileKey, range }),
-  peek: args({
-    profile: profileKey,
-    range,
-    focus: v.optional(pattern),
-    ignore: v.optional(pattern),
-    hide: v.optional(pattern),
-    ...labelArgs(),
-    regex: pattern,
-    limit: v.optional(int(1, 1000)),
-  }),
-  sourceLines: args({
-    profile: profileKey,
-    range,
-    focus: v.optional(pattern),
-    ignore: v.optional(pattern),
-    hide: v.optional(pattern),
-    ...labelArgs(),
-    regex: pattern,
-    limit: v.optional(int(1, 1000)),
-  }),
+  peek: args(functionsArgs),
+  sourceLines: args(functionsArgs),
   exportStacks: args({ profile: profileKey, range, ...labelArgs() }),
-  shownPprof: args({ profile: profileKey, range, focus: v.optional(pattern), ignore: v.optional(pattern), hide: v.optional(pattern), ...labelArgs() }),
+  shownPprof: args(shownStacksArgs),
   heatmap: args({ range, bins: int(1, 20_000), mode: heatmapMode, state: v.optional(text(64)), topN: v.optional(int(1, 10_000)), measure: v.optional(socketMeasure), total: v.optional(v.boolean()), exits: v.optional(v.boolean()) }),
   socketsInCell: args({
     snapshot: int(0, 2 ** 32),

@@ -16,7 +16,7 @@ import type { TopSortKey, TopTable } from './stacks/top-table.ts';
 import type { PeekResult } from './stacks/peek.ts';
 import type { LabelKeySummary } from './stacks/stack-labels.ts';
 import type { SourceLinesArgs, SourceLinesResult } from './stacks/source-lines.ts';
-import type { ExportedStacks, ShownPprof, ShownPprofArgs, SourceRange, StackProfileInfo } from './stacks/stack-types.ts';
+import type { ExportedStacks, ShownPprof, ShownPprofArgs, ShownStacksArgs, SourceRange, StackProfileInfo } from './stacks/stack-types.ts';
 import type { HeatmapMode } from './sockets/socket-heatmap.ts';
 import type { CellSockets, HeatmapView, SocketSort } from './sockets/heatmap-view.ts';
 import type { HeatmapAcross, HostHeatmapPart, MergeHeatmapOptions } from './sockets/heatmap-across.ts';
@@ -33,34 +33,15 @@ import type { GoroutineMatch, LaneRef, SliceDetail, TimelineOverview, TimelineWi
 export type NoArgs = Record<never, never>;
 
 /** A call-tree request for the flame graph (regexes as pprof's -focus/-ignore/-hide). */
-export interface CallTreeArgs {
-  /** StackProfileInfo.key; the source's default profile when absent. */
-  profile?: string;
-  /** Source-relative ns; narrows trace-derived profiles. */
-  range?: SourceRange;
+export interface CallTreeArgs extends ShownStacksArgs {
   inverted?: boolean;
-  focus?: string;
-  ignore?: string;
-  hide?: string;
   search?: string;
   rootPath?: string[];
   minFraction?: number;
   maxNodes?: number;
-  /** pprof's -tagfocus / -tagignore / -tagroot (stacks/stack-labels.ts). */
-  tagfocus?: string;
-  tagignore?: string;
-  tagroot?: string;
 }
 
-export interface TopTableArgs {
-  profile?: string;
-  range?: SourceRange;
-  focus?: string;
-  ignore?: string;
-  hide?: string;
-  tagfocus?: string;
-  tagignore?: string;
-  tagroot?: string;
+export interface TopTableArgs extends ShownStacksArgs {
   sortBy?: TopSortKey;
   reverse?: boolean;
   limit?: number;
@@ -105,7 +86,7 @@ export interface QueryMap {
   /** A profile's label keys and their heaviest values (pprof -tags). */
   labelKeys: [{ profile?: string; range?: SourceRange }, { type: 'labelKeys'; profile: StackProfileInfo; keys: LabelKeySummary[] }];
   /** Callers and callees of the functions matching `regex` (pprof -peek), under the same filters as topTable. */
-  peek: [Omit<TopTableArgs, 'sortBy' | 'reverse' | 'limit'> & { regex: string; limit?: number }, { type: 'peek'; profile: StackProfileInfo; peek: PeekResult }];
+  peek: [ShownStacksArgs & { regex: string; limit?: number }, { type: 'peek'; profile: StackProfileInfo; peek: PeekResult }];
   /**
    * Per source line of the functions matching `regex`, flat and cum (pprof -list), with the files
    * they are in; the host reads those files from the user's source roots (electron/host/source-files.ts).

@@ -13,9 +13,11 @@ describe('extendPlacementFingerprint (a live capture that grew)', () => {
     const prev = placementFingerprint(first);
     const ext = extendPlacementFingerprint(prev, grown);
     expect(ext).toEqual(placementFingerprint(grown));
-    expect(ext?.type === 'sockets' && ext.snapshots.length).toBe(60);
+    if (ext?.type !== 'sockets' || prev?.type !== 'sockets') throw new Error(`socket prints expected, got ${prev?.type} → ${ext?.type}`);
+    expect(prev.snapshots.length).toBe(45);
+    expect(ext.snapshots.length).toBe(60);
     // The earlier prints are reused as they are (not computed again).
-    if (ext?.type === 'sockets' && prev?.type === 'sockets') expect(ext.snapshots[10]).toBe(prev.snapshots[10]);
+    for (const i of [0, 10, 44]) expect(ext.snapshots[i]).toBe(prev.snapshots[i]);
   });
 
   it('falls back to the whole print when the earlier part is not a prefix (a rewritten file)', () => {
@@ -23,6 +25,8 @@ describe('extendPlacementFingerprint (a live capture that grew)', () => {
     const grown = parse(hostCapture(opts, 0, 60));
     const ext = extendPlacementFingerprint(placementFingerprint(other), grown);
     expect(ext).toEqual(placementFingerprint(grown));
-    if (ext?.type === 'sockets') expect(ext.snapshots[44]!.timeNs).toBe(44 * 500e6);
+    if (ext?.type !== 'sockets') throw new Error(`a socket print expected, got ${ext?.type}`);
+    expect(ext.snapshots.length).toBe(60);
+    expect(ext.snapshots[44]!.timeNs).toBe(44 * 500e6);
   });
 });

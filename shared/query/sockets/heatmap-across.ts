@@ -63,6 +63,18 @@ export interface MergeHeatmapOptions {
   stateRows: boolean;
 }
 
+/**
+ * Rows each host's engine is asked for: each host ranks its own rows and the join re-ranks over the
+ * fleet, so more than are shown.
+ */
+export const hostRowsAsked = (topN: number | undefined): number => Math.max(50, topN ?? 10);
+
+/**
+ * Most cells the host parts of one join may hold (hosts × rows asked × bins): a wide map of 200
+ * hosts (4,000 bins, 50 rows each) is 40 M; a crafted request is refused before any engine draws.
+ */
+export const MAX_HEATMAP_ACROSS_CELLS = 2 ** 26;
+
 /** The value part p shows at (row r, bin b), with its snapshot; null where it shows none. */
 function cellOf(p: HostHeatmapPart, r: number, b: number): { v: number; snapshot: number; timeNs: number } | null {
   const v = p.view;

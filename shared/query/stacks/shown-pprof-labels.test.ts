@@ -7,9 +7,6 @@
  * - a diff applies the label options to the base as well (diff.json: `go tool pprof -top
  *   -diff_base=cpu-base.pb.gz -tagfocus=… cpu.pb.gz`, cpu-base.pb.gz being a second run of the program).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ParsedSource } from '../../model/source.ts';
 import { ingestBytes } from '../../ingest/ingest.ts';
@@ -19,20 +16,9 @@ import { comparePprofFlat, topTable } from './top-table.ts';
 import { absoluteTotal } from './stack-merge.ts';
 import type { WeightedStacks } from './weighted-stacks.ts';
 import type { ShownPprofArgs } from './stack-types.ts';
+import { goLabelsCases, goLabelsFile, type GoListCase, type GoTopCase } from '../../test-support/go-labels.ts';
 
-const DIR = fileURLToPath(new URL('./testdata/go-labels/', import.meta.url));
 type Row = { function: string; flat: number; cum: number };
-interface GoCase {
-  command: string;
-  file: string;
-  sampleIndex: string;
-  tagfocus?: string;
-  tagignore?: string;
-  tagroot?: string;
-  focus?: string;
-  total: number;
-  rows: Row[];
-}
 interface GoDiffCase {
   command: string;
   tagfocus?: string;
@@ -41,10 +27,9 @@ interface GoDiffCase {
   rows: Row[];
   baseShown: number;
 }
-const cases = <T>(name: string) => (JSON.parse(readFileSync(join(DIR, name), 'utf8')) as { cases: T[] }).cases;
-const TOP = cases<GoCase>('top.json');
-const DIFFS = cases<GoDiffCase>('diff.json');
-const load = (f: string) => ingestBytes(readFileSync(join(DIR, f)));
+const TOP = goLabelsCases<GoTopCase>('top.json');
+const DIFFS = goLabelsCases<GoDiffCase>('diff.json');
+const load = (f: string) => ingestBytes(goLabelsFile(f));
 
 /** Rows as `go tool pprof -top` prints them (a tagroot frame without a value is "<unknown>"). */
 function pprofRows(ws: WeightedStacks, focus?: string): Row[] {
@@ -65,7 +50,7 @@ describe('Save as pprof keeps the samples\' labels', () => {
   });
 
   it("keeps each function's start_line: the saved file's source lines start where Go's -list of the original does", async () => {
-    const lists = cases<{ file: string; sampleIndex: string; regex: string; tagfocus?: string; routines: { function: string; shown: [number, number] }[] }>('list.json');
+    const lists = goLabelsCases<GoListCase>('list.json');
     for (const c of lists) {
       const back = await saved(await load(c.file), { profile: c.sampleIndex });
       const r = runQuery(back, { type: 'sourceLines', profile: c.sampleIndex, regex: c.regex, tagfocus: c.tagfocus });

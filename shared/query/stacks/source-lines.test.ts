@@ -5,30 +5,17 @@
  * keeps the profile's names (the host trims when it looks files up).
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ingestBytes } from '../../ingest/ingest.ts';
 import { labelledStacksOf } from './stack-sources.ts';
 import { sourceLines } from './source-lines.ts';
 import { runQuery } from '../run-query.ts';
+import { goLabelsCases, goLabelsFile, type GoListCase } from '../../test-support/go-labels.ts';
 
-const DIR = fileURLToPath(new URL('./testdata/go-labels/', import.meta.url));
-
-interface GoList {
-  command: string;
-  file: string;
-  sampleIndex: string;
-  regex: string;
-  tagfocus?: string;
-  total: number;
-  routines: { function: string; file: string; flat: number; cum: number; lines: { line: number; flat: number; cum: number }[]; shown: [number, number] }[];
-}
-const CASES = (JSON.parse(readFileSync(join(DIR, 'list.json'), 'utf8')) as { cases: GoList[] }).cases;
+const CASES = goLabelsCases<GoListCase>('list.json');
 
 describe('source lines equal go tool pprof -list', () => {
   it.each(CASES.map((c) => [c.command, c] as const))('%s', async (_, c) => {
-    const src = await ingestBytes(readFileSync(join(DIR, c.file)));
+    const src = await ingestBytes(goLabelsFile(c.file));
     // The app's query: it also gives each function's start line (the profile's start_line), where Go's listing starts.
     const r = runQuery(src, { type: 'sourceLines', profile: c.sampleIndex, tagfocus: c.tagfocus, regex: c.regex });
     const ours = r.functions.flatMap((fn) =>
@@ -46,7 +33,7 @@ describe('source lines equal go tool pprof -list', () => {
   });
 
   it('limits the functions listed and says so', async () => {
-    const src = await ingestBytes(readFileSync(join(DIR, 'cpu.pb.gz')));
+    const src = await ingestBytes(goLabelsFile('cpu.pb.gz'));
     const r = sourceLines(labelledStacksOf(src, 'cpu', undefined, {}), { regex: '^main\\.', limit: 2 });
     expect(r.functions.map((f) => f.function)).toEqual(['main.checksum', 'main.encode']);
     expect(r.truncated).toBe(true);

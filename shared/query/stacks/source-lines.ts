@@ -9,7 +9,7 @@
  */
 import type { StackFilterOptions, WeightedStacks } from './weighted-stacks.ts';
 import { cachedPrep, compile } from './call-tree-input.ts';
-import type { StackProfileInfo } from './stack-types.ts';
+import type { ShownStacksArgs, StackProfileInfo } from './stack-types.ts';
 
 export interface LineFigures {
   line: number;
@@ -35,15 +35,7 @@ export interface FunctionLines {
   files: FunctionFile[];
 }
 
-export interface SourceLinesArgs {
-  profile?: string;
-  range?: { startNs: number; endNs: number };
-  focus?: string;
-  ignore?: string;
-  hide?: string;
-  tagfocus?: string;
-  tagignore?: string;
-  tagroot?: string;
+export interface SourceLinesArgs extends ShownStacksArgs {
   /** Functions whose name this matches (unanchored, as pprof's -list). */
   regex: string;
   /** At most this many functions (name order); default 20. */

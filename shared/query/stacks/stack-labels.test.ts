@@ -4,9 +4,6 @@
  * figures in top.json, see generate.mjs there), plus the units pprof reads ranges in.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ingestBytes } from '../../ingest/ingest.ts';
 import { labelledStacksOf } from './stack-sources.ts';
 import { comparePprofFlat, topTable } from './top-table.ts';
@@ -15,23 +12,12 @@ import { buildCallTree } from './call-tree.ts';
 import { callTreeQuery } from './stack-sources.ts';
 import { scaledLabel, scaleValue } from '../labels/pprof-units.ts';
 import { compileTagFilter, labelTableFromPairs } from '../labels/label-filter.ts';
+import { goLabelsCases, goLabelsFile, type GoTopCase } from '../../test-support/go-labels.ts';
 
-const DIR = fileURLToPath(new URL('./testdata/go-labels/', import.meta.url));
 
-interface GoCase {
-  command: string;
-  file: string;
-  sampleIndex: string;
-  tagfocus?: string;
-  tagignore?: string;
-  tagroot?: string;
-  focus?: string;
-  total: number;
-  rows: { function: string; flat: number; cum: number }[];
-}
-const CASES = (JSON.parse(readFileSync(join(DIR, 'top.json'), 'utf8')) as { cases: GoCase[] }).cases;
+const CASES = goLabelsCases<GoTopCase>('top.json');
 
-const load = (f: string) => ingestBytes(readFileSync(join(DIR, f)));
+const load = (f: string) => ingestBytes(goLabelsFile(f));
 
 describe('label filters and roots equal go tool pprof', () => {
   it.each(CASES.map((c) => [c.command, c] as const))('%s', async (_, c) => {

@@ -116,22 +116,30 @@ export class StackMapper {
   }
 }
 
-/** `labels` is set when some part has labels (one row per merged sample). */
-export function mergeWeightedStacks(parts: readonly SignedStacks[]): WeightedStacks & { labels?: LabelTable } {
-  const b = new StackTableBuilder();
-  if (parts.some((p) => p.labels)) return mergeLabelled(parts, b);
-  const sums = new Map<number, number>();
-  for (const { input, sign } of parts) {
+/**
+ * Every sample of the parts that weighs something (not 0, not NaN): its stack mapped into `b` (-1
+ * stays -1), its weight signed by its part, its index in the part.
+ */
+function eachMergedSample(parts: readonly SignedStacks[], b: StackTableBuilder, visit: (stack: number, weight: number, i: number, part: SignedStacks) => void): void {
+  for (const part of parts) {
+    const { input, sign } = part;
     const m = new StackMapper(input.stacks, b);
     const ss = input.sampleStack;
     for (let i = 0; i < ss.length; i++) {
       const w = input.weight[i]!;
       if (w === 0 || w !== w) continue;
       const s = ss[i]!;
-      const ns = s < 0 ? -1 : m.stack(s);
-      sums.set(ns, (sums.get(ns) ?? 0) + sign * w);
+      visit(s < 0 ? -1 : m.stack(s), sign * w, i, part);
     }
   }
+}
+
+/** `labels` is set when some part has labels (one row per merged sample). */
+export function mergeWeightedStacks(parts: readonly SignedStacks[]): WeightedStacks & { labels?: LabelTable } {
+  const b = new StackTableBuilder();
+  if (parts.some((p) => p.labels)) return mergeLabelled(parts, b);
+  const sums = new Map<number, number>();
+  eachMergedSample(parts, b, (ns, w) => sums.set(ns, (sums.get(ns) ?? 0) + w));
   const kept = [...sums].filter(([, w]) => w !== 0);
   return {
     stacks: b.build(),
@@ -143,21 +151,13 @@ export function mergeWeightedStacks(parts: readonly SignedStacks[]): WeightedSta
 /** The same keyed by stack and labels. */
 function mergeLabelled(parts: readonly SignedStacks[], b: StackTableBuilder): WeightedStacks & { labels: LabelTable } {
   const sums = new Map<string, { stack: number; weight: number; labels: MergedLabel[] }>();
-  for (const { input, sign, labels } of parts) {
-    const m = new StackMapper(input.stacks, b);
-    const ss = input.sampleStack;
-    for (let i = 0; i < ss.length; i++) {
-      const w = input.weight[i]!;
-      if (w === 0 || w !== w) continue;
-      const s = ss[i]!;
-      const ns = s < 0 ? -1 : m.stack(s);
-      const l = labels ? labelsOfSample(labels, i) : { list: [], text: '[]' };
-      const k = `${ns} ${l.text}`;
-      const e = sums.get(k);
-      if (e) e.weight += sign * w;
-      else sums.set(k, { stack: ns, weight: sign * w, labels: l.list });
-    }
-  }
+  eachMergedSample(parts, b, (ns, w, i, { labels }) => {
+    const l = labels ? labelsOfSample(labels, i) : { list: [], text: '[]' };
+    const k = `${ns} ${l.text}`;
+    const e = sums.get(k);
+    if (e) e.weight += w;
+    else sums.set(k, { stack: ns, weight: w, labels: l.list });
+  });
   const kept = [...sums.values()].filter((e) => e.weight !== 0);
   return {
     stacks: b.build(),

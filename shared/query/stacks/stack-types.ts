@@ -41,17 +41,27 @@ export interface ExportedStacks {
   weight: Float64Array;
 }
 
-/** Arguments of the "Save as pprof" query (shown-pprof.ts). */
-export interface ShownPprofArgs {
+/**
+ * The stacks a stack view shows: a profile, a range, pprof's -focus / -ignore / -hide and -tagfocus /
+ * -tagignore / -tagroot. Every stack query takes these (query-schemas.ts: shownStacksArgs); the
+ * "Save as pprof" query (shown-pprof.ts) takes just these.
+ */
+export interface ShownStacksArgs {
+  /** StackProfileInfo.key; the source's default profile when absent. */
   profile?: string;
+  /** Source-relative ns; narrows trace-derived profiles. */
   range?: SourceRange;
   focus?: string;
   ignore?: string;
   hide?: string;
+  /** pprof's -tagfocus / -tagignore / -tagroot (stacks/stack-labels.ts). */
   tagfocus?: string;
   tagignore?: string;
   tagroot?: string;
 }
+
+/** Arguments of the "Save as pprof" query (shown-pprof.ts). */
+export type ShownPprofArgs = ShownStacksArgs;
 
 export interface ShownPprof {
   type: 'shownPprof';

@@ -4,17 +4,17 @@
  * cell's sockets from the host that cell names (`socketsInCell` of that capture), and hands everything
  * to the plain HeatmapView. The view state is the chosen capture's slice, as for one host.
  */
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { SourceInfo } from '../../../../shared/bridge.ts';
 import { useApp } from '../../store.ts';
 import { useHeatmapView } from '../../selectors.ts';
-import { axisToDate, formatClock, timeZoneName } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
 import { axisSpan, type AxisSpan } from '../../time-domains.ts';
 import { useRequest, useSourceQuery } from '../../query/use-source-query.ts';
 import { bridge } from '../../bridge-client.ts';
 import { formatMeasure, HeatmapView, type Picked } from './HeatmapView.tsx';
-import { binAt, type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
+import { type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
+import { cellListOptions, useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
 import { rowStats } from './row-stats.ts';
 
 const DEBOUNCE_MS = 120;
@@ -91,29 +91,12 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
           mode: sourceMode,
           ...(effState && !(hostRows && sourceMode === 'state') ? { state: effState } : {}),
           rows: hostRows ? [] : data.rows,
-          limit: 500,
-          ...(view.socketSort ? { sort: view.socketSort } : view.measure !== 'sockets' ? { sort: { column: view.measure, desc: true } } : {}),
-          ...(view.socketFilter ? { filter: view.socketFilter } : {}),
+          ...cellListOptions(view),
         }
       : null,
   );
-  const answeredPick = useRef<FleetPick | null>(null);
-  if (cell.fresh) answeredPick.current = picked;
-  const cellRef = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    void cellRef.current?.scrollIntoView?.({ block: 'nearest' });
-  }, [cell.data]);
-
-  const fmtTime = useCallback(
-    (ns: number, precise = true) => (origin ? formatClock(axisToDate(origin, ns), precise) : `${(ns / 1e9).toFixed(precise ? 3 : 1)} s`),
-    [origin],
-  );
-  const tz = timeZoneName();
-  const tickPhase = useMemo(() => {
-    if (!origin) return undefined;
-    const o = BigInt(origin);
-    return (step: number) => Number(o % BigInt(Math.round(step)));
-  }, [origin]);
+  const { answered, cellRef } = useListedCell(picked, cell);
+  const { fmtTime, tz, tickPhase } = useAxisClock(origin);
 
   const describe = useCallback(
     (hit: CellHit) => {
@@ -143,12 +126,7 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
     [data],
   );
 
-  const pickedCell = useMemo(() => {
-    if (!picked || !grid) return null;
-    const row = grid.rows.indexOf(picked.row);
-    const bin = binAt(grid, picked.axisNs);
-    return row >= 0 && bin >= 0 ? { row, bin } : null;
-  }, [picked, grid]);
+  const pickedCell = usePickedCell(picked, grid);
 
   return (
     <div data-testid="heatmap-fleet" data-scope={scope} data-hosts={fleet.length}>
@@ -168,7 +146,7 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
         exits={[]}
         snapshots={data?.binSnapshots}
         pickedCell={pickedCell}
-        cell={picked && cell.data && answeredPick.current === picked ? { pick: picked, result: cell.data.cell } : null}
+        cell={picked && cell.data && answered ? { pick: picked, result: cell.data.cell } : null}
         socketSort={view.socketSort}
         cellRef={cellRef}
         effState={effState}

@@ -4,17 +4,18 @@
  * canvas resolution (useSourceQuery), lists a clicked cell's sockets (`socketsInCell`), and hands
  * everything to the plain HeatmapView. Brushing sets the store's session selection.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { SourceInfo } from '../../../../shared/bridge.ts';
 import { useApp } from '../../store.ts';
 import { hasSocketLines, selectHeatmapSource, useHeatmapView, useSourceNames } from '../../selectors.ts';
-import { axisToDate, formatClock, formatCount, timeZoneName } from '../../format.ts';
+import { formatCount } from '../../format.ts';
 import { useElementWidth } from '../../use-element-width.ts';
 import { axisSpan, toAxisNs, toSourceSpan, sourceNs, type AxisSpan } from '../../time-domains.ts';
 import { useSourceQuery } from '../../query/use-source-query.ts';
 import { Panel } from '../Panel.tsx';
 import { formatMeasure, HeatmapView, type ExitShown, type Picked } from './HeatmapView.tsx';
-import { binAt, type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
+import { type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
+import { cellListOptions, cellSocketSort, useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
 import { rowStats } from './row-stats.ts';
 import { FleetHeatmap } from './FleetHeatmap.tsx';
 import { hostLabels, isHostCapture } from '../../../../shared/source-hosts.ts';
@@ -165,7 +166,7 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
   }, [data, shown, src.axisShiftNs]);
 
   // Looking at queued bytes, a listed cell opens with its biggest queues first (unless a sort was chosen).
-  const socketSort = view.socketSort ?? (view.measure !== 'sockets' ? { column: view.measure, desc: true } : null);
+  const socketSort = cellSocketSort(view);
   const cell = useSourceQuery(
     src.id,
     'socketsInCell',
@@ -176,33 +177,12 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
           mode: view.mode,
           ...(effState ? { state: effState } : {}),
           rows: data.rows,
-          limit: 500,
-          ...(socketSort ? { sort: socketSort } : {}),
-          ...(view.socketFilter ? { filter: view.socketFilter } : {}),
+          ...cellListOptions(view),
         }
       : null,
   );
-  // The cell an answer on screen lists: a new pick must not show the previous cell's sockets under
-  // its header while its own are on their way (a re-sort of the same cell keeps its table meanwhile).
-  const answeredPick = useRef<Picked | null>(null);
-  if (cell.fresh) answeredPick.current = picked;
-  const cellRef = useRef<HTMLDivElement>(null);
-  // The panel has a fixed height: bring a newly listed cell into view inside it.
-  // (A block body: newer Chromium returns a promise from scrollIntoView, which React would take for a cleanup.)
-  useLayoutEffect(() => {
-    void cellRef.current?.scrollIntoView?.({ block: 'nearest' });
-  }, [cell.data]);
-
-  const fmtTime = useCallback(
-    (ns: number, precise = true) => (origin ? formatClock(axisToDate(origin, ns), precise) : `${(ns / 1e9).toFixed(precise ? 3 : 1)} s`),
-    [origin],
-  );
-  const tz = timeZoneName();
-  const tickPhase = useMemo(() => {
-    if (!origin) return undefined;
-    const o = BigInt(origin);
-    return (step: number) => Number(o % BigInt(Math.round(step)));
-  }, [origin]);
+  const { answered, cellRef } = useListedCell(picked, cell);
+  const { fmtTime, tz, tickPhase } = useAxisClock(origin);
 
   const describe = useCallback(
     (hit: CellHit) => {
@@ -233,12 +213,7 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
     [data, src.axisShiftNs],
   );
 
-  const pickedCell = useMemo(() => {
-    if (!picked || !grid) return null;
-    const row = grid.rows.indexOf(picked.row);
-    const bin = binAt(grid, picked.axisNs);
-    return row >= 0 && bin >= 0 ? { row, bin } : null;
-  }, [picked, grid]);
+  const pickedCell = usePickedCell(picked, grid);
 
   return (
     <HeatmapView
@@ -257,7 +232,7 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
       exits={exits}
       snapshots={data?.binSnapshots}
       pickedCell={pickedCell}
-      cell={picked && cell.data && answeredPick.current === picked ? { pick: picked, result: cell.data.cell } : null}
+      cell={picked && cell.data && answered ? { pick: picked, result: cell.data.cell } : null}
       socketSort={socketSort}
       cellRef={cellRef}
       effState={effState}
