@@ -72,8 +72,9 @@ describe('ingestInput on a Go trace file (parsed while read in chunks, no whole-
       expect(a.model.transitions.count, name).toBe(b.model.transitions.count);
       expect(a.model.transitions.count, name).toBeGreaterThan(1000);
       expect(a.model.goroutines.count, name).toBe(b.model.goroutines.count);
-      const bytesOf = (x: Float64Array | Int32Array | Uint8Array, n: number) => Buffer.from(x.buffer, x.byteOffset, n * x.BYTES_PER_ELEMENT);
-      for (const col of ['t', 'g', 'from', 'to'] as const) {
+      const bytesOf = (x: Float64Array | Int32Array | Int16Array | Uint8Array, n: number) => Buffer.from(x.buffer, x.byteOffset, n * x.BYTES_PER_ELEMENT);
+      expect(bytesOf(a.model.transitions.t.slice(), a.model.transitions.count).equals(bytesOf(b.model.transitions.t.slice(), b.model.transitions.count)), `${name} transitions.t`).toBe(true);
+      for (const col of ['g', 'from', 'to'] as const) {
         expect(bytesOf(a.model.transitions[col], a.model.transitions.count).equals(bytesOf(b.model.transitions[col], b.model.transitions.count)), `${name} transitions.${col}`).toBe(true);
       }
       expect(bytesOf(a.model.goroutines.id, a.model.goroutines.count).equals(bytesOf(b.model.goroutines.id, b.model.goroutines.count)), `${name} goroutine ids`).toBe(true);
