@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFixture } from '../../shared/test-support/fixtures.ts';
 import { ingestInput, liveCaptureReads } from './ingest-input.ts';
+import { MAX_FILE_BYTES, oldTraceRefusal } from './limits.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tracedeck-live-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -87,5 +88,28 @@ describe('ingestInput on a Go trace file (parsed while read in chunks, no whole-
     const file = path.join(dir, 'early-cut.trace');
     writeFileSync(file, readFixture('scenarios/cpu-pool-go1.27/trace.out').subarray(0, 3000));
     await expect(ingestInput({ path: file })).rejects.toThrow('trace cut short before its first generation ended (at byte 3000)');
+  });
+});
+
+describe('old-format traces over 1 GiB', () => {
+  it('open when the machine has the memory their whole-trace ordering needs, else are refused saying so', () => {
+    const gib = 2 ** 30;
+    expect(oldTraceRefusal(MAX_FILE_BYTES, 1)).toBeNull(); // up to the file limit, as any file
+    expect(oldTraceRefusal(1.1 * gib, 24 * gib)).toBeNull(); // 13 GB of 25.8 GB
+    const why = oldTraceRefusal(1.1 * gib, 14 * gib);
+    expect(why).toBe(
+      'old-format trace of 1.2 GB not opened: go 1.11–1.21 traces are ordered as a whole, which needs about 13.0 GB of memory here, and this machine has 15.0 GB (go 1.22+ traces of any size are read in parts)',
+    );
+  });
+
+  it('a 64 GiB go 1.19 trace file is refused before anything past its header is read', async () => {
+    // Sparse: the header, then nothing (no disk used); reading it would take the memory.
+    const file = path.join(dir, 'huge-go119.trace');
+    const fd = openSync(file, 'w');
+    writeSync(fd, Buffer.from('go 1.19 trace\0\0\0'));
+    ftruncateSync(fd, 64 * 2 ** 30);
+    closeSync(fd);
+    await expect(ingestInput({ path: file })).rejects.toThrow(/^old-format trace of 68\.7 GB not opened: go 1\.11–1\.21 traces are ordered as a whole, which needs about 755\.9 GB of memory here/);
+    rmSync(file);
   });
 });

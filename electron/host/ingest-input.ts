@@ -21,7 +21,7 @@ import { IngestError } from '../../shared/ingest/errors.ts';
 import { summarize } from '../../shared/query/run-query.ts';
 import { CaptureAppender } from '../../shared/ingest/ss/append-capture.ts';
 
-import { MAX_FILE_BYTES, SPECIAL_FILE_READ_MS } from './limits.ts';
+import { MAX_FILE_BYTES, oldTraceRefusal, SPECIAL_FILE_READ_MS } from './limits.ts';
 
 /** `maxBytes`: read only the file's first bytes (a capture still being written: whole snapshots only). */
 export type IngestInput = { path: string; maxBytes?: number } | { bytes: Uint8Array; mtimeMs?: number };
@@ -164,10 +164,12 @@ export async function ingestInput(input: IngestInput, onProgress?: (f: number) =
 }
 
 /**
- * A new-format Go execution trace file is parsed as it is read, in chunks (shared/ingest/byte-source.ts),
- * hashed on the way: no buffer for the whole file, so there is no size limit (a 1 GiB+ trace opens).
+ * A Go execution trace file is parsed as it is read, in chunks (shared/ingest/byte-source.ts), hashed
+ * on the way. A new-format (go 1.22+) trace never needs a buffer for the whole file, so there is no
+ * size limit; an old-format one is ordered as a whole, so the parser reads it into one buffer of the
+ * file's size (up to 4 GiB), past the 1 GiB whole-file limit of other inputs.
  * Reads are synchronous: engines are processes of their own, and the parser is synchronous anyway.
- * Null when the path is not a regular file starting with a `go 1.22+ trace` header: read it whole.
+ * Null when the path is not a regular file starting with a `go 1.11+ trace` header: read it whole.
  */
 async function ingestTraceFile(path: string, onProgress?: (f: number) => void): Promise<IngestOutcome | null> {
   let st;
@@ -182,7 +184,9 @@ async function ingestTraceFile(path: string, onProgress?: (f: number) => void): 
     const head = new Uint8Array(16);
     const { bytesRead } = await fh.read(head, 0, 16, 0);
     const minor = bytesRead === 16 ? traceHeaderMinor(head) : null;
-    if (minor === null || minor < 22) return null;
+    if (minor === null || minor < 11) return null;
+    const refusal = minor < 22 ? oldTraceRefusal(st.size) : null;
+    if (refusal !== null) throw new IngestError(refusal);
     const hash = createHash('sha256');
     let at = 0;
     const src: ByteSource = {

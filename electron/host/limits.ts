@@ -13,6 +13,24 @@ export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
  */
 export const MAX_UPLOAD_BYTES = 64 * 1024 ** 3;
 
+/**
+ * Peak memory of opening an old-format (go 1.11–1.21) trace, per byte of file. Such a trace is ordered
+ * as a whole: the file, every event's time and offset, and the model are held at once. Measured: a
+ * 1.10 GiB go1.19 trace (bench/gen-big-trace built with Go 1.19) peaked at 12.1 GB.
+ */
+export const OLD_TRACE_MEMORY_PER_BYTE = 11;
+
+/**
+ * Why an old-format trace of `size` bytes is not opened on a machine with `total` bytes of memory
+ * (it would need over 80% of it), or null. Up to MAX_FILE_BYTES it always opens, as any file does.
+ */
+export function oldTraceRefusal(size: number, total = totalmem()): string | null {
+  const need = size * OLD_TRACE_MEMORY_PER_BYTE;
+  if (size <= MAX_FILE_BYTES || need <= total * 0.8) return null;
+  const gb = (n: number) => `${(n / 1e9).toFixed(1)} GB`;
+  return `old-format trace of ${gb(size)} not opened: go 1.11–1.21 traces are ordered as a whole, which needs about ${gb(need)} of memory here, and this machine has ${gb(total)} (go 1.22+ traces of any size are read in parts)`;
+}
+
 /** A positive integer from the environment (tests and operators tune the engines), else the default. */
 function envInt(name: string, fallback: number): number {
   const v = Number(process.env[name]);

@@ -29,6 +29,9 @@ export function bytesSource(bytes: Uint8Array, chunk?: number): ByteSource {
   };
 }
 
+/** The largest window: the largest typed array Node's V8 makes (4 GiB). */
+export const MAX_WINDOW = 2 ** 32;
+
 /** Bytes read from a source per call: small enough that moving the read-ahead is cheap. */
 const READ_CHUNK = 4 << 20;
 
@@ -72,7 +75,8 @@ export class ByteWindow {
     if (src === null) return;
     while (this.len < end && !this.eof) {
       if (this.len === this.buf.length) {
-        const next = new Uint8Array(Math.max(this.buf.length * 2, Math.min(end, 2 ** 31)));
+        if (this.len >= MAX_WINDOW) return; // the largest array there is: the reader sees len < end
+        const next = new Uint8Array(Math.min(MAX_WINDOW, Math.max(this.buf.length * 2, end)));
         next.set(this.buf.subarray(0, this.len));
         this.buf = next;
       }

@@ -7,7 +7,7 @@ import type { ParsedSource } from '../../model/source.ts';
 import { StackTableBuilder } from '../../model/stacks.ts';
 import type { SourceClock } from '../../model/time.ts';
 import type { TraceModel } from '../../model/trace.ts';
-import { bytesSource, ByteWindow, type ByteSource } from '../byte-source.ts';
+import { bytesSource, ByteWindow, MAX_WINDOW, type ByteSource } from '../byte-source.ts';
 import { IngestError, type ParseOptions } from '../errors.ts';
 import { mtimeClock } from '../mtime-clock.ts';
 import { TraceModelBuilder } from './model-builder.ts';
@@ -21,10 +21,11 @@ export function parseTrace(bytes: Uint8Array, opts: ParseOptions = {}): ParsedTr
 }
 
 /**
- * Old-format traces are ordered as a whole (v1/order.ts sorts every event), so they are read into one
- * buffer, at most this big; new-format traces stream through a window of one generation, any size.
+ * Old-format traces are ordered as a whole (v1/order.ts merges every event by time, holding byte
+ * offsets in 32 bits), so they are read into one buffer, at most this big: the largest array there
+ * is. New-format traces stream through a window of one generation, any size.
  */
-export const V1_WHOLE_LIMIT = 1024 * 1024 * 1024;
+export const V1_WHOLE_LIMIT = MAX_WINDOW - 1;
 
 /** Parses a trace read from `src` in chunks (a file of any size: never one buffer for all of it). */
 export function parseTraceSource(src: ByteSource, opts: ParseOptions = {}): ParsedTrace {
@@ -41,8 +42,10 @@ export function parseTraceSource(src: ByteSource, opts: ParseOptions = {}): Pars
   const b = new TraceModelBuilder(stacks, w.size);
   if (minor >= 22) decodeTraceV2(w, b, stacks, opts);
   else if (minor >= 11) {
-    w.ensure(V1_WHOLE_LIMIT + 1);
-    if (w.len > V1_WHOLE_LIMIT) throw new IngestError(`old-format (go 1.${minor}) trace over ${V1_WHOLE_LIMIT / 2 ** 30} GiB: only go 1.22+ traces are read in parts`);
+    // One allocation of the file's size when it is known (growing by doubling would hold twice the file).
+    w.ensure(Math.min(V1_WHOLE_LIMIT, w.size > 16 ? w.size : V1_WHOLE_LIMIT) + 1);
+    if (!w.eof) w.ensure(V1_WHOLE_LIMIT + 1);
+    if (w.len > V1_WHOLE_LIMIT || !w.eof) throw new IngestError(`old-format (go 1.${minor}) trace over 4 GiB: only go 1.22+ traces are read in parts`);
     decodeTraceV1(w.buf.subarray(0, w.len), b, stacks, opts);
   } else throw new IngestError(`unsupported trace version go 1.${minor}`, 0);
   const base = b.finish();
