@@ -29,7 +29,7 @@ export class TimeColumn {
 
   /** A column holding these times (any order, any values). */
   static from(times: ArrayLike<number>): TimeColumn {
-    const b = new TimeColumnBuilder(times.length);
+    const b = new TimeColumnBuilder(times.length, true);
     for (let i = 0; i < times.length; i++) b.push(times[i]!);
     return b.done();
   }
@@ -98,8 +98,9 @@ export class TimeColumnBuilder {
   private curBase = 0;
   private curWide: Float64Array | null = null;
 
-  constructor(reserve = 1024) {
-    this.offsets = new Uint32Array(Math.max(16, reserveLength(reserve, 4)));
+  /** `exact`: the column will hold `reserve` rows, no more (every row is written: no reserve rounding). */
+  constructor(reserve = 1024, exact = false) {
+    this.offsets = new Uint32Array(Math.max(16, exact ? reserve : reserveLength(reserve, 4)));
   }
 
   push(t: number): void {

@@ -54,7 +54,7 @@ const levelsOf = new WeakMap<LaneRuns, Map<number, LodLevel | null>>();
 /** The lowest level worth keeping for a lane: cells holding LEVEL_MIN_RUNS runs on average. */
 function minLevel(r: LaneRuns): number {
   if (r.n < 2 * LEVEL_MIN_RUNS) return Infinity;
-  const span = r.end[r.n - 1]! - r.start[0]!;
+  const span = r.end.at(r.n - 1) - r.start.at(0);
   if (!(span > 0)) return Infinity;
   return Math.ceil(Math.log2((LEVEL_MIN_RUNS * span) / r.n));
 }
@@ -129,8 +129,8 @@ function levelFromRuns(r: LaneRuns, level: number): LodLevel {
   let kCell = NaN;
   let kWide = true;
   for (let i = 0; i < r.n; i++) {
-    const s = r.start[i]!;
-    const e = r.end[i]!;
+    const s = r.start.at(i);
+    const e = r.end.at(i);
     const c = Math.floor(s / cell);
     const wide = e - s >= cell;
     if (wide || kWide || c !== kCell) {
@@ -209,7 +209,7 @@ export function lodSlicesFromLevel(r: LaneRuns, lo: number, hi: number, res: num
   const lev = laneLevel(r, levelForResolution(res));
   if (!lev) return false;
   const i0 = firstRunEndingAfter(r, lo);
-  if (i0 >= r.n || !(r.start[i0]! < hi)) return true;
+  if (i0 >= r.n || !(r.start.at(i0) < hi)) return true;
   const iEnd = firstRunStartingFrom(r, hi, i0);
   // Items holding runs i0 and iEnd - 1: the first and last items, cut to [i0, iEnd) and [lo, hi).
   const itemOf = (run: number) => {
@@ -230,8 +230,8 @@ export function lodSlicesFromLevel(r: LaneRuns, lo: number, hi: number, res: num
   const firstRun = (k: number) => (k === k0 ? i0 : F[k]!);
   const endRun = (k: number) => (k === kLast ? iEnd : F[k + 1]!);
   const cut = (k: number) => k === k0 || k === kLast;
-  const itemStart = (k: number) => (k === k0 ? Math.max(r.start[i0]!, lo) : lev.start[k]!);
-  const itemEnd = (k: number) => (k === kLast ? Math.min(r.end[iEnd - 1]!, hi) : lev.end[k]!);
+  const itemStart = (k: number) => (k === k0 ? Math.max(r.start.at(i0), lo) : lev.start[k]!);
+  const itemEnd = (k: number) => (k === kLast ? Math.min(r.end.at(iEnd - 1), hi) : lev.end[k]!);
   /** Adds item k's ns per kind (kinds order) to acc. */
   const addKinds = (k: number) => {
     if (!cut(k)) {

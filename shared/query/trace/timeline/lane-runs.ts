@@ -14,6 +14,7 @@
  * time, the goroutine when one held it all), found by binary search. A window's answer is therefore
  * O(pixels × log runs) per lane, never O(runs).
  */
+import { TimeColumn } from '../../../model/time-column.ts';
 import { SLICE_KINDS } from './timeline-types.ts';
 
 export const KIND_COUNT = SLICE_KINDS.length;
@@ -25,8 +26,9 @@ const walkNs = new Float64Array(EXACT_MERGE_WALK);
 
 export interface LaneRuns {
   n: number;
-  start: Float64Array;
-  end: Float64Array;
+  /** Times in 4 bytes a run (TimeColumn): P and thread lanes hold millions of runs. */
+  start: TimeColumn;
+  end: TimeColumn;
   /** Index into SLICE_KINDS per run; null: every run is `constKind`. */
   kind: Uint8Array | null;
   constKind: number;
@@ -148,8 +150,8 @@ export class RunsBuilder {
     }
     return {
       n,
-      start,
-      end,
+      start: TimeColumn.from(start),
+      end: TimeColumn.from(end),
       kind: keep.kind ? kind : null,
       constKind: n ? kind[0]! : 0,
       g: keep.g ? compactRows(g) : null,
@@ -213,7 +215,7 @@ export function firstRunEndingAfter(r: LaneRuns, x: number): number {
   let b = r.n;
   while (a < b) {
     const m = (a + b) >>> 1;
-    if (r.end[m]! <= x) a = m + 1;
+    if (r.end.at(m) <= x) a = m + 1;
     else b = m;
   }
   return a;
@@ -223,14 +225,14 @@ export function firstRunEndingAfter(r: LaneRuns, x: number): number {
 export function firstRunStartingFrom(r: LaneRuns, x: number, from = 0): number {
   let a = from;
   let step = 1;
-  while (a + step < r.n && r.start[a + step]! < x) {
+  while (a + step < r.n && r.start.at(a + step) < x) {
     a += step;
     step *= 2;
   }
   let b = Math.min(a + step, r.n);
   while (a < b) {
     const m = (a + b) >>> 1;
-    if (r.start[m]! < x) a = m + 1;
+    if (r.start.at(m) < x) a = m + 1;
     else b = m;
   }
   return a;
@@ -239,17 +241,17 @@ export function firstRunStartingFrom(r: LaneRuns, x: number, from = 0): number {
 /** The run holding time t (start ≤ t < end), or -1. */
 export function runAt(r: LaneRuns, t: number): number {
   const i = firstRunEndingAfter(r, t);
-  return i < r.n && r.start[i]! <= t ? i : -1;
+  return i < r.n && r.start.at(i) <= t ? i : -1;
 }
 
 /** Adds ns of runs [i, j) per kind to out (a part of at most one block: walked). */
 function walkKinds(r: LaneRuns, i: number, j: number, out: Float64Array): void {
   const K = r.kind;
   if (!K) {
-    for (let k = i; k < j; k++) out[r.constKind]! += r.end[k]! - r.start[k]!;
+    for (let k = i; k < j; k++) out[r.constKind]! += r.end.at(k) - r.start.at(k);
     return;
   }
-  for (let k = i; k < j; k++) out[K[k]!]! += r.end[k]! - r.start[k]!;
+  for (let k = i; k < j; k++) out[K[k]!]! += r.end.at(k) - r.start.at(k);
 }
 
 /**
@@ -272,8 +274,8 @@ export function kindNsIn(r: LaneRuns, i: number, j: number, lo: number, hi: numb
     }
     if (B !== 1) walkKinds(r, b1 * B, j + 1, out);
   }
-  if (r.start[i]! < lo) out[kindOf(r, i)]! -= lo - r.start[i]!;
-  if (r.end[j]! > hi) out[kindOf(r, j)]! -= r.end[j]! - Math.max(hi, r.start[j]!);
+  if (r.start.at(i) < lo) out[kindOf(r, i)]! -= lo - r.start.at(i);
+  if (r.end.at(j) > hi) out[kindOf(r, j)]! -= r.end.at(j) - Math.max(hi, r.start.at(j));
 }
 
 /** Whether runs [i, j] all have run i's goroutine. */
@@ -312,9 +314,9 @@ export function lodSlices(r: LaneRuns, lo: number, hi: number, res: number, sink
   const n = r.n;
   let i = firstRunEndingAfter(r, lo);
   const label = (k: number) => (r.label ? r.label[k]! : labelOfRun(k));
-  while (i < n && r.start[i]! < hi) {
-    const s = Math.max(r.start[i]!, lo);
-    const e = Math.min(r.end[i]!, hi);
+  while (i < n && r.start.at(i) < hi) {
+    const s = Math.max(r.start.at(i), lo);
+    const e = Math.min(r.end.at(i), hi);
     if (!(res > 0) || e - s >= res) {
       // Zero-length runs (a state left at the instant it was entered) have nothing to draw.
       if (e > s) sink.push(s, e, kindOf(r, i), gOf(r, i), label(i), 1);
@@ -324,13 +326,13 @@ export function lodSlices(r: LaneRuns, lo: number, hi: number, res: number, sink
     // Runs starting inside this pixel; a wide last one is sent on its own.
     const cellEnd = s + res;
     let j = firstRunStartingFrom(r, Math.min(cellEnd, hi), i) - 1;
-    if (j > i && Math.min(r.end[j]!, hi) - r.start[j]! >= res) j--;
+    if (j > i && Math.min(r.end.at(j), hi) - r.start.at(j) >= res) j--;
     if (j <= i) {
       sink.push(s, e, kindOf(r, i), gOf(r, i), label(i), 1);
       i++;
       continue;
     }
-    const mergedEnd = Math.min(r.end[j]!, hi);
+    const mergedEnd = Math.min(r.end.at(j), hi);
     // The kind holding most of the merged time (one kind: no sums to read).
     let best = kindOf(r, i);
     if (r.kinds.length > 1) {
@@ -360,7 +362,7 @@ export function mergedIdentity(r: LaneRuns, i: number, j: number, lo: number, hi
     let longestI = -1;
     for (let k = i; k <= j; k++) {
       if (kindOf(r, k) !== best) continue;
-      const d = Math.min(r.end[k]!, hi) - Math.max(r.start[k]!, lo);
+      const d = Math.min(r.end.at(k), hi) - Math.max(r.start.at(k), lo);
       if (d > longest) [longest, longestI] = [d, k];
       if (!r.g) continue;
       const gk = r.g[k]!;

@@ -99,8 +99,8 @@ export function timelineSliceDetail(model: TraceModel, args: SliceDetailArgs): S
       wokenBy = { g: by >= 0 ? ids[by]! : -1, t: tr.t.at(wakeSrc), fn: by >= 0 ? (names[by] ?? '') : '' };
     }
   }
-  const start = runs.start[i]!;
-  const end = runs.end[i]!;
+  const start = runs.start.at(i);
+  const end = runs.end.at(i);
   const woke = (flowsOfGoroutine(model, gRow, start, end)?.woke ?? []).slice(0, WOKE_LIMIT).map((k) => {
     const j = tr.wakers!.at[k]!;
     return { g: ids[tr.g[j]!]!, t: tr.t.at(j) };

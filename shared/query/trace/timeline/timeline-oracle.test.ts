@@ -53,7 +53,7 @@ function procDigests(model: TraceModel): ProcDigest[] {
   for (const [p, runs] of procLanes(model)) {
     const list: [number, number, number][] = [];
     // The Running intervals (a P lane also shows syscalls holding the P: not in Go's Running digest).
-    for (let i = 0; i < runs.n; i++) if (kindOf(runs, i) === K_RUNNING) list.push([ids[gOf(runs, i)]!, runs.start[i]!, runs.end[i]!]);
+    for (let i = 0; i < runs.n; i++) if (kindOf(runs, i) === K_RUNNING) list.push([ids[gOf(runs, i)]!, runs.start.at(i), runs.end.at(i)]);
     list.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
     const byG = new Map<number, number>();
     let total = 0;
@@ -82,7 +82,7 @@ function goroutineDigests(model: TraceModel): GoroutineDigest[] {
     const ns: Record<string, number> = {};
     for (let i = 0; i < runs.n; i++) {
       const k = SLICE_KINDS[kindOf(runs, i)]!;
-      ns[k] = (ns[k] ?? 0) + runs.end[i]! - runs.start[i]!;
+      ns[k] = (ns[k] ?? 0) + runs.end.at(i) - runs.start.at(i);
     }
     out.push({ id: model.goroutines.id[row]!, changes, ns });
   }

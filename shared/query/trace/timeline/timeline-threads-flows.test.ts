@@ -36,7 +36,7 @@ describe('thread (M) lanes', () => {
       expect(t[K_SYSCALL]).toBeGreaterThan(0);
       expect(t[K_SYSCALL_BLOCKED]).toBeGreaterThan(0);
       // Never two things at once on one thread.
-      for (const r of th.values()) for (let i = 1; i < r.n; i++) expect(r.start[i]!).toBeGreaterThanOrEqual(r.end[i - 1]!);
+      for (const r of th.values()) for (let i = 1; i < r.n; i++) expect(r.start.at(i)).toBeGreaterThanOrEqual(r.end.at(i - 1));
       const o = timelineOverview(m);
       expect(o.threads.map((x) => x.id)).toEqual([...th.keys()]);
       expect(o.procs.reduce((a, x) => a + x.busyNs, 0)).toBe(p[K_RUNNING]);
@@ -52,14 +52,14 @@ describe('P lanes: syscalls holding the P', () => {
       let n = 0;
       for (const r of procLanes(m).values()) {
         for (let i = 0; i < r.n; i++) {
-          if (i) expect(r.start[i]!).toBeGreaterThanOrEqual(r.end[i - 1]!);
+          if (i) expect(r.start.at(i)).toBeGreaterThanOrEqual(r.end.at(i - 1));
           if (kindOf(r, i) !== K_SYSCALL) continue;
           n++;
           const own = goroutineRuns(m, gOf(r, i));
-          const k = runAt(own, r.start[i]!);
-          expect(k, `g ${m.goroutines.id[gOf(r, i)]} at ${r.start[i]}`).toBeGreaterThanOrEqual(0);
+          const k = runAt(own, r.start.at(i));
+          expect(k, `g ${m.goroutines.id[gOf(r, i)]} at ${r.start.at(i)}`).toBeGreaterThanOrEqual(0);
           expect(kindOf(own, k)).toBe(K_SYSCALL);
-          expect(own.end[k]!).toBeGreaterThanOrEqual(r.end[i]!);
+          expect(own.end.at(k)).toBeGreaterThanOrEqual(r.end.at(i));
         }
       }
       expect(n).toBeGreaterThan(0);
@@ -78,12 +78,12 @@ describe('syscalls on no known thread', () => {
     expect(t[K_SYSCALL]! + t[K_SYSCALL_BLOCKED]!).toBe(g[K_SYSCALL]);
     const unknown = th.get(-1);
     // Held from the trace's start to its end (it never exits).
-    expect([unknown!.start[0], unknown!.end[0]]).toEqual([m.startNs, m.endNs]);
+    expect([unknown!.start.at(0), unknown!.end.at(0)]).toEqual([m.startNs, m.endNs]);
     // The running time is the P lanes' to the ns: a syscall named on a thread (by its P) that then runs
     // another goroutine goes on on an unknown thread.
     expect(t[K_RUNNING]).toBe(totals(procLanes(m).values())[K_RUNNING]);
     expect([...th.keys()].filter((id) => id < 0).length).toBeGreaterThanOrEqual(1);
-    for (const r of th.values()) for (let i = 1; i < r.n; i++) expect(r.start[i]!).toBeGreaterThanOrEqual(r.end[i - 1]!);
+    for (const r of th.values()) for (let i = 1; i < r.n; i++) expect(r.start.at(i)).toBeGreaterThanOrEqual(r.end.at(i - 1));
   });
 });
 

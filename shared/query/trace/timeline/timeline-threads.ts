@@ -129,9 +129,9 @@ export function threadLanes(model: TraceModel): Map<number, LaneRuns> {
     for (const h of list) {
       const runs = pl.get(h.p);
       if (!runs) continue;
-      for (let i = firstRunEndingAfter(runs, h.start); i < runs.n && runs.start[i]! < h.end; i++) {
-        const s = Math.max(runs.start[i]!, h.start);
-        const e = Math.min(runs.end[i]!, h.end);
+      for (let i = firstRunEndingAfter(runs, h.start); i < runs.n && runs.start.at(i) < h.end; i++) {
+        const s = Math.max(runs.start.at(i), h.start);
+        const e = Math.min(runs.end.at(i), h.end);
         // (The P lane's syscall runs are the thread's own syscalls, read below.)
         if (e > s && kindOf(runs, i) === K_RUNNING) {
           builder(m).push(s, e, K_RUNNING, gOf(runs, i), -1, runs.src ? runs.src[i]! : -1);
