@@ -73,7 +73,7 @@ export async function inspectFiles(files: string[], workerScript?: string): Prom
         if (engine) {
           h = await engine.reload(path);
         } else {
-          engine = startEngine(script, { path }, () => {});
+          engine = startEngine(script, { path }, () => {}, { spare: false });
           h = await engine.ready;
         }
         rows[i] = { file, kind: h.kind, format: h.format, partial: h.partial, ...h.figures, warnings: h.warnings };
