@@ -5,7 +5,7 @@
  * bench-data/big-heap-go1.27.pb.gz; this takes a fraction of a second. StackTableBuilder and the
  * pprof parser intern stacks with it.
  */
-import { ensureCapacity } from './column.ts';
+import { ensureCapacity, trimTo } from './column.ts';
 
 export class PairMap {
   private bits: number;
@@ -87,29 +87,38 @@ export class PairMap {
  * node's subtree then grows by plain appends, which is most of a deep profile), and move to a
  * PairMap once a node has more than 4 (a scan of scattered siblings costs a cache miss each).
  *
- * Links are stored as id + 1 so that freshly grown (zeroed) arrays mean "none" without a fill.
+ * label and parent are kept in the columns finish() hands out, the links apart: a big profile's
+ * millions of nodes are then written once (no copy into the result). Give `expected` generously
+ * (an upper bound when known): the pages of room never used are never touched, so they cost
+ * address space only, while each doubling past it copies every column.
  */
 export class Trie {
   count = 0;
   /** True when the last child() call created the node. */
   created = false;
+  private label: Int32Array<ArrayBuffer>;
+  private parent: Int32Array<ArrayBuffer>;
   /**
-   * Node i at [4i]: label, parent (-1 = child of the root), first child + 1 (0 = none, -1 =
-   * children in `big`), next sibling + 1 (0 = none). Side by side so that a lookup touches one
-   * cache line per node; ids + 1 so that freshly grown (zeroed) memory reads "none" without a fill.
+   * Node i at [2i]: first child + 1 (0 = none, -1 = children in `big`), next sibling + 1 (0 = none);
+   * ids + 1 so that freshly grown (zeroed) memory reads "none" without a fill.
    */
-  private nodes: Int32Array<ArrayBuffer>;
+  private links: Int32Array<ArrayBuffer>;
   private rootHead = 0;
-  private big = new PairMap(256);
+  private big: PairMap;
 
   /** `expected`: a node-count guess; storage starts there and doubles. */
   constructor(expected = 4096) {
-    this.nodes = new Int32Array(Math.max(16, expected | 0) * 4);
+    const n = Math.max(16, expected | 0);
+    this.label = new Int32Array(n);
+    this.parent = new Int32Array(n);
+    this.links = new Int32Array(n * 2);
+    this.big = new PairMap(Math.min(1 << 16, Math.max(256, n >>> 6)));
   }
 
   child(parent: number, lbl: number): number {
-    const nodes = this.nodes;
-    const h = parent < 0 ? this.rootHead : nodes[parent * 4 + 2]!;
+    const links = this.links;
+    const label = this.label;
+    const h = parent < 0 ? this.rootHead : links[parent * 2]!;
     if (h < 0) {
       const c = this.big.getOrAdd(parent, lbl, this.count);
       this.created = c === this.count;
@@ -117,8 +126,8 @@ export class Trie {
       return c;
     }
     let n = 0;
-    for (let c1 = h; c1 !== 0; c1 = nodes[c1 * 4 - 1]!) {
-      if (nodes[c1 * 4 - 4] === lbl) {
+    for (let c1 = h; c1 !== 0; c1 = links[c1 * 2 - 1]!) {
+      if (label[c1 - 1] === lbl) {
         this.created = false;
         return c1 - 1;
       }
@@ -131,11 +140,11 @@ export class Trie {
       // Many children (a hot caller): hash them from now on.
       const big = this.big;
       big.getOrAdd(parent, lbl, c);
-      for (let c1 = h; c1 !== 0; c1 = this.nodes[c1 * 4 - 1]!) big.getOrAdd(parent, this.nodes[c1 * 4 - 4]!, c1 - 1);
+      for (let c1 = h; c1 !== 0; c1 = this.links[c1 * 2 - 1]!) big.getOrAdd(parent, this.label[c1 - 1]!, c1 - 1);
       head = -1;
-    } else this.nodes[c * 4 + 3] = h;
+    } else this.links[c * 2 + 1] = h;
     if (parent < 0) this.rootHead = head;
-    else this.nodes[parent * 4 + 2] = head;
+    else this.links[parent * 2] = head;
     return c;
   }
 
@@ -145,28 +154,26 @@ export class Trie {
    */
   add(parent: number, lbl: number): number {
     const c = this.push(parent, lbl);
-    this.nodes[parent * 4 + 2] = c + 1;
+    this.links[parent * 2] = c + 1;
     return c;
   }
 
   private push(parent: number, lbl: number): number {
     const c = this.count++;
-    if (c * 4 >= this.nodes.length) this.nodes = ensureCapacity(this.nodes, this.nodes.length * 2);
-    this.nodes[c * 4] = lbl;
-    this.nodes[c * 4 + 1] = parent;
+    if (c >= this.label.length) {
+      const n = this.label.length * 2;
+      this.label = ensureCapacity(this.label, n);
+      this.parent = ensureCapacity(this.parent, n);
+      this.links = ensureCapacity(this.links, n * 2);
+    }
+    this.label[c] = lbl;
+    this.parent[c] = parent;
     return c;
   }
 
-  /** label[i] and parent[i] per node, trimmed to size (the lookup structures are dropped). */
+  /** label[i] and parent[i] per node, trimmed to size (copied when most of the room went unused). */
   finish(): { label: Int32Array; parent: Int32Array; count: number } {
     const n = this.count;
-    const nodes = this.nodes;
-    const label = new Int32Array(n);
-    const parent = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      label[i] = nodes[i * 4]!;
-      parent[i] = nodes[i * 4 + 1]!;
-    }
-    return { label, parent, count: n };
+    return { label: trimTo(this.label, n), parent: trimTo(this.parent, n), count: n };
   }
 }

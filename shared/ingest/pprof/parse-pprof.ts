@@ -531,8 +531,11 @@ function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: Locatio
     return v;
   };
 
-  // Sized from the sample bytes (a location id takes at least one byte) so that it rarely grows.
-  const trie = new Trie(Math.min(1 << 21, Math.max(4096, sampleBytes >>> 2)));
+  // Room for as many nodes as the samples can hold frames, near enough: a location id takes at least
+  // a byte beside each sample's values, times the frames of an average location. Room never used is
+  // never touched (it costs address space only); growing past it copies every node.
+  const framesPerLocation = locFrameStart.length > 1 ? locs.frames.length / (locFrameStart.length - 1) : 1;
+  const trie = new Trie(Math.min(1 << 25, Math.max(4096, Math.ceil(Math.max(0, sampleBytes - sampleCount * nTypes) * framesPerLocation))));
   let distinctLists = 0;
   let sawEmptyList = false;
   let leafSeen = new Uint8Array(injective ? 4096 : 0);
