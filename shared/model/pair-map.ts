@@ -99,8 +99,10 @@ export class Trie {
   private label: Int32Array<ArrayBuffer>;
   private parent: Int32Array<ArrayBuffer>;
   /**
-   * Node i at [2i]: first child + 1 (0 = none, -1 = children in `big`), next sibling + 1 (0 = none);
-   * ids + 1 so that freshly grown (zeroed) memory reads "none" without a fill.
+   * Node i at [3i]: its label again, first child + 1 (0 = none, -1 = children in `big`), next
+   * sibling + 1 (0 = none): a lookup reads one place (a node made right after its parent, as every
+   * node of a new tail is, sits in the same cache line). Ids + 1 so that freshly grown (zeroed)
+   * memory reads "none" without a fill.
    */
   private links: Int32Array<ArrayBuffer>;
   private rootHead = 0;
@@ -111,14 +113,13 @@ export class Trie {
     const n = Math.max(16, expected | 0);
     this.label = new Int32Array(n);
     this.parent = new Int32Array(n);
-    this.links = new Int32Array(n * 2);
+    this.links = new Int32Array(n * 3);
     this.big = new PairMap(Math.min(1 << 16, Math.max(256, n >>> 6)));
   }
 
   child(parent: number, lbl: number): number {
     const links = this.links;
-    const label = this.label;
-    const h = parent < 0 ? this.rootHead : links[parent * 2]!;
+    const h = parent < 0 ? this.rootHead : links[parent * 3 + 1]!;
     if (h < 0) {
       const c = this.big.getOrAdd(parent, lbl, this.count);
       this.created = c === this.count;
@@ -126,8 +127,8 @@ export class Trie {
       return c;
     }
     let n = 0;
-    for (let c1 = h; c1 !== 0; c1 = links[c1 * 2 - 1]!) {
-      if (label[c1 - 1] === lbl) {
+    for (let c1 = h; c1 !== 0; c1 = links[c1 * 3 - 1]!) {
+      if (links[c1 * 3 - 3] === lbl) {
         this.created = false;
         return c1 - 1;
       }
@@ -140,11 +141,11 @@ export class Trie {
       // Many children (a hot caller): hash them from now on.
       const big = this.big;
       big.getOrAdd(parent, lbl, c);
-      for (let c1 = h; c1 !== 0; c1 = this.links[c1 * 2 - 1]!) big.getOrAdd(parent, this.label[c1 - 1]!, c1 - 1);
+      for (let c1 = h; c1 !== 0; c1 = this.links[c1 * 3 - 1]!) big.getOrAdd(parent, this.links[c1 * 3 - 3]!, c1 - 1);
       head = -1;
-    } else this.links[c * 2 + 1] = h;
+    } else this.links[c * 3 + 2] = h;
     if (parent < 0) this.rootHead = head;
-    else this.links[parent * 2] = head;
+    else this.links[parent * 3 + 1] = head;
     return c;
   }
 
@@ -154,7 +155,7 @@ export class Trie {
    */
   add(parent: number, lbl: number): number {
     const c = this.push(parent, lbl);
-    this.links[parent * 2] = c + 1;
+    this.links[parent * 3 + 1] = c + 1;
     return c;
   }
 
@@ -164,10 +165,11 @@ export class Trie {
       const n = this.label.length * 2;
       this.label = ensureCapacity(this.label, n);
       this.parent = ensureCapacity(this.parent, n);
-      this.links = ensureCapacity(this.links, n * 2);
+      this.links = ensureCapacity(this.links, n * 3);
     }
     this.label[c] = lbl;
     this.parent[c] = parent;
+    this.links[c * 3] = lbl;
     return c;
   }
 
