@@ -539,7 +539,11 @@ function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: Locatio
   let distinctLists = 0;
   let sawEmptyList = false;
   let leafSeen = new Uint8Array(injective ? 4096 : 0);
-  // Not injective: (leaf stack, hash of the list) -> first sample with it, checked list by list.
+  // Not injective: per leaf stack, the first sample ending there and its list's hash (a leaf made
+  // moments ago is read where it was just written); a leaf's other lists by (leaf, hash) -> first
+  // sample with it. Lists are then checked against that sample's, id by id.
+  let firstOfLeaf = new Int32Array(injective ? 0 : 4096);
+  let hashOfLeaf = new Int32Array(firstOfLeaf.length);
   const lists = injective ? null : new PairMap(1024);
   let collided: Set<string> | null = null;
   let locScratch = new Int32Array(64);
@@ -706,7 +710,16 @@ function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: Locatio
         distinctLists++;
       }
     } else {
-      const rep = lists!.getOrAdd(s, h, i);
+      if (s >= firstOfLeaf.length) {
+        firstOfLeaf = ensureCapacity(firstOfLeaf, trie.count);
+        hashOfLeaf = ensureCapacity(hashOfLeaf, trie.count);
+      }
+      let rep = firstOfLeaf[s]! - 1;
+      if (rep < 0) {
+        firstOfLeaf[s] = i + 1;
+        hashOfLeaf[s] = h;
+        rep = i;
+      } else if (hashOfLeaf[s] !== h) rep = lists!.getOrAdd(s, h, i);
       if (rep === i) distinctLists++;
       else {
         const n = readLocIds(rep);
