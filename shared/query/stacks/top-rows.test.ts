@@ -66,6 +66,11 @@ describe('topFlatRows', () => {
     expect(topFlatRowsByPasses(wide, 200)).toBeNull(); // more than four passes
     expect(topFlatRows(wide, 200)).toEqual(fullRows(wide, 200));
     expect(topFlatRows(wide, 200)).toHaveLength(83);
+    // A table listing an extension before its prefix cannot be read in index order.
+    const ordered = stacksOf([[['a', 'b'], 2]]);
+    const t = ordered.stacks;
+    const swapped = { ...t, stackFrame: Int32Array.from([t.stackFrame[1]!, t.stackFrame[0]!]), stackPrefix: Int32Array.from([1, -1]) };
+    expect(topFlatRowsByPasses({ stacks: swapped, sampleStack: Int32Array.from([0]), weight: [2] }, 10)).toBeNull();
     for (const odd of [stacksOf([[['a', 'b'], 0.5], [['a', 'c'], 0.25]]), stacksOf([[['a', 'b'], 5], [['a', 'c'], -5]])]) {
       expect(topFlatRowsByPasses(odd, 10)).toBeNull();
       expect(topFlatRows(odd, 10)).toEqual(fullRows(odd, 10));

@@ -59,7 +59,6 @@ export function topFlatRowsByPasses(input: WeightedStacks, limit: number): TopFl
     if (s >= 0) flat[nameOf[frame[s]!]!]! += w; // a sample without frames is in no function
   }
   if (abs > Number.MAX_SAFE_INTEGER) return null;
-  for (let s = 0; s < n; s++) if (prefix[s]! >= s) return null; // not a table the passes can read in order
 
   const byFlat = (a: number, b: number) => Math.abs(flat[b]!) - Math.abs(flat[a]!) || (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0);
   // Names with flat weight first; then those with only a cum, by name (flat 0 sorts by name).
@@ -90,6 +89,7 @@ export function topFlatRowsByPasses(input: WeightedStacks, limit: number): TopFl
     for (let f = 0; f < t.frameCount; f++) bitOfFrame[f] = bitOfName[nameOf[f]!]!;
     for (let s = 0; s < n; s++) {
       const p = prefix[s]!;
+      if (p >= s) return null; // not a table this pass can read in order (the marking above stops on any)
       mask[s] = (p >= 0 ? mask[p]! : 0) | bitOfFrame[frame[s]!]!;
     }
     for (let i = 0; i < sampleStack.length; i++) {
