@@ -17,6 +17,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { disposeSpareWorkers, startEngine, type Engine } from './host/engine.ts';
 import type { SourceHeader } from './host/engine-protocol.ts';
 import { DEMO_DIR, PROJECT_ROOT, RENDERER_DIST } from './paths.ts';
@@ -236,3 +237,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   return cmdOpen(files);
 }
+
+// Run as a script itself (`node dist/tracedeck-cli.mjs inspect FILE`, as a benchmark times the bundle
+// without bin/tracedeck.mjs's staleness check), it does what bin/tracedeck.mjs does with it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));
