@@ -90,8 +90,8 @@ export class PairMap {
  * looked up by nearly every sample, then sit in a few cache lines instead of scattered across a
  * table of every fan-out in the profile (this halved the lookups' time on the 700k-stack bench heap).
  *
- * label and parent are kept in the columns finish() hands out, the links apart: a big profile's
- * millions of nodes are then written once (no copy into the result). Give `expected` generously
+ * parent is kept in the column finish() hands out, the label with the links (where lookups read it).
+ * Give `expected` generously
  * (an upper bound when known): the pages of room never used are never touched, so they cost
  * address space only, while each doubling past it copies every column.
  */
@@ -99,10 +99,9 @@ export class Trie {
   count = 0;
   /** True when the last child() call created the node. */
   created = false;
-  private label: Int32Array<ArrayBuffer>;
   private parent: Int32Array<ArrayBuffer>;
   /**
-   * Node i at [3i]: its label again, its children, next sibling + 1 (0 = none): a lookup reads one
+   * Node i at [3i]: its label, its children, next sibling + 1 (0 = none): a lookup reads one
    * place (a node made right after its parent, as every node of a new tail is, sits in the same
    * cache line). Children: first child + 1 (0 = none), or -(offset + 1) of its table in `tables`.
    * Ids + 1 so that freshly grown (zeroed) memory reads "none" without a fill.
@@ -121,7 +120,6 @@ export class Trie {
   /** `expected`: a node-count guess; storage starts there and doubles. */
   constructor(expected = 4096) {
     const n = Math.max(16, expected | 0);
-    this.label = new Int32Array(n);
     this.parent = new Int32Array(n);
     this.links = new Int32Array(n * 3);
     this.tables = new Int32Array(Math.max(1024, n >>> 2));
@@ -224,21 +222,22 @@ export class Trie {
   private push(parent: number, lbl: number): number {
     if (lbl < 0) throw new RangeError(`trie label ${lbl} < 0`);
     const c = this.count++;
-    if (c >= this.label.length) {
-      const n = this.label.length * 2;
-      this.label = ensureCapacity(this.label, n);
+    if (c >= this.parent.length) {
+      const n = this.parent.length * 2;
       this.parent = ensureCapacity(this.parent, n);
       this.links = ensureCapacity(this.links, n * 3);
     }
-    this.label[c] = lbl;
     this.parent[c] = parent;
     this.links[c * 3] = lbl;
     return c;
   }
 
-  /** label[i] and parent[i] per node, trimmed to size (copied when most of the room went unused). */
+  /** label[i] and parent[i] per node (parent copied only when most of its room went unused). */
   finish(): { label: Int32Array; parent: Int32Array; count: number } {
     const n = this.count;
-    return { label: trimTo(this.label, n), parent: trimTo(this.parent, n), count: n };
+    const links = this.links;
+    const label = new Int32Array(n);
+    for (let i = 0; i < n; i++) label[i] = links[i * 3]!;
+    return { label, parent: trimTo(this.parent, n), count: n };
   }
 }
