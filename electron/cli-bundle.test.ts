@@ -3,8 +3,8 @@
  * rebuilt when a source is newer than it.
  */
 import { execFileSync } from 'node:child_process';
-import { statSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync, utimesSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../shared/test-support/fixtures.ts';
 import { buildCliBundle, CLI_BUNDLE, cliBundle, cliBundleIsStale } from '../scripts/cli-bundle.mjs';
@@ -24,6 +24,27 @@ describe('the CLI bundle', () => {
     expect(bundled.map((r) => r.kind)).toEqual(['gotrace', 'pprof']);
     expect(bundled).toEqual(fromSource);
   }, 240_000);
+
+  it('loads no other command with the entry: its static imports reach neither ws, ssh2 nor valibot', async () => {
+    await buildCliBundle();
+    const packages = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      // Static imports only (`import x from "y"`, `import "y"`); `import("y")` loads when a command runs.
+      for (const m of readFileSync(file, 'utf8').matchAll(/^import\s(?:[^;]*?\sfrom\s)?"([^"]+)";?$/gm)) {
+        const spec = m[1]!;
+        if (spec.startsWith('./')) visit(join(dirname(file), spec));
+        else if (!spec.startsWith('node:')) packages.add(spec);
+      }
+    };
+    visit(CLI_BUNDLE);
+    expect(seen.size).toBeGreaterThan(1); // the entry and at least one shared chunk
+    for (const heavy of ['ws', 'ssh2', 'valibot']) expect(packages.has(heavy), heavy).toBe(false);
+    // ...while the commands that need them still reach them when they run (help lists every one).
+    expect(run(['--help'])).toContain('tracedeck collect');
+  }, 120_000);
 
   it('is rebuilt when a source is newer than it', async () => {
     const old = new Date(Date.UTC(2020, 0, 1));

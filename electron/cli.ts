@@ -17,23 +17,36 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { disposeSpareWorkers, startEngine, type Engine } from './host/engine.ts';
 import type { SourceHeader } from './host/engine-protocol.ts';
-import { Host } from './host/handlers.ts';
-import { startServer } from './server.ts';
 import { DEMO_DIR, PROJECT_ROOT, RENDERER_DIST } from './paths.ts';
-import { probeElectron } from './electron-binary.ts';
-import { ensureRendererBuilt } from './renderer-build.ts';
 import { engineWorkerScript } from './worker-build.ts';
-import { cmdExport, EXPORT_USAGE } from './export-cli.ts';
-import { cmdCollect, COLLECT_USAGE } from './cli-collect.ts';
-import { cmdDiagnose, DIAGNOSE_USAGE } from './cli-diagnose.ts';
-import { cmdTop, TOP_USAGE } from './cli-top.ts';
-import { cmdList, LIST_USAGE } from './cli-list.ts';
-import { cmdGoroutines, GOROUTINES_USAGE } from './cli-goroutines.ts';
-import { cmdMmu, MMU_USAGE } from './cli-mmu.ts';
 
-const USAGE = `usage:
+// Every other command is imported when it runs: `inspect` (a process per call, often in scripts)
+// then loads neither the server, SSH, export nor their packages (ws, ssh2, valibot: ~0.1 s of CPU).
+// The bundle (scripts/cli-bundle.mjs) keeps them in chunks of their own.
+const commands = {
+  export: () => import('./export-cli.ts'),
+  collect: () => import('./cli-collect.ts'),
+  diagnose: () => import('./cli-diagnose.ts'),
+  top: () => import('./cli-top.ts'),
+  list: () => import('./cli-list.ts'),
+  goroutines: () => import('./cli-goroutines.ts'),
+  mmu: () => import('./cli-mmu.ts'),
+};
+
+async function usage(): Promise<string> {
+  const [{ EXPORT_USAGE }, { COLLECT_USAGE }, { DIAGNOSE_USAGE }, { TOP_USAGE }, { LIST_USAGE }, { GOROUTINES_USAGE }, { MMU_USAGE }] = await Promise.all([
+    commands.export(),
+    commands.collect(),
+    commands.diagnose(),
+    commands.top(),
+    commands.list(),
+    commands.goroutines(),
+    commands.mmu(),
+  ]);
+  return `usage:
   tracedeck [FILES…]                              open the app on FILES (the bundled demo incident when none)
   tracedeck serve [--port N] [--no-open] [FILES…] browser mode: serve the app on 127.0.0.1
   tracedeck inspect FILE… [--json]                print the kind, format and figures of each file
@@ -44,6 +57,7 @@ ${EXPORT_USAGE.replace(/^usage:\n/, '')}
 ${TOP_USAGE.replace(/^usage:\n/, '')}
 ${LIST_USAGE.replace(/^usage:\n/, '')}
 ${COLLECT_USAGE.replace(/^usage:\n/, '')}`;
+}
 
 interface InspectRow {
   file: string;
@@ -73,7 +87,7 @@ export async function inspectFiles(files: string[], workerScript?: string): Prom
         if (engine) {
           h = await engine.reload(path);
         } else {
-          engine = startEngine(script, { path }, () => {});
+          engine = startEngine(script, { path }, () => {}, { spare: false });
           h = await engine.ready;
         }
         rows[i] = { file, kind: h.kind, format: h.format, partial: h.partial, ...h.figures, warnings: h.warnings };
@@ -97,7 +111,7 @@ async function cmdInspect(args: string[]): Promise<number> {
   const json = args.includes('--json');
   const files = args.filter((a) => a !== '--json');
   if (files.length === 0) {
-    console.error(USAGE);
+    console.error(await usage());
     return 2;
   }
   const rows = await inspectFiles(files);
@@ -165,6 +179,7 @@ async function cmdServe(args: string[], announce?: string): Promise<number> {
     console.error(`tracedeck: bad --port ${port}`);
     return 2;
   }
+  const [{ ensureRendererBuilt }, { Host }, { startServer }] = await Promise.all([import('./renderer-build.ts'), import('./host/handlers.ts'), import('./server.ts')]);
   await ensureRendererBuilt((msg) => console.error(msg));
   const workerScript = await engineWorkerScript((msg) => console.error(msg));
   const host = new Host({ workerScript, demoDir: DEMO_DIR });
@@ -186,6 +201,7 @@ async function cmdServe(args: string[], announce?: string): Promise<number> {
 }
 
 async function cmdOpen(files: string[]): Promise<number> {
+  const { probeElectron } = await import('./electron-binary.ts');
   const probe = probeElectron(PROJECT_ROOT);
   const args = files.length ? files.map((f) => resolve(f)) : ['--demo'];
   if (probe.ok) {
@@ -199,25 +215,29 @@ async function cmdOpen(files: string[]): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    console.log(USAGE);
+    console.log(await usage());
     return 0;
   }
   if (cmd === 'inspect') return cmdInspect(rest);
-  if (cmd === 'goroutines') return cmdGoroutines(rest, USAGE);
-  if (cmd === 'mmu') return cmdMmu(rest, USAGE);
-  if (cmd === 'export') return cmdExport(rest);
-  if (cmd === 'collect') return cmdCollect(rest);
-  if (cmd === 'diagnose') return cmdDiagnose(rest);
-  if (cmd === 'top') return cmdTop(rest);
-  if (cmd === 'list' || cmd === 'peek') return cmdList(cmd, rest);
+  if (cmd === 'goroutines') return (await commands.goroutines()).cmdGoroutines(rest, await usage());
+  if (cmd === 'mmu') return (await commands.mmu()).cmdMmu(rest, await usage());
+  if (cmd === 'export') return (await commands.export()).cmdExport(rest);
+  if (cmd === 'collect') return (await commands.collect()).cmdCollect(rest);
+  if (cmd === 'diagnose') return (await commands.diagnose()).cmdDiagnose(rest);
+  if (cmd === 'top') return (await commands.top()).cmdTop(rest);
+  if (cmd === 'list' || cmd === 'peek') return (await commands.list()).cmdList(cmd, rest);
   if (cmd === 'serve') return cmdServe(rest);
   if (cmd === 'open') return cmdOpen(rest);
   const files = argv.filter((a) => a !== '--');
   for (const f of files) {
     if (f.startsWith('-') || !existsSync(f)) {
-      console.error(`tracedeck: ${f.startsWith('-') ? 'unknown option' : 'no such file'}: ${f}\n${USAGE}`);
+      console.error(`tracedeck: ${f.startsWith('-') ? 'unknown option' : 'no such file'}: ${f}\n${await usage()}`);
       return 2;
     }
   }
   return cmdOpen(files);
 }
+
+// Run as a script itself (`node dist/tracedeck-cli.mjs inspect FILE`, as a benchmark times the bundle
+// without bin/tracedeck.mjs's staleness check), it does what bin/tracedeck.mjs does with it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));

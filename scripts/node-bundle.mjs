@@ -31,17 +31,27 @@ export function bundleIsStale(outfile, sources, opts = {}) {
 
 let buildsRunning = 0;
 
-/** Bundles `entry` to `outfile` with `banner` as its first line. */
-export async function buildNodeBundle({ entry, outfile, banner }) {
+/**
+ * Bundles `entry` to `outfile` (.mjs) with `banner` as its first line. With `chunkPrefix`, the bundle
+ * is split (esbuild `splitting`): the entry holds what every run needs, and each module the entry
+ * imports only when it runs is a chunk beside it (`<chunkPrefix><hash>.mjs`), so a run loads only its
+ * own part. Chunks are named by their content and written first (a concurrent build writes the same
+ * bytes under the same name), then the entry is renamed into place, so a concurrent launch never sees
+ * half a bundle; chunks no build has written for an hour and the new entry does not import are removed.
+ */
+export async function buildNodeBundle({ entry, outfile, banner, chunkPrefix }) {
   // Stamped with the start time: a source saved during the build still counts as newer.
   const startedAt = new Date();
   const esbuild = await import('esbuild');
-  let text;
+  let outputs;
   buildsRunning++;
   try {
     const result = await esbuild.build({
-      entryPoints: [entry],
+      entryPoints: { [basename(outfile, '.mjs')]: entry },
       bundle: true,
+      ...(chunkPrefix ? { splitting: true, chunkNames: `${chunkPrefix}[hash]` } : {}),
+      outdir: dirname(outfile),
+      outExtension: { '.js': '.mjs' },
       platform: 'node',
       format: 'esm',
       target: 'node20',
@@ -51,18 +61,38 @@ export async function buildNodeBundle({ entry, outfile, banner }) {
       logLevel: 'silent',
       banner: { js: banner },
     });
-    text = result.outputFiles[0]?.text;
-    if (!text) throw new Error('esbuild produced no output');
+    outputs = result.outputFiles;
   } finally {
     // esbuild's service process is not needed once the last build is done (it would idle on beside the server).
     if (--buildsRunning === 0) await esbuild.stop();
   }
+  const main = outputs.find((o) => o.path === outfile);
+  if (!main) throw new Error('esbuild produced no entry');
   mkdirSync(dirname(outfile), { recursive: true });
-  const tmp = join(dirname(outfile), `.${basename(outfile)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const chunks = outputs.filter((o) => o !== main);
+  for (const c of chunks) if (!existsSync(c.path)) writeInPlace(c.path, c.text);
+  writeInPlace(outfile, main.text, startedAt);
+  if (chunkPrefix) removeOldChunks(dirname(outfile), chunkPrefix, new Set(chunks.map((c) => basename(c.path))));
+}
+
+function removeOldChunks(dir, prefix, current) {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix) || !name.endsWith('.mjs') || current.has(name)) continue;
+    try {
+      if (Date.now() - statSync(join(dir, name)).mtimeMs > 3600_000) unlinkSync(join(dir, name));
+    } catch {
+      // removed by a concurrent build
+    }
+  }
+}
+
+/** Writes to a temp file beside `path` and renames it into place (stamped `mtime` when given). */
+function writeInPlace(path, text, mtime) {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
     writeFileSync(tmp, text);
-    utimesSync(tmp, startedAt, startedAt);
-    renameSync(tmp, outfile);
+    if (mtime) utimesSync(tmp, mtime, mtime);
+    renameSync(tmp, path);
   } catch (e) {
     try {
       unlinkSync(tmp);
@@ -70,6 +100,6 @@ export async function buildNodeBundle({ entry, outfile, banner }) {
       // never written
     }
     // Windows refuses to replace a file another launch has open; that launch built the same bundle.
-    if (!existsSync(outfile)) throw e;
+    if (!existsSync(path)) throw e;
   }
 }

@@ -131,10 +131,10 @@ function startSpare(script: string): void {
   spares.set(script, link);
 }
 
-function takeLink(script: string): EngineLink {
+function takeLink(script: string, keepSpare: boolean): EngineLink {
   const spare = spares.get(script);
   spares.delete(script);
-  startSpare(script);
+  if (keepSpare) startSpare(script);
   if (spare && !spare.exit) {
     spare.proc.setRef(true);
     return spare;
@@ -164,9 +164,13 @@ export function hostFdPath(path: string): string {
 
 type Waiter<T> = { resolve: (v: T) => void; reject: (e: Error) => void };
 
-/** `workerScript`: the engine entry, the .ts file under tsx (CLI, browser mode, tests) or a built .mjs/.cjs. */
-export function startEngine(workerScript: string, input: IngestInput, onProgress: (f: number) => void): Engine {
-  const link = takeLink(workerScript);
+/**
+ * `workerScript`: the engine entry, the .ts file under tsx (CLI, browser mode, tests) or a built .mjs/.cjs.
+ * `spare: false`: start no spare for the next engine (a one-shot command such as `inspect`, where a
+ * spare would only boot beside the parse on a busy machine, then be killed).
+ */
+export function startEngine(workerScript: string, input: IngestInput, onProgress: (f: number) => void, opts: { spare?: boolean } = {}): Engine {
+  const link = takeLink(workerScript, opts.spare ?? true);
   const { stallMs, queryMs } = settings;
   let nextReq = 1;
   const pending = new Map<number, Waiter<QueryResult>>();

@@ -14,7 +14,7 @@ import type { PprofFunctionStart, PprofLabels, PprofMapping, PprofModel, PprofVa
 import type { SourceClock } from '../../model/time.ts';
 import { StackTableBuilder, type StackTable } from '../../model/stacks.ts';
 import { PbReader, WIRE_LEN, WIRE_VARINT, decodeString } from './protobuf-reader.ts';
-import { ensureCapacity } from '../../model/column.ts';
+import { ensureCapacity, trimTo } from '../../model/column.ts';
 import { PairMap, Trie } from '../../model/pair-map.ts';
 
 export type ParsedPprof = Extract<ParsedSource, { kind: 'pprof' }>;
@@ -518,7 +518,8 @@ function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: Locatio
   const sampleValues: Float64Array[] = [];
   for (let t = 0; t < nTypes; t++) sampleValues.push(new Float64Array(sampleCount));
   const labelStart = new Int32Array(sampleCount + 1);
-  let labelKey = new Int32Array(sampleCount > 0 ? 16 : 0);
+  // Room for a label per sample (Go's profiles have none or one or two): pages never used are never touched.
+  let labelKey = new Int32Array(sampleCount > 0 ? Math.max(16, sampleCount) : 0);
   let labelStr = new Int32Array(labelKey.length);
   let labelNum = new Float64Array(labelKey.length);
   let labelUnit = new Int32Array(labelKey.length);
@@ -531,12 +532,19 @@ function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: Locatio
     return v;
   };
 
-  // Sized from the sample bytes (a location id takes at least one byte) so that it rarely grows.
-  const trie = new Trie(Math.min(1 << 21, Math.max(4096, sampleBytes >>> 2)));
+  // Room for as many nodes as the samples can hold frames, near enough: a location id takes at least
+  // a byte beside each sample's values, times the frames of an average location. Room never used is
+  // never touched (it costs address space only); growing past it copies every node.
+  const framesPerLocation = locFrameStart.length > 1 ? locs.frames.length / (locFrameStart.length - 1) : 1;
+  const nodeRoom = Math.min(1 << 25, Math.max(4096, Math.ceil(Math.max(0, sampleBytes - sampleCount * nTypes) * framesPerLocation)));
+  const trie = new Trie(nodeRoom);
   let distinctLists = 0;
   let sawEmptyList = false;
-  let leafSeen = new Uint8Array(injective ? 4096 : 0);
-  // Not injective: (leaf stack, hash of the list) -> first sample with it, checked list by list.
+  let leafSeen = new Uint8Array(injective ? nodeRoom : 0);
+  // Not injective: per leaf stack at [2s], the first sample ending there + 1 and its list's hash (a
+  // leaf made moments ago is read where it was just written); a leaf's other lists by (leaf, hash) ->
+  // first sample with it. Lists are then checked against that sample's, id by id.
+  let firstOfLeaf = new Int32Array(injective ? 0 : nodeRoom * 2);
   const lists = injective ? null : new PairMap(1024);
   let collided: Set<string> | null = null;
   let locScratch = new Int32Array(64);
@@ -697,13 +705,19 @@ function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: Locatio
     }
     sampleStack[i] = s;
     if (injective) {
-      if (s >= leafSeen.length) leafSeen = ensureCapacity(leafSeen, trie.count);
+      if (s >= leafSeen.length) leafSeen = ensureCapacity(leafSeen, trie.count, 1.5);
       if (!leafSeen[s]) {
         leafSeen[s] = 1;
         distinctLists++;
       }
     } else {
-      const rep = lists!.getOrAdd(s, h, i);
+      if (s * 2 >= firstOfLeaf.length) firstOfLeaf = ensureCapacity(firstOfLeaf, trie.count * 2, 1.5);
+      let rep = firstOfLeaf[s * 2]! - 1;
+      if (rep < 0) {
+        firstOfLeaf[s * 2] = i + 1;
+        firstOfLeaf[s * 2 + 1] = h;
+        rep = i;
+      } else if (firstOfLeaf[s * 2 + 1] !== h) rep = lists!.getOrAdd(s, h, i);
       if (rep === i) distinctLists++;
       else {
         const n = readLocIds(rep);
@@ -729,10 +743,10 @@ function readSamples(r: PbReader, raw: RawProfile, tables: Tables, locs: Locatio
   const stacks: StackTable = { ...frames, stackFrame: t.label, stackPrefix: t.parent, stackCount: t.label.length };
   const labels: PprofLabels = {
     start: labelStart,
-    key: labelKey.subarray(0, labelCount),
-    str: labelStr.subarray(0, labelCount),
-    num: labelNum.subarray(0, labelCount),
-    unit: labelUnit.subarray(0, labelCount),
+    key: trimTo(labelKey, labelCount),
+    str: trimTo(labelStr, labelCount),
+    num: trimTo(labelNum, labelCount),
+    unit: trimTo(labelUnit, labelCount),
     count: labelCount,
   };
   return { sampleStack, sampleValues, labels, stacks, distinctLists };

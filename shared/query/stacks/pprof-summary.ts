@@ -4,7 +4,7 @@
  */
 import type { PprofModel } from '../../model/pprof.ts';
 import type { WeightedStacks } from './weighted-stacks.ts';
-import { topTable } from './top-table.ts';
+import { topFlatRows } from './top-rows.ts';
 
 export interface PprofFigures {
   sampleTypes: { type: string; unit: string }[];
@@ -37,10 +37,8 @@ export function summarizePprof(src: { model: PprofModel }): PprofFigures {
     // Duplicate type names (never in Go's profiles) keep pprof's "last one wins" reading.
     totals[t.type] = sum;
   });
-  const top =
-    m.sampleTypes.length === 0
-      ? []
-      : topTable(pprofWeightedStacks(m), { limit: 10 }).rows.map((r) => ({ function: r.function, flat: r.flat, cum: r.cum }));
+  // Only the 10 rows printed: cum for those alone, not the whole table's (top-rows.ts).
+  const top = m.sampleTypes.length === 0 ? [] : topFlatRows(pprofWeightedStacks(m), 10);
   return {
     sampleTypes: m.sampleTypes.map((t) => ({ type: t.type, unit: t.unit })),
     defaultSampleType: m.sampleTypes[m.defaultSampleType]?.type ?? '',
