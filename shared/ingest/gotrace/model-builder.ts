@@ -176,11 +176,15 @@ export class TraceModelBuilder implements TraceEventSink {
     private readonly stackBuilder: StackTableBuilder,
     /** The input's size in bytes (0: unknown), which bounds the big tables' reserves. */
     inputBytes = 0,
+    /** An old-format (go 1.11–1.21) trace: its events are smaller, so more rows come per byte. */
+    oldFormat = false,
   ) {
     // Rows per input byte at most seen in real traces (a transition is at least ~5 bytes of a new-format
-    // trace): reserving for them costs address space only; past a reserve a table grows by doubling.
-    // Reserves stay near the real need because some systems (Windows) charge address space as memory.
-    const rows = (bytesPerRow: number) => Math.max(1024, Math.min(1 << 28, Math.ceil(inputBytes / bytesPerRow)));
+    // trace, ~3 of an old one): reserving for them costs address space only; past a reserve a table grows
+    // by doubling, which copies. Reserves stay near the real need because some systems (Windows) charge
+    // address space as memory.
+    const density = oldFormat ? 5 / 3 : 1;
+    const rows = (bytesPerRow: number) => Math.max(1024, Math.min(1 << 30, Math.ceil((inputBytes * density) / bytesPerRow)));
     const tr = rows(5);
     this.tT = new TimeColumnBuilder(tr);
     this.tG = indexColumnBuilder(tr);

@@ -39,7 +39,7 @@ export function parseTraceSource(src: ByteSource, opts: ParseOptions = {}): Pars
     throw new IngestError('not a Go execution trace (no "go 1.NN trace" header)', 0);
   }
   const stacks = new StackTableBuilder();
-  const b = new TraceModelBuilder(stacks, w.size);
+  const b = new TraceModelBuilder(stacks, w.size, minor < 22);
   if (minor >= 22) decodeTraceV2(w, b, stacks, opts);
   else if (minor >= 11) {
     // One allocation of the file's size when it is known (growing by doubling would hold twice the file).
