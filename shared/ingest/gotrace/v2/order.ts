@@ -77,62 +77,109 @@ class IdTable<T> {
 class Cursor {
   m: number;
   batches: Batch[];
-  idx = 0;
+  /** The batch being read (-1 before the first) and its data range [pos, end). */
+  idx = -1;
   pos = 0;
+  end = 0;
   lastTs = 0;
   typ = 0;
   time = 0;
   /** Offset of the current event (for errors). */
   at = 0;
+  /** The current event's arguments; past its own count they hold stale values (see OUT_ARGS). */
   a = new Float64Array(MAX_ARGS);
   /** This M's scheduling state, once looked up (entries of Ordering.mStates are never removed). */
   ms: MState | undefined = undefined;
   constructor(m: number, batches: Batch[]) {
     this.m = m;
     this.batches = batches;
-    this.pos = batches.length > 0 ? batches[0]!.dataStart : 0;
   }
 }
 
-/** Output events: one row per event in Go's order. */
-export class OutBuf {
+/** Floats at the head of every output row: time, G, P, M; the event's kept arguments follow. */
+export const OUT_HEAD = 4;
+
+/**
+ * Per output event type: how many of its arguments (a0, a1, …) a row keeps — those the hand-over to
+ * the sink (decode.ts dispatch) reads, no more. Rows of the common events are then about half as wide
+ * as a row of every argument: the buffer holds a whole generation (a million events and more), so
+ * what each row costs in memory traffic is most of what writing and reading it back costs.
+ */
+export const OUT_ARGS = new Uint8Array(256).fill(MAX_ARGS);
+function keep(n: number, ...types: number[]): void {
+  for (const t of types) OUT_ARGS[t] = n;
+}
+keep(0, Ev.SyncOut, Ev.ProcStop, Ev.GoDestroy, Ev.GoDestroySyscall, Ev.GoSyscallEnd, Ev.GoSyscallEndBlocked);
+keep(0, Ev.GCActive, Ev.GCEnd, Ev.GCSweepEnd, Ev.GCMarkAssistEnd);
+keep(1, Ev.CPUSample, Ev.ProcStart, Ev.ProcsChange, Ev.GoCreateSyscall, Ev.GoStart, Ev.GoSwitch, Ev.GoSwitchDestroy, Ev.STWEnd);
+keep(1, Ev.GCSweepActive, Ev.GCSweepBegin, Ev.GCMarkAssistActive, Ev.GCMarkAssistBegin, Ev.HeapAlloc, Ev.HeapGoal, Ev.GoLabel);
+keep(2, Ev.GoStop, Ev.GoBlock, Ev.GoSyscallBegin, Ev.STWBegin, Ev.GCBegin, Ev.UserTaskEnd);
+keep(3, Ev.ProcStatus, Ev.GoCreate, Ev.GoCreateBlocked, Ev.GoUnblock, Ev.UserRegionBegin, Ev.UserRegionEnd);
+keep(4, Ev.ProcSteal, Ev.UserTaskBegin, Ev.UserLog);
+keep(5, Ev.GoStatus, Ev.GoStatusStack);
+
+/** Floats per chunk of output rows (512 KiB). */
+const CHUNK_FLOATS = 1 << 16;
+/** A row starts only where a row of every argument still fits. */
+const CHUNK_LAST_ROW = CHUNK_FLOATS - OUT_HEAD - MAX_ARGS;
+
+/** A run of output rows: `n` rows, their types in `typ`, their floats packed in `f`. */
+export class OutChunk {
   n = 0;
-  typ = new Uint8Array(1 << 14);
-  /** Stride 9: time, G, P, M, a0..a4. */
-  f = new Float64Array(9 << 14);
+  /** Floats in use. */
+  used = 0;
+  readonly typ = new Uint8Array(CHUNK_FLOATS / OUT_HEAD);
+  readonly f = new Float64Array(CHUNK_FLOATS);
+}
+
+/**
+ * Output events of a generation, in Go's order: rows of time, G, P, M and the kept arguments
+ * (OUT_ARGS), packed into fixed-size chunks that are reused from one generation to the next (no copy
+ * as it grows; memory is what the largest generation needs).
+ */
+export class OutBuf {
+  /** Chunks in use are chunks[0 .. count); the rest wait for reuse. */
+  readonly chunks: OutChunk[] = [new OutChunk()];
+  count = 1;
+  private cur: OutChunk = this.chunks[0]!;
   lastTs = 0;
 
   reset(): void {
-    this.n = 0;
+    this.count = 1;
+    this.cur = this.chunks[0]!;
+    this.cur.n = 0;
+    this.cur.used = 0;
   }
 
   push(typ: number, t: number, g: number, p: number, m: number, a0: number, a1: number, a2: number, a3: number, a4: number): void {
-    if (this.n === this.typ.length) this.grow();
+    let c = this.cur;
+    if (c.used > CHUNK_LAST_ROW) c = this.nextChunk();
     // Go's reader forces strictly increasing times on the events it returns.
     if (t <= this.lastTs) t = this.lastTs + 1;
     this.lastTs = t;
-    const i = this.n++;
-    this.typ[i] = typ;
-    const f = this.f;
-    const o = i * 9;
+    c.typ[c.n++] = typ;
+    const f = c.f;
+    const o = c.used;
     f[o] = t;
     f[o + 1] = g;
     f[o + 2] = p;
     f[o + 3] = m;
+    // Every argument is written (the row has room) and the next row starts after the kept ones.
     f[o + 4] = a0;
     f[o + 5] = a1;
     f[o + 6] = a2;
     f[o + 7] = a3;
     f[o + 8] = a4;
+    c.used = o + OUT_HEAD + OUT_ARGS[typ]!;
   }
 
-  private grow(): void {
-    const t = new Uint8Array(this.typ.length * 2);
-    t.set(this.typ);
-    this.typ = t;
-    const f = new Float64Array(this.f.length * 2);
-    f.set(this.f);
-    this.f = f;
+  private nextChunk(): OutChunk {
+    if (this.count === this.chunks.length) this.chunks.push(new OutChunk());
+    const c = this.chunks[this.count++]!;
+    c.n = 0;
+    c.used = 0;
+    this.cur = c;
+    return c;
   }
 }
 
@@ -170,6 +217,7 @@ export class Ordering {
     for (let i = 0; i < nS; i++) sTime[i] = gen.mul(gen.cpuTicks[i]!);
     const sOrder = Array.from({ length: nS }, (_, i) => i).sort((x, y) => sTime[x]! - sTime[y]! || x - y);
     let sNext = 0;
+    let sTime0 = nS > 0 ? sTime[sOrder[0]!]! : 0;
 
     const frontier: Cursor[] = [];
     for (const m of gen.batchMs) {
@@ -178,15 +226,12 @@ export class Ordering {
     }
 
     for (;;) {
-      if (sNext < nS) {
-        const i = sOrder[sNext]!;
-        const t = sTime[i]!;
-        if (frontier.length === 0 || t < frontier[0]!.time) {
-          sNext++;
-          const st = gen.stack(gen.cpuStack[i]!);
-          out.push(Ev.CPUSample, t, gen.cpuG[i]!, gen.cpuP[i]!, gen.cpuM[i]!, st === undefined ? -1 : st, 0, 0, 0, 0);
-          continue;
-        }
+      if (sNext < nS && (frontier.length === 0 || sTime0 < frontier[0]!.time)) {
+        const i = sOrder[sNext++]!;
+        const st = gen.stack(gen.cpuStack[i]!);
+        out.push(Ev.CPUSample, sTime0, gen.cpuG[i]!, gen.cpuP[i]!, gen.cpuM[i]!, st === undefined ? -1 : st, 0, 0, 0, 0);
+        if (sNext < nS) sTime0 = sTime[sOrder[sNext]!]!;
+        continue;
       }
       if (frontier.length === 0) break;
       if (this.tryAdvance(frontier, 0, gen)) continue;
@@ -216,50 +261,33 @@ export class Ordering {
 
   /** Reads the cursor's next timed event; false when its batches are exhausted. */
   private nextEvent(c: Cursor, gen: Generation): boolean {
-    const bs = c.batches;
-    while (c.idx < bs.length && c.pos >= bs[c.idx]!.dataEnd) {
-      c.idx++;
-      c.lastTs = 0;
-      if (c.idx < bs.length) c.pos = bs[c.idx]!.dataStart;
-    }
-    if (c.idx === bs.length) return false;
-    const b = bs[c.idx]!;
-    if (c.lastTs === 0) c.lastTs = gen.mul(b.time);
+    if (c.pos >= c.end && !nextBatch(c, gen)) return false;
     const bytes = this.bytes;
+    const end = c.end;
     const at = c.pos;
     const typ = bytes[at]!;
     const argc = ARGC[typ]!;
     if (argc < 0) throw new WireError(`invalid event type ${typ} in an event batch`, at);
     // dt and the arguments: varints, most of them one byte (decoded here rather than through
-    // WireReader's method calls: this runs for every event).
-    const end = b.dataEnd;
-    const a = c.a;
+    // WireReader's method calls: this runs for every event). Arguments past argc are left as they
+    // were: no handler hands them on (OUT_ARGS).
     let p = at + 1;
-    let dt = 0;
-    for (let k = -1; k < argc; k++) {
-      let v: number;
-      if (p < end && bytes[p]! < 0x80) v = bytes[p++]!;
-      else {
-        const r = READER;
-        r.buf = bytes;
-        r.pos = p;
-        r.end = end;
-        v = r.uvarint();
-        p = r.pos;
-      }
-      if (k < 0) dt = v;
-      else a[k] = v;
+    let dt: number;
+    if (p < end && bytes[p]! < 0x80) dt = bytes[p++]!;
+    else {
+      dt = longVarint(bytes, p, end);
+      p = READER.pos;
     }
-    for (let k = argc; k < MAX_ARGS; k++) a[k] = 0;
+    const a = c.a;
+    for (let k = 0; k < argc; k++) {
+      if (p < end && bytes[p]! < 0x80) a[k] = bytes[p++]!;
+      else {
+        a[k] = longVarint(bytes, p, end);
+        p = READER.pos;
+      }
+    }
     // Table ids must resolve in this generation (Go's validateTableIDs).
-    let s = STACK_ARG[typ]!;
-    if (s >= 0 && gen.stack(a[s]!) === undefined) throw new WireError(`invalid stack id ${a[s]} for event type ${typ}`, at);
-    s = STACK2_ARG[typ]!;
-    if (s >= 0 && gen.stack(a[s]!) === undefined) throw new WireError(`invalid stack id ${a[s]} for event type ${typ}`, at);
-    s = STRING_ARG[typ]!;
-    if (s >= 0 && gen.string(a[s]!) === undefined) throw new WireError(`invalid string id ${a[s]} for event type ${typ}`, at);
-    s = STRING2_ARG[typ]!;
-    if (s >= 0 && gen.string(a[s]!) === undefined) throw new WireError(`invalid string id ${a[s]} for event type ${typ}`, at);
+    if (HAS_IDS[typ] !== 0) checkIds(typ, a, gen, at);
     c.typ = typ;
     c.at = at;
     c.time = gen.mul(dt) + c.lastTs;
@@ -502,7 +530,7 @@ const advanceGoStatus: Handler = (o, s) => {
       s.curM = mid;
     }
   }
-  o.out.push(s.typ, s.t, evG, s.curP, s.curM, gid, mid, status, a[3]!, old);
+  o.out.push(s.typ, s.t, evG, s.curP, s.curM, gid, mid, status, s.typ === Ev.GoStatusStack ? a[3]! : 0, old);
   return true;
 };
 
@@ -874,6 +902,43 @@ HANDLERS[Ev.UserLog] = advanceAnnotation;
 for (let t = 128; t < 256; t++) HANDLERS[t] = advanceExperimental;
 
 const READER = new WireReader(new Uint8Array(0));
+
+/** A varint at `p` of more than one byte (or cut short: WireError); READER.pos is then past it. */
+function longVarint(bytes: Uint8Array, p: number, end: number): number {
+  const r = READER;
+  r.buf = bytes;
+  r.pos = p;
+  r.end = end;
+  return r.uvarint();
+}
+
+/** Moves the cursor to its next batch with data; false when there is none. */
+function nextBatch(c: Cursor, gen: Generation): boolean {
+  const bs = c.batches;
+  while (++c.idx < bs.length) {
+    const b = bs[c.idx]!;
+    c.pos = b.dataStart;
+    c.end = b.dataEnd;
+    c.lastTs = gen.mul(b.time);
+    if (c.pos < c.end) return true;
+  }
+  return false;
+}
+
+/** Event types that name a stack or a string (1), which must resolve in the generation. */
+const HAS_IDS = new Uint8Array(256);
+for (let t = 0; t < 256; t++) HAS_IDS[t] = STACK_ARG[t]! >= 0 || STACK2_ARG[t]! >= 0 || STRING_ARG[t]! >= 0 || STRING2_ARG[t]! >= 0 ? 1 : 0;
+
+function checkIds(typ: number, a: Float64Array, gen: Generation, at: number): void {
+  let s = STACK_ARG[typ]!;
+  if (s >= 0 && gen.stack(a[s]!) === undefined) throw new WireError(`invalid stack id ${a[s]} for event type ${typ}`, at);
+  s = STACK2_ARG[typ]!;
+  if (s >= 0 && gen.stack(a[s]!) === undefined) throw new WireError(`invalid stack id ${a[s]} for event type ${typ}`, at);
+  s = STRING_ARG[typ]!;
+  if (s >= 0 && gen.string(a[s]!) === undefined) throw new WireError(`invalid string id ${a[s]} for event type ${typ}`, at);
+  s = STRING2_ARG[typ]!;
+  if (s >= 0 && gen.string(a[s]!) === undefined) throw new WireError(`invalid string id ${a[s]} for event type ${typ}`, at);
+}
 
 function fail(at: number, msg: string): never {
   throw new WireError(msg, at);
