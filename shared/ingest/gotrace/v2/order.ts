@@ -3,8 +3,8 @@
  * internal/trace reader does: a min-heap frontier of per-M cursors keyed by event time, and a model
  * of scheduler state (goroutines, Ps, Ms, GC, tasks, ranges) that only lets an event through once
  * the partial order its sequence numbers encode allows it. Accepted events go to an output buffer
- * (struct of arrays, no object per event) with times fixed up to be strictly increasing, as Go's
- * reader does on the way out; CPU samples are merged in by time.
+ * (out-buf.ts: packed rows, no object per event) with times fixed up to be strictly increasing, as
+ * Go's reader does on the way out; CPU samples are merged in by time.
  *
  * The state machine carries across generations (goroutines that exist, GC sequence, tasks). As in
  * Go's order.go, each event type has a small handler (the HANDLERS table) that states what the event
@@ -13,6 +13,7 @@
  */
 import { Ev, ARGC, MAX_ARGS, STACK_ARG, STACK2_ARG, STRING_ARG, STRING2_ARG, WireGo, WireProc, WireError, WireReader } from './wire.ts';
 import type { Batch, Generation } from './generation.ts';
+import type { OutBuf } from './out-buf.ts';
 import { G_UNDETERMINED, GO_STATUS_STATE, P_IDLE, P_NOTEXIST, P_RUNNING, P_UNDETERMINED, PROC_STATUS_STATE } from '../../../model/trace.ts';
 
 const NONE = -1;
@@ -86,100 +87,13 @@ class Cursor {
   time = 0;
   /** Offset of the current event (for errors). */
   at = 0;
-  /** The current event's arguments; past its own count they hold stale values (see OUT_ARGS). */
+  /** The current event's arguments; past its own count they hold stale values (see out-buf.ts OUT_ARGS). */
   a = new Float64Array(MAX_ARGS);
   /** This M's scheduling state, once looked up (entries of Ordering.mStates are never removed). */
   ms: MState | undefined = undefined;
   constructor(m: number, batches: Batch[]) {
     this.m = m;
     this.batches = batches;
-  }
-}
-
-/** Floats at the head of every output row: time, G, P, M; the event's kept arguments follow. */
-export const OUT_HEAD = 4;
-
-/**
- * Per output event type: how many of its arguments (a0, a1, …) a row keeps — those the hand-over to
- * the sink (decode.ts dispatch) reads, no more. Rows of the common events are then about half as wide
- * as a row of every argument: the buffer holds a whole generation (a million events and more), so
- * what each row costs in memory traffic is most of what writing and reading it back costs.
- */
-export const OUT_ARGS = new Uint8Array(256).fill(MAX_ARGS);
-function keep(n: number, ...types: number[]): void {
-  for (const t of types) OUT_ARGS[t] = n;
-}
-keep(0, Ev.SyncOut, Ev.ProcStop, Ev.GoDestroy, Ev.GoDestroySyscall, Ev.GoSyscallEnd, Ev.GoSyscallEndBlocked);
-keep(0, Ev.GCActive, Ev.GCEnd, Ev.GCSweepEnd, Ev.GCMarkAssistEnd);
-keep(1, Ev.CPUSample, Ev.ProcStart, Ev.ProcsChange, Ev.GoCreateSyscall, Ev.GoStart, Ev.GoSwitch, Ev.GoSwitchDestroy, Ev.STWEnd);
-keep(1, Ev.GCSweepActive, Ev.GCSweepBegin, Ev.GCMarkAssistActive, Ev.GCMarkAssistBegin, Ev.HeapAlloc, Ev.HeapGoal, Ev.GoLabel);
-keep(2, Ev.GoStop, Ev.GoBlock, Ev.GoSyscallBegin, Ev.STWBegin, Ev.GCBegin, Ev.UserTaskEnd);
-keep(3, Ev.ProcStatus, Ev.GoCreate, Ev.GoCreateBlocked, Ev.GoUnblock, Ev.UserRegionBegin, Ev.UserRegionEnd);
-keep(4, Ev.ProcSteal, Ev.UserTaskBegin, Ev.UserLog);
-keep(5, Ev.GoStatus, Ev.GoStatusStack);
-
-/** Floats per chunk of output rows (512 KiB). */
-const CHUNK_FLOATS = 1 << 16;
-/** A row starts only where a row of every argument still fits. */
-const CHUNK_LAST_ROW = CHUNK_FLOATS - OUT_HEAD - MAX_ARGS;
-
-/** A run of output rows: `n` rows, their types in `typ`, their floats packed in `f`. */
-export class OutChunk {
-  n = 0;
-  /** Floats in use. */
-  used = 0;
-  readonly typ = new Uint8Array(CHUNK_FLOATS / OUT_HEAD);
-  readonly f = new Float64Array(CHUNK_FLOATS);
-}
-
-/**
- * Output events of a generation, in Go's order: rows of time, G, P, M and the kept arguments
- * (OUT_ARGS), packed into fixed-size chunks that are reused from one generation to the next (no copy
- * as it grows; memory is what the largest generation needs).
- */
-export class OutBuf {
-  /** Chunks in use are chunks[0 .. count); the rest wait for reuse. */
-  readonly chunks: OutChunk[] = [new OutChunk()];
-  count = 1;
-  private cur: OutChunk = this.chunks[0]!;
-  lastTs = 0;
-
-  reset(): void {
-    this.count = 1;
-    this.cur = this.chunks[0]!;
-    this.cur.n = 0;
-    this.cur.used = 0;
-  }
-
-  push(typ: number, t: number, g: number, p: number, m: number, a0: number, a1: number, a2: number, a3: number, a4: number): void {
-    let c = this.cur;
-    if (c.used > CHUNK_LAST_ROW) c = this.nextChunk();
-    // Go's reader forces strictly increasing times on the events it returns.
-    if (t <= this.lastTs) t = this.lastTs + 1;
-    this.lastTs = t;
-    c.typ[c.n++] = typ;
-    const f = c.f;
-    const o = c.used;
-    f[o] = t;
-    f[o + 1] = g;
-    f[o + 2] = p;
-    f[o + 3] = m;
-    // Every argument is written (the row has room) and the next row starts after the kept ones.
-    f[o + 4] = a0;
-    f[o + 5] = a1;
-    f[o + 6] = a2;
-    f[o + 7] = a3;
-    f[o + 8] = a4;
-    c.used = o + OUT_HEAD + OUT_ARGS[typ]!;
-  }
-
-  private nextChunk(): OutChunk {
-    if (this.count === this.chunks.length) this.chunks.push(new OutChunk());
-    const c = this.chunks[this.count++]!;
-    c.n = 0;
-    c.used = 0;
-    this.cur = c;
-    return c;
   }
 }
 
@@ -268,29 +182,16 @@ export class Ordering {
     const typ = bytes[at]!;
     const argc = ARGC[typ]!;
     if (argc < 0) throw new WireError(`invalid event type ${typ} in an event batch`, at);
-    // dt and the arguments: varints, most of them one byte (decoded here rather than through
-    // WireReader's method calls: this runs for every event). Arguments past argc are left as they
-    // were: no handler hands them on (OUT_ARGS).
-    let p = at + 1;
-    let dt: number;
-    if (p < end && bytes[p]! < 0x80) dt = bytes[p++]!;
-    else {
-      dt = longVarint(bytes, p, end);
-      p = READER.pos;
-    }
+    // dt and the arguments. Arguments past argc are left as they were: no handler hands them on
+    // (out-buf.ts OUT_ARGS).
+    let p = readVarint(bytes, at + 1, end, DT, 0);
     const a = c.a;
-    for (let k = 0; k < argc; k++) {
-      if (p < end && bytes[p]! < 0x80) a[k] = bytes[p++]!;
-      else {
-        a[k] = longVarint(bytes, p, end);
-        p = READER.pos;
-      }
-    }
+    for (let k = 0; k < argc; k++) p = readVarint(bytes, p, end, a, k);
     // Table ids must resolve in this generation (Go's validateTableIDs).
     if (HAS_IDS[typ] !== 0) checkIds(typ, a, gen, at);
     c.typ = typ;
     c.at = at;
-    c.time = gen.mul(dt) + c.lastTs;
+    c.time = gen.mul(DT[0]!) + c.lastTs;
     c.lastTs = c.time;
     c.pos = p;
     return true;
@@ -903,13 +804,39 @@ for (let t = 128; t < 256; t++) HANDLERS[t] = advanceExperimental;
 
 const READER = new WireReader(new Uint8Array(0));
 
-/** A varint at `p` of more than one byte (or cut short: WireError); READER.pos is then past it. */
-function longVarint(bytes: Uint8Array, p: number, end: number): number {
+/** The event being read's timestamp delta (a scratch slot for readVarint). */
+const DT = new Float64Array(1);
+
+/**
+ * Decodes the varint at `p` (before `end`) into out[k]; returns the position after it. Runs for
+ * every argument of every event, so the common lengths (ids, sequence numbers and time deltas are
+ * mostly under 2^21: one to three bytes) are decoded here in integer arithmetic; longer ones, and
+ * any error (cut short, over-long), by WireReader.
+ */
+function readVarint(bytes: Uint8Array, p: number, end: number, out: Float64Array, k: number): number {
+  if (p + 2 < end) {
+    const b0 = bytes[p]!;
+    if (b0 < 0x80) {
+      out[k] = b0;
+      return p + 1;
+    }
+    const b1 = bytes[p + 1]!;
+    if (b1 < 0x80) {
+      out[k] = (b0 & 0x7f) | (b1 << 7);
+      return p + 2;
+    }
+    const b2 = bytes[p + 2]!;
+    if (b2 < 0x80) {
+      out[k] = (b0 & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14);
+      return p + 3;
+    }
+  }
   const r = READER;
   r.buf = bytes;
   r.pos = p;
   r.end = end;
-  return r.uvarint();
+  out[k] = r.uvarint();
+  return r.pos;
 }
 
 /** Moves the cursor to its next batch with data; false when there is none. */
