@@ -11,10 +11,16 @@
  * needs of its thread's context (named prerequisites: USER_GO, THREAD_AND_PROC, …), whether it can
  * happen yet (sequence numbers), and how it changes the state.
  */
-import { Ev, ARGC, MAX_ARGS, STACK_ARG, STACK2_ARG, STRING_ARG, STRING2_ARG, WireGo, WireProc, WireError, WireReader } from './wire.ts';
+import * as W from './wire.ts';
+import { WireError, WireReader } from './wire.ts';
 import type { Batch, Generation } from './generation.ts';
 import type { OutBuf } from './out-buf.ts';
-import { G_UNDETERMINED, GO_STATUS_STATE, P_IDLE, P_NOTEXIST, P_RUNNING, P_UNDETERMINED, PROC_STATUS_STATE } from '../../../model/trace.ts';
+import * as M from '../../../model/trace.ts';
+
+// Module-local copies of the imported tables and constants read for every event (as in decode.ts:
+// an imported binding can cost a getter call per use under tsx and test runners).
+const { Ev, ARGC, MAX_ARGS, STACK_ARG, STACK2_ARG, STRING_ARG, STRING2_ARG, WireGo, WireProc } = W;
+const { G_UNDETERMINED, GO_STATUS_STATE, P_IDLE, P_NOTEXIST, P_RUNNING, P_UNDETERMINED, PROC_STATUS_STATE } = M;
 
 const NONE = -1;
 /** GC state (Go's gcState). */
@@ -138,6 +144,10 @@ export class Ordering {
       const c = new Cursor(m, gen.batchesByM.get(m)!);
       if (this.nextEvent(c, gen)) heapInsert(frontier, c);
     }
+    // The generation of the first event ordered (Go's initialGen), and this one's, for every step.
+    if (this.initialGen === 0 && frontier.length > 0) this.initialGen = gen.gen;
+    this.step.gen = gen;
+    this.step.genNo = gen.gen;
 
     for (;;) {
       if (sNext < nS && (frontier.length === 0 || sTime0 < frontier[0]!.time)) {
@@ -199,10 +209,7 @@ export class Ordering {
 
   /** Go's ordering.Advance: true when the event was accepted (and written to `out`). */
   private advance(c: Cursor, gen: Generation): boolean {
-    if (this.initialGen === 0) this.initialGen = gen.gen;
     const s = this.step;
-    s.gen = gen;
-    s.genNo = gen.gen;
     s.typ = c.typ;
     s.t = c.time;
     s.at = c.at;
