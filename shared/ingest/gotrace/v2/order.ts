@@ -177,7 +177,7 @@ export class Ordering {
 
   private tryAdvance(frontier: Cursor[], i: number, gen: Generation): boolean {
     const c = frontier[i]!;
-    if (!this.advance(c, gen)) return false;
+    if (!this.advance(c)) return false;
     if (this.nextEvent(c, gen)) heapUpdate(frontier, i);
     else heapRemove(frontier, i);
     return true;
@@ -208,7 +208,7 @@ export class Ordering {
   }
 
   /** Go's ordering.Advance: true when the event was accepted (and written to `out`). */
-  private advance(c: Cursor, gen: Generation): boolean {
+  private advance(c: Cursor): boolean {
     const s = this.step;
     s.typ = c.typ;
     s.t = c.time;
