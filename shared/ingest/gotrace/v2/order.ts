@@ -137,7 +137,7 @@ export class Ordering {
     for (let i = 0; i < nS; i++) sTime[i] = gen.mul(gen.cpuTicks[i]!);
     const sOrder = Array.from({ length: nS }, (_, i) => i).sort((x, y) => sTime[x]! - sTime[y]! || x - y);
     let sNext = 0;
-    let sTime0 = nS > 0 ? sTime[sOrder[0]!]! : 0;
+    let sNextTime = nS > 0 ? sTime[sOrder[0]!]! : 0; // time of sample sOrder[sNext]
 
     const frontier: Cursor[] = [];
     for (const m of gen.batchMs) {
@@ -150,11 +150,11 @@ export class Ordering {
     this.step.genNo = gen.gen;
 
     for (;;) {
-      if (sNext < nS && (frontier.length === 0 || sTime0 < frontier[0]!.time)) {
+      if (sNext < nS && (frontier.length === 0 || sNextTime < frontier[0]!.time)) {
         const i = sOrder[sNext++]!;
         const st = gen.stack(gen.cpuStack[i]!);
-        out.push(Ev.CPUSample, sTime0, gen.cpuG[i]!, gen.cpuP[i]!, gen.cpuM[i]!, st === undefined ? -1 : st, 0, 0, 0, 0);
-        if (sNext < nS) sTime0 = sTime[sOrder[sNext]!]!;
+        out.push(Ev.CPUSample, sNextTime, gen.cpuG[i]!, gen.cpuP[i]!, gen.cpuM[i]!, st === undefined ? -1 : st, 0, 0, 0, 0);
+        if (sNext < nS) sNextTime = sTime[sOrder[sNext]!]!;
         continue;
       }
       if (frontier.length === 0) break;
