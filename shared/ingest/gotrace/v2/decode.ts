@@ -14,7 +14,8 @@ import { IngestError, throwIfAborted, type ParseOptions } from '../../errors.ts'
 import type { RangeScope, TraceEventSink } from '../events.ts';
 import type { ByteWindow } from '../../byte-source.ts';
 import { Generation, readBatch } from './generation.ts';
-import { Ordering, OutBuf } from './order.ts';
+import { Ordering } from './order.ts';
+import { OutBuf, OUT_ARGS, OUT_HEAD, type OutChunk } from './out-buf.ts';
 import * as W from './wire.ts';
 import { WireError, WireReader } from './wire.ts';
 import * as M from '../../../model/trace.ts';
@@ -24,6 +25,8 @@ import * as M from '../../../model/trace.ts';
 const { Ev, WireProc } = W;
 const { G_NOTEXIST: NOTEXIST, G_RUNNABLE: RUNNABLE, G_RUNNING: RUNNING, G_SYSCALL: SYSCALL, G_WAITING: WAITING } = M;
 const { GO_STATUS_STATE, P_IDLE, P_RUNNING, PROC_STATUS_STATE } = M;
+const HEAD = OUT_HEAD;
+const KEPT = OUT_ARGS;
 
 /** Header minor versions this decoder reads (go 1.24 wrote `go 1.23`, go 1.27 writes `go 1.26`). */
 export const V2_VERSIONS: readonly number[] = [22, 23, 25, 26];
@@ -135,7 +138,7 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
   // Go's reader ends with a sync event just after the last event.
   out.reset();
   out.push(Ev.SyncOut, out.lastTs, -1, -1, -1, 0, 0, 0, 0, 0);
-  sink.sync(out.f[0]!);
+  sink.sync(out.lastTs);
   sink.end(partial, lastGood);
 }
 
@@ -222,160 +225,189 @@ function gScope(id: number): RangeScope {
 
 /** Hands a generation's ordered events to the sink. */
 function dispatch(out: OutBuf, gen: Generation, sink: TraceEventSink): void {
-  const n = out.n;
-  const typ = out.typ;
-  const f = out.f;
-  const st = (id: number): number => gen.stack(id) ?? -1;
-  const str = (id: number): string => gen.string(id) ?? '';
+  for (let c = 0; c < out.count; c++) dispatchRows(out.chunks[c]!, gen, sink);
+}
+
+const stackOf = (gen: Generation, id: number): number => gen.stack(id) ?? -1;
+const stringOf = (gen: Generation, id: number): string => gen.string(id) ?? '';
+
+/**
+ * One chunk of rows (out-buf.ts) to the sink. Each case reads only the arguments the buffer keeps
+ * for its type (OUT_ARGS). The case labels are number literals (each checked against its Ev name by
+ * `satisfies`): V8 turns a switch over literals into one indexed jump, over property reads
+ * (`case Ev.GoStart`) into a chain of compares, and this switch runs for every event. The
+ * scheduler's events are handled here, all others in dispatchOther: a case first reached after V8
+ * optimized this loop sends it back to slow code until it is optimized again, which a rare event
+ * then costs only that small function.
+ */
+function dispatchRows(chunk: OutChunk, gen: Generation, sink: TraceEventSink): void {
+  const n = chunk.n;
+  const typ = chunk.typ;
+  const f = chunk.f;
+  let o = 0;
   for (let i = 0; i < n; i++) {
-    const o = i * 9;
+    const ty = typ[i]!;
     const t = f[o]!;
     const g = f[o + 1]!;
     const pp = f[o + 2]!;
     const m = f[o + 3]!;
     const a0 = f[o + 4]!;
-    switch (typ[i]) {
-      case Ev.SyncOut: {
-        let wall: string | undefined;
-        if (gen.hasClock) {
-          const delta = t - gen.mul(gen.snapTicks);
-          wall = (BigInt(gen.snapSec) * 1000000000n + BigInt(gen.snapNsec) + BigInt(delta)).toString();
-        }
-        sink.sync(t, wall);
+    const a1 = f[o + 5]!;
+    const a2 = f[o + 6]!;
+    const a3 = f[o + 7]!;
+    const a4 = f[o + 8]!;
+    o += HEAD + KEPT[ty]!;
+    switch (ty) {
+      case 7 satisfies typeof Ev.CPUSample:
+        sink.stackSample(t, g, pp, a0);
         break;
-      }
-      case Ev.CPUSample:
-        sink.stackSample(t, g, f[o + 2]!, a0);
-        break;
-      case Ev.ProcStart:
+      case 10 satisfies typeof Ev.ProcStart:
         sink.procTransition(t, a0, P_IDLE, P_RUNNING, m);
         break;
-      case Ev.ProcStop:
+      case 11 satisfies typeof Ev.ProcStop:
         sink.procTransition(t, pp, P_RUNNING, P_IDLE, m);
         break;
-      case Ev.ProcSteal:
-        sink.procTransition(t, a0, f[o + 7] === WireProc.SyscallAbandoned ? P_IDLE : P_RUNNING, P_IDLE, m, true);
+      case 12 satisfies typeof Ev.ProcSteal:
+        sink.procTransition(t, a0, a3 === WireProc.SyscallAbandoned ? P_IDLE : P_RUNNING, P_IDLE, m, true);
         break;
-      case Ev.ProcStatus:
-        sink.procTransition(t, a0, f[o + 6]! as 0, PROC_STATUS_STATE[f[o + 5]!]! as 0, m);
+      case 13 satisfies typeof Ev.ProcStatus:
+        sink.procTransition(t, a0, a2 as 0, PROC_STATUS_STATE[a1]! as 0, m);
         break;
-      case Ev.ProcsChange:
-        sink.metric(t, GOMAXPROCS, a0);
+      case 14 satisfies typeof Ev.GoCreate:
+        sink.goTransition(t, a0, NOTEXIST, RUNNABLE, '', stackOf(gen, a2), stackOf(gen, a1), g, pp, m);
         break;
-      case Ev.GoCreate:
-        sink.goTransition(t, a0, NOTEXIST, RUNNABLE, '', st(f[o + 6]!), st(f[o + 5]!), g, pp, m);
+      case 47 satisfies typeof Ev.GoCreateBlocked:
+        sink.goTransition(t, a0, NOTEXIST, WAITING, '', stackOf(gen, a2), stackOf(gen, a1), g, pp, m);
         break;
-      case Ev.GoCreateBlocked:
-        sink.goTransition(t, a0, NOTEXIST, WAITING, '', st(f[o + 6]!), st(f[o + 5]!), g, pp, m);
-        break;
-      case Ev.GoCreateSyscall:
-        sink.goTransition(t, a0, NOTEXIST, SYSCALL, '', -1, -1, g, pp, m);
-        break;
-      case Ev.GoStart:
+      case 16 satisfies typeof Ev.GoStart:
         sink.goTransition(t, a0, RUNNABLE, RUNNING, '', -1, -1, g, pp, m);
         break;
-      case Ev.GoDestroy:
+      case 17 satisfies typeof Ev.GoDestroy:
         sink.goTransition(t, g, RUNNING, NOTEXIST, '', -1, -1, g, pp, m);
         break;
-      case Ev.GoDestroySyscall:
-        sink.goTransition(t, g, SYSCALL, NOTEXIST, '', -1, -1, g, pp, m);
-        break;
-      case Ev.GoStop: {
-        const s = st(f[o + 5]!);
-        sink.goTransition(t, g, RUNNING, RUNNABLE, str(a0), s, s, g, pp, m);
+      case 19 satisfies typeof Ev.GoStop: {
+        const s = stackOf(gen, a1);
+        sink.goTransition(t, g, RUNNING, RUNNABLE, stringOf(gen, a0), s, s, g, pp, m);
         break;
       }
-      case Ev.GoBlock: {
-        const s = st(f[o + 5]!);
-        sink.goTransition(t, g, RUNNING, WAITING, str(a0), s, s, g, pp, m);
+      case 20 satisfies typeof Ev.GoBlock: {
+        const s = stackOf(gen, a1);
+        sink.goTransition(t, g, RUNNING, WAITING, stringOf(gen, a0), s, s, g, pp, m);
         break;
       }
-      case Ev.GoUnblock:
-        sink.goTransition(t, a0, WAITING, RUNNABLE, '', st(f[o + 6]!), -1, g, pp, m);
+      case 21 satisfies typeof Ev.GoUnblock:
+        sink.goTransition(t, a0, WAITING, RUNNABLE, '', stackOf(gen, a2), -1, g, pp, m);
         break;
-      case Ev.GoSwitch:
-      case Ev.GoSwitchDestroy:
-        sink.goTransition(t, a0, WAITING, RUNNABLE, '', -1, -1, g, pp, m);
-        break;
-      case Ev.GoSyscallBegin: {
-        const s = st(f[o + 5]!);
+      case 22 satisfies typeof Ev.GoSyscallBegin: {
+        const s = stackOf(gen, a1);
         sink.goTransition(t, g, RUNNING, SYSCALL, '', s, s, g, pp, m);
         break;
       }
-      case Ev.GoSyscallEnd:
+      case 23 satisfies typeof Ev.GoSyscallEnd:
         sink.goTransition(t, g, SYSCALL, RUNNING, '', -1, -1, g, pp, m);
         break;
-      case Ev.GoSyscallEndBlocked:
+      case 24 satisfies typeof Ev.GoSyscallEndBlocked:
         sink.goTransition(t, g, SYSCALL, RUNNABLE, '', -1, -1, g, pp, m);
         break;
-      case Ev.GoStatus:
-        sink.goTransition(t, a0, f[o + 8]! as 0, GO_STATUS_STATE[f[o + 6]!]! as 0, '', -1, -1, g, pp, m);
+      case 25 satisfies typeof Ev.GoStatus:
+        sink.goTransition(t, a0, a4 as 0, GO_STATUS_STATE[a2]! as 0, '', -1, -1, g, pp, m);
         break;
-      case Ev.GoStatusStack: {
-        // Go's transition stack of a status is the event's own stack (what names the goroutine).
-        const s = st(f[o + 7]!);
-        sink.goTransition(t, a0, f[o + 8]! as 0, GO_STATUS_STATE[f[o + 6]!]! as 0, '', s, s, g, pp, m);
+      case 32 satisfies typeof Ev.GCSweepBegin:
+        sink.rangeBegin(t, GC_SWEEP, procScope(pp), stackOf(gen, a0), pp, g);
         break;
-      }
-      case Ev.STWBegin:
-        sink.rangeBegin(t, `stop-the-world (${str(a0)})`, gScope(g), st(f[o + 5]!), pp, g);
-        break;
-      case Ev.STWEnd:
-        sink.rangeEnd(t, `stop-the-world (${str(a0)})`, gScope(g), -1, pp, g);
-        break;
-      case Ev.GCActive:
-        sink.rangeActive?.(t, GC_MARK, SCOPE_GLOBAL, pp, g);
-        break;
-      case Ev.GCBegin:
-        sink.rangeBegin(t, GC_MARK, SCOPE_GLOBAL, st(f[o + 5]!), pp, g);
-        break;
-      case Ev.GCEnd:
-        sink.rangeEnd(t, GC_MARK, SCOPE_GLOBAL, -1, pp, g);
-        break;
-      case Ev.GCSweepActive:
-        sink.rangeActive?.(t, GC_SWEEP, procScope(a0), pp, g);
-        break;
-      case Ev.GCSweepBegin:
-        sink.rangeBegin(t, GC_SWEEP, procScope(pp), st(a0), pp, g);
-        break;
-      case Ev.GCSweepEnd:
+      case 33 satisfies typeof Ev.GCSweepEnd:
         sink.rangeEnd(t, GC_SWEEP, procScope(pp), -1, pp, g);
         break;
-      case Ev.GCMarkAssistActive:
-        sink.rangeActive?.(t, GC_ASSIST, gScope(a0), pp, g);
-        break;
-      case Ev.GCMarkAssistBegin:
-        sink.rangeBegin(t, GC_ASSIST, gScope(g), st(a0), pp, g);
-        break;
-      case Ev.GCMarkAssistEnd:
-        sink.rangeEnd(t, GC_ASSIST, gScope(g), -1, pp, g);
-        break;
-      case Ev.HeapAlloc:
+      case 37 satisfies typeof Ev.HeapAlloc:
         sink.metric(t, HEAP_LIVE, a0);
         break;
-      case Ev.HeapGoal:
+      case 38 satisfies typeof Ev.HeapGoal:
         sink.metric(t, HEAP_GOAL, a0);
         break;
-      case Ev.UserTaskBegin:
-        sink.taskBegin(t, a0, f[o + 5]!, str(f[o + 6]!), g, st(f[o + 7]!));
-        break;
-      case Ev.UserTaskEnd:
-        sink.taskEnd(t, a0, g, st(f[o + 5]!));
-        break;
-      case Ev.UserRegionBegin:
-        sink.regionBegin(t, a0, str(f[o + 5]!), g, st(f[o + 6]!));
-        break;
-      case Ev.UserRegionEnd:
-        sink.regionEnd(t, a0, str(f[o + 5]!), g, st(f[o + 6]!));
-        break;
-      case Ev.UserLog:
-        sink.log(t, a0, str(f[o + 5]!), str(f[o + 6]!), g, st(f[o + 7]!));
-        break;
-      case Ev.GoLabel:
-        sink.label?.(t, g, pp, str(a0));
-        break;
       default:
-        break; // experimental events: not part of the model
+        dispatchOther(ty, t, g, pp, m, a0, a1, a2, a3, a4, gen, sink);
     }
+  }
+}
+
+/** Every event type dispatchRows leaves, its row's fields read. */
+// prettier-ignore
+function dispatchOther(ty: number, t: number, g: number, pp: number, m: number, a0: number, a1: number, a2: number, a3: number, a4: number, gen: Generation, sink: TraceEventSink): void {
+  switch (ty) {
+    case 255 satisfies typeof Ev.SyncOut: {
+      let wall: string | undefined;
+      if (gen.hasClock) {
+        const delta = t - gen.mul(gen.snapTicks);
+        wall = (BigInt(gen.snapSec) * 1000000000n + BigInt(gen.snapNsec) + BigInt(delta)).toString();
+      }
+      sink.sync(t, wall);
+      break;
+    }
+    case 9 satisfies typeof Ev.ProcsChange:
+      sink.metric(t, GOMAXPROCS, a0);
+      break;
+    case 15 satisfies typeof Ev.GoCreateSyscall:
+      sink.goTransition(t, a0, NOTEXIST, SYSCALL, '', -1, -1, g, pp, m);
+      break;
+    case 18 satisfies typeof Ev.GoDestroySyscall:
+      sink.goTransition(t, g, SYSCALL, NOTEXIST, '', -1, -1, g, pp, m);
+      break;
+    case 45 satisfies typeof Ev.GoSwitch:
+    case 46 satisfies typeof Ev.GoSwitchDestroy:
+      sink.goTransition(t, a0, WAITING, RUNNABLE, '', -1, -1, g, pp, m);
+      break;
+    case 48 satisfies typeof Ev.GoStatusStack: {
+      // Go's transition stack of a status is the event's own stack (what names the goroutine).
+      const s = stackOf(gen, a3);
+      sink.goTransition(t, a0, a4 as 0, GO_STATUS_STATE[a2]! as 0, '', s, s, g, pp, m);
+      break;
+    }
+    case 26 satisfies typeof Ev.STWBegin:
+      sink.rangeBegin(t, `stop-the-world (${stringOf(gen, a0)})`, gScope(g), stackOf(gen, a1), pp, g);
+      break;
+    case 27 satisfies typeof Ev.STWEnd:
+      sink.rangeEnd(t, `stop-the-world (${stringOf(gen, a0)})`, gScope(g), -1, pp, g);
+      break;
+    case 28 satisfies typeof Ev.GCActive:
+      sink.rangeActive?.(t, GC_MARK, SCOPE_GLOBAL, pp, g);
+      break;
+    case 29 satisfies typeof Ev.GCBegin:
+      sink.rangeBegin(t, GC_MARK, SCOPE_GLOBAL, stackOf(gen, a1), pp, g);
+      break;
+    case 30 satisfies typeof Ev.GCEnd:
+      sink.rangeEnd(t, GC_MARK, SCOPE_GLOBAL, -1, pp, g);
+      break;
+    case 31 satisfies typeof Ev.GCSweepActive:
+      sink.rangeActive?.(t, GC_SWEEP, procScope(a0), pp, g);
+      break;
+    case 34 satisfies typeof Ev.GCMarkAssistActive:
+      sink.rangeActive?.(t, GC_ASSIST, gScope(a0), pp, g);
+      break;
+    case 35 satisfies typeof Ev.GCMarkAssistBegin:
+      sink.rangeBegin(t, GC_ASSIST, gScope(g), stackOf(gen, a0), pp, g);
+      break;
+    case 36 satisfies typeof Ev.GCMarkAssistEnd:
+      sink.rangeEnd(t, GC_ASSIST, gScope(g), -1, pp, g);
+      break;
+    case 40 satisfies typeof Ev.UserTaskBegin:
+      sink.taskBegin(t, a0, a1, stringOf(gen, a2), g, stackOf(gen, a3));
+      break;
+    case 41 satisfies typeof Ev.UserTaskEnd:
+      sink.taskEnd(t, a0, g, stackOf(gen, a1));
+      break;
+    case 42 satisfies typeof Ev.UserRegionBegin:
+      sink.regionBegin(t, a0, stringOf(gen, a1), g, stackOf(gen, a2));
+      break;
+    case 43 satisfies typeof Ev.UserRegionEnd:
+      sink.regionEnd(t, a0, stringOf(gen, a1), g, stackOf(gen, a2));
+      break;
+    case 44 satisfies typeof Ev.UserLog:
+      sink.log(t, a0, stringOf(gen, a1), stringOf(gen, a2), g, stackOf(gen, a3));
+      break;
+    case 39 satisfies typeof Ev.GoLabel:
+      sink.label?.(t, g, pp, stringOf(gen, a0));
+      break;
+    default:
+      break; // experimental events: not part of the model
   }
 }

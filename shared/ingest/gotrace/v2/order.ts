@@ -3,17 +3,27 @@
  * internal/trace reader does: a min-heap frontier of per-M cursors keyed by event time, and a model
  * of scheduler state (goroutines, Ps, Ms, GC, tasks, ranges) that only lets an event through once
  * the partial order its sequence numbers encode allows it. Accepted events go to an output buffer
- * (struct of arrays, no object per event) with times fixed up to be strictly increasing, as Go's
- * reader does on the way out; CPU samples are merged in by time.
+ * (out-buf.ts: packed rows, no object per event) with times fixed up to be strictly increasing, as
+ * Go's reader does on the way out; CPU samples are merged in by time.
  *
  * The state machine carries across generations (goroutines that exist, GC sequence, tasks). As in
  * Go's order.go, each event type has a small handler (the HANDLERS table) that states what the event
  * needs of its thread's context (named prerequisites: USER_GO, THREAD_AND_PROC, …), whether it can
  * happen yet (sequence numbers), and how it changes the state.
  */
-import { Ev, ARGC, MAX_ARGS, STACK_ARG, STACK2_ARG, STRING_ARG, STRING2_ARG, WireGo, WireProc, WireError, WireReader } from './wire.ts';
+import * as W from './wire.ts';
+import { WireError, WireReader } from './wire.ts';
 import type { Batch, Generation } from './generation.ts';
-import { G_UNDETERMINED, GO_STATUS_STATE, P_IDLE, P_NOTEXIST, P_RUNNING, P_UNDETERMINED, PROC_STATUS_STATE } from '../../../model/trace.ts';
+import type { OutBuf } from './out-buf.ts';
+
+/** Chunks of `out` (512 KiB each) Ordering fills before it hands them on (Ordering.onFull). */
+export const OUT_FLUSH_CHUNKS = 8;
+import * as M from '../../../model/trace.ts';
+
+// Module-local copies of the imported tables and constants read for every event (as in decode.ts:
+// an imported binding can cost a getter call per use under tsx and test runners).
+const { Ev, ARGC, MAX_ARGS, STACK_ARG, STACK2_ARG, STRING_ARG, STRING2_ARG, WireGo, WireProc } = W;
+const { G_UNDETERMINED, GO_STATUS_STATE, P_IDLE, P_NOTEXIST, P_RUNNING, P_UNDETERMINED, PROC_STATUS_STATE } = M;
 
 const NONE = -1;
 /** GC state (Go's gcState). */
@@ -77,65 +87,22 @@ class IdTable<T> {
 class Cursor {
   m: number;
   batches: Batch[];
-  idx = 0;
+  /** The batch being read (-1 before the first) and its data range [pos, end). */
+  idx = -1;
   pos = 0;
+  end = 0;
   lastTs = 0;
   typ = 0;
   time = 0;
   /** Offset of the current event (for errors). */
   at = 0;
+  /** The current event's arguments; past its own count they hold stale values (see out-buf.ts OUT_ARGS). */
   a = new Float64Array(MAX_ARGS);
   /** This M's scheduling state, once looked up (entries of Ordering.mStates are never removed). */
   ms: MState | undefined = undefined;
   constructor(m: number, batches: Batch[]) {
     this.m = m;
     this.batches = batches;
-    this.pos = batches.length > 0 ? batches[0]!.dataStart : 0;
-  }
-}
-
-/** Events `out` collects before Ordering.onFull hands them on. */
-export const OUT_FLUSH_EVENTS = 1 << 16;
-
-/** Output events: one row per event in Go's order. */
-export class OutBuf {
-  n = 0;
-  typ = new Uint8Array(1 << 14);
-  /** Stride 9: time, G, P, M, a0..a4. */
-  f = new Float64Array(9 << 14);
-  lastTs = 0;
-
-  reset(): void {
-    this.n = 0;
-  }
-
-  push(typ: number, t: number, g: number, p: number, m: number, a0: number, a1: number, a2: number, a3: number, a4: number): void {
-    if (this.n === this.typ.length) this.grow();
-    // Go's reader forces strictly increasing times on the events it returns.
-    if (t <= this.lastTs) t = this.lastTs + 1;
-    this.lastTs = t;
-    const i = this.n++;
-    this.typ[i] = typ;
-    const f = this.f;
-    const o = i * 9;
-    f[o] = t;
-    f[o + 1] = g;
-    f[o + 2] = p;
-    f[o + 3] = m;
-    f[o + 4] = a0;
-    f[o + 5] = a1;
-    f[o + 6] = a2;
-    f[o + 7] = a3;
-    f[o + 8] = a4;
-  }
-
-  private grow(): void {
-    const t = new Uint8Array(this.typ.length * 2);
-    t.set(this.typ);
-    this.typ = t;
-    const f = new Float64Array(this.f.length * 2);
-    f.set(this.f);
-    this.f = f;
   }
 }
 
@@ -152,8 +119,8 @@ export class Ordering {
   /** Task-end names, per generation (TaskEnd events carry an index into this). */
   extraStrings: string[] = [];
   /**
-   * Called when `out` holds OUT_FLUSH_EVENTS events mid-generation: the caller hands them on and
-   * resets `out`, so a generation of millions of events never sits whole in `out` (72 bytes each).
+   * Called when `out` fills OUT_FLUSH_CHUNKS chunks mid-generation (about 4 MB): the caller hands
+   * them on and resets `out`, so a generation of millions of events never sits whole in `out`.
    */
   onFull: (() => void) | null = null;
 
@@ -178,24 +145,26 @@ export class Ordering {
     for (let i = 0; i < nS; i++) sTime[i] = gen.mul(gen.cpuTicks[i]!);
     const sOrder = Array.from({ length: nS }, (_, i) => i).sort((x, y) => sTime[x]! - sTime[y]! || x - y);
     let sNext = 0;
+    let sNextTime = nS > 0 ? sTime[sOrder[0]!]! : 0; // time of sample sOrder[sNext]
 
     const frontier: Cursor[] = [];
     for (const m of gen.batchMs) {
       const c = new Cursor(m, gen.batchesByM.get(m)!);
       if (this.nextEvent(c, gen)) heapInsert(frontier, c);
     }
+    // The generation of the first event ordered (Go's initialGen), and this one's, for every step.
+    if (this.initialGen === 0 && frontier.length > 0) this.initialGen = gen.gen;
+    this.step.gen = gen;
+    this.step.genNo = gen.gen;
 
     for (;;) {
-      if (out.n >= OUT_FLUSH_EVENTS && this.onFull !== null) this.onFull();
-      if (sNext < nS) {
-        const i = sOrder[sNext]!;
-        const t = sTime[i]!;
-        if (frontier.length === 0 || t < frontier[0]!.time) {
-          sNext++;
-          const st = gen.stack(gen.cpuStack[i]!);
-          out.push(Ev.CPUSample, t, gen.cpuG[i]!, gen.cpuP[i]!, gen.cpuM[i]!, st === undefined ? -1 : st, 0, 0, 0, 0);
-          continue;
-        }
+      if (out.count >= OUT_FLUSH_CHUNKS && this.onFull !== null) this.onFull();
+      if (sNext < nS && (frontier.length === 0 || sNextTime < frontier[0]!.time)) {
+        const i = sOrder[sNext++]!;
+        const st = gen.stack(gen.cpuStack[i]!);
+        out.push(Ev.CPUSample, sNextTime, gen.cpuG[i]!, gen.cpuP[i]!, gen.cpuM[i]!, st === undefined ? -1 : st, 0, 0, 0, 0);
+        if (sNext < nS) sNextTime = sTime[sOrder[sNext]!]!;
+        continue;
       }
       if (frontier.length === 0) break;
       if (this.tryAdvance(frontier, 0, gen)) continue;
@@ -217,7 +186,7 @@ export class Ordering {
 
   private tryAdvance(frontier: Cursor[], i: number, gen: Generation): boolean {
     const c = frontier[i]!;
-    if (!this.advance(c, gen)) return false;
+    if (!this.advance(c)) return false;
     if (this.nextEvent(c, gen)) heapUpdate(frontier, i);
     else heapRemove(frontier, i);
     return true;
@@ -225,64 +194,31 @@ export class Ordering {
 
   /** Reads the cursor's next timed event; false when its batches are exhausted. */
   private nextEvent(c: Cursor, gen: Generation): boolean {
-    const bs = c.batches;
-    while (c.idx < bs.length && c.pos >= bs[c.idx]!.dataEnd) {
-      c.idx++;
-      c.lastTs = 0;
-      if (c.idx < bs.length) c.pos = bs[c.idx]!.dataStart;
-    }
-    if (c.idx === bs.length) return false;
-    const b = bs[c.idx]!;
-    if (c.lastTs === 0) c.lastTs = gen.mul(b.time);
+    if (c.pos >= c.end && !nextBatch(c, gen)) return false;
     const bytes = this.bytes;
+    const end = c.end;
     const at = c.pos;
     const typ = bytes[at]!;
     const argc = ARGC[typ]!;
     if (argc < 0) throw new WireError(`invalid event type ${typ} in an event batch`, at);
-    // dt and the arguments: varints, most of them one byte (decoded here rather than through
-    // WireReader's method calls: this runs for every event).
-    const end = b.dataEnd;
+    // dt and the arguments. Arguments past argc are left as they were: no handler hands them on
+    // (out-buf.ts OUT_ARGS).
+    let p = readVarint(bytes, at + 1, end, DT, 0);
     const a = c.a;
-    let p = at + 1;
-    let dt = 0;
-    for (let k = -1; k < argc; k++) {
-      let v: number;
-      if (p < end && bytes[p]! < 0x80) v = bytes[p++]!;
-      else {
-        const r = READER;
-        r.buf = bytes;
-        r.pos = p;
-        r.end = end;
-        v = r.uvarint();
-        p = r.pos;
-      }
-      if (k < 0) dt = v;
-      else a[k] = v;
-    }
-    for (let k = argc; k < MAX_ARGS; k++) a[k] = 0;
+    for (let k = 0; k < argc; k++) p = readVarint(bytes, p, end, a, k);
     // Table ids must resolve in this generation (Go's validateTableIDs).
-    let s = STACK_ARG[typ]!;
-    if (s >= 0 && gen.stack(a[s]!) === undefined) throw new WireError(`invalid stack id ${a[s]} for event type ${typ}`, at);
-    s = STACK2_ARG[typ]!;
-    if (s >= 0 && gen.stack(a[s]!) === undefined) throw new WireError(`invalid stack id ${a[s]} for event type ${typ}`, at);
-    s = STRING_ARG[typ]!;
-    if (s >= 0 && gen.string(a[s]!) === undefined) throw new WireError(`invalid string id ${a[s]} for event type ${typ}`, at);
-    s = STRING2_ARG[typ]!;
-    if (s >= 0 && gen.string(a[s]!) === undefined) throw new WireError(`invalid string id ${a[s]} for event type ${typ}`, at);
+    if (HAS_IDS[typ] !== 0) checkIds(typ, a, gen, at);
     c.typ = typ;
     c.at = at;
-    c.time = gen.mul(dt) + c.lastTs;
+    c.time = gen.mul(DT[0]!) + c.lastTs;
     c.lastTs = c.time;
     c.pos = p;
     return true;
   }
 
   /** Go's ordering.Advance: true when the event was accepted (and written to `out`). */
-  private advance(c: Cursor, gen: Generation): boolean {
-    if (this.initialGen === 0) this.initialGen = gen.gen;
+  private advance(c: Cursor): boolean {
     const s = this.step;
-    s.gen = gen;
-    s.genNo = gen.gen;
     s.typ = c.typ;
     s.t = c.time;
     s.at = c.at;
@@ -511,7 +447,7 @@ const advanceGoStatus: Handler = (o, s) => {
       s.curM = mid;
     }
   }
-  o.out.push(s.typ, s.t, evG, s.curP, s.curM, gid, mid, status, a[3]!, old);
+  o.out.push(s.typ, s.t, evG, s.curP, s.curM, gid, mid, status, s.typ === Ev.GoStatusStack ? a[3]! : 0, old);
   return true;
 };
 
@@ -883,6 +819,69 @@ HANDLERS[Ev.UserLog] = advanceAnnotation;
 for (let t = 128; t < 256; t++) HANDLERS[t] = advanceExperimental;
 
 const READER = new WireReader(new Uint8Array(0));
+
+/** The event being read's timestamp delta (a scratch slot for readVarint). */
+const DT = new Float64Array(1);
+
+/**
+ * Decodes the varint at `p` (before `end`) into out[k]; returns the position after it. Runs for
+ * every argument of every event, so the common lengths (ids, sequence numbers and time deltas are
+ * mostly under 2^21: one to three bytes) are decoded here in integer arithmetic; longer ones, and
+ * any error (cut short, over-long), by WireReader.
+ */
+function readVarint(bytes: Uint8Array, p: number, end: number, out: Float64Array, k: number): number {
+  if (p + 2 < end) {
+    const b0 = bytes[p]!;
+    if (b0 < 0x80) {
+      out[k] = b0;
+      return p + 1;
+    }
+    const b1 = bytes[p + 1]!;
+    if (b1 < 0x80) {
+      out[k] = (b0 & 0x7f) | (b1 << 7);
+      return p + 2;
+    }
+    const b2 = bytes[p + 2]!;
+    if (b2 < 0x80) {
+      out[k] = (b0 & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14);
+      return p + 3;
+    }
+  }
+  const r = READER;
+  r.buf = bytes;
+  r.pos = p;
+  r.end = end;
+  out[k] = r.uvarint();
+  return r.pos;
+}
+
+/** Moves the cursor to its next batch with data; false when there is none. */
+function nextBatch(c: Cursor, gen: Generation): boolean {
+  const bs = c.batches;
+  while (++c.idx < bs.length) {
+    const b = bs[c.idx]!;
+    c.pos = b.dataStart;
+    c.end = b.dataEnd;
+    c.lastTs = gen.mul(b.time);
+    if (c.pos < c.end) return true;
+  }
+  return false;
+}
+
+/** Event types that name a stack or a string (1), which must resolve in the generation. */
+const HAS_IDS = new Uint8Array(256);
+for (let t = 0; t < 256; t++) HAS_IDS[t] = STACK_ARG[t]! >= 0 || STACK2_ARG[t]! >= 0 || STRING_ARG[t]! >= 0 || STRING2_ARG[t]! >= 0 ? 1 : 0;
+
+function checkIds(typ: number, a: Float64Array, gen: Generation, at: number): void {
+  let s = STACK_ARG[typ]!;
+  if (s >= 0 && gen.stack(a[s]!) === undefined) throw new WireError(`invalid stack id ${a[s]} for event type ${typ}`, at);
+  s = STACK2_ARG[typ]!;
+  if (s >= 0 && gen.stack(a[s]!) === undefined) throw new WireError(`invalid stack id ${a[s]} for event type ${typ}`, at);
+  s = STRING_ARG[typ]!;
+  if (s >= 0 && gen.string(a[s]!) === undefined) throw new WireError(`invalid string id ${a[s]} for event type ${typ}`, at);
+  s = STRING2_ARG[typ]!;
+  if (s >= 0 && gen.string(a[s]!) === undefined) throw new WireError(`invalid string id ${a[s]} for event type ${typ}`, at);
+}
 
 function fail(at: number, msg: string): never {
   throw new WireError(msg, at);
