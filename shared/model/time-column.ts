@@ -15,7 +15,6 @@ import { ensureCapacity, reserveLength } from './column.ts';
 export const TIME_BLOCK_BITS = 16;
 const BLOCK = 1 << TIME_BLOCK_BITS;
 const MASK = BLOCK - 1;
-const OFFSET_LIMIT = 2 ** 32;
 
 export class TimeColumn {
   private constructor(
@@ -114,7 +113,7 @@ export class TimeColumnBuilder {
       return;
     }
     const o = t - this.curBase;
-    if (o >= 0 && o < OFFSET_LIMIT && o === Math.floor(o)) this.offsets[i] = o;
+    if (o >>> 0 === o) this.offsets[i] = o; // an integer in [0, 2^32)
     else this.widen(i, t);
   }
 

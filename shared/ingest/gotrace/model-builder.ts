@@ -49,6 +49,9 @@ export class TraceModelBuilder implements TraceEventSink {
   private ended = false;
 
   private strings = new StringInterner(['']);
+  /** The last reason interned, and its index. */
+  private lastReason = '';
+  private lastReasonIdx = 0;
 
   // goroutines
   /**
@@ -286,9 +289,12 @@ export class TraceModelBuilder implements TraceEventSink {
     const t = this.rel(tAbs);
     const row = this.goroutine(g, t);
     let reasonIdx = 0;
-    if (reason !== '') {
+    if (reason === this.lastReason) reasonIdx = this.lastReasonIdx; // reasons come in runs: skip the Map
+    else if (reason !== '') {
       reasonIdx = this.strings.intern(reason);
       if (reasonIdx > 0xffff) reasonIdx = 0xffff; // more than 65k distinct reasons: never in practice
+      this.lastReason = reason;
+      this.lastReasonIdx = reasonIdx;
     }
     const i = this.tN++;
     if (i >= this.tCap) {
