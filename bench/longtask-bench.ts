@@ -17,7 +17,7 @@
  * TRACEDECK_BIG_TRACE or /work/big1g.trace when it exists (the engine holding a 1 GB trace needs
  * ~5–6 GB of RAM and a minute or more to parse).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../e2e/playwright.config.ts';
@@ -26,6 +26,8 @@ import { fromWire, toWire } from '../shared/wire.ts';
 import { BENCH_DATA } from '../shared/test-support/fixtures.ts';
 
 const BIG = process.env.TRACEDECK_BIG_TRACE ?? '/work/big1g.trace';
+const PROFILE = process.env.LONGTASK_PROFILE;
+const TRACE_OUT = process.env.LONGTASK_TRACE;
 const traces = process.argv.slice(2).length ? process.argv.slice(2) : [join(BENCH_DATA, 'big-go1.27.trace.gz'), ...(existsSync(BIG) ? [BIG] : [])];
 
 interface Task {
@@ -59,9 +61,15 @@ interface Step {
   t0: number;
 }
 
+/** The flame graph shows an answer newer than page time `t`: painted, or said to be empty. */
+const flameShown = (t: number) => {
+  const got = Number(document.querySelector<HTMLElement>('[data-testid="flame-panel"]')?.dataset.resultAt ?? 0);
+  const painted = Number(document.querySelector<HTMLElement>('[data-testid="flame-graph"]')?.dataset.paintedAt ?? 0);
+  return got > t && (painted > got || document.querySelector('[data-testid="flame-empty"], [data-testid="flame-no-stacks"]') !== null);
+};
 const now = (page: Page) => page.evaluate(() => performance.now());
 const waitFor = (page: Page, sel: string, timeout = 300_000) => page.locator(sel).first().waitFor({ state: 'attached', timeout });
-const waitFn = <A>(page: Page, f: (a: A) => unknown, arg: A, timeout = 300_000) => page.waitForFunction(f, arg, { timeout, polling: 100 });
+const waitFn = <A extends number | null>(page: Page, f: (a: A) => unknown, arg: A, timeout = 300_000) => page.waitForFunction(f as (a: unknown) => unknown, arg, { timeout, polling: 100 });
 
 async function runOne(trace: string): Promise<{ worst: number; over100: number; over200: number }> {
   const app = await startApp([], 300_000);
@@ -87,13 +95,30 @@ async function runOne(trace: string): Promise<{ worst: number; over100: number; 
     await api('openPaths', { paths: [trace] });
     await waitFor(page, '[data-testid="source"][data-kind="gotrace"][data-status="ready"]', 900_000);
     console.log(`\n${trace} (${(statSync(trace).size / 1e6).toFixed(0)} MB): ready ${((Date.now() - t0) / 1000).toFixed(1)} s after openPaths`);
+    // LONGTASK_PROFILE=file.cpuprofile: the page's CPU profile from ready to the end (open it in
+    // Chromium's DevTools, which maps the bundle back to the sources), to see what a long task ran.
+    const cdp = PROFILE ? await ctx.newCDPSession(page) : null;
+    // LONGTASK_TRACE=file.json: a Chromium performance trace instead (what each task spent in
+    // script, style, layout, paint), for DevTools' Performance panel.
+    if (TRACE_OUT) await browser.startTracing(page, { path: TRACE_OUT, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'] });
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
     const step = async (name: string, f: () => Promise<void>) => {
       steps.push({ name, t0: await now(page) });
       const s0 = Date.now();
-      await f();
+      let note = '';
+      try {
+        await f();
+      } catch (e) {
+        // A view that never showed its answer is reported; the long tasks of the step still count.
+        note = `, NOT DONE: ${String((e as Error).message).split('\n')[0]}`;
+      }
       // Let anything the step started (answers, draws) land inside the step.
       await page.waitForTimeout(300);
-      console.log(`  · ${name} (${((Date.now() - s0) / 1000).toFixed(1)} s)`);
+      console.log(`  · ${name} (${((Date.now() - s0) / 1000).toFixed(1)} s${note})`);
     };
 
     await step('ready → first views drawn', async () => {
@@ -226,11 +251,7 @@ async function runOne(trace: string): Promise<{ worst: number; over100: number; 
       await waitFn(page, () => document.querySelector('[data-testid="changes"][data-state="ready"]') || /Nothing moved/.test(document.querySelector('[data-testid="panel-changes"]')?.textContent ?? ''), null);
       await waitFn(
         page,
-        (t) => {
-          const painted = Number(document.querySelector<HTMLElement>('[data-testid="flame-graph"]')?.dataset.paintedAt ?? 0);
-          const got = Number(document.querySelector<HTMLElement>('[data-testid="flame-panel"]')?.dataset.resultAt ?? 0);
-          return got > t && painted > got;
-        },
+        flameShown,
         t,
       );
       await page.getByTestId('panel-trace-timeline').scrollIntoViewIfNeeded();
@@ -248,11 +269,7 @@ async function runOne(trace: string): Promise<{ worst: number; over100: number; 
         await page.getByTestId('flame-profile').selectOption(key);
         await waitFn(
           page,
-          (t) => {
-            const painted = Number(document.querySelector<HTMLElement>('[data-testid="flame-graph"]')?.dataset.paintedAt ?? 0);
-            const got = Number(document.querySelector<HTMLElement>('[data-testid="flame-panel"]')?.dataset.resultAt ?? 0);
-            return got > t && painted > got;
-          },
+          flameShown,
           t,
         );
       }
@@ -267,6 +284,22 @@ async function runOne(trace: string): Promise<{ worst: number; over100: number; 
       await ttReady();
     });
 
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(PROFILE!, JSON.stringify(profile));
+      console.log(`  CPU profile written to ${PROFILE}`);
+    }
+    if (TRACE_OUT) {
+      await browser.stopTracing();
+      console.log(`  performance trace written to ${TRACE_OUT}`);
+    }
+    // What the page holds: a big DOM is what makes style, layout and paint long.
+    const dom = await page.evaluate(() => {
+      const out: string[] = [`${document.getElementsByTagName('*').length} elements`];
+      for (const p of document.querySelectorAll('[data-testid^="panel-"], [data-testid="timeline"]')) out.push(`${p.getAttribute('data-testid')} ${p.getElementsByTagName('*').length}`);
+      return out.join(', ');
+    });
+    console.log(`  DOM at the end: ${dom}`);
     const { tasks, gaps } = await page.evaluate(() => (window as unknown as { __lt: { tasks: Task[]; gaps: Task[] } }).__lt);
     const end = await now(page);
     let worst = 0;

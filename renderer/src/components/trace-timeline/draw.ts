@@ -46,7 +46,6 @@ export interface DrawInput {
   originNs: number;
   /** The session's brush in the trace's clock, shaded when it is not the whole view. */
   brush: Span | null;
-  hover: Highlight | null;
   selected: Highlight | null;
   /** A goroutine whose slices stand out on the P and thread lanes (the others fade); null none. */
   focusG: number | null;
@@ -56,8 +55,6 @@ export interface DrawInput {
   taskLevel: readonly number[];
   /** Wake-ups to draw as arrows (waker → woken), with the rows to draw them between. */
   flows: { flow: WakeFlow; fromRow: Row; toRow: Row; strong: boolean }[];
-  /** Pointer position (x, CSS px) for the cursor line. */
-  cursorX: number | null;
   /** A drag in progress that will set the brush. */
   pendingBrush: Span | null;
   theme: Theme;
@@ -193,6 +190,60 @@ function arrow(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: number
   ctx.fill();
 }
 
+/** A slice's outline on its row (y: a row's top on the canvas). */
+function outline(ctx: CanvasRenderingContext2D, vp: Viewport, rows: readonly Row[], y: (r: Row) => number, hl: Highlight, color: string, lineW: number): void {
+  const r = rows.find((x) => x.key === hl.rowKey);
+  if (!r) return;
+  const x0 = Math.max(vp.x0, xOf(vp, hl.start));
+  const x1 = Math.min(vp.x0 + vp.w, xOf(vp, hl.end));
+  ctx.strokeStyle = color;
+  ctx.lineWidth = lineW;
+  const hh = r.kind === 'goroutine' ? GOROUTINE_H : r.h;
+  ctx.strokeRect(x0 - 1, y(r) + 1, Math.max(2, x1 - x0 + 2), hh - 3);
+}
+
+/** What follows the pointer, drawn on a transparent canvas over the timeline's. */
+export interface OverlayInput {
+  width: number;
+  height: number;
+  vp: Viewport;
+  rows: readonly Row[];
+  scrollTop: number;
+  /** The slice under the pointer, outlined. */
+  hover: Highlight | null;
+  /** Pointer position (x, CSS px) for the cursor line. */
+  cursorX: number | null;
+  theme: Theme;
+}
+
+/**
+ * The hover outline and the cursor line. They move with every pointer move; on their own canvas
+ * they cost a clear and two strokes, not a redraw of every lane (tens of ms on a big trace's window).
+ */
+export function drawOverlay(ctx: CanvasRenderingContext2D, d: OverlayInput): void {
+  const { vp, theme, width, height } = d;
+  ctx.clearRect(0, 0, width, height);
+  const contentTop = AXIS_H;
+  if (d.hover) {
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, contentTop, width, height - contentTop);
+    ctx.clip();
+    outline(ctx, vp, d.rows, (r) => contentTop + r.top - d.scrollTop, d.hover, theme.fg, 1);
+    ctx.restore();
+  }
+  if (d.cursorX !== null && d.cursorX >= vp.x0 && d.cursorX <= vp.x0 + vp.w) {
+    ctx.strokeStyle = theme.muted;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath();
+    ctx.moveTo(Math.round(d.cursorX) + 0.5, contentTop);
+    ctx.lineTo(Math.round(d.cursorX) + 0.5, height);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+}
+
 export function drawTimeline(ctx: CanvasRenderingContext2D, d: DrawInput): void {
   const { vp, theme, win } = d;
   const { width, height } = d;
@@ -276,21 +327,8 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, d: DrawInput): void 
     ctx.globalAlpha = 1;
   }
 
-  // Hovered / selected slice outlines.
-  for (const [hl, color, w] of [
-    [d.hover, theme.fg, 1],
-    [d.selected, theme.accent, 2],
-  ] as const) {
-    if (!hl) continue;
-    const r = d.rows.find((x) => x.key === hl.rowKey);
-    if (!r) continue;
-    const x0 = Math.max(vp.x0, xOf(vp, hl.start));
-    const x1 = Math.min(vp.x0 + vp.w, xOf(vp, hl.end));
-    ctx.strokeStyle = color;
-    ctx.lineWidth = w;
-    const hh = r.kind === 'goroutine' ? GOROUTINE_H : r.h;
-    ctx.strokeRect(x0 - 1, y(r) + 1, Math.max(2, x1 - x0 + 2), hh - 3);
-  }
+  // The selected slice's outline (the hovered one is on the overlay).
+  if (d.selected) outline(ctx, vp, d.rows, y, d.selected, theme.accent, 2);
   ctx.lineWidth = 1;
 
   for (const f of d.flows) {
@@ -304,16 +342,6 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, d: DrawInput): void 
     ctx.globalAlpha = 1;
   }
   ctx.restore();
-
-  if (d.cursorX !== null && d.cursorX >= vp.x0 && d.cursorX <= vp.x0 + vp.w) {
-    ctx.strokeStyle = theme.muted;
-    ctx.setLineDash([3, 3]);
-    ctx.beginPath();
-    ctx.moveTo(Math.round(d.cursorX) + 0.5, contentTop);
-    ctx.lineTo(Math.round(d.cursorX) + 0.5, height);
-    ctx.stroke();
-    ctx.setLineDash([]);
-  }
 
   // The time axis, on top of everything.
   ctx.fillStyle = theme.bg;
