@@ -438,18 +438,27 @@ function drawSpans(ctx: CanvasRenderingContext2D, d: DrawInput, want: (s: Timeli
 
 function drawLogs(ctx: CanvasRenderingContext2D, d: DrawInput, want: (l: TimelineWindow['logs'][number]) => boolean, top: number) {
   const { vp } = d;
-  ctx.fillStyle = '#1864ab';
+  // One marker per pixel column and one fill for all: a window can hold thousands of logs, and each
+  // fill is rasterized when the page paints (software canvas), long after this returns.
+  let lastPx = Number.NaN;
+  let any = false;
+  ctx.beginPath();
   for (const l of d.win!.logs) {
     if (!want(l)) continue;
     const x = xOf(vp, l.t);
     if (x < vp.x0 || x > vp.x0 + vp.w) continue;
-    ctx.beginPath();
+    const px = Math.round(x);
+    if (px === lastPx) continue;
+    lastPx = px;
+    any = true;
     ctx.moveTo(x - 3.5, top);
     ctx.lineTo(x + 3.5, top);
     ctx.lineTo(x, top + 6);
     ctx.closePath();
-    ctx.fill();
   }
+  if (!any) return;
+  ctx.fillStyle = '#1864ab';
+  ctx.fill();
 }
 
 /** A goroutine lane's own marks (its GC mark assists) as thin bands along the top of its slices. */
