@@ -40,6 +40,8 @@ function probes(): void {
   const w = window as unknown as Record<string, unknown>;
   const s = { tasks: [] as Task[], gaps: [] as Task[], last: 0 };
   w.__lt = s;
+  // Every bridge answer's size is read at the end (the default buffer keeps 250 entries).
+  performance.setResourceTimingBufferSize(1_000_000);
   try {
     new PerformanceObserver((l) => {
       for (const e of l.getEntries()) s.tasks.push({ start: e.startTime, dur: e.duration });
@@ -300,6 +302,13 @@ async function runOne(trace: string): Promise<{ worst: number; over100: number; 
       return out.join(', ');
     });
     console.log(`  DOM at the end: ${dom}`);
+    // What the host sent after ready: every answer is parsed on the page thread.
+    const answers = await page.evaluate((from) => {
+      const xs = performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/') && e.startTime >= from) as PerformanceResourceTiming[];
+      const sizes = xs.map((e) => e.decodedBodySize).sort((a, b) => b - a);
+      return { n: xs.length, total: sizes.reduce((a, b) => a + b, 0), top: sizes.slice(0, 3) };
+    }, steps[0]!.t0);
+    console.log(`  answers after ready: ${answers.n}, ${(answers.total / 1e6).toFixed(1)} MB in all, largest ${answers.top.map((b) => `${(b / 1e6).toFixed(2)} MB`).join(', ')}`);
     const { tasks, gaps } = await page.evaluate(() => (window as unknown as { __lt: { tasks: Task[]; gaps: Task[] } }).__lt);
     const end = await now(page);
     let worst = 0;
