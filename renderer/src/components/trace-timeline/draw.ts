@@ -392,8 +392,8 @@ function drawRow(ctx: CanvasRenderingContext2D, d: DrawInput, r: Row, top: numbe
       return;
     }
     case 'tasks': {
-      drawSpans(ctx, d, (s) => s.kind === 'task', top + 1, SPAN_H);
-      drawLogs(ctx, d, () => true, top);
+      drawSpans(ctx, d, winIndex(win).tasks, top + 1, SPAN_H);
+      drawLogs(ctx, d, win.logs, top);
       return;
     }
     case 'proc':
@@ -407,8 +407,9 @@ function drawRow(ctx: CanvasRenderingContext2D, d: DrawInput, r: Row, top: numbe
       if (r.kind === 'goroutine') {
         const g = r.lane!.id;
         if (lane?.marks) drawLaneMarks(ctx, lane.marks, vp, top + 2);
-        drawSpans(ctx, d, (s) => s.kind === 'region' && s.g === g, top + GOROUTINE_H, 7);
-        drawLogs(ctx, d, (l) => l.g === g, top);
+        const idx = winIndex(win);
+        drawSpans(ctx, d, idx.regionsByG.get(g) ?? [], top + GOROUTINE_H, 7);
+        drawLogs(ctx, d, idx.logsByG.get(g) ?? [], top);
       }
       return;
     }
@@ -416,12 +417,45 @@ function drawRow(ctx: CanvasRenderingContext2D, d: DrawInput, r: Row, top: numbe
   }
 }
 
-function drawSpans(ctx: CanvasRenderingContext2D, d: DrawInput, want: (s: TimelineWindow['spans'][number]) => boolean, top: number, levelH: number) {
+type WindowLog = TimelineWindow['logs'][number];
+
+/** A window's spans and logs by the row that draws them (found once per window, not once per row). */
+interface WindowIndex {
+  /** Indexes into win.spans of the tasks. */
+  tasks: number[];
+  /** Indexes into win.spans of each goroutine's regions. */
+  regionsByG: Map<number, number[]>;
+  logsByG: Map<number, WindowLog[]>;
+}
+const windowIndexes = new WeakMap<TimelineWindow, WindowIndex>();
+
+function winIndex(win: TimelineWindow): WindowIndex {
+  let idx = windowIndexes.get(win);
+  if (idx) return idx;
+  idx = { tasks: [], regionsByG: new Map(), logsByG: new Map() };
+  win.spans.forEach((s, k) => {
+    if (s.kind === 'task') idx!.tasks.push(k);
+    else if (s.kind === 'region') {
+      const list = idx!.regionsByG.get(s.g);
+      if (list) list.push(k);
+      else idx!.regionsByG.set(s.g, [k]);
+    }
+  });
+  for (const l of win.logs) {
+    const list = idx.logsByG.get(l.g);
+    if (list) list.push(l);
+    else idx.logsByG.set(l.g, [l]);
+  }
+  windowIndexes.set(win, idx);
+  return idx;
+}
+
+/** The spans `which` (indexes into win.spans) on one row. */
+function drawSpans(ctx: CanvasRenderingContext2D, d: DrawInput, which: readonly number[], top: number, levelH: number) {
   const { vp } = d;
   const spans = d.win!.spans;
-  for (let k = 0; k < spans.length; k++) {
+  for (const k of which) {
     const s = spans[k]!;
-    if (!want(s)) continue;
     const x0 = Math.max(vp.x0, xOf(vp, s.start));
     const x1 = Math.min(vp.x0 + vp.w, xOf(vp, s.end));
     if (x1 < vp.x0 || x0 > vp.x0 + vp.w) continue;
@@ -436,15 +470,14 @@ function drawSpans(ctx: CanvasRenderingContext2D, d: DrawInput, want: (s: Timeli
   }
 }
 
-function drawLogs(ctx: CanvasRenderingContext2D, d: DrawInput, want: (l: TimelineWindow['logs'][number]) => boolean, top: number) {
+function drawLogs(ctx: CanvasRenderingContext2D, d: DrawInput, logs: readonly WindowLog[], top: number) {
   const { vp } = d;
   // One marker per pixel column and one fill for all: a window can hold thousands of logs, and each
   // fill is rasterized when the page paints (software canvas), long after this returns.
   let lastPx = Number.NaN;
   let any = false;
   ctx.beginPath();
-  for (const l of d.win!.logs) {
-    if (!want(l)) continue;
+  for (const l of logs) {
     const x = xOf(vp, l.t);
     if (x < vp.x0 || x > vp.x0 + vp.w) continue;
     const px = Math.round(x);
