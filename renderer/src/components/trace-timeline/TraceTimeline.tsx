@@ -132,12 +132,22 @@ export function TraceTimeline(p: TraceTimelineProps) {
     const c = canvas.current;
     if (!c || width <= 0) return;
     const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(canvasH * dpr);
+    const cw = Math.round(width * dpr);
+    const ch = Math.round(canvasH * dpr);
+    // Setting a canvas's size, even to the one it has, resets it and makes the page lay out again
+    // (tens of ms on a full workspace): only when it changed. drawTimeline paints every pixel anyway.
+    if (c.width !== cw || c.height !== ch) {
+      c.width = cw;
+      c.height = ch;
+    }
     const ctx = c.getContext('2d');
     if (!ctx) return;
     const t0 = performance.now();
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.globalAlpha = 1;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([]);
+    ctx.textAlign = 'left';
     drawTimeline(ctx, {
       width,
       height: canvasH,
