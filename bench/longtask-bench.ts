@@ -171,6 +171,22 @@ async function runOne(trace: string): Promise<{ worst: number; over100: number; 
       await wheel(100, 60);
       await ttReady();
     });
+    await step('trace timeline: pointer swept over the lanes ×120 (hover)', async () => {
+      // How often the lanes' canvas was redrawn while only the pointer moved (its data-drawn-at).
+      const drawnAt = () => page.getByTestId('trace-timeline-canvas').getAttribute('data-drawn-at');
+      const before = await page.evaluate(() => {
+        const c = document.querySelector('[data-testid="trace-timeline-canvas"]')!;
+        const w = window as unknown as { __draws: number };
+        w.__draws = 0;
+        new MutationObserver(() => w.__draws++).observe(c, { attributes: true, attributeFilter: ['data-drawn-at'] });
+        return 0;
+      });
+      const b = (await host.boundingBox())!;
+      for (let i = 0; i < 120; i++) await page.mouse.move(b.x + 180 + ((b.width - 200) * i) / 120, b.y + 60 + (i % 20) * 8);
+      await page.waitForTimeout(200);
+      const draws = await page.evaluate(() => (window as unknown as { __draws: number }).__draws);
+      console.log(`    lanes canvas redrawn ${draws - before} times for 120 pointer moves (last at ${await drawnAt()})`);
+    });
 
     // ---- goroutine analysis (trace details), its biggest group opened ----
     await step('goroutine analysis: tab, biggest group opened', async () => {
