@@ -49,8 +49,14 @@ export function GoroutineLanes({
     const c = canvas.current;
     if (!c) return;
     const dpr = window.devicePixelRatio || 1;
-    c.width = Math.floor(width * dpr);
-    c.height = Math.floor(height * dpr);
+    const cw = Math.floor(width * dpr);
+    const ch = Math.floor(height * dpr);
+    // Resizing resets the canvas and lays the page out again: only when the size changed (every
+    // scroll step redraws here).
+    if (c.width !== cw || c.height !== ch) {
+      c.width = cw;
+      c.height = ch;
+    }
     const ctx = c.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);

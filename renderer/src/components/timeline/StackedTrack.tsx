@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { TrackData } from '../../../../shared/query/tracks.ts';
 import { stateColor } from '../../palette.ts';
 import { bandRuns, runsPath } from './band-runs.ts';
@@ -9,22 +10,11 @@ function formatLineMax(unit: string, v: number): string {
 
 type SeriesTrack = Extract<TrackData, { kind: 'series' }>;
 
-/** Stacked step areas of a track's series, scaled to the lane; bands and an optional line on top. */
-export function StackedTrack({
-  track,
-  top,
-  height,
-  x,
-  endNs,
-  labelX,
-  minX,
-  maxX,
-  fromNs,
-  toNs,
-}: {
+interface StackedTrackProps {
   track: SeriesTrack;
   top: number;
   height: number;
+  /** Source ns → px: linear, `fromNs` at `minX` and `toNs` at `maxX` (so those props determine it). */
   x: (sourceNs: number) => number;
   endNs: number;
   /** Where the scale label's right edge goes (the lane's right end). */
@@ -35,7 +25,37 @@ export function StackedTrack({
   /** The visible window in the source's own ns: only the steps inside it are drawn. */
   fromNs: number;
   toNs: number;
-}) {
+}
+
+/**
+ * The strip re-renders on every hover move (its cursor line); the paths here only change with the
+ * track, the window or the lane's place. `x` is a new closure each render but follows from
+ * fromNs/toNs/minX/maxX, so it is left out of the comparison.
+ */
+const sameTrackProps = (a: StackedTrackProps, b: StackedTrackProps): boolean =>
+  a.track === b.track &&
+  a.top === b.top &&
+  a.height === b.height &&
+  a.endNs === b.endNs &&
+  a.labelX === b.labelX &&
+  a.minX === b.minX &&
+  a.maxX === b.maxX &&
+  a.fromNs === b.fromNs &&
+  a.toNs === b.toNs;
+
+/** Stacked step areas of a track's series, scaled to the lane; bands and an optional line on top. */
+export const StackedTrack = memo(function StackedTrack({
+  track,
+  top,
+  height,
+  x,
+  endNs,
+  labelX,
+  minX,
+  maxX,
+  fromNs,
+  toNs,
+}: StackedTrackProps) {
   const n = track.timeNs.length;
   if (n === 0) return null;
   const totals = new Float64Array(n);
@@ -101,4 +121,4 @@ export function StackedTrack({
       </text>
     </g>
   );
-}
+}, sameTrackProps);

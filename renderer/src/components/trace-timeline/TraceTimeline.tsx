@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { LaneRef, LaneSlices, TimelineOverview, TimelineWindow } from '../../../../shared/query/trace/timeline/timeline-types.ts';
-import { AXIS_H, drawTimeline, LABEL_W, RIGHT_PAD, type DrawInput, type Highlight, type Theme } from './draw.ts';
+import { AXIS_H, drawOverlay, drawTimeline, LABEL_W, RIGHT_PAD, type DrawInput, type Highlight, type Theme } from './draw.ts';
 import { hitTest, sliceAt, type Hit } from './hit-test.ts';
 import { laneKey, rowAt, rowsHeight, taskLevels, visibleLanes, type Row } from './lane-layout.ts';
 import { around, axisTicks, nsOf, nsPerPx, panBy, xOf, zoomAt, type Span, type Viewport } from './time-scale.ts';
@@ -132,13 +132,22 @@ export function TraceTimeline(p: TraceTimelineProps) {
     const c = canvas.current;
     if (!c || width <= 0) return;
     const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(canvasH * dpr);
+    const cw = Math.round(width * dpr);
+    const ch = Math.round(canvasH * dpr);
+    // Setting a canvas's size, even to the one it has, resets it and makes the page lay out again
+    // (tens of ms on a full workspace): only when it changed. drawTimeline paints every pixel anyway.
+    if (c.width !== cw || c.height !== ch) {
+      c.width = cw;
+      c.height = ch;
+    }
     const ctx = c.getContext('2d');
     if (!ctx) return;
     const t0 = performance.now();
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const hl = hit?.kind === 'slice' ? { rowKey: hit.row.key, start: hit.lane.start[hit.i]!, end: hit.lane.end[hit.i]! } : null;
+    ctx.globalAlpha = 1;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([]);
+    ctx.textAlign = 'left';
     drawTimeline(ctx, {
       width,
       height: canvasH,
@@ -150,21 +159,48 @@ export function TraceTimeline(p: TraceTimelineProps) {
       colorBy: p.colorBy,
       originNs: p.bounds.startNs,
       brush: p.brush,
-      hover: hl,
       selected: p.selected,
       // (Not in an exported picture: the keyboard's lane outline is for using the view.)
       focusRowKey: exporting ? null : focusRow,
       focusG: p.focusG,
       flows: p.flows,
       taskLevel,
-      cursorX: pointer?.x ?? (p.cursorNs != null ? xOf(vp, p.cursorNs) : null),
       pendingBrush: drag?.mode === 'brush' && drag.moved ? spanOf(vp, drag.x0, drag.x1) : null,
       theme: (theme.current ??= readTheme(c)),
     });
     // When and how long the last draw took (bench/trace-timeline-bench.ts reads these).
     c.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
     c.setAttribute('data-drawn-at', String(Math.round(performance.now())));
-  }, [width, canvasH, vp, p.rows, top, p.win, lanes, p.colorBy, p.brush, p.selected, focusRow, p.flows, pointer, drag, hit, p.focusG, taskLevel, p.cursorNs, exporting]);
+  }, [width, canvasH, vp, p.rows, top, p.win, lanes, p.colorBy, p.brush, p.selected, focusRow, p.flows, drag, p.focusG, taskLevel, exporting]);
+
+  // The overlay: what moves with the pointer (the hovered slice's outline, the cursor line).
+  const overlay = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const c = overlay.current;
+    if (!c || width <= 0) return;
+    const dpr = window.devicePixelRatio || 1;
+    const cw = Math.round(width * dpr);
+    const ch = Math.round(canvasH * dpr);
+    // Resizing clears it too; only when the size changed (a resize also drops the context's state).
+    if (c.width !== cw || c.height !== ch) {
+      c.width = cw;
+      c.height = ch;
+    }
+    const ctx = c.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const hl = hit?.kind === 'slice' ? { rowKey: hit.row.key, start: hit.lane.start[hit.i]!, end: hit.lane.end[hit.i]! } : null;
+    drawOverlay(ctx, {
+      width,
+      height: canvasH,
+      vp,
+      rows: p.rows,
+      scrollTop: top,
+      hover: exporting ? null : hl,
+      cursorX: exporting ? null : (pointer?.x ?? (p.cursorNs != null ? xOf(vp, p.cursorNs) : null)),
+      theme: (theme.current ??= readTheme(c)),
+    });
+  }, [width, canvasH, vp, p.rows, top, hit, pointer, p.cursorNs, exporting]);
 
   // Ctrl/⌘ + wheel zooms at the pointer and shift + wheel (or a sideways wheel) pans, as in Perfetto; a
   // plain wheel scrolls the lanes (over the time axis it zooms). Native listener: React's is passive.
@@ -326,7 +362,10 @@ export function TraceTimeline(p: TraceTimelineProps) {
           e.stopPropagation();
         }}
       >
-        <canvas ref={canvas} className="tt-canvas" data-testid="trace-timeline-canvas" style={{ width, height: canvasH }} />
+        <div className="tt-canvas-wrap" style={{ width, height: canvasH }}>
+          <canvas ref={canvas} className="tt-canvas" data-testid="trace-timeline-canvas" style={{ width, height: canvasH }} />
+          <canvas ref={overlay} className="tt-overlay" aria-hidden="true" style={{ width, height: canvasH }} />
+        </div>
         {!exporting && total > canvasH && <div style={{ height: total - canvasH }} />}
         {tip && pointer && (
           <div

@@ -25,6 +25,16 @@ const WINDOW_DEBOUNCE_MS = 60;
 const FLOW_LIMIT = 300;
 
 /**
+ * The same span object while its bounds stay the same. The panel re-renders on every hover move (the
+ * cursor line); a new view object each time would redraw every lane (and ask for the window again).
+ */
+function useSameSpan(s: Span | null): Span | null {
+  const a = s?.startNs;
+  const b = s?.endNs;
+  return useMemo(() => (a === undefined || b === undefined ? null : { startNs: a, endNs: b }), [a, b]);
+}
+
+/**
  * The trace timeline (issue 14), connected: which trace, its view state (store slice), the brush in
  * its clock, the questions to its engine (overview, window at pixel resolution for the lanes in view,
  * the clicked slice, goroutine search), and the plain TraceTimeline canvas, detail pane and MMU tab.
@@ -63,8 +73,8 @@ function TraceTimelineBody({ sourceId, name, several }: { sourceId: string; name
     if (v.window) act.update(sourceId, { window: null });
   }, [brush]);
   // The brush's part inside this trace (a brush elsewhere on the session's axis leaves the whole trace shown).
-  const brushIn: Span | null = brush && bounds && brush.endNs > bounds.startNs && brush.startNs < bounds.endNs ? { startNs: Math.max(brush.startNs, bounds.startNs), endNs: Math.min(brush.endNs, bounds.endNs) } : null;
-  const view: Span | null = bounds ? clampSpan(v.window ?? brushIn ?? bounds, bounds) : null;
+  const brushIn = useSameSpan(brush && bounds && brush.endNs > bounds.startNs && brush.startNs < bounds.endNs ? { startNs: Math.max(brush.startNs, bounds.startNs), endNs: Math.min(brush.endNs, bounds.endNs) } : null);
+  const view = useSameSpan(bounds ? clampSpan(v.window ?? brushIn ?? bounds, bounds) : null);
   const colorBy = v.colorBy ?? (ov?.hasTasks ? 'region' : 'goroutine');
 
   // Start functions of pinned goroutines, learnt from search answers and slice details.

@@ -46,7 +46,6 @@ export interface DrawInput {
   originNs: number;
   /** The session's brush in the trace's clock, shaded when it is not the whole view. */
   brush: Span | null;
-  hover: Highlight | null;
   selected: Highlight | null;
   /** A goroutine whose slices stand out on the P and thread lanes (the others fade); null none. */
   focusG: number | null;
@@ -56,8 +55,6 @@ export interface DrawInput {
   taskLevel: readonly number[];
   /** Wake-ups to draw as arrows (waker → woken), with the rows to draw them between. */
   flows: { flow: WakeFlow; fromRow: Row; toRow: Row; strong: boolean }[];
-  /** Pointer position (x, CSS px) for the cursor line. */
-  cursorX: number | null;
   /** A drag in progress that will set the brush. */
   pendingBrush: Span | null;
   theme: Theme;
@@ -193,6 +190,60 @@ function arrow(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: number
   ctx.fill();
 }
 
+/** A slice's outline on its row (y: a row's top on the canvas). */
+function outline(ctx: CanvasRenderingContext2D, vp: Viewport, rows: readonly Row[], y: (r: Row) => number, hl: Highlight, color: string, lineW: number): void {
+  const r = rows.find((x) => x.key === hl.rowKey);
+  if (!r) return;
+  const x0 = Math.max(vp.x0, xOf(vp, hl.start));
+  const x1 = Math.min(vp.x0 + vp.w, xOf(vp, hl.end));
+  ctx.strokeStyle = color;
+  ctx.lineWidth = lineW;
+  const hh = r.kind === 'goroutine' ? GOROUTINE_H : r.h;
+  ctx.strokeRect(x0 - 1, y(r) + 1, Math.max(2, x1 - x0 + 2), hh - 3);
+}
+
+/** What follows the pointer, drawn on a transparent canvas over the timeline's. */
+export interface OverlayInput {
+  width: number;
+  height: number;
+  vp: Viewport;
+  rows: readonly Row[];
+  scrollTop: number;
+  /** The slice under the pointer, outlined. */
+  hover: Highlight | null;
+  /** Pointer position (x, CSS px) for the cursor line. */
+  cursorX: number | null;
+  theme: Theme;
+}
+
+/**
+ * The hover outline and the cursor line. They move with every pointer move; on their own canvas
+ * they cost a clear and two strokes, not a redraw of every lane (tens of ms on a big trace's window).
+ */
+export function drawOverlay(ctx: CanvasRenderingContext2D, d: OverlayInput): void {
+  const { vp, theme, width, height } = d;
+  ctx.clearRect(0, 0, width, height);
+  const contentTop = AXIS_H;
+  if (d.hover) {
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, contentTop, width, height - contentTop);
+    ctx.clip();
+    outline(ctx, vp, d.rows, (r) => contentTop + r.top - d.scrollTop, d.hover, theme.fg, 1);
+    ctx.restore();
+  }
+  if (d.cursorX !== null && d.cursorX >= vp.x0 && d.cursorX <= vp.x0 + vp.w) {
+    ctx.strokeStyle = theme.muted;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath();
+    ctx.moveTo(Math.round(d.cursorX) + 0.5, contentTop);
+    ctx.lineTo(Math.round(d.cursorX) + 0.5, height);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+}
+
 export function drawTimeline(ctx: CanvasRenderingContext2D, d: DrawInput): void {
   const { vp, theme, win } = d;
   const { width, height } = d;
@@ -276,21 +327,8 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, d: DrawInput): void 
     ctx.globalAlpha = 1;
   }
 
-  // Hovered / selected slice outlines.
-  for (const [hl, color, w] of [
-    [d.hover, theme.fg, 1],
-    [d.selected, theme.accent, 2],
-  ] as const) {
-    if (!hl) continue;
-    const r = d.rows.find((x) => x.key === hl.rowKey);
-    if (!r) continue;
-    const x0 = Math.max(vp.x0, xOf(vp, hl.start));
-    const x1 = Math.min(vp.x0 + vp.w, xOf(vp, hl.end));
-    ctx.strokeStyle = color;
-    ctx.lineWidth = w;
-    const hh = r.kind === 'goroutine' ? GOROUTINE_H : r.h;
-    ctx.strokeRect(x0 - 1, y(r) + 1, Math.max(2, x1 - x0 + 2), hh - 3);
-  }
+  // The selected slice's outline (the hovered one is on the overlay).
+  if (d.selected) outline(ctx, vp, d.rows, y, d.selected, theme.accent, 2);
   ctx.lineWidth = 1;
 
   for (const f of d.flows) {
@@ -304,16 +342,6 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, d: DrawInput): void 
     ctx.globalAlpha = 1;
   }
   ctx.restore();
-
-  if (d.cursorX !== null && d.cursorX >= vp.x0 && d.cursorX <= vp.x0 + vp.w) {
-    ctx.strokeStyle = theme.muted;
-    ctx.setLineDash([3, 3]);
-    ctx.beginPath();
-    ctx.moveTo(Math.round(d.cursorX) + 0.5, contentTop);
-    ctx.lineTo(Math.round(d.cursorX) + 0.5, height);
-    ctx.stroke();
-    ctx.setLineDash([]);
-  }
 
   // The time axis, on top of everything.
   ctx.fillStyle = theme.bg;
@@ -364,8 +392,8 @@ function drawRow(ctx: CanvasRenderingContext2D, d: DrawInput, r: Row, top: numbe
       return;
     }
     case 'tasks': {
-      drawSpans(ctx, d, (s) => s.kind === 'task', top + 1, SPAN_H);
-      drawLogs(ctx, d, () => true, top);
+      drawSpans(ctx, d, winIndex(win).tasks, top + 1, SPAN_H);
+      drawLogs(ctx, d, win.logs, top);
       return;
     }
     case 'proc':
@@ -379,8 +407,9 @@ function drawRow(ctx: CanvasRenderingContext2D, d: DrawInput, r: Row, top: numbe
       if (r.kind === 'goroutine') {
         const g = r.lane!.id;
         if (lane?.marks) drawLaneMarks(ctx, lane.marks, vp, top + 2);
-        drawSpans(ctx, d, (s) => s.kind === 'region' && s.g === g, top + GOROUTINE_H, 7);
-        drawLogs(ctx, d, (l) => l.g === g, top);
+        const idx = winIndex(win);
+        drawSpans(ctx, d, idx.regionsByG.get(g) ?? [], top + GOROUTINE_H, 7);
+        drawLogs(ctx, d, idx.logsByG.get(g) ?? [], top);
       }
       return;
     }
@@ -388,12 +417,45 @@ function drawRow(ctx: CanvasRenderingContext2D, d: DrawInput, r: Row, top: numbe
   }
 }
 
-function drawSpans(ctx: CanvasRenderingContext2D, d: DrawInput, want: (s: TimelineWindow['spans'][number]) => boolean, top: number, levelH: number) {
+type WindowLog = TimelineWindow['logs'][number];
+
+/** A window's spans and logs by the row that draws them (found once per window, not once per row). */
+interface WindowIndex {
+  /** Indexes into win.spans of the tasks. */
+  tasks: number[];
+  /** Indexes into win.spans of each goroutine's regions. */
+  regionsByG: Map<number, number[]>;
+  logsByG: Map<number, WindowLog[]>;
+}
+const windowIndexes = new WeakMap<TimelineWindow, WindowIndex>();
+
+function winIndex(win: TimelineWindow): WindowIndex {
+  let idx = windowIndexes.get(win);
+  if (idx) return idx;
+  idx = { tasks: [], regionsByG: new Map(), logsByG: new Map() };
+  win.spans.forEach((s, k) => {
+    if (s.kind === 'task') idx!.tasks.push(k);
+    else if (s.kind === 'region') {
+      const list = idx!.regionsByG.get(s.g);
+      if (list) list.push(k);
+      else idx!.regionsByG.set(s.g, [k]);
+    }
+  });
+  for (const l of win.logs) {
+    const list = idx.logsByG.get(l.g);
+    if (list) list.push(l);
+    else idx.logsByG.set(l.g, [l]);
+  }
+  windowIndexes.set(win, idx);
+  return idx;
+}
+
+/** The spans `which` (indexes into win.spans) on one row. */
+function drawSpans(ctx: CanvasRenderingContext2D, d: DrawInput, which: readonly number[], top: number, levelH: number) {
   const { vp } = d;
   const spans = d.win!.spans;
-  for (let k = 0; k < spans.length; k++) {
+  for (const k of which) {
     const s = spans[k]!;
-    if (!want(s)) continue;
     const x0 = Math.max(vp.x0, xOf(vp, s.start));
     const x1 = Math.min(vp.x0 + vp.w, xOf(vp, s.end));
     if (x1 < vp.x0 || x0 > vp.x0 + vp.w) continue;
@@ -408,20 +470,28 @@ function drawSpans(ctx: CanvasRenderingContext2D, d: DrawInput, want: (s: Timeli
   }
 }
 
-function drawLogs(ctx: CanvasRenderingContext2D, d: DrawInput, want: (l: TimelineWindow['logs'][number]) => boolean, top: number) {
+function drawLogs(ctx: CanvasRenderingContext2D, d: DrawInput, logs: readonly WindowLog[], top: number) {
   const { vp } = d;
-  ctx.fillStyle = '#1864ab';
-  for (const l of d.win!.logs) {
-    if (!want(l)) continue;
+  // One marker per pixel column and one fill for all: a window can hold thousands of logs, and each
+  // fill is rasterized when the page paints (software canvas), long after this returns.
+  let lastPx = Number.NaN;
+  let any = false;
+  ctx.beginPath();
+  for (const l of logs) {
     const x = xOf(vp, l.t);
     if (x < vp.x0 || x > vp.x0 + vp.w) continue;
-    ctx.beginPath();
+    const px = Math.round(x);
+    if (px === lastPx) continue;
+    lastPx = px;
+    any = true;
     ctx.moveTo(x - 3.5, top);
     ctx.lineTo(x + 3.5, top);
     ctx.lineTo(x, top + 6);
     ctx.closePath();
-    ctx.fill();
   }
+  if (!any) return;
+  ctx.fillStyle = '#1864ab';
+  ctx.fill();
 }
 
 /** A goroutine lane's own marks (its GC mark assists) as thin bands along the top of its slices. */
