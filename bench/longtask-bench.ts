@@ -14,7 +14,7 @@
  *
  * Run: `npm run bench longtask` or `node --import tsx bench/longtask-bench.ts [TRACE…]` (needs the
  * built renderer: scripts/build-renderer.mjs). Default: the 105 MB bench trace, then
- * TRACEDECK_BIG_TRACE or /work/big1g.trace when it exists (the engine holding a 1 GB trace needs
+ * TRACEDECK_BIG_TRACE when it names a file (the engine holding a 1 GB trace needs
  * ~5–6 GB of RAM and a minute or more to parse).
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
@@ -25,10 +25,10 @@ import { startApp } from '../e2e/support.ts';
 import { fromWire, toWire } from '../shared/wire.ts';
 import { BENCH_DATA } from '../shared/test-support/fixtures.ts';
 
-const BIG = process.env.TRACEDECK_BIG_TRACE ?? '/work/big1g.trace';
+const BIG = process.env.TRACEDECK_BIG_TRACE ?? '';
 const PROFILE = process.env.LONGTASK_PROFILE;
 const TRACE_OUT = process.env.LONGTASK_TRACE;
-const traces = process.argv.slice(2).length ? process.argv.slice(2) : [join(BENCH_DATA, 'big-go1.27.trace.gz'), ...(existsSync(BIG) ? [BIG] : [])];
+const traces = process.argv.slice(2).length ? process.argv.slice(2) : [join(BENCH_DATA, 'big-go1.27.trace.gz'), ...(BIG && existsSync(BIG) ? [BIG] : [])];
 
 interface Task {
   start: number;
