@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Column, ensureCapacity, trimTo } from './column.ts';
+import { allocateReserve, Column, ensureCapacity, trimTo } from './column.ts';
 import { StringInterner } from './interner.ts';
 
 describe('Column', () => {
@@ -80,5 +80,15 @@ describe('StringInterner', () => {
     const s = new StringInterner(['', 'x']);
     expect([...s.remap(['y', 'x', ''])]).toEqual([2, 1, 0]);
     expect(s.list).toEqual(['', 'x', 'y']);
+  });
+});
+
+describe('allocateReserve', () => {
+  it('gives the reserve asked for, or a small one when the system refuses it (a crafted input size)', () => {
+    expect(allocateReserve(Uint8Array, 5000).length).toBe(5000);
+    // 2^33 elements is past any typed array's length: refused with a RangeError, as a refused reserve is.
+    expect(allocateReserve(Uint8Array, 2 ** 33).length).toBe(1024);
+    expect(allocateReserve(Int32Array, 2 ** 33, 3000).length).toBe(6000);
+    expect(() => new Uint8Array(2 ** 33)).toThrow(RangeError);
   });
 });

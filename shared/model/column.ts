@@ -26,6 +26,23 @@ export function reserveLength(rows: number, bytesPerElement: number): number {
 }
 const MMAP_THRESHOLD_MAX = 32 << 20;
 
+/**
+ * A new array of n elements, or of a small default (twice `atLeast` when that is more) when n
+ * elements cannot be had: a reserve is sized
+ * from the input's size, which a crafted file sets, and a system that charges address space as memory
+ * (Windows, strict overcommit) may refuse it. The column then grows by doubling as rows come.
+ */
+export function allocateReserve<T extends NumericArray>(ctor: new (n: number) => T, n: number, atLeast = 0): T {
+  const fallback = Math.max(SMALL_RESERVE, 2 * atLeast);
+  try {
+    return new ctor(n);
+  } catch (e) {
+    if (e instanceof RangeError && n > fallback) return new ctor(fallback);
+    throw e;
+  }
+}
+const SMALL_RESERVE = 1024;
+
 export type NumericArray = Uint8Array | Uint16Array | Uint32Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 type Ctor<T extends NumericArray> = new (n: number) => T;
@@ -63,7 +80,7 @@ export class Column<T extends NumericArray> {
     private readonly growth = 2,
   ) {
     if (typeof ctorOrFirst === 'function') {
-      this.a = new ctorOrFirst(Math.max(1, cap));
+      this.a = allocateReserve(ctorOrFirst, Math.max(1, cap));
     } else {
       const first = ctorOrFirst;
       this.a = new (first.constructor as Ctor<T>)(first.length + Math.max(1024, first.length >>> 3));

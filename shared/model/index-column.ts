@@ -7,7 +7,7 @@
  * Like every big-table column it is reserved up front (an upper bound costs only address space until
  * rows are written) and finished as a view, never copied; widening copies the rows written so far, once.
  */
-import { ensureCapacity, reserveLength, type NumericArray } from './column.ts';
+import { allocateReserve, ensureCapacity, reserveLength, type NumericArray } from './column.ts';
 import type { IndexColumn } from './trace.ts';
 
 type Ctor<T extends NumericArray> = (new (n: number) => T) & { BYTES_PER_ELEMENT: number };
@@ -23,7 +23,7 @@ export class NarrowColumnBuilder<N extends NumericArray, W extends NumericArray>
     private readonly narrowMax: number,
     reserve = 256,
   ) {
-    this.a = new narrow(Math.max(16, reserveLength(reserve, narrow.BYTES_PER_ELEMENT)));
+    this.a = allocateReserve(narrow, Math.max(16, reserveLength(reserve, narrow.BYTES_PER_ELEMENT)));
   }
 
   /** Row i = v, rows written in order (v at least the narrow type's minimum). */
@@ -34,7 +34,7 @@ export class NarrowColumnBuilder<N extends NumericArray, W extends NumericArray>
   }
 
   private widen(rows: number): void {
-    const w = new this.wideCtor(reserveLength(this.a.length, this.wideCtor.BYTES_PER_ELEMENT));
+    const w = allocateReserve(this.wideCtor, reserveLength(this.a.length, this.wideCtor.BYTES_PER_ELEMENT), rows + 1);
     w.set(this.a.subarray(0, rows) as never);
     this.a = w;
     this.wide = true;

@@ -10,7 +10,7 @@
  *
  * Read with `at(i)`; `lowerBound` / `upperBound` search a sorted column; `slice` copies rows out.
  */
-import { ensureCapacity, reserveLength } from './column.ts';
+import { allocateReserve, ensureCapacity, reserveLength } from './column.ts';
 
 export const TIME_BLOCK_BITS = 16;
 const BLOCK = 1 << TIME_BLOCK_BITS;
@@ -99,7 +99,7 @@ export class TimeColumnBuilder {
 
   /** `exact`: the column will hold `reserve` rows, no more (every row is written: no reserve rounding). */
   constructor(reserve = 1024, exact = false) {
-    this.offsets = new Uint32Array(Math.max(16, exact ? reserve : reserveLength(reserve, 4)));
+    this.offsets = allocateReserve(Uint32Array, Math.max(16, exact ? reserve : reserveLength(reserve, 4)));
   }
 
   push(t: number): void {

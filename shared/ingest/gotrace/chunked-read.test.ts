@@ -66,6 +66,18 @@ describe('parseTraceSource: chunked reads equal the whole-buffer read', () => {
     });
   }
 
+  it('a source that does not know its size gives the same model, old and new formats', () => {
+    const old = traces.filter((r) => readFixture(r).subarray(0, 16).toString().startsWith('go 1.1'));
+    expect(old.length).toBeGreaterThan(0);
+    for (const rel of [...old, 'scenarios/cpu-pool-go1.27/trace.out']) {
+      const bytes = readFixture(rel);
+      const sized = bytesSource(bytes, 65_537);
+      const unsized = { size: null, read: (into: Uint8Array) => sized.read(into) };
+      const got = parseTraceSource(unsized);
+      expect(firstDifference(got.model, parseTrace(bytes).model), rel).toBe('');
+    }
+  });
+
   it('cut and damaged traces end the same way read in chunks (error text and offset, or the kept part)', () => {
     const rel = traces.find((r) => r.includes('cpu-pool-go1.27'))!;
     const full = readFixture(rel);

@@ -42,9 +42,14 @@ export function parseTraceSource(src: ByteSource, opts: ParseOptions = {}): Pars
   const b = new TraceModelBuilder(stacks, w.size, minor < 22);
   if (minor >= 22) decodeTraceV2(w, b, stacks, opts);
   else if (minor >= 11) {
-    // One allocation of the file's size when it is known (growing by doubling would hold twice the file).
-    w.ensure(Math.min(V1_WHOLE_LIMIT, w.size > 16 ? w.size : V1_WHOLE_LIMIT) + 1);
-    if (!w.eof) w.ensure(V1_WHOLE_LIMIT + 1);
+    // One allocation of the file's size when it is known (growing by doubling would hold twice the
+    // file), else doubling: a stream of unknown size never gets a 4 GiB buffer up front.
+    let want = w.size > w.len ? w.size : 2 * w.len;
+    for (;;) {
+      w.ensure(Math.min(V1_WHOLE_LIMIT, want) + 1);
+      if (w.eof || w.len > V1_WHOLE_LIMIT) break;
+      want = 2 * w.len;
+    }
     if (w.len > V1_WHOLE_LIMIT || !w.eof) throw new IngestError(`old-format (go 1.${minor}) trace over 4 GiB: only go 1.22+ traces are read in parts`);
     decodeTraceV1(w.buf.subarray(0, w.len), b, stacks, opts);
   } else throw new IngestError(`unsupported trace version go 1.${minor}`, 0);
