@@ -21,8 +21,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../e2e/playwright.config.ts';
-import { startApp } from '../e2e/support.ts';
-import { fromWire, toWire } from '../shared/wire.ts';
+import { startAppWithApi } from './ui-bench-browser.ts';
 import { BENCH_DATA } from '../shared/test-support/fixtures.ts';
 
 const BIG = process.env.TRACEDECK_BIG_TRACE ?? '';
@@ -74,14 +73,8 @@ const waitFor = (page: Page, sel: string, timeout = 300_000) => page.locator(sel
 const waitFn = <A extends number | null>(page: Page, f: (a: A) => unknown, arg: A, timeout = 300_000) => page.waitForFunction(f as (a: unknown) => unknown, arg, { timeout, polling: 100 });
 
 async function runOne(trace: string): Promise<{ worst: number; over100: number; over200: number }> {
-  const app = await startApp([], 300_000);
-  const u = new URL(app.url);
-  const api = async <T>(name: string, arg: unknown = {}): Promise<T> => {
-    const r = await fetch(`${u.origin}/api/${name}`, { method: 'POST', headers: { 'x-tracedeck-token': u.searchParams.get('token') ?? '', origin: u.origin }, body: toWire(arg) });
-    const w = fromWire<{ ok: boolean; result?: T; error?: string }>(await r.text());
-    if (!w.ok) throw new Error(`${name}: ${w.error}`);
-    return w.result as T;
-  };
+  const app = await startAppWithApi([], 300_000);
+  const api = app.api;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const steps: Step[] = [];
   try {
@@ -355,7 +348,7 @@ async function runOne(trace: string): Promise<{ worst: number; over100: number; 
     return { worst, over100, over200 };
   } finally {
     await browser.close();
-    app.proc.kill('SIGTERM');
+    app.stop();
   }
 }
 

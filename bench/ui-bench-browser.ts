@@ -15,14 +15,14 @@ const FRAME_MS = 50;
 
 type Report = (label: string, ms: number, target: number, extra?: string) => void;
 
-interface App extends AppServer {
+export interface App extends AppServer {
   stop: () => void;
   api: <T>(name: string, arg?: unknown) => Promise<T>;
 }
 
 /** `tracedeck serve` as the e2e tests start it, plus a caller for its HTTP bridge. */
-async function startAppWithApi(files: string[]): Promise<App> {
-  const app = await startApp(files, 180_000);
+export async function startAppWithApi(files: string[], timeoutMs = 180_000): Promise<App> {
+  const app = await startApp(files, timeoutMs);
   const u = new URL(app.url);
   const api = async <T>(name: string, arg: unknown = {}): Promise<T> => {
     // The API takes the token in its header, from our own Origin only (electron/server.ts).
