@@ -1,13 +1,14 @@
 /**
  * Decoder for new-format Go execution traces (headers `go 1.22` … `go 1.26`; Go 1.27 still writes
  * 1.26). Streams one generation at a time: read its batches, order its events as Go does (order.ts),
- * then hand them to the sink. A generation is handed over only once it ordered cleanly, so a cut or
- * damaged file keeps every whole generation before the damage.
+ * and hand them to the sink a few MB at a time as they are ordered (out-buf.ts), never a whole
+ * generation's worth at once.
  *
- * Damage policy: a file cut short keeps its whole generations and ends partial. Corrupt data in the
- * first generation is an IngestError (with the byte offset); in a later generation the earlier ones
- * are kept, the source is partial and the sink gets a warning naming the offset — as `go tool trace`
- * keeps the events before the last good sync.
+ * Damage policy: a file cut short keeps its whole generations and ends partial (a generation whose
+ * batches are cut is never ordered). Corrupt data in the first generation is an IngestError (with the
+ * byte offset). In a later generation, the earlier generations and the events ordered before the fault
+ * are kept — what Go's reader returns before its error —, the source is partial and the sink gets a
+ * warning naming the offset.
  */
 import type { StackTableBuilder } from '../../../model/stacks.ts';
 import { IngestError, throwIfAborted, type ParseOptions } from '../../errors.ts';
