@@ -14,7 +14,7 @@ import { useRequest, useSourceQuery } from '../../query/use-source-query.ts';
 import { bridge } from '../../bridge-client.ts';
 import { formatMeasure, HeatmapView, type Picked } from './HeatmapView.tsx';
 import { type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
-import { cellListOptions, useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
+import { cellListOptions, shownSpan, useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
 import { rowStats } from './row-stats.ts';
 
 const DEBOUNCE_MS = 120;
@@ -37,15 +37,14 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
 
   // Visible range: the selection when zoomed, else every host's capture.
   const shown: AxisSpan = useMemo(() => {
-    if (view.zoom && selection && selection.endNs > selection.startNs) return selection;
     let a = Infinity;
     let b = -Infinity;
     for (const s of fleet) {
       a = Math.min(a, s.axisStartNs ?? Infinity);
       b = Math.max(b, s.axisEndNs ?? -Infinity);
     }
-    if (!(b >= a)) return axisSpan(0, 1e9);
-    return b - a < 1e6 ? axisSpan(a - 1e9, b + 1e9) : axisSpan(a, b);
+    // No capture with a time span yet: the first second.
+    return b >= a ? shownSpan(view.zoom, selection, a, b) : shownSpan(view.zoom, selection, 0, 1e9);
   }, [view.zoom, selection, fleet]);
 
   // In the peer/port/process modes a host's map counts one state; over hosts "any" unless chosen.
@@ -95,7 +94,7 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
         }
       : null,
   );
-  const { answered, cellRef } = useListedCell(picked, cell);
+  const { listed, cellRef } = useListedCell(picked, cell);
   const { fmtTime, tz, tickPhase } = useAxisClock(origin);
 
   const describe = useCallback(
@@ -146,7 +145,7 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
         exits={[]}
         snapshots={data?.binSnapshots}
         pickedCell={pickedCell}
-        cell={picked && cell.data && answered ? { pick: picked, result: cell.data.cell } : null}
+        cell={listed}
         socketSort={view.socketSort}
         cellRef={cellRef}
         effState={effState}

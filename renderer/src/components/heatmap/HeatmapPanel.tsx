@@ -15,7 +15,7 @@ import { useSourceQuery } from '../../query/use-source-query.ts';
 import { Panel } from '../Panel.tsx';
 import { formatMeasure, HeatmapView, type ExitShown, type Picked } from './HeatmapView.tsx';
 import { type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
-import { cellListOptions, cellSocketSort, useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
+import { cellListOptions, cellSocketSort, shownSpan, useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
 import { rowStats } from './row-stats.ts';
 import { FleetHeatmap } from './FleetHeatmap.tsx';
 import { hostLabels, isHostCapture } from '../../../../shared/source-hosts.ts';
@@ -110,13 +110,10 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
   const [busiest, setBusiest] = useState<string>('ESTAB');
 
   // The visible range on the session axis: the selection when zoomed, else the whole capture.
-  const shown: AxisSpan = useMemo(() => {
-    if (view.zoom && selection && selection.endNs > selection.startNs) return selection;
-    const a = src.axisStartNs ?? 0;
-    const b = src.axisEndNs ?? a;
-    // A lone snapshot is a point in time: give it a visible span.
-    return b - a < 1e6 ? axisSpan(a - 1e9, b + 1e9) : axisSpan(a, b);
-  }, [view.zoom, selection, src.axisStartNs, src.axisEndNs]);
+  const shown: AxisSpan = useMemo(
+    () => shownSpan(view.zoom, selection, src.axisStartNs ?? 0, src.axisEndNs ?? src.axisStartNs ?? 0),
+    [view.zoom, selection, src.axisStartNs, src.axisEndNs],
+  );
 
   const effState = view.mode === 'state' ? undefined : (view.state ?? busiest);
   const bins = Math.max(1, Math.floor((width - 100) / 2));
@@ -181,7 +178,7 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
         }
       : null,
   );
-  const { answered, cellRef } = useListedCell(picked, cell);
+  const { listed, cellRef } = useListedCell(picked, cell);
   const { fmtTime, tz, tickPhase } = useAxisClock(origin);
 
   const describe = useCallback(
@@ -232,7 +229,7 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
       exits={exits}
       snapshots={data?.binSnapshots}
       pickedCell={pickedCell}
-      cell={picked && cell.data && answered ? { pick: picked, result: cell.data.cell } : null}
+      cell={listed}
       socketSort={socketSort}
       cellRef={cellRef}
       effState={effState}
