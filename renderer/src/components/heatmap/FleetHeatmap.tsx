@@ -10,11 +10,12 @@ import { useApp } from '../../store.ts';
 import { useHeatmapView } from '../../selectors.ts';
 import { useElementWidth } from '../../use-element-width.ts';
 import { axisSpan, type AxisSpan } from '../../time-domains.ts';
-import { useRequest, useSourceQuery } from '../../query/use-source-query.ts';
+import { useRequest } from '../../query/use-source-query.ts';
 import { bridge } from '../../bridge-client.ts';
 import { formatMeasure, HeatmapView, type Picked } from './HeatmapView.tsx';
 import { type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
-import { cellListOptions, shownSpan, useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
+import { shownSpan, useAxisClock, usePickedCell } from './heatmap-wiring.ts';
+import { useCellSockets } from './use-cell-sockets.ts';
 import { rowStats } from './row-stats.ts';
 
 const DEBOUNCE_MS = 120;
@@ -79,22 +80,20 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
   const stats = useMemo(() => (grid ? rowStats(grid, -1) : []), [grid]);
 
   const sourceMode = hostRows ? (effState ? 'state' : 'peer') : view.mode;
-  const cell = useSourceQuery(
+  const cell = useCellSockets(
     picked?.sourceId,
-    'socketsInCell',
+    picked,
     picked && data
       ? {
-          snapshot: picked.snapshot,
           // A host row lists that host's sockets of the chosen state (every socket: peer mode's OTHER over no rows).
           row: hostRows ? effState || 'other' : picked.row,
           mode: sourceMode,
           ...(effState && !(hostRows && sourceMode === 'state') ? { state: effState } : {}),
           rows: hostRows ? [] : data.rows,
-          ...cellListOptions(view),
         }
       : null,
+    view,
   );
-  const { listed, cellRef } = useListedCell(picked, cell);
   const { fmtTime, tz, tickPhase } = useAxisClock(origin);
 
   const describe = useCallback(
@@ -145,9 +144,9 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
         exits={[]}
         snapshots={data?.binSnapshots}
         pickedCell={pickedCell}
-        cell={listed}
+        cell={cell.listed}
         socketSort={view.socketSort}
-        cellRef={cellRef}
+        cellRef={cell.cellRef}
         effState={effState}
         tz={tz}
         fmtTime={fmtTime}

@@ -15,7 +15,8 @@ import { useSourceQuery } from '../../query/use-source-query.ts';
 import { Panel } from '../Panel.tsx';
 import { formatMeasure, HeatmapView, type ExitShown, type Picked } from './HeatmapView.tsx';
 import { type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
-import { cellListOptions, cellSocketSort, shownSpan, useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
+import { cellSocketSort, shownSpan, useAxisClock, usePickedCell } from './heatmap-wiring.ts';
+import { useCellSockets } from './use-cell-sockets.ts';
 import { rowStats } from './row-stats.ts';
 import { FleetHeatmap } from './FleetHeatmap.tsx';
 import { hostLabels, isHostCapture } from '../../../../shared/source-hosts.ts';
@@ -164,21 +165,12 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
 
   // Looking at queued bytes, a listed cell opens with its biggest queues first (unless a sort was chosen).
   const socketSort = cellSocketSort(view);
-  const cell = useSourceQuery(
+  const cell = useCellSockets(
     src.id,
-    'socketsInCell',
-    picked && data
-      ? {
-          snapshot: picked.snapshot,
-          row: picked.row,
-          mode: view.mode,
-          ...(effState ? { state: effState } : {}),
-          rows: data.rows,
-          ...cellListOptions(view),
-        }
-      : null,
+    picked,
+    picked && data ? { row: picked.row, mode: view.mode, ...(effState ? { state: effState } : {}), rows: data.rows } : null,
+    view,
   );
-  const { listed, cellRef } = useListedCell(picked, cell);
   const { fmtTime, tz, tickPhase } = useAxisClock(origin);
 
   const describe = useCallback(
@@ -229,9 +221,9 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
       exits={exits}
       snapshots={data?.binSnapshots}
       pickedCell={pickedCell}
-      cell={listed}
+      cell={cell.listed}
       socketSort={socketSort}
-      cellRef={cellRef}
+      cellRef={cell.cellRef}
       effState={effState}
       tz={tz}
       fmtTime={fmtTime}
