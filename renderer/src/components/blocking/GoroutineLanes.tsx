@@ -3,6 +3,7 @@ import type { GoroutineLane } from '../../../../shared/query/trace/trace-gorouti
 import { stateColor } from '../../palette.ts';
 import { AnnotationMarks } from '../notes/AnnotationMarks.tsx';
 import { startNoteAt } from '../notes/annotations.ts';
+import { canvasAtDevicePixels } from '../../canvas-pixels.ts';
 
 const ROW_H = 14;
 const VIEW_H = 220;
@@ -48,18 +49,9 @@ export function GoroutineLanes({
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
-    const dpr = window.devicePixelRatio || 1;
-    const cw = Math.floor(width * dpr);
-    const ch = Math.floor(height * dpr);
-    // Resizing resets the canvas and lays the page out again: only when the size changed (every
-    // scroll step redraws here).
-    if (c.width !== cw || c.height !== ch) {
-      c.width = cw;
-      c.height = ch;
-    }
-    const ctx = c.getContext('2d');
+    // Every scroll step redraws here; the canvas is resized only when its size changed.
+    const ctx = canvasAtDevicePixels(c, width, height, Math.floor);
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
     const w = width - LABEL_W;
     const span = Math.max(1, endNs - startNs);

@@ -10,11 +10,12 @@ import { useApp } from '../../store.ts';
 import { useHeatmapView } from '../../selectors.ts';
 import { useElementWidth } from '../../use-element-width.ts';
 import { axisSpan, type AxisSpan } from '../../time-domains.ts';
-import { useRequest, useSourceQuery } from '../../query/use-source-query.ts';
+import { useRequest } from '../../query/use-source-query.ts';
 import { bridge } from '../../bridge-client.ts';
 import { formatMeasure, HeatmapView, type Picked } from './HeatmapView.tsx';
 import { type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
-import { cellListOptions, useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
+import { shownSpan, useAxisClock, usePickedCell } from './heatmap-wiring.ts';
+import { useCellSockets } from './use-cell-sockets.ts';
 import { rowStats } from './row-stats.ts';
 
 const DEBOUNCE_MS = 120;
@@ -37,15 +38,14 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
 
   // Visible range: the selection when zoomed, else every host's capture.
   const shown: AxisSpan = useMemo(() => {
-    if (view.zoom && selection && selection.endNs > selection.startNs) return selection;
     let a = Infinity;
     let b = -Infinity;
     for (const s of fleet) {
       a = Math.min(a, s.axisStartNs ?? Infinity);
       b = Math.max(b, s.axisEndNs ?? -Infinity);
     }
-    if (!(b >= a)) return axisSpan(0, 1e9);
-    return b - a < 1e6 ? axisSpan(a - 1e9, b + 1e9) : axisSpan(a, b);
+    // No capture with a time span yet: the first second.
+    return b >= a ? shownSpan(view.zoom, selection, a, b) : shownSpan(view.zoom, selection, 0, 1e9);
   }, [view.zoom, selection, fleet]);
 
   // In the peer/port/process modes a host's map counts one state; over hosts "any" unless chosen.
@@ -80,22 +80,20 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
   const stats = useMemo(() => (grid ? rowStats(grid, -1) : []), [grid]);
 
   const sourceMode = hostRows ? (effState ? 'state' : 'peer') : view.mode;
-  const cell = useSourceQuery(
+  const cell = useCellSockets(
     picked?.sourceId,
-    'socketsInCell',
+    picked,
     picked && data
       ? {
-          snapshot: picked.snapshot,
           // A host row lists that host's sockets of the chosen state (every socket: peer mode's OTHER over no rows).
           row: hostRows ? effState || 'other' : picked.row,
           mode: sourceMode,
           ...(effState && !(hostRows && sourceMode === 'state') ? { state: effState } : {}),
           rows: hostRows ? [] : data.rows,
-          ...cellListOptions(view),
         }
       : null,
+    view,
   );
-  const { answered, cellRef } = useListedCell(picked, cell);
   const { fmtTime, tz, tickPhase } = useAxisClock(origin);
 
   const describe = useCallback(
@@ -146,9 +144,9 @@ export function FleetHeatmap({ src, fleet, scope, hostsControl }: { src: SourceI
         exits={[]}
         snapshots={data?.binSnapshots}
         pickedCell={pickedCell}
-        cell={picked && cell.data && answered ? { pick: picked, result: cell.data.cell } : null}
+        cell={cell.listed}
         socketSort={view.socketSort}
-        cellRef={cellRef}
+        cellRef={cell.cellRef}
         effState={effState}
         tz={tz}
         fmtTime={fmtTime}

@@ -15,7 +15,8 @@ import { useSourceQuery } from '../../query/use-source-query.ts';
 import { Panel } from '../Panel.tsx';
 import { formatMeasure, HeatmapView, type ExitShown, type Picked } from './HeatmapView.tsx';
 import { type CellHit, type HeatmapGrid, type ViewRange } from './heatmap-draw.ts';
-import { cellListOptions, cellSocketSort, useAxisClock, useListedCell, usePickedCell } from './heatmap-wiring.ts';
+import { cellSocketSort, shownSpan, useAxisClock, usePickedCell } from './heatmap-wiring.ts';
+import { useCellSockets } from './use-cell-sockets.ts';
 import { rowStats } from './row-stats.ts';
 import { FleetHeatmap } from './FleetHeatmap.tsx';
 import { hostLabels, isHostCapture } from '../../../../shared/source-hosts.ts';
@@ -110,13 +111,10 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
   const [busiest, setBusiest] = useState<string>('ESTAB');
 
   // The visible range on the session axis: the selection when zoomed, else the whole capture.
-  const shown: AxisSpan = useMemo(() => {
-    if (view.zoom && selection && selection.endNs > selection.startNs) return selection;
-    const a = src.axisStartNs ?? 0;
-    const b = src.axisEndNs ?? a;
-    // A lone snapshot is a point in time: give it a visible span.
-    return b - a < 1e6 ? axisSpan(a - 1e9, b + 1e9) : axisSpan(a, b);
-  }, [view.zoom, selection, src.axisStartNs, src.axisEndNs]);
+  const shown: AxisSpan = useMemo(
+    () => shownSpan(view.zoom, selection, src.axisStartNs ?? 0, src.axisEndNs ?? src.axisStartNs ?? 0),
+    [view.zoom, selection, src.axisStartNs, src.axisEndNs],
+  );
 
   const effState = view.mode === 'state' ? undefined : (view.state ?? busiest);
   const bins = Math.max(1, Math.floor((width - 100) / 2));
@@ -167,21 +165,12 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
 
   // Looking at queued bytes, a listed cell opens with its biggest queues first (unless a sort was chosen).
   const socketSort = cellSocketSort(view);
-  const cell = useSourceQuery(
+  const cell = useCellSockets(
     src.id,
-    'socketsInCell',
-    picked && data
-      ? {
-          snapshot: picked.snapshot,
-          row: picked.row,
-          mode: view.mode,
-          ...(effState ? { state: effState } : {}),
-          rows: data.rows,
-          ...cellListOptions(view),
-        }
-      : null,
+    picked,
+    picked && data ? { row: picked.row, mode: view.mode, ...(effState ? { state: effState } : {}), rows: data.rows } : null,
+    view,
   );
-  const { answered, cellRef } = useListedCell(picked, cell);
   const { fmtTime, tz, tickPhase } = useAxisClock(origin);
 
   const describe = useCallback(
@@ -232,9 +221,9 @@ function ConnectedHeatmap({ src, hostsControl }: { src: SourceInfo; hostsControl
       exits={exits}
       snapshots={data?.binSnapshots}
       pickedCell={pickedCell}
-      cell={picked && cell.data && answered ? { pick: picked, result: cell.data.cell } : null}
+      cell={cell.listed}
       socketSort={socketSort}
-      cellRef={cellRef}
+      cellRef={cell.cellRef}
       effState={effState}
       tz={tz}
       fmtTime={fmtTime}

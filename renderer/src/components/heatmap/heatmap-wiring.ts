@@ -5,6 +5,7 @@
  */
 import { useCallback, useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
 import { axisToDate, formatClock, timeZoneName } from '../../format.ts';
+import { axisSpan, type AxisSpan } from '../../time-domains.ts';
 import type { SocketSort } from '../../../../shared/query/sockets/heatmap-view.ts';
 import type { HeatmapViewState } from '../../state/heatmap-view.ts';
 import type { Picked } from './HeatmapView.tsx';
@@ -29,6 +30,15 @@ export function useAxisClock(origin: string | null | undefined): {
   return { fmtTime, tz: timeZoneName(), tickPhase };
 }
 
+/**
+ * The map's range on the session axis: the selection when zoomed to it, else the data's own span
+ * (a lone snapshot is a point in time: it gets a visible second on each side).
+ */
+export function shownSpan(zoom: boolean, selection: AxisSpan | null, startNs: number, endNs: number): AxisSpan {
+  if (zoom && selection && selection.endNs > selection.startNs) return selection;
+  return endNs - startNs < 1e6 ? axisSpan(startNs - 1e9, endNs + 1e9) : axisSpan(startNs, endNs);
+}
+
 /** The socket table's order: the chosen one, else (looking at queued bytes) the biggest queues first. */
 export function cellSocketSort(view: HeatmapViewState): SocketSort | null {
   return view.socketSort ?? (view.measure !== 'sockets' ? { column: view.measure, desc: true } : null);
@@ -51,11 +61,15 @@ export function usePickedCell(picked: Picked | null, grid: HeatmapGrid | null): 
 }
 
 /**
- * The listed cell: whether the answer on screen is the current pick's (a new pick must not show the
- * previous cell's sockets under its header while its own are on their way; a re-sort of the same cell
- * keeps its table meanwhile), and a ref that brings a newly listed cell into view inside the panel.
+ * The listed cell: the pick and its answer, shown only when the answer on screen is the current
+ * pick's (a new pick must not show the previous cell's sockets under its header while its own are on
+ * their way; a re-sort of the same cell keeps its table meanwhile), and a ref that brings a newly
+ * listed cell into view inside the panel.
  */
-export function useListedCell<P>(picked: P | null, cell: { fresh: boolean; data: unknown }): { answered: boolean; cellRef: RefObject<HTMLDivElement | null> } {
+export function useListedCell<P, C>(
+  picked: P | null,
+  cell: { fresh: boolean; data: { cell: C } | null },
+): { listed: { pick: P; result: C } | null; cellRef: RefObject<HTMLDivElement | null> } {
   const answeredPick = useRef<P | null>(null);
   if (cell.fresh) answeredPick.current = picked;
   const cellRef = useRef<HTMLDivElement>(null);
@@ -64,5 +78,6 @@ export function useListedCell<P>(picked: P | null, cell: { fresh: boolean; data:
   useLayoutEffect(() => {
     void cellRef.current?.scrollIntoView?.({ block: 'nearest' });
   }, [cell.data]);
-  return { answered: picked !== null && answeredPick.current === picked, cellRef };
+  const answered = picked !== null && answeredPick.current === picked;
+  return { listed: picked !== null && cell.data && answered ? { pick: picked, result: cell.data.cell } : null, cellRef };
 }

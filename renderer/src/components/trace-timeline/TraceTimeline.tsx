@@ -7,6 +7,7 @@ import { around, axisTicks, nsOf, nsPerPx, panBy, xOf, zoomAt, type Span, type V
 import { describeHit, type HitText } from './describe.ts';
 import { useElementSize } from './use-element-size.ts';
 import type { TraceColorBy } from '../../state/trace-timeline-view.ts';
+import { canvasAtDevicePixels } from '../../canvas-pixels.ts';
 
 export interface TraceTimelineProps {
   overview: TimelineOverview;
@@ -131,19 +132,10 @@ export function TraceTimeline(p: TraceTimelineProps) {
   useEffect(() => {
     const c = canvas.current;
     if (!c || width <= 0) return;
-    const dpr = window.devicePixelRatio || 1;
-    const cw = Math.round(width * dpr);
-    const ch = Math.round(canvasH * dpr);
-    // Setting a canvas's size, even to the one it has, resets it and makes the page lay out again
-    // (tens of ms on a full workspace): only when it changed. drawTimeline paints every pixel anyway.
-    if (c.width !== cw || c.height !== ch) {
-      c.width = cw;
-      c.height = ch;
-    }
-    const ctx = c.getContext('2d');
+    // Resized only when the size changed; drawTimeline paints every pixel anyway.
+    const ctx = canvasAtDevicePixels(c, width, canvasH);
     if (!ctx) return;
     const t0 = performance.now();
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.globalAlpha = 1;
     ctx.lineWidth = 1;
     ctx.setLineDash([]);
@@ -178,17 +170,8 @@ export function TraceTimeline(p: TraceTimelineProps) {
   useEffect(() => {
     const c = overlay.current;
     if (!c || width <= 0) return;
-    const dpr = window.devicePixelRatio || 1;
-    const cw = Math.round(width * dpr);
-    const ch = Math.round(canvasH * dpr);
-    // Resizing clears it too; only when the size changed (a resize also drops the context's state).
-    if (c.width !== cw || c.height !== ch) {
-      c.width = cw;
-      c.height = ch;
-    }
-    const ctx = c.getContext('2d');
+    const ctx = canvasAtDevicePixels(c, width, canvasH);
     if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const hl = hit?.kind === 'slice' ? { rowKey: hit.row.key, start: hit.lane.start[hit.i]!, end: hit.lane.end[hit.i]! } : null;
     drawOverlay(ctx, {
       width,
