@@ -6,10 +6,6 @@
  * (shared/query/trace/transition-index.ts), so tests can check the indexed paths give the same
  * results on real fixtures. Never imported by production code.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import type { TraceModel } from '../model/trace.ts';
 import { normalizeWaitReason } from '../query/dumps/goroutine-groups.ts';
 import type { BlockingKind, BlockingProfile, TimeRange } from '../query/trace/trace-blocking.ts';
@@ -19,6 +15,7 @@ import { goroutineWindows, profileOfIntervals, KIND_MASK, KIND_STATE, overlap, r
 import { G_RUNNABLE as RUNNABLE, G_RUNNING as RUNNING, G_SYSCALL as SYSCALL, G_WAITING as WAITING } from '../model/trace.ts';
 import type { GoroutineLane, TraceGoroutineGroupsResult } from '../query/trace/trace-goroutine-groups.ts';
 import { UNKNOWN_PRE_TRACE_REASON } from '../query/trace/trace-goroutine-groups.ts';
+import { oracleOutputs } from './oracles.ts';
 
 // ---- trace-goroutine-groups.ts: checked against Go's own figures, not a second walk ----
 
@@ -35,13 +32,8 @@ export interface GoGoroutineSummary {
   blockNsByReason: Record<string, number>;
 }
 
-const GO_SUMMARY_DIR = fileURLToPath(new URL('./oracles/go-trace-summary/', import.meta.url));
-
 export function goSummaries(fixture: string): GoGoroutineSummary[][] {
-  const prefix = `${fixture.replaceAll('/', '_')}.`;
-  return readdirSync(GO_SUMMARY_DIR)
-    .filter((f) => f.startsWith(prefix) && f.endsWith('.json.gz'))
-    .map((f) => JSON.parse(gunzipSync(readFileSync(join(GO_SUMMARY_DIR, f))).toString('utf8')) as GoGoroutineSummary[]);
+  return oracleOutputs<GoGoroutineSummary[]>('go-trace-summary', fixture.replaceAll('/', '_'));
 }
 
 /** Blocked time and goroutines per wait state. Go gives no reason ('') both for waits begun before the trace and for reasonless ones. */

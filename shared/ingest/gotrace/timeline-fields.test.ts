@@ -5,10 +5,7 @@
  * the model and compared — counts per P / thread / waker / GC kind, hashes over every row, and the
  * first/last rows (which make a mismatch readable).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   GC_EV_ASSIST_ACTIVE,
@@ -22,12 +19,9 @@ import {
   P_IDLE,
   type TraceModel,
 } from '../../model/trace.ts';
-import { FIXTURES, listFixtures } from '../../test-support/fixtures.ts';
+import { FIXTURES } from '../../test-support/fixtures.ts';
+import { oracleOutputs, oracleTraces, readTrace } from '../../test-support/oracles.ts';
 import { parseTrace } from './parse-trace.ts';
-
-const here = fileURLToPath(new URL('.', import.meta.url));
-const ORACLES = join(here, '../../test-support/oracles/trace-events');
-const TRACES = join(here, '../../test-support/traces');
 
 interface Rows {
   first: number[][];
@@ -140,22 +134,6 @@ function digestOf(model: TraceModel): Digest {
   };
 }
 
-function traces(): { name: string; path: string }[] {
-  const fx = listFixtures()
-    .filter((f) => /^scenarios\/[^/]+\/trace\.out$/.test(f) || /^third-party\/golang-go-trace\/.*_good$/.test(f))
-    .map((f) => ({ name: f.replaceAll('/', '_'), path: join(FIXTURES, f) }));
-  const own = readdirSync(TRACES)
-    .filter((f) => f.endsWith('.trace.gz'))
-    .map((f) => ({ name: `traces_${f}`, path: join(TRACES, f) }));
-  return [...fx, ...own];
-}
-
-function references(name: string): Digest[] {
-  return readdirSync(ORACLES)
-    .filter((f) => f.startsWith(`${name}.`) && f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(ORACLES, f), 'utf8')) as Digest);
-}
-
 /** JSON with object keys sorted (Go sorts map keys as strings; JS puts integer keys first). */
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) =>
@@ -163,21 +141,16 @@ function canonical(v: unknown): string {
   );
 }
 
-function read(path: string): Uint8Array {
-  const b = readFileSync(path);
-  return path.endsWith('.gz') ? gunzipSync(b) : b;
-}
-
 describe("timeline fields equal Go's internal/trace (td-trace-events-oracle) on every trace", () => {
-  const all = traces();
+  const all = oracleTraces();
   it('covers every trace format in the fixtures (go 1.11 … 1.27)', () => {
     expect(all.length).toBeGreaterThanOrEqual(17);
   });
   for (const { name, path } of all) {
     it(name, () => {
-      const refs = references(name);
+      const refs = oracleOutputs<Digest>('trace-events', name);
       expect(refs.length, `no digest for ${name}: run shared/test-support/oracles/trace-events/make.sh`).toBeGreaterThan(0);
-      const model = parseTrace(read(path)).model;
+      const model = parseTrace(readTrace(path)).model;
       const ours = digestOf(model);
       const mine = canonical(ours);
       if (refs.some((ref) => canonical(ref) === mine)) return;
@@ -195,7 +168,7 @@ describe("timeline fields equal Go's internal/trace (td-trace-events-oracle) on 
   }
 
   it('stores real content: the fixtures have wakers by goroutines, threads on syscalls, GC worker labels and GOMAXPROCS', () => {
-    const model = parseTrace(read(join(FIXTURES, 'scenarios/lock-contention-go1.27/trace.out'))).model;
+    const model = parseTrace(readTrace(join(FIXTURES, 'scenarios/lock-contention-go1.27/trace.out'))).model;
     const tr = model.transitions;
     let byG = 0;
     for (let k = 0; k < tr.wakers.by.length; k++) if (tr.wakers.by[k]! >= 0) byG++;
@@ -213,7 +186,7 @@ describe("timeline fields equal Go's internal/trace (td-trace-events-oracle) on 
 
   it('marks ProcSteal transitions (Go has no public flag for them, so checked for shape): a P taken to idle by a known thread', () => {
     // cpu-pool's workers make syscalls while both Ps are busy: sysmon takes their Ps.
-    const pr = parseTrace(read(join(FIXTURES, 'scenarios/cpu-pool-go1.27/trace.out'))).model.procs;
+    const pr = parseTrace(readTrace(join(FIXTURES, 'scenarios/cpu-pool-go1.27/trace.out'))).model.procs;
     let stolen = 0;
     for (let i = 0; i < pr.count; i++) {
       if (pr.stolen[i] !== 1) continue;
@@ -223,7 +196,7 @@ describe("timeline fields equal Go's internal/trace (td-trace-events-oracle) on 
     }
     expect(stolen).toBeGreaterThan(10);
     // Old formats have no steals.
-    const old = parseTrace(read(join(FIXTURES, 'scenarios/lock-contention-go1.21/trace.out'))).model.procs;
+    const old = parseTrace(readTrace(join(FIXTURES, 'scenarios/lock-contention-go1.21/trace.out'))).model.procs;
     expect(old.stolen.includes(1)).toBe(false);
     expect(old.m.some((m) => m >= 0)).toBe(true);
   });

@@ -1,27 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../../ingest/gotrace/parse-trace.ts';
 import { frameFuncName, stackFramesLeafFirst } from '../../model/stacks.ts';
-import { FIXTURES, listFixtures } from '../../test-support/fixtures.ts';
+import { oracleTraces, readOracle, readTrace } from '../../test-support/oracles.ts';
 import { blockingProfile, type BlockingKind } from './trace-blocking.ts';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const ORACLES = join(here, '../../test-support/oracles/trace-pprof');
-const TRACES = join(here, '../../test-support/traces');
 const KINDS: BlockingKind[] = ['sync', 'net', 'syscall', 'sched'];
-
-function traces(): { name: string; path: string }[] {
-  const fx = listFixtures()
-    .filter((f) => /^scenarios\/[^/]+\/trace\.out$/.test(f) || /^third-party\/golang-go-trace\/.*_good$/.test(f))
-    .map((f) => ({ name: f.replaceAll('/', '_'), path: join(FIXTURES, f) }));
-  const own = readdirSync(TRACES)
-    .filter((f) => f.endsWith('.trace.gz'))
-    .map((f) => ({ name: `traces_${f}`, path: join(TRACES, f) }));
-  return [...fx, ...own];
-}
 
 /** Our profile as go tool pprof -raw's: [count, ns, frames leaf first] summed per stack, sorted by stack. */
 function ours(model: ReturnType<typeof parseTrace>['model'], kind: BlockingKind): [number, number, string[]][] {
@@ -47,14 +30,13 @@ function ours(model: ReturnType<typeof parseTrace>['model'], kind: BlockingKind)
 
 describe('trace blocking profiles equal go tool trace -pprof=KIND stack by stack (go tool pprof -raw)', () => {
   it('covers every fixture trace and the committed real ones', () => {
-    expect(traces().length).toBeGreaterThanOrEqual(21);
+    expect(oracleTraces().length).toBeGreaterThanOrEqual(21);
   });
-  for (const { name, path } of traces()) {
+  for (const { name, path } of oracleTraces()) {
     it(name, () => {
-      const b = readFileSync(path);
-      const model = parseTrace(path.endsWith('.gz') ? gunzipSync(b) : b).model;
+      const model = parseTrace(readTrace(path)).model;
       for (const kind of KINDS) {
-        const want = JSON.parse(gunzipSync(readFileSync(join(ORACLES, `${name}.${kind}.json.gz`))).toString()) as [number, number, string[]][];
+        const want = readOracle<[number, number, string[]][]>('trace-pprof', `${name}.${kind}.json.gz`);
         expect(ours(model, kind), `${name} -pprof=${kind}`).toEqual(want);
       }
     });

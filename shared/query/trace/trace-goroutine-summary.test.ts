@@ -1,45 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../../ingest/gotrace/parse-trace.ts';
-import { FIXTURES, listFixtures } from '../../test-support/fixtures.ts';
+import { FIXTURES } from '../../test-support/fixtures.ts';
+import { oracleOutputs, oracleTraces, OWN_TRACES as TRACES, readTrace } from '../../test-support/oracles.ts';
 import { goroutineSummary, goroutineSummaryColumns, type GoroutineSummaryRow } from './trace-goroutine-summary.ts';
 import { blockingTotals, type BlockingKind } from './trace-blocking.ts';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const ORACLES = join(here, '../../test-support/oracles/go-trace-summary');
-const TRACES = join(here, '../../test-support/traces');
-
-/** Every trace the references cover: the fixture traces, and the ones generated for these tests. */
-function traces(): { name: string; path: string }[] {
-  const fx = listFixtures()
-    .filter((f) => /^scenarios\/[^/]+\/trace\.out$/.test(f) || /^third-party\/golang-go-trace\/.*_good$/.test(f))
-    .map((f) => ({ name: f.replaceAll('/', '_'), path: join(FIXTURES, f) }));
-  const own = readdirSync(TRACES)
-    .filter((f) => f.endsWith('.trace.gz'))
-    .map((f) => ({ name: `traces_${f}`, path: join(TRACES, f) }));
-  return [...fx, ...own];
-}
-
 /** go-trace-summary's outputs for a trace (several when Go's own order varies run to run). */
 function references(name: string): GoroutineSummaryRow[][] {
-  const files = readdirSync(ORACLES).filter((f) => f.startsWith(`${name}.`) && f.endsWith('.json.gz'));
-  return files.map((f) => {
-    const rows = JSON.parse(gunzipSync(readFileSync(join(ORACLES, f))).toString('utf8')) as (GoroutineSummaryRow & { rangeNs?: unknown })[];
-    // Range time (GC assist, sweeps…) is not part of our figures.
-    return rows.map(({ rangeNs: _r, ...g }) => g);
-  });
-}
-
-function read(path: string): Uint8Array {
-  const b = readFileSync(path);
-  return path.endsWith('.gz') ? gunzipSync(b) : b;
+  // Range time (GC assist, sweeps…) is not part of our figures.
+  return oracleOutputs<(GoroutineSummaryRow & { rangeNs?: unknown })[]>('go-trace-summary', name).map((rows) => rows.map(({ rangeNs: _r, ...g }) => g));
 }
 
 describe("per-goroutine figures equal Go's summary (go-trace-summary) on every trace", () => {
-  const all = traces();
+  const all = oracleTraces();
   it('covers every trace version in the fixtures (go 1.11 … 1.26 headers)', () => {
     expect(all.length).toBeGreaterThanOrEqual(17);
   });
@@ -47,7 +22,7 @@ describe("per-goroutine figures equal Go's summary (go-trace-summary) on every t
     it(name, () => {
       const refs = references(name);
       expect(refs.length, `no reference for ${name}: run shared/test-support/oracles/go-trace-summary/make.sh`).toBeGreaterThan(0);
-      const ours = goroutineSummary(parseTrace(read(path)).model);
+      const ours = goroutineSummary(parseTrace(readTrace(path)).model);
       const same = refs.find((ref) => ref.length === ours.length && ref.every((g, i) => JSON.stringify(g) === JSON.stringify(ours[i])));
       if (same) return;
       // Report the first differing goroutine against the first reference.
@@ -62,7 +37,7 @@ describe("per-goroutine figures equal Go's summary (go-trace-summary) on every t
 });
 
 describe('goroutine summary semantics', () => {
-  const model = parseTrace(read(join(FIXTURES, 'scenarios/conn-leak-go1.27/trace.out'))).model;
+  const model = parseTrace(readTrace(join(FIXTURES, 'scenarios/conn-leak-go1.27/trace.out'))).model;
   const rows = goroutineSummary(model);
   it('a goroutine blocked since before the trace is one wait for the whole trace, reason unknown', () => {
     const leaked = rows.filter((g) => g.name === 'net/http.(*persistConn).readLoop' && g.execNs === 0);
@@ -93,7 +68,7 @@ describe('generated traces (go1.26, go1.27): blocking totals equal go tool trace
   for (const f of own) {
     it(f, () => {
       const want = JSON.parse(readFileSync(join(TRACES, f.replace('.trace.gz', '.blocking.json')), 'utf8')) as Record<BlockingKind, number>;
-      const got = blockingTotals(parseTrace(read(join(TRACES, f))).model, ['sync', 'net', 'syscall', 'sched']);
+      const got = blockingTotals(parseTrace(readTrace(join(TRACES, f))).model, ['sync', 'net', 'syscall', 'sched']);
       expect(got).toEqual({ sync: want.sync, net: want.net, syscall: want.syscall, sched: want.sched });
     });
   }

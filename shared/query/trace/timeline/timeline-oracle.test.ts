@@ -3,21 +3,19 @@
  * the Running intervals (count, a hash of the whole list, ns per goroutine); per goroutine, ns per
  * state and the number of real state changes. Exact equality.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../../../ingest/gotrace/parse-trace.ts';
 import type { TraceModel } from '../../../model/trace.ts';
 import { FIXTURES } from '../../../test-support/fixtures.ts';
+import { oracleDir, oracleOutputs } from '../../../test-support/oracles.ts';
 import { transitionIndex } from '../transition-index.ts';
 import { gOf, kindOf } from './lane-runs.ts';
 import { goroutineRuns, K_RUNNING, NO_PROC_ID, procLanes } from './timeline-index.ts';
 import { SLICE_KINDS } from './timeline-types.ts';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const ORACLES = join(here, '../../../test-support/oracles/timeline');
+const ORACLES = oracleDir('timeline');
 
 interface ProcDigest {
   p: number;
@@ -100,16 +98,10 @@ const TRACES: Record<string, string> = Object.fromEntries(
   ].map((f) => [f.replaceAll('/', '_'), f]),
 );
 
-function references(name: string): Digest[] {
-  return readdirSync(ORACLES)
-    .filter((f) => f.startsWith(`${name}.`) && f.endsWith('.json.gz'))
-    .map((f) => JSON.parse(gunzipSync(readFileSync(join(ORACLES, f))).toString('utf8')) as Digest);
-}
-
 describe("timeline lanes equal Go's internal/trace (td-timeline-oracle)", () => {
   for (const [name, rel] of Object.entries(TRACES)) {
     describe(name, () => {
-      const refs = references(name);
+      const refs = oracleOutputs<Digest>('timeline', name);
       const model = parseTrace(readFileSync(join(FIXTURES, rel))).model;
       it('has a reference', () => expect(refs.length, `run ${ORACLES}/make.sh`).toBeGreaterThan(0));
       it('ends where Go ends', () => expect(refs.map((r) => r.endNs)).toContain(model.endNs - model.startNs));

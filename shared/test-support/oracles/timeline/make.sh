@@ -5,20 +5,15 @@
 # is kept (N = 0, 1, …) and the test accepts any one of them.
 set -e
 out=$(dirname "$0")
+. "$out/../lib.sh"
 O=${TD_TIMELINE_ORACLE:-td-timeline-oracle}
-F=../shared/fixtures
 for f in $F/scenarios/cpu-pool-go1.22/trace.out $F/scenarios/cpu-pool-go1.27/trace.out \
   $F/scenarios/lock-contention-go1.21/trace.out $F/scenarios/lock-contention-go1.27/trace.out \
   $F/scenarios/conn-leak-go1.19/trace.out $F/third-party/golang-go-trace/http_1_19_good; do
-  name=$(echo "${f#$F/}" | tr '/' '_')
+  name=$(trace_name "$f")
   rm -f "$out/$name".*.json.gz
   tmp=$(mktemp -d)
   for i in $(seq 1 10); do "$O" "$f" > "$tmp/$i.json"; done
-  k=0
-  for h in $(md5sum "$tmp"/*.json | awk '{print $1}' | sort -u); do
-    src=$(md5sum "$tmp"/*.json | awk -v h="$h" '$1 == h {print $2; exit}')
-    gzip -9nc "$src" > "$out/$name.$k.json.gz"
-    k=$((k + 1))
-  done
+  keep_distinct "$tmp" "$out/$name" json.gz
   rm -r "$tmp"
 done

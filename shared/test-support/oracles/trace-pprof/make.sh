@@ -4,14 +4,11 @@
 # for every trace fixture and every trace in ../../traces; NAME.KIND.json.gz, NAME = path with / → _.
 set -e
 out=$(dirname "$0")
-F=../shared/fixtures
-T=shared/test-support/traces
+. "$out/../lib.sh"
 tmp=$(mktemp -d)
-for f in $F/scenarios/*/trace.out $F/third-party/golang-go-trace/*_good $T/*.trace.gz; do
-  case "$f" in
-    $F/*) name=$(echo "${f#$F/}" | tr '/' '_'); src=$f ;;
-    *) name=traces_$(basename "$f"); gunzip -c "$f" > "$tmp/trace"; src=$tmp/trace ;;
-  esac
+for f in $ORACLE_TRACES; do
+  name=$(trace_name "$f")
+  src=$(unpacked "$f" "$tmp")
   for k in sync net syscall sched; do
     go tool trace -pprof=$k "$src" > "$tmp/$k.pb"
     go tool pprof -raw "$tmp/$k.pb" 2>/dev/null | python3 "$out/raw-to-json.py" | gzip -9n > "$out/$name.$k.json.gz"
