@@ -57,12 +57,33 @@ type Outcome =
   | { kind: 'corrupt'; err: WireError };
 
 /**
+ * Decoding one part of a trace split at generation starts (parallel-figures.ts): the first part stops
+ * before a given generation, a later part is read from a generation start with a fresh scheduler state.
+ */
+export interface DecodePart {
+  /** File offset of a generation start: decoding stops before reading it (no final sync, no end). */
+  stopAt?: number;
+  /** Called on stopping at stopAt: the scheduler state there, the generations read, the last time. */
+  onStop?: (ord: Ordering, gens: number, lastTs: number) => void;
+  /**
+   * The input is the 16-byte header followed by the file from a generation start: `offsetShift` turns
+   * its offsets into the file's, and `gensBefore` generations precede it (so a fault in its first
+   * generation is a warning, as in one pass over the file).
+   */
+  continuation?: { offsetShift: number; gensBefore: number };
+  /** Called with the scheduler state before the first event (to read it after the decode). */
+  onOrdering?: (ord: Ordering) => void;
+}
+
+/**
  * Decodes the trace in `w` (its 16-byte header already read). Reads the input one generation at a
  * time through the window and drops each generation's bytes once it is handed over, so memory holds
  * one generation, never the file. Positions inside are the window's; offsets in errors, warnings
  * and `sink.end` are the file's.
  */
-export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: StackTableBuilder, opts: ParseOptions): void {
+export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: StackTableBuilder, opts: ParseOptions, part: DecodePart = {}): void {
+  const shift = part.continuation?.offsetShift ?? 0;
+  const before = part.continuation?.gensBefore ?? 0;
   w.ensure(16);
   const goMinor = traceHeaderMinor(w.buf.subarray(0, Math.min(16, w.len)));
   if (goMinor === null) throw new IngestError('not a Go execution trace (bad header)', 0);
@@ -71,18 +92,23 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
   let pos = 16;
   const out = new OutBuf();
   const ord = new Ordering(w.buf, out);
+  part.onOrdering?.(ord);
   let begun = false;
   let partial = false;
-  let lastGood = 16;
+  let lastGood = 16 + shift;
   let gens = 0;
 
   for (;;) {
     throwIfAborted(opts.signal);
+    if (part.stopAt !== undefined && w.base + pos >= part.stopAt) {
+      part.onStop?.(ord, gens, out.lastTs);
+      return; // no final sync and no end: the rest of the trace is decoded elsewhere
+    }
     const startAt = pos;
     const o = readGeneration(w, pos, goMinor);
     if (o.kind === 'done') break;
     if (o.kind === 'truncated') {
-      if (gens === 0) throw new IngestError('trace cut short before its first generation ended', w.base + w.len);
+      if (gens + before === 0) throw new IngestError('trace cut short before its first generation ended', w.base + w.len);
       partial = true;
       break;
     }
@@ -115,17 +141,17 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
     }
     if (err !== null || gen === null) {
       const e = err ?? new WireError('unreadable generation', startAt);
-      const offset = w.base + e.offset;
-      if (gens === 0) throw new IngestError(`corrupt trace: ${e.reason}`, offset);
+      const offset = w.base + e.offset + shift;
+      if (gens + before === 0) throw new IngestError(`corrupt trace: ${e.reason}`, offset);
       if (gen !== null) dispatch(out, gen, sink); // the ordered events before the fault
-      sink.warning?.(`corrupt trace data (${e.reason}); kept the ${gens} generation(s) before it and the events ordered before the fault`, offset);
+      sink.warning?.(`corrupt trace data (${e.reason}); kept the ${gens + before} generation(s) before it and the events ordered before the fault`, offset);
       partial = true;
       break;
     }
     dispatch(out, gen, sink);
     gens++;
-    lastGood = w.base + gen.endOffset;
-    opts.onProgress?.(lastGood / w.size);
+    lastGood = w.base + gen.endOffset + shift;
+    opts.onProgress?.(lastGood / (w.size + shift));
     if (o.kind === 'gen' && o.cutAfter === true) {
       partial = true;
       break;
@@ -135,7 +161,7 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
     w.discard(next);
     pos = next - (w.base - base);
   }
-  if (gens === 0) throw new IngestError('trace holds no events after its header', 16);
+  if (gens + before === 0) throw new IngestError('trace holds no events after its header', 16);
   // Go's reader ends with a sync event just after the last event.
   out.reset();
   out.push(Ev.SyncOut, out.lastTs, -1, -1, -1, 0, 0, 0, 0, 0);
