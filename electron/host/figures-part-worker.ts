@@ -1,14 +1,13 @@
 /**
  * Worker thread of trace-figures-file.ts: decodes the later part of a new-format trace (from a
- * generation start to the end) into figure rows (shared/ingest/gotrace/parallel-figures.ts) and posts
- * them back, typed arrays moved rather than copied. Bundled on its own (electron/worker-build.ts) so a
- * thread loads the decoder only.
+ * generation start to the end) into figure rows, which stay here, and answers the first part's
+ * questions about them (parallel-figures.ts LaterPartApi): what it decoded, its goroutine windows,
+ * its walk. Bundled on its own (electron/worker-build.ts), so a thread loads the decoder only.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ByteSource } from '../../shared/ingest/byte-source.ts';
-import { decodeLaterPart } from './parallel-figures.ts';
-import { StackTableBuilder } from '../../shared/model/stacks.ts';
+import { LaterPart } from './parallel-figures.ts';
 
 export interface FiguresPartJob {
   path: string;
@@ -17,7 +16,11 @@ export interface FiguresPartJob {
   gensBefore: number;
 }
 
+export type ToPartWorker = { type: 'windows'; base: number; lastTs: number } | { type: 'walk'; lo: Float64Array; hi: Float64Array };
+
 const job = workerData as FiguresPartJob;
+const port = parentPort!;
+let part: LaterPart | null = null;
 const fd = openSync(job.path, 'r');
 try {
   // The file's 16-byte header, then its bytes from the split: a trace that starts at that generation.
@@ -32,10 +35,22 @@ try {
       return n;
     },
   };
-  const part = decodeLaterPart(src, job.split, job.gensBefore, new StackTableBuilder());
-  parentPort!.postMessage({ part }, [part.t.buffer, part.idx.buffer, part.g.buffer, part.from.buffer, part.to.buffer, part.cls.buffer] as ArrayBuffer[]);
+  part = new LaterPart(src, job.split, job.gensBefore);
+  port.postMessage({ type: 'decoded', decoded: part.decoded });
 } catch (e) {
-  parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
+  port.postMessage({ type: 'failed', reason: e instanceof Error ? e.message : String(e) });
 } finally {
   closeSync(fd);
 }
+
+port.on('message', (m: ToPartWorker) => {
+  if (part === null) return;
+  if (m.type === 'windows') {
+    const w = part.windows(m.base, m.lastTs);
+    port.postMessage({ type: 'windows', windows: w }, [w.ids.buffer, w.reset.buffer, w.run.buffer, w.end.buffer] as ArrayBuffer[]);
+  } else if (m.type === 'walk') {
+    const r = part.walk(m.lo, m.hi);
+    port.postMessage({ type: 'walked', ...r });
+    part = null;
+  }
+});

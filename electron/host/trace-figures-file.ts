@@ -10,12 +10,11 @@ import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ByteSource } from '../../shared/ingest/byte-source.ts';
-import { decodeFirstPart, generationStarts, joinFigureParts, splitPoint, traceFiguresOnePass } from './parallel-figures.ts';
+import { decodeFirstPart, figuresInParts, generationStarts, splitPoint, traceFiguresOnePass, type LaterDecoded, type LaterPartApi } from './parallel-figures.ts';
 import type { TraceFigures } from './trace-figures.ts';
 import { traceHeaderMinor } from '../../shared/ingest/gotrace/v2/decode.ts';
-import type { FiguresPart } from './trace-figures.ts';
-import { StackTableBuilder } from '../../shared/model/stacks.ts';
-import type { FiguresPartJob } from './figures-part-worker.ts';
+import type { BlockingTotals, FirstCloses, PartWindows } from './trace-figures.ts';
+import type { FiguresPartJob, ToPartWorker } from './figures-part-worker.ts';
 import { oldTraceRefusal } from './limits.ts';
 import { IngestError } from '../../shared/ingest/errors.ts';
 
@@ -33,7 +32,18 @@ export interface TraceFiguresOutcome {
   sizeBytes: number;
 }
 
-export async function traceFiguresFile(path: string, opts: { split?: boolean } = {}): Promise<TraceFiguresOutcome | null> {
+/** How trace figures were read in this thread (tests and diagnostics). */
+export const traceFiguresReads = { split: 0, joined: 0, onePass: 0 };
+
+export interface TraceFiguresOptions {
+  /** The part worker's script (default: the bundle beside this one); no split when it is absent. */
+  partWorker?: string;
+  /** Files smaller than this are read in one pass (default 16 MB). */
+  splitMinBytes?: number;
+}
+
+export async function traceFiguresFile(path: string, opts: TraceFiguresOptions = {}): Promise<TraceFiguresOutcome | null> {
+  const partWorker = opts.partWorker ?? PART_WORKER;
   if (/^\/(proc|sys)\//.test(path)) return null;
   let fd: number;
   try {
@@ -64,14 +74,23 @@ export async function traceFiguresFile(path: string, opts: { split?: boolean } =
       };
     };
     let figures: TraceFigures | null = null;
-    const split = minor >= 22 && st.size >= SPLIT_MIN_BYTES && opts.split !== false && existsSync(PART_WORKER) ? splitAt(readAt, st.size, minor) : null;
+    const split = minor >= 22 && st.size >= (opts.splitMinBytes ?? SPLIT_MIN_BYTES) && existsSync(partWorker) ? splitAt(readAt, st.size, minor) : null;
     if (split !== null) {
-      const later = laterPart({ path, size: st.size, split: split.at, gensBefore: split.gensBefore });
-      const first = decodeFirstPart(from(0), split.at, new StackTableBuilder());
-      const part = await later;
-      if (part !== null) figures = joinFigureParts(first, part);
+      traceFiguresReads.split++;
+      const later = workerLaterPart(partWorker, { path, size: st.size, split: split.at, gensBefore: split.gensBefore });
+      try {
+        figures = await figuresInParts(decodeFirstPart(from(0), split.at), later);
+      } catch {
+        figures = null; // one pass says what is wrong, if anything is
+      } finally {
+        later.cancel();
+      }
     }
-    figures ??= traceFiguresOnePass(from(0));
+    if (figures !== null) traceFiguresReads.joined++;
+    else {
+      traceFiguresReads.onePass++;
+      figures = traceFiguresOnePass(from(0));
+    }
     const { warnings, goMinor, partial, ...rest } = figures;
     return {
       format: `go 1.${minor} trace`,
@@ -99,27 +118,60 @@ export async function traceFiguresFile(path: string, opts: { split?: boolean } =
 function splitAt(readAt: (into: Uint8Array, off: number) => number, size: number, minor: number): { at: number; gensBefore: number } | null {
   const starts = generationStarts(readAt, size, minor);
   const at = splitPoint(starts, size);
-  return at === null ? null : { at, gensBefore: starts.indexOf(at) + 1 };
+  // A later part over 4 GiB could count 2^32 events (FiguresRows keeps their indexes in 32 bits).
+  if (at === null || size - at >= 2 ** 32) return null;
+  return { at, gensBefore: starts.indexOf(at) + 1 };
 }
 
-/** The later part from a worker thread, or null when it could not be read there (one pass then). */
-function laterPart(job: FiguresPartJob): Promise<FiguresPart | null> {
-  return new Promise((resolve) => {
-    let w: Worker;
-    try {
-      w = new Worker(PART_WORKER, { workerData: job });
-    } catch {
-      return resolve(null);
-    }
-    let done = false;
-    const finish = (p: FiguresPart | null) => {
-      if (done) return;
-      done = true;
-      resolve(p);
-      void w.terminate();
-    };
-    w.on('message', (m: { part?: FiguresPart; error?: string }) => finish(m.part ?? null));
-    w.on('error', () => finish(null));
-    w.on('exit', () => finish(null));
+/**
+ * The later part in a worker thread (figures-part-worker.ts). A worker that cannot start, fails or
+ * ends answers null to `decoded` (the figures are then read in one pass); later questions are asked
+ * only after it decoded.
+ */
+function workerLaterPart(script: string, job: FiguresPartJob): LaterPartApi {
+  type Reply = { type: 'decoded'; decoded: LaterDecoded } | { type: 'failed' } | { type: 'windows'; windows: PartWindows } | { type: 'walked'; totals: BlockingTotals; firstClose: FirstCloses };
+  const waiting: ((m: Reply | null) => void)[] = [];
+  const replies: (Reply | null)[] = [];
+  let gone = false;
+  const deliver = (m: Reply | null) => {
+    const w = waiting.shift();
+    if (w) w(m);
+    else replies.push(m);
+  };
+  const next = () => new Promise<Reply | null>((resolve) => {
+    if (replies.length > 0) resolve(replies.shift()!);
+    else if (gone) resolve(null);
+    else waiting.push(resolve);
   });
+  let w: Worker | null = null;
+  try {
+    w = new Worker(script, { workerData: job });
+    w.on('message', (m: Reply) => deliver(m));
+    const end = () => {
+      gone = true;
+      for (const f of waiting.splice(0)) f(null);
+    };
+    w.on('error', end);
+    w.on('exit', end);
+  } catch {
+    gone = true;
+  }
+  const ask = async <T extends Reply['type']>(m: ToPartWorker | null, type: T): Promise<Extract<Reply, { type: T }>> => {
+    if (m) w!.postMessage(m);
+    const r = await next();
+    if (r === null || r.type !== type) throw new Error('the trace-figures worker stopped');
+    return r as Extract<Reply, { type: T }>;
+  };
+  return {
+    decoded: async () => {
+      const r = await next();
+      return r !== null && r.type === 'decoded' ? r.decoded : null;
+    },
+    windows: async (base, lastTs) => (await ask({ type: 'windows', base, lastTs }, 'windows')).windows,
+    walk: async (lo, hi) => {
+      const r = await ask({ type: 'walk', lo, hi }, 'walked');
+      return { totals: r.totals, firstClose: r.firstClose };
+    },
+    cancel: () => void w?.terminate(),
+  };
 }

@@ -1,26 +1,36 @@
 /**
- * The figures `inspect` prints for a Go execution trace (shared/query/trace/trace-summary.ts), from
- * the decoder's events without building the model: only what the figures read is kept, one light row
- * per goroutine transition. Every rule that decides a figure is the model builder's
- * (model-builder.ts) — the same base time, last time, goroutine rows, Go's goroutine-summary window
- * and counts — and the blocking totals come from the same walk (trace-blocking.ts walkRows), so the
- * figures equal summarizeTrace(parseTrace(file)) on any input; trace-figures.test.ts checks this.
+ * The figures `tracedeck inspect` prints for a Go execution trace (shared/query/trace/trace-summary.ts),
+ * from the decoder's events without building the model: one light row per goroutine transition and a
+ * few counts. Every rule that decides a figure is the model builder's (shared/ingest/gotrace/
+ * model-builder.ts) — base time, last time, a goroutine row per id met in a transition, Go's
+ * goroutine-summary window, the counts — and the blocking totals come from the same walk
+ * (trace-blocking.ts walkRows), so the figures equal summarizeTrace(parseTrace(file)) on any input
+ * (trace-figures.test.ts).
  *
- * A trace split into parts at generation starts (parallel-figures.ts) is read by one sink per part:
- * a later part's sink (`continuation`) records goroutine ids, and the first part's sink appends it
- * after checking that the later part started from the state the first part ended in.
+ * The rows of a trace read in parts (parallel-figures.ts) stay in the thread that read them: each part
+ * records its own rows (`FiguresRows`), and what crosses between parts is per goroutine (windows,
+ * tracking at the boundary), never per transition.
  */
-import { G_NOTEXIST, G_RUNNING, G_UNDETERMINED, G_WAITING, NO_PROC } from '../../shared/model/trace.ts';
-import { goroutineWindowsOf, walkRows, type BlockingKind } from '../../shared/query/trace/trace-blocking.ts';
-import type { GoState, ProcState, RangeScope, TraceEventSink, TraceHeaderInfo, TraceTime } from '../../shared/ingest/gotrace/events.ts';
+import { G_NOTEXIST, G_RUNNING, G_UNDETERMINED, G_WAITING, GO_STATUS_STATE, NO_PROC } from '../../shared/model/trace.ts';
+import { goroutineWindowsOf, KIND_STATE, overlap, walkRows, type BlockingKind } from '../../shared/query/trace/trace-blocking.ts';
+import type { GoState, ProcState, TraceEventSink, TraceHeaderInfo, TraceTime } from '../../shared/ingest/gotrace/events.ts';
+import { FROM_ARG4, TO_STATUS, TRANSITION_ROWS, type RowsSink } from '../../shared/ingest/gotrace/v2/decode.ts';
+import type { Generation } from '../../shared/ingest/gotrace/v2/generation.ts';
+import { OUT_ARGS, OUT_HEAD, type OutChunk } from '../../shared/ingest/gotrace/v2/out-buf.ts';
+import { Ev } from '../../shared/ingest/gotrace/v2/wire.ts';
 
 const GC_MARK = 'GC concurrent mark phase';
 /** Goroutine ids below this find their row in an array. */
 const DENSE_IDS = 1 << 24;
 /** Reason class bits: 1 a sync-tracked reason, 2 "network" (trace-blocking.ts reasonClasses), 4 "forever". */
 const FOREVER = 4;
-/** reasonClasses' table over class bits: a row stores its class, so the class of class c is c. */
-const CLASS_OF_CLASS = Uint8Array.from({ length: 8 }, (_, i) => i & 3);
+/** A row's byte: the reason class in bits 0–2, the state it leaves in bits 3–5. */
+const FROM_SHIFT = 3;
+/** reasonClasses' table over row bytes: the sync and network bits of each. */
+const CLASS_OF_CLASS = Uint8Array.from({ length: 64 }, (_, i) => i & 3);
+export const KINDS: readonly BlockingKind[] = ['sync', 'net', 'syscall', 'sched'];
+
+export type BlockingTotals = Record<BlockingKind, number>;
 
 export interface TraceFigures {
   goMinor: number;
@@ -31,24 +41,13 @@ export interface TraceFigures {
   cpuSamples: number;
   partial: boolean;
   warnings: string[];
-  blockingNs: Record<BlockingKind, number>;
+  blockingNs: BlockingTotals;
 }
 
-/** What a later part's sink hands to the first part's (plain data and typed arrays: it crosses threads). */
-export interface FiguresPart {
-  /**
-   * Per transition: absolute time, its event's index among the part's events, goroutine id, from, to,
-   * reason class. Times are as the part's own decoder made them strictly increasing from 0; with the
-   * first part's last time L before it, event i's time is max(t, L + 1 + i) (appendPart).
-   */
-  t: Float64Array;
-  idx: Float64Array;
-  g: Float64Array;
-  from: Uint8Array;
-  to: Uint8Array;
-  cls: Uint8Array;
-  count: number;
-  /** The part's events, and the absolute time of its last (NaN: none). */
+/** A part's counts and end (plain data: it crosses threads). */
+export interface PartCounts {
+  goMinor: number;
+  /** Events the part's sink saw, and the time of its last (NaN: none), as its decoder made them. */
   events: number;
   maxT: number;
   procIds: number[];
@@ -59,9 +58,18 @@ export interface FiguresPart {
   ended: boolean;
   partial: boolean;
   lastGoodOffset: number;
-  /** [id, wire status] of each goroutine and P the part's decoder met first (set by parallel-figures.ts). */
-  carriedGoroutines: [number, number][];
-  carriedProcs: [number, number][];
+}
+
+/**
+ * A part's goroutine windows per its own rows: whether a reset (a goroutine met first, created or
+ * undetermined) happened in it, its first run after the last reset and its last end ("forever" wait
+ * or exit) after it, NaN when none (the builder's rule, model-builder.ts goTransition).
+ */
+export interface PartWindows {
+  ids: Float64Array;
+  reset: Uint8Array;
+  run: Float64Array;
+  end: Float64Array;
 }
 
 function classOf(reason: string): number {
@@ -80,197 +88,238 @@ class PlainTimes {
   }
 }
 
-/** Growable typed column (doubling; reserved from the input size like the builder's tables). */
-class Grow<T extends Float64Array | Uint8Array | Int32Array> {
-  constructor(
-    public a: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  grow(n: number): void {
-    const b = this.make(Math.max(n, this.a.length * 2));
-    b.set(this.a);
-    this.a = b;
-  }
+function grown<T extends Float64Array | Uint8Array | Int32Array | Uint32Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
 }
 
-export class TraceFiguresSink implements TraceEventSink {
+/**
+ * Records one part's rows (a TraceEventSink). Times are kept as the decoder gave them (absolute);
+ * `toRel` makes them the builder's (minus the trace's first event time) once that is known.
+ */
+export class FiguresRows implements TraceEventSink, RowsSink {
   goMinor = 0;
-  private base = NaN;
-  private lastT = 0;
-  private events = 0;
-  private maxAbs = NaN;
-  // Goroutine rows, by id (the builder's: a row per id met in a transition): row + 1 by small id, else a map.
+  /** The first event's time (the builder's base) and the largest time seen. */
+  firstT = NaN;
+  maxT = NaN;
+  events = 0;
+  // Goroutine rows by id: row + 1 by small id, else a map; ids by row.
   private rowById = new Int32Array(1024);
   private readonly rowOf = new Map<number, number>();
-  private gN = 0;
-  private gRun = new Grow(new Float64Array(1024), (n) => new Float64Array(n));
-  private gSumEnd = new Grow(new Float64Array(1024), (n) => new Float64Array(n));
-  // Transitions (first part: times relative to the base, rows; a continuation: absolute times, ids).
-  private tN = 0;
-  private tT: Grow<Float64Array> | null;
-  private tAbs: Grow<Float64Array> | null;
-  private tIdx: Grow<Float64Array> | null;
-  private tG: Grow<Float64Array>;
-  private tFrom: Grow<Uint8Array>;
-  private tTo: Grow<Uint8Array>;
-  private tCls: Grow<Uint8Array>;
+  ids = new Float64Array(1024);
+  gN = 0;
+  // Per transition: time, its event's index (a later part's times are corrected by it; a part is
+  // under 4 GiB, so under 2^32 events), row, to, and from with the reason class.
+  n = 0;
+  t: Float64Array;
+  idx: Uint32Array | null;
+  g: Int32Array;
+  to: Uint8Array;
+  cls: Uint8Array;
   private lastReason = '';
   private lastClass = 0;
   private readonly classes = new Map<string, number>();
-  private readonly procIds = new Set<number>();
-  private gcBegins = 0;
-  private cpuSamples = 0;
-  private bigProcs = 0;
+  readonly procIds = new Set<number>();
+  private readonly procSeen = new Uint8Array(4096);
+  private classGen: Generation | null = null;
+  private readonly classById = new Map<number, number>();
+  gcBegins = 0;
+  cpuSamples = 0;
+  bigProcs = 0;
   readonly warnings: string[] = [];
-  private partial = false;
-  private ended = false;
-  private lastGoodOffset = 0;
+  partial = false;
+  ended = false;
+  lastGoodOffset = 0;
 
   constructor(
     inputBytes = 0,
-    /** A later part: keeps absolute times and goroutine ids for the first part's sink to append. */
-    private readonly continuation = false,
+    /** A later part: keeps each transition's event index. */
+    later = false,
   ) {
     const rows = Math.max(1024, Math.min(1 << 28, Math.ceil(inputBytes / 5)));
-    this.tT = continuation ? null : new Grow(new Float64Array(rows), (n) => new Float64Array(n));
-    this.tAbs = continuation ? new Grow(new Float64Array(rows), (n) => new Float64Array(n)) : null;
-    this.tIdx = continuation ? new Grow(new Float64Array(rows), (n) => new Float64Array(n)) : null;
-    this.tG = new Grow(new Float64Array(rows), (n) => new Float64Array(n));
-    this.tFrom = new Grow(new Uint8Array(rows), (n) => new Uint8Array(n));
-    this.tTo = new Grow(new Uint8Array(rows), (n) => new Uint8Array(n));
-    this.tCls = new Grow(new Uint8Array(rows), (n) => new Uint8Array(n));
+    this.t = new Float64Array(rows);
+    this.idx = later ? new Uint32Array(rows) : null;
+    this.g = new Int32Array(rows);
+    this.to = new Uint8Array(rows);
+    this.cls = new Uint8Array(rows);
   }
 
-  private rel(t: TraceTime): number {
+  time(t: TraceTime): void {
     this.events++;
-    if (!(t <= this.maxAbs)) this.maxAbs = t;
-    if (this.base !== this.base) this.base = t;
-    const r = t - this.base;
-    if (r > this.lastT) this.lastT = r;
-    return r;
+    if (this.firstT !== this.firstT) this.firstT = t;
+    if (!(t <= this.maxT)) this.maxT = t;
   }
 
   begin(info: TraceHeaderInfo): void {
     this.goMinor = info.goMinor;
   }
 
-  goTransition(tAbs: TraceTime, g: number, from: GoState, to: GoState, reason: string, _eventStack: number, _resourceStack: number, _byG: number, p = -1): void {
-    const t = this.rel(tAbs);
+  goTransition(t: TraceTime, g: number, from: GoState, to: GoState, reason: string, _eventStack: number, _resourceStack: number, _byG: number, p = -1): void {
+    this.time(t);
     if (reason !== this.lastReason) {
       this.lastReason = reason;
-      let c = this.classes.get(reason);
-      if (c === undefined) {
-        c = classOf(reason);
-        if (this.classes.size < 4096) this.classes.set(reason, c);
-      }
-      this.lastClass = c;
+      this.lastClass = this.classOfReason(reason);
     }
-    if (p >= NO_PROC) this.bigProcs++;
-    this.append(t, tAbs, g, from, to, this.lastClass);
+    this.record(t, g, from, to, this.lastClass, p);
   }
 
-  private append(t: number, tAbs: number, g: number, from: number, to: number, cls: number): void {
-    const i = this.tN++;
-    if (i >= this.tG.a.length) {
-      this.tG.grow(i + 1);
-      this.tFrom.grow(i + 1);
-      this.tTo.grow(i + 1);
-      this.tCls.grow(i + 1);
-      if (this.tAbs !== null) this.tAbs.grow(i + 1);
-      if (this.tT !== null) this.tT.grow(i + 1);
-      if (this.tIdx !== null) this.tIdx.grow(i + 1);
+  private classOfReason(reason: string): number {
+    let c = this.classes.get(reason);
+    if (c === undefined) {
+      c = classOf(reason);
+      if (this.classes.size < 4096) this.classes.set(reason, c);
     }
-    this.tFrom.a[i] = from;
-    this.tTo.a[i] = to;
-    this.tCls.a[i] = cls;
-    if (this.continuation) {
-      this.tAbs!.a[i] = tAbs;
-      this.tIdx!.a[i] = this.events - 1;
-      this.tG.a[i] = g;
-      return;
-    }
-    this.tT!.a[i] = t;
-    const row = this.row(g);
-    this.tG.a[i] = row;
-    // Go's goroutine summary window (the builder's rule): only real changes count.
-    if (from !== to) {
-      if (from === G_UNDETERMINED || from === G_NOTEXIST) {
-        this.gRun.a[row] = NaN;
-        this.gSumEnd.a[row] = NaN;
+    return c;
+  }
+
+  private record(t: number, g: number, from: number, to: number, cls: number, p: number): void {
+    if (p >= NO_PROC) this.bigProcs++;
+    const i = this.n++;
+    if (i >= this.t.length) this.grow(i + 1);
+    this.t[i] = t;
+    if (this.idx !== null) this.idx[i] = this.events - 1;
+    this.g[i] = this.row(g);
+    this.to[i] = to;
+    this.cls[i] = cls | (from << FROM_SHIFT);
+  }
+
+  /** A P id seen (small ids in an array: ProcStart/ProcStop come millions of times). */
+  private proc(p: number): void {
+    if (p >= 0 && p < this.procSeen.length && (p | 0) === p) {
+      if (this.procSeen[p] === 0) {
+        this.procSeen[p] = 1;
+        this.procIds.add(p);
       }
-      if (to === G_RUNNING) {
-        if (this.gRun.a[row] !== this.gRun.a[row]) this.gRun.a[row] = t;
-      } else if (to === G_NOTEXIST || (to === G_WAITING && (cls & FOREVER) !== 0)) {
-        this.gSumEnd.a[row] = t;
-      }
+    } else this.procIds.add(p);
+  }
+
+  /**
+   * The decoder's ordered rows, read here (decode.ts RowsSink) rather than as a call per event: the
+   * transition of each row from TRANSITION_ROWS, and the counts. Equal to the calls dispatchRows
+   * makes (this sink's other methods), without a boxed time per call.
+   */
+  takeRows(chunk: OutChunk, gen: Generation): void {
+    const n = chunk.n;
+    const typ = chunk.typ;
+    const f = chunk.f;
+    const { who, from: FROM, to: TO, reason: REASON } = TRANSITION_ROWS;
+    // Reason classes by this generation's string id.
+    if (gen !== this.classGen) {
+      this.classGen = gen;
+      this.classById.clear();
     }
+    let o = 0;
+    for (let r = 0; r < n; r++) {
+      const ty = typ[r]!;
+      const t = f[o]!;
+      this.time(t);
+      const w = who[ty]!;
+      if (w !== 0) {
+        const g = w === 1 ? f[o + 4]! : f[o + 1]!;
+        const fr = FROM[ty]!;
+        const to = TO[ty]!;
+        let cls = 0;
+        if (REASON[ty] === 1) {
+          const id = f[o + 4]!;
+          let c = this.classById.get(id);
+          if (c === undefined) {
+            c = this.classOfReason(gen.string(id) ?? '');
+            this.classById.set(id, c);
+          }
+          cls = c;
+        }
+        this.record(t, g, fr === FROM_ARG4 ? f[o + 8]! : fr, to === TO_STATUS ? GO_STATUS_STATE[f[o + 6]!]! : to, cls, f[o + 2]!);
+      } else {
+        // Number literals: one indexed jump (see dispatchRows).
+        switch (ty) {
+          case 10 satisfies typeof Ev.ProcStart:
+          case 12 satisfies typeof Ev.ProcSteal:
+          case 13 satisfies typeof Ev.ProcStatus:
+            this.proc(f[o + 4]!);
+            break;
+          case 11 satisfies typeof Ev.ProcStop:
+            this.proc(f[o + 2]!);
+            break;
+          case 29 satisfies typeof Ev.GCBegin:
+            this.gcBegins++;
+            break;
+          case 7 satisfies typeof Ev.CPUSample:
+            this.cpuSamples++;
+            break;
+        }
+      }
+      o += OUT_HEAD + OUT_ARGS[ty]!;
+    }
+  }
+
+  private grow(n: number): void {
+    this.t = grown(this.t, n);
+    if (this.idx !== null) this.idx = grown(this.idx, n);
+    this.g = grown(this.g, n);
+    this.to = grown(this.to, n);
+    this.cls = grown(this.cls, n);
   }
 
   private row(id: number): number {
     const dense = this.rowById;
     if (id >= 0 && id < dense.length && dense[id] !== 0) return dense[id]! - 1;
     let r = this.rowOf.get(id);
-    if (r === undefined) {
-      r = this.gN++;
-      if (r >= this.gRun.a.length) {
-        this.gRun.grow(r + 1);
-        this.gSumEnd.grow(r + 1);
+    if (r !== undefined) return r;
+    r = this.gN++;
+    if (r >= this.ids.length) this.ids = grown(this.ids, r + 1);
+    this.ids[r] = id;
+    if (id >= 0 && id < DENSE_IDS && (id | 0) === id) {
+      if (id >= dense.length) {
+        this.rowById = new Int32Array(Math.min(DENSE_IDS, Math.max(id + 1, dense.length * 2)));
+        this.rowById.set(dense);
       }
-      this.gRun.a[r] = NaN;
-      this.gSumEnd.a[r] = NaN;
-      if (id >= 0 && id < DENSE_IDS && (id | 0) === id) {
-        if (id >= this.rowById.length) {
-          const b = new Int32Array(Math.min(DENSE_IDS, Math.max(id + 1, this.rowById.length * 2)));
-          b.set(this.rowById);
-          this.rowById = b;
-        }
-        this.rowById[id] = r + 1;
-      } else this.rowOf.set(id, r);
-    }
+      this.rowById[id] = r + 1;
+    } else this.rowOf.set(id, r);
     return r;
   }
 
-  procTransition(tAbs: TraceTime, p: number, _from: ProcState, _to: ProcState): void {
-    this.rel(tAbs);
-    this.procIds.add(p);
+  procTransition(t: TraceTime, p: number, _from: ProcState, _to: ProcState): void {
+    this.time(t);
+    this.proc(p);
   }
-  rangeBegin(tAbs: TraceTime, name: string): void {
-    this.rel(tAbs);
+  rangeBegin(t: TraceTime, name: string): void {
+    this.time(t);
     if (name === GC_MARK) this.gcBegins++;
   }
-  rangeEnd(tAbs: TraceTime): void {
-    this.rel(tAbs);
+  rangeEnd(t: TraceTime): void {
+    this.time(t);
   }
-  rangeActive(tAbs: TraceTime, _name: string, _scope: RangeScope): void {
-    this.rel(tAbs);
+  rangeActive(t: TraceTime): void {
+    this.time(t);
   }
-  label(tAbs: TraceTime): void {
-    this.rel(tAbs);
+  label(t: TraceTime): void {
+    this.time(t);
   }
-  metric(tAbs: TraceTime): void {
-    this.rel(tAbs);
+  metric(t: TraceTime): void {
+    this.time(t);
   }
-  stackSample(tAbs: TraceTime): void {
-    this.rel(tAbs);
+  stackSample(t: TraceTime): void {
+    this.time(t);
     this.cpuSamples++;
   }
-  taskBegin(tAbs: TraceTime): void {
-    this.rel(tAbs);
+  taskBegin(t: TraceTime): void {
+    this.time(t);
   }
-  taskEnd(tAbs: TraceTime): void {
-    this.rel(tAbs);
+  taskEnd(t: TraceTime): void {
+    this.time(t);
   }
-  regionBegin(tAbs: TraceTime): void {
-    this.rel(tAbs);
+  regionBegin(t: TraceTime): void {
+    this.time(t);
   }
-  regionEnd(tAbs: TraceTime): void {
-    this.rel(tAbs);
+  regionEnd(t: TraceTime): void {
+    this.time(t);
   }
-  log(tAbs: TraceTime): void {
-    this.rel(tAbs);
+  log(t: TraceTime): void {
+    this.time(t);
   }
-  sync(tAbs: TraceTime): void {
-    this.rel(tAbs);
+  sync(t: TraceTime): void {
+    this.time(t);
   }
   warning(message: string, offset: number): void {
     this.warnings.push(`${message} (at byte ${offset})`);
@@ -281,19 +330,11 @@ export class TraceFiguresSink implements TraceEventSink {
     this.ended = true;
   }
 
-  /** A continuation's rows and counts, to hand to the first part's sink. */
-  part(): FiguresPart {
-    const n = this.tN;
+  counts(): PartCounts {
     return {
-      t: this.tAbs!.a.slice(0, n),
-      idx: this.tIdx!.a.slice(0, n),
-      g: this.tG.a.slice(0, n),
-      from: this.tFrom.a.slice(0, n),
-      to: this.tTo.a.slice(0, n),
-      cls: this.tCls.a.slice(0, n),
-      count: n,
+      goMinor: this.goMinor,
       events: this.events,
-      maxT: this.maxAbs,
+      maxT: this.maxT,
       procIds: [...this.procIds],
       gcBegins: this.gcBegins,
       cpuSamples: this.cpuSamples,
@@ -302,59 +343,174 @@ export class TraceFiguresSink implements TraceEventSink {
       ended: this.ended,
       partial: this.partial,
       lastGoodOffset: this.lastGoodOffset,
-      carriedGoroutines: [],
-      carriedProcs: [],
     };
   }
 
   /**
-   * Appends a later part, as if its events had come to this sink after `lastTs` (the last event
-   * time before the part): statuses the part's decoder met first are, in one pass, statuses of
-   * goroutines already known (old state = new), which the caller checked (parallel-figures.ts).
+   * Makes the times the builder's: a later part's event i gets max(t, lastTs + 1 + i) (Go's reader
+   * makes every event's time exceed the one before, across the whole trace: with the previous part's
+   * last time `lastTs` before them, the first events of the part may move; once one has not moved
+   * none after it does), then minus `base`, the trace's first event time.
    */
-  appendPart(p: FiguresPart, lastTs: number): void {
-    const from0 = lastTs + 1;
-    for (let i = 0; i < p.count; i++) {
-      const to = p.to[i]!;
-      const from = p.from[i] === G_UNDETERMINED ? to : p.from[i]!;
-      let tAbs = p.t[i]!;
-      const floor = from0 + p.idx[i]!;
-      if (tAbs < floor) tAbs = floor;
-      this.append(this.rel(tAbs), tAbs, p.g[i]!, from, to, p.cls[i]!);
+  toRel(base: number, lastTs: number | null): void {
+    const t = this.t;
+    const n = this.n;
+    let i = 0;
+    if (lastTs !== null && this.idx !== null) {
+      const idx = this.idx;
+      for (; i < n; i++) {
+        const floor = lastTs + 1 + idx[i]!;
+        if (t[i]! >= floor) break;
+        t[i] = floor - base;
+      }
     }
-    if (p.events > 0) this.rel(Math.max(p.maxT, lastTs + p.events));
-    for (const id of p.procIds) this.procIds.add(id);
-    this.gcBegins += p.gcBegins;
-    this.cpuSamples += p.cpuSamples;
-    this.bigProcs += p.bigProcs;
-    this.warnings.push(...p.warnings);
-    if (p.ended) this.end(p.partial, p.lastGoodOffset);
+    for (; i < n; i++) t[i] = t[i]! - base;
   }
 
-  /** The figures, with the builder's end-of-trace warnings. */
-  figures(kinds: readonly BlockingKind[] = ['sync', 'net', 'syscall', 'sched']): TraceFigures {
-    const warnings = this.warnings.slice();
-    if (this.partial && warnings.length === 0) warnings.push(`the trace is cut short: only what precedes byte ${this.lastGoodOffset} was read`);
-    if (this.bigProcs > 0) warnings.push(`${this.bigProcs} goroutine transition(s) name a P id of 65535 or more: stored as no P`);
+  /**
+   * The part's goroutine windows (over rel times). With `carried`, a status met first by a later
+   * part's decoder (old state undetermined) is what one pass sees: a goroutine already known, old
+   * state = new, no reset.
+   */
+  windows(carried: boolean): PartWindows {
     const nG = this.gN;
-    const nk = kinds.length;
-    const blockingNs = { sync: 0, net: 0, syscall: 0, sched: 0 };
-    const { lo, hi } = goroutineWindowsOf(this.gRun.a.subarray(0, nG), this.gSumEnd.a.subarray(0, nG), this.lastT);
-    const rows = { t: new PlainTimes(this.tT!.a), g: this.tG.a, to: this.tTo.a, reason: this.tCls.a, stack: null };
-    const state = { start: new Float64Array(nG * nk).fill(NaN), stk: new Int32Array(nG * nk), open: new Uint8Array(nG) };
-    walkRows(rows, CLASS_OF_CLASS, kinds, lo, hi, 0, this.tN, state, (k, _s, d) => {
-      blockingNs[k] += d;
-    });
-    return {
-      goMinor: this.goMinor,
-      durationNs: this.lastT,
-      goroutines: nG,
-      gcCount: this.gcBegins,
-      procs: this.procIds.size,
-      cpuSamples: this.cpuSamples,
-      partial: this.partial || !this.ended,
-      warnings,
-      blockingNs,
-    };
+    const reset = new Uint8Array(nG);
+    const run = new Float64Array(nG).fill(NaN);
+    const end = new Float64Array(nG).fill(NaN);
+    const { t, g, to: TO, cls } = this;
+    for (let i = 0; i < this.n; i++) {
+      const to = TO[i]!;
+      let from = cls[i]! >> FROM_SHIFT;
+      if (carried && from === G_UNDETERMINED) from = to;
+      if (from === to) continue;
+      const r = g[i]!;
+      if (from === G_UNDETERMINED || from === G_NOTEXIST) {
+        reset[r] = 1;
+        run[r] = NaN;
+        end[r] = NaN;
+      }
+      if (to === G_RUNNING) {
+        if (run[r] !== run[r]) run[r] = t[i]!;
+      } else if (to === G_NOTEXIST || (to === G_WAITING && (cls[i]! & FOREVER) !== 0)) {
+        end[r] = t[i]!;
+      }
+    }
+    return { ids: this.ids.slice(0, nG), reset, run, end };
   }
+
+  /**
+   * Walks the part's rows from no tracking, with each goroutine's final window [lo, hi] (by row).
+   * For a later part, per (goroutine, kind), where tracking from before the part would end — the
+   * goroutine's first transition out of the kind's state — and what the walk counted there: one pass
+   * would count [start before, that time] instead.
+   */
+  walk(lo: Float64Array, hi: Float64Array, later: boolean): { totals: BlockingTotals; end: BoundaryState; firstClose: FirstCloses | null } {
+    const nG = this.gN;
+    const nk = KINDS.length;
+    const totals = { sync: 0, net: 0, syscall: 0, sched: 0 };
+    const state = { start: new Float64Array(nG * nk).fill(NaN), stk: new Int32Array(nG * nk), open: new Uint8Array(nG) };
+    let closeAt: Int32Array | null = null;
+    let counted: Float64Array | null = null;
+    if (later) {
+      closeAt = new Int32Array(nG * nk).fill(-1);
+      counted = new Float64Array(nG * nk);
+      const states = KINDS.map((k) => KIND_STATE[k]);
+      const all = (1 << nk) - 1;
+      const done = new Uint8Array(nG);
+      for (let i = 0; i < this.n; i++) {
+        const r = this.g[i]!;
+        if (done[r] === all) continue;
+        const to = this.to[i]!;
+        for (let k = 0; k < nk; k++) {
+          if ((done[r]! & (1 << k)) === 0 && to !== states[k]) {
+            closeAt[r * nk + k] = i;
+            done[r]! |= 1 << k;
+          }
+        }
+      }
+    }
+    const rows = { t: new PlainTimes(this.t), g: this.g, to: this.to, reason: this.cls, stack: null };
+    const sums = new Float64Array(nk);
+    walkRows(rows, CLASS_OF_CLASS, KINDS, lo, hi, 0, this.n, state, (_kind, _s, d, g, i, k) => {
+      sums[k]! += d;
+      if (closeAt !== null && closeAt[g * nk + k] === i) counted![g * nk + k] = d;
+    });
+    KINDS.forEach((kind, k) => (totals[kind] = sums[k]!));
+    let firstClose: FirstCloses | null = null;
+    if (closeAt !== null) {
+      const at = new Float64Array(nG * nk).fill(NaN);
+      for (let s = 0; s < at.length; s++) if (closeAt[s]! >= 0) at[s] = this.t[closeAt[s]!]!;
+      firstClose = { ids: this.ids.slice(0, nG), at, counted: counted! };
+    }
+    const open = new Float64Array(nG * nk).fill(NaN);
+    for (let r = 0; r < nG; r++) for (let k = 0; k < nk; k++) if (state.open[r]! & (1 << k)) open[r * nk + k] = state.start[r * nk + k]!;
+    return { totals, end: { ids: this.ids.slice(0, nG), start: open }, firstClose };
+  }
+}
+
+/** Per (goroutine, kind), by row of `ids`: the start of tracking still open at the part's end (NaN: none). */
+export interface BoundaryState {
+  ids: Float64Array;
+  start: Float64Array;
+}
+
+/** Per (goroutine, kind) of a later part: its first transition out of the kind's state (NaN: none), and what its walk counted there. */
+export interface FirstCloses {
+  ids: Float64Array;
+  at: Float64Array;
+  counted: Float64Array;
+}
+
+/** The builder's end-of-trace warnings after the decoder's. */
+export function figureWarnings(c: PartCounts): string[] {
+  const warnings = c.warnings.slice();
+  if (c.partial && warnings.length === 0) warnings.push(`the trace is cut short: only what precedes byte ${c.lastGoodOffset} was read`);
+  if (c.bigProcs > 0) warnings.push(`${c.bigProcs} goroutine transition(s) name a P id of 65535 or more: stored as no P`);
+  return warnings;
+}
+
+/** The figures of a trace read in one part. */
+export function onePartFigures(rows: FiguresRows): TraceFigures {
+  const base = rows.firstT === rows.firstT ? rows.firstT : 0;
+  rows.toRel(base, null);
+  const w = rows.windows(false);
+  const endNs = rows.maxT === rows.maxT ? Math.max(0, rows.maxT - base) : 0;
+  const { lo, hi } = goroutineWindowsOf(w.run, w.end, endNs);
+  const { totals } = rows.walk(lo, hi, false);
+  const c = rows.counts();
+  return {
+    goMinor: c.goMinor,
+    durationNs: endNs,
+    goroutines: rows.gN,
+    gcCount: c.gcBegins,
+    procs: c.procIds.length,
+    cpuSamples: c.cpuSamples,
+    partial: c.partial || !c.ended,
+    warnings: figureWarnings(c),
+    blockingNs: totals,
+  };
+}
+
+/** Tracking open at the first part's end, closed in the later part: what one pass counts there instead. */
+export function boundaryCorrection(end: BoundaryState, firstClose: FirstCloses, lo: (id: number) => number, hi: (id: number) => number): BlockingTotals {
+  const nk = KINDS.length;
+  const out = { sync: 0, net: 0, syscall: 0, sched: 0 };
+  const laterRow = new Map<number, number>();
+  firstClose.ids.forEach((id, r) => laterRow.set(id, r));
+  for (let r = 0; r < end.ids.length; r++) {
+    const id = end.ids[r]!;
+    const lr = laterRow.get(id);
+    if (lr === undefined) continue;
+    for (let k = 0; k < nk; k++) {
+      const s0 = end.start[r * nk + k]!;
+      if (s0 !== s0) continue;
+      const tc = firstClose.at[lr * nk + k]!;
+      if (tc !== tc) continue; // still open at the end of the trace: not counted either way
+      const l = lo(id);
+      const h = hi(id);
+      const d = l > h ? 0 : overlap(l, h, s0, tc);
+      out[KINDS[k]!] += (d > 0 ? d : 0) - firstClose.counted[lr * nk + k]!;
+    }
+  }
+  return out;
 }

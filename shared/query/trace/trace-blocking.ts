@@ -203,7 +203,8 @@ export function walkRows(
   i0: number,
   iEnd: number,
   st: WalkState,
-  add: (kind: BlockingKind, stack: number, ns: number) => void,
+  /** Each counted interval: its kind, start stack, overlap, goroutine row, closing transition and kind index. */
+  add: (kind: BlockingKind, stack: number, ns: number, g: number, i: number, k: number) => void,
 ): void {
   const { start, stk, open } = st;
   const nk = kinds.length;
@@ -224,8 +225,9 @@ export function walkRows(
     const same = kindsIn[to]!;
     const starts = same & ~mask;
     const closes = mask & ~same;
-    if ((starts | closes) === 0) continue;
-    for (let k = 0; k < nk; k++) {
+    // Only the kinds touched: the lowest set bit each round.
+    for (let todo = starts | closes; todo !== 0; todo &= todo - 1) {
+      const k = 31 - Math.clz32(todo & -todo);
       const bit = 1 << k;
       const slot = g * nk + k;
       if (starts & bit) {
@@ -241,7 +243,7 @@ export function walkRows(
         open[g] = open[g]! & ~bit;
         if (lo[g]! > hi[g]!) continue;
         const d = overlap(lo[g]!, hi[g]!, s0, T.at(i));
-        if (d > 0) add(kinds[k]!, stk[slot]!, d);
+        if (d > 0) add(kinds[k]!, stk[slot]!, d, g, i, k);
       }
     }
   }

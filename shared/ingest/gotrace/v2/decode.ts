@@ -28,6 +28,9 @@ const { G_NOTEXIST: NOTEXIST, G_RUNNABLE: RUNNABLE, G_RUNNING: RUNNING, G_SYSCAL
 const { GO_STATUS_STATE, P_IDLE, P_RUNNING, PROC_STATUS_STATE } = M;
 const HEAD = OUT_HEAD;
 const KEPT = OUT_ARGS;
+/** TRANSITION_ROWS markers: the old state is argument 4; the new one GO_STATUS_STATE of argument 2. */
+export const FROM_ARG4 = 254;
+export const TO_STATUS = 254;
 
 /** Header minor versions this decoder reads (go 1.24 wrote `go 1.23`, go 1.27 writes `go 1.26`). */
 export const V2_VERSIONS: readonly number[] = [22, 23, 25, 26];
@@ -250,9 +253,58 @@ function gScope(id: number): RangeScope {
   return SCOPE_G;
 }
 
+/**
+ * A sink that reads the ordered rows itself (electron/host/trace-figures.ts), with the goroutine
+ * transition of each row from TRANSITION_ROWS, instead of a call per event: every row is one event
+ * the sink would have been called for.
+ */
+export interface RowsSink {
+  takeRows(chunk: OutChunk, gen: Generation): void;
+}
+
+/**
+ * Per event type, the goroutine transition dispatchRows hands on (decode.test.ts checks the two
+ * agree for every type): whose (1: argument 0, 2: the event's goroutine, 0: none), from and to (a
+ * model state; FROM_ARG4: the old state in argument 4; TO_STATUS: GO_STATUS_STATE of argument 2),
+ * and whether argument 0 names the reason.
+ */
+export const TRANSITION_ROWS = (() => {
+  const who = new Uint8Array(256);
+  const from = new Uint8Array(256);
+  const to = new Uint8Array(256);
+  const reason = new Uint8Array(256);
+  const set = (typ: number, w: number, f: number, t: number, r = 0) => {
+    who[typ] = w;
+    from[typ] = f;
+    to[typ] = t;
+    reason[typ] = r;
+  };
+  set(Ev.GoCreate, 1, NOTEXIST, RUNNABLE);
+  set(Ev.GoCreateBlocked, 1, NOTEXIST, WAITING);
+  set(Ev.GoCreateSyscall, 1, NOTEXIST, SYSCALL);
+  set(Ev.GoStart, 1, RUNNABLE, RUNNING);
+  set(Ev.GoDestroy, 2, RUNNING, NOTEXIST);
+  set(Ev.GoDestroySyscall, 2, SYSCALL, NOTEXIST);
+  set(Ev.GoStop, 2, RUNNING, RUNNABLE, 1);
+  set(Ev.GoBlock, 2, RUNNING, WAITING, 1);
+  set(Ev.GoUnblock, 1, WAITING, RUNNABLE);
+  set(Ev.GoSwitch, 1, WAITING, RUNNABLE);
+  set(Ev.GoSwitchDestroy, 1, WAITING, RUNNABLE);
+  set(Ev.GoSyscallBegin, 2, RUNNING, SYSCALL);
+  set(Ev.GoSyscallEnd, 2, SYSCALL, RUNNING);
+  set(Ev.GoSyscallEndBlocked, 2, SYSCALL, RUNNABLE);
+  set(Ev.GoStatus, 1, FROM_ARG4, TO_STATUS);
+  set(Ev.GoStatusStack, 1, FROM_ARG4, TO_STATUS);
+  return { who, from, to, reason };
+})();
+
 /** Hands a generation's ordered events to the sink. */
 function dispatch(out: OutBuf, gen: Generation, sink: TraceEventSink): void {
-  for (let c = 0; c < out.count; c++) dispatchRows(out.chunks[c]!, gen, sink);
+  const rows = (sink as Partial<RowsSink>).takeRows;
+  for (let c = 0; c < out.count; c++) {
+    if (rows !== undefined) rows.call(sink, out.chunks[c]!, gen);
+    else dispatchRows(out.chunks[c]!, gen, sink);
+  }
 }
 
 const stackOf = (gen: Generation, id: number): number => gen.stack(id) ?? -1;
@@ -267,7 +319,7 @@ const stringOf = (gen: Generation, id: number): string => gen.string(id) ?? '';
  * optimized this loop sends it back to slow code until it is optimized again, which a rare event
  * then costs only that small function.
  */
-function dispatchRows(chunk: OutChunk, gen: Generation, sink: TraceEventSink): void {
+export function dispatchRows(chunk: OutChunk, gen: Generation, sink: TraceEventSink): void {
   const n = chunk.n;
   const typ = chunk.typ;
   const f = chunk.f;
