@@ -6,7 +6,7 @@
  * ended, else read again in one pass (shared/ingest/gotrace/parallel-figures.ts).
  * Null when the file is not a regular file with a Go trace header: the caller ingests it as usual.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ByteSource } from '../../shared/ingest/byte-source.ts';
@@ -47,7 +47,8 @@ export async function traceFiguresFile(path: string, opts: TraceFiguresOptions =
   if (/^\/(proc|sys)\//.test(path)) return null;
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Never blocks: a FIFO (or a path swapped for one) opens at once and is left to the usual ingest.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return null; // the usual ingest names the reason
   }
