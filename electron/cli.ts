@@ -87,10 +87,15 @@ export async function inspectFiles(files: string[], workerScript?: string): Prom
         if (engine) {
           h = await engine.reload(path);
         } else {
-          engine = startEngine(script, { path }, () => {}, { spare: false });
+          engine = startEngine(script, { path, figuresOnly: true }, () => {}, { spare: false });
           h = await engine.ready;
         }
         rows[i] = { file, kind: h.kind, format: h.format, partial: h.partial, ...h.figures, warnings: h.warnings };
+        // An engine that read only a trace's figures reloads a next file in full: a fresh one reads figures.
+        if (h.figuresOnly === true) {
+          engine.dispose();
+          engine = null;
+        }
       } catch (e) {
         rows[i] = { file, kind: 'error', error: (e as Error).message };
         engine?.dispose();

@@ -1,10 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWorkerBundle, workerBundleIsStale } from './worker-build.ts';
 import { disposeSpareWorkers, startEngine } from './host/engine.ts';
 import { PROJECT_ROOT } from './paths.ts';
 import { fixturePath } from '../shared/test-support/fixtures.ts';
+import { parseTrace } from '../shared/ingest/gotrace/parse-trace.ts';
+import { summarizeTrace } from '../shared/query/trace/trace-summary.ts';
+import { traceFiguresFile, traceFiguresReads } from './host/trace-figures-file.ts';
 
 // Inside the project (gitignored), not os.tmpdir(): the bundle resolves its external packages from node_modules.
 const base = join(PROJECT_ROOT, '.tracedeck-tmp');
@@ -26,6 +29,11 @@ describe('engine worker bundle', () => {
     expect(workerBundleIsStale(out, [src])).toBe(true);
     writeFileSync(out, '');
     at(out, 2000);
+    // The part worker is built beside the engine's: missing, the pair is stale.
+    expect(workerBundleIsStale(out, [src])).toBe(true);
+    const part = join(dir, 'figures-part-worker.mjs');
+    writeFileSync(part, '');
+    at(part, 2000);
     expect(workerBundleIsStale(out, [src])).toBe(false);
     writeFileSync(join(src, 'a.test.ts'), '');
     writeFileSync(join(src, '.b.ts'), '');
@@ -37,12 +45,44 @@ describe('engine worker bundle', () => {
   it('builds concurrently without leftovers, and the bundled worker parses a profile', async () => {
     const out = join(dir, 'out', 'engine-worker.mjs');
     await Promise.all([buildWorkerBundle(out), buildWorkerBundle(out)]);
-    expect(readdirSync(join(dir, 'out'))).toEqual(['engine-worker.mjs']);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['engine-worker.mjs', 'figures-part-worker.mjs']);
     expect(existsSync(out)).toBe(true);
     const engine = startEngine(out, { path: fixturePath('scenarios/conn-leak-go1.27/block.pb.gz') }, () => {});
     try {
       const header = await engine.ready;
       expect(header.kind).toBe('pprof');
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it("reads a trace's figures in two parts with the bundled part worker, equal to the model's", async () => {
+    const out = join(dir, 'parts', 'engine-worker.mjs');
+    await buildWorkerBundle(out);
+    const trace = fixturePath('scenarios/cpu-pool-go1.27/trace.out');
+    const p = parseTrace(readFileSync(trace));
+    const want = summarizeTrace({ format: p.format, partial: p.partial, model: p.model });
+    const before = { ...traceFiguresReads };
+    const got = await traceFiguresFile(trace, { partWorker: join(dir, 'parts', 'figures-part-worker.mjs'), splitMinBytes: 0 });
+    expect(traceFiguresReads.joined).toBe(before.joined + 1);
+    expect(got!.figures).toEqual({ ...want });
+    expect(got!.warnings).toEqual(p.warnings);
+    // No worker to run: one pass, the same figures.
+    const alone = await traceFiguresFile(trace, { partWorker: join(dir, 'parts', 'missing.mjs'), splitMinBytes: 0 });
+    expect(traceFiguresReads.onePass).toBe(before.onePass + 1);
+    expect(alone!.figures).toEqual({ ...want });
+    // A worker that fails: one pass again.
+    const broken = join(dir, 'parts', 'broken.mjs');
+    writeFileSync(broken, 'throw new Error("no");\n');
+    const fallback = await traceFiguresFile(trace, { partWorker: broken, splitMinBytes: 0 });
+    expect(traceFiguresReads.onePass).toBe(before.onePass + 2);
+    expect(fallback!.figures).toEqual({ ...want });
+    // The bundled engine answers `inspect`'s open with the figures alone.
+    const engine = startEngine(out, { path: trace, figuresOnly: true }, () => {}, { spare: false });
+    try {
+      const header = await engine.ready;
+      expect(header.figuresOnly).toBe(true);
+      expect(header.figures).toEqual({ ...want });
     } finally {
       engine.dispose();
     }

@@ -9,7 +9,7 @@ import type { PlacementFingerprint, SocketSnapshotPrint } from '../../shared/que
 import type { SeriesIdentity } from '../../shared/query/stacks/profile-series.ts';
 
 export type ToEngine =
-  | { type: 'open'; path?: string; maxBytes?: number; bytes?: Uint8Array; mtimeMs?: number }
+  | { type: 'open'; path?: string; maxBytes?: number; bytes?: Uint8Array; mtimeMs?: number; figuresOnly?: boolean }
   | { type: 'query'; reqId: number; query: SourceQuery }
   /** Parse the (grown) file again; the current model stays unless the new parse succeeds. */
   | { type: 'reload'; reqId: number; path: string; maxBytes?: number };
@@ -17,6 +17,8 @@ export type ToEngine =
 /** Everything about a parsed source except its model (which never leaves the engine). */
 export type SourceHeader = Omit<ParsedSource, 'model'> & {
   figures: Record<string, unknown>;
+  /** Only the figures were read (an `open` with figuresOnly): the engine holds no model. */
+  figuresOnly?: boolean;
   sizeBytes: number;
   sha256: string;
   /** What the content says about when it was taken, for pairing clockless sources (SessionStore). */

@@ -13,6 +13,7 @@ import { extendPlacementFingerprint, placementFingerprint, type PlacementFingerp
 import { seriesIdentity } from '../../shared/query/stacks/profile-series.ts';
 import { traceWarmUps } from '../../shared/query/trace/trace-warm-ups.ts';
 import { ingestInput, reasonOf } from './ingest-input.ts';
+import { traceFiguresFile } from './trace-figures-file.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
 import { runQueryTestHook, runTestHook } from './engine-test-hooks.ts';
 
@@ -55,6 +56,15 @@ function progress(f: number) {
 onHostMessage(async (m: ToEngine) => {
   if (m.type === 'open') {
     try {
+      const figuresOnly = m.figuresOnly === true && m.path !== undefined ? await traceFiguresFile(m.path) : null;
+      if (figuresOnly) {
+        const { figures, sizeBytes, format, partial, warnings } = figuresOnly;
+        const durationNs = figures.durationNs as number;
+        // No model and no clock were read: this engine answers no query (inspect only wants figures).
+        const clock = { originEpochNs: null, quality: 'estimated' as const, basis: 'not read (figures only)' };
+        post({ type: 'ready', header: { kind: 'gotrace', format, clock, startNs: 0, endNs: durationNs, partial, warnings, figures, sizeBytes, sha256: '', figuresOnly: true } });
+        return;
+      }
       const input = m.path !== undefined ? { path: m.path, maxBytes: m.maxBytes } : { bytes: m.bytes ?? new Uint8Array(), mtimeMs: m.mtimeMs };
       const out = await ingestInput(input, progress, runTestHook);
       source = out.source;

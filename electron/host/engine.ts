@@ -259,7 +259,7 @@ export function startEngine(workerScript: string, input: IngestInput, onProgress
   );
 
   const open: ToEngine =
-    'path' in input ? { type: 'open', path: hostFdPath(input.path), maxBytes: input.maxBytes } : { type: 'open', bytes: input.bytes, mtimeMs: input.mtimeMs };
+    'path' in input ? { type: 'open', path: hostFdPath(input.path), maxBytes: input.maxBytes, figuresOnly: input.figuresOnly } : { type: 'open', bytes: input.bytes, mtimeMs: input.mtimeMs };
   link.send(open);
   armStall();
 

@@ -24,7 +24,11 @@ import { CaptureAppender } from '../../shared/ingest/ss/append-capture.ts';
 import { MAX_FILE_BYTES, oldTraceRefusal, SPECIAL_FILE_READ_MS } from './limits.ts';
 
 /** `maxBytes`: read only the file's first bytes (a capture still being written: whole snapshots only). */
-export type IngestInput = { path: string; maxBytes?: number } | { bytes: Uint8Array; mtimeMs?: number };
+/**
+ * `figuresOnly`: the caller wants the figures (tracedeck inspect), not a model to query: a trace's are
+ * computed without building one (trace-figures-file.ts); the engine then answers no query.
+ */
+export type IngestInput = { path: string; maxBytes?: number; figuresOnly?: boolean } | { bytes: Uint8Array; mtimeMs?: number };
 
 export interface IngestOutcome {
   source: ParsedSource;

@@ -10,6 +10,7 @@ import type { TraceModel } from '../../model/trace.ts';
 import { bytesSource, ByteWindow, MAX_WINDOW, type ByteSource } from '../byte-source.ts';
 import { IngestError, type ParseOptions } from '../errors.ts';
 import { mtimeClock } from '../mtime-clock.ts';
+import type { TraceEventSink } from './events.ts';
 import { TraceModelBuilder } from './model-builder.ts';
 import { decodeTraceV1 } from './v1/decode.ts';
 import { decodeTraceV2, traceHeaderMinor } from './v2/decode.ts';
@@ -29,30 +30,9 @@ export const V1_WHOLE_LIMIT = MAX_WINDOW - 1;
 
 /** Parses a trace read from `src` in chunks (a file of any size: never one buffer for all of it). */
 export function parseTraceSource(src: ByteSource, opts: ParseOptions = {}): ParsedTrace {
-  const w = new ByteWindow(src);
-  w.ensure(16);
-  if (w.len === 0) throw new IngestError('empty file', 0);
-  const minor = traceHeaderMinor(w.buf.subarray(0, w.len));
-  if (minor === null) {
-    const head = String.fromCharCode(...w.buf.subarray(0, Math.min(16, w.len)));
-    if (w.len < 16 && 'go 1.'.startsWith(head.slice(0, 5))) throw new IngestError('trace header cut short', w.len);
-    throw new IngestError('not a Go execution trace (no "go 1.NN trace" header)', 0);
-  }
   const stacks = new StackTableBuilder();
-  const b = new TraceModelBuilder(stacks, w.size, minor < 22);
-  if (minor >= 22) decodeTraceV2(w, b, stacks, opts);
-  else if (minor >= 11) {
-    // One allocation of the file's size when it is known (growing by doubling would hold twice the
-    // file), else doubling: a stream of unknown size never gets a 4 GiB buffer up front.
-    let want = w.size > w.len ? w.size : 2 * w.len;
-    for (;;) {
-      w.ensure(Math.min(V1_WHOLE_LIMIT, want) + 1);
-      if (w.eof || w.len > V1_WHOLE_LIMIT) break;
-      want = 2 * w.len;
-    }
-    if (w.len > V1_WHOLE_LIMIT || !w.eof) throw new IngestError(`old-format (go 1.${minor}) trace over 4 GiB: only go 1.22+ traces are read in parts`);
-    decodeTraceV1(w.buf.subarray(0, w.len), b, stacks, opts);
-  } else throw new IngestError(`unsupported trace version go 1.${minor}`, 0);
+  let b!: TraceModelBuilder;
+  const minor = decodeTraceSource(src, (m, size) => (b = new TraceModelBuilder(stacks, size, m < 22)), stacks, opts);
   const base = b.finish();
   let gcCount = 0;
   for (let i = 0; i < base.gcCycles.count; i++) if (base.gcCycles.start[i] === base.gcCycles.start[i]) gcCount++;
@@ -87,4 +67,35 @@ export function parseTraceSource(src: ByteSource, opts: ParseOptions = {}): Pars
     warnings: b.warnings.slice(),
     model,
   };
+}
+
+/**
+ * Reads the header and runs the decoder for its format into the sink `sinkFor` makes (given the minor
+ * version and the input size); returns the minor version. Throws IngestError naming what is wrong.
+ */
+export function decodeTraceSource(src: ByteSource, sinkFor: (minor: number, size: number) => TraceEventSink, stacks: StackTableBuilder, opts: ParseOptions = {}): number {
+  const w = new ByteWindow(src);
+  w.ensure(16);
+  if (w.len === 0) throw new IngestError('empty file', 0);
+  const minor = traceHeaderMinor(w.buf.subarray(0, w.len));
+  if (minor === null) {
+    const head = String.fromCharCode(...w.buf.subarray(0, Math.min(16, w.len)));
+    if (w.len < 16 && 'go 1.'.startsWith(head.slice(0, 5))) throw new IngestError('trace header cut short', w.len);
+    throw new IngestError('not a Go execution trace (no "go 1.NN trace" header)', 0);
+  }
+  const sink = sinkFor(minor, w.size);
+  if (minor >= 22) decodeTraceV2(w, sink, stacks, opts);
+  else if (minor >= 11) {
+    // One allocation of the file's size when it is known (growing by doubling would hold twice the
+    // file), else doubling: a stream of unknown size never gets a 4 GiB buffer up front.
+    let want = w.size > w.len ? w.size : 2 * w.len;
+    for (;;) {
+      w.ensure(Math.min(V1_WHOLE_LIMIT, want) + 1);
+      if (w.eof || w.len > V1_WHOLE_LIMIT) break;
+      want = 2 * w.len;
+    }
+    if (w.len > V1_WHOLE_LIMIT || !w.eof) throw new IngestError(`old-format (go 1.${minor}) trace over 4 GiB: only go 1.22+ traces are read in parts`);
+    decodeTraceV1(w.buf.subarray(0, w.len), sink, stacks, opts);
+  } else throw new IngestError(`unsupported trace version go 1.${minor}`, 0);
+  return minor;
 }

@@ -69,14 +69,19 @@ export function blockingTotals(model: TraceModel, kinds: readonly BlockingKind[]
 
 /** Per goroutine row: its lifetime per Go's summary (first run → end), intersected with the range. */
 export function goroutineWindows(model: TraceModel, range?: TimeRange): { lo: Float64Array; hi: Float64Array } {
-  const gs = model.goroutines;
-  const lo = new Float64Array(gs.count);
-  const hi = new Float64Array(gs.count);
-  for (let g = 0; g < gs.count; g++) {
-    const run = gs.firstRunNs[g]!;
-    const end = gs.summaryEndNs[g]!;
+  return goroutineWindowsOf(model.goroutines.firstRunNs, model.goroutines.summaryEndNs, model.endNs, range);
+}
+
+/** goroutineWindows over the columns: NaN first run = from the start, NaN end = to `endNs`. */
+export function goroutineWindowsOf(firstRunNs: ArrayLike<number>, summaryEndNs: ArrayLike<number>, endNs: number, range?: TimeRange): { lo: Float64Array; hi: Float64Array } {
+  const n = firstRunNs.length;
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n);
+  for (let g = 0; g < n; g++) {
+    const run = firstRunNs[g]!;
+    const end = summaryEndNs[g]!;
     lo[g] = run === run ? run : -Infinity;
-    hi[g] = end === end ? end : model.endNs;
+    hi[g] = end === end ? end : endNs;
     if (range) {
       if (range.startNs > lo[g]!) lo[g] = range.startNs;
       if (range.endNs < hi[g]!) hi[g] = range.endNs;
@@ -98,8 +103,6 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
   const masks = kinds.map((k) => KIND_MASK[k]);
   // Bit k: slot (g, k) is tracking; kindsIn[state]: the kinds tracking that state.
   const open = new Uint8Array(nG);
-  const kindsIn = new Uint8Array(256);
-  states.forEach((st, k) => (kindsIn[st]! |= 1 << k));
   const n = tr.count;
   const T = tr.t;
   const G = tr.g;
@@ -140,36 +143,7 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
       }
     }
   }
-  for (let i = i0; i < iEnd; i++) {
-    const g = G[i]!;
-    const to = TO[i]!;
-    // Kinds to start (into their state, not tracked) and to close (tracked, out of their state):
-    // most transitions touch one kind or none, so the per-kind loop runs only when needed.
-    const mask = open[g]!;
-    const same = kindsIn[to]!;
-    const starts = same & ~mask;
-    const closes = mask & ~same;
-    if ((starts | closes) === 0) continue;
-    for (let k = 0; k < nk; k++) {
-      const bit = 1 << k;
-      const slot = g * nk + k;
-      if (starts & bit) {
-        const m = masks[k]!;
-        if (m === 0 || (cls[R[i]!]! & m) !== 0) {
-          start[slot] = T.at(i);
-          stk[slot] = S[i]!;
-          open[g] = open[g]! | bit;
-        }
-      } else if (closes & bit) {
-        const s0 = start[slot]!;
-        start[slot] = NaN;
-        open[g] = open[g]! & ~bit;
-        if (lo[g]! > hi[g]!) continue;
-        const d = overlap(lo[g]!, hi[g]!, s0, T.at(i));
-        if (d > 0) add(kinds[k]!, stk[slot]!, d);
-      }
-    }
-  }
+  walkRows(tr, cls, kinds, lo, hi, i0, iEnd, { start, stk, open }, add);
   if (!ix?.sorted || iEnd >= n) return;
   const closes: number[] = [];
   for (let g = 0; g < nG; g++) {
@@ -195,6 +169,83 @@ function walk(model: TraceModel, kinds: readonly BlockingKind[], range: TimeRang
     if (lo[g]! > hi[g]!) continue;
     const d = overlap(lo[g]!, hi[g]!, s0, T.at(i));
     if (d > 0) add(kinds[k]!, stk[slot]!, d);
+  }
+}
+
+/** Transition columns the walk reads (the model's, or trace-figures.ts's lighter ones). */
+export interface WalkRows {
+  t: { at(i: number): number };
+  g: ArrayLike<number>;
+  to: ArrayLike<number>;
+  /** Index into `cls` (reasonClasses) per transition. */
+  reason: ArrayLike<number>;
+  /** The event stack per transition, or null when only totals are wanted. */
+  stack: ArrayLike<number> | null;
+}
+
+/** Per (goroutine, kind) slot: tracking start time (NaN: none) and stack; per goroutine: kinds tracked. */
+export interface WalkState {
+  start: Float64Array;
+  stk: Int32Array;
+  open: Uint8Array;
+}
+
+/**
+ * Go's tracking over transitions [i0, iEnd) in order: starts, keeps and closes intervals per
+ * (goroutine, kind), each closed one clipped to the goroutine's window [lo, hi] and handed to `add`.
+ */
+export function walkRows(
+  rows: WalkRows,
+  cls: Uint8Array,
+  kinds: readonly BlockingKind[],
+  lo: Float64Array,
+  hi: Float64Array,
+  i0: number,
+  iEnd: number,
+  st: WalkState,
+  /** Each counted interval: its kind, start stack, overlap, goroutine row, closing transition and kind index. */
+  add: (kind: BlockingKind, stack: number, ns: number, g: number, i: number, k: number) => void,
+): void {
+  const { start, stk, open } = st;
+  const nk = kinds.length;
+  const masks = kinds.map((k) => KIND_MASK[k]);
+  const kindsIn = new Uint8Array(256);
+  kinds.forEach((k, j) => (kindsIn[KIND_STATE[k]]! |= 1 << j));
+  const T = rows.t;
+  const G = rows.g;
+  const TO = rows.to;
+  const R = rows.reason;
+  const S = rows.stack;
+  for (let i = i0; i < iEnd; i++) {
+    const g = G[i]!;
+    const to = TO[i]!;
+    // Kinds to start (into their state, not tracked) and to close (tracked, out of their state):
+    // most transitions touch one kind or none, so the per-kind loop runs only when needed.
+    const mask = open[g]!;
+    const same = kindsIn[to]!;
+    const starts = same & ~mask;
+    const closes = mask & ~same;
+    // Only the kinds touched: the lowest set bit each round.
+    for (let todo = starts | closes; todo !== 0; todo &= todo - 1) {
+      const k = 31 - Math.clz32(todo & -todo);
+      const bit = 1 << k;
+      const slot = g * nk + k;
+      if (starts & bit) {
+        const m = masks[k]!;
+        if (m === 0 || (cls[R[i]!]! & m) !== 0) {
+          start[slot] = T.at(i);
+          stk[slot] = S === null ? -1 : S[i]!;
+          open[g] = open[g]! | bit;
+        }
+      } else if (closes & bit) {
+        const s0 = start[slot]!;
+        start[slot] = NaN;
+        open[g] = open[g]! & ~bit;
+        if (lo[g]! > hi[g]!) continue;
+        const d = overlap(lo[g]!, hi[g]!, s0, T.at(i));
+        if (d > 0) add(kinds[k]!, stk[slot]!, d, g, i, k);
+      }
+    }
   }
 }
 

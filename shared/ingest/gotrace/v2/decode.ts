@@ -28,6 +28,9 @@ const { G_NOTEXIST: NOTEXIST, G_RUNNABLE: RUNNABLE, G_RUNNING: RUNNING, G_SYSCAL
 const { GO_STATUS_STATE, P_IDLE, P_RUNNING, PROC_STATUS_STATE } = M;
 const HEAD = OUT_HEAD;
 const KEPT = OUT_ARGS;
+/** TRANSITION_ROWS markers: the old state is argument 4; the new one GO_STATUS_STATE of argument 2. */
+export const FROM_ARG4 = 254;
+export const TO_STATUS = 254;
 
 /** Header minor versions this decoder reads (go 1.24 wrote `go 1.23`, go 1.27 writes `go 1.26`). */
 export const V2_VERSIONS: readonly number[] = [22, 23, 25, 26];
@@ -57,12 +60,33 @@ type Outcome =
   | { kind: 'corrupt'; err: WireError };
 
 /**
+ * Decoding one part of a trace split at generation starts (parallel-figures.ts): the first part stops
+ * before a given generation, a later part is read from a generation start with a fresh scheduler state.
+ */
+export interface DecodePart {
+  /** File offset of a generation start: decoding stops before reading it (no final sync, no end). */
+  stopAt?: number;
+  /** Called on stopping at stopAt: the scheduler state there, the generations read, the last time. */
+  onStop?: (ord: Ordering, gens: number, lastTs: number) => void;
+  /**
+   * The input is the 16-byte header followed by the file from a generation start: `offsetShift` turns
+   * its offsets into the file's, and `gensBefore` generations precede it (so a fault in its first
+   * generation is a warning, as in one pass over the file).
+   */
+  continuation?: { offsetShift: number; gensBefore: number };
+  /** Called with the scheduler state before the first event (to read it after the decode). */
+  onOrdering?: (ord: Ordering) => void;
+}
+
+/**
  * Decodes the trace in `w` (its 16-byte header already read). Reads the input one generation at a
  * time through the window and drops each generation's bytes once it is handed over, so memory holds
  * one generation, never the file. Positions inside are the window's; offsets in errors, warnings
  * and `sink.end` are the file's.
  */
-export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: StackTableBuilder, opts: ParseOptions): void {
+export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: StackTableBuilder, opts: ParseOptions, part: DecodePart = {}): void {
+  const shift = part.continuation?.offsetShift ?? 0;
+  const before = part.continuation?.gensBefore ?? 0;
   w.ensure(16);
   const goMinor = traceHeaderMinor(w.buf.subarray(0, Math.min(16, w.len)));
   if (goMinor === null) throw new IngestError('not a Go execution trace (bad header)', 0);
@@ -71,18 +95,23 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
   let pos = 16;
   const out = new OutBuf();
   const ord = new Ordering(w.buf, out);
+  part.onOrdering?.(ord);
   let begun = false;
   let partial = false;
-  let lastGood = 16;
+  let lastGood = 16 + shift;
   let gens = 0;
 
   for (;;) {
     throwIfAborted(opts.signal);
+    if (part.stopAt !== undefined && w.base + pos >= part.stopAt) {
+      part.onStop?.(ord, gens, out.lastTs);
+      return; // no final sync and no end: the rest of the trace is decoded elsewhere
+    }
     const startAt = pos;
     const o = readGeneration(w, pos, goMinor);
     if (o.kind === 'done') break;
     if (o.kind === 'truncated') {
-      if (gens === 0) throw new IngestError('trace cut short before its first generation ended', w.base + w.len);
+      if (gens + before === 0) throw new IngestError('trace cut short before its first generation ended', w.base + w.len);
       partial = true;
       break;
     }
@@ -115,17 +144,17 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
     }
     if (err !== null || gen === null) {
       const e = err ?? new WireError('unreadable generation', startAt);
-      const offset = w.base + e.offset;
-      if (gens === 0) throw new IngestError(`corrupt trace: ${e.reason}`, offset);
+      const offset = w.base + e.offset + shift;
+      if (gens + before === 0) throw new IngestError(`corrupt trace: ${e.reason}`, offset);
       if (gen !== null) dispatch(out, gen, sink); // the ordered events before the fault
-      sink.warning?.(`corrupt trace data (${e.reason}); kept the ${gens} generation(s) before it and the events ordered before the fault`, offset);
+      sink.warning?.(`corrupt trace data (${e.reason}); kept the ${gens + before} generation(s) before it and the events ordered before the fault`, offset);
       partial = true;
       break;
     }
     dispatch(out, gen, sink);
     gens++;
-    lastGood = w.base + gen.endOffset;
-    opts.onProgress?.(lastGood / w.size);
+    lastGood = w.base + gen.endOffset + shift;
+    opts.onProgress?.(lastGood / (w.size + shift));
     if (o.kind === 'gen' && o.cutAfter === true) {
       partial = true;
       break;
@@ -135,7 +164,7 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
     w.discard(next);
     pos = next - (w.base - base);
   }
-  if (gens === 0) throw new IngestError('trace holds no events after its header', 16);
+  if (gens + before === 0) throw new IngestError('trace holds no events after its header', 16);
   // Go's reader ends with a sync event just after the last event.
   out.reset();
   out.push(Ev.SyncOut, out.lastTs, -1, -1, -1, 0, 0, 0, 0, 0);
@@ -224,9 +253,58 @@ function gScope(id: number): RangeScope {
   return SCOPE_G;
 }
 
+/**
+ * A sink that reads the ordered rows itself (electron/host/trace-figures.ts), with the goroutine
+ * transition of each row from TRANSITION_ROWS, instead of a call per event: every row is one event
+ * the sink would have been called for.
+ */
+export interface RowsSink {
+  takeRows(chunk: OutChunk, gen: Generation): void;
+}
+
+/**
+ * Per event type, the goroutine transition dispatchRows hands on (decode.test.ts checks the two
+ * agree for every type): whose (1: argument 0, 2: the event's goroutine, 0: none), from and to (a
+ * model state; FROM_ARG4: the old state in argument 4; TO_STATUS: GO_STATUS_STATE of argument 2),
+ * and whether argument 0 names the reason.
+ */
+export const TRANSITION_ROWS = (() => {
+  const who = new Uint8Array(256);
+  const from = new Uint8Array(256);
+  const to = new Uint8Array(256);
+  const reason = new Uint8Array(256);
+  const set = (typ: number, w: number, f: number, t: number, r = 0) => {
+    who[typ] = w;
+    from[typ] = f;
+    to[typ] = t;
+    reason[typ] = r;
+  };
+  set(Ev.GoCreate, 1, NOTEXIST, RUNNABLE);
+  set(Ev.GoCreateBlocked, 1, NOTEXIST, WAITING);
+  set(Ev.GoCreateSyscall, 1, NOTEXIST, SYSCALL);
+  set(Ev.GoStart, 1, RUNNABLE, RUNNING);
+  set(Ev.GoDestroy, 2, RUNNING, NOTEXIST);
+  set(Ev.GoDestroySyscall, 2, SYSCALL, NOTEXIST);
+  set(Ev.GoStop, 2, RUNNING, RUNNABLE, 1);
+  set(Ev.GoBlock, 2, RUNNING, WAITING, 1);
+  set(Ev.GoUnblock, 1, WAITING, RUNNABLE);
+  set(Ev.GoSwitch, 1, WAITING, RUNNABLE);
+  set(Ev.GoSwitchDestroy, 1, WAITING, RUNNABLE);
+  set(Ev.GoSyscallBegin, 2, RUNNING, SYSCALL);
+  set(Ev.GoSyscallEnd, 2, SYSCALL, RUNNING);
+  set(Ev.GoSyscallEndBlocked, 2, SYSCALL, RUNNABLE);
+  set(Ev.GoStatus, 1, FROM_ARG4, TO_STATUS);
+  set(Ev.GoStatusStack, 1, FROM_ARG4, TO_STATUS);
+  return { who, from, to, reason };
+})();
+
 /** Hands a generation's ordered events to the sink. */
 function dispatch(out: OutBuf, gen: Generation, sink: TraceEventSink): void {
-  for (let c = 0; c < out.count; c++) dispatchRows(out.chunks[c]!, gen, sink);
+  const rows = (sink as Partial<RowsSink>).takeRows;
+  for (let c = 0; c < out.count; c++) {
+    if (rows !== undefined) rows.call(sink, out.chunks[c]!, gen);
+    else dispatchRows(out.chunks[c]!, gen, sink);
+  }
 }
 
 const stackOf = (gen: Generation, id: number): number => gen.stack(id) ?? -1;
@@ -241,7 +319,7 @@ const stringOf = (gen: Generation, id: number): string => gen.string(id) ?? '';
  * optimized this loop sends it back to slow code until it is optimized again, which a rare event
  * then costs only that small function.
  */
-function dispatchRows(chunk: OutChunk, gen: Generation, sink: TraceEventSink): void {
+export function dispatchRows(chunk: OutChunk, gen: Generation, sink: TraceEventSink): void {
   const n = chunk.n;
   const typ = chunk.typ;
   const f = chunk.f;

@@ -116,6 +116,11 @@ export class Ordering {
   gcState = GC_UNDETERMINED;
   initialGen = 0;
   private readonly step = new Step();
+  /**
+   * When set (a trace read from a later generation on: parallel-figures.ts), the wire status of each
+   * goroutine and P met first in a status event, by id: what the part before must have ended with.
+   */
+  firstStatuses: { goroutines: Map<number, number>; procs: Map<number, number> } | null = null;
   /** Task-end names, per generation (TaskEnd events carry an index into this). */
   extraStrings: string[] = [];
   /**
@@ -335,6 +340,7 @@ const advanceProcStatus: Handler = (o, s) => {
     ps.seq = 0;
   } else {
     o.pStates.set(pid, { status, seqGen: s.genNo, seq: 0, ranges: null });
+    o.firstStatuses?.procs.set(pid, status);
     old = s.genNo === o.initialGen ? P_UNDETERMINED : P_NOTEXIST;
   }
   if (status === WireProc.Running || status === WireProc.Syscall) s.newP = pid;
@@ -424,6 +430,7 @@ const advanceGoStatus: Handler = (o, s) => {
     gs.seq = 0;
   } else if (s.genNo === o.initialGen) {
     o.gStates.set(gid, { status, seqGen: s.genNo, seq: 0, regions: null, ranges: null });
+    o.firstStatuses?.goroutines.set(gid, status);
     old = G_UNDETERMINED;
   } else {
     fail(s.at, `found goroutine status for new goroutine after the first generation: id=${gid} status=${status}`);

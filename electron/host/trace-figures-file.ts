@@ -1,0 +1,178 @@
+/**
+ * `tracedeck inspect`'s figures of a Go execution trace file without its model (the app's engines
+ * build the model; inspect prints figures only): one pass over the file, or for a big new-format
+ * trace two parts at once — the part after a generation start near the middle in a worker thread
+ * (figures-part-worker.ts), the first part here — joined when the later part began where the first
+ * ended, else read again in one pass (shared/ingest/gotrace/parallel-figures.ts).
+ * Null when the file is not a regular file with a Go trace header: the caller ingests it as usual.
+ */
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ByteSource } from '../../shared/ingest/byte-source.ts';
+import { decodeFirstPart, figuresInParts, generationStarts, splitPoint, traceFiguresOnePass, type LaterDecoded, type LaterPartApi } from './parallel-figures.ts';
+import type { TraceFigures } from './trace-figures.ts';
+import { traceHeaderMinor } from '../../shared/ingest/gotrace/v2/decode.ts';
+import type { BlockingTotals, FirstCloses, PartWindows } from './trace-figures.ts';
+import type { FiguresPartJob, ToPartWorker } from './figures-part-worker.ts';
+import { oldTraceRefusal } from './limits.ts';
+import { IngestError } from '../../shared/ingest/errors.ts';
+
+/** Below this a second thread costs more than it saves. */
+const SPLIT_MIN_BYTES = 16 << 20;
+
+/** The bundled worker beside the bundled engine (dist/engine-worker/); absent when run from source. */
+const PART_WORKER = fileURLToPath(new URL('./figures-part-worker.mjs', import.meta.url));
+
+export interface TraceFiguresOutcome {
+  format: string;
+  figures: Record<string, unknown>;
+  partial: boolean;
+  warnings: string[];
+  sizeBytes: number;
+}
+
+/** How trace figures were read in this thread (tests and diagnostics). */
+export const traceFiguresReads = { split: 0, joined: 0, onePass: 0 };
+
+export interface TraceFiguresOptions {
+  /** The part worker's script (default: the bundle beside this one); no split when it is absent. */
+  partWorker?: string;
+  /** Files smaller than this are read in one pass (default 16 MB). */
+  splitMinBytes?: number;
+}
+
+export async function traceFiguresFile(path: string, opts: TraceFiguresOptions = {}): Promise<TraceFiguresOutcome | null> {
+  const partWorker = opts.partWorker ?? PART_WORKER;
+  if (/^\/(proc|sys)\//.test(path)) return null;
+  let fd: number;
+  try {
+    // Never blocks: a FIFO (or a path swapped for one) opens at once and is left to the usual ingest.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return null; // the usual ingest names the reason
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size < 16) return null;
+    const head = new Uint8Array(16);
+    const minor = readSync(fd, head, 0, 16, 0) === 16 ? traceHeaderMinor(head) : null;
+    if (minor === null || minor < 11) return null;
+    if (minor < 22) {
+      const refusal = oldTraceRefusal(st.size);
+      if (refusal !== null) throw new IngestError(refusal);
+    }
+    const readAt = (into: Uint8Array, off: number) => readSync(fd, into, 0, into.length, off);
+    const from = (start: number): ByteSource => {
+      let at = start;
+      return {
+        size: st.size,
+        read(into) {
+          const n = readAt(into, at);
+          at += n;
+          return n;
+        },
+      };
+    };
+    let figures: TraceFigures | null = null;
+    const split = minor >= 22 && st.size >= (opts.splitMinBytes ?? SPLIT_MIN_BYTES) && existsSync(partWorker) ? splitAt(readAt, st.size, minor) : null;
+    if (split !== null) {
+      traceFiguresReads.split++;
+      const later = workerLaterPart(partWorker, { path, size: st.size, split: split.at, gensBefore: split.gensBefore });
+      try {
+        figures = await figuresInParts(decodeFirstPart(from(0), split.at), later);
+      } catch {
+        figures = null; // one pass says what is wrong, if anything is
+      } finally {
+        later.cancel();
+      }
+    }
+    if (figures !== null) traceFiguresReads.joined++;
+    else {
+      traceFiguresReads.onePass++;
+      figures = traceFiguresOnePass(from(0));
+    }
+    const { warnings, goMinor, partial, ...rest } = figures;
+    return {
+      format: `go 1.${minor} trace`,
+      // The keys and order of summarizeTrace (shared/query/trace/trace-summary.ts).
+      figures: {
+        format: `go 1.${minor} trace`,
+        goVersion: `go1.${goMinor}`,
+        durationNs: rest.durationNs,
+        goroutines: rest.goroutines,
+        gcCount: rest.gcCount,
+        procs: rest.procs,
+        cpuSamples: rest.cpuSamples,
+        partial,
+        blockingNs: rest.blockingNs,
+      },
+      partial,
+      warnings,
+      sizeBytes: st.size,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function splitAt(readAt: (into: Uint8Array, off: number) => number, size: number, minor: number): { at: number; gensBefore: number } | null {
+  const starts = generationStarts(readAt, size, minor);
+  const at = splitPoint(starts, size);
+  // A later part over 4 GiB could count 2^32 events (FiguresRows keeps their indexes in 32 bits).
+  if (at === null || size - at >= 2 ** 32) return null;
+  return { at, gensBefore: starts.indexOf(at) + 1 };
+}
+
+/**
+ * The later part in a worker thread (figures-part-worker.ts). A worker that cannot start, fails or
+ * ends answers null to `decoded` (the figures are then read in one pass); later questions are asked
+ * only after it decoded.
+ */
+function workerLaterPart(script: string, job: FiguresPartJob): LaterPartApi {
+  type Reply = { type: 'decoded'; decoded: LaterDecoded } | { type: 'failed' } | { type: 'windows'; windows: PartWindows } | { type: 'walked'; totals: BlockingTotals; firstClose: FirstCloses };
+  const waiting: ((m: Reply | null) => void)[] = [];
+  const replies: (Reply | null)[] = [];
+  let gone = false;
+  const deliver = (m: Reply | null) => {
+    const w = waiting.shift();
+    if (w) w(m);
+    else replies.push(m);
+  };
+  const next = () => new Promise<Reply | null>((resolve) => {
+    if (replies.length > 0) resolve(replies.shift()!);
+    else if (gone) resolve(null);
+    else waiting.push(resolve);
+  });
+  let w: Worker | null = null;
+  try {
+    w = new Worker(script, { workerData: job });
+    w.on('message', (m: Reply) => deliver(m));
+    const end = () => {
+      gone = true;
+      for (const f of waiting.splice(0)) f(null);
+    };
+    w.on('error', end);
+    w.on('exit', end);
+  } catch {
+    gone = true;
+  }
+  const ask = async <T extends Reply['type']>(m: ToPartWorker | null, type: T): Promise<Extract<Reply, { type: T }>> => {
+    if (m) w!.postMessage(m);
+    const r = await next();
+    if (r === null || r.type !== type) throw new Error('the trace-figures worker stopped');
+    return r as Extract<Reply, { type: T }>;
+  };
+  return {
+    decoded: async () => {
+      const r = await next();
+      return r !== null && r.type === 'decoded' ? r.decoded : null;
+    },
+    windows: async (base, lastTs) => (await ask({ type: 'windows', base, lastTs }, 'windows')).windows,
+    walk: async (lo, hi) => {
+      const r = await ask({ type: 'walk', lo, hi }, 'walked');
+      return { totals: r.totals, firstClose: r.firstClose };
+    },
+    cancel: () => void w?.terminate(),
+  };
+}
