@@ -22,7 +22,13 @@ import { IngestError } from '../../shared/ingest/errors.ts';
 const SPLIT_MIN_BYTES = 16 << 20;
 
 /** The bundled worker beside the bundled engine (dist/engine-worker/); absent when run from source. */
-const PART_WORKER = fileURLToPath(new URL('./figures-part-worker.mjs', import.meta.url));
+function defaultPartWorker(): string | null {
+  try {
+    return fileURLToPath(new URL('./figures-part-worker.mjs', import.meta.url));
+  } catch {
+    return null; // a build without a file URL for this module (CommonJS): one pass
+  }
+}
 
 export interface TraceFiguresOutcome {
   format: string;
@@ -43,7 +49,7 @@ export interface TraceFiguresOptions {
 }
 
 export async function traceFiguresFile(path: string, opts: TraceFiguresOptions = {}): Promise<TraceFiguresOutcome | null> {
-  const partWorker = opts.partWorker ?? PART_WORKER;
+  const partWorker = opts.partWorker ?? defaultPartWorker();
   if (/^\/(proc|sys)\//.test(path)) return null;
   let fd: number;
   try {
@@ -75,10 +81,10 @@ export async function traceFiguresFile(path: string, opts: TraceFiguresOptions =
       };
     };
     let figures: TraceFigures | null = null;
-    const split = minor >= 22 && st.size >= (opts.splitMinBytes ?? SPLIT_MIN_BYTES) && existsSync(partWorker) ? splitAt(readAt, st.size, minor) : null;
+    const split = minor >= 22 && st.size >= (opts.splitMinBytes ?? SPLIT_MIN_BYTES) && partWorker !== null && existsSync(partWorker) ? splitAt(readAt, st.size, minor) : null;
     if (split !== null) {
       traceFiguresReads.split++;
-      const later = workerLaterPart(partWorker, { path, size: st.size, split: split.at, gensBefore: split.gensBefore });
+      const later = workerLaterPart(partWorker!, { path, size: st.size, split: split.at, gensBefore: split.gensBefore });
       try {
         figures = await figuresInParts(decodeFirstPart(from(0), split.at), later);
       } catch {
