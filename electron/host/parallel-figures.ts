@@ -30,20 +30,25 @@ import { Ev, WireError, WireReader } from '../../shared/ingest/gotrace/v2/wire.t
 import { boundaryCorrection, figureWarnings, FiguresRows, KINDS, onePartFigures, type BlockingTotals, type FirstCloses, type PartCounts, type PartWindows, type TraceFigures } from './trace-figures.ts';
 
 const BATCH_HEADER = 2 + 4 * 10;
+/** Batch headers generationStarts reads at most (a real 1 GB trace has tens of thousands). */
+const MAX_HEADERS = 1 << 20;
 
 /**
  * File offsets where generations after the first begin (each one's first batch), read from batch
  * headers only. `readAt` copies the file's bytes at an offset (a short count at the end). Stops at
- * the first header it cannot read: the decoder says what is wrong there.
+ * the first header it cannot read (the decoder says what is wrong there), after the first start at or
+ * past `until`, or after MAX_HEADERS headers.
  */
-export function generationStarts(readAt: (into: Uint8Array, offset: number) => number, size: number, goMinor: number): number[] {
+export function generationStarts(readAt: (into: Uint8Array, offset: number) => number, size: number, goMinor: number, until = Infinity): number[] {
   const starts: number[] = [];
+  // A real trace has a batch per few KB; a crafted one of one-byte markers must not cost a read each.
+  let headers = 0;
   const head = new Uint8Array(BATCH_HEADER);
   const r = new WireReader(head);
   let pos = 16;
   let gen = -1;
   let afterEnd = false;
-  while (pos < size) {
+  while (pos < size && headers++ < MAX_HEADERS) {
     const n = readAt(head, pos);
     if (n <= 0) break;
     r.pos = 0;
@@ -68,7 +73,10 @@ export function generationStarts(readAt: (into: Uint8Array, offset: number) => n
       if (e instanceof WireError) break;
       throw e;
     }
-    if (gen >= 0 && (goMinor >= 26 ? afterEnd : batchGen !== gen)) starts.push(pos);
+    if (gen >= 0 && (goMinor >= 26 ? afterEnd : batchGen !== gen)) {
+      starts.push(pos);
+      if (pos >= until) break;
+    }
     gen = batchGen;
     afterEnd = false;
     pos = dataEnd;
@@ -80,7 +88,7 @@ export function generationStarts(readAt: (into: Uint8Array, offset: number) => n
  * The first part's share of the file: a little over half, as the later part's thread starts later
  * (it loads its code first) and keeps more per event.
  */
-const FIRST_SHARE = 0.55;
+export const FIRST_SHARE = 0.55;
 
 /** The generation start nearest FIRST_SHARE of the file, or null when there is none worth a split. */
 export function splitPoint(starts: readonly number[], size: number): number | null {
@@ -148,6 +156,8 @@ export interface FirstPart {
   rows: FiguresRows;
   /** False when the first part ended before the split (cut short or corrupt): its figures are the trace's. */
   reachedSplit: boolean;
+  /** It stopped past the split (not a generation start to the decoder): read in one pass. */
+  overran: boolean;
   lastTs: number;
   goStatus: (id: number) => number | undefined;
   procStatus: (id: number) => number | undefined;
@@ -159,10 +169,16 @@ export function decodeFirstPart(src: ByteSource, split: number, opts: ParseOptio
   w.ensure(16);
   if (w.len < 16 || traceHeaderMinor(w.buf.subarray(0, 16)) === null) throw new IngestError('not a Go execution trace (no "go 1.NN trace" header)', 0);
   const rows = new FiguresRows(split, false);
-  const first: FirstPart = { rows, reachedSplit: false, lastTs: 0, goStatus: () => undefined, procStatus: () => undefined };
+  const first: FirstPart = { rows, reachedSplit: false, overran: false, lastTs: 0, goStatus: () => undefined, procStatus: () => undefined };
   decodeTraceV2(w, rows, new StackTableBuilder(), opts, {
     stopAt: split,
-    onStop: (ord: Ordering, _gens, lastTs) => {
+    onStop: (ord: Ordering, _gens, lastTs, at) => {
+      // Stopped past the split: the split was no generation start to the decoder, and the parts
+      // would overlap. (The header scan and the decoder agree on every well-formed trace.)
+      if (at !== split) {
+        first.overran = true;
+        return;
+      }
       first.reachedSplit = true;
       first.lastTs = lastTs;
       first.goStatus = (id) => ord.gStates.get(id)?.status;
@@ -177,6 +193,10 @@ export function decodeFirstPart(src: ByteSource, split: number, opts: ParseOptio
  * begin where the first ended, or broke off (read the trace in one pass then).
  */
 export async function figuresInParts(first: FirstPart, later: LaterPartApi): Promise<TraceFigures | null> {
+  if (first.overran) {
+    later.cancel();
+    return null;
+  }
   if (!first.reachedSplit) {
     later.cancel();
     return onePartFigures(first.rows);

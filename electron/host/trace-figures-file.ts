@@ -10,7 +10,7 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ByteSource } from '../../shared/ingest/byte-source.ts';
-import { decodeFirstPart, figuresInParts, generationStarts, splitPoint, traceFiguresOnePass, type LaterDecoded, type LaterPartApi } from './parallel-figures.ts';
+import { decodeFirstPart, figuresInParts, FIRST_SHARE, generationStarts, splitPoint, traceFiguresOnePass, type LaterDecoded, type LaterPartApi } from './parallel-figures.ts';
 import type { TraceFigures } from './trace-figures.ts';
 import { traceHeaderMinor } from '../../shared/ingest/gotrace/v2/decode.ts';
 import type { BlockingTotals, FirstCloses, PartWindows } from './trace-figures.ts';
@@ -123,7 +123,7 @@ export async function traceFiguresFile(path: string, opts: TraceFiguresOptions =
 }
 
 function splitAt(readAt: (into: Uint8Array, off: number) => number, size: number, minor: number): { at: number; gensBefore: number } | null {
-  const starts = generationStarts(readAt, size, minor);
+  const starts = generationStarts(readAt, size, minor, size * FIRST_SHARE);
   const at = splitPoint(starts, size);
   // A later part over 4 GiB could count 2^32 events (FiguresRows keeps their indexes in 32 bits).
   if (at === null || size - at >= 2 ** 32) return null;

@@ -181,3 +181,28 @@ describe('the decoder rows read whole (TRANSITION_ROWS)', () => {
     expect(checked).toBe(16);
   });
 });
+
+describe('splits that are not what they seem', () => {
+  it('a split the decoder does not see as a generation start: the parts would overlap, so one pass', async () => {
+    const bytes = readTrace(traces.find((x) => x.name === 'scenarios_cpu-pool-go1.27_trace.out')!.path);
+    const gs = starts(bytes);
+    expect(await split(bytes, gs[1]! + 1, 2)).toBeNull();
+    expect(await split(bytes, gs[1]!, 2)).toEqual(onePass(bytes));
+  });
+
+  it('a flood of one-byte end-of-generation markers: the header scan stops after a bounded number of reads', () => {
+    const bytes = new Uint8Array(16 + (3 << 20)).fill(52);
+    bytes.set(new TextEncoder().encode('go 1.26 trace\0\0\0'));
+    let reads = 0;
+    const got = generationStarts((into, off) => {
+      reads++;
+      const n = Math.max(0, Math.min(into.length, bytes.length - off));
+      into.set(bytes.subarray(off, off + n));
+      return n;
+    }, bytes.length, 26);
+    expect(got).toEqual([]);
+    expect(reads).toBe(1 << 20);
+    // One pass says what is wrong with it.
+    expect(onePass(bytes)).toMatch(/corrupt trace: empty generation/);
+  });
+});

@@ -66,8 +66,11 @@ type Outcome =
 export interface DecodePart {
   /** File offset of a generation start: decoding stops before reading it (no final sync, no end). */
   stopAt?: number;
-  /** Called on stopping at stopAt: the scheduler state there, the generations read, the last time. */
-  onStop?: (ord: Ordering, gens: number, lastTs: number) => void;
+  /**
+   * Called on stopping: the scheduler state there, the generations read, the last time, and the file
+   * offset where it stopped (the first generation start at or after stopAt).
+   */
+  onStop?: (ord: Ordering, gens: number, lastTs: number, at: number) => void;
   /**
    * The input is the 16-byte header followed by the file from a generation start: `offsetShift` turns
    * its offsets into the file's, and `gensBefore` generations precede it (so a fault in its first
@@ -104,7 +107,7 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
   for (;;) {
     throwIfAborted(opts.signal);
     if (part.stopAt !== undefined && w.base + pos >= part.stopAt) {
-      part.onStop?.(ord, gens, out.lastTs);
+      part.onStop?.(ord, gens, out.lastTs, w.base + pos);
       return; // no final sync and no end: the rest of the trace is decoded elsewhere
     }
     const startAt = pos;
