@@ -4,13 +4,14 @@
  * questions about them (parallel-figures.ts LaterPartApi): what it decoded, its goroutine windows,
  * its walk. Bundled on its own (electron/worker-build.ts), so a thread loads the decoder only.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ByteSource } from '../../shared/ingest/byte-source.ts';
 import { LaterPart } from './parallel-figures.ts';
 
 export interface FiguresPartJob {
-  path: string;
+  /** The file, opened by the engine thread (threads share descriptors): never opened again by path. */
+  fd: number;
   size: number;
   split: number;
   gensBefore: number;
@@ -21,7 +22,7 @@ export type ToPartWorker = { type: 'windows'; base: number; lastTs: number } | {
 const job = workerData as FiguresPartJob;
 const port = parentPort!;
 let part: LaterPart | null = null;
-const fd = openSync(job.path, 'r');
+const fd = job.fd;
 try {
   // The file's 16-byte header, then its bytes from the split: a trace that starts at that generation.
   let at = 0;
@@ -39,8 +40,6 @@ try {
   port.postMessage({ type: 'decoded', decoded: part.decoded });
 } catch (e) {
   port.postMessage({ type: 'failed', reason: e instanceof Error ? e.message : String(e) });
-} finally {
-  closeSync(fd);
 }
 
 port.on('message', (m: ToPartWorker) => {

@@ -114,7 +114,8 @@ export interface LaterPartApi {
   decoded(): Promise<LaterDecoded | null>;
   windows(base: number, lastTs: number): Promise<PartWindows>;
   walk(lo: Float64Array, hi: Float64Array): Promise<{ totals: BlockingTotals; firstClose: FirstCloses }>;
-  cancel(): void;
+  /** Stops it; resolves once it has stopped. */
+  cancel(): void | Promise<void>;
 }
 
 /**
@@ -194,17 +195,17 @@ export function decodeFirstPart(src: ByteSource, split: number, opts: ParseOptio
  */
 export async function figuresInParts(first: FirstPart, later: LaterPartApi): Promise<TraceFigures | null> {
   if (first.overran) {
-    later.cancel();
+    void later.cancel();
     return null;
   }
   if (!first.reachedSplit) {
-    later.cancel();
+    void later.cancel();
     return onePartFigures(first.rows);
   }
   const d = await later.decoded();
   // A fault in the later part may come from its fresh state (a goroutine it never met): one pass.
   if (d === null || d.counts.warnings.length > 0 || !agrees(first, d)) {
-    later.cancel();
+    void later.cancel();
     return null;
   }
   const rows = first.rows;

@@ -84,13 +84,14 @@ export async function traceFiguresFile(path: string, opts: TraceFiguresOptions =
     const split = minor >= 22 && st.size >= (opts.splitMinBytes ?? SPLIT_MIN_BYTES) && partWorker !== null && existsSync(partWorker) ? splitAt(readAt, st.size, minor) : null;
     if (split !== null) {
       traceFiguresReads.split++;
-      const later = workerLaterPart(partWorker!, { path, size: st.size, split: split.at, gensBefore: split.gensBefore });
+      // The worker reads the descriptor opened here: a path swapped meanwhile is never followed.
+      const later = workerLaterPart(partWorker!, { fd, size: st.size, split: split.at, gensBefore: split.gensBefore });
       try {
         figures = await figuresInParts(decodeFirstPart(from(0), split.at), later);
       } catch {
         figures = null; // one pass says what is wrong, if anything is
       } finally {
-        later.cancel();
+        await later.cancel(); // the thread is gone before the descriptor it reads is closed
       }
     }
     if (figures !== null) traceFiguresReads.joined++;
@@ -179,6 +180,8 @@ function workerLaterPart(script: string, job: FiguresPartJob): LaterPartApi {
       const r = await ask({ type: 'walk', lo, hi }, 'walked');
       return { totals: r.totals, firstClose: r.firstClose };
     },
-    cancel: () => void w?.terminate(),
+    cancel: async () => {
+      await w?.terminate();
+    },
   };
 }
