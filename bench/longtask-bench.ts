@@ -21,7 +21,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../e2e/playwright.config.ts';
-import { startAppWithApi } from './ui-bench-browser.ts';
+import { biggestTraceGroup, startAppWithApi } from './ui-bench-browser.ts';
 import { BENCH_DATA } from '../shared/test-support/fixtures.ts';
 
 const BIG = process.env.TRACEDECK_BIG_TRACE ?? '';
@@ -193,18 +193,7 @@ async function runOne(trace: string): Promise<{ worst: number; over100: number; 
     // ---- the blocking view: the biggest group's lanes, scrolled ----
     const expandBiggest = async () => {
       await page.getByTestId('panel-blocking').scrollIntoViewIfNeeded();
-      const index = await page.evaluate(() => {
-        let best = 0;
-        let bestN = -1;
-        document.querySelectorAll('[data-testid="trace-group"]').forEach((r, i) => {
-          const n = Number((r.querySelectorAll('td.num')[0]?.textContent ?? '0').replace(/[^\d]/g, ''));
-          if (n > bestN) {
-            bestN = n;
-            best = i;
-          }
-        });
-        return best;
-      });
+      const index = Math.max(0, (await biggestTraceGroup(page)).index);
       const open = page.locator('[data-testid="trace-group"].open');
       if (await open.count()) await open.first().click();
       const t = await now(page);

@@ -15,6 +15,22 @@ const FRAME_MS = 50;
 
 type Report = (label: string, ms: number, target: number, extra?: string) => void;
 
+/** The blocking view's goroutine group with the most goroutines: its row index and count (-1: none). */
+export function biggestTraceGroup(page: Page): Promise<{ index: number; goroutines: number }> {
+  return page.evaluate(() => {
+    let best = -1;
+    let bestN = -1;
+    document.querySelectorAll('[data-testid="trace-group"]').forEach((r, i) => {
+      const n = Number((r.querySelectorAll('td.num')[0]?.textContent ?? '0').replace(/[^\d]/g, ''));
+      if (n > bestN) {
+        bestN = n;
+        best = i;
+      }
+    });
+    return { index: best, goroutines: bestN };
+  });
+}
+
 export interface App extends AppServer {
   stop: () => void;
   api: <T>(name: string, arg?: unknown) => Promise<T>;
@@ -247,18 +263,7 @@ export async function ui(files: { trace: string; heap: string; ss: string }, rep
 
     // ---- expand the biggest goroutine group (whole trace: lanes for up to 2,000 goroutines) ----
     const lanesStep = async (label: string) => {
-      const row = await page.evaluate(() => {
-        let best = -1;
-        let bestN = -1;
-        document.querySelectorAll('[data-testid="trace-group"]').forEach((r, i) => {
-          const n = Number((r.querySelectorAll('td.num')[0]?.textContent ?? '0').replace(/[^\d]/g, ''));
-          if (n > bestN) {
-            bestN = n;
-            best = i;
-          }
-        });
-        return { index: best, goroutines: bestN };
-      });
+      const row = await biggestTraceGroup(page);
       const open = page.locator('[data-testid="trace-group"].open');
       if (await open.count()) await open.first().click();
       await resetFrames(page);

@@ -1,6 +1,6 @@
 /**
  * A new-format (go 1.22+) trace's figures (trace-figures.ts) from two parts read at once: the file is
- * split at a generation start near its middle; the part after it is decoded by a LaterPart (in a
+ * split at a generation start near FIRST_SHARE of its bytes; the part after it is decoded by a LaterPart (in a
  * worker thread: figures-part-worker.ts) from a fresh scheduler state, as Go's reader reads a trace
  * that starts at any generation (each generation names the status of every goroutine and P it
  * touches); the first part is decoded here and stops at the split.
@@ -283,7 +283,7 @@ function agrees(first: FirstPart, d: LaterDecoded): boolean {
   return true;
 }
 
-/** The later part decoded here (tests, and where no worker thread can start). */
+/** The later part decoded in this thread (tests: the same exchange as with the worker, without one). */
 export function localLaterPart(src: ByteSource, split: number, gensBefore: number): LaterPartApi {
   let part: LaterPart | null = null;
   try {

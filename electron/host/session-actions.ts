@@ -4,7 +4,7 @@
  * Plain Node; no 'electron'.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { mkdir, open, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -176,11 +176,15 @@ export async function openSession(h: SessionHost, bytes: Uint8Array, name: strin
 /**
  * A session file's bytes, refused before it is read when over MAX_FILE_BYTES (as any input is): a
  * session is parsed whole, and a crafted one could be an upload of any size behind a session header.
+ * Opened without blocking and checked as opened: a path swapped for a FIFO after isSessionPath looked
+ * at it is refused, not waited on.
  */
 export async function readSessionFile(path: string): Promise<Uint8Array> {
-  const h = await open(path, 'r');
+  const h = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const { size } = await h.stat();
+    const st = await h.stat();
+    if (!st.isFile()) throw new Error('session file is not a regular file');
+    const size = st.size;
     if (size > MAX_FILE_BYTES) throw new Error(`session file is larger than the ${formatSize(MAX_FILE_BYTES)} limit (${formatSize(size)})`);
     const buf = new Uint8Array(size);
     let at = 0;

@@ -4,6 +4,7 @@
  * goes into bundles. Bad times and offsets are refused instead of breaking every later export.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { readZip } from '../../shared/test-support/zip-reader.ts';
 import { Host } from './handlers.ts';
 import { DEMO_DIR, ENGINE_WORKER_TS } from '../paths.ts';
 import { parseSessionFile } from './session-file.ts';
+import { readSessionFile } from './session-actions.ts';
 import { MAX_FILE_BYTES } from './limits.ts';
 
 process.env.TRACEDECK_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'tracedeck-config-'));
@@ -202,5 +204,12 @@ describe('a crafted session file', () => {
       expect(await host.handle('openPaths', { paths: [big] })).toEqual({ ids: [] });
       expect(errors).toEqual([{ file: 'huge.tracedeck', reason: expect.stringMatching(/session file is larger than the 1\.0 GiB limit \(1\.0 GiB\)/) }]);
     });
+  });
+
+  it.runIf(process.platform === 'linux')('a session path swapped for a FIFO after it was looked at: refused at once, not waited on', async () => {
+    const fifo = join(tmp, 'swapped.tracedeck');
+    execFileSync('mkfifo', [fifo]);
+    // No writer ever comes: a blocking open would never return, and the test would time out.
+    await expect(readSessionFile(fifo)).rejects.toThrow(/session file is not a regular file/);
   });
 });

@@ -1,22 +1,22 @@
 /**
  * `tracedeck inspect`'s figures of a Go execution trace file without its model (the app's engines
  * build the model; inspect prints figures only): one pass over the file, or for a big new-format
- * trace two parts at once — the part after a generation start near the middle in a worker thread
+ * trace two parts at once — the part after a generation start past half the file in a worker thread
  * (figures-part-worker.ts), the first part here — joined when the later part began where the first
- * ended, else read again in one pass (shared/ingest/gotrace/parallel-figures.ts).
+ * ended, else read again in one pass (parallel-figures.ts).
  * Null when the file is not a regular file with a Go trace header: the caller ingests it as usual.
  */
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ByteSource } from '../../shared/ingest/byte-source.ts';
-import { decodeFirstPart, figuresInParts, FIRST_SHARE, generationStarts, splitPoint, traceFiguresOnePass, type LaterDecoded, type LaterPartApi } from './parallel-figures.ts';
-import type { TraceFigures } from './trace-figures.ts';
+import { IngestError } from '../../shared/ingest/errors.ts';
 import { traceHeaderMinor } from '../../shared/ingest/gotrace/v2/decode.ts';
-import type { BlockingTotals, FirstCloses, PartWindows } from './trace-figures.ts';
+import { traceSummaryFigures } from '../../shared/query/trace/trace-summary.ts';
 import type { FiguresPartJob, ToPartWorker } from './figures-part-worker.ts';
 import { oldTraceRefusal } from './limits.ts';
-import { IngestError } from '../../shared/ingest/errors.ts';
+import { decodeFirstPart, figuresInParts, FIRST_SHARE, generationStarts, splitPoint, traceFiguresOnePass, type LaterDecoded, type LaterPartApi } from './parallel-figures.ts';
+import type { BlockingTotals, FirstCloses, PartWindows, TraceFigures } from './trace-figures.ts';
 
 /** Below this a second thread costs more than it saves. */
 const SPLIT_MIN_BYTES = 16 << 20;
@@ -89,7 +89,9 @@ export async function traceFiguresFile(path: string, opts: TraceFiguresOptions =
       try {
         figures = await figuresInParts(decodeFirstPart(from(0), split.at), later);
       } catch {
-        figures = null; // one pass says what is wrong, if anything is
+        // Whatever broke the split read (a fault, an allocation refused): one pass reads the file
+        // alone and says what is wrong with it, if anything is.
+        figures = null;
       } finally {
         await later.cancel(); // the thread is gone before the descriptor it reads is closed
       }
@@ -99,25 +101,9 @@ export async function traceFiguresFile(path: string, opts: TraceFiguresOptions =
       traceFiguresReads.onePass++;
       figures = traceFiguresOnePass(from(0));
     }
-    const { warnings, goMinor, partial, ...rest } = figures;
-    return {
-      format: `go 1.${minor} trace`,
-      // The keys and order of summarizeTrace (shared/query/trace/trace-summary.ts).
-      figures: {
-        format: `go 1.${minor} trace`,
-        goVersion: `go1.${goMinor}`,
-        durationNs: rest.durationNs,
-        goroutines: rest.goroutines,
-        gcCount: rest.gcCount,
-        procs: rest.procs,
-        cpuSamples: rest.cpuSamples,
-        partial,
-        blockingNs: rest.blockingNs,
-      },
-      partial,
-      warnings,
-      sizeBytes: st.size,
-    };
+    const { warnings, ...counts } = figures;
+    const format = `go 1.${minor} trace`;
+    return { format, figures: { ...traceSummaryFigures(format, counts) }, partial: counts.partial, warnings, sizeBytes: st.size };
   } finally {
     closeSync(fd);
   }
@@ -164,8 +150,8 @@ function workerLaterPart(script: string, job: FiguresPartJob): LaterPartApi {
   } catch {
     gone = true;
   }
-  const ask = async <T extends Reply['type']>(m: ToPartWorker | null, type: T): Promise<Extract<Reply, { type: T }>> => {
-    if (m) w!.postMessage(m);
+  const ask = async <T extends Reply['type']>(m: ToPartWorker, type: T): Promise<Extract<Reply, { type: T }>> => {
+    w!.postMessage(m);
     const r = await next();
     if (r === null || r.type !== type) throw new Error('the trace-figures worker stopped');
     return r as Extract<Reply, { type: T }>;

@@ -12,7 +12,10 @@
  * tracking at the boundary), never per transition.
  */
 import { G_NOTEXIST, G_RUNNING, G_UNDETERMINED, G_WAITING, GO_STATUS_STATE, NO_PROC } from '../../shared/model/trace.ts';
-import { goroutineWindowsOf, KIND_STATE, overlap, walkRows, type BlockingKind } from '../../shared/query/trace/trace-blocking.ts';
+import { allocateReserve, ensureCapacity, reserveLength } from '../../shared/model/column.ts';
+import { goroutineWindowsOf, KIND_STATE, overlap, reasonClasses, walkRows, type BlockingKind } from '../../shared/query/trace/trace-blocking.ts';
+import type { TraceCounts } from '../../shared/query/trace/trace-summary.ts';
+import { endWarnings } from '../../shared/ingest/gotrace/model-builder.ts';
 import type { GoState, ProcState, TraceEventSink, TraceHeaderInfo, TraceTime } from '../../shared/ingest/gotrace/events.ts';
 import { FROM_ARG4, TO_STATUS, TRANSITION_ROWS, type RowsSink } from '../../shared/ingest/gotrace/v2/decode.ts';
 import type { Generation } from '../../shared/ingest/gotrace/v2/generation.ts';
@@ -32,17 +35,8 @@ export const KINDS: readonly BlockingKind[] = ['sync', 'net', 'syscall', 'sched'
 
 export type BlockingTotals = Record<BlockingKind, number>;
 
-export interface TraceFigures {
-  goMinor: number;
-  durationNs: number;
-  goroutines: number;
-  gcCount: number;
-  procs: number;
-  cpuSamples: number;
-  partial: boolean;
-  warnings: string[];
-  blockingNs: BlockingTotals;
-}
+/** What `inspect` prints of a trace: the model's counts (trace-summary.ts) and the reader's warnings. */
+export type TraceFigures = TraceCounts & { warnings: string[] };
 
 /** A part's counts and end (plain data: it crosses threads). */
 export interface PartCounts {
@@ -72,12 +66,9 @@ export interface PartWindows {
   end: Float64Array;
 }
 
+/** A reason's class bits: the walk's (reasonClasses), and FOREVER for the summary window. */
 function classOf(reason: string): number {
-  let c = 0;
-  if (reason.includes('chan') || reason.includes('sync') || reason.includes('select')) c |= 1;
-  if (reason === 'network') c |= 2;
-  if (reason === 'forever') c |= FOREVER;
-  return c;
+  return reasonClasses([reason])[0]! | (reason === 'forever' ? FOREVER : 0);
 }
 
 /** Times in a Float64Array, read as the walk reads a TimeColumn. */
@@ -86,12 +77,6 @@ class PlainTimes {
   at(i: number): number {
     return this.a[i]!;
   }
-}
-
-function grown<T extends Float64Array | Uint8Array | Int32Array | Uint32Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
-  b.set(a);
-  return b;
 }
 
 /**
@@ -137,12 +122,14 @@ export class FiguresRows implements TraceEventSink, RowsSink {
     /** A later part: keeps each transition's event index. */
     later = false,
   ) {
+    // Reserved for the most transitions a byte of trace holds (about one per 5 bytes), as the model
+    // builder reserves: address space until touched, and a smaller start when it is refused.
     const rows = Math.max(1024, Math.min(1 << 28, Math.ceil(inputBytes / 5)));
-    this.t = new Float64Array(rows);
-    this.idx = later ? new Uint32Array(rows) : null;
-    this.g = new Int32Array(rows);
-    this.to = new Uint8Array(rows);
-    this.cls = new Uint8Array(rows);
+    this.t = allocateReserve(Float64Array, reserveLength(rows, 8));
+    this.idx = later ? allocateReserve(Uint32Array, reserveLength(rows, 4)) : null;
+    this.g = allocateReserve(Int32Array, reserveLength(rows, 4));
+    this.to = allocateReserve(Uint8Array, reserveLength(rows, 1));
+    this.cls = allocateReserve(Uint8Array, reserveLength(rows, 1));
   }
 
   time(t: TraceTime): void {
@@ -254,11 +241,11 @@ export class FiguresRows implements TraceEventSink, RowsSink {
   }
 
   private grow(n: number): void {
-    this.t = grown(this.t, n);
-    if (this.idx !== null) this.idx = grown(this.idx, n);
-    this.g = grown(this.g, n);
-    this.to = grown(this.to, n);
-    this.cls = grown(this.cls, n);
+    this.t = ensureCapacity(this.t, n);
+    if (this.idx !== null) this.idx = ensureCapacity(this.idx, n);
+    this.g = ensureCapacity(this.g, n);
+    this.to = ensureCapacity(this.to, n);
+    this.cls = ensureCapacity(this.cls, n);
   }
 
   private row(id: number): number {
@@ -267,7 +254,7 @@ export class FiguresRows implements TraceEventSink, RowsSink {
     let r = this.rowOf.get(id);
     if (r !== undefined) return r;
     r = this.gN++;
-    if (r >= this.ids.length) this.ids = grown(this.ids, r + 1);
+    this.ids = ensureCapacity(this.ids, r + 1);
     this.ids[r] = id;
     if (id >= 0 && id < DENSE_IDS && (id | 0) === id) {
       if (id >= dense.length) {
@@ -463,10 +450,7 @@ export interface FirstCloses {
 
 /** The builder's end-of-trace warnings after the decoder's. */
 export function figureWarnings(c: PartCounts): string[] {
-  const warnings = c.warnings.slice();
-  if (c.partial && warnings.length === 0) warnings.push(`the trace is cut short: only what precedes byte ${c.lastGoodOffset} was read`);
-  if (c.bigProcs > 0) warnings.push(`${c.bigProcs} goroutine transition(s) name a P id of 65535 or more: stored as no P`);
-  return warnings;
+  return [...c.warnings, ...endWarnings(c.warnings, c.partial, c.lastGoodOffset, c.bigProcs)];
 }
 
 /** The figures of a trace read in one part. */

@@ -37,6 +37,17 @@ const GC_LABEL_VALUE: Record<string, number> = {
 };
 
 
+/**
+ * The warnings a trace's reader adds at its end, after the decoder's: that the input was cut (even
+ * when the decoder had nothing more specific to report), and P ids too big to store.
+ */
+export function endWarnings(decoderWarnings: readonly string[], partial: boolean, lastGoodOffset: number, bigProcs: number): string[] {
+  const out: string[] = [];
+  if (partial && decoderWarnings.length === 0) out.push(`the trace is cut short: only what precedes byte ${lastGoodOffset} was read`);
+  if (bigProcs > 0) out.push(`${bigProcs} goroutine transition(s) name a P id of 65535 or more: stored as no P`);
+  return out;
+}
+
 export class TraceModelBuilder implements TraceEventSink {
   goMinor = 0;
   ticksPerSec = 0;
@@ -604,13 +615,7 @@ export class TraceModelBuilder implements TraceEventSink {
     this.partial = partial;
     this.lastGoodOffset = lastGoodOffset;
     this.ended = true;
-    // Say so whenever the input was cut, even when the decoder had nothing more specific to report.
-    if (partial && this.warnings.length === 0) {
-      this.warnings.push(`the trace is cut short: only what precedes byte ${lastGoodOffset} was read`);
-    }
-    if (this.bigProcs > 0) {
-      this.warnings.push(`${this.bigProcs} goroutine transition(s) name a P id of 65535 or more: stored as no P`);
-    }
+    this.warnings.push(...endWarnings(this.warnings, partial, lastGoodOffset, this.bigProcs));
   }
 
   /** The model, without figures (the caller computes them from the tables). */

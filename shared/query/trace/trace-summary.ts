@@ -32,15 +32,32 @@ export function summarizeTrace(src: { format: string; partial: boolean; model: T
     blockingNs = blockingTotals(m, ['sync', 'net', 'syscall', 'sched']);
     totalsCache.set(m, blockingNs);
   }
-  return {
-    format: src.format,
-    goVersion: `go1.${m.goMinor}`,
+  return traceSummaryFigures(src.format, {
+    goMinor: m.goMinor,
     durationNs: m.endNs - m.startNs,
     goroutines: f.goroutines,
     gcCount: f.gcCount,
     procs: f.procs,
     cpuSamples: f.cpuSamples,
     partial: src.partial,
-    blockingNs: { ...blockingNs },
+    blockingNs,
+  });
+}
+
+/** The counts behind the figures (a model's, or `inspect`'s read without one: electron/host/trace-figures.ts). */
+export type TraceCounts = Omit<TraceSummaryFigures, 'format' | 'goVersion'> & { goMinor: number };
+
+/** The figures, keys in the order `inspect` prints them. */
+export function traceSummaryFigures(format: string, c: TraceCounts): TraceSummaryFigures {
+  return {
+    format,
+    goVersion: `go1.${c.goMinor}`,
+    durationNs: c.durationNs,
+    goroutines: c.goroutines,
+    gcCount: c.gcCount,
+    procs: c.procs,
+    cpuSamples: c.cpuSamples,
+    partial: c.partial,
+    blockingNs: { ...c.blockingNs },
   };
 }
