@@ -6,7 +6,7 @@
  * ended, else read again in one pass (parallel-figures.ts).
  * Null when the file is not a regular file with a Go trace header: the caller ingests it as usual.
  */
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ByteSource } from '../../shared/ingest/byte-source.ts';
@@ -53,7 +53,10 @@ export async function traceFiguresFile(path: string, opts: TraceFiguresOptions =
   if (/^\/(proc|sys)\//.test(path)) return null;
   let fd: number;
   try {
-    // Never blocks: a FIFO (or a path swapped for one) opens at once and is left to the usual ingest.
+    // Only a regular file is opened here: opening a FIFO would take its writer's one stream from
+    // the usual ingest, which reads it. Opened without blocking all the same, and checked as opened
+    // below: a path swapped for a FIFO meanwhile is not waited on.
+    if (!statSync(path).isFile()) return null;
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return null; // the usual ingest names the reason
