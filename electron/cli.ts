@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { disposeSpareWorkers, startEngine, type Engine } from './host/engine.ts';
 import type { SourceHeader } from './host/engine-protocol.ts';
 import { DEMO_DIR, PROJECT_ROOT, RENDERER_DIST } from './paths.ts';
-import { engineWorkerScript } from './worker-build.ts';
+import { engineWorkerScript, partWorkerScript } from './worker-build.ts';
 
 // Every other command is imported when it runs: `inspect` (a process per call, often in scripts)
 // then loads neither the server, SSH, export nor their packages (ws, ssh2, valibot: ~0.1 s of CPU).
@@ -72,9 +72,14 @@ interface InspectRow {
  * becomes an error row (with the reason) and the other files are still inspected. An engine goes on
  * to the next file only after one that read cleanly (starting a process costs more than parsing a
  * small file); after any error the next file gets a fresh one. A few run at once; rows keep the order.
+ * A big new-format trace is first read in two parts at once by worker threads of this process
+ * (trace-figures-file.ts traceFiguresSplit: no engine to start, and this thread only waits); when the
+ * parts do not join, an engine reads it as any other file.
  */
 export async function inspectFiles(files: string[], workerScript?: string): Promise<InspectRow[]> {
   const script = workerScript ?? (await engineWorkerScript((msg) => console.error(msg)));
+  const partWorker = partWorkerScript(script);
+  const { traceFiguresSplit } = await import('./host/trace-figures-file.ts');
   const rows: InspectRow[] = new Array(files.length);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -83,6 +88,11 @@ export async function inspectFiles(files: string[], workerScript?: string): Prom
       const file = files[i]!;
       const path = resolve(file);
       try {
+        const split = await traceFiguresSplit(path, { partWorker });
+        if (split !== null) {
+          rows[i] = { file, kind: 'gotrace', format: split.format, partial: split.partial, ...split.figures, warnings: split.warnings };
+          continue;
+        }
         let h: SourceHeader;
         if (engine) {
           h = await engine.reload(path);

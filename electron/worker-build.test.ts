@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildWorkerBundle, workerBundleIsStale } from './worker-build.ts';
+import { buildWorkerBundle, partWorkerScript, workerBundleIsStale } from './worker-build.ts';
 import { disposeSpareWorkers, startEngine } from './host/engine.ts';
 import { PROJECT_ROOT } from './paths.ts';
 import { fixturePath } from '../shared/test-support/fixtures.ts';
 import { parseTrace } from '../shared/ingest/gotrace/parse-trace.ts';
 import { summarizeTrace } from '../shared/query/trace/trace-summary.ts';
-import { traceFiguresFile, traceFiguresReads } from './host/trace-figures-file.ts';
+import { traceFiguresFile, traceFiguresReads, traceFiguresSplit } from './host/trace-figures-file.ts';
 
 // Inside the project (gitignored), not os.tmpdir(): the bundle resolves its external packages from node_modules.
 const base = join(PROJECT_ROOT, '.tracedeck-tmp');
@@ -63,20 +63,24 @@ describe('engine worker bundle', () => {
     const p = parseTrace(readFileSync(trace));
     const want = summarizeTrace({ format: p.format, partial: p.partial, model: p.model });
     const before = { ...traceFiguresReads };
-    const got = await traceFiguresFile(trace, { partWorker: join(dir, 'parts', 'figures-part-worker.mjs'), splitMinBytes: 0 });
+    const partWorker = partWorkerScript(out);
+    expect(partWorker).toBe(join(dir, 'parts', 'figures-part-worker.mjs'));
+    const got = await traceFiguresSplit(trace, { partWorker, splitMinBytes: 0 });
     expect(traceFiguresReads.joined).toBe(before.joined + 1);
     expect(got!.figures).toEqual({ ...want });
     expect(got!.warnings).toEqual(p.warnings);
-    // No worker to run: one pass, the same figures.
-    const alone = await traceFiguresFile(trace, { partWorker: join(dir, 'parts', 'missing.mjs'), splitMinBytes: 0 });
-    expect(traceFiguresReads.onePass).toBe(before.onePass + 1);
-    expect(alone!.figures).toEqual({ ...want });
-    // A worker that fails: one pass again.
+    // Too small to split by default; no worker to run; a worker that fails: no split (an engine reads it).
+    expect(await traceFiguresSplit(trace, { partWorker })).toBeNull();
+    expect(await traceFiguresSplit(trace, { partWorker: join(dir, 'parts', 'missing.mjs'), splitMinBytes: 0 })).toBeNull();
+    expect(partWorkerScript(join(dir, 'engine-worker.ts'))).toBeNull();
     const broken = join(dir, 'parts', 'broken.mjs');
     writeFileSync(broken, 'throw new Error("no");\n');
-    const fallback = await traceFiguresFile(trace, { partWorker: broken, splitMinBytes: 0 });
-    expect(traceFiguresReads.onePass).toBe(before.onePass + 2);
-    expect(fallback!.figures).toEqual({ ...want });
+    expect(await traceFiguresSplit(trace, { partWorker: broken, splitMinBytes: 0 })).toBeNull();
+    expect(traceFiguresReads.joined).toBe(before.joined + 1);
+    // One pass in this thread: the same figures.
+    const alone = await traceFiguresFile(trace);
+    expect(traceFiguresReads.onePass).toBe(before.onePass + 1);
+    expect(alone!.figures).toEqual({ ...want });
     // The bundled engine answers `inspect`'s open with the figures alone.
     const engine = startEngine(out, { path: trace, figuresOnly: true }, () => {}, { spare: false });
     try {

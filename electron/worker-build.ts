@@ -21,6 +21,11 @@ function partWorkerOut(outfile: string): string {
   return join(dirname(outfile), 'figures-part-worker.mjs');
 }
 
+/** The part worker beside an engine script, when that is a bundle (none beside the .ts run under tsx). */
+export function partWorkerScript(engineScript: string): string | null {
+  return engineScript.endsWith('.mjs') ? partWorkerOut(engineScript) : null;
+}
+
 export function workerBundleIsStale(outfile: string = ENGINE_WORKER_DIST, sources: readonly string[] = SOURCES): boolean {
   return bundleIsStale(outfile, sources) || bundleIsStale(partWorkerOut(outfile), sources);
 }

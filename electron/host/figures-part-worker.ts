@@ -1,55 +1,66 @@
 /**
- * Worker thread of trace-figures-file.ts: decodes the later part of a new-format trace (from a
- * generation start to the end) into figure rows, which stay here, and answers the first part's
- * questions about them (parallel-figures.ts LaterPartApi): what it decoded, its goroutine windows,
- * its walk. Bundled on its own (electron/worker-build.ts), so a thread loads the decoder only.
+ * Worker thread of trace-figures-file.ts traceFiguresSplit: decodes one part of a new-format trace —
+ * the first (from the start up to a generation start) or the later (from there to the end) — into its
+ * figures and walk summary, and posts them (parallel-figures.ts FirstPart / LaterDecoded: per
+ * goroutine, never per transition). Bundled on its own (electron/worker-build.ts), so a thread loads
+ * the decoder only.
  */
 import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ByteSource } from '../../shared/ingest/byte-source.ts';
-import { LaterPart } from './parallel-figures.ts';
+import { decodeFirstPart, LaterPart, type FirstPart, type LaterDecoded } from './parallel-figures.ts';
 
 export interface FiguresPartJob {
-  /** The file, opened by the engine thread (threads share descriptors): never opened again by path. */
+  part: 'first' | 'later';
+  /** The file, opened by the thread that started this one (threads share descriptors): never opened again by path. */
   fd: number;
   size: number;
   split: number;
   gensBefore: number;
 }
 
-export type ToPartWorker = { type: 'windows'; base: number; lastTs: number } | { type: 'walk'; lo: Float64Array; hi: Float64Array };
+export type FromPartWorker = { type: 'decoded'; decoded: FirstPart | LaterDecoded } | { type: 'failed'; reason: string };
 
 const job = workerData as FiguresPartJob;
 const port = parentPort!;
-let part: LaterPart | null = null;
 const fd = job.fd;
-try {
-  // The file's 16-byte header, then its bytes from the split: a trace that starts at that generation.
-  let at = 0;
-  const src: ByteSource = {
-    size: 16 + job.size - job.split,
-    read(into) {
-      const off = at < 16 ? at : job.split + at - 16;
-      const want = at < 16 ? Math.min(into.length, 16 - at) : into.length;
-      const n = readSync(fd, into, 0, want, off);
-      at += n;
-      return n;
-    },
-  };
-  part = new LaterPart(src, job.split, job.gensBefore);
-  port.postMessage({ type: 'decoded', decoded: part.decoded });
-} catch (e) {
-  port.postMessage({ type: 'failed', reason: e instanceof Error ? e.message : String(e) });
+
+/** The typed arrays' buffers in `obj` (one level down): moved to the other thread, not copied. */
+function buffersIn(...objs: object[]): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const o of objs) for (const v of Object.values(o)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
+  return out;
 }
 
-port.on('message', (m: ToPartWorker) => {
-  if (part === null) return;
-  if (m.type === 'windows') {
-    const w = part.windows(m.base, m.lastTs);
-    port.postMessage({ type: 'windows', windows: w }, [w.ids.buffer, w.reset.buffer, w.run.buffer, w.end.buffer] as ArrayBuffer[]);
-  } else if (m.type === 'walk') {
-    const r = part.walk(m.lo, m.hi);
-    port.postMessage({ type: 'walked', ...r });
-    part = null;
+try {
+  if (job.part === 'first') {
+    let at = 0;
+    const src: ByteSource = {
+      size: job.size,
+      read(into) {
+        const n = readSync(fd, into, 0, into.length, at);
+        at += n;
+        return n;
+      },
+    };
+    const first = decodeFirstPart(src, job.split);
+    port.postMessage({ type: 'decoded', decoded: first } satisfies FromPartWorker, buffersIn(first.walk, first.goStatuses, first.procStatuses));
+  } else {
+    // The file's 16-byte header, then its bytes from the split: a trace that starts at that generation.
+    let at = 0;
+    const src: ByteSource = {
+      size: 16 + job.size - job.split,
+      read(into) {
+        const off = at < 16 ? at : job.split + at - 16;
+        const want = at < 16 ? Math.min(into.length, 16 - at) : into.length;
+        const n = readSync(fd, into, 0, want, off);
+        at += n;
+        return n;
+      },
+    };
+    const { decoded } = new LaterPart(src, job.split, job.gensBefore);
+    port.postMessage({ type: 'decoded', decoded } satisfies FromPartWorker, buffersIn(decoded.walk, decoded.first));
   }
-});
+} catch (e) {
+  port.postMessage({ type: 'failed', reason: e instanceof Error ? e.message : String(e) } satisfies FromPartWorker);
+}

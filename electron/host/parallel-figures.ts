@@ -6,17 +6,17 @@
  * touches); the first part is decoded here and stops at the split.
  *
  * The two equal one pass over the file when the later part began where the first one ended: every
- * goroutine and P status the later part met first is the status the first part left it in. Then,
- * per goroutine only (never per transition), the parts exchange what one pass would have carried
- * across the split:
- *  - event times: Go's reader makes each exceed the one before, across generations, and a
- *    generation's first events often precede the last ones of the generation before: the later
- *    part's times are corrected with the first part's last time (FiguresRows.toRel);
- *  - Go's goroutine-summary windows (first run, end), merged by goroutine id;
- *  - blocking intervals open at the split: each part walks its own rows, the later one from "not
- *    tracking", and the difference one pass makes is added back (boundaryCorrection).
- * When the statuses disagree, or either part breaks off, figuresInParts returns null and the caller
- * reads the trace in one pass. trace-figures.test.ts checks parts against one pass at every
+ * goroutine and P status the later part met first is the status the first part left it in. Then
+ * what crosses between the parts is per goroutine, never per transition:
+ *  - each part's walk summary (walk-summary.ts: Go's blocking walk and goroutine-summary windows,
+ *    the later part's from "not tracking"), joined by goroutine id;
+ *  - the later part's first transitions (trace-figures.ts KEPT_TRANSITIONS), walked at the join:
+ *    Go's reader makes each event time exceed the one before, across generations, and a
+ *    generation's first events often precede the last ones of the generation before, so those
+ *    times are only known once the first part has ended. When a transition after them would move
+ *    too, the join declines.
+ * When the statuses disagree, either part breaks off, or transitions come out of time order,
+ * figuresInParts returns null and the caller reads the trace in one pass. trace-figures.test.ts checks parts against one pass at every
  * generation start of every real trace.
  */
 import { StackTableBuilder } from '../../shared/model/stacks.ts';
@@ -27,7 +27,8 @@ import { decodeTraceSource } from '../../shared/ingest/gotrace/parse-trace.ts';
 import { decodeTraceV2, traceHeaderMinor } from '../../shared/ingest/gotrace/v2/decode.ts';
 import type { Ordering } from '../../shared/ingest/gotrace/v2/order.ts';
 import { Ev, WireError, WireReader } from '../../shared/ingest/gotrace/v2/wire.ts';
-import { boundaryCorrection, figureWarnings, FiguresRows, KINDS, onePartFigures, type BlockingTotals, type FirstCloses, type PartCounts, type PartWindows, type TraceFigures } from './trace-figures.ts';
+import { figureWarnings, FiguresRows, KEPT_TRANSITIONS, onePartFigures, walkedTimesHold, walkFirstTransitions, type FirstTransitions, type PartCounts, type TraceFigures } from './trace-figures.ts';
+import { joinSummaries, summaryTotals, type SummaryColumns } from './walk-summary.ts';
 
 const BATCH_HEADER = 2 + 4 * 10;
 /** Batch headers generationStarts reads at most (a real 1 GB trace has tens of thousands). */
@@ -100,20 +101,21 @@ export function splitPoint(starts: readonly number[], size: number): number | nu
   return best;
 }
 
-/** What the later part reports once decoded. */
+/** What the later part reports once decoded (plain data: it crosses threads). */
 export interface LaterDecoded {
   counts: PartCounts;
   /** [id, wire status] of each goroutine and P its decoder met first in a status. */
   carriedGoroutines: [number, number][];
   carriedProcs: [number, number][];
+  /** Its walk after its first transitions, from "not tracking", and those transitions. */
+  walk: SummaryColumns;
+  first: FirstTransitions;
 }
 
 /** The later part's side of the exchange (here in tests, a worker thread in the engine). */
 export interface LaterPartApi {
   /** Null when it could not be decoded there. */
   decoded(): Promise<LaterDecoded | null>;
-  windows(base: number, lastTs: number): Promise<PartWindows>;
-  walk(lo: Float64Array, hi: Float64Array): Promise<{ totals: BlockingTotals; firstClose: FirstCloses }>;
   /** Stops it; resolves once it has stopped. */
   cancel(): void | Promise<void>;
 }
@@ -126,9 +128,9 @@ export class LaterPart {
   readonly rows: FiguresRows;
   readonly decoded: LaterDecoded;
 
-  constructor(src: ByteSource, split: number, gensBefore: number, opts: ParseOptions = {}) {
+  constructor(src: ByteSource, split: number, gensBefore: number, opts: ParseOptions = {}, keep = KEPT_TRANSITIONS) {
     const w = new ByteWindow(src);
-    this.rows = new FiguresRows(src.size ?? 0, true);
+    this.rows = new FiguresRows(true, keep);
     let ord: Ordering | null = null;
     decodeTraceV2(w, this.rows, new StackTableBuilder(), opts, {
       continuation: { offsetShift: split - 16, gensBefore },
@@ -138,30 +140,39 @@ export class LaterPart {
       },
     });
     const first = (ord as Ordering | null)?.firstStatuses;
-    this.decoded = { counts: this.rows.counts(), carriedGoroutines: first ? [...first.goroutines] : [], carriedProcs: first ? [...first.procs] : [] };
-  }
-
-  windows(base: number, lastTs: number): PartWindows {
-    this.rows.toRel(base, lastTs);
-    return this.rows.windows(true);
-  }
-
-  walk(lo: Float64Array, hi: Float64Array): { totals: BlockingTotals; firstClose: FirstCloses } {
-    const { totals, firstClose } = this.rows.walk(lo, hi, true);
-    return { totals, firstClose: firstClose! };
+    this.decoded = {
+      counts: this.rows.counts(),
+      carriedGoroutines: first ? [...first.goroutines] : [],
+      carriedProcs: first ? [...first.procs] : [],
+      walk: this.rows.walk.c,
+      first: this.rows.first!,
+    };
   }
 }
 
-/** Where the first part stopped: its rows, and the scheduler state the later part must agree with. */
+/** Wire statuses by id (plain data: they cross threads). */
+export interface Statuses {
+  ids: Float64Array;
+  status: Float64Array;
+}
+
+/** The first part, decoded (plain data: it crosses threads), and the scheduler state the later part must agree with. */
 export interface FirstPart {
-  rows: FiguresRows;
+  counts: PartCounts;
+  walk: SummaryColumns;
   /** False when the first part ended before the split (cut short or corrupt): its figures are the trace's. */
   reachedSplit: boolean;
   /** It stopped past the split (not a generation start to the decoder): read in one pass. */
   overran: boolean;
   lastTs: number;
-  goStatus: (id: number) => number | undefined;
-  procStatus: (id: number) => number | undefined;
+  /** Each goroutine's and P's status where it stopped. */
+  goStatuses: Statuses;
+  procStatuses: Statuses;
+}
+
+function statusesOf(states: { entries(): Iterable<[number, { status: number }]> }): Statuses {
+  const all = [...states.entries()];
+  return { ids: Float64Array.from(all, ([id]) => id), status: Float64Array.from(all, ([, st]) => st.status) };
 }
 
 /** Decodes the trace in `src` up to `split` (the whole trace when it ends or breaks before). */
@@ -169,24 +180,29 @@ export function decodeFirstPart(src: ByteSource, split: number, opts: ParseOptio
   const w = new ByteWindow(src);
   w.ensure(16);
   if (w.len < 16 || traceHeaderMinor(w.buf.subarray(0, 16)) === null) throw new IngestError('not a Go execution trace (no "go 1.NN trace" header)', 0);
-  const rows = new FiguresRows(split, false);
-  const first: FirstPart = { rows, reachedSplit: false, overran: false, lastTs: 0, goStatus: () => undefined, procStatus: () => undefined };
+  const rows = new FiguresRows();
+  const none: Statuses = { ids: new Float64Array(0), status: new Float64Array(0) };
+  let reachedSplit = false;
+  let overran = false;
+  let lastTs = 0;
+  let goStatuses = none;
+  let procStatuses = none;
   decodeTraceV2(w, rows, new StackTableBuilder(), opts, {
     stopAt: split,
-    onStop: (ord: Ordering, _gens, lastTs, at) => {
+    onStop: (ord: Ordering, _gens, last, at) => {
       // Stopped past the split: the split was no generation start to the decoder, and the parts
       // would overlap. (The header scan and the decoder agree on every well-formed trace.)
       if (at !== split) {
-        first.overran = true;
+        overran = true;
         return;
       }
-      first.reachedSplit = true;
-      first.lastTs = lastTs;
-      first.goStatus = (id) => ord.gStates.get(id)?.status;
-      first.procStatus = (id) => ord.pStates.get(id)?.status;
+      reachedSplit = true;
+      lastTs = last;
+      goStatuses = statusesOf(ord.gStates);
+      procStatuses = statusesOf(ord.pStates);
     },
   });
-  return first;
+  return { counts: rows.counts(), walk: rows.walk.c, reachedSplit, overran, lastTs, goStatuses, procStatuses };
 }
 
 /**
@@ -200,7 +216,7 @@ export async function figuresInParts(first: FirstPart, later: LaterPartApi): Pro
   }
   if (!first.reachedSplit) {
     void later.cancel();
-    return onePartFigures(first.rows);
+    return onePartFigures(first.counts, first.walk);
   }
   const d = await later.decoded();
   // A fault in the later part may come from its fresh state (a goroutine it never met): one pass.
@@ -208,67 +224,37 @@ export async function figuresInParts(first: FirstPart, later: LaterPartApi): Pro
     void later.cancel();
     return null;
   }
-  const rows = first.rows;
-  const base = rows.firstT;
-  // Both parts' windows at once (the later part's are asked for first: it works while these are made).
-  const laterWindows = later.windows(base, first.lastTs);
-  rows.toRel(base, null);
-  const w1 = rows.windows(false);
-  const w2 = await laterWindows;
+  // Transitions the later part walked as they came must keep their times after the first part's end.
+  if (!walkedTimesHold(d.first, first.lastTs)) {
+    void later.cancel();
+    return null;
+  }
+  const a = first.counts;
   const c = d.counts;
-  let endNs = Math.max(0, rows.maxT - base);
+  const base = a.firstT;
+  let endNs = Math.max(0, a.maxT - base);
   if (c.events > 0) endNs = Math.max(endNs, Math.max(c.maxT, first.lastTs + c.events) - base);
-
-  // Final windows by goroutine id: the later part's after a reset in it, else the first run from the
-  // first part and the last end from the later one (each when it has one).
-  const run = new Map<number, number>();
-  const end = new Map<number, number>();
-  w1.ids.forEach((id, r) => {
-    run.set(id, w1.run[r]!);
-    end.set(id, w1.end[r]!);
-  });
-  w2.ids.forEach((id, r) => {
-    const r1 = run.get(id);
-    if (w2.reset[r] === 1 || r1 === undefined) {
-      run.set(id, w2.run[r]!);
-      end.set(id, w2.end[r]!);
-    } else {
-      if (r1 !== r1) run.set(id, w2.run[r]!);
-      if (w2.end[r] === w2.end[r]) end.set(id, w2.end[r]!);
-    }
-  });
-  const loOf = (id: number) => {
-    const v = run.get(id)!;
-    return v === v ? v : -Infinity;
-  };
-  const hiOf = (id: number) => {
-    const v = end.get(id)!;
-    return v === v ? v : endNs;
-  };
-  const windowsFor = (ids: Float64Array) => ({ lo: ids.map(loOf), hi: ids.map(hiOf) });
-  const lw = windowsFor(w2.ids);
-  const laterWalk = later.walk(lw.lo, lw.hi);
-  const fw = windowsFor(w1.ids);
-  const mine = rows.walk(fw.lo, fw.hi, false);
-  const theirs = await laterWalk;
-  const corr = boundaryCorrection(mine.end, theirs.firstClose, loOf, hiOf);
-  const blockingNs = { sync: 0, net: 0, syscall: 0, sched: 0 };
-  for (const k of KINDS) blockingNs[k] = mine.totals[k] + theirs.totals[k] + corr[k];
-
-  const procs = new Set(rows.procIds);
+  const laterWalk = joinSummaries(walkFirstTransitions(d.first, d.walk.ids, d.walk.n, first.lastTs), d.walk);
+  const walk = joinSummaries(first.walk, laterWalk);
+  const blockingNs = summaryTotals(walk);
+  if (blockingNs === null) {
+    void later.cancel();
+    return null;
+  }
+  const procs = new Set(a.procIds);
   for (const p of c.procIds) procs.add(p);
   const counts: PartCounts = {
     ...c,
-    bigProcs: rows.bigProcs + c.bigProcs,
-    warnings: [...rows.warnings, ...c.warnings],
+    bigProcs: a.bigProcs + c.bigProcs,
+    warnings: [...a.warnings, ...c.warnings],
   };
   return {
-    goMinor: rows.goMinor,
+    goMinor: a.goMinor,
     durationNs: endNs,
-    goroutines: run.size,
-    gcCount: rows.gcBegins + c.gcBegins,
+    goroutines: walk.n,
+    gcCount: a.gcBegins + c.gcBegins,
     procs: procs.size,
-    cpuSamples: rows.cpuSamples + c.cpuSamples,
+    cpuSamples: a.cpuSamples + c.cpuSamples,
     partial: c.partial || !c.ended,
     warnings: figureWarnings(counts),
     blockingNs,
@@ -277,31 +263,35 @@ export async function figuresInParts(first: FirstPart, later: LaterPartApi): Pro
 
 /** Every status the later part met first is the one the first part ended with (wire statuses, equal). */
 function agrees(first: FirstPart, d: LaterDecoded): boolean {
-  for (const [id, status] of d.carriedGoroutines) if (first.goStatus(id) !== status) return false;
+  const byId = (s: Statuses) => new Map(Array.from(s.ids, (id, i) => [id, s.status[i]!]));
+  const go = byId(first.goStatuses);
+  for (const [id, status] of d.carriedGoroutines) if (go.get(id) !== status) return false;
   // (A P's "syscall abandoned" status is read against the state before it: equal statuses only.)
-  for (const [id, status] of d.carriedProcs) if (first.procStatus(id) !== status) return false;
+  const proc = byId(first.procStatuses);
+  for (const [id, status] of d.carriedProcs) if (proc.get(id) !== status) return false;
   return true;
 }
 
 /** The later part decoded in this thread (tests: the same exchange as with the worker, without one). */
-export function localLaterPart(src: ByteSource, split: number, gensBefore: number): LaterPartApi {
+export function localLaterPart(src: ByteSource, split: number, gensBefore: number, keep = KEPT_TRANSITIONS): LaterPartApi {
   let part: LaterPart | null = null;
   try {
-    part = new LaterPart(src, split, gensBefore);
+    part = new LaterPart(src, split, gensBefore, {}, keep);
   } catch (e) {
     if (!(e instanceof IngestError) && !(e instanceof WireError)) throw e;
   }
   return {
     decoded: async () => part?.decoded ?? null,
-    windows: async (base, lastTs) => part!.windows(base, lastTs),
-    walk: async (lo, hi) => part!.walk(lo, hi),
     cancel: () => {},
   };
 }
 
-/** The figures of the trace in `src`, in one pass (any format; the fallback of a split read). */
-export function traceFiguresOnePass(src: ByteSource, opts: ParseOptions = {}): TraceFigures {
+/**
+ * The figures of the trace in `src`, in one pass (any format; the fallback of a split read). Null when
+ * its transitions came out of time order (a damaged trace can): then only the model reads it as Go does.
+ */
+export function traceFiguresOnePass(src: ByteSource, opts: ParseOptions = {}): TraceFigures | null {
   let rows!: FiguresRows;
-  decodeTraceSource(src, (_minor, size) => (rows = new FiguresRows(size)), new StackTableBuilder(), opts);
-  return onePartFigures(rows);
+  decodeTraceSource(src, () => (rows = new FiguresRows()), new StackTableBuilder(), opts);
+  return onePartFigures(rows.counts(), rows.walk.c);
 }

@@ -1,39 +1,34 @@
 /**
  * The figures `tracedeck inspect` prints for a Go execution trace (shared/query/trace/trace-summary.ts),
- * from the decoder's events without building the model: one light row per goroutine transition and a
- * few counts. Every rule that decides a figure is the model builder's (shared/ingest/gotrace/
- * model-builder.ts) — base time, last time, a goroutine row per id met in a transition, Go's
- * goroutine-summary window, the counts — and the blocking totals come from the same walk
- * (trace-blocking.ts walkRows), so the figures equal summarizeTrace(parseTrace(file)) on any input
- * (trace-figures.test.ts).
+ * from the decoder's events without building the model and without storing them: each goroutine
+ * transition goes through Go's blocking walk as it comes (walk-summary.ts), and a few counts. Every
+ * rule that decides a figure is the model builder's (shared/ingest/gotrace/model-builder.ts) — base
+ * time, last time, a goroutine row per id met in a transition, Go's goroutine-summary window, the
+ * counts — and the walk is trace-blocking.ts's, so the figures equal summarizeTrace(parseTrace(file))
+ * on any input (trace-figures.test.ts).
  *
- * The rows of a trace read in parts (parallel-figures.ts) stay in the thread that read them: each part
- * records its own rows (`FiguresRows`), and what crosses between parts is per goroutine (windows,
- * tracking at the boundary), never per transition.
+ * A trace read in parts (parallel-figures.ts) joins per goroutine: each part's walk summary, and the
+ * first transitions of a later part, whose times are only known once the part before it has ended.
  */
-import { G_NOTEXIST, G_RUNNING, G_UNDETERMINED, G_WAITING, GO_STATUS_STATE, NO_PROC } from '../../shared/model/trace.ts';
-import { allocateReserve, ensureCapacity, reserveLength } from '../../shared/model/column.ts';
-import { goroutineWindowsOf, KIND_STATE, overlap, reasonClasses, walkRows, type BlockingKind } from '../../shared/query/trace/trace-blocking.ts';
+import { GO_STATUS_STATE, NO_PROC } from '../../shared/model/trace.ts';
+import { reasonClasses } from '../../shared/query/trace/trace-blocking.ts';
 import type { TraceCounts } from '../../shared/query/trace/trace-summary.ts';
 import { endWarnings } from '../../shared/ingest/gotrace/model-builder.ts';
 import type { GoState, ProcState, TraceEventSink, TraceHeaderInfo, TraceTime } from '../../shared/ingest/gotrace/events.ts';
 import { FROM_ARG4, TO_STATUS, TRANSITION_ROWS, type RowsSink } from '../../shared/ingest/gotrace/v2/decode.ts';
 import type { Generation } from '../../shared/ingest/gotrace/v2/generation.ts';
-import { OUT_ARGS, OUT_HEAD, type OutChunk } from '../../shared/ingest/gotrace/v2/out-buf.ts';
+import { OUT_ARGS, OUT_HEAD, ROWS_PER_CHUNK, type OutChunk } from '../../shared/ingest/gotrace/v2/out-buf.ts';
 import { Ev } from '../../shared/ingest/gotrace/v2/wire.ts';
+import { FOREVER, summaryTotals, TransitionBatch, WalkSummary, type SummaryColumns } from './walk-summary.ts';
 
 const GC_MARK = 'GC concurrent mark phase';
 /** Goroutine ids below this find their row in an array. */
 const DENSE_IDS = 1 << 24;
-/** Reason class bits: 1 a sync-tracked reason, 2 "network" (trace-blocking.ts reasonClasses), 4 "forever". */
-const FOREVER = 4;
-/** A row's byte: the reason class in bits 0–2, the state it leaves in bits 3–5. */
-const FROM_SHIFT = 3;
-/** reasonClasses' table over row bytes: the sync and network bits of each. */
-const CLASS_OF_CLASS = Uint8Array.from({ length: 64 }, (_, i) => i & 3);
-export const KINDS: readonly BlockingKind[] = ['sync', 'net', 'syscall', 'sched'];
-
-export type BlockingTotals = Record<BlockingKind, number>;
+/**
+ * A later part keeps its first transitions as they are, to be walked once the part before it has
+ * ended: their times may then move (FirstTransitions). On real traces a handful move.
+ */
+export const KEPT_TRANSITIONS = 1 << 14;
 
 /** What `inspect` prints of a trace: the model's counts (trace-summary.ts) and the reader's warnings. */
 export type TraceFigures = TraceCounts & { warnings: string[] };
@@ -41,8 +36,9 @@ export type TraceFigures = TraceCounts & { warnings: string[] };
 /** A part's counts and end (plain data: it crosses threads). */
 export interface PartCounts {
   goMinor: number;
-  /** Events the part's sink saw, and the time of its last (NaN: none), as its decoder made them. */
+  /** Events the part's sink saw, the time of its first and its largest (NaN: none), as its decoder made them. */
   events: number;
+  firstT: number;
   maxT: number;
   procIds: number[];
   gcBegins: number;
@@ -54,34 +50,34 @@ export interface PartCounts {
   lastGoodOffset: number;
 }
 
-/**
- * A part's goroutine windows per its own rows: whether a reset (a goroutine met first, created or
- * undetermined) happened in it, its first run after the last reset and its last end ("forever" wait
- * or exit) after it, NaN when none (the builder's rule, model-builder.ts goTransition).
- */
-export interface PartWindows {
-  ids: Float64Array;
-  reset: Uint8Array;
-  run: Float64Array;
-  end: Float64Array;
-}
-
 /** A reason's class bits: the walk's (reasonClasses), and FOREVER for the summary window. */
 function classOf(reason: string): number {
   return reasonClasses([reason])[0]! | (reason === 'forever' ? FOREVER : 0);
 }
 
-/** Times in a Float64Array, read as the walk reads a TimeColumn. */
-class PlainTimes {
-  constructor(private readonly a: Float64Array) {}
-  at(i: number): number {
-    return this.a[i]!;
-  }
+/**
+ * A later part's first transitions, as its decoder gave them: time, event index in the part, goroutine
+ * row, new state, and old state with reason class (plain data: they cross threads).
+ */
+export interface FirstTransitions {
+  n: number;
+  t: Float64Array;
+  idx: Float64Array;
+  g: Int32Array;
+  to: Uint8Array;
+  fromCls: Uint8Array;
+  /** The first transition walked as it came (after these): its time and event index; null when none. */
+  next: { t: number; idx: number } | null;
 }
 
+/** A row's byte in FirstTransitions: the reason class in bits 0–2, the state it leaves in bits 3–5. */
+const FROM_SHIFT = 3;
+const CLASS_BITS = 7;
+
 /**
- * Records one part's rows (a TraceEventSink). Times are kept as the decoder gave them (absolute);
- * `toRel` makes them the builder's (minus the trace's first event time) once that is known.
+ * One part's figures (a TraceEventSink): counts, and each goroutine transition walked as it comes
+ * (`walk`; times absolute, as the decoder gave them). A later part keeps its first transitions apart
+ * (`first`).
  */
 export class FiguresRows implements TraceEventSink, RowsSink {
   goMinor = 0;
@@ -89,26 +85,25 @@ export class FiguresRows implements TraceEventSink, RowsSink {
   firstT = NaN;
   maxT = NaN;
   events = 0;
-  // Goroutine rows by id: row + 1 by small id, else a map; ids by row.
+  // Goroutine rows by id: row + 1 by small id, else a map (ids by row: walk's columns).
   private rowById = new Int32Array(1024);
   private readonly rowOf = new Map<number, number>();
-  ids = new Float64Array(1024);
   gN = 0;
-  // Per transition: time, its event's index (a later part's times are corrected by it; a part is
-  // under 4 GiB, so under 2^32 events), row, to, and from with the reason class.
+  /** Goroutine transitions seen. */
   n = 0;
-  t: Float64Array;
-  idx: Uint32Array | null;
-  g: Int32Array;
-  to: Uint8Array;
-  cls: Uint8Array;
+  readonly walk: WalkSummary;
+  readonly first: FirstTransitions | null;
   private lastReason = '';
   private lastClass = 0;
   private readonly classes = new Map<string, number>();
   readonly procIds = new Set<number>();
   private readonly procSeen = new Uint8Array(4096);
   private classGen: Generation | null = null;
-  private readonly classById = new Map<number, number>();
+  /** Reason class + 1 by string id of classGen (0: not yet known). */
+  private readonly classById = new Uint8Array(1 << 16);
+  /** Scratch: a chunk's transitions, and their event indexes. */
+  private readonly batch = new TransitionBatch(ROWS_PER_CHUNK);
+  private readonly idxOf = new Float64Array(ROWS_PER_CHUNK);
   gcBegins = 0;
   cpuSamples = 0;
   bigProcs = 0;
@@ -118,18 +113,15 @@ export class FiguresRows implements TraceEventSink, RowsSink {
   lastGoodOffset = 0;
 
   constructor(
-    inputBytes = 0,
-    /** A later part: keeps each transition's event index. */
+    /** A later part: its statuses met first are carried, and its first `keep` transitions kept apart. */
     later = false,
+    keep = KEPT_TRANSITIONS,
   ) {
-    // Reserved for the most transitions a byte of trace holds (about one per 5 bytes), as the model
-    // builder reserves: address space until touched, and a smaller start when it is refused.
-    const rows = Math.max(1024, Math.min(1 << 28, Math.ceil(inputBytes / 5)));
-    this.t = allocateReserve(Float64Array, reserveLength(rows, 8));
-    this.idx = later ? allocateReserve(Uint32Array, reserveLength(rows, 4)) : null;
-    this.g = allocateReserve(Int32Array, reserveLength(rows, 4));
-    this.to = allocateReserve(Uint8Array, reserveLength(rows, 1));
-    this.cls = allocateReserve(Uint8Array, reserveLength(rows, 1));
+    this.walk = new WalkSummary(later);
+    const k = later ? keep : 0;
+    this.first = later
+      ? { n: 0, t: new Float64Array(k), idx: new Float64Array(k), g: new Int32Array(k), to: new Uint8Array(k), fromCls: new Uint8Array(k), next: null }
+      : null;
   }
 
   time(t: TraceTime): void {
@@ -162,13 +154,38 @@ export class FiguresRows implements TraceEventSink, RowsSink {
 
   private record(t: number, g: number, from: number, to: number, cls: number, p: number): void {
     if (p >= NO_PROC) this.bigProcs++;
-    const i = this.n++;
-    if (i >= this.t.length) this.grow(i + 1);
-    this.t[i] = t;
-    if (this.idx !== null) this.idx[i] = this.events - 1;
-    this.g[i] = this.row(g);
-    this.to[i] = to;
-    this.cls[i] = cls | (from << FROM_SHIFT);
+    const b = this.batch;
+    b.r[0] = this.row(g);
+    b.t[0] = t;
+    b.from[0] = from;
+    b.to[0] = to;
+    b.cls[0] = cls;
+    this.idxOf[0] = this.events - 1;
+    this.walkBatch(1);
+  }
+
+  /**
+   * Walks batch transitions [0, m) (their event indexes in idxOf); a later part's first ones are
+   * kept apart instead (FirstTransitions).
+   */
+  private walkBatch(m: number): void {
+    const b = this.batch;
+    let i = 0;
+    const first = this.first;
+    if (first !== null && first.next === null) {
+      const keep = first.t.length;
+      for (; i < m && first.n < keep; i++) {
+        const k = first.n++;
+        first.t[k] = b.t[i]!;
+        first.idx[k] = this.idxOf[i]!;
+        first.g[k] = b.r[i]!;
+        first.to[k] = b.to[i]!;
+        first.fromCls[k] = b.cls[i]! | (b.from[i]! << FROM_SHIFT);
+      }
+      if (i < m) first.next = { t: b.t[i]!, idx: this.idxOf[i]! };
+    }
+    this.n += m;
+    this.walk.walk(b, i, m);
   }
 
   /** A P id seen (small ids in an array: ProcStart/ProcStop come millions of times). */
@@ -188,35 +205,43 @@ export class FiguresRows implements TraceEventSink, RowsSink {
    */
   takeRows(chunk: OutChunk, gen: Generation): void {
     const n = chunk.n;
+    if (n === 0) return;
     const typ = chunk.typ;
     const f = chunk.f;
     const { who, from: FROM, to: TO, reason: REASON } = TRANSITION_ROWS;
-    // Reason classes by this generation's string id.
+    // Reason classes by this generation's string id (small, dense ids).
     if (gen !== this.classGen) {
       this.classGen = gen;
-      this.classById.clear();
+      this.classById.fill(0);
     }
+    const ev0 = this.events;
+    this.events += n;
+    if (this.firstT !== this.firstT) this.firstT = f[0]!;
+    let maxT = this.maxT;
+    const b = this.batch;
+    const { r: BR, t: BT, from: BF, to: BTO, cls: BC } = b;
+    const idxOf = this.idxOf;
+    let m = 0;
     let o = 0;
     for (let r = 0; r < n; r++) {
       const ty = typ[r]!;
       const t = f[o]!;
-      this.time(t);
+      if (!(t <= maxT)) maxT = t;
       const w = who[ty]!;
       if (w !== 0) {
         const g = w === 1 ? f[o + 4]! : f[o + 1]!;
         const fr = FROM[ty]!;
         const to = TO[ty]!;
         let cls = 0;
-        if (REASON[ty] === 1) {
-          const id = f[o + 4]!;
-          let c = this.classById.get(id);
-          if (c === undefined) {
-            c = this.classOfReason(gen.string(id) ?? '');
-            this.classById.set(id, c);
-          }
-          cls = c;
-        }
-        this.record(t, g, fr === FROM_ARG4 ? f[o + 8]! : fr, to === TO_STATUS ? GO_STATUS_STATE[f[o + 6]!]! : to, cls, f[o + 2]!);
+        if (REASON[ty] === 1) cls = this.reasonClass(f[o + 4]!, gen);
+        if (f[o + 2]! >= NO_PROC) this.bigProcs++;
+        BR[m] = this.row(g);
+        BT[m] = t;
+        BF[m] = fr === FROM_ARG4 ? f[o + 8]! : fr;
+        BTO[m] = to === TO_STATUS ? GO_STATUS_STATE[f[o + 6]!]! : to;
+        BC[m] = cls;
+        idxOf[m] = ev0 + r;
+        m++;
       } else {
         // Number literals: one indexed jump (see dispatchRows).
         switch (ty) {
@@ -238,14 +263,21 @@ export class FiguresRows implements TraceEventSink, RowsSink {
       }
       o += OUT_HEAD + OUT_ARGS[ty]!;
     }
+    this.maxT = maxT;
+    this.walkBatch(m);
   }
 
-  private grow(n: number): void {
-    this.t = ensureCapacity(this.t, n);
-    if (this.idx !== null) this.idx = ensureCapacity(this.idx, n);
-    this.g = ensureCapacity(this.g, n);
-    this.to = ensureCapacity(this.to, n);
-    this.cls = ensureCapacity(this.cls, n);
+  /** The class bits of a reason string id of `gen` (cached by id: 0 = not yet known). */
+  private reasonClass(id: number, gen: Generation): number {
+    const cache = this.classById;
+    if (id >= 0 && id < cache.length && (id | 0) === id) {
+      const c = cache[id]!;
+      if (c !== 0) return c - 1;
+      const v = this.classOfReason(gen.string(id) ?? '');
+      cache[id] = v + 1;
+      return v;
+    }
+    return this.classOfReason(gen.string(id) ?? '');
   }
 
   private row(id: number): number {
@@ -254,8 +286,7 @@ export class FiguresRows implements TraceEventSink, RowsSink {
     let r = this.rowOf.get(id);
     if (r !== undefined) return r;
     r = this.gN++;
-    this.ids = ensureCapacity(this.ids, r + 1);
-    this.ids[r] = id;
+    this.walk.addRow(id);
     if (id >= 0 && id < DENSE_IDS && (id | 0) === id) {
       if (id >= dense.length) {
         this.rowById = new Int32Array(Math.min(DENSE_IDS, Math.max(id + 1, dense.length * 2)));
@@ -321,6 +352,7 @@ export class FiguresRows implements TraceEventSink, RowsSink {
     return {
       goMinor: this.goMinor,
       events: this.events,
+      firstT: this.firstT,
       maxT: this.maxT,
       procIds: [...this.procIds],
       gcBegins: this.gcBegins,
@@ -332,120 +364,6 @@ export class FiguresRows implements TraceEventSink, RowsSink {
       lastGoodOffset: this.lastGoodOffset,
     };
   }
-
-  /**
-   * Makes the times the builder's: a later part's event i gets max(t, lastTs + 1 + i) (Go's reader
-   * makes every event's time exceed the one before, across the whole trace: with the previous part's
-   * last time `lastTs` before them, the first events of the part may move; once one has not moved
-   * none after it does), then minus `base`, the trace's first event time.
-   */
-  toRel(base: number, lastTs: number | null): void {
-    const t = this.t;
-    const n = this.n;
-    let i = 0;
-    if (lastTs !== null && this.idx !== null) {
-      const idx = this.idx;
-      for (; i < n; i++) {
-        const floor = lastTs + 1 + idx[i]!;
-        if (t[i]! >= floor) break;
-        t[i] = floor - base;
-      }
-    }
-    for (; i < n; i++) t[i] = t[i]! - base;
-  }
-
-  /**
-   * The part's goroutine windows (over rel times). With `carried`, a status met first by a later
-   * part's decoder (old state undetermined) is what one pass sees: a goroutine already known, old
-   * state = new, no reset.
-   */
-  windows(carried: boolean): PartWindows {
-    const nG = this.gN;
-    const reset = new Uint8Array(nG);
-    const run = new Float64Array(nG).fill(NaN);
-    const end = new Float64Array(nG).fill(NaN);
-    const { t, g, to: TO, cls } = this;
-    for (let i = 0; i < this.n; i++) {
-      const to = TO[i]!;
-      let from = cls[i]! >> FROM_SHIFT;
-      if (carried && from === G_UNDETERMINED) from = to;
-      if (from === to) continue;
-      const r = g[i]!;
-      if (from === G_UNDETERMINED || from === G_NOTEXIST) {
-        reset[r] = 1;
-        run[r] = NaN;
-        end[r] = NaN;
-      }
-      if (to === G_RUNNING) {
-        if (run[r] !== run[r]) run[r] = t[i]!;
-      } else if (to === G_NOTEXIST || (to === G_WAITING && (cls[i]! & FOREVER) !== 0)) {
-        end[r] = t[i]!;
-      }
-    }
-    return { ids: this.ids.slice(0, nG), reset, run, end };
-  }
-
-  /**
-   * Walks the part's rows from no tracking, with each goroutine's final window [lo, hi] (by row).
-   * For a later part, per (goroutine, kind), where tracking from before the part would end — the
-   * goroutine's first transition out of the kind's state — and what the walk counted there: one pass
-   * would count [start before, that time] instead.
-   */
-  walk(lo: Float64Array, hi: Float64Array, later: boolean): { totals: BlockingTotals; end: BoundaryState; firstClose: FirstCloses | null } {
-    const nG = this.gN;
-    const nk = KINDS.length;
-    const totals = { sync: 0, net: 0, syscall: 0, sched: 0 };
-    const state = { start: new Float64Array(nG * nk).fill(NaN), stk: new Int32Array(nG * nk), open: new Uint8Array(nG) };
-    let closeAt: Int32Array | null = null;
-    let counted: Float64Array | null = null;
-    if (later) {
-      closeAt = new Int32Array(nG * nk).fill(-1);
-      counted = new Float64Array(nG * nk);
-      const states = KINDS.map((k) => KIND_STATE[k]);
-      const all = (1 << nk) - 1;
-      const done = new Uint8Array(nG);
-      for (let i = 0; i < this.n; i++) {
-        const r = this.g[i]!;
-        if (done[r] === all) continue;
-        const to = this.to[i]!;
-        for (let k = 0; k < nk; k++) {
-          if ((done[r]! & (1 << k)) === 0 && to !== states[k]) {
-            closeAt[r * nk + k] = i;
-            done[r]! |= 1 << k;
-          }
-        }
-      }
-    }
-    const rows = { t: new PlainTimes(this.t), g: this.g, to: this.to, reason: this.cls, stack: null };
-    const sums = new Float64Array(nk);
-    walkRows(rows, CLASS_OF_CLASS, KINDS, lo, hi, 0, this.n, state, (_kind, _s, d, g, i, k) => {
-      sums[k]! += d;
-      if (closeAt !== null && closeAt[g * nk + k] === i) counted![g * nk + k] = d;
-    });
-    KINDS.forEach((kind, k) => (totals[kind] = sums[k]!));
-    let firstClose: FirstCloses | null = null;
-    if (closeAt !== null) {
-      const at = new Float64Array(nG * nk).fill(NaN);
-      for (let s = 0; s < at.length; s++) if (closeAt[s]! >= 0) at[s] = this.t[closeAt[s]!]!;
-      firstClose = { ids: this.ids.slice(0, nG), at, counted: counted! };
-    }
-    const open = new Float64Array(nG * nk).fill(NaN);
-    for (let r = 0; r < nG; r++) for (let k = 0; k < nk; k++) if (state.open[r]! & (1 << k)) open[r * nk + k] = state.start[r * nk + k]!;
-    return { totals, end: { ids: this.ids.slice(0, nG), start: open }, firstClose };
-  }
-}
-
-/** Per (goroutine, kind), by row of `ids`: the start of tracking still open at the part's end (NaN: none). */
-export interface BoundaryState {
-  ids: Float64Array;
-  start: Float64Array;
-}
-
-/** Per (goroutine, kind) of a later part: its first transition out of the kind's state (NaN: none), and what its walk counted there. */
-export interface FirstCloses {
-  ids: Float64Array;
-  at: Float64Array;
-  counted: Float64Array;
 }
 
 /** The builder's end-of-trace warnings after the decoder's. */
@@ -453,19 +371,19 @@ export function figureWarnings(c: PartCounts): string[] {
   return [...c.warnings, ...endWarnings(c.warnings, c.partial, c.lastGoodOffset, c.bigProcs)];
 }
 
-/** The figures of a trace read in one part. */
-export function onePartFigures(rows: FiguresRows): TraceFigures {
-  const base = rows.firstT === rows.firstT ? rows.firstT : 0;
-  rows.toRel(base, null);
-  const w = rows.windows(false);
-  const endNs = rows.maxT === rows.maxT ? Math.max(0, rows.maxT - base) : 0;
-  const { lo, hi } = goroutineWindowsOf(w.run, w.end, endNs);
-  const { totals } = rows.walk(lo, hi, false);
-  const c = rows.counts();
+/**
+ * The figures of a trace read in one part (its counts and walk); null when its transitions came out of
+ * time order (summaryTotals).
+ */
+export function onePartFigures(c: PartCounts, walk: SummaryColumns): TraceFigures | null {
+  const base = c.firstT === c.firstT ? c.firstT : 0;
+  const endNs = c.maxT === c.maxT ? Math.max(0, c.maxT - base) : 0;
+  const totals = summaryTotals(walk);
+  if (totals === null) return null;
   return {
     goMinor: c.goMinor,
     durationNs: endNs,
-    goroutines: rows.gN,
+    goroutines: walk.n,
     gcCount: c.gcBegins,
     procs: c.procIds.length,
     cpuSamples: c.cpuSamples,
@@ -475,26 +393,29 @@ export function onePartFigures(rows: FiguresRows): TraceFigures {
   };
 }
 
-/** Tracking open at the first part's end, closed in the later part: what one pass counts there instead. */
-export function boundaryCorrection(end: BoundaryState, firstClose: FirstCloses, lo: (id: number) => number, hi: (id: number) => number): BlockingTotals {
-  const nk = KINDS.length;
-  const out = { sync: 0, net: 0, syscall: 0, sched: 0 };
-  const laterRow = new Map<number, number>();
-  firstClose.ids.forEach((id, r) => laterRow.set(id, r));
-  for (let r = 0; r < end.ids.length; r++) {
-    const id = end.ids[r]!;
-    const lr = laterRow.get(id);
-    if (lr === undefined) continue;
-    for (let k = 0; k < nk; k++) {
-      const s0 = end.start[r * nk + k]!;
-      if (s0 !== s0) continue;
-      const tc = firstClose.at[lr * nk + k]!;
-      if (tc !== tc) continue; // still open at the end of the trace: not counted either way
-      const l = lo(id);
-      const h = hi(id);
-      const d = l > h ? 0 : overlap(l, h, s0, tc);
-      out[KINDS[k]!] += (d > 0 ? d : 0) - firstClose.counted[lr * nk + k]!;
-    }
+/**
+ * A later part's first transitions walked from a fresh state (rows as the part's: `ids`), with the
+ * times one pass gives them: Go's reader makes every event's time exceed the one before, across the
+ * whole trace, so with the part before ending at `lastTs`, the part's event i gets
+ * max(t, lastTs + 1 + i) (a generation's first events often precede the last ones of the one before).
+ */
+export function walkFirstTransitions(first: FirstTransitions, ids: Float64Array, nIds: number, lastTs: number): SummaryColumns {
+  const w = new WalkSummary(true, nIds);
+  for (let r = 0; r < nIds; r++) w.addRow(ids[r]!);
+  for (let i = 0; i < first.n; i++) {
+    const floor = lastTs + 1 + first.idx[i]!;
+    const t = first.t[i]! >= floor ? first.t[i]! : floor;
+    const fc = first.fromCls[i]!;
+    w.step(first.g[i]!, t, fc >> FROM_SHIFT, first.to[i]!, fc & CLASS_BITS);
   }
-  return out;
+  return w.c;
+}
+
+/**
+ * Whether the transitions the part walked as they came keep their times after a part ending at
+ * `lastTs`: once an event's time is not moved none after it is (times rise by at least 1 per event),
+ * so the first of them tells.
+ */
+export function walkedTimesHold(first: FirstTransitions, lastTs: number): boolean {
+  return first.next === null || first.next.t >= lastTs + 1 + first.next.idx;
 }

@@ -81,6 +81,14 @@ class IdTable<T> {
       if (id < this.dense.length) this.dense[id] = undefined;
     } else this.sparse.delete(id);
   }
+  /** Every id held, with its value. */
+  *entries(): IterableIterator<[number, T]> {
+    for (let id = 0; id < this.dense.length; id++) {
+      const v = this.dense[id];
+      if (v !== undefined) yield [id, v];
+    }
+    yield* this.sparse;
+  }
 }
 
 /** Per-M cursor over that M's batches in a generation. */

@@ -39,11 +39,14 @@ const CHUNK_FLOATS = 1 << 16;
  */
 const CHUNK_LAST_ROW = CHUNK_FLOATS - OUT_HEAD - MAX_ARGS;
 
+/** The most rows a chunk holds. */
+export const ROWS_PER_CHUNK = CHUNK_FLOATS / OUT_HEAD;
+
 /** A run of rows: their types typ[0, n), their floats f[0, used). */
 export class OutChunk {
   n = 0;
   used = 0;
-  readonly typ = new Uint8Array(CHUNK_FLOATS / OUT_HEAD);
+  readonly typ = new Uint8Array(ROWS_PER_CHUNK);
   readonly f = new Float64Array(CHUNK_FLOATS);
 }
 
