@@ -167,41 +167,52 @@ export class WalkSummary {
       lastT = t;
       const same = KINDS_IN[to]!;
       const mask = openBits[r]!;
-      const lft = left[r]!;
-      const starts = same & ~mask;
-      const closes = mask & ~same;
-      const leaves = ~same & ~lft & ALL;
-      let todo = starts | closes | leaves;
       const base = r * NK;
-      if (todo !== 0) {
-        let opened = 0;
-        for (; todo !== 0; todo &= todo - 1) {
-          const k = 31 - Math.clz32(todo & -todo);
-          const bit = 1 << k;
-          const s = base + k;
-          if ((closes & bit) !== 0) {
-            const st = start[s]!;
-            const d = t - st;
-            cum[s]! += d;
-            start[s] = NaN;
-            if ((leaves & bit) !== 0) counted[s] = d;
-            if ((straddles[r]! & bit) !== 0) {
-              cumAtEnd[s]! += end[r]! - st;
-              straddles[r] = straddles[r]! & ~bit;
-            }
-          }
-          if ((leaves & bit) !== 0) firstLeave[s] = t;
-          if ((starts & bit) !== 0) {
-            const m = MASKS[k]!;
-            if (m === 0 || (CLS[i]! & m) !== 0) {
-              start[s] = t;
-              opened |= bit;
-            }
+      // Kinds left for the first time (a part's boundary needs them): none once all have been.
+      const lft = left[r]!;
+      if (lft !== ALL) {
+        const leaves = ~same & ~lft & ALL;
+        if (leaves !== 0) {
+          left[r] = lft | leaves;
+          for (let todo = leaves; todo !== 0; todo &= todo - 1) {
+            const k = 31 - Math.clz32(todo & -todo);
+            firstLeave[base + k] = t;
+            // What the walk closes there (set below when tracking).
+            counted[base + k] = 0;
           }
         }
-        openBits[r] = (mask & ~closes) | opened;
-        left[r] = lft | leaves;
       }
+      // Tracked kinds the goroutine leaves, then kinds of its new state to track.
+      const closes = mask & ~same;
+      if (closes !== 0) {
+        for (let todo = closes; todo !== 0; todo &= todo - 1) {
+          const k = 31 - Math.clz32(todo & -todo);
+          const s = base + k;
+          const st = start[s]!;
+          const d = t - st;
+          cum[s]! += d;
+          start[s] = NaN;
+          if ((lft & (1 << k)) === 0) counted[s] = d; // left here first
+          if ((straddles[r]! & (1 << k)) !== 0) {
+            cumAtEnd[s]! += end[r]! - st;
+            straddles[r] = straddles[r]! & ~(1 << k);
+          }
+        }
+      }
+      const starts = same & ~mask;
+      let opened = 0;
+      if (starts !== 0) {
+        const cls = CLS[i]!;
+        for (let todo = starts; todo !== 0; todo &= todo - 1) {
+          const k = 31 - Math.clz32(todo & -todo);
+          const m = MASKS[k]!;
+          if (m === 0 || (cls & m) !== 0) {
+            start[base + k] = t;
+            opened |= 1 << k;
+          }
+        }
+      }
+      if (closes !== 0 || opened !== 0) openBits[r] = (mask & ~closes) | opened;
       // The goroutine-summary window (model-builder.ts goTransition's rule).
       const from = FROM[i]!;
       if (from === to || (carried && from === G_UNDETERMINED)) continue;
