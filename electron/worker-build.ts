@@ -6,7 +6,8 @@
  */
 import { dirname, join } from 'node:path';
 import { ENGINE_WORKER_DIST, ENGINE_WORKER_TS, PROJECT_ROOT } from './paths.ts';
-import { buildNodeBundle, bundleIsStale } from '../scripts/node-bundle.mjs';
+import { existsSync, statSync } from 'node:fs';
+import { buildNodeBundle, newestMtime } from '../scripts/node-bundle.mjs';
 
 /** What the bundle is built from: the worker's own tree, shared/, and this file and the build options. */
 const SOURCES = [
@@ -26,8 +27,12 @@ export function partWorkerScript(engineScript: string): string | null {
   return engineScript.endsWith('.mjs') ? partWorkerOut(engineScript) : null;
 }
 
+/** Either bundle missing or older than a source (the sources are scanned once for both). */
 export function workerBundleIsStale(outfile: string = ENGINE_WORKER_DIST, sources: readonly string[] = SOURCES): boolean {
-  return bundleIsStale(outfile, sources) || bundleIsStale(partWorkerOut(outfile), sources);
+  const outs = [outfile, partWorkerOut(outfile)];
+  if (!outs.every((o) => existsSync(o))) return true;
+  const built = Math.min(...outs.map((o) => statSync(o).mtimeMs));
+  return sources.some((s) => newestMtime(s) > built);
 }
 
 /** Builds the engine worker bundle (scripts/node-bundle.mjs: temp file renamed into place). */
