@@ -280,9 +280,7 @@ export function joinSummaries(a: SummaryColumns, b: SummaryColumns): SummaryColu
   if (b.unordered) out.unordered = true;
   // Goroutines only in B: theirs as they are (nothing open before).
   for (const rb of onlyB) {
-    const r = out.n++;
-    out.ids[r] = b.ids[rb]!;
-    copyRow(out, r, b, rb);
+    copyRow(out, out.n++, b, rb);
   }
   for (let rb = 0; rb < b.n; rb++) {
     const r = aRowOfB[rb]!;
@@ -292,24 +290,8 @@ export function joinSummaries(a: SummaryColumns, b: SummaryColumns): SummaryColu
 }
 
 function copyRow(out: SummaryColumns, r: number, b: SummaryColumns, rb: number): void {
-  out.reset[r] = b.reset[rb]!;
-  out.run[r] = b.run[rb]!;
-  out.end[r] = b.end[rb]!;
-  out.openBits[r] = b.openBits[rb]!;
-  out.left[r] = b.left[rb]!;
-  out.endBeforeLeft[r] = b.endBeforeLeft[rb]!;
-  out.straddles[r] = b.straddles[rb]!;
-  for (let k = 0; k < NK; k++) {
-    const s = r * NK + k;
-    const sb = rb * NK + k;
-    out.cum[s] = b.cum[sb]!;
-    out.cumAtRun[s] = b.cumAtRun[sb]!;
-    out.cumAtEnd[s] = b.cumAtEnd[sb]!;
-    out.start[s] = b.start[sb]!;
-    out.firstLeave[s] = b.firstLeave[sb]!;
-    out.counted[s] = b.counted[sb]!;
-    out.startAtEnd[s] = b.startAtEnd[sb]!;
-  }
+  for (const key of ROW_COLUMNS) out[key][r] = b[key][rb]!;
+  for (const key of SLOT_COLUMNS) out[key].set(b[key].subarray(rb * NK, rb * NK + NK), r * NK);
 }
 
 /** Row r of `out` holds A's summary; B's row rb follows it. */
