@@ -8,6 +8,7 @@ import { fixturePath } from '../shared/test-support/fixtures.ts';
 import { parseTrace } from '../shared/ingest/gotrace/parse-trace.ts';
 import { summarizeTrace } from '../shared/query/trace/trace-summary.ts';
 import { traceFiguresFile, traceFiguresReads, traceFiguresSplit } from './host/trace-figures-file.ts';
+import { inspectFiles } from './cli.ts';
 
 // Inside the project (gitignored), not os.tmpdir(): the bundle resolves its external packages from node_modules.
 const base = join(PROJECT_ROOT, '.tracedeck-tmp');
@@ -91,4 +92,23 @@ describe('engine worker bundle', () => {
       engine.dispose();
     }
   });
+
+  it('inspect reads a big trace in two worker threads of its own, with the row an engine gives', async () => {
+    const out = join(dir, 'cli', 'engine-worker.mjs');
+    await buildWorkerBundle(out);
+    const trace = fixturePath('scenarios/cpu-pool-go1.27/trace.out');
+    const before = { ...traceFiguresReads };
+    // Under the split size: an engine reads it (one pass, in its own process).
+    const viaEngine = await inspectFiles([trace], out);
+    expect(traceFiguresReads.split).toBe(before.split);
+    expect(viaEngine[0]!.kind).toBe('gotrace');
+    process.env.TRACEDECK_SPLIT_MIN_BYTES = '1';
+    try {
+      const split = await inspectFiles([trace], out);
+      expect(traceFiguresReads.joined).toBe(before.joined + 1);
+      expect(split).toEqual(viaEngine);
+    } finally {
+      delete process.env.TRACEDECK_SPLIT_MIN_BYTES;
+    }
+  }, 120_000);
 });

@@ -44,6 +44,14 @@ function envInt(name: string, fallback: number): number {
  */
 export const ENGINE_HEAP_MB = envInt('TRACEDECK_ENGINE_HEAP_MB', Math.max(1024, Math.min(4096, Math.floor(totalmem() / 2 ** 20 / 4))));
 
+/**
+ * `tracedeck inspect` reads a new-format trace this big or bigger in two worker threads at once
+ * (trace-figures-file.ts); below it a second thread costs more than it saves. Read at each call.
+ */
+export function traceSplitMinBytes(): number {
+  return envInt('TRACEDECK_SPLIT_MIN_BYTES', 16 << 20);
+}
+
 /** An ingest (or a live source's reparse) that reports no progress for this long is given up. */
 export const ENGINE_STALL_MS = envInt('TRACEDECK_ENGINE_STALL_S', 120) * 1000;
 

@@ -16,14 +16,10 @@ import { IngestError } from '../../shared/ingest/errors.ts';
 import { traceHeaderMinor } from '../../shared/ingest/gotrace/v2/decode.ts';
 import { traceSummaryFigures } from '../../shared/query/trace/trace-summary.ts';
 import type { FiguresPartJob, FromPartWorker } from './figures-part-worker.ts';
-import { oldTraceRefusal } from './limits.ts';
+import { ENGINE_HEAP_MB, oldTraceRefusal, traceSplitMinBytes } from './limits.ts';
 import { figuresInParts, FIRST_SHARE, generationStarts, splitPoint, traceFiguresOnePass, type FirstPart, type LaterDecoded } from './parallel-figures.ts';
 import type { TraceFigures } from './trace-figures.ts';
 
-/** Below this two threads cost more than they save. */
-const SPLIT_MIN_BYTES = 16 << 20;
-/** A part worker's heap, as an engine process's (engine.ts): a part that exhausts it only ends the split. */
-const PART_HEAP_MB = 4096;
 
 export interface TraceFiguresOutcome {
   format: string;
@@ -107,7 +103,7 @@ export async function traceFiguresFile(path: string): Promise<TraceFiguresOutcom
 export interface TraceSplitOptions {
   /** The part worker's script (dist/engine-worker/figures-part-worker.mjs); no split without it. */
   partWorker: string | null;
-  /** Files smaller than this are not split (default 16 MB). */
+  /** Files smaller than this are not split (default limits.ts traceSplitMinBytes, 16 MB). */
   splitMinBytes?: number;
 }
 
@@ -123,7 +119,7 @@ export async function traceFiguresSplit(path: string, opts: TraceSplitOptions): 
   if (t === null) return null;
   const workers: Worker[] = [];
   try {
-    if (t.minor < 22 || t.size < (opts.splitMinBytes ?? SPLIT_MIN_BYTES)) return null;
+    if (t.minor < 22 || t.size < (opts.splitMinBytes ?? traceSplitMinBytes())) return null;
     const readAt = (into: Uint8Array, off: number) => readSync(t.fd, into, 0, into.length, off);
     const starts = generationStarts(readAt, t.size, t.minor, t.size * FIRST_SHARE);
     const at = splitPoint(starts, t.size);
@@ -154,7 +150,8 @@ export async function traceFiguresSplit(path: string, opts: TraceSplitOptions): 
 function partInWorker<T>(script: string, job: FiguresPartJob, workers: Worker[]): Promise<T | null> {
   return new Promise<T | null>((resolve) => {
     try {
-      const w = new Worker(script, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: PART_HEAP_MB } });
+      // A part's heap is an engine process's: a part that exhausts it ends the split only (an engine then reads the file).
+      const w = new Worker(script, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: ENGINE_HEAP_MB } });
       workers.push(w);
       w.on('message', (m: FromPartWorker) => resolve(m.type === 'decoded' ? (m.decoded as T) : null));
       w.on('error', () => resolve(null));
