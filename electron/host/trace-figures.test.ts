@@ -13,10 +13,11 @@ import { FIXTURES } from '../../shared/test-support/fixtures.ts';
 import { oracleTraces, readTrace } from '../../shared/test-support/oracles.ts';
 import { parseTrace } from '../../shared/ingest/gotrace/parse-trace.ts';
 import { decodeFirstPart, figuresInParts, generationStarts, localLaterPart, splitPoint, traceFiguresOnePass } from './parallel-figures.ts';
-import { KEPT_TRANSITIONS, type TraceFigures } from './trace-figures.ts';
+import { FiguresRows, KEPT_TRANSITIONS, onePartFigures, type TraceFigures } from './trace-figures.ts';
 import { dispatchRows, FROM_ARG4, TO_STATUS, traceHeaderMinor, TRANSITION_ROWS } from '../../shared/ingest/gotrace/v2/decode.ts';
 import { Generation } from '../../shared/ingest/gotrace/v2/generation.ts';
 import { OutBuf } from '../../shared/ingest/gotrace/v2/out-buf.ts';
+import { Ev } from '../../shared/ingest/gotrace/v2/wire.ts';
 import { GO_STATUS_STATE } from '../../shared/model/trace.ts';
 
 const badDir = join(FIXTURES, 'third-party', 'golang-go-trace');
@@ -178,6 +179,33 @@ describe('trace figures without the model', () => {
     expect(splitPoint([100, 480, 900], 1000)).toBe(480);
     expect(splitPoint([50, 950], 1000)).toBeNull();
     expect(splitPoint([], 1000)).toBeNull();
+  });
+});
+
+describe('figures taken from the ordering (FiguresRows.push)', () => {
+  it("reads a reason string id in its own generation's table (ids are per generation)", () => {
+    const rows = new FiguresRows();
+    const genA = new Generation();
+    genA.strings.set(21, 'chan receive');
+    const genB = new Generation();
+    genB.strings.set(21, 'sleep');
+    const ev = (typ: number, t: number, g: number, a0: number) => rows.push(typ, t, g, 0, 0, a0, 0, 0, 0, 0);
+    rows.gen = genA;
+    ev(Ev.GoCreate, 10, 1, 5);
+    ev(Ev.GoStart, 20, -1, 5);
+    ev(Ev.GoBlock, 30, 5, 21); // chan receive: tracked as sync
+    ev(Ev.GoUnblock, 50, 1, 5);
+    ev(Ev.GoStart, 60, -1, 5);
+    rows.flush();
+    rows.gen = genB;
+    ev(Ev.GoBlock, 70, 5, 21); // sleep: not sync
+    ev(Ev.GoUnblock, 100, 1, 5);
+    ev(Ev.GoStart, 110, -1, 5);
+    rows.flush();
+    const totals = onePartFigures(rows.counts(), rows.walk.c)!.blockingNs;
+    expect(totals.sync).toBe(20);
+    // Runnable 10–20 ends at its first run, where its window starts: only the two later ones count.
+    expect(totals.sched).toBe(10 + 10);
   });
 });
 

@@ -15,9 +15,9 @@ import { reasonClasses } from '../../shared/query/trace/trace-blocking.ts';
 import type { TraceCounts } from '../../shared/query/trace/trace-summary.ts';
 import { endWarnings } from '../../shared/ingest/gotrace/model-builder.ts';
 import type { GoState, ProcState, TraceEventSink, TraceHeaderInfo, TraceTime } from '../../shared/ingest/gotrace/events.ts';
-import { FROM_ARG4, TO_STATUS, TRANSITION_ROWS, type RowsSink } from '../../shared/ingest/gotrace/v2/decode.ts';
+import { FROM_ARG4, TO_STATUS, TRANSITION_ROWS, type DirectOut, type DirectSink } from '../../shared/ingest/gotrace/v2/decode.ts';
 import type { Generation } from '../../shared/ingest/gotrace/v2/generation.ts';
-import { OUT_ARGS, OUT_HEAD, ROWS_PER_CHUNK, type OutChunk } from '../../shared/ingest/gotrace/v2/out-buf.ts';
+import { ROWS_PER_CHUNK } from '../../shared/ingest/gotrace/v2/out-buf.ts';
 import { Ev } from '../../shared/ingest/gotrace/v2/wire.ts';
 import { FOREVER, summaryTotals, TransitionBatch, WalkSummary, type SummaryColumns } from './walk-summary.ts';
 
@@ -70,6 +70,8 @@ export interface FirstTransitions {
   next: { t: number; idx: number } | null;
 }
 
+const { who: WHO, from: FROM, to: TO, reason: REASON } = TRANSITION_ROWS;
+
 /** A row's byte in FirstTransitions: the reason class in bits 0–2, the state it leaves in bits 3–5. */
 const FROM_SHIFT = 3;
 const CLASS_BITS = 7;
@@ -79,7 +81,7 @@ const CLASS_BITS = 7;
  * (`walk`; times absolute, as the decoder gave them). A later part keeps its first transitions apart
  * (`first`).
  */
-export class FiguresRows implements TraceEventSink, RowsSink {
+export class FiguresRows implements TraceEventSink, DirectSink, DirectOut {
   goMinor = 0;
   /** The first event's time (the builder's base) and the largest time seen. */
   firstT = NaN;
@@ -198,78 +200,76 @@ export class FiguresRows implements TraceEventSink, RowsSink {
     } else this.procIds.add(p);
   }
 
-  /**
-   * The decoder's ordered rows, read here (decode.ts RowsSink) rather than as a call per event: the
-   * transition of each row from TRANSITION_ROWS, and the counts. Equal to the calls dispatchRows
-   * makes (this sink's other methods), without a boxed time per call.
-   */
-  takeRows(chunk: OutChunk, gen: Generation): void {
-    const n = chunk.n;
-    if (n === 0) return;
-    const typ = chunk.typ;
-    const f = chunk.f;
-    const { who, from: FROM, to: TO, reason: REASON } = TRANSITION_ROWS;
-    // Reason classes by this generation's string id (small, dense ids).
-    if (gen !== this.classGen) {
-      this.classGen = gen;
-      this.classById.fill(0);
+  // The ordering writes here directly (decode.ts DirectSink): no rows are buffered.
+  count = 0;
+  lastTs = 0;
+  gen: Generation | null = null;
+  /** Transitions in `batch` not yet walked. */
+  private pending = 0;
+
+  directOut(): DirectOut {
+    return this;
+  }
+
+  /** One ordered event: its time made to exceed the one before, its transition or count taken. */
+  push(typ: number, t: number, g: number, p: number, _m: number, a0: number, _a1: number, a2: number, _a3: number, a4: number): void {
+    if (t <= this.lastTs) t = this.lastTs + 1;
+    this.lastTs = t;
+    // (The largest time is the last one pushed: flush keeps it.)
+    const ev = this.events++;
+    if (this.firstT !== this.firstT) this.firstT = t;
+    const w = WHO[typ]!;
+    if (w !== 0) {
+      const fr = FROM[typ]!;
+      const to = TO[typ]!;
+      const cls = REASON[typ] === 1 ? this.reasonClass(a0, this.gen!) : 0;
+      if (p >= NO_PROC) this.bigProcs++;
+      const b = this.batch;
+      const k = this.pending++;
+      b.r[k] = this.row(w === 1 ? a0 : g);
+      b.t[k] = t;
+      b.from[k] = fr === FROM_ARG4 ? a4 : fr;
+      b.to[k] = to === TO_STATUS ? GO_STATUS_STATE[a2]! : to;
+      b.cls[k] = cls;
+      this.idxOf[k] = ev;
+      if (k + 1 === b.t.length) this.flush();
+      return;
     }
-    const ev0 = this.events;
-    this.events += n;
-    if (this.firstT !== this.firstT) this.firstT = f[0]!;
-    let maxT = this.maxT;
-    const b = this.batch;
-    const { r: BR, t: BT, from: BF, to: BTO, cls: BC } = b;
-    const idxOf = this.idxOf;
-    let m = 0;
-    let o = 0;
-    for (let r = 0; r < n; r++) {
-      const ty = typ[r]!;
-      const t = f[o]!;
-      if (!(t <= maxT)) maxT = t;
-      const w = who[ty]!;
-      if (w !== 0) {
-        const g = w === 1 ? f[o + 4]! : f[o + 1]!;
-        const fr = FROM[ty]!;
-        const to = TO[ty]!;
-        let cls = 0;
-        if (REASON[ty] === 1) cls = this.reasonClass(f[o + 4]!, gen);
-        if (f[o + 2]! >= NO_PROC) this.bigProcs++;
-        BR[m] = this.row(g);
-        BT[m] = t;
-        BF[m] = fr === FROM_ARG4 ? f[o + 8]! : fr;
-        BTO[m] = to === TO_STATUS ? GO_STATUS_STATE[f[o + 6]!]! : to;
-        BC[m] = cls;
-        idxOf[m] = ev0 + r;
-        m++;
-      } else {
-        // Number literals: one indexed jump (see dispatchRows).
-        switch (ty) {
-          case 10 satisfies typeof Ev.ProcStart:
-          case 12 satisfies typeof Ev.ProcSteal:
-          case 13 satisfies typeof Ev.ProcStatus:
-            this.proc(f[o + 4]!);
-            break;
-          case 11 satisfies typeof Ev.ProcStop:
-            this.proc(f[o + 2]!);
-            break;
-          case 29 satisfies typeof Ev.GCBegin:
-            this.gcBegins++;
-            break;
-          case 7 satisfies typeof Ev.CPUSample:
-            this.cpuSamples++;
-            break;
-        }
-      }
-      o += OUT_HEAD + OUT_ARGS[ty]!;
+    // Number literals: one indexed jump (see dispatchRows).
+    switch (typ) {
+      case 10 satisfies typeof Ev.ProcStart:
+      case 12 satisfies typeof Ev.ProcSteal:
+      case 13 satisfies typeof Ev.ProcStatus:
+        this.proc(a0);
+        break;
+      case 11 satisfies typeof Ev.ProcStop:
+        this.proc(p);
+        break;
+      case 29 satisfies typeof Ev.GCBegin:
+        this.gcBegins++;
+        break;
+      case 7 satisfies typeof Ev.CPUSample:
+        this.cpuSamples++;
+        break;
     }
-    this.maxT = maxT;
+  }
+
+  /** Walks the transitions taken since the last flush. */
+  flush(): void {
+    if (this.events > 0 && !(this.lastTs <= this.maxT)) this.maxT = this.lastTs;
+    const m = this.pending;
+    this.pending = 0;
     this.walkBatch(m);
   }
 
   /** The class bits of a reason string id of `gen` (cached by id: 0 = not yet known). */
   private reasonClass(id: number, gen: Generation): number {
     const cache = this.classById;
+    // String ids are a generation's own.
+    if (gen !== this.classGen) {
+      this.classGen = gen;
+      cache.fill(0);
+    }
     if (id >= 0 && id < cache.length && (id | 0) === id) {
       const c = cache[id]!;
       if (c !== 0) return c - 1;

@@ -16,7 +16,7 @@ import type { RangeScope, TraceEventSink } from '../events.ts';
 import type { ByteWindow } from '../../byte-source.ts';
 import { Generation, readBatch } from './generation.ts';
 import { Ordering } from './order.ts';
-import { OutBuf, OUT_ARGS, OUT_HEAD, type OutChunk } from './out-buf.ts';
+import { OutBuf, OUT_ARGS, OUT_HEAD, type OrderedOut, type OutChunk } from './out-buf.ts';
 import * as W from './wire.ts';
 import { WireError, WireReader } from './wire.ts';
 import * as M from '../../../model/trace.ts';
@@ -96,7 +96,17 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
   if (!V2_VERSIONS.includes(goMinor)) throw new IngestError(`unsupported trace version go 1.${goMinor}`, 0);
 
   let pos = 16;
-  const out = new OutBuf();
+  // A sink that takes the ordered events straight from the ordering, or rows handed on in chunks.
+  const direct = (sink as Partial<DirectSink>).directOut?.() ?? null;
+  const buffered = direct === null ? new OutBuf() : null;
+  const out: OrderedOut = direct ?? buffered!;
+  const handOn = (gen: Generation) => {
+    if (direct !== null) direct.flush();
+    else {
+      dispatch(buffered!, gen, sink);
+      buffered!.reset();
+    }
+  };
   const ord = new Ordering(w.buf, out);
   part.onOrdering?.(ord);
   let begun = false;
@@ -130,15 +140,13 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
           sink.begin({ goMinor, ticksPerSec: gen.ticksPerSec });
           begun = true;
         }
-        out.reset();
+        buffered?.reset();
         ord.bytes = w.buf; // the window may have grown while the generation was read
         // Events go to the sink in pieces as they are ordered: a corrupt generation keeps what came
         // before the fault, as Go's reader returns the events before its error.
         const g = gen;
-        ord.onFull = () => {
-          dispatch(out, g, sink);
-          out.reset();
-        };
+        if (direct !== null) direct.gen = g;
+        ord.onFull = buffered === null ? null : () => handOn(g);
         ord.run(gen, gen.mul(gen.minTs));
       } catch (e) {
         if (!(e instanceof WireError)) throw e;
@@ -149,12 +157,12 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
       const e = err ?? new WireError('unreadable generation', startAt);
       const offset = w.base + e.offset + shift;
       if (gens + before === 0) throw new IngestError(`corrupt trace: ${e.reason}`, offset);
-      if (gen !== null) dispatch(out, gen, sink); // the ordered events before the fault
+      if (gen !== null) handOn(gen); // the ordered events before the fault
       sink.warning?.(`corrupt trace data (${e.reason}); kept the ${gens + before} generation(s) before it and the events ordered before the fault`, offset);
       partial = true;
       break;
     }
-    dispatch(out, gen, sink);
+    handOn(gen);
     gens++;
     lastGood = w.base + gen.endOffset + shift;
     opts.onProgress?.(lastGood / (w.size + shift));
@@ -168,9 +176,9 @@ export function decodeTraceV2(w: ByteWindow, sink: TraceEventSink, stacks: Stack
     pos = next - (w.base - base);
   }
   if (gens + before === 0) throw new IngestError('trace holds no events after its header', 16);
-  // Go's reader ends with a sync event just after the last event.
-  out.reset();
-  out.push(Ev.SyncOut, out.lastTs, -1, -1, -1, 0, 0, 0, 0, 0);
+  // Go's reader ends with a sync event just after the last event (its time exceeds the last
+  // event's, as every time does the one before).
+  out.lastTs += 1;
   sink.sync(out.lastTs);
   sink.end(partial, lastGood);
 }
@@ -257,12 +265,18 @@ function gScope(id: number): RangeScope {
 }
 
 /**
- * A sink that reads the ordered rows itself (electron/host/trace-figures.ts), with the goroutine
- * transition of each row from TRANSITION_ROWS, instead of a call per event: every row is one event
- * the sink would have been called for.
+ * A sink that takes the ordered events as the ordering writes them (electron/host/trace-figures.ts),
+ * with the goroutine transition of each from TRANSITION_ROWS, instead of a call per event: no rows
+ * are buffered, and every push is one event the sink would have been called for. `gen` is set to
+ * each generation before it is ordered, and `flush` is called where rows would have been handed on
+ * (after each generation, and before a fault's warning).
  */
-export interface RowsSink {
-  takeRows(chunk: OutChunk, gen: Generation): void;
+export interface DirectOut extends OrderedOut {
+  gen: Generation | null;
+  flush(): void;
+}
+export interface DirectSink {
+  directOut(): DirectOut;
 }
 
 /**
@@ -303,11 +317,7 @@ export const TRANSITION_ROWS = (() => {
 
 /** Hands a generation's ordered events to the sink. */
 function dispatch(out: OutBuf, gen: Generation, sink: TraceEventSink): void {
-  const rows = (sink as Partial<RowsSink>).takeRows;
-  for (let c = 0; c < out.count; c++) {
-    if (rows !== undefined) rows.call(sink, out.chunks[c]!, gen);
-    else dispatchRows(out.chunks[c]!, gen, sink);
-  }
+  for (let c = 0; c < out.count; c++) dispatchRows(out.chunks[c]!, gen, sink);
 }
 
 const stackOf = (gen: Generation, id: number): number => gen.stack(id) ?? -1;

@@ -14,7 +14,7 @@
 import * as W from './wire.ts';
 import { WireError, WireReader } from './wire.ts';
 import type { Batch, Generation } from './generation.ts';
-import type { OutBuf } from './out-buf.ts';
+import type { OrderedOut } from './out-buf.ts';
 
 /** Chunks of `out` (512 KiB each) Ordering fills before it hands them on (Ordering.onFull). */
 export const OUT_FLUSH_CHUNKS = 8;
@@ -140,7 +140,7 @@ export class Ordering {
   constructor(
     /** The bytes the generation's batches point into (the reader's window: reset per generation). */
     public bytes: Uint8Array,
-    readonly out: OutBuf,
+    readonly out: OrderedOut,
   ) {}
 
   /**

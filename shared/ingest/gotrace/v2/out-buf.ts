@@ -50,7 +50,18 @@ export class OutChunk {
   readonly f = new Float64Array(CHUNK_FLOATS);
 }
 
-export class OutBuf {
+/**
+ * Where Ordering writes ordered events: OutBuf, or a sink's own (decode.ts DirectSink). `push` makes
+ * each time exceed the one before (as Go's reader does on the way out) and keeps it in `lastTs`;
+ * `count` is the number of chunks filled (Ordering hands them on at OUT_FLUSH_CHUNKS).
+ */
+export interface OrderedOut {
+  count: number;
+  lastTs: number;
+  push(typ: number, t: number, g: number, p: number, m: number, a0: number, a1: number, a2: number, a3: number, a4: number): void;
+}
+
+export class OutBuf implements OrderedOut {
   /** Chunks in use are chunks[0 .. count); the rest wait for reuse. */
   readonly chunks: OutChunk[] = [new OutChunk()];
   count = 1;
