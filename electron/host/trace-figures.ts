@@ -213,8 +213,15 @@ export class FiguresRows implements TraceEventSink, DirectSink, DirectOut {
 
   /** One ordered event: its time made to exceed the one before, its transition or count taken. */
   push(typ: number, t: number, g: number, p: number, _m: number, a0: number, _a1: number, a2: number, _a3: number, a4: number): void {
-    if (t <= this.lastTs) t = this.lastTs + 1;
-    this.lastTs = t;
+    // Small, so that the ordering's handlers take it in: the time (a double, boxed when passed to a
+    // call) stays a field, and `take` gets small integers only.
+    this.lastTs = t <= this.lastTs ? this.lastTs + 1 : t;
+    this.take(typ, g, p, a0, a2, a4);
+  }
+
+  /** The event just pushed (at `lastTs`): its transition, or its count. */
+  private take(typ: number, g: number, p: number, a0: number, a2: number, a4: number): void {
+    const t = this.lastTs;
     // (The largest time is the last one pushed: flush keeps it.)
     const ev = this.events++;
     if (this.firstT !== this.firstT) this.firstT = t;
