@@ -77,6 +77,11 @@ describe('engine worker bundle', () => {
     const broken = join(dir, 'parts', 'broken.mjs');
     writeFileSync(broken, 'throw new Error("no");\n');
     expect(await traceFiguresSplit(trace, { partWorker: broken, splitMinBytes: 0 })).toBeNull();
+    // A part that never answers (nor reads a generation) is given up after the stall time (without
+    // the watchdog this would wait for ever, and the test time out).
+    const silent = join(dir, 'parts', 'silent.mjs');
+    writeFileSync(silent, 'setInterval(() => {}, 1000);\n');
+    expect(await traceFiguresSplit(trace, { partWorker: silent, splitMinBytes: 0, stallMs: 300 })).toBeNull();
     expect(traceFiguresReads.joined).toBe(before.joined + 1);
     // One pass in this thread: the same figures.
     const alone = await traceFiguresFile(trace);

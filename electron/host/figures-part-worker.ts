@@ -19,11 +19,13 @@ export interface FiguresPartJob {
   gensBefore: number;
 }
 
-export type FromPartWorker = { type: 'decoded'; decoded: FirstPart | LaterDecoded } | { type: 'failed'; reason: string };
+export type FromPartWorker = { type: 'decoded'; decoded: FirstPart | LaterDecoded } | { type: 'failed'; reason: string } | { type: 'progress' };
 
 const job = workerData as FiguresPartJob;
 const port = parentPort!;
 const fd = job.fd;
+// A generation read: the starting thread's watchdog hears that this part is still moving.
+const opts = { onProgress: () => port.postMessage({ type: 'progress' } satisfies FromPartWorker) };
 
 /** The typed arrays' buffers in `obj` (one level down): moved to the other thread, not copied. */
 function buffersIn(...objs: object[]): ArrayBuffer[] {
@@ -43,7 +45,7 @@ try {
         return n;
       },
     };
-    const first = decodeFirstPart(src, job.split);
+    const first = decodeFirstPart(src, job.split, opts);
     port.postMessage({ type: 'decoded', decoded: first } satisfies FromPartWorker, buffersIn(first.walk, first.goStatuses, first.procStatuses));
   } else {
     // The file's 16-byte header, then its bytes from the split: a trace that starts at that generation.
@@ -58,7 +60,7 @@ try {
         return n;
       },
     };
-    const { decoded } = new LaterPart(src, job.split, job.gensBefore);
+    const { decoded } = new LaterPart(src, job.split, job.gensBefore, opts);
     port.postMessage({ type: 'decoded', decoded } satisfies FromPartWorker, buffersIn(decoded.walk, decoded.first));
   }
 } catch (e) {

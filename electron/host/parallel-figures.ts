@@ -28,7 +28,7 @@ import { decodeTraceV2, traceHeaderMinor } from '../../shared/ingest/gotrace/v2/
 import type { Ordering } from '../../shared/ingest/gotrace/v2/order.ts';
 import { Ev, WireError, WireReader } from '../../shared/ingest/gotrace/v2/wire.ts';
 import { figureWarnings, FiguresRows, KEPT_TRANSITIONS, onePartFigures, walkedTimesHold, walkFirstTransitions, type FirstTransitions, type PartCounts, type TraceFigures } from './trace-figures.ts';
-import { joinSummaries, summaryTotals, type SummaryColumns } from './walk-summary.ts';
+import { joinSummaries, summaryTotals, TooManyGoroutines, type SummaryColumns } from './walk-summary.ts';
 
 const BATCH_HEADER = 2 + 4 * 10;
 /** Batch headers generationStarts reads at most (a real 1 GB trace has tens of thousands). */
@@ -289,10 +289,16 @@ export function localLaterPart(src: ByteSource, split: number, gensBefore: numbe
 
 /**
  * The figures of the trace in `src`, in one pass (any format; the fallback of a split read). Null when
- * its transitions came out of time order (a damaged trace can): then only the model reads it as Go does.
+ * its transitions came out of time order (a damaged trace can), or it names more goroutines than a
+ * summary holds (walk-summary.ts MAX_GOROUTINE_ROWS): then only the model reads it as Go does.
  */
 export function traceFiguresOnePass(src: ByteSource, opts: ParseOptions = {}): TraceFigures | null {
   let rows!: FiguresRows;
-  decodeTraceSource(src, () => (rows = new FiguresRows()), new StackTableBuilder(), opts);
+  try {
+    decodeTraceSource(src, () => (rows = new FiguresRows()), new StackTableBuilder(), opts);
+  } catch (e) {
+    if (e instanceof TooManyGoroutines) return null;
+    throw e;
+  }
   return onePartFigures(rows.counts(), rows.walk.c);
 }

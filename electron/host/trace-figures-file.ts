@@ -16,7 +16,7 @@ import { IngestError } from '../../shared/ingest/errors.ts';
 import { traceHeaderMinor } from '../../shared/ingest/gotrace/v2/decode.ts';
 import { traceSummaryFigures } from '../../shared/query/trace/trace-summary.ts';
 import type { FiguresPartJob, FromPartWorker } from './figures-part-worker.ts';
-import { ENGINE_HEAP_MB, oldTraceRefusal, traceSplitMinBytes } from './limits.ts';
+import { ENGINE_HEAP_MB, ENGINE_STALL_MS, oldTraceRefusal, traceSplitMinBytes } from './limits.ts';
 import { figuresInParts, FIRST_SHARE, generationStarts, splitPoint, traceFiguresOnePass, type FirstPart, type LaterDecoded } from './parallel-figures.ts';
 import type { TraceFigures } from './trace-figures.ts';
 
@@ -105,6 +105,8 @@ export interface TraceSplitOptions {
   partWorker: string | null;
   /** Files smaller than this are not split (default limits.ts traceSplitMinBytes, 16 MB). */
   splitMinBytes?: number;
+  /** A part that reads no generation for this long is given up, as an engine is (default ENGINE_STALL_MS). */
+  stallMs?: number;
 }
 
 /**
@@ -127,8 +129,9 @@ export async function traceFiguresSplit(path: string, opts: TraceSplitOptions): 
     traceFiguresReads.split++;
     // Both threads read the descriptor opened here: a path swapped meanwhile is never followed.
     const job = { fd: t.fd, size: t.size, split: at, gensBefore: starts.indexOf(at) + 1 };
-    const first = partInWorker<FirstPart>(script, { ...job, part: 'first' }, workers);
-    const later = partInWorker<LaterDecoded>(script, { ...job, part: 'later' }, workers);
+    const stallMs = opts.stallMs ?? ENGINE_STALL_MS;
+    const first = partInWorker<FirstPart>(script, { ...job, part: 'first' }, workers, stallMs);
+    const later = partInWorker<LaterDecoded>(script, { ...job, part: 'later' }, workers, stallMs);
     const firstPart = await first;
     if (firstPart === null) return null;
     const figures = await figuresInParts(firstPart, { decoded: () => later, cancel: () => {} });
@@ -146,18 +149,35 @@ export async function traceFiguresSplit(path: string, opts: TraceSplitOptions): 
   }
 }
 
-/** A part decoded in a worker thread; null when it failed, or the worker could not start or ended. */
-function partInWorker<T>(script: string, job: FiguresPartJob, workers: Worker[]): Promise<T | null> {
+/**
+ * A part decoded in a worker thread; null when it failed, the worker could not start or ended, or it
+ * read no generation for `stallMs` (a crafted trace must not keep inspect waiting: an engine, with its
+ * own watchdog, then reads the file).
+ */
+function partInWorker<T>(script: string, job: FiguresPartJob, workers: Worker[], stallMs: number): Promise<T | null> {
   return new Promise<T | null>((resolve) => {
+    let stall: ReturnType<typeof setTimeout> | null = null;
+    const done = (v: T | null) => {
+      if (stall !== null) clearTimeout(stall);
+      resolve(v);
+    };
+    const arm = () => {
+      if (stall !== null) clearTimeout(stall);
+      stall = setTimeout(() => done(null), stallMs);
+    };
     try {
       // A part's heap is an engine process's: a part that exhausts it ends the split only (an engine then reads the file).
       const w = new Worker(script, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: ENGINE_HEAP_MB } });
       workers.push(w);
-      w.on('message', (m: FromPartWorker) => resolve(m.type === 'decoded' ? (m.decoded as T) : null));
-      w.on('error', () => resolve(null));
-      w.on('exit', () => resolve(null));
+      arm();
+      w.on('message', (m: FromPartWorker) => {
+        if (m.type === 'progress') arm();
+        else done(m.type === 'decoded' ? (m.decoded as T) : null);
+      });
+      w.on('error', () => done(null));
+      w.on('exit', () => done(null));
     } catch {
-      resolve(null);
+      done(null);
     }
   });
 }

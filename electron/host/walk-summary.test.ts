@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { G_NOTEXIST, G_RUNNING, G_UNDETERMINED, G_WAITING } from '../../shared/model/trace.ts';
 import { goroutineWindowsOf, walkRows } from '../../shared/query/trace/trace-blocking.ts';
-import { FOREVER, joinSummaries, KINDS, summaryTotals, WalkSummary, type BlockingTotals } from './walk-summary.ts';
+import { FOREVER, joinSummaries, KINDS, summaryTotals, TooManyGoroutines, WalkSummary, type BlockingTotals } from './walk-summary.ts';
 
 interface Row {
   t: number;
@@ -140,6 +140,13 @@ describe('walk summary', () => {
       }
     }
     expect(cuts).toBeGreaterThan(500);
+  });
+
+  it('refuses a goroutine past its bound (a crafted trace naming millions is left to the model)', () => {
+    const s = new WalkSummary(false, 1, 3);
+    for (const id of [1, 2, 3]) s.addRow(id);
+    expect(() => s.addRow(4)).toThrow(TooManyGoroutines);
+    expect(s.c.n).toBe(3);
   });
 
   it('counts something on these sequences (the comparison is not between zeros)', () => {

@@ -38,6 +38,19 @@ export const FOREVER = 4;
 
 export type BlockingTotals = Record<BlockingKind, number>;
 
+/**
+ * Goroutines one summary holds at most (~250 bytes each: about 1 GB). A crafted trace can name a new
+ * goroutine every few bytes; past this the figures are left to the model, which an engine builds
+ * within its own memory limit.
+ */
+export const MAX_GOROUTINE_ROWS = 1 << 22;
+
+export class TooManyGoroutines extends Error {
+  constructor() {
+    super('too many goroutines for a walk summary');
+  }
+}
+
 /** A summary's columns (plain typed arrays: it crosses threads). Per row r, and per slot r*4+k. */
 export interface SummaryColumns {
   n: number;
@@ -123,6 +136,7 @@ export class WalkSummary {
     /** A later part: a status its decoder met first (old state undetermined) is carried, not a reset. */
     private readonly carried: boolean,
     cap = 1024,
+    private readonly maxRows = MAX_GOROUTINE_ROWS,
   ) {
     this.c = columns(Math.max(1, cap));
   }
@@ -130,6 +144,7 @@ export class WalkSummary {
   /** Row for a new goroutine id (rows are the caller's, in order). */
   addRow(id: number): void {
     let c = this.c;
+    if (c.n >= this.maxRows) throw new TooManyGoroutines();
     if (c.n >= c.ids.length) c = this.c = grown(c, c.ids.length * 2);
     c.ids[c.n++] = id;
   }
